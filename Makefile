@@ -1,0 +1,120 @@
+# brig: one Makefile, no generated build system (see README, "Hacking").
+#
+#   make            build build/brig and the embedded busybox image
+#   make demo       install what is missing, build, install, run the demo
+#   make check      install what is missing, build, run every test
+#   make bench      brig run against crun and runc on the same hardened setup
+#   make install    PREFIX=/usr/local
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share/brig
+MANDIR    ?= $(PREFIX)/share/man
+VERSION   := 0.1.0
+
+CC        ?= gcc
+PKGS      := libseccomp jansson
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
+             -Wstrict-prototypes -Wswitch-default -Wvla -Wno-missing-field-initializers
+HARDEN    := -fstack-protector-strong -D_FORTIFY_SOURCE=3 -fPIE
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Isrc \
+             -DBRIG_DATADIR='"$(DATADIR)"' -DBRIG_VERSION='"$(VERSION)"' \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljansson)
+LDFLAGS   ?= -pie -Wl,-z,relro,-z,now
+
+B         := build
+LIB_SRC   := $(filter-out src/brig.c,$(wildcard src/*/*.c))
+SRC       := src/brig.c $(LIB_SRC)
+OBJ       := $(SRC:%.c=$(B)/obj/%.o)
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o)
+ASAN_OBJ  := $(SRC:%.c=$(B)/asan/%.o)
+ASAN_LIB  := $(LIB_SRC:%.c=$(B)/asan/%.o)
+SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+
+ROOTFS    := $(B)/share/images/busybox/rootfs
+
+.PHONY: all deps demo check test bench install uninstall clean lint fuzz
+all: $(B)/brig $(ROOTFS) $(B)/brig-run.1
+
+deps:
+	@scripts/deps
+
+$(B)/obj/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/asan/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC/SAN  $<"
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -U_FORTIFY_SOURCE -c $< -o $@
+
+$(B)/brig: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(B)/asan/brig: $(ASAN_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SAN) $^ -o $@ $(LDLIBS)
+
+$(ROOTFS): scripts/mkrootfs-busybox
+	scripts/mkrootfs-busybox $@
+
+$(B)/brig-run.1: docs/brig-run.1.in $(B)/brig
+	$(B)/brig run --help-man > $@.options
+	sed -e '/@OPTIONS@/{r $@.options' -e 'd}' -e 's/@VERSION@/$(VERSION)/' $< > $@
+	rm -f $@.options
+
+# Unit tests: cmocka, linked against the library objects, under ASan+UBSan.
+$(B)/tests/test_%: tests/unit/test_%.c $(ASAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -U_FORTIFY_SOURCE $^ -o $@ $(LDLIBS) -lcmocka
+
+# The static helper that integration tests put in their images.
+$(B)/tests/t: tests/helper/t.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu17 -O2 -Wall -Wextra -Werror -static $< -o $@
+
+# Fuzz harnesses: libFuzzer with clang, or the replay-and-mutate driver
+# (tests/fuzz/driver.c) with any compiler, both under ASan+UBSan.
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(ASAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -U_FORTIFY_SOURCE $^ -o $@ $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+
+lint:
+	@scripts/lint
+
+check test: deps
+	$(MAKE) all $(B)/asan/brig $(UNIT_BIN) $(B)/tests/t $(FUZZ_BIN)
+	tests/run
+
+demo: deps
+	$(MAKE) all
+	$(MAKE) install
+	$(BINDIR)/brig run busybox sh -c "$$(cat scripts/demo.sh)"
+
+bench: deps all
+	bench/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/images/busybox $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(B)/brig $(DESTDIR)$(BINDIR)/brig
+	rm -rf $(DESTDIR)$(DATADIR)/images/busybox/rootfs.new
+	cp -a $(ROOTFS) $(DESTDIR)$(DATADIR)/images/busybox/rootfs.new
+	rm -rf $(DESTDIR)$(DATADIR)/images/busybox/rootfs
+	mv $(DESTDIR)$(DATADIR)/images/busybox/rootfs.new $(DESTDIR)$(DATADIR)/images/busybox/rootfs
+	install -m 0644 $(B)/brig-run.1 $(DESTDIR)$(MANDIR)/man1/brig-run.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/brig $(DESTDIR)$(MANDIR)/man1/brig-run.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(B)

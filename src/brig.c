@@ -1,0 +1,104 @@
+/* brig: the command table.  Each command is one line here and one file in
+ * src/cmd/; preconditions are checked in one place, run_command(). */
+#include "cmd/cmd.h"
+#include "util/cleanup.h"
+#include "util/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum cmd_flags
+{
+  NEEDS_USERNS = 1 << 0, /* creates user namespaces */
+};
+
+struct cmd
+{
+  const char *name;
+  int (*fn) (int argc, char **argv);
+  unsigned flags;
+  const char *summary;
+};
+
+static const struct cmd commands[] = {
+  { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },
+  { "version", cmd_version, 0, "print brig's version and what it was built with" },
+};
+
+int
+brig_fail (int status, struct brig_err *err)
+{
+  fprintf (stderr, "brig: %s\n", err->msg ? err->msg : "failed");
+  brig_err_release (err);
+  return status;
+}
+
+static void
+usage (FILE *f)
+{
+  fputs ("Usage: brig COMMAND [OPTIONS] [ARG...]\n\n"
+         "brig runs containers whose defaults are the hardened setup.\n\nCommands:\n",
+         f);
+  for (size_t i = 0; i < ARRAY_SIZE (commands); i++)
+    fprintf (f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fputs ("\nRun `brig COMMAND --help` for a command's options; see brig-run(1).\n", f);
+}
+
+static int
+check_preconditions (const struct cmd *c, struct brig_err *err)
+{
+  if (c->flags & NEEDS_USERNS)
+    {
+      FILE *f = fopen ("/proc/sys/user/max_user_namespaces", "re");
+      long n = -1;
+      if (f)
+        {
+          if (fscanf (f, "%ld", &n) != 1)
+            n = -1;
+          fclose (f);
+        }
+      if (n == 0)
+        return brig_error (err, 0, "user namespaces are disabled on this host "
+                                   "(/proc/sys/user/max_user_namespaces is 0); brig needs "
+                                   "them for every container");
+    }
+  return 0;
+}
+
+static int
+run_command (const struct cmd *c, int argc, char **argv)
+{
+  struct brig_err err = { 0 };
+
+  if (check_preconditions (c, &err) < 0)
+    return brig_fail (125, &err);
+  return c->fn (argc, argv);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      usage (stderr);
+      return 125;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    return cmd_version (1, argv);
+  for (size_t i = 0; i < ARRAY_SIZE (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return run_command (&commands[i], argc - 1, argv + 1);
+  fprintf (stderr, "brig: unknown command `%s`: expected one of", argv[1]);
+  for (size_t i = 0; i < ARRAY_SIZE (commands); i++)
+    fprintf (stderr, "%s %s", i ? "," : "", commands[i].name);
+  fputs (" (see brig --help)\n", stderr);
+  return 125;
+}

@@ -1,0 +1,848 @@
+/* brig run: flags -> container model -> sandbox.  Only this file knows the
+ * flags; everything it decides lands in struct brig_container. */
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
+#include "model/caps.h"
+#include "model/container.h"
+#include "parse/envfile.h"
+#include "parse/passwd.h"
+#include "parse/seccomp_json.h"
+#include "parse/units.h"
+#include "report/auditlog.h"
+#include "sandbox/sandbox.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef BRIG_DATADIR
+#define BRIG_DATADIR "/usr/local/share/brig"
+#endif
+
+#define EXIT_BRIG 125
+#define EXIT_CANNOT_INVOKE 126
+#define EXIT_NOT_FOUND 127
+
+/* The images brig carries itself. */
+static const struct
+{
+  const char *name;
+  const char *cmd; /* default command */
+} embedded[] = {
+  { "busybox", "sh" },
+};
+
+struct run_opts
+{
+  struct brig_container *c;
+  char *user;
+  char *log_path;
+  char *userns_range;
+  char *seccomp_path;
+  bool seccomp_unconfined;
+  uint64_t cap_add, cap_drop;
+  bool memory_set, swap_set;
+  char **env;       /* -e, in order */
+  char **env_files; /* --env-file, in order */
+};
+
+static int
+set_memory (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  int64_t v;
+  int r = brig_parse_size (arg, &v, err);
+
+  if (r < 0)
+    return r;
+  if (v != 0 && v < (INT64_C (6) << 20))
+    return brig_error (err, 0, "`%s` is below the minimum of 6m", arg);
+  o->c->limits.memory = v == 0 ? BRIG_UNLIMITED : v;
+  o->memory_set = true;
+  return 0;
+}
+
+static int
+set_memory_swap (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  int64_t v;
+  int r;
+
+  if (strcmp (arg, "-1") == 0)
+    v = BRIG_UNLIMITED;
+  else if ((r = brig_parse_size (arg, &v, err)) < 0)
+    return brig_err_wrap (err, "expected -1 (unlimited) or");
+  o->c->limits.memory_swap = v;
+  o->swap_set = true;
+  return 0;
+}
+
+static int
+set_cpus (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  uint64_t nano;
+  long ncpu = sysconf (_SC_NPROCESSORS_ONLN);
+  int r = brig_parse_cpus (arg, &nano, err);
+
+  if (r < 0)
+    return r;
+  if (nano == 0)
+    {
+      o->c->limits.cpu_quota = 0;
+      return 0;
+    }
+  if (nano < UINT64_C (10000000) || (ncpu > 0 && nano > (uint64_t) ncpu * 1000000000))
+    return brig_error (err, 0, "`%s`: expected 0.01 to %ld (the CPUs of this host), or 0 "
+                               "for no limit",
+                       arg, ncpu);
+  o->c->limits.cpu_period = 100000;
+  o->c->limits.cpu_quota = nano * 100000 / 1000000000;
+  return 0;
+}
+
+static int
+set_pids (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  int64_t v;
+  int r = brig_parse_int64 (arg, -1, INT32_MAX, &v, err);
+
+  if (r < 0)
+    return r;
+  o->c->limits.pids = v <= 0 ? BRIG_UNLIMITED : v;
+  return 0;
+}
+
+static int
+set_cap_add (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  uint64_t m;
+  int r = brig_cap_parse (arg, &m, err);
+
+  if (r == 0)
+    o->cap_add |= m;
+  return r;
+}
+
+static int
+set_cap_drop (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  uint64_t m;
+  int r = brig_cap_parse (arg, &m, err);
+
+  if (r == 0)
+    o->cap_drop |= m;
+  return r;
+}
+
+static int
+set_security_opt (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+
+  if (str_has_prefix (arg, "seccomp=") || str_has_prefix (arg, "seccomp:"))
+    {
+      const char *v = arg + 8;
+      if (strcmp (v, "unconfined") == 0)
+        o->seccomp_unconfined = true;
+      else if (*v == '\0')
+        return brig_error (err, 0, "`%s`: expected seccomp=PROFILE.json or "
+                                   "seccomp=unconfined",
+                           arg);
+      else
+        {
+          free (o->seccomp_path);
+          o->seccomp_path = xstrdup (v);
+          o->seccomp_unconfined = false;
+        }
+      return 0;
+    }
+  if (strcmp (arg, "no-new-privileges") == 0 || strcmp (arg, "no-new-privileges=true") == 0 ||
+      strcmp (arg, "no-new-privileges:true") == 0)
+    return 0;
+  if (str_has_prefix (arg, "no-new-privileges"))
+    return brig_error (err, 0, "`%s`: brig always sets no_new_privs", arg);
+  return brig_error (err, 0, "unsupported security option `%s`: expected "
+                             "seccomp=PROFILE.json, seccomp=unconfined or no-new-privileges",
+                     arg);
+}
+
+static int
+set_user (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+
+  if (*arg == '\0' || *arg == ':')
+    return brig_error (err, 0, "`%s`: expected UID[:GID] or NAME[:GROUP]", arg);
+  free (o->user);
+  o->user = xstrdup (arg);
+  return 0;
+}
+
+static int
+set_userns_range (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  free (o->userns_range);
+  o->userns_range = xstrdup (arg);
+  (void) err;
+  return 0;
+}
+
+static int
+set_env (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  const char *eq = strchr (arg, '=');
+
+  if (!brig_env_name_valid (arg, eq ? (size_t) (eq - arg) : strlen (arg)))
+    return brig_error (err, 0, "invalid variable `%s`: expected NAME=VALUE or NAME", arg);
+  strv_push (&o->env, xstrdup (arg));
+  return 0;
+}
+
+static int
+set_env_file (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  (void) err;
+  strv_push (&o->env_files, xstrdup (arg));
+  return 0;
+}
+
+static int
+set_workdir (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+
+  if (arg[0] != '/')
+    return brig_error (err, 0, "`%s`: the working directory must be an absolute path", arg);
+  free (o->c->cwd);
+  o->c->cwd = xstrdup (arg);
+  return 0;
+}
+
+static int
+set_hostname (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  size_t n = strlen (arg);
+
+  if (n == 0 || n > 63 || arg[0] == '-' || arg[0] == '.')
+    return brig_error (err, 0, "`%s`: expected 1 to 63 letters, digits, `-` or `.`", arg);
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum ((unsigned char) arg[i]) && arg[i] != '-' && arg[i] != '.')
+      return brig_error (err, 0, "`%s`: expected 1 to 63 letters, digits, `-` or `.`", arg);
+  free (o->c->hostname);
+  o->c->hostname = xstrdup (arg);
+  return 0;
+}
+
+static int
+set_name (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  size_t n = strlen (arg);
+
+  if (n == 0 || n > 128 || !isalnum ((unsigned char) arg[0]))
+    goto bad;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum ((unsigned char) arg[i]) && !strchr ("_.-", arg[i]))
+      goto bad;
+  free (o->c->name);
+  o->c->name = xstrdup (arg);
+  return 0;
+bad:
+  return brig_error (err, 0, "`%s`: expected a letter or digit, then letters, digits, "
+                             "`_`, `.` or `-` (at most 128)",
+                     arg);
+}
+
+static int
+set_tmpfs (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  struct brig_tmpfs t;
+  int r = brig_parse_tmpfs (arg, &t, err);
+
+  if (r == 0)
+    brig_container_set_tmpfs (o->c, &t);
+  return r;
+}
+
+static int
+set_ulimit (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  struct brig_rlimit rl;
+  int r = brig_parse_ulimit (arg, &rl, err);
+
+  if (r == 0)
+    brig_container_set_rlimit (o->c, &rl);
+  return r;
+}
+
+static int
+set_network (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void) ctx;
+  if (strcmp (arg, "none") == 0)
+    return 0;
+  return brig_error (err, 0, "unsupported network `%s`: brig run offers `none` (loopback "
+                             "only, the default)",
+                     arg);
+}
+
+static int
+set_log (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  if (*arg == '\0')
+    return brig_error (err, 0, "expected a file name");
+  free (o->log_path);
+  o->log_path = xstrdup (arg);
+  return 0;
+}
+
+static int
+set_init (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void) arg;
+  (void) err;
+  ((struct run_opts *) ctx)->c->init = true;
+  return 0;
+}
+
+static int
+set_rw_rootfs (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void) arg;
+  (void) err;
+  ((struct run_opts *) ctx)->c->readonly_rootfs = false;
+  return 0;
+}
+
+static int
+set_read_only (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void) arg;
+  (void) err;
+  ((struct run_opts *) ctx)->c->readonly_rootfs = true;
+  return 0;
+}
+
+static int
+accept_flag (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void) ctx;
+  (void) arg;
+  (void) err;
+  return 0;
+}
+
+enum help_kind
+{
+  HELP_NONE,
+  HELP_TEXT,
+  HELP_MAN,
+};
+static enum help_kind help_requested;
+
+static int
+set_help_flag (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void) ctx;
+  (void) arg;
+  (void) err;
+  help_requested = HELP_TEXT;
+  return 0;
+}
+
+/* Hidden: the OPTIONS section of brig-run(1), generated at build time. */
+static int
+set_help_man (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void) ctx;
+  (void) arg;
+  (void) err;
+  help_requested = HELP_MAN;
+  return 0;
+}
+
+#define STR(x) #x
+#define XSTR(x) STR (x)
+
+static const struct brig_opt run_opts_table[] = {
+  { 'u', "user", "USER", "run as UID[:GID] or NAME[:GROUP] of the image's /etc/passwd "
+                         "(default: the image's user; busybox: root, mapped)",
+    set_user },
+  { 0, "userns-range", "HOSTID:SIZE", "host ids that container ids 0..SIZE-1 map to "
+                                      "(default: root's /etc/subuid entry, else "
+                                      "100000:65536; unprivileged: your own id)",
+    set_userns_range },
+  { 0, "cap-add", "CAP", "add a capability (NET_BIND_SERVICE or CAP_NET_BIND_SERVICE; ALL); "
+                         "the default is none at all",
+    set_cap_add },
+  { 0, "cap-drop", "CAP", "drop a capability added with --cap-add", set_cap_drop },
+  { 0, "security-opt", "OPT", "seccomp=PROFILE.json (Docker or OCI format), "
+                              "seccomp=unconfined, or no-new-privileges (always on)",
+    set_security_opt },
+  { 0, "read-only", NULL, "mount the root filesystem read-only (the default)", set_read_only },
+  { 0, "rw-rootfs", NULL, "mount the root filesystem writable (writes reach the image "
+                          "directory)",
+    set_rw_rootfs },
+  { 0, "tmpfs", "PATH[:OPTS]", "mount a tmpfs (size=, mode=, ro, exec, suid, dev; default "
+                               "nosuid,nodev,noexec,size=64m); /tmp and /run always have one",
+    set_tmpfs },
+  { 'm', "memory", "BYTES", "memory limit, e.g. 512m or 1g; 0 for none (default 512m)",
+    set_memory },
+  { 0, "memory-swap", "BYTES", "memory plus swap, -1 for unlimited swap (default: equal to "
+                               "--memory, no swap)",
+    set_memory_swap },
+  { 0, "cpus", "N", "CPUs the container may use, e.g. 1.5 (default: no limit)", set_cpus },
+  { 0, "pids-limit", "N", "most processes at once; -1 for none (default " XSTR (
+                              BRIG_DEFAULT_PIDS) ")",
+    set_pids },
+  { 0, "ulimit", "NAME=SOFT[:HARD]", "set an rlimit (default: inherited), e.g. "
+                                     "nofile=1024:2048",
+    set_ulimit },
+  { 'e', "env", "NAME[=VALUE]", "set a variable; NAME alone takes this environment's value",
+    set_env },
+  { 0, "env-file", "FILE", "read variables from FILE, one NAME=VALUE per line", set_env_file },
+  { 'w', "workdir", "DIR", "working directory inside the container (default /)", set_workdir },
+  { 0, "hostname", "NAME", "the container's hostname (default: the id's first 12 digits)",
+    set_hostname },
+  { 0, "name", "NAME", "a name for the container, unique among running ones", set_name },
+  { 0, "network", "none", "networking: none, loopback only (the only mode, and the default)",
+    set_network },
+  { 0, "init", NULL, "run a tiny init as PID 1 that forwards signals and reaps zombies",
+    set_init },
+  { 0, "log", "FILE", "audit log (default: " "<state dir>/audit.log)", set_log },
+  { 0, "rm", NULL, "accepted: brig run never keeps a stopped container", accept_flag },
+  { 'i', "interactive", NULL, "accepted: standard input is always passed through",
+    accept_flag },
+  { 't', "tty", NULL, "accepted: the caller's terminal is passed through as stdio, never "
+                      "as the container's controlling terminal",
+    accept_flag },
+  { 'h', "help", NULL, "show this help", set_help_flag },
+  { 0, "help-man", NULL, NULL, set_help_man },
+  { 0, NULL, NULL, NULL, NULL },
+};
+
+static const struct brig_cmd_help run_help = {
+  "brig run [OPTIONS] IMAGE [COMMAND [ARG...]]",
+  "Run COMMAND in a new container whose defaults are the hardened setup.",
+  "IMAGE is `busybox` (the embedded image) or the path of a root filesystem directory\n"
+  "(absolute, or starting with ./).  By default the container has its own user\n"
+  "namespace (root maps to an unprivileged host range), no capabilities at all,\n"
+  "no_new_privs, the default seccomp profile, a read-only root with tmpfs on /tmp\n"
+  "and /run, masked /proc paths, read-only /sys, a minimal /dev, loopback-only\n"
+  "networking, and limits of 512m memory, no swap and " XSTR (BRIG_DEFAULT_PIDS) " processes.\n"
+  "Every relaxation of these is written to the audit log.\n\n"
+  "Exit status: the command's; 125 if brig failed, 126 if the command cannot be\n"
+  "invoked, 127 if it is not found, 128+N if it was killed by signal N.",
+};
+
+static int
+new_id (struct brig_container *c, struct brig_err *err)
+{
+  unsigned char raw[32];
+  char hex[65];
+
+  if (getrandom (raw, sizeof raw, 0) != (ssize_t) sizeof raw)
+    return brig_error (err, errno, "getrandom");
+  for (size_t i = 0; i < sizeof raw; i++)
+    snprintf (hex + 2 * i, 3, "%02x", raw[i]);
+  c->id = xstrdup (hex);
+  return 0;
+}
+
+static int
+resolve_image (struct run_opts *o, const char *image, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  char real[PATH_MAX];
+
+  c->image = xstrdup (image);
+  for (size_t i = 0; i < ARRAY_SIZE (embedded); i++)
+    if (strcmp (image, embedded[i].name) == 0)
+      {
+        const char *dd = getenv ("BRIG_DATA_DIR");
+        c->rootfs = xasprintf ("%s/images/%s/rootfs", dd && *dd == '/' ? dd : BRIG_DATADIR,
+                               image);
+        if (c->argv == NULL)
+          strv_push (&c->argv, xstrdup (embedded[i].cmd));
+        if (access (c->rootfs, F_OK) < 0)
+          return brig_error (err, errno, "embedded image `%s` is not installed at `%s` "
+                                         "(run `make install`)",
+                             image, c->rootfs);
+        return 0;
+      }
+  if (image[0] != '/' && !str_has_prefix (image, "./"))
+    return brig_error (err, 0, "image `%s`: expected `busybox` (the embedded image), an "
+                               "absolute path, or a path starting with ./",
+                       image);
+  if (realpath (image, real) == NULL)
+    return brig_error (err, errno, "image `%s`", image);
+  c->rootfs = xstrdup (real);
+  if (c->argv == NULL)
+    return brig_error (err, 0, "image `%s`: no command given, and a directory image has "
+                               "no default command",
+                       image);
+  return 0;
+}
+
+/* -u NAME[:GROUP] or UID[:GID] against the image's /etc/passwd and
+ * /etc/group; numeric ids need no entry. */
+static int
+resolve_user (struct run_opts *o, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  _cleanup_free_ char *user = xstrdup (o->user ? o->user : "0");
+  _cleanup_free_ char *passwd = NULL, *group = NULL;
+  size_t plen = 0, glen = 0;
+  char *colon = strchr (user, ':');
+  const char *grp = colon ? colon + 1 : NULL;
+  struct brig_pwent pw = { 0, 0 };
+  int r;
+
+  if (colon)
+    *colon = '\0';
+  r = brig_rootfs_read_file (c->rootfs, "/etc/passwd", 1 << 20, &passwd, &plen, err);
+  if (r < 0 && r != -ENOENT)
+    return r;
+  r = brig_rootfs_read_file (c->rootfs, "/etc/group", 1 << 20, &group, &glen, err);
+  if (r < 0 && r != -ENOENT)
+    return r;
+  r = passwd ? brig_passwd_lookup (passwd, plen, "/etc/passwd", user, &pw, err) : -ENOENT;
+  if (r == -ENOENT)
+    {
+      char *end;
+      unsigned long v = strtoul (user, &end, 10);
+      if (!isdigit ((unsigned char) user[0]) || *end || v > UINT32_MAX - 1)
+        return brig_error (err, 0, "user `%s` is not in the image's /etc/passwd", user);
+      pw = (struct brig_pwent){ (uid_t) v, (gid_t) v };
+      if (grp == NULL)
+        pw.gid = 0;
+    }
+  else if (r < 0)
+    return r;
+  c->uid = pw.uid;
+  c->gid = pw.gid;
+  if (grp)
+    {
+      gid_t g;
+      r = group ? brig_group_lookup (group, glen, "/etc/group", grp, &g, err) : -ENOENT;
+      if (r == -ENOENT)
+        {
+          char *end;
+          unsigned long v = strtoul (grp, &end, 10);
+          if (!isdigit ((unsigned char) grp[0]) || *end || v > UINT32_MAX - 1)
+            return brig_error (err, 0, "group `%s` is not in the image's /etc/group", grp);
+          g = (gid_t) v;
+        }
+      else if (r < 0)
+        return r;
+      c->gid = g;
+    }
+  else if (group && !isdigit ((unsigned char) user[0]))
+    brig_group_members (group, glen, user, &c->groups, &c->ngroups);
+  return 0;
+}
+
+static int
+parse_range (const char *s, struct brig_idmap *ret, struct brig_err *err)
+{
+  unsigned long long host, size;
+  char *end;
+
+  errno = 0;
+  host = strtoull (s, &end, 10);
+  if (!isdigit ((unsigned char) *s) || *end != ':' || errno)
+    goto bad;
+  size = strtoull (end + 1, &end, 10);
+  if (*end || errno || size == 0 || host == 0 || host + size > UINT32_MAX)
+    goto bad;
+  *ret = (struct brig_idmap){ 0, (uint32_t) host, (uint32_t) size };
+  return 0;
+bad:
+  return brig_error (err, 0, "--userns-range `%s`: expected HOSTID:SIZE with HOSTID above 0, "
+                             "e.g. 100000:65536",
+                     s);
+}
+
+static int
+setup_userns (struct run_opts *o, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  int r;
+
+  c->rootless = !brig_is_host_root ();
+  if (c->rootless)
+    {
+      if (o->userns_range)
+        return brig_error (err, 0, "--userns-range needs root: unprivileged, only your own "
+                                   "id can be mapped");
+      c->uidmap = (struct brig_idmap){ 0, (uint32_t) geteuid (), 1 };
+      c->gidmap = (struct brig_idmap){ 0, (uint32_t) getegid (), 1 };
+      if (c->uid != 0 || c->gid != 0)
+        return brig_error (err, 0, "user %u:%u: unprivileged, only root (0:0) is mapped "
+                                   "inside the container",
+                           (unsigned) c->uid, (unsigned) c->gid);
+      return 0;
+    }
+  if (o->userns_range)
+    {
+      if ((r = parse_range (o->userns_range, &c->uidmap, err)) < 0)
+        return r;
+      c->gidmap = c->uidmap;
+    }
+  else
+    {
+      _cleanup_free_ char *buf = NULL;
+      size_t len;
+      unsigned start, count;
+      struct brig_err e = { 0 };
+
+      if (brig_read_file ("/etc/subuid", 1 << 20, &buf, &len, &e) == 0 &&
+          brig_subid_lookup (buf, len, "root", 0, &start, &count) == 0 && start > 0)
+        c->uidmap = (struct brig_idmap){ 0, start, count };
+      brig_err_release (&e);
+      free (buf);
+      buf = NULL;
+      if (brig_read_file ("/etc/subgid", 1 << 20, &buf, &len, &e) == 0 &&
+          brig_subid_lookup (buf, len, "root", 0, &start, &count) == 0 && start > 0)
+        c->gidmap = (struct brig_idmap){ 0, start, count };
+      brig_err_release (&e);
+    }
+  if (c->uid >= c->uidmap.count || c->gid >= c->gidmap.count)
+    return brig_error (err, 0, "user %u:%u is outside the user namespace (ids 0 to %u)",
+                       (unsigned) c->uid, (unsigned) c->gid, c->uidmap.count - 1);
+  for (size_t i = 0; i < c->ngroups; i++)
+    if (c->groups[i] >= c->gidmap.count)
+      return brig_error (err, 0, "group %u is outside the user namespace (ids 0 to %u)",
+                         (unsigned) c->groups[i], c->gidmap.count - 1);
+  return 0;
+}
+
+static int
+setup_env (struct run_opts *o, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  char **all = NULL;
+  int r = 0;
+
+  brig_container_setenv (c, c->uid == 0 ? "HOME=/root" : "HOME=/");
+  {
+    _cleanup_free_ char *h = xasprintf ("HOSTNAME=%s", c->hostname);
+    brig_container_setenv (c, h);
+  }
+  for (size_t i = 0; o->env_files && o->env_files[i]; i++)
+    {
+      _cleanup_free_ char *buf = NULL;
+      size_t len;
+      if ((r = brig_read_file (o->env_files[i], 1 << 20, &buf, &len, err)) < 0 ||
+          (r = brig_parse_envfile (buf, len, o->env_files[i], &all, err)) < 0)
+        {
+          brig_err_wrap (err, "--env-file");
+          goto out;
+        }
+    }
+  for (size_t i = 0; o->env && o->env[i]; i++)
+    strv_push (&all, xstrdup (o->env[i]));
+  for (size_t i = 0; all && all[i]; i++)
+    {
+      if (strchr (all[i], '='))
+        brig_container_setenv (c, all[i]);
+      else if (getenv (all[i]))
+        {
+          _cleanup_free_ char *kv = xasprintf ("%s=%s", all[i], getenv (all[i]));
+          brig_container_setenv (c, kv);
+        }
+    }
+out:
+  strv_free (all);
+  return r;
+}
+
+static int
+build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  int r;
+
+  if (argc < 1)
+    return brig_error (err, 0, "missing IMAGE (see brig run --help)");
+  if (argc > 1)
+    c->argv = strv_copy (argv + 1);
+  if ((r = resolve_image (o, argv[0], err)) < 0)
+    return r;
+  if ((r = new_id (c, err)) < 0)
+    return r;
+  if (c->hostname == NULL)
+    c->hostname = xstrndup (c->id, 12);
+
+  if (o->cap_drop == BRIG_CAPS_ALL)
+    c->caps = o->cap_add;
+  else
+    c->caps = o->cap_add & ~o->cap_drop;
+
+  if (o->seccomp_unconfined)
+    {
+      brig_seccomp_free (c->seccomp);
+      c->seccomp = NULL;
+    }
+  else if (o->seccomp_path)
+    {
+      _cleanup_free_ char *buf = NULL;
+      size_t len;
+      struct brig_seccomp *p;
+      if ((r = brig_read_file (o->seccomp_path, 4 << 20, &buf, &len, err)) < 0 ||
+          (r = brig_parse_seccomp_json (buf, len, o->seccomp_path, &p, err)) < 0)
+        return brig_err_wrap (err, "--security-opt seccomp");
+      brig_seccomp_free (c->seccomp);
+      c->seccomp = p;
+    }
+
+  if (o->swap_set && c->limits.memory_swap != BRIG_UNLIMITED)
+    {
+      if (c->limits.memory == BRIG_UNLIMITED)
+        return brig_error (err, 0, "--memory-swap needs a --memory limit as well");
+      if (c->limits.memory_swap < c->limits.memory)
+        return brig_error (err, 0, "--memory-swap (%" PRId64 ") must be at least --memory "
+                                   "(%" PRId64 "): it counts memory plus swap",
+                           c->limits.memory_swap, c->limits.memory);
+    }
+  else if (!o->swap_set)
+    c->limits.memory_swap = c->limits.memory;
+
+  if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0 ||
+      (r = setup_env (o, err)) < 0)
+    return r;
+  return 0;
+}
+
+static char *
+default_log_path (void)
+{
+  _cleanup_free_ char *dir = brig_state_dir ();
+  return xasprintf ("%s/audit.log", dir);
+}
+
+struct abandon_ctx
+{
+  struct brig_auditlog *log;
+  const struct brig_container *c;
+};
+
+static void
+on_abandon (void *data)
+{
+  struct abandon_ctx *a = data;
+  brig_audit_exited (a->log, a->c, -1, false, "brig was killed; the container was stopped");
+}
+
+static int
+status_of (int st)
+{
+  if (WIFEXITED (st))
+    return WEXITSTATUS (st);
+  if (WIFSIGNALED (st))
+    return 128 + WTERMSIG (st);
+  return EXIT_BRIG;
+}
+
+int
+cmd_run (int argc, char **argv)
+{
+  struct run_opts o = { 0 };
+  struct brig_err err = { 0 };
+  struct brig_auditlog log = { -1, NULL };
+  struct brig_sandbox *sb = NULL;
+  struct brig_exit ex = { 0 };
+  struct abandon_ctx actx;
+  struct brig_sandbox_opts sopts;
+  int optind, exec_errno, r, status = EXIT_BRIG;
+
+  o.c = brig_container_new_hardened ();
+  r = brig_opt_parse (run_opts_table, &o, argc, argv, &optind, &err);
+  if (r < 0)
+    goto fail;
+  if (help_requested)
+    {
+      if (help_requested == HELP_MAN)
+        brig_opt_man (stdout, run_opts_table);
+      else
+        brig_opt_help (stdout, &run_help, run_opts_table);
+      status = 0;
+      goto out;
+    }
+  if ((r = build_model (&o, argc - optind, argv + optind, &err)) < 0)
+    goto fail;
+  {
+    _cleanup_free_ char *path = o.log_path ? xstrdup (o.log_path) : default_log_path ();
+    if ((r = brig_auditlog_open (path, &log, &err)) < 0)
+      goto fail;
+  }
+  actx = (struct abandon_ctx){ &log, o.c };
+  sopts = (struct brig_sandbox_opts){ on_abandon, &actx };
+  if ((r = brig_sandbox_create (o.c, &sopts, &sb, &err)) < 0)
+    {
+      brig_audit_exited (&log, o.c, -1, false, err.msg);
+      goto fail;
+    }
+  for (char *const *w = brig_sandbox_warnings (sb); *w; w++)
+    fprintf (stderr, "brig: warning: %s\n", *w);
+  brig_audit_created (&log, o.c);
+  brig_audit_relaxations (&log, o.c);
+
+  r = brig_sandbox_start (sb, &exec_errno, &err);
+  if (r < 0)
+    {
+      status = exec_errno == ENOENT ? EXIT_NOT_FOUND : exec_errno ? EXIT_CANNOT_INVOKE : EXIT_BRIG;
+      brig_audit_exited (&log, o.c, -1, false, err.msg);
+      brig_sandbox_destroy (sb);
+      sb = NULL;
+      brig_fail (status, &err);
+      goto out;
+    }
+  brig_audit_started (&log, o.c, brig_sandbox_pid (sb));
+  if ((r = brig_sandbox_wait (sb, &ex, &err)) < 0)
+    goto fail;
+  status = status_of (ex.status);
+  brig_audit_exited (&log, o.c, ex.status, ex.oom_killed, NULL);
+  if (ex.oom_killed && WIFSIGNALED (ex.status) && WTERMSIG (ex.status) == 9)
+    fprintf (stderr, "brig: the container was killed for exceeding its memory limit "
+                     "(%" PRId64 " bytes)\n",
+             o.c->limits.memory);
+  goto out;
+fail:
+  status = brig_fail (EXIT_BRIG, &err);
+out:
+  brig_sandbox_destroy (sb);
+  brig_auditlog_close (&log);
+  brig_container_free (o.c);
+  free (o.user);
+  free (o.log_path);
+  free (o.userns_range);
+  free (o.seccomp_path);
+  strv_free (o.env);
+  strv_free (o.env_files);
+  brig_err_release (&err);
+  return status;
+}

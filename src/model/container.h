@@ -1,0 +1,134 @@
+/* The container model: what every door reads into and every consumer reads
+ * from.  `brig run` flags, an OCI config.json, a compose service or a pod
+ * template all become a struct brig_container; the sandbox executes it and
+ * the policy judges it. */
+#ifndef BRIG_MODEL_CONTAINER_H
+#define BRIG_MODEL_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "model/seccomp.h"
+
+#define BRIG_UNLIMITED (-1)
+
+enum brig_ns
+{
+  BRIG_NS_USER = 1 << 0,
+  BRIG_NS_MNT = 1 << 1,
+  BRIG_NS_PID = 1 << 2,
+  BRIG_NS_UTS = 1 << 3,
+  BRIG_NS_IPC = 1 << 4,
+  BRIG_NS_NET = 1 << 5,
+  BRIG_NS_CGROUP = 1 << 6,
+};
+#define BRIG_NS_ALL 0x7f
+
+struct brig_idmap
+{
+  uint32_t inside;
+  uint32_t outside;
+  uint32_t count;
+};
+
+struct brig_tmpfs
+{
+  char *dest;     /* absolute path in the container */
+  uint64_t size;  /* bytes; 0 = the kernel's default (half of RAM) */
+  mode_t mode;
+  unsigned long flags; /* MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY */
+};
+
+struct brig_rlimit
+{
+  int resource; /* RLIMIT_* */
+  uint64_t soft;
+  uint64_t hard;
+};
+
+struct brig_limits
+{
+  int64_t memory;      /* bytes, BRIG_UNLIMITED for none */
+  int64_t memory_swap; /* memory + swap, bytes; BRIG_UNLIMITED for none */
+  int64_t pids;        /* BRIG_UNLIMITED for none */
+  uint64_t cpu_quota;  /* microseconds per period; 0 = no limit */
+  uint64_t cpu_period; /* microseconds */
+};
+
+struct brig_container
+{
+  char *id;       /* 64 hex digits */
+  char *name;     /* --name, or NULL */
+  char *hostname;
+
+  char *image;  /* as the user named it: "busybox", "./rootfs" */
+  char *rootfs; /* absolute path of the root filesystem directory */
+  bool readonly_rootfs;
+
+  char **argv; /* what runs as PID 1 (or under --init) */
+  char **env;
+  char *cwd;
+
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups; /* supplementary groups */
+  size_t ngroups;
+
+  uint64_t caps; /* bounding = permitted = effective; inheritable and ambient empty */
+  bool no_new_privs;
+  struct brig_seccomp *seccomp; /* NULL: unconfined */
+
+  unsigned namespaces; /* enum brig_ns bits */
+  bool rootless;       /* run by an unprivileged user: one id mapped, no cgroups */
+  struct brig_idmap uidmap;
+  struct brig_idmap gidmap;
+
+  struct brig_limits limits;
+  struct brig_rlimit *rlimits;
+  size_t nrlimits;
+
+  struct brig_tmpfs *tmpfs;
+  size_t ntmpfs;
+  char **masked_paths;
+  char **readonly_paths;
+
+  bool init; /* a reaper as PID 1 that forwards signals */
+};
+
+/* A container with the hardened defaults (model/defaults.c); id, image,
+ * rootfs and argv are left for the caller. */
+struct brig_container *brig_container_new_hardened (void);
+void brig_container_free (struct brig_container *c);
+
+/* Default values, also shown in --help. */
+#define BRIG_DEFAULT_MEMORY (INT64_C (512) << 20)
+#define BRIG_DEFAULT_PIDS 1024
+#define BRIG_DEFAULT_TMPFS_SIZE (UINT64_C (64) << 20)
+#define BRIG_DEFAULT_USERNS_BASE 100000u
+#define BRIG_DEFAULT_USERNS_SIZE 65536u
+#define BRIG_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Set or replace the tmpfs at t->dest (takes ownership of t's strings). */
+void brig_container_set_tmpfs (struct brig_container *c, struct brig_tmpfs *t);
+/* Set or replace an rlimit. */
+void brig_container_set_rlimit (struct brig_container *c, const struct brig_rlimit *r);
+/* Set NAME=VALUE in the environment, replacing an earlier NAME. */
+void brig_container_setenv (struct brig_container *c, const char *kv);
+
+/* A relaxation is a way in which a container is weaker than the hardened
+ * default.  Each has a kind ("cap-add", "seccomp", ...) and a detail. */
+struct brig_relaxation
+{
+  const char *kind;
+  char *detail;
+};
+
+/* The container's relaxations; *ret_n of them.  Free with
+ * brig_relaxations_free. */
+struct brig_relaxation *brig_container_relaxations (const struct brig_container *c,
+                                                    size_t *ret_n);
+void brig_relaxations_free (struct brig_relaxation *r, size_t n);
+
+#endif

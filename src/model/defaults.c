@@ -1,0 +1,160 @@
+/* The hardened defaults, and how a container departs from them. */
+#include "model/caps.h"
+#include "model/container.h"
+#include "util/cleanup.h"
+
+#include <string.h>
+#include <sys/mount.h>
+
+/* Paths masked with an empty, read-only object (the OCI and Docker lists,
+ * plus the side channels Docker added). */
+static const char *const masked_paths[] = {
+  "/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+  "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi", "/proc/timer_list",
+  "/proc/timer_stats", "/sys/devices/virtual/powercap", "/sys/firmware", NULL,
+};
+
+static const char *const readonly_paths[] = {
+  "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+struct brig_container *
+brig_container_new_hardened (void)
+{
+  struct brig_container *c = xcalloc (1, sizeof *c);
+  struct brig_tmpfs tmp = { xstrdup ("/tmp"), BRIG_DEFAULT_TMPFS_SIZE, 01777,
+                            MS_NOSUID | MS_NODEV };
+  struct brig_tmpfs run = { xstrdup ("/run"), BRIG_DEFAULT_TMPFS_SIZE, 0755,
+                            MS_NOSUID | MS_NODEV };
+
+  c->readonly_rootfs = true;
+  c->caps = 0;
+  c->no_new_privs = true;
+  c->seccomp = brig_seccomp_default ();
+  c->namespaces = BRIG_NS_ALL;
+  c->uidmap = (struct brig_idmap){ 0, BRIG_DEFAULT_USERNS_BASE, BRIG_DEFAULT_USERNS_SIZE };
+  c->gidmap = c->uidmap;
+  c->limits.memory = BRIG_DEFAULT_MEMORY;
+  c->limits.memory_swap = BRIG_DEFAULT_MEMORY; /* no swap on top */
+  c->limits.pids = BRIG_DEFAULT_PIDS;
+  c->cwd = xstrdup ("/");
+  brig_container_set_tmpfs (c, &tmp);
+  brig_container_set_tmpfs (c, &run);
+  c->masked_paths = strv_copy ((char *const *) masked_paths);
+  c->readonly_paths = strv_copy ((char *const *) readonly_paths);
+  brig_container_setenv (c, "PATH=" BRIG_DEFAULT_PATH);
+  return c;
+}
+
+void
+brig_container_free (struct brig_container *c)
+{
+  if (c == NULL)
+    return;
+  free (c->id);
+  free (c->name);
+  free (c->hostname);
+  free (c->image);
+  free (c->rootfs);
+  strv_free (c->argv);
+  strv_free (c->env);
+  free (c->cwd);
+  free (c->groups);
+  brig_seccomp_free (c->seccomp);
+  free (c->rlimits);
+  for (size_t i = 0; i < c->ntmpfs; i++)
+    free (c->tmpfs[i].dest);
+  free (c->tmpfs);
+  strv_free (c->masked_paths);
+  strv_free (c->readonly_paths);
+  free (c);
+}
+
+void
+brig_container_set_tmpfs (struct brig_container *c, struct brig_tmpfs *t)
+{
+  for (size_t i = 0; i < c->ntmpfs; i++)
+    if (strcmp (c->tmpfs[i].dest, t->dest) == 0)
+      {
+        free (c->tmpfs[i].dest);
+        c->tmpfs[i] = *t;
+        return;
+      }
+  c->tmpfs = xreallocarray (c->tmpfs, c->ntmpfs + 1, sizeof *c->tmpfs);
+  c->tmpfs[c->ntmpfs++] = *t;
+}
+
+void
+brig_container_set_rlimit (struct brig_container *c, const struct brig_rlimit *r)
+{
+  for (size_t i = 0; i < c->nrlimits; i++)
+    if (c->rlimits[i].resource == r->resource)
+      {
+        c->rlimits[i] = *r;
+        return;
+      }
+  c->rlimits = xreallocarray (c->rlimits, c->nrlimits + 1, sizeof *c->rlimits);
+  c->rlimits[c->nrlimits++] = *r;
+}
+
+void
+brig_container_setenv (struct brig_container *c, const char *kv)
+{
+  const char *eq = strchr (kv, '=');
+  size_t n = eq ? (size_t) (eq - kv) : strlen (kv);
+
+  for (size_t i = 0; c->env && c->env[i]; i++)
+    if (strncmp (c->env[i], kv, n) == 0 && c->env[i][n] == '=')
+      {
+        free (c->env[i]);
+        c->env[i] = xstrdup (kv);
+        return;
+      }
+  strv_push (&c->env, xstrdup (kv));
+}
+
+static void
+relax (struct brig_relaxation **r, size_t *n, const char *kind, char *detail)
+{
+  *r = xreallocarray (*r, *n + 1, sizeof **r);
+  (*r)[(*n)++] = (struct brig_relaxation){ kind, detail };
+}
+
+struct brig_relaxation *
+brig_container_relaxations (const struct brig_container *c, size_t *ret_n)
+{
+  struct brig_relaxation *r = NULL;
+  size_t n = 0;
+
+  if (c->caps)
+    relax (&r, &n, "cap-add", brig_caps_format (c->caps));
+  if (!c->no_new_privs)
+    relax (&r, &n, "no-new-privileges", xstrdup ("off"));
+  if (c->seccomp == NULL)
+    relax (&r, &n, "seccomp", xstrdup ("unconfined"));
+  else if (strcmp (c->seccomp->source, "builtin:default") != 0)
+    relax (&r, &n, "seccomp", xasprintf ("custom profile %s", c->seccomp->source));
+  if (!c->readonly_rootfs)
+    relax (&r, &n, "rw-rootfs", xstrdup ("root filesystem writable"));
+  if (c->limits.memory == BRIG_UNLIMITED)
+    relax (&r, &n, "memory", xstrdup ("unlimited"));
+  if (c->limits.memory_swap == BRIG_UNLIMITED)
+    relax (&r, &n, "memory-swap", xstrdup ("unlimited"));
+  if (c->limits.pids == BRIG_UNLIMITED)
+    relax (&r, &n, "pids-limit", xstrdup ("unlimited"));
+  if ((c->namespaces & BRIG_NS_ALL) != BRIG_NS_ALL)
+    relax (&r, &n, "namespaces", xasprintf ("0x%x", c->namespaces));
+  for (size_t i = 0; i < c->ntmpfs; i++)
+    if (!(c->tmpfs[i].flags & MS_NOSUID) || !(c->tmpfs[i].flags & MS_NODEV))
+      relax (&r, &n, "tmpfs", xasprintf ("%s without nosuid,nodev", c->tmpfs[i].dest));
+  *ret_n = n;
+  return r;
+}
+
+void
+brig_relaxations_free (struct brig_relaxation *r, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (r[i].detail);
+  free (r);
+}

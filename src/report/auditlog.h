@@ -1,0 +1,32 @@
+/* The audit log: one JSON object per line for each lifecycle event of a
+ * container (created, relaxation, started, exited), so that a host keeps a
+ * record of what ran with which exceptions to the hardened defaults. */
+#ifndef BRIG_REPORT_AUDITLOG_H
+#define BRIG_REPORT_AUDITLOG_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "model/container.h"
+#include "util/err.h"
+
+struct brig_auditlog
+{
+  int fd;
+  char *path;
+};
+
+/* Open PATH for appending (created 0600, parents 0700). */
+int brig_auditlog_open (const char *path, struct brig_auditlog *ret, struct brig_err *err);
+void brig_auditlog_close (struct brig_auditlog *log);
+
+/* Each writes one line with a single write(2) and returns 0 or -errno. */
+int brig_audit_created (struct brig_auditlog *log, const struct brig_container *c);
+int brig_audit_relaxations (struct brig_auditlog *log, const struct brig_container *c);
+int brig_audit_started (struct brig_auditlog *log, const struct brig_container *c, pid_t pid);
+/* STATUS is a wait(2) status; or pass status -1 and REASON for a container
+ * that ended without one (start failed, brig was killed). */
+int brig_audit_exited (struct brig_auditlog *log, const struct brig_container *c,
+                       int status, bool oom_killed, const char *reason);
+
+#endif

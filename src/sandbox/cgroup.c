@@ -1,0 +1,465 @@
+/* Cgroups for limits: v1, v2 and hybrid hosts.
+ *
+ * v2 (unified): one directory /sys/fs/cgroup/brig/<id> with memory.max,
+ * memory.swap.max, pids.max and cpu.max; the controllers are enabled in the
+ * parents' cgroup.subtree_control.
+ * v1 and hybrid (v1 controllers beside an empty v2 tree): a directory
+ * brig/<id> in the memory, pids and cpu hierarchies, wherever
+ * /proc/self/mountinfo says they are mounted.
+ *
+ * A limit that was asked for and cannot be applied is an error, never a
+ * silent skip.  Unprivileged users get no cgroup and a warning saying so. */
+#include "sandbox/internal.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+enum ctrl
+{
+  CTRL_MEMORY,
+  CTRL_PIDS,
+  CTRL_CPU,
+  N_CTRL,
+};
+static const char *const ctrl_names[N_CTRL] = { "memory", "pids", "cpu" };
+
+struct brig_cgroup
+{
+  const char *mode;      /* "v1", "v2", "hybrid" */
+  char *v2;              /* v2: the container's directory */
+  char *v1[N_CTRL];      /* v1: the container's directory in each hierarchy */
+  char *v1_mount[N_CTRL]; /* v1: where each hierarchy is mounted */
+  bool v1_dedup[N_CTRL]; /* v1: same hierarchy as an earlier controller */
+};
+
+static bool
+is_v2 (const char *path)
+{
+  struct statfs fs;
+  return statfs (path, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* Find where each v1 controller is mounted (super options name it). */
+static void
+find_v1_mounts (char *mounts[N_CTRL])
+{
+  _cleanup_fclose_ FILE *f = fopen ("/proc/self/mountinfo", "re");
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+
+  if (f == NULL)
+    return;
+  while (getline (&line, &cap, f) > 0)
+    {
+      char *sep = strstr (line, " - ");
+      char mnt[4096], fstype[64], source[256], opts[1024];
+
+      if (sep == NULL || sscanf (line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+          sscanf (sep + 3, "%63s %255s %1023s", fstype, source, opts) != 3 ||
+          strcmp (fstype, "cgroup") != 0)
+        continue;
+      char *o = opts;
+      for (char *tok; (tok = strsep (&o, ","));)
+        for (int c = 0; c < N_CTRL; c++)
+          if (strcmp (tok, ctrl_names[c]) == 0 && mounts[c] == NULL)
+            mounts[c] = xstrdup (mnt);
+    }
+}
+
+static int
+write_value (const char *dir, const char *file, const char *value, struct brig_err *err)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/%s", dir, file);
+  return brig_write_file_at (AT_FDCWD, path, value, err);
+}
+
+static bool
+file_exists (const char *dir, const char *file)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/%s", dir, file);
+  return access (path, F_OK) == 0;
+}
+
+static int
+make_dir (const char *path, struct brig_err *err)
+{
+  if (mkdir (path, 0755) < 0 && errno != EEXIST)
+    return brig_error (err, errno, "create cgroup `%s`", path);
+  return 0;
+}
+
+static bool
+wants (const struct brig_limits *l, enum ctrl c)
+{
+  switch (c)
+    {
+    case CTRL_MEMORY:
+      return l->memory != BRIG_UNLIMITED;
+    case CTRL_PIDS:
+      return l->pids != BRIG_UNLIMITED;
+    case CTRL_CPU:
+      return l->cpu_quota != 0;
+    default:
+      return false;
+    }
+}
+
+static int
+setup_v2 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l,
+          struct brig_err *err)
+{
+  _cleanup_free_ char *parent = xstrdup (CGROUP_ROOT "/brig");
+  _cleanup_free_ char *avail = NULL;
+  char buf[64];
+  int r;
+
+  r = brig_read_file (CGROUP_ROOT "/cgroup.controllers", 4096, &avail, NULL, err);
+  if (r < 0)
+    return r;
+  for (int c = 0; c < N_CTRL; c++)
+    {
+      _cleanup_free_ char *plus = xasprintf ("+%s", ctrl_names[c]);
+      bool present = false;
+      _cleanup_free_ char *copy = xstrdup (avail);
+      char *o = copy;
+
+      for (char *tok; (tok = strsep (&o, " \n"));)
+        if (strcmp (tok, ctrl_names[c]) == 0)
+          present = true;
+      if (!present)
+        {
+          if (wants (l, (enum ctrl) c))
+            return brig_error (err, 0,
+                               "cgroup v2: the %s controller is not available in "
+                               CGROUP_ROOT " (cgroup.controllers: %.*s), so the %s limit "
+                               "cannot be applied",
+                               ctrl_names[c], (int) strcspn (avail, "\n"), avail,
+                               ctrl_names[c]);
+          continue;
+        }
+      r = write_value (CGROUP_ROOT, "cgroup.subtree_control", plus, err);
+      if (r == 0)
+        r = make_dir (parent, err);
+      if (r == 0)
+        r = write_value (parent, "cgroup.subtree_control", plus, err);
+      if (r < 0)
+        return brig_err_wrap (err, "cgroup v2: enable the %s controller", ctrl_names[c]);
+    }
+  if ((r = make_dir (parent, err)) < 0)
+    return r;
+  cg->v2 = xasprintf ("%s/%s", parent, id);
+  if (mkdir (cg->v2, 0755) < 0)
+    {
+      r = brig_error (err, errno, "create cgroup `%s`", cg->v2);
+      free (cg->v2);
+      cg->v2 = NULL;
+      return r;
+    }
+  if (l->memory != BRIG_UNLIMITED)
+    {
+      snprintf (buf, sizeof buf, "%" PRId64, l->memory);
+      if ((r = write_value (cg->v2, "memory.max", buf, err)) < 0)
+        return r;
+      if (l->memory_swap != BRIG_UNLIMITED)
+        {
+          if (!file_exists (cg->v2, "memory.swap.max"))
+            {
+              if (l->memory_swap > l->memory)
+                return brig_error (err, 0, "cgroup v2: swap accounting is off, so "
+                                           "--memory-swap cannot be applied");
+            }
+          else
+            {
+              snprintf (buf, sizeof buf, "%" PRId64, l->memory_swap - l->memory);
+              if ((r = write_value (cg->v2, "memory.swap.max", buf, err)) < 0)
+                return r;
+            }
+        }
+    }
+  if (l->pids != BRIG_UNLIMITED)
+    {
+      snprintf (buf, sizeof buf, "%" PRId64, l->pids);
+      if ((r = write_value (cg->v2, "pids.max", buf, err)) < 0)
+        return r;
+    }
+  if (l->cpu_quota)
+    {
+      snprintf (buf, sizeof buf, "%" PRIu64 " %" PRIu64, l->cpu_quota, l->cpu_period);
+      if ((r = write_value (cg->v2, "cpu.max", buf, err)) < 0)
+        return r;
+    }
+  return 0;
+}
+
+static int
+setup_v1 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l,
+          struct brig_err *err)
+{
+  char buf[64];
+  int r;
+
+  find_v1_mounts (cg->v1_mount);
+  for (int c = 0; c < N_CTRL; c++)
+    {
+      _cleanup_free_ char *parent = NULL;
+
+      if (cg->v1_mount[c] == NULL)
+        {
+          if (wants (l, (enum ctrl) c))
+            return brig_error (err, 0, "cgroup v1: the %s controller is not mounted, so "
+                                       "the %s limit cannot be applied",
+                               ctrl_names[c], ctrl_names[c]);
+          continue;
+        }
+      for (int d = 0; d < c; d++)
+        if (cg->v1_mount[d] && strcmp (cg->v1_mount[d], cg->v1_mount[c]) == 0)
+          cg->v1_dedup[c] = true;
+      parent = xasprintf ("%s/brig", cg->v1_mount[c]);
+      cg->v1[c] = xasprintf ("%s/%s", parent, id);
+      if (cg->v1_dedup[c])
+        continue;
+      if ((r = make_dir (parent, err)) < 0)
+        return r;
+      if (mkdir (cg->v1[c], 0755) < 0)
+        {
+          r = brig_error (err, errno, "create cgroup `%s`", cg->v1[c]);
+          free (cg->v1[c]);
+          cg->v1[c] = NULL;
+          return r;
+        }
+    }
+  if (l->memory != BRIG_UNLIMITED)
+    {
+      snprintf (buf, sizeof buf, "%" PRId64, l->memory);
+      if ((r = write_value (cg->v1[CTRL_MEMORY], "memory.limit_in_bytes", buf, err)) < 0)
+        return r;
+      if (l->memory_swap != BRIG_UNLIMITED)
+        {
+          if (!file_exists (cg->v1[CTRL_MEMORY], "memory.memsw.limit_in_bytes"))
+            {
+              if (l->memory_swap > l->memory)
+                return brig_error (err, 0, "cgroup v1: swap accounting is off "
+                                           "(swapaccount=0), so --memory-swap cannot be "
+                                           "applied");
+            }
+          else
+            {
+              snprintf (buf, sizeof buf, "%" PRId64, l->memory_swap);
+              r = write_value (cg->v1[CTRL_MEMORY], "memory.memsw.limit_in_bytes", buf,
+                               err);
+              if (r < 0)
+                return r;
+            }
+        }
+    }
+  if (l->pids != BRIG_UNLIMITED)
+    {
+      snprintf (buf, sizeof buf, "%" PRId64, l->pids);
+      if ((r = write_value (cg->v1[CTRL_PIDS], "pids.max", buf, err)) < 0)
+        return r;
+    }
+  if (l->cpu_quota)
+    {
+      snprintf (buf, sizeof buf, "%" PRIu64, l->cpu_period);
+      if ((r = write_value (cg->v1[CTRL_CPU], "cpu.cfs_period_us", buf, err)) < 0)
+        return r;
+      snprintf (buf, sizeof buf, "%" PRIu64, l->cpu_quota);
+      if ((r = write_value (cg->v1[CTRL_CPU], "cpu.cfs_quota_us", buf, err)) < 0)
+        return r;
+    }
+  return 0;
+}
+
+int
+brig_cgroup_create (const char *id, const struct brig_limits *l, bool rootless,
+                    struct brig_cgroup **ret, char ***warnings, struct brig_err *err)
+{
+  struct brig_cgroup *cg;
+  int r;
+
+  *ret = NULL;
+  if (rootless)
+    {
+      if (wants (l, CTRL_MEMORY) || wants (l, CTRL_PIDS) || wants (l, CTRL_CPU))
+        strv_push (warnings,
+                   xstrdup ("rootless: no cgroup is delegated to this user, so the "
+                            "memory, swap, pids and cpu limits are NOT applied"));
+      return 0;
+    }
+  cg = xcalloc (1, sizeof *cg);
+  if (is_v2 (CGROUP_ROOT))
+    {
+      cg->mode = "v2";
+      r = setup_v2 (cg, id, l, err);
+    }
+  else
+    {
+      cg->mode = is_v2 (CGROUP_ROOT "/unified") ? "hybrid" : "v1";
+      r = setup_v1 (cg, id, l, err);
+    }
+  if (r < 0)
+    {
+      brig_cgroup_destroy (cg);
+      return r;
+    }
+  *ret = cg;
+  return 0;
+}
+
+int
+brig_cgroup_attach (struct brig_cgroup *cg, pid_t pid, struct brig_err *err)
+{
+  char buf[32];
+  int r;
+
+  if (cg == NULL)
+    return 0;
+  snprintf (buf, sizeof buf, "%d", (int) pid);
+  if (cg->v2)
+    return write_value (cg->v2, "cgroup.procs", buf, err);
+  for (int c = 0; c < N_CTRL; c++)
+    if (cg->v1[c] && !cg->v1_dedup[c] &&
+        (r = write_value (cg->v1[c], "cgroup.procs", buf, err)) < 0)
+      return r;
+  return 0;
+}
+
+char **
+brig_cgroup_v1_controllers (const struct brig_cgroup *cg)
+{
+  char **v = NULL;
+
+  if (cg == NULL || cg->v2)
+    return NULL;
+  for (int c = 0; c < N_CTRL; c++)
+    if (cg->v1_mount[c] && !cg->v1_dedup[c])
+      strv_push (&v, xstrdup (strrchr (cg->v1_mount[c], '/') + 1));
+  return v;
+}
+
+bool
+brig_cgroup_is_v2 (const struct brig_cgroup *cg)
+{
+  return cg && cg->v2;
+}
+
+const char *
+brig_cgroup_mode (const struct brig_cgroup *cg)
+{
+  return cg ? cg->mode : "none";
+}
+
+static long
+read_counter (const char *dir, const char *file, const char *key)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/%s", dir, file);
+  _cleanup_free_ char *buf = NULL;
+  struct brig_err err = { 0 };
+  size_t klen = strlen (key);
+
+  if (brig_read_file (path, 65536, &buf, NULL, &err) < 0)
+    {
+      brig_err_release (&err);
+      return 0;
+    }
+  for (char *line = buf; line && *line;)
+    {
+      char *nl = strchr (line, '\n');
+      if (strncmp (line, key, klen) == 0 && line[klen] == ' ')
+        return strtol (line + klen + 1, NULL, 10);
+      line = nl ? nl + 1 : NULL;
+    }
+  return 0;
+}
+
+long
+brig_cgroup_oom_kills (const struct brig_cgroup *cg)
+{
+  if (cg == NULL)
+    return 0;
+  if (cg->v2)
+    return read_counter (cg->v2, "memory.events", "oom_kill");
+  if (cg->v1[CTRL_MEMORY])
+    return read_counter (cg->v1[CTRL_MEMORY], "memory.oom_control", "oom_kill");
+  return 0;
+}
+
+/* SIGKILL every process listed in DIR/cgroup.procs; returns how many. */
+static int
+kill_all (const char *dir)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/cgroup.procs", dir);
+  _cleanup_fclose_ FILE *f = fopen (path, "re");
+  int pid, n = 0;
+
+  if (f == NULL)
+    return 0;
+  while (fscanf (f, "%d", &pid) == 1)
+    if (pid > 0 && kill (pid, SIGKILL) == 0)
+      n++;
+  return n;
+}
+
+/* rmdir, retrying while the last processes are still being reaped. */
+static void
+remove_dir (const char *dir)
+{
+  struct timespec ts = { 0, 1000000 }; /* 1 ms */
+
+  if (file_exists (dir, "cgroup.kill"))
+    {
+      struct brig_err err = { 0 };
+      write_value (dir, "cgroup.kill", "1", &err);
+      brig_err_release (&err);
+    }
+  for (int i = 0; i < 2000; i++)
+    {
+      if (rmdir (dir) == 0 || errno == ENOENT)
+        return;
+      if (errno != EBUSY)
+        return;
+      kill_all (dir);
+      nanosleep (&ts, NULL);
+    }
+}
+
+void
+brig_cgroup_destroy (struct brig_cgroup *cg)
+{
+  if (cg == NULL)
+    return;
+  if (cg->v2)
+    remove_dir (cg->v2);
+  for (int c = 0; c < N_CTRL; c++)
+    if (cg->v1[c] && !cg->v1_dedup[c])
+      remove_dir (cg->v1[c]);
+  brig_cgroup_free (cg);
+}
+
+void
+brig_cgroup_free (struct brig_cgroup *cg)
+{
+  if (cg == NULL)
+    return;
+  free (cg->v2);
+  for (int c = 0; c < N_CTRL; c++)
+    {
+      free (cg->v1[c]);
+      free (cg->v1_mount[c]);
+    }
+  free (cg);
+}

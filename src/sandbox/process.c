@@ -1,0 +1,615 @@
+/* The container's life: create, start, wait, destroy.
+ *
+ * Three processes take part:
+ *   brig       (the caller) prepares everything that needs host privileges:
+ *              the compiled seccomp filter, the cgroup, the id maps, the
+ *              idmapped root;
+ *   container  cloned into new namespaces; builds its filesystem, waits for
+ *              `start`, drops every privilege and execs the command as PID 1;
+ *   cleaner    forked first; it waits on a pipe from brig and, should brig
+ *              die without saying goodbye, kills the container and removes
+ *              its cgroup and state, so that nothing is left behind.
+ * brig and the container talk over a SOCK_SEQPACKET pair: "G" (ids mapped,
+ * go on), READY, "S" (exec), and an error message if anything fails; the
+ * container's end is close-on-exec, so EOF after "S" means exec succeeded. */
+#include "sandbox/internal.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/state.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum msg_kind
+{
+  MSG_READY = 1,
+  MSG_ERROR,
+  MSG_EXEC_ERROR,
+};
+
+struct msg
+{
+  int kind;
+  int code; /* errno */
+  char text[2048];
+};
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+                                 SIGWINCH };
+
+struct brig_sandbox
+{
+  const struct brig_container *c;
+  struct brig_sandbox_opts opts;
+  pid_t pid;
+  pid_t cleaner;
+  int sock;       /* our end of the pair with the container */
+  int cleaner_fd; /* write end of the pipe the cleaner watches */
+  int tree;       /* detached root filesystem, or -1 (rootless) */
+  struct brig_cgroup *cg;
+  struct brig_bpf bpf;
+  char **warnings;
+  char *state_path;
+  char *name_path;
+  sigset_t oldmask;
+  bool reaped;
+};
+
+static void
+forwarded_set (sigset_t *set)
+{
+  sigemptyset (set);
+  for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
+    sigaddset (set, forwarded[i]);
+  sigaddset (set, SIGCHLD);
+}
+
+static int
+send_msg (int fd, enum msg_kind kind, int code, const char *text)
+{
+  struct msg m = { kind, code, "" };
+  if (text)
+    snprintf (m.text, sizeof m.text, "%s", text);
+  return send (fd, &m, sizeof m, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* --- the container process ---------------------------------------------- */
+
+static void __attribute__ ((noreturn))
+child_fail (int sock, struct brig_err *err)
+{
+  send_msg (sock, MSG_ERROR, err->code, err->msg ? err->msg : "setup failed");
+  _exit (125);
+}
+
+static int
+loopback_up (struct brig_err *err)
+{
+  struct ifreq ifr = { 0 };
+  _cleanup_close_ int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    return brig_error (err, errno, "socket for the loopback interface");
+  snprintf (ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+  if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+    return brig_error (err, errno, "read loopback flags");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
+    return brig_error (err, errno, "bring up the loopback interface");
+  return 0;
+}
+
+/* PID 1 under --init: forward signals to the command, reap everything,
+ * exit as the command did. */
+static void __attribute__ ((noreturn))
+reaper (pid_t main_pid)
+{
+  sigset_t set;
+  int status = 0;
+
+  prctl (PR_SET_NAME, "brig-init");
+  forwarded_set (&set);
+  for (;;)
+    {
+      int sig = sigwaitinfo (&set, NULL);
+      pid_t p;
+      int st;
+
+      if (sig < 0)
+        continue;
+      if (sig != SIGCHLD)
+        {
+          kill (main_pid, sig);
+          continue;
+        }
+      while ((p = waitpid (-1, &st, WNOHANG)) > 0)
+        if (p == main_pid)
+          {
+            status = WIFEXITED (st) ? WEXITSTATUS (st) : 128 + WTERMSIG (st);
+            _exit (status);
+          }
+    }
+}
+
+static void __attribute__ ((noreturn))
+child_main (struct brig_sandbox *sb, int sock)
+{
+  const struct brig_container *c = sb->c;
+  struct brig_err err = { 0 };
+  _cleanup_strv_ char **cg_v1 = NULL;
+  char go;
+  int root = sb->tree;
+  sigset_t none;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  prctl (PR_SET_DUMPABLE, 0);
+  if (recv (sock, &go, 1, 0) != 1 || go != 'G')
+    _exit (125);
+
+  if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+    {
+      brig_error (&err, errno, "become root in the user namespace");
+      child_fail (sock, &err);
+    }
+  if ((c->namespaces & BRIG_NS_CGROUP) && unshare (CLONE_NEWCGROUP) < 0)
+    {
+      brig_error (&err, errno, "new cgroup namespace");
+      child_fail (sock, &err);
+    }
+  if (root < 0)
+    {
+      /* Rootless: the tree is cloned here, where we own the mount namespace;
+       * no idmapping is possible, so files keep their owners as mapped. */
+      struct mount_attr a = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                          (c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0) };
+      root = open_tree (AT_FDCWD, c->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+      if (root < 0 || mount_setattr (root, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+        {
+          brig_error (&err, errno, "clone the root filesystem `%s`", c->rootfs);
+          child_fail (sock, &err);
+        }
+    }
+  cg_v1 = brig_cgroup_v1_controllers (sb->cg);
+  if (brig_mounts_setup (c, root, cg_v1, brig_cgroup_is_v2 (sb->cg), &err) < 0)
+    child_fail (sock, &err);
+  if ((c->namespaces & BRIG_NS_UTS) && c->hostname &&
+      sethostname (c->hostname, strlen (c->hostname)) < 0)
+    {
+      brig_error (&err, errno, "set hostname `%s`", c->hostname);
+      child_fail (sock, &err);
+    }
+  if ((c->namespaces & BRIG_NS_NET) && loopback_up (&err) < 0)
+    child_fail (sock, &err);
+
+  if (send_msg (sock, MSG_READY, 0, NULL) < 0 || recv (sock, &go, 1, 0) != 1 || go != 'S')
+    _exit (125);
+
+  /* A new session: no controlling terminal to push input into (TIOCSTI). */
+  if (setsid () < 0)
+    {
+      brig_error (&err, errno, "new session");
+      child_fail (sock, &err);
+    }
+  for (size_t i = 0; i < c->nrlimits; i++)
+    {
+      struct rlimit rl = { c->rlimits[i].soft, c->rlimits[i].hard };
+      if (setrlimit (c->rlimits[i].resource, &rl) < 0)
+        {
+          brig_error (&err, errno, "set rlimit %d to %llu:%llu", c->rlimits[i].resource,
+                      (unsigned long long) rl.rlim_cur, (unsigned long long) rl.rlim_max);
+          child_fail (sock, &err);
+        }
+    }
+  if (brig_caps_apply (c, &err) < 0)
+    child_fail (sock, &err);
+  if (chdir (c->cwd) < 0)
+    {
+      brig_error (&err, errno, "working directory `%s`", c->cwd);
+      child_fail (sock, &err);
+    }
+  if (c->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    {
+      brig_error (&err, errno, "set no_new_privs");
+      child_fail (sock, &err);
+    }
+  /* Set again: changing credentials cleared it. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    {
+      brig_error (&err, errno, "close inherited file descriptors");
+      child_fail (sock, &err);
+    }
+  if (sb->bpf.insns && brig_seccomp_install (&sb->bpf, &err) < 0)
+    child_fail (sock, &err);
+
+  sigemptyset (&none);
+  if (c->init)
+    {
+      pid_t p = fork ();
+      if (p < 0)
+        {
+          brig_error (&err, errno, "fork the command under --init");
+          child_fail (sock, &err);
+        }
+      if (p > 0)
+        {
+          close (sock);
+          reaper (p);
+        }
+    }
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  environ = c->env;
+  execvp (c->argv[0], c->argv);
+  send_msg (sock, MSG_EXEC_ERROR, errno, c->argv[0]);
+  _exit (errno == ENOENT ? 127 : 126);
+}
+
+/* --- the cleaner ---------------------------------------------------------- */
+
+static void __attribute__ ((noreturn))
+cleaner_main (struct brig_sandbox *sb, int rfd)
+{
+  pid_t pid = 0;
+  char done;
+  int pidfd = -1;
+  ssize_t n;
+
+  /* Terminal signals are for brig and the container, not for us. */
+  for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
+    signal (forwarded[i], SIG_IGN);
+  prctl (PR_SET_NAME, "brig-cleaner");
+  if (read (rfd, &pid, sizeof pid) == (ssize_t) sizeof pid && pid > 0)
+    pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  do
+    n = read (rfd, &done, 1);
+  while (n < 0 && errno == EINTR);
+  if (n == 1)
+    _exit (0); /* brig finished the job itself */
+  if (pidfd >= 0)
+    syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  brig_cgroup_destroy (sb->cg);
+  if (sb->state_path)
+    unlink (sb->state_path);
+  if (sb->name_path)
+    unlink (sb->name_path);
+  if (sb->opts.on_abandon)
+    sb->opts.on_abandon (sb->opts.data);
+  _exit (0);
+}
+
+static int
+start_cleaner (struct brig_sandbox *sb, struct brig_err *err)
+{
+  int p[2];
+
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return brig_error (err, errno, "pipe");
+  sb->cleaner = fork ();
+  if (sb->cleaner < 0)
+    {
+      close (p[0]);
+      close (p[1]);
+      return brig_error (err, errno, "fork the cleaner");
+    }
+  if (sb->cleaner == 0)
+    {
+      close (p[1]);
+      if (sb->tree >= 0)
+        close (sb->tree);
+      cleaner_main (sb, p[0]);
+    }
+  close (p[0]);
+  sb->cleaner_fd = p[1];
+  return 0;
+}
+
+/* --- brig's side ---------------------------------------------------------- */
+
+static int
+idmap_root (struct brig_sandbox *sb, struct brig_err *err)
+{
+  char path[64];
+  _cleanup_close_ int userns = -1;
+  unsigned base = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                  (sb->c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0);
+  struct mount_attr a = { .attr_set = base | MOUNT_ATTR_IDMAP };
+
+  if (sb->tree < 0)
+    return 0;
+  snprintf (path, sizeof path, "/proc/%d/ns/user", (int) sb->pid);
+  userns = open (path, O_RDONLY | O_CLOEXEC);
+  if (userns < 0)
+    return brig_error (err, errno, "open `%s`", path);
+  a.userns_fd = (uint64_t) userns;
+  if (mount_setattr (sb->tree, "", AT_EMPTY_PATH, &a, sizeof a) == 0)
+    return 0;
+  /* Filesystems without idmapping support: the root keeps its owners (host
+   * root's files show as nobody, still readable where the mode allows). */
+  if (errno != EINVAL && errno != EPERM && errno != EOPNOTSUPP)
+    return brig_error (err, errno, "idmap the root filesystem `%s`", sb->c->rootfs);
+  strv_push (&sb->warnings,
+             xasprintf ("the filesystem of `%s` does not support idmapped mounts: its "
+                        "files keep their host owners inside the container",
+                        sb->c->rootfs));
+  a = (struct mount_attr){ .attr_set = base };
+  if (mount_setattr (sb->tree, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+    return brig_error (err, errno, "make the root filesystem `%s` read-only", sb->c->rootfs);
+  return 0;
+}
+
+static int
+recv_msg (struct brig_sandbox *sb, struct msg *m, struct brig_err *err)
+{
+  ssize_t n;
+
+  do
+    n = recv (sb->sock, m, sizeof *m, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return brig_error (err, errno, "read from the container process");
+  if (n == 0)
+    return 0;
+  if ((size_t) n != sizeof *m)
+    return brig_error (err, EPROTO, "short message from the container process");
+  m->text[sizeof m->text - 1] = '\0';
+  return 1;
+}
+
+/* The container process died without a word: say how. */
+static int
+died (struct brig_sandbox *sb, const char *when, struct brig_err *err)
+{
+  int st;
+
+  if (waitpid (sb->pid, &st, 0) == sb->pid)
+    {
+      sb->reaped = true;
+      if (WIFSIGNALED (st))
+        return brig_error (err, 0, "the container process was killed by signal %d %s",
+                           WTERMSIG (st), when);
+      return brig_error (err, 0, "the container process exited with status %d %s",
+                         WEXITSTATUS (st), when);
+    }
+  return brig_error (err, 0, "the container process vanished %s", when);
+}
+
+int
+brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_opts *opts,
+                     struct brig_sandbox **ret, struct brig_err *err)
+{
+  struct brig_sandbox *sb = xcalloc (1, sizeof *sb);
+  _cleanup_free_ char *rundir = brig_runtime_dir ();
+  unsigned long flags = SIGCHLD;
+  int pair[2] = { -1, -1 };
+  struct stat st;
+  sigset_t set;
+  struct msg m;
+  int r;
+
+  sb->c = c;
+  if (opts)
+    sb->opts = *opts;
+  sb->sock = sb->cleaner_fd = sb->tree = -1;
+  forwarded_set (&set);
+  sigprocmask (SIG_BLOCK, &set, &sb->oldmask);
+
+  if (stat (c->rootfs, &st) < 0 || !S_ISDIR (st.st_mode))
+    {
+      r = brig_error (err, errno ? errno : ENOTDIR, "image root `%s`", c->rootfs);
+      goto fail;
+    }
+  if (c->seccomp)
+    {
+      _cleanup_free_ char *cache = brig_cache_dir ();
+      _cleanup_free_ char *dir = xasprintf ("%s/seccomp", cache);
+      if ((r = brig_seccomp_compile (c->seccomp, c->caps, dir, &sb->bpf, err)) < 0)
+        goto fail;
+    }
+  if (!c->rootless)
+    {
+      sb->tree = open_tree (AT_FDCWD, c->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+      if (sb->tree < 0)
+        {
+          r = brig_error (err, errno, "clone the root filesystem `%s`", c->rootfs);
+          goto fail;
+        }
+    }
+  if (c->name && (r = brig_state_claim_name (rundir, c->name, c->id, &sb->name_path, err)) < 0)
+    goto fail;
+  if ((r = brig_cgroup_create (c->id, &c->limits, c->rootless, &sb->cg, &sb->warnings,
+                               err)) < 0)
+    goto fail;
+  sb->state_path = brig_state_path (rundir, c->id);
+  if ((r = start_cleaner (sb, err)) < 0)
+    goto fail;
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+    {
+      r = brig_error (err, errno, "socketpair");
+      goto fail;
+    }
+  if (c->namespaces & BRIG_NS_USER)
+    flags |= CLONE_NEWUSER;
+  if (c->namespaces & BRIG_NS_MNT)
+    flags |= CLONE_NEWNS;
+  if (c->namespaces & BRIG_NS_PID)
+    flags |= CLONE_NEWPID;
+  if (c->namespaces & BRIG_NS_UTS)
+    flags |= CLONE_NEWUTS;
+  if (c->namespaces & BRIG_NS_IPC)
+    flags |= CLONE_NEWIPC;
+  if (c->namespaces & BRIG_NS_NET)
+    flags |= CLONE_NEWNET;
+  sb->pid = (pid_t) syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
+  if (sb->pid < 0)
+    {
+      r = brig_error (err, errno, "clone the container process");
+      goto fail;
+    }
+  if (sb->pid == 0)
+    {
+      close (pair[0]);
+      close (sb->cleaner_fd);
+      child_main (sb, pair[1]);
+    }
+  close (pair[1]);
+  sb->sock = pair[0];
+  brig_write_all (sb->cleaner_fd, &sb->pid, sizeof sb->pid);
+
+  if ((r = brig_userns_write_maps (sb->pid, c, err)) < 0 ||
+      (r = idmap_root (sb, err)) < 0 || (r = brig_cgroup_attach (sb->cg, sb->pid, err)) < 0)
+    goto fail;
+  if (send (sb->sock, "G", 1, MSG_NOSIGNAL) != 1)
+    {
+      r = died (sb, "before setup", err);
+      goto fail;
+    }
+  r = recv_msg (sb, &m, err);
+  if (r == 0)
+    r = died (sb, "during setup", err);
+  else if (r > 0 && m.kind != MSG_READY)
+    r = brig_error (err, m.code, "%s", m.text);
+  if (r < 0)
+    goto fail;
+  if ((r = brig_state_write (rundir, c, sb->pid, getpid (), brig_cgroup_mode (sb->cg),
+                             err)) < 0)
+    goto fail;
+  if (sb->tree >= 0)
+    {
+      close (sb->tree);
+      sb->tree = -1;
+    }
+  *ret = sb;
+  return 0;
+fail:
+  brig_sandbox_destroy (sb);
+  return r;
+}
+
+pid_t
+brig_sandbox_pid (const struct brig_sandbox *sb)
+{
+  return sb->pid;
+}
+
+char *const *
+brig_sandbox_warnings (const struct brig_sandbox *sb)
+{
+  static char *const none[] = { NULL };
+  return sb->warnings ? sb->warnings : none;
+}
+
+const char *
+brig_sandbox_cgroup_mode (const struct brig_sandbox *sb)
+{
+  return brig_cgroup_mode (sb->cg);
+}
+
+int
+brig_sandbox_start (struct brig_sandbox *sb, int *ret_exec_errno, struct brig_err *err)
+{
+  struct msg m;
+  int r;
+
+  *ret_exec_errno = 0;
+  if (send (sb->sock, "S", 1, MSG_NOSIGNAL) != 1)
+    return died (sb, "before start", err);
+  r = recv_msg (sb, &m, err);
+  if (r <= 0)
+    return r; /* EOF: the exec happened */
+  if (m.kind == MSG_EXEC_ERROR)
+    {
+      *ret_exec_errno = m.code;
+      if (m.code == ENOENT)
+        return brig_error (err, 0, "exec `%s`: executable file not found in $PATH",
+                           m.text);
+      return brig_error (err, m.code, "exec `%s`", m.text);
+    }
+  return brig_error (err, m.code, "%s", m.text);
+}
+
+int
+brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_err *err)
+{
+  _cleanup_close_ int sfd = -1;
+  sigset_t set;
+  int st;
+
+  forwarded_set (&set);
+  sfd = signalfd (-1, &set, SFD_CLOEXEC);
+  if (sfd < 0)
+    return brig_error (err, errno, "signalfd");
+  while (!sb->reaped)
+    {
+      struct signalfd_siginfo si;
+      pid_t p = waitpid (sb->pid, &st, WNOHANG);
+
+      if (p == sb->pid)
+        {
+          sb->reaped = true;
+          break;
+        }
+      if (p < 0 && errno != EINTR)
+        return brig_error (err, errno, "wait for the container");
+      if (read (sfd, &si, sizeof si) != (ssize_t) sizeof si)
+        continue;
+      if (si.ssi_signo != SIGCHLD)
+        kill (sb->pid, (int) si.ssi_signo);
+    }
+  ret->status = st;
+  ret->oom_killed = brig_cgroup_oom_kills (sb->cg) > 0;
+  return 0;
+}
+
+void
+brig_sandbox_destroy (struct brig_sandbox *sb)
+{
+  if (sb == NULL)
+    return;
+  if (sb->pid > 0 && !sb->reaped)
+    {
+      kill (sb->pid, SIGKILL);
+      while (waitpid (sb->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  if (sb->sock >= 0)
+    close (sb->sock);
+  if (sb->tree >= 0)
+    close (sb->tree);
+  brig_cgroup_destroy (sb->cg);
+  if (sb->state_path)
+    unlink (sb->state_path);
+  if (sb->name_path)
+    unlink (sb->name_path);
+  if (sb->cleaner > 0)
+    {
+      brig_write_all (sb->cleaner_fd, "D", 1);
+      close (sb->cleaner_fd);
+      while (waitpid (sb->cleaner, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  brig_bpf_release (&sb->bpf);
+  strv_free (sb->warnings);
+  free (sb->state_path);
+  free (sb->name_path);
+  sigprocmask (SIG_SETMASK, &sb->oldmask, NULL);
+  free (sb);
+}

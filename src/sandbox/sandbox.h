@@ -1,0 +1,88 @@
+/* The sandbox: executes a container model.  It prints nothing and knows no
+ * file format; what it cannot do it returns as an error.
+ *
+ * Given a model from brig_container_new_hardened() untouched, it builds:
+ * new user, mount, pid, uts, ipc, net (loopback only) and cgroup namespaces;
+ * container root mapped to an unprivileged host range; the image mounted
+ * read-only (idmapped where the kernel allows); fresh /proc with masked and
+ * read-only paths, read-only /sys, a minimal /dev; tmpfs on /tmp and /run;
+ * memory, swap and pids limits in a cgroup; no capabilities in any set;
+ * no_new_privs; the default seccomp profile; a new session; no file
+ * descriptor but 0-2.
+ *
+ * Lifecycle: create (the process waits, set up, before exec), start (exec),
+ * wait (forwarding signals), destroy (kill what is left, remove the cgroup
+ * and the state file).  If brig itself is killed, a cleaner process does
+ * what destroy would have done. */
+#ifndef BRIG_SANDBOX_SANDBOX_H
+#define BRIG_SANDBOX_SANDBOX_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "model/container.h"
+#include "util/err.h"
+
+struct brig_sandbox;
+
+struct brig_sandbox_opts
+{
+  /* Called in the cleaner process when brig died before the container
+   * ended (after the container was killed and its cgroup removed). */
+  void (*on_abandon) (void *data);
+  void *data;
+};
+
+/* Where a container that failed to start was: a message and, for exec
+ * failures, the errno of execve (so the caller can answer 126 or 127). */
+struct brig_exit
+{
+  int status;      /* wait(2) status */
+  bool oom_killed; /* the memory cgroup killed something */
+};
+
+int brig_sandbox_create (const struct brig_container *c,
+                         const struct brig_sandbox_opts *opts,
+                         struct brig_sandbox **ret, struct brig_err *err);
+
+/* The container's PID 1, as the host sees it. */
+pid_t brig_sandbox_pid (const struct brig_sandbox *sb);
+
+/* Things that work but not as asked (rootless limits, ...): a NULL-terminated
+ * list owned by the sandbox. */
+char *const *brig_sandbox_warnings (const struct brig_sandbox *sb);
+
+/* "v1", "v2", "hybrid" or "none": how limits were applied. */
+const char *brig_sandbox_cgroup_mode (const struct brig_sandbox *sb);
+
+/* Let the container exec its command.  On failure *ret_exec_errno is the
+ * errno of execve when that was what failed (ENOENT: not found), else 0. */
+int brig_sandbox_start (struct brig_sandbox *sb, int *ret_exec_errno,
+                        struct brig_err *err);
+
+/* Wait for PID 1 to end, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGUSR1, SIGUSR2 and SIGWINCH to it. */
+int brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret,
+                       struct brig_err *err);
+
+/* Kill whatever is left, remove the cgroup and the state, free. */
+void brig_sandbox_destroy (struct brig_sandbox *sb);
+
+/* The signals that brig_sandbox_wait forwards are blocked from create
+ * until destroy; callers need do nothing about them. */
+
+/* Directories: runtime state (/run/brig, or per user), persistent state
+ * (/var/lib/brig, or per user), and the compiled-profile cache. */
+char *brig_runtime_dir (void);
+char *brig_state_dir (void);
+char *brig_cache_dir (void);
+
+/* Read a file of the image: PATH resolved inside ROOTFS as if ROOTFS were
+ * `/` (symlinks cannot leave it).  -ENOENT if it does not exist. */
+int brig_rootfs_read_file (const char *rootfs, const char *path, size_t max,
+                           char **ret_buf, size_t *ret_len, struct brig_err *err);
+
+/* True when running as root in the initial user namespace. */
+bool brig_is_host_root (void);
+
+#endif

@@ -1,0 +1,112 @@
+#include "util/fileio.h"
+#include "util/cleanup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int
+brig_read_fd (int fd, const char *name, size_t max, char **ret_buf, size_t *ret_len,
+              struct brig_err *err)
+{
+  size_t cap = 4096, len = 0;
+  _cleanup_free_ char *buf = xmalloc (cap + 1);
+
+  for (;;)
+    {
+      ssize_t n;
+      if (len == cap)
+        {
+          if (cap >= max)
+            return brig_error (err, 0, "read `%s`: larger than %zu bytes", name, max);
+          cap = cap * 2 > max ? max : cap * 2;
+          buf = xrealloc (buf, cap + 1);
+        }
+      n = read (fd, buf + len, cap - len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return brig_error (err, errno, "read `%s`", name);
+      if (n == 0)
+        break;
+      len += (size_t) n;
+    }
+  buf[len] = '\0';
+  *ret_buf = steal_pointer (&buf);
+  if (ret_len)
+    *ret_len = len;
+  return 0;
+}
+
+int
+brig_read_file_at (int dirfd, const char *path, size_t max, char **ret_buf,
+                   size_t *ret_len, struct brig_err *err)
+{
+  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return brig_error (err, errno, "open `%s`", path);
+  return brig_read_fd (fd, path, max, ret_buf, ret_len, err);
+}
+
+int
+brig_read_file (const char *path, size_t max, char **ret_buf, size_t *ret_len,
+                struct brig_err *err)
+{
+  return brig_read_file_at (AT_FDCWD, path, max, ret_buf, ret_len, err);
+}
+
+int
+brig_write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -errno;
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+int
+brig_write_file_at (int dirfd, const char *path, const char *data, struct brig_err *err)
+{
+  _cleanup_close_ int fd = openat (dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  size_t len = strlen (data);
+  ssize_t n;
+
+  if (fd < 0)
+    return brig_error (err, errno, "open `%s`", path);
+  n = write (fd, data, len);
+  if (n < 0)
+    return brig_error (err, errno, "write `%s` to `%s`", data, path);
+  if ((size_t) n != len)
+    return brig_error (err, EIO, "short write to `%s`", path);
+  return 0;
+}
+
+int
+brig_mkdir_p (const char *dir, int mode, struct brig_err *err)
+{
+  _cleanup_free_ char *p = xstrdup (dir);
+
+  for (char *s = p + 1; *s; s++)
+    if (*s == '/')
+      {
+        *s = '\0';
+        if (mkdir (p, (mode_t) mode) < 0 && errno != EEXIST)
+          return brig_error (err, errno, "mkdir `%s`", p);
+        *s = '/';
+      }
+  if (mkdir (p, (mode_t) mode) < 0 && errno != EEXIST)
+    return brig_error (err, errno, "mkdir `%s`", p);
+  return 0;
+}

@@ -1,0 +1,29 @@
+/* Whole-file reads and writes, with errors that name the path. */
+#ifndef BRIG_UTIL_FILEIO_H
+#define BRIG_UTIL_FILEIO_H
+
+#include <stddef.h>
+
+#include "util/err.h"
+
+/* Read at most MAX bytes of the file at DIRFD/PATH (AT_FDCWD for a plain
+ * path); NUL-terminates the buffer.  A larger file is an error. */
+int brig_read_file_at (int dirfd, const char *path, size_t max, char **ret_buf,
+                       size_t *ret_len, struct brig_err *err);
+int brig_read_file (const char *path, size_t max, char **ret_buf, size_t *ret_len,
+                    struct brig_err *err);
+/* Read all of FD (from its current offset). */
+int brig_read_fd (int fd, const char *name, size_t max, char **ret_buf, size_t *ret_len,
+                  struct brig_err *err);
+
+/* Write DATA to an existing file (cgroup and /proc files): one write(2). */
+int brig_write_file_at (int dirfd, const char *path, const char *data,
+                        struct brig_err *err);
+
+/* Write all of LEN bytes, retrying on EINTR and short writes. */
+int brig_write_all (int fd, const void *buf, size_t len);
+
+/* Create DIR and its parents with MODE (existing ones are fine). */
+int brig_mkdir_p (const char *dir, int mode, struct brig_err *err);
+
+#endif
