@@ -78,7 +78,7 @@ $(B)/tests/test_%: tests/unit/test_%.c $(ASAN_LIB)
 # The static helper that integration tests put in their images.
 $(B)/tests/t: tests/helper/t.c
 	@mkdir -p $(@D)
-	$(CC) -std=gnu17 -O2 -Wall -Wextra -Werror -static $< -o $@
+	$(CC) -std=gnu17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static $< -o $@
 
 # Fuzz harnesses: libFuzzer with clang, or the replay-and-mutate driver
 # (tests/fuzz/driver.c) with any compiler, both under ASan+UBSan.

@@ -27,14 +27,6 @@ static const struct cmd commands[] = {
   { "version", cmd_version, 0, "print brig's version and what it was built with" },
 };
 
-int
-brig_fail (int status, struct brig_err *err)
-{
-  fprintf (stderr, "brig: %s\n", err->msg ? err->msg : "failed");
-  brig_err_release (err);
-  return status;
-}
-
 static void
 usage (FILE *f)
 {
@@ -60,9 +52,10 @@ check_preconditions (const struct cmd *c, struct brig_err *err)
           fclose (f);
         }
       if (n == 0)
-        return brig_error (err, 0, "user namespaces are disabled on this host "
-                                   "(/proc/sys/user/max_user_namespaces is 0); brig needs "
-                                   "them for every container");
+        return brig_error (err, 0,
+                           "user namespaces are disabled on this host "
+                           "(/proc/sys/user/max_user_namespaces is 0); brig needs "
+                           "them for every container");
     }
   return 0;
 }
@@ -85,8 +78,8 @@ main (int argc, char **argv)
       usage (stderr);
       return 125;
     }
-  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
-      strcmp (argv[1], "help") == 0)
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
     {
       usage (stdout);
       return 0;

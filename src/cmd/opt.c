@@ -31,8 +31,8 @@ apply (const struct brig_opt *o, void *ctx, const char *arg, struct brig_err *er
 }
 
 int
-brig_opt_parse (const struct brig_opt *opts, void *ctx, int argc, char **argv,
-                int *ret_optind, struct brig_err *err)
+brig_opt_parse (const struct brig_opt *opts, void *ctx, int argc, char **argv, int *ret_optind,
+                struct brig_err *err)
 {
   int i;
 
@@ -52,20 +52,18 @@ brig_opt_parse (const struct brig_opt *opts, void *ctx, int argc, char **argv,
       if (a[1] == '-')
         {
           const char *name = a + 2, *eq = strchr (name, '=');
-          size_t len = eq ? (size_t) (eq - name) : strlen (name);
+          size_t len = eq ? (size_t)(eq - name) : strlen (name);
           const char *val = eq ? eq + 1 : NULL;
 
           o = find_long (opts, name, len);
           if (o == NULL)
-            return brig_error (err, 0, "unknown option `--%.*s` (see --help)", (int) len,
-                               name);
+            return brig_error (err, 0, "unknown option `--%.*s` (see --help)", (int)len, name);
           if (o->arg == NULL && val)
             return brig_error (err, 0, "option `--%s` takes no value", o->long_name);
           if (o->arg && val == NULL)
             {
               if (i + 1 >= argc)
-                return brig_error (err, 0, "option `--%s` needs a value %s", o->long_name,
-                                   o->arg);
+                return brig_error (err, 0, "option `--%s` needs a value %s", o->long_name, o->arg);
               val = argv[++i];
             }
           if ((r = apply (o, ctx, val, err)) < 0)
@@ -114,9 +112,8 @@ brig_opt_help (FILE *f, const struct brig_cmd_help *h, const struct brig_opt *op
       if (opts->help == NULL)
         continue;
       n = snprintf (left, sizeof left, "  %c%c%s--%s%s%s", opts->short_name ? '-' : ' ',
-                    opts->short_name ? opts->short_name : ' ',
-                    opts->short_name ? ", " : "  ", opts->long_name, opts->arg ? " " : "",
-                    opts->arg ? opts->arg : "");
+                    opts->short_name ? opts->short_name : ' ', opts->short_name ? ", " : "  ",
+                    opts->long_name, opts->arg ? " " : "", opts->arg ? opts->arg : "");
       if (n >= 30)
         fprintf (f, "%s\n%30s%s\n", left, "", opts->help);
       else

@@ -26,8 +26,8 @@ struct brig_cmd_help
 /* Parse options from argv[1] up to the first operand ("--" ends options
  * too); *ret_optind is the index of the first operand.  Errors name the
  * option and its value. */
-int brig_opt_parse (const struct brig_opt *opts, void *ctx, int argc, char **argv,
-                    int *ret_optind, struct brig_err *err);
+int brig_opt_parse (const struct brig_opt *opts, void *ctx, int argc, char **argv, int *ret_optind,
+                    struct brig_err *err);
 
 void brig_opt_help (FILE *f, const struct brig_cmd_help *h, const struct brig_opt *opts);
 void brig_opt_man (FILE *f, const struct brig_opt *opts);

@@ -104,9 +104,10 @@ set_cpus (void *ctx, const char *arg, struct brig_err *err)
       o->c->limits.cpu_quota = 0;
       return 0;
     }
-  if (nano < UINT64_C (10000000) || (ncpu > 0 && nano > (uint64_t) ncpu * 1000000000))
-    return brig_error (err, 0, "`%s`: expected 0.01 to %ld (the CPUs of this host), or 0 "
-                               "for no limit",
+  if (nano < UINT64_C (10000000) || (ncpu > 0 && nano > (uint64_t)ncpu * 1000000000))
+    return brig_error (err, 0,
+                       "`%s`: expected 0.01 to %ld (the CPUs of this host), or 0 "
+                       "for no limit",
                        arg, ncpu);
   o->c->limits.cpu_period = 100000;
   o->c->limits.cpu_quota = nano * 100000 / 1000000000;
@@ -161,8 +162,9 @@ set_security_opt (void *ctx, const char *arg, struct brig_err *err)
       if (strcmp (v, "unconfined") == 0)
         o->seccomp_unconfined = true;
       else if (*v == '\0')
-        return brig_error (err, 0, "`%s`: expected seccomp=PROFILE.json or "
-                                   "seccomp=unconfined",
+        return brig_error (err, 0,
+                           "`%s`: expected seccomp=PROFILE.json or "
+                           "seccomp=unconfined",
                            arg);
       else
         {
@@ -172,13 +174,14 @@ set_security_opt (void *ctx, const char *arg, struct brig_err *err)
         }
       return 0;
     }
-  if (strcmp (arg, "no-new-privileges") == 0 || strcmp (arg, "no-new-privileges=true") == 0 ||
-      strcmp (arg, "no-new-privileges:true") == 0)
+  if (strcmp (arg, "no-new-privileges") == 0 || strcmp (arg, "no-new-privileges=true") == 0
+      || strcmp (arg, "no-new-privileges:true") == 0)
     return 0;
   if (str_has_prefix (arg, "no-new-privileges"))
     return brig_error (err, 0, "`%s`: brig always sets no_new_privs", arg);
-  return brig_error (err, 0, "unsupported security option `%s`: expected "
-                             "seccomp=PROFILE.json, seccomp=unconfined or no-new-privileges",
+  return brig_error (err, 0,
+                     "unsupported security option `%s`: expected "
+                     "seccomp=PROFILE.json, seccomp=unconfined or no-new-privileges",
                      arg);
 }
 
@@ -200,7 +203,7 @@ set_userns_range (void *ctx, const char *arg, struct brig_err *err)
   struct run_opts *o = ctx;
   free (o->userns_range);
   o->userns_range = xstrdup (arg);
-  (void) err;
+  (void)err;
   return 0;
 }
 
@@ -210,7 +213,7 @@ set_env (void *ctx, const char *arg, struct brig_err *err)
   struct run_opts *o = ctx;
   const char *eq = strchr (arg, '=');
 
-  if (!brig_env_name_valid (arg, eq ? (size_t) (eq - arg) : strlen (arg)))
+  if (!brig_env_name_valid (arg, eq ? (size_t)(eq - arg) : strlen (arg)))
     return brig_error (err, 0, "invalid variable `%s`: expected NAME=VALUE or NAME", arg);
   strv_push (&o->env, xstrdup (arg));
   return 0;
@@ -220,7 +223,7 @@ static int
 set_env_file (void *ctx, const char *arg, struct brig_err *err)
 {
   struct run_opts *o = ctx;
-  (void) err;
+  (void)err;
   strv_push (&o->env_files, xstrdup (arg));
   return 0;
 }
@@ -246,7 +249,7 @@ set_hostname (void *ctx, const char *arg, struct brig_err *err)
   if (n == 0 || n > 63 || arg[0] == '-' || arg[0] == '.')
     return brig_error (err, 0, "`%s`: expected 1 to 63 letters, digits, `-` or `.`", arg);
   for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char) arg[i]) && arg[i] != '-' && arg[i] != '.')
+    if (!isalnum ((unsigned char)arg[i]) && arg[i] != '-' && arg[i] != '.')
       return brig_error (err, 0, "`%s`: expected 1 to 63 letters, digits, `-` or `.`", arg);
   free (o->c->hostname);
   o->c->hostname = xstrdup (arg);
@@ -259,17 +262,18 @@ set_name (void *ctx, const char *arg, struct brig_err *err)
   struct run_opts *o = ctx;
   size_t n = strlen (arg);
 
-  if (n == 0 || n > 128 || !isalnum ((unsigned char) arg[0]))
+  if (n == 0 || n > 128 || !isalnum ((unsigned char)arg[0]))
     goto bad;
   for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char) arg[i]) && !strchr ("_.-", arg[i]))
+    if (!isalnum ((unsigned char)arg[i]) && !strchr ("_.-", arg[i]))
       goto bad;
   free (o->c->name);
   o->c->name = xstrdup (arg);
   return 0;
 bad:
-  return brig_error (err, 0, "`%s`: expected a letter or digit, then letters, digits, "
-                             "`_`, `.` or `-` (at most 128)",
+  return brig_error (err, 0,
+                     "`%s`: expected a letter or digit, then letters, digits, "
+                     "`_`, `.` or `-` (at most 128)",
                      arg);
 }
 
@@ -300,11 +304,12 @@ set_ulimit (void *ctx, const char *arg, struct brig_err *err)
 static int
 set_network (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void) ctx;
+  (void)ctx;
   if (strcmp (arg, "none") == 0)
     return 0;
-  return brig_error (err, 0, "unsupported network `%s`: brig run offers `none` (loopback "
-                             "only, the default)",
+  return brig_error (err, 0,
+                     "unsupported network `%s`: brig run offers `none` (loopback "
+                     "only, the default)",
                      arg);
 }
 
@@ -322,36 +327,36 @@ set_log (void *ctx, const char *arg, struct brig_err *err)
 static int
 set_init (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void) arg;
-  (void) err;
-  ((struct run_opts *) ctx)->c->init = true;
+  (void)arg;
+  (void)err;
+  ((struct run_opts *)ctx)->c->init = true;
   return 0;
 }
 
 static int
 set_rw_rootfs (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void) arg;
-  (void) err;
-  ((struct run_opts *) ctx)->c->readonly_rootfs = false;
+  (void)arg;
+  (void)err;
+  ((struct run_opts *)ctx)->c->readonly_rootfs = false;
   return 0;
 }
 
 static int
 set_read_only (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void) arg;
-  (void) err;
-  ((struct run_opts *) ctx)->c->readonly_rootfs = true;
+  (void)arg;
+  (void)err;
+  ((struct run_opts *)ctx)->c->readonly_rootfs = true;
   return 0;
 }
 
 static int
 accept_flag (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void) ctx;
-  (void) arg;
-  (void) err;
+  (void)ctx;
+  (void)arg;
+  (void)err;
   return 0;
 }
 
@@ -366,9 +371,9 @@ static enum help_kind help_requested;
 static int
 set_help_flag (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void) ctx;
-  (void) arg;
-  (void) err;
+  (void)ctx;
+  (void)arg;
+  (void)err;
   help_requested = HELP_TEXT;
   return 0;
 }
@@ -377,9 +382,9 @@ set_help_flag (void *ctx, const char *arg, struct brig_err *err)
 static int
 set_help_man (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void) ctx;
-  (void) arg;
-  (void) err;
+  (void)ctx;
+  (void)arg;
+  (void)err;
   help_requested = HELP_MAN;
   return 0;
 }
@@ -388,38 +393,45 @@ set_help_man (void *ctx, const char *arg, struct brig_err *err)
 #define XSTR(x) STR (x)
 
 static const struct brig_opt run_opts_table[] = {
-  { 'u', "user", "USER", "run as UID[:GID] or NAME[:GROUP] of the image's /etc/passwd "
-                         "(default: the image's user; busybox: root, mapped)",
+  { 'u', "user", "USER",
+    "run as UID[:GID] or NAME[:GROUP] of the image's /etc/passwd "
+    "(default: the image's user; busybox: root, mapped)",
     set_user },
-  { 0, "userns-range", "HOSTID:SIZE", "host ids that container ids 0..SIZE-1 map to "
-                                      "(default: root's /etc/subuid entry, else "
-                                      "100000:65536; unprivileged: your own id)",
+  { 0, "userns-range", "HOSTID:SIZE",
+    "host ids that container ids 0..SIZE-1 map to "
+    "(default: root's /etc/subuid entry, else "
+    "100000:65536; unprivileged: your own id)",
     set_userns_range },
-  { 0, "cap-add", "CAP", "add a capability (NET_BIND_SERVICE or CAP_NET_BIND_SERVICE; ALL); "
-                         "the default is none at all",
+  { 0, "cap-add", "CAP",
+    "add a capability (NET_BIND_SERVICE or CAP_NET_BIND_SERVICE; ALL); "
+    "the default is none at all",
     set_cap_add },
   { 0, "cap-drop", "CAP", "drop a capability added with --cap-add", set_cap_drop },
-  { 0, "security-opt", "OPT", "seccomp=PROFILE.json (Docker or OCI format), "
-                              "seccomp=unconfined, or no-new-privileges (always on)",
+  { 0, "security-opt", "OPT",
+    "seccomp=PROFILE.json (Docker or OCI format), "
+    "seccomp=unconfined, or no-new-privileges (always on)",
     set_security_opt },
   { 0, "read-only", NULL, "mount the root filesystem read-only (the default)", set_read_only },
-  { 0, "rw-rootfs", NULL, "mount the root filesystem writable (writes reach the image "
-                          "directory)",
+  { 0, "rw-rootfs", NULL,
+    "mount the root filesystem writable (writes reach the image "
+    "directory)",
     set_rw_rootfs },
-  { 0, "tmpfs", "PATH[:OPTS]", "mount a tmpfs (size=, mode=, ro, exec, suid, dev; default "
-                               "nosuid,nodev,noexec,size=64m); /tmp and /run always have one",
+  { 0, "tmpfs", "PATH[:OPTS]",
+    "mount a tmpfs (size=, mode=, ro, exec, suid, dev; default "
+    "nosuid,nodev,noexec,size=64m); /tmp and /run always have one",
     set_tmpfs },
   { 'm', "memory", "BYTES", "memory limit, e.g. 512m or 1g; 0 for none (default 512m)",
     set_memory },
-  { 0, "memory-swap", "BYTES", "memory plus swap, -1 for unlimited swap (default: equal to "
-                               "--memory, no swap)",
+  { 0, "memory-swap", "BYTES",
+    "memory plus swap, -1 for unlimited swap (default: equal to "
+    "--memory, no swap)",
     set_memory_swap },
   { 0, "cpus", "N", "CPUs the container may use, e.g. 1.5 (default: no limit)", set_cpus },
-  { 0, "pids-limit", "N", "most processes at once; -1 for none (default " XSTR (
-                              BRIG_DEFAULT_PIDS) ")",
-    set_pids },
-  { 0, "ulimit", "NAME=SOFT[:HARD]", "set an rlimit (default: inherited), e.g. "
-                                     "nofile=1024:2048",
+  { 0, "pids-limit", "N",
+    "most processes at once; -1 for none (default " XSTR (BRIG_DEFAULT_PIDS) ")", set_pids },
+  { 0, "ulimit", "NAME=SOFT[:HARD]",
+    "set an rlimit (default: inherited), e.g. "
+    "nofile=1024:2048",
     set_ulimit },
   { 'e', "env", "NAME[=VALUE]", "set a variable; NAME alone takes this environment's value",
     set_env },
@@ -430,14 +442,16 @@ static const struct brig_opt run_opts_table[] = {
   { 0, "name", "NAME", "a name for the container, unique among running ones", set_name },
   { 0, "network", "none", "networking: none, loopback only (the only mode, and the default)",
     set_network },
-  { 0, "init", NULL, "run a tiny init as PID 1 that forwards signals and reaps zombies",
-    set_init },
-  { 0, "log", "FILE", "audit log (default: " "<state dir>/audit.log)", set_log },
+  { 0, "init", NULL, "run a tiny init as PID 1 that forwards signals and reaps zombies", set_init },
+  { 0, "log", "FILE",
+    "audit log (default: "
+    "<state dir>/audit.log)",
+    set_log },
   { 0, "rm", NULL, "accepted: brig run never keeps a stopped container", accept_flag },
-  { 'i', "interactive", NULL, "accepted: standard input is always passed through",
-    accept_flag },
-  { 't', "tty", NULL, "accepted: the caller's terminal is passed through as stdio, never "
-                      "as the container's controlling terminal",
+  { 'i', "interactive", NULL, "accepted: standard input is always passed through", accept_flag },
+  { 't', "tty", NULL,
+    "accepted: the caller's terminal is passed through as stdio, never "
+    "as the container's controlling terminal",
     accept_flag },
   { 'h', "help", NULL, "show this help", set_help_flag },
   { 0, "help-man", NULL, NULL, set_help_man },
@@ -452,10 +466,12 @@ static const struct brig_cmd_help run_help = {
   "namespace (root maps to an unprivileged host range), no capabilities at all,\n"
   "no_new_privs, the default seccomp profile, a read-only root with tmpfs on /tmp\n"
   "and /run, masked /proc paths, read-only /sys, a minimal /dev, loopback-only\n"
-  "networking, and limits of 512m memory, no swap and " XSTR (BRIG_DEFAULT_PIDS) " processes.\n"
-  "Every relaxation of these is written to the audit log.\n\n"
-  "Exit status: the command's; 125 if brig failed, 126 if the command cannot be\n"
-  "invoked, 127 if it is not found, 128+N if it was killed by signal N.",
+  "networking, and limits of 512m memory, no swap and " XSTR (
+      BRIG_DEFAULT_PIDS) " processes.\n"
+                         "Every relaxation of these is written to the audit log.\n\n"
+                         "Exit status: the command's; 125 if brig failed, 126 if the command "
+                         "cannot be\n"
+                         "invoked, 127 if it is not found, 128+N if it was killed by signal N.",
 };
 
 static int
@@ -464,7 +480,7 @@ new_id (struct brig_container *c, struct brig_err *err)
   unsigned char raw[32];
   char hex[65];
 
-  if (getrandom (raw, sizeof raw, 0) != (ssize_t) sizeof raw)
+  if (getrandom (raw, sizeof raw, 0) != (ssize_t)sizeof raw)
     return brig_error (err, errno, "getrandom");
   for (size_t i = 0; i < sizeof raw; i++)
     snprintf (hex + 2 * i, 3, "%02x", raw[i]);
@@ -483,26 +499,28 @@ resolve_image (struct run_opts *o, const char *image, struct brig_err *err)
     if (strcmp (image, embedded[i].name) == 0)
       {
         const char *dd = getenv ("BRIG_DATA_DIR");
-        c->rootfs = xasprintf ("%s/images/%s/rootfs", dd && *dd == '/' ? dd : BRIG_DATADIR,
-                               image);
+        c->rootfs = xasprintf ("%s/images/%s/rootfs", dd && *dd == '/' ? dd : BRIG_DATADIR, image);
         if (c->argv == NULL)
           strv_push (&c->argv, xstrdup (embedded[i].cmd));
         if (access (c->rootfs, F_OK) < 0)
-          return brig_error (err, errno, "embedded image `%s` is not installed at `%s` "
-                                         "(run `make install`)",
+          return brig_error (err, errno,
+                             "embedded image `%s` is not installed at `%s` "
+                             "(run `make install`)",
                              image, c->rootfs);
         return 0;
       }
   if (image[0] != '/' && !str_has_prefix (image, "./"))
-    return brig_error (err, 0, "image `%s`: expected `busybox` (the embedded image), an "
-                               "absolute path, or a path starting with ./",
+    return brig_error (err, 0,
+                       "image `%s`: expected `busybox` (the embedded image), an "
+                       "absolute path, or a path starting with ./",
                        image);
   if (realpath (image, real) == NULL)
     return brig_error (err, errno, "image `%s`", image);
   c->rootfs = xstrdup (real);
   if (c->argv == NULL)
-    return brig_error (err, 0, "image `%s`: no command given, and a directory image has "
-                               "no default command",
+    return brig_error (err, 0,
+                       "image `%s`: no command given, and a directory image has "
+                       "no default command",
                        image);
   return 0;
 }
@@ -534,9 +552,9 @@ resolve_user (struct run_opts *o, struct brig_err *err)
     {
       char *end;
       unsigned long v = strtoul (user, &end, 10);
-      if (!isdigit ((unsigned char) user[0]) || *end || v > UINT32_MAX - 1)
+      if (!isdigit ((unsigned char)user[0]) || *end || v > UINT32_MAX - 1)
         return brig_error (err, 0, "user `%s` is not in the image's /etc/passwd", user);
-      pw = (struct brig_pwent){ (uid_t) v, (gid_t) v };
+      pw = (struct brig_pwent){ (uid_t)v, (gid_t)v };
       if (grp == NULL)
         pw.gid = 0;
     }
@@ -552,16 +570,24 @@ resolve_user (struct run_opts *o, struct brig_err *err)
         {
           char *end;
           unsigned long v = strtoul (grp, &end, 10);
-          if (!isdigit ((unsigned char) grp[0]) || *end || v > UINT32_MAX - 1)
+          if (!isdigit ((unsigned char)grp[0]) || *end || v > UINT32_MAX - 1)
             return brig_error (err, 0, "group `%s` is not in the image's /etc/group", grp);
-          g = (gid_t) v;
+          g = (gid_t)v;
         }
       else if (r < 0)
         return r;
       c->gid = g;
     }
-  else if (group && !isdigit ((unsigned char) user[0]))
-    brig_group_members (group, glen, user, &c->groups, &c->ngroups);
+  else if (!isdigit ((unsigned char)user[0]))
+    {
+      /* A named user gets its groups as login(1) would: the primary one
+       * and every group that lists it (initgroups(3)). */
+      c->groups = xmalloc (sizeof (gid_t));
+      c->groups[0] = c->gid;
+      c->ngroups = 1;
+      if (group)
+        brig_group_members (group, glen, user, &c->groups, &c->ngroups);
+    }
   return 0;
 }
 
@@ -573,16 +599,17 @@ parse_range (const char *s, struct brig_idmap *ret, struct brig_err *err)
 
   errno = 0;
   host = strtoull (s, &end, 10);
-  if (!isdigit ((unsigned char) *s) || *end != ':' || errno)
+  if (!isdigit ((unsigned char)*s) || *end != ':' || errno)
     goto bad;
   size = strtoull (end + 1, &end, 10);
   if (*end || errno || size == 0 || host == 0 || host + size > UINT32_MAX)
     goto bad;
-  *ret = (struct brig_idmap){ 0, (uint32_t) host, (uint32_t) size };
+  *ret = (struct brig_idmap){ 0, (uint32_t)host, (uint32_t)size };
   return 0;
 bad:
-  return brig_error (err, 0, "--userns-range `%s`: expected HOSTID:SIZE with HOSTID above 0, "
-                             "e.g. 100000:65536",
+  return brig_error (err, 0,
+                     "--userns-range `%s`: expected HOSTID:SIZE with HOSTID above 0, "
+                     "e.g. 100000:65536",
                      s);
 }
 
@@ -596,14 +623,16 @@ setup_userns (struct run_opts *o, struct brig_err *err)
   if (c->rootless)
     {
       if (o->userns_range)
-        return brig_error (err, 0, "--userns-range needs root: unprivileged, only your own "
-                                   "id can be mapped");
-      c->uidmap = (struct brig_idmap){ 0, (uint32_t) geteuid (), 1 };
-      c->gidmap = (struct brig_idmap){ 0, (uint32_t) getegid (), 1 };
+        return brig_error (err, 0,
+                           "--userns-range needs root: unprivileged, only your own "
+                           "id can be mapped");
+      c->uidmap = (struct brig_idmap){ 0, (uint32_t)geteuid (), 1 };
+      c->gidmap = (struct brig_idmap){ 0, (uint32_t)getegid (), 1 };
       if (c->uid != 0 || c->gid != 0)
-        return brig_error (err, 0, "user %u:%u: unprivileged, only root (0:0) is mapped "
-                                   "inside the container",
-                           (unsigned) c->uid, (unsigned) c->gid);
+        return brig_error (err, 0,
+                           "user %u:%u: unprivileged, only root (0:0) is mapped "
+                           "inside the container",
+                           (unsigned)c->uid, (unsigned)c->gid);
       return 0;
     }
   if (o->userns_range)
@@ -619,24 +648,24 @@ setup_userns (struct run_opts *o, struct brig_err *err)
       unsigned start, count;
       struct brig_err e = { 0 };
 
-      if (brig_read_file ("/etc/subuid", 1 << 20, &buf, &len, &e) == 0 &&
-          brig_subid_lookup (buf, len, "root", 0, &start, &count) == 0 && start > 0)
+      if (brig_read_file ("/etc/subuid", 1 << 20, &buf, &len, &e) == 0
+          && brig_subid_lookup (buf, len, "root", 0, &start, &count) == 0 && start > 0)
         c->uidmap = (struct brig_idmap){ 0, start, count };
       brig_err_release (&e);
       free (buf);
       buf = NULL;
-      if (brig_read_file ("/etc/subgid", 1 << 20, &buf, &len, &e) == 0 &&
-          brig_subid_lookup (buf, len, "root", 0, &start, &count) == 0 && start > 0)
+      if (brig_read_file ("/etc/subgid", 1 << 20, &buf, &len, &e) == 0
+          && brig_subid_lookup (buf, len, "root", 0, &start, &count) == 0 && start > 0)
         c->gidmap = (struct brig_idmap){ 0, start, count };
       brig_err_release (&e);
     }
   if (c->uid >= c->uidmap.count || c->gid >= c->gidmap.count)
     return brig_error (err, 0, "user %u:%u is outside the user namespace (ids 0 to %u)",
-                       (unsigned) c->uid, (unsigned) c->gid, c->uidmap.count - 1);
+                       (unsigned)c->uid, (unsigned)c->gid, c->uidmap.count - 1);
   for (size_t i = 0; i < c->ngroups; i++)
     if (c->groups[i] >= c->gidmap.count)
       return brig_error (err, 0, "group %u is outside the user namespace (ids 0 to %u)",
-                         (unsigned) c->groups[i], c->gidmap.count - 1);
+                         (unsigned)c->groups[i], c->gidmap.count - 1);
   return 0;
 }
 
@@ -656,8 +685,8 @@ setup_env (struct run_opts *o, struct brig_err *err)
     {
       _cleanup_free_ char *buf = NULL;
       size_t len;
-      if ((r = brig_read_file (o->env_files[i], 1 << 20, &buf, &len, err)) < 0 ||
-          (r = brig_parse_envfile (buf, len, o->env_files[i], &all, err)) < 0)
+      if ((r = brig_read_file (o->env_files[i], 1 << 20, &buf, &len, err)) < 0
+          || (r = brig_parse_envfile (buf, len, o->env_files[i], &all, err)) < 0)
         {
           brig_err_wrap (err, "--env-file");
           goto out;
@@ -712,8 +741,8 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
       _cleanup_free_ char *buf = NULL;
       size_t len;
       struct brig_seccomp *p;
-      if ((r = brig_read_file (o->seccomp_path, 4 << 20, &buf, &len, err)) < 0 ||
-          (r = brig_parse_seccomp_json (buf, len, o->seccomp_path, &p, err)) < 0)
+      if ((r = brig_read_file (o->seccomp_path, 4 << 20, &buf, &len, err)) < 0
+          || (r = brig_parse_seccomp_json (buf, len, o->seccomp_path, &p, err)) < 0)
         return brig_err_wrap (err, "--security-opt seccomp");
       brig_seccomp_free (c->seccomp);
       c->seccomp = p;
@@ -724,15 +753,16 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
       if (c->limits.memory == BRIG_UNLIMITED)
         return brig_error (err, 0, "--memory-swap needs a --memory limit as well");
       if (c->limits.memory_swap < c->limits.memory)
-        return brig_error (err, 0, "--memory-swap (%" PRId64 ") must be at least --memory "
-                                   "(%" PRId64 "): it counts memory plus swap",
+        return brig_error (err, 0,
+                           "--memory-swap (%" PRId64 ") must be at least --memory "
+                           "(%" PRId64 "): it counts memory plus swap",
                            c->limits.memory_swap, c->limits.memory);
     }
   else if (!o->swap_set)
     c->limits.memory_swap = c->limits.memory;
 
-  if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0 ||
-      (r = setup_env (o, err)) < 0)
+  if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0
+      || (r = setup_env (o, err)) < 0)
     return r;
   return 0;
 }
@@ -827,8 +857,9 @@ cmd_run (int argc, char **argv)
   status = status_of (ex.status);
   brig_audit_exited (&log, o.c, ex.status, ex.oom_killed, NULL);
   if (ex.oom_killed && WIFSIGNALED (ex.status) && WTERMSIG (ex.status) == 9)
-    fprintf (stderr, "brig: the container was killed for exceeding its memory limit "
-                     "(%" PRId64 " bytes)\n",
+    fprintf (stderr,
+             "brig: the container was killed for exceeding its memory limit "
+             "(%" PRId64 " bytes)\n",
              o.c->limits.memory);
   goto out;
 fail:

@@ -14,8 +14,8 @@ cmd_version (int argc, char **argv)
 {
   const struct scmp_version *v = seccomp_version ();
 
-  (void) argc;
-  (void) argv;
+  (void)argc;
+  (void)argv;
   printf ("brig version %s\n", BRIG_VERSION);
   printf ("spec: 1.2.0\n");
   printf ("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);

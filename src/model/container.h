@@ -35,8 +35,8 @@ struct brig_idmap
 
 struct brig_tmpfs
 {
-  char *dest;     /* absolute path in the container */
-  uint64_t size;  /* bytes; 0 = the kernel's default (half of RAM) */
+  char *dest;    /* absolute path in the container */
+  uint64_t size; /* bytes; 0 = the kernel's default (half of RAM) */
   mode_t mode;
   unsigned long flags; /* MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY */
 };
@@ -59,8 +59,8 @@ struct brig_limits
 
 struct brig_container
 {
-  char *id;       /* 64 hex digits */
-  char *name;     /* --name, or NULL */
+  char *id;   /* 64 hex digits */
+  char *name; /* --name, or NULL */
   char *hostname;
 
   char *image;  /* as the user named it: "busybox", "./rootfs" */
@@ -127,8 +127,7 @@ struct brig_relaxation
 
 /* The container's relaxations; *ret_n of them.  Free with
  * brig_relaxations_free. */
-struct brig_relaxation *brig_container_relaxations (const struct brig_container *c,
-                                                    size_t *ret_n);
+struct brig_relaxation *brig_container_relaxations (const struct brig_container *c, size_t *ret_n);
 void brig_relaxations_free (struct brig_relaxation *r, size_t n);
 
 #endif

@@ -9,9 +9,19 @@
 /* Paths masked with an empty, read-only object (the OCI and Docker lists,
  * plus the side channels Docker added). */
 static const char *const masked_paths[] = {
-  "/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys",
-  "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi", "/proc/timer_list",
-  "/proc/timer_stats", "/sys/devices/virtual/powercap", "/sys/firmware", NULL,
+  "/proc/acpi",
+  "/proc/asound",
+  "/proc/interrupts",
+  "/proc/kcore",
+  "/proc/keys",
+  "/proc/latency_stats",
+  "/proc/sched_debug",
+  "/proc/scsi",
+  "/proc/timer_list",
+  "/proc/timer_stats",
+  "/sys/devices/virtual/powercap",
+  "/sys/firmware",
+  NULL,
 };
 
 static const char *const readonly_paths[] = {
@@ -22,10 +32,9 @@ struct brig_container *
 brig_container_new_hardened (void)
 {
   struct brig_container *c = xcalloc (1, sizeof *c);
-  struct brig_tmpfs tmp = { xstrdup ("/tmp"), BRIG_DEFAULT_TMPFS_SIZE, 01777,
-                            MS_NOSUID | MS_NODEV };
-  struct brig_tmpfs run = { xstrdup ("/run"), BRIG_DEFAULT_TMPFS_SIZE, 0755,
-                            MS_NOSUID | MS_NODEV };
+  struct brig_tmpfs tmp
+      = { xstrdup ("/tmp"), BRIG_DEFAULT_TMPFS_SIZE, 01777, MS_NOSUID | MS_NODEV };
+  struct brig_tmpfs run = { xstrdup ("/run"), BRIG_DEFAULT_TMPFS_SIZE, 0755, MS_NOSUID | MS_NODEV };
 
   c->readonly_rootfs = true;
   c->caps = 0;
@@ -40,8 +49,8 @@ brig_container_new_hardened (void)
   c->cwd = xstrdup ("/");
   brig_container_set_tmpfs (c, &tmp);
   brig_container_set_tmpfs (c, &run);
-  c->masked_paths = strv_copy ((char *const *) masked_paths);
-  c->readonly_paths = strv_copy ((char *const *) readonly_paths);
+  c->masked_paths = strv_copy ((char *const *)masked_paths);
+  c->readonly_paths = strv_copy ((char *const *)readonly_paths);
   brig_container_setenv (c, "PATH=" BRIG_DEFAULT_PATH);
   return c;
 }
@@ -101,7 +110,7 @@ void
 brig_container_setenv (struct brig_container *c, const char *kv)
 {
   const char *eq = strchr (kv, '=');
-  size_t n = eq ? (size_t) (eq - kv) : strlen (kv);
+  size_t n = eq ? (size_t)(eq - kv) : strlen (kv);
 
   for (size_t i = 0; c->env && c->env[i]; i++)
     if (strncmp (c->env[i], kv, n) == 0 && c->env[i][n] == '=')

@@ -15,16 +15,19 @@ static const char *const action_names[] = {
 };
 
 static const char *const op_names[] = {
-  [BRIG_SCMP_NE] = "SCMP_CMP_NE", [BRIG_SCMP_LT] = "SCMP_CMP_LT",
-  [BRIG_SCMP_LE] = "SCMP_CMP_LE", [BRIG_SCMP_EQ] = "SCMP_CMP_EQ",
-  [BRIG_SCMP_GE] = "SCMP_CMP_GE", [BRIG_SCMP_GT] = "SCMP_CMP_GT",
+  [BRIG_SCMP_NE] = "SCMP_CMP_NE",
+  [BRIG_SCMP_LT] = "SCMP_CMP_LT",
+  [BRIG_SCMP_LE] = "SCMP_CMP_LE",
+  [BRIG_SCMP_EQ] = "SCMP_CMP_EQ",
+  [BRIG_SCMP_GE] = "SCMP_CMP_GE",
+  [BRIG_SCMP_GT] = "SCMP_CMP_GT",
   [BRIG_SCMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 const char *
 brig_scmp_action_name (enum brig_scmp_action a)
 {
-  return (size_t) a < ARRAY_SIZE (action_names) ? action_names[a] : "?";
+  return (size_t)a < ARRAY_SIZE (action_names) ? action_names[a] : "?";
 }
 
 int
@@ -32,7 +35,7 @@ brig_scmp_action_from_name (const char *name)
 {
   for (size_t i = 0; i < ARRAY_SIZE (action_names); i++)
     if (strcmp (name, action_names[i]) == 0)
-      return (int) i;
+      return (int)i;
   /* SCMP_ACT_KILL is the old name of KILL_THREAD. */
   if (strcmp (name, "SCMP_ACT_KILL") == 0)
     return BRIG_SCMP_KILL_THREAD;
@@ -42,7 +45,7 @@ brig_scmp_action_from_name (const char *name)
 const char *
 brig_scmp_op_name (enum brig_scmp_op op)
 {
-  return (size_t) op < ARRAY_SIZE (op_names) ? op_names[op] : "?";
+  return (size_t)op < ARRAY_SIZE (op_names) ? op_names[op] : "?";
 }
 
 int
@@ -50,7 +53,7 @@ brig_scmp_op_from_name (const char *name)
 {
   for (size_t i = 0; i < ARRAY_SIZE (op_names); i++)
     if (strcmp (name, op_names[i]) == 0)
-      return (int) i;
+      return (int)i;
   return -1;
 }
 

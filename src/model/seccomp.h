@@ -50,10 +50,10 @@ struct brig_scmp_rule
   struct brig_scmp_arg args[BRIG_SCMP_MAX_ARGS];
   size_t nargs;
   /* Conditions, as in Docker's profile format. */
-  uint64_t caps_all;  /* includes.caps: applies only if all of these are held */
-  uint64_t caps_none; /* excludes.caps: skipped if any of these is held */
-  char **arches_in;   /* includes.arches (SCMP arch names or "amd64"...) */
-  char **arches_out;  /* excludes.arches */
+  uint64_t caps_all;   /* includes.caps: applies only if all of these are held */
+  uint64_t caps_none;  /* excludes.caps: skipped if any of these is held */
+  char **arches_in;    /* includes.arches (SCMP arch names or "amd64"...) */
+  char **arches_out;   /* excludes.arches */
   unsigned min_kernel; /* includes.minKernel, as major*65536+minor*256; 0 = any */
 };
 

@@ -19,7 +19,7 @@ split_line (const char *line, size_t len, char *fields[MAX_FIELDS])
   for (size_t i = 0; i <= len && n < MAX_FIELDS; i++)
     if (i == len || line[i] == ':')
       {
-        fields[n++] = xstrndup (start, (size_t) (line + i - start));
+        fields[n++] = xstrndup (start, (size_t)(line + i - start));
         start = line + i + 1;
       }
   return n;
@@ -38,29 +38,28 @@ parse_id (const char *s, unsigned *ret)
   char *end;
   unsigned long v;
 
-  if (!isdigit ((unsigned char) *s))
+  if (!isdigit ((unsigned char)*s))
     return false;
   errno = 0;
   v = strtoul (s, &end, 10);
   if (*end || errno || v > 0xfffffffeUL)
     return false;
-  *ret = (unsigned) v;
+  *ret = (unsigned)v;
   return true;
 }
 
 /* Call fn for each line; stop when it returns non-zero and return that. */
 static int
 each_line (const char *buf, size_t len,
-           int (*fn) (char *f[MAX_FIELDS], size_t n, size_t lineno, void *data),
-           void *data)
+           int (*fn) (char *f[MAX_FIELDS], size_t n, size_t lineno, void *data), void *data)
 {
   size_t lineno = 0;
   const char *p = buf, *end = buf + len;
 
   while (p < end)
     {
-      const char *nl = memchr (p, '\n', (size_t) (end - p));
-      size_t l = nl ? (size_t) (nl - p) : (size_t) (end - p);
+      const char *nl = memchr (p, '\n', (size_t)(end - p));
+      size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
       char *f[MAX_FIELDS];
       size_t n;
       int r = 0;
@@ -120,8 +119,8 @@ match_entry (char *f[MAX_FIELDS], size_t n, size_t lineno, void *data)
 }
 
 static int
-lookup (const char *buf, size_t len, const char *filename, const char *name,
-        size_t min_fields, struct lookup *l, struct brig_err *err)
+lookup (const char *buf, size_t len, const char *filename, const char *name, size_t min_fields,
+        struct lookup *l, struct brig_err *err)
 {
   int r;
 
@@ -132,8 +131,7 @@ lookup (const char *buf, size_t len, const char *filename, const char *name,
   if (r == 1)
     return 0;
   if (r < 0)
-    return brig_error (err, 0, "%s:%zu: malformed entry for `%s`", filename, l->lineno,
-                       name);
+    return brig_error (err, 0, "%s:%zu: malformed entry for `%s`", filename, l->lineno, name);
   return -ENOENT;
 }
 
@@ -175,13 +173,13 @@ match_member (char *f[MAX_FIELDS], size_t n, size_t lineno, void *data)
   unsigned gid;
   size_t ulen = strlen (m->user);
 
-  (void) lineno;
+  (void)lineno;
   if (n < 4 || !parse_id (f[2], &gid))
     return 0;
   for (const char *p = f[3]; *p;)
     {
       const char *comma = strchr (p, ',');
-      size_t l = comma ? (size_t) (comma - p) : strlen (p);
+      size_t l = comma ? (size_t)(comma - p) : strlen (p);
       if (l == ulen && strncmp (p, m->user, l) == 0)
         {
           *m->groups = xreallocarray (*m->groups, *m->ngroups + 1, sizeof (gid_t));
@@ -194,8 +192,7 @@ match_member (char *f[MAX_FIELDS], size_t n, size_t lineno, void *data)
 }
 
 void
-brig_group_members (const char *buf, size_t len, const char *user, gid_t **groups,
-                    size_t *ngroups)
+brig_group_members (const char *buf, size_t len, const char *user, gid_t **groups, size_t *ngroups)
 {
   struct members m = { user, groups, ngroups };
   each_line (buf, len, match_member, &m);
@@ -214,7 +211,7 @@ match_subid (char *f[MAX_FIELDS], size_t n, size_t lineno, void *data)
   struct subid *s = data;
   unsigned id, start, count;
 
-  (void) lineno;
+  (void)lineno;
   if (n != 3 || !parse_id (f[1], &start) || !parse_id (f[2], &count) || count == 0)
     return 0;
   if (strcmp (f[0], s->name) != 0 && !(parse_id (f[0], &id) && id == s->id))
@@ -225,8 +222,8 @@ match_subid (char *f[MAX_FIELDS], size_t n, size_t lineno, void *data)
 }
 
 int
-brig_subid_lookup (const char *buf, size_t len, const char *name, unsigned id,
-                   unsigned *ret_start, unsigned *ret_count)
+brig_subid_lookup (const char *buf, size_t len, const char *name, unsigned id, unsigned *ret_start,
+                   unsigned *ret_count)
 {
   struct subid s = { name, id, 0, 0 };
 

@@ -17,12 +17,12 @@ struct brig_pwent
  * passwd text.  Returns 0, -ENOENT when absent (err not set), or another
  * negative value for a malformed line that matched (err names
  * FILENAME:LINE). */
-int brig_passwd_lookup (const char *buf, size_t len, const char *filename,
-                        const char *name, struct brig_pwent *ret, struct brig_err *err);
+int brig_passwd_lookup (const char *buf, size_t len, const char *filename, const char *name,
+                        struct brig_pwent *ret, struct brig_err *err);
 
 /* Find the group NAME (or numbered so) in the group text; -ENOENT if absent. */
-int brig_group_lookup (const char *buf, size_t len, const char *filename,
-                       const char *name, gid_t *ret_gid, struct brig_err *err);
+int brig_group_lookup (const char *buf, size_t len, const char *filename, const char *name,
+                       gid_t *ret_gid, struct brig_err *err);
 
 /* The groups that list USER as a member (the 4th field), appended to
  * *groups.  Malformed lines are skipped. */

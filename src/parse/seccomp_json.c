@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const action_list =
-    "SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, "
-    "SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG, SCMP_ACT_NOTIFY";
+static const char *const action_list
+    = "SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, "
+      "SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG, SCMP_ACT_NOTIFY";
 
 static int
 bad (struct brig_err *err, const char *file, const char *path, const char *what)
@@ -27,15 +27,14 @@ get_action (json_t *v, const char *file, const char *path, enum brig_scmp_action
     return bad (err, file, path, "expected a string naming an action");
   a = brig_scmp_action_from_name (json_string_value (v));
   if (a < 0)
-    return brig_error (err, 0, "%s: %s: unknown action `%s`: expected one of %s", file,
-                       path, json_string_value (v), action_list);
-  *ret = (enum brig_scmp_action) a;
+    return brig_error (err, 0, "%s: %s: unknown action `%s`: expected one of %s", file, path,
+                       json_string_value (v), action_list);
+  *ret = (enum brig_scmp_action)a;
   return 0;
 }
 
 static int
-get_strv (json_t *v, const char *file, const char *path, char ***ret,
-          struct brig_err *err)
+get_strv (json_t *v, const char *file, const char *path, char ***ret, struct brig_err *err)
 {
   size_t i;
   json_t *e;
@@ -45,17 +44,16 @@ get_strv (json_t *v, const char *file, const char *path, char ***ret,
   if (!json_is_array (v))
     return bad (err, file, path, "expected an array of strings");
   json_array_foreach (v, i, e)
-    {
-      if (!json_is_string (e))
-        return brig_error (err, 0, "%s: %s[%zu]: expected a string", file, path, i);
-      strv_push (ret, xstrdup (json_string_value (e)));
-    }
+  {
+    if (!json_is_string (e))
+      return brig_error (err, 0, "%s: %s[%zu]: expected a string", file, path, i);
+    strv_push (ret, xstrdup (json_string_value (e)));
+  }
   return 0;
 }
 
 static int
-get_caps (json_t *v, const char *file, const char *path, uint64_t *ret,
-          struct brig_err *err)
+get_caps (json_t *v, const char *file, const char *path, uint64_t *ret, struct brig_err *err)
 {
   _cleanup_strv_ char **names = NULL;
   int r = get_strv (v, file, path, &names, err);
@@ -74,8 +72,7 @@ get_caps (json_t *v, const char *file, const char *path, uint64_t *ret,
 }
 
 static int
-get_uint64 (json_t *v, const char *file, const char *path, uint64_t *ret,
-            struct brig_err *err)
+get_uint64 (json_t *v, const char *file, const char *path, uint64_t *ret, struct brig_err *err)
 {
   if (v == NULL)
     {
@@ -84,31 +81,29 @@ get_uint64 (json_t *v, const char *file, const char *path, uint64_t *ret,
     }
   if (!json_is_integer (v) || json_integer_value (v) < 0)
     return bad (err, file, path, "expected a non-negative integer");
-  *ret = (uint64_t) json_integer_value (v);
+  *ret = (uint64_t)json_integer_value (v);
   return 0;
 }
 
 /* "4.8" -> 4*65536 + 8*256 */
 static int
-get_kernel (json_t *v, const char *file, const char *path, unsigned *ret,
-            struct brig_err *err)
+get_kernel (json_t *v, const char *file, const char *path, unsigned *ret, struct brig_err *err)
 {
   unsigned major, minor;
   int n = 0;
 
   if (v == NULL)
     return 0;
-  if (!json_is_string (v) ||
-      sscanf (json_string_value (v), "%u.%u%n", &major, &minor, &n) != 2 ||
-      json_string_value (v)[n] != '\0' || major > 255 || minor > 255)
+  if (!json_is_string (v) || sscanf (json_string_value (v), "%u.%u%n", &major, &minor, &n) != 2
+      || json_string_value (v)[n] != '\0' || major > 255 || minor > 255)
     return bad (err, file, path, "expected a kernel version such as \"4.8\"");
   *ret = major * 65536 + minor * 256;
   return 0;
 }
 
 static int
-parse_args (json_t *args, const char *file, const char *path,
-            struct brig_scmp_rule *r, struct brig_err *err)
+parse_args (json_t *args, const char *file, const char *path, struct brig_scmp_rule *r,
+            struct brig_err *err)
 {
   size_t i;
   json_t *a;
@@ -120,41 +115,41 @@ parse_args (json_t *args, const char *file, const char *path,
   if (json_array_size (args) > BRIG_SCMP_MAX_ARGS)
     return bad (err, file, path, "at most 6 argument conditions");
   json_array_foreach (args, i, a)
-    {
-      _cleanup_free_ char *p = xasprintf ("%s[%zu]", path, i);
-      _cleanup_free_ char *pi = xasprintf ("%s.index", p);
-      _cleanup_free_ char *pv = xasprintf ("%s.value", p);
-      _cleanup_free_ char *pv2 = xasprintf ("%s.valueTwo", p);
-      struct brig_scmp_arg *arg = &r->args[r->nargs];
-      json_t *op = json_object_get (a, "op");
-      uint64_t index;
-      int o;
+  {
+    _cleanup_free_ char *p = xasprintf ("%s[%zu]", path, i);
+    _cleanup_free_ char *pi = xasprintf ("%s.index", p);
+    _cleanup_free_ char *pv = xasprintf ("%s.value", p);
+    _cleanup_free_ char *pv2 = xasprintf ("%s.valueTwo", p);
+    struct brig_scmp_arg *arg = &r->args[r->nargs];
+    json_t *op = json_object_get (a, "op");
+    uint64_t index;
+    int o;
 
-      if (!json_is_object (a))
-        return bad (err, file, p, "expected an object");
-      if (get_uint64 (json_object_get (a, "index"), file, pi, &index, err) < 0 ||
-          get_uint64 (json_object_get (a, "value"), file, pv, &arg->value, err) < 0 ||
-          get_uint64 (json_object_get (a, "valueTwo"), file, pv2, &arg->value_two, err) < 0)
-        return -EINVAL;
-      if (index >= BRIG_SCMP_MAX_ARGS)
-        return bad (err, file, pi, "expected 0 to 5");
-      arg->index = (unsigned) index;
-      o = json_is_string (op) ? brig_scmp_op_from_name (json_string_value (op)) : -1;
-      if (o < 0)
-        return brig_error (err, 0,
-                           "%s: %s.op: expected one of SCMP_CMP_NE, SCMP_CMP_LT, "
-                           "SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, "
-                           "SCMP_CMP_MASKED_EQ",
-                           file, p);
-      arg->op = (enum brig_scmp_op) o;
-      r->nargs++;
-    }
+    if (!json_is_object (a))
+      return bad (err, file, p, "expected an object");
+    if (get_uint64 (json_object_get (a, "index"), file, pi, &index, err) < 0
+        || get_uint64 (json_object_get (a, "value"), file, pv, &arg->value, err) < 0
+        || get_uint64 (json_object_get (a, "valueTwo"), file, pv2, &arg->value_two, err) < 0)
+      return -EINVAL;
+    if (index >= BRIG_SCMP_MAX_ARGS)
+      return bad (err, file, pi, "expected 0 to 5");
+    arg->index = (unsigned)index;
+    o = json_is_string (op) ? brig_scmp_op_from_name (json_string_value (op)) : -1;
+    if (o < 0)
+      return brig_error (err, 0,
+                         "%s: %s.op: expected one of SCMP_CMP_NE, SCMP_CMP_LT, "
+                         "SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, "
+                         "SCMP_CMP_MASKED_EQ",
+                         file, p);
+    arg->op = (enum brig_scmp_op)o;
+    r->nargs++;
+  }
   return 0;
 }
 
 static int
-parse_filter (json_t *f, const char *file, const char *path, bool include,
-              struct brig_scmp_rule *r, struct brig_err *err)
+parse_filter (json_t *f, const char *file, const char *path, bool include, struct brig_scmp_rule *r,
+              struct brig_err *err)
 {
   _cleanup_free_ char *pc = xasprintf ("%s.caps", path);
   _cleanup_free_ char *pa = xasprintf ("%s.arches", path);
@@ -164,10 +159,11 @@ parse_filter (json_t *f, const char *file, const char *path, bool include,
     return 0;
   if (!json_is_object (f))
     return bad (err, file, path, "expected an object");
-  if (get_caps (json_object_get (f, "caps"), file, pc,
-                include ? &r->caps_all : &r->caps_none, err) < 0 ||
-      get_strv (json_object_get (f, "arches"), file, pa,
-                include ? &r->arches_in : &r->arches_out, err) < 0)
+  if (get_caps (json_object_get (f, "caps"), file, pc, include ? &r->caps_all : &r->caps_none, err)
+          < 0
+      || get_strv (json_object_get (f, "arches"), file, pa,
+                   include ? &r->arches_in : &r->arches_out, err)
+             < 0)
     return -EINVAL;
   if (include)
     return get_kernel (json_object_get (f, "minKernel"), file, pk, &r->min_kernel, err);
@@ -205,17 +201,17 @@ parse_rule (json_t *s, const char *file, const char *path, struct brig_seccomp *
     return -EINVAL;
   if (e > 4095)
     return bad (err, file, pe, "expected an errno from 0 to 4095");
-  r->errno_ret = eret ? (int) e : EPERM;
-  if (parse_args (json_object_get (s, "args"), file, pargs, r, err) < 0 ||
-      parse_filter (json_object_get (s, "includes"), file, pinc, true, r, err) < 0 ||
-      parse_filter (json_object_get (s, "excludes"), file, pexc, false, r, err) < 0)
+  r->errno_ret = eret ? (int)e : EPERM;
+  if (parse_args (json_object_get (s, "args"), file, pargs, r, err) < 0
+      || parse_filter (json_object_get (s, "includes"), file, pinc, true, r, err) < 0
+      || parse_filter (json_object_get (s, "excludes"), file, pexc, false, r, err) < 0)
     return -EINVAL;
   return 0;
 }
 
 int
-brig_parse_seccomp_json (const char *buf, size_t len, const char *file,
-                         struct brig_seccomp **ret, struct brig_err *err)
+brig_parse_seccomp_json (const char *buf, size_t len, const char *file, struct brig_seccomp **ret,
+                         struct brig_err *err)
 {
   json_error_t jerr;
   json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -235,7 +231,8 @@ brig_parse_seccomp_json (const char *buf, size_t len, const char *file,
       goto out;
     }
   if (get_action (json_object_get (root, "defaultAction"), file, "defaultAction",
-                  &p->default_action, err) < 0)
+                  &p->default_action, err)
+      < 0)
     goto out;
   eret = json_object_get (root, "defaultErrnoRet");
   if (get_uint64 (eret, file, "defaultErrnoRet", &e, err) < 0)
@@ -245,26 +242,26 @@ brig_parse_seccomp_json (const char *buf, size_t len, const char *file,
       bad (err, file, "defaultErrnoRet", "expected an errno from 0 to 4095");
       goto out;
     }
-  p->default_errno = eret ? (int) e : EPERM;
-  if (get_strv (json_object_get (root, "architectures"), file, "architectures",
-                &p->arches, err) < 0)
+  p->default_errno = eret ? (int)e : EPERM;
+  if (get_strv (json_object_get (root, "architectures"), file, "architectures", &p->arches, err)
+      < 0)
     goto out;
   archmap = json_object_get (root, "archMap");
   if (archmap && json_is_array (archmap))
     json_array_foreach (archmap, i, s)
-      {
-        _cleanup_free_ char *pa = xasprintf ("archMap[%zu].architecture", i);
-        _cleanup_free_ char *ps = xasprintf ("archMap[%zu].subArchitectures", i);
-        json_t *a = json_object_get (s, "architecture");
-        if (!json_is_string (a))
-          {
-            bad (err, file, pa, "expected a string");
-            goto out;
-          }
-        strv_push (&p->arches, xstrdup (json_string_value (a)));
-        if (get_strv (json_object_get (s, "subArchitectures"), file, ps, &p->arches, err) < 0)
+    {
+      _cleanup_free_ char *pa = xasprintf ("archMap[%zu].architecture", i);
+      _cleanup_free_ char *ps = xasprintf ("archMap[%zu].subArchitectures", i);
+      json_t *a = json_object_get (s, "architecture");
+      if (!json_is_string (a))
+        {
+          bad (err, file, pa, "expected a string");
           goto out;
-      }
+        }
+      strv_push (&p->arches, xstrdup (json_string_value (a)));
+      if (get_strv (json_object_get (s, "subArchitectures"), file, ps, &p->arches, err) < 0)
+        goto out;
+    }
   syscalls = json_object_get (root, "syscalls");
   if (syscalls && !json_is_null (syscalls) && !json_is_array (syscalls))
     {
@@ -272,11 +269,11 @@ brig_parse_seccomp_json (const char *buf, size_t len, const char *file,
       goto out;
     }
   json_array_foreach (syscalls, i, s)
-    {
-      _cleanup_free_ char *path = xasprintf ("syscalls[%zu]", i);
-      if (parse_rule (s, file, path, p, err) < 0)
-        goto out;
-    }
+  {
+    _cleanup_free_ char *path = xasprintf ("syscalls[%zu]", i);
+    if (parse_rule (s, file, path, p, err) < 0)
+      goto out;
+  }
   *ret = steal_pointer (&p);
   r = 0;
 out:

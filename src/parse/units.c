@@ -25,23 +25,23 @@ scan_decimal (const char *s, uint64_t *ret_int, uint64_t *ret_num, uint64_t *ret
   uint64_t v = 0, num = 0, den = 1;
   const char *p = s;
 
-  if (!isdigit ((unsigned char) *p))
+  if (!isdigit ((unsigned char)*p))
     return NULL;
-  for (; isdigit ((unsigned char) *p); p++)
+  for (; isdigit ((unsigned char)*p); p++)
     {
       if (v > (UINT64_MAX - 9) / 10)
         return NULL;
-      v = v * 10 + (uint64_t) (*p - '0');
+      v = v * 10 + (uint64_t)(*p - '0');
     }
   if (*p == '.')
     {
       p++;
-      if (!isdigit ((unsigned char) *p))
+      if (!isdigit ((unsigned char)*p))
         return NULL;
-      for (; isdigit ((unsigned char) *p); p++)
+      for (; isdigit ((unsigned char)*p); p++)
         if (den < UINT64_C (1000000000))
           {
-            num = num * 10 + (uint64_t) (*p - '0');
+            num = num * 10 + (uint64_t)(*p - '0');
             den *= 10;
           }
     }
@@ -66,7 +66,7 @@ brig_parse_size (const char *s, int64_t *ret_bytes, struct brig_err *err)
     {
       size_t i;
       for (i = 0; i < ARRAY_SIZE (size_units); i++)
-        if (tolower ((unsigned char) *p) == size_units[i].unit)
+        if (tolower ((unsigned char)*p) == size_units[i].unit)
           break;
       if (i == ARRAY_SIZE (size_units))
         goto bad;
@@ -82,10 +82,10 @@ brig_parse_size (const char *s, int64_t *ret_bytes, struct brig_err *err)
   if (shift && v > (UINT64_C (1) << (63 - shift)) - 1)
     return brig_error (err, 0, "size `%s` is too large", s);
   v <<= shift;
-  v += (uint64_t) (((unsigned __int128) num << shift) / den);
+  v += (uint64_t)(((unsigned __int128)num << shift) / den);
   if (v > INT64_MAX)
     return brig_error (err, 0, "size `%s` is too large", s);
-  *ret_bytes = (int64_t) v;
+  *ret_bytes = (int64_t)v;
   return 0;
 bad:
   return brig_error (err, 0,
@@ -101,8 +101,9 @@ brig_parse_cpus (const char *s, uint64_t *ret_nanocpus, struct brig_err *err)
   const char *p = scan_decimal (s, &v, &num, &den);
 
   if (p == NULL || *p)
-    return brig_error (err, 0, "invalid CPU count `%s`: expected a decimal number such "
-                               "as 2 or 0.5",
+    return brig_error (err, 0,
+                       "invalid CPU count `%s`: expected a decimal number such "
+                       "as 2 or 0.5",
                        s);
   if (v > 1000000)
     return brig_error (err, 0, "CPU count `%s` is too large", s);
@@ -111,21 +112,21 @@ brig_parse_cpus (const char *s, uint64_t *ret_nanocpus, struct brig_err *err)
 }
 
 int
-brig_parse_int64 (const char *s, int64_t min, int64_t max, int64_t *ret,
-                  struct brig_err *err)
+brig_parse_int64 (const char *s, int64_t min, int64_t max, int64_t *ret, struct brig_err *err)
 {
   char *end;
   long long v;
 
   errno = 0;
   v = strtoll (s, &end, 10);
-  if (*s == '\0' || *end || errno || isspace ((unsigned char) *s))
-    return brig_error (err, 0, "invalid number `%s`: expected a whole number from "
-                               "%lld to %lld",
-                       s, (long long) min, (long long) max);
+  if (*s == '\0' || *end || errno || isspace ((unsigned char)*s))
+    return brig_error (err, 0,
+                       "invalid number `%s`: expected a whole number from "
+                       "%lld to %lld",
+                       s, (long long)min, (long long)max);
   if (v < min || v > max)
     return brig_error (err, 0, "number %s is out of range: expected %lld to %lld", s,
-                       (long long) min, (long long) max);
+                       (long long)min, (long long)max);
   *ret = v;
   return 0;
 }
@@ -135,14 +136,22 @@ static const struct
   const char *name;
   int resource;
 } rlimit_names[] = {
-  { "as", RLIMIT_AS },           { "core", RLIMIT_CORE },
-  { "cpu", RLIMIT_CPU },         { "data", RLIMIT_DATA },
-  { "fsize", RLIMIT_FSIZE },     { "locks", RLIMIT_LOCKS },
-  { "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE },
-  { "nice", RLIMIT_NICE },       { "nofile", RLIMIT_NOFILE },
-  { "nproc", RLIMIT_NPROC },     { "rss", RLIMIT_RSS },
-  { "rtprio", RLIMIT_RTPRIO },   { "rttime", RLIMIT_RTTIME },
-  { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+  { "as", RLIMIT_AS },
+  { "core", RLIMIT_CORE },
+  { "cpu", RLIMIT_CPU },
+  { "data", RLIMIT_DATA },
+  { "fsize", RLIMIT_FSIZE },
+  { "locks", RLIMIT_LOCKS },
+  { "memlock", RLIMIT_MEMLOCK },
+  { "msgqueue", RLIMIT_MSGQUEUE },
+  { "nice", RLIMIT_NICE },
+  { "nofile", RLIMIT_NOFILE },
+  { "nproc", RLIMIT_NPROC },
+  { "rss", RLIMIT_RSS },
+  { "rtprio", RLIMIT_RTPRIO },
+  { "rttime", RLIMIT_RTTIME },
+  { "sigpending", RLIMIT_SIGPENDING },
+  { "stack", RLIMIT_STACK },
 };
 
 const char *
@@ -165,7 +174,7 @@ parse_rlim_value (const char *s, uint64_t *ret)
       *ret = RLIM_INFINITY;
       return 0;
     }
-  if (!isdigit ((unsigned char) *s))
+  if (!isdigit ((unsigned char)*s))
     return -1;
   errno = 0;
   v = strtoull (s, &end, 10);
@@ -184,10 +193,11 @@ brig_parse_ulimit (const char *s, struct brig_rlimit *ret, struct brig_err *err)
   size_t i;
 
   if (eq == NULL)
-    return brig_error (err, 0, "invalid ulimit `%s`: expected NAME=SOFT[:HARD], "
-                               "e.g. nofile=1024:2048",
+    return brig_error (err, 0,
+                       "invalid ulimit `%s`: expected NAME=SOFT[:HARD], "
+                       "e.g. nofile=1024:2048",
                        s);
-  name = xstrndup (s, (size_t) (eq - s));
+  name = xstrndup (s, (size_t)(eq - s));
   for (i = 0; i < ARRAY_SIZE (rlimit_names); i++)
     if (strcasecmp (name, rlimit_names[i].name) == 0)
       break;
@@ -199,11 +209,12 @@ brig_parse_ulimit (const char *s, struct brig_rlimit *ret, struct brig_err *err)
                        name);
   ret->resource = rlimit_names[i].resource;
   hard = strchr (eq + 1, ':');
-  soft = hard ? xstrndup (eq + 1, (size_t) (hard - eq - 1)) : xstrdup (eq + 1);
-  if (parse_rlim_value (soft, &ret->soft) < 0 ||
-      parse_rlim_value (hard ? hard + 1 : soft, &ret->hard) < 0)
-    return brig_error (err, 0, "invalid ulimit value in `%s`: expected a whole number "
-                               "or `unlimited`",
+  soft = hard ? xstrndup (eq + 1, (size_t)(hard - eq - 1)) : xstrdup (eq + 1);
+  if (parse_rlim_value (soft, &ret->soft) < 0
+      || parse_rlim_value (hard ? hard + 1 : soft, &ret->hard) < 0)
+    return brig_error (err, 0,
+                       "invalid ulimit value in `%s`: expected a whole number "
+                       "or `unlimited`",
                        s);
   if (ret->soft > ret->hard)
     return brig_error (err, 0, "ulimit `%s`: the soft limit is above the hard limit", s);
@@ -215,8 +226,8 @@ static const struct
   const char *name;
   unsigned long set, clear;
 } tmpfs_flags[] = {
-  { "ro", MS_RDONLY, 0 },     { "rw", 0, MS_RDONLY },     { "nosuid", MS_NOSUID, 0 },
-  { "suid", 0, MS_NOSUID },   { "nodev", MS_NODEV, 0 },   { "dev", 0, MS_NODEV },
+  { "ro", MS_RDONLY, 0 },     { "rw", 0, MS_RDONLY },   { "nosuid", MS_NOSUID, 0 },
+  { "suid", 0, MS_NOSUID },   { "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
   { "noexec", MS_NOEXEC, 0 }, { "exec", 0, MS_NOEXEC },
 };
 
@@ -224,18 +235,18 @@ int
 brig_parse_tmpfs (const char *s, struct brig_tmpfs *ret, struct brig_err *err)
 {
   const char *colon = strchr (s, ':');
-  _cleanup_free_ char *dest = colon ? xstrndup (s, (size_t) (colon - s)) : xstrdup (s);
+  _cleanup_free_ char *dest = colon ? xstrndup (s, (size_t)(colon - s)) : xstrdup (s);
   _cleanup_free_ char *opts = xstrdup (colon ? colon + 1 : "");
   char *o = opts;
   int r;
 
-  if (dest[0] != '/' || strstr (dest, "/../") || strcmp (dest, "/") == 0 ||
-      (strlen (dest) >= 3 && strcmp (dest + strlen (dest) - 3, "/..") == 0))
-    return brig_error (err, 0, "tmpfs `%s`: the mount point must be an absolute path "
-                               "other than / with no `..`",
+  if (dest[0] != '/' || strstr (dest, "/../") || strcmp (dest, "/") == 0
+      || (strlen (dest) >= 3 && strcmp (dest + strlen (dest) - 3, "/..") == 0))
+    return brig_error (err, 0,
+                       "tmpfs `%s`: the mount point must be an absolute path "
+                       "other than / with no `..`",
                        s);
-  *ret = (struct brig_tmpfs){ NULL, UINT64_C (64) << 20, 01777,
-                              MS_NOSUID | MS_NODEV | MS_NOEXEC };
+  *ret = (struct brig_tmpfs){ NULL, UINT64_C (64) << 20, 01777, MS_NOSUID | MS_NODEV | MS_NOEXEC };
   for (char *tok; (tok = strsep (&o, ","));)
     {
       size_t i;
@@ -246,7 +257,7 @@ brig_parse_tmpfs (const char *s, struct brig_tmpfs *ret, struct brig_err *err)
           int64_t v;
           if ((r = brig_parse_size (tok + 5, &v, err)) < 0)
             return brig_err_wrap (err, "tmpfs `%s`", s);
-          ret->size = (uint64_t) v;
+          ret->size = (uint64_t)v;
           continue;
         }
       if (str_has_prefix (tok, "mode="))
@@ -254,10 +265,11 @@ brig_parse_tmpfs (const char *s, struct brig_tmpfs *ret, struct brig_err *err)
           char *end;
           unsigned long m = strtoul (tok + 5, &end, 8);
           if (tok[5] == '\0' || *end || m > 07777)
-            return brig_error (err, 0, "tmpfs `%s`: invalid mode `%s`: expected octal "
-                                       "such as 1777",
+            return brig_error (err, 0,
+                               "tmpfs `%s`: invalid mode `%s`: expected octal "
+                               "such as 1777",
                                s, tok + 5);
-          ret->mode = (mode_t) m;
+          ret->mode = (mode_t)m;
           continue;
         }
       for (i = 0; i < ARRAY_SIZE (tmpfs_flags); i++)

@@ -17,15 +17,13 @@ int brig_parse_size (const char *s, int64_t *ret_bytes, struct brig_err *err);
 int brig_parse_cpus (const char *s, uint64_t *ret_nanocpus, struct brig_err *err);
 
 /* A whole number in [min, max]. */
-int brig_parse_int64 (const char *s, int64_t min, int64_t max, int64_t *ret,
-                      struct brig_err *err);
+int brig_parse_int64 (const char *s, int64_t min, int64_t max, int64_t *ret, struct brig_err *err);
 
 /* "nofile=1024", "nofile=1024:2048", "core=unlimited" (or -1). */
 int brig_parse_ulimit (const char *s, struct brig_rlimit *ret, struct brig_err *err);
 
 /* The rlimit's name ("nofile") for RLIMIT_NOFILE. */
 const char *brig_rlimit_name (int resource);
-
 
 /* --tmpfs PATH[:OPTIONS]: OPTIONS is a comma list of size=SIZE, mode=OCTAL,
  * ro, rw, nosuid, suid, nodev, dev, noexec, exec.  Defaults: nosuid, nodev,

@@ -50,8 +50,8 @@ event (const char *name, const struct brig_container *c)
   clock_gettime (CLOCK_REALTIME, &ts);
   gmtime_r (&ts.tv_sec, &tm);
   strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-  return json_pack ("{s:s+, s:s, s:s, s:s?, s:s}", "time", when, "Z", "event", name, "id",
-                    c->id, "name", c->name, "image", c->image);
+  return json_pack ("{s:s+, s:s, s:s, s:s?, s:s}", "time", when, "Z", "event", name, "id", c->id,
+                    "name", c->name, "image", c->image);
 }
 
 static int
@@ -86,9 +86,9 @@ brig_audit_created (struct brig_auditlog *log, const struct brig_container *c)
     json_array_append_new (argv, json_string (c->argv[i]));
   json_object_set_new (j, "rootfs", json_string (c->rootfs));
   json_object_set_new (j, "argv", argv);
-  json_object_set_new (j, "user", json_sprintf ("%u:%u", (unsigned) c->uid, (unsigned) c->gid));
+  json_object_set_new (j, "user", json_sprintf ("%u:%u", (unsigned)c->uid, (unsigned)c->gid));
   json_object_set_new (j, "rootless", json_boolean (c->rootless));
-  json_object_set_new (j, "relaxations", json_integer ((json_int_t) n));
+  json_object_set_new (j, "relaxations", json_integer ((json_int_t)n));
   brig_relaxations_free (rel, n);
   return emit (log, j);
 }

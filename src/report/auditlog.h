@@ -26,7 +26,7 @@ int brig_audit_relaxations (struct brig_auditlog *log, const struct brig_contain
 int brig_audit_started (struct brig_auditlog *log, const struct brig_container *c, pid_t pid);
 /* STATUS is a wait(2) status; or pass status -1 and REASON for a container
  * that ended without one (start failed, brig was killed). */
-int brig_audit_exited (struct brig_auditlog *log, const struct brig_container *c,
-                       int status, bool oom_killed, const char *reason);
+int brig_audit_exited (struct brig_auditlog *log, const struct brig_container *c, int status,
+                       bool oom_killed, const char *reason);
 
 #endif

@@ -30,10 +30,10 @@ capset_all (uint64_t eff, uint64_t prm, uint64_t inh)
 {
   struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
   struct __user_cap_data_struct d[2] = {
-    { (uint32_t) eff, (uint32_t) prm, (uint32_t) inh },
-    { (uint32_t) (eff >> 32), (uint32_t) (prm >> 32), (uint32_t) (inh >> 32) },
+    { (uint32_t)eff, (uint32_t)prm, (uint32_t)inh },
+    { (uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32) },
   };
-  return (int) syscall (SYS_capset, &h, d);
+  return (int)syscall (SYS_capset, &h, d);
 }
 
 int
@@ -44,8 +44,8 @@ brig_caps_apply (const struct brig_container *c, struct brig_err *err)
 
   /* The bounding set first: dropping needs CAP_SETPCAP, still held. */
   for (int i = 0; i <= last; i++)
-    if (!(c->caps & (UINT64_C (1) << i)) && prctl (PR_CAPBSET_DROP, i, 0, 0, 0) < 0 &&
-        errno != EINVAL)
+    if (!(c->caps & (UINT64_C (1) << i)) && prctl (PR_CAPBSET_DROP, i, 0, 0, 0) < 0
+        && errno != EINVAL)
       return brig_error (err, errno, "drop capability %d from the bounding set", i);
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return brig_error (err, errno, "clear ambient capabilities");
@@ -60,10 +60,10 @@ brig_caps_apply (const struct brig_container *c, struct brig_err *err)
     return brig_error (err, errno, "set supplementary groups");
   if (setresgid (c->gid, c->gid, c->gid) < 0)
     return brig_error (err, errno, "set group id %u (is it mapped in the user namespace?)",
-                       (unsigned) c->gid);
+                       (unsigned)c->gid);
   if (setresuid (c->uid, c->uid, c->uid) < 0)
     return brig_error (err, errno, "set user id %u (is it mapped in the user namespace?)",
-                       (unsigned) c->uid);
+                       (unsigned)c->uid);
   if (!root && prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return brig_error (err, errno, "reset keep-capabilities");
 
@@ -73,8 +73,8 @@ brig_caps_apply (const struct brig_container *c, struct brig_err *err)
     return brig_error (err, errno, "set capabilities");
   if (!root)
     for (int i = 0; i <= last; i++)
-      if ((c->caps & (UINT64_C (1) << i)) &&
-          prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
+      if ((c->caps & (UINT64_C (1) << i))
+          && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
         return brig_error (err, errno, "raise ambient capability %s", brig_cap_name (i));
   return 0;
 }

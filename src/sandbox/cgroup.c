@@ -39,11 +39,11 @@ static const char *const ctrl_names[N_CTRL] = { "memory", "pids", "cpu" };
 
 struct brig_cgroup
 {
-  const char *mode;      /* "v1", "v2", "hybrid" */
-  char *v2;              /* v2: the container's directory */
-  char *v1[N_CTRL];      /* v1: the container's directory in each hierarchy */
+  const char *mode;       /* "v1", "v2", "hybrid" */
+  char *v2;               /* v2: the container's directory */
+  char *v1[N_CTRL];       /* v1: the container's directory in each hierarchy */
   char *v1_mount[N_CTRL]; /* v1: where each hierarchy is mounted */
-  bool v1_dedup[N_CTRL]; /* v1: same hierarchy as an earlier controller */
+  bool v1_dedup[N_CTRL];  /* v1: same hierarchy as an earlier controller */
 };
 
 static bool
@@ -68,9 +68,9 @@ find_v1_mounts (char *mounts[N_CTRL])
       char *sep = strstr (line, " - ");
       char mnt[4096], fstype[64], source[256], opts[1024];
 
-      if (sep == NULL || sscanf (line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-          sscanf (sep + 3, "%63s %255s %1023s", fstype, source, opts) != 3 ||
-          strcmp (fstype, "cgroup") != 0)
+      if (sep == NULL || sscanf (line, "%*s %*s %*s %*s %4095s", mnt) != 1
+          || sscanf (sep + 3, "%63s %255s %1023s", fstype, source, opts) != 3
+          || strcmp (fstype, "cgroup") != 0)
         continue;
       char *o = opts;
       for (char *tok; (tok = strsep (&o, ","));)
@@ -119,8 +119,7 @@ wants (const struct brig_limits *l, enum ctrl c)
 }
 
 static int
-setup_v2 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l,
-          struct brig_err *err)
+setup_v2 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l, struct brig_err *err)
 {
   _cleanup_free_ char *parent = xstrdup (CGROUP_ROOT "/brig");
   _cleanup_free_ char *avail = NULL;
@@ -142,13 +141,12 @@ setup_v2 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l,
           present = true;
       if (!present)
         {
-          if (wants (l, (enum ctrl) c))
+          if (wants (l, (enum ctrl)c))
             return brig_error (err, 0,
-                               "cgroup v2: the %s controller is not available in "
-                               CGROUP_ROOT " (cgroup.controllers: %.*s), so the %s limit "
+                               "cgroup v2: the %s controller is not available in " CGROUP_ROOT
+                               " (cgroup.controllers: %.*s), so the %s limit "
                                "cannot be applied",
-                               ctrl_names[c], (int) strcspn (avail, "\n"), avail,
-                               ctrl_names[c]);
+                               ctrl_names[c], (int)strcspn (avail, "\n"), avail, ctrl_names[c]);
           continue;
         }
       r = write_value (CGROUP_ROOT, "cgroup.subtree_control", plus, err);
@@ -179,8 +177,9 @@ setup_v2 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l,
           if (!file_exists (cg->v2, "memory.swap.max"))
             {
               if (l->memory_swap > l->memory)
-                return brig_error (err, 0, "cgroup v2: swap accounting is off, so "
-                                           "--memory-swap cannot be applied");
+                return brig_error (err, 0,
+                                   "cgroup v2: swap accounting is off, so "
+                                   "--memory-swap cannot be applied");
             }
           else
             {
@@ -206,8 +205,7 @@ setup_v2 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l,
 }
 
 static int
-setup_v1 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l,
-          struct brig_err *err)
+setup_v1 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l, struct brig_err *err)
 {
   char buf[64];
   int r;
@@ -219,9 +217,10 @@ setup_v1 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l,
 
       if (cg->v1_mount[c] == NULL)
         {
-          if (wants (l, (enum ctrl) c))
-            return brig_error (err, 0, "cgroup v1: the %s controller is not mounted, so "
-                                       "the %s limit cannot be applied",
+          if (wants (l, (enum ctrl)c))
+            return brig_error (err, 0,
+                               "cgroup v1: the %s controller is not mounted, so "
+                               "the %s limit cannot be applied",
                                ctrl_names[c], ctrl_names[c]);
           continue;
         }
@@ -252,15 +251,15 @@ setup_v1 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l,
           if (!file_exists (cg->v1[CTRL_MEMORY], "memory.memsw.limit_in_bytes"))
             {
               if (l->memory_swap > l->memory)
-                return brig_error (err, 0, "cgroup v1: swap accounting is off "
-                                           "(swapaccount=0), so --memory-swap cannot be "
-                                           "applied");
+                return brig_error (err, 0,
+                                   "cgroup v1: swap accounting is off "
+                                   "(swapaccount=0), so --memory-swap cannot be "
+                                   "applied");
             }
           else
             {
               snprintf (buf, sizeof buf, "%" PRId64, l->memory_swap);
-              r = write_value (cg->v1[CTRL_MEMORY], "memory.memsw.limit_in_bytes", buf,
-                               err);
+              r = write_value (cg->v1[CTRL_MEMORY], "memory.memsw.limit_in_bytes", buf, err);
               if (r < 0)
                 return r;
             }
@@ -295,9 +294,8 @@ brig_cgroup_create (const char *id, const struct brig_limits *l, bool rootless,
   if (rootless)
     {
       if (wants (l, CTRL_MEMORY) || wants (l, CTRL_PIDS) || wants (l, CTRL_CPU))
-        strv_push (warnings,
-                   xstrdup ("rootless: no cgroup is delegated to this user, so the "
-                            "memory, swap, pids and cpu limits are NOT applied"));
+        strv_push (warnings, xstrdup ("rootless: no cgroup is delegated to this user, so the "
+                                      "memory, swap, pids and cpu limits are NOT applied"));
       return 0;
     }
   cg = xcalloc (1, sizeof *cg);
@@ -328,12 +326,12 @@ brig_cgroup_attach (struct brig_cgroup *cg, pid_t pid, struct brig_err *err)
 
   if (cg == NULL)
     return 0;
-  snprintf (buf, sizeof buf, "%d", (int) pid);
+  snprintf (buf, sizeof buf, "%d", (int)pid);
   if (cg->v2)
     return write_value (cg->v2, "cgroup.procs", buf, err);
   for (int c = 0; c < N_CTRL; c++)
-    if (cg->v1[c] && !cg->v1_dedup[c] &&
-        (r = write_value (cg->v1[c], "cgroup.procs", buf, err)) < 0)
+    if (cg->v1[c] && !cg->v1_dedup[c]
+        && (r = write_value (cg->v1[c], "cgroup.procs", buf, err)) < 0)
       return r;
   return 0;
 }

@@ -66,7 +66,7 @@ brig_runtime_dir (void)
   x = getenv ("XDG_RUNTIME_DIR");
   if (x && *x == '/')
     return xasprintf ("%s/brig", x);
-  return xasprintf ("/tmp/brig-%u", (unsigned) geteuid ());
+  return xasprintf ("/tmp/brig-%u", (unsigned)geteuid ());
 }
 
 char *

@@ -21,9 +21,8 @@ struct brig_bpf
 
 /* Resolve P's conditions for a container holding CAPS and compile it to BPF,
  * through the cache in CACHE_DIR (NULL: no cache). */
-int brig_seccomp_compile (const struct brig_seccomp *p, uint64_t caps,
-                          const char *cache_dir, struct brig_bpf *ret,
-                          struct brig_err *err);
+int brig_seccomp_compile (const struct brig_seccomp *p, uint64_t caps, const char *cache_dir,
+                          struct brig_bpf *ret, struct brig_err *err);
 /* Install a compiled filter on the calling thread (no_new_privs or
  * CAP_SYS_ADMIN required). */
 int brig_seccomp_install (const struct brig_bpf *bpf, struct brig_err *err);
@@ -35,8 +34,7 @@ struct brig_cgroup;
 /* Make the container's cgroup and write its limits.  Unprivileged callers
  * get *ret == NULL and a warning that says the limits do not apply. */
 int brig_cgroup_create (const char *id, const struct brig_limits *l, bool rootless,
-                        struct brig_cgroup **ret, char ***warnings,
-                        struct brig_err *err);
+                        struct brig_cgroup **ret, char ***warnings, struct brig_err *err);
 int brig_cgroup_attach (struct brig_cgroup *cg, pid_t pid, struct brig_err *err);
 /* The controllers' mount points to show inside (v1) or NULL for v2. */
 char **brig_cgroup_v1_controllers (const struct brig_cgroup *cg);
@@ -52,8 +50,8 @@ void brig_cgroup_free (struct brig_cgroup *cg);
 /* --- mounts.c (runs in the container process) --- */
 /* Build the container's filesystem on the detached tree ROOT_FD and pivot
  * into it. */
-int brig_mounts_setup (const struct brig_container *c, int root_fd,
-                       char *const *cgroup_v1, bool cgroup_v2, struct brig_err *err);
+int brig_mounts_setup (const struct brig_container *c, int root_fd, char *const *cgroup_v1,
+                       bool cgroup_v2, struct brig_err *err);
 
 /* --- caps.c (runs in the container process) --- */
 /* Drop to c's user and capabilities: bounding = permitted = effective =
@@ -62,8 +60,7 @@ int brig_mounts_setup (const struct brig_container *c, int root_fd,
 int brig_caps_apply (const struct brig_container *c, struct brig_err *err);
 
 /* --- userns.c --- */
-int brig_userns_write_maps (pid_t pid, const struct brig_container *c,
-                            struct brig_err *err);
+int brig_userns_write_maps (pid_t pid, const struct brig_container *c, struct brig_err *err);
 
 /* --- util --- */
 int brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve);

@@ -25,8 +25,8 @@
 int
 brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve)
 {
-  struct open_how how = { .flags = (uint64_t) flags, .resolve = resolve };
-  return (int) syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+  struct open_how how = { .flags = (uint64_t)flags, .resolve = resolve };
+  return (int)syscall (SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
 struct ctx
@@ -39,8 +39,7 @@ struct ctx
 /* A new filesystem of TYPE with "key=value" or "flag" options, as a
  * detached mount with ATTRS. */
 static int
-new_fs (struct ctx *x, const char *type, const char *const *opts, unsigned attrs,
-        const char *where)
+new_fs (struct ctx *x, const char *type, const char *const *opts, unsigned attrs, const char *where)
 {
   _cleanup_close_ int fs = fsopen (type, FSOPEN_CLOEXEC);
   int m;
@@ -58,8 +57,7 @@ new_fs (struct ctx *x, const char *type, const char *const *opts, unsigned attrs
       r = eq ? fsconfig (fs, FSCONFIG_SET_STRING, key, eq + 1, 0)
              : fsconfig (fs, FSCONFIG_SET_FLAG, key, NULL, 0);
       if (r < 0)
-        return brig_error (x->err, errno, "mount %s on `%s`: option `%s`", type, where,
-                           opts[i]);
+        return brig_error (x->err, errno, "mount %s on `%s`: option `%s`", type, where, opts[i]);
     }
   if (fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return brig_error (x->err, errno, "mount %s on `%s`", type, where);
@@ -73,8 +71,8 @@ new_fs (struct ctx *x, const char *type, const char *const *opts, unsigned attrs
 static int
 open_target (struct ctx *x, const char *path, bool dir)
 {
-  int fd = brig_openat2 (x->root, path, O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0),
-                         RESOLVE_FLAGS);
+  int fd
+      = brig_openat2 (x->root, path, O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0), RESOLVE_FLAGS);
   if (fd < 0)
     return brig_error (x->err, errno, "mount point `%s` in the image", path);
   return fd;
@@ -116,17 +114,16 @@ static const struct
   const char *name;
   unsigned major, minor;
 } devices[] = {
-  { "null", 1, 3 },    { "zero", 1, 5 }, { "full", 1, 7 },
-  { "random", 1, 8 },  { "urandom", 1, 9 }, { "tty", 5, 0 },
+  { "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
+  { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 
 static const struct
 {
   const char *name, *target;
 } dev_links[] = {
-  { "fd", "/proc/self/fd" },     { "stdin", "/proc/self/fd/0" },
-  { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
-  { "ptmx", "pts/ptmx" },
+  { "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+  { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 };
 
 /* Bind the host's device NAME, checked to be MAJOR:MINOR, onto the file
@@ -141,10 +138,10 @@ bind_device (struct ctx *x, int dev, const char *name, unsigned major, unsigned 
 
   if (src < 0)
     return brig_error (x->err, errno, "bind host device `%s`", host);
-  if (fstat (src, &st) < 0 || !S_ISCHR (st.st_mode) || major (st.st_rdev) != major ||
-      minor (st.st_rdev) != minor)
-    return brig_error (x->err, 0, "host `%s` is not the character device %u:%u", host,
-                       major, minor);
+  if (fstat (src, &st) < 0 || !S_ISCHR (st.st_mode) || major (st.st_rdev) != major
+      || minor (st.st_rdev) != minor)
+    return brig_error (x->err, 0, "host `%s` is not the character device %u:%u", host, major,
+                       minor);
   target = openat (dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (target < 0)
     return brig_error (x->err, errno, "open `/dev/%s`", name);
@@ -155,8 +152,7 @@ static int
 mount_dev (struct ctx *x)
 {
   static const char *const dev_opts[] = { "mode=755", "size=65536", NULL };
-  static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=0620",
-                                          NULL };
+  static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=0620", NULL };
   static const char *const shm_opts[] = { "mode=1777", "size=67108864", NULL };
   _cleanup_close_ int target = open_target (x, "/dev", true);
   _cleanup_close_ int dev = -1;
@@ -177,20 +173,21 @@ mount_dev (struct ctx *x)
   for (size_t i = 0; i < ARRAY_SIZE (dev_links); i++)
     if (symlinkat (dev_links[i].target, dev, dev_links[i].name) < 0)
       return brig_error (x->err, errno, "create `/dev/%s`", dev_links[i].name);
-  if (mkdirat (dev, "pts", 0755) < 0 || mkdirat (dev, "shm", 01777) < 0 ||
-      mkdirat (dev, "mqueue", 0755) < 0)
+  if (mkdirat (dev, "pts", 0755) < 0 || mkdirat (dev, "shm", 01777) < 0
+      || mkdirat (dev, "mqueue", 0755) < 0)
     return brig_error (x->err, errno, "create directories in `/dev`");
   if ((r = attach (x, dev, target, "tmpfs", "/dev")) < 0)
     return r;
   for (size_t i = 0; i < ARRAY_SIZE (devices); i++)
     if ((r = bind_device (x, dev, devices[i].name, devices[i].major, devices[i].minor)) < 0)
       return r;
-  if ((r = mount_fs (x, "/dev/pts", "devpts", pts_opts,
-                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0 ||
-      (r = mount_fs (x, "/dev/shm", "tmpfs", shm_opts,
-                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0 ||
-      (r = mount_fs (x, "/dev/mqueue", "mqueue", NULL,
-                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0)
+  if ((r = mount_fs (x, "/dev/pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0
+      || (r = mount_fs (x, "/dev/shm", "tmpfs", shm_opts,
+                        MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
+             < 0
+      || (r = mount_fs (x, "/dev/mqueue", "mqueue", NULL,
+                        MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
+             < 0)
     return r;
   /* Nothing more is to be created in /dev itself. */
   struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
@@ -202,8 +199,8 @@ mount_dev (struct ctx *x)
 static int
 mount_sys (struct ctx *x, char *const *cgroup_v1, bool cgroup_v2)
 {
-  static const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                             MOUNT_ATTR_NOEXEC;
+  static const unsigned ro
+      = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
   static const char *const cg_opts[] = { "mode=755", "size=65536", NULL };
   _cleanup_close_ int target = -1, tmp = -1;
   int r;
@@ -218,7 +215,7 @@ mount_sys (struct ctx *x, char *const *cgroup_v1, bool cgroup_v2)
   target = open_target (x, "/sys/fs/cgroup", true);
   if (target < 0)
     return target;
-  tmp = new_fs (x, "tmpfs", cg_opts, ro & ~(unsigned) MOUNT_ATTR_RDONLY, "/sys/fs/cgroup");
+  tmp = new_fs (x, "tmpfs", cg_opts, ro & ~(unsigned)MOUNT_ATTR_RDONLY, "/sys/fs/cgroup");
   if (tmp < 0)
     return tmp;
   for (size_t i = 0; cgroup_v1[i]; i++)
@@ -235,7 +232,7 @@ mount_sys (struct ctx *x, char *const *cgroup_v1, bool cgroup_v2)
 
       for (char *tok; (tok = strsep (&o, ","));)
         strv_push (&opts, xstrdup (tok));
-      r = mount_fs (x, path, "cgroup", (const char *const *) opts, ro);
+      r = mount_fs (x, path, "cgroup", (const char *const *)opts, ro);
       strv_free (opts);
       if (r < 0)
         return r;
@@ -250,8 +247,7 @@ static int
 mask_path (struct ctx *x, const char *path)
 {
   static const char *const empty_opts[] = { "size=4096", "nr_inodes=1", NULL };
-  _cleanup_close_ int target = brig_openat2 (x->root, path, O_PATH | O_CLOEXEC,
-                                             RESOLVE_FLAGS);
+  _cleanup_close_ int target = brig_openat2 (x->root, path, O_PATH | O_CLOEXEC, RESOLVE_FLAGS);
   _cleanup_close_ int m = -1;
   struct stat st;
 
@@ -261,8 +257,7 @@ mask_path (struct ctx *x, const char *path)
     return brig_error (x->err, errno, "mask `%s`", path);
   if (S_ISDIR (st.st_mode))
     m = new_fs (x, "tmpfs", empty_opts,
-                MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                path);
+                MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, path);
   else
     {
       m = open_tree (x->devnull, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
@@ -277,18 +272,16 @@ mask_path (struct ctx *x, const char *path)
 static int
 readonly_path (struct ctx *x, const char *path)
 {
-  _cleanup_close_ int target = brig_openat2 (x->root, path, O_PATH | O_CLOEXEC,
-                                             RESOLVE_FLAGS);
+  _cleanup_close_ int target = brig_openat2 (x->root, path, O_PATH | O_CLOEXEC, RESOLVE_FLAGS);
   _cleanup_close_ int m = -1;
-  struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-                                      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+  struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
+                                      | MOUNT_ATTR_NOEXEC };
 
   if (target < 0 && errno == ENOENT)
     return 0;
   if (target < 0)
     return brig_error (x->err, errno, "make `%s` read-only", path);
-  m = open_tree (target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
-                                 AT_RECURSIVE);
+  m = open_tree (target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
   if (m < 0)
     return brig_error (x->err, errno, "make `%s` read-only: clone", path);
   if (mount_setattr (m, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
@@ -303,8 +296,8 @@ mount_tmpfs (struct ctx *x, const struct brig_tmpfs *t)
   const char *opts[3] = { size, mode, NULL };
   unsigned attrs = 0;
 
-  snprintf (size, sizeof size, "size=%llu", (unsigned long long) t->size);
-  snprintf (mode, sizeof mode, "mode=%o", (unsigned) t->mode);
+  snprintf (size, sizeof size, "size=%llu", (unsigned long long)t->size);
+  snprintf (mode, sizeof mode, "mode=%o", (unsigned)t->mode);
   if (t->size == 0)
     {
       opts[0] = mode;
@@ -351,11 +344,14 @@ brig_mounts_setup (const struct brig_container *c, int root_fd, char *const *cgr
   if (devnull < 0)
     return devnull;
   x.devnull = devnull;
-  if (move_mount (root_fd, "", AT_FDCWD, c->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+  /* Attach the image on top of this namespace's own root, which is always
+   * reachable: the image's host path may lie below directories that
+   * container root (an unprivileged host id) cannot search. */
+  if (move_mount (root_fd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
     return brig_error (err, errno, "attach the root filesystem `%s`", c->rootfs);
 
-  if ((r = mount_proc (&x)) < 0 || (r = mount_dev (&x)) < 0 ||
-      (r = mount_sys (&x, cgroup_v1, cgroup_v2)) < 0)
+  if ((r = mount_proc (&x)) < 0 || (r = mount_dev (&x)) < 0
+      || (r = mount_sys (&x, cgroup_v1, cgroup_v2)) < 0)
     return r;
   for (size_t i = 0; i < c->ntmpfs; i++)
     if ((r = mount_tmpfs (&x, &c->tmpfs[i])) < 0)

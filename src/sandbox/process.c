@@ -53,8 +53,7 @@ struct msg
   char text[2048];
 };
 
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
-                                 SIGWINCH };
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
 struct brig_sandbox
 {
@@ -94,8 +93,7 @@ send_msg (int fd, enum msg_kind kind, int code, const char *text)
 
 /* --- the container process ---------------------------------------------- */
 
-static void __attribute__ ((noreturn))
-child_fail (int sock, struct brig_err *err)
+static void __attribute__ ((noreturn)) child_fail (int sock, struct brig_err *err)
 {
   send_msg (sock, MSG_ERROR, err->code, err->msg ? err->msg : "setup failed");
   _exit (125);
@@ -120,8 +118,7 @@ loopback_up (struct brig_err *err)
 
 /* PID 1 under --init: forward signals to the command, reap everything,
  * exit as the command did. */
-static void __attribute__ ((noreturn))
-reaper (pid_t main_pid)
+static void __attribute__ ((noreturn)) reaper (pid_t main_pid)
 {
   sigset_t set;
   int status = 0;
@@ -150,8 +147,7 @@ reaper (pid_t main_pid)
     }
 }
 
-static void __attribute__ ((noreturn))
-child_main (struct brig_sandbox *sb, int sock)
+static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int sock)
 {
   const struct brig_container *c = sb->c;
   struct brig_err err = { 0 };
@@ -161,9 +157,11 @@ child_main (struct brig_sandbox *sb, int sock)
   sigset_t none;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-  prctl (PR_SET_DUMPABLE, 0);
   if (recv (sock, &go, 1, 0) != 1 || go != 'G')
     _exit (125);
+  /* Only now: a non-dumpable process's /proc files belong to root, and an
+   * unprivileged parent must write our id maps first. */
+  prctl (PR_SET_DUMPABLE, 0);
 
   if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
     {
@@ -179,8 +177,8 @@ child_main (struct brig_sandbox *sb, int sock)
     {
       /* Rootless: the tree is cloned here, where we own the mount namespace;
        * no idmapping is possible, so files keep their owners as mapped. */
-      struct mount_attr a = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                          (c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0) };
+      struct mount_attr a = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
+                                          | (c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0) };
       root = open_tree (AT_FDCWD, c->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
       if (root < 0 || mount_setattr (root, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
         {
@@ -191,8 +189,8 @@ child_main (struct brig_sandbox *sb, int sock)
   cg_v1 = brig_cgroup_v1_controllers (sb->cg);
   if (brig_mounts_setup (c, root, cg_v1, brig_cgroup_is_v2 (sb->cg), &err) < 0)
     child_fail (sock, &err);
-  if ((c->namespaces & BRIG_NS_UTS) && c->hostname &&
-      sethostname (c->hostname, strlen (c->hostname)) < 0)
+  if ((c->namespaces & BRIG_NS_UTS) && c->hostname
+      && sethostname (c->hostname, strlen (c->hostname)) < 0)
     {
       brig_error (&err, errno, "set hostname `%s`", c->hostname);
       child_fail (sock, &err);
@@ -215,7 +213,7 @@ child_main (struct brig_sandbox *sb, int sock)
       if (setrlimit (c->rlimits[i].resource, &rl) < 0)
         {
           brig_error (&err, errno, "set rlimit %d to %llu:%llu", c->rlimits[i].resource,
-                      (unsigned long long) rl.rlim_cur, (unsigned long long) rl.rlim_max);
+                      (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
           child_fail (sock, &err);
         }
     }
@@ -265,8 +263,7 @@ child_main (struct brig_sandbox *sb, int sock)
 
 /* --- the cleaner ---------------------------------------------------------- */
 
-static void __attribute__ ((noreturn))
-cleaner_main (struct brig_sandbox *sb, int rfd)
+static void __attribute__ ((noreturn)) cleaner_main (struct brig_sandbox *sb, int rfd)
 {
   pid_t pid = 0;
   char done;
@@ -277,8 +274,8 @@ cleaner_main (struct brig_sandbox *sb, int rfd)
   for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
     signal (forwarded[i], SIG_IGN);
   prctl (PR_SET_NAME, "brig-cleaner");
-  if (read (rfd, &pid, sizeof pid) == (ssize_t) sizeof pid && pid > 0)
-    pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (read (rfd, &pid, sizeof pid) == (ssize_t)sizeof pid && pid > 0)
+    pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
   do
     n = read (rfd, &done, 1);
   while (n < 0 && errno == EINTR);
@@ -324,22 +321,67 @@ start_cleaner (struct brig_sandbox *sb, struct brig_err *err)
 
 /* --- brig's side ---------------------------------------------------------- */
 
+/* Create DIR (absolute, inside ROOT) and missing parents, each resolved in
+ * the root so that no symlink of the image leads outside it. */
+static int
+make_dir_in_root (int root, const char *dir, struct brig_err *err)
+{
+  _cleanup_free_ char *parent = xstrdup (dir);
+  _cleanup_close_ int fd
+      = brig_openat2 (root, dir, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  _cleanup_close_ int pfd = -1;
+  char *slash;
+  int r;
+
+  if (fd >= 0)
+    return 0;
+  if (errno != ENOENT)
+    return brig_error (err, errno, "mount point `%s` in the image", dir);
+  slash = strrchr (parent, '/');
+  if (slash == NULL || slash[1] == '\0')
+    return brig_error (err, EINVAL, "mount point `%s`", dir);
+  *slash = '\0';
+  if (*parent && (r = make_dir_in_root (root, parent, err)) < 0)
+    return r;
+  pfd = brig_openat2 (root, *parent ? parent : "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
+                      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  if (pfd < 0 || (mkdirat (pfd, slash + 1, 0755) < 0 && errno != EEXIST))
+    return brig_error (err, errno, "create mount point `%s` in the image", dir);
+  return 0;
+}
+
+/* Mount points the image lacks are created in it, empty, as runc and crun
+ * do: the root is read-only only once it is mounted. */
+static int
+make_mount_points (const struct brig_container *c, struct brig_err *err)
+{
+  _cleanup_close_ int root = open (c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int r;
+
+  if (root < 0)
+    return brig_error (err, errno, "image root `%s`", c->rootfs);
+  for (size_t i = 0; i < c->ntmpfs; i++)
+    if ((r = make_dir_in_root (root, c->tmpfs[i].dest, err)) < 0)
+      return r;
+  return 0;
+}
+
 static int
 idmap_root (struct brig_sandbox *sb, struct brig_err *err)
 {
   char path[64];
   _cleanup_close_ int userns = -1;
-  unsigned base = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                  (sb->c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0);
+  unsigned base
+      = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (sb->c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0);
   struct mount_attr a = { .attr_set = base | MOUNT_ATTR_IDMAP };
 
   if (sb->tree < 0)
     return 0;
-  snprintf (path, sizeof path, "/proc/%d/ns/user", (int) sb->pid);
+  snprintf (path, sizeof path, "/proc/%d/ns/user", (int)sb->pid);
   userns = open (path, O_RDONLY | O_CLOEXEC);
   if (userns < 0)
     return brig_error (err, errno, "open `%s`", path);
-  a.userns_fd = (uint64_t) userns;
+  a.userns_fd = (uint64_t)userns;
   if (mount_setattr (sb->tree, "", AT_EMPTY_PATH, &a, sizeof a) == 0)
     return 0;
   /* Filesystems without idmapping support: the root keeps its owners (host
@@ -368,10 +410,19 @@ recv_msg (struct brig_sandbox *sb, struct msg *m, struct brig_err *err)
     return brig_error (err, errno, "read from the container process");
   if (n == 0)
     return 0;
-  if ((size_t) n != sizeof *m)
+  if ((size_t)n != sizeof *m)
     return brig_error (err, EPROTO, "short message from the container process");
   m->text[sizeof m->text - 1] = '\0';
   return 1;
+}
+
+/* The container's message already carries the errno text. */
+static int
+child_error (const struct msg *m, struct brig_err *err)
+{
+  brig_error (err, 0, "%s", m->text);
+  err->code = m->code;
+  return m->code > 0 ? -m->code : -EINVAL;
 }
 
 /* The container process died without a word: say how. */
@@ -386,8 +437,8 @@ died (struct brig_sandbox *sb, const char *when, struct brig_err *err)
       if (WIFSIGNALED (st))
         return brig_error (err, 0, "the container process was killed by signal %d %s",
                            WTERMSIG (st), when);
-      return brig_error (err, 0, "the container process exited with status %d %s",
-                         WEXITSTATUS (st), when);
+      return brig_error (err, 0, "the container process exited with status %d %s", WEXITSTATUS (st),
+                         when);
     }
   return brig_error (err, 0, "the container process vanished %s", when);
 }
@@ -417,6 +468,8 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       r = brig_error (err, errno ? errno : ENOTDIR, "image root `%s`", c->rootfs);
       goto fail;
     }
+  if ((r = make_mount_points (c, err)) < 0)
+    goto fail;
   if (c->seccomp)
     {
       _cleanup_free_ char *cache = brig_cache_dir ();
@@ -435,8 +488,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     }
   if (c->name && (r = brig_state_claim_name (rundir, c->name, c->id, &sb->name_path, err)) < 0)
     goto fail;
-  if ((r = brig_cgroup_create (c->id, &c->limits, c->rootless, &sb->cg, &sb->warnings,
-                               err)) < 0)
+  if ((r = brig_cgroup_create (c->id, &c->limits, c->rootless, &sb->cg, &sb->warnings, err)) < 0)
     goto fail;
   sb->state_path = brig_state_path (rundir, c->id);
   if ((r = start_cleaner (sb, err)) < 0)
@@ -458,7 +510,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     flags |= CLONE_NEWIPC;
   if (c->namespaces & BRIG_NS_NET)
     flags |= CLONE_NEWNET;
-  sb->pid = (pid_t) syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
+  sb->pid = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
   if (sb->pid < 0)
     {
       r = brig_error (err, errno, "clone the container process");
@@ -474,8 +526,8 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   sb->sock = pair[0];
   brig_write_all (sb->cleaner_fd, &sb->pid, sizeof sb->pid);
 
-  if ((r = brig_userns_write_maps (sb->pid, c, err)) < 0 ||
-      (r = idmap_root (sb, err)) < 0 || (r = brig_cgroup_attach (sb->cg, sb->pid, err)) < 0)
+  if ((r = brig_userns_write_maps (sb->pid, c, err)) < 0 || (r = idmap_root (sb, err)) < 0
+      || (r = brig_cgroup_attach (sb->cg, sb->pid, err)) < 0)
     goto fail;
   if (send (sb->sock, "G", 1, MSG_NOSIGNAL) != 1)
     {
@@ -486,11 +538,10 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   if (r == 0)
     r = died (sb, "during setup", err);
   else if (r > 0 && m.kind != MSG_READY)
-    r = brig_error (err, m.code, "%s", m.text);
+    r = child_error (&m, err);
   if (r < 0)
     goto fail;
-  if ((r = brig_state_write (rundir, c, sb->pid, getpid (), brig_cgroup_mode (sb->cg),
-                             err)) < 0)
+  if ((r = brig_state_write (rundir, c, sb->pid, getpid (), brig_cgroup_mode (sb->cg), err)) < 0)
     goto fail;
   if (sb->tree >= 0)
     {
@@ -539,11 +590,10 @@ brig_sandbox_start (struct brig_sandbox *sb, int *ret_exec_errno, struct brig_er
     {
       *ret_exec_errno = m.code;
       if (m.code == ENOENT)
-        return brig_error (err, 0, "exec `%s`: executable file not found in $PATH",
-                           m.text);
+        return brig_error (err, 0, "exec `%s`: executable file not found in $PATH", m.text);
       return brig_error (err, m.code, "exec `%s`", m.text);
     }
-  return brig_error (err, m.code, "%s", m.text);
+  return child_error (&m, err);
 }
 
 int
@@ -569,10 +619,10 @@ brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_e
         }
       if (p < 0 && errno != EINTR)
         return brig_error (err, errno, "wait for the container");
-      if (read (sfd, &si, sizeof si) != (ssize_t) sizeof si)
+      if (read (sfd, &si, sizeof si) != (ssize_t)sizeof si)
         continue;
       if (si.ssi_signo != SIGCHLD)
-        kill (sb->pid, (int) si.ssi_signo);
+        kill (sb->pid, (int)si.ssi_signo);
     }
   ret->status = st;
   ret->oom_killed = brig_cgroup_oom_kills (sb->cg) > 0;

@@ -41,8 +41,7 @@ struct brig_exit
   bool oom_killed; /* the memory cgroup killed something */
 };
 
-int brig_sandbox_create (const struct brig_container *c,
-                         const struct brig_sandbox_opts *opts,
+int brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_opts *opts,
                          struct brig_sandbox **ret, struct brig_err *err);
 
 /* The container's PID 1, as the host sees it. */
@@ -57,13 +56,11 @@ const char *brig_sandbox_cgroup_mode (const struct brig_sandbox *sb);
 
 /* Let the container exec its command.  On failure *ret_exec_errno is the
  * errno of execve when that was what failed (ENOENT: not found), else 0. */
-int brig_sandbox_start (struct brig_sandbox *sb, int *ret_exec_errno,
-                        struct brig_err *err);
+int brig_sandbox_start (struct brig_sandbox *sb, int *ret_exec_errno, struct brig_err *err);
 
 /* Wait for PID 1 to end, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT,
  * SIGUSR1, SIGUSR2 and SIGWINCH to it. */
-int brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret,
-                       struct brig_err *err);
+int brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_err *err);
 
 /* Kill whatever is left, remove the cgroup and the state, free. */
 void brig_sandbox_destroy (struct brig_sandbox *sb);
@@ -79,8 +76,8 @@ char *brig_cache_dir (void);
 
 /* Read a file of the image: PATH resolved inside ROOTFS as if ROOTFS were
  * `/` (symlinks cannot leave it).  -ENOENT if it does not exist. */
-int brig_rootfs_read_file (const char *rootfs, const char *path, size_t max,
-                           char **ret_buf, size_t *ret_len, struct brig_err *err);
+int brig_rootfs_read_file (const char *rootfs, const char *path, size_t max, char **ret_buf,
+                           size_t *ret_len, struct brig_err *err);
 
 /* True when running as root in the initial user namespace. */
 bool brig_is_host_root (void);

@@ -40,9 +40,9 @@ action_value (enum brig_scmp_action a, int errno_ret)
     case BRIG_SCMP_TRAP:
       return SCMP_ACT_TRAP;
     case BRIG_SCMP_ERRNO:
-      return SCMP_ACT_ERRNO ((uint32_t) errno_ret);
+      return SCMP_ACT_ERRNO ((uint32_t)errno_ret);
     case BRIG_SCMP_TRACE:
-      return SCMP_ACT_TRACE ((uint32_t) errno_ret);
+      return SCMP_ACT_TRACE ((uint32_t)errno_ret);
     case BRIG_SCMP_ALLOW:
       return SCMP_ACT_ALLOW;
     case BRIG_SCMP_LOG:
@@ -55,9 +55,12 @@ action_value (enum brig_scmp_action a, int errno_ret)
 }
 
 static const enum scmp_compare op_values[] = {
-  [BRIG_SCMP_NE] = SCMP_CMP_NE, [BRIG_SCMP_LT] = SCMP_CMP_LT,
-  [BRIG_SCMP_LE] = SCMP_CMP_LE, [BRIG_SCMP_EQ] = SCMP_CMP_EQ,
-  [BRIG_SCMP_GE] = SCMP_CMP_GE, [BRIG_SCMP_GT] = SCMP_CMP_GT,
+  [BRIG_SCMP_NE] = SCMP_CMP_NE,
+  [BRIG_SCMP_LT] = SCMP_CMP_LT,
+  [BRIG_SCMP_LE] = SCMP_CMP_LE,
+  [BRIG_SCMP_EQ] = SCMP_CMP_EQ,
+  [BRIG_SCMP_GE] = SCMP_CMP_GE,
+  [BRIG_SCMP_GT] = SCMP_CMP_GT,
   [BRIG_SCMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
@@ -69,15 +72,18 @@ arch_token (const char *name)
   {
     const char *go;
     const char *scmp;
-  } go_names[] = { { "amd64", "x86_64" }, { "386", "x86" }, { "arm64", "aarch64" },
-                   { "ppc64le", "ppc64le" }, { "s390x", "s390x" } };
+  } go_names[] = { { "amd64", "x86_64" },
+                   { "386", "x86" },
+                   { "arm64", "aarch64" },
+                   { "ppc64le", "ppc64le" },
+                   { "s390x", "s390x" } };
   char buf[64];
   size_t i;
 
   if (str_has_prefix (name, "SCMP_ARCH_"))
     name += 10;
   for (i = 0; name[i] && i < sizeof buf - 1; i++)
-    buf[i] = (char) tolower ((unsigned char) name[i]);
+    buf[i] = (char)tolower ((unsigned char)name[i]);
   buf[i] = '\0';
   for (i = 0; i < ARRAY_SIZE (go_names); i++)
     if (strcmp (buf, go_names[i].go) == 0)
@@ -106,8 +112,7 @@ kernel_version (void)
 }
 
 static bool
-rule_applies (const struct brig_scmp_rule *r, uint64_t caps, uint32_t native,
-              unsigned kver)
+rule_applies (const struct brig_scmp_rule *r, uint64_t caps, uint32_t native, unsigned kver)
 {
   if ((r->caps_all & caps) != r->caps_all)
     return false;
@@ -133,8 +138,8 @@ describe (const struct brig_seccomp *p, uint64_t caps, uint32_t native, unsigned
 
   if (f == NULL)
     return NULL;
-  fprintf (f, "libseccomp %u.%u.%u native %u\ndefault %d %d\narches", v->major, v->minor,
-           v->micro, native, p->default_action, p->default_errno);
+  fprintf (f, "libseccomp %u.%u.%u native %u\ndefault %d %d\narches", v->major, v->minor, v->micro,
+           native, p->default_action, p->default_errno);
   for (size_t i = 0; p->arches && p->arches[i]; i++)
     fprintf (f, " %u", arch_token (p->arches[i]));
   fputc ('\n', f);
@@ -146,8 +151,7 @@ describe (const struct brig_seccomp *p, uint64_t caps, uint32_t native, unsigned
       fprintf (f, "%d %d", r->action, r->errno_ret);
       for (size_t j = 0; j < r->nargs; j++)
         fprintf (f, " a%u:%d:%llu:%llu", r->args[j].index, r->args[j].op,
-                 (unsigned long long) r->args[j].value,
-                 (unsigned long long) r->args[j].value_two);
+                 (unsigned long long)r->args[j].value, (unsigned long long)r->args[j].value_two);
       for (size_t j = 0; r->names[j]; j++)
         fprintf (f, " %s", r->names[j]);
       fputc ('\n', f);
@@ -192,8 +196,8 @@ build (const struct brig_seccomp *p, uint64_t caps, uint32_t native, unsigned kv
 
       if (!rule_applies (rule, caps, native, kver))
         continue;
-      if (rule->action == p->default_action &&
-          (rule->action != BRIG_SCMP_ERRNO || rule->errno_ret == p->default_errno))
+      if (rule->action == p->default_action
+          && (rule->action != BRIG_SCMP_ERRNO || rule->errno_ret == p->default_errno))
         continue;
       for (size_t j = 0; j < rule->nargs; j++)
         cmps[j] = (struct scmp_arg_cmp){ rule->args[j].index, op_values[rule->args[j].op],
@@ -203,7 +207,7 @@ build (const struct brig_seccomp *p, uint64_t caps, uint32_t native, unsigned kv
           int nr = seccomp_syscall_resolve_name (rule->names[j]);
           if (nr == __NR_SCMP_ERROR)
             continue; /* not a syscall of this architecture or kernel */
-          r = seccomp_rule_add_array (ctx, action, nr, (unsigned) rule->nargs, cmps);
+          r = seccomp_rule_add_array (ctx, action, nr, (unsigned)rule->nargs, cmps);
           if (r < 0 && r != -EEXIST)
             {
               r = brig_error (err, -r, "seccomp: rule for `%s`", rule->names[j]);
@@ -239,7 +243,7 @@ fnv1a (const char *s)
 {
   uint64_t h = UINT64_C (1469598103934665603);
   for (; *s; s++)
-    h = (h ^ (unsigned char) *s) * UINT64_C (1099511628211);
+    h = (h ^ (unsigned char)*s) * UINT64_C (1099511628211);
   return h;
 }
 
@@ -266,9 +270,9 @@ cache_read (const char *path, const char *key, struct brig_bpf *ret)
       brig_err_release (&err);
       return -1;
     }
-  if (len <= hlen + klen + 1 || memcmp (buf, CACHE_MAGIC, hlen) != 0 ||
-      memcmp (buf + hlen, key, klen) != 0 || buf[hlen + klen] != '\0' ||
-      (len - hlen - klen - 1) % sizeof (struct sock_filter) != 0)
+  if (len <= hlen + klen + 1 || memcmp (buf, CACHE_MAGIC, hlen) != 0
+      || memcmp (buf + hlen, key, klen) != 0 || buf[hlen + klen] != '\0'
+      || (len - hlen - klen - 1) % sizeof (struct sock_filter) != 0)
     return -1;
   ret->len = len - hlen - klen - 1;
   ret->insns = xmalloc (ret->len);
@@ -278,8 +282,7 @@ cache_read (const char *path, const char *key, struct brig_bpf *ret)
 
 /* Best effort: a cache that cannot be written only costs time. */
 static void
-cache_write (const char *dir, const char *path, const char *key,
-             const struct brig_bpf *bpf)
+cache_write (const char *dir, const char *path, const char *key, const struct brig_bpf *bpf)
 {
   _cleanup_free_ char *tmp = xasprintf ("%s.%d.tmp", path, getpid ());
   _cleanup_close_ int fd = -1;
@@ -296,9 +299,9 @@ cache_write (const char *dir, const char *path, const char *key,
   fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return;
-  if (brig_write_all (fd, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) < 0 ||
-      brig_write_all (fd, key, strlen (key) + 1) < 0 ||
-      brig_write_all (fd, bpf->insns, bpf->len) < 0 || rename (tmp, path) < 0)
+  if (brig_write_all (fd, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) < 0
+      || brig_write_all (fd, key, strlen (key) + 1) < 0
+      || brig_write_all (fd, bpf->insns, bpf->len) < 0 || rename (tmp, path) < 0)
     unlink (tmp);
 }
 
@@ -314,14 +317,15 @@ brig_seccomp_compile (const struct brig_seccomp *p, uint64_t caps, const char *c
 
   for (size_t i = 0; i < p->nrules; i++)
     if (p->rules[i].action == BRIG_SCMP_NOTIFY)
-      return brig_error (err, 0, "seccomp profile `%s`: SCMP_ACT_NOTIFY needs a listener, "
-                                 "which brig run does not provide",
+      return brig_error (err, 0,
+                         "seccomp profile `%s`: SCMP_ACT_NOTIFY needs a listener, "
+                         "which brig run does not provide",
                          p->source);
   if (key == NULL)
     return brig_error (err, ENOMEM, "seccomp: describe profile");
   if (cache_dir)
     {
-      path = xasprintf ("%s/%016llx.bpf", cache_dir, (unsigned long long) fnv1a (key));
+      path = xasprintf ("%s/%016llx.bpf", cache_dir, (unsigned long long)fnv1a (key));
       if (cache_read (path, key, ret) == 0)
         return 0;
     }
@@ -337,7 +341,7 @@ int
 brig_seccomp_install (const struct brig_bpf *bpf, struct brig_err *err)
 {
   struct sock_fprog prog = {
-    .len = (unsigned short) (bpf->len / sizeof (struct sock_filter)),
+    .len = (unsigned short)(bpf->len / sizeof (struct sock_filter)),
     .filter = bpf->insns,
   };
 

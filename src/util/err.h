@@ -10,7 +10,8 @@
 
 #include <stddef.h>
 
-struct brig_err {
+struct brig_err
+{
   int code;  /* errno of the root cause, 0 when there was none */
   char *msg; /* NULL until an error is recorded */
 };

@@ -31,7 +31,7 @@ brig_read_fd (int fd, const char *name, size_t max, char **ret_buf, size_t *ret_
         return brig_error (err, errno, "read `%s`", name);
       if (n == 0)
         break;
-      len += (size_t) n;
+      len += (size_t)n;
     }
   buf[len] = '\0';
   *ret_buf = steal_pointer (&buf);
@@ -41,8 +41,8 @@ brig_read_fd (int fd, const char *name, size_t max, char **ret_buf, size_t *ret_
 }
 
 int
-brig_read_file_at (int dirfd, const char *path, size_t max, char **ret_buf,
-                   size_t *ret_len, struct brig_err *err)
+brig_read_file_at (int dirfd, const char *path, size_t max, char **ret_buf, size_t *ret_len,
+                   struct brig_err *err)
 {
   _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
@@ -52,8 +52,7 @@ brig_read_file_at (int dirfd, const char *path, size_t max, char **ret_buf,
 }
 
 int
-brig_read_file (const char *path, size_t max, char **ret_buf, size_t *ret_len,
-                struct brig_err *err)
+brig_read_file (const char *path, size_t max, char **ret_buf, size_t *ret_len, struct brig_err *err)
 {
   return brig_read_file_at (AT_FDCWD, path, max, ret_buf, ret_len, err);
 }
@@ -71,7 +70,7 @@ brig_write_all (int fd, const void *buf, size_t len)
       if (n < 0)
         return -errno;
       p += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 0;
 }
@@ -88,7 +87,7 @@ brig_write_file_at (int dirfd, const char *path, const char *data, struct brig_e
   n = write (fd, data, len);
   if (n < 0)
     return brig_error (err, errno, "write `%s` to `%s`", data, path);
-  if ((size_t) n != len)
+  if ((size_t)n != len)
     return brig_error (err, EIO, "short write to `%s`", path);
   return 0;
 }
@@ -102,11 +101,11 @@ brig_mkdir_p (const char *dir, int mode, struct brig_err *err)
     if (*s == '/')
       {
         *s = '\0';
-        if (mkdir (p, (mode_t) mode) < 0 && errno != EEXIST)
+        if (mkdir (p, (mode_t)mode) < 0 && errno != EEXIST)
           return brig_error (err, errno, "mkdir `%s`", p);
         *s = '/';
       }
-  if (mkdir (p, (mode_t) mode) < 0 && errno != EEXIST)
+  if (mkdir (p, (mode_t)mode) < 0 && errno != EEXIST)
     return brig_error (err, errno, "mkdir `%s`", p);
   return 0;
 }

@@ -8,8 +8,8 @@
 
 /* Read at most MAX bytes of the file at DIRFD/PATH (AT_FDCWD for a plain
  * path); NUL-terminates the buffer.  A larger file is an error. */
-int brig_read_file_at (int dirfd, const char *path, size_t max, char **ret_buf,
-                       size_t *ret_len, struct brig_err *err);
+int brig_read_file_at (int dirfd, const char *path, size_t max, char **ret_buf, size_t *ret_len,
+                       struct brig_err *err);
 int brig_read_file (const char *path, size_t max, char **ret_buf, size_t *ret_len,
                     struct brig_err *err);
 /* Read all of FD (from its current offset). */
@@ -17,8 +17,7 @@ int brig_read_fd (int fd, const char *name, size_t max, char **ret_buf, size_t *
                   struct brig_err *err);
 
 /* Write DATA to an existing file (cgroup and /proc files): one write(2). */
-int brig_write_file_at (int dirfd, const char *path, const char *data,
-                        struct brig_err *err);
+int brig_write_file_at (int dirfd, const char *path, const char *data, struct brig_err *err);
 
 /* Write all of LEN bytes, retrying on EINTR and short writes. */
 int brig_write_all (int fd, const void *buf, size_t len);

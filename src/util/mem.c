@@ -5,11 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static void __attribute__ ((noreturn))
-oom (void)
+static void __attribute__ ((noreturn)) oom (void)
 {
   static const char msg[] = "brig: out of memory\n";
-  (void) !write (STDERR_FILENO, msg, sizeof msg - 1);
+  (void)!write (STDERR_FILENO, msg, sizeof msg - 1);
   abort ();
 }
 

@@ -1,0 +1,95 @@
+# Helpers for integration tests.  Each test_* function runs in its own
+# bash with `set -eu`, after lib_setup and before lib_teardown; exit 77
+# means skipped.  $IMG is a private copy of the busybox image with the
+# static helper /bin/t; $WORK is a scratch directory readable by anyone.
+
+lib_setup () {
+	WORK=$(mktemp -d /tmp/brig-it.XXXXXX)
+	chmod 755 "$WORK"
+	IMG=$WORK/img
+	cp -a "$TOP/build/share/images/busybox/rootfs" "$IMG"
+	cp "$TOP/build/tests/t" "$IMG/bin/t"
+	export BRIG_DATA_DIR=$TOP/build/share
+	export BRIG_RUNTIME_DIR=$WORK/run
+	export BRIG_STATE_DIR=$WORK/state
+	export BRIG_CACHE_DIR=$WORK/cache
+	cd "$WORK"
+	before_cgroups=$(cgroup_list)
+}
+
+lib_teardown () {
+	cd /
+	rm -rf "$WORK"
+}
+
+brig () { "$BRIG" "$@"; }
+
+skip () { echo "skip: $*"; exit 77; }
+fail () { echo "FAIL: $*" >&2; exit 1; }
+
+# expect_eq WANT GOT [what]
+expect_eq () {
+	[ "$1" = "$2" ] || fail "${3:-value}: want '$1', got '$2'"
+}
+
+# expect_match REGEX TEXT [what]
+expect_match () {
+	echo "$2" | grep -Eq -- "$1" || fail "${3:-output}: want /$1/, got: $2"
+}
+
+expect_no_match () {
+	if echo "$2" | grep -Eq -- "$1"; then fail "${3:-output}: did not want /$1/, got: $2"; fi
+}
+
+# run_status VAR CMD...: run CMD, keep its status in VAR, output in $out.
+run_status () {
+	local __v=$1; shift
+	set +e
+	out=$("$@" 2>&1)
+	printf -v "$__v" '%s' $?
+	set -e
+}
+
+# A field of /proc/self/status as the container's process sees it.
+status_field () { grep "^$1:" | awk '{print $2}'; }
+
+cgroup_list () {
+	local d
+	for d in /sys/fs/cgroup/*/brig /sys/fs/cgroup/brig; do
+		[ -d "$d" ] && find "$d" -mindepth 1 -maxdepth 1 -type d
+	done 2>/dev/null | sort
+}
+
+# Nothing may outlive a container: cgroups, state files, name locks.
+expect_nothing_left () {
+	local after
+	after=$(cgroup_list)
+	[ "$before_cgroups" = "$after" ] || fail "cgroups left behind: $(comm -13 <(echo "$before_cgroups") <(echo "$after"))"
+	if [ -d "$BRIG_RUNTIME_DIR" ]; then
+		local left
+		left=$(find "$BRIG_RUNTIME_DIR" -type f)
+		[ -z "$left" ] || fail "state left behind: $left"
+	fi
+}
+
+# The host pid of the only running container, once its state is written.
+container_pid () {
+	local i
+	for i in $(seq 100); do
+		[ -n "$(find "$BRIG_RUNTIME_DIR" -maxdepth 1 -name '*.json' 2>/dev/null)" ] && break
+		sleep 0.05
+	done
+	sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$BRIG_RUNTIME_DIR"/*.json | grep . ||
+		fail "no running container recorded in $BRIG_RUNTIME_DIR"
+}
+
+# The rootless tests run brig as this unprivileged user, with a home of
+# its own under $WORK.
+NOBODY_UID=65534
+as_nobody () {
+	mkdir -p "$WORK/nobody"
+	chown $NOBODY_UID:65534 "$WORK/nobody"
+	setpriv --reuid=$NOBODY_UID --regid=65534 --clear-groups --inh-caps=-all \
+		env HOME="$WORK/nobody" XDG_RUNTIME_DIR= BRIG_RUNTIME_DIR="$WORK/nobody/run" \
+		BRIG_STATE_DIR="$WORK/nobody/state" BRIG_CACHE_DIR="$WORK/nobody/cache" "$@"
+}
