@@ -100,7 +100,16 @@ demo: deps
 	$(MAKE) install
 	$(BINDIR)/brig run busybox sh -c "$$(cat scripts/demo.sh)"
 
-bench: deps all
+$(B)/bench/timeit: bench/timeit.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $< -o $@
+
+$(B)/bench/profile: bench/profile.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
+
+bench: deps
+	$(MAKE) all $(B)/bench/timeit $(B)/bench/profile
 	bench/run
 
 install: all

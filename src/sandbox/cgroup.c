@@ -449,6 +449,33 @@ brig_cgroup_destroy (struct brig_cgroup *cg)
 }
 
 void
+brig_cgroup_remove_by_id (const char *id)
+{
+  char *mounts[N_CTRL] = { NULL };
+
+  if (is_v2 (CGROUP_ROOT))
+    {
+      _cleanup_free_ char *dir = xasprintf (CGROUP_ROOT "/brig/%s", id);
+      remove_dir (dir);
+      return;
+    }
+  find_v1_mounts (mounts);
+  for (int c = 0; c < N_CTRL; c++)
+    {
+      bool dup = false;
+      for (int d = 0; d < c; d++)
+        dup |= mounts[d] && mounts[c] && strcmp (mounts[d], mounts[c]) == 0;
+      if (mounts[c] && !dup)
+        {
+          _cleanup_free_ char *dir = xasprintf ("%s/brig/%s", mounts[c], id);
+          remove_dir (dir);
+        }
+    }
+  for (int c = 0; c < N_CTRL; c++)
+    free (mounts[c]);
+}
+
+void
 brig_cgroup_free (struct brig_cgroup *cg)
 {
   if (cg == NULL)

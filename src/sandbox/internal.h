@@ -44,8 +44,10 @@ const char *brig_cgroup_mode (const struct brig_cgroup *cg);
 long brig_cgroup_oom_kills (const struct brig_cgroup *cg);
 /* Kill every process left in it and remove it; safe on NULL. */
 void brig_cgroup_destroy (struct brig_cgroup *cg);
-/* The same, from a process that has only the id (the cleaner). */
 void brig_cgroup_free (struct brig_cgroup *cg);
+/* Kill and remove the cgroups of container ID wherever they are: for a
+ * process that knows only the id (the cleaner). */
+void brig_cgroup_remove_by_id (const char *id);
 
 /* --- mounts.c (runs in the container process) --- */
 /* Build the container's filesystem on the detached tree ROOT_FD and pivot

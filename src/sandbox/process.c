@@ -9,9 +9,9 @@
  *   cleaner    forked first; it waits on a pipe from brig and, should brig
  *              die without saying goodbye, kills the container and removes
  *              its cgroup and state, so that nothing is left behind.
- * brig and the container talk over a SOCK_SEQPACKET pair: "G" (ids mapped,
- * go on), READY, "S" (exec), and an error message if anything fails; the
- * container's end is close-on-exec, so EOF after "S" means exec succeeded. */
+ * brig and the container talk over a SOCK_SEQPACKET pair: GO (ids mapped,
+ * and how cgroups are to be shown inside), READY, "S" (exec), and an error message if anything
+ * fails; the container's end is close-on-exec, so EOF after "S" means exec succeeded. */
 #include "sandbox/internal.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/state.h"
@@ -44,6 +44,14 @@ enum msg_kind
   MSG_READY = 1,
   MSG_ERROR,
   MSG_EXEC_ERROR,
+};
+
+/* brig -> container: the ids are mapped, the cgroup is made; go on. */
+struct go_msg
+{
+  char tag;     /* 'G' */
+  char v2;      /* show the cgroup2 hierarchy */
+  char v1[256]; /* or these v1 hierarchies ("cpu,cpuacct;memory"), "" for none */
 };
 
 struct msg
@@ -152,13 +160,24 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   const struct brig_container *c = sb->c;
   struct brig_err err = { 0 };
   _cleanup_strv_ char **cg_v1 = NULL;
+  struct go_msg gm;
   char go;
   int root = sb->tree;
   sigset_t none;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (recv (sock, &go, 1, 0) != 1 || go != 'G')
+  /* The network namespace costs half a millisecond to make: make it here,
+   * while brig sets up the cgroup and the id maps on the other CPU.  It
+   * belongs to our user namespace exactly as if clone had made it. */
+  if ((c->namespaces & BRIG_NS_NET) && unshare (CLONE_NEWNET) < 0)
+    brig_error (&err, errno, "new network namespace");
+  if (recv (sock, &gm, sizeof gm, 0) != (ssize_t)sizeof gm || gm.tag != 'G')
     _exit (125);
+  gm.v1[sizeof gm.v1 - 1] = '\0';
+  for (char *o = gm.v1, *tok; *gm.v1 && (tok = strsep (&o, ";"));)
+    strv_push (&cg_v1, xstrdup (tok));
+  if (err.msg)
+    child_fail (sock, &err);
   /* Only now: a non-dumpable process's /proc files belong to root, and an
    * unprivileged parent must write our id maps first. */
   prctl (PR_SET_DUMPABLE, 0);
@@ -186,8 +205,7 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
           child_fail (sock, &err);
         }
     }
-  cg_v1 = brig_cgroup_v1_controllers (sb->cg);
-  if (brig_mounts_setup (c, root, cg_v1, brig_cgroup_is_v2 (sb->cg), &err) < 0)
+  if (brig_mounts_setup (c, root, cg_v1, gm.v2, &err) < 0)
     child_fail (sock, &err);
   if ((c->namespaces & BRIG_NS_UTS) && c->hostname
       && sethostname (c->hostname, strlen (c->hostname)) < 0)
@@ -274,7 +292,8 @@ static void __attribute__ ((noreturn)) cleaner_main (struct brig_sandbox *sb, in
   for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
     signal (forwarded[i], SIG_IGN);
   prctl (PR_SET_NAME, "brig-cleaner");
-  if (read (rfd, &pid, sizeof pid) == (ssize_t)sizeof pid && pid > 0)
+  pid = sb->pid;
+  if (pid > 0)
     pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
   do
     n = read (rfd, &done, 1);
@@ -283,7 +302,8 @@ static void __attribute__ ((noreturn)) cleaner_main (struct brig_sandbox *sb, in
     _exit (0); /* brig finished the job itself */
   if (pidfd >= 0)
     syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-  brig_cgroup_destroy (sb->cg);
+  /* The cgroup was made after we were forked: find it by the id. */
+  brig_cgroup_remove_by_id (sb->c->id);
   if (sb->state_path)
     unlink (sb->state_path);
   if (sb->name_path)
@@ -312,6 +332,8 @@ start_cleaner (struct brig_sandbox *sb, struct brig_err *err)
       close (p[1]);
       if (sb->tree >= 0)
         close (sb->tree);
+      if (sb->sock >= 0)
+        close (sb->sock);
       cleaner_main (sb, p[0]);
     }
   close (p[0]);
@@ -416,6 +438,20 @@ recv_msg (struct brig_sandbox *sb, struct msg *m, struct brig_err *err)
   return 1;
 }
 
+static int
+send_go (struct brig_sandbox *sb)
+{
+  struct go_msg gm = { 'G', brig_cgroup_is_v2 (sb->cg), "" };
+  _cleanup_strv_ char **v1 = brig_cgroup_v1_controllers (sb->cg);
+  size_t used = 0;
+
+  for (size_t i = 0; v1 && v1[i]; i++)
+    used += (size_t)snprintf (gm.v1 + used, sizeof gm.v1 - used, "%s%s", i ? ";" : "", v1[i]);
+  if (used >= sizeof gm.v1)
+    return -ENAMETOOLONG;
+  return send (sb->sock, &gm, sizeof gm, MSG_NOSIGNAL) == (ssize_t)sizeof gm ? 0 : -errno;
+}
+
 /* The container's message already carries the errno text. */
 static int
 child_error (const struct msg *m, struct brig_err *err)
@@ -488,11 +524,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     }
   if (c->name && (r = brig_state_claim_name (rundir, c->name, c->id, &sb->name_path, err)) < 0)
     goto fail;
-  if ((r = brig_cgroup_create (c->id, &c->limits, c->rootless, &sb->cg, &sb->warnings, err)) < 0)
-    goto fail;
   sb->state_path = brig_state_path (rundir, c->id);
-  if ((r = start_cleaner (sb, err)) < 0)
-    goto fail;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     {
       r = brig_error (err, errno, "socketpair");
@@ -508,8 +540,6 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     flags |= CLONE_NEWUTS;
   if (c->namespaces & BRIG_NS_IPC)
     flags |= CLONE_NEWIPC;
-  if (c->namespaces & BRIG_NS_NET)
-    flags |= CLONE_NEWNET;
   sb->pid = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
   if (sb->pid < 0)
     {
@@ -524,12 +554,17 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     }
   close (pair[1]);
   sb->sock = pair[0];
-  brig_write_all (sb->cleaner_fd, &sb->pid, sizeof sb->pid);
+  /* Until the cleaner runs, the container dies with us (PR_SET_PDEATHSIG,
+   * and EOF on its socket). */
+  if ((r = start_cleaner (sb, err)) < 0)
+    goto fail;
+  if ((r = brig_cgroup_create (c->id, &c->limits, c->rootless, &sb->cg, &sb->warnings, err)) < 0)
+    goto fail;
 
   if ((r = brig_userns_write_maps (sb->pid, c, err)) < 0 || (r = idmap_root (sb, err)) < 0
       || (r = brig_cgroup_attach (sb->cg, sb->pid, err)) < 0)
     goto fail;
-  if (send (sb->sock, "G", 1, MSG_NOSIGNAL) != 1)
+  if (send_go (sb) < 0)
     {
       r = died (sb, "before setup", err);
       goto fail;
@@ -651,10 +686,11 @@ brig_sandbox_destroy (struct brig_sandbox *sb)
     unlink (sb->name_path);
   if (sb->cleaner > 0)
     {
+      /* It exits at once; not waiting for that saves a context switch.
+       * Should brig live on (it does not), it would reap it later. */
       brig_write_all (sb->cleaner_fd, "D", 1);
       close (sb->cleaner_fd);
-      while (waitpid (sb->cleaner, NULL, 0) < 0 && errno == EINTR)
-        ;
+      waitpid (sb->cleaner, NULL, WNOHANG);
     }
   brig_bpf_release (&sb->bpf);
   strv_free (sb->warnings);
