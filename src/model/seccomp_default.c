@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <linux/sched.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define CAP(c) (UINT64_C (1) << (c))
@@ -452,8 +453,16 @@ static const uint64_t ns_flags[] = {
 /* personality(2) values that only select an ABI variant (Docker's list). */
 static const uint64_t personalities[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
 
-/* socket(2) families refused: AF_ALG (38, kernel crypto), AF_VSOCK (40, the
- * hypervisor's channel).  Families below 64 are allowed one by one. */
+/* socket(2) address families allowed (Docker's set): 0-11, 13-18 (route,
+ * key, netlink, packet, ...), 21, 22, 24, 26-33, 35, 36, 39, 41-45.  Refused:
+ * AF_ALG (38, kernel crypto) and AF_VSOCK (40, the hypervisor's channel)
+ * answer EPERM; the other families below 64 answer EAFNOSUPPORT, as a
+ * kernel without them would. */
+static const uint8_t socket_families[] = { 13, 14, 15, 16, 17, 18, 21, 22, 24, 26, 27, 28, 29,
+                                           30, 31, 32, 33, 35, 36, 39, 41, 42, 43, 44, 45 };
+#define AF_ALLOWED_BELOW 12
+#define AF_ALG_ 38
+#define AF_VSOCK_ 40
 #define AF_FAMILY_LIMIT 64
 
 static struct brig_scmp_rule *
@@ -526,12 +535,16 @@ brig_seccomp_default (void)
   for (size_t i = 0; i < ARRAY_SIZE (personalities); i++)
     arg (add (p, BRIG_SCMP_ALLOW, 0, "personality"), 0, BRIG_SCMP_EQ, personalities[i], 0);
 
-  arg (add (p, BRIG_SCMP_ALLOW, 0, "socket"), 0, BRIG_SCMP_LT, 38, 0);
-  arg (add (p, BRIG_SCMP_ALLOW, 0, "socket"), 0, BRIG_SCMP_EQ, 39, 0);
-  for (uint64_t af = 41; af < AF_FAMILY_LIMIT; af++)
-    arg (add (p, BRIG_SCMP_ALLOW, 0, "socket"), 0, BRIG_SCMP_EQ, af, 0);
-  arg (add (p, BRIG_SCMP_ERRNO, EPERM, "socket"), 0, BRIG_SCMP_MASKED_EQ, 0xffffffff, 38);
-  arg (add (p, BRIG_SCMP_ERRNO, EPERM, "socket"), 0, BRIG_SCMP_MASKED_EQ, 0xffffffff, 40);
+  arg (add (p, BRIG_SCMP_ALLOW, 0, "socket"), 0, BRIG_SCMP_LT, AF_ALLOWED_BELOW, 0);
+  for (size_t i = 0; i < ARRAY_SIZE (socket_families); i++)
+    arg (add (p, BRIG_SCMP_ALLOW, 0, "socket"), 0, BRIG_SCMP_EQ, socket_families[i], 0);
+  for (uint64_t af = AF_ALLOWED_BELOW; af < AF_FAMILY_LIMIT; af++)
+    {
+      bool allowed_af = memchr (socket_families, (int)af, sizeof socket_families) != NULL;
+      int e = af == AF_ALG_ || af == AF_VSOCK_ ? EPERM : EAFNOSUPPORT;
+      if (!allowed_af)
+        arg (add (p, BRIG_SCMP_ERRNO, e, "socket"), 0, BRIG_SCMP_MASKED_EQ, 0xffffffff, af);
+    }
 
   return p;
 }

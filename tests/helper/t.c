@@ -108,6 +108,12 @@ try (const char *name)
     r = socket (40, SOCK_STREAM, 0);
   else if (strcmp (name, "vsock-high") == 0)
     r = syscall (SYS_socket, 0x100000028L, (long)SOCK_STREAM, 0L);
+  else if (strcmp (name, "econet") == 0)
+    r = socket (19, SOCK_DGRAM, 0);
+  else if (strcmp (name, "inet6-socket") == 0)
+    r = socket (AF_INET6, SOCK_DGRAM, 0);
+  else if (strcmp (name, "netlink-socket") == 0)
+    r = socket (AF_NETLINK, SOCK_RAW, 0);
   else if (strcmp (name, "unix-socket") == 0)
     r = socket (AF_UNIX, SOCK_STREAM, 0);
   else if (strcmp (name, "chroot") == 0)

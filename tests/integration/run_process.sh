@@ -107,3 +107,9 @@ test_name_unique_while_running () {
 	brig run --name same ./img true
 	expect_nothing_left
 }
+
+test_shell_reads_stdin () {
+	out=$(printf 'echo hello from stdin\nexit 5\n' | brig run busybox sh; echo "status=$?")
+	expect_eq "hello from stdin
+status=5" "$out"
+}

@@ -18,6 +18,13 @@ test_vsock_refused_even_with_high_bits () {
 	expect_match "^unix-socket ok" "$(echo "$out" | sed -n 3p)"
 }
 
+test_socket_families_as_docker () {
+	out=$(brig run ./img t try econet inet6-socket netlink-socket)
+	expect_match "^econet errno=97 " "$(echo "$out" | sed -n 1p)" "a family Docker refuses"
+	expect_match "^inet6-socket ok" "$(echo "$out" | sed -n 2p)"
+	expect_match "^netlink-socket ok" "$(echo "$out" | sed -n 3p)"
+}
+
 test_ordinary_programs_work () {
 	out=$(brig run ./img sh -c 'echo hi | sed s/h/H/ | tr a-z A-Z; sleep 0; date +%Y >/dev/null && echo date-ok; ps | head -1 >/dev/null && echo ps-ok')
 	expect_eq "HI
