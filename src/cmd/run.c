@@ -281,11 +281,11 @@ static int
 set_tmpfs (void *ctx, const char *arg, struct brig_err *err)
 {
   struct run_opts *o = ctx;
-  struct brig_tmpfs t;
-  int r = brig_parse_tmpfs (arg, &t, err);
+  struct brig_mount m;
+  int r = brig_parse_tmpfs (arg, &m, err);
 
   if (r == 0)
-    brig_container_set_tmpfs (o->c, &t);
+    brig_container_set_mount (o->c, &m);
   return r;
 }
 

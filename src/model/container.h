@@ -33,12 +33,19 @@ struct brig_idmap
   uint32_t count;
 };
 
-struct brig_tmpfs
+/* A mount, as the OCI runtime spec and docker run describe them.  TYPE is
+ * the filesystem type ("tmpfs", "proc", "sysfs", "devpts", "mqueue", ...),
+ * "bind" for a bind mount of SOURCE (recursive with MS_REC), or "cgroup"
+ * for the container's own cgroups, shown as the host's layout (v1 or v2).
+ * A tmpfs on /dev is filled with the default devices and links; with
+ * MS_RDONLY it is made read-only after that. */
+struct brig_mount
 {
-  char *dest;    /* absolute path in the container */
-  uint64_t size; /* bytes; 0 = the kernel's default (half of RAM) */
-  mode_t mode;
-  unsigned long flags; /* MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY */
+  char *dest; /* absolute path in the container */
+  char *type;
+  char *source;        /* bind: the host path; otherwise informational */
+  unsigned long flags; /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC */
+  char **data;         /* filesystem options: "size=65536", "mode=755", "newinstance" */
 };
 
 struct brig_rlimit
@@ -89,8 +96,8 @@ struct brig_container
   struct brig_rlimit *rlimits;
   size_t nrlimits;
 
-  struct brig_tmpfs *tmpfs;
-  size_t ntmpfs;
+  struct brig_mount *mounts; /* in the order they are made */
+  size_t nmounts;
   char **masked_paths;
   char **readonly_paths;
 
@@ -105,13 +112,16 @@ void brig_container_free (struct brig_container *c);
 /* Default values, also shown in --help. */
 #define BRIG_DEFAULT_MEMORY (INT64_C (512) << 20)
 #define BRIG_DEFAULT_PIDS 1024
-#define BRIG_DEFAULT_TMPFS_SIZE (UINT64_C (64) << 20)
 #define BRIG_DEFAULT_USERNS_BASE 100000u
 #define BRIG_DEFAULT_USERNS_SIZE 65536u
 #define BRIG_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* Set or replace the tmpfs at t->dest (takes ownership of t's strings). */
-void brig_container_set_tmpfs (struct brig_container *c, struct brig_tmpfs *t);
+/* Add a mount, replacing one at the same destination (takes ownership of
+ * m's strings). */
+void brig_container_set_mount (struct brig_container *c, struct brig_mount *m);
+void brig_mount_release (struct brig_mount *m);
+/* The mount at DEST, or NULL. */
+const struct brig_mount *brig_container_mount_at (const struct brig_container *c, const char *dest);
 /* Set or replace an rlimit. */
 void brig_container_set_rlimit (struct brig_container *c, const struct brig_rlimit *r);
 /* Set NAME=VALUE in the environment, replacing an earlier NAME. */

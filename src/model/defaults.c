@@ -4,6 +4,7 @@
 #include "util/cleanup.h"
 
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 
 /* Paths masked with an empty, read-only object (the OCI and Docker lists,
@@ -28,13 +29,25 @@ static const char *const readonly_paths[] = {
   "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
+static void
+add_mount (struct brig_container *c, const char *dest, const char *type, unsigned long flags,
+           const char *const *data)
+{
+  struct brig_mount m
+      = { xstrdup (dest), xstrdup (type), xstrdup (type), flags, strv_copy ((char *const *)data) };
+  brig_container_set_mount (c, &m);
+}
+
 struct brig_container *
 brig_container_new_hardened (void)
 {
+  static const char *const dev[] = { "mode=755", "size=65536", NULL };
+  static const char *const pts[] = { "newinstance", "ptmxmode=0666", "mode=0620", NULL };
+  static const char *const shm[] = { "mode=1777", "size=67108864", NULL };
+  static const char *const tmp[] = { "mode=1777", "size=67108864", NULL };
+  static const char *const run[] = { "mode=755", "size=67108864", NULL };
+  const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
   struct brig_container *c = xcalloc (1, sizeof *c);
-  struct brig_tmpfs tmp
-      = { xstrdup ("/tmp"), BRIG_DEFAULT_TMPFS_SIZE, 01777, MS_NOSUID | MS_NODEV };
-  struct brig_tmpfs run = { xstrdup ("/run"), BRIG_DEFAULT_TMPFS_SIZE, 0755, MS_NOSUID | MS_NODEV };
 
   c->readonly_rootfs = true;
   c->caps = 0;
@@ -47,8 +60,16 @@ brig_container_new_hardened (void)
   c->limits.memory_swap = BRIG_DEFAULT_MEMORY; /* no swap on top */
   c->limits.pids = BRIG_DEFAULT_PIDS;
   c->cwd = xstrdup ("/");
-  brig_container_set_tmpfs (c, &tmp);
-  brig_container_set_tmpfs (c, &run);
+  add_mount (c, "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  /* /dev: filled with the default devices, then read-only. */
+  add_mount (c, "/dev", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC, dev);
+  add_mount (c, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, pts);
+  add_mount (c, "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm);
+  add_mount (c, "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  add_mount (c, "/sys", "sysfs", ro, NULL);
+  add_mount (c, "/sys/fs/cgroup", "cgroup", ro, NULL);
+  add_mount (c, "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, tmp);
+  add_mount (c, "/run", "tmpfs", MS_NOSUID | MS_NODEV, run);
   c->masked_paths = strv_copy ((char *const *)masked_paths);
   c->readonly_paths = strv_copy ((char *const *)readonly_paths);
   brig_container_setenv (c, "PATH=" BRIG_DEFAULT_PATH);
@@ -71,26 +92,45 @@ brig_container_free (struct brig_container *c)
   free (c->groups);
   brig_seccomp_free (c->seccomp);
   free (c->rlimits);
-  for (size_t i = 0; i < c->ntmpfs; i++)
-    free (c->tmpfs[i].dest);
-  free (c->tmpfs);
+  for (size_t i = 0; i < c->nmounts; i++)
+    brig_mount_release (&c->mounts[i]);
+  free (c->mounts);
   strv_free (c->masked_paths);
   strv_free (c->readonly_paths);
   free (c);
 }
 
 void
-brig_container_set_tmpfs (struct brig_container *c, struct brig_tmpfs *t)
+brig_mount_release (struct brig_mount *m)
 {
-  for (size_t i = 0; i < c->ntmpfs; i++)
-    if (strcmp (c->tmpfs[i].dest, t->dest) == 0)
+  free (m->dest);
+  free (m->type);
+  free (m->source);
+  strv_free (m->data);
+  memset (m, 0, sizeof *m);
+}
+
+void
+brig_container_set_mount (struct brig_container *c, struct brig_mount *m)
+{
+  for (size_t i = 0; i < c->nmounts; i++)
+    if (strcmp (c->mounts[i].dest, m->dest) == 0)
       {
-        free (c->tmpfs[i].dest);
-        c->tmpfs[i] = *t;
+        brig_mount_release (&c->mounts[i]);
+        c->mounts[i] = *m;
         return;
       }
-  c->tmpfs = xreallocarray (c->tmpfs, c->ntmpfs + 1, sizeof *c->tmpfs);
-  c->tmpfs[c->ntmpfs++] = *t;
+  c->mounts = xreallocarray (c->mounts, c->nmounts + 1, sizeof *c->mounts);
+  c->mounts[c->nmounts++] = *m;
+}
+
+const struct brig_mount *
+brig_container_mount_at (const struct brig_container *c, const char *dest)
+{
+  for (size_t i = 0; i < c->nmounts; i++)
+    if (strcmp (c->mounts[i].dest, dest) == 0)
+      return &c->mounts[i];
+  return NULL;
 }
 
 void
@@ -153,9 +193,10 @@ brig_container_relaxations (const struct brig_container *c, size_t *ret_n)
     relax (&r, &n, "pids-limit", xstrdup ("unlimited"));
   if ((c->namespaces & BRIG_NS_ALL) != BRIG_NS_ALL)
     relax (&r, &n, "namespaces", xasprintf ("0x%x", c->namespaces));
-  for (size_t i = 0; i < c->ntmpfs; i++)
-    if (!(c->tmpfs[i].flags & MS_NOSUID) || !(c->tmpfs[i].flags & MS_NODEV))
-      relax (&r, &n, "tmpfs", xasprintf ("%s without nosuid,nodev", c->tmpfs[i].dest));
+  for (size_t i = 0; i < c->nmounts; i++)
+    if (strcmp (c->mounts[i].type, "tmpfs") == 0 && strcmp (c->mounts[i].dest, "/dev") != 0
+        && (!(c->mounts[i].flags & MS_NOSUID) || !(c->mounts[i].flags & MS_NODEV)))
+      relax (&r, &n, "tmpfs", xasprintf ("%s without nosuid,nodev", c->mounts[i].dest));
   *ret_n = n;
   return r;
 }

@@ -232,11 +232,14 @@ static const struct
 };
 
 int
-brig_parse_tmpfs (const char *s, struct brig_tmpfs *ret, struct brig_err *err)
+brig_parse_tmpfs (const char *s, struct brig_mount *ret, struct brig_err *err)
 {
   const char *colon = strchr (s, ':');
   _cleanup_free_ char *dest = colon ? xstrndup (s, (size_t)(colon - s)) : xstrdup (s);
   _cleanup_free_ char *opts = xstrdup (colon ? colon + 1 : "");
+  unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  uint64_t size = UINT64_C (64) << 20;
+  unsigned long mode = 01777;
   char *o = opts;
   int r;
 
@@ -246,7 +249,6 @@ brig_parse_tmpfs (const char *s, struct brig_tmpfs *ret, struct brig_err *err)
                        "tmpfs `%s`: the mount point must be an absolute path "
                        "other than / with no `..`",
                        s);
-  *ret = (struct brig_tmpfs){ NULL, UINT64_C (64) << 20, 01777, MS_NOSUID | MS_NODEV | MS_NOEXEC };
   for (char *tok; (tok = strsep (&o, ","));)
     {
       size_t i;
@@ -257,25 +259,24 @@ brig_parse_tmpfs (const char *s, struct brig_tmpfs *ret, struct brig_err *err)
           int64_t v;
           if ((r = brig_parse_size (tok + 5, &v, err)) < 0)
             return brig_err_wrap (err, "tmpfs `%s`", s);
-          ret->size = (uint64_t)v;
+          size = (uint64_t)v;
           continue;
         }
       if (str_has_prefix (tok, "mode="))
         {
           char *end;
-          unsigned long m = strtoul (tok + 5, &end, 8);
-          if (tok[5] == '\0' || *end || m > 07777)
+          mode = strtoul (tok + 5, &end, 8);
+          if (tok[5] == '\0' || *end || mode > 07777)
             return brig_error (err, 0,
                                "tmpfs `%s`: invalid mode `%s`: expected octal "
                                "such as 1777",
                                s, tok + 5);
-          ret->mode = (mode_t)m;
           continue;
         }
       for (i = 0; i < ARRAY_SIZE (tmpfs_flags); i++)
         if (strcmp (tok, tmpfs_flags[i].name) == 0)
           {
-            ret->flags = (ret->flags | tmpfs_flags[i].set) & ~tmpfs_flags[i].clear;
+            flags = (flags | tmpfs_flags[i].set) & ~tmpfs_flags[i].clear;
             break;
           }
       if (i == ARRAY_SIZE (tmpfs_flags))
@@ -284,6 +285,10 @@ brig_parse_tmpfs (const char *s, struct brig_tmpfs *ret, struct brig_err *err)
                            "nosuid, suid, nodev, dev, noexec or exec",
                            s, tok);
     }
-  ret->dest = steal_pointer (&dest);
+  *ret = (struct brig_mount){ steal_pointer (&dest), xstrdup ("tmpfs"), xstrdup ("tmpfs"), flags,
+                              NULL };
+  strv_push (&ret->data, xasprintf ("mode=%lo", mode));
+  if (size)
+    strv_push (&ret->data, xasprintf ("size=%llu", (unsigned long long)size));
   return 0;
 }

@@ -27,7 +27,8 @@ const char *brig_rlimit_name (int resource);
 
 /* --tmpfs PATH[:OPTIONS]: OPTIONS is a comma list of size=SIZE, mode=OCTAL,
  * ro, rw, nosuid, suid, nodev, dev, noexec, exec.  Defaults: nosuid, nodev,
- * noexec, mode 1777, 64 MiB.  ret->dest is allocated. */
-int brig_parse_tmpfs (const char *s, struct brig_tmpfs *ret, struct brig_err *err);
+ * noexec, mode 1777, 64 MiB.  *ret is a tmpfs mount (release it with
+ * brig_mount_release). */
+int brig_parse_tmpfs (const char *s, struct brig_mount *ret, struct brig_err *err);
 
 #endif

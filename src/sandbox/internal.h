@@ -51,9 +51,16 @@ void brig_cgroup_remove_by_id (const char *id);
 
 /* --- mounts.c (runs in the container process) --- */
 /* Build the container's filesystem on the detached tree ROOT_FD and pivot
- * into it. */
-int brig_mounts_setup (const struct brig_container *c, int root_fd, char *const *cgroup_v1,
-                       bool cgroup_v2, struct brig_err *err);
+ * into it.  BIND_FDS[i] is the detached tree for c->mounts[i] when that is
+ * a bind mount.  CGROUP_V1 names the v1 hierarchies to show ("cpu,cpuacct"),
+ * or CGROUP_V2 says to show the cgroup2 hierarchy. */
+int brig_mounts_setup (const struct brig_container *c, int root_fd, const int *bind_fds,
+                       char *const *cgroup_v1, bool cgroup_v2, struct brig_err *err);
+
+/* Open the source of each bind mount of C as a detached tree (-1 for the
+ * other mounts); *ret_fds has c->nmounts entries. */
+int brig_mounts_open_binds (const struct brig_container *c, int **ret_fds, struct brig_err *err);
+void brig_mounts_close_binds (int *fds, size_t n);
 
 /* --- caps.c (runs in the container process) --- */
 /* Drop to c's user and capabilities: bounding = permitted = effective =

@@ -29,10 +29,16 @@ brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve)
   return (int)syscall (SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
+#define MAX_DEFERRED 16
+
 struct ctx
 {
   int root;    /* the container's root mount */
   int devnull; /* O_PATH to the verified host /dev/null */
+  char *const *cgroup_v1;
+  bool cgroup_v2;
+  int deferred_ro[MAX_DEFERRED]; /* tmpfs mounts to make read-only at the end */
+  size_t ndeferred;
   struct brig_err *err;
 };
 
@@ -67,12 +73,41 @@ new_fs (struct ctx *x, const char *type, const char *const *opts, unsigned attrs
   return m;
 }
 
-/* Open PATH inside the root, as a directory when DIR. */
+/* Open the mount point PATH inside the root: a directory when DIR, else a
+ * file.  A missing one is created (in a fresh tmpfs such as /dev; the
+ * image's own were created before the root was made read-only). */
 static int
 open_target (struct ctx *x, const char *path, bool dir)
 {
   int fd
       = brig_openat2 (x->root, path, O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0), RESOLVE_FLAGS);
+  _cleanup_free_ char *parent = NULL;
+  _cleanup_close_ int pfd = -1;
+  char *slash;
+
+  if (fd >= 0 || errno != ENOENT)
+    {
+      if (fd < 0)
+        return brig_error (x->err, errno, "mount point `%s` in the image", path);
+      return fd;
+    }
+  parent = xstrdup (path);
+  slash = strrchr (parent, '/');
+  if (slash == NULL || slash[1] == '\0')
+    return brig_error (x->err, ENOENT, "mount point `%s` in the image", path);
+  *slash = '\0';
+  pfd = *parent ? open_target (x, parent, true)
+                : brig_openat2 (x->root, "/", O_PATH | O_CLOEXEC, RESOLVE_FLAGS);
+  if (pfd < 0)
+    return pfd;
+  if (dir ? mkdirat (pfd, slash + 1, 0755) < 0
+          : (fd
+             = openat (pfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644))
+                < 0)
+    return brig_error (x->err, errno, "mount point `%s` in the image", path);
+  if (fd >= 0)
+    close (fd);
+  fd = brig_openat2 (pfd, slash + 1, O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0), RESOLVE_FLAGS);
   if (fd < 0)
     return brig_error (x->err, errno, "mount point `%s` in the image", path);
   return fd;
@@ -100,13 +135,6 @@ mount_fs (struct ctx *x, const char *path, const char *type, const char *const *
   if (m < 0)
     return m;
   return attach (x, m, target, type, path);
-}
-
-static int
-mount_proc (struct ctx *x)
-{
-  return mount_fs (x, "/proc", "proc", NULL,
-                   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 }
 
 static const struct
@@ -148,99 +176,168 @@ bind_device (struct ctx *x, int dev, const char *name, unsigned major, unsigned 
   return attach (x, src, target, host, name);
 }
 
+/* Fill a fresh /dev (the tmpfs DEV, attached) with the default devices of
+ * the OCI runtime spec, each bound from the host's checked node, and the
+ * usual links. */
 static int
-mount_dev (struct ctx *x)
+populate_dev (struct ctx *x, int dev)
 {
-  static const char *const dev_opts[] = { "mode=755", "size=65536", NULL };
-  static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=0620", NULL };
-  static const char *const shm_opts[] = { "mode=1777", "size=67108864", NULL };
-  _cleanup_close_ int target = open_target (x, "/dev", true);
-  _cleanup_close_ int dev = -1;
   int r;
 
-  if (target < 0)
-    return target;
-  dev = new_fs (x, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev");
-  if (dev < 0)
-    return dev;
   for (size_t i = 0; i < ARRAY_SIZE (devices); i++)
     {
       int fd = openat (dev, devices[i].name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
       if (fd < 0)
         return brig_error (x->err, errno, "create `/dev/%s`", devices[i].name);
       close (fd);
+      if ((r = bind_device (x, dev, devices[i].name, devices[i].major, devices[i].minor)) < 0)
+        return r;
     }
   for (size_t i = 0; i < ARRAY_SIZE (dev_links); i++)
     if (symlinkat (dev_links[i].target, dev, dev_links[i].name) < 0)
       return brig_error (x->err, errno, "create `/dev/%s`", dev_links[i].name);
-  if (mkdirat (dev, "pts", 0755) < 0 || mkdirat (dev, "shm", 01777) < 0
-      || mkdirat (dev, "mqueue", 0755) < 0)
-    return brig_error (x->err, errno, "create directories in `/dev`");
-  if ((r = attach (x, dev, target, "tmpfs", "/dev")) < 0)
-    return r;
-  for (size_t i = 0; i < ARRAY_SIZE (devices); i++)
-    if ((r = bind_device (x, dev, devices[i].name, devices[i].major, devices[i].minor)) < 0)
-      return r;
-  if ((r = mount_fs (x, "/dev/pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0
-      || (r = mount_fs (x, "/dev/shm", "tmpfs", shm_opts,
-                        MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
-             < 0
-      || (r = mount_fs (x, "/dev/mqueue", "mqueue", NULL,
-                        MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
-             < 0)
-    return r;
-  /* Nothing more is to be created in /dev itself. */
-  struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-  if (mount_setattr (dev, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
-    return brig_error (x->err, errno, "make `/dev` read-only");
   return 0;
 }
 
-static int
-mount_sys (struct ctx *x, char *const *cgroup_v1, bool cgroup_v2)
+static unsigned
+attrs_of (unsigned long flags)
 {
-  static const unsigned ro
-      = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  unsigned a = 0;
+
+  if (flags & MS_RDONLY)
+    a |= MOUNT_ATTR_RDONLY;
+  if (flags & MS_NOSUID)
+    a |= MOUNT_ATTR_NOSUID;
+  if (flags & MS_NODEV)
+    a |= MOUNT_ATTR_NODEV;
+  if (flags & MS_NOEXEC)
+    a |= MOUNT_ATTR_NOEXEC;
+  if (flags & MS_NOATIME)
+    a |= MOUNT_ATTR_NOATIME;
+  if (flags & MS_NODIRATIME)
+    a |= MOUNT_ATTR_NODIRATIME;
+  if (flags & MS_STRICTATIME)
+    a |= MOUNT_ATTR_STRICTATIME;
+  return a;
+}
+
+/* The container's own cgroups: the cgroup2 hierarchy, or on v1 a tmpfs
+ * holding one mount per hierarchy that brig made a cgroup in. */
+static int
+mount_cgroup (struct ctx *x, const struct brig_mount *m)
+{
   static const char *const cg_opts[] = { "mode=755", "size=65536", NULL };
+  unsigned attrs = attrs_of (m->flags);
   _cleanup_close_ int target = -1, tmp = -1;
   int r;
 
-  if ((r = mount_fs (x, "/sys", "sysfs", NULL, ro)) < 0)
-    return r;
-  if (cgroup_v2)
-    return mount_fs (x, "/sys/fs/cgroup", "cgroup2", NULL, ro);
-  if (cgroup_v1 == NULL)
-    return 0;
-  /* v1: a tmpfs holding one read-only mount per controller in use. */
-  target = open_target (x, "/sys/fs/cgroup", true);
+  if (x->cgroup_v2)
+    return mount_fs (x, m->dest, "cgroup2", NULL, attrs);
+  if (x->cgroup_v1 == NULL)
+    return 0; /* no cgroup of its own (rootless): nothing to show */
+  target = open_target (x, m->dest, true);
   if (target < 0)
     return target;
-  tmp = new_fs (x, "tmpfs", cg_opts, ro & ~(unsigned)MOUNT_ATTR_RDONLY, "/sys/fs/cgroup");
+  tmp = new_fs (x, "tmpfs", cg_opts, attrs & ~(unsigned)MOUNT_ATTR_RDONLY, m->dest);
   if (tmp < 0)
     return tmp;
-  for (size_t i = 0; cgroup_v1[i]; i++)
-    if (mkdirat (tmp, cgroup_v1[i], 0755) < 0)
-      return brig_error (x->err, errno, "create `/sys/fs/cgroup/%s`", cgroup_v1[i]);
-  if ((r = attach (x, tmp, target, "tmpfs", "/sys/fs/cgroup")) < 0)
+  for (size_t i = 0; x->cgroup_v1[i]; i++)
+    if (mkdirat (tmp, x->cgroup_v1[i], 0755) < 0)
+      return brig_error (x->err, errno, "create `%s/%s`", m->dest, x->cgroup_v1[i]);
+  if ((r = attach (x, tmp, target, "tmpfs", m->dest)) < 0)
     return r;
-  for (size_t i = 0; cgroup_v1[i]; i++)
+  for (size_t i = 0; x->cgroup_v1[i]; i++)
     {
-      _cleanup_free_ char *path = xasprintf ("/sys/fs/cgroup/%s", cgroup_v1[i]);
-      _cleanup_free_ char *names = xstrdup (cgroup_v1[i]);
+      _cleanup_free_ char *path = xasprintf ("%s/%s", m->dest, x->cgroup_v1[i]);
+      _cleanup_free_ char *names = xstrdup (x->cgroup_v1[i]);
       char **opts = NULL;
       char *o = names;
 
       for (char *tok; (tok = strsep (&o, ","));)
         strv_push (&opts, xstrdup (tok));
-      r = mount_fs (x, path, "cgroup", (const char *const *)opts, ro);
+      r = mount_fs (x, path, "cgroup", (const char *const *)opts, attrs);
       strv_free (opts);
       if (r < 0)
         return r;
     }
-  struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
-  if (mount_setattr (tmp, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
-    return brig_error (x->err, errno, "make `/sys/fs/cgroup` read-only");
+  if (attrs & MOUNT_ATTR_RDONLY)
+    {
+      struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+      if (mount_setattr (tmp, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+        return brig_error (x->err, errno, "make `%s` read-only", m->dest);
+    }
   return 0;
+}
+
+/* A bind mount of the detached tree SRC (opened by brig from the host
+ * path before any id changed) onto its destination. */
+static int
+mount_bind (struct ctx *x, const struct brig_mount *m, int src)
+{
+  struct mount_attr a = { .attr_set = attrs_of (m->flags) };
+  _cleanup_close_ int target = -1;
+  struct stat st;
+
+  if (src < 0)
+    return brig_error (x->err, EBADF, "bind `%s`: its source was not opened", m->dest);
+  if (fstat (src, &st) < 0)
+    return brig_error (x->err, errno, "bind `%s` on `%s`", m->source, m->dest);
+  target = open_target (x, m->dest, S_ISDIR (st.st_mode));
+  if (target < 0)
+    return target;
+  if (a.attr_set
+      && mount_setattr (src, "", AT_EMPTY_PATH | ((m->flags & MS_REC) ? AT_RECURSIVE : 0), &a,
+                        sizeof a)
+             < 0)
+    return brig_error (x->err, errno, "bind `%s` on `%s`: set options", m->source, m->dest);
+  return attach (x, src, target, "bind", m->dest);
+}
+
+/* Any other filesystem.  A read-only tmpfs is made read-only only once all
+ * mounts are made, so that mount points can be created in it (/dev/pts). */
+static int
+mount_other (struct ctx *x, const struct brig_mount *m)
+{
+  unsigned attrs = attrs_of (m->flags);
+  bool is_tmpfs = strcmp (m->type, "tmpfs") == 0;
+  bool defer = is_tmpfs && (attrs & MOUNT_ATTR_RDONLY);
+  _cleanup_close_ int target = open_target (x, m->dest, true);
+  _cleanup_close_ int fs = -1;
+  int r;
+
+  if (target < 0)
+    return target;
+  fs = new_fs (x, m->type, (const char *const *)m->data,
+               defer ? attrs & ~(unsigned)MOUNT_ATTR_RDONLY : attrs, m->dest);
+  if (fs < 0)
+    return fs;
+  if ((r = attach (x, fs, target, m->type, m->dest)) < 0)
+    return r;
+  if (is_tmpfs && strcmp (m->dest, "/dev") == 0 && (r = populate_dev (x, fs)) < 0)
+    return r;
+  if (defer)
+    {
+      if (x->ndeferred == MAX_DEFERRED)
+        return brig_error (x->err, E2BIG, "too many read-only tmpfs mounts");
+      x->deferred_ro[x->ndeferred++] = steal_fd (&fs);
+    }
+  return 0;
+}
+
+static int
+finish_deferred (struct ctx *x)
+{
+  struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+  int r = 0;
+
+  for (size_t i = 0; i < x->ndeferred; i++)
+    {
+      if (r == 0 && mount_setattr (x->deferred_ro[i], "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
+        r = brig_error (x->err, errno, "make a tmpfs read-only");
+      close (x->deferred_ro[i]);
+    }
+  x->ndeferred = 0;
+  return r;
 }
 
 static int
@@ -290,31 +387,6 @@ readonly_path (struct ctx *x, const char *path)
 }
 
 static int
-mount_tmpfs (struct ctx *x, const struct brig_tmpfs *t)
-{
-  char size[32], mode[32];
-  const char *opts[3] = { size, mode, NULL };
-  unsigned attrs = 0;
-
-  snprintf (size, sizeof size, "size=%llu", (unsigned long long)t->size);
-  snprintf (mode, sizeof mode, "mode=%o", (unsigned)t->mode);
-  if (t->size == 0)
-    {
-      opts[0] = mode;
-      opts[1] = NULL;
-    }
-  if (t->flags & MS_NOSUID)
-    attrs |= MOUNT_ATTR_NOSUID;
-  if (t->flags & MS_NODEV)
-    attrs |= MOUNT_ATTR_NODEV;
-  if (t->flags & MS_NOEXEC)
-    attrs |= MOUNT_ATTR_NOEXEC;
-  if (t->flags & MS_RDONLY)
-    attrs |= MOUNT_ATTR_RDONLY;
-  return mount_fs (x, t->dest, "tmpfs", opts, attrs);
-}
-
-static int
 open_devnull (struct ctx *x)
 {
   struct stat st;
@@ -331,12 +403,14 @@ open_devnull (struct ctx *x)
 }
 
 int
-brig_mounts_setup (const struct brig_container *c, int root_fd, char *const *cgroup_v1,
-                   bool cgroup_v2, struct brig_err *err)
+brig_mounts_setup (const struct brig_container *c, int root_fd, const int *bind_fds,
+                   char *const *cgroup_v1, bool cgroup_v2, struct brig_err *err)
 {
   _cleanup_close_ int devnull = -1;
-  struct ctx x = { root_fd, -1, err };
-  int r;
+  struct ctx x = {
+    .root = root_fd, .devnull = -1, .cgroup_v1 = cgroup_v1, .cgroup_v2 = cgroup_v2, .err = err
+  };
+  int r = 0;
 
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return brig_error (err, errno, "make the mount namespace private");
@@ -350,18 +424,24 @@ brig_mounts_setup (const struct brig_container *c, int root_fd, char *const *cgr
   if (move_mount (root_fd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
     return brig_error (err, errno, "attach the root filesystem `%s`", c->rootfs);
 
-  if ((r = mount_proc (&x)) < 0 || (r = mount_dev (&x)) < 0
-      || (r = mount_sys (&x, cgroup_v1, cgroup_v2)) < 0)
+  for (size_t i = 0; i < c->nmounts && r == 0; i++)
+    {
+      const struct brig_mount *m = &c->mounts[i];
+      if (strcmp (m->type, "bind") == 0)
+        r = mount_bind (&x, m, bind_fds ? bind_fds[i] : -1);
+      else if (strcmp (m->type, "cgroup") == 0 || strcmp (m->type, "cgroup2") == 0)
+        r = mount_cgroup (&x, m);
+      else
+        r = mount_other (&x, m);
+    }
+  for (size_t i = 0; c->masked_paths && c->masked_paths[i] && r == 0; i++)
+    r = mask_path (&x, c->masked_paths[i]);
+  for (size_t i = 0; c->readonly_paths && c->readonly_paths[i] && r == 0; i++)
+    r = readonly_path (&x, c->readonly_paths[i]);
+  if (finish_deferred (&x) < 0 && r == 0)
+    r = -EIO;
+  if (r < 0)
     return r;
-  for (size_t i = 0; i < c->ntmpfs; i++)
-    if ((r = mount_tmpfs (&x, &c->tmpfs[i])) < 0)
-      return r;
-  for (size_t i = 0; c->masked_paths && c->masked_paths[i]; i++)
-    if ((r = mask_path (&x, c->masked_paths[i])) < 0)
-      return r;
-  for (size_t i = 0; c->readonly_paths && c->readonly_paths[i]; i++)
-    if ((r = readonly_path (&x, c->readonly_paths[i])) < 0)
-      return r;
 
   if (fchdir (root_fd) < 0)
     return brig_error (err, errno, "enter the root filesystem");
@@ -372,4 +452,45 @@ brig_mounts_setup (const struct brig_container *c, int root_fd, char *const *cgr
   if (chdir ("/") < 0)
     return brig_error (err, errno, "chdir /");
   return 0;
+}
+
+int
+brig_mounts_open_binds (const struct brig_container *c, int **ret_fds, struct brig_err *err)
+{
+  int *fds = xmalloc ((c->nmounts ? c->nmounts : 1) * sizeof (int));
+
+  for (size_t i = 0; i < c->nmounts; i++)
+    fds[i] = -1;
+  for (size_t i = 0; i < c->nmounts; i++)
+    {
+      const struct brig_mount *m = &c->mounts[i];
+      unsigned flags
+          = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE : 0);
+
+      if (strcmp (m->type, "bind") != 0)
+        continue;
+      if (m->source == NULL || m->source[0] != '/')
+        {
+          brig_mounts_close_binds (fds, c->nmounts);
+          return brig_error (err, 0, "bind on `%s`: the source must be an absolute path", m->dest);
+        }
+      fds[i] = open_tree (AT_FDCWD, m->source, flags);
+      if (fds[i] < 0)
+        {
+          int e = errno;
+          brig_mounts_close_binds (fds, c->nmounts);
+          return brig_error (err, e, "bind source `%s` for `%s`", m->source, m->dest);
+        }
+    }
+  *ret_fds = fds;
+  return 0;
+}
+
+void
+brig_mounts_close_binds (int *fds, size_t n)
+{
+  for (size_t i = 0; fds && i < n; i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+  free (fds);
 }

@@ -72,6 +72,7 @@ struct brig_sandbox
   int sock;       /* our end of the pair with the container */
   int cleaner_fd; /* write end of the pipe the cleaner watches */
   int tree;       /* detached root filesystem, or -1 (rootless) */
+  int *bind_fds;  /* detached bind sources, one per mount (-1: not a bind) */
   struct brig_cgroup *cg;
   struct brig_bpf bpf;
   char **warnings;
@@ -205,7 +206,9 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
           child_fail (sock, &err);
         }
     }
-  if (brig_mounts_setup (c, root, cg_v1, gm.v2, &err) < 0)
+  if (c->rootless && c->nmounts && brig_mounts_open_binds (c, &sb->bind_fds, &err) < 0)
+    child_fail (sock, &err);
+  if (brig_mounts_setup (c, root, sb->bind_fds, cg_v1, gm.v2, &err) < 0)
     child_fail (sock, &err);
   if ((c->namespaces & BRIG_NS_UTS) && c->hostname
       && sethostname (c->hostname, strlen (c->hostname)) < 0)
@@ -334,6 +337,8 @@ start_cleaner (struct brig_sandbox *sb, struct brig_err *err)
         close (sb->tree);
       if (sb->sock >= 0)
         close (sb->sock);
+      brig_mounts_close_binds (sb->bind_fds, sb->c->nmounts);
+      sb->bind_fds = NULL;
       cleaner_main (sb, p[0]);
     }
   close (p[0]);
@@ -372,8 +377,52 @@ make_dir_in_root (int root, const char *dir, struct brig_err *err)
   return 0;
 }
 
+/* Create the empty file PATH in the root, for a bind mount of a file. */
+static int
+make_file_in_root (int root, const char *path, struct brig_err *err)
+{
+  _cleanup_free_ char *parent = xstrdup (path);
+  _cleanup_close_ int fd
+      = brig_openat2 (root, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  _cleanup_close_ int pfd = -1;
+  char *slash = strrchr (parent, '/');
+  int r;
+
+  if (fd >= 0)
+    return 0;
+  if (slash == NULL || slash[1] == '\0')
+    return brig_error (err, EINVAL, "mount point `%s`", path);
+  *slash = '\0';
+  if (*parent && (r = make_dir_in_root (root, parent, err)) < 0)
+    return r;
+  pfd = brig_openat2 (root, *parent ? parent : "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
+                      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  if (pfd < 0)
+    return brig_error (err, errno, "create mount point `%s` in the image", path);
+  fd = openat (pfd, slash + 1, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    return brig_error (err, errno, "create mount point `%s` in the image", path);
+  return 0;
+}
+
+/* Is DEST below the destination of another mount (so made inside a
+ * filesystem of the container, such as /dev/pts in /dev)? */
+static bool
+under_other_mount (const struct brig_container *c, const char *dest)
+{
+  for (size_t i = 0; i < c->nmounts; i++)
+    {
+      size_t n = strlen (c->mounts[i].dest);
+      if (strcmp (c->mounts[i].dest, dest) != 0 && strncmp (c->mounts[i].dest, dest, n) == 0
+          && dest[n] == '/')
+        return true;
+    }
+  return false;
+}
+
 /* Mount points the image lacks are created in it, empty, as runc and crun
- * do: the root is read-only only once it is mounted. */
+ * do: the root is read-only only once it is mounted.  Those inside another
+ * mount are made by the container process, in that filesystem. */
 static int
 make_mount_points (const struct brig_container *c, struct brig_err *err)
 {
@@ -382,9 +431,21 @@ make_mount_points (const struct brig_container *c, struct brig_err *err)
 
   if (root < 0)
     return brig_error (err, errno, "image root `%s`", c->rootfs);
-  for (size_t i = 0; i < c->ntmpfs; i++)
-    if ((r = make_dir_in_root (root, c->tmpfs[i].dest, err)) < 0)
-      return r;
+  for (size_t i = 0; i < c->nmounts; i++)
+    {
+      const struct brig_mount *m = &c->mounts[i];
+      struct stat st;
+
+      if (under_other_mount (c, m->dest))
+        continue;
+      if (strcmp (m->type, "bind") == 0 && m->source && stat (m->source, &st) == 0
+          && !S_ISDIR (st.st_mode))
+        r = make_file_in_root (root, m->dest, err);
+      else
+        r = make_dir_in_root (root, m->dest, err);
+      if (r < 0)
+        return r;
+    }
   return 0;
 }
 
@@ -513,6 +574,8 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       if ((r = brig_seccomp_compile (c->seccomp, c->caps, dir, &sb->bpf, err)) < 0)
         goto fail;
     }
+  if (!c->rootless && (r = brig_mounts_open_binds (c, &sb->bind_fds, err)) < 0)
+    goto fail;
   if (!c->rootless)
     {
       sb->tree = open_tree (AT_FDCWD, c->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -583,6 +646,8 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       close (sb->tree);
       sb->tree = -1;
     }
+  brig_mounts_close_binds (sb->bind_fds, c->nmounts);
+  sb->bind_fds = NULL;
   *ret = sb;
   return 0;
 fail:
@@ -679,6 +744,7 @@ brig_sandbox_destroy (struct brig_sandbox *sb)
     close (sb->sock);
   if (sb->tree >= 0)
     close (sb->tree);
+  brig_mounts_close_binds (sb->bind_fds, sb->c->nmounts);
   brig_cgroup_destroy (sb->cg);
   if (sb->state_path)
     unlink (sb->state_path);

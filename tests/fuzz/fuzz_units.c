@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   int64_t v;
   uint64_t u;
   struct brig_rlimit rl;
-  struct brig_tmpfs t;
+  struct brig_mount t;
 
   brig_parse_size (s, &v, &err);
   brig_err_release (&err);
@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   brig_parse_ulimit (s, &rl, &err);
   brig_err_release (&err);
   if (brig_parse_tmpfs (s, &t, &err) == 0)
-    free (t.dest);
+    brig_mount_release (&t);
   brig_err_release (&err);
   free (s);
   return 0;

@@ -42,9 +42,10 @@ test_seccomp_profile_missing_file () {
 }
 
 test_failed_mount_leaves_nothing () {
-	# An image without /proc cannot be set up: the error names the mount.
+	# An image whose /proc is a file cannot be set up: the error names it.
 	rmdir "$IMG/proc"
-	bad "mount point \`/proc\` in the image: No such file or directory" ./img true
+	touch "$IMG/proc"
+	bad "mount point \`/proc\` in the image: Not a directory" ./img true
 }
 
 test_killed_brig_leaves_nothing () {

@@ -72,3 +72,10 @@ test_audit_log_lifecycle () {
 	expect_match '"event":"started".*"pid":[0-9]+' "$(echo "$log" | sed -n 2p)"
 	expect_match '"event":"exited".*"status":3,"oom_killed":false' "$(echo "$log" | sed -n 3p)"
 }
+
+test_missing_mount_point_created_in_image () {
+	rmdir "$IMG/tmp"
+	out=$(brig run ./img sh -c 'touch /tmp/x && echo ok')
+	expect_eq ok "$out"
+	[ -d "$IMG/tmp" ] || fail "/tmp not created in the image"
+}

@@ -124,27 +124,29 @@ static void
 test_tmpfs (void **state)
 {
   struct brig_err err = { 0 };
-  struct brig_tmpfs t;
+  struct brig_mount m;
   (void)state;
-  assert_int_equal (brig_parse_tmpfs ("/data", &t, &err), 0);
-  assert_string_equal (t.dest, "/data");
-  assert_int_equal (t.flags, MS_NOSUID | MS_NODEV | MS_NOEXEC);
-  assert_int_equal (t.mode, 01777);
-  free (t.dest);
-  assert_int_equal (brig_parse_tmpfs ("/data:size=1m,mode=700,exec,ro", &t, &err), 0);
-  assert_int_equal (t.size, 1 << 20);
-  assert_int_equal (t.mode, 0700);
-  assert_int_equal (t.flags, MS_NOSUID | MS_NODEV | MS_RDONLY);
-  free (t.dest);
-  assert_true (brig_parse_tmpfs ("data", &t, &err) < 0);
+  assert_int_equal (brig_parse_tmpfs ("/data", &m, &err), 0);
+  assert_string_equal (m.dest, "/data");
+  assert_string_equal (m.type, "tmpfs");
+  assert_int_equal (m.flags, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  assert_string_equal (m.data[0], "mode=1777");
+  assert_string_equal (m.data[1], "size=67108864");
+  brig_mount_release (&m);
+  assert_int_equal (brig_parse_tmpfs ("/data:size=1m,mode=700,exec,ro", &m, &err), 0);
+  assert_string_equal (m.data[0], "mode=700");
+  assert_string_equal (m.data[1], "size=1048576");
+  assert_int_equal (m.flags, MS_NOSUID | MS_NODEV | MS_RDONLY);
+  brig_mount_release (&m);
+  assert_true (brig_parse_tmpfs ("data", &m, &err) < 0);
   brig_err_release (&err);
-  assert_true (brig_parse_tmpfs ("/", &t, &err) < 0);
+  assert_true (brig_parse_tmpfs ("/", &m, &err) < 0);
   brig_err_release (&err);
-  assert_true (brig_parse_tmpfs ("/a/../b", &t, &err) < 0);
+  assert_true (brig_parse_tmpfs ("/a/../b", &m, &err) < 0);
   brig_err_release (&err);
-  assert_true (brig_parse_tmpfs ("/a:mode=9", &t, &err) < 0);
+  assert_true (brig_parse_tmpfs ("/a:mode=9", &m, &err) < 0);
   brig_err_release (&err);
-  assert_true (brig_parse_tmpfs ("/a:bogus", &t, &err) < 0);
+  assert_true (brig_parse_tmpfs ("/a:bogus", &m, &err) < 0);
   assert_non_null (strstr (err.msg, "unknown option `bogus`"));
   brig_err_release (&err);
 }
