@@ -726,11 +726,6 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
   if (c->hostname == NULL)
     c->hostname = xstrndup (c->id, 12);
 
-  if (o->cap_drop == BRIG_CAPS_ALL)
-    c->caps = o->cap_add;
-  else
-    c->caps = o->cap_add & ~o->cap_drop;
-
   if (o->seccomp_unconfined)
     {
       brig_seccomp_free (c->seccomp);
@@ -764,6 +759,8 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
   if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0
       || (r = setup_env (o, err)) < 0)
     return r;
+  c->caps = brig_capsets_uniform (
+      o->cap_drop == BRIG_CAPS_ALL ? o->cap_add : o->cap_add & ~o->cap_drop, c->uid == 0);
   return 0;
 }
 

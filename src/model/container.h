@@ -48,6 +48,20 @@ struct brig_mount
   char **data;         /* filesystem options: "size=65536", "mode=755", "newinstance" */
 };
 
+/* The five capability sets of the process, as masks of CAP_* bits. */
+struct brig_capsets
+{
+  uint64_t bounding;
+  uint64_t effective;
+  uint64_t permitted;
+  uint64_t inheritable;
+  uint64_t ambient;
+};
+
+/* SET in bounding, effective and permitted; for a non-root user also in
+ * inheritable and ambient, the only way it survives exec. */
+struct brig_capsets brig_capsets_uniform (uint64_t set, bool root);
+
 struct brig_rlimit
 {
   int resource; /* RLIMIT_* */
@@ -83,7 +97,7 @@ struct brig_container
   gid_t *groups; /* supplementary groups */
   size_t ngroups;
 
-  uint64_t caps; /* bounding = permitted = effective; inheritable and ambient empty */
+  struct brig_capsets caps;
   bool no_new_privs;
   struct brig_seccomp *seccomp; /* NULL: unconfined */
 

@@ -50,7 +50,6 @@ brig_container_new_hardened (void)
   struct brig_container *c = xcalloc (1, sizeof *c);
 
   c->readonly_rootfs = true;
-  c->caps = 0;
   c->no_new_privs = true;
   c->seccomp = brig_seccomp_default ();
   c->namespaces = BRIG_NS_ALL;
@@ -98,6 +97,12 @@ brig_container_free (struct brig_container *c)
   strv_free (c->masked_paths);
   strv_free (c->readonly_paths);
   free (c);
+}
+
+struct brig_capsets
+brig_capsets_uniform (uint64_t set, bool root)
+{
+  return (struct brig_capsets){ set, set, set, root ? 0 : set, root ? 0 : set };
 }
 
 void
@@ -175,8 +180,11 @@ brig_container_relaxations (const struct brig_container *c, size_t *ret_n)
   struct brig_relaxation *r = NULL;
   size_t n = 0;
 
-  if (c->caps)
-    relax (&r, &n, "cap-add", brig_caps_format (c->caps));
+  if (c->caps.bounding | c->caps.effective | c->caps.permitted | c->caps.inheritable
+      | c->caps.ambient)
+    relax (&r, &n, "cap-add",
+           brig_caps_format (c->caps.bounding | c->caps.effective | c->caps.permitted
+                             | c->caps.inheritable | c->caps.ambient));
   if (!c->no_new_privs)
     relax (&r, &n, "no-new-privileges", xstrdup ("off"));
   if (c->seccomp == NULL)

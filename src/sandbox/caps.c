@@ -44,7 +44,7 @@ brig_caps_apply (const struct brig_container *c, struct brig_err *err)
 
   /* The bounding set first: dropping needs CAP_SETPCAP, still held. */
   for (int i = 0; i <= last; i++)
-    if (!(c->caps & (UINT64_C (1) << i)) && prctl (PR_CAPBSET_DROP, i, 0, 0, 0) < 0
+    if (!(c->caps.bounding & (UINT64_C (1) << i)) && prctl (PR_CAPBSET_DROP, i, 0, 0, 0) < 0
         && errno != EINVAL)
       return brig_error (err, errno, "drop capability %d from the bounding set", i);
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
@@ -67,14 +67,14 @@ brig_caps_apply (const struct brig_container *c, struct brig_err *err)
   if (!root && prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return brig_error (err, errno, "reset keep-capabilities");
 
-  /* A non-root user keeps added capabilities across exec only as ambient
-   * ones, which must also be inheritable.  Root needs neither. */
-  if (capset_all (c->caps, c->caps, root ? 0 : c->caps) < 0)
+  /* Exactly the model's sets.  (A non-root user keeps capabilities across
+   * exec only as ambient ones, which must also be inheritable: the model
+   * says so when it wants that, see brig_capsets_uniform.) */
+  if (capset_all (c->caps.effective, c->caps.permitted, c->caps.inheritable) < 0)
     return brig_error (err, errno, "set capabilities");
-  if (!root)
-    for (int i = 0; i <= last; i++)
-      if ((c->caps & (UINT64_C (1) << i))
-          && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
-        return brig_error (err, errno, "raise ambient capability %s", brig_cap_name (i));
+  for (int i = 0; i <= last; i++)
+    if ((c->caps.ambient & (UINT64_C (1) << i))
+        && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
+      return brig_error (err, errno, "raise ambient capability %s", brig_cap_name (i));
   return 0;
 }

@@ -63,9 +63,8 @@ int brig_mounts_open_binds (const struct brig_container *c, int **ret_fds, struc
 void brig_mounts_close_binds (int *fds, size_t n);
 
 /* --- caps.c (runs in the container process) --- */
-/* Drop to c's user and capabilities: bounding = permitted = effective =
- * c->caps, inheritable and ambient empty (for a non-root user, the added
- * caps are also made ambient so that they survive exec). */
+/* Drop to c's user and exactly c->caps: the bounding set first, then the
+ * ids, then effective, permitted and inheritable, then ambient. */
 int brig_caps_apply (const struct brig_container *c, struct brig_err *err);
 
 /* --- userns.c --- */

@@ -571,7 +571,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     {
       _cleanup_free_ char *cache = brig_cache_dir ();
       _cleanup_free_ char *dir = xasprintf ("%s/seccomp", cache);
-      if ((r = brig_seccomp_compile (c->seccomp, c->caps, dir, &sb->bpf, err)) < 0)
+      if ((r = brig_seccomp_compile (c->seccomp, c->caps.bounding, dir, &sb->bpf, err)) < 0)
         goto fail;
     }
   if (!c->rootless && (r = brig_mounts_open_binds (c, &sb->bind_fds, err)) < 0)

@@ -190,7 +190,7 @@ test_relaxations (void **state)
   r = brig_container_relaxations (c, &n);
   assert_int_equal (n, 0);
   brig_relaxations_free (r, n);
-  c->caps = 1 << 12;
+  c->caps = brig_capsets_uniform (1 << 12, true);
   c->readonly_rootfs = false;
   c->limits.pids = BRIG_UNLIMITED;
   r = brig_container_relaxations (c, &n);
