@@ -626,8 +626,8 @@ setup_userns (struct run_opts *o, struct brig_err *err)
         return brig_error (err, 0,
                            "--userns-range needs root: unprivileged, only your own "
                            "id can be mapped");
-      c->uidmap = (struct brig_idmap){ 0, (uint32_t)geteuid (), 1 };
-      c->gidmap = (struct brig_idmap){ 0, (uint32_t)getegid (), 1 };
+      c->uidmap[0] = (struct brig_idmap){ 0, (uint32_t)geteuid (), 1 };
+      c->gidmap[0] = (struct brig_idmap){ 0, (uint32_t)getegid (), 1 };
       if (c->uid != 0 || c->gid != 0)
         return brig_error (err, 0,
                            "user %u:%u: unprivileged, only root (0:0) is mapped "
@@ -637,9 +637,9 @@ setup_userns (struct run_opts *o, struct brig_err *err)
     }
   if (o->userns_range)
     {
-      if ((r = parse_range (o->userns_range, &c->uidmap, err)) < 0)
+      if ((r = parse_range (o->userns_range, &c->uidmap[0], err)) < 0)
         return r;
-      c->gidmap = c->uidmap;
+      c->gidmap[0] = c->uidmap[0];
     }
   else
     {
@@ -650,22 +650,22 @@ setup_userns (struct run_opts *o, struct brig_err *err)
 
       if (brig_read_file ("/etc/subuid", 1 << 20, &buf, &len, &e) == 0
           && brig_subid_lookup (buf, len, "root", 0, &start, &count) == 0 && start > 0)
-        c->uidmap = (struct brig_idmap){ 0, start, count };
+        c->uidmap[0] = (struct brig_idmap){ 0, start, count };
       brig_err_release (&e);
       free (buf);
       buf = NULL;
       if (brig_read_file ("/etc/subgid", 1 << 20, &buf, &len, &e) == 0
           && brig_subid_lookup (buf, len, "root", 0, &start, &count) == 0 && start > 0)
-        c->gidmap = (struct brig_idmap){ 0, start, count };
+        c->gidmap[0] = (struct brig_idmap){ 0, start, count };
       brig_err_release (&e);
     }
-  if (c->uid >= c->uidmap.count || c->gid >= c->gidmap.count)
+  if (c->uid >= c->uidmap[0].count || c->gid >= c->gidmap[0].count)
     return brig_error (err, 0, "user %u:%u is outside the user namespace (ids 0 to %u)",
-                       (unsigned)c->uid, (unsigned)c->gid, c->uidmap.count - 1);
+                       (unsigned)c->uid, (unsigned)c->gid, c->uidmap[0].count - 1);
   for (size_t i = 0; i < c->ngroups; i++)
-    if (c->groups[i] >= c->gidmap.count)
+    if (c->groups[i] >= c->gidmap[0].count)
       return brig_error (err, 0, "group %u is outside the user namespace (ids 0 to %u)",
-                         (unsigned)c->groups[i], c->gidmap.count - 1);
+                         (unsigned)c->groups[i], c->gidmap[0].count - 1);
   return 0;
 }
 

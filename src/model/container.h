@@ -32,6 +32,10 @@ struct brig_idmap
   uint32_t outside;
   uint32_t count;
 };
+#define BRIG_MAX_IDMAPS 16
+
+/* Is container id ID mapped by one of the N ranges? */
+bool brig_idmap_contains (const struct brig_idmap *maps, size_t n, uint32_t id);
 
 /* A mount, as the OCI runtime spec and docker run describe them.  TYPE is
  * the filesystem type ("tmpfs", "proc", "sysfs", "devpts", "mqueue", ...),
@@ -61,6 +65,26 @@ struct brig_capsets
 /* SET in bounding, effective and permitted; for a non-root user also in
  * inheritable and ambient, the only way it survives exec. */
 struct brig_capsets brig_capsets_uniform (uint64_t set, bool root);
+
+/* OCI lifecycle hooks, run by the runtime on the host. */
+enum brig_hook_kind
+{
+  BRIG_HOOK_PRESTART,
+  BRIG_HOOK_CREATE_RUNTIME,
+  BRIG_HOOK_CREATE_CONTAINER,
+  BRIG_HOOK_START_CONTAINER,
+  BRIG_HOOK_POSTSTART,
+  BRIG_HOOK_POSTSTOP,
+  BRIG_HOOK_KINDS,
+};
+
+struct brig_hook
+{
+  char *path;
+  char **args;
+  char **env;
+  int timeout; /* seconds, 0: none */
+};
 
 struct brig_rlimit
 {
@@ -103,8 +127,10 @@ struct brig_container
 
   unsigned namespaces; /* enum brig_ns bits */
   bool rootless;       /* run by an unprivileged user: one id mapped, no cgroups */
-  struct brig_idmap uidmap;
-  struct brig_idmap gidmap;
+  struct brig_idmap uidmap[BRIG_MAX_IDMAPS]; /* container ids -> host ids */
+  size_t nuidmap;
+  struct brig_idmap gidmap[BRIG_MAX_IDMAPS];
+  size_t ngidmap;
 
   struct brig_limits limits;
   struct brig_rlimit *rlimits;
@@ -116,6 +142,20 @@ struct brig_container
   char **readonly_paths;
 
   bool init; /* a reaper as PID 1 that forwards signals */
+
+  /* What an OCI config.json may also say. */
+  bool terminal; /* the process wants a terminal (console socket) */
+  int umask;     /* -1: inherit */
+  bool has_oom_score_adj;
+  int oom_score_adj;
+  char **sysctl;      /* "net.ipv4.ip_forward=1" */
+  char *ns_path[7];   /* join this namespace instead of making one; index = bit of enum brig_ns */
+  char *cgroups_path; /* where to put the cgroup; NULL: brig/<id> */
+  char *apparmor_profile;
+  char *selinux_label;
+  struct brig_hook *hooks[BRIG_HOOK_KINDS];
+  size_t nhooks[BRIG_HOOK_KINDS];
+  char **annotations; /* "key=value" */
 };
 
 /* A container with the hardened defaults (model/defaults.c); id, image,

@@ -53,8 +53,11 @@ brig_container_new_hardened (void)
   c->no_new_privs = true;
   c->seccomp = brig_seccomp_default ();
   c->namespaces = BRIG_NS_ALL;
-  c->uidmap = (struct brig_idmap){ 0, BRIG_DEFAULT_USERNS_BASE, BRIG_DEFAULT_USERNS_SIZE };
-  c->gidmap = c->uidmap;
+  c->uidmap[0] = (struct brig_idmap){ 0, BRIG_DEFAULT_USERNS_BASE, BRIG_DEFAULT_USERNS_SIZE };
+  c->nuidmap = 1;
+  c->gidmap[0] = c->uidmap[0];
+  c->ngidmap = 1;
+  c->umask = -1;
   c->limits.memory = BRIG_DEFAULT_MEMORY;
   c->limits.memory_swap = BRIG_DEFAULT_MEMORY; /* no swap on top */
   c->limits.pids = BRIG_DEFAULT_PIDS;
@@ -96,7 +99,33 @@ brig_container_free (struct brig_container *c)
   free (c->mounts);
   strv_free (c->masked_paths);
   strv_free (c->readonly_paths);
+  strv_free (c->sysctl);
+  for (size_t i = 0; i < ARRAY_SIZE (c->ns_path); i++)
+    free (c->ns_path[i]);
+  free (c->cgroups_path);
+  free (c->apparmor_profile);
+  free (c->selinux_label);
+  for (size_t k = 0; k < BRIG_HOOK_KINDS; k++)
+    {
+      for (size_t i = 0; i < c->nhooks[k]; i++)
+        {
+          free (c->hooks[k][i].path);
+          strv_free (c->hooks[k][i].args);
+          strv_free (c->hooks[k][i].env);
+        }
+      free (c->hooks[k]);
+    }
+  strv_free (c->annotations);
   free (c);
+}
+
+bool
+brig_idmap_contains (const struct brig_idmap *maps, size_t n, uint32_t id)
+{
+  for (size_t i = 0; i < n; i++)
+    if (id >= maps[i].inside && id - maps[i].inside < maps[i].count)
+      return true;
+  return false;
 }
 
 struct brig_capsets

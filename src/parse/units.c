@@ -163,6 +163,15 @@ brig_rlimit_name (int resource)
   return "?";
 }
 
+int
+brig_rlimit_from_name (const char *name)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (rlimit_names); i++)
+    if (strcasecmp (name, rlimit_names[i].name) == 0)
+      return rlimit_names[i].resource;
+  return -1;
+}
+
 static int
 parse_rlim_value (const char *s, uint64_t *ret)
 {

@@ -22,8 +22,9 @@ int brig_parse_int64 (const char *s, int64_t min, int64_t max, int64_t *ret, str
 /* "nofile=1024", "nofile=1024:2048", "core=unlimited" (or -1). */
 int brig_parse_ulimit (const char *s, struct brig_rlimit *ret, struct brig_err *err);
 
-/* The rlimit's name ("nofile") for RLIMIT_NOFILE. */
+/* The rlimit's name ("nofile") for RLIMIT_NOFILE, and back (any case). */
 const char *brig_rlimit_name (int resource);
+int brig_rlimit_from_name (const char *name);
 
 /* --tmpfs PATH[:OPTIONS]: OPTIONS is a comma list of size=SIZE, mode=OCTAL,
  * ro, rw, nosuid, suid, nodev, dev, noexec, exec.  Defaults: nosuid, nodev,

@@ -10,6 +10,7 @@
  * A limit that was asked for and cannot be applied is an error, never a
  * silent skip.  Unprivileged users get no cgroup and a warning saying so. */
 #include "sandbox/internal.h"
+#include "sandbox/sandbox.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
@@ -119,9 +120,10 @@ wants (const struct brig_limits *l, enum ctrl c)
 }
 
 static int
-setup_v2 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l, struct brig_err *err)
+setup_v2 (struct brig_cgroup *cg, const char *rel, const struct brig_limits *l,
+          struct brig_err *err)
 {
-  _cleanup_free_ char *parent = xstrdup (CGROUP_ROOT "/brig");
+  _cleanup_free_ char *parent = xasprintf (CGROUP_ROOT "/%s", rel);
   _cleanup_free_ char *avail = NULL;
   char buf[64];
   int r;
@@ -149,17 +151,24 @@ setup_v2 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l, s
                                ctrl_names[c], (int)strcspn (avail, "\n"), avail, ctrl_names[c]);
           continue;
         }
+      /* Enabled in every ancestor of the leaf, from the root down. */
       r = write_value (CGROUP_ROOT, "cgroup.subtree_control", plus, err);
-      if (r == 0)
-        r = make_dir (parent, err);
-      if (r == 0)
-        r = write_value (parent, "cgroup.subtree_control", plus, err);
+      for (char *slash = strchr (parent + strlen (CGROUP_ROOT) + 1, '/'); r == 0 && slash;
+           slash = strchr (slash + 1, '/'))
+        {
+          *slash = '\0';
+          r = make_dir (parent, err);
+          if (r == 0)
+            r = write_value (parent, "cgroup.subtree_control", plus, err);
+          *slash = '/';
+        }
       if (r < 0)
         return brig_err_wrap (err, "cgroup v2: enable the %s controller", ctrl_names[c]);
     }
-  if ((r = make_dir (parent, err)) < 0)
+  *strrchr (parent, '/') = '\0';
+  if ((r = brig_mkdir_p (parent, 0755, err)) < 0)
     return r;
-  cg->v2 = xasprintf ("%s/%s", parent, id);
+  cg->v2 = xasprintf (CGROUP_ROOT "/%s", rel);
   if (mkdir (cg->v2, 0755) < 0)
     {
       r = brig_error (err, errno, "create cgroup `%s`", cg->v2);
@@ -205,7 +214,8 @@ setup_v2 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l, s
 }
 
 static int
-setup_v1 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l, struct brig_err *err)
+setup_v1 (struct brig_cgroup *cg, const char *rel, const struct brig_limits *l,
+          struct brig_err *err)
 {
   char buf[64];
   int r;
@@ -227,11 +237,12 @@ setup_v1 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l, s
       for (int d = 0; d < c; d++)
         if (cg->v1_mount[d] && strcmp (cg->v1_mount[d], cg->v1_mount[c]) == 0)
           cg->v1_dedup[c] = true;
-      parent = xasprintf ("%s/brig", cg->v1_mount[c]);
-      cg->v1[c] = xasprintf ("%s/%s", parent, id);
+      cg->v1[c] = xasprintf ("%s/%s", cg->v1_mount[c], rel);
       if (cg->v1_dedup[c])
         continue;
-      if ((r = make_dir (parent, err)) < 0)
+      parent = xstrdup (cg->v1[c]);
+      *strrchr (parent, '/') = '\0';
+      if ((r = brig_mkdir_p (parent, 0755, err)) < 0)
         return r;
       if (mkdir (cg->v1[c], 0755) < 0)
         {
@@ -283,8 +294,34 @@ setup_v1 (struct brig_cgroup *cg, const char *id, const struct brig_limits *l, s
   return 0;
 }
 
+char *
+brig_cgroup_rel_path (const char *cgroups_path, const char *id, struct brig_err *err)
+{
+  const char *p = cgroups_path;
+
+  if (p == NULL || *p == '\0')
+    return xasprintf ("brig/%s", id);
+  while (*p == '/')
+    p++;
+  if (strchr (p, ':'))
+    {
+      brig_error (err, 0,
+                  "cgroupsPath `%s`: systemd slices (slice:prefix:name) are not supported; "
+                  "use a cgroupfs path such as /docker/ID",
+                  cgroups_path);
+      return NULL;
+    }
+  if (*p == '\0' || strstr (p, "..") || p[strlen (p) - 1] == '/')
+    {
+      brig_error (err, 0, "cgroupsPath `%s`: expected a path such as /docker/ID, without `..`",
+                  cgroups_path);
+      return NULL;
+    }
+  return xstrdup (p);
+}
+
 int
-brig_cgroup_create (const char *id, const struct brig_limits *l, bool rootless,
+brig_cgroup_create (const char *rel, const struct brig_limits *l, bool rootless,
                     struct brig_cgroup **ret, char ***warnings, struct brig_err *err)
 {
   struct brig_cgroup *cg;
@@ -302,12 +339,12 @@ brig_cgroup_create (const char *id, const struct brig_limits *l, bool rootless,
   if (is_v2 (CGROUP_ROOT))
     {
       cg->mode = "v2";
-      r = setup_v2 (cg, id, l, err);
+      r = setup_v2 (cg, rel, l, err);
     }
   else
     {
       cg->mode = is_v2 (CGROUP_ROOT "/unified") ? "hybrid" : "v1";
-      r = setup_v1 (cg, id, l, err);
+      r = setup_v1 (cg, rel, l, err);
     }
   if (r < 0)
     {
@@ -448,16 +485,18 @@ brig_cgroup_destroy (struct brig_cgroup *cg)
   brig_cgroup_free (cg);
 }
 
-void
-brig_cgroup_remove_by_id (const char *id)
+/* Every existing directory REL in the hierarchies, deduplicated; returns
+ * how many (at most N_CTRL + 1). */
+static size_t
+dirs_of (const char *rel, char *dirs[N_CTRL + 1])
 {
   char *mounts[N_CTRL] = { NULL };
+  size_t n = 0;
 
   if (is_v2 (CGROUP_ROOT))
     {
-      _cleanup_free_ char *dir = xasprintf (CGROUP_ROOT "/brig/%s", id);
-      remove_dir (dir);
-      return;
+      dirs[n++] = xasprintf (CGROUP_ROOT "/%s", rel);
+      return n;
     }
   find_v1_mounts (mounts);
   for (int c = 0; c < N_CTRL; c++)
@@ -466,13 +505,62 @@ brig_cgroup_remove_by_id (const char *id)
       for (int d = 0; d < c; d++)
         dup |= mounts[d] && mounts[c] && strcmp (mounts[d], mounts[c]) == 0;
       if (mounts[c] && !dup)
-        {
-          _cleanup_free_ char *dir = xasprintf ("%s/brig/%s", mounts[c], id);
-          remove_dir (dir);
-        }
+        dirs[n++] = xasprintf ("%s/%s", mounts[c], rel);
     }
   for (int c = 0; c < N_CTRL; c++)
     free (mounts[c]);
+  return n;
+}
+
+void
+brig_cgroup_remove_rel (const char *rel)
+{
+  char *dirs[N_CTRL + 1];
+  size_t n = dirs_of (rel, dirs);
+
+  for (size_t i = 0; i < n; i++)
+    {
+      remove_dir (dirs[i]);
+      free (dirs[i]);
+    }
+}
+
+void
+brig_cgroup_remove (const char *cgroups_path, const char *id)
+{
+  struct brig_err err = { 0 };
+  _cleanup_free_ char *rel = brig_cgroup_rel_path (cgroups_path, id, &err);
+
+  brig_err_release (&err);
+  if (rel)
+    brig_cgroup_remove_rel (rel);
+}
+
+int
+brig_cgroup_signal_all (const char *cgroups_path, const char *id, int sig, struct brig_err *err)
+{
+  _cleanup_free_ char *rel = brig_cgroup_rel_path (cgroups_path, id, err);
+  char *dirs[N_CTRL + 1];
+  size_t n;
+  int r = 0;
+
+  if (rel == NULL)
+    return -EINVAL;
+  n = dirs_of (rel, dirs);
+  for (size_t i = 0; i < n; i++)
+    {
+      _cleanup_free_ char *path = xasprintf ("%s/cgroup.procs", dirs[i]);
+      _cleanup_fclose_ FILE *f = i == 0 ? fopen (path, "re") : NULL;
+      int pid;
+
+      if (i == 0 && f == NULL)
+        r = brig_error (err, errno, "open `%s`", path);
+      while (f && fscanf (f, "%d", &pid) == 1)
+        if (pid > 0)
+          kill (pid, sig);
+      free (dirs[i]);
+    }
+  return r;
 }
 
 void

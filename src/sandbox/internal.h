@@ -33,7 +33,10 @@ struct brig_cgroup;
 
 /* Make the container's cgroup and write its limits.  Unprivileged callers
  * get *ret == NULL and a warning that says the limits do not apply. */
-int brig_cgroup_create (const char *id, const struct brig_limits *l, bool rootless,
+/* The cgroup's path below each hierarchy's root: CGROUPS_PATH without its
+ * leading `/`, or brig/ID; NULL (err set) for one brig cannot use. */
+char *brig_cgroup_rel_path (const char *cgroups_path, const char *id, struct brig_err *err);
+int brig_cgroup_create (const char *rel, const struct brig_limits *l, bool rootless,
                         struct brig_cgroup **ret, char ***warnings, struct brig_err *err);
 int brig_cgroup_attach (struct brig_cgroup *cg, pid_t pid, struct brig_err *err);
 /* The controllers' mount points to show inside (v1) or NULL for v2. */
@@ -45,9 +48,8 @@ long brig_cgroup_oom_kills (const struct brig_cgroup *cg);
 /* Kill every process left in it and remove it; safe on NULL. */
 void brig_cgroup_destroy (struct brig_cgroup *cg);
 void brig_cgroup_free (struct brig_cgroup *cg);
-/* Kill and remove the cgroups of container ID wherever they are: for a
- * process that knows only the id (the cleaner). */
-void brig_cgroup_remove_by_id (const char *id);
+/* Kill what is left in the cgroup REL of every hierarchy and remove it. */
+void brig_cgroup_remove_rel (const char *rel);
 
 /* --- mounts.c (runs in the container process) --- */
 /* Build the container's filesystem on the detached tree ROOT_FD and pivot

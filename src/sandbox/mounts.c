@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -386,6 +388,59 @@ readonly_path (struct ctx *x, const char *path)
   return attach (x, m, target, "read-only bind", path);
 }
 
+/* Sysctls that belong to a namespace of the container (runc's list). */
+static bool
+sysctl_namespaced (const struct brig_container *c, const char *name)
+{
+  static const char *const ipc[]
+      = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+          "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced" };
+  for (size_t i = 0; i < ARRAY_SIZE (ipc); i++)
+    if (strcmp (name, ipc[i]) == 0)
+      return c->namespaces & BRIG_NS_IPC;
+  if (str_has_prefix (name, "fs.mqueue."))
+    return c->namespaces & BRIG_NS_IPC;
+  if (str_has_prefix (name, "net."))
+    return c->namespaces & BRIG_NS_NET;
+  if (strcmp (name, "kernel.hostname") == 0 || strcmp (name, "kernel.domainname") == 0)
+    return c->namespaces & BRIG_NS_UTS;
+  return false;
+}
+
+/* NAME=VALUE written through the container's own procfs, resolved without
+ * symlinks and checked to be procfs, so that no file of the image can
+ * redirect the write (CVE-2019-16884). */
+static int
+write_sysctl (struct ctx *x, const struct brig_container *c, const char *kv)
+{
+  const char *eq = strchr (kv, '=');
+  _cleanup_free_ char *name = xstrndup (kv, eq ? (size_t)(eq - kv) : strlen (kv));
+  _cleanup_free_ char *path = xasprintf ("/proc/sys/%s", name);
+  _cleanup_close_ int fd = -1;
+  struct statfs fs;
+  ssize_t n;
+
+  if (!sysctl_namespaced (c, name))
+    return brig_error (x->err, 0,
+                       "sysctl `%s` is not in a namespace of the container: expected net.* "
+                       "(with a network namespace), kernel.msg*, kernel.sem, kernel.shm*, "
+                       "fs.mqueue.* (ipc) or kernel.hostname/domainname (uts)",
+                       name);
+  for (char *p = path + 10; *p; p++)
+    if (*p == '.')
+      *p = '/';
+  fd = brig_openat2 (x->root, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+                     RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return brig_error (x->err, errno, "sysctl `%s`", name);
+  if (fstatfs (fd, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
+    return brig_error (x->err, 0, "sysctl `%s`: `%s` is not on procfs", name, path);
+  n = write (fd, eq + 1, strlen (eq + 1));
+  if (n < 0)
+    return brig_error (x->err, errno, "sysctl `%s` = `%s`", name, eq + 1);
+  return 0;
+}
+
 static int
 open_devnull (struct ctx *x)
 {
@@ -434,6 +489,8 @@ brig_mounts_setup (const struct brig_container *c, int root_fd, const int *bind_
       else
         r = mount_other (&x, m);
     }
+  for (size_t i = 0; c->sysctl && c->sysctl[i] && r == 0; i++)
+    r = write_sysctl (&x, c, c->sysctl[i]);
   for (size_t i = 0; c->masked_paths && c->masked_paths[i] && r == 0; i++)
     r = mask_path (&x, c->masked_paths[i]);
   for (size_t i = 0; c->readonly_paths && c->readonly_paths[i] && r == 0; i++)

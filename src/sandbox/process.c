@@ -73,6 +73,8 @@ struct brig_sandbox
   int cleaner_fd; /* write end of the pipe the cleaner watches */
   int tree;       /* detached root filesystem, or -1 (rootless) */
   int *bind_fds;  /* detached bind sources, one per mount (-1: not a bind) */
+  int ns_fds[7];  /* namespaces to join (-1: make a new one), by bit of enum brig_ns */
+  int fifo;       /* detached: O_PATH to the exec FIFO, or -1 */
   struct brig_cgroup *cg;
   struct brig_bpf bpf;
   char **warnings;
@@ -104,8 +106,38 @@ send_msg (int fd, enum msg_kind kind, int code, const char *text)
 
 static void __attribute__ ((noreturn)) child_fail (int sock, struct brig_err *err)
 {
-  send_msg (sock, MSG_ERROR, err->code, err->msg ? err->msg : "setup failed");
+  if (sock >= 0)
+    send_msg (sock, MSG_ERROR, err->code, err->msg ? err->msg : "setup failed");
   _exit (125);
+}
+
+/* Is the command there, in the container, before we say we are ready?  A
+ * missing one fails `create` (and brig run) with the exec error, as execvp
+ * would report it. */
+static int
+resolve_command (const struct brig_container *c, struct brig_err *err)
+{
+  const char *path = NULL;
+  const char *cmd = c->argv[0];
+
+  if (strchr (cmd, '/'))
+    return 0; /* execvp reports the error itself */
+  for (size_t i = 0; c->env && c->env[i]; i++)
+    if (str_has_prefix (c->env[i], "PATH="))
+      path = c->env[i] + 5;
+  if (path == NULL)
+    path = BRIG_DEFAULT_PATH;
+  for (const char *p = path; *p;)
+    {
+      size_t n = strcspn (p, ":");
+      _cleanup_free_ char *full = xasprintf ("%.*s/%s", (int)n, n ? p : ".", cmd);
+      if (access (full, F_OK) == 0)
+        return 0;
+      p += n + (p[n] == ':');
+    }
+  brig_error (err, 0, "exec `%s`: executable file not found in $PATH", cmd);
+  err->code = ENOENT;
+  return -ENOENT;
 }
 
 static int
@@ -166,11 +198,13 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   int root = sb->tree;
   sigset_t none;
 
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* A detached container outlives brig; an attached one dies with it. */
+  if (sb->fifo < 0)
+    prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* The network namespace costs half a millisecond to make: make it here,
    * while brig sets up the cgroup and the id maps on the other CPU.  It
    * belongs to our user namespace exactly as if clone had made it. */
-  if ((c->namespaces & BRIG_NS_NET) && unshare (CLONE_NEWNET) < 0)
+  if ((c->namespaces & BRIG_NS_NET) && sb->ns_fds[5] < 0 && unshare (CLONE_NEWNET) < 0)
     brig_error (&err, errno, "new network namespace");
   if (recv (sock, &gm, sizeof gm, 0) != (ssize_t)sizeof gm || gm.tag != 'G')
     _exit (125);
@@ -188,6 +222,14 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
       brig_error (&err, errno, "become root in the user namespace");
       child_fail (sock, &err);
     }
+  /* Namespaces given by path are joined now that we hold the capabilities
+   * of our own user namespace. */
+  for (size_t i = 0; i < ARRAY_SIZE (sb->ns_fds); i++)
+    if (sb->ns_fds[i] >= 0 && setns (sb->ns_fds[i], 0) < 0)
+      {
+        brig_error (&err, errno, "join namespace `%s`", c->ns_path[i]);
+        child_fail (sock, &err);
+      }
   if ((c->namespaces & BRIG_NS_CGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     {
       brig_error (&err, errno, "new cgroup namespace");
@@ -219,7 +261,26 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   if ((c->namespaces & BRIG_NS_NET) && loopback_up (&err) < 0)
     child_fail (sock, &err);
 
-  if (send_msg (sock, MSG_READY, 0, NULL) < 0 || recv (sock, &go, 1, 0) != 1 || go != 'S')
+  if (sb->fifo >= 0 && resolve_command (c, &err) < 0)
+    child_fail (sock, &err);
+  if (send_msg (sock, MSG_READY, 0, NULL) < 0)
+    _exit (125);
+  if (sb->fifo >= 0)
+    {
+      /* Detached: brig is gone; `start` opens the FIFO for reading, which
+       * unblocks this open. */
+      char proc_fd[64];
+      int w;
+      close (sock);
+      sock = -1;
+      snprintf (proc_fd, sizeof proc_fd, "/proc/self/fd/%d", sb->fifo);
+      w = open (proc_fd, O_WRONLY | O_CLOEXEC);
+      if (w < 0 || write (w, "0", 1) != 1)
+        _exit (125);
+      close (w);
+      close (sb->fifo);
+    }
+  else if (recv (sock, &go, 1, 0) != 1 || go != 'S')
     _exit (125);
 
   /* A new session: no controlling terminal to push input into (TIOCSTI). */
@@ -238,6 +299,8 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
           child_fail (sock, &err);
         }
     }
+  if (c->umask >= 0)
+    umask ((mode_t)c->umask);
   if (brig_caps_apply (c, &err) < 0)
     child_fail (sock, &err);
   if (chdir (c->cwd) < 0)
@@ -251,7 +314,8 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
       child_fail (sock, &err);
     }
   /* Set again: changing credentials cleared it. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (sb->fifo < 0)
+    prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     {
       brig_error (&err, errno, "close inherited file descriptors");
@@ -278,7 +342,8 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   sigprocmask (SIG_SETMASK, &none, NULL);
   environ = c->env;
   execvp (c->argv[0], c->argv);
-  send_msg (sock, MSG_EXEC_ERROR, errno, c->argv[0]);
+  if (sock >= 0)
+    send_msg (sock, MSG_EXEC_ERROR, errno, c->argv[0]);
   _exit (errno == ENOENT ? 127 : 126);
 }
 
@@ -306,7 +371,7 @@ static void __attribute__ ((noreturn)) cleaner_main (struct brig_sandbox *sb, in
   if (pidfd >= 0)
     syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
   /* The cgroup was made after we were forked: find it by the id. */
-  brig_cgroup_remove_by_id (sb->c->id);
+  brig_cgroup_remove (sb->c->cgroups_path, sb->c->id);
   if (sb->state_path)
     unlink (sb->state_path);
   if (sb->name_path)
@@ -450,6 +515,32 @@ make_mount_points (const struct brig_container *c, struct brig_err *err)
 }
 
 static int
+write_oom_score_adj (struct brig_sandbox *sb, struct brig_err *err)
+{
+  char path[64], val[16];
+
+  if (!sb->c->has_oom_score_adj)
+    return 0;
+  snprintf (path, sizeof path, "/proc/%d/oom_score_adj", (int)sb->pid);
+  snprintf (val, sizeof val, "%d", sb->c->oom_score_adj);
+  return brig_write_file_at (AT_FDCWD, path, val, err);
+}
+
+static void
+close_setup_fds (struct brig_sandbox *sb)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (sb->ns_fds); i++)
+    if (sb->ns_fds[i] >= 0)
+      {
+        close (sb->ns_fds[i]);
+        sb->ns_fds[i] = -1;
+      }
+  if (sb->fifo >= 0)
+    close (sb->fifo);
+  sb->fifo = -1;
+}
+
+static int
 idmap_root (struct brig_sandbox *sb, struct brig_err *err)
 {
   char path[64];
@@ -460,6 +551,14 @@ idmap_root (struct brig_sandbox *sb, struct brig_err *err)
 
   if (sb->tree < 0)
     return 0;
+  if (!(sb->c->namespaces & BRIG_NS_USER))
+    {
+      a.attr_set = base;
+      if (mount_setattr (sb->tree, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+        return brig_error (err, errno, "set the options of the root filesystem `%s`",
+                           sb->c->rootfs);
+      return 0;
+    }
   snprintf (path, sizeof path, "/proc/%d/ns/user", (int)sb->pid);
   userns = open (path, O_RDONLY | O_CLOEXEC);
   if (userns < 0)
@@ -556,7 +655,9 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   sb->c = c;
   if (opts)
     sb->opts = *opts;
-  sb->sock = sb->cleaner_fd = sb->tree = -1;
+  sb->sock = sb->cleaner_fd = sb->tree = sb->fifo = -1;
+  for (size_t i = 0; i < ARRAY_SIZE (sb->ns_fds); i++)
+    sb->ns_fds[i] = -1;
   forwarded_set (&set);
   sigprocmask (SIG_BLOCK, &set, &sb->oldmask);
 
@@ -585,6 +686,23 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
           goto fail;
         }
     }
+  if (c->rootless && !(c->namespaces & BRIG_NS_USER))
+    {
+      r = brig_error (err, 0, "unprivileged, a container needs a user namespace");
+      goto fail;
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (sb->ns_fds); i++)
+    if (c->ns_path[i] && (sb->ns_fds[i] = open (c->ns_path[i], O_RDONLY | O_CLOEXEC)) < 0)
+      {
+        r = brig_error (err, errno, "namespace path `%s`", c->ns_path[i]);
+        goto fail;
+      }
+  if (sb->opts.exec_fifo
+      && (sb->fifo = open (sb->opts.exec_fifo, O_PATH | O_CLOEXEC | O_NOFOLLOW)) < 0)
+    {
+      r = brig_error (err, errno, "exec fifo `%s`", sb->opts.exec_fifo);
+      goto fail;
+    }
   if (c->name && (r = brig_state_claim_name (rundir, c->name, c->id, &sb->name_path, err)) < 0)
     goto fail;
   sb->state_path = brig_state_path (rundir, c->id);
@@ -593,15 +711,15 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       r = brig_error (err, errno, "socketpair");
       goto fail;
     }
-  if (c->namespaces & BRIG_NS_USER)
+  if ((c->namespaces & BRIG_NS_USER) && sb->ns_fds[0] < 0)
     flags |= CLONE_NEWUSER;
-  if (c->namespaces & BRIG_NS_MNT)
+  if ((c->namespaces & BRIG_NS_MNT) && sb->ns_fds[1] < 0)
     flags |= CLONE_NEWNS;
-  if (c->namespaces & BRIG_NS_PID)
+  if ((c->namespaces & BRIG_NS_PID) && sb->ns_fds[2] < 0)
     flags |= CLONE_NEWPID;
-  if (c->namespaces & BRIG_NS_UTS)
+  if ((c->namespaces & BRIG_NS_UTS) && sb->ns_fds[3] < 0)
     flags |= CLONE_NEWUTS;
-  if (c->namespaces & BRIG_NS_IPC)
+  if ((c->namespaces & BRIG_NS_IPC) && sb->ns_fds[4] < 0)
     flags |= CLONE_NEWIPC;
   sb->pid = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
   if (sb->pid < 0)
@@ -618,13 +736,23 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   close (pair[1]);
   sb->sock = pair[0];
   /* Until the cleaner runs, the container dies with us (PR_SET_PDEATHSIG,
-   * and EOF on its socket). */
-  if ((r = start_cleaner (sb, err)) < 0)
+   * and EOF on its socket).  A detached container has no cleaner: whoever
+   * runs it calls delete. */
+  if (sb->fifo < 0 && (r = start_cleaner (sb, err)) < 0)
     goto fail;
-  if ((r = brig_cgroup_create (c->id, &c->limits, c->rootless, &sb->cg, &sb->warnings, err)) < 0)
-    goto fail;
+  {
+    _cleanup_free_ char *rel = brig_cgroup_rel_path (c->cgroups_path, c->id, err);
+    if (rel == NULL
+        || (r = brig_cgroup_create (rel, &c->limits, c->rootless, &sb->cg, &sb->warnings, err)) < 0)
+      {
+        r = r ? r : -EINVAL;
+        goto fail;
+      }
+  }
 
-  if ((r = brig_userns_write_maps (sb->pid, c, err)) < 0 || (r = idmap_root (sb, err)) < 0
+  if (((c->namespaces & BRIG_NS_USER) && sb->ns_fds[0] < 0
+       && (r = brig_userns_write_maps (sb->pid, c, err)) < 0)
+      || (r = write_oom_score_adj (sb, err)) < 0 || (r = idmap_root (sb, err)) < 0
       || (r = brig_cgroup_attach (sb->cg, sb->pid, err)) < 0)
     goto fail;
   if (send_go (sb) < 0)
@@ -639,7 +767,8 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     r = child_error (&m, err);
   if (r < 0)
     goto fail;
-  if ((r = brig_state_write (rundir, c, sb->pid, getpid (), brig_cgroup_mode (sb->cg), err)) < 0)
+  if (sb->fifo < 0
+      && (r = brig_state_write (rundir, c, sb->pid, getpid (), brig_cgroup_mode (sb->cg), err)) < 0)
     goto fail;
   if (sb->tree >= 0)
     {
@@ -745,6 +874,7 @@ brig_sandbox_destroy (struct brig_sandbox *sb)
   if (sb->tree >= 0)
     close (sb->tree);
   brig_mounts_close_binds (sb->bind_fds, sb->c->nmounts);
+  close_setup_fds (sb);
   brig_cgroup_destroy (sb->cg);
   if (sb->state_path)
     unlink (sb->state_path);
@@ -758,6 +888,26 @@ brig_sandbox_destroy (struct brig_sandbox *sb)
       close (sb->cleaner_fd);
       waitpid (sb->cleaner, NULL, WNOHANG);
     }
+  brig_bpf_release (&sb->bpf);
+  strv_free (sb->warnings);
+  free (sb->state_path);
+  free (sb->name_path);
+  sigprocmask (SIG_SETMASK, &sb->oldmask, NULL);
+  free (sb);
+}
+
+void
+brig_sandbox_release (struct brig_sandbox *sb)
+{
+  if (sb == NULL)
+    return;
+  if (sb->sock >= 0)
+    close (sb->sock);
+  if (sb->tree >= 0)
+    close (sb->tree);
+  brig_mounts_close_binds (sb->bind_fds, sb->c->nmounts);
+  close_setup_fds (sb);
+  brig_cgroup_free (sb->cg);
   brig_bpf_release (&sb->bpf);
   strv_free (sb->warnings);
   free (sb->state_path);

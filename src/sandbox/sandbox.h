@@ -31,6 +31,11 @@ struct brig_sandbox_opts
    * ended (after the container was killed and its cgroup removed). */
   void (*on_abandon) (void *data);
   void *data;
+  /* Detached (the OCI runtime's create): the container outlives brig and
+   * waits to exec until this FIFO, made by the caller, is opened for
+   * reading (`start`).  There is no cleaner and no state file of the
+   * sandbox's own: the caller keeps the state and deletes the container. */
+  const char *exec_fifo;
 };
 
 /* Where a container that failed to start was: a message and, for exec
@@ -64,6 +69,18 @@ int brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct br
 
 /* Kill whatever is left, remove the cgroup and the state, free. */
 void brig_sandbox_destroy (struct brig_sandbox *sb);
+
+/* Detached: forget the container without touching it (brig exits, the
+ * container waits for `start`).  Frees SB. */
+void brig_sandbox_release (struct brig_sandbox *sb);
+
+/* The cgroup directory of container ID under CGROUPS_PATH (NULL:
+ * brig/ID), in every hierarchy: kill what is left in it and remove it. */
+void brig_cgroup_remove (const char *cgroups_path, const char *id);
+
+/* Signal every process in the cgroup of container ID (kill --all). */
+int brig_cgroup_signal_all (const char *cgroups_path, const char *id, int sig,
+                            struct brig_err *err);
 
 /* The signals that brig_sandbox_wait forwards are blocked from create
  * until destroy; callers need do nothing about them. */

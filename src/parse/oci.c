@@ -1,0 +1,692 @@
+#include "parse/oci.h"
+#include "model/caps.h"
+#include "parse/seccomp_json.h"
+#include "parse/units.h"
+#include "util/cleanup.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+
+struct ctx
+{
+  const char *file;
+  struct brig_err *err;
+};
+
+static int
+bad (struct ctx *x, const char *path, const char *what)
+{
+  return brig_error (x->err, 0, "%s: %s: %s", x->file, path, what);
+}
+
+static int
+unsupported (struct ctx *x, const char *path, const char *what)
+{
+  return brig_error (x->err, 0, "%s: %s: %s is not supported by brig yet", x->file, path, what);
+}
+
+/* Optional string member; *ret untouched when absent. */
+static int
+get_str (struct ctx *x, json_t *o, const char *key, const char *path, char **ret)
+{
+  json_t *v = json_object_get (o, key);
+  if (v == NULL || json_is_null (v))
+    return 0;
+  if (!json_is_string (v))
+    {
+      _cleanup_free_ char *p = xasprintf ("%s.%s", path, key);
+      return bad (x, p, "expected a string");
+    }
+  free (*ret);
+  *ret = xstrdup (json_string_value (v));
+  return 0;
+}
+
+static int
+get_strv (struct ctx *x, json_t *v, const char *path, char ***ret)
+{
+  size_t i;
+  json_t *e;
+
+  if (v == NULL || json_is_null (v))
+    return 0;
+  if (!json_is_array (v))
+    return bad (x, path, "expected an array of strings");
+  json_array_foreach (v, i, e)
+  {
+    if (!json_is_string (e))
+      {
+        _cleanup_free_ char *p = xasprintf ("%s[%zu]", path, i);
+        return bad (x, p, "expected a string");
+      }
+    strv_push (ret, xstrdup (json_string_value (e)));
+  }
+  return 0;
+}
+
+static int
+get_bool (struct ctx *x, json_t *o, const char *key, const char *path, bool *ret)
+{
+  json_t *v = json_object_get (o, key);
+  if (v == NULL || json_is_null (v))
+    return 0;
+  if (!json_is_boolean (v))
+    {
+      _cleanup_free_ char *p = xasprintf ("%s.%s", path, key);
+      return bad (x, p, "expected true or false");
+    }
+  *ret = json_is_true (v);
+  return 0;
+}
+
+/* An integer member in [min, max]; *present says whether it was there. */
+static int
+get_int (struct ctx *x, json_t *o, const char *key, const char *path, int64_t min, int64_t max,
+         int64_t *ret, bool *present)
+{
+  json_t *v = json_object_get (o, key);
+  if (present)
+    *present = false;
+  if (v == NULL || json_is_null (v))
+    return 0;
+  if (!json_is_integer (v) || json_integer_value (v) < min || json_integer_value (v) > max)
+    {
+      _cleanup_free_ char *p = xasprintf ("%s.%s", path, key);
+      _cleanup_free_ char *w
+          = xasprintf ("expected an integer from %lld to %lld", (long long)min, (long long)max);
+      return bad (x, p, w);
+    }
+  *ret = json_integer_value (v);
+  if (present)
+    *present = true;
+  return 0;
+}
+
+static int
+get_caps (struct ctx *x, json_t *o, const char *key, const char *path, uint64_t *ret)
+{
+  _cleanup_free_ char *p = xasprintf ("%s.%s", path, key);
+  _cleanup_strv_ char **names = NULL;
+  int r = get_strv (x, json_object_get (o, key), p, &names);
+
+  *ret = 0;
+  if (r < 0)
+    return r;
+  for (size_t i = 0; names && names[i]; i++)
+    {
+      int cap = brig_cap_from_name (names[i]);
+      if (cap < 0 || strncmp (names[i], "CAP_", 4) != 0)
+        return brig_error (x->err, 0,
+                           "%s: %s[%zu]: unknown capability `%s`: expected a name such as "
+                           "CAP_NET_BIND_SERVICE (see capabilities(7))",
+                           x->file, p, i, names[i]);
+      *ret |= UINT64_C (1) << cap;
+    }
+  return 0;
+}
+
+static const struct
+{
+  const char *name;
+  unsigned long set, clear;
+} mount_flags[] = {
+  { "ro", MS_RDONLY, 0 },
+  { "rw", 0, MS_RDONLY },
+  { "nosuid", MS_NOSUID, 0 },
+  { "suid", 0, MS_NOSUID },
+  { "nodev", MS_NODEV, 0 },
+  { "dev", 0, MS_NODEV },
+  { "noexec", MS_NOEXEC, 0 },
+  { "exec", 0, MS_NOEXEC },
+  { "noatime", MS_NOATIME, MS_RELATIME | MS_STRICTATIME },
+  { "atime", 0, MS_NOATIME },
+  { "relatime", MS_RELATIME, MS_NOATIME | MS_STRICTATIME },
+  { "norelatime", 0, MS_RELATIME },
+  { "strictatime", MS_STRICTATIME, MS_NOATIME | MS_RELATIME },
+  { "nostrictatime", 0, MS_STRICTATIME },
+  { "nodiratime", MS_NODIRATIME, 0 },
+  { "diratime", 0, MS_NODIRATIME },
+  /* Our mount namespace is private: these say what it already is. */
+  { "private", 0, 0 },
+  { "rprivate", 0, 0 },
+  { "async", 0, 0 },
+  { "defaults", 0, 0 },
+};
+
+static const char *const unsupported_options[] = {
+  "shared", "rshared",   "slave",   "rslave", "unbindable", "runbindable", "idmap",
+  "ridmap", "tmpcopyup", "remount", "sync",   "dirsync",    "mand",
+};
+
+int
+brig_oci_mount_options (char *const *options, const char *where, unsigned long *ret_flags,
+                        char ***ret_data, int *ret_bind, struct brig_err *err)
+{
+  *ret_flags = 0;
+  *ret_bind = 0;
+  for (size_t i = 0; options && options[i]; i++)
+    {
+      const char *o = options[i];
+      size_t k;
+
+      if (strcmp (o, "bind") == 0 || strcmp (o, "rbind") == 0)
+        {
+          *ret_bind = 1;
+          if (o[0] == 'r')
+            *ret_flags |= MS_REC;
+          continue;
+        }
+      for (k = 0; k < ARRAY_SIZE (mount_flags); k++)
+        if (strcmp (o, mount_flags[k].name) == 0)
+          {
+            *ret_flags = (*ret_flags | mount_flags[k].set) & ~mount_flags[k].clear;
+            break;
+          }
+      if (k < ARRAY_SIZE (mount_flags))
+        continue;
+      for (k = 0; k < ARRAY_SIZE (unsupported_options); k++)
+        if (strcmp (o, unsupported_options[k]) == 0)
+          return brig_error (err, 0, "%s: mount option `%s` is not supported by brig yet", where,
+                             o);
+      strv_push (ret_data, xstrdup (o));
+    }
+  return 0;
+}
+
+static int
+parse_mounts (struct ctx *x, json_t *mounts, struct brig_container *c)
+{
+  size_t i;
+  json_t *m;
+
+  if (mounts == NULL || json_is_null (mounts))
+    return 0;
+  if (!json_is_array (mounts))
+    return bad (x, "mounts", "expected an array");
+  json_array_foreach (mounts, i, m)
+  {
+    _cleanup_free_ char *p = xasprintf ("mounts[%zu]", i);
+    _cleanup_free_ char *po = xasprintf ("mounts[%zu].options", i);
+    _cleanup_free_ char *where = NULL;
+    _cleanup_strv_ char **opts = NULL;
+    struct brig_mount mnt = { 0 };
+    int bind, r;
+
+    if (!json_is_object (m))
+      return bad (x, p, "expected an object");
+    if ((r = get_str (x, m, "destination", p, &mnt.dest)) < 0
+        || (r = get_str (x, m, "type", p, &mnt.type)) < 0
+        || (r = get_str (x, m, "source", p, &mnt.source)) < 0
+        || (r = get_strv (x, json_object_get (m, "options"), po, &opts)) < 0)
+      goto fail;
+    if (mnt.dest == NULL || mnt.dest[0] != '/')
+      {
+        r = bad (x, p, "`destination` must be an absolute path");
+        goto fail;
+      }
+    where = xasprintf ("%s: %s", x->file, p);
+    if ((r = brig_oci_mount_options (opts, where, &mnt.flags, &mnt.data, &bind, x->err)) < 0)
+      goto fail;
+    if (bind || (mnt.type && strcmp (mnt.type, "bind") == 0))
+      {
+        free (mnt.type);
+        mnt.type = xstrdup ("bind");
+        if (mnt.source == NULL || mnt.source[0] != '/')
+          {
+            r = bad (x, p, "a bind mount needs an absolute `source`");
+            goto fail;
+          }
+      }
+    else if (mnt.type == NULL)
+      {
+        r = bad (x, p, "`type` is required unless the options say bind or rbind");
+        goto fail;
+      }
+    brig_container_set_mount (c, &mnt);
+    continue;
+  fail:
+    brig_mount_release (&mnt);
+    return r;
+  }
+  return 0;
+}
+
+static const struct
+{
+  const char *name;
+  unsigned bit;
+} ns_names[] = {
+  { "user", BRIG_NS_USER },     { "mount", BRIG_NS_MNT }, { "pid", BRIG_NS_PID },
+  { "uts", BRIG_NS_UTS },       { "ipc", BRIG_NS_IPC },   { "network", BRIG_NS_NET },
+  { "cgroup", BRIG_NS_CGROUP },
+};
+
+static int
+parse_namespaces (struct ctx *x, json_t *nss, struct brig_container *c)
+{
+  size_t i;
+  json_t *n;
+
+  c->namespaces = 0;
+  if (nss == NULL || json_is_null (nss))
+    return 0;
+  if (!json_is_array (nss))
+    return bad (x, "linux.namespaces", "expected an array");
+  json_array_foreach (nss, i, n)
+  {
+    _cleanup_free_ char *p = xasprintf ("linux.namespaces[%zu]", i);
+    _cleanup_free_ char *type = NULL, *path = NULL;
+    size_t k;
+    int r;
+
+    if (!json_is_object (n))
+      return bad (x, p, "expected an object");
+    if ((r = get_str (x, n, "type", p, &type)) < 0 || (r = get_str (x, n, "path", p, &path)) < 0)
+      return r;
+    for (k = 0; type && k < ARRAY_SIZE (ns_names); k++)
+      if (strcmp (type, ns_names[k].name) == 0)
+        break;
+    if (type && strcmp (type, "time") == 0)
+      return unsupported (x, p, "the time namespace");
+    if (type == NULL || k == ARRAY_SIZE (ns_names))
+      return brig_error (x->err, 0,
+                         "%s: %s.type: expected one of pid, network, mount, ipc, uts, user, "
+                         "cgroup",
+                         x->file, p);
+    if (c->namespaces & ns_names[k].bit)
+      return bad (x, p, "this namespace type is listed twice");
+    c->namespaces |= ns_names[k].bit;
+    if (path)
+      {
+        if (path[0] != '/')
+          return bad (x, p, "`path` must be absolute");
+        if (ns_names[k].bit == BRIG_NS_USER || ns_names[k].bit == BRIG_NS_MNT
+            || ns_names[k].bit == BRIG_NS_PID)
+          return unsupported (x, p, "joining an existing user, mount or pid namespace");
+        c->ns_path[__builtin_ctz (ns_names[k].bit)] = steal_pointer (&path);
+      }
+  }
+  return 0;
+}
+
+static int
+parse_idmaps (struct ctx *x, json_t *maps, const char *path, struct brig_idmap *ret, size_t *ret_n)
+{
+  size_t i;
+  json_t *m;
+
+  *ret_n = 0;
+  if (maps == NULL || json_is_null (maps))
+    return 0;
+  if (!json_is_array (maps))
+    return bad (x, path, "expected an array");
+  if (json_array_size (maps) > BRIG_MAX_IDMAPS)
+    return bad (x, path, "at most 16 ranges");
+  json_array_foreach (maps, i, m)
+  {
+    _cleanup_free_ char *p = xasprintf ("%s[%zu]", path, i);
+    int64_t in = 0, out = 0, size = 0;
+    int r;
+
+    if (!json_is_object (m))
+      return bad (x, p, "expected an object");
+    if ((r = get_int (x, m, "containerID", p, 0, UINT32_MAX - 1, &in, NULL)) < 0
+        || (r = get_int (x, m, "hostID", p, 0, UINT32_MAX - 1, &out, NULL)) < 0
+        || (r = get_int (x, m, "size", p, 1, UINT32_MAX, &size, NULL)) < 0)
+      return r;
+    if (size == 0)
+      return bad (x, p, "`size` must be at least 1");
+    ret[i] = (struct brig_idmap){ (uint32_t)in, (uint32_t)out, (uint32_t)size };
+    (*ret_n)++;
+  }
+  return 0;
+}
+
+static int
+parse_rlimits (struct ctx *x, json_t *rls, struct brig_container *c)
+{
+  size_t i;
+  json_t *rl;
+
+  if (rls == NULL || json_is_null (rls))
+    return 0;
+  if (!json_is_array (rls))
+    return bad (x, "process.rlimits", "expected an array");
+  json_array_foreach (rls, i, rl)
+  {
+    _cleanup_free_ char *p = xasprintf ("process.rlimits[%zu]", i);
+    _cleanup_free_ char *type = NULL;
+    struct brig_rlimit r = { 0 };
+    int64_t soft = 0, hard = 0;
+    int res;
+
+    if (!json_is_object (rl))
+      return bad (x, p, "expected an object");
+    if (get_str (x, rl, "type", p, &type) < 0
+        || get_int (x, rl, "soft", p, 0, INT64_MAX, &soft, NULL) < 0
+        || get_int (x, rl, "hard", p, 0, INT64_MAX, &hard, NULL) < 0)
+      return -EINVAL;
+    res = type && str_has_prefix (type, "RLIMIT_") ? brig_rlimit_from_name (type + 7) : -1;
+    if (res < 0)
+      return brig_error (x->err, 0,
+                         "%s: %s.type: unknown rlimit `%s`: expected RLIMIT_NOFILE, "
+                         "RLIMIT_NPROC, RLIMIT_CORE, ... (see getrlimit(2))",
+                         x->file, p, type ? type : "");
+    r.resource = res;
+    r.soft = (uint64_t)soft;
+    r.hard = (uint64_t)hard;
+    if (r.soft > r.hard)
+      return bad (x, p, "`soft` is above `hard`");
+    brig_container_set_rlimit (c, &r);
+  }
+  return 0;
+}
+
+static int
+parse_process (struct ctx *x, json_t *proc, struct brig_container *c)
+{
+  json_t *user, *caps, *args;
+  int64_t v;
+  bool present;
+  int r;
+
+  if (!json_is_object (proc))
+    return bad (x, "process", "expected an object (the process to run)");
+  args = json_object_get (proc, "args");
+  if ((r = get_strv (x, args, "process.args", &c->argv)) < 0)
+    return r;
+  if (c->argv == NULL || c->argv[0] == NULL)
+    return bad (x, "process.args", "at least the program to run is required");
+  strv_free (c->env);
+  c->env = NULL;
+  if ((r = get_strv (x, json_object_get (proc, "env"), "process.env", &c->env)) < 0
+      || (r = get_str (x, proc, "cwd", "process", &c->cwd)) < 0
+      || (r = get_bool (x, proc, "terminal", "process", &c->terminal)) < 0
+      || (r = get_bool (x, proc, "noNewPrivileges", "process", &c->no_new_privs)) < 0
+      || (r = get_str (x, proc, "apparmorProfile", "process", &c->apparmor_profile)) < 0
+      || (r = get_str (x, proc, "selinuxLabel", "process", &c->selinux_label)) < 0)
+    return r;
+  if (c->cwd == NULL || c->cwd[0] != '/')
+    return bad (x, "process.cwd", "an absolute path is required");
+  if ((r = get_int (x, proc, "oomScoreAdj", "process", -1000, 1000, &v, &present)) < 0)
+    return r;
+  c->has_oom_score_adj = present;
+  c->oom_score_adj = (int)v;
+  if (json_object_get (proc, "user"))
+    {
+      int64_t uid = 0, gid = 0, um = -1;
+      json_t *groups;
+      size_t i;
+      json_t *g;
+
+      user = json_object_get (proc, "user");
+      if (!json_is_object (user))
+        return bad (x, "process.user", "expected an object");
+      if (json_object_get (user, "username"))
+        return unsupported (x, "process.user.username", "a user name (Windows only)");
+      if ((r = get_int (x, user, "uid", "process.user", 0, UINT32_MAX - 1, &uid, NULL)) < 0
+          || (r = get_int (x, user, "gid", "process.user", 0, UINT32_MAX - 1, &gid, NULL)) < 0
+          || (r = get_int (x, user, "umask", "process.user", 0, 0777, &um, &present)) < 0)
+        return r;
+      c->uid = (uid_t)uid;
+      c->gid = (gid_t)gid;
+      c->umask = present ? (int)um : -1;
+      groups = json_object_get (user, "additionalGids");
+      if (groups && !json_is_null (groups) && !json_is_array (groups))
+        return bad (x, "process.user.additionalGids", "expected an array of integers");
+      json_array_foreach (groups, i, g)
+      {
+        if (!json_is_integer (g) || json_integer_value (g) < 0
+            || json_integer_value (g) > UINT32_MAX - 1)
+          {
+            _cleanup_free_ char *p = xasprintf ("process.user.additionalGids[%zu]", i);
+            return bad (x, p, "expected a group id");
+          }
+        c->groups = xreallocarray (c->groups, c->ngroups + 1, sizeof (gid_t));
+        c->groups[c->ngroups++] = (gid_t)json_integer_value (g);
+      }
+    }
+  caps = json_object_get (proc, "capabilities");
+  c->caps = (struct brig_capsets){ 0 };
+  if (caps && !json_is_null (caps))
+    {
+      if (!json_is_object (caps))
+        return bad (x, "process.capabilities", "expected an object");
+      if ((r = get_caps (x, caps, "bounding", "process.capabilities", &c->caps.bounding)) < 0
+          || (r = get_caps (x, caps, "effective", "process.capabilities", &c->caps.effective)) < 0
+          || (r = get_caps (x, caps, "permitted", "process.capabilities", &c->caps.permitted)) < 0
+          || (r = get_caps (x, caps, "inheritable", "process.capabilities", &c->caps.inheritable))
+                 < 0
+          || (r = get_caps (x, caps, "ambient", "process.capabilities", &c->caps.ambient)) < 0)
+        return r;
+    }
+  return parse_rlimits (x, json_object_get (proc, "rlimits"), c);
+}
+
+static int
+parse_resources (struct ctx *x, json_t *res, struct brig_container *c)
+{
+  json_t *mem, *pids, *cpu, *devs;
+  int64_t v;
+  bool present;
+  int r;
+
+  c->limits = (struct brig_limits){ BRIG_UNLIMITED, BRIG_UNLIMITED, BRIG_UNLIMITED, 0, 0 };
+  if (res == NULL || json_is_null (res))
+    return 0;
+  if (!json_is_object (res))
+    return bad (x, "linux.resources", "expected an object");
+  mem = json_object_get (res, "memory");
+  if (mem && json_is_object (mem))
+    {
+      if ((r = get_int (x, mem, "limit", "linux.resources.memory", -1, INT64_MAX, &v, &present))
+          < 0)
+        return r;
+      if (present && v > 0)
+        c->limits.memory = v;
+      if ((r = get_int (x, mem, "swap", "linux.resources.memory", -1, INT64_MAX, &v, &present)) < 0)
+        return r;
+      if (present && v > 0)
+        c->limits.memory_swap = v;
+    }
+  pids = json_object_get (res, "pids");
+  if (pids && json_is_object (pids))
+    {
+      if ((r = get_int (x, pids, "limit", "linux.resources.pids", -1, INT64_MAX, &v, &present)) < 0)
+        return r;
+      if (present && v > 0)
+        c->limits.pids = v;
+    }
+  cpu = json_object_get (res, "cpu");
+  if (cpu && json_is_object (cpu))
+    {
+      int64_t quota = 0, period = 0;
+      if ((r = get_int (x, cpu, "quota", "linux.resources.cpu", -1, INT64_MAX, &quota, NULL)) < 0
+          || (r = get_int (x, cpu, "period", "linux.resources.cpu", 0, 1000000, &period, NULL)) < 0)
+        return r;
+      if (quota > 0)
+        {
+          c->limits.cpu_quota = (uint64_t)quota;
+          c->limits.cpu_period = period ? (uint64_t)period : 100000;
+        }
+    }
+  devs = json_object_get (res, "devices");
+  /* Only the usual "deny all" entry is understood: every device is denied
+   * anyway, since only the default devices exist in a brig container. */
+  if (devs && json_is_array (devs))
+    {
+      size_t i;
+      json_t *d;
+      json_array_foreach (devs, i, d)
+      {
+        json_t *allow = json_object_get (d, "allow");
+        if (json_is_true (allow))
+          {
+            _cleanup_free_ char *p = xasprintf ("linux.resources.devices[%zu]", i);
+            return unsupported (x, p, "allowing devices in the device cgroup");
+          }
+      }
+    }
+  return 0;
+}
+
+static int
+parse_hooks (struct ctx *x, json_t *hooks)
+{
+  const char *key;
+  json_t *v;
+
+  if (hooks == NULL || json_is_null (hooks))
+    return 0;
+  if (!json_is_object (hooks))
+    return bad (x, "hooks", "expected an object");
+  json_object_foreach (hooks, key, v) if (json_is_array (v) && json_array_size (v) > 0)
+  {
+    _cleanup_free_ char *p = xasprintf ("hooks.%s", key);
+    return unsupported (x, p, "running hooks");
+  }
+  return 0;
+}
+
+static int
+parse_linux (struct ctx *x, json_t *lx, struct brig_container *c)
+{
+  json_t *sysctl, *seccomp, *devices;
+  const char *key;
+  json_t *v;
+  int r;
+
+  c->namespaces = 0;
+  c->limits = (struct brig_limits){ BRIG_UNLIMITED, BRIG_UNLIMITED, BRIG_UNLIMITED, 0, 0 };
+  if (lx == NULL || json_is_null (lx))
+    return 0;
+  if (!json_is_object (lx))
+    return bad (x, "linux", "expected an object");
+  if ((r = parse_namespaces (x, json_object_get (lx, "namespaces"), c)) < 0
+      || (r = parse_idmaps (x, json_object_get (lx, "uidMappings"), "linux.uidMappings", c->uidmap,
+                            &c->nuidmap))
+             < 0
+      || (r = parse_idmaps (x, json_object_get (lx, "gidMappings"), "linux.gidMappings", c->gidmap,
+                            &c->ngidmap))
+             < 0
+      || (r = parse_resources (x, json_object_get (lx, "resources"), c)) < 0
+      || (r = get_str (x, lx, "cgroupsPath", "linux", &c->cgroups_path)) < 0
+      || (r = get_strv (x, json_object_get (lx, "maskedPaths"), "linux.maskedPaths",
+                        &c->masked_paths))
+             < 0
+      || (r = get_strv (x, json_object_get (lx, "readonlyPaths"), "linux.readonlyPaths",
+                        &c->readonly_paths))
+             < 0)
+    return r;
+  if ((c->namespaces & BRIG_NS_USER) && (c->nuidmap == 0 || c->ngidmap == 0))
+    return bad (x, "linux.uidMappings", "a user namespace needs uid and gid mappings");
+  sysctl = json_object_get (lx, "sysctl");
+  if (sysctl && !json_is_null (sysctl))
+    {
+      if (!json_is_object (sysctl))
+        return bad (x, "linux.sysctl", "expected an object of strings");
+      json_object_foreach (sysctl, key, v)
+      {
+        if (!json_is_string (v) || strchr (key, '=') || strstr (key, ".."))
+          {
+            _cleanup_free_ char *p = xasprintf ("linux.sysctl.%s", key);
+            return bad (x, p, "expected a string value and a name without `=` or `..`");
+          }
+        strv_push (&c->sysctl, xasprintf ("%s=%s", key, json_string_value (v)));
+      }
+    }
+  seccomp = json_object_get (lx, "seccomp");
+  if (seccomp && !json_is_null (seccomp))
+    {
+      _cleanup_free_ char *text = json_dumps (seccomp, JSON_COMPACT);
+      _cleanup_free_ char *name = xasprintf ("%s: linux.seccomp", x->file);
+      if (json_object_get (seccomp, "listenerPath"))
+        return unsupported (x, "linux.seccomp.listenerPath", "a seccomp notify listener");
+      if ((r = brig_parse_seccomp_json (text, strlen (text), name, &c->seccomp, x->err)) < 0)
+        return r;
+    }
+  devices = json_object_get (lx, "devices");
+  if (devices && json_is_array (devices) && json_array_size (devices) > 0)
+    return unsupported (x, "linux.devices", "creating device nodes");
+  if (json_object_get (lx, "personality"))
+    return unsupported (x, "linux.personality", "setting the personality");
+  if (json_object_get (lx, "intelRdt"))
+    return unsupported (x, "linux.intelRdt", "Intel RDT");
+  v = json_object_get (lx, "rootfsPropagation");
+  if (v && json_is_string (v) && strcmp (json_string_value (v), "private") != 0
+      && strcmp (json_string_value (v), "rprivate") != 0)
+    return unsupported (x, "linux.rootfsPropagation", "a propagation other than private");
+  return 0;
+}
+
+int
+brig_parse_oci_config (const char *buf, size_t len, const char *filename, const char *bundle,
+                       struct brig_container **ret, struct brig_err *err)
+{
+  struct ctx x = { filename, err };
+  json_error_t jerr;
+  json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
+  struct brig_container *c = NULL;
+  json_t *rootfs, *version, *ann;
+  _cleanup_free_ char *path = NULL;
+  int r = -EINVAL;
+
+  if (root == NULL)
+    return brig_error (err, 0, "%s:%d:%d: %s", filename, jerr.line, jerr.column, jerr.text);
+  if (!json_is_object (root))
+    {
+      bad (&x, "(top)", "expected a JSON object");
+      goto out;
+    }
+  c = xcalloc (1, sizeof *c);
+  c->umask = -1;
+  c->readonly_rootfs = false;
+  version = json_object_get (root, "ociVersion");
+  if (!json_is_string (version) || !str_has_prefix (json_string_value (version), "1."))
+    {
+      bad (&x, "ociVersion", "expected a version 1.x of the runtime spec");
+      goto out;
+    }
+  rootfs = json_object_get (root, "root");
+  if (!json_is_object (rootfs) || get_str (&x, rootfs, "path", "root", &path) < 0 || path == NULL)
+    {
+      if (!err->msg)
+        bad (&x, "root.path", "the root filesystem's path is required");
+      goto out;
+    }
+  c->rootfs = path[0] == '/' ? xstrdup (path) : xasprintf ("%s/%s", bundle, path);
+  if (get_bool (&x, rootfs, "readonly", "root", &c->readonly_rootfs) < 0
+      || get_str (&x, root, "hostname", "(top)", &c->hostname) < 0
+      || parse_process (&x, json_object_get (root, "process"), c) < 0
+      || parse_mounts (&x, json_object_get (root, "mounts"), c) < 0
+      || parse_linux (&x, json_object_get (root, "linux"), c) < 0
+      || parse_hooks (&x, json_object_get (root, "hooks")) < 0)
+    goto out;
+  if (c->apparmor_profile && *c->apparmor_profile)
+    {
+      unsupported (&x, "process.apparmorProfile", "applying an AppArmor profile");
+      goto out;
+    }
+  if (c->selinux_label && *c->selinux_label)
+    {
+      unsupported (&x, "process.selinuxLabel", "applying an SELinux label");
+      goto out;
+    }
+  ann = json_object_get (root, "annotations");
+  if (ann && json_is_object (ann))
+    {
+      const char *key;
+      json_t *v;
+      json_object_foreach (ann, key, v) if (json_is_string (v))
+          strv_push (&c->annotations, xasprintf ("%s=%s", key, json_string_value (v)));
+    }
+  *ret = steal_pointer (&c);
+  r = 0;
+out:
+  brig_container_free (c);
+  json_decref (root);
+  return r;
+}

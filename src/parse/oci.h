@@ -1,0 +1,24 @@
+/* OCI runtime spec config.json -> container model. */
+#ifndef BRIG_PARSE_OCI_H
+#define BRIG_PARSE_OCI_H
+
+#include <stddef.h>
+
+#include "model/container.h"
+#include "util/err.h"
+
+/* Parse a bundle's config.json.  BUNDLE is the bundle directory (a relative
+ * root.path is taken from it).  The model says exactly what the config
+ * says, nothing hardened: that is the policy gate's job.  Errors name
+ * FILENAME and the JSON path ("process.capabilities.bounding[2]"), or the
+ * line:col of a syntax error, and what is allowed.  What brig cannot yet
+ * execute is refused by name, never ignored. */
+int brig_parse_oci_config (const char *buf, size_t len, const char *filename, const char *bundle,
+                           struct brig_container **ret, struct brig_err *err);
+
+/* Split OCI mount options into MS_* flags and filesystem data; sets
+ * *ret_bind for "bind"/"rbind".  Unknown options are filesystem data. */
+int brig_oci_mount_options (char *const *options, const char *where, unsigned long *ret_flags,
+                            char ***ret_data, int *ret_bind, struct brig_err *err);
+
+#endif
