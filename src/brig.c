@@ -24,6 +24,8 @@ struct cmd
 
 static const struct cmd commands[] = {
   { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },
+  { "runtime", cmd_runtime, NEEDS_USERNS,
+    "the OCI runtime (runc's command line), also installed as brig-runtime" },
   { "version", cmd_version, 0, "print brig's version and what it was built with" },
 };
 
@@ -73,6 +75,12 @@ run_command (const struct cmd *c, int argc, char **argv)
 int
 main (int argc, char **argv)
 {
+  const char *self = strrchr (argv[0], '/') ? strrchr (argv[0], '/') + 1 : argv[0];
+
+  /* Installed as brig-runtime, brig is the OCI runtime: Docker, Podman and
+   * containerd call it with runc's command line. */
+  if (strcmp (self, "brig-runtime") == 0)
+    return cmd_runtime (argc, argv);
   if (argc < 2)
     {
       usage (stderr);

@@ -4,6 +4,7 @@
 
 int cmd_run (int argc, char **argv);
 int cmd_version (int argc, char **argv);
+int cmd_runtime (int argc, char **argv);
 
 /* Print "brig: MSG" (and release the error) and return STATUS. */
 struct brig_err;

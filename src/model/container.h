@@ -155,7 +155,8 @@ struct brig_container
   char *selinux_label;
   struct brig_hook *hooks[BRIG_HOOK_KINDS];
   size_t nhooks[BRIG_HOOK_KINDS];
-  char **annotations; /* "key=value" */
+  char **annotations;    /* "key=value" */
+  unsigned preserve_fds; /* descriptors 3..3+N-1 stay open in the container */
 };
 
 /* A container with the hardened defaults (model/defaults.c); id, image,

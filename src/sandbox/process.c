@@ -316,7 +316,7 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   /* Set again: changing credentials cleared it. */
   if (sb->fifo < 0)
     prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+  if (syscall (SYS_close_range, 3U + c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     {
       brig_error (&err, errno, "close inherited file descriptors");
       child_fail (sock, &err);

@@ -119,3 +119,174 @@ brig_state_write (const char *dir, const struct brig_container *c, pid_t pid, pi
     }
   return 0;
 }
+
+static const char *const status_names[] = {
+  [BRIG_OCI_CREATING] = "creating", [BRIG_OCI_CREATED] = "created", [BRIG_OCI_RUNNING] = "running",
+  [BRIG_OCI_PAUSED] = "paused",     [BRIG_OCI_STOPPED] = "stopped",
+};
+
+const char *
+brig_oci_status_name (enum brig_oci_status s)
+{
+  return status_names[s];
+}
+
+unsigned long long
+brig_proc_start_time (pid_t pid)
+{
+  char path[64];
+  _cleanup_free_ char *buf = NULL;
+  struct brig_err err = { 0 };
+  unsigned long long t = 0;
+  char *p;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
+  if (brig_read_file (path, 4096, &buf, NULL, &err) < 0)
+    {
+      brig_err_release (&err);
+      return 0;
+    }
+  /* The command may contain anything; fields resume after the last ')'. */
+  p = strrchr (buf, ')');
+  if (p == NULL
+      || sscanf (p + 2,
+                 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+                 "%*d %*d %llu",
+                 &t)
+             != 1)
+    return 0;
+  return t;
+}
+
+int
+brig_oci_state_write (const char *dir, const struct brig_oci_state *st, struct brig_err *err)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/state.json", dir);
+  _cleanup_free_ char *tmp = xasprintf ("%s/.state.json.tmp", dir);
+  json_t *ann = json_object ();
+  json_t *j;
+  int r;
+
+  for (size_t i = 0; st->annotations && st->annotations[i]; i++)
+    {
+      const char *eq = strchr (st->annotations[i], '=');
+      _cleanup_free_ char *k = xstrndup (st->annotations[i], (size_t)(eq - st->annotations[i]));
+      json_object_set_new (ann, k, json_string (eq + 1));
+    }
+  j = json_pack ("{s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:o}", "ociVersion", "1.2.0", "id", st->id,
+                 "pid", (int)st->pid, "start_time", (json_int_t)st->start_time, "bundle",
+                 st->bundle, "rootfs", st->rootfs, "created", st->created, "annotations", ann);
+  if (j == NULL)
+    return brig_error (err, ENOMEM, "state of container %s", st->id);
+  if (st->cgroups_path)
+    json_object_set_new (j, "cgroups_path", json_string (st->cgroups_path));
+  r = json_dump_file (j, tmp, JSON_COMPACT);
+  json_decref (j);
+  if (r < 0 || rename (tmp, path) < 0)
+    {
+      r = brig_error (err, errno, "write state `%s`", path);
+      unlink (tmp);
+      return r;
+    }
+  return 0;
+}
+
+int
+brig_oci_state_read (const char *dir, struct brig_oci_state *ret, struct brig_err *err)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/state.json", dir);
+  json_error_t jerr;
+  json_t *j = json_load_file (path, 0, &jerr);
+  json_t *ann;
+  const char *id = NULL, *bundle = NULL, *rootfs = NULL, *created = NULL, *cg = NULL;
+  int pid = 0;
+  json_int_t start = 0;
+
+  memset (ret, 0, sizeof *ret);
+  if (j == NULL)
+    {
+      if (access (path, F_OK) < 0 && errno == ENOENT)
+        return brig_error (err, ENOENT, "state `%s`", path), -ENOENT;
+      return brig_error (err, 0, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+    }
+  if (json_unpack (j, "{s:s, s:i, s?I, s:s, s:s, s:s, s?s}", "id", &id, "pid", &pid, "start_time",
+                   &start, "bundle", &bundle, "rootfs", &rootfs, "created", &created,
+                   "cgroups_path", &cg)
+      < 0)
+    {
+      json_decref (j);
+      return brig_error (err, 0, "%s: not a brig container state", path);
+    }
+  ret->id = xstrdup (id);
+  ret->pid = pid;
+  ret->start_time = (unsigned long long)start;
+  ret->bundle = xstrdup (bundle);
+  ret->rootfs = xstrdup (rootfs);
+  ret->created = xstrdup (created);
+  ret->cgroups_path = cg ? xstrdup (cg) : NULL;
+  ann = json_object_get (j, "annotations");
+  if (json_is_object (ann))
+    {
+      const char *k;
+      json_t *v;
+      json_object_foreach (ann, k, v) if (json_is_string (v))
+          strv_push (&ret->annotations, xasprintf ("%s=%s", k, json_string_value (v)));
+    }
+  json_decref (j);
+  return 0;
+}
+
+void
+brig_oci_state_release (struct brig_oci_state *st)
+{
+  free (st->id);
+  free (st->bundle);
+  free (st->rootfs);
+  free (st->created);
+  free (st->cgroups_path);
+  strv_free (st->annotations);
+  memset (st, 0, sizeof *st);
+}
+
+static bool
+frozen (const struct brig_oci_state *st)
+{
+  struct brig_err err = { 0 };
+  _cleanup_free_ char *buf = NULL;
+  _cleanup_free_ char *path = NULL;
+
+  path = xasprintf ("/sys/fs/cgroup/freezer/%s/freezer.state",
+                    st->cgroups_path ? st->cgroups_path + (st->cgroups_path[0] == '/') : st->id);
+  if (brig_read_file (path, 64, &buf, NULL, &err) < 0)
+    {
+      brig_err_release (&err);
+      return false;
+    }
+  return str_has_prefix (buf, "FROZEN");
+}
+
+enum brig_oci_status
+brig_oci_state_status (const char *dir, const struct brig_oci_state *st)
+{
+  _cleanup_free_ char *fifo = xasprintf ("%s/exec.fifo", dir);
+  unsigned long long t = st->pid > 0 ? brig_proc_start_time (st->pid) : 0;
+  char state = 0;
+
+  if (t == 0 || (st->start_time && t != st->start_time))
+    return BRIG_OCI_STOPPED;
+  /* A zombie has exited: stopped, though not yet reaped. */
+  {
+    char path[64];
+    _cleanup_free_ char *buf = NULL;
+    struct brig_err err = { 0 };
+    snprintf (path, sizeof path, "/proc/%d/stat", (int)st->pid);
+    if (brig_read_file (path, 4096, &buf, NULL, &err) == 0 && strrchr (buf, ')'))
+      state = strrchr (buf, ')')[2];
+    brig_err_release (&err);
+  }
+  if (state == 'Z' || state == 'X')
+    return BRIG_OCI_STOPPED;
+  if (access (fifo, F_OK) == 0)
+    return BRIG_OCI_CREATED;
+  return frozen (st) ? BRIG_OCI_PAUSED : BRIG_OCI_RUNNING;
+}

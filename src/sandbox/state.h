@@ -17,4 +17,41 @@ char *brig_state_path (const char *dir, const char *id);
 int brig_state_write (const char *dir, const struct brig_container *c, pid_t pid, pid_t brig_pid,
                       const char *cgroup_mode, struct brig_err *err);
 
+/* The state of a container made by the OCI runtime verbs, kept in
+ * ROOT/ID/state.json beside ROOT/ID/exec.fifo (present until `start`). */
+struct brig_oci_state
+{
+  char *id;
+  pid_t pid;
+  unsigned long long start_time; /* of pid, from /proc/PID/stat: guards against reuse */
+  char *bundle;
+  char *rootfs;
+  char *created; /* RFC 3339 */
+  char *cgroups_path;
+  char **annotations; /* "key=value" */
+};
+
+enum brig_oci_status
+{
+  BRIG_OCI_CREATING,
+  BRIG_OCI_CREATED,
+  BRIG_OCI_RUNNING,
+  BRIG_OCI_PAUSED,
+  BRIG_OCI_STOPPED,
+};
+
+const char *brig_oci_status_name (enum brig_oci_status s);
+
+int brig_oci_state_write (const char *dir, const struct brig_oci_state *st, struct brig_err *err);
+/* -ENOENT (err set) when there is no such container. */
+int brig_oci_state_read (const char *dir, struct brig_oci_state *ret, struct brig_err *err);
+void brig_oci_state_release (struct brig_oci_state *st);
+
+/* What the kernel says of the recorded process: running (or paused),
+ * created (still waiting on its exec FIFO in DIR), or stopped. */
+enum brig_oci_status brig_oci_state_status (const char *dir, const struct brig_oci_state *st);
+
+/* The start time of PID from /proc/PID/stat, 0 if it is gone. */
+unsigned long long brig_proc_start_time (pid_t pid);
+
 #endif

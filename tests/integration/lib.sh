@@ -18,6 +18,14 @@ lib_setup () {
 }
 
 lib_teardown () {
+	# Whatever a test left running in the background (it failed or timed
+	# out before waiting for it) is ended here, so nothing outlives it.
+	local p
+	for p in $(jobs -p); do
+		pkill -TERM -P "$p" 2>/dev/null
+		kill -TERM "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
 	cd /
 	rm -rf "$WORK"
 }

@@ -1,0 +1,1034 @@
+/* brig runtime / brig-runtime: the OCI runtime command line, as runc has it,
+ * so that Docker, Podman and containerd can run containers through brig.
+ *
+ *   brig-runtime [--root DIR] [--log FILE] [--log-format text|json] [--debug]
+ *                COMMAND [OPTIONS] ID
+ *
+ * Each verb is one entry of the table below.  A container's state lives in
+ * ROOT/ID/state.json, beside ROOT/ID/exec.fifo until it is started. */
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
+#include "model/caps.h"
+#include "model/container.h"
+#include "parse/oci.h"
+#include "report/oci_spec.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/state.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef BRIG_VERSION
+#define BRIG_VERSION "0.1.0"
+#endif
+#define OCI_SPEC_VERSION "1.2.0"
+
+struct globals
+{
+  char *root;
+  char *log;
+  bool log_json;
+  bool debug;
+};
+
+static struct globals g;
+
+/* Errors go to stderr, and to --log too: with --log-format json, as the
+ * one-object-per-line that containerd's shim reads back to show the user. */
+static int
+fail (struct brig_err *err)
+{
+  const char *msg = err->msg ? err->msg : "failed";
+
+  fprintf (stderr, "brig-runtime: %s\n", msg);
+  if (g.log)
+    {
+      FILE *f = fopen (g.log, "ae");
+      if (f)
+        {
+          char when[64];
+          time_t now = time (NULL);
+          struct tm tm;
+          gmtime_r (&now, &tm);
+          strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+          if (g.log_json)
+            {
+              fputs ("{\"level\":\"error\",\"msg\":\"", f);
+              for (const char *p = msg; *p; p++)
+                {
+                  if (*p == '"' || *p == '\\')
+                    fputc ('\\', f);
+                  if ((unsigned char)*p < 0x20)
+                    fprintf (f, "\\u%04x", *p);
+                  else
+                    fputc (*p, f);
+                }
+              fprintf (f, "\",\"time\":\"%s\"}\n", when);
+            }
+          else
+            fprintf (f, "time=\"%s\" level=error msg=\"%s\"\n", when, msg);
+          fclose (f);
+        }
+    }
+  brig_err_release (err);
+  return 1;
+}
+
+static int
+valid_id (const char *id, struct brig_err *err)
+{
+  size_t n = strlen (id);
+
+  if (n == 0 || n > 1024 || strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
+    goto bad;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum ((unsigned char)id[i]) && !strchr ("_+-.", id[i]))
+      goto bad;
+  return 0;
+bad:
+  return brig_error (err, 0,
+                     "invalid container id `%s`: expected letters, digits, `_`, `+`, "
+                     "`-` or `.`",
+                     id);
+}
+
+static char *
+container_dir (const char *id)
+{
+  return xasprintf ("%s/%s", g.root, id);
+}
+
+static int
+load (const char *id, char **ret_dir, struct brig_oci_state *st, struct brig_err *err)
+{
+  int r;
+
+  if ((r = valid_id (id, err)) < 0)
+    return r;
+  *ret_dir = container_dir (id);
+  r = brig_oci_state_read (*ret_dir, st, err);
+  if (r == -ENOENT)
+    {
+      brig_err_release (err);
+      return brig_error (err, 0, "container `%s` does not exist", id);
+    }
+  return r;
+}
+
+/* Remove ROOT/ID and everything in it (only files brig wrote). */
+static void
+remove_container_dir (const char *dir)
+{
+  _cleanup_free_ char *state = xasprintf ("%s/state.json", dir);
+  _cleanup_free_ char *fifo = xasprintf ("%s/exec.fifo", dir);
+  _cleanup_free_ char *tmp = xasprintf ("%s/.state.json.tmp", dir);
+
+  unlink (state);
+  unlink (fifo);
+  unlink (tmp);
+  rmdir (dir);
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, struct brig_err *err)
+{
+  _cleanup_free_ char *tmp = xasprintf ("%s.brig-tmp", path);
+  char buf[32];
+  int fd, n = snprintf (buf, sizeof buf, "%d", (int)pid);
+
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return brig_error (err, errno, "pid file `%s`", path);
+  if (brig_write_all (fd, buf, (size_t)n) < 0 || close (fd) < 0 || rename (tmp, path) < 0)
+    {
+      int e = errno;
+      unlink (tmp);
+      return brig_error (err, e, "pid file `%s`", path);
+    }
+  return 0;
+}
+
+/* --- the verbs' options --------------------------------------------------- */
+
+struct verb_opts
+{
+  char *bundle;
+  char *pid_file;
+  char *console_socket;
+  char *format;
+  unsigned preserve_fds;
+  bool force, all, detach, keep, quiet, rootless;
+};
+
+static int
+o_bundle (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)err;
+  free (((struct verb_opts *)ctx)->bundle);
+  ((struct verb_opts *)ctx)->bundle = xstrdup (arg);
+  return 0;
+}
+
+static int
+o_pid_file (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)err;
+  free (((struct verb_opts *)ctx)->pid_file);
+  ((struct verb_opts *)ctx)->pid_file = xstrdup (arg);
+  return 0;
+}
+
+static int
+o_console_socket (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)err;
+  free (((struct verb_opts *)ctx)->console_socket);
+  ((struct verb_opts *)ctx)->console_socket = xstrdup (arg);
+  return 0;
+}
+
+static int
+o_format (void *ctx, const char *arg, struct brig_err *err)
+{
+  if (strcmp (arg, "table") != 0 && strcmp (arg, "json") != 0)
+    return brig_error (err, 0, "`%s`: expected table or json", arg);
+  free (((struct verb_opts *)ctx)->format);
+  ((struct verb_opts *)ctx)->format = xstrdup (arg);
+  return 0;
+}
+
+static int
+o_preserve_fds (void *ctx, const char *arg, struct brig_err *err)
+{
+  char *end;
+  unsigned long n = strtoul (arg, &end, 10);
+  if (!isdigit ((unsigned char)*arg) || *end || n > 1024)
+    return brig_error (err, 0, "`%s`: expected a number of descriptors from 0 to 1024", arg);
+  ((struct verb_opts *)ctx)->preserve_fds = (unsigned)n;
+  return 0;
+}
+
+#define FLAG_SETTER(name, field)                                                                   \
+  static int name (void *ctx, const char *arg, struct brig_err *err)                               \
+  {                                                                                                \
+    (void)arg;                                                                                     \
+    (void)err;                                                                                     \
+    ((struct verb_opts *)ctx)->field = true;                                                       \
+    return 0;                                                                                      \
+  }
+FLAG_SETTER (o_force, force)
+FLAG_SETTER (o_all, all)
+FLAG_SETTER (o_detach, detach)
+FLAG_SETTER (o_keep, keep)
+FLAG_SETTER (o_quiet, quiet)
+FLAG_SETTER (o_rootless, rootless)
+
+static int
+o_ignored (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  (void)arg;
+  (void)err;
+  return 0;
+}
+
+static const struct brig_opt create_opts[] = {
+  { 'b', "bundle", "DIR", "the bundle directory (default: the current directory)", o_bundle },
+  { 0, "pid-file", "FILE", "write the container's pid to FILE", o_pid_file },
+  { 0, "console-socket", "SOCKET", "send the terminal's master to SOCKET", o_console_socket },
+  { 0, "preserve-fds", "N", "pass descriptors 3..3+N-1 on to the container", o_preserve_fds },
+  { 0, "no-pivot", NULL, "accepted: brig always pivots into the root", o_ignored },
+  { 0, "no-new-keyring", NULL, "accepted: the keyring is refused by seccomp anyway", o_ignored },
+  { 0, "pidfd-socket", "SOCKET", "accepted, not used yet", o_ignored },
+  { 'd', "detach", NULL, "run: do not wait for the container", o_detach },
+  { 0, "keep", NULL, "run: keep the stopped container's state", o_keep },
+  { 0, NULL, NULL, NULL, NULL },
+};
+
+static const struct brig_opt delete_opts[] = {
+  { 'f', "force", NULL, "kill a running container first", o_force },
+  { 0, NULL, NULL, NULL, NULL },
+};
+
+static const struct brig_opt kill_opts[] = {
+  { 'a', "all", NULL, "signal every process of the container", o_all },
+  { 0, NULL, NULL, NULL, NULL },
+};
+
+static const struct brig_opt list_opts[] = {
+  { 'f', "format", "FORMAT", "table or json", o_format },
+  { 'q', "quiet", NULL, "ids only", o_quiet },
+  { 0, NULL, NULL, NULL, NULL },
+};
+
+static const struct brig_opt spec_opts[] = {
+  { 'b', "bundle", "DIR", "where to write config.json (default: here)", o_bundle },
+  { 0, "rootless", NULL, "a config for an unprivileged user", o_rootless },
+  { 0, NULL, NULL, NULL, NULL },
+};
+
+static const struct brig_opt no_opts[] = {
+  { 0, NULL, NULL, NULL, NULL },
+};
+
+static void
+verb_opts_release (struct verb_opts *o)
+{
+  free (o->bundle);
+  free (o->pid_file);
+  free (o->console_socket);
+  free (o->format);
+}
+
+/* Parse the verb's options and require exactly NARGS operands (or at
+ * least MIN when NARGS is -1). */
+static int
+verb_args (const struct brig_opt *opts, struct verb_opts *o, int argc, char **argv, int min,
+           int max, char ***ret_args, struct brig_err *err)
+{
+  int optind, r;
+
+  if ((r = brig_opt_parse (opts, o, argc, argv, &optind, err)) < 0)
+    return brig_err_wrap (err, "%s", argv[0]);
+  if (argc - optind < min || argc - optind > max)
+    return brig_error (err, 0, "%s: expected %s", argv[0],
+                       min == max ? (min ? "a container id" : "no arguments")
+                                  : "a container id and a signal");
+  *ret_args = argv + optind;
+  return argc - optind;
+}
+
+/* --- create, start, run ---------------------------------------------------- */
+
+static int
+load_bundle (const struct verb_opts *o, const char *id, struct brig_container **ret,
+             struct brig_err *err)
+{
+  char cwd[4096];
+  _cleanup_free_ char *bundle = NULL;
+  _cleanup_free_ char *path = NULL;
+  _cleanup_free_ char *buf = NULL;
+  size_t len;
+  struct brig_container *c;
+  int r;
+
+  if (o->bundle)
+    bundle = realpath (o->bundle, NULL);
+  else if (getcwd (cwd, sizeof cwd))
+    bundle = xstrdup (cwd);
+  if (bundle == NULL)
+    return brig_error (err, errno, "bundle `%s`", o->bundle ? o->bundle : ".");
+  path = xasprintf ("%s/config.json", bundle);
+  if ((r = brig_read_file (path, 16 << 20, &buf, &len, err)) < 0
+      || (r = brig_parse_oci_config (buf, len, path, bundle, &c, err)) < 0)
+    return r;
+  c->id = xstrdup (id);
+  c->image = xstrdup (bundle);
+  c->rootless = !brig_is_host_root ();
+  c->preserve_fds = o->preserve_fds;
+  if (c->terminal && o->console_socket == NULL)
+    {
+      brig_container_free (c);
+      return brig_error (err, 0,
+                         "%s: process.terminal is true, but no --console-socket was "
+                         "given to send the terminal to",
+                         path);
+    }
+  if (o->console_socket)
+    {
+      brig_container_free (c);
+      return brig_error (err, 0,
+                         "--console-socket: terminals are not supported by "
+                         "brig-runtime yet");
+    }
+  *ret = c;
+  return 0;
+}
+
+static char *
+now_rfc3339 (void)
+{
+  struct timespec ts;
+  struct tm tm;
+  char buf[64];
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return xasprintf ("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+/* create: make the container and leave it waiting on its exec FIFO. */
+static int
+do_create (const struct verb_opts *o, const char *id, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL, *fifo = NULL;
+  struct brig_container *c = NULL;
+  struct brig_sandbox *sb = NULL;
+  struct brig_sandbox_opts sopts = { 0 };
+  struct brig_oci_state st = { 0 };
+  int r;
+
+  if ((r = valid_id (id, err)) < 0 || (r = load_bundle (o, id, &c, err)) < 0)
+    return r;
+  if ((r = brig_mkdir_p (g.root, 0700, err)) < 0)
+    goto out;
+  dir = container_dir (id);
+  if (mkdir (dir, 0700) < 0)
+    {
+      r = errno == EEXIST ? brig_error (err, 0, "container `%s` already exists", id)
+                          : brig_error (err, errno, "create `%s`", dir);
+      free (dir);
+      dir = NULL;
+      goto out;
+    }
+  fifo = xasprintf ("%s/exec.fifo", dir);
+  /* Writable by the container's root, whoever it maps to; the directory
+   * (0700) keeps everyone else out. */
+  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
+    {
+      r = brig_error (err, errno, "exec fifo `%s`", fifo);
+      goto out;
+    }
+  sopts.exec_fifo = fifo;
+  if ((r = brig_sandbox_create (c, &sopts, &sb, err)) < 0)
+    goto out;
+  st = (struct brig_oci_state){ c->id,
+                                brig_sandbox_pid (sb),
+                                brig_proc_start_time (brig_sandbox_pid (sb)),
+                                c->image,
+                                c->rootfs,
+                                now_rfc3339 (),
+                                c->cgroups_path,
+                                c->annotations };
+  r = brig_oci_state_write (dir, &st, err);
+  free (st.created);
+  if (r == 0 && o->pid_file)
+    r = write_pid_file (o->pid_file, brig_sandbox_pid (sb), err);
+  if (r < 0)
+    goto out;
+  for (char *const *w = brig_sandbox_warnings (sb); *w; w++)
+    fprintf (stderr, "brig-runtime: warning: %s\n", *w);
+  brig_sandbox_release (sb);
+  sb = NULL;
+  r = 0;
+out:
+  if (r < 0)
+    {
+      brig_sandbox_destroy (sb); /* kills it and removes its cgroup */
+      if (dir)
+        remove_container_dir (dir);
+    }
+  brig_container_free (c);
+  return r;
+}
+
+/* start: open the FIFO for reading; the container, blocked opening it for
+ * writing, writes a byte and execs. */
+static int
+do_start (const char *id, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL, *fifo = NULL;
+  struct brig_oci_state st;
+  _cleanup_close_ int fd = -1;
+  struct pollfd p;
+  char b;
+  int r;
+
+  if ((r = load (id, &dir, &st, err)) < 0)
+    return r;
+  if (brig_oci_state_status (dir, &st) != BRIG_OCI_CREATED)
+    {
+      r = brig_error (err, 0, "cannot start container `%s`: it is %s, not created", id,
+                      brig_oci_status_name (brig_oci_state_status (dir, &st)));
+      goto out;
+    }
+  fifo = xasprintf ("%s/exec.fifo", dir);
+  fd = open (fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    {
+      r = brig_error (err, errno, "exec fifo `%s`", fifo);
+      goto out;
+    }
+  p = (struct pollfd){ fd, POLLIN, 0 };
+  for (int waited = 0;; waited += 100)
+    {
+      int n = poll (&p, 1, 100);
+      if (n > 0 && read (fd, &b, 1) == 1)
+        break;
+      if (brig_proc_start_time (st.pid) != st.start_time || waited > 30000)
+        {
+          r = brig_error (err, 0, "container `%s` did not start: its process is gone", id);
+          goto out;
+        }
+    }
+  unlink (fifo);
+  r = 0;
+out:
+  brig_oci_state_release (&st);
+  return r;
+}
+
+static int
+do_delete (const char *id, bool force, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL;
+  struct brig_oci_state st;
+  enum brig_oci_status s;
+  int r;
+
+  if ((r = load (id, &dir, &st, err)) < 0)
+    return r;
+  s = brig_oci_state_status (dir, &st);
+  if ((s == BRIG_OCI_RUNNING || s == BRIG_OCI_PAUSED) && !force)
+    {
+      r = brig_error (err, 0,
+                      "cannot delete container `%s`: it is %s (use --force, or kill "
+                      "it first)",
+                      id, brig_oci_status_name (s));
+      goto out;
+    }
+  if (s != BRIG_OCI_STOPPED)
+    {
+      /* Created (waiting on its FIFO) or forced: kill everything of it. */
+      struct brig_err e = { 0 };
+      kill (st.pid, SIGKILL);
+      brig_cgroup_signal_all (st.cgroups_path, st.id, SIGKILL, &e);
+      brig_err_release (&e);
+      for (int i = 0; i < 2000 && brig_proc_start_time (st.pid) == st.start_time; i++)
+        {
+          struct timespec ts = { 0, 1000000 };
+          char path[64], state = 0;
+          FILE *f;
+          snprintf (path, sizeof path, "/proc/%d/stat", (int)st.pid);
+          if ((f = fopen (path, "re")))
+            {
+              if (fscanf (f, "%*d (%*[^)]) %c", &state) != 1)
+                state = 0;
+              fclose (f);
+            }
+          if (state == 'Z')
+            break;
+          nanosleep (&ts, NULL);
+        }
+    }
+  brig_cgroup_remove (st.cgroups_path, st.id);
+  remove_container_dir (dir);
+  r = 0;
+out:
+  brig_oci_state_release (&st);
+  return r;
+}
+
+/* run: create, start, wait and delete in one process, attached. */
+static int
+do_run (const struct verb_opts *o, const char *id, int *ret_status, struct brig_err *err)
+{
+  struct brig_container *c = NULL;
+  struct brig_sandbox *sb = NULL;
+  struct brig_exit ex;
+  int exec_errno, r;
+
+  if (o->detach)
+    {
+      if ((r = do_create (o, id, err)) < 0)
+        return r;
+      if ((r = do_start (id, err)) < 0)
+        {
+          struct brig_err e = { 0 };
+          do_delete (id, true, &e);
+          brig_err_release (&e);
+        }
+      *ret_status = r < 0 ? 1 : 0;
+      return r;
+    }
+  if ((r = valid_id (id, err)) < 0 || (r = load_bundle (o, id, &c, err)) < 0)
+    return r;
+  if ((r = brig_sandbox_create (c, NULL, &sb, err)) < 0)
+    goto out;
+  if (o->pid_file && (r = write_pid_file (o->pid_file, brig_sandbox_pid (sb), err)) < 0)
+    goto out;
+  if ((r = brig_sandbox_start (sb, &exec_errno, err)) < 0
+      || (r = brig_sandbox_wait (sb, &ex, err)) < 0)
+    goto out;
+  *ret_status = WIFEXITED (ex.status) ? WEXITSTATUS (ex.status) : 128 + WTERMSIG (ex.status);
+out:
+  brig_sandbox_destroy (sb);
+  brig_container_free (c);
+  return r;
+}
+
+/* --- state, kill, list ------------------------------------------------------ */
+
+static json_t *
+state_json (const char *dir, const struct brig_oci_state *st)
+{
+  enum brig_oci_status s = brig_oci_state_status (dir, st);
+  json_t *ann = json_object ();
+
+  for (size_t i = 0; st->annotations && st->annotations[i]; i++)
+    {
+      const char *eq = strchr (st->annotations[i], '=');
+      _cleanup_free_ char *k = xstrndup (st->annotations[i], (size_t)(eq - st->annotations[i]));
+      json_object_set_new (ann, k, json_string (eq + 1));
+    }
+  return json_pack ("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:o}", "ociVersion", OCI_SPEC_VERSION,
+                    "id", st->id, "status", brig_oci_status_name (s), "pid",
+                    s == BRIG_OCI_STOPPED ? 0 : (int)st->pid, "bundle", st->bundle, "rootfs",
+                    st->rootfs, "created", st->created, "owner", "", "annotations", ann);
+}
+
+static int
+do_state (const char *id, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL;
+  struct brig_oci_state st;
+  json_t *j;
+  int r;
+
+  if ((r = load (id, &dir, &st, err)) < 0)
+    return r;
+  j = state_json (dir, &st);
+  json_dumpf (j, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+  putchar ('\n');
+  json_decref (j);
+  brig_oci_state_release (&st);
+  return 0;
+}
+
+static const struct
+{
+  const char *name;
+  int sig;
+} signals[] = {
+  { "HUP", SIGHUP },   { "INT", SIGINT },       { "QUIT", SIGQUIT }, { "ILL", SIGILL },
+  { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },     { "IOT", SIGIOT },   { "BUS", SIGBUS },
+  { "FPE", SIGFPE },   { "KILL", SIGKILL },     { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },
+  { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE },     { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+  { "CHLD", SIGCHLD }, { "CONT", SIGCONT },     { "STOP", SIGSTOP }, { "TSTP", SIGTSTP },
+  { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },     { "URG", SIGURG },   { "XCPU", SIGXCPU },
+  { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "WINCH", SIGWINCH },
+  { "IO", SIGIO },     { "PWR", SIGPWR },       { "SYS", SIGSYS },
+};
+
+static int
+parse_signal (const char *s, struct brig_err *err)
+{
+  char *end;
+  long n;
+
+  if (isdigit ((unsigned char)*s))
+    {
+      n = strtol (s, &end, 10);
+      if (*end == '\0' && n > 0 && n < NSIG)
+        return (int)n;
+    }
+  if (strncasecmp (s, "SIG", 3) == 0)
+    s += 3;
+  for (size_t i = 0; i < ARRAY_SIZE (signals); i++)
+    if (strcasecmp (s, signals[i].name) == 0)
+      return signals[i].sig;
+  return brig_error (err, 0,
+                     "unknown signal `%s`: expected a name such as TERM or SIGKILL, "
+                     "or a number from 1 to %d",
+                     s, NSIG - 1);
+}
+
+static int
+do_kill (const char *id, const char *signame, bool all, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL;
+  struct brig_oci_state st;
+  enum brig_oci_status s;
+  int sig = parse_signal (signame ? signame : "TERM", err), r;
+
+  if (sig < 0)
+    return sig;
+  if ((r = load (id, &dir, &st, err)) < 0)
+    return r;
+  s = brig_oci_state_status (dir, &st);
+  if (s == BRIG_OCI_STOPPED)
+    r = brig_error (err, 0, "container `%s` is not running", id);
+  else if (all)
+    r = brig_cgroup_signal_all (st.cgroups_path, st.id, sig, err);
+  else if (kill (st.pid, sig) < 0)
+    r = brig_error (err, errno, "signal container `%s`", id);
+  brig_oci_state_release (&st);
+  return r;
+}
+
+static int
+do_list (const struct verb_opts *o, struct brig_err *err)
+{
+  DIR *d = opendir (g.root);
+  struct dirent *e;
+  json_t *all = json_array ();
+  bool json = o->format && strcmp (o->format, "json") == 0;
+
+  if (d == NULL && errno != ENOENT)
+    {
+      json_decref (all);
+      return brig_error (err, errno, "open `%s`", g.root);
+    }
+  if (!json && !o->quiet)
+    printf ("%-24s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
+  while (d && (e = readdir (d)))
+    {
+      _cleanup_free_ char *dir = NULL;
+      struct brig_oci_state st;
+      struct brig_err ignore = { 0 };
+      json_t *j;
+
+      if (e->d_name[0] == '.')
+        continue;
+      dir = container_dir (e->d_name);
+      if (brig_oci_state_read (dir, &st, &ignore) < 0)
+        {
+          brig_err_release (&ignore);
+          continue;
+        }
+      j = state_json (dir, &st);
+      if (json)
+        json_array_append (all, j);
+      else if (o->quiet)
+        printf ("%s\n", st.id);
+      else
+        printf ("%-24s %-8lld %-10s %-40s %s\n", st.id,
+                json_integer_value (json_object_get (j, "pid")),
+                json_string_value (json_object_get (j, "status")), st.bundle, st.created);
+      json_decref (j);
+      brig_oci_state_release (&st);
+    }
+  if (d)
+    closedir (d);
+  if (json)
+    {
+      json_dumpf (all, stdout, JSON_COMPACT);
+      putchar ('\n');
+    }
+  json_decref (all);
+  return 0;
+}
+
+/* --- spec, features, version ------------------------------------------------ */
+
+static int
+do_spec (const struct verb_opts *o, struct brig_err *err)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", o->bundle ? o->bundle : ".");
+  struct brig_container *c = brig_container_new_hardened ();
+  int fd, r;
+
+  c->rootfs = xstrdup ("rootfs");
+  strv_push (&c->argv, xstrdup ("sh"));
+  c->hostname = xstrdup ("brig");
+  c->terminal = true;
+  brig_container_setenv (c, "TERM=xterm");
+  if (o->rootless)
+    {
+      c->uidmap[0] = (struct brig_idmap){ 0, (uint32_t)geteuid (), 1 };
+      c->gidmap[0] = (struct brig_idmap){ 0, (uint32_t)getegid (), 1 };
+      c->limits = (struct brig_limits){ BRIG_UNLIMITED, BRIG_UNLIMITED, BRIG_UNLIMITED, 0, 0 };
+    }
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      r = brig_error (err, errno, "%s", errno == EEXIST ? "" : "create");
+      brig_err_release (err);
+      r = errno == EEXIST ? brig_error (err, 0, "`%s` exists already: remove it first", path)
+                          : brig_error (err, errno, "create `%s`", path);
+      brig_container_free (c);
+      return r;
+    }
+  r = brig_oci_spec_write (fd, c, err);
+  if (close (fd) < 0 && r == 0)
+    r = brig_error (err, errno, "write `%s`", path);
+  if (r < 0)
+    unlink (path);
+  brig_container_free (c);
+  return r;
+}
+
+static int
+do_features (void)
+{
+  json_t *j = brig_oci_features ();
+  json_dumpf (j, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+  putchar ('\n');
+  json_decref (j);
+  return 0;
+}
+
+static void
+print_version (void)
+{
+  printf ("brig-runtime version %s\ncommit: brig-%s\nspec: %s\n", BRIG_VERSION, BRIG_VERSION,
+          OCI_SPEC_VERSION);
+}
+
+/* --- dispatch ---------------------------------------------------------------- */
+
+static int
+v_create (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)n;
+  (void)status;
+  return do_create (o, args[0], err);
+}
+
+static int
+v_run (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)n;
+  return do_run (o, args[0], status, err);
+}
+
+static int
+v_start (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)o;
+  (void)n;
+  (void)status;
+  return do_start (args[0], err);
+}
+
+static int
+v_state (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)o;
+  (void)n;
+  (void)status;
+  return do_state (args[0], err);
+}
+
+static int
+v_kill (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)status;
+  return do_kill (args[0], n > 1 ? args[1] : NULL, o->all, err);
+}
+
+static int
+v_delete (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)n;
+  (void)status;
+  return do_delete (args[0], o->force, err);
+}
+
+static int
+v_list (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)args;
+  (void)n;
+  (void)status;
+  return do_list (o, err);
+}
+
+static int
+v_spec (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)args;
+  (void)n;
+  (void)status;
+  return do_spec (o, err);
+}
+
+static int
+v_features (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)o;
+  (void)args;
+  (void)n;
+  (void)status;
+  (void)err;
+  return do_features ();
+}
+
+static const struct
+{
+  const char *name;
+  int (*fn) (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err);
+  const struct brig_opt *opts;
+  int min, max; /* operands */
+  const char *summary;
+} verbs[] = {
+  { "create", v_create, create_opts, 1, 1, "create a container from a bundle; it waits for start" },
+  { "start", v_start, no_opts, 1, 1, "start a created container" },
+  { "run", v_run, create_opts, 1, 1, "create, start, wait for and delete a container" },
+  { "state", v_state, no_opts, 1, 1, "print a container's OCI state" },
+  { "kill", v_kill, kill_opts, 1, 2, "send a signal to a container (default TERM)" },
+  { "delete", v_delete, delete_opts, 1, 1, "delete a stopped (or, with --force, any) container" },
+  { "list", v_list, list_opts, 0, 0, "list the containers under --root" },
+  { "spec", v_spec, spec_opts, 0, 0, "write a hardened config.json" },
+  { "features", v_features, no_opts, 0, 0, "print the OCI features document" },
+};
+
+static const char *const unsupported_verbs[]
+    = { "exec", "ps", "pause", "resume", "update", "events", "checkpoint", "restore" };
+
+static void
+runtime_usage (FILE *f)
+{
+  fputs ("Usage: brig-runtime [--root DIR] [--log FILE] [--log-format text|json] COMMAND "
+         "[OPTIONS] ID\n\nThe OCI runtime command line of runc, with brig's sandbox.\n\n"
+         "Commands:\n",
+         f);
+  for (size_t i = 0; i < ARRAY_SIZE (verbs); i++)
+    fprintf (f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+}
+
+static int
+g_root (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  if (arg[0] != '/')
+    return brig_error (err, 0, "`%s`: expected an absolute path", arg);
+  free (g.root);
+  g.root = xstrdup (arg);
+  return 0;
+}
+
+static int
+g_log (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  (void)err;
+  free (g.log);
+  g.log = xstrdup (arg);
+  return 0;
+}
+
+static int
+g_log_format (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  if (strcmp (arg, "json") != 0 && strcmp (arg, "text") != 0)
+    return brig_error (err, 0, "`%s`: expected text or json", arg);
+  g.log_json = strcmp (arg, "json") == 0;
+  return 0;
+}
+
+static int
+g_debug (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  (void)arg;
+  (void)err;
+  g.debug = true;
+  return 0;
+}
+
+static int
+g_systemd_cgroup (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  (void)arg;
+  return brig_error (err, 0,
+                     "the systemd cgroup driver is not supported: brig manages "
+                     "cgroupfs paths (use cgroupfs in the engine's settings)");
+}
+
+static int
+g_rootless (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  if (strcmp (arg, "true") == 0 || strcmp (arg, "false") == 0 || strcmp (arg, "auto") == 0)
+    return 0; /* brig decides from who runs it */
+  return brig_error (err, 0, "`%s`: expected true, false or auto", arg);
+}
+
+static int
+g_cgroup_manager (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  if (strcmp (arg, "cgroupfs") == 0 || strcmp (arg, "disabled") == 0)
+    return 0;
+  return brig_error (err, 0, "`%s`: brig supports the cgroupfs manager only", arg);
+}
+
+static bool version_requested;
+static int
+g_version (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  (void)arg;
+  (void)err;
+  version_requested = true;
+  return 0;
+}
+
+static const struct brig_opt global_opts[] = {
+  { 0, "root", "DIR", "where container state is kept (default /run/brig/oci)", g_root },
+  { 0, "log", "FILE", "also write errors to FILE", g_log },
+  { 0, "log-format", "FORMAT", "text or json", g_log_format },
+  { 0, "debug", NULL, "accepted", g_debug },
+  { 0, "systemd-cgroup", NULL, "refused: cgroupfs only", g_systemd_cgroup },
+  { 0, "rootless", "BOOL", "accepted: brig knows who runs it", g_rootless },
+  { 0, "cgroup-manager", "MANAGER", "cgroupfs (crun's flag)", g_cgroup_manager },
+  { 'v', "version", NULL, "print the version", g_version },
+  { 0, NULL, NULL, NULL, NULL },
+};
+
+int
+cmd_runtime (int argc, char **argv)
+{
+  struct brig_err err = { 0 };
+  struct verb_opts o = { 0 };
+  char **args = NULL;
+  const char *verb;
+  int optind, n, r, status = 0;
+
+  if (brig_opt_parse (global_opts, NULL, argc, argv, &optind, &err) < 0)
+    return fail (&err);
+  if (g.root == NULL)
+    {
+      _cleanup_free_ char *rundir = brig_runtime_dir ();
+      g.root = xasprintf ("%s/oci", rundir);
+    }
+  if (version_requested || (optind < argc && strcmp (argv[optind], "version") == 0))
+    {
+      print_version ();
+      return 0;
+    }
+  if (optind >= argc || strcmp (argv[optind], "--help") == 0 || strcmp (argv[optind], "help") == 0)
+    {
+      runtime_usage (optind >= argc ? stderr : stdout);
+      return optind >= argc ? 1 : 0;
+    }
+  verb = argv[optind];
+  argc -= optind;
+  argv += optind;
+  for (size_t i = 0; i < ARRAY_SIZE (unsupported_verbs); i++)
+    if (strcmp (verb, unsupported_verbs[i]) == 0)
+      {
+        brig_error (&err, 0, "`%s` is not supported by brig-runtime yet", verb);
+        return fail (&err);
+      }
+  for (size_t i = 0; i < ARRAY_SIZE (verbs); i++)
+    if (strcmp (verb, verbs[i].name) == 0)
+      {
+        n = verb_args (verbs[i].opts, &o, argc, argv, verbs[i].min, verbs[i].max, &args, &err);
+        r = n < 0 ? n : verbs[i].fn (&o, args, n, &status, &err);
+        goto done;
+      }
+  r = brig_error (&err, 0, "unknown command `%s` (see brig-runtime --help)", verb);
+done:
+  verb_opts_release (&o);
+  if (r < 0)
+    return fail (&err);
+  return status;
+}

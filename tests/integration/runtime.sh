@@ -1,0 +1,232 @@
+# brig-runtime: runc's command line, driven directly as an engine would.
+
+rt () { "$TOP/build/asan/brig-runtime" --root "$WORK/oci" "$@"; }
+
+# A bundle from brig-runtime spec, with the command replaced.
+bundle () { # bundle DIR CMD...
+	local dir=$1; shift
+	mkdir -p "$dir"
+	cp -a "$IMG" "$dir/rootfs"
+	(cd "$dir" && rt spec)
+	python3 - "$dir/config.json" "$@" <<'PY'
+import json, sys
+path, args = sys.argv[1], sys.argv[2:]
+c = json.load(open(path))
+c["process"]["terminal"] = False
+c["process"]["args"] = args
+json.dump(c, open(path, "w"))
+PY
+}
+
+edit_config () { # edit_config DIR PYTHON-EXPRESSION-ON-c
+	python3 - "$1/config.json" "$2" <<'PY'
+import json, sys
+path, expr = sys.argv[1], sys.argv[2]
+c = json.load(open(path))
+exec(expr)
+json.dump(c, open(path, "w"))
+PY
+}
+
+oci_leftovers () {
+	[ -z "$(ls -A "$WORK/oci" 2>/dev/null)" ] || fail "state left in $WORK/oci: $(ls -A "$WORK/oci")"
+	expect_nothing_left
+}
+
+test_version_format () {
+	out=$(rt --version)
+	expect_match "^brig-runtime version [0-9.]+$" "$(echo "$out" | sed -n 1p)"
+	expect_match "^commit: " "$(echo "$out" | sed -n 2p)"
+	expect_match "^spec: 1\.[0-9]+\.[0-9]+$" "$(echo "$out" | sed -n 3p)"
+}
+
+test_spec_is_hardened () {
+	mkdir "$WORK/s" && (cd "$WORK/s" && rt spec)
+	python3 - "$WORK/s/config.json" <<'PY' || fail "spec is not hardened"
+import json, sys
+c = json.load(open(sys.argv[1]))
+p = c["process"]
+assert p["noNewPrivileges"] is True
+assert all(p["capabilities"][k] == [] for k in ("bounding", "effective", "permitted", "inheritable", "ambient"))
+assert c["root"]["readonly"] is True
+l = c["linux"]
+assert {n["type"] for n in l["namespaces"]} >= {"user", "mount", "pid", "network", "ipc", "uts", "cgroup"}
+assert l["uidMappings"][0]["hostID"] != 0
+assert l["seccomp"]["defaultAction"] == "SCMP_ACT_ERRNO"
+assert any("keyctl" in r["names"] and r["action"] == "SCMP_ACT_ERRNO" for r in l["seccomp"]["syscalls"])
+assert "/proc/keys" in l["maskedPaths"] and "/proc/sys" in l["readonlyPaths"]
+assert l["resources"]["memory"]["limit"] > 0 and l["resources"]["pids"]["limit"] > 0
+PY
+	run_status st rt spec --bundle "$WORK/s"
+	expect_eq 1 "$st" "spec over an existing config.json"
+	expect_match "exists already" "$out"
+}
+
+test_run_exit_status_and_effective_state () {
+	bundle "$WORK/b" sh -c 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; cat /proc/self/uid_map; exit 7'
+	run_status st rt run --bundle "$WORK/b" r1
+	expect_eq 7 "$st"
+	expect_match "CapEff:.0000000000000000" "$out"
+	expect_match "NoNewPrivs:.1" "$out"
+	expect_match "Seccomp:.2" "$out"
+	expect_match "^ +0 +100000 +65536$" "$(echo "$out" | tail -1)"
+	oci_leftovers
+}
+
+test_create_start_state_delete () {
+	bundle "$WORK/b" sh -c 'echo started > /tmp/x; sleep 30'
+	rt create --bundle "$WORK/b" --pid-file "$WORK/pid" c1
+	expect_eq created "$(rt state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	pid=$(cat "$WORK/pid")
+	expect_eq "$pid" "$(rt state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')" pid
+	# Created means waiting: the command has not run.
+	expect_eq 1 "$(grep -c . /proc/$pid/cmdline >/dev/null; echo 1)"
+	rt start c1
+	expect_eq running "$(rt state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	run_status st rt start c1
+	expect_eq 1 "$st" "second start"
+	expect_match "it is running, not created" "$out"
+	run_status st rt delete c1
+	expect_eq 1 "$st" "delete while running"
+	expect_match "use --force" "$out"
+	rt kill c1 KILL
+	for i in $(seq 100); do
+		[ "$(rt state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = stopped ] && break
+		sleep 0.05
+	done
+	expect_eq stopped "$(rt state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	rt delete c1
+	oci_leftovers
+}
+
+test_delete_created_and_force () {
+	bundle "$WORK/b" sleep 30
+	rt create --bundle "$WORK/b" c2
+	rt delete c2
+	rt create --bundle "$WORK/b" c3
+	rt start c3
+	rt delete --force c3
+	oci_leftovers
+}
+
+test_kill_signal_names () {
+	bundle "$WORK/b" /bin/t trap 15 0
+	rt create --bundle "$WORK/b" k1
+	rt start k1
+	sleep 0.3
+	for s in SIGTERM; do rt kill k1 $s; done
+	for i in $(seq 100); do
+		[ "$(rt state k1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = stopped ] && break
+		sleep 0.05
+	done
+	expect_eq stopped "$(rt state k1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	run_status st rt kill k1 NOTASIGNAL
+	expect_eq 1 "$st"
+	expect_match "unknown signal \`NOTASIGNAL\`" "$out"
+	rt delete k1
+	oci_leftovers
+}
+
+test_list () {
+	bundle "$WORK/b" sleep 30
+	rt create --bundle "$WORK/b" l1
+	out=$(rt list)
+	expect_match "^l1 +[0-9]+ +created " "$(echo "$out" | sed -n 2p)"
+	expect_eq l1 "$(rt list -q)"
+	rt list --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[0]["id"]=="l1"' ||
+		fail "list --format json"
+	rt delete l1
+	oci_leftovers
+}
+
+test_missing_command_fails_create () {
+	bundle "$WORK/b" no-such-program
+	run_status st rt create --bundle "$WORK/b" m1
+	expect_eq 1 "$st"
+	expect_match "exec \`no-such-program\`: executable file not found in \\\$PATH" "$out"
+	oci_leftovers
+}
+
+test_duplicate_id () {
+	bundle "$WORK/b" sleep 30
+	rt create --bundle "$WORK/b" d1
+	run_status st rt create --bundle "$WORK/b" d1
+	expect_eq 1 "$st"
+	expect_match "container \`d1\` already exists" "$out"
+	rt delete d1
+	oci_leftovers
+}
+
+test_bad_config_names_json_path_and_logs_json () {
+	bundle "$WORK/b" true
+	edit_config "$WORK/b" 'c["process"]["capabilities"]["bounding"] = ["CAP_FLY"]'
+	run_status st rt --log "$WORK/log.json" --log-format json create --bundle "$WORK/b" e1
+	expect_eq 1 "$st"
+	expect_match "config.json: process.capabilities.bounding\[0\]: unknown capability \`CAP_FLY\`" "$out"
+	python3 - "$WORK/log.json" <<'PY' || fail "log is not JSON lines with level error: $(cat "$WORK/log.json")"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+e = json.loads(lines[-1])
+assert e["level"] == "error" and "CAP_FLY" in e["msg"] and e["time"]
+PY
+	printf '{"ociVersion": "1.0.2",\n  "process": oops }' > "$WORK/b/config.json"
+	run_status st rt create --bundle "$WORK/b" e2
+	expect_match "config.json:2:[0-9]+: " "$out"
+	oci_leftovers
+}
+
+test_unsupported_features_refused_by_name () {
+	bundle "$WORK/b" true
+	edit_config "$WORK/b" 'c["hooks"] = {"prestart": [{"path": "/bin/true"}]}'
+	run_status st rt run --bundle "$WORK/b" u1
+	expect_match "hooks.prestart: running hooks is not supported by brig yet" "$out"
+	bundle "$WORK/b2" true
+	edit_config "$WORK/b2" 'c["process"]["apparmorProfile"] = "docker-default"'
+	run_status st rt run --bundle "$WORK/b2" u2
+	expect_match "process.apparmorProfile: applying an AppArmor profile is not supported" "$out"
+	run_status st rt exec u1
+	expect_eq 1 "$st"
+	expect_match "\`exec\` is not supported by brig-runtime yet" "$out"
+	run_status st rt checkpoint u1
+	expect_match "\`checkpoint\` is not supported" "$out"
+	oci_leftovers
+}
+
+test_features_document () {
+	rt features | python3 -c '
+import json, sys
+f = json.load(sys.stdin)
+assert f["ociVersionMax"].startswith("1.")
+assert "user" in f["linux"]["namespaces"]
+assert "CAP_SYS_ADMIN" in f["linux"]["capabilities"]
+assert f["linux"]["seccomp"]["enabled"] is True
+assert f["hooks"] == []
+' || fail "features"
+}
+
+test_cgroups_path_honoured () {
+	[ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy"
+	bundle "$WORK/b" sh -c 'cat /sys/fs/cgroup/pids/pids.max'
+	edit_config "$WORK/b" 'c["linux"]["cgroupsPath"] = "/brigtest/cg1"; c["linux"]["resources"]["pids"]["limit"] = 42'
+	out=$(rt run --bundle "$WORK/b" cg1)
+	expect_eq 42 "$out"
+	[ ! -d /sys/fs/cgroup/pids/brigtest/cg1 ] || fail "cgroup brigtest/cg1 left behind"
+	rmdir /sys/fs/cgroup/*/brigtest 2>/dev/null || true
+	oci_leftovers
+}
+
+test_without_user_namespace () {
+	# Docker's default: no user namespace, root is host root with the
+	# capabilities the config lists, still no_new_privs and seccomp.
+	bundle "$WORK/b" sh -c 'cat /proc/self/uid_map; grep -E "^(CapEff|Seccomp):" /proc/self/status'
+	edit_config "$WORK/b" '
+l = c["linux"]
+l["namespaces"] = [n for n in l["namespaces"] if n["type"] != "user"]
+del l["uidMappings"], l["gidMappings"]
+c["process"]["capabilities"] = {k: ["CAP_KILL"] for k in ("bounding", "effective", "permitted")}'
+	out=$(rt run --bundle "$WORK/b" nu1)
+	expect_match "^ +0 +0 +4294967295$" "$(echo "$out" | sed -n 1p)"
+	expect_match "CapEff:.0000000000000020" "$out"
+	expect_match "Seccomp:.2" "$out"
+	oci_leftovers
+}
