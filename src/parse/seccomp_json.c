@@ -170,6 +170,17 @@ parse_filter (json_t *f, const char *file, const char *path, bool include, struc
   return 0;
 }
 
+static bool
+syscall_name_valid (const char *s)
+{
+  if (*s == '\0' || strlen (s) > 64)
+    return false;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+      return false;
+  return true;
+}
+
 static int
 parse_rule (json_t *s, const char *file, const char *path, struct brig_seccomp *p,
             struct brig_err *err)
@@ -194,6 +205,12 @@ parse_rule (json_t *s, const char *file, const char *path, struct brig_seccomp *
     strv_push (&r->names, xstrdup (json_string_value (name)));
   if (r->names == NULL)
     return bad (err, file, path, "a rule needs `names`");
+  for (size_t i = 0; r->names[i]; i++)
+    if (!syscall_name_valid (r->names[i]))
+      return brig_error (err, 0,
+                         "%s: %s[%zu]: `%s` is not a syscall name: expected lower-case "
+                         "letters, digits and `_`",
+                         file, pn, i, r->names[i]);
   if (get_action (json_object_get (s, "action"), file, pa, &r->action, err) < 0)
     return -EINVAL;
   eret = json_object_get (s, "errnoRet");

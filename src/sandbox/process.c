@@ -551,7 +551,13 @@ idmap_root (struct brig_sandbox *sb, struct brig_err *err)
 
   if (sb->tree < 0)
     return 0;
-  if (!(sb->c->namespaces & BRIG_NS_USER))
+  /* Idmapping makes container root the owner of host root's files.  That
+   * is safe only for a root nobody can write: a writable root (or one a
+   * CAP_SYS_ADMIN container could remount writable) keeps its host owners,
+   * so container root writes as its own host uid and can never leave a
+   * root-owned (setuid) file on the host. */
+  if (!(sb->c->namespaces & BRIG_NS_USER) || !sb->c->readonly_rootfs
+      || (sb->c->caps.bounding & (UINT64_C (1) << 21)))
     {
       a.attr_set = base;
       if (mount_setattr (sb->tree, "", AT_EMPTY_PATH, &a, sizeof a) < 0)

@@ -127,7 +127,9 @@ rule_applies (const struct brig_scmp_rule *r, uint64_t caps, uint32_t native, un
   return true;
 }
 
-/* The text that identifies a resolved profile: everything the BPF depends on. */
+/* The text that identifies a resolved profile: everything the BPF depends
+ * on, each name length-prefixed so that no profile can spell out another's
+ * description (the cache compares it byte for byte). */
 static char *
 describe (const struct brig_seccomp *p, uint64_t caps, uint32_t native, unsigned kver)
 {
@@ -153,7 +155,7 @@ describe (const struct brig_seccomp *p, uint64_t caps, uint32_t native, unsigned
         fprintf (f, " a%u:%d:%llu:%llu", r->args[j].index, r->args[j].op,
                  (unsigned long long)r->args[j].value, (unsigned long long)r->args[j].value_two);
       for (size_t j = 0; r->names[j]; j++)
-        fprintf (f, " %s", r->names[j]);
+        fprintf (f, " %zu:%s", strlen (r->names[j]), r->names[j]);
       fputc ('\n', f);
     }
   fclose (f);

@@ -52,9 +52,28 @@ JSON
 }
 
 test_rw_rootfs () {
+	# A writable root is not idmapped: container root writes as host uid
+	# 100000, so the image must belong to that range to be written.
+	run_status st brig run --rw-rootfs ./img sh -c 'echo hello > /written'
+	expect_match "Permission denied" "$out" "writing host root's directory"
+	chown -R 100000:100000 "$IMG"
 	brig run --rw-rootfs ./img sh -c 'echo hello > /written'
 	expect_eq hello "$(cat "$IMG/written")"
+	expect_eq 100000 "$(stat -c %u "$IMG/written")" "owner on the host"
 	grep -q '"kind":"rw-rootfs"' "$BRIG_STATE_DIR/audit.log" || fail "no rw-rootfs relaxation logged"
+}
+
+test_rw_rootfs_cannot_plant_setuid_root_on_host () {
+	chown 100000:100000 "$IMG"
+	brig run --rw-rootfs ./img sh -c 'cp /bin/busybox /suid && chmod 4755 /suid'
+	expect_eq "100000 4755" "$(stat -c '%u %a' "$IMG/suid")" "the planted file on the host"
+}
+
+test_sys_admin_remount_cannot_write_host_files () {
+	out=$(brig run --cap-add SYS_ADMIN ./img sh -c 'mount -o remount,rw / && echo remounted; echo x > /etc/passwd 2>&1; touch /etc/new 2>&1' 2>&1 || true)
+	expect_match "Permission denied|Read-only file system" "$out"
+	expect_eq 3 "$(wc -l < "$IMG/etc/passwd")" "/etc/passwd on the host"
+	[ ! -e "$IMG/etc/new" ] || fail "created a file in the host image"
 }
 
 test_tmpfs_option () {

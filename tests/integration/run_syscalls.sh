@@ -45,3 +45,15 @@ test_seccomp_cache_is_private_and_reused () {
 	expect_eq 2 "$(brig run ./img cat /proc/self/status | status_field Seccomp)" "Seccomp after tampering"
 	expect_match "^keyctl errno=1 " "$(brig run ./img t try keyctl)"
 }
+
+test_custom_profile_does_not_weaken_cached_default () {
+	# A permissive custom profile, then the default one: the second must
+	# still refuse what the default refuses (the cache keeps them apart).
+	cat > "$WORK/open.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["personality"], "action": "SCMP_ACT_ALLOW" } ] }
+JSON
+	brig run --security-opt "seccomp=$WORK/open.json" ./img t try clone-newns >/dev/null
+	expect_match "^clone-newns errno=1 " "$(brig run ./img t try clone-newns)"
+	expect_match "^vsock errno=1 " "$(brig run ./img t try vsock)"
+}

@@ -144,6 +144,10 @@ test_seccomp_json_errors (void **state)
                "syscalls[0].includes.caps[0]: unknown capability `CAP_NOPE`");
   bad_profile ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultAction\":\"SCMP_ACT_LOG\"}",
                "duplicate object key");
+  /* A name shaped like a piece of the cache key must not pass. */
+  bad_profile ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"a0:3:0:0\","
+               "\"personality\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+               "syscalls[0].names[0]: `a0:3:0:0` is not a syscall name");
 }
 
 static void
