@@ -54,7 +54,7 @@ brig_caps_apply (const struct brig_container *c, struct brig_err *err)
     return brig_error (err, errno, "keep capabilities across setuid");
   /* Rootless: setgroups(2) is denied in the namespace and no other group
    * is mapped, so there is nothing to set. */
-  if (c->rootless && c->ngroups)
+  if (c->rootless && (c->ngroups > 1 || (c->ngroups == 1 && c->groups[0] != c->gid)))
     return brig_error (err, 0, "rootless: supplementary groups cannot be mapped");
   if (!c->rootless && setgroups (c->ngroups, c->groups) < 0)
     return brig_error (err, errno, "set supplementary groups");

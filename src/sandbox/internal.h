@@ -63,6 +63,9 @@ int brig_mounts_setup (const struct brig_container *c, int root_fd, const int *b
  * other mounts); *ret_fds has c->nmounts entries. */
 int brig_mounts_open_binds (const struct brig_container *c, int **ret_fds, struct brig_err *err);
 void brig_mounts_close_binds (int *fds, size_t n);
+/* The host's device nodes that containers get must be what they claim and
+ * belong to root (checked in the host's view, before any namespace). */
+int brig_mounts_check_host_devices (struct brig_err *err);
 
 /* --- caps.c (runs in the container process) --- */
 /* Drop to c's user and exactly c->caps: the bounding set first, then the

@@ -156,6 +156,18 @@ static const struct
   { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 };
 
+/* A bind of a host device node is read-only, nosuid and noexec: the device
+ * still reads and writes, but its inode (owner, mode) cannot be changed
+ * from inside, and it is the host's. */
+static int
+seal_clone (struct ctx *x, int fd, const char *what)
+{
+  struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC };
+  if (mount_setattr (fd, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+    return brig_error (x->err, errno, "make the bind of `%s` read-only", what);
+  return 0;
+}
+
 /* Bind the host's device NAME, checked to be MAJOR:MINOR, onto the file
  * NAME in the container's /dev. */
 static int
@@ -165,6 +177,7 @@ bind_device (struct ctx *x, int dev, const char *name, unsigned major, unsigned 
   _cleanup_close_ int src = open_tree (AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   _cleanup_close_ int target = -1;
   struct stat st;
+  int r;
 
   if (src < 0)
     return brig_error (x->err, errno, "bind host device `%s`", host);
@@ -172,6 +185,8 @@ bind_device (struct ctx *x, int dev, const char *name, unsigned major, unsigned 
       || minor (st.st_rdev) != minor)
     return brig_error (x->err, 0, "host `%s` is not the character device %u:%u", host, major,
                        minor);
+  if ((r = seal_clone (x, src, host)) < 0)
+    return r;
   target = openat (dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (target < 0)
     return brig_error (x->err, errno, "open `/dev/%s`", name);
@@ -359,9 +374,12 @@ mask_path (struct ctx *x, const char *path)
                 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, path);
   else
     {
+      int r;
       m = open_tree (x->devnull, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
       if (m < 0)
         return brig_error (x->err, errno, "mask `%s`: clone /dev/null", path);
+      if ((r = seal_clone (x, m, path)) < 0)
+        return r;
     }
   if (m < 0)
     return m;
@@ -550,4 +568,25 @@ brig_mounts_close_binds (int *fds, size_t n)
     if (fds[i] >= 0)
       close (fds[i]);
   free (fds);
+}
+
+int
+brig_mounts_check_host_devices (struct brig_err *err)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (devices); i++)
+    {
+      _cleanup_free_ char *host = xasprintf ("/dev/%s", devices[i].name);
+      struct stat st;
+
+      if (lstat (host, &st) < 0)
+        return brig_error (err, errno, "host device `%s`", host);
+      if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != devices[i].major
+          || minor (st.st_rdev) != devices[i].minor || st.st_uid != 0 || st.st_gid != 0)
+        return brig_error (err, 0,
+                           "host `%s` is not the character device %u:%u owned by root:root "
+                           "(it is %u:%u); refusing to hand it to a container",
+                           host, devices[i].major, devices[i].minor, (unsigned)st.st_uid,
+                           (unsigned)st.st_gid);
+    }
+  return 0;
 }

@@ -80,6 +80,7 @@ struct brig_sandbox
   char **warnings;
   char *state_path;
   char *name_path;
+  int name_fd; /* the locked claim on the name, or -1 */
   sigset_t oldmask;
   bool reaped;
 };
@@ -301,6 +302,10 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
     }
   if (c->umask >= 0)
     umask ((mode_t)c->umask);
+  /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it
+   * while we still hold it (runc does the same). */
+  if (!c->no_new_privs && sb->bpf.insns && brig_seccomp_install (&sb->bpf, &err) < 0)
+    child_fail (sock, &err);
   if (brig_caps_apply (c, &err) < 0)
     child_fail (sock, &err);
   if (chdir (c->cwd) < 0)
@@ -321,7 +326,7 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
       brig_error (&err, errno, "close inherited file descriptors");
       child_fail (sock, &err);
     }
-  if (sb->bpf.insns && brig_seccomp_install (&sb->bpf, &err) < 0)
+  if (c->no_new_privs && sb->bpf.insns && brig_seccomp_install (&sb->bpf, &err) < 0)
     child_fail (sock, &err);
 
   sigemptyset (&none);
@@ -335,10 +340,17 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
         }
       if (p > 0)
         {
-          close (sock);
+          /* It never execs, so close-on-exec never closes anything: drop
+           * every descriptor of brig's now. */
+          syscall (SYS_close_range, 3U, ~0U, 0U);
           reaper (p);
         }
     }
+  /* Dispositions brig inherited (an ignored SIGQUIT...) are not the
+   * command's to inherit. */
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal (sig, SIG_DFL);
   sigprocmask (SIG_SETMASK, &none, NULL);
   environ = c->env;
   execvp (c->argv[0], c->argv);
@@ -360,6 +372,9 @@ static void __attribute__ ((noreturn)) cleaner_main (struct brig_sandbox *sb, in
   for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
     signal (forwarded[i], SIG_IGN);
   prctl (PR_SET_NAME, "brig-cleaner");
+  /* A session of its own: a signal to brig's whole process group (job
+   * control, timeout -s KILL) must not take the cleaner with it. */
+  setsid ();
   pid = sb->pid;
   if (pid > 0)
     pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
@@ -612,9 +627,12 @@ send_go (struct brig_sandbox *sb)
   size_t used = 0;
 
   for (size_t i = 0; v1 && v1[i]; i++)
-    used += (size_t)snprintf (gm.v1 + used, sizeof gm.v1 - used, "%s%s", i ? ";" : "", v1[i]);
-  if (used >= sizeof gm.v1)
-    return -ENAMETOOLONG;
+    {
+      int n = snprintf (gm.v1 + used, sizeof gm.v1 - used, "%s%s", i ? ";" : "", v1[i]);
+      if (n < 0 || (size_t)n >= sizeof gm.v1 - used)
+        return -ENAMETOOLONG;
+      used += (size_t)n;
+    }
   return send (sb->sock, &gm, sizeof gm, MSG_NOSIGNAL) == (ssize_t)sizeof gm ? 0 : -errno;
 }
 
@@ -661,7 +679,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   sb->c = c;
   if (opts)
     sb->opts = *opts;
-  sb->sock = sb->cleaner_fd = sb->tree = sb->fifo = -1;
+  sb->sock = sb->cleaner_fd = sb->tree = sb->fifo = sb->name_fd = -1;
   for (size_t i = 0; i < ARRAY_SIZE (sb->ns_fds); i++)
     sb->ns_fds[i] = -1;
   forwarded_set (&set);
@@ -672,7 +690,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       r = brig_error (err, errno ? errno : ENOTDIR, "image root `%s`", c->rootfs);
       goto fail;
     }
-  if ((r = make_mount_points (c, err)) < 0)
+  if ((r = make_mount_points (c, err)) < 0 || (r = brig_mounts_check_host_devices (err)) < 0)
     goto fail;
   if (c->seccomp)
     {
@@ -709,7 +727,9 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       r = brig_error (err, errno, "exec fifo `%s`", sb->opts.exec_fifo);
       goto fail;
     }
-  if (c->name && (r = brig_state_claim_name (rundir, c->name, c->id, &sb->name_path, err)) < 0)
+  if (c->name
+      && (r = brig_state_claim_name (rundir, c->name, c->id, &sb->name_fd, &sb->name_path, err))
+             < 0)
     goto fail;
   sb->state_path = brig_state_path (rundir, c->id);
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
@@ -761,9 +781,10 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       || (r = write_oom_score_adj (sb, err)) < 0 || (r = idmap_root (sb, err)) < 0
       || (r = brig_cgroup_attach (sb->cg, sb->pid, err)) < 0)
     goto fail;
-  if (send_go (sb) < 0)
+  if ((r = send_go (sb)) < 0)
     {
-      r = died (sb, "before setup", err);
+      r = r == -ENAMETOOLONG ? brig_error (err, 0, "too many cgroup hierarchies to show")
+                             : died (sb, "before setup", err);
       goto fail;
     }
   r = recv_msg (sb, &m, err);
@@ -836,7 +857,7 @@ brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_e
 {
   _cleanup_close_ int sfd = -1;
   sigset_t set;
-  int st;
+  int st = 0, stops = 0;
 
   forwarded_set (&set);
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
@@ -856,7 +877,13 @@ brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_e
         return brig_error (err, errno, "wait for the container");
       if (read (sfd, &si, sizeof si) != (ssize_t)sizeof si)
         continue;
-      if (si.ssi_signo != SIGCHLD)
+      if (si.ssi_signo == SIGCHLD)
+        continue;
+      /* PID 1 ignores a signal it has no handler for; asked twice to stop,
+       * brig stops it for sure. */
+      if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP)
+        kill (sb->pid, ++stops > 1 ? SIGKILL : (int)si.ssi_signo);
+      else
         kill (sb->pid, (int)si.ssi_signo);
     }
   ret->status = st;
@@ -886,6 +913,8 @@ brig_sandbox_destroy (struct brig_sandbox *sb)
     unlink (sb->state_path);
   if (sb->name_path)
     unlink (sb->name_path);
+  if (sb->name_fd >= 0)
+    close (sb->name_fd);
   if (sb->cleaner > 0)
     {
       /* It exits at once; not waiting for that saves a context switch.
@@ -918,6 +947,8 @@ brig_sandbox_release (struct brig_sandbox *sb)
   strv_free (sb->warnings);
   free (sb->state_path);
   free (sb->name_path);
+  if (sb->name_fd >= 0)
+    close (sb->name_fd);
   sigprocmask (SIG_SETMASK, &sb->oldmask, NULL);
   free (sb);
 }

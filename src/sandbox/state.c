@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 static int
@@ -32,25 +33,9 @@ ensure_dir (const char *dir, struct brig_err *err)
   return 0;
 }
 
-/* Is the container recorded in DIR/ID.json still running? */
-static bool
-alive (const char *dir, const char *id)
-{
-  _cleanup_free_ char *path = brig_state_path (dir, id);
-  json_t *j = json_load_file (path, 0, NULL);
-  json_int_t pid = j ? json_integer_value (json_object_get (j, "pid")) : 0;
-  json_t *cleaner = j ? json_object_get (j, "brig_pid") : NULL;
-  bool r = pid > 0 && kill ((pid_t)pid, 0) == 0;
-
-  if (r && cleaner)
-    r = kill ((pid_t)json_integer_value (cleaner), 0) == 0;
-  json_decref (j);
-  return r;
-}
-
 int
-brig_state_claim_name (const char *dir, const char *name, const char *id, char **ret_path,
-                       struct brig_err *err)
+brig_state_claim_name (const char *dir, const char *name, const char *id, int *ret_fd,
+                       char **ret_path, struct brig_err *err)
 {
   _cleanup_free_ char *names = xasprintf ("%s/names", dir);
   _cleanup_free_ char *path = xasprintf ("%s/%s", names, name);
@@ -58,32 +43,37 @@ brig_state_claim_name (const char *dir, const char *name, const char *id, char *
 
   if ((r = ensure_dir (names, err)) < 0)
     return r;
-  for (int attempt = 0; attempt < 2; attempt++)
+  /* The claim is an flock held for the container's life (the cleaner
+   * shares it): a name whose file is not locked is free, whatever the file
+   * says.  The file must still be the one at PATH once locked. */
+  for (int attempt = 0; attempt < 8; attempt++)
     {
-      _cleanup_close_ int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      _cleanup_free_ char *owner = NULL;
-      struct brig_err e = { 0 };
+      _cleanup_close_ int fd
+          = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+      struct stat a, b;
 
-      if (fd >= 0)
+      if (fd < 0)
+        return brig_error (err, errno, "claim the name `%s`: `%s`", name, path);
+      if (flock (fd, LOCK_EX | LOCK_NB) < 0)
         {
-          if (brig_write_all (fd, id, strlen (id)) < 0)
-            {
-              r = brig_error (err, errno, "write `%s`", path);
-              unlink (path);
-              return r;
-            }
-          *ret_path = steal_pointer (&path);
-          return 0;
+          _cleanup_free_ char *owner = NULL;
+          struct brig_err e = { 0 };
+          if (errno != EWOULDBLOCK)
+            return brig_error (err, errno, "lock `%s`", path);
+          brig_read_fd (fd, path, 256, &owner, NULL, &e);
+          brig_err_release (&e);
+          return brig_error (err, 0, "the name `%s` is already in use by container %.12s", name,
+                             owner ? owner : "?");
         }
-      if (errno != EEXIST)
-        return brig_error (err, errno, "create `%s`", path);
-      if (brig_read_file (path, 256, &owner, NULL, &e) == 0 && alive (dir, owner))
-        return brig_error (err, 0, "the name `%s` is already in use by container %.12s", name,
-                           owner);
-      brig_err_release (&e);
-      unlink (path); /* left by a container that is gone */
+      if (fstat (fd, &a) < 0 || stat (path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+        continue; /* unlinked by its last owner meanwhile: try again */
+      if (ftruncate (fd, 0) < 0 || brig_write_all (fd, id, strlen (id)) < 0)
+        return brig_error (err, errno, "write `%s`", path);
+      *ret_fd = steal_fd (&fd);
+      *ret_path = steal_pointer (&path);
+      return 0;
     }
-  return brig_error (err, EEXIST, "claim the name `%s`", name);
+  return brig_error (err, EAGAIN, "claim the name `%s`", name);
 }
 
 char *

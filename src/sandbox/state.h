@@ -6,9 +6,11 @@
 #include "model/container.h"
 #include "util/err.h"
 
-/* Take NAME for container ID, or fail naming the container that holds it. */
-int brig_state_claim_name (const char *dir, const char *name, const char *id, char **ret_path,
-                           struct brig_err *err);
+/* Take NAME for container ID, or fail naming the container that holds it.
+ * The claim lasts while *RET_FD (locked) stays open; unlink *RET_PATH
+ * before closing it. */
+int brig_state_claim_name (const char *dir, const char *name, const char *id, int *ret_fd,
+                           char **ret_path, struct brig_err *err);
 
 /* The file that records container ID in DIR. */
 char *brig_state_path (const char *dir, const char *id);

@@ -127,3 +127,11 @@ test_embedded_busybox_image () {
 	expect_eq "root
 3" "$out"
 }
+
+test_host_devices_cannot_be_changed () {
+	before=$(stat -c '%u:%g %a' /dev/null)
+	out=$(brig run ./img sh -c 'chmod 000 /dev/null 2>&1; chown 5:5 /dev/null 2>&1; chmod 000 /proc/keys 2>&1; echo x > /dev/null && echo write-ok')
+	expect_match "Read-only file system" "$out"
+	expect_match "write-ok" "$out"
+	expect_eq "$before" "$(stat -c '%u:%g %a' /dev/null)" "host /dev/null"
+}

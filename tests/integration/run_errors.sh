@@ -75,3 +75,16 @@ test_help_and_version () {
 	expect_eq 125 "$st"
 	expect_match "unknown command \`frobnicate\`" "$out"
 }
+
+test_group_kill_leaves_nothing () {
+	# timeout -s KILL, job control: the whole process group dies at once.
+	setsid "$BRIG" run --name grp ./img sleep 100 &
+	cpid=$(container_pid)
+	pgid=$(ps -o pgid= -p "$(pgrep -f 'run --name grp' | head -1)" | tr -d ' ')
+	[ -n "$pgid" ] || fail "no process group"
+	kill -KILL -- "-$pgid"
+	for i in $(seq 100); do kill -0 "$cpid" 2>/dev/null || break; sleep 0.05; done
+	kill -0 "$cpid" 2>/dev/null && fail "container survived"
+	for i in $(seq 100); do [ "$before_cgroups" = "$(cgroup_list)" ] && [ -z "$(find "$BRIG_RUNTIME_DIR" -type f)" ] && break; sleep 0.05; done
+	expect_nothing_left
+}

@@ -113,3 +113,30 @@ test_shell_reads_stdin () {
 	expect_eq "hello from stdin
 status=5" "$out"
 }
+
+test_names_never_shared_under_race () {
+	for i in 1 2 3 4 5; do
+		"$BRIG" run --name race ./img sleep 1 > "$WORK/a" 2>&1 &
+		a=$!
+		"$BRIG" run --name race ./img sleep 1 > "$WORK/b" 2>&1 &
+		b=$!
+		set +e; wait $a; sa=$?; wait $b; sb=$?; set -e
+		[ "$sa" = 0 ] && [ "$sb" = 0 ] && fail "both containers ran with the name race (round $i)"
+		[ "$sa" = 125 ] || [ "$sb" = 125 ] || fail "round $i: statuses $sa and $sb"
+	done
+	expect_nothing_left
+}
+
+test_repeated_stop_signal_escalates () {
+	# PID 1 without a handler ignores SIGTERM; the second one kills it.
+	"$BRIG" run ./img sh -c 'echo ready; while :; do sleep 1; done' > "$WORK/out" &
+	bpid=$!
+	for i in $(seq 50); do grep -q ready "$WORK/out" && break; sleep 0.1; done
+	kill -TERM $bpid
+	sleep 0.3
+	kill -0 $bpid || fail "the first SIGTERM should be forwarded, not fatal"
+	kill -TERM $bpid
+	set +e; wait $bpid; st=$?; set -e
+	expect_eq 137 "$st"
+	expect_nothing_left
+}

@@ -32,3 +32,10 @@ test_under_unshare_r () {
 	expect_match "^0$" "$(echo "$out" | grep -v warning | sed -n 1p)"
 	expect_match "Seccomp:.2" "$out"
 }
+
+test_rootless_named_root_user () {
+	[ "$(id -u)" = 0 ] || skip "needs root to switch to the unprivileged user"
+	out=$(as_nobody "$BRIG" run -u root ./img id 2>/dev/null)
+	# setgroups(2) is denied unprivileged: no supplementary groups to show.
+	expect_eq "uid=0(root) gid=0(root)" "$out"
+}
