@@ -17,12 +17,13 @@ last_cap (void)
 {
   _cleanup_free_ char *buf = NULL;
   struct brig_err err = { 0 };
-  int n = BRIG_CAP_MAX;
+  int n = 63;
 
   if (brig_read_file ("/proc/sys/kernel/cap_last_cap", 64, &buf, NULL, &err) == 0)
     n = atoi (buf);
   brig_err_release (&err);
-  return n > 0 && n < 64 ? n : BRIG_CAP_MAX;
+  /* Without /proc, drop every bit there could be rather than too few. */
+  return n > 0 && n < 64 ? n : 63;
 }
 
 static int

@@ -513,8 +513,11 @@ brig_mounts_setup (const struct brig_container *c, int root_fd, const int *bind_
     r = mask_path (&x, c->masked_paths[i]);
   for (size_t i = 0; c->readonly_paths && c->readonly_paths[i] && r == 0; i++)
     r = readonly_path (&x, c->readonly_paths[i]);
-  if (finish_deferred (&x) < 0 && r == 0)
-    r = -EIO;
+  if (r == 0)
+    r = finish_deferred (&x);
+  else
+    for (size_t i = 0; i < x.ndeferred; i++)
+      close (x.deferred_ro[i]);
   if (r < 0)
     return r;
 

@@ -354,9 +354,12 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   sigprocmask (SIG_SETMASK, &none, NULL);
   environ = c->env;
   execvp (c->argv[0], c->argv);
-  if (sock >= 0)
-    send_msg (sock, MSG_EXEC_ERROR, errno, c->argv[0]);
-  _exit (errno == ENOENT ? 127 : 126);
+  {
+    int e = errno;
+    if (sock >= 0)
+      send_msg (sock, MSG_EXEC_ERROR, e, c->argv[0]);
+    _exit (e == ENOENT ? 127 : 126);
+  }
 }
 
 /* --- the cleaner ---------------------------------------------------------- */
@@ -479,7 +482,11 @@ make_file_in_root (int root, const char *path, struct brig_err *err)
                       RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
   if (pfd < 0)
     return brig_error (err, errno, "create mount point `%s` in the image", path);
-  fd = openat (pfd, slash + 1, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+  /* O_EXCL: never open (and block on) a FIFO someone put there meanwhile. */
+  fd = openat (pfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+               0644);
+  if (fd < 0 && errno == EEXIST)
+    return 0;
   if (fd < 0)
     return brig_error (err, errno, "create mount point `%s` in the image", path);
   return 0;
@@ -685,9 +692,14 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   forwarded_set (&set);
   sigprocmask (SIG_BLOCK, &set, &sb->oldmask);
 
-  if (stat (c->rootfs, &st) < 0 || !S_ISDIR (st.st_mode))
+  if (stat (c->rootfs, &st) < 0)
     {
-      r = brig_error (err, errno ? errno : ENOTDIR, "image root `%s`", c->rootfs);
+      r = brig_error (err, errno, "image root `%s`", c->rootfs);
+      goto fail;
+    }
+  if (!S_ISDIR (st.st_mode))
+    {
+      r = brig_error (err, ENOTDIR, "image root `%s`", c->rootfs);
       goto fail;
     }
   if ((r = make_mount_points (c, err)) < 0 || (r = brig_mounts_check_host_devices (err)) < 0)

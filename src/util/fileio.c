@@ -11,7 +11,7 @@ int
 brig_read_fd (int fd, const char *name, size_t max, char **ret_buf, size_t *ret_len,
               struct brig_err *err)
 {
-  size_t cap = 4096, len = 0;
+  size_t cap = max < 4096 ? max : 4096, len = 0;
   _cleanup_free_ char *buf = xmalloc (cap + 1);
 
   for (;;)
