@@ -11,6 +11,9 @@
 #include "model/caps.h"
 #include "model/container.h"
 #include "parse/oci.h"
+#include "policy/file.h"
+#include "policy/policy.h"
+#include "report/auditlog.h"
 #include "report/oci_spec.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/state.h"
@@ -313,6 +316,58 @@ verb_args (const struct brig_opt *opts, struct verb_opts *o, int argc, char **ar
 
 /* --- create, start, run ---------------------------------------------------- */
 
+#define DEFAULT_POLICY "/etc/brig/policy.json"
+
+/* BRIG_POLICY names the policy file; without it, /etc/brig/policy.json if
+ * there is one, else the built-in policy (the hardened setup). */
+static int
+load_policy (struct brig_policy **ret, struct brig_err *err)
+{
+  const char *path = getenv ("BRIG_POLICY");
+  _cleanup_free_ char *buf = NULL;
+  size_t len;
+
+  if (path == NULL && access (DEFAULT_POLICY, F_OK) < 0)
+    {
+      *ret = brig_policy_default ();
+      return 0;
+    }
+  if (path == NULL)
+    path = DEFAULT_POLICY;
+  if (brig_read_file (path, 1 << 20, &buf, &len, err) < 0)
+    return brig_err_wrap (err, "policy");
+  return brig_parse_policy (buf, len, path, ret, err);
+}
+
+/* The policy gate: harden or refuse C, and write every decision to the
+ * audit log. */
+static int
+gate (struct brig_container *c, struct brig_err *err)
+{
+  struct brig_policy *p = NULL;
+  struct brig_decision *d = NULL;
+  struct brig_auditlog log = { -1, NULL };
+  _cleanup_free_ char *state = brig_state_dir ();
+  _cleanup_free_ char *log_path = xasprintf ("%s/audit.log", state);
+  size_t n = 0;
+  int r;
+
+  if ((r = load_policy (&p, err)) < 0)
+    return r;
+  r = brig_policy_gate (p, c, &d, &n, err);
+  if (brig_auditlog_open (log_path, &log, err) == 0)
+    {
+      for (size_t i = 0; i < n; i++)
+        brig_audit_decision (&log, c, d[i].rule->id, brig_action_name (d[i].action), d[i].detail);
+      brig_auditlog_close (&log);
+    }
+  else if (r == 0)
+    r = brig_err_wrap (err, "audit log");
+  brig_decisions_free (d, n);
+  brig_policy_free (p);
+  return r;
+}
+
 static int
 load_bundle (const struct verb_opts *o, const char *id, struct brig_container **ret,
              struct brig_err *err)
@@ -339,6 +394,11 @@ load_bundle (const struct verb_opts *o, const char *id, struct brig_container **
   c->image = xstrdup (bundle);
   c->rootless = !brig_is_host_root ();
   c->preserve_fds = o->preserve_fds;
+  if ((r = gate (c, err)) < 0)
+    {
+      brig_container_free (c);
+      return r;
+    }
   if (c->terminal && o->console_socket == NULL)
     {
       brig_container_free (c);

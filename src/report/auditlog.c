@@ -137,3 +137,14 @@ brig_audit_exited (struct brig_auditlog *log, const struct brig_container *c, in
     json_object_set_new (j, "reason", json_string (reason));
   return emit (log, j);
 }
+
+int
+brig_audit_decision (struct brig_auditlog *log, const struct brig_container *c, const char *rule,
+                     const char *action, const char *detail)
+{
+  json_t *j = event ("policy", c);
+  json_object_set_new (j, "rule", json_string (rule));
+  json_object_set_new (j, "action", json_string (action));
+  json_object_set_new (j, "detail", json_string (detail));
+  return emit (log, j);
+}

@@ -24,6 +24,10 @@ void brig_auditlog_close (struct brig_auditlog *log);
 int brig_audit_created (struct brig_auditlog *log, const struct brig_container *c);
 int brig_audit_relaxations (struct brig_auditlog *log, const struct brig_container *c);
 int brig_audit_started (struct brig_auditlog *log, const struct brig_container *c, pid_t pid);
+/* One decision of the policy gate: the rule, what was done, why. */
+int brig_audit_decision (struct brig_auditlog *log, const struct brig_container *c,
+                         const char *rule, const char *action, const char *detail);
+
 /* STATUS is a wait(2) status; or pass status -1 and REASON for a container
  * that ended without one (start failed, brig was killed). */
 int brig_audit_exited (struct brig_auditlog *log, const struct brig_container *c, int status,

@@ -1,0 +1,83 @@
+/* The policy: one table of rules over the container model, and what to do
+ * when a container breaks one.  The runtime's gate and (later) brig audit
+ * read the same table. */
+#ifndef BRIG_POLICY_POLICY_H
+#define BRIG_POLICY_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/container.h"
+#include "util/err.h"
+
+enum brig_severity
+{
+  BRIG_SEV_LOW,
+  BRIG_SEV_MEDIUM,
+  BRIG_SEV_HIGH,
+  BRIG_SEV_CRITICAL,
+};
+
+enum brig_action
+{
+  BRIG_ACT_OFF,     /* not checked */
+  BRIG_ACT_AUDIT,   /* allowed, written to the audit log */
+  BRIG_ACT_HARDEN,  /* the container is changed to comply (where the rule can) */
+  BRIG_ACT_ENFORCE, /* the container is refused */
+};
+
+struct brig_policy;
+
+struct brig_rule
+{
+  const char *id; /* stable: BRIG-Cnnn */
+  const char *title;
+  enum brig_severity severity;
+  enum brig_action default_action;
+  const char *why;
+  const char *fix;  /* how to write it right */
+  const char *refs; /* CIS Docker Benchmark, Pod Security Standards, ... */
+  /* Does C break the rule?  *ret_detail (allocated) says how. */
+  bool (*check) (const struct brig_container *c, const struct brig_policy *p, char **ret_detail);
+  /* Make C comply; NULL when the rule can only be enforced or audited. */
+  void (*harden) (struct brig_container *c, const struct brig_policy *p);
+};
+
+struct brig_policy
+{
+  enum brig_action *actions; /* one per rule of brig_rules () */
+  uint64_t allowed_caps;     /* capabilities a container may keep */
+  int64_t max_memory;        /* limits brig puts on containers without one */
+  int64_t max_pids;
+  char *source; /* the file, or "builtin" */
+};
+
+/* The rule table. */
+const struct brig_rule *brig_rules (size_t *ret_n);
+const struct brig_rule *brig_rule_find (const char *id, size_t *ret_index);
+
+const char *brig_action_name (enum brig_action a);
+int brig_action_from_name (const char *name);
+const char *brig_severity_name (enum brig_severity s);
+
+/* The default policy: the hardened setup. */
+struct brig_policy *brig_policy_default (void);
+void brig_policy_free (struct brig_policy *p);
+
+/* One decision of the gate. */
+struct brig_decision
+{
+  const struct brig_rule *rule;
+  enum brig_action action;
+  char *detail;
+};
+
+/* Judge C by P: harden what the policy says to harden (C is changed), and
+ * return every decision.  Returns 0, or -EPERM with ERR naming the first
+ * enforced rule and how to allow it. */
+int brig_policy_gate (const struct brig_policy *p, struct brig_container *c,
+                      struct brig_decision **ret, size_t *ret_n, struct brig_err *err);
+void brig_decisions_free (struct brig_decision *d, size_t n);
+
+#endif

@@ -1,0 +1,364 @@
+/* The rules, as data.  Each reads only the model; each that can, also
+ * writes the fix into the model. */
+#include "model/caps.h"
+#include "policy/policy.h"
+#include "util/cleanup.h"
+
+#include <string.h>
+#include <sys/mount.h>
+
+#define CAP(c) (UINT64_C (1) << (c))
+
+static uint64_t
+all_caps (const struct brig_container *c)
+{
+  return c->caps.bounding | c->caps.effective | c->caps.permitted | c->caps.inheritable
+         | c->caps.ambient;
+}
+
+/* --privileged gives every capability. */
+static bool
+check_privileged (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if ((all_caps (c) & BRIG_CAPS_ALL) != BRIG_CAPS_ALL && !(all_caps (c) & CAP (21)))
+    return false;
+  *d = xstrdup ((all_caps (c) & BRIG_CAPS_ALL) == BRIG_CAPS_ALL
+                    ? "every capability is granted (docker run --privileged)"
+                    : "CAP_SYS_ADMIN is granted");
+  return true;
+}
+
+static bool
+check_extra_caps (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  uint64_t extra = all_caps (c) & ~p->allowed_caps;
+  if (!extra)
+    return false;
+  *d = brig_caps_format (extra);
+  return true;
+}
+
+static void
+harden_extra_caps (struct brig_container *c, const struct brig_policy *p)
+{
+  c->caps.bounding &= p->allowed_caps;
+  c->caps.effective &= p->allowed_caps;
+  c->caps.permitted &= p->allowed_caps;
+  c->caps.inheritable &= p->allowed_caps;
+  c->caps.ambient &= p->allowed_caps;
+}
+
+/* CVE-2022-29162: inheritable capabilities given by accident. */
+static bool
+check_inheritable (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (!(c->caps.inheritable | c->caps.ambient))
+    return false;
+  *d = brig_caps_format (c->caps.inheritable | c->caps.ambient);
+  return true;
+}
+
+static void
+harden_inheritable (struct brig_container *c, const struct brig_policy *p)
+{
+  (void)p;
+  c->caps.inheritable = c->caps.ambient = 0;
+}
+
+static bool
+check_nnp (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (c->no_new_privs)
+    return false;
+  *d = xstrdup ("process.noNewPrivileges is false");
+  return true;
+}
+
+static void
+harden_nnp (struct brig_container *c, const struct brig_policy *p)
+{
+  (void)p;
+  c->no_new_privs = true;
+}
+
+static bool
+check_seccomp (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (c->seccomp && c->seccomp->default_action != BRIG_SCMP_ALLOW)
+    return false;
+  *d = xstrdup (c->seccomp ? "the seccomp profile allows every syscall by default"
+                           : "no seccomp profile (seccomp=unconfined)");
+  return true;
+}
+
+static void
+harden_seccomp (struct brig_container *c, const struct brig_policy *p)
+{
+  (void)p;
+  brig_seccomp_free (c->seccomp);
+  c->seccomp = brig_seccomp_default ();
+}
+
+static const struct
+{
+  unsigned bit;
+  const char *name;
+} host_ns[] = {
+  { BRIG_NS_PID, "pid" }, { BRIG_NS_NET, "network" }, { BRIG_NS_IPC, "ipc" },
+  { BRIG_NS_UTS, "uts" }, { BRIG_NS_MNT, "mount" },
+};
+
+static bool
+check_host_ns (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  char *s = NULL;
+  (void)p;
+  for (size_t i = 0; i < ARRAY_SIZE (host_ns); i++)
+    if (!(c->namespaces & host_ns[i].bit))
+      {
+        char *n = xasprintf ("%s%s%s", s ? s : "", s ? ", " : "", host_ns[i].name);
+        free (s);
+        s = n;
+      }
+  if (s == NULL)
+    return false;
+  *d = xasprintf ("shares the host's %s namespace", s);
+  free (s);
+  return true;
+}
+
+static const char *const sockets[] = { "/var/run/docker.sock",
+                                       "/run/docker.sock",
+                                       "/run/containerd/containerd.sock",
+                                       "/var/run/containerd/containerd.sock",
+                                       "/run/podman/podman.sock",
+                                       "/var/run/crio/crio.sock",
+                                       "/run/crio/crio.sock" };
+
+static bool
+check_dangerous_binds (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  for (size_t i = 0; i < c->nmounts; i++)
+    {
+      const struct brig_mount *m = &c->mounts[i];
+      if (strcmp (m->type, "bind") != 0 || m->source == NULL)
+        continue;
+      if (strcmp (m->source, "/") == 0)
+        {
+          *d = xasprintf ("the host's / is mounted at %s", m->dest);
+          return true;
+        }
+      for (size_t k = 0; k < ARRAY_SIZE (sockets); k++)
+        if (strcmp (m->source, sockets[k]) == 0
+            || (str_has_prefix (sockets[k], m->source) && sockets[k][strlen (m->source)] == '/'))
+          {
+            *d = xasprintf ("%s (an engine's API, root on the host) is mounted at %s", sockets[k],
+                            m->dest);
+            return true;
+          }
+    }
+  return false;
+}
+
+static bool
+check_readonly_root (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (c->readonly_rootfs)
+    return false;
+  *d = xstrdup ("the root filesystem is writable");
+  return true;
+}
+
+static void
+add_tmpfs (struct brig_container *c, const char *dest, const char *mode)
+{
+  struct brig_mount m
+      = { xstrdup (dest), xstrdup ("tmpfs"), xstrdup ("tmpfs"), MS_NOSUID | MS_NODEV, NULL };
+  if (brig_container_mount_at (c, dest))
+    {
+      brig_mount_release (&m);
+      return;
+    }
+  strv_push (&m.data, xstrdup (mode));
+  strv_push (&m.data, xstrdup ("size=67108864"));
+  brig_container_set_mount (c, &m);
+}
+
+static void
+harden_readonly_root (struct brig_container *c, const struct brig_policy *p)
+{
+  (void)p;
+  c->readonly_rootfs = true;
+  /* Scratch space where programs expect to write. */
+  add_tmpfs (c, "/tmp", "mode=1777");
+  add_tmpfs (c, "/run", "mode=755");
+}
+
+static const char *const default_masks[] = { "/proc/acpi",
+                                             "/proc/asound",
+                                             "/proc/interrupts",
+                                             "/proc/kcore",
+                                             "/proc/keys",
+                                             "/proc/latency_stats",
+                                             "/proc/sched_debug",
+                                             "/proc/scsi",
+                                             "/proc/timer_list",
+                                             "/proc/timer_stats",
+                                             "/sys/devices/virtual/powercap",
+                                             "/sys/firmware" };
+static const char *const default_ro[]
+    = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" };
+
+static bool
+check_masks (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  char *s = NULL;
+  (void)p;
+  for (size_t i = 0; i < ARRAY_SIZE (default_masks); i++)
+    if (!strv_contains (c->masked_paths, default_masks[i]))
+      {
+        char *n = xasprintf ("%s%s%s", s ? s : "", s ? " " : "", default_masks[i]);
+        free (s);
+        s = n;
+      }
+  for (size_t i = 0; i < ARRAY_SIZE (default_ro); i++)
+    if (!strv_contains (c->readonly_paths, default_ro[i]))
+      {
+        char *n = xasprintf ("%s%s%s", s ? s : "", s ? " " : "", default_ro[i]);
+        free (s);
+        s = n;
+      }
+  if (s == NULL)
+    return false;
+  *d = xasprintf ("not masked or read-only: %s", s);
+  free (s);
+  return true;
+}
+
+static void
+harden_masks (struct brig_container *c, const struct brig_policy *p)
+{
+  (void)p;
+  for (size_t i = 0; i < ARRAY_SIZE (default_masks); i++)
+    if (!strv_contains (c->masked_paths, default_masks[i]))
+      strv_push (&c->masked_paths, xstrdup (default_masks[i]));
+  for (size_t i = 0; i < ARRAY_SIZE (default_ro); i++)
+    if (!strv_contains (c->readonly_paths, default_ro[i]))
+      strv_push (&c->readonly_paths, xstrdup (default_ro[i]));
+}
+
+static bool
+check_limits (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  bool mem = c->limits.memory == BRIG_UNLIMITED || c->limits.memory > p->max_memory;
+  bool pids = c->limits.pids == BRIG_UNLIMITED || c->limits.pids > p->max_pids;
+  if (!mem && !pids)
+    return false;
+  *d = xasprintf ("%s%s%s", mem ? "memory unlimited or above the policy's cap" : "",
+                  mem && pids ? "; " : "", pids ? "pids unlimited or above the policy's cap" : "");
+  return true;
+}
+
+static void
+harden_limits (struct brig_container *c, const struct brig_policy *p)
+{
+  if (c->limits.memory == BRIG_UNLIMITED || c->limits.memory > p->max_memory)
+    {
+      c->limits.memory = p->max_memory;
+      if (c->limits.memory_swap == BRIG_UNLIMITED || c->limits.memory_swap > p->max_memory)
+        c->limits.memory_swap = p->max_memory;
+    }
+  if (c->limits.pids == BRIG_UNLIMITED || c->limits.pids > p->max_pids)
+    c->limits.pids = p->max_pids;
+}
+
+static bool
+check_userns (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (c->namespaces & BRIG_NS_USER)
+    return false;
+  *d = xstrdup ("no user namespace: container root is host root");
+  return true;
+}
+
+static const struct brig_rule rules[] = {
+  { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, BRIG_ACT_ENFORCE,
+    "Every capability, or CAP_SYS_ADMIN alone, lets a process in the container take over the host.",
+    "Drop --privileged and CAP_SYS_ADMIN; add back only the capabilities the program needs.",
+    "CIS Docker 5.4; Pod Security Standards baseline: privileged, capabilities", check_privileged,
+    NULL },
+  { "BRIG-C002", "host namespace shared", BRIG_SEV_HIGH, BRIG_ACT_ENFORCE,
+    "Sharing the host's pid, network, ipc, uts or mount namespace shows the container the host's "
+    "processes, network or IPC.",
+    "Remove --pid=host, --network=host, --ipc=host, --uts=host (hostPID, hostNetwork, hostIPC).",
+    "CIS Docker 5.9, 5.15, 5.16, 5.20; Pod Security Standards baseline: host namespaces",
+    check_host_ns, NULL },
+  { "BRIG-C003", "host root or engine socket mounted", BRIG_SEV_CRITICAL, BRIG_ACT_ENFORCE,
+    "A bind of / or of the Docker, containerd, Podman or CRI-O socket gives the container the "
+    "host.",
+    "Remove the bind mount; give the container an API proxy that allows only what it needs.",
+    "CIS Docker 5.5, 5.31; Pod Security Standards baseline: hostPath volumes",
+    check_dangerous_binds, NULL },
+  { "BRIG-C004", "seccomp unconfined", BRIG_SEV_HIGH, BRIG_ACT_ENFORCE,
+    "Without a seccomp filter every syscall of the kernel is reachable from the container.",
+    "Remove seccomp=unconfined; use the default profile, or a custom one that denies by default.",
+    "CIS Docker 5.21; Pod Security Standards restricted: seccomp", check_seccomp, harden_seccomp },
+  { "BRIG-C005", "capabilities outside the allow-list", BRIG_SEV_MEDIUM, BRIG_ACT_HARDEN,
+    "Each capability widens what root in the container can do to the kernel and the host.",
+    "--cap-drop ALL and --cap-add only what the program needs.",
+    "CIS Docker 5.3; Pod Security Standards restricted: capabilities", check_extra_caps,
+    harden_extra_caps },
+  { "BRIG-C006", "inheritable or ambient capabilities", BRIG_SEV_HIGH, BRIG_ACT_HARDEN,
+    "Inheritable and ambient capabilities pass to programs exec'd by unprivileged users "
+    "(CVE-2022-29162).",
+    "Leave process.capabilities.inheritable and ambient empty.", "CVE-2022-29162",
+    check_inheritable, harden_inheritable },
+  { "BRIG-C007", "privilege escalation allowed", BRIG_SEV_HIGH, BRIG_ACT_HARDEN,
+    "Without no_new_privs, setuid binaries and file capabilities raise privileges inside.",
+    "--security-opt no-new-privileges (allowPrivilegeEscalation: false).",
+    "CIS Docker 5.25; Pod Security Standards restricted: allowPrivilegeEscalation", check_nnp,
+    harden_nnp },
+  { "BRIG-C008", "writable root filesystem", BRIG_SEV_MEDIUM, BRIG_ACT_HARDEN,
+    "A writable root lets an intruder change the programs the container runs.",
+    "--read-only with a tmpfs for /tmp and /run (readOnlyRootFilesystem: true).", "CIS Docker 5.12",
+    check_readonly_root, harden_readonly_root },
+  { "BRIG-C009", "kernel interfaces not masked", BRIG_SEV_MEDIUM, BRIG_ACT_HARDEN,
+    "/proc/kcore, /proc/keys, /proc/sys and the like leak kernel state or let it be changed.",
+    "Keep the runtime's default masked and read-only paths (procMount: Default).",
+    "Pod Security Standards baseline: /proc mount type", check_masks, harden_masks },
+  { "BRIG-C010", "no memory or pids limit", BRIG_SEV_MEDIUM, BRIG_ACT_HARDEN,
+    "Without limits one container (a fork bomb, a leak) takes the host down.",
+    "--memory and --pids-limit (resources.limits.memory).", "CIS Docker 5.10, 5.28", check_limits,
+    harden_limits },
+  { "BRIG-C011", "no user namespace", BRIG_SEV_MEDIUM, BRIG_ACT_AUDIT,
+    "Without a user namespace, root in the container is root on the host.",
+    "Enable userns-remap in Docker, or run with --userns (hostUsers: false).",
+    "CIS Docker 2.8; Pod Security Standards: hostUsers", check_userns, NULL },
+};
+
+const struct brig_rule *
+brig_rules (size_t *ret_n)
+{
+  *ret_n = ARRAY_SIZE (rules);
+  return rules;
+}
+
+const struct brig_rule *
+brig_rule_find (const char *id, size_t *ret_index)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
+    if (strcmp (rules[i].id, id) == 0)
+      {
+        if (ret_index)
+          *ret_index = i;
+        return &rules[i];
+      }
+  return NULL;
+}
