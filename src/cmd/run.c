@@ -827,7 +827,7 @@ cmd_run (int argc, char **argv)
       goto fail;
   }
   actx = (struct abandon_ctx){ &log, o.c };
-  sopts = (struct brig_sandbox_opts){ on_abandon, &actx };
+  sopts = (struct brig_sandbox_opts){ on_abandon, &actx, NULL, -1 };
   if ((r = brig_sandbox_create (o.c, &sopts, &sb, &err)) < 0)
     {
       brig_audit_exited (&log, o.c, -1, false, err.msg);

@@ -29,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -407,15 +409,39 @@ load_bundle (const struct verb_opts *o, const char *id, struct brig_container **
                          "given to send the terminal to",
                          path);
     }
-  if (o->console_socket)
+  if (o->console_socket && !c->terminal)
     {
+      r = brig_error (err, 0, "--console-socket was given, but process.terminal is false in %s",
+                      path);
       brig_container_free (c);
-      return brig_error (err, 0,
-                         "--console-socket: terminals are not supported by "
-                         "brig-runtime yet");
+      return r;
     }
   *ret = c;
   return 0;
+}
+
+/* Connect to the engine's console socket (a unix socket path), or -1. */
+static int
+console_connect (const char *path, struct brig_err *err)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (path == NULL)
+    return -1;
+  if (strlen (path) >= sizeof sa.sun_path)
+    return brig_error (err, ENAMETOOLONG, "console socket `%s`", path);
+  memcpy (sa.sun_path, path, strlen (path) + 1);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return brig_error (err, errno, "console socket `%s`", path);
+  if (connect (fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+    {
+      int e = errno;
+      close (fd);
+      return brig_error (err, e, "connect to the console socket `%s`", path);
+    }
+  return fd;
 }
 
 static char *
@@ -464,7 +490,16 @@ do_create (const struct verb_opts *o, const char *id, struct brig_err *err)
       goto out;
     }
   sopts.exec_fifo = fifo;
-  if ((r = brig_sandbox_create (c, &sopts, &sb, err)) < 0)
+  sopts.console_socket = -1;
+  if (o->console_socket && (sopts.console_socket = console_connect (o->console_socket, err)) < 0)
+    {
+      r = sopts.console_socket;
+      goto out;
+    }
+  r = brig_sandbox_create (c, &sopts, &sb, err);
+  if (sopts.console_socket >= 0)
+    close (sopts.console_socket);
+  if (r < 0)
     goto out;
   st = (struct brig_oci_state){ c->id,
                                 brig_sandbox_pid (sb),
@@ -617,8 +652,19 @@ do_run (const struct verb_opts *o, const char *id, int *ret_status, struct brig_
     }
   if ((r = valid_id (id, err)) < 0 || (r = load_bundle (o, id, &c, err)) < 0)
     return r;
-  if ((r = brig_sandbox_create (c, NULL, &sb, err)) < 0)
-    goto out;
+  {
+    struct brig_sandbox_opts sopts = { NULL, NULL, NULL, -1 };
+    if (o->console_socket && (sopts.console_socket = console_connect (o->console_socket, err)) < 0)
+      {
+        r = sopts.console_socket;
+        goto out;
+      }
+    r = brig_sandbox_create (c, &sopts, &sb, err);
+    if (sopts.console_socket >= 0)
+      close (sopts.console_socket);
+    if (r < 0)
+      goto out;
+  }
   if (o->pid_file && (r = write_pid_file (o->pid_file, brig_sandbox_pid (sb), err)) < 0)
     goto out;
   if ((r = brig_sandbox_start (sb, &exec_errno, err)) < 0

@@ -33,6 +33,9 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <termios.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +113,59 @@ static void __attribute__ ((noreturn)) child_fail (int sock, struct brig_err *er
   if (sock >= 0)
     send_msg (sock, MSG_ERROR, err->code, err->msg ? err->msg : "setup failed");
   _exit (125);
+}
+
+/* A terminal for the process: the pty master from the container's own
+ * devpts goes to the engine over CONSOLE (SCM_RIGHTS, the pty's name as
+ * payload, runc's protocol); the slave, taken with TIOCGPTPEER rather than
+ * by a path the image could redirect, becomes our controlling terminal and
+ * stdio, in a session of our own. */
+static int
+setup_terminal (int console, struct brig_err *err)
+{
+  _cleanup_close_ int master = open ("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  _cleanup_close_ int slave = -1;
+  char name[64] = "";
+  int unlock = 0, n;
+  struct stat st;
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov;
+  struct msghdr mh = { 0 };
+  struct cmsghdr *cm;
+
+  if (master < 0)
+    return brig_error (err, errno, "open the container's /dev/pts/ptmx");
+  if (fstat (master, &st) < 0 || !S_ISCHR (st.st_mode) || major (st.st_rdev) != 5
+      || minor (st.st_rdev) != 2)
+    return brig_error (err, 0, "/dev/pts/ptmx is not the pty multiplexer 5:2");
+  if (ioctl (master, TIOCSPTLCK, &unlock) < 0 || ioctl (master, TIOCGPTN, &n) < 0)
+    return brig_error (err, errno, "unlock the pty");
+  snprintf (name, sizeof name, "/dev/pts/%d", n);
+  slave = ioctl (master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0)
+    return brig_error (err, errno, "open the pty's peer");
+  if (setsid () < 0 || ioctl (slave, TIOCSCTTY, 0) < 0)
+    return brig_error (err, errno, "make %s the controlling terminal", name);
+  iov = (struct iovec){ name, strlen (name) };
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = u.buf;
+  mh.msg_controllen = sizeof u.buf;
+  cm = CMSG_FIRSTHDR (&mh);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cm), &master, sizeof (int));
+  if (sendmsg (console, &mh, MSG_NOSIGNAL) < 0)
+    return brig_error (err, errno, "send the terminal to the console socket");
+  if (dup2 (slave, 0) < 0 || dup2 (slave, 1) < 0 || dup2 (slave, 2) < 0)
+    return brig_error (err, errno, "make %s the standard streams", name);
+  close (console);
+  return 0;
 }
 
 /* Is the command there, in the container, before we say we are ready?  A
@@ -262,6 +318,8 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   if ((c->namespaces & BRIG_NS_NET) && loopback_up (&err) < 0)
     child_fail (sock, &err);
 
+  if (sb->opts.console_socket >= 0 && setup_terminal (sb->opts.console_socket, &err) < 0)
+    child_fail (sock, &err);
   if (sb->fifo >= 0 && resolve_command (c, &err) < 0)
     child_fail (sock, &err);
   if (send_msg (sock, MSG_READY, 0, NULL) < 0)
@@ -284,8 +342,9 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   else if (recv (sock, &go, 1, 0) != 1 || go != 'S')
     _exit (125);
 
-  /* A new session: no controlling terminal to push input into (TIOCSTI). */
-  if (setsid () < 0)
+  /* A new session: no controlling terminal to push input into (TIOCSTI).
+   * With a terminal of its own, the session was made with it. */
+  if (sb->opts.console_socket < 0 && setsid () < 0)
     {
       brig_error (&err, errno, "new session");
       child_fail (sock, &err);
@@ -684,6 +743,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   int r;
 
   sb->c = c;
+  sb->opts.console_socket = -1;
   if (opts)
     sb->opts = *opts;
   sb->sock = sb->cleaner_fd = sb->tree = sb->fifo = sb->name_fd = -1;

@@ -36,6 +36,9 @@ struct brig_sandbox_opts
    * reading (`start`).  There is no cleaner and no state file of the
    * sandbox's own: the caller keeps the state and deletes the container. */
   const char *exec_fifo;
+  /* The process wants a terminal: a connected socket (the engine's
+   * --console-socket) to send the pty master to, or -1. */
+  int console_socket;
 };
 
 /* Where a container that failed to start was: a message and, for exec

@@ -199,3 +199,34 @@ c["process"]["capabilities"] = {k: ["CAP_KILL"] for k in ("bounding", "effective
 	expect_match "Seccomp:.2" "$out"
 	oci_leftovers
 }
+
+test_terminal_through_console_socket () {
+	bundle "$WORK/b" sh -c 'tty; read line; echo "got $line"; [ -t 0 ] && echo stdin-is-a-tty'
+	edit_config "$WORK/b" 'c["process"]["terminal"] = True'
+	python3 "$TOP/tests/helper/console_recv.py" "$WORK/console.sock" hello > "$WORK/console.out" &
+	recv=$!
+	for i in $(seq 50); do [ -S "$WORK/console.sock" ] && break; sleep 0.1; done
+	rt create --console-socket "$WORK/console.sock" --bundle "$WORK/b" tty1
+	rt start tty1
+	wait $recv
+	out=$(tr -d '\r' < "$WORK/console.out")
+	expect_match "^name: /dev/pts/0$" "$out"
+	expect_match "^/dev/pts/0$" "$out"
+	expect_match "^got hello$" "$out"
+	expect_match "^stdin-is-a-tty$" "$out"
+	for i in $(seq 50); do [ "$(rt state tty1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = stopped ] && break; sleep 0.1; done
+	rt delete tty1
+	oci_leftovers
+}
+
+test_terminal_needs_console_socket () {
+	bundle "$WORK/b" true
+	edit_config "$WORK/b" 'c["process"]["terminal"] = True'
+	run_status st rt create --bundle "$WORK/b" tty2
+	expect_eq 1 "$st"
+	expect_match "process.terminal is true, but no --console-socket" "$out"
+	bundle "$WORK/c" true
+	run_status st rt create --console-socket "$WORK/nope.sock" --bundle "$WORK/c" tty3
+	expect_match "process.terminal is false" "$out"
+	oci_leftovers
+}
