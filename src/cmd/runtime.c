@@ -176,6 +176,13 @@ struct verb_opts
   char *format;
   unsigned preserve_fds;
   bool force, all, detach, keep, quiet, rootless;
+  /* exec */
+  char *process;
+  char *cwd;
+  char *user;
+  char **env;
+  uint64_t caps;
+  bool tty, no_new_privs;
 };
 
 static int
@@ -296,7 +303,107 @@ verb_opts_release (struct verb_opts *o)
   free (o->pid_file);
   free (o->console_socket);
   free (o->format);
+  free (o->process);
+  free (o->cwd);
+  free (o->user);
+  strv_free (o->env);
 }
+
+static int
+o_process (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)err;
+  free (((struct verb_opts *)ctx)->process);
+  ((struct verb_opts *)ctx)->process = xstrdup (arg);
+  return 0;
+}
+
+static int
+o_cwd (void *ctx, const char *arg, struct brig_err *err)
+{
+  if (arg[0] != '/')
+    return brig_error (err, 0, "`%s`: expected an absolute path", arg);
+  free (((struct verb_opts *)ctx)->cwd);
+  ((struct verb_opts *)ctx)->cwd = xstrdup (arg);
+  return 0;
+}
+
+static int
+o_user (void *ctx, const char *arg, struct brig_err *err)
+{
+  unsigned uid, gid;
+  char c;
+  if (sscanf (arg, "%u:%u%c", &uid, &gid, &c) != 2 && sscanf (arg, "%u%c", &uid, &c) != 1)
+    return brig_error (err, 0, "`%s`: expected UID[:GID]", arg);
+  free (((struct verb_opts *)ctx)->user);
+  ((struct verb_opts *)ctx)->user = xstrdup (arg);
+  return 0;
+}
+
+static int
+o_env (void *ctx, const char *arg, struct brig_err *err)
+{
+  if (strchr (arg, '=') == NULL || arg[0] == '=')
+    return brig_error (err, 0, "`%s`: expected NAME=VALUE", arg);
+  strv_push (&((struct verb_opts *)ctx)->env, xstrdup (arg));
+  return 0;
+}
+
+static int
+o_cap (void *ctx, const char *arg, struct brig_err *err)
+{
+  uint64_t m;
+  int r = brig_cap_parse (arg, &m, err);
+  if (r == 0)
+    ((struct verb_opts *)ctx)->caps |= m;
+  return r;
+}
+
+static int
+o_tty (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)arg;
+  (void)err;
+  ((struct verb_opts *)ctx)->tty = true;
+  return 0;
+}
+
+static int
+o_nnp (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)arg;
+  (void)err;
+  ((struct verb_opts *)ctx)->no_new_privs = true;
+  return 0;
+}
+
+static int
+o_refuse_label (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  if (arg == NULL || *arg == '\0')
+    return 0;
+  return brig_error (err, 0, "`%s`: AppArmor and SELinux labels are not supported by brig yet",
+                     arg);
+}
+
+static const struct brig_opt exec_opts[] = {
+  { 'p', "process", "FILE", "the process to run, as an OCI process object", o_process },
+  { 0, "console-socket", "SOCKET", "send the terminal's master to SOCKET", o_console_socket },
+  { 0, "pid-file", "FILE", "write the process's pid to FILE", o_pid_file },
+  { 'd', "detach", NULL, "do not wait for the process", o_detach },
+  { 't', "tty", NULL, "give the process a terminal (needs --console-socket)", o_tty },
+  { 0, "cwd", "DIR", "working directory in the container", o_cwd },
+  { 'e', "env", "NAME=VALUE", "set a variable", o_env },
+  { 'u', "user", "UID[:GID]", "run as this user", o_user },
+  { 'c', "cap", "CAP", "add a capability (the policy still applies)", o_cap },
+  { 0, "no-new-privs", NULL, "set no_new_privs (the policy sets it anyway)", o_nnp },
+  { 0, "preserve-fds", "N", "pass descriptors 3..3+N-1 on", o_preserve_fds },
+  { 0, "apparmor", "PROFILE", "refused unless empty", o_refuse_label },
+  { 0, "process-label", "LABEL", "refused unless empty", o_refuse_label },
+  { 0, "ignore-paused", NULL, "accepted", o_ignored },
+  { 0, NULL, NULL, NULL, NULL },
+};
 
 /* Parse the verb's options and require exactly NARGS operands (or at
  * least MIN when NARGS is -1). */
@@ -677,6 +784,121 @@ out:
   return r;
 }
 
+/* exec: the container's own config and policy, with the process the
+ * engine asks for; hardened again by the gate. */
+struct exec_ctx
+{
+  const char *pid_file;
+  struct brig_err *err;
+  int r;
+};
+
+static void
+exec_started (void *data, pid_t pid)
+{
+  struct exec_ctx *x = data;
+  if (x->pid_file && x->r == 0)
+    x->r = write_pid_file (x->pid_file, pid, x->err);
+}
+
+static int
+do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL, *path = NULL, *buf = NULL;
+  struct brig_oci_state st;
+  struct brig_container *c = NULL;
+  struct brig_exec_opts eo = { o->detach, -1, exec_started, NULL };
+  struct brig_exec_result res;
+  struct exec_ctx x = { o->pid_file, err, 0 };
+  enum brig_oci_status s;
+  size_t len;
+  int r;
+
+  if ((r = load (args[0], &dir, &st, err)) < 0)
+    return r;
+  s = brig_oci_state_status (dir, &st);
+  if (s != BRIG_OCI_RUNNING)
+    {
+      r = brig_error (err, 0, "cannot exec in container `%s`: it is %s, not running", args[0],
+                      brig_oci_status_name (s));
+      goto out;
+    }
+  path = xasprintf ("%s/config.json", st.bundle);
+  if ((r = brig_read_file (path, 16 << 20, &buf, &len, err)) < 0
+      || (r = brig_parse_oci_config (buf, len, path, st.bundle, &c, err)) < 0)
+    goto out;
+  c->id = xstrdup (st.id);
+  c->rootless = !brig_is_host_root ();
+  free (c->cgroups_path);
+  c->cgroups_path = st.cgroups_path ? xstrdup (st.cgroups_path) : NULL;
+  if (o->process)
+    {
+      _cleanup_free_ char *pbuf = NULL;
+      size_t plen;
+      if ((r = brig_read_file (o->process, 1 << 20, &pbuf, &plen, err)) < 0
+          || (r = brig_parse_oci_process (pbuf, plen, o->process, c, err)) < 0)
+        goto out;
+    }
+  else
+    {
+      if (nargs < 2)
+        {
+          r = brig_error (err, 0, "exec: expected a command after the container id, or --process");
+          goto out;
+        }
+      strv_free (c->argv);
+      c->argv = strv_copy (args + 1);
+      c->terminal = o->tty;
+    }
+  if (o->cwd)
+    {
+      free (c->cwd);
+      c->cwd = xstrdup (o->cwd);
+    }
+  for (size_t i = 0; o->env && o->env[i]; i++)
+    brig_container_setenv (c, o->env[i]);
+  if (o->user)
+    {
+      unsigned uid = 0, gid = 0;
+      if (sscanf (o->user, "%u:%u", &uid, &gid) < 1)
+        sscanf (o->user, "%u", &uid);
+      c->uid = uid;
+      c->gid = gid;
+    }
+  c->caps.bounding |= o->caps;
+  c->caps.effective |= o->caps;
+  c->caps.permitted |= o->caps;
+  if (o->no_new_privs)
+    c->no_new_privs = true;
+  c->preserve_fds = o->preserve_fds;
+  if (c->terminal && o->console_socket == NULL)
+    {
+      r = brig_error (err, 0, "exec: a terminal was asked for, but no --console-socket given");
+      goto out;
+    }
+  if ((r = gate (c, err)) < 0)
+    goto out;
+  eo.data = &x;
+  if (o->console_socket && (eo.console_socket = console_connect (o->console_socket, err)) < 0)
+    {
+      r = eo.console_socket;
+      goto out;
+    }
+  r = brig_sandbox_exec (c, st.pid, st.start_time, &eo, &res, err);
+  if (eo.console_socket >= 0)
+    close (eo.console_socket);
+  if (r == 0 && x.r < 0)
+    r = x.r;
+  if (r < 0 && res.exec_errno)
+    *status = res.exec_errno == ENOENT ? 127 : 126;
+  else if (r == 0)
+    *status = o->detach ? 0 : res.status;
+out:
+  brig_container_free (c);
+  brig_oci_state_release (&st);
+  return r;
+}
+
 /* --- state, kill, list ------------------------------------------------------ */
 
 static json_t *
@@ -912,6 +1134,12 @@ v_start (struct verb_opts *o, char **args, int n, int *status, struct brig_err *
 }
 
 static int
+v_exec (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  return do_exec (o, args, n, status, err);
+}
+
+static int
 v_state (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
 {
   (void)o;
@@ -976,6 +1204,7 @@ static const struct
   { "start", v_start, no_opts, 1, 1, "start a created container" },
   { "run", v_run, create_opts, 1, 1, "create, start, wait for and delete a container" },
   { "state", v_state, no_opts, 1, 1, "print a container's OCI state" },
+  { "exec", v_exec, exec_opts, 1, 4096, "run a new process in a running container" },
   { "kill", v_kill, kill_opts, 1, 2, "send a signal to a container (default TERM)" },
   { "delete", v_delete, delete_opts, 1, 1, "delete a stopped (or, with --force, any) container" },
   { "list", v_list, list_opts, 0, 0, "list the containers under --root" },
@@ -984,7 +1213,7 @@ static const struct
 };
 
 static const char *const unsupported_verbs[]
-    = { "exec", "ps", "pause", "resume", "update", "events", "checkpoint", "restore" };
+    = { "ps", "pause", "resume", "update", "events", "checkpoint", "restore" };
 
 static void
 runtime_usage (FILE *f)
@@ -1135,6 +1364,9 @@ cmd_runtime (int argc, char **argv)
 done:
   verb_opts_release (&o);
   if (r < 0)
-    return fail (&err);
+    {
+      int s = fail (&err);
+      return status ? status : s; /* exec: 126/127 when the command could not run */
+    }
   return status;
 }

@@ -690,3 +690,31 @@ out:
   json_decref (root);
   return r;
 }
+
+int
+brig_parse_oci_process (const char *buf, size_t len, const char *filename, struct brig_container *c,
+                        struct brig_err *err)
+{
+  struct ctx x = { filename, err };
+  json_error_t jerr;
+  json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
+  int r;
+
+  if (root == NULL)
+    return brig_error (err, 0, "%s:%d:%d: %s", filename, jerr.line, jerr.column, jerr.text);
+  strv_free (c->argv);
+  c->argv = NULL;
+  free (c->cwd);
+  c->cwd = NULL;
+  free (c->groups);
+  c->groups = NULL;
+  c->ngroups = 0;
+  c->nrlimits = 0;
+  c->uid = 0;
+  c->gid = 0;
+  c->no_new_privs = false;
+  c->terminal = false;
+  r = parse_process (&x, root, c);
+  json_decref (root);
+  return r;
+}

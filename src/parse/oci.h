@@ -16,6 +16,11 @@
 int brig_parse_oci_config (const char *buf, size_t len, const char *filename, const char *bundle,
                            struct brig_container **ret, struct brig_err *err);
 
+/* A process object (exec --process FILE) applied to C: args, env, cwd,
+ * user, capabilities, rlimits, terminal, noNewPrivileges replace C's. */
+int brig_parse_oci_process (const char *buf, size_t len, const char *filename,
+                            struct brig_container *c, struct brig_err *err);
+
 /* Split OCI mount options into MS_* flags and filesystem data; sets
  * *ret_bind for "bind"/"rbind".  Unknown options are filesystem data. */
 int brig_oci_mount_options (char *const *options, const char *where, unsigned long *ret_flags,

@@ -512,6 +512,24 @@ dirs_of (const char *rel, char *dirs[N_CTRL + 1])
   return n;
 }
 
+int
+brig_cgroup_join (const char *rel, pid_t pid, struct brig_err *err)
+{
+  char *dirs[N_CTRL + 1];
+  size_t n = dirs_of (rel, dirs);
+  char buf[32];
+  int r = 0;
+
+  snprintf (buf, sizeof buf, "%d", (int)pid);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (r == 0)
+        r = write_value (dirs[i], "cgroup.procs", buf, err);
+      free (dirs[i]);
+    }
+  return r;
+}
+
 void
 brig_cgroup_remove_rel (const char *rel)
 {

@@ -75,6 +75,18 @@ int brig_caps_apply (const struct brig_container *c, struct brig_err *err);
 /* --- userns.c --- */
 int brig_userns_write_maps (pid_t pid, const struct brig_container *c, struct brig_err *err);
 
+/* --- process.c --- */
+/* Give the process a terminal: see the comment at its definition. */
+int brig_terminal_setup (int console, struct brig_err *err);
+/* Wait for CHILD, forwarding terminal signals to TARGET (a second
+ * INT/TERM/HUP kills it); 0 or -errno. */
+int brig_forward_until_exit (pid_t child, pid_t target, int *ret_status);
+
+/* --- cgroup.c --- */
+/* Move PID into the cgroup REL of every hierarchy (best effort per
+ * hierarchy: the first failure is reported). */
+int brig_cgroup_join (const char *rel, pid_t pid, struct brig_err *err);
+
 /* --- util --- */
 int brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve);
 

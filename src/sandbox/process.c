@@ -120,8 +120,8 @@ static void __attribute__ ((noreturn)) child_fail (int sock, struct brig_err *er
  * payload, runc's protocol); the slave, taken with TIOCGPTPEER rather than
  * by a path the image could redirect, becomes our controlling terminal and
  * stdio, in a session of our own. */
-static int
-setup_terminal (int console, struct brig_err *err)
+int
+brig_terminal_setup (int console, struct brig_err *err)
 {
   _cleanup_close_ int master = open ("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   _cleanup_close_ int slave = -1;
@@ -318,7 +318,7 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   if ((c->namespaces & BRIG_NS_NET) && loopback_up (&err) < 0)
     child_fail (sock, &err);
 
-  if (sb->opts.console_socket >= 0 && setup_terminal (sb->opts.console_socket, &err) < 0)
+  if (sb->opts.console_socket >= 0 && brig_terminal_setup (sb->opts.console_socket, &err) < 0)
     child_fail (sock, &err);
   if (sb->fifo >= 0 && resolve_command (c, &err) < 0)
     child_fail (sock, &err);
@@ -925,28 +925,34 @@ brig_sandbox_start (struct brig_sandbox *sb, int *ret_exec_errno, struct brig_er
 }
 
 int
-brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_err *err)
+brig_forward_until_exit (pid_t child, pid_t target, int *ret_status)
 {
   _cleanup_close_ int sfd = -1;
-  sigset_t set;
+  sigset_t set, old;
   int st = 0, stops = 0;
 
   forwarded_set (&set);
+  sigprocmask (SIG_BLOCK, &set, &old);
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
-    return brig_error (err, errno, "signalfd");
-  while (!sb->reaped)
+    {
+      int e = errno;
+      sigprocmask (SIG_SETMASK, &old, NULL);
+      return -e;
+    }
+  for (;;)
     {
       struct signalfd_siginfo si;
-      pid_t p = waitpid (sb->pid, &st, WNOHANG);
+      pid_t p = waitpid (child, &st, WNOHANG);
 
-      if (p == sb->pid)
-        {
-          sb->reaped = true;
-          break;
-        }
+      if (p == child)
+        break;
       if (p < 0 && errno != EINTR)
-        return brig_error (err, errno, "wait for the container");
+        {
+          int e = errno;
+          sigprocmask (SIG_SETMASK, &old, NULL);
+          return -e;
+        }
       if (read (sfd, &si, sizeof si) != (ssize_t)sizeof si)
         continue;
       if (si.ssi_signo == SIGCHLD)
@@ -954,10 +960,23 @@ brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_e
       /* PID 1 ignores a signal it has no handler for; asked twice to stop,
        * brig stops it for sure. */
       if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP)
-        kill (sb->pid, ++stops > 1 ? SIGKILL : (int)si.ssi_signo);
+        kill (target, ++stops > 1 ? SIGKILL : (int)si.ssi_signo);
       else
-        kill (sb->pid, (int)si.ssi_signo);
+        kill (target, (int)si.ssi_signo);
     }
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  *ret_status = st;
+  return 0;
+}
+
+int
+brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_err *err)
+{
+  int st, r = brig_forward_until_exit (sb->pid, sb->pid, &st);
+
+  if (r < 0)
+    return brig_error (err, -r, "wait for the container");
+  sb->reaped = true;
   ret->status = st;
   ret->oom_killed = brig_cgroup_oom_kills (sb->cg) > 0;
   return 0;

@@ -73,6 +73,30 @@ int brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct br
 /* Kill whatever is left, remove the cgroup and the state, free. */
 void brig_sandbox_destroy (struct brig_sandbox *sb);
 
+/* exec: a new process in the running container whose PID 1 is PID (and
+ * began at START_TIME, against pid reuse).  C describes the process (argv,
+ * env, cwd, user, capabilities, no_new_privs, seccomp, rlimits) and the
+ * container (cgroups_path, id).  Without DETACH, waits for it, forwarding
+ * signals. */
+struct brig_exec_opts
+{
+  bool detach;
+  int console_socket; /* -1: none */
+  void (*on_started) (void *data, pid_t pid);
+  void *data;
+};
+
+struct brig_exec_result
+{
+  pid_t pid;      /* the process, as brig sees it */
+  int status;     /* its exit status, 128+N if killed by N (not detached) */
+  int exec_errno; /* when execve failed: its errno (ENOENT: not found) */
+};
+
+int brig_sandbox_exec (const struct brig_container *c, pid_t pid, unsigned long long start_time,
+                       const struct brig_exec_opts *o, struct brig_exec_result *ret,
+                       struct brig_err *err);
+
 /* Detached: forget the container without touching it (brig exits, the
  * container waits for `start`).  Frees SB. */
 void brig_sandbox_release (struct brig_sandbox *sb);

@@ -230,3 +230,73 @@ test_terminal_needs_console_socket () {
 	expect_match "process.terminal is false" "$out"
 	oci_leftovers
 }
+
+start_sleeper () { # ID: a running container with sleep as PID 1
+	bundle "$WORK/b" sleep 60
+	rt create --bundle "$WORK/b" "$1"
+	rt start "$1"
+}
+
+test_exec_joins_the_container () {
+	start_sleeper x1
+	out=$(rt exec x1 sh -c 'grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status; cat /proc/self/uid_map; cat /proc/1/cmdline | tr "\0" " "; echo; cat /proc/self/cgroup | grep -E "pids|^0::"; touch /x; exit 4' 2>&1) || st=$?
+	expect_eq 4 "${st:-0}" "exit status"
+	expect_match "CapEff:.0000000000000000" "$out"
+	expect_match "NoNewPrivs:.1" "$out"
+	expect_match "Seccomp:.2" "$out"
+	expect_match "^ +0 +100000 +65536$" "$out"
+	expect_match "^sleep 60 $" "$out" "PID 1 of the container is visible: same pid namespace"
+	expect_match "Read-only file system" "$out"
+	[ -d /sys/fs/cgroup/pids ] && expect_match "pids:/$" "$out" "in the container's cgroup (its namespace root)"
+	rt delete --force x1
+	oci_leftovers
+}
+
+test_exec_errors_and_policy () {
+	start_sleeper x2
+	run_status st rt exec x2 no-such-command
+	expect_eq 127 "$st"
+	expect_match "exec \`no-such-command\`: executable file not found" "$out"
+	run_status st rt exec --cap CAP_SYS_ADMIN x2 true
+	expect_eq 1 "$st"
+	expect_match "refused by policy rule BRIG-C001" "$out"
+	out=$(rt exec --cap CAP_NET_RAW x2 grep CapEff /proc/self/status)
+	expect_match "CapEff:.0000000000000000" "$out" "NET_RAW is outside the allow-list: hardened away"
+	run_status st rt exec x2
+	expect_match "expected a command after the container id" "$out"
+	rt kill x2 KILL
+	for i in $(seq 100); do [ "$(rt state x2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = stopped ] && break; sleep 0.05; done
+	run_status st rt exec x2 true
+	expect_match "cannot exec in container \`x2\`: it is stopped" "$out"
+	rt delete x2
+	oci_leftovers
+}
+
+test_exec_process_file_detach_pid_file () {
+	start_sleeper x3
+	cat > "$WORK/proc.json" <<'JSON'
+{ "args": ["sh", "-c", "echo from-process-file > /tmp/out; sleep 1"], "cwd": "/tmp",
+  "env": ["PATH=/bin:/usr/bin", "X=1"], "user": { "uid": 1000, "gid": 1000 } }
+JSON
+	rt exec --detach --pid-file "$WORK/pid" --process "$WORK/proc.json" x3
+	pid=$(cat "$WORK/pid")
+	expect_eq "1000" "$(awk '/^Uid:/ {print $2}' /proc/$pid/status | xargs -I{} sh -c 'echo $(( {} - 100000 ))')" "uid in the container"
+	out=$(rt exec x3 sh -c 'sleep 0.5; cat /tmp/out')
+	expect_eq from-process-file "$out"
+	rt delete --force x3
+	oci_leftovers
+}
+
+test_exec_with_terminal () {
+	start_sleeper x4
+	python3 "$TOP/tests/helper/console_recv.py" "$WORK/c.sock" hello > "$WORK/c.out" &
+	recv=$!
+	for i in $(seq 50); do [ -S "$WORK/c.sock" ] && break; sleep 0.1; done
+	rt exec -t --console-socket "$WORK/c.sock" x4 sh -c 'read l; echo "tty got $l"; tty' || true
+	wait $recv
+	out=$(tr -d '\r' < "$WORK/c.out")
+	expect_match "^tty got hello$" "$out"
+	expect_match "^/dev/pts/[0-9]+$" "$out"
+	rt delete --force x4
+	oci_leftovers
+}
