@@ -153,9 +153,9 @@ test_unsupported_features_refused_by_name () {
 	edit_config "$WORK/b2" 'c["process"]["apparmorProfile"] = "docker-default"'
 	run_status st rt run --bundle "$WORK/b2" u2
 	expect_match "process.apparmorProfile: applying an AppArmor profile is not supported" "$out"
-	run_status st rt exec u1
+	run_status st rt pause u1
 	expect_eq 1 "$st"
-	expect_match "\`exec\` is not supported by brig-runtime yet" "$out"
+	expect_match "\`pause\` is not supported by brig-runtime yet" "$out"
 	run_status st rt checkpoint u1
 	expect_match "\`checkpoint\` is not supported" "$out"
 	oci_leftovers
