@@ -899,6 +899,80 @@ out:
   return r;
 }
 
+static int
+do_freeze (const char *id, bool freeze, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL;
+  struct brig_oci_state st;
+  enum brig_oci_status s;
+  int r;
+
+  if ((r = load (id, &dir, &st, err)) < 0)
+    return r;
+  s = brig_oci_state_status (dir, &st);
+  if (s != (freeze ? BRIG_OCI_RUNNING : BRIG_OCI_PAUSED))
+    r = brig_error (err, 0, "cannot %s container `%s`: it is %s", freeze ? "pause" : "resume", id,
+                    brig_oci_status_name (s));
+  else
+    r = brig_cgroup_freeze (st.cgroups_path, st.id, freeze, err);
+  brig_oci_state_release (&st);
+  return r;
+}
+
+static int
+do_ps (const struct verb_opts *o, const char *id, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL;
+  struct brig_oci_state st;
+  pid_t *pids = NULL;
+  size_t n = 0;
+  int r;
+
+  if ((r = load (id, &dir, &st, err)) < 0)
+    return r;
+  if (brig_oci_state_status (dir, &st) == BRIG_OCI_STOPPED)
+    r = brig_error (err, 0, "container `%s` is not running", id);
+  else
+    r = brig_cgroup_pids (st.cgroups_path, st.id, &pids, &n, err);
+  if (r == 0 && o->format && strcmp (o->format, "json") == 0)
+    {
+      fputc ('[', stdout);
+      for (size_t i = 0; i < n; i++)
+        printf ("%s%d", i ? "," : "", (int)pids[i]);
+      fputs ("]\n", stdout);
+    }
+  else if (r == 0)
+    {
+      printf ("%-8s %-8s %s\n", "PID", "PPID", "CMD");
+      for (size_t i = 0; i < n; i++)
+        {
+          char path[64];
+          _cleanup_free_ char *stat = NULL;
+          struct brig_err e = { 0 };
+          char *open, *close_p;
+          int ppid = 0;
+
+          snprintf (path, sizeof path, "/proc/%d/stat", (int)pids[i]);
+          if (brig_read_file (path, 4096, &stat, NULL, &e) < 0)
+            {
+              brig_err_release (&e);
+              continue;
+            }
+          open = strchr (stat, '(');
+          close_p = strrchr (stat, ')');
+          if (open && close_p && close_p > open)
+            {
+              sscanf (close_p + 2, "%*c %d", &ppid);
+              *close_p = '\0';
+              printf ("%-8d %-8d %s\n", (int)pids[i], ppid, open + 1);
+            }
+        }
+    }
+  free (pids);
+  brig_oci_state_release (&st);
+  return r;
+}
+
 /* --- state, kill, list ------------------------------------------------------ */
 
 static json_t *
@@ -1140,6 +1214,32 @@ v_exec (struct verb_opts *o, char **args, int n, int *status, struct brig_err *e
 }
 
 static int
+v_pause (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)o;
+  (void)n;
+  (void)status;
+  return do_freeze (args[0], true, err);
+}
+
+static int
+v_resume (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)o;
+  (void)n;
+  (void)status;
+  return do_freeze (args[0], false, err);
+}
+
+static int
+v_ps (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)n;
+  (void)status;
+  return do_ps (o, args[0], err);
+}
+
+static int
 v_state (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
 {
   (void)o;
@@ -1204,6 +1304,9 @@ static const struct
   { "start", v_start, no_opts, 1, 1, "start a created container" },
   { "run", v_run, create_opts, 1, 1, "create, start, wait for and delete a container" },
   { "state", v_state, no_opts, 1, 1, "print a container's OCI state" },
+  { "pause", v_pause, no_opts, 1, 1, "freeze every process of a container" },
+  { "resume", v_resume, no_opts, 1, 1, "thaw a paused container" },
+  { "ps", v_ps, list_opts, 1, 4096, "list a container's processes (--format json: pids)" },
   { "exec", v_exec, exec_opts, 1, 4096, "run a new process in a running container" },
   { "kill", v_kill, kill_opts, 1, 2, "send a signal to a container (default TERM)" },
   { "delete", v_delete, delete_opts, 1, 1, "delete a stopped (or, with --force, any) container" },
@@ -1212,8 +1315,7 @@ static const struct
   { "features", v_features, no_opts, 0, 0, "print the OCI features document" },
 };
 
-static const char *const unsupported_verbs[]
-    = { "ps", "pause", "resume", "update", "events", "checkpoint", "restore" };
+static const char *const unsupported_verbs[] = { "update", "events", "checkpoint", "restore" };
 
 static void
 runtime_usage (FILE *f)

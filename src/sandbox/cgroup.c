@@ -34,9 +34,10 @@ enum ctrl
   CTRL_MEMORY,
   CTRL_PIDS,
   CTRL_CPU,
+  CTRL_FREEZER, /* v1 only: pause and resume (v2 has cgroup.freeze) */
   N_CTRL,
 };
-static const char *const ctrl_names[N_CTRL] = { "memory", "pids", "cpu" };
+static const char *const ctrl_names[N_CTRL] = { "memory", "pids", "cpu", "freezer" };
 
 struct brig_cgroup
 {
@@ -593,4 +594,106 @@ brig_cgroup_free (struct brig_cgroup *cg)
       free (cg->v1_mount[c]);
     }
   free (cg);
+}
+
+/* The directory of REL in the hierarchy that freezes: v2, or v1's freezer. */
+static char *
+freezer_dir (const char *rel)
+{
+  char *mounts[N_CTRL] = { NULL };
+  char *dir = NULL;
+
+  if (is_v2 (CGROUP_ROOT))
+    return xasprintf (CGROUP_ROOT "/%s", rel);
+  find_v1_mounts (mounts);
+  if (mounts[CTRL_FREEZER])
+    dir = xasprintf ("%s/%s", mounts[CTRL_FREEZER], rel);
+  for (int c = 0; c < N_CTRL; c++)
+    free (mounts[c]);
+  return dir;
+}
+
+int
+brig_cgroup_freeze (const char *cgroups_path, const char *id, bool freeze, struct brig_err *err)
+{
+  _cleanup_free_ char *rel = brig_cgroup_rel_path (cgroups_path, id, err);
+  _cleanup_free_ char *dir = rel ? freezer_dir (rel) : NULL;
+  bool v2 = is_v2 (CGROUP_ROOT);
+  struct timespec ts = { 0, 1000000 };
+  int r;
+
+  if (rel == NULL)
+    return -EINVAL;
+  if (dir == NULL)
+    return brig_error (err, 0,
+                       "cgroup v1: the freezer controller is not mounted, so the "
+                       "container cannot be paused");
+  r = v2 ? write_value (dir, "cgroup.freeze", freeze ? "1" : "0", err)
+         : write_value (dir, "freezer.state", freeze ? "FROZEN" : "THAWED", err);
+  if (r < 0)
+    return r;
+  /* Freezing takes effect when every task has stopped: wait for it. */
+  for (int i = 0; i < 5000; i++)
+    {
+      if (brig_cgroup_frozen (cgroups_path, id) == freeze)
+        return 0;
+      nanosleep (&ts, NULL);
+    }
+  return brig_error (err, ETIMEDOUT, "%s the container's cgroup `%s`", freeze ? "freeze" : "thaw",
+                     dir);
+}
+
+bool
+brig_cgroup_frozen (const char *cgroups_path, const char *id)
+{
+  struct brig_err err = { 0 };
+  _cleanup_free_ char *rel = brig_cgroup_rel_path (cgroups_path, id, &err);
+  _cleanup_free_ char *dir = rel ? freezer_dir (rel) : NULL;
+  _cleanup_free_ char *path = NULL, *buf = NULL;
+  bool r = false;
+
+  if (dir == NULL)
+    goto out;
+  if (is_v2 (CGROUP_ROOT))
+    {
+      r = read_counter (dir, "cgroup.events", "frozen") == 1;
+      goto out;
+    }
+  path = xasprintf ("%s/freezer.state", dir);
+  if (brig_read_file (path, 64, &buf, NULL, &err) == 0)
+    r = str_has_prefix (buf, "FROZEN");
+out:
+  brig_err_release (&err);
+  return r;
+}
+
+int
+brig_cgroup_pids (const char *cgroups_path, const char *id, pid_t **ret, size_t *ret_n,
+                  struct brig_err *err)
+{
+  _cleanup_free_ char *rel = brig_cgroup_rel_path (cgroups_path, id, err);
+  char *dirs[N_CTRL + 1];
+  _cleanup_free_ char *path = NULL;
+  _cleanup_fclose_ FILE *f = NULL;
+  size_t n;
+  int pid;
+
+  *ret = NULL;
+  *ret_n = 0;
+  if (rel == NULL)
+    return -EINVAL;
+  n = dirs_of (rel, dirs);
+  if (n > 0)
+    path = xasprintf ("%s/cgroup.procs", dirs[0]);
+  for (size_t i = 0; i < n; i++)
+    free (dirs[i]);
+  if (path == NULL || (f = fopen (path, "re")) == NULL)
+    return brig_error (err, errno ? errno : ENOENT, "the container's cgroup `%s`",
+                       path ? path : rel);
+  while (fscanf (f, "%d", &pid) == 1)
+    {
+      *ret = xreallocarray (*ret, *ret_n + 1, sizeof (pid_t));
+      (*ret)[(*ret_n)++] = pid;
+    }
+  return 0;
 }

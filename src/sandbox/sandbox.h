@@ -105,6 +105,16 @@ void brig_sandbox_release (struct brig_sandbox *sb);
  * brig/ID), in every hierarchy: kill what is left in it and remove it. */
 void brig_cgroup_remove (const char *cgroups_path, const char *id);
 
+/* Pause (freeze) or resume (thaw) every process of container ID, and wait
+ * until it is done. */
+int brig_cgroup_freeze (const char *cgroups_path, const char *id, bool freeze,
+                        struct brig_err *err);
+bool brig_cgroup_frozen (const char *cgroups_path, const char *id);
+
+/* The pids in the cgroup of container ID (allocated). */
+int brig_cgroup_pids (const char *cgroups_path, const char *id, pid_t **ret, size_t *ret_n,
+                      struct brig_err *err);
+
 /* Signal every process in the cgroup of container ID (kill --all). */
 int brig_cgroup_signal_all (const char *cgroups_path, const char *id, int sig,
                             struct brig_err *err);

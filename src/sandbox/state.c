@@ -1,5 +1,6 @@
 /* The runtime record of a running container: <runtime dir>/<id>.json, and
  * <runtime dir>/names/<name> holding the id while the name is taken. */
+#include "sandbox/sandbox.h"
 #include "sandbox/state.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -238,23 +239,6 @@ brig_oci_state_release (struct brig_oci_state *st)
   memset (st, 0, sizeof *st);
 }
 
-static bool
-frozen (const struct brig_oci_state *st)
-{
-  struct brig_err err = { 0 };
-  _cleanup_free_ char *buf = NULL;
-  _cleanup_free_ char *path = NULL;
-
-  path = xasprintf ("/sys/fs/cgroup/freezer/%s/freezer.state",
-                    st->cgroups_path ? st->cgroups_path + (st->cgroups_path[0] == '/') : st->id);
-  if (brig_read_file (path, 64, &buf, NULL, &err) < 0)
-    {
-      brig_err_release (&err);
-      return false;
-    }
-  return str_has_prefix (buf, "FROZEN");
-}
-
 enum brig_oci_status
 brig_oci_state_status (const char *dir, const struct brig_oci_state *st)
 {
@@ -278,5 +262,5 @@ brig_oci_state_status (const char *dir, const struct brig_oci_state *st)
     return BRIG_OCI_STOPPED;
   if (access (fifo, F_OK) == 0)
     return BRIG_OCI_CREATED;
-  return frozen (st) ? BRIG_OCI_PAUSED : BRIG_OCI_RUNNING;
+  return brig_cgroup_frozen (st->cgroups_path, st->id) ? BRIG_OCI_PAUSED : BRIG_OCI_RUNNING;
 }

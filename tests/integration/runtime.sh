@@ -153,9 +153,9 @@ test_unsupported_features_refused_by_name () {
 	edit_config "$WORK/b2" 'c["process"]["apparmorProfile"] = "docker-default"'
 	run_status st rt run --bundle "$WORK/b2" u2
 	expect_match "process.apparmorProfile: applying an AppArmor profile is not supported" "$out"
-	run_status st rt pause u1
+	run_status st rt update u1
 	expect_eq 1 "$st"
-	expect_match "\`pause\` is not supported by brig-runtime yet" "$out"
+	expect_match "\`update\` is not supported by brig-runtime yet" "$out"
 	run_status st rt checkpoint u1
 	expect_match "\`checkpoint\` is not supported" "$out"
 	oci_leftovers
@@ -298,5 +298,30 @@ test_exec_with_terminal () {
 	expect_match "^tty got hello$" "$out"
 	expect_match "^/dev/pts/[0-9]+$" "$out"
 	rt delete --force x4
+	oci_leftovers
+}
+
+test_pause_resume_ps () {
+	bundle "$WORK/b" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; done'
+	rt create --bundle "$WORK/b" pr1
+	rt start pr1
+	rt exec -d pr1 sleep 30
+	out=$(rt ps --format json pr1)
+	expect_match "^\[[0-9]+,[0-9]+\]$" "$out" "two pids"
+	expect_match "sleep" "$(rt ps pr1)"
+	pid=$(rt state pr1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	count () { cat /proc/$pid/root/tmp/count 2>/dev/null; }
+	sleep 0.2
+	rt pause pr1
+	expect_eq paused "$(rt state pr1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	a=$(count); sleep 0.3; b=$(count)
+	expect_eq "$a" "$b" "the counter while paused"
+	run_status st rt pause pr1
+	expect_match "cannot pause container \`pr1\`: it is paused" "$out"
+	rt resume pr1
+	expect_eq running "$(rt state pr1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	sleep 0.3
+	[ "$(count)" != "$b" ] || fail "the counter did not move after resume"
+	rt delete --force pr1
 	oci_leftovers
 }
