@@ -26,6 +26,12 @@ lib_teardown () {
 		kill -TERM "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	# Runtime containers are detached: delete whatever a failed test left.
+	if [ -d "$WORK/oci" ]; then
+		for d in "$WORK"/oci/*/; do
+			[ -d "$d" ] && "$TOP/build/brig-runtime" --root "$WORK/oci" delete --force "$(basename "$d")" 2>/dev/null
+		done
+	fi
 	cd /
 	rm -rf "$WORK"
 }

@@ -310,7 +310,15 @@ test_pause_resume_ps () {
 	expect_match "^\[[0-9]+,[0-9]+\]$" "$out" "two pids"
 	expect_match "sleep" "$(rt ps pr1)"
 	pid=$(rt state pr1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
-	count () { cat /proc/$pid/root/tmp/count 2>/dev/null; }
+	# The loop truncates the file before each write: read until a number.
+	count () {
+		local v i
+		for i in $(seq 50); do
+			v=$(cat /proc/$pid/root/tmp/count 2>/dev/null)
+			[ -n "$v" ] && { echo "$v"; return; }
+		done
+		echo none
+	}
 	sleep 0.2
 	rt pause pr1
 	expect_eq paused "$(rt state pr1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
