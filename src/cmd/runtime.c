@@ -508,6 +508,12 @@ load_bundle (const struct verb_opts *o, const char *id, struct brig_container **
       brig_container_free (c);
       return r;
     }
+  if (c->unsupported)
+    {
+      r = brig_error (err, 0, "%s", c->unsupported);
+      brig_container_free (c);
+      return r;
+    }
   if (c->terminal && o->console_socket == NULL)
     {
       brig_container_free (c);
@@ -562,6 +568,63 @@ now_rfc3339 (void)
   gmtime_r (&ts.tv_sec, &tm);
   strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   return xasprintf ("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+/* The OCI state that hooks read on stdin. */
+static char *
+hook_state (const char *id, const char *status, pid_t pid, const char *bundle,
+            char *const *annotations)
+{
+  json_t *ann = json_object ();
+  json_t *j;
+  char *s;
+
+  for (size_t i = 0; annotations && annotations[i]; i++)
+    {
+      const char *eq = strchr (annotations[i], '=');
+      _cleanup_free_ char *k = xstrndup (annotations[i], (size_t)(eq - annotations[i]));
+      json_object_set_new (ann, k, json_string (eq + 1));
+    }
+  j = json_pack ("{s:s, s:s, s:s, s:i, s:s, s:o}", "ociVersion", OCI_SPEC_VERSION, "id", id,
+                 "status", status, "pid", (int)pid, "bundle", bundle, "annotations", ann);
+  s = json_dumps (j, JSON_COMPACT);
+  json_decref (j);
+  return s;
+}
+
+/* The hooks that run on the host around creation: prestart (as runc
+ * does) and createRuntime. */
+static int
+creation_hooks (const struct brig_container *c, pid_t pid, struct brig_err *err)
+{
+  _cleanup_free_ char *state = hook_state (c->id, "created", pid, c->image, c->annotations);
+  int r = brig_hooks_run (c, BRIG_HOOK_PRESTART, state, err);
+  if (r == 0)
+    r = brig_hooks_run (c, BRIG_HOOK_CREATE_RUNTIME, state, err);
+  return r;
+}
+
+/* poststart and poststop: a failure is a warning, as the spec says. */
+static void
+late_hooks (const struct brig_oci_state *st, enum brig_hook_kind kind, const char *status)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", st->bundle);
+  _cleanup_free_ char *buf = NULL;
+  _cleanup_free_ char *state = NULL;
+  struct brig_container *c = NULL;
+  struct brig_err err = { 0 };
+  size_t len;
+
+  if (brig_read_file (path, 16 << 20, &buf, &len, &err) < 0
+      || brig_parse_oci_config (buf, len, path, st->bundle, &c, &err) < 0)
+    goto out;
+  state = hook_state (st->id, status, st->pid, st->bundle, st->annotations);
+  brig_hooks_run (c, kind, state, &err);
+out:
+  if (err.msg)
+    fprintf (stderr, "brig-runtime: warning: %s\n", err.msg);
+  brig_err_release (&err);
+  brig_container_free (c);
 }
 
 /* create: make the container and leave it waiting on its exec FIFO. */
@@ -622,6 +685,8 @@ do_create (const struct verb_opts *o, const char *id, struct brig_err *err)
     r = write_pid_file (o->pid_file, brig_sandbox_pid (sb), err);
   if (r < 0)
     goto out;
+  if ((r = creation_hooks (c, brig_sandbox_pid (sb), err)) < 0)
+    goto out;
   for (char *const *w = brig_sandbox_warnings (sb); *w; w++)
     fprintf (stderr, "brig-runtime: warning: %s\n", *w);
   brig_sandbox_release (sb);
@@ -678,6 +743,7 @@ do_start (const char *id, struct brig_err *err)
         }
     }
   unlink (fifo);
+  late_hooks (&st, BRIG_HOOK_POSTSTART, "running");
   r = 0;
 out:
   brig_oci_state_release (&st);
@@ -693,7 +759,15 @@ do_delete (const char *id, bool force, struct brig_err *err)
   int r;
 
   if ((r = load (id, &dir, &st, err)) < 0)
-    return r;
+    {
+      /* As runc: forcing the delete of what is not there is done. */
+      if (force && valid_id (id, err) == 0 && access (dir, F_OK) < 0)
+        {
+          brig_err_release (err);
+          return 0;
+        }
+      return r;
+    }
   s = brig_oci_state_status (dir, &st);
   if ((s == BRIG_OCI_RUNNING || s == BRIG_OCI_PAUSED) && !force)
     {
@@ -728,6 +802,7 @@ do_delete (const char *id, bool force, struct brig_err *err)
         }
     }
   brig_cgroup_remove (st.cgroups_path, st.id);
+  late_hooks (&st, BRIG_HOOK_POSTSTOP, "stopped");
   remove_container_dir (dir);
   r = 0;
 out:
@@ -769,7 +844,7 @@ do_run (const struct verb_opts *o, const char *id, int *ret_status, struct brig_
     r = brig_sandbox_create (c, &sopts, &sb, err);
     if (sopts.console_socket >= 0)
       close (sopts.console_socket);
-    if (r < 0)
+    if (r < 0 || (r = creation_hooks (c, brig_sandbox_pid (sb), err)) < 0)
       goto out;
   }
   if (o->pid_file && (r = write_pid_file (o->pid_file, brig_sandbox_pid (sb), err)) < 0)

@@ -66,6 +66,18 @@ struct brig_capsets
  * inheritable and ambient, the only way it survives exec. */
 struct brig_capsets brig_capsets_uniform (uint64_t set, bool root);
 
+/* A rule of the device cgroup: allow or deny TYPE ('a' all, 'c', 'b')
+ * MAJOR:MINOR (-1 for any) for ACCESS ("rwm").  Applied in order, after
+ * denying everything. */
+struct brig_device_rule
+{
+  bool allow;
+  char type;
+  int64_t major;
+  int64_t minor;
+  char access[4];
+};
+
 /* OCI lifecycle hooks, run by the runtime on the host. */
 enum brig_hook_kind
 {
@@ -155,8 +167,11 @@ struct brig_container
   char *selinux_label;
   struct brig_hook *hooks[BRIG_HOOK_KINDS];
   size_t nhooks[BRIG_HOOK_KINDS];
-  char **annotations;    /* "key=value" */
-  unsigned preserve_fds; /* descriptors 3..3+N-1 stay open in the container */
+  char **annotations;               /* "key=value" */
+  unsigned preserve_fds;            /* descriptors 3..3+N-1 stay open in the container */
+  struct brig_device_rule *devices; /* NULL with ndevices 0: no device rules (all allowed) */
+  size_t ndevices;
+  char *unsupported; /* why brig cannot run this container as described, or NULL */
 };
 
 /* A container with the hardened defaults (model/defaults.c); id, image,
@@ -175,8 +190,16 @@ void brig_container_free (struct brig_container *c);
  * m's strings). */
 void brig_container_set_mount (struct brig_container *c, struct brig_mount *m);
 void brig_mount_release (struct brig_mount *m);
+/* Add M before the first mount below its destination (a tmpfs on /run
+ * before a bind on /run/.containerenv), or at the end; replaces a mount at
+ * the same destination. */
+void brig_container_add_mount_early (struct brig_container *c, struct brig_mount *m);
 /* The mount at DEST, or NULL. */
 const struct brig_mount *brig_container_mount_at (const struct brig_container *c, const char *dest);
+/* The default device rules: deny all but the nodes brig makes (null, zero,
+ * full, random, urandom, tty, ptmx, pts). */
+void brig_container_default_devices (struct brig_container *c);
+
 /* Set or replace an rlimit. */
 void brig_container_set_rlimit (struct brig_container *c, const struct brig_rlimit *r);
 /* Set NAME=VALUE in the environment, replacing an earlier NAME. */

@@ -74,8 +74,28 @@ brig_container_new_hardened (void)
   add_mount (c, "/run", "tmpfs", MS_NOSUID | MS_NODEV, run);
   c->masked_paths = strv_copy ((char *const *)masked_paths);
   c->readonly_paths = strv_copy ((char *const *)readonly_paths);
+  brig_container_default_devices (c);
   brig_container_setenv (c, "PATH=" BRIG_DEFAULT_PATH);
   return c;
+}
+
+void
+brig_container_default_devices (struct brig_container *c)
+{
+  static const struct brig_device_rule rules[] = {
+    { true, 'c', 1, 3, "rwm" },    /* null */
+    { true, 'c', 1, 5, "rwm" },    /* zero */
+    { true, 'c', 1, 7, "rwm" },    /* full */
+    { true, 'c', 1, 8, "rwm" },    /* random */
+    { true, 'c', 1, 9, "rwm" },    /* urandom */
+    { true, 'c', 5, 0, "rwm" },    /* tty */
+    { true, 'c', 5, 2, "rwm" },    /* ptmx */
+    { true, 'c', 136, -1, "rwm" }, /* pts */
+  };
+  free (c->devices);
+  c->devices = xmalloc (sizeof rules);
+  memcpy (c->devices, rules, sizeof rules);
+  c->ndevices = ARRAY_SIZE (rules);
 }
 
 void
@@ -116,6 +136,8 @@ brig_container_free (struct brig_container *c)
       free (c->hooks[k]);
     }
   strv_free (c->annotations);
+  free (c->devices);
+  free (c->unsupported);
   free (c);
 }
 
@@ -156,6 +178,28 @@ brig_container_set_mount (struct brig_container *c, struct brig_mount *m)
       }
   c->mounts = xreallocarray (c->mounts, c->nmounts + 1, sizeof *c->mounts);
   c->mounts[c->nmounts++] = *m;
+}
+
+void
+brig_container_add_mount_early (struct brig_container *c, struct brig_mount *m)
+{
+  size_t n = strlen (m->dest), at = c->nmounts;
+
+  if (brig_container_mount_at (c, m->dest))
+    {
+      brig_container_set_mount (c, m);
+      return;
+    }
+  for (size_t i = 0; i < c->nmounts; i++)
+    if (strncmp (c->mounts[i].dest, m->dest, n) == 0 && c->mounts[i].dest[n] == '/')
+      {
+        at = i;
+        break;
+      }
+  c->mounts = xreallocarray (c->mounts, c->nmounts + 1, sizeof *c->mounts);
+  memmove (&c->mounts[at + 1], &c->mounts[at], (c->nmounts - at) * sizeof *c->mounts);
+  c->mounts[at] = *m;
+  c->nmounts++;
 }
 
 const struct brig_mount *

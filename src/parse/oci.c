@@ -14,6 +14,7 @@ struct ctx
 {
   const char *file;
   struct brig_err *err;
+  char *unsupported; /* the first thing brig cannot do yet */
 };
 
 static int
@@ -22,10 +23,15 @@ bad (struct ctx *x, const char *path, const char *what)
   return brig_error (x->err, 0, "%s: %s: %s", x->file, path, what);
 }
 
+/* Something brig cannot do yet: noted, not fatal here, so that the policy
+ * gate judges the container first (a privileged config is refused as
+ * privileged); the runtime refuses it after the gate. */
 static int
 unsupported (struct ctx *x, const char *path, const char *what)
 {
-  return brig_error (x->err, 0, "%s: %s: %s is not supported by brig yet", x->file, path, what);
+  if (x->unsupported == NULL)
+    x->unsupported = xasprintf ("%s: %s: %s is not supported by brig yet", x->file, path, what);
+  return 0;
 }
 
 /* Optional string member; *ret untouched when absent. */
@@ -290,7 +296,10 @@ parse_namespaces (struct ctx *x, json_t *nss, struct brig_container *c)
       if (strcmp (type, ns_names[k].name) == 0)
         break;
     if (type && strcmp (type, "time") == 0)
-      return unsupported (x, p, "the time namespace");
+      {
+        unsupported (x, p, "the time namespace");
+        continue;
+      }
     if (type == NULL || k == ARRAY_SIZE (ns_names))
       return brig_error (x->err, 0,
                          "%s: %s.type: expected one of pid, network, mount, ipc, uts, user, "
@@ -305,8 +314,9 @@ parse_namespaces (struct ctx *x, json_t *nss, struct brig_container *c)
           return bad (x, p, "`path` must be absolute");
         if (ns_names[k].bit == BRIG_NS_USER || ns_names[k].bit == BRIG_NS_MNT
             || ns_names[k].bit == BRIG_NS_PID)
-          return unsupported (x, p, "joining an existing user, mount or pid namespace");
-        c->ns_path[__builtin_ctz (ns_names[k].bit)] = steal_pointer (&path);
+          unsupported (x, p, "joining an existing user, mount or pid namespace");
+        else
+          c->ns_path[__builtin_ctz (ns_names[k].bit)] = steal_pointer (&path);
       }
   }
   return 0;
@@ -426,7 +436,7 @@ parse_process (struct ctx *x, json_t *proc, struct brig_container *c)
       if (!json_is_object (user))
         return bad (x, "process.user", "expected an object");
       if (json_object_get (user, "username"))
-        return unsupported (x, "process.user.username", "a user name (Windows only)");
+        unsupported (x, "process.user.username", "a user name (Windows only)");
       if ((r = get_int (x, user, "uid", "process.user", 0, UINT32_MAX - 1, &uid, NULL)) < 0
           || (r = get_int (x, user, "gid", "process.user", 0, UINT32_MAX - 1, &gid, NULL)) < 0
           || (r = get_int (x, user, "umask", "process.user", 0, 0777, &um, &present)) < 0)
@@ -514,27 +524,58 @@ parse_resources (struct ctx *x, json_t *res, struct brig_container *c)
         }
     }
   devs = json_object_get (res, "devices");
-  /* Only the usual "deny all" entry is understood: every device is denied
-   * anyway, since only the default devices exist in a brig container. */
-  if (devs && json_is_array (devs))
+  if (devs && !json_is_null (devs))
     {
       size_t i;
       json_t *d;
+      if (!json_is_array (devs))
+        return bad (x, "linux.resources.devices", "expected an array");
       json_array_foreach (devs, i, d)
       {
-        json_t *allow = json_object_get (d, "allow");
-        if (json_is_true (allow))
+        _cleanup_free_ char *p = xasprintf ("linux.resources.devices[%zu]", i);
+        _cleanup_free_ char *type = NULL, *access = NULL;
+        struct brig_device_rule rule
+            = { json_is_true (json_object_get (d, "allow")), 'a', -1, -1, "rwm" };
+        bool have;
+        if (!json_is_object (d))
+          return bad (x, p, "expected an object");
+        if ((r = get_str (x, d, "type", p, &type)) < 0
+            || (r = get_str (x, d, "access", p, &access)) < 0
+            || (r = get_int (x, d, "major", p, -1, INT32_MAX, &rule.major, &have)) < 0
+            || (r = get_int (x, d, "minor", p, -1, INT32_MAX, &rule.minor, &have)) < 0)
+          return r;
+        if (json_object_get (d, "major") == NULL)
+          rule.major = -1;
+        if (json_object_get (d, "minor") == NULL)
+          rule.minor = -1;
+        if (type && (strlen (type) != 1 || !strchr ("acb", type[0])))
+          return bad (x, p, "`type` must be a, c or b");
+        if (type)
+          rule.type = type[0];
+        if (access)
           {
-            _cleanup_free_ char *p = xasprintf ("linux.resources.devices[%zu]", i);
-            return unsupported (x, p, "allowing devices in the device cgroup");
+            if (strlen (access) > 3 || strspn (access, "rwm") != strlen (access) || !*access)
+              return bad (x, p, "`access` must be letters of rwm");
+            snprintf (rule.access, sizeof rule.access, "%s", access);
           }
+        c->devices = xreallocarray (c->devices, c->ndevices + 1, sizeof *c->devices);
+        c->devices[c->ndevices++] = rule;
       }
     }
   return 0;
 }
 
+static const char *const hook_kinds[BRIG_HOOK_KINDS] = {
+  [BRIG_HOOK_PRESTART] = "prestart",
+  [BRIG_HOOK_CREATE_RUNTIME] = "createRuntime",
+  [BRIG_HOOK_CREATE_CONTAINER] = "createContainer",
+  [BRIG_HOOK_START_CONTAINER] = "startContainer",
+  [BRIG_HOOK_POSTSTART] = "poststart",
+  [BRIG_HOOK_POSTSTOP] = "poststop",
+};
+
 static int
-parse_hooks (struct ctx *x, json_t *hooks)
+parse_hooks (struct ctx *x, json_t *hooks, struct brig_container *c)
 {
   const char *key;
   json_t *v;
@@ -543,10 +584,51 @@ parse_hooks (struct ctx *x, json_t *hooks)
     return 0;
   if (!json_is_object (hooks))
     return bad (x, "hooks", "expected an object");
-  json_object_foreach (hooks, key, v) if (json_is_array (v) && json_array_size (v) > 0)
+  json_object_foreach (hooks, key, v)
   {
     _cleanup_free_ char *p = xasprintf ("hooks.%s", key);
-    return unsupported (x, p, "running hooks");
+    size_t k, i;
+    json_t *h;
+
+    for (k = 0; k < BRIG_HOOK_KINDS; k++)
+      if (strcmp (key, hook_kinds[k]) == 0)
+        break;
+    if (k == BRIG_HOOK_KINDS)
+      return brig_error (x->err, 0,
+                         "%s: %s: unknown hook: expected prestart, createRuntime, "
+                         "createContainer, startContainer, poststart or poststop",
+                         x->file, p);
+    if (!json_is_array (v))
+      return bad (x, p, "expected an array of hooks");
+    if (json_array_size (v) && (k == BRIG_HOOK_CREATE_CONTAINER || k == BRIG_HOOK_START_CONTAINER))
+      unsupported (x, p, "running hooks inside the container");
+    json_array_foreach (v, i, h)
+    {
+      _cleanup_free_ char *ph = xasprintf ("%s[%zu]", p, i);
+      _cleanup_free_ char *pa = xasprintf ("%s.args", ph);
+      _cleanup_free_ char *pe = xasprintf ("%s.env", ph);
+      struct brig_hook hook = { 0 };
+      int64_t timeout = 0;
+      int r;
+
+      if (!json_is_object (h))
+        return bad (x, ph, "expected an object");
+      if ((r = get_str (x, h, "path", ph, &hook.path)) < 0
+          || (r = get_strv (x, json_object_get (h, "args"), pa, &hook.args)) < 0
+          || (r = get_strv (x, json_object_get (h, "env"), pe, &hook.env)) < 0
+          || (r = get_int (x, h, "timeout", ph, 1, 86400, &timeout, NULL)) < 0
+          || ((hook.path == NULL || hook.path[0] != '/')
+              && (r = bad (x, ph, "`path` must be an absolute path")) < 0))
+        {
+          free (hook.path);
+          strv_free (hook.args);
+          strv_free (hook.env);
+          return r;
+        }
+      hook.timeout = (int)timeout;
+      c->hooks[k] = xreallocarray (c->hooks[k], c->nhooks[k] + 1, sizeof (struct brig_hook));
+      c->hooks[k][c->nhooks[k]++] = hook;
+    }
   }
   return 0;
 }
@@ -604,7 +686,7 @@ parse_linux (struct ctx *x, json_t *lx, struct brig_container *c)
       _cleanup_free_ char *text = json_dumps (seccomp, JSON_COMPACT);
       _cleanup_free_ char *name = xasprintf ("%s: linux.seccomp", x->file);
       if (json_object_get (seccomp, "listenerPath"))
-        return unsupported (x, "linux.seccomp.listenerPath", "a seccomp notify listener");
+        unsupported (x, "linux.seccomp.listenerPath", "a seccomp notify listener");
       if ((r = brig_parse_seccomp_json (text, strlen (text), name, &c->seccomp, x->err)) < 0)
         return r;
     }
@@ -626,7 +708,7 @@ int
 brig_parse_oci_config (const char *buf, size_t len, const char *filename, const char *bundle,
                        struct brig_container **ret, struct brig_err *err)
 {
-  struct ctx x = { filename, err };
+  struct ctx x = { filename, err, NULL };
   json_error_t jerr;
   json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
   struct brig_container *c = NULL;
@@ -663,18 +745,12 @@ brig_parse_oci_config (const char *buf, size_t len, const char *filename, const 
       || parse_process (&x, json_object_get (root, "process"), c) < 0
       || parse_mounts (&x, json_object_get (root, "mounts"), c) < 0
       || parse_linux (&x, json_object_get (root, "linux"), c) < 0
-      || parse_hooks (&x, json_object_get (root, "hooks")) < 0)
+      || parse_hooks (&x, json_object_get (root, "hooks"), c) < 0)
     goto out;
   if (c->apparmor_profile && *c->apparmor_profile)
-    {
-      unsupported (&x, "process.apparmorProfile", "applying an AppArmor profile");
-      goto out;
-    }
+    unsupported (&x, "process.apparmorProfile", "applying an AppArmor profile");
   if (c->selinux_label && *c->selinux_label)
-    {
-      unsupported (&x, "process.selinuxLabel", "applying an SELinux label");
-      goto out;
-    }
+    unsupported (&x, "process.selinuxLabel", "applying an SELinux label");
   ann = json_object_get (root, "annotations");
   if (ann && json_is_object (ann))
     {
@@ -683,9 +759,11 @@ brig_parse_oci_config (const char *buf, size_t len, const char *filename, const 
       json_object_foreach (ann, key, v) if (json_is_string (v))
           strv_push (&c->annotations, xasprintf ("%s=%s", key, json_string_value (v)));
     }
+  c->unsupported = steal_pointer (&x.unsupported);
   *ret = steal_pointer (&c);
   r = 0;
 out:
+  free (x.unsupported);
   brig_container_free (c);
   json_decref (root);
   return r;
@@ -695,7 +773,7 @@ int
 brig_parse_oci_process (const char *buf, size_t len, const char *filename, struct brig_container *c,
                         struct brig_err *err)
 {
-  struct ctx x = { filename, err };
+  struct ctx x = { filename, err, NULL };
   json_error_t jerr;
   json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
   int r;
@@ -716,5 +794,8 @@ brig_parse_oci_process (const char *buf, size_t len, const char *filename, struc
   c->terminal = false;
   r = parse_process (&x, root, c);
   json_decref (root);
+  if (r == 0 && x.unsupported)
+    r = brig_error (err, 0, "%s", x.unsupported);
+  free (x.unsupported);
   return r;
 }

@@ -187,7 +187,7 @@ add_tmpfs (struct brig_container *c, const char *dest, const char *mode)
     }
   strv_push (&m.data, xstrdup (mode));
   strv_push (&m.data, xstrdup ("size=67108864"));
-  brig_container_set_mount (c, &m);
+  brig_container_add_mount_early (c, &m);
 }
 
 static void
@@ -288,6 +288,31 @@ check_userns (const struct brig_container *c, const struct brig_policy *p, char 
   return true;
 }
 
+static bool
+check_devices (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (c->ndevices == 0)
+    {
+      *d = xstrdup ("no device cgroup rules: every device is allowed");
+      return true;
+    }
+  for (size_t i = 0; i < c->ndevices; i++)
+    if (c->devices[i].allow && c->devices[i].type == 'a')
+      {
+        *d = xstrdup ("a device cgroup rule allows every device");
+        return true;
+      }
+  return false;
+}
+
+static void
+harden_devices (struct brig_container *c, const struct brig_policy *p)
+{
+  (void)p;
+  brig_container_default_devices (c);
+}
+
 static const struct brig_rule rules[] = {
   { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, BRIG_ACT_ENFORCE,
     "Every capability, or CAP_SYS_ADMIN alone, lets a process in the container take over the host.",
@@ -308,7 +333,8 @@ static const struct brig_rule rules[] = {
     check_dangerous_binds, NULL },
   { "BRIG-C004", "seccomp unconfined", BRIG_SEV_HIGH, BRIG_ACT_ENFORCE,
     "Without a seccomp filter every syscall of the kernel is reachable from the container.",
-    "Remove seccomp=unconfined; use the default profile, or a custom one that denies by default.",
+    "Remove seccomp=unconfined (with ctr, pass --seccomp); use the default profile, or a custom "
+    "one that denies by default.",
     "CIS Docker 5.21; Pod Security Standards restricted: seccomp", check_seccomp, harden_seccomp },
   { "BRIG-C005", "capabilities outside the allow-list", BRIG_SEV_MEDIUM, BRIG_ACT_HARDEN,
     "Each capability widens what root in the container can do to the kernel and the host.",
@@ -341,6 +367,11 @@ static const struct brig_rule rules[] = {
     "Without a user namespace, root in the container is root on the host.",
     "Enable userns-remap in Docker, or run with --userns (hostUsers: false).",
     "CIS Docker 2.8; Pod Security Standards: hostUsers", check_userns, NULL },
+  { "BRIG-C012", "every device allowed", BRIG_SEV_HIGH, BRIG_ACT_HARDEN,
+    "A device cgroup that allows every device lets a process with a node (or CAP_MKNOD) reach "
+    "the host's disks and memory.",
+    "Do not pass --device-cgroup-rule='a *:* rwm' or --privileged; list the devices needed.",
+    "CIS Docker 5.17", check_devices, harden_devices },
 };
 
 const struct brig_rule *

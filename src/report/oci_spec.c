@@ -225,11 +225,12 @@ brig_oci_features (void)
 
   for (int i = 0; i <= BRIG_CAP_MAX; i++)
     json_array_append_new (caps, json_string (brig_cap_name (i)));
-  /* Hooks, AppArmor, SELinux and Intel RDT are refused today: none is
-   * claimed here. */
-  return json_pack ("{s:s, s:s, s:[], s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b, s:o, s:o, "
+  /* Hooks run on the host; those inside the container, AppArmor, SELinux
+   * and Intel RDT are refused today and not claimed here. */
+  return json_pack ("{s:s, s:s, s:[ssss], s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b, s:o, s:o, "
                     "s:o, s:[]}, s:{s:b}, s:{s:b}, s:{s:b}}, s:{}}",
-                    "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0", "hooks", "mountOptions",
+                    "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0", "hooks", "prestart",
+                    "createRuntime", "poststart", "poststop", "mountOptions",
                     names_json (mount_options), "linux", "namespaces", names_json (namespaces),
                     "capabilities", caps, "cgroup", "v1", 1, "v2", 1, "systemd", 0, "seccomp",
                     "enabled", 1, "archs", names_json (archs), "actions", names_json (actions),

@@ -35,9 +35,10 @@ enum ctrl
   CTRL_PIDS,
   CTRL_CPU,
   CTRL_FREEZER, /* v1 only: pause and resume (v2 has cgroup.freeze) */
+  CTRL_DEVICES, /* v1 only: the device rules (v2 would need an eBPF program) */
   N_CTRL,
 };
-static const char *const ctrl_names[N_CTRL] = { "memory", "pids", "cpu", "freezer" };
+static const char *const ctrl_names[N_CTRL] = { "memory", "pids", "cpu", "freezer", "devices" };
 
 struct brig_cgroup
 {
@@ -321,8 +322,41 @@ brig_cgroup_rel_path (const char *cgroups_path, const char *id, struct brig_err 
   return xstrdup (p);
 }
 
+/* v1: deny every device, then apply the rules in order. */
+static int
+apply_devices (const char *dir, const struct brig_device_rule *rules, size_t n,
+               struct brig_err *err)
+{
+  int r;
+
+  if ((r = write_value (dir, "devices.deny", "a", err)) < 0)
+    return r;
+  for (size_t i = 0; i < n; i++)
+    {
+      char rule[64], major[24] = "*", minor[24] = "*";
+      if (rules[i].type == 'a' && rules[i].allow)
+        {
+          /* "allow all" undoes the deny: say exactly that. */
+          if ((r = write_value (dir, "devices.allow", "a", err)) < 0)
+            return r;
+          continue;
+        }
+      if (rules[i].type == 'a')
+        continue; /* deny all: done above */
+      if (rules[i].major >= 0)
+        snprintf (major, sizeof major, "%lld", (long long)rules[i].major);
+      if (rules[i].minor >= 0)
+        snprintf (minor, sizeof minor, "%lld", (long long)rules[i].minor);
+      snprintf (rule, sizeof rule, "%c %s:%s %s", rules[i].type, major, minor, rules[i].access);
+      if ((r = write_value (dir, rules[i].allow ? "devices.allow" : "devices.deny", rule, err)) < 0)
+        return r;
+    }
+  return 0;
+}
+
 int
-brig_cgroup_create (const char *rel, const struct brig_limits *l, bool rootless,
+brig_cgroup_create (const char *rel, const struct brig_limits *l,
+                    const struct brig_device_rule *devices, size_t ndevices, bool rootless,
                     struct brig_cgroup **ret, char ***warnings, struct brig_err *err)
 {
   struct brig_cgroup *cg;
@@ -341,11 +375,25 @@ brig_cgroup_create (const char *rel, const struct brig_limits *l, bool rootless,
     {
       cg->mode = "v2";
       r = setup_v2 (cg, rel, l, err);
+      if (r == 0 && ndevices)
+        strv_push (warnings,
+                   xstrdup ("cgroup v2: the device rules are not enforced by a cgroup (that "
+                            "needs an eBPF program brig does not load yet); the container has "
+                            "only the device nodes it was given"));
     }
   else
     {
       cg->mode = is_v2 (CGROUP_ROOT "/unified") ? "hybrid" : "v1";
       r = setup_v1 (cg, rel, l, err);
+      if (r == 0 && ndevices)
+        {
+          if (cg->v1[CTRL_DEVICES] == NULL)
+            r = brig_error (err, 0,
+                            "cgroup v1: the devices controller is not mounted, so the "
+                            "device rules cannot be applied");
+          else
+            r = apply_devices (cg->v1[CTRL_DEVICES], devices, ndevices, err);
+        }
     }
   if (r < 0)
     {

@@ -36,7 +36,8 @@ struct brig_cgroup;
 /* The cgroup's path below each hierarchy's root: CGROUPS_PATH without its
  * leading `/`, or brig/ID; NULL (err set) for one brig cannot use. */
 char *brig_cgroup_rel_path (const char *cgroups_path, const char *id, struct brig_err *err);
-int brig_cgroup_create (const char *rel, const struct brig_limits *l, bool rootless,
+int brig_cgroup_create (const char *rel, const struct brig_limits *l,
+                        const struct brig_device_rule *devices, size_t ndevices, bool rootless,
                         struct brig_cgroup **ret, char ***warnings, struct brig_err *err);
 int brig_cgroup_attach (struct brig_cgroup *cg, pid_t pid, struct brig_err *err);
 /* The controllers' mount points to show inside (v1) or NULL for v2. */

@@ -553,6 +553,17 @@ brig_mounts_open_binds (const struct brig_container *c, int **ret_fds, struct br
           return brig_error (err, 0, "bind on `%s`: the source must be an absolute path", m->dest);
         }
       fds[i] = open_tree (AT_FDCWD, m->source, flags);
+      if (fds[i] >= 0)
+        {
+          /* Private, whatever the source's propagation: nothing mounted in
+           * the container reaches the host, nor the other way. */
+          struct mount_attr a = { .propagation = MS_PRIVATE };
+          if (mount_setattr (fds[i], "", AT_EMPTY_PATH | (flags & AT_RECURSIVE), &a, sizeof a) < 0)
+            {
+              close (fds[i]);
+              fds[i] = -1;
+            }
+        }
       if (fds[i] < 0)
         {
           int e = errno;

@@ -297,7 +297,8 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
       /* Rootless: the tree is cloned here, where we own the mount namespace;
        * no idmapping is possible, so files keep their owners as mapped. */
       struct mount_attr a = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
-                                          | (c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0) };
+                                          | (c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0),
+                              .propagation = MS_PRIVATE };
       root = open_tree (AT_FDCWD, c->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
       if (root < 0 || mount_setattr (root, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
         {
@@ -628,7 +629,9 @@ idmap_root (struct brig_sandbox *sb, struct brig_err *err)
   _cleanup_close_ int userns = -1;
   unsigned base
       = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (sb->c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0);
-  struct mount_attr a = { .attr_set = base | MOUNT_ATTR_IDMAP };
+  /* Private: a clone of a shared mount (Docker's /var/lib/docker) stays in
+   * its peer group, and pivot_root refuses a shared root. */
+  struct mount_attr a = { .attr_set = base | MOUNT_ATTR_IDMAP, .propagation = MS_PRIVATE };
 
   if (sb->tree < 0)
     return 0;
@@ -641,6 +644,7 @@ idmap_root (struct brig_sandbox *sb, struct brig_err *err)
       || (sb->c->caps.bounding & (UINT64_C (1) << 21)))
     {
       a.attr_set = base;
+      a.propagation = MS_PRIVATE;
       if (mount_setattr (sb->tree, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
         return brig_error (err, errno, "set the options of the root filesystem `%s`",
                            sb->c->rootfs);
@@ -661,7 +665,7 @@ idmap_root (struct brig_sandbox *sb, struct brig_err *err)
              xasprintf ("the filesystem of `%s` does not support idmapped mounts: its "
                         "files keep their host owners inside the container",
                         sb->c->rootfs));
-  a = (struct mount_attr){ .attr_set = base };
+  a = (struct mount_attr){ .attr_set = base, .propagation = MS_PRIVATE };
   if (mount_setattr (sb->tree, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
     return brig_error (err, errno, "make the root filesystem `%s` read-only", sb->c->rootfs);
   return 0;
@@ -841,7 +845,9 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   {
     _cleanup_free_ char *rel = brig_cgroup_rel_path (c->cgroups_path, c->id, err);
     if (rel == NULL
-        || (r = brig_cgroup_create (rel, &c->limits, c->rootless, &sb->cg, &sb->warnings, err)) < 0)
+        || (r = brig_cgroup_create (rel, &c->limits, c->devices, c->ndevices, c->rootless, &sb->cg,
+                                    &sb->warnings, err))
+               < 0)
       {
         r = r ? r : -EINVAL;
         goto fail;

@@ -97,6 +97,11 @@ int brig_sandbox_exec (const struct brig_container *c, pid_t pid, unsigned long 
                        const struct brig_exec_opts *o, struct brig_exec_result *ret,
                        struct brig_err *err);
 
+/* Run the hooks of KIND of C in order, each with STATE (the OCI state,
+ * JSON) on stdin, within its timeout.  The first failure is returned. */
+int brig_hooks_run (const struct brig_container *c, enum brig_hook_kind kind, const char *state,
+                    struct brig_err *err);
+
 /* Detached: forget the container without touching it (brig exits, the
  * container waits for `start`).  Frees SB. */
 void brig_sandbox_release (struct brig_sandbox *sb);

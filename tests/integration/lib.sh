@@ -5,6 +5,7 @@
 
 lib_setup () {
 	WORK=$(mktemp -d /tmp/brig-it.XXXXXX)
+	export WORK
 	chmod 755 "$WORK"
 	IMG=$WORK/img
 	cp -a "$TOP/build/share/images/busybox/rootfs" "$IMG"

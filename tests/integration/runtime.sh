@@ -146,9 +146,9 @@ PY
 
 test_unsupported_features_refused_by_name () {
 	bundle "$WORK/b" true
-	edit_config "$WORK/b" 'c["hooks"] = {"prestart": [{"path": "/bin/true"}]}'
+	edit_config "$WORK/b" 'c["hooks"] = {"createContainer": [{"path": "/bin/true"}]}'
 	run_status st rt run --bundle "$WORK/b" u1
-	expect_match "hooks.prestart: running hooks is not supported by brig yet" "$out"
+	expect_match "hooks.createContainer: running hooks inside the container is not supported by brig yet" "$out"
 	bundle "$WORK/b2" true
 	edit_config "$WORK/b2" 'c["process"]["apparmorProfile"] = "docker-default"'
 	run_status st rt run --bundle "$WORK/b2" u2
@@ -169,7 +169,7 @@ assert f["ociVersionMax"].startswith("1.")
 assert "user" in f["linux"]["namespaces"]
 assert "CAP_SYS_ADMIN" in f["linux"]["capabilities"]
 assert f["linux"]["seccomp"]["enabled"] is True
-assert f["hooks"] == []
+assert f["hooks"] == ["prestart", "createRuntime", "poststart", "poststop"]
 ' || fail "features"
 }
 
@@ -332,4 +332,97 @@ test_pause_resume_ps () {
 	[ "$(count)" != "$b" ] || fail "the counter did not move after resume"
 	rt delete --force pr1
 	oci_leftovers
+}
+
+test_hooks_run_in_order_with_state () {
+	cat > "$WORK/hook" <<'SH'
+#!/bin/sh
+{ printf '%s ' "$1"; cat; echo; } >> "$HOOK_LOG"
+SH
+	chmod +x "$WORK/hook"
+	bundle "$WORK/b" sleep 30
+	edit_config "$WORK/b" '
+import os
+h = lambda kind: [{"path": os.environ["WORK"] + "/hook", "args": ["hook", kind], "env": ["HOOK_LOG=" + os.environ["WORK"] + "/hooks.log"], "timeout": 5}]
+c["hooks"] = {k: h(k) for k in ("prestart", "createRuntime", "poststart", "poststop")}'
+	rt create --bundle "$WORK/b" hk1
+	rt start hk1
+	rt delete --force hk1
+	out=$(cat "$WORK/hooks.log")
+	expect_eq "prestart createRuntime poststart poststop" "$(echo "$out" | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')" "order"
+	expect_match '^prestart \{"ociVersion":"1\.[0-9.]+","id":"hk1","status":"created","pid":[1-9][0-9]*,"bundle":"[^"]+/b"' "$(echo "$out" | sed -n 1p)"
+	expect_match '"status":"running"' "$(echo "$out" | sed -n 3p)"
+	oci_leftovers
+}
+
+test_failing_hook_fails_create () {
+	bundle "$WORK/b" sleep 30
+	edit_config "$WORK/b" 'c["hooks"] = {"prestart": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]}'
+	run_status st rt create --bundle "$WORK/b" hk2
+	expect_eq 1 "$st"
+	expect_match "prestart hook \`/bin/sh\` exited with status 3" "$out"
+	edit_config "$WORK/b" 'c["hooks"] = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "10"], "timeout": 1}]}'
+	run_status st rt create --bundle "$WORK/b" hk3
+	expect_match "prestart hook \`/bin/sleep\` timed out after 1 s" "$out"
+	oci_leftovers
+}
+
+test_device_rules_as_docker_sends_them () {
+	[ -d /sys/fs/cgroup/devices ] || skip "no v1 devices hierarchy"
+	bundle "$WORK/b" cat /sys/fs/cgroup/devices/devices.list
+	edit_config "$WORK/b" '
+c["linux"]["resources"]["devices"] = [
+  {"allow": False, "access": "rwm"},
+  {"allow": True, "type": "c", "major": 1, "minor": 5, "access": "rwm"},
+  {"allow": True, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
+  {"allow": True, "type": "c", "major": 136, "access": "rwm"},
+  {"allow": False, "type": "c", "major": 10, "minor": 229, "access": "rwm"}]'
+	out=$(rt run --bundle "$WORK/b" dv1)
+	expect_eq "c 1:5 rwm
+c 1:3 rwm
+c 136:* rwm" "$out"
+	oci_leftovers
+}
+
+test_shared_bundle_propagation () {
+	# Docker keeps /var/lib/docker shared: a clone of a shared mount must not
+	# make pivot_root fail.
+	bundle "$WORK/b" echo pivoted
+	out=$(unshare -m --propagation private sh -c "
+		mount --bind '$WORK/b/rootfs' '$WORK/b/rootfs' && mount --make-shared '$WORK/b/rootfs' &&
+		'$TOP/build/asan/brig-runtime' --root '$WORK/oci' run --bundle '$WORK/b' sh1" 2>&1)
+	expect_eq pivoted "$out"
+	oci_leftovers
+}
+
+test_podman_containerenv_under_hardened_run () {
+	# Podman binds /run/.containerenv; the policy makes the root read-only and
+	# puts a tmpfs on /run, which must come first.
+	bundle "$WORK/b" cat /run/.containerenv
+	echo 'engine="podman"' > "$WORK/containerenv"
+	edit_config "$WORK/b" '
+import os
+c["root"]["readonly"] = False
+c["mounts"] = [m for m in c["mounts"] if m["destination"] not in ("/tmp", "/run")]
+c["mounts"].append({"destination": "/run/.containerenv", "type": "bind", "source": os.environ["WORK"] + "/containerenv", "options": ["bind", "ro"]})'
+	out=$(rt run --bundle "$WORK/b" pm1)
+	expect_eq 'engine="podman"' "$out"
+	oci_leftovers
+}
+
+test_privileged_with_devices_refused_as_privileged () {
+	bundle "$WORK/b" true
+	edit_config "$WORK/b" '
+c["process"]["capabilities"]["bounding"] = ["CAP_SYS_ADMIN"]
+c["linux"]["devices"] = [{"path": "/dev/sda", "type": "b", "major": 8, "minor": 0}]'
+	run_status st rt run --bundle "$WORK/b" pd1
+	expect_match "refused by policy rule BRIG-C001" "$out"
+	oci_leftovers
+}
+
+test_delete_force_of_nothing_succeeds () {
+	rt delete --force never-was
+	run_status st rt delete never-was
+	expect_eq 1 "$st"
+	expect_match "container \`never-was\` does not exist" "$out"
 }
