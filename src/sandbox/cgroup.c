@@ -322,7 +322,32 @@ brig_cgroup_rel_path (const char *cgroups_path, const char *id, struct brig_err 
   return xstrdup (p);
 }
 
-/* v1: deny every device, then apply the rules in order. */
+/* The device nodes the sandbox itself makes (and devpts) stay usable
+ * whatever the rules say, as runc allows its default devices: a config
+ * that omits ptmx must still get a working terminal. */
+static const struct brig_device_rule own_devices[] = {
+  { true, 'c', 1, 3, "rwm" }, { true, 'c', 1, 5, "rwm" },    { true, 'c', 1, 7, "rwm" },
+  { true, 'c', 1, 8, "rwm" }, { true, 'c', 1, 9, "rwm" },    { true, 'c', 5, 0, "rwm" },
+  { true, 'c', 5, 2, "rwm" }, { true, 'c', 136, -1, "rwm" },
+};
+
+static int
+write_device_rule (const char *dir, const struct brig_device_rule *rule, struct brig_err *err)
+{
+  char line[64], major[24] = "*", minor[24] = "*";
+
+  if (rule->type == 'a')
+    return rule->allow ? write_value (dir, "devices.allow", "a", err) : 0;
+  if (rule->major >= 0)
+    snprintf (major, sizeof major, "%lld", (long long)rule->major);
+  if (rule->minor >= 0)
+    snprintf (minor, sizeof minor, "%lld", (long long)rule->minor);
+  snprintf (line, sizeof line, "%c %s:%s %s", rule->type, major, minor, rule->access);
+  return write_value (dir, rule->allow ? "devices.allow" : "devices.deny", line, err);
+}
+
+/* v1: deny every device, then apply the rules in order, then allow the
+ * sandbox's own nodes. */
 static int
 apply_devices (const char *dir, const struct brig_device_rule *rules, size_t n,
                struct brig_err *err)
@@ -332,25 +357,11 @@ apply_devices (const char *dir, const struct brig_device_rule *rules, size_t n,
   if ((r = write_value (dir, "devices.deny", "a", err)) < 0)
     return r;
   for (size_t i = 0; i < n; i++)
-    {
-      char rule[64], major[24] = "*", minor[24] = "*";
-      if (rules[i].type == 'a' && rules[i].allow)
-        {
-          /* "allow all" undoes the deny: say exactly that. */
-          if ((r = write_value (dir, "devices.allow", "a", err)) < 0)
-            return r;
-          continue;
-        }
-      if (rules[i].type == 'a')
-        continue; /* deny all: done above */
-      if (rules[i].major >= 0)
-        snprintf (major, sizeof major, "%lld", (long long)rules[i].major);
-      if (rules[i].minor >= 0)
-        snprintf (minor, sizeof minor, "%lld", (long long)rules[i].minor);
-      snprintf (rule, sizeof rule, "%c %s:%s %s", rules[i].type, major, minor, rules[i].access);
-      if ((r = write_value (dir, rules[i].allow ? "devices.allow" : "devices.deny", rule, err)) < 0)
-        return r;
-    }
+    if ((r = write_device_rule (dir, &rules[i], err)) < 0)
+      return r;
+  for (size_t i = 0; i < ARRAY_SIZE (own_devices); i++)
+    if ((r = write_device_rule (dir, &own_devices[i], err)) < 0)
+      return r;
   return 0;
 }
 

@@ -378,9 +378,15 @@ c["linux"]["resources"]["devices"] = [
   {"allow": True, "type": "c", "major": 136, "access": "rwm"},
   {"allow": False, "type": "c", "major": 10, "minor": 229, "access": "rwm"}]'
 	out=$(rt run --bundle "$WORK/b" dv1)
+	# The config's rules, then the sandbox's own nodes (as runc does).
 	expect_eq "c 1:5 rwm
 c 1:3 rwm
-c 136:* rwm" "$out"
+c 136:* rwm
+c 1:7 rwm
+c 1:8 rwm
+c 1:9 rwm
+c 5:0 rwm
+c 5:2 rwm" "$out"
 	oci_leftovers
 }
 
