@@ -93,7 +93,8 @@ fuzz: $(FUZZ_BIN)
 lint:
 	@scripts/lint
 
-check test: deps
+check test:
+	@scripts/deps test
 	$(MAKE) all $(B)/asan/brig $(UNIT_BIN) $(B)/tests/t $(FUZZ_BIN)
 	tests/run
 
@@ -110,7 +111,8 @@ $(B)/bench/profile: bench/profile.c $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
 
-bench: deps
+bench:
+	@scripts/deps bench
 	$(MAKE) all $(B)/bench/timeit $(B)/bench/profile
 	bench/run
 

@@ -34,6 +34,9 @@ lib_teardown () {
 		done
 	fi
 	cd /
+	# Mounts an engine left under $WORK (its own state) go first.
+	awk -v w="$WORK" 'index($2, w) == 1 {print $2}' /proc/self/mounts | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null; done
 	rm -rf "$WORK"
 }
 

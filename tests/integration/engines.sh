@@ -1,0 +1,94 @@
+# Real engines running containers through brig-runtime: Docker, Podman and
+# containerd (ctr: the path Kubernetes takes).  Each test starts its own
+# daemon, with its own state under $WORK, and ends it.  The engines call the
+# non-sanitizer build (their error channel is the runtime's stderr).
+
+RT=$TOP/build/brig-runtime
+
+image_tar () { tar -C "$TOP/build/share/images/busybox/rootfs" -c . > "$WORK/rootfs.tar"; }
+
+test_docker () {
+	command -v dockerd >/dev/null || skip "docker.io is not installed"
+	E=$WORK/d
+	mkdir -p "$E"
+	printf '{ "runtimes": { "brig": { "path": "%s" } } }\n' "$RT" > "$E/daemon.json"
+	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" \
+		--pidfile "$E/pid" -H "unix://$E/sock" --iptables=false --ip6tables=false \
+		--bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
+	D="docker -H unix://$E/sock"
+	for i in $(seq 60); do $D info >/dev/null 2>&1 && break; sleep 0.5; done
+	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
+	image_tar
+	$D import - brigtest < "$WORK/rootfs.tar" >/dev/null
+
+	expect_eq hello "$($D run --rm --runtime brig --network none brigtest echo hello)"
+	run_status st $D run --rm --runtime brig --network none brigtest sh -c \
+		'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; touch /x; exit 3'
+	expect_eq 3 "$st" "exit status"
+	expect_match "CapEff:.00000000000005fb" "$out"
+	expect_match "NoNewPrivs:.1" "$out"
+	expect_match "Seccomp:.2" "$out"
+	expect_match "Read-only file system" "$out"
+	run_status st $D run --rm --runtime brig --network none --privileged brigtest true
+	expect_eq 125 "$st"
+	expect_match "refused by policy rule BRIG-C001 \(privileged container\)" "$out"
+	$D run -d --runtime brig --network none --name t1 brigtest sleep 60 >/dev/null
+	expect_eq exec-ok "$($D exec t1 echo exec-ok)"
+	expect_match "sleep 60" "$($D top t1)"
+	$D pause t1 >/dev/null && $D unpause t1 >/dev/null
+	$D stop -t 1 t1 >/dev/null
+	$D rm t1 >/dev/null
+	out=$(script -qec "$D run -it --rm --runtime brig --network none brigtest sh -c 'tty; echo in-tty'" /dev/null | tr -d '\r')
+	expect_match "^(.*)?/dev/pts/0$" "$out"
+	expect_match "^in-tty$" "$out"
+	kill "$(cat "$E/pid")"
+	wait
+}
+
+test_podman () {
+	command -v podman >/dev/null || skip "podman is not installed"
+	E=$WORK/p
+	mkdir -p "$E"
+	# This host cannot raise rlimits (no CAP_SYS_RESOURCE): no default ulimits.
+	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$E/containers.conf"
+	export CONTAINERS_CONF=$E/containers.conf
+	P="podman --root $E/root --runroot $E/run --runtime $RT"
+	image_tar
+	$P import "$WORK/rootfs.tar" brigtest >/dev/null 2>&1 || fail "podman import failed"
+	expect_eq hello "$($P run --rm --network none brigtest echo hello 2>&1)"
+	run_status st $P run --rm --network none brigtest sh -c 'grep CapEff /proc/self/status; exit 4'
+	expect_eq 4 "$st"
+	expect_match "CapEff:.00000000000005fb" "$out"
+	run_status st $P run --rm --network none --privileged brigtest true
+	[ "$st" != 0 ] || fail "--privileged was not refused"
+	expect_match "refused by policy rule BRIG-C001" "$out"
+	$P run -d --network none --name t1 brigtest sleep 60 >/dev/null
+	expect_eq exec-ok "$($P exec t1 echo exec-ok)"
+	$P rm -f -t 1 t1 >/dev/null
+}
+
+test_containerd () {
+	command -v containerd >/dev/null || skip "containerd is not installed"
+	E=$WORK/c
+	mkdir -p "$E"
+	containerd --root "$E/root" --state "$E/state" --address "$E/sock" > "$E/log" 2>&1 &
+	cpid=$!
+	C="ctr --address $E/sock -n brigtest"
+	for i in $(seq 60); do $C version >/dev/null 2>&1 && break; sleep 0.5; done
+	python3 "$TOP/tests/helper/mkociarchive.py" "$TOP/build/share/images/busybox/rootfs" \
+		docker.io/library/brigtest:latest "$E/image.tar"
+	$C image import "$E/image.tar" >/dev/null
+	run_status st $C run --rm --seccomp --runc-binary "$RT" docker.io/library/brigtest:latest c1 \
+		sh -c 'echo ctr-hello; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; exit 5'
+	expect_eq 5 "$st"
+	expect_match "ctr-hello" "$out"
+	expect_match "CapEff:.00000000000005fb" "$out"
+	expect_match "Seccomp:.2" "$out"
+	run_status st $C run --rm --runc-binary "$RT" docker.io/library/brigtest:latest c2 true
+	[ "$st" != 0 ] || fail "a container without seccomp was not refused"
+	expect_match "refused by policy rule BRIG-C004" "$out"
+	run_status st $C run --rm --seccomp --privileged --runc-binary "$RT" docker.io/library/brigtest:latest c3 true
+	expect_match "refused by policy rule BRIG-C001" "$out"
+	kill $cpid
+	wait
+}
