@@ -245,6 +245,28 @@ static void __attribute__ ((noreturn)) reaper (pid_t main_pid)
     }
 }
 
+/* Close every descriptor from FIRST up, except KEEP. */
+static void
+close_all_but (unsigned first, int keep)
+{
+  if (keep >= 0 && (unsigned)keep >= first)
+    {
+      if ((unsigned)keep > first)
+        syscall (SYS_close_range, first, (unsigned)keep - 1, 0U);
+      syscall (SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
+    }
+  else
+    syscall (SYS_close_range, first, ~0U, 0U);
+}
+
+/* getcwd(3) names a directory outside the root "(unreachable)/...". */
+static bool
+cwd_inside_root (void)
+{
+  char buf[4096];
+  return getcwd (buf, sizeof buf) != NULL && buf[0] == '/';
+}
+
 static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int sock)
 {
   const struct brig_container *c = sb->c;
@@ -368,9 +390,19 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
     child_fail (sock, &err);
   if (brig_caps_apply (c, &err) < 0)
     child_fail (sock, &err);
+  /* Nothing of brig's may be reachable through /proc/self/fd when the
+   * working directory is entered (CVE-2024-21626: cwd=/proc/self/fd/N):
+   * close every descriptor but the standard ones, those passed on, and the
+   * report socket; then check the directory is inside the root. */
+  close_all_but (3 + c->preserve_fds, sock);
   if (chdir (c->cwd) < 0)
     {
       brig_error (&err, errno, "working directory `%s`", c->cwd);
+      child_fail (sock, &err);
+    }
+  if (!cwd_inside_root ())
+    {
+      brig_error (&err, 0, "working directory `%s` is outside the container's root", c->cwd);
       child_fail (sock, &err);
     }
   if (c->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -108,6 +109,11 @@ try (const char *name)
     r = socket (40, SOCK_STREAM, 0);
   else if (strcmp (name, "vsock-high") == 0)
     r = syscall (SYS_socket, 0x100000028L, (long)SOCK_STREAM, 0L);
+  else if (strcmp (name, "tiocsti") == 0)
+    {
+      char ch = '#';
+      r = ioctl (0, TIOCSTI, &ch);
+    }
   else if (strcmp (name, "econet") == 0)
     r = socket (19, SOCK_DGRAM, 0);
   else if (strcmp (name, "inet6-socket") == 0)
