@@ -56,7 +56,10 @@ test_cve_2021_30465_mount_target_symlinks_stay_inside () {
 	out=$(brig run ./img sh -c 'echo ok' 2>&1) || true
 	[ ! -e "$target" ] || fail "created $target on the host"
 	expect_no_match " $target " "$(cat /proc/self/mountinfo)" "host mounts"
-	[ -d "$IMG$target" ] || fail "the mount point was not made inside the image: $out"
+	# Either the mounts landed inside the image, or brig refused cleanly,
+	# naming the mount point (it does not chase a dangling symlink to make
+	# its target).
+	[ -d "$IMG$target" ] || expect_match "mount point \`/(tmp|run)\` in the image" "$out"
 }
 
 test_cve_2025_31133_image_dev_null_is_not_the_mask_source () {
