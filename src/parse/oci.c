@@ -683,11 +683,10 @@ parse_linux (struct ctx *x, json_t *lx, struct brig_container *c)
   seccomp = json_object_get (lx, "seccomp");
   if (seccomp && !json_is_null (seccomp))
     {
-      _cleanup_free_ char *text = json_dumps (seccomp, JSON_COMPACT);
       _cleanup_free_ char *name = xasprintf ("%s: linux.seccomp", x->file);
       if (json_object_get (seccomp, "listenerPath"))
         unsupported (x, "linux.seccomp.listenerPath", "a seccomp notify listener");
-      if ((r = brig_parse_seccomp_json (text, strlen (text), name, &c->seccomp, x->err)) < 0)
+      if ((r = brig_parse_seccomp_value (seccomp, name, &c->seccomp, x->err)) < 0)
         return r;
     }
   devices = json_object_get (lx, "devices");

@@ -3,6 +3,7 @@
 #include "util/cleanup.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,17 @@
 static const char *const action_list
     = "SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, "
       "SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG, SCMP_ACT_NOTIFY";
+
+/* A JSON path for error messages, built on the stack (a long one is only
+ * cut short, never a problem). */
+static void __attribute__ ((format (printf, 3, 4)))
+jpath (char *buf, size_t n, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  (void)!vsnprintf (buf, n, fmt, ap);
+  va_end (ap);
+}
 
 static int
 bad (struct brig_err *err, const char *file, const char *path, const char *what)
@@ -116,10 +128,14 @@ parse_args (json_t *args, const char *file, const char *path, struct brig_scmp_r
     return bad (err, file, path, "at most 6 argument conditions");
   json_array_foreach (args, i, a)
   {
-    _cleanup_free_ char *p = xasprintf ("%s[%zu]", path, i);
-    _cleanup_free_ char *pi = xasprintf ("%s.index", p);
-    _cleanup_free_ char *pv = xasprintf ("%s.value", p);
-    _cleanup_free_ char *pv2 = xasprintf ("%s.valueTwo", p);
+    char p[256];
+    jpath (p, sizeof p, "%s[%zu]", path, i);
+    char pi[256];
+    jpath (pi, sizeof pi, "%s.index", p);
+    char pv[256];
+    jpath (pv, sizeof pv, "%s.value", p);
+    char pv2[256];
+    jpath (pv2, sizeof pv2, "%s.valueTwo", p);
     struct brig_scmp_arg *arg = &r->args[r->nargs];
     json_t *op = json_object_get (a, "op");
     uint64_t index;
@@ -151,9 +167,12 @@ static int
 parse_filter (json_t *f, const char *file, const char *path, bool include, struct brig_scmp_rule *r,
               struct brig_err *err)
 {
-  _cleanup_free_ char *pc = xasprintf ("%s.caps", path);
-  _cleanup_free_ char *pa = xasprintf ("%s.arches", path);
-  _cleanup_free_ char *pk = xasprintf ("%s.minKernel", path);
+  char pc[256];
+  jpath (pc, sizeof pc, "%s.caps", path);
+  char pa[256];
+  jpath (pa, sizeof pa, "%s.arches", path);
+  char pk[256];
+  jpath (pk, sizeof pk, "%s.minKernel", path);
 
   if (f == NULL || json_is_null (f))
     return 0;
@@ -185,12 +204,18 @@ static int
 parse_rule (json_t *s, const char *file, const char *path, struct brig_seccomp *p,
             struct brig_err *err)
 {
-  _cleanup_free_ char *pn = xasprintf ("%s.names", path);
-  _cleanup_free_ char *pa = xasprintf ("%s.action", path);
-  _cleanup_free_ char *pe = xasprintf ("%s.errnoRet", path);
-  _cleanup_free_ char *pargs = xasprintf ("%s.args", path);
-  _cleanup_free_ char *pinc = xasprintf ("%s.includes", path);
-  _cleanup_free_ char *pexc = xasprintf ("%s.excludes", path);
+  char pn[256];
+  jpath (pn, sizeof pn, "%s.names", path);
+  char pa[256];
+  jpath (pa, sizeof pa, "%s.action", path);
+  char pe[256];
+  jpath (pe, sizeof pe, "%s.errnoRet", path);
+  char pargs[256];
+  jpath (pargs, sizeof pargs, "%s.args", path);
+  char pinc[256];
+  jpath (pinc, sizeof pinc, "%s.includes", path);
+  char pexc[256];
+  jpath (pexc, sizeof pexc, "%s.excludes", path);
   struct brig_scmp_rule *r;
   json_t *name, *eret;
   uint64_t e;
@@ -232,14 +257,25 @@ brig_parse_seccomp_json (const char *buf, size_t len, const char *file, struct b
 {
   json_error_t jerr;
   json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
+  int r;
+
+  if (root == NULL)
+    return brig_error (err, 0, "%s:%d:%d: %s", file, jerr.line, jerr.column, jerr.text);
+  r = brig_parse_seccomp_value (root, file, ret, err);
+  json_decref (root);
+  return r;
+}
+
+int
+brig_parse_seccomp_value (json_t *root, const char *file, struct brig_seccomp **ret,
+                          struct brig_err *err)
+{
   struct brig_seccomp *p;
   json_t *syscalls, *s, *eret, *archmap;
   size_t i;
   uint64_t e;
   int r = -EINVAL;
 
-  if (root == NULL)
-    return brig_error (err, 0, "%s:%d:%d: %s", file, jerr.line, jerr.column, jerr.text);
   p = xcalloc (1, sizeof *p);
   p->source = xstrdup (file);
   if (!json_is_object (root))
@@ -267,8 +303,10 @@ brig_parse_seccomp_json (const char *buf, size_t len, const char *file, struct b
   if (archmap && json_is_array (archmap))
     json_array_foreach (archmap, i, s)
     {
-      _cleanup_free_ char *pa = xasprintf ("archMap[%zu].architecture", i);
-      _cleanup_free_ char *ps = xasprintf ("archMap[%zu].subArchitectures", i);
+      char pa[256];
+      jpath (pa, sizeof pa, "archMap[%zu].architecture", i);
+      char ps[256];
+      jpath (ps, sizeof ps, "archMap[%zu].subArchitectures", i);
       json_t *a = json_object_get (s, "architecture");
       if (!json_is_string (a))
         {
@@ -287,7 +325,8 @@ brig_parse_seccomp_json (const char *buf, size_t len, const char *file, struct b
     }
   json_array_foreach (syscalls, i, s)
   {
-    _cleanup_free_ char *path = xasprintf ("syscalls[%zu]", i);
+    char path[256];
+    jpath (path, sizeof path, "syscalls[%zu]", i);
     if (parse_rule (s, file, path, p, err) < 0)
       goto out;
   }
@@ -295,6 +334,5 @@ brig_parse_seccomp_json (const char *buf, size_t len, const char *file, struct b
   r = 0;
 out:
   brig_seccomp_free (p);
-  json_decref (root);
   return r;
 }

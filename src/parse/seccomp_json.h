@@ -13,4 +13,10 @@
 int brig_parse_seccomp_json (const char *buf, size_t len, const char *filename,
                              struct brig_seccomp **ret, struct brig_err *err);
 
+/* The same, from a JSON value already parsed (linux.seccomp of a
+ * config.json); FILE names it in errors. */
+typedef struct json_t json_t;
+int brig_parse_seccomp_value (json_t *root, const char *file, struct brig_seccomp **ret,
+                              struct brig_err *err);
+
 #endif
