@@ -11,6 +11,7 @@
 #include "model/caps.h"
 #include "model/container.h"
 #include "parse/oci.h"
+#include "parse/units.h"
 #include "policy/file.h"
 #include "policy/policy.h"
 #include "report/auditlog.h"
@@ -23,6 +24,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -170,6 +172,8 @@ write_pid_file (const char *path, pid_t pid, struct brig_err *err)
 
 struct verb_opts
 {
+  char *resources; /* update: a file of linux.resources JSON, or - */
+  int64_t memory, memory_swap, pids, cpu_quota, cpu_period;
   char *bundle;
   char *pid_file;
   char *console_socket;
@@ -270,6 +274,43 @@ static const struct brig_opt create_opts[] = {
   { 0, NULL, NULL, NULL, NULL },
 };
 
+static int
+o_resources (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)err;
+  free (((struct verb_opts *)ctx)->resources);
+  ((struct verb_opts *)ctx)->resources = xstrdup (arg);
+  return 0;
+}
+
+#define NUM_SETTER(name, field, parse)                                                             \
+  static int name (void *ctx, const char *arg, struct brig_err *err)                               \
+  {                                                                                                \
+    return parse (arg, &((struct verb_opts *)ctx)->field, err);                                    \
+  }
+
+static int
+parse_count (const char *arg, int64_t *ret, struct brig_err *err)
+{
+  return brig_parse_int64 (arg, -1, INT64_MAX, ret, err);
+}
+
+NUM_SETTER (o_memory, memory, brig_parse_size)
+NUM_SETTER (o_memory_swap, memory_swap, brig_parse_size)
+NUM_SETTER (o_pids, pids, parse_count)
+NUM_SETTER (o_cpu_quota, cpu_quota, parse_count)
+NUM_SETTER (o_cpu_period, cpu_period, parse_count)
+
+static const struct brig_opt update_opts[] = {
+  { 'r', "resources", "FILE", "linux.resources as JSON (- for stdin)", o_resources },
+  { 'm', "memory", "BYTES", "memory limit", o_memory },
+  { 0, "memory-swap", "BYTES", "memory plus swap", o_memory_swap },
+  { 0, "pids-limit", "N", "most processes", o_pids },
+  { 0, "cpu-quota", "USEC", "CPU time per period", o_cpu_quota },
+  { 0, "cpu-period", "USEC", "the CPU period", o_cpu_period },
+  { 0, NULL, NULL, NULL, NULL },
+};
+
 static const struct brig_opt delete_opts[] = {
   { 'f', "force", NULL, "kill a running container first", o_force },
   { 0, NULL, NULL, NULL, NULL },
@@ -299,6 +340,7 @@ static const struct brig_opt no_opts[] = {
 static void
 verb_opts_release (struct verb_opts *o)
 {
+  free (o->resources);
   free (o->bundle);
   free (o->pid_file);
   free (o->console_socket);
@@ -1048,6 +1090,88 @@ do_ps (const struct verb_opts *o, const char *id, struct brig_err *err)
   return r;
 }
 
+/* update: new limits for a running container, within the policy's. */
+static int
+do_update (struct verb_opts *o, const char *id, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL;
+  struct brig_oci_state st;
+  struct brig_limits l = { o->memory, o->memory_swap, o->pids, 0, 0 };
+  struct brig_policy *p = NULL;
+  size_t idx;
+  int r;
+
+  if ((r = load (id, &dir, &st, err)) < 0)
+    return r;
+  if (o->resources)
+    {
+      _cleanup_free_ char *buf = NULL;
+      size_t len;
+      json_error_t jerr;
+      json_t *j;
+      const char *name = strcmp (o->resources, "-") == 0 ? "<stdin>" : o->resources;
+
+      r = strcmp (o->resources, "-") == 0 ? brig_read_fd (0, name, 1 << 20, &buf, &len, err)
+                                          : brig_read_file (o->resources, 1 << 20, &buf, &len, err);
+      if (r < 0)
+        goto out;
+      j = json_loadb (buf, len, 0, &jerr);
+      if (j == NULL)
+        {
+          r = brig_error (err, 0, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
+          goto out;
+        }
+      json_int_t v;
+      if (json_unpack (j, "{s:{s:I}}", "memory", "limit", &v) == 0 && v > 0)
+        l.memory = v;
+      if (json_unpack (j, "{s:{s:I}}", "memory", "swap", &v) == 0 && v > 0)
+        l.memory_swap = v;
+      if (json_unpack (j, "{s:{s:I}}", "pids", "limit", &v) == 0 && v > 0)
+        l.pids = v;
+      if (json_unpack (j, "{s:{s:I}}", "cpu", "quota", &v) == 0 && v > 0)
+        l.cpu_quota = (uint64_t)v;
+      if (json_unpack (j, "{s:{s:I}}", "cpu", "period", &v) == 0 && v > 0)
+        l.cpu_period = (uint64_t)v;
+      json_decref (j);
+    }
+  if (o->cpu_quota > 0)
+    l.cpu_quota = (uint64_t)o->cpu_quota;
+  if (o->cpu_period > 0)
+    l.cpu_period = (uint64_t)o->cpu_period;
+  if (l.cpu_quota && !l.cpu_period)
+    l.cpu_period = 100000;
+  /* The policy's limits hold here too (BRIG-C010). */
+  if ((r = load_policy (&p, err)) < 0)
+    goto out;
+  if (brig_rule_find ("BRIG-C010", &idx) && p->actions[idx] >= BRIG_ACT_HARDEN)
+    {
+      if ((l.memory > p->max_memory || (l.memory_swap > p->max_memory)) && l.memory != 0)
+        {
+          r = brig_error (err, 0,
+                          "update refused by policy rule BRIG-C010: memory above the policy's "
+                          "limit of %" PRId64 " bytes (%s)",
+                          p->max_memory, p->source);
+          goto out;
+        }
+      if (l.pids > p->max_pids)
+        {
+          r = brig_error (err, 0,
+                          "update refused by policy rule BRIG-C010: pids above the policy's limit "
+                          "of %" PRId64 " (%s)",
+                          p->max_pids, p->source);
+          goto out;
+        }
+    }
+  if (brig_oci_state_status (dir, &st) == BRIG_OCI_STOPPED)
+    r = brig_error (err, 0, "container `%s` is not running", id);
+  else
+    r = brig_cgroup_update (st.cgroups_path, st.id, &l, err);
+out:
+  brig_policy_free (p);
+  brig_oci_state_release (&st);
+  return r;
+}
+
 /* --- state, kill, list ------------------------------------------------------ */
 
 static json_t *
@@ -1289,6 +1413,14 @@ v_exec (struct verb_opts *o, char **args, int n, int *status, struct brig_err *e
 }
 
 static int
+v_update (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)n;
+  (void)status;
+  return do_update (o, args[0], err);
+}
+
+static int
 v_pause (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
 {
   (void)o;
@@ -1380,6 +1512,7 @@ static const struct
   { "run", v_run, create_opts, 1, 1, "create, start, wait for and delete a container" },
   { "state", v_state, no_opts, 1, 1, "print a container's OCI state" },
   { "pause", v_pause, no_opts, 1, 1, "freeze every process of a container" },
+  { "update", v_update, update_opts, 1, 1, "change a running container's limits" },
   { "resume", v_resume, no_opts, 1, 1, "thaw a paused container" },
   { "ps", v_ps, list_opts, 1, 4096, "list a container's processes (--format json: pids)" },
   { "exec", v_exec, exec_opts, 1, 4096, "run a new process in a running container" },
@@ -1390,7 +1523,7 @@ static const struct
   { "features", v_features, no_opts, 0, 0, "print the OCI features document" },
 };
 
-static const char *const unsupported_verbs[] = { "update", "events", "checkpoint", "restore" };
+static const char *const unsupported_verbs[] = { "events", "checkpoint", "restore" };
 
 static void
 runtime_usage (FILE *f)

@@ -756,3 +756,88 @@ brig_cgroup_pids (const char *cgroups_path, const char *id, pid_t **ret, size_t 
     }
   return 0;
 }
+
+/* Write new limits into an existing cgroup.  Only the limits that are set
+ * (not BRIG_UNLIMITED / 0) are written; memory before swap on v1, where
+ * memsw must stay at or above memory. */
+int
+brig_cgroup_update (const char *cgroups_path, const char *id, const struct brig_limits *l,
+                    struct brig_err *err)
+{
+  _cleanup_free_ char *rel = brig_cgroup_rel_path (cgroups_path, id, err);
+  char *mounts[N_CTRL] = { NULL };
+  char buf[64];
+  int r = 0;
+
+  if (rel == NULL)
+    return -EINVAL;
+  if (is_v2 (CGROUP_ROOT))
+    {
+      _cleanup_free_ char *dir = xasprintf (CGROUP_ROOT "/%s", rel);
+      if (l->memory > 0)
+        {
+          snprintf (buf, sizeof buf, "%" PRId64, l->memory);
+          r = write_value (dir, "memory.max", buf, err);
+        }
+      if (r == 0 && l->memory > 0 && l->memory_swap > 0 && file_exists (dir, "memory.swap.max"))
+        {
+          snprintf (buf, sizeof buf, "%" PRId64, l->memory_swap - l->memory);
+          r = write_value (dir, "memory.swap.max", buf, err);
+        }
+      if (r == 0 && l->pids > 0)
+        {
+          snprintf (buf, sizeof buf, "%" PRId64, l->pids);
+          r = write_value (dir, "pids.max", buf, err);
+        }
+      if (r == 0 && l->cpu_quota)
+        {
+          snprintf (buf, sizeof buf, "%" PRIu64 " %" PRIu64, l->cpu_quota, l->cpu_period);
+          r = write_value (dir, "cpu.max", buf, err);
+        }
+      return r;
+    }
+  find_v1_mounts (mounts);
+  if (l->memory > 0 && mounts[CTRL_MEMORY])
+    {
+      _cleanup_free_ char *dir = xasprintf ("%s/%s", mounts[CTRL_MEMORY], rel);
+      bool memsw = file_exists (dir, "memory.memsw.limit_in_bytes");
+      int64_t swap = l->memory_swap > 0 ? l->memory_swap : l->memory;
+      char sw[64];
+      snprintf (buf, sizeof buf, "%" PRId64, l->memory);
+      snprintf (sw, sizeof sw, "%" PRId64, swap);
+      /* Raising: memsw first; lowering: memory first. */
+      if (memsw)
+        {
+          r = write_value (dir, "memory.memsw.limit_in_bytes", sw, err);
+          if (r < 0)
+            {
+              brig_err_release (err);
+              r = write_value (dir, "memory.limit_in_bytes", buf, err);
+              if (r == 0)
+                r = write_value (dir, "memory.memsw.limit_in_bytes", sw, err);
+            }
+          else
+            r = write_value (dir, "memory.limit_in_bytes", buf, err);
+        }
+      else
+        r = write_value (dir, "memory.limit_in_bytes", buf, err);
+    }
+  if (r == 0 && l->pids > 0 && mounts[CTRL_PIDS])
+    {
+      _cleanup_free_ char *dir = xasprintf ("%s/%s", mounts[CTRL_PIDS], rel);
+      snprintf (buf, sizeof buf, "%" PRId64, l->pids);
+      r = write_value (dir, "pids.max", buf, err);
+    }
+  if (r == 0 && l->cpu_quota && mounts[CTRL_CPU])
+    {
+      _cleanup_free_ char *dir = xasprintf ("%s/%s", mounts[CTRL_CPU], rel);
+      snprintf (buf, sizeof buf, "%" PRIu64, l->cpu_period);
+      r = write_value (dir, "cpu.cfs_period_us", buf, err);
+      snprintf (buf, sizeof buf, "%" PRIu64, l->cpu_quota);
+      if (r == 0)
+        r = write_value (dir, "cpu.cfs_quota_us", buf, err);
+    }
+  for (int c = 0; c < N_CTRL; c++)
+    free (mounts[c]);
+  return r;
+}

@@ -116,6 +116,10 @@ int brig_cgroup_freeze (const char *cgroups_path, const char *id, bool freeze,
                         struct brig_err *err);
 bool brig_cgroup_frozen (const char *cgroups_path, const char *id);
 
+/* New limits for a running container (update); unset ones stay. */
+int brig_cgroup_update (const char *cgroups_path, const char *id, const struct brig_limits *l,
+                        struct brig_err *err);
+
 /* The pids in the cgroup of container ID (allocated). */
 int brig_cgroup_pids (const char *cgroups_path, const char *id, pid_t **ret, size_t *ret_n,
                       struct brig_err *err);

@@ -36,6 +36,10 @@ test_docker () {
 	expect_eq exec-ok "$($D exec t1 echo exec-ok)"
 	expect_match "sleep 60" "$($D top t1)"
 	$D pause t1 >/dev/null && $D unpause t1 >/dev/null
+	$D update --pids-limit 50 t1 >/dev/null
+	if [ -d /sys/fs/cgroup/pids ]; then
+		expect_eq 50 "$($D exec t1 cat /sys/fs/cgroup/pids/pids.max)" "pids.max after docker update"
+	fi
 	$D stop -t 1 t1 >/dev/null
 	$D rm t1 >/dev/null
 	out=$(script -qec "$D run -it --rm --runtime brig --network none brigtest sh -c 'tty; echo in-tty'" /dev/null | tr -d '\r')

@@ -153,9 +153,9 @@ test_unsupported_features_refused_by_name () {
 	edit_config "$WORK/b2" 'c["process"]["apparmorProfile"] = "docker-default"'
 	run_status st rt run --bundle "$WORK/b2" u2
 	expect_match "process.apparmorProfile: applying an AppArmor profile is not supported" "$out"
-	run_status st rt update u1
+	run_status st rt events u1
 	expect_eq 1 "$st"
-	expect_match "\`update\` is not supported by brig-runtime yet" "$out"
+	expect_match "\`events\` is not supported by brig-runtime yet" "$out"
 	run_status st rt checkpoint u1
 	expect_match "\`checkpoint\` is not supported" "$out"
 	oci_leftovers
@@ -431,4 +431,19 @@ test_delete_force_of_nothing_succeeds () {
 	run_status st rt delete never-was
 	expect_eq 1 "$st"
 	expect_match "container \`never-was\` does not exist" "$out"
+}
+
+test_update_limits_within_policy () {
+	[ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy"
+	start_sleeper up1
+	echo '{"memory": {"limit": 134217728, "swap": 134217728}, "pids": {"limit": 50}}' | rt update --resources - up1
+	expect_eq 134217728 "$(cat /sys/fs/cgroup/memory/brig/up1/memory.limit_in_bytes)"
+	expect_eq 50 "$(cat /sys/fs/cgroup/pids/brig/up1/pids.max)"
+	rt update --pids-limit 60 up1
+	expect_eq 60 "$(cat /sys/fs/cgroup/pids/brig/up1/pids.max)"
+	run_status st rt update --memory 2g up1
+	expect_eq 1 "$st"
+	expect_match "update refused by policy rule BRIG-C010: memory above the policy's limit" "$out"
+	rt delete --force up1
+	oci_leftovers
 }
