@@ -313,6 +313,23 @@ harden_devices (struct brig_container *c, const struct brig_policy *p)
   brig_container_default_devices (c);
 }
 
+static bool
+check_cgroupns (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (c->namespaces & BRIG_NS_CGROUP)
+    return false;
+  *d = xstrdup ("shares the host's cgroup namespace: the host's cgroup tree is visible");
+  return true;
+}
+
+static void
+harden_cgroupns (struct brig_container *c, const struct brig_policy *p)
+{
+  (void)p;
+  c->namespaces |= BRIG_NS_CGROUP;
+}
+
 static const struct brig_rule rules[] = {
   { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, BRIG_ACT_ENFORCE,
     "Every capability, or CAP_SYS_ADMIN alone, lets a process in the container take over the host.",
@@ -372,6 +389,10 @@ static const struct brig_rule rules[] = {
     "the host's disks and memory.",
     "Do not pass --device-cgroup-rule='a *:* rwm' or --privileged; list the devices needed.",
     "CIS Docker 5.17", check_devices, harden_devices },
+  { "BRIG-C013", "host cgroup namespace", BRIG_SEV_LOW, BRIG_ACT_HARDEN,
+    "In the host's cgroup namespace the container sees the host's cgroup tree and paths.",
+    "--cgroupns private (Docker's default on cgroup v2).", "CIS Docker 5.x (namespaces)",
+    check_cgroupns, harden_cgroupns },
 };
 
 const struct brig_rule *
