@@ -172,6 +172,8 @@ write_pid_file (const char *path, pid_t pid, struct brig_err *err)
 
 struct verb_opts
 {
+  bool stats;      /* events: once */
+  int interval;    /* events: seconds */
   char *resources; /* update: a file of linux.resources JSON, or - */
   int64_t memory, memory_swap, pids, cpu_quota, cpu_period;
   char *bundle;
@@ -308,6 +310,25 @@ static const struct brig_opt update_opts[] = {
   { 0, "pids-limit", "N", "most processes", o_pids },
   { 0, "cpu-quota", "USEC", "CPU time per period", o_cpu_quota },
   { 0, "cpu-period", "USEC", "the CPU period", o_cpu_period },
+  { 0, NULL, NULL, NULL, NULL },
+};
+
+FLAG_SETTER (o_stats, stats)
+
+static int
+o_interval (void *ctx, const char *arg, struct brig_err *err)
+{
+  char *end;
+  long v = strtol (arg, &end, 10);
+  if (end == arg || (*end && strcmp (end, "s") != 0) || v < 1 || v > 3600)
+    return brig_error (err, 0, "`%s`: expected seconds from 1 to 3600, e.g. 5s", arg);
+  ((struct verb_opts *)ctx)->interval = (int)v;
+  return 0;
+}
+
+static const struct brig_opt events_opts[] = {
+  { 0, "stats", NULL, "print the statistics once and exit", o_stats },
+  { 0, "interval", "DURATION", "seconds between statistics (default 5s)", o_interval },
   { 0, NULL, NULL, NULL, NULL },
 };
 
@@ -1172,6 +1193,60 @@ out:
   return r;
 }
 
+/* events: statistics (runc's shape: data.cpu, data.memory, data.pids),
+ * once with --stats, else every --interval until the container stops, with
+ * an "oom" event when the memory controller kills. */
+static json_t *
+stats_json (const char *id, const struct brig_cgroup_stats *s)
+{
+  return json_pack ("{s:s, s:s, s:{s:{s:{s:I}}, s:{s:{s:I, s:I, s:I}}, s:{s:I, s:I}}}", "type",
+                    "stats", "id", id, "data", "cpu", "usage", "total", (json_int_t)s->cpu_ns,
+                    "memory", "usage", "usage", (json_int_t)s->memory, "limit",
+                    (json_int_t)s->memory_limit, "max", (json_int_t)s->memory_max, "pids",
+                    "current", (json_int_t)s->pids, "limit", (json_int_t)s->pids_limit);
+}
+
+static int
+do_events (const struct verb_opts *o, const char *id, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = NULL;
+  struct brig_oci_state st;
+  long ooms = -1;
+  int r;
+
+  if ((r = load (id, &dir, &st, err)) < 0)
+    return r;
+  for (;;)
+    {
+      struct brig_cgroup_stats s;
+      json_t *j;
+
+      if (brig_oci_state_status (dir, &st) == BRIG_OCI_STOPPED)
+        {
+          if (o->stats)
+            r = brig_error (err, 0, "container `%s` is not running", id);
+          break;
+        }
+      if ((r = brig_cgroup_stats (st.cgroups_path, st.id, &s, err)) < 0)
+        break;
+      if (ooms >= 0 && s.oom_kills > ooms)
+        {
+          printf ("{\"type\":\"oom\",\"id\":\"%s\"}\n", st.id);
+        }
+      ooms = s.oom_kills;
+      j = stats_json (st.id, &s);
+      json_dumpf (j, stdout, JSON_COMPACT);
+      putchar ('\n');
+      fflush (stdout);
+      json_decref (j);
+      if (o->stats)
+        break;
+      sleep ((unsigned)(o->interval ? o->interval : 5));
+    }
+  brig_oci_state_release (&st);
+  return r;
+}
+
 /* --- state, kill, list ------------------------------------------------------ */
 
 static json_t *
@@ -1421,6 +1496,14 @@ v_update (struct verb_opts *o, char **args, int n, int *status, struct brig_err 
 }
 
 static int
+v_events (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+{
+  (void)n;
+  (void)status;
+  return do_events (o, args[0], err);
+}
+
+static int
 v_pause (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
 {
   (void)o;
@@ -1513,6 +1596,7 @@ static const struct
   { "state", v_state, no_opts, 1, 1, "print a container's OCI state" },
   { "pause", v_pause, no_opts, 1, 1, "freeze every process of a container" },
   { "update", v_update, update_opts, 1, 1, "change a running container's limits" },
+  { "events", v_events, events_opts, 1, 1, "statistics of a container (--stats: once)" },
   { "resume", v_resume, no_opts, 1, 1, "thaw a paused container" },
   { "ps", v_ps, list_opts, 1, 4096, "list a container's processes (--format json: pids)" },
   { "exec", v_exec, exec_opts, 1, 4096, "run a new process in a running container" },
@@ -1523,7 +1607,7 @@ static const struct
   { "features", v_features, no_opts, 0, 0, "print the OCI features document" },
 };
 
-static const char *const unsupported_verbs[] = { "events", "checkpoint", "restore" };
+static const char *const unsupported_verbs[] = { "checkpoint", "restore" };
 
 static void
 runtime_usage (FILE *f)

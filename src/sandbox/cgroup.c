@@ -36,9 +36,12 @@ enum ctrl
   CTRL_CPU,
   CTRL_FREEZER, /* v1 only: pause and resume (v2 has cgroup.freeze) */
   CTRL_DEVICES, /* v1 only: the device rules (v2 would need an eBPF program) */
+  CTRL_CPUACCT, /* v1 only: CPU usage (v2: cpu.stat) */
   N_CTRL,
 };
-static const char *const ctrl_names[N_CTRL] = { "memory", "pids", "cpu", "freezer", "devices" };
+static const char *const ctrl_names[]
+    = { "memory", "pids", "cpu", "freezer", "devices", "cpuacct" };
+_Static_assert(ARRAY_SIZE (ctrl_names) == N_CTRL, "one name per controller");
 
 struct brig_cgroup
 {
@@ -840,4 +843,65 @@ brig_cgroup_update (const char *cgroups_path, const char *id, const struct brig_
   for (int c = 0; c < N_CTRL; c++)
     free (mounts[c]);
   return r;
+}
+
+static long long
+read_number (const char *dir, const char *file)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/%s", dir, file);
+  _cleanup_free_ char *buf = NULL;
+  struct brig_err err = { 0 };
+  long long v = -1;
+
+  if (brig_read_file (path, 256, &buf, NULL, &err) == 0)
+    v = strcmp (buf, "max\n") == 0 ? -1 : strtoll (buf, NULL, 10);
+  brig_err_release (&err);
+  return v;
+}
+
+int
+brig_cgroup_stats (const char *cgroups_path, const char *id, struct brig_cgroup_stats *ret,
+                   struct brig_err *err)
+{
+  _cleanup_free_ char *rel = brig_cgroup_rel_path (cgroups_path, id, err);
+  char *mounts[N_CTRL] = { NULL };
+
+  memset (ret, 0, sizeof *ret);
+  if (rel == NULL)
+    return -EINVAL;
+  if (is_v2 (CGROUP_ROOT))
+    {
+      _cleanup_free_ char *dir = xasprintf (CGROUP_ROOT "/%s", rel);
+      ret->cpu_ns = (unsigned long long)read_counter (dir, "cpu.stat", "usage_usec") * 1000;
+      ret->memory = read_number (dir, "memory.current");
+      ret->memory_limit = read_number (dir, "memory.max");
+      ret->memory_max = read_number (dir, "memory.peak");
+      ret->pids = read_number (dir, "pids.current");
+      ret->pids_limit = read_number (dir, "pids.max");
+      ret->oom_kills = read_counter (dir, "memory.events", "oom_kill");
+      return 0;
+    }
+  find_v1_mounts (mounts);
+  if (mounts[CTRL_CPUACCT])
+    {
+      _cleanup_free_ char *dir = xasprintf ("%s/%s", mounts[CTRL_CPUACCT], rel);
+      ret->cpu_ns = (unsigned long long)read_number (dir, "cpuacct.usage");
+    }
+  if (mounts[CTRL_MEMORY])
+    {
+      _cleanup_free_ char *dir = xasprintf ("%s/%s", mounts[CTRL_MEMORY], rel);
+      ret->memory = read_number (dir, "memory.usage_in_bytes");
+      ret->memory_limit = read_number (dir, "memory.limit_in_bytes");
+      ret->memory_max = read_number (dir, "memory.max_usage_in_bytes");
+      ret->oom_kills = read_counter (dir, "memory.oom_control", "oom_kill");
+    }
+  if (mounts[CTRL_PIDS])
+    {
+      _cleanup_free_ char *dir = xasprintf ("%s/%s", mounts[CTRL_PIDS], rel);
+      ret->pids = read_number (dir, "pids.current");
+      ret->pids_limit = read_number (dir, "pids.max");
+    }
+  for (int c = 0; c < N_CTRL; c++)
+    free (mounts[c]);
+  return 0;
 }

@@ -120,6 +120,17 @@ bool brig_cgroup_frozen (const char *cgroups_path, const char *id);
 int brig_cgroup_update (const char *cgroups_path, const char *id, const struct brig_limits *l,
                         struct brig_err *err);
 
+/* What the cgroups say of container ID (-1: unknown or unlimited). */
+struct brig_cgroup_stats
+{
+  unsigned long long cpu_ns;
+  long long memory, memory_limit, memory_max;
+  long long pids, pids_limit;
+  long oom_kills;
+};
+int brig_cgroup_stats (const char *cgroups_path, const char *id, struct brig_cgroup_stats *ret,
+                       struct brig_err *err);
+
 /* The pids in the cgroup of container ID (allocated). */
 int brig_cgroup_pids (const char *cgroups_path, const char *id, pid_t **ret, size_t *ret_n,
                       struct brig_err *err);

@@ -153,9 +153,9 @@ test_unsupported_features_refused_by_name () {
 	edit_config "$WORK/b2" 'c["process"]["apparmorProfile"] = "docker-default"'
 	run_status st rt run --bundle "$WORK/b2" u2
 	expect_match "process.apparmorProfile: applying an AppArmor profile is not supported" "$out"
-	run_status st rt events u1
+	run_status st rt restore u1
 	expect_eq 1 "$st"
-	expect_match "\`events\` is not supported by brig-runtime yet" "$out"
+	expect_match "\`restore\` is not supported by brig-runtime yet" "$out"
 	run_status st rt checkpoint u1
 	expect_match "\`checkpoint\` is not supported" "$out"
 	oci_leftovers
@@ -445,5 +445,22 @@ test_update_limits_within_policy () {
 	expect_eq 1 "$st"
 	expect_match "update refused by policy rule BRIG-C010: memory above the policy's limit" "$out"
 	rt delete --force up1
+	oci_leftovers
+}
+
+test_events_stats () {
+	[ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy"
+	start_sleeper ev1
+	rt exec -d ev1 sleep 30
+	rt events --stats ev1 | python3 -c '
+import json, sys
+e = json.loads(sys.stdin.readline())
+assert e["type"] == "stats" and e["id"] == "ev1", e
+d = e["data"]
+assert d["pids"]["current"] == 2 and d["pids"]["limit"] == 1024, d
+assert d["memory"]["usage"]["usage"] > 0 and d["memory"]["usage"]["limit"] == 536870912, d
+assert d["cpu"]["usage"]["total"] > 0, d
+' || fail "events --stats"
+	rt delete --force ev1
 	oci_leftovers
 }
