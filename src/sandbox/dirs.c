@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +32,12 @@ brig_is_host_root (void)
   return r;
 }
 
+/* $HOME, else / (no NSS lookup: brig may be linked statically). */
 static const char *
 home (void)
 {
   const char *h = getenv ("HOME");
-  struct passwd *pw;
-
-  if (h && *h == '/')
-    return h;
-  pw = getpwuid (geteuid ());
-  return pw && pw->pw_dir ? pw->pw_dir : "/";
+  return h && *h == '/' ? h : "/";
 }
 
 /* An override from the environment (tests, packaging) wins. */
