@@ -191,32 +191,21 @@ struct verb_opts
   bool tty, no_new_privs;
 };
 
-static int
-o_bundle (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)err;
-  free (((struct verb_opts *)ctx)->bundle);
-  ((struct verb_opts *)ctx)->bundle = xstrdup (arg);
-  return 0;
-}
+/* A string option: the last one given wins. */
+#define STR_SETTER(name, field)                                                                    \
+  static int name (void *ctx, const char *arg, struct brig_err *err)                               \
+  {                                                                                                \
+    (void)err;                                                                                     \
+    free (((struct verb_opts *)ctx)->field);                                                       \
+    ((struct verb_opts *)ctx)->field = xstrdup (arg);                                              \
+    return 0;                                                                                      \
+  }
 
-static int
-o_pid_file (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)err;
-  free (((struct verb_opts *)ctx)->pid_file);
-  ((struct verb_opts *)ctx)->pid_file = xstrdup (arg);
-  return 0;
-}
+STR_SETTER (o_bundle, bundle)
 
-static int
-o_console_socket (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)err;
-  free (((struct verb_opts *)ctx)->console_socket);
-  ((struct verb_opts *)ctx)->console_socket = xstrdup (arg);
-  return 0;
-}
+STR_SETTER (o_pid_file, pid_file)
+
+STR_SETTER (o_console_socket, console_socket)
 
 static int
 o_format (void *ctx, const char *arg, struct brig_err *err)
@@ -276,14 +265,7 @@ static const struct brig_opt create_opts[] = {
   { 0, NULL, NULL, NULL, NULL },
 };
 
-static int
-o_resources (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)err;
-  free (((struct verb_opts *)ctx)->resources);
-  ((struct verb_opts *)ctx)->resources = xstrdup (arg);
-  return 0;
-}
+STR_SETTER (o_resources, resources)
 
 #define NUM_SETTER(name, field, parse)                                                             \
   static int name (void *ctx, const char *arg, struct brig_err *err)                               \
@@ -372,14 +354,7 @@ verb_opts_release (struct verb_opts *o)
   strv_free (o->env);
 }
 
-static int
-o_process (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)err;
-  free (((struct verb_opts *)ctx)->process);
-  ((struct verb_opts *)ctx)->process = xstrdup (arg);
-  return 0;
-}
+STR_SETTER (o_process, process)
 
 static int
 o_cwd (void *ctx, const char *arg, struct brig_err *err)
@@ -638,16 +613,10 @@ static char *
 hook_state (const char *id, const char *status, pid_t pid, const char *bundle,
             char *const *annotations)
 {
-  json_t *ann = json_object ();
+  json_t *ann = brig_annotations_json (annotations);
   json_t *j;
   char *s;
 
-  for (size_t i = 0; annotations && annotations[i]; i++)
-    {
-      const char *eq = strchr (annotations[i], '=');
-      _cleanup_free_ char *k = xstrndup (annotations[i], (size_t)(eq - annotations[i]));
-      json_object_set_new (ann, k, json_string (eq + 1));
-    }
   j = json_pack ("{s:s, s:s, s:s, s:i, s:s, s:o}", "ociVersion", OCI_SPEC_VERSION, "id", id,
                  "status", status, "pid", (int)pid, "bundle", bundle, "annotations", ann);
   s = json_dumps (j, JSON_COMPACT);
@@ -1253,14 +1222,8 @@ static json_t *
 state_json (const char *dir, const struct brig_oci_state *st)
 {
   enum brig_oci_status s = brig_oci_state_status (dir, st);
-  json_t *ann = json_object ();
+  json_t *ann = brig_annotations_json (st->annotations);
 
-  for (size_t i = 0; st->annotations && st->annotations[i]; i++)
-    {
-      const char *eq = strchr (st->annotations[i], '=');
-      _cleanup_free_ char *k = xstrndup (st->annotations[i], (size_t)(eq - st->annotations[i]));
-      json_object_set_new (ann, k, json_string (eq + 1));
-    }
   return json_pack ("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:o}", "ociVersion", OCI_SPEC_VERSION,
                     "id", st->id, "status", brig_oci_status_name (s), "pid",
                     s == BRIG_OCI_STOPPED ? 0 : (int)st->pid, "bundle", st->bundle, "rootfs",

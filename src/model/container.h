@@ -179,6 +179,10 @@ struct brig_container
 struct brig_container *brig_container_new_hardened (void);
 void brig_container_free (struct brig_container *c);
 
+/* The default masked and read-only paths (NULL-terminated). */
+extern const char *const brig_default_masked_paths[];
+extern const char *const brig_default_readonly_paths[];
+
 /* Default values, also shown in --help. */
 #define BRIG_DEFAULT_MEMORY (INT64_C (512) << 20)
 #define BRIG_DEFAULT_PIDS 1024

@@ -9,7 +9,7 @@
 
 /* Paths masked with an empty, read-only object (the OCI and Docker lists,
  * plus the side channels Docker added). */
-static const char *const masked_paths[] = {
+const char *const brig_default_masked_paths[] = {
   "/proc/acpi",
   "/proc/asound",
   "/proc/interrupts",
@@ -25,7 +25,7 @@ static const char *const masked_paths[] = {
   NULL,
 };
 
-static const char *const readonly_paths[] = {
+const char *const brig_default_readonly_paths[] = {
   "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
@@ -72,8 +72,8 @@ brig_container_new_hardened (void)
   add_mount (c, "/sys/fs/cgroup", "cgroup", ro, NULL);
   add_mount (c, "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, tmp);
   add_mount (c, "/run", "tmpfs", MS_NOSUID | MS_NODEV, run);
-  c->masked_paths = strv_copy ((char *const *)masked_paths);
-  c->readonly_paths = strv_copy ((char *const *)readonly_paths);
+  c->masked_paths = strv_copy ((char *const *)brig_default_masked_paths);
+  c->readonly_paths = strv_copy ((char *const *)brig_default_readonly_paths);
   brig_container_default_devices (c);
   brig_container_setenv (c, "PATH=" BRIG_DEFAULT_PATH);
   return c;

@@ -9,6 +9,15 @@
 
 #define CAP(c) (UINT64_C (1) << (c))
 
+/* S = S + SEP + X (S may be NULL). */
+static void
+append (char **s, const char *sep, const char *x)
+{
+  char *n = xasprintf ("%s%s%s", *s ? *s : "", *s ? sep : "", x);
+  free (*s);
+  *s = n;
+}
+
 static uint64_t
 all_caps (const struct brig_container *c)
 {
@@ -119,11 +128,7 @@ check_host_ns (const struct brig_container *c, const struct brig_policy *p, char
   (void)p;
   for (size_t i = 0; i < ARRAY_SIZE (host_ns); i++)
     if (!(c->namespaces & host_ns[i].bit))
-      {
-        char *n = xasprintf ("%s%s%s", s ? s : "", s ? ", " : "", host_ns[i].name);
-        free (s);
-        s = n;
-      }
+      append (&s, ", ", host_ns[i].name);
   if (s == NULL)
     return false;
   *d = xasprintf ("shares the host's %s namespace", s);
@@ -200,40 +205,17 @@ harden_readonly_root (struct brig_container *c, const struct brig_policy *p)
   add_tmpfs (c, "/run", "mode=755");
 }
 
-static const char *const default_masks[] = { "/proc/acpi",
-                                             "/proc/asound",
-                                             "/proc/interrupts",
-                                             "/proc/kcore",
-                                             "/proc/keys",
-                                             "/proc/latency_stats",
-                                             "/proc/sched_debug",
-                                             "/proc/scsi",
-                                             "/proc/timer_list",
-                                             "/proc/timer_stats",
-                                             "/sys/devices/virtual/powercap",
-                                             "/sys/firmware" };
-static const char *const default_ro[]
-    = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" };
-
 static bool
 check_masks (const struct brig_container *c, const struct brig_policy *p, char **d)
 {
   char *s = NULL;
   (void)p;
-  for (size_t i = 0; i < ARRAY_SIZE (default_masks); i++)
-    if (!strv_contains (c->masked_paths, default_masks[i]))
-      {
-        char *n = xasprintf ("%s%s%s", s ? s : "", s ? " " : "", default_masks[i]);
-        free (s);
-        s = n;
-      }
-  for (size_t i = 0; i < ARRAY_SIZE (default_ro); i++)
-    if (!strv_contains (c->readonly_paths, default_ro[i]))
-      {
-        char *n = xasprintf ("%s%s%s", s ? s : "", s ? " " : "", default_ro[i]);
-        free (s);
-        s = n;
-      }
+  for (size_t i = 0; brig_default_masked_paths[i]; i++)
+    if (!strv_contains (c->masked_paths, brig_default_masked_paths[i]))
+      append (&s, " ", brig_default_masked_paths[i]);
+  for (size_t i = 0; brig_default_readonly_paths[i]; i++)
+    if (!strv_contains (c->readonly_paths, brig_default_readonly_paths[i]))
+      append (&s, " ", brig_default_readonly_paths[i]);
   if (s == NULL)
     return false;
   *d = xasprintf ("not masked or read-only: %s", s);
@@ -245,12 +227,12 @@ static void
 harden_masks (struct brig_container *c, const struct brig_policy *p)
 {
   (void)p;
-  for (size_t i = 0; i < ARRAY_SIZE (default_masks); i++)
-    if (!strv_contains (c->masked_paths, default_masks[i]))
-      strv_push (&c->masked_paths, xstrdup (default_masks[i]));
-  for (size_t i = 0; i < ARRAY_SIZE (default_ro); i++)
-    if (!strv_contains (c->readonly_paths, default_ro[i]))
-      strv_push (&c->readonly_paths, xstrdup (default_ro[i]));
+  for (size_t i = 0; brig_default_masked_paths[i]; i++)
+    if (!strv_contains (c->masked_paths, brig_default_masked_paths[i]))
+      strv_push (&c->masked_paths, xstrdup (brig_default_masked_paths[i]));
+  for (size_t i = 0; brig_default_readonly_paths[i]; i++)
+    if (!strv_contains (c->readonly_paths, brig_default_readonly_paths[i]))
+      strv_push (&c->readonly_paths, xstrdup (brig_default_readonly_paths[i]));
 }
 
 static bool

@@ -523,14 +523,16 @@ start_cleaner (struct brig_sandbox *sb, struct brig_err *err)
 
 /* --- brig's side ---------------------------------------------------------- */
 
-/* Create DIR (absolute, inside ROOT) and missing parents, each resolved in
- * the root so that no symlink of the image leads outside it. */
+/* Create PATH (absolute, inside ROOT) as an empty directory, or file when
+ * !DIR, with missing parent directories; each step is resolved in the root,
+ * so no symlink of the image leads outside it.  O_EXCL|O_NONBLOCK: never
+ * open, and block on, a FIFO someone put there meanwhile. */
 static int
-make_dir_in_root (int root, const char *dir, struct brig_err *err)
+make_in_root (int root, const char *path, bool dir, struct brig_err *err)
 {
-  _cleanup_free_ char *parent = xstrdup (dir);
+  _cleanup_free_ char *parent = xstrdup (path);
   _cleanup_close_ int fd
-      = brig_openat2 (root, dir, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+      = brig_openat2 (root, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
   _cleanup_close_ int pfd = -1;
   char *slash;
   int r;
@@ -538,48 +540,26 @@ make_dir_in_root (int root, const char *dir, struct brig_err *err)
   if (fd >= 0)
     return 0;
   if (errno != ENOENT)
-    return brig_error (err, errno, "mount point `%s` in the image", dir);
+    return brig_error (err, errno, "mount point `%s` in the image", path);
   slash = strrchr (parent, '/');
-  if (slash == NULL || slash[1] == '\0')
-    return brig_error (err, EINVAL, "mount point `%s`", dir);
-  *slash = '\0';
-  if (*parent && (r = make_dir_in_root (root, parent, err)) < 0)
-    return r;
-  pfd = brig_openat2 (root, *parent ? parent : "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
-                      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-  if (pfd < 0 || (mkdirat (pfd, slash + 1, 0755) < 0 && errno != EEXIST))
-    return brig_error (err, errno, "create mount point `%s` in the image", dir);
-  return 0;
-}
-
-/* Create the empty file PATH in the root, for a bind mount of a file. */
-static int
-make_file_in_root (int root, const char *path, struct brig_err *err)
-{
-  _cleanup_free_ char *parent = xstrdup (path);
-  _cleanup_close_ int fd
-      = brig_openat2 (root, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-  _cleanup_close_ int pfd = -1;
-  char *slash = strrchr (parent, '/');
-  int r;
-
-  if (fd >= 0)
-    return 0;
   if (slash == NULL || slash[1] == '\0')
     return brig_error (err, EINVAL, "mount point `%s`", path);
   *slash = '\0';
-  if (*parent && (r = make_dir_in_root (root, parent, err)) < 0)
+  if (*parent && (r = make_in_root (root, parent, true, err)) < 0)
     return r;
   pfd = brig_openat2 (root, *parent ? parent : "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
                       RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
   if (pfd < 0)
     return brig_error (err, errno, "create mount point `%s` in the image", path);
-  /* O_EXCL: never open (and block on) a FIFO someone put there meanwhile. */
-  fd = openat (pfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-               0644);
-  if (fd < 0 && errno == EEXIST)
-    return 0;
-  if (fd < 0)
+  if (dir)
+    r = mkdirat (pfd, slash + 1, 0755) < 0 && errno != EEXIST ? -1 : 0;
+  else
+    {
+      fd = openat (pfd, slash + 1,
+                   O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+      r = fd < 0 && errno != EEXIST ? -1 : 0;
+    }
+  if (r < 0)
     return brig_error (err, errno, "create mount point `%s` in the image", path);
   return 0;
 }
@@ -619,9 +599,9 @@ make_mount_points (const struct brig_container *c, struct brig_err *err)
         continue;
       if (strcmp (m->type, "bind") == 0 && m->source && stat (m->source, &st) == 0
           && !S_ISDIR (st.st_mode))
-        r = make_file_in_root (root, m->dest, err);
+        r = make_in_root (root, m->dest, false, err);
       else
-        r = make_dir_in_root (root, m->dest, err);
+        r = make_in_root (root, m->dest, true, err);
       if (r < 0)
         return r;
     }

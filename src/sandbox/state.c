@@ -149,21 +149,29 @@ brig_proc_start_time (pid_t pid)
   return t;
 }
 
+json_t *
+brig_annotations_json (char *const *kv)
+{
+  json_t *ann = json_object ();
+
+  for (size_t i = 0; kv && kv[i]; i++)
+    {
+      const char *eq = strchr (kv[i], '=');
+      _cleanup_free_ char *k = eq ? xstrndup (kv[i], (size_t)(eq - kv[i])) : xstrdup (kv[i]);
+      json_object_set_new (ann, k, json_string (eq ? eq + 1 : ""));
+    }
+  return ann;
+}
+
 int
 brig_oci_state_write (const char *dir, const struct brig_oci_state *st, struct brig_err *err)
 {
   _cleanup_free_ char *path = xasprintf ("%s/state.json", dir);
   _cleanup_free_ char *tmp = xasprintf ("%s/.state.json.tmp", dir);
-  json_t *ann = json_object ();
+  json_t *ann = brig_annotations_json (st->annotations);
   json_t *j;
   int r;
 
-  for (size_t i = 0; st->annotations && st->annotations[i]; i++)
-    {
-      const char *eq = strchr (st->annotations[i], '=');
-      _cleanup_free_ char *k = xstrndup (st->annotations[i], (size_t)(eq - st->annotations[i]));
-      json_object_set_new (ann, k, json_string (eq + 1));
-    }
   j = json_pack ("{s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:o}", "ociVersion", "1.2.0", "id", st->id,
                  "pid", (int)st->pid, "start_time", (json_int_t)st->start_time, "bundle",
                  st->bundle, "rootfs", st->rootfs, "created", st->created, "annotations", ann);

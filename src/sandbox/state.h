@@ -44,6 +44,10 @@ enum brig_oci_status
 
 const char *brig_oci_status_name (enum brig_oci_status s);
 
+/* {"key": "value", ...} from "key=value" strings. */
+typedef struct json_t json_t;
+json_t *brig_annotations_json (char *const *kv);
+
 int brig_oci_state_write (const char *dir, const struct brig_oci_state *st, struct brig_err *err);
 /* -ENOENT (err set) when there is no such container. */
 int brig_oci_state_read (const char *dir, struct brig_oci_state *ret, struct brig_err *err);
