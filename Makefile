@@ -102,6 +102,9 @@ lint:
 check test:
 	@scripts/deps test
 	$(MAKE) all $(B)/asan/brig $(UNIT_BIN) $(B)/tests/t $(FUZZ_BIN)
+	@# crun's own tests, from Debian's source package: informational, first,
+	@# so that the last line is brig's own count.
+	-tests/external/crun-suite || echo "crun-suite: not run (crun's sources could not be had)"
 	tests/run
 
 demo: deps

@@ -536,7 +536,7 @@ resolve_user (struct run_opts *o, struct brig_err *err)
   size_t plen = 0, glen = 0;
   char *colon = strchr (user, ':');
   const char *grp = colon ? colon + 1 : NULL;
-  struct brig_pwent pw = { 0, 0 };
+  struct brig_pwent pw = { 0, 0, "" };
   int r;
 
   if (colon)
@@ -554,7 +554,7 @@ resolve_user (struct run_opts *o, struct brig_err *err)
       unsigned long v = strtoul (user, &end, 10);
       if (!isdigit ((unsigned char)user[0]) || *end || v > UINT32_MAX - 1)
         return brig_error (err, 0, "user `%s` is not in the image's /etc/passwd", user);
-      pw = (struct brig_pwent){ (uid_t)v, (gid_t)v };
+      pw = (struct brig_pwent){ (uid_t)v, (gid_t)v, "" };
       if (grp == NULL)
         pw.gid = 0;
     }

@@ -11,6 +11,7 @@
 #include "model/caps.h"
 #include "model/container.h"
 #include "parse/oci.h"
+#include "parse/passwd.h"
 #include "parse/units.h"
 #include "policy/file.h"
 #include "policy/policy.h"
@@ -172,6 +173,7 @@ write_pid_file (const char *path, pid_t pid, struct brig_err *err)
 
 struct verb_opts
 {
+  char *config;    /* crun's --config: another file name in the bundle */
   bool stats;      /* events: once */
   int interval;    /* events: seconds */
   char *resources; /* update: a file of linux.resources JSON, or - */
@@ -202,6 +204,7 @@ struct verb_opts
   }
 
 STR_SETTER (o_bundle, bundle)
+STR_SETTER (o_config, config)
 
 STR_SETTER (o_pid_file, pid_file)
 
@@ -254,6 +257,8 @@ o_ignored (void *ctx, const char *arg, struct brig_err *err)
 
 static const struct brig_opt create_opts[] = {
   { 'b', "bundle", "DIR", "the bundle directory (default: the current directory)", o_bundle },
+  { 'f', "config", "FILE", "the config file, relative to the bundle (default config.json)",
+    o_config },
   { 0, "pid-file", "FILE", "write the container's pid to FILE", o_pid_file },
   { 0, "console-socket", "SOCKET", "send the terminal's master to SOCKET", o_console_socket },
   { 0, "preserve-fds", "N", "pass descriptors 3..3+N-1 on to the container", o_preserve_fds },
@@ -344,6 +349,7 @@ static void
 verb_opts_release (struct verb_opts *o)
 {
   free (o->resources);
+  free (o->config);
   free (o->bundle);
   free (o->pid_file);
   free (o->console_socket);
@@ -465,6 +471,29 @@ verb_args (const struct brig_opt *opts, struct verb_opts *o, int argc, char **ar
 
 #define DEFAULT_POLICY "/etc/brig/policy.json"
 
+/* HOME, when the config does not set it: the user's home in the image's
+ * /etc/passwd, else / (what runc and crun do). */
+static void
+default_home (struct brig_container *c)
+{
+  _cleanup_free_ char *passwd = NULL;
+  _cleanup_free_ char *home = NULL;
+  struct brig_err e = { 0 };
+  struct brig_pwent pw;
+  char uid[16];
+  size_t len;
+
+  for (size_t i = 0; c->env && c->env[i]; i++)
+    if (str_has_prefix (c->env[i], "HOME="))
+      return;
+  snprintf (uid, sizeof uid, "%u", (unsigned)c->uid);
+  if (c->rootfs && brig_rootfs_read_file (c->rootfs, "/etc/passwd", 1 << 20, &passwd, &len, &e) == 0
+      && brig_passwd_lookup (passwd, len, "/etc/passwd", uid, &pw, &e) == 0 && pw.home[0] == '/')
+    home = xasprintf ("HOME=%s", pw.home);
+  brig_err_release (&e);
+  brig_container_setenv (c, home ? home : "HOME=/");
+}
+
 /* BRIG_POLICY names the policy file; without it, /etc/brig/policy.json if
  * there is one, else the built-in policy (the hardened setup). */
 static int
@@ -533,10 +562,13 @@ load_bundle (const struct verb_opts *o, const char *id, struct brig_container **
     bundle = xstrdup (cwd);
   if (bundle == NULL)
     return brig_error (err, errno, "bundle `%s`", o->bundle ? o->bundle : ".");
-  path = xasprintf ("%s/config.json", bundle);
+  path = o->config && o->config[0] == '/'
+             ? xstrdup (o->config)
+             : xasprintf ("%s/%s", bundle, o->config ? o->config : "config.json");
   if ((r = brig_read_file (path, 16 << 20, &buf, &len, err)) < 0
       || (r = brig_parse_oci_config (buf, len, path, bundle, &c, err)) < 0)
     return r;
+  default_home (c);
   c->id = xstrdup (id);
   c->image = xstrdup (bundle);
   c->rootless = !brig_is_host_root ();
@@ -811,8 +843,12 @@ do_delete (const char *id, bool force, struct brig_err *err)
     }
   if (s != BRIG_OCI_STOPPED)
     {
-      /* Created (waiting on its FIFO) or forced: kill everything of it. */
+      /* Created (waiting on its FIFO) or forced: kill everything of it,
+       * thawed first (a frozen task does not die until thawed). */
       struct brig_err e = { 0 };
+      if (s == BRIG_OCI_PAUSED)
+        brig_cgroup_freeze (st.cgroups_path, st.id, false, &e);
+      brig_err_release (&e);
       kill (st.pid, SIGKILL);
       brig_cgroup_signal_all (st.cgroups_path, st.id, SIGKILL, &e);
       brig_err_release (&e);
@@ -977,6 +1013,7 @@ do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_e
   c->caps.permitted |= o->caps;
   if (o->no_new_privs)
     c->no_new_privs = true;
+  default_home (c);
   c->preserve_fds = o->preserve_fds;
   if (c->terminal && o->console_socket == NULL)
     {
@@ -1652,7 +1689,17 @@ g_cgroup_manager (void *ctx, const char *arg, struct brig_err *err)
   return brig_error (err, 0, "`%s`: brig supports the cgroupfs manager only", arg);
 }
 
-static bool version_requested;
+static bool version_requested, help_requested;
+
+static int
+g_help (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)ctx;
+  (void)arg;
+  (void)err;
+  help_requested = true;
+  return 0;
+}
 static int
 g_version (void *ctx, const char *arg, struct brig_err *err)
 {
@@ -1672,6 +1719,7 @@ static const struct brig_opt global_opts[] = {
   { 0, "rootless", "BOOL", "accepted: brig knows who runs it", g_rootless },
   { 0, "cgroup-manager", "MANAGER", "cgroupfs (crun's flag)", g_cgroup_manager },
   { 'v', "version", NULL, "print the version", g_version },
+  { 'h', "help", NULL, "show the commands", g_help },
   { 0, NULL, NULL, NULL, NULL },
 };
 
@@ -1696,10 +1744,10 @@ cmd_runtime (int argc, char **argv)
       print_version ();
       return 0;
     }
-  if (optind >= argc || strcmp (argv[optind], "--help") == 0 || strcmp (argv[optind], "help") == 0)
+  if (help_requested || optind >= argc || strcmp (argv[optind], "help") == 0)
     {
-      runtime_usage (optind >= argc ? stderr : stdout);
-      return optind >= argc ? 1 : 0;
+      runtime_usage (help_requested || optind < argc ? stdout : stderr);
+      return help_requested || optind < argc ? 0 : 1;
     }
   verb = argv[optind];
   argc -= optind;

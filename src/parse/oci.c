@@ -202,6 +202,19 @@ brig_oci_mount_options (char *const *options, const char *where, unsigned long *
   return 0;
 }
 
+/* "/a//b/" -> "/a/b" in place. */
+static void
+normalize_path (char *p)
+{
+  char *w = p;
+  for (char *r = p; *r; r++)
+    if (!(*r == '/' && w > p && w[-1] == '/'))
+      *w++ = *r;
+  while (w > p + 1 && w[-1] == '/')
+    w--;
+  *w = '\0';
+}
+
 static int
 parse_mounts (struct ctx *x, json_t *mounts, struct brig_container *c)
 {
@@ -233,6 +246,7 @@ parse_mounts (struct ctx *x, json_t *mounts, struct brig_container *c)
         r = bad (x, p, "`destination` must be an absolute path");
         goto fail;
       }
+    normalize_path (mnt.dest);
     where = xasprintf ("%s: %s", x->file, p);
     if ((r = brig_oci_mount_options (opts, where, &mnt.flags, &mnt.data, &bind, x->err)) < 0)
       goto fail;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_FIELDS 7
@@ -87,6 +88,7 @@ struct lookup
   size_t lineno;
   unsigned found_id;
   unsigned found_gid;
+  char home[256];
 };
 
 static int
@@ -115,6 +117,7 @@ match_entry (char *f[MAX_FIELDS], size_t n, size_t lineno, void *data)
     }
   l->found_id = id;
   l->found_gid = gid;
+  snprintf (l->home, sizeof l->home, "%s", n >= 6 ? f[5] : "");
   return 1;
 }
 
@@ -143,7 +146,10 @@ brig_passwd_lookup (const char *buf, size_t len, const char *filename, const cha
   int r = lookup (buf, len, filename, name, 4, &l, err);
 
   if (r == 0)
-    *ret = (struct brig_pwent){ l.found_id, l.found_gid };
+    {
+      *ret = (struct brig_pwent){ l.found_id, l.found_gid, "" };
+      memcpy (ret->home, l.home, sizeof ret->home);
+    }
   return r;
 }
 

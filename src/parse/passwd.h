@@ -11,6 +11,7 @@ struct brig_pwent
 {
   uid_t uid;
   gid_t gid;
+  char home[256]; /* "" when the entry has none */
 };
 
 /* Find the user named NAME (or, when NAME is all digits, numbered so) in the

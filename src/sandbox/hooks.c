@@ -34,15 +34,16 @@ run_one (const struct brig_hook *h, const char *kind, const char *state, struct 
     }
   if (pid == 0)
     {
+      extern char **environ;
       char *const fallback[] = { h->path, NULL };
-      char *const noenv[] = { NULL };
       sigset_t none;
 
       sigemptyset (&none);
       sigprocmask (SIG_SETMASK, &none, NULL);
       dup2 (in[0], 0);
       syscall (SYS_close_range, 3U, ~0U, 0U);
-      execve (h->path, h->args && h->args[0] ? h->args : fallback, h->env ? h->env : noenv);
+      /* Without an env of its own, a hook gets the runtime's (as runc). */
+      execve (h->path, h->args && h->args[0] ? h->args : fallback, h->env ? h->env : environ);
       _exit (127);
     }
   close (in[0]);

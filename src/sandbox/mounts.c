@@ -295,6 +295,9 @@ mount_bind (struct ctx *x, const struct brig_mount *m, int src)
   _cleanup_close_ int target = -1;
   struct stat st;
 
+  /* Setting an atime mode needs the whole atime field cleared. */
+  if (a.attr_set & (MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME))
+    a.attr_clr = MOUNT_ATTR__ATIME;
   if (src < 0)
     return brig_error (x->err, EBADF, "bind `%s`: its source was not opened", m->dest);
   if (fstat (src, &st) < 0)
@@ -420,7 +423,8 @@ sysctl_namespaced (const struct brig_container *c, const char *name)
     return c->namespaces & BRIG_NS_IPC;
   if (str_has_prefix (name, "net."))
     return c->namespaces & BRIG_NS_NET;
-  if (strcmp (name, "kernel.hostname") == 0 || strcmp (name, "kernel.domainname") == 0)
+  /* The hostname is the config's `hostname` field, not a sysctl. */
+  if (strcmp (name, "kernel.domainname") == 0)
     return c->namespaces & BRIG_NS_UTS;
   return false;
 }
@@ -439,11 +443,12 @@ write_sysctl (struct ctx *x, const struct brig_container *c, const char *kv)
   ssize_t n;
 
   if (!sysctl_namespaced (c, name))
-    return brig_error (x->err, 0,
-                       "sysctl `%s` is not in a namespace of the container: expected net.* "
-                       "(with a network namespace), kernel.msg*, kernel.sem, kernel.shm*, "
-                       "fs.mqueue.* (ipc) or kernel.hostname/domainname (uts)",
-                       name);
+    return brig_error (
+        x->err, 0,
+        "sysctl `%s` is not in a namespace of the container: expected net.* "
+        "(with a network namespace), kernel.msg*, kernel.sem, kernel.shm*, "
+        "fs.mqueue.* (ipc) or kernel.domainname (uts); set the hostname with `hostname`",
+        name);
   for (char *p = path + 10; *p; p++)
     if (*p == '.')
       *p = '/';
