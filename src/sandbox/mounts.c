@@ -35,6 +35,7 @@ brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve)
 
 struct ctx
 {
+  const struct brig_container *c;
   int root;    /* the container's root mount */
   int devnull; /* O_PATH to the verified host /dev/null */
   char *const *cgroup_v1;
@@ -238,6 +239,26 @@ attrs_of (unsigned long flags)
   return a;
 }
 
+/* Without a cgroup namespace, a fresh cgroup mount would show the host's
+ * whole tree (and its release_agent): bind the container's own directory
+ * HOST (a host path, still reachable before pivot_root) instead, as runc. */
+static int
+bind_own_cgroup (struct ctx *x, const char *host, const char *dest, unsigned attrs)
+{
+  _cleanup_close_ int src = open_tree (AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  _cleanup_close_ int target = -1;
+  struct mount_attr a = { .attr_set = attrs, .propagation = MS_PRIVATE };
+
+  if (src < 0)
+    return brig_error (x->err, errno, "bind the container's cgroup `%s`", host);
+  if (mount_setattr (src, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+    return brig_error (x->err, errno, "bind the container's cgroup `%s`: set options", host);
+  target = open_target (x, dest, true);
+  if (target < 0)
+    return target;
+  return attach (x, src, target, "cgroup bind", dest);
+}
+
 /* The container's own cgroups: the cgroup2 hierarchy, or on v1 a tmpfs
  * holding one mount per hierarchy that brig made a cgroup in. */
 static int
@@ -248,8 +269,18 @@ mount_cgroup (struct ctx *x, const struct brig_mount *m)
   _cleanup_close_ int target = -1, tmp = -1;
   int r;
 
+  bool own_ns = x->c->namespaces & BRIG_NS_CGROUP;
+  _cleanup_free_ char *rel = NULL;
+
+  if (!own_ns && (x->cgroup_v2 || x->cgroup_v1)
+      && (rel = brig_cgroup_rel_path (x->c->cgroups_path, x->c->id, x->err)) == NULL)
+    return -EINVAL;
   if (x->cgroup_v2)
-    return mount_fs (x, m->dest, "cgroup2", NULL, attrs);
+    {
+      _cleanup_free_ char *host = rel ? xasprintf ("/sys/fs/cgroup/%s", rel) : NULL;
+      return own_ns ? mount_fs (x, m->dest, "cgroup2", NULL, attrs)
+                    : bind_own_cgroup (x, host, m->dest, attrs);
+    }
   if (x->cgroup_v1 == NULL)
     return 0; /* no cgroup of its own (rootless): nothing to show */
   target = open_target (x, m->dest, true);
@@ -272,7 +303,13 @@ mount_cgroup (struct ctx *x, const struct brig_mount *m)
 
       for (char *tok; (tok = strsep (&o, ","));)
         strv_push (&opts, xstrdup (tok));
-      r = mount_fs (x, path, "cgroup", (const char *const *)opts, attrs);
+      if (own_ns)
+        r = mount_fs (x, path, "cgroup", (const char *const *)opts, attrs);
+      else
+        {
+          _cleanup_free_ char *host = xasprintf ("/sys/fs/cgroup/%s/%s", x->cgroup_v1[i], rel);
+          r = bind_own_cgroup (x, host, path, attrs);
+        }
       strv_free (opts);
       if (r < 0)
         return r;
@@ -485,9 +522,12 @@ brig_mounts_setup (const struct brig_container *c, int root_fd, const int *bind_
                    char *const *cgroup_v1, bool cgroup_v2, struct brig_err *err)
 {
   _cleanup_close_ int devnull = -1;
-  struct ctx x = {
-    .root = root_fd, .devnull = -1, .cgroup_v1 = cgroup_v1, .cgroup_v2 = cgroup_v2, .err = err
-  };
+  struct ctx x = { .c = c,
+                   .root = root_fd,
+                   .devnull = -1,
+                   .cgroup_v1 = cgroup_v1,
+                   .cgroup_v2 = cgroup_v2,
+                   .err = err };
   int r = 0;
 
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)

@@ -108,3 +108,19 @@ test_cve_2017_5226_no_terminal_injection () {
 	out=$(script -qec "$BRIG run ./img t try tiocsti" /dev/null | tr -d '\r')
 	expect_match "^tiocsti errno=1 " "$out"
 }
+
+test_no_cgroupns_shows_only_own_cgroup () {
+	# With the host's cgroup namespace (allowed by the policy), the container
+	# must see its own cgroup at /sys/fs/cgroup, never the host's tree.
+	[ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy"
+	bundle "$WORK/b" sh -c 'cat /sys/fs/cgroup/pids/pids.max; ls /sys/fs/cgroup/memory/release_agent 2>&1; echo x > /sys/fs/cgroup/pids/pids.max 2>&1'
+	edit_config "$WORK/b" '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "cgroup"]
+c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/sys/fs/cgroup"]
+c["mounts"].append({"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev"]})'
+	printf '{ "rules": { "BRIG-C013": "audit" } }' > "$WORK/policy.json"
+	out=$(BRIG_POLICY="$WORK/policy.json" "$TOP/build/asan/brig-runtime" --root "$WORK/oci" run --bundle "$WORK/b" ns1 2>&1) || true
+	expect_match "^1024$" "$(echo "$out" | sed -n 1p)" "the container's own pids.max"
+	expect_match "release_agent: No such file" "$out" "no hierarchy root (release_agent) in sight"
+	oci_leftovers
+}
