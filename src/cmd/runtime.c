@@ -471,6 +471,29 @@ verb_args (const struct brig_opt *opts, struct verb_opts *o, int argc, char **ar
 
 #define DEFAULT_POLICY "/etc/brig/policy.json"
 
+/* systemd socket activation: LISTEN_FDS descriptors from 3 on pass to the
+ * container, which is told they are its own (LISTEN_PID=1), as runc does. */
+static void
+socket_activation (struct brig_container *c)
+{
+  const char *v = getenv ("LISTEN_FDS");
+  char *end;
+  unsigned long n;
+
+  if (v == NULL || !isdigit ((unsigned char)*v))
+    return;
+  n = strtoul (v, &end, 10);
+  if (*end || n == 0 || n > 1024)
+    return;
+  if (c->preserve_fds < n)
+    c->preserve_fds = (unsigned)n;
+  {
+    _cleanup_free_ char *fds = xasprintf ("LISTEN_FDS=%lu", n);
+    brig_container_setenv (c, fds);
+    brig_container_setenv (c, "LISTEN_PID=1");
+  }
+}
+
 /* HOME, when the config does not set it: the user's home in the image's
  * /etc/passwd, else / (what runc and crun do). */
 static void
@@ -573,6 +596,8 @@ load_bundle (const struct verb_opts *o, const char *id, struct brig_container **
   c->image = xstrdup (bundle);
   c->rootless = !brig_is_host_root ();
   c->preserve_fds = o->preserve_fds;
+  c->create_cwd = true;
+  socket_activation (c);
   if ((r = gate (c, err)) < 0)
     {
       brig_container_free (c);

@@ -605,6 +605,9 @@ make_mount_points (const struct brig_container *c, struct brig_err *err)
       if (r < 0)
         return r;
     }
+  if (c->create_cwd && c->cwd && strcmp (c->cwd, "/") != 0 && !under_other_mount (c, c->cwd)
+      && (r = make_in_root (root, c->cwd, true, err)) < 0)
+    return brig_err_wrap (err, "working directory");
   return 0;
 }
 

@@ -464,3 +464,13 @@ assert d["cpu"]["usage"]["total"] > 0, d
 	rt delete --force ev1
 	oci_leftovers
 }
+
+test_missing_cwd_created_and_socket_activation () {
+	bundle "$WORK/b" sh -c 'pwd; echo "$LISTEN_FDS $LISTEN_PID"; ls /proc/self/fd | tr "\n" " "'
+	edit_config "$WORK/b" 'c["process"]["cwd"] = "/work/here"; c["root"]["readonly"] = False'
+	out=$(LISTEN_FDS=1 rt run --bundle "$WORK/b" cw1 3< /etc/hostname)
+	expect_eq /work/here "$(echo "$out" | sed -n 1p)"
+	expect_eq "1 1" "$(echo "$out" | sed -n 2p)"
+	expect_match "^0 1 2 3 " "$(echo "$out" | sed -n 3p)" "the activated descriptor"
+	oci_leftovers
+}
