@@ -894,7 +894,28 @@ do_delete (const char *id, bool force, struct brig_err *err)
           nanosleep (&ts, NULL);
         }
     }
-  brig_cgroup_remove (st.cgroups_path, st.id);
+  if (brig_proc_start_time (st.pid) == st.start_time && st.start_time)
+    {
+      char path[64], state = 0;
+      FILE *f;
+      snprintf (path, sizeof path, "/proc/%d/stat", (int)st.pid);
+      if ((f = fopen (path, "re")))
+        {
+          if (fscanf (f, "%*d (%*[^)]) %c", &state) != 1)
+            state = 0;
+          fclose (f);
+        }
+      if (state != 'Z')
+        {
+          r = brig_error (err, 0,
+                          "container `%s`: its process %d would not die (is it frozen in a "
+                          "cgroup brig does not manage?); nothing was removed",
+                          id, (int)st.pid);
+          goto out;
+        }
+    }
+  if ((r = brig_cgroup_remove (st.cgroups_path, st.id, err)) < 0)
+    goto out;
   late_hooks (&st, BRIG_HOOK_POSTSTOP, "stopped");
   remove_container_dir (dir);
   r = 0;

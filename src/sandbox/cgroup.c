@@ -513,7 +513,8 @@ kill_all (const char *dir)
 }
 
 /* rmdir, retrying while the last processes are still being reaped. */
-static void
+/* 0 when DIR is gone, else -errno (EBUSY: something in it would not die). */
+static int
 remove_dir (const char *dir)
 {
   struct timespec ts = { 0, 1000000 }; /* 1 ms */
@@ -527,12 +528,13 @@ remove_dir (const char *dir)
   for (int i = 0; i < 2000; i++)
     {
       if (rmdir (dir) == 0 || errno == ENOENT)
-        return;
+        return 0;
       if (errno != EBUSY)
-        return;
+        return -errno;
       kill_all (dir);
       nanosleep (&ts, NULL);
     }
+  return -EBUSY;
 }
 
 void
@@ -593,28 +595,33 @@ brig_cgroup_join (const char *rel, pid_t pid, struct brig_err *err)
   return r;
 }
 
-void
-brig_cgroup_remove_rel (const char *rel)
+int
+brig_cgroup_remove_rel (const char *rel, struct brig_err *err)
 {
   char *dirs[N_CTRL + 1];
   size_t n = dirs_of (rel, dirs);
+  int r = 0, e;
 
   for (size_t i = 0; i < n; i++)
     {
-      remove_dir (dirs[i]);
+      if ((e = remove_dir (dirs[i])) < 0 && r == 0)
+        r = brig_error (err, -e,
+                        "remove cgroup `%s` (a process in it would not die: is it "
+                        "frozen elsewhere?)",
+                        dirs[i]);
       free (dirs[i]);
     }
+  return r;
 }
 
-void
-brig_cgroup_remove (const char *cgroups_path, const char *id)
+int
+brig_cgroup_remove (const char *cgroups_path, const char *id, struct brig_err *err)
 {
-  struct brig_err err = { 0 };
-  _cleanup_free_ char *rel = brig_cgroup_rel_path (cgroups_path, id, &err);
+  _cleanup_free_ char *rel = brig_cgroup_rel_path (cgroups_path, id, err);
 
-  brig_err_release (&err);
-  if (rel)
-    brig_cgroup_remove_rel (rel);
+  if (rel == NULL)
+    return -EINVAL;
+  return brig_cgroup_remove_rel (rel, err);
 }
 
 int

@@ -50,7 +50,7 @@ long brig_cgroup_oom_kills (const struct brig_cgroup *cg);
 void brig_cgroup_destroy (struct brig_cgroup *cg);
 void brig_cgroup_free (struct brig_cgroup *cg);
 /* Kill what is left in the cgroup REL of every hierarchy and remove it. */
-void brig_cgroup_remove_rel (const char *rel);
+int brig_cgroup_remove_rel (const char *rel, struct brig_err *err);
 
 /* --- mounts.c (runs in the container process) --- */
 /* Build the container's filesystem on the detached tree ROOT_FD and pivot

@@ -481,7 +481,11 @@ static void __attribute__ ((noreturn)) cleaner_main (struct brig_sandbox *sb, in
   if (pidfd >= 0)
     syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
   /* The cgroup was made after we were forked: find it by the id. */
-  brig_cgroup_remove (sb->c->cgroups_path, sb->c->id);
+  {
+    struct brig_err e = { 0 };
+    brig_cgroup_remove (sb->c->cgroups_path, sb->c->id, &e);
+    brig_err_release (&e);
+  }
   if (sb->state_path)
     unlink (sb->state_path);
   if (sb->name_path)

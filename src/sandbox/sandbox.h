@@ -108,7 +108,7 @@ void brig_sandbox_release (struct brig_sandbox *sb);
 
 /* The cgroup directory of container ID under CGROUPS_PATH (NULL:
  * brig/ID), in every hierarchy: kill what is left in it and remove it. */
-void brig_cgroup_remove (const char *cgroups_path, const char *id);
+int brig_cgroup_remove (const char *cgroups_path, const char *id, struct brig_err *err);
 
 /* Pause (freeze) or resume (thaw) every process of container ID, and wait
  * until it is done. */
