@@ -1007,6 +1007,29 @@ brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_e
   return 0;
 }
 
+/* What destroy and release both let go of. */
+static void
+close_all (struct brig_sandbox *sb)
+{
+  if (sb->sock >= 0)
+    close (sb->sock);
+  if (sb->tree >= 0)
+    close (sb->tree);
+  brig_mounts_close_binds (sb->bind_fds, sb->c->nmounts);
+  close_setup_fds (sb);
+}
+
+static void
+free_all (struct brig_sandbox *sb)
+{
+  brig_bpf_release (&sb->bpf);
+  strv_free (sb->warnings);
+  free (sb->state_path);
+  free (sb->name_path);
+  sigprocmask (SIG_SETMASK, &sb->oldmask, NULL);
+  free (sb);
+}
+
 void
 brig_sandbox_destroy (struct brig_sandbox *sb)
 {
@@ -1018,12 +1041,7 @@ brig_sandbox_destroy (struct brig_sandbox *sb)
       while (waitpid (sb->pid, NULL, 0) < 0 && errno == EINTR)
         ;
     }
-  if (sb->sock >= 0)
-    close (sb->sock);
-  if (sb->tree >= 0)
-    close (sb->tree);
-  brig_mounts_close_binds (sb->bind_fds, sb->c->nmounts);
-  close_setup_fds (sb);
+  close_all (sb);
   brig_cgroup_destroy (sb->cg);
   if (sb->state_path)
     unlink (sb->state_path);
@@ -1039,12 +1057,7 @@ brig_sandbox_destroy (struct brig_sandbox *sb)
       close (sb->cleaner_fd);
       waitpid (sb->cleaner, NULL, WNOHANG);
     }
-  brig_bpf_release (&sb->bpf);
-  strv_free (sb->warnings);
-  free (sb->state_path);
-  free (sb->name_path);
-  sigprocmask (SIG_SETMASK, &sb->oldmask, NULL);
-  free (sb);
+  free_all (sb);
 }
 
 void
@@ -1052,19 +1065,9 @@ brig_sandbox_release (struct brig_sandbox *sb)
 {
   if (sb == NULL)
     return;
-  if (sb->sock >= 0)
-    close (sb->sock);
-  if (sb->tree >= 0)
-    close (sb->tree);
-  brig_mounts_close_binds (sb->bind_fds, sb->c->nmounts);
-  close_setup_fds (sb);
+  close_all (sb);
   brig_cgroup_free (sb->cg);
-  brig_bpf_release (&sb->bpf);
-  strv_free (sb->warnings);
-  free (sb->state_path);
-  free (sb->name_path);
   if (sb->name_fd >= 0)
     close (sb->name_fd);
-  sigprocmask (SIG_SETMASK, &sb->oldmask, NULL);
-  free (sb);
+  free_all (sb);
 }
