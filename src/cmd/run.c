@@ -53,6 +53,7 @@ struct run_opts
   bool seccomp_unconfined;
   uint64_t cap_add, cap_drop;
   bool memory_set, swap_set;
+  bool tty;
   char **env;       /* -e, in order */
   char **env_files; /* --env-file, in order */
 };
@@ -352,6 +353,15 @@ set_read_only (void *ctx, const char *arg, struct brig_err *err)
 }
 
 static int
+set_tty (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)arg;
+  (void)err;
+  ((struct run_opts *)ctx)->tty = true;
+  return 0;
+}
+
+static int
 accept_flag (void *ctx, const char *arg, struct brig_err *err)
 {
   (void)ctx;
@@ -449,10 +459,7 @@ static const struct brig_opt run_opts_table[] = {
     set_log },
   { 0, "rm", NULL, "accepted: brig run never keeps a stopped container", accept_flag },
   { 'i', "interactive", NULL, "accepted: standard input is always passed through", accept_flag },
-  { 't', "tty", NULL,
-    "accepted: the caller's terminal is passed through as stdio, never "
-    "as the container's controlling terminal",
-    accept_flag },
+  { 't', "tty", NULL, "give the command a terminal of its own (a pty that brig relays)", set_tty },
   { 'h', "help", NULL, "show this help", set_help_flag },
   { 0, "help-man", NULL, NULL, set_help_man },
   { 0, NULL, NULL, NULL, NULL },
@@ -827,7 +834,7 @@ cmd_run (int argc, char **argv)
       goto fail;
   }
   actx = (struct abandon_ctx){ &log, o.c };
-  sopts = (struct brig_sandbox_opts){ on_abandon, &actx, NULL, -1 };
+  sopts = (struct brig_sandbox_opts){ on_abandon, &actx, NULL, -1, o.tty };
   if ((r = brig_sandbox_create (o.c, &sopts, &sb, &err)) < 0)
     {
       brig_audit_exited (&log, o.c, -1, false, err.msg);

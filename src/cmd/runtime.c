@@ -568,7 +568,7 @@ gate (struct brig_container *c, struct brig_err *err)
 }
 
 static int
-load_bundle (const struct verb_opts *o, const char *id, struct brig_container **ret,
+load_bundle (const struct verb_opts *o, const char *id, bool attached, struct brig_container **ret,
              struct brig_err *err)
 {
   char cwd[4096];
@@ -609,7 +609,7 @@ load_bundle (const struct verb_opts *o, const char *id, struct brig_container **
       brig_container_free (c);
       return r;
     }
-  if (c->terminal && o->console_socket == NULL)
+  if (c->terminal && o->console_socket == NULL && !attached)
     {
       brig_container_free (c);
       return brig_error (err, 0,
@@ -727,7 +727,7 @@ do_create (const struct verb_opts *o, const char *id, struct brig_err *err)
   struct brig_oci_state st = { 0 };
   int r;
 
-  if ((r = valid_id (id, err)) < 0 || (r = load_bundle (o, id, &c, err)) < 0)
+  if ((r = valid_id (id, err)) < 0 || (r = load_bundle (o, id, false, &c, err)) < 0)
     return r;
   if ((r = brig_mkdir_p (g.root, 0700, err)) < 0)
     goto out;
@@ -946,10 +946,11 @@ do_run (const struct verb_opts *o, const char *id, int *ret_status, struct brig_
       *ret_status = r < 0 ? 1 : 0;
       return r;
     }
-  if ((r = valid_id (id, err)) < 0 || (r = load_bundle (o, id, &c, err)) < 0)
+  if ((r = valid_id (id, err)) < 0 || (r = load_bundle (o, id, true, &c, err)) < 0)
     return r;
   {
-    struct brig_sandbox_opts sopts = { NULL, NULL, NULL, -1 };
+    struct brig_sandbox_opts sopts = { NULL, NULL, NULL, -1, false };
+    sopts.relay_terminal = c->terminal && o->console_socket == NULL;
     if (o->console_socket && (sopts.console_socket = console_connect (o->console_socket, err)) < 0)
       {
         r = sopts.console_socket;

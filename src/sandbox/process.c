@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -83,7 +84,9 @@ struct brig_sandbox
   char **warnings;
   char *state_path;
   char *name_path;
-  int name_fd; /* the locked claim on the name, or -1 */
+  int name_fd;  /* the locked claim on the name, or -1 */
+  int pty;      /* relay_terminal: the pty master, or -1 */
+  int pty_peer; /* relay_terminal: our end of the socket the master comes on */
   sigset_t oldmask;
   bool reaped;
 };
@@ -725,6 +728,31 @@ send_go (struct brig_sandbox *sb)
   return send (sb->sock, &gm, sizeof gm, MSG_NOSIGNAL) == (ssize_t)sizeof gm ? 0 : -errno;
 }
 
+/* One descriptor sent with SCM_RIGHTS on FD; -errno on failure. */
+static int
+recv_fd (int fd)
+{
+  char buf[128];
+  union
+  {
+    char b[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = { buf, sizeof buf };
+  struct msghdr mh
+      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b };
+  struct cmsghdr *cm;
+  int got;
+
+  if (recvmsg (fd, &mh, MSG_CMSG_CLOEXEC) < 0)
+    return -errno;
+  cm = CMSG_FIRSTHDR (&mh);
+  if (cm == NULL || cm->cmsg_type != SCM_RIGHTS)
+    return -EPROTO;
+  memcpy (&got, CMSG_DATA (cm), sizeof got);
+  return got;
+}
+
 /* The container's message already carries the errno text. */
 static int
 child_error (const struct msg *m, struct brig_err *err)
@@ -769,7 +797,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   sb->opts.console_socket = -1;
   if (opts)
     sb->opts = *opts;
-  sb->sock = sb->cleaner_fd = sb->tree = sb->fifo = sb->name_fd = -1;
+  sb->sock = sb->cleaner_fd = sb->tree = sb->fifo = sb->name_fd = sb->pty = sb->pty_peer = -1;
   for (size_t i = 0; i < ARRAY_SIZE (sb->ns_fds); i++)
     sb->ns_fds[i] = -1;
   forwarded_set (&set);
@@ -827,6 +855,17 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
              < 0)
     goto fail;
   sb->state_path = brig_state_path (rundir, c->id);
+  if (sb->opts.relay_terminal)
+    {
+      int tp[2];
+      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tp) < 0)
+        {
+          r = brig_error (err, errno, "socketpair for the terminal");
+          goto fail;
+        }
+      sb->pty_peer = tp[0];
+      sb->opts.console_socket = tp[1]; /* the container's end */
+    }
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     {
       r = brig_error (err, errno, "socketpair");
@@ -856,6 +895,11 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     }
   close (pair[1]);
   sb->sock = pair[0];
+  if (sb->opts.relay_terminal)
+    {
+      close (sb->opts.console_socket); /* the container has its copy */
+      sb->opts.console_socket = -1;
+    }
   /* Until the cleaner runs, the container dies with us (PR_SET_PDEATHSIG,
    * and EOF on its socket).  A detached container has no cleaner: whoever
    * runs it calls delete. */
@@ -889,6 +933,8 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     r = died (sb, "during setup", err);
   else if (r > 0 && m.kind != MSG_READY)
     r = child_error (&m, err);
+  if (r >= 0 && sb->pty_peer >= 0 && (sb->pty = recv_fd (sb->pty_peer)) < 0)
+    r = brig_error (err, -sb->pty, "receive the container's terminal");
   if (r < 0)
     goto fail;
   if (sb->fifo < 0
@@ -994,10 +1040,96 @@ brig_forward_until_exit (pid_t child, pid_t target, int *ret_status)
   return 0;
 }
 
+/* Relay between our stdio and the container's terminal until PID 1 ends,
+ * our terminal (if stdin is one) in raw mode meanwhile; its size follows
+ * ours (SIGWINCH).  Terminal signals from our caller go to PID 1 as in
+ * brig_forward_until_exit. */
+static int
+relay_until_exit (struct brig_sandbox *sb, int *ret_status)
+{
+  _cleanup_close_ int sfd = -1;
+  struct termios saved, raw;
+  bool tty = isatty (0) && tcgetattr (0, &saved) == 0;
+  bool in_open = true, out_open = true;
+  sigset_t set, old;
+  struct winsize ws;
+  int st = 0, stops = 0;
+
+  forwarded_set (&set);
+  sigprocmask (SIG_BLOCK, &set, &old);
+  sfd = signalfd (-1, &set, SFD_CLOEXEC);
+  if (sfd < 0)
+    return -errno;
+  if (tty)
+    {
+      raw = saved;
+      cfmakeraw (&raw);
+      tcsetattr (0, TCSANOW, &raw);
+      if (ioctl (0, TIOCGWINSZ, &ws) == 0)
+        ioctl (sb->pty, TIOCSWINSZ, &ws);
+    }
+  for (;;)
+    {
+      struct pollfd p[3] = { { sfd, POLLIN, 0 },
+                             { in_open ? 0 : -1, POLLIN, 0 },
+                             { out_open ? sb->pty : -1, POLLIN, 0 } };
+      char buf[8192];
+      ssize_t n;
+
+      if (waitpid (sb->pid, &st, WNOHANG) == sb->pid)
+        break;
+      if (poll (p, 3, 200) < 0 && errno != EINTR)
+        break;
+      if (p[0].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+          if (read (sfd, &si, sizeof si) == (ssize_t)sizeof si && si.ssi_signo != SIGCHLD)
+            {
+              if (si.ssi_signo == SIGWINCH)
+                {
+                  if (tty && ioctl (0, TIOCGWINSZ, &ws) == 0)
+                    ioctl (sb->pty, TIOCSWINSZ, &ws);
+                }
+              else if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP)
+                kill (sb->pid, ++stops > 1 ? SIGKILL : (int)si.ssi_signo);
+              else
+                kill (sb->pid, (int)si.ssi_signo);
+            }
+        }
+      if (p[1].revents & (POLLIN | POLLHUP))
+        {
+          n = read (0, buf, sizeof buf);
+          if (n <= 0)
+            {
+              /* End of our input: the terminal's end-of-file, as a user
+               * typing ^D would give it. */
+              in_open = false;
+              (void)!write (sb->pty, "\004", 1);
+            }
+          else
+            brig_write_all (sb->pty, buf, (size_t)n);
+        }
+      if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
+        {
+          n = read (sb->pty, buf, sizeof buf);
+          if (n <= 0)
+            out_open = false; /* EIO: the last slave is closed */
+          else
+            brig_write_all (1, buf, (size_t)n);
+        }
+    }
+  if (tty)
+    tcsetattr (0, TCSANOW, &saved);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  *ret_status = st;
+  return 0;
+}
+
 int
 brig_sandbox_wait (struct brig_sandbox *sb, struct brig_exit *ret, struct brig_err *err)
 {
-  int st, r = brig_forward_until_exit (sb->pid, sb->pid, &st);
+  int st, r = sb->pty >= 0 ? relay_until_exit (sb, &st)
+                           : brig_forward_until_exit (sb->pid, sb->pid, &st);
 
   if (r < 0)
     return brig_error (err, -r, "wait for the container");
@@ -1017,6 +1149,13 @@ close_all (struct brig_sandbox *sb)
     close (sb->tree);
   brig_mounts_close_binds (sb->bind_fds, sb->c->nmounts);
   close_setup_fds (sb);
+  if (sb->pty >= 0)
+    close (sb->pty);
+  if (sb->pty_peer >= 0)
+    close (sb->pty_peer);
+  if (sb->opts.relay_terminal && sb->opts.console_socket >= 0)
+    close (sb->opts.console_socket);
+  sb->pty = sb->pty_peer = sb->opts.console_socket = -1;
 }
 
 static void

@@ -39,6 +39,9 @@ struct brig_sandbox_opts
   /* The process wants a terminal: a connected socket (the engine's
    * --console-socket) to send the pty master to, or -1. */
   int console_socket;
+  /* Or: give it a terminal that brig itself relays to its own stdio
+   * (brig run -t; runtime run with process.terminal and no socket). */
+  bool relay_terminal;
 };
 
 /* Where a container that failed to start was: a message and, for exec

@@ -140,3 +140,14 @@ test_repeated_stop_signal_escalates () {
 	expect_eq 137 "$st"
 	expect_nothing_left
 }
+
+test_tty_gives_a_pty () {
+	command -v script >/dev/null || skip "no script(1)"
+	out=$(script -qec "$BRIG run -t ./img sh -c 'tty; [ -t 0 ] && echo stdin-tty; exit 6'" /dev/null | tr -d '\r')
+	expect_match "/dev/pts/[0-9]+$" "$out"
+	expect_match "^stdin-tty$" "$out"
+	run_status st sh -c "printf 'echo piped\nexit 5\n' | $BRIG run -t ./img sh"
+	expect_eq 5 "$st" "exit status through the pty"
+	expect_match "piped" "$out"
+	expect_nothing_left
+}

@@ -474,3 +474,13 @@ test_missing_cwd_created_and_socket_activation () {
 	expect_match "^0 1 2 3 " "$(echo "$out" | sed -n 3p)" "the activated descriptor"
 	oci_leftovers
 }
+
+test_attached_run_relays_its_own_terminal () {
+	command -v script >/dev/null || skip "no script(1)"
+	bundle "$WORK/b" sh -c 'tty; [ -t 1 ] && echo stdout-tty'
+	edit_config "$WORK/b" 'c["process"]["terminal"] = True'
+	out=$(script -qec "$TOP/build/asan/brig-runtime --root $WORK/oci run --bundle $WORK/b tt1" /dev/null | tr -d '\r')
+	expect_match "/dev/pts/[0-9]+$" "$out"
+	expect_match "^stdout-tty$" "$out"
+	oci_leftovers
+}
