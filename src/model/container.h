@@ -160,7 +160,9 @@ struct brig_container
   int umask;     /* -1: inherit */
   bool has_oom_score_adj;
   int oom_score_adj;
-  char **sysctl;      /* "net.ipv4.ip_forward=1" */
+  bool has_personality;
+  unsigned long personality; /* PER_LINUX or PER_LINUX32 (linux.personality.domain) */
+  char **sysctl;             /* "net.ipv4.ip_forward=1" */
   char *ns_path[7];   /* join this namespace instead of making one; index = bit of enum brig_ns */
   char *cgroups_path; /* where to put the cgroup; NULL: brig/<id> */
   char *apparmor_profile;

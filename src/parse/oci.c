@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 
 struct ctx
@@ -647,6 +648,34 @@ parse_hooks (struct ctx *x, json_t *hooks, struct brig_container *c)
   return 0;
 }
 
+/* linux.personality: the spec defines the domains LINUX and LINUX32 and
+ * no flags yet. */
+static int
+parse_personality (struct ctx *x, json_t *p, struct brig_container *c)
+{
+  json_t *domain, *flags;
+  const char *d;
+
+  if (p == NULL || json_is_null (p))
+    return 0;
+  if (!json_is_object (p))
+    return bad (x, "linux.personality", "expected an object with a `domain`");
+  domain = json_object_get (p, "domain");
+  d = json_is_string (domain) ? json_string_value (domain) : "";
+  if (strcmp (d, "LINUX") == 0)
+    c->personality = PER_LINUX;
+  else if (strcmp (d, "LINUX32") == 0)
+    c->personality = PER_LINUX32;
+  else
+    return bad (x, "linux.personality.domain", "expected \"LINUX\" or \"LINUX32\"");
+  flags = json_object_get (p, "flags");
+  if (flags && !json_is_null (flags) && !(json_is_array (flags) && json_array_size (flags) == 0))
+    return bad (x, "linux.personality.flags",
+                "expected an empty array (the runtime spec defines no flags)");
+  c->has_personality = true;
+  return 0;
+}
+
 static int
 parse_linux (struct ctx *x, json_t *lx, struct brig_container *c)
 {
@@ -706,8 +735,8 @@ parse_linux (struct ctx *x, json_t *lx, struct brig_container *c)
   devices = json_object_get (lx, "devices");
   if (devices && json_is_array (devices) && json_array_size (devices) > 0)
     return unsupported (x, "linux.devices", "creating device nodes");
-  if (json_object_get (lx, "personality"))
-    return unsupported (x, "linux.personality", "setting the personality");
+  if ((r = parse_personality (x, json_object_get (lx, "personality"), c)) < 0)
+    return r;
   if (json_object_get (lx, "intelRdt"))
     return unsupported (x, "linux.intelRdt", "Intel RDT");
   v = json_object_get (lx, "rootfsPropagation");

@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <stdlib.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -35,6 +36,14 @@ capset_all (uint64_t eff, uint64_t prm, uint64_t inh)
     { (uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32) },
   };
   return (int)syscall (SYS_capset, &h, d);
+}
+
+int
+brig_personality_apply (const struct brig_container *c, struct brig_err *err)
+{
+  if (c->has_personality && personality (c->personality) < 0)
+    return brig_error (err, errno, "set personality 0x%lx", c->personality);
+  return 0;
 }
 
 int

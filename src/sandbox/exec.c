@@ -96,6 +96,8 @@ process_main (const struct brig_container *c, const struct brig_exec_opts *o, in
           proc_fail (report, 0, &err);
         }
     }
+  if (brig_personality_apply (c, &err) < 0)
+    proc_fail (report, 0, &err);
   if (!c->no_new_privs && bpf->insns && brig_seccomp_install (bpf, &err) < 0)
     proc_fail (report, 0, &err);
   if (brig_caps_apply (c, &err) < 0)

@@ -72,6 +72,9 @@ int brig_mounts_check_host_devices (struct brig_err *err);
 /* Drop to c's user and exactly c->caps: the bounding set first, then the
  * ids, then effective, permitted and inheritable, then ambient. */
 int brig_caps_apply (const struct brig_container *c, struct brig_err *err);
+/* Set linux.personality when the model has one (before the filter, which
+ * allows only the ABI variants). */
+int brig_personality_apply (const struct brig_container *c, struct brig_err *err);
 
 /* --- userns.c --- */
 int brig_userns_write_maps (pid_t pid, const struct brig_container *c, struct brig_err *err);

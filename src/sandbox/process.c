@@ -387,6 +387,8 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
     }
   if (c->umask >= 0)
     umask ((mode_t)c->umask);
+  if (brig_personality_apply (c, &err) < 0)
+    child_fail (sock, &err);
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it
    * while we still hold it (runc does the same). */
   if (!c->no_new_privs && sb->bpf.insns && brig_seccomp_install (&sb->bpf, &err) < 0)

@@ -252,6 +252,29 @@ test_exec_joins_the_container () {
 	oci_leftovers
 }
 
+test_personality_domain () {
+	# What the host's kernel says for a 32-bit process (i686 on x86_64).
+	local want; want=$(setarch linux32 uname -m)
+	[ "$want" != "$(uname -m)" ] || skip "no 32-bit personality on $(uname -m)"
+	bundle "$WORK/b" sleep 60
+	edit_config "$WORK/b" 'c["linux"]["personality"] = {"domain": "LINUX32", "flags": []}'
+	rt create --bundle "$WORK/b" p1
+	rt start p1
+	expect_eq "$want" "$(rt exec p1 uname -m)" "exec'd process has the 32-bit personality"
+	expect_eq 00000008 "$(rt exec p1 cat /proc/1/personality)" "PID 1 has PER_LINUX32"
+	rt delete --force p1
+	bundle "$WORK/b2" true
+	edit_config "$WORK/b2" 'c["linux"]["personality"] = {"domain": "LINUX64"}'
+	run_status st rt run --bundle "$WORK/b2" p2
+	expect_eq 1 "$st"
+	expect_match 'config.json: linux.personality.domain: expected "LINUX" or "LINUX32"' "$out"
+	edit_config "$WORK/b2" 'c["linux"]["personality"] = {"domain": "LINUX", "flags": ["ADDR_NO_RANDOMIZE"]}'
+	run_status st rt run --bundle "$WORK/b2" p3
+	expect_eq 1 "$st"
+	expect_match "linux.personality.flags: expected an empty array" "$out"
+	oci_leftovers
+}
+
 test_exec_errors_and_policy () {
 	start_sleeper x2
 	run_status st rt exec x2 no-such-command
