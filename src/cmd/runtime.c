@@ -54,14 +54,15 @@ struct globals
 
 static struct globals g;
 
-/* Errors go to stderr, and to --log too: with --log-format json, as the
- * one-object-per-line that containerd's shim reads back to show the user. */
-static int
-fail (struct brig_err *err)
+/* Errors and warnings go to stderr, and to --log too: with --log-format
+ * json, as the one-object-per-line that containerd's shim reads back to
+ * show the user. */
+static void
+log_msg (const char *level, const char *msg)
 {
-  const char *msg = err->msg ? err->msg : "failed";
+  bool error = strcmp (level, "error") == 0;
 
-  fprintf (stderr, "brig-runtime: %s\n", msg);
+  fprintf (stderr, "brig-runtime: %s%s\n", error ? "" : "warning: ", msg);
   if (g.log)
     {
       FILE *f = fopen (g.log, "ae");
@@ -74,7 +75,7 @@ fail (struct brig_err *err)
           strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
           if (g.log_json)
             {
-              fputs ("{\"level\":\"error\",\"msg\":\"", f);
+              fprintf (f, "{\"level\":\"%s\",\"msg\":\"", level);
               for (const char *p = msg; *p; p++)
                 {
                   if (*p == '"' || *p == '\\')
@@ -87,12 +88,25 @@ fail (struct brig_err *err)
               fprintf (f, "\",\"time\":\"%s\"}\n", when);
             }
           else
-            fprintf (f, "time=\"%s\" level=error msg=\"%s\"\n", when, msg);
+            fprintf (f, "time=\"%s\" level=%s msg=\"%s\"\n", when, level, msg);
           fclose (f);
         }
     }
+}
+
+static int
+fail (struct brig_err *err)
+{
+  log_msg ("error", err->msg ? err->msg : "failed");
   brig_err_release (err);
   return 1;
+}
+
+static void
+log_warnings (char *const *w)
+{
+  for (; w && *w; w++)
+    log_msg ("warning", *w);
 }
 
 static int
@@ -591,6 +605,7 @@ load_bundle (const struct verb_opts *o, const char *id, bool attached, struct br
   if ((r = brig_read_file (path, 16 << 20, &buf, &len, err)) < 0
       || (r = brig_parse_oci_config (buf, len, path, bundle, &c, err)) < 0)
     return r;
+  log_warnings (c->warnings);
   default_home (c);
   c->id = xstrdup (id);
   c->image = xstrdup (bundle);
@@ -711,7 +726,7 @@ late_hooks (const struct brig_oci_state *st, enum brig_hook_kind kind, const cha
   brig_hooks_run (c, kind, state, &err);
 out:
   if (err.msg)
-    fprintf (stderr, "brig-runtime: warning: %s\n", err.msg);
+    log_msg ("warning", err.msg);
   brig_err_release (&err);
   brig_container_free (c);
 }
@@ -776,8 +791,7 @@ do_create (const struct verb_opts *o, const char *id, struct brig_err *err)
     goto out;
   if ((r = creation_hooks (c, brig_sandbox_pid (sb), err)) < 0)
     goto out;
-  for (char *const *w = brig_sandbox_warnings (sb); *w; w++)
-    fprintf (stderr, "brig-runtime: warning: %s\n", *w);
+  log_warnings (brig_sandbox_warnings (sb));
   brig_sandbox_release (sb);
   sb = NULL;
   r = 0;
@@ -1028,6 +1042,7 @@ do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_e
       if ((r = brig_read_file (o->process, 1 << 20, &pbuf, &plen, err)) < 0
           || (r = brig_parse_oci_process (pbuf, plen, o->process, c, err)) < 0)
         goto out;
+      log_warnings (c->warnings);
     }
   else
     {

@@ -174,6 +174,7 @@ struct brig_container
   struct brig_device_rule *devices; /* NULL with ndevices 0: no device rules (all allowed) */
   size_t ndevices;
   char *unsupported; /* why brig cannot run this container as described, or NULL */
+  char **warnings;   /* what the parser left out and said so (to log), or NULL */
   bool create_cwd;   /* make a missing working directory (OCI runtimes do) */
 };
 

@@ -138,6 +138,7 @@ brig_container_free (struct brig_container *c)
   strv_free (c->annotations);
   free (c->devices);
   free (c->unsupported);
+  strv_free (c->warnings);
   free (c);
 }
 

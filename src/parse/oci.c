@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
@@ -16,7 +19,20 @@ struct ctx
   const char *file;
   struct brig_err *err;
   char *unsupported; /* the first thing brig cannot do yet */
+  char **warnings;   /* what the spec says to log and go on with */
 };
+
+static void __attribute__ ((format (printf, 2, 3))) warn (struct ctx *x, const char *fmt, ...)
+{
+  va_list ap;
+  char *s;
+
+  va_start (ap, fmt);
+  if (vasprintf (&s, fmt, ap) < 0)
+    abort ();
+  va_end (ap);
+  strv_push (&x->warnings, s);
+}
 
 static int
 bad (struct ctx *x, const char *path, const char *what)
@@ -125,12 +141,16 @@ get_caps (struct ctx *x, json_t *o, const char *key, const char *path, uint64_t 
   for (size_t i = 0; names && names[i]; i++)
     {
       int cap = brig_cap_from_name (names[i]);
+      /* The spec: a capability that cannot be mapped to the kernel is
+       * logged as a warning, not an error.  Leaving it out only takes
+       * privilege away. */
       if (cap < 0 || strncmp (names[i], "CAP_", 4) != 0)
-        return brig_error (x->err, 0,
-                           "%s: %s[%zu]: unknown capability `%s`: expected a name such as "
-                           "CAP_NET_BIND_SERVICE (see capabilities(7))",
-                           x->file, p, i, names[i]);
-      *ret |= UINT64_C (1) << cap;
+        warn (x,
+              "%s: %s[%zu]: unknown capability `%s` left out: this kernel knows names such "
+              "as CAP_NET_BIND_SERVICE (see capabilities(7))",
+              x->file, p, i, names[i]);
+      else
+        *ret |= UINT64_C (1) << cap;
     }
   return 0;
 }
@@ -750,7 +770,7 @@ int
 brig_parse_oci_config (const char *buf, size_t len, const char *filename, const char *bundle,
                        struct brig_container **ret, struct brig_err *err)
 {
-  struct ctx x = { filename, err, NULL };
+  struct ctx x = { filename, err, NULL, NULL };
   json_error_t jerr;
   json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
   struct brig_container *c = NULL;
@@ -802,10 +822,12 @@ brig_parse_oci_config (const char *buf, size_t len, const char *filename, const 
           strv_push (&c->annotations, xasprintf ("%s=%s", key, json_string_value (v)));
     }
   c->unsupported = steal_pointer (&x.unsupported);
+  c->warnings = steal_pointer (&x.warnings);
   *ret = steal_pointer (&c);
   r = 0;
 out:
   free (x.unsupported);
+  strv_free (x.warnings);
   brig_container_free (c);
   json_decref (root);
   return r;
@@ -815,7 +837,7 @@ int
 brig_parse_oci_process (const char *buf, size_t len, const char *filename, struct brig_container *c,
                         struct brig_err *err)
 {
-  struct ctx x = { filename, err, NULL };
+  struct ctx x = { filename, err, NULL, NULL };
   json_error_t jerr;
   json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
   int r;
@@ -839,5 +861,8 @@ brig_parse_oci_process (const char *buf, size_t len, const char *filename, struc
   if (r == 0 && x.unsupported)
     r = brig_error (err, 0, "%s", x.unsupported);
   free (x.unsupported);
+  for (size_t i = 0; x.warnings && x.warnings[i]; i++)
+    strv_push (&c->warnings, x.warnings[i]);
+  free (x.warnings);
   return r;
 }
