@@ -54,44 +54,68 @@ struct globals
 
 static struct globals g;
 
+static char *
+now_rfc3339 (void)
+{
+  struct timespec ts;
+  struct tm tm;
+  char buf[64];
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return xasprintf ("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+/* MSG as a JSON string; bytes that are not UTF-8 (a path can hold any)
+ * become '?', so that the line is still written. */
+static json_t *
+json_text (const char *msg)
+{
+  json_t *j = json_string (msg);
+  if (j == NULL)
+    {
+      _cleanup_free_ char *c = xstrdup (msg);
+      for (char *p = c; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+          *p = '?';
+      j = json_string (c);
+    }
+  return j;
+}
+
 /* Errors and warnings go to stderr, and to --log too: with --log-format
  * json, as the one-object-per-line that containerd's shim reads back to
- * show the user. */
+ * show the user; as text, logrus's key=value line with the message quoted. */
 static void
 log_msg (const char *level, const char *msg)
 {
-  bool error = strcmp (level, "error") == 0;
+  _cleanup_free_ char *when = NULL;
+  _cleanup_free_ char *line = NULL;
+  FILE *f;
 
-  fprintf (stderr, "brig-runtime: %s%s\n", error ? "" : "warning: ", msg);
-  if (g.log)
+  fprintf (stderr, "brig-runtime: %s%s\n", strcmp (level, "error") ? "warning: " : "", msg);
+  if (g.log == NULL || (f = fopen (g.log, "ae")) == NULL)
+    return;
+  when = now_rfc3339 ();
+  if (g.log_json)
     {
-      FILE *f = fopen (g.log, "ae");
-      if (f)
-        {
-          char when[64];
-          time_t now = time (NULL);
-          struct tm tm;
-          gmtime_r (&now, &tm);
-          strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-          if (g.log_json)
-            {
-              fprintf (f, "{\"level\":\"%s\",\"msg\":\"", level);
-              for (const char *p = msg; *p; p++)
-                {
-                  if (*p == '"' || *p == '\\')
-                    fputc ('\\', f);
-                  if ((unsigned char)*p < 0x20)
-                    fprintf (f, "\\u%04x", *p);
-                  else
-                    fputc (*p, f);
-                }
-              fprintf (f, "\",\"time\":\"%s\"}\n", when);
-            }
-          else
-            fprintf (f, "time=\"%s\" level=%s msg=\"%s\"\n", when, level, msg);
-          fclose (f);
-        }
+      json_t *j
+          = json_pack ("{s:s, s:o, s:s}", "level", level, "msg", json_text (msg), "time", when);
+      line = j ? json_dumps (j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+      json_decref (j);
     }
+  else
+    {
+      json_t *q = json_text (msg);
+      _cleanup_free_ char *quoted = q ? json_dumps (q, JSON_ENCODE_ANY) : NULL;
+      json_decref (q);
+      if (quoted)
+        line = xasprintf ("time=\"%s\" level=%s msg=%s", when, level, quoted);
+    }
+  if (line)
+    fprintf (f, "%s\n", line);
+  fclose (f);
 }
 
 static int
@@ -667,19 +691,6 @@ console_connect (const char *path, struct brig_err *err)
   return fd;
 }
 
-static char *
-now_rfc3339 (void)
-{
-  struct timespec ts;
-  struct tm tm;
-  char buf[64];
-
-  clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return xasprintf ("%s.%09ldZ", buf, ts.tv_nsec);
-}
-
 /* The OCI state that hooks read on stdin. */
 static char *
 hook_state (const char *id, const char *status, pid_t pid, const char *bundle,
@@ -1039,6 +1050,8 @@ do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_e
     {
       _cleanup_free_ char *pbuf = NULL;
       size_t plen;
+      strv_free (c->warnings); /* said at create */
+      c->warnings = NULL;
       if ((r = brig_read_file (o->process, 1 << 20, &pbuf, &plen, err)) < 0
           || (r = brig_parse_oci_process (pbuf, plen, o->process, c, err)) < 0)
         goto out;

@@ -77,6 +77,23 @@ brig_state_claim_name (const char *dir, const char *name, const char *id, int *r
   return brig_error (err, EAGAIN, "claim the name `%s`", name);
 }
 
+/* Write J (taken) to TMP, then rename it over PATH: a reader sees the old
+ * state or the new one, never half of it. */
+static int
+dump_atomically (json_t *j, const char *tmp, const char *path, struct brig_err *err)
+{
+  int r = json_dump_file (j, tmp, JSON_COMPACT);
+
+  json_decref (j);
+  if (r < 0 || rename (tmp, path) < 0)
+    {
+      r = brig_error (err, errno, "write state `%s`", path);
+      unlink (tmp);
+      return r;
+    }
+  return 0;
+}
+
 char *
 brig_state_path (const char *dir, const char *id)
 {
@@ -100,15 +117,7 @@ brig_state_write (const char *dir, const struct brig_container *c, pid_t pid, pi
                  c->rootless);
   if (j == NULL)
     return brig_error (err, ENOMEM, "state of container %s", c->id);
-  r = json_dump_file (j, tmp, JSON_COMPACT);
-  json_decref (j);
-  if (r < 0 || rename (tmp, path) < 0)
-    {
-      r = brig_error (err, errno, "write state `%s`", path);
-      unlink (tmp);
-      return r;
-    }
-  return 0;
+  return dump_atomically (j, tmp, path, err);
 }
 
 static const char *const status_names[] = {
@@ -170,7 +179,6 @@ brig_oci_state_write (const char *dir, const struct brig_oci_state *st, struct b
   _cleanup_free_ char *tmp = xasprintf ("%s/.state.json.tmp", dir);
   json_t *ann = brig_annotations_json (st->annotations);
   json_t *j;
-  int r;
 
   j = json_pack ("{s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:o}", "ociVersion", "1.2.0", "id", st->id,
                  "pid", (int)st->pid, "start_time", (json_int_t)st->start_time, "bundle",
@@ -179,15 +187,7 @@ brig_oci_state_write (const char *dir, const struct brig_oci_state *st, struct b
     return brig_error (err, ENOMEM, "state of container %s", st->id);
   if (st->cgroups_path)
     json_object_set_new (j, "cgroups_path", json_string (st->cgroups_path));
-  r = json_dump_file (j, tmp, JSON_COMPACT);
-  json_decref (j);
-  if (r < 0 || rename (tmp, path) < 0)
-    {
-      r = brig_error (err, errno, "write state `%s`", path);
-      unlink (tmp);
-      return r;
-    }
-  return 0;
+  return dump_atomically (j, tmp, path, err);
 }
 
 int

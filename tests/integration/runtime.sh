@@ -282,9 +282,11 @@ test_personality_domain () {
 	rt delete --force p1
 	bundle "$WORK/b2" true
 	edit_config "$WORK/b2" 'c["linux"]["personality"] = {"domain": "LINUX64"}'
-	run_status st rt run --bundle "$WORK/b2" p2
+	run_status st rt --log "$WORK/log.txt" run --bundle "$WORK/b2" p2
 	expect_eq 1 "$st"
 	expect_match 'config.json: linux.personality.domain: expected "LINUX" or "LINUX32"' "$out"
+	# The text log quotes the message, so its own quotes are escaped.
+	expect_match '^time="[0-9T:.-]+Z" level=error msg=".*domain: expected \\"LINUX\\" or \\"LINUX32\\""$' "$(cat "$WORK/log.txt")"
 	edit_config "$WORK/b2" 'c["linux"]["personality"] = {"domain": "LINUX", "flags": ["ADDR_NO_RANDOMIZE"]}'
 	run_status st rt run --bundle "$WORK/b2" p3
 	expect_eq 1 "$st"
