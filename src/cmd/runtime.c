@@ -1532,135 +1532,112 @@ print_version (void)
 
 /* --- dispatch ---------------------------------------------------------------- */
 
-static int
-v_create (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+/* What a verb is called with: its options, its operands, where an exit
+ * status goes (run, exec), and the error. */
+struct verb_call
 {
-  (void)n;
-  (void)status;
-  return do_create (o, args[0], err);
+  struct verb_opts *o;
+  char **args;
+  int n;
+  int *status;
+  struct brig_err *err;
+};
+
+static int
+v_create (const struct verb_call *v)
+{
+  return do_create (v->o, v->args[0], v->err);
 }
 
 static int
-v_run (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_run (const struct verb_call *v)
 {
-  (void)n;
-  return do_run (o, args[0], status, err);
+  return do_run (v->o, v->args[0], v->status, v->err);
 }
 
 static int
-v_start (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_start (const struct verb_call *v)
 {
-  (void)o;
-  (void)n;
-  (void)status;
-  return do_start (args[0], err);
+  return do_start (v->args[0], v->err);
 }
 
 static int
-v_exec (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_exec (const struct verb_call *v)
 {
-  return do_exec (o, args, n, status, err);
+  return do_exec (v->o, v->args, v->n, v->status, v->err);
 }
 
 static int
-v_update (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_update (const struct verb_call *v)
 {
-  (void)n;
-  (void)status;
-  return do_update (o, args[0], err);
+  return do_update (v->o, v->args[0], v->err);
 }
 
 static int
-v_events (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_events (const struct verb_call *v)
 {
-  (void)n;
-  (void)status;
-  return do_events (o, args[0], err);
+  return do_events (v->o, v->args[0], v->err);
 }
 
 static int
-v_pause (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_pause (const struct verb_call *v)
 {
-  (void)o;
-  (void)n;
-  (void)status;
-  return do_freeze (args[0], true, err);
+  return do_freeze (v->args[0], true, v->err);
 }
 
 static int
-v_resume (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_resume (const struct verb_call *v)
 {
-  (void)o;
-  (void)n;
-  (void)status;
-  return do_freeze (args[0], false, err);
+  return do_freeze (v->args[0], false, v->err);
 }
 
 static int
-v_ps (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_ps (const struct verb_call *v)
 {
-  (void)n;
-  (void)status;
-  return do_ps (o, args[0], err);
+  return do_ps (v->o, v->args[0], v->err);
 }
 
 static int
-v_state (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_state (const struct verb_call *v)
 {
-  (void)o;
-  (void)n;
-  (void)status;
-  return do_state (args[0], err);
+  return do_state (v->args[0], v->err);
 }
 
 static int
-v_kill (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_kill (const struct verb_call *v)
 {
-  (void)status;
-  return do_kill (args[0], n > 1 ? args[1] : NULL, o->all, err);
+  return do_kill (v->args[0], v->n > 1 ? v->args[1] : NULL, v->o->all, v->err);
 }
 
 static int
-v_delete (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_delete (const struct verb_call *v)
 {
-  (void)n;
-  (void)status;
-  return do_delete (args[0], o->force, err);
+  return do_delete (v->args[0], v->o->force, v->err);
 }
 
 static int
-v_list (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_list (const struct verb_call *v)
 {
-  (void)args;
-  (void)n;
-  (void)status;
-  return do_list (o, err);
+  return do_list (v->o, v->err);
 }
 
 static int
-v_spec (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_spec (const struct verb_call *v)
 {
-  (void)args;
-  (void)n;
-  (void)status;
-  return do_spec (o, err);
+  return do_spec (v->o, v->err);
 }
 
 static int
-v_features (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err)
+v_features (const struct verb_call *v)
 {
-  (void)o;
-  (void)args;
-  (void)n;
-  (void)status;
-  (void)err;
+  (void)v;
   return do_features ();
 }
 
 static const struct
 {
   const char *name;
-  int (*fn) (struct verb_opts *o, char **args, int n, int *status, struct brig_err *err);
+  int (*fn) (const struct verb_call *v);
   const struct brig_opt *opts;
   int min, max; /* operands */
   const char *summary;
@@ -1837,7 +1814,8 @@ cmd_runtime (int argc, char **argv)
     if (strcmp (verb, verbs[i].name) == 0)
       {
         n = verb_args (verbs[i].opts, &o, argc, argv, verbs[i].min, verbs[i].max, &args, &err);
-        r = n < 0 ? n : verbs[i].fn (&o, args, n, &status, &err);
+        if ((r = n) >= 0)
+          r = verbs[i].fn (&(struct verb_call){ &o, args, n, &status, &err });
         goto done;
       }
   r = brig_error (&err, 0, "unknown command `%s` (see brig-runtime --help)", verb);
