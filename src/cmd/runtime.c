@@ -899,7 +899,7 @@ do_delete (const char *id, bool force, struct brig_err *err)
       if (s == BRIG_OCI_PAUSED)
         brig_cgroup_freeze (st.cgroups_path, st.id, false, &e);
       brig_err_release (&e);
-      kill (st.pid, SIGKILL);
+      brig_proc_signal (st.pid, st.start_time, SIGKILL);
       brig_cgroup_signal_all (st.cgroups_path, st.id, SIGKILL, &e);
       brig_err_release (&e);
       for (int i = 0; i < 2000 && brig_proc_start_time (st.pid) == st.start_time; i++)
@@ -1415,8 +1415,8 @@ do_kill (const char *id, const char *signame, bool all, struct brig_err *err)
     r = brig_error (err, 0, "container `%s` is not running", id);
   else if (all)
     r = brig_cgroup_signal_all (st.cgroups_path, st.id, sig, err);
-  else if (kill (st.pid, sig) < 0)
-    r = brig_error (err, errno, "signal container `%s`", id);
+  else if ((r = brig_proc_signal (st.pid, st.start_time, sig)) < 0)
+    r = brig_error (err, -r, "signal container `%s`", id);
   brig_oci_state_release (&st);
   return r;
 }

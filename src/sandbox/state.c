@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -129,6 +130,21 @@ const char *
 brig_oci_status_name (enum brig_oci_status s)
 {
   return status_names[s];
+}
+
+int
+brig_proc_signal (pid_t pid, unsigned long long start_time, int sig)
+{
+  int pidfd = (int)syscall (SYS_pidfd_open, pid, 0), r = 0;
+
+  if (pidfd < 0)
+    return -errno;
+  if (start_time && brig_proc_start_time (pid) != start_time)
+    r = -ESRCH;
+  else if (syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+    r = -errno;
+  close (pidfd);
+  return r;
 }
 
 unsigned long long

@@ -60,4 +60,10 @@ enum brig_oci_status brig_oci_state_status (const char *dir, const struct brig_o
 /* The start time of PID from /proc/PID/stat, 0 if it is gone. */
 unsigned long long brig_proc_start_time (pid_t pid);
 
+/* Send SIG to PID only if it is still the process that started at
+ * START_TIME (0: unknown, not checked): the pidfd pins it, so a reused
+ * pid is never signalled.
+ * 0, -ESRCH when it is gone, or -errno. */
+int brig_proc_signal (pid_t pid, unsigned long long start_time, int sig);
+
 #endif
