@@ -834,7 +834,9 @@ cmd_run (int argc, char **argv)
       goto fail;
   }
   actx = (struct abandon_ctx){ &log, o.c };
-  sopts = (struct brig_sandbox_opts){ on_abandon, &actx, NULL, -1, o.tty };
+  sopts = (struct brig_sandbox_opts){
+    .on_abandon = on_abandon, .data = &actx, .console_socket = -1, .relay_terminal = o.tty
+  };
   if ((r = brig_sandbox_create (o.c, &sopts, &sb, &err)) < 0)
     {
       brig_audit_exited (&log, o.c, -1, false, err.msg);

@@ -707,16 +707,47 @@ hook_state (const char *id, const char *status, pid_t pid, const char *bundle,
   return s;
 }
 
-/* The hooks that run on the host around creation: prestart (as runc
- * does) and createRuntime. */
+/* The hooks that run on the host while the container is made, its
+ * namespaces there and its root not yet entered: prestart (deprecated, run
+ * as runc does) and createRuntime. */
 static int
-creation_hooks (const struct brig_container *c, pid_t pid, struct brig_err *err)
+creation_hooks (void *data, pid_t pid, struct brig_err *err)
 {
-  _cleanup_free_ char *state = hook_state (c->id, "created", pid, c->image, c->annotations);
+  const struct brig_container *c = data;
+  _cleanup_free_ char *state = hook_state (c->id, "creating", pid, c->image, c->annotations);
   int r = brig_hooks_run (c, BRIG_HOOK_PRESTART, state, err);
   if (r == 0)
     r = brig_hooks_run (c, BRIG_HOOK_CREATE_RUNTIME, state, err);
   return r;
+}
+
+/* The container process state (runtime spec, config-linux.md) sent with
+ * the seccomp listener to the agent: about process PID of container C,
+ * whose PID 1 is INIT and whose status is STATUS. */
+static char *
+listener_state (const struct brig_container *c, pid_t pid, pid_t init, const char *status)
+{
+  _cleanup_free_ char *state = hook_state (c->id, status, init, c->image, c->annotations);
+  json_t *j = json_pack ("{s:s, s:[s], s:i, s:s, s:o}", "ociVersion", OCI_SPEC_VERSION, "fds",
+                         "seccompFd", "pid", (int)pid, "metadata",
+                         c->seccomp->listener_metadata ? c->seccomp->listener_metadata : "",
+                         "state", json_loads (state, 0, NULL));
+  char *s = json_dumps (j, JSON_COMPACT);
+
+  json_decref (j);
+  return s;
+}
+
+/* What the container process is given to pass on: the state for the
+ * hooks it runs, and what a seccomp agent gets. */
+static char *
+inner_state (void *data, pid_t pid, const char *what)
+{
+  const struct brig_container *c = data;
+
+  if (strcmp (what, "listener") == 0)
+    return c->seccomp ? listener_state (c, pid, pid, "creating") : NULL;
+  return hook_state (c->id, what, pid, c->image, c->annotations);
 }
 
 /* poststart and poststop: a failure is a warning, as the spec says. */
@@ -776,6 +807,9 @@ do_create (const struct verb_opts *o, const char *id, struct brig_err *err)
     }
   sopts.exec_fifo = fifo;
   sopts.console_socket = -1;
+  sopts.data = c;
+  sopts.state = inner_state;
+  sopts.hooks = creation_hooks;
   if (o->console_socket && (sopts.console_socket = console_connect (o->console_socket, err)) < 0)
     {
       r = sopts.console_socket;
@@ -799,8 +833,6 @@ do_create (const struct verb_opts *o, const char *id, struct brig_err *err)
   if (r == 0 && o->pid_file)
     r = write_pid_file (o->pid_file, brig_sandbox_pid (sb), err);
   if (r < 0)
-    goto out;
-  if ((r = creation_hooks (c, brig_sandbox_pid (sb), err)) < 0)
     goto out;
   log_warnings (brig_sandbox_warnings (sb));
   brig_sandbox_release (sb);
@@ -974,8 +1006,11 @@ do_run (const struct verb_opts *o, const char *id, int *ret_status, struct brig_
   if ((r = valid_id (id, err)) < 0 || (r = load_bundle (o, id, true, &c, err)) < 0)
     return r;
   {
-    struct brig_sandbox_opts sopts = { NULL, NULL, NULL, -1, false };
-    sopts.relay_terminal = c->terminal && o->console_socket == NULL;
+    struct brig_sandbox_opts sopts = { .console_socket = -1,
+                                       .relay_terminal = c->terminal && o->console_socket == NULL,
+                                       .data = c,
+                                       .state = inner_state,
+                                       .hooks = creation_hooks };
     if (o->console_socket && (sopts.console_socket = console_connect (o->console_socket, err)) < 0)
       {
         r = sopts.console_socket;
@@ -984,7 +1019,7 @@ do_run (const struct verb_opts *o, const char *id, int *ret_status, struct brig_
     r = brig_sandbox_create (c, &sopts, &sb, err);
     if (sopts.console_socket >= 0)
       close (sopts.console_socket);
-    if (r < 0 || (r = creation_hooks (c, brig_sandbox_pid (sb), err)) < 0)
+    if (r < 0)
       goto out;
   }
   if (o->pid_file && (r = write_pid_file (o->pid_file, brig_sandbox_pid (sb), err)) < 0)
@@ -1006,7 +1041,16 @@ struct exec_ctx
   const char *pid_file;
   struct brig_err *err;
   int r;
+  const struct brig_container *c;
+  pid_t init;
 };
+
+static char *
+exec_listener_msg (void *data, pid_t pid)
+{
+  struct exec_ctx *x = data;
+  return listener_state (x->c, pid, x->init, "running");
+}
 
 static void
 exec_started (void *data, pid_t pid)
@@ -1022,7 +1066,8 @@ do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_e
   _cleanup_free_ char *dir = NULL, *path = NULL, *buf = NULL;
   struct brig_oci_state st;
   struct brig_container *c = NULL;
-  struct brig_exec_opts eo = { o->detach, -1, exec_started, NULL };
+  struct brig_exec_opts eo
+      = { .detach = o->detach, .console_socket = -1, .on_started = exec_started };
   struct brig_exec_result res;
   struct exec_ctx x = { o->pid_file, err, 0 };
   enum brig_oci_status s;
@@ -1098,6 +1143,11 @@ do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_e
   if ((r = gate (c, err)) < 0)
     goto out;
   eo.data = &x;
+  eo.listener_msg = exec_listener_msg;
+  free (c->image);
+  c->image = xstrdup (st.bundle);
+  x.c = c;
+  x.init = st.pid;
   if (o->console_socket && (eo.console_socket = console_connect (o->console_socket, err)) < 0)
     {
       r = eo.console_socket;

@@ -79,5 +79,7 @@ brig_seccomp_free (struct brig_seccomp *p)
   free (p->rules);
   strv_free (p->arches);
   free (p->source);
+  free (p->listener_path);
+  free (p->listener_metadata);
   free (p);
 }

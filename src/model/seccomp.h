@@ -65,6 +65,11 @@ struct brig_seccomp
   struct brig_scmp_rule *rules;
   size_t nrules;
   char *source; /* "builtin:default" or the file it came from */
+  /* SCMP_ACT_NOTIFY: the unix socket the filter's listener descriptor is
+   * sent to (OCI linux.seccomp.listenerPath), and the opaque string sent
+   * with it (listenerMetadata); NULL without a listener. */
+  char *listener_path;
+  char *listener_metadata;
 };
 
 const char *brig_scmp_action_name (enum brig_scmp_action a);

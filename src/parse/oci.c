@@ -635,8 +635,6 @@ parse_hooks (struct ctx *x, json_t *hooks, struct brig_container *c)
                          x->file, p);
     if (!json_is_array (v))
       return bad (x, p, "expected an array of hooks");
-    if (json_array_size (v) && (k == BRIG_HOOK_CREATE_CONTAINER || k == BRIG_HOOK_START_CONTAINER))
-      unsupported (x, p, "running hooks inside the container");
     json_array_foreach (v, i, h)
     {
       _cleanup_free_ char *ph = xasprintf ("%s[%zu]", p, i);
@@ -747,8 +745,6 @@ parse_linux (struct ctx *x, json_t *lx, struct brig_container *c)
   if (seccomp && !json_is_null (seccomp))
     {
       _cleanup_free_ char *name = xasprintf ("%s: linux.seccomp", x->file);
-      if (json_object_get (seccomp, "listenerPath"))
-        unsupported (x, "linux.seccomp.listenerPath", "a seccomp notify listener");
       if ((r = brig_parse_seccomp_value (seccomp, name, &c->seccomp, x->err)) < 0)
         return r;
     }

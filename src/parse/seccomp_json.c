@@ -266,6 +266,33 @@ brig_parse_seccomp_json (const char *buf, size_t len, const char *file, struct b
   return r;
 }
 
+/* OCI: listenerPath, an absolute path to a unix socket, and
+ * listenerMetadata, any string, sent to it. */
+static int
+get_listener (json_t *root, const char *file, struct brig_seccomp *p, struct brig_err *err)
+{
+  json_t *path = json_object_get (root, "listenerPath");
+  json_t *meta = json_object_get (root, "listenerMetadata");
+
+  if (path && !json_is_null (path))
+    {
+      const char *s = json_string_value (path);
+      if (s == NULL || s[0] != '/' || strlen (s) >= 108)
+        return bad (err, file, "listenerPath",
+                    "expected the absolute path of a unix socket, shorter than 108 bytes");
+      p->listener_path = xstrdup (s);
+    }
+  if (meta && !json_is_null (meta))
+    {
+      if (!json_is_string (meta))
+        return bad (err, file, "listenerMetadata", "expected a string");
+      if (p->listener_path == NULL)
+        return bad (err, file, "listenerMetadata", "given without a listenerPath");
+      p->listener_metadata = xstrdup (json_string_value (meta));
+    }
+  return 0;
+}
+
 int
 brig_parse_seccomp_value (json_t *root, const char *file, struct brig_seccomp **ret,
                           struct brig_err *err)
@@ -317,6 +344,8 @@ brig_parse_seccomp_value (json_t *root, const char *file, struct brig_seccomp **
       if (get_strv (json_object_get (s, "subArchitectures"), file, ps, &p->arches, err) < 0)
         goto out;
     }
+  if (get_listener (root, file, p, err) < 0)
+    goto out;
   syscalls = json_object_get (root, "syscalls");
   if (syscalls && !json_is_null (syscalls) && !json_is_array (syscalls))
     {
@@ -329,6 +358,11 @@ brig_parse_seccomp_value (json_t *root, const char *file, struct brig_seccomp **
     jpath (path, sizeof path, "syscalls[%zu]", i);
     if (parse_rule (s, file, path, p, err) < 0)
       goto out;
+    if (p->rules[p->nrules - 1].action == BRIG_SCMP_NOTIFY && p->listener_path == NULL)
+      {
+        bad (err, file, path, "SCMP_ACT_NOTIFY needs a listenerPath to send notifications to");
+        goto out;
+      }
   }
   *ret = steal_pointer (&p);
   r = 0;

@@ -212,10 +212,11 @@ brig_oci_features (void)
           "relatime", "strictatime", "nodiratime", "private", "rprivate", NULL };
   static const char *const namespaces[]
       = { "pid", "network", "ipc", "uts", "mount", "user", "cgroup", NULL };
-  static const char *const actions[]
-      = { "SCMP_ACT_ALLOW",        "SCMP_ACT_ERRNO",       "SCMP_ACT_KILL",
-          "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
-          "SCMP_ACT_TRAP",         "SCMP_ACT_TRACE",       NULL };
+  static const char *const actions[] = { "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
+                                         "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+                                         "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+                                         "SCMP_ACT_TRAP",        "SCMP_ACT_TRACE",
+                                         "SCMP_ACT_NOTIFY",      NULL };
   static const char *const operators[]
       = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",        "SCMP_CMP_EQ",
           "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL };
@@ -225,15 +226,15 @@ brig_oci_features (void)
 
   for (int i = 0; i <= BRIG_CAP_MAX; i++)
     json_array_append_new (caps, json_string (brig_cap_name (i)));
-  /* Hooks run on the host; those inside the container, AppArmor, SELinux
-   * and Intel RDT are refused today and not claimed here. */
-  return json_pack ("{s:s, s:s, s:[ssss], s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b, s:o, s:o, "
+  /* AppArmor, SELinux and Intel RDT are refused today and not claimed. */
+  return json_pack ("{s:s, s:s, s:[ssssss], s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b, s:o, s:o, "
                     "s:o, s:[]}, s:{s:b}, s:{s:b}, s:{s:b}}, s:{}}",
                     "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0", "hooks", "prestart",
-                    "createRuntime", "poststart", "poststop", "mountOptions",
-                    names_json (mount_options), "linux", "namespaces", names_json (namespaces),
-                    "capabilities", caps, "cgroup", "v1", 1, "v2", 1, "systemd", 0, "seccomp",
-                    "enabled", 1, "archs", names_json (archs), "actions", names_json (actions),
-                    "operators", names_json (operators), "supportedFlags", "apparmor", "enabled", 0,
-                    "selinux", "enabled", 0, "intelRdt", "enabled", 0, "annotations");
+                    "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+                    "mountOptions", names_json (mount_options), "linux", "namespaces",
+                    names_json (namespaces), "capabilities", caps, "cgroup", "v1", 1, "v2", 1,
+                    "systemd", 0, "seccomp", "enabled", 1, "archs", names_json (archs), "actions",
+                    names_json (actions), "operators", names_json (operators), "supportedFlags",
+                    "apparmor", "enabled", 0, "selinux", "enabled", 0, "intelRdt", "enabled", 0,
+                    "annotations");
 }

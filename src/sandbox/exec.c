@@ -63,14 +63,19 @@ static void __attribute__ ((noreturn)) proc_fail (int fd, int stage, struct brig
 
 static void __attribute__ ((noreturn))
 process_main (const struct brig_container *c, const struct brig_exec_opts *o, int report, int go,
-              const struct brig_bpf *bpf)
+              const struct brig_bpf *bpf, int agent)
 {
   struct brig_err err = { 0 };
+  _cleanup_free_ char *msg = NULL;
   sigset_t none;
+  size_t len;
   char b;
 
   if (read (go, &b, 1) != 1)
     _exit (125);
+  /* With a seccomp agent, the message for it follows, up to EOF. */
+  if (agent >= 0 && brig_read_fd (go, "the seccomp agent's message", 1 << 20, &msg, &len, &err) < 0)
+    proc_fail (report, 0, &err);
   close (go);
   if (o->console_socket >= 0)
     {
@@ -98,7 +103,7 @@ process_main (const struct brig_container *c, const struct brig_exec_opts *o, in
     }
   if (brig_personality_apply (c, &err) < 0)
     proc_fail (report, 0, &err);
-  if (!c->no_new_privs && bpf->insns && brig_seccomp_install (bpf, &err) < 0)
+  if (!c->no_new_privs && bpf->insns && brig_seccomp_load (bpf, &agent, msg, &err) < 0)
     proc_fail (report, 0, &err);
   if (brig_caps_apply (c, &err) < 0)
     proc_fail (report, 0, &err);
@@ -112,7 +117,7 @@ process_main (const struct brig_container *c, const struct brig_exec_opts *o, in
       brig_error (&err, errno, "close inherited file descriptors");
       proc_fail (report, 0, &err);
     }
-  if (c->no_new_privs && bpf->insns && brig_seccomp_install (bpf, &err) < 0)
+  if (c->no_new_privs && bpf->insns && brig_seccomp_load (bpf, &agent, msg, &err) < 0)
     proc_fail (report, 0, &err);
   for (int sig = 1; sig < NSIG; sig++)
     if (sig != SIGKILL && sig != SIGSTOP)
@@ -134,7 +139,7 @@ process_main (const struct brig_container *c, const struct brig_exec_opts *o, in
  * Sends the process's pid (as brig sees it) on PIDS, then relays its exit. */
 static void __attribute__ ((noreturn))
 joiner_main (const struct brig_container *c, const struct brig_exec_opts *o, int *ns_fds, int pids,
-             int report, int go, const struct brig_bpf *bpf)
+             int report, int go, const struct brig_bpf *bpf, int agent)
 {
   struct brig_err err = { 0 };
   pid_t p;
@@ -160,9 +165,11 @@ joiner_main (const struct brig_container *c, const struct brig_exec_opts *o, int
   if (p == 0)
     {
       close (pids);
-      process_main (c, o, report, go, bpf);
+      process_main (c, o, report, go, bpf, agent);
     }
   close (go);
+  if (agent >= 0)
+    close (agent);
   close (report);
   (void)!write (pids, &p, sizeof p);
   close (pids);
@@ -208,6 +215,7 @@ brig_sandbox_exec (const struct brig_container *c, pid_t pid, unsigned long long
   struct brig_bpf bpf = { 0 };
   _cleanup_free_ char *rel = NULL;
   pid_t joiner = -1, proc = -1;
+  int agent = -1;
   struct exec_msg m;
   sigset_t set, old;
   bool mask_set = false;
@@ -228,6 +236,9 @@ brig_sandbox_exec (const struct brig_container *c, pid_t pid, unsigned long long
       _cleanup_free_ char *dir = xasprintf ("%s/seccomp", cache);
       r = brig_seccomp_compile (c->seccomp, c->caps.bounding, dir, &bpf, err);
     }
+  if (r == 0 && c->seccomp && c->seccomp->listener_path
+      && (r = agent = brig_seccomp_listener_connect (c->seccomp->listener_path, err)) >= 0)
+    r = 0;
   if (r == 0 && (rel = brig_cgroup_rel_path (c->cgroups_path, c->id, err)) == NULL)
     r = -EINVAL;
   if (r == 0
@@ -253,8 +264,11 @@ brig_sandbox_exec (const struct brig_container *c, pid_t pid, unsigned long long
       close (report[0]);
       close (go[1]);
       sigprocmask (SIG_SETMASK, &old, NULL);
-      joiner_main (c, o, ns_fds, pids[1], report[1], go[0], &bpf);
+      joiner_main (c, o, ns_fds, pids[1], report[1], go[0], &bpf, agent);
     }
+  if (agent >= 0)
+    close (agent); /* the process has it */
+  agent = -1;
   close (pids[1]);
   close (report[1]);
   close (go[0]);
@@ -275,6 +289,15 @@ brig_sandbox_exec (const struct brig_container *c, pid_t pid, unsigned long long
     {
       r = brig_error (err, errno, "start the exec'd process");
       goto out;
+    }
+  if (c->seccomp && c->seccomp->listener_path)
+    {
+      _cleanup_free_ char *msg = o->listener_msg ? o->listener_msg (o->data, proc) : NULL;
+      if (brig_write_all (go[1], msg ? msg : "{}", strlen (msg ? msg : "{}")) < 0)
+        {
+          r = brig_error (err, errno, "send the seccomp agent's message");
+          goto out;
+        }
     }
   close (go[1]);
   go[1] = -1;
@@ -306,6 +329,8 @@ out:
   for (size_t i = 0; i < ARRAY_SIZE (ns_fds); i++)
     if (ns_fds[i] >= 0)
       close (ns_fds[i]);
+  if (agent >= 0)
+    close (agent);
   for (int i = 0; i < 2; i++)
     {
       if (pids[i] >= 0)

@@ -24,8 +24,17 @@ struct brig_bpf
 int brig_seccomp_compile (const struct brig_seccomp *p, uint64_t caps, const char *cache_dir,
                           struct brig_bpf *ret, struct brig_err *err);
 /* Install a compiled filter on the calling thread (no_new_privs or
- * CAP_SYS_ADMIN required). */
-int brig_seccomp_install (const struct brig_bpf *bpf, struct brig_err *err);
+ * CAP_SYS_ADMIN required).  With RET_LISTENER, the filter's SCMP_ACT_NOTIFY
+ * listener descriptor is returned there. */
+int brig_seccomp_install (const struct brig_bpf *bpf, int *ret_listener, struct brig_err *err);
+/* Connect to the seccomp agent's socket PATH (before the container is made:
+ * the path is the host's). */
+int brig_seccomp_listener_connect (const char *path, struct brig_err *err);
+/* Install the filter; when *AGENT is a socket connected to the seccomp
+ * agent, with a listener whose descriptor is sent there with MSG (the OCI
+ * container process state, SCM_RIGHTS), then *AGENT is closed. */
+int brig_seccomp_load (const struct brig_bpf *bpf, int *agent, const char *msg,
+                       struct brig_err *err);
 void brig_bpf_release (struct brig_bpf *bpf);
 
 /* --- cgroup.c --- */
@@ -53,12 +62,14 @@ void brig_cgroup_free (struct brig_cgroup *cg);
 int brig_cgroup_remove_rel (const char *rel, struct brig_err *err);
 
 /* --- mounts.c (runs in the container process) --- */
-/* Build the container's filesystem on the detached tree ROOT_FD and pivot
- * into it.  BIND_FDS[i] is the detached tree for c->mounts[i] when that is
- * a bind mount.  CGROUP_V1 names the v1 hierarchies to show ("cpu,cpuacct"),
- * or CGROUP_V2 says to show the cgroup2 hierarchy. */
+/* Build the container's filesystem on the detached tree ROOT_FD (the
+ * host's tree is still what absolute paths name).  BIND_FDS[i] is the detached tree for
+ * c->mounts[i] when that is a bind mount.  CGROUP_V1 names the v1 hierarchies to show
+ * ("cpu,cpuacct"), or CGROUP_V2 says to show the cgroup2 hierarchy. */
 int brig_mounts_setup (const struct brig_container *c, int root_fd, const int *bind_fds,
                        char *const *cgroup_v1, bool cgroup_v2, struct brig_err *err);
+/* Then make ROOT_FD the root: pivot_root, and detach the host's tree. */
+int brig_mounts_pivot (int root_fd, struct brig_err *err);
 
 /* Open the source of each bind mount of C as a detached tree (-1 for the
  * other mounts); *ret_fds has c->nmounts entries. */

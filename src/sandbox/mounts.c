@@ -563,9 +563,12 @@ brig_mounts_setup (const struct brig_container *c, int root_fd, const int *bind_
   else
     for (size_t i = 0; i < x.ndeferred; i++)
       close (x.deferred_ro[i]);
-  if (r < 0)
-    return r;
+  return r;
+}
 
+int
+brig_mounts_pivot (int root_fd, struct brig_err *err)
+{
   if (fchdir (root_fd) < 0)
     return brig_error (err, errno, "enter the root filesystem");
   if (syscall (SYS_pivot_root, ".", ".") < 0)

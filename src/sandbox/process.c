@@ -45,7 +45,8 @@ extern char **environ;
 
 enum msg_kind
 {
-  MSG_READY = 1,
+  MSG_HOOKS = 1, /* the mounts are made: run prestart and createRuntime */
+  MSG_READY,
   MSG_ERROR,
   MSG_EXEC_ERROR,
 };
@@ -73,12 +74,16 @@ struct brig_sandbox
   struct brig_sandbox_opts opts;
   pid_t pid;
   pid_t cleaner;
-  int sock;       /* our end of the pair with the container */
-  int cleaner_fd; /* write end of the pipe the cleaner watches */
-  int tree;       /* detached root filesystem, or -1 (rootless) */
-  int *bind_fds;  /* detached bind sources, one per mount (-1: not a bind) */
-  int ns_fds[7];  /* namespaces to join (-1: make a new one), by bit of enum brig_ns */
-  int fifo;       /* detached: O_PATH to the exec FIFO, or -1 */
+  int sock;           /* our end of the pair with the container */
+  int cleaner_fd;     /* write end of the pipe the cleaner watches */
+  int tree;           /* detached root filesystem, or -1 (rootless) */
+  int *bind_fds;      /* detached bind sources, one per mount (-1: not a bind) */
+  int ns_fds[7];      /* namespaces to join (-1: make a new one), by bit of enum brig_ns */
+  int fifo;           /* detached: O_PATH to the exec FIFO, or -1 */
+  int listener;       /* connected to the seccomp agent, or -1 */
+  char *creating;     /* the container: its OCI state, for createContainer hooks */
+  char *created;      /* and for startContainer hooks */
+  char *listener_msg; /* the container: what the seccomp agent gets */
   struct brig_cgroup *cg;
   struct brig_bpf bpf;
   char **warnings;
@@ -113,9 +118,66 @@ send_msg (int fd, enum msg_kind kind, int code, const char *text)
 
 static void __attribute__ ((noreturn)) child_fail (int sock, struct brig_err *err)
 {
+  const char *msg = err->msg ? err->msg : "setup failed";
+
+  /* After a detached `start`, nobody reads the socket: the engine reads
+   * the container's stderr. */
   if (sock >= 0)
-    send_msg (sock, MSG_ERROR, err->code, err->msg ? err->msg : "setup failed");
+    send_msg (sock, MSG_ERROR, err->code, msg);
+  else
+    dprintf (2, "brig: %s\n", msg);
   _exit (125);
+}
+
+/* Does the container process need its OCI state from brig? */
+static bool
+wants_state (const struct brig_container *c)
+{
+  return c->nhooks[BRIG_HOOK_CREATE_CONTAINER] || c->nhooks[BRIG_HOOK_START_CONTAINER]
+         || (c->seccomp && c->seccomp->listener_path);
+}
+
+static bool
+wants_runtime_hooks (const struct brig_container *c)
+{
+  return c->nhooks[BRIG_HOOK_PRESTART] || c->nhooks[BRIG_HOOK_CREATE_RUNTIME];
+}
+
+/* The states and the agent's message: one SEQPACKET message of three
+ * strings, each ended by NUL. */
+static int
+recv_state (struct brig_sandbox *sb, int sock)
+{
+  ssize_t n = recv (sock, NULL, 0, MSG_PEEK | MSG_TRUNC);
+  char *buf;
+
+  if (n <= 0)
+    return -1;
+  buf = xmalloc ((size_t)n + 3);
+  if (recv (sock, buf, (size_t)n, 0) != n)
+    {
+      free (buf);
+      return -1;
+    }
+  buf[n] = buf[n + 1] = buf[n + 2] = '\0';
+  sb->creating = buf;
+  sb->created = sb->creating + strlen (sb->creating) + 1;
+  sb->listener_msg = sb->created + strlen (sb->created) + 1;
+  return 0;
+}
+
+/* Tell brig the namespaces and mounts are made, and wait while it runs
+ * the runtime's hooks on the host. */
+static int
+child_runtime_hooks (int sock, struct brig_err *err)
+{
+  char ok;
+
+  if (send_msg (sock, MSG_HOOKS, 0, NULL) < 0)
+    return brig_error (err, errno, "ask for the runtime's hooks");
+  if (recv (sock, &ok, 1, 0) != 1 || ok != 'H')
+    _exit (125); /* brig failed, and says why */
+  return 0;
 }
 
 /* A terminal for the process: the pty master from the container's own
@@ -248,18 +310,21 @@ static void __attribute__ ((noreturn)) reaper (pid_t main_pid)
     }
 }
 
-/* Close every descriptor from FIRST up, except KEEP. */
+/* Close every descriptor from FIRST up, except A and B (-1: none). */
 static void
-close_all_but (unsigned first, int keep)
+close_all_but (unsigned first, int a, int b)
 {
-  if (keep >= 0 && (unsigned)keep >= first)
-    {
-      if ((unsigned)keep > first)
-        syscall (SYS_close_range, first, (unsigned)keep - 1, 0U);
-      syscall (SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
-    }
-  else
-    syscall (SYS_close_range, first, ~0U, 0U);
+  int keep[2] = { a < b ? a : b, a < b ? b : a };
+  unsigned from = first;
+
+  for (size_t i = 0; i < ARRAY_SIZE (keep); i++)
+    if (keep[i] >= 0 && (unsigned)keep[i] >= from)
+      {
+        if ((unsigned)keep[i] > from)
+          syscall (SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+        from = (unsigned)keep[i] + 1;
+      }
+  syscall (SYS_close_range, from, ~0U, 0U);
 }
 
 /* getcwd(3) names a directory outside the root "(unreachable)/...". */
@@ -295,6 +360,8 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
     strv_push (&cg_v1, xstrdup (tok));
   if (err.msg)
     child_fail (sock, &err);
+  if (wants_state (c) && recv_state (sb, sock) < 0)
+    _exit (125);
   /* Only now: a non-dumpable process's /proc files belong to root, and an
    * unprivileged parent must write our id maps first. */
   prctl (PR_SET_DUMPABLE, 0);
@@ -335,6 +402,12 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
     child_fail (sock, &err);
   if (brig_mounts_setup (c, root, sb->bind_fds, cg_v1, gm.v2, &err) < 0)
     child_fail (sock, &err);
+  /* In the container's namespaces, its mounts made, before pivot_root: the
+   * hooks' paths are the host's (runtime spec). */
+  if ((wants_runtime_hooks (c) && child_runtime_hooks (sock, &err) < 0)
+      || brig_hooks_run (c, BRIG_HOOK_CREATE_CONTAINER, sb->creating, &err) < 0
+      || brig_mounts_pivot (root, &err) < 0)
+    child_fail (sock, &err);
   if ((c->namespaces & BRIG_NS_UTS) && c->hostname
       && sethostname (c->hostname, strlen (c->hostname)) < 0)
     {
@@ -367,6 +440,9 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
     }
   else if (recv (sock, &go, 1, 0) != 1 || go != 'S')
     _exit (125);
+  /* Started: the hooks' paths are the container's now. */
+  if (brig_hooks_run (c, BRIG_HOOK_START_CONTAINER, sb->created, &err) < 0)
+    child_fail (sock, &err);
 
   /* A new session: no controlling terminal to push input into (TIOCSTI).
    * With a terminal of its own, the session was made with it. */
@@ -391,7 +467,8 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
     child_fail (sock, &err);
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it
    * while we still hold it (runc does the same). */
-  if (!c->no_new_privs && sb->bpf.insns && brig_seccomp_install (&sb->bpf, &err) < 0)
+  if (!c->no_new_privs && sb->bpf.insns
+      && brig_seccomp_load (&sb->bpf, &sb->listener, sb->listener_msg, &err) < 0)
     child_fail (sock, &err);
   if (brig_caps_apply (c, &err) < 0)
     child_fail (sock, &err);
@@ -399,7 +476,7 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
    * working directory is entered (CVE-2024-21626: cwd=/proc/self/fd/N):
    * close every descriptor but the standard ones, those passed on, and the
    * report socket; then check the directory is inside the root. */
-  close_all_but (3 + c->preserve_fds, sock);
+  close_all_but (3 + c->preserve_fds, sock, sb->listener);
   if (chdir (c->cwd) < 0)
     {
       brig_error (&err, errno, "working directory `%s`", c->cwd);
@@ -423,7 +500,8 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
       brig_error (&err, errno, "close inherited file descriptors");
       child_fail (sock, &err);
     }
-  if (c->no_new_privs && sb->bpf.insns && brig_seccomp_install (&sb->bpf, &err) < 0)
+  if (c->no_new_privs && sb->bpf.insns
+      && brig_seccomp_load (&sb->bpf, &sb->listener, sb->listener_msg, &err) < 0)
     child_fail (sock, &err);
 
   sigemptyset (&none);
@@ -730,6 +808,36 @@ send_go (struct brig_sandbox *sb)
   return send (sb->sock, &gm, sizeof gm, MSG_NOSIGNAL) == (ssize_t)sizeof gm ? 0 : -errno;
 }
 
+static int
+send_state (struct brig_sandbox *sb)
+{
+  static const char *const what[] = { "creating", "created", "listener" };
+  char *s[ARRAY_SIZE (what)];
+  size_t len[ARRAY_SIZE (what)], total = 0;
+  _cleanup_free_ char *buf = NULL;
+  int r = 0;
+
+  if (!wants_state (sb->c))
+    return 0;
+  for (size_t i = 0; i < ARRAY_SIZE (what); i++)
+    {
+      s[i] = sb->opts.state ? sb->opts.state (sb->opts.data, sb->pid, what[i]) : NULL;
+      len[i] = s[i] ? strlen (s[i]) : 2;
+      total += len[i] + 1;
+    }
+  buf = xmalloc (total);
+  total = 0;
+  for (size_t i = 0; i < ARRAY_SIZE (what); i++)
+    {
+      memcpy (buf + total, s[i] ? s[i] : "{}", len[i] + 1);
+      total += len[i] + 1;
+      free (s[i]);
+    }
+  if (send (sb->sock, buf, total, MSG_NOSIGNAL) < 0)
+    r = -errno;
+  return r;
+}
+
 /* One descriptor sent with SCM_RIGHTS on FD; -errno on failure. */
 static int
 recv_fd (int fd)
@@ -800,6 +908,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   if (opts)
     sb->opts = *opts;
   sb->sock = sb->cleaner_fd = sb->tree = sb->fifo = sb->name_fd = sb->pty = sb->pty_peer = -1;
+  sb->listener = -1;
   for (size_t i = 0; i < ARRAY_SIZE (sb->ns_fds); i++)
     sb->ns_fds[i] = -1;
   forwarded_set (&set);
@@ -824,6 +933,9 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       if ((r = brig_seccomp_compile (c->seccomp, c->caps.bounding, dir, &sb->bpf, err)) < 0)
         goto fail;
     }
+  if (c->seccomp && c->seccomp->listener_path
+      && (r = sb->listener = brig_seccomp_listener_connect (c->seccomp->listener_path, err)) < 0)
+    goto fail;
   if (!c->rootless && (r = brig_mounts_open_binds (c, &sb->bind_fds, err)) < 0)
     goto fail;
   if (!c->rootless)
@@ -897,6 +1009,11 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     }
   close (pair[1]);
   sb->sock = pair[0];
+  if (sb->listener >= 0)
+    {
+      close (sb->listener); /* the container's now */
+      sb->listener = -1;
+    }
   if (sb->opts.relay_terminal)
     {
       close (sb->opts.console_socket); /* the container has its copy */
@@ -924,13 +1041,25 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       || (r = write_oom_score_adj (sb, err)) < 0 || (r = idmap_root (sb, err)) < 0
       || (r = brig_cgroup_attach (sb->cg, sb->pid, err)) < 0)
     goto fail;
-  if ((r = send_go (sb)) < 0)
+  if ((r = send_go (sb)) < 0 || (r = send_state (sb)) < 0)
     {
       r = r == -ENAMETOOLONG ? brig_error (err, 0, "too many cgroup hierarchies to show")
                              : died (sb, "before setup", err);
       goto fail;
     }
   r = recv_msg (sb, &m, err);
+  if (r > 0 && m.kind == MSG_HOOKS)
+    {
+      r = sb->opts.hooks ? sb->opts.hooks (sb->opts.data, sb->pid, err) : 0;
+      if (r < 0)
+        goto fail;
+      if (send (sb->sock, "H", 1, MSG_NOSIGNAL) != 1)
+        {
+          r = died (sb, "during setup", err);
+          goto fail;
+        }
+      r = recv_msg (sb, &m, err);
+    }
   if (r == 0)
     r = died (sb, "during setup", err);
   else if (r > 0 && m.kind != MSG_READY)
@@ -1149,6 +1278,8 @@ close_all (struct brig_sandbox *sb)
     close (sb->sock);
   if (sb->tree >= 0)
     close (sb->tree);
+  if (sb->listener >= 0)
+    close (sb->listener);
   brig_mounts_close_binds (sb->bind_fds, sb->c->nmounts);
   close_setup_fds (sb);
   if (sb->pty >= 0)

@@ -42,6 +42,15 @@ struct brig_sandbox_opts
   /* Or: give it a terminal that brig itself relays to its own stdio
    * (brig run -t; runtime run with process.terminal and no socket). */
   bool relay_terminal;
+  /* The OCI runtime's part, called with DATA.  STATE returns, allocated,
+   * what runs inside the container is given once PID is known: the OCI
+   * state as createContainer hooks read it (WHAT "creating") and as
+   * startContainer hooks read it ("created"), and the message for a
+   * seccomp agent ("listener", linux.seccomp.listenerPath).  NULL: "{}".
+   * HOOKS runs the prestart and createRuntime hooks on the host, when the
+   * container's namespaces exist and before its root is entered. */
+  char *(*state) (void *data, pid_t pid, const char *what);
+  int (*hooks) (void *data, pid_t pid, struct brig_err *err);
 };
 
 /* Where a container that failed to start was: a message and, for exec
@@ -86,6 +95,9 @@ struct brig_exec_opts
   bool detach;
   int console_socket; /* -1: none */
   void (*on_started) (void *data, pid_t pid);
+  /* The message for the seccomp agent (linux.seccomp.listenerPath) about
+   * the process PID, allocated. */
+  char *(*listener_msg) (void *data, pid_t pid);
   void *data;
 };
 

@@ -20,8 +20,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -317,11 +319,9 @@ brig_seccomp_compile (const struct brig_seccomp *p, uint64_t caps, const char *c
   _cleanup_free_ char *path = NULL;
   int r;
 
-  for (size_t i = 0; i < p->nrules; i++)
+  for (size_t i = 0; i < p->nrules && p->listener_path == NULL; i++)
     if (p->rules[i].action == BRIG_SCMP_NOTIFY)
-      return brig_error (err, 0,
-                         "seccomp profile `%s`: SCMP_ACT_NOTIFY needs a listener, "
-                         "which brig run does not provide",
+      return brig_error (err, 0, "seccomp profile `%s`: SCMP_ACT_NOTIFY needs a listenerPath",
                          p->source);
   if (key == NULL)
     return brig_error (err, ENOMEM, "seccomp: describe profile");
@@ -340,15 +340,19 @@ brig_seccomp_compile (const struct brig_seccomp *p, uint64_t caps, const char *c
 }
 
 int
-brig_seccomp_install (const struct brig_bpf *bpf, struct brig_err *err)
+brig_seccomp_install (const struct brig_bpf *bpf, int *ret_listener, struct brig_err *err)
 {
   struct sock_fprog prog = {
     .len = (unsigned short)(bpf->len / sizeof (struct sock_filter)),
     .filter = bpf->insns,
   };
+  unsigned flags = ret_listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+  long r = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 
-  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+  if (r < 0)
     return brig_error (err, errno, "install seccomp filter");
+  if (ret_listener)
+    *ret_listener = (int)r;
   return 0;
 }
 
@@ -358,4 +362,63 @@ brig_bpf_release (struct brig_bpf *bpf)
   free (bpf->insns);
   bpf->insns = NULL;
   bpf->len = 0;
+}
+
+int
+brig_seccomp_listener_connect (const char *path, struct brig_err *err)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (strlen (path) >= sizeof sa.sun_path)
+    return brig_error (err, ENAMETOOLONG, "seccomp listener `%s`", path);
+  memcpy (sa.sun_path, path, strlen (path));
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return brig_error (err, errno, "seccomp listener `%s`: socket", path);
+  if (connect (fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+    {
+      int e = errno;
+      close (fd);
+      return brig_error (err, e, "seccomp listener `%s`: connect", path);
+    }
+  return fd;
+}
+
+static int
+listener_send (int sock, const char *msg, int fd, struct brig_err *err)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = { (void *)msg, strlen (msg) };
+  struct msghdr mh
+      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct cmsghdr *cm = CMSG_FIRSTHDR (&mh);
+
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cm), &fd, sizeof (int));
+  if (sendmsg (sock, &mh, MSG_NOSIGNAL) < 0)
+    return brig_error (err, errno, "send the seccomp listener to its agent");
+  return 0;
+}
+
+int
+brig_seccomp_load (const struct brig_bpf *bpf, int *agent, const char *msg, struct brig_err *err)
+{
+  int fd = -1, r;
+
+  if (*agent < 0)
+    return brig_seccomp_install (bpf, NULL, err);
+  if ((r = brig_seccomp_install (bpf, &fd, err)) < 0)
+    return r;
+  r = listener_send (*agent, msg, fd, err);
+  close (fd);
+  close (*agent);
+  *agent = -1;
+  return r;
 }

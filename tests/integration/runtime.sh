@@ -162,10 +162,6 @@ PY
 }
 
 test_unsupported_features_refused_by_name () {
-	bundle "$WORK/b" true
-	edit_config "$WORK/b" 'c["hooks"] = {"createContainer": [{"path": "/bin/true"}]}'
-	run_status st rt run --bundle "$WORK/b" u1
-	expect_match "hooks.createContainer: running hooks inside the container is not supported by brig yet" "$out"
 	bundle "$WORK/b2" true
 	edit_config "$WORK/b2" 'c["process"]["apparmorProfile"] = "docker-default"'
 	run_status st rt run --bundle "$WORK/b2" u2
@@ -186,7 +182,8 @@ assert f["ociVersionMax"].startswith("1.")
 assert "user" in f["linux"]["namespaces"]
 assert "CAP_SYS_ADMIN" in f["linux"]["capabilities"]
 assert f["linux"]["seccomp"]["enabled"] is True
-assert f["hooks"] == ["prestart", "createRuntime", "poststart", "poststop"]
+assert f["hooks"] == ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"]
+assert "SCMP_ACT_NOTIFY" in f["linux"]["seccomp"]["actions"]
 ' || fail "features"
 }
 
@@ -376,24 +373,110 @@ test_pause_resume_ps () {
 	oci_leftovers
 }
 
-test_hooks_run_in_order_with_state () {
-	cat > "$WORK/hook" <<'SH'
+# Hooks a container's root (an unprivileged host uid) can run and log to.
+hook_dir () {
+	mkdir -p "$WORK/h"
+	chmod 755 "$WORK" "$WORK/h"
+	cat > "$WORK/h/hook" <<'SH'
 #!/bin/sh
-{ printf '%s ' "$1"; cat; echo; } >> "$HOOK_LOG"
+{ printf '%s %s ' "$1" "$(readlink /proc/self/ns/mnt)"; cat; echo; } >> "$HOOK_LOG"
 SH
-	chmod +x "$WORK/hook"
+	chmod 755 "$WORK/h/hook"
+	: > "$WORK/h/hooks.log"
+	chmod 666 "$WORK/h/hooks.log"
+}
+
+test_hooks_run_in_order_with_state () {
+	hook_dir
 	bundle "$WORK/b" sleep 30
 	edit_config "$WORK/b" '
 import os
-h = lambda kind: [{"path": os.environ["WORK"] + "/hook", "args": ["hook", kind], "env": ["HOOK_LOG=" + os.environ["WORK"] + "/hooks.log"], "timeout": 5}]
-c["hooks"] = {k: h(k) for k in ("prestart", "createRuntime", "poststart", "poststop")}'
+h = lambda kind: [{"path": os.environ["WORK"] + "/h/hook", "args": ["hook", kind], "env": ["HOOK_LOG=" + os.environ["WORK"] + "/h/hooks.log"], "timeout": 5}]
+c["hooks"] = {k: h(k) for k in ("prestart", "createRuntime", "createContainer", "poststart", "poststop")}'
 	rt create --bundle "$WORK/b" hk1
+	pid=$(rt state hk1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	ctr_ns=$(readlink "/proc/$pid/ns/mnt")
 	rt start hk1
 	rt delete --force hk1
-	out=$(cat "$WORK/hooks.log")
-	expect_eq "prestart createRuntime poststart poststop" "$(echo "$out" | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')" "order"
-	expect_match '^prestart \{"ociVersion":"1\.[0-9.]+","id":"hk1","status":"created","pid":[1-9][0-9]*,"bundle":"[^"]+/b"' "$(echo "$out" | sed -n 1p)"
-	expect_match '"status":"running"' "$(echo "$out" | sed -n 3p)"
+	out=$(cat "$WORK/h/hooks.log")
+	expect_eq "prestart createRuntime createContainer poststart poststop" "$(echo "$out" | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')" "order"
+	expect_match '^prestart mnt:\[[0-9]+\] \{"ociVersion":"1\.[0-9.]+","id":"hk1","status":"creating","pid":'"$pid"',"bundle":"[^"]+/b"' "$(echo "$out" | sed -n 1p)"
+	# createRuntime on the host, createContainer in the container's mounts.
+	expect_eq "$(readlink /proc/self/ns/mnt)" "$(echo "$out" | sed -n 2p | awk '{print $2}')" "createRuntime's mount namespace"
+	expect_eq "$ctr_ns" "$(echo "$out" | sed -n 3p | awk '{print $2}')" "createContainer's mount namespace"
+	expect_match '"status":"creating","pid":'"$pid" "$(echo "$out" | sed -n 3p)"
+	expect_match '"status":"running"' "$(echo "$out" | sed -n 4p)"
+	oci_leftovers
+}
+
+test_start_container_hook_runs_inside () {
+	bundle "$WORK/b" cat /tmp/started
+	# The path is the container's: the image's own sh.
+	edit_config "$WORK/b" 'c["hooks"] = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "{ cat; echo; ls /brig-marker; } > /tmp/started"]}]}'
+	touch "$WORK/b/rootfs/brig-marker"
+	out=$(rt run --bundle "$WORK/b" sc1)
+	expect_match '^\{"ociVersion":"1\.[0-9.]+","id":"sc1","status":"created","pid":[1-9][0-9]*' "$out"
+	expect_match '^/brig-marker$' "$(echo "$out" | sed -n 2p)"
+	# A failing one stops the container before its command runs.
+	edit_config "$WORK/b" 'c["hooks"] = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 4"]}]}'
+	run_status st rt run --bundle "$WORK/b" sc2
+	expect_eq 1 "$st"
+	expect_match "startContainer hook \`/bin/sh\` exited with status 4" "$out"
+	# After a detached start, the engine reads why on the container's stderr.
+	rt create --bundle "$WORK/b" sc3 2> "$WORK/sc3.err"
+	rt start sc3
+	for _ in $(seq 50); do
+		rt state sc3 | grep -q '"stopped"' && break
+		sleep 0.1
+	done
+	rt state sc3 | grep -q '"stopped"' || fail "sc3 did not stop"
+	rt delete sc3
+	expect_match "startContainer hook \`/bin/sh\` exited with status 4" "$(cat "$WORK/sc3.err")"
+	oci_leftovers
+}
+
+test_seccomp_notify_agent () {
+	python3 "$TOP/tests/helper/seccomp_agent.py" "$WORK/agent.sock" "$WORK/agent.out" 107 &
+	agent=$!
+	for _ in $(seq 50); do [ -S "$WORK/agent.sock" ] && break; sleep 0.1; done
+	bundle "$WORK/b" sh -c 'mkdir /tmp/x; echo rc=$?'
+	edit_config "$WORK/b" '
+import os
+s = c["linux"]["seccomp"]
+for r in s["syscalls"]:
+    r["names"] = [n for n in r["names"] if n not in ("mkdir", "mkdirat")]
+s["syscalls"] = [r for r in s["syscalls"] if r["names"]]
+s["syscalls"].append({"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"})
+s["listenerPath"] = os.environ["WORK"] + "/agent.sock"
+s["listenerMetadata"] = "brig-test"'
+	out=$(rt run --bundle "$WORK/b" sn1 2>&1)
+	expect_match "Transport endpoint is not connected" "$out"
+	expect_match "rc=1" "$out"
+	edit_config "$WORK/b" 'c["process"]["args"] = ["sleep", "30"]'
+	rt run -d --bundle "$WORK/b" sn2
+	run_status st rt exec sn2 sh -c 'mkdir /tmp/y'
+	rt delete --force sn2
+	kill "$agent"
+	wait "$agent" 2>/dev/null || true
+	expect_match "Transport endpoint is not connected" "$out" "exec"
+	python3 - "$WORK/agent.out" <<'PY' || fail "agent's messages: $(cat "$WORK/agent.out")"
+import json, sys
+lines = [l.rsplit(" fds=", 1) for l in open(sys.argv[1]).read().splitlines()]
+assert len(lines) == 3, lines
+for msg, nfds in lines:
+    m = json.loads(msg)
+    assert nfds == "1" and m["fds"] == ["seccompFd"] and m["metadata"] == "brig-test", m
+    assert m["pid"] > 0 and m["state"]["id"] in ("sn1", "sn2"), m
+st = sorted(json.loads(m)["state"]["status"] for m, _ in lines)
+assert st == ["creating", "creating", "running"], st
+ex = [json.loads(m) for m, _ in lines if json.loads(m)["state"]["status"] == "running"][0]
+assert ex["pid"] != ex["state"]["pid"], ex
+PY
+	# Without a listenerPath, SCMP_ACT_NOTIFY is an error naming the rule.
+	edit_config "$WORK/b" 'del c["linux"]["seccomp"]["listenerPath"]; del c["linux"]["seccomp"]["listenerMetadata"]'
+	run_status st rt run --bundle "$WORK/b" sn3
+	expect_eq 1 "$st"
+	expect_match 'linux.seccomp: syscalls\[[0-9]+\]: SCMP_ACT_NOTIFY needs a listenerPath' "$out"
 	oci_leftovers
 }
 
