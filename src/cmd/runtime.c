@@ -637,6 +637,7 @@ load_bundle (const struct verb_opts *o, const char *id, bool attached, struct br
   c->preserve_fds = o->preserve_fds;
   c->create_cwd = true;
   socket_activation (c);
+  c->ns_host = brig_ns_host_mask (c);
   if ((r = gate (c, err)) < 0)
     {
       brig_container_free (c);

@@ -164,6 +164,7 @@ struct brig_container
   unsigned long personality; /* PER_LINUX or PER_LINUX32 (linux.personality.domain) */
   char **sysctl;             /* "net.ipv4.ip_forward=1" */
   char *ns_path[7];   /* join this namespace instead of making one; index = bit of enum brig_ns */
+  unsigned ns_host;   /* enum brig_ns bits: the path given is the host's own namespace */
   char *cgroups_path; /* where to put the cgroup; NULL: brig/<id> */
   char *apparmor_profile;
   char *selinux_label;

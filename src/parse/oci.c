@@ -347,11 +347,7 @@ parse_namespaces (struct ctx *x, json_t *nss, struct brig_container *c)
       {
         if (path[0] != '/')
           return bad (x, p, "`path` must be absolute");
-        if (ns_names[k].bit == BRIG_NS_USER || ns_names[k].bit == BRIG_NS_MNT
-            || ns_names[k].bit == BRIG_NS_PID)
-          unsupported (x, p, "joining an existing user, mount or pid namespace");
-        else
-          c->ns_path[__builtin_ctz (ns_names[k].bit)] = steal_pointer (&path);
+        c->ns_path[__builtin_ctz (ns_names[k].bit)] = steal_pointer (&path);
       }
   }
   return 0;

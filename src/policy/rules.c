@@ -126,8 +126,9 @@ check_host_ns (const struct brig_container *c, const struct brig_policy *p, char
 {
   char *s = NULL;
   (void)p;
+  /* Not made, or joined by a path that names the host's (/proc/1/ns/net). */
   for (size_t i = 0; i < ARRAY_SIZE (host_ns); i++)
-    if (!(c->namespaces & host_ns[i].bit))
+    if (!(c->namespaces & host_ns[i].bit) || (c->ns_host & host_ns[i].bit))
       append (&s, ", ", host_ns[i].name);
   if (s == NULL)
     return false;
@@ -264,9 +265,11 @@ static bool
 check_userns (const struct brig_container *c, const struct brig_policy *p, char **d)
 {
   (void)p;
-  if (c->namespaces & BRIG_NS_USER)
+  if ((c->namespaces & BRIG_NS_USER) && !(c->ns_host & BRIG_NS_USER))
     return false;
-  *d = xstrdup ("no user namespace: container root is host root");
+  *d = xstrdup ((c->ns_host & BRIG_NS_USER)
+                    ? "the host's user namespace is joined: container root is host root"
+                    : "no user namespace: container root is host root");
   return true;
 }
 

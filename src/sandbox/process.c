@@ -890,6 +890,96 @@ died (struct brig_sandbox *sb, const char *when, struct brig_err *err)
   return brig_error (err, 0, "the container process vanished %s", when);
 }
 
+/* What the process that joins namespaces for the container says. */
+struct spawn_msg
+{
+  pid_t pid; /* the container process, as brig sees it */
+  int code;  /* or: errno */
+  int ns;    /* of joining this namespace (-1: of clone) */
+};
+
+/* Clone the container process with FLAGS.  To join a pid or user namespace
+ * it must be made by a process that joined them first: then the new pid
+ * namespace's first process is in the joined one, and the namespaces it
+ * makes belong to the joined user namespace.  That process makes it a
+ * child of brig's (CLONE_PARENT), says its pid, and exits. */
+static int
+spawn (struct brig_sandbox *sb, unsigned long flags, int pair[2], struct brig_err *err)
+{
+  static const int order[] = { 2, 0 }; /* pid first, while we are host root */
+  struct spawn_msg m = { -1, 0, -1 };
+  int p[2];
+  pid_t mid;
+  ssize_t n;
+
+  if (sb->ns_fds[0] < 0 && sb->ns_fds[2] < 0)
+    {
+      sb->pid = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
+      if (sb->pid < 0)
+        return brig_error (err, errno, "clone the container process");
+      if (sb->pid == 0)
+        {
+          close (pair[0]);
+          child_main (sb, pair[1]);
+        }
+      return 0;
+    }
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return brig_error (err, errno, "pipe");
+  mid = fork ();
+  if (mid < 0)
+    {
+      close (p[0]);
+      close (p[1]);
+      return brig_error (err, errno, "fork to join namespaces");
+    }
+  if (mid == 0)
+    {
+      close (p[0]);
+      prctl (PR_SET_DUMPABLE, 0);
+      for (size_t i = 0; i < ARRAY_SIZE (order); i++)
+        {
+          int k = order[i];
+          if (sb->ns_fds[k] < 0)
+            continue;
+          if (setns (sb->ns_fds[k], 0) < 0)
+            {
+              m = (struct spawn_msg){ -1, errno, k };
+              (void)!write (p[1], &m, sizeof m);
+              _exit (1);
+            }
+          close (sb->ns_fds[k]);
+          sb->ns_fds[k] = -1;
+        }
+      m.pid = (pid_t)syscall (SYS_clone, flags | CLONE_PARENT, NULL, NULL, NULL, NULL);
+      if (m.pid == 0)
+        {
+          close (p[1]);
+          close (pair[0]);
+          child_main (sb, pair[1]);
+        }
+      if (m.pid < 0)
+        m.code = errno;
+      (void)!write (p[1], &m, sizeof m);
+      _exit (0);
+    }
+  close (p[1]);
+  do
+    n = read (p[0], &m, sizeof m);
+  while (n < 0 && errno == EINTR);
+  close (p[0]);
+  while (waitpid (mid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  if (n != (ssize_t)sizeof m)
+    return brig_error (err, EPROTO, "the process joining namespaces died");
+  if (m.ns >= 0)
+    return brig_error (err, m.code, "join namespace `%s`", sb->c->ns_path[m.ns]);
+  if (m.pid < 0)
+    return brig_error (err, m.code, "clone the container process");
+  sb->pid = m.pid;
+  return 0;
+}
+
 int
 brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_opts *opts,
                      struct brig_sandbox **ret, struct brig_err *err)
@@ -995,18 +1085,8 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     flags |= CLONE_NEWUTS;
   if ((c->namespaces & BRIG_NS_IPC) && sb->ns_fds[4] < 0)
     flags |= CLONE_NEWIPC;
-  sb->pid = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
-  if (sb->pid < 0)
-    {
-      r = brig_error (err, errno, "clone the container process");
-      goto fail;
-    }
-  if (sb->pid == 0)
-    {
-      close (pair[0]);
-      close (sb->cleaner_fd);
-      child_main (sb, pair[1]);
-    }
+  if ((r = spawn (sb, flags, pair, err)) < 0)
+    goto fail;
   close (pair[1]);
   sb->sock = pair[0];
   if (sb->listener >= 0)

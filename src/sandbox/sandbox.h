@@ -171,4 +171,8 @@ int brig_rootfs_read_file (const char *rootfs, const char *path, size_t max, cha
 /* True when running as root in the initial user namespace. */
 bool brig_is_host_root (void);
 
+/* The namespaces C joins by path that are the host's own (those of PID 1,
+ * or of brig itself), as enum brig_ns bits: for the policy to judge. */
+unsigned brig_ns_host_mask (const struct brig_container *c);
+
 #endif

@@ -609,3 +609,57 @@ test_attached_run_relays_its_own_terminal () {
 	expect_match "^stdout-tty$" "$out"
 	oci_leftovers
 }
+
+test_join_pid_user_and_mount_namespaces_by_path () {
+	bundle "$WORK/a" sleep 30
+	rt run -d --bundle "$WORK/a" ja
+	pa=$(rt state ja | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	bundle "$WORK/b" sh -c 'tr "\0" " " < /proc/1/cmdline; echo; echo $$; readlink /proc/self/ns/pid; readlink /proc/self/ns/user; cat /proc/self/uid_map'
+	export PA=$pa
+	edit_config "$WORK/b" '
+import os
+ns = {n["type"]: n for n in c["linux"]["namespaces"]}
+for t in ("pid", "user"):
+    ns[t]["path"] = "/proc/%s/ns/%s" % (os.environ["PA"], t)'
+	out=$(rt run --bundle "$WORK/b" jb)
+	expect_eq "sleep 30 " "$(echo "$out" | sed -n 1p)" "PID 1 of the joined pid namespace"
+	[ "$(echo "$out" | sed -n 2p)" != 1 ] || fail "the joining process is PID 1: $out"
+	expect_eq "$(readlink /proc/$pa/ns/pid)" "$(echo "$out" | sed -n 3p)" "pid namespace"
+	expect_eq "$(readlink /proc/$pa/ns/user)" "$(echo "$out" | sed -n 4p)" "user namespace"
+	expect_match '^ +0 +100000 +65536$' "$(echo "$out" | sed -n 5p)"
+	# The mount namespace too: the container's root is made in it.
+	bundle "$WORK/c" readlink /proc/self/ns/mnt
+	edit_config "$WORK/c" '
+import os
+for n in c["linux"]["namespaces"]:
+    if n["type"] in ("user", "mount", "pid"):
+        n["path"] = "/proc/%s/ns/%s" % (os.environ["PA"], {"mount": "mnt"}.get(n["type"], n["type"]))'
+	out=$(rt run --bundle "$WORK/c" jc)
+	expect_eq "$(readlink /proc/$pa/ns/mnt)" "$out" "mount namespace"
+	# A path that does not name a namespace: an error naming it.
+	bundle "$WORK/d" true
+	edit_config "$WORK/d" '
+for n in c["linux"]["namespaces"]:
+    if n["type"] == "pid":
+        n["path"] = "/proc/self/status"'
+	run_status st rt run --bundle "$WORK/d" jd
+	expect_eq 1 "$st"
+	expect_match "join namespace \`/proc/self/status\`: Invalid argument" "$out"
+	rt delete --force ja
+	oci_leftovers
+}
+
+test_host_namespace_by_path_is_refused () {
+	bundle "$WORK/b" true
+	# The host's, through a process of the host's (this shell).
+	export HOSTNS=/proc/$$/ns/net
+	edit_config "$WORK/b" '
+import os
+for n in c["linux"]["namespaces"]:
+    if n["type"] == "network":
+        n["path"] = os.environ["HOSTNS"]'
+	run_status st rt run --bundle "$WORK/b" hn1
+	expect_eq 1 "$st"
+	expect_match "BRIG-C002.*shares the host's network namespace" "$out"
+	oci_leftovers
+}
