@@ -50,6 +50,17 @@ struct brig_mount
   char *source;        /* bind: the host path; otherwise informational */
   unsigned long flags; /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC */
   char **data;         /* filesystem options: "size=65536", "mode=755", "newinstance" */
+  /* bind: MS_PRIVATE (0 too), MS_SLAVE, MS_SHARED or MS_UNBINDABLE, on
+   * the whole tree with PROPAGATION_REC. */
+  unsigned long propagation;
+  bool propagation_rec;
+  /* bind: idmapped (OCI "idmap", or "ridmap" for the whole tree) with
+   * these ranges (on-disk id -> id seen), or with the container's own user
+   * namespace when there are none. */
+  bool idmap;
+  bool idmap_rec;
+  struct brig_idmap *uidmap, *gidmap; /* BRIG_MAX_IDMAPS each, or NULL */
+  size_t nuidmap, ngidmap;
 };
 
 /* The five capability sets of the process, as masks of CAP_* bits. */

@@ -164,6 +164,8 @@ brig_mount_release (struct brig_mount *m)
   free (m->type);
   free (m->source);
   strv_free (m->data);
+  free (m->uidmap);
+  free (m->gidmap);
   memset (m, 0, sizeof *m);
 }
 

@@ -176,23 +176,33 @@ static const struct
   { "nostrictatime", 0, MS_STRICTATIME },
   { "nodiratime", MS_NODIRATIME, 0 },
   { "diratime", 0, MS_NODIRATIME },
-  /* Our mount namespace is private: these say what it already is. */
-  { "private", 0, 0 },
-  { "rprivate", 0, 0 },
   { "async", 0, 0 },
   { "defaults", 0, 0 },
 };
 
+/* Propagation, for bind mounts (the rest of the container's mount
+ * namespace is private). */
+static const struct
+{
+  const char *name;
+  unsigned long propagation;
+  bool rec;
+} propagations[] = {
+  { "private", MS_PRIVATE, false },       { "rprivate", MS_PRIVATE, true },
+  { "slave", MS_SLAVE, false },           { "rslave", MS_SLAVE, true },
+  { "shared", MS_SHARED, false },         { "rshared", MS_SHARED, true },
+  { "unbindable", MS_UNBINDABLE, false }, { "runbindable", MS_UNBINDABLE, true },
+};
+
 static const char *const unsupported_options[] = {
-  "shared", "rshared",   "slave",   "rslave", "unbindable", "runbindable", "idmap",
-  "ridmap", "tmpcopyup", "remount", "sync",   "dirsync",    "mand",
+  "tmpcopyup", "remount", "sync", "dirsync", "mand",
 };
 
 int
-brig_oci_mount_options (char *const *options, const char *where, unsigned long *ret_flags,
-                        char ***ret_data, int *ret_bind, struct brig_err *err)
+brig_oci_mount_options (char *const *options, const char *where, struct brig_mount *m,
+                        int *ret_bind, struct brig_err *err)
 {
-  *ret_flags = 0;
+  m->flags = 0;
   *ret_bind = 0;
   for (size_t i = 0; options && options[i]; i++)
     {
@@ -203,22 +213,37 @@ brig_oci_mount_options (char *const *options, const char *where, unsigned long *
         {
           *ret_bind = 1;
           if (o[0] == 'r')
-            *ret_flags |= MS_REC;
+            m->flags |= MS_REC;
+          continue;
+        }
+      if (strcmp (o, "idmap") == 0 || strcmp (o, "ridmap") == 0)
+        {
+          m->idmap = true;
+          m->idmap_rec = o[0] == 'r';
           continue;
         }
       for (k = 0; k < ARRAY_SIZE (mount_flags); k++)
         if (strcmp (o, mount_flags[k].name) == 0)
           {
-            *ret_flags = (*ret_flags | mount_flags[k].set) & ~mount_flags[k].clear;
+            m->flags = (m->flags | mount_flags[k].set) & ~mount_flags[k].clear;
             break;
           }
       if (k < ARRAY_SIZE (mount_flags))
+        continue;
+      for (k = 0; k < ARRAY_SIZE (propagations); k++)
+        if (strcmp (o, propagations[k].name) == 0)
+          {
+            m->propagation = propagations[k].propagation;
+            m->propagation_rec = propagations[k].rec;
+            break;
+          }
+      if (k < ARRAY_SIZE (propagations))
         continue;
       for (k = 0; k < ARRAY_SIZE (unsupported_options); k++)
         if (strcmp (o, unsupported_options[k]) == 0)
           return brig_error (err, 0, "%s: mount option `%s` is not supported by brig yet", where,
                              o);
-      strv_push (ret_data, xstrdup (o));
+      strv_push (&m->data, xstrdup (o));
     }
   return 0;
 }
@@ -234,6 +259,32 @@ normalize_path (char *p)
   while (w > p + 1 && w[-1] == '/')
     w--;
   *w = '\0';
+}
+
+static int parse_idmaps (struct ctx *x, json_t *maps, const char *path, struct brig_idmap *ret,
+                         size_t *ret_n);
+
+/* A mount's own uidMappings and gidMappings: both or neither; they make it
+ * idmapped even without the option (which says whether recursively). */
+static int
+parse_mount_idmaps (struct ctx *x, json_t *m, const char *p, struct brig_mount *mnt)
+{
+  json_t *u = json_object_get (m, "uidMappings"), *g = json_object_get (m, "gidMappings");
+  _cleanup_free_ char *pu = xasprintf ("%s.uidMappings", p);
+  _cleanup_free_ char *pg = xasprintf ("%s.gidMappings", p);
+  int r;
+
+  if ((u == NULL || json_is_null (u)) && (g == NULL || json_is_null (g)))
+    return 0;
+  mnt->uidmap = xcalloc (BRIG_MAX_IDMAPS, sizeof *mnt->uidmap);
+  mnt->gidmap = xcalloc (BRIG_MAX_IDMAPS, sizeof *mnt->gidmap);
+  if ((r = parse_idmaps (x, u, pu, mnt->uidmap, &mnt->nuidmap)) < 0
+      || (r = parse_idmaps (x, g, pg, mnt->gidmap, &mnt->ngidmap)) < 0)
+    return r;
+  if (mnt->nuidmap == 0 || mnt->ngidmap == 0)
+    return bad (x, p, "uidMappings and gidMappings go together: give both, each non-empty");
+  mnt->idmap = true;
+  return 0;
 }
 
 static int
@@ -269,7 +320,8 @@ parse_mounts (struct ctx *x, json_t *mounts, struct brig_container *c)
       }
     normalize_path (mnt.dest);
     where = xasprintf ("%s: %s", x->file, p);
-    if ((r = brig_oci_mount_options (opts, where, &mnt.flags, &mnt.data, &bind, x->err)) < 0)
+    if ((r = brig_oci_mount_options (opts, where, &mnt, &bind, x->err)) < 0
+        || (r = parse_mount_idmaps (x, m, p, &mnt)) < 0)
       goto fail;
     if (bind || (mnt.type && strcmp (mnt.type, "bind") == 0))
       {
@@ -284,6 +336,16 @@ parse_mounts (struct ctx *x, json_t *mounts, struct brig_container *c)
     else if (mnt.type == NULL)
       {
         r = bad (x, p, "`type` is required unless the options say bind or rbind");
+        goto fail;
+      }
+    else if (mnt.idmap)
+      {
+        r = bad (x, p, "idmap and ridmap are supported on bind mounts only");
+        goto fail;
+      }
+    else if (mnt.propagation != 0 && mnt.propagation != MS_PRIVATE)
+      {
+        r = bad (x, p, "a propagation other than private is supported on bind mounts only");
         goto fail;
       }
     brig_container_set_mount (c, &mnt);
@@ -751,10 +813,19 @@ parse_linux (struct ctx *x, json_t *lx, struct brig_container *c)
     return r;
   if (json_object_get (lx, "intelRdt"))
     return unsupported (x, "linux.intelRdt", "Intel RDT");
+  /* The root is a private clone of the image: nothing of the host's
+   * propagates into it, which is what (r)slave promises at most; each bind
+   * mount has its own propagation.  Docker sends rslave when a volume is
+   * rslave or rshared. */
   v = json_object_get (lx, "rootfsPropagation");
+  if (v && !json_is_null (v) && !json_is_string (v))
+    return bad (x, "linux.rootfsPropagation", "expected a string");
   if (v && json_is_string (v) && strcmp (json_string_value (v), "private") != 0
-      && strcmp (json_string_value (v), "rprivate") != 0)
-    return unsupported (x, "linux.rootfsPropagation", "a propagation other than private");
+      && strcmp (json_string_value (v), "rprivate") != 0
+      && strcmp (json_string_value (v), "slave") != 0
+      && strcmp (json_string_value (v), "rslave") != 0)
+    return unsupported (x, "linux.rootfsPropagation",
+                        "a propagation other than private or slave for the root");
   return 0;
 }
 
@@ -801,6 +872,13 @@ brig_parse_oci_config (const char *buf, size_t len, const char *filename, const 
       || parse_linux (&x, json_object_get (root, "linux"), c) < 0
       || parse_hooks (&x, json_object_get (root, "hooks"), c) < 0)
     goto out;
+  for (size_t i = 0; i < c->nmounts; i++)
+    if (c->mounts[i].idmap && c->mounts[i].uidmap == NULL && !(c->namespaces & BRIG_NS_USER))
+      {
+        _cleanup_free_ char *p = xasprintf ("mounts (destination %s)", c->mounts[i].dest);
+        bad (&x, p, "idmap without uidMappings and gidMappings needs a user namespace");
+        goto out;
+      }
   if (c->apparmor_profile && *c->apparmor_profile)
     unsupported (&x, "process.apparmorProfile", "applying an AppArmor profile");
   if (c->selinux_label && *c->selinux_label)

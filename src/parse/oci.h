@@ -21,9 +21,10 @@ int brig_parse_oci_config (const char *buf, size_t len, const char *filename, co
 int brig_parse_oci_process (const char *buf, size_t len, const char *filename,
                             struct brig_container *c, struct brig_err *err);
 
-/* Split OCI mount options into MS_* flags and filesystem data; sets
- * *ret_bind for "bind"/"rbind".  Unknown options are filesystem data. */
-int brig_oci_mount_options (char *const *options, const char *where, unsigned long *ret_flags,
-                            char ***ret_data, int *ret_bind, struct brig_err *err);
+/* Split OCI mount options into M's MS_* flags, propagation, idmapping and
+ * filesystem data; sets *ret_bind for "bind"/"rbind".  Unknown options are
+ * filesystem data. */
+int brig_oci_mount_options (char *const *options, const char *where, struct brig_mount *m,
+                            int *ret_bind, struct brig_err *err);
 
 #endif

@@ -75,6 +75,11 @@ int brig_mounts_pivot (int root_fd, struct brig_err *err);
  * other mounts); *ret_fds has c->nmounts entries. */
 int brig_mounts_open_binds (const struct brig_container *c, int **ret_fds, struct brig_err *err);
 void brig_mounts_close_binds (int *fds, size_t n);
+/* Idmap the detached bind trees FDS that C's mounts want idmapped: with
+ * their own ranges, or with the user namespace of the container process
+ * PID (brig's side, before the container attaches them). */
+int brig_mounts_idmap_binds (const struct brig_container *c, const int *fds, pid_t pid,
+                             struct brig_err *err);
 /* The host's device nodes that containers get must be what they claim and
  * belong to root (checked in the host's view, before any namespace). */
 int brig_mounts_check_host_devices (struct brig_err *err);
@@ -89,6 +94,9 @@ int brig_personality_apply (const struct brig_container *c, struct brig_err *err
 
 /* --- userns.c --- */
 int brig_userns_write_maps (pid_t pid, const struct brig_container *c, struct brig_err *err);
+/* A user namespace with these ranges, for idmapped mounts: a descriptor. */
+int brig_userns_open_mapped (const struct brig_idmap *uid, size_t nuid,
+                             const struct brig_idmap *gid, size_t ngid, struct brig_err *err);
 
 /* --- process.c --- */
 /* Give the process a terminal: see the comment at its definition. */

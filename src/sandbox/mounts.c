@@ -603,10 +603,13 @@ brig_mounts_open_binds (const struct brig_container *c, int **ret_fds, struct br
       fds[i] = open_tree (AT_FDCWD, m->source, flags);
       if (fds[i] >= 0)
         {
-          /* Private, whatever the source's propagation: nothing mounted in
-           * the container reaches the host, nor the other way. */
-          struct mount_attr a = { .propagation = MS_PRIVATE };
-          if (mount_setattr (fds[i], "", AT_EMPTY_PATH | (flags & AT_RECURSIVE), &a, sizeof a) < 0)
+          /* Private, whatever the source's propagation, unless asked
+           * otherwise: nothing mounted in the container reaches the host,
+           * nor the other way.  A slave (or shared) clone stays tied to
+           * the source's peer group. */
+          struct mount_attr a = { .propagation = m->propagation ? m->propagation : MS_PRIVATE };
+          unsigned rec = (flags & AT_RECURSIVE) || m->propagation_rec ? AT_RECURSIVE : 0;
+          if (mount_setattr (fds[i], "", AT_EMPTY_PATH | rec, &a, sizeof a) < 0)
             {
               close (fds[i]);
               fds[i] = -1;
@@ -620,6 +623,40 @@ brig_mounts_open_binds (const struct brig_container *c, int **ret_fds, struct br
         }
     }
   *ret_fds = fds;
+  return 0;
+}
+
+int
+brig_mounts_idmap_binds (const struct brig_container *c, const int *fds, pid_t pid,
+                         struct brig_err *err)
+{
+  for (size_t i = 0; i < c->nmounts; i++)
+    {
+      const struct brig_mount *m = &c->mounts[i];
+      struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP };
+      _cleanup_close_ int userns = -1;
+      char path[64];
+
+      if (!m->idmap || fds == NULL || fds[i] < 0)
+        continue;
+      if (m->uidmap)
+        {
+          userns = brig_userns_open_mapped (m->uidmap, m->nuidmap, m->gidmap, m->ngidmap, err);
+          if (userns < 0)
+            return brig_err_wrap (err, "idmapped bind on `%s`", m->dest);
+        }
+      else
+        {
+          snprintf (path, sizeof path, "/proc/%d/ns/user", (int)pid);
+          if ((userns = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+            return brig_error (err, errno, "idmapped bind on `%s`: open `%s`", m->dest, path);
+        }
+      a.userns_fd = (uint64_t)userns;
+      if (mount_setattr (fds[i], "", AT_EMPTY_PATH | (m->idmap_rec ? AT_RECURSIVE : 0), &a,
+                         sizeof a)
+          < 0)
+        return brig_error (err, errno, "idmap the bind of `%s` on `%s`", m->source, m->dest);
+    }
   return 0;
 }
 

@@ -1042,6 +1042,13 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       r = brig_error (err, 0, "unprivileged, a container needs a user namespace");
       goto fail;
     }
+  for (size_t i = 0; c->rootless && i < c->nmounts; i++)
+    if (c->mounts[i].idmap)
+      {
+        r = brig_error (err, 0, "idmapped bind on `%s`: idmapping needs brig to run as root",
+                        c->mounts[i].dest);
+        goto fail;
+      }
   for (size_t i = 0; i < ARRAY_SIZE (sb->ns_fds); i++)
     if (c->ns_path[i] && (sb->ns_fds[i] = open (c->ns_path[i], O_RDONLY | O_CLOEXEC)) < 0)
       {
@@ -1119,6 +1126,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   if (((c->namespaces & BRIG_NS_USER) && sb->ns_fds[0] < 0
        && (r = brig_userns_write_maps (sb->pid, c, err)) < 0)
       || (r = write_oom_score_adj (sb, err)) < 0 || (r = idmap_root (sb, err)) < 0
+      || (r = brig_mounts_idmap_binds (c, sb->bind_fds, sb->pid, err)) < 0
       || (r = brig_cgroup_attach (sb->cg, sb->pid, err)) < 0)
     goto fail;
   if ((r = send_go (sb)) < 0 || (r = send_state (sb)) < 0)

@@ -3,8 +3,14 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* All ranges in one write(2), as the kernel requires. */
 static int
@@ -42,4 +48,44 @@ brig_userns_write_maps (pid_t pid, const struct brig_container *c, struct brig_e
   if ((r = write_map (pid, "gid_map", c->gidmap, c->ngidmap, err)) < 0)
     return brig_err_wrap (err, "user namespace: map gids");
   return 0;
+}
+
+int
+brig_userns_open_mapped (const struct brig_idmap *uid, size_t nuid, const struct brig_idmap *gid,
+                         size_t ngid, struct brig_err *err)
+{
+  char path[64];
+  int p[2], fd = -1, r;
+  pid_t pid;
+
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return brig_error (err, errno, "pipe");
+  /* A process that only holds the namespace until we have opened it. */
+  pid = (pid_t)syscall (SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid == 0)
+    {
+      char b;
+      close (p[1]);
+      (void)!read (p[0], &b, 1);
+      _exit (0);
+    }
+  close (p[0]);
+  if (pid < 0)
+    {
+      close (p[1]);
+      return brig_error (err, errno, "new user namespace for an idmapped mount");
+    }
+  r = write_map (pid, "uid_map", uid, nuid, err);
+  if (r == 0)
+    r = write_map (pid, "gid_map", gid, ngid, err);
+  if (r == 0)
+    {
+      snprintf (path, sizeof path, "/proc/%d/ns/user", (int)pid);
+      if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+        r = brig_error (err, errno, "open `%s`", path);
+    }
+  close (p[1]);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  return r < 0 ? r : fd;
 }

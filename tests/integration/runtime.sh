@@ -184,6 +184,7 @@ assert "CAP_SYS_ADMIN" in f["linux"]["capabilities"]
 assert f["linux"]["seccomp"]["enabled"] is True
 assert f["hooks"] == ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"]
 assert "SCMP_ACT_NOTIFY" in f["linux"]["seccomp"]["actions"]
+assert {"rslave", "idmap", "ridmap"} <= set(f["mountOptions"])
 ' || fail "features"
 }
 
@@ -661,5 +662,71 @@ for n in c["linux"]["namespaces"]:
 	run_status st rt run --bundle "$WORK/b" hn1
 	expect_eq 1 "$st"
 	expect_match "BRIG-C002.*shares the host's network namespace" "$out"
+	oci_leftovers
+}
+
+test_idmapped_bind_mounts () {
+	mkdir -p "$WORK/vol/sub"
+	echo hi > "$WORK/vol/f"
+	chown 0:0 "$WORK/vol/f"
+	chown 1000:1000 "$WORK/vol/sub"
+	chmod 755 "$WORK" "$WORK/vol"
+	bundle "$WORK/b" sh -c 'stat -c %u:%g /plain/f /own/f /mapped/f /mapped/sub; cat /own/f'
+	edit_config "$WORK/b" '
+import os
+v = os.environ["WORK"] + "/vol"
+c["mounts"] += [
+  {"destination": "/plain", "type": "bind", "source": v, "options": ["rbind", "ro"]},
+  {"destination": "/own", "type": "bind", "source": v, "options": ["rbind", "ro", "idmap"]},
+  {"destination": "/mapped", "type": "bind", "source": v, "options": ["rbind", "ro", "ridmap"],
+   "uidMappings": [{"containerID": 0, "hostID": 101000, "size": 1}, {"containerID": 1000, "hostID": 100000, "size": 1}],
+   "gidMappings": [{"containerID": 0, "hostID": 101000, "size": 1}, {"containerID": 1000, "hostID": 100000, "size": 1}]}]'
+	out=$(rt run --bundle "$WORK/b" im1)
+	# Unmapped host root shows as the overflow id; idmapped with the
+	# container's own mapping it is container root; with the mount's own
+	# ranges, host 0 -> 101000 (container 1000) and 1000 -> 100000 (0).
+	expect_eq "65534:65534
+0:0
+1000:1000
+0:0
+hi" "$out"
+	# Half the mappings, or idmap without a user namespace: errors naming the mount.
+	edit_config "$WORK/b" 'del c["mounts"][-1]["gidMappings"]'
+	run_status st rt run --bundle "$WORK/b" im2
+	expect_eq 1 "$st"
+	expect_match "mounts\[[0-9]+\]: uidMappings and gidMappings go together" "$out"
+	bundle "$WORK/c" true
+	edit_config "$WORK/c" '
+import os
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "user"]
+c["linux"].pop("uidMappings", None); c["linux"].pop("gidMappings", None)
+c["mounts"].append({"destination": "/own", "type": "bind", "source": os.environ["WORK"] + "/vol", "options": ["bind", "idmap"]})'
+	run_status st rt run --bundle "$WORK/c" im3
+	expect_eq 1 "$st"
+	expect_match "mounts \(destination /own\): idmap without uidMappings and gidMappings needs a user namespace" "$out"
+	oci_leftovers
+}
+
+test_bind_propagation_slave_and_private () {
+	mkdir -p "$WORK/prop"
+	mount --bind "$WORK/prop" "$WORK/prop"
+	mount --make-shared "$WORK/prop"
+	bundle "$WORK/b" sleep 30
+	edit_config "$WORK/b" '
+import os
+p = os.environ["WORK"] + "/prop"
+c["mounts"] += [{"destination": "/slave", "type": "bind", "source": p, "options": ["rbind", "rslave"]},
+                {"destination": "/private", "type": "bind", "source": p, "options": ["rbind", "rprivate"]}]
+c["linux"]["rootfsPropagation"] = "rslave"  # what Docker sends with such volumes'
+	rt run -d --bundle "$WORK/b" pr1
+	mkdir -p "$WORK/prop/sub"
+	mount -t tmpfs tmpfs "$WORK/prop/sub"
+	touch "$WORK/prop/sub/marker"
+	out=$(rt exec pr1 sh -c 'ls /slave/sub; echo -; ls /private/sub')
+	rt delete --force pr1
+	umount "$WORK/prop/sub"
+	umount "$WORK/prop"
+	expect_eq "marker
+-" "$out" "what the container sees of a host mount made after it started"
 	oci_leftovers
 }
