@@ -879,10 +879,6 @@ brig_parse_oci_config (const char *buf, size_t len, const char *filename, const 
         bad (&x, p, "idmap without uidMappings and gidMappings needs a user namespace");
         goto out;
       }
-  if (c->apparmor_profile && *c->apparmor_profile)
-    unsupported (&x, "process.apparmorProfile", "applying an AppArmor profile");
-  if (c->selinux_label && *c->selinux_label)
-    unsupported (&x, "process.selinuxLabel", "applying an SELinux label");
   ann = json_object_get (root, "annotations");
   if (ann && json_is_object (ann))
     {

@@ -227,7 +227,8 @@ brig_oci_features (void)
 
   for (int i = 0; i <= BRIG_CAP_MAX; i++)
     json_array_append_new (caps, json_string (brig_cap_name (i)));
-  /* AppArmor, SELinux and Intel RDT are refused today and not claimed. */
+  /* AppArmor and SELinux are applied where the host runs them (an error
+   * elsewhere); Intel RDT is refused. */
   return json_pack ("{s:s, s:s, s:[ssssss], s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b, s:o, s:o, "
                     "s:o, s:[]}, s:{s:b}, s:{s:b}, s:{s:b}}, s:{}}",
                     "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0", "hooks", "prestart",
@@ -236,6 +237,6 @@ brig_oci_features (void)
                     names_json (namespaces), "capabilities", caps, "cgroup", "v1", 1, "v2", 1,
                     "systemd", 0, "seccomp", "enabled", 1, "archs", names_json (archs), "actions",
                     names_json (actions), "operators", names_json (operators), "supportedFlags",
-                    "apparmor", "enabled", 0, "selinux", "enabled", 0, "intelRdt", "enabled", 0,
+                    "apparmor", "enabled", 1, "selinux", "enabled", 1, "intelRdt", "enabled", 0,
                     "annotations");
 }

@@ -101,7 +101,7 @@ process_main (const struct brig_container *c, const struct brig_exec_opts *o, in
           proc_fail (report, 0, &err);
         }
     }
-  if (brig_personality_apply (c, &err) < 0)
+  if (brig_personality_apply (c, &err) < 0 || brig_lsm_apply (c, &err) < 0)
     proc_fail (report, 0, &err);
   if (!c->no_new_privs && bpf->insns && brig_seccomp_load (bpf, &agent, msg, &err) < 0)
     proc_fail (report, 0, &err);
@@ -227,6 +227,8 @@ brig_sandbox_exec (const struct brig_container *c, pid_t pid, unsigned long long
     ns_fds[i] = -1;
   for (size_t i = 0; i < ARRAY_SIZE (ns_order) && r == 0; i++)
     r = open_ns (pid, ns_order[i].name, &ns_fds[i], err);
+  if (r == 0)
+    r = brig_lsm_check (c, err);
   /* The namespaces must be those of the process the state recorded. */
   if (r == 0 && brig_proc_start_time (pid) != start_time)
     r = brig_error (err, ESRCH, "the container's process %d is gone", (int)pid);

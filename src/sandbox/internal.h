@@ -92,6 +92,14 @@ int brig_caps_apply (const struct brig_container *c, struct brig_err *err);
  * allows only the ABI variants). */
 int brig_personality_apply (const struct brig_container *c, struct brig_err *err);
 
+/* --- lsm.c --- */
+/* An AppArmor profile or SELinux label C asks for, on a host without that
+ * module, is an error (checked by brig before anything is made). */
+int brig_lsm_check (const struct brig_container *c, struct brig_err *err);
+/* In the process, before no_new_privs: the profile and label its execve
+ * enters. */
+int brig_lsm_apply (const struct brig_container *c, struct brig_err *err);
+
 /* --- userns.c --- */
 int brig_userns_write_maps (pid_t pid, const struct brig_container *c, struct brig_err *err);
 /* A user namespace with these ranges, for idmapped mounts: a descriptor. */

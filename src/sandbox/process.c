@@ -406,7 +406,7 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
    * hooks' paths are the host's (runtime spec). */
   if ((wants_runtime_hooks (c) && child_runtime_hooks (sock, &err) < 0)
       || brig_hooks_run (c, BRIG_HOOK_CREATE_CONTAINER, sb->creating, &err) < 0
-      || brig_mounts_pivot (root, &err) < 0)
+      || brig_lsm_apply (c, &err) < 0 || brig_mounts_pivot (root, &err) < 0)
     child_fail (sock, &err);
   if ((c->namespaces & BRIG_NS_UTS) && c->hostname
       && sethostname (c->hostname, strlen (c->hostname)) < 0)
@@ -1014,7 +1014,8 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
       r = brig_error (err, ENOTDIR, "image root `%s`", c->rootfs);
       goto fail;
     }
-  if ((r = make_mount_points (c, err)) < 0 || (r = brig_mounts_check_host_devices (err)) < 0)
+  if ((r = brig_lsm_check (c, err)) < 0 || (r = make_mount_points (c, err)) < 0
+      || (r = brig_mounts_check_host_devices (err)) < 0)
     goto fail;
   if (c->seccomp)
     {

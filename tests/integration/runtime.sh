@@ -165,7 +165,17 @@ test_unsupported_features_refused_by_name () {
 	bundle "$WORK/b2" true
 	edit_config "$WORK/b2" 'c["process"]["apparmorProfile"] = "docker-default"'
 	run_status st rt run --bundle "$WORK/b2" u2
-	expect_match "process.apparmorProfile: applying an AppArmor profile is not supported" "$out"
+	# Applied where the host runs AppArmor (or SELinux); an error elsewhere.
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+		expect_eq 1 "$st"
+		expect_match "process.apparmorProfile \`docker-default\`: AppArmor is not enabled on this host" "$out"
+	fi
+	edit_config "$WORK/b2" 'del c["process"]["apparmorProfile"]; c["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0"'
+	run_status st rt run --bundle "$WORK/b2" u3
+	if [ ! -e /sys/fs/selinux/enforce ]; then
+		expect_eq 1 "$st"
+		expect_match "process.selinuxLabel \`system_u:system_r:container_t:s0\`: SELinux is not enabled on this host" "$out"
+	fi
 	run_status st rt restore u1
 	expect_eq 1 "$st"
 	expect_match "\`restore\` is not supported by brig-runtime yet" "$out"
