@@ -340,7 +340,7 @@ write_device_rule (const char *dir, const struct brig_device_rule *rule, struct 
   char line[64], major[24] = "*", minor[24] = "*";
 
   if (rule->type == 'a')
-    return rule->allow ? write_value (dir, "devices.allow", "a", err) : 0;
+    return write_value (dir, rule->allow ? "devices.allow" : "devices.deny", "a", err);
   if (rule->major >= 0)
     snprintf (major, sizeof major, "%lld", (long long)rule->major);
   if (rule->minor >= 0)
