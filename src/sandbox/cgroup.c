@@ -1,11 +1,12 @@
-/* Cgroups for limits: v1, v2 and hybrid hosts.
+/* Cgroups for limits and device rules: v1, v2 and hybrid hosts.
  *
  * v2 (unified): one directory /sys/fs/cgroup/brig/<id> with memory.max,
  * memory.swap.max, pids.max and cpu.max; the controllers are enabled in the
- * parents' cgroup.subtree_control.
+ * parents' cgroup.subtree_control.  The device rules are an eBPF program
+ * attached to that directory (devices_bpf.c).
  * v1 and hybrid (v1 controllers beside an empty v2 tree): a directory
- * brig/<id> in the memory, pids and cpu hierarchies, wherever
- * /proc/self/mountinfo says they are mounted.
+ * brig/<id> in the memory, pids, cpu, freezer, devices and cpuacct
+ * hierarchies, wherever /proc/self/mountinfo says they are mounted.
  *
  * A limit that was asked for and cannot be applied is an error, never a
  * silent skip.  Unprivileged users get no cgroup and a warning saying so. */
@@ -35,7 +36,7 @@ enum ctrl
   CTRL_PIDS,
   CTRL_CPU,
   CTRL_FREEZER, /* v1 only: pause and resume (v2 has cgroup.freeze) */
-  CTRL_DEVICES, /* v1 only: the device rules (v2 would need an eBPF program) */
+  CTRL_DEVICES, /* v1 only: the device rules (v2: an eBPF program) */
   CTRL_CPUACCT, /* v1 only: CPU usage (v2: cpu.stat) */
   N_CTRL,
 };
@@ -368,6 +369,33 @@ apply_devices (const char *dir, const struct brig_device_rule *rules, size_t n,
   return 0;
 }
 
+/* v2: the same rules, then the sandbox's own nodes, as an eBPF program
+ * attached to the cgroup DIR. */
+static int
+apply_devices_v2 (const char *dir, const struct brig_device_rule *rules, size_t n,
+                  struct brig_err *err)
+{
+  _cleanup_free_ struct brig_device_rule *all
+      = xreallocarray (NULL, n + ARRAY_SIZE (own_devices), sizeof *all);
+  _cleanup_close_ int fd = -1;
+  struct brig_devprog prog;
+  int r;
+
+  memcpy (all, rules, n * sizeof *all);
+  memcpy (all + n, own_devices, sizeof own_devices);
+  if ((r = brig_devprog_build (all, n + ARRAY_SIZE (own_devices), &prog, err)) < 0)
+    return brig_err_wrap (err, "cgroup v2: the device rules");
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    r = brig_error (err, errno, "open cgroup `%s`", dir);
+  else
+    r = brig_devprog_attach (&prog, fd, err);
+  brig_devprog_release (&prog);
+  if (r < 0)
+    return brig_err_wrap (err, "cgroup v2: the device rules");
+  return 0;
+}
+
 int
 brig_cgroup_create (const char *rel, const struct brig_limits *l,
                     const struct brig_device_rule *devices, size_t ndevices, bool rootless,
@@ -390,10 +418,7 @@ brig_cgroup_create (const char *rel, const struct brig_limits *l,
       cg->mode = "v2";
       r = setup_v2 (cg, rel, l, err);
       if (r == 0 && ndevices)
-        strv_push (warnings,
-                   xstrdup ("cgroup v2: the device rules are not enforced by a cgroup (that "
-                            "needs an eBPF program brig does not load yet); the container has "
-                            "only the device nodes it was given"));
+        r = apply_devices_v2 (cg->v2, devices, ndevices, err);
     }
   else
     {

@@ -37,6 +37,27 @@ int brig_seccomp_load (const struct brig_bpf *bpf, int *agent, const char *msg,
                        struct brig_err *err);
 void brig_bpf_release (struct brig_bpf *bpf);
 
+/* --- devices_bpf.c --- */
+struct bpf_insn;
+/* The device rules as a BPF_PROG_TYPE_CGROUP_DEVICE program. */
+struct brig_devprog
+{
+  struct bpf_insn *insns;
+  size_t n; /* instructions */
+};
+
+/* Compile RULES (applied in order after denying every device, with the
+ * meaning the v1 devices controller gives them: see devices_bpf.c) into a
+ * program that returns 1 to allow a device access and 0 to refuse it.
+ * Pure: touches no kernel.  No rules: a program that refuses everything. */
+int brig_devprog_build (const struct brig_device_rule *rules, size_t n, struct brig_devprog *ret,
+                        struct brig_err *err);
+void brig_devprog_release (struct brig_devprog *p);
+/* Load P and attach it to the cgroup v2 directory CGROUP_FD
+ * (BPF_F_ALLOW_MULTI: the parents' programs still apply).  No descriptor
+ * stays open: the program lives as long as the cgroup. */
+int brig_devprog_attach (const struct brig_devprog *p, int cgroup_fd, struct brig_err *err);
+
 /* --- cgroup.c --- */
 struct brig_cgroup;
 

@@ -7,6 +7,8 @@
  *   t fds             list the open descriptors of this process
  *   t session         prints "sid=S pid=P"
  *   t trap SIG CODE   print "ready", wait for SIG, then exit with CODE
+ *   t open PATH r|w|rw  open PATH for reading, writing or both: prints
+ *                     "open PATH ok" or "open PATH errno=N (text)"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -223,7 +225,20 @@ main (int argc, char **argv)
       printf ("got %d\n", (int)got);
       return atoi (argv[3]);
     }
+  if (argc == 4 && strcmp (argv[1], "open") == 0)
+    {
+      int flags = strcmp (argv[3], "rw") == 0  ? O_RDWR
+                  : strcmp (argv[3], "w") == 0 ? O_WRONLY
+                                               : O_RDONLY;
+      int fd = open (argv[2], flags | O_CLOEXEC | O_NOCTTY);
+      char what[4096];
+      snprintf (what, sizeof what, "open %s", argv[2]);
+      report (what, fd);
+      if (fd >= 0)
+        close (fd);
+      return 0;
+    }
   fprintf (stderr, "usage: t try NAME... | forkbomb | memhog MIB | fds | session | "
-                   "trap SIG CODE\n");
+                   "trap SIG CODE | open PATH r|w|rw\n");
   return 2;
 }
