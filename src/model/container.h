@@ -89,6 +89,39 @@ struct brig_device_rule
   char access[4];
 };
 
+/* A device node the container asks for (OCI linux.devices).  TYPE is 'c'
+ * (character), 'u' (character, unbuffered: the same node to the kernel), 'b'
+ * (block) or 'p' (FIFO, no numbers).  Where brig makes the node (no user
+ * namespace; a FIFO always) it has MODE, UID and GID; in a user namespace,
+ * where mknod is not permitted, the host's node at PATH is bound instead and
+ * keeps the host's mode and owner. */
+struct brig_device_node
+{
+  char *path;    /* absolute, without `.` or `..` components */
+  char type;     /* 'c', 'u', 'b' or 'p' */
+  int64_t major; /* 0..4095, 0 for a FIFO */
+  int64_t minor; /* 0..1048575, 0 for a FIFO */
+  unsigned mode; /* permission bits (0777), 0666 when not given */
+  uid_t uid;     /* owner in the container, 0 when not given */
+  gid_t gid;
+};
+
+/* The character devices every container gets in its /dev (a tmpfs), each
+ * bound from the host's checked node: the OCI default devices but
+ * /dev/console and /dev/ptmx (a link to pts/ptmx).  NAME is below /dev;
+ * the list ends with a NULL name. */
+struct brig_default_node
+{
+  const char *name;
+  unsigned major, minor;
+};
+extern const struct brig_default_node brig_default_nodes[];
+
+/* Is N one of brig_default_nodes (a character device with its numbers, at
+ * any path)? */
+bool brig_device_node_is_default (const struct brig_device_node *n);
+void brig_device_node_release (struct brig_device_node *n);
+
 /* OCI lifecycle hooks, run by the runtime on the host. */
 enum brig_hook_kind
 {
@@ -185,6 +218,8 @@ struct brig_container
   unsigned preserve_fds;            /* descriptors 3..3+N-1 stay open in the container */
   struct brig_device_rule *devices; /* NULL with ndevices 0: no device rules (all allowed) */
   size_t ndevices;
+  struct brig_device_node *nodes; /* device nodes to make (linux.devices) */
+  size_t nnodes;
   char *unsupported; /* why brig cannot run this container as described, or NULL */
   char **warnings;   /* what the parser left out and said so (to log), or NULL */
   bool create_cwd;   /* make a missing working directory (OCI runtimes do) */
@@ -219,6 +254,12 @@ const struct brig_mount *brig_container_mount_at (const struct brig_container *c
 /* The default device rules: deny all but the nodes brig makes (null, zero,
  * full, random, urandom, tty, ptmx, pts). */
 void brig_container_default_devices (struct brig_container *c);
+/* The device cgroup rules to apply to C: its rules, then an allow of
+ * "rwm" for each device node it is given (not FIFOs), as runc does, so
+ * that a node made in the container can be used.  NULL with *ret_n 0 when
+ * C has no rules (every device allowed).  Free with free(). */
+struct brig_device_rule *brig_container_cgroup_devices (const struct brig_container *c,
+                                                        size_t *ret_n);
 
 /* Set or replace an rlimit. */
 void brig_container_set_rlimit (struct brig_container *c, const struct brig_rlimit *r);

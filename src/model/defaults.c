@@ -29,6 +29,29 @@ const char *const brig_default_readonly_paths[] = {
   "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
+const struct brig_default_node brig_default_nodes[] = {
+  { "null", 1, 3 },    { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 },
+  { "urandom", 1, 9 }, { "tty", 5, 0 },  { NULL, 0, 0 },
+};
+
+bool
+brig_device_node_is_default (const struct brig_device_node *n)
+{
+  if (n->type != 'c' && n->type != 'u')
+    return false;
+  for (size_t i = 0; brig_default_nodes[i].name; i++)
+    if (n->major == brig_default_nodes[i].major && n->minor == brig_default_nodes[i].minor)
+      return true;
+  return false;
+}
+
+void
+brig_device_node_release (struct brig_device_node *n)
+{
+  free (n->path);
+  memset (n, 0, sizeof *n);
+}
+
 static void
 add_mount (struct brig_container *c, const char *dest, const char *type, unsigned long flags,
            const char *const *data)
@@ -98,6 +121,26 @@ brig_container_default_devices (struct brig_container *c)
   c->ndevices = ARRAY_SIZE (rules);
 }
 
+struct brig_device_rule *
+brig_container_cgroup_devices (const struct brig_container *c, size_t *ret_n)
+{
+  struct brig_device_rule *r;
+  size_t n = 0;
+
+  *ret_n = 0;
+  if (c->ndevices == 0)
+    return NULL;
+  r = xreallocarray (NULL, c->ndevices + c->nnodes, sizeof *r);
+  memcpy (r, c->devices, c->ndevices * sizeof *r);
+  n = c->ndevices;
+  for (size_t i = 0; i < c->nnodes; i++)
+    if (c->nodes[i].type != 'p')
+      r[n++] = (struct brig_device_rule){ true, c->nodes[i].type == 'b' ? 'b' : 'c',
+                                          c->nodes[i].major, c->nodes[i].minor, "rwm" };
+  *ret_n = n;
+  return r;
+}
+
 void
 brig_container_free (struct brig_container *c)
 {
@@ -137,6 +180,9 @@ brig_container_free (struct brig_container *c)
     }
   strv_free (c->annotations);
   free (c->devices);
+  for (size_t i = 0; i < c->nnodes; i++)
+    brig_device_node_release (&c->nodes[i]);
+  free (c->nodes);
   free (c->unsupported);
   strv_free (c->warnings);
   free (c);

@@ -142,15 +142,6 @@ mount_fs (struct ctx *x, const char *path, const char *type, const char *const *
 
 static const struct
 {
-  const char *name;
-  unsigned major, minor;
-} devices[] = {
-  { "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
-  { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
-};
-
-static const struct
-{
   const char *name, *target;
 } dev_links[] = {
   { "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
@@ -169,12 +160,13 @@ seal_clone (struct ctx *x, int fd, const char *what)
   return 0;
 }
 
-/* Bind the host's device NAME, checked to be MAJOR:MINOR, onto the file
- * NAME in the container's /dev. */
+/* Bind the host's device HOST, checked to be the character (TYPE
+ * S_IFCHR) or block (S_IFBLK) device MAJOR:MINOR, onto the file NAME in
+ * the container's directory DIR (DIR_PATH in the container). */
 static int
-bind_device (struct ctx *x, int dev, const char *name, unsigned major, unsigned minor)
+bind_device (struct ctx *x, int dir, const char *dir_path, const char *name, const char *host,
+             mode_t type, unsigned major, unsigned minor)
 {
-  _cleanup_free_ char *host = xasprintf ("/dev/%s", name);
   _cleanup_close_ int src = open_tree (AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   _cleanup_close_ int target = -1;
   struct stat st;
@@ -182,15 +174,15 @@ bind_device (struct ctx *x, int dev, const char *name, unsigned major, unsigned 
 
   if (src < 0)
     return brig_error (x->err, errno, "bind host device `%s`", host);
-  if (fstat (src, &st) < 0 || !S_ISCHR (st.st_mode) || major (st.st_rdev) != major
+  if (fstat (src, &st) < 0 || (st.st_mode & S_IFMT) != type || major (st.st_rdev) != major
       || minor (st.st_rdev) != minor)
-    return brig_error (x->err, 0, "host `%s` is not the character device %u:%u", host, major,
-                       minor);
+    return brig_error (x->err, 0, "host `%s` is not the %s device %u:%u", host,
+                       type == S_IFBLK ? "block" : "character", major, minor);
   if ((r = seal_clone (x, src, host)) < 0)
     return r;
-  target = openat (dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  target = openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (target < 0)
-    return brig_error (x->err, errno, "open `/dev/%s`", name);
+    return brig_error (x->err, errno, "open `%s/%s`", dir_path, name);
   return attach (x, src, target, host, name);
 }
 
@@ -202,13 +194,14 @@ populate_dev (struct ctx *x, int dev)
 {
   int r;
 
-  for (size_t i = 0; i < ARRAY_SIZE (devices); i++)
+  for (const struct brig_default_node *d = brig_default_nodes; d->name; d++)
     {
-      int fd = openat (dev, devices[i].name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+      _cleanup_free_ char *host = xasprintf ("/dev/%s", d->name);
+      int fd = openat (dev, d->name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
       if (fd < 0)
-        return brig_error (x->err, errno, "create `/dev/%s`", devices[i].name);
+        return brig_error (x->err, errno, "create `/dev/%s`", d->name);
       close (fd);
-      if ((r = bind_device (x, dev, devices[i].name, devices[i].major, devices[i].minor)) < 0)
+      if ((r = bind_device (x, dev, "/dev", d->name, host, S_IFCHR, d->major, d->minor)) < 0)
         return r;
     }
   for (size_t i = 0; i < ARRAY_SIZE (dev_links); i++)
@@ -672,20 +665,19 @@ brig_mounts_close_binds (int *fds, size_t n)
 int
 brig_mounts_check_host_devices (struct brig_err *err)
 {
-  for (size_t i = 0; i < ARRAY_SIZE (devices); i++)
+  for (const struct brig_default_node *d = brig_default_nodes; d->name; d++)
     {
-      _cleanup_free_ char *host = xasprintf ("/dev/%s", devices[i].name);
+      _cleanup_free_ char *host = xasprintf ("/dev/%s", d->name);
       struct stat st;
 
       if (lstat (host, &st) < 0)
         return brig_error (err, errno, "host device `%s`", host);
-      if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != devices[i].major
-          || minor (st.st_rdev) != devices[i].minor || st.st_uid != 0 || st.st_gid != 0)
+      if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != d->major || minor (st.st_rdev) != d->minor
+          || st.st_uid != 0 || st.st_gid != 0)
         return brig_error (err, 0,
                            "host `%s` is not the character device %u:%u owned by root:root "
                            "(it is %u:%u); refusing to hand it to a container",
-                           host, devices[i].major, devices[i].minor, (unsigned)st.st_uid,
-                           (unsigned)st.st_gid);
+                           host, d->major, d->minor, (unsigned)st.st_uid, (unsigned)st.st_gid);
     }
   return 0;
 }
