@@ -92,6 +92,105 @@ parse_limits (json_t *lim, const char *file, struct brig_policy *p, struct brig_
   return 0;
 }
 
+/* A device number of an allowed_devices entry: decimal up to MAX, or `*`
+ * (-1).  Returns false when S is neither. */
+static bool
+device_number (const char *s, size_t len, int64_t max, int64_t *ret)
+{
+  int64_t v = 0;
+
+  if (len == 1 && s[0] == '*')
+    {
+      *ret = -1;
+      return true;
+    }
+  if (len == 0 || len > 7)
+    return false;
+  for (size_t i = 0; i < len; i++)
+    {
+      if (s[i] < '0' || s[i] > '9')
+        return false;
+      v = v * 10 + (s[i] - '0');
+    }
+  *ret = v;
+  return v <= max;
+}
+
+/* An absolute path in its normal form: no empty, `.` or `..` component,
+ * no trailing `/` (the OCI parser normalizes the container's paths so). */
+static bool
+normal_path (const char *p)
+{
+  if (p[0] != '/' || p[1] == '\0')
+    return false;
+  for (const char *c = p; c; c = strchr (c + 1, '/'))
+    {
+      size_t len = strcspn (c + 1, "/");
+      if (len == 0 || (len == 1 && c[1] == '.') || (len == 2 && c[1] == '.' && c[2] == '.'))
+        return false;
+    }
+  return true;
+}
+
+/* "[PATH ]TYPE MAJOR:MINOR": TYPE c or b, MAJOR and MINOR a number or `*`,
+ * PATH absolute and normal. */
+static bool
+parse_device_allow (const char *s, struct brig_device_allow *ret)
+{
+  _cleanup_free_ char *copy = xstrdup (s);
+  char *words[4] = { NULL }, *o = copy, *colon;
+  size_t n = 0;
+
+  for (char *w; (w = strsep (&o, " ")) != NULL;)
+    if (*w)
+      {
+        if (n == ARRAY_SIZE (words))
+          return false;
+        words[n++] = w;
+      }
+  if (n != 2 && n != 3)
+    return false;
+  if (n == 3 && !normal_path (words[0]))
+    return false;
+  if (strlen (words[n - 2]) != 1 || !strchr ("cb", words[n - 2][0]))
+    return false;
+  colon = strchr (words[n - 1], ':');
+  if (colon == NULL
+      || !device_number (words[n - 1], (size_t)(colon - words[n - 1]), 4095, &ret->major)
+      || !device_number (colon + 1, strlen (colon + 1), 1048575, &ret->minor))
+    return false;
+  ret->type = words[n - 2][0];
+  ret->path = n == 3 ? xstrdup (words[0]) : NULL;
+  return true;
+}
+
+static int
+parse_devices (json_t *devs, const char *file, struct brig_policy *p, struct brig_err *err)
+{
+  size_t i;
+  json_t *v;
+
+  if (!json_is_array (devs))
+    return bad (err, file, "allowed_devices",
+                "expected an array of devices such as \"c 10:229\" (/dev/fuse)");
+  json_array_foreach (devs, i, v)
+  {
+    struct brig_device_allow a = { 0 };
+
+    if (!json_is_string (v) || !parse_device_allow (json_string_value (v), &a))
+      return brig_error (err, 0,
+                         "%s: allowed_devices[%zu]: `%s`: expected \"TYPE MAJOR:MINOR\" with "
+                         "TYPE c (character) or b (block) and each number a whole number or *, "
+                         "optionally after the path in the container: \"c 10:229\", \"b 7:*\", "
+                         "\"/dev/fuse c 10:229\" (ls -l shows a device's numbers)",
+                         file, i, json_is_string (v) ? json_string_value (v) : "(not a string)");
+    p->allowed_devices
+        = xreallocarray (p->allowed_devices, p->nallowed_devices + 1, sizeof *p->allowed_devices);
+    p->allowed_devices[p->nallowed_devices++] = a;
+  }
+  return 0;
+}
+
 int
 brig_parse_policy (const char *buf, size_t len, const char *file, struct brig_policy **ret,
                    struct brig_err *err)
@@ -121,8 +220,12 @@ brig_parse_policy (const char *buf, size_t len, const char *file, struct brig_po
       r = parse_caps (v, file, p, err);
     else if (strcmp (key, "limits") == 0)
       r = parse_limits (v, file, p, err);
+    else if (strcmp (key, "allowed_devices") == 0)
+      r = parse_devices (v, file, p, err);
     else
-      r = brig_error (err, 0, "%s: %s: unknown key: expected rules, allowed_capabilities or limits",
+      r = brig_error (err, 0,
+                      "%s: %s: unknown key: expected rules, allowed_capabilities, "
+                      "allowed_devices or limits",
                       file, key);
     if (r < 0)
       goto out;

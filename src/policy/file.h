@@ -2,6 +2,7 @@
  *
  *   { "rules": { "BRIG-C008": "audit", ... },
  *     "allowed_capabilities": ["CAP_CHOWN", ...],
+ *     "allowed_devices": ["c 10:229", "/dev/net/tun c 10:200"],
  *     "limits": { "memory": "512m", "pids": 1024 } }
  *
  * Every key is optional; what is not said keeps the default (the hardened

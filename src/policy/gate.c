@@ -71,6 +71,9 @@ brig_policy_free (struct brig_policy *p)
   if (p == NULL)
     return;
   free (p->actions);
+  for (size_t i = 0; i < p->nallowed_devices; i++)
+    free (p->allowed_devices[i].path);
+  free (p->allowed_devices);
   free (p->source);
   free (p);
 }

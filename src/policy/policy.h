@@ -44,12 +44,25 @@ struct brig_rule
   void (*harden) (struct brig_container *c, const struct brig_policy *p);
 };
 
+/* A device the policy lets containers have (BRIG-C014): TYPE 'c' or 'b'
+ * MAJOR:MINOR (-1: any), at PATH in the container, or anywhere when PATH
+ * is NULL.  Written "c 10:229", "b 7:*" or "/dev/fuse c 10:229". */
+struct brig_device_allow
+{
+  char *path;
+  char type;
+  int64_t major;
+  int64_t minor;
+};
+
 struct brig_policy
 {
   enum brig_action *actions; /* one per rule of brig_rules () */
   uint64_t allowed_caps;     /* capabilities a container may keep */
   int64_t max_memory;        /* limits brig puts on containers without one */
   int64_t max_pids;
+  struct brig_device_allow *allowed_devices; /* device nodes beyond the defaults */
+  size_t nallowed_devices;
   char *source; /* the file, or "builtin" */
 };
 
@@ -64,6 +77,10 @@ const char *brig_severity_name (enum brig_severity s);
 /* The default policy: the hardened setup. */
 struct brig_policy *brig_policy_default (void);
 void brig_policy_free (struct brig_policy *p);
+
+/* Does the policy let a container have device node N (the default
+ * devices, FIFOs, and what allowed_devices lists)? */
+bool brig_policy_allows_node (const struct brig_policy *p, const struct brig_device_node *n);
 
 /* One decision of the gate. */
 struct brig_decision

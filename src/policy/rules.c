@@ -298,6 +298,60 @@ harden_devices (struct brig_container *c, const struct brig_policy *p)
   brig_container_default_devices (c);
 }
 
+bool
+brig_policy_allows_node (const struct brig_policy *p, const struct brig_device_node *n)
+{
+  char type = n->type == 'u' ? 'c' : n->type;
+
+  /* A FIFO reaches no driver; the default devices every container has. */
+  if (type == 'p' || brig_device_node_is_default (n))
+    return true;
+  for (size_t i = 0; i < p->nallowed_devices; i++)
+    {
+      const struct brig_device_allow *a = &p->allowed_devices[i];
+      if (a->type == type && (a->major < 0 || a->major == n->major)
+          && (a->minor < 0 || a->minor == n->minor)
+          && (a->path == NULL || strcmp (a->path, n->path) == 0))
+        return true;
+    }
+  return false;
+}
+
+static bool
+check_device_nodes (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  char *s = NULL;
+
+  for (size_t i = 0; i < c->nnodes; i++)
+    if (!brig_policy_allows_node (p, &c->nodes[i]))
+      {
+        const struct brig_device_node *n = &c->nodes[i];
+        _cleanup_free_ char *one = xasprintf (
+            "%s (%s device %lld:%lld, allowed by \"%c %lld:%lld\")", n->path,
+            n->type == 'b' ? "block" : "character", (long long)n->major, (long long)n->minor,
+            n->type == 'b' ? 'b' : 'c', (long long)n->major, (long long)n->minor);
+        append (&s, ", ", one);
+      }
+  if (s == NULL)
+    return false;
+  *d = xasprintf ("device nodes not in the policy's allowed_devices: %s", s);
+  free (s);
+  return true;
+}
+
+static void
+harden_device_nodes (struct brig_container *c, const struct brig_policy *p)
+{
+  size_t k = 0;
+
+  for (size_t i = 0; i < c->nnodes; i++)
+    if (brig_policy_allows_node (p, &c->nodes[i]))
+      c->nodes[k++] = c->nodes[i];
+    else
+      brig_device_node_release (&c->nodes[i]);
+  c->nnodes = k;
+}
+
 static bool
 check_cgroupns (const struct brig_container *c, const struct brig_policy *p, char **d)
 {
@@ -378,6 +432,14 @@ static const struct brig_rule rules[] = {
     "In the host's cgroup namespace the container sees the host's cgroup tree and paths.",
     "--cgroupns private (Docker's default on cgroup v2).", "CIS Docker 5.x (namespaces)",
     check_cgroupns, harden_cgroupns },
+  { "BRIG-C014", "device node outside the allow-list", BRIG_SEV_HIGH, BRIG_ACT_ENFORCE,
+    "A device node is a door into a kernel driver: a block device is the raw disk, past every "
+    "file permission, and character devices such as /dev/mem, /dev/kmsg or /dev/kvm reach the "
+    "host's memory, log or hypervisor.",
+    "Give the container only the devices it needs (--device), and list each in the policy's "
+    "\"allowed_devices\" as \"TYPE MAJOR:MINOR\" (\"c 10:229\" for /dev/fuse).",
+    "CIS Docker 5.17 (host devices not exposed directly)", check_device_nodes,
+    harden_device_nodes },
 };
 
 const struct brig_rule *
