@@ -18,6 +18,7 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -494,6 +495,169 @@ write_sysctl (struct ctx *x, const struct brig_container *c, const char *kv)
   return 0;
 }
 
+/* The mount of the container that holds PATH (the one with the longest
+ * destination above it), or NULL when PATH is in the image. */
+static const struct brig_mount *
+mount_holding (const struct brig_container *c, const char *path)
+{
+  const struct brig_mount *best = NULL;
+  size_t best_len = 0;
+
+  for (size_t i = 0; i < c->nmounts; i++)
+    {
+      const char *d = c->mounts[i].dest;
+      size_t n = strcmp (d, "/") == 0 ? 0 : strlen (d);
+
+      if (strncmp (d, path, n) == 0 && path[n] == '/' && (best == NULL || n > best_len))
+        {
+          best = &c->mounts[i];
+          best_len = n;
+        }
+    }
+  return best;
+}
+
+static const char *
+file_kind (mode_t m)
+{
+  switch (m & S_IFMT)
+    {
+    case S_IFCHR:
+      return "a character device";
+    case S_IFBLK:
+      return "a block device";
+    case S_IFIFO:
+      return "a FIFO";
+    case S_IFDIR:
+      return "a directory";
+    case S_IFLNK:
+      return "a symbolic link";
+    case S_IFREG:
+      return "a regular file";
+    default:
+      return "a socket";
+    }
+}
+
+static mode_t
+node_type (const struct brig_device_node *n)
+{
+  return n->type == 'p' ? S_IFIFO : n->type == 'b' ? S_IFBLK : S_IFCHR;
+}
+
+/* Make the file NAME in DIR (in the container, DIR_PATH) the node N, with
+ * mknod: N's mode exactly (no umask) and owner. */
+static int
+mknod_node (struct ctx *x, int dir, const char *dir_path, const char *name,
+            const struct brig_device_node *n)
+{
+  struct statvfs vfs;
+  mode_t old;
+  int r, e;
+
+  if (n->type != 'p' && fstatvfs (dir, &vfs) == 0 && (vfs.f_flag & ST_NODEV))
+    return brig_error (x->err, 0,
+                       "the tmpfs at `%s` is mounted nodev, so a device node made there could "
+                       "not be opened: put the node under /dev, or mount that tmpfs without nodev",
+                       dir_path);
+  old = umask (0);
+  r = mknodat (dir, name, node_type (n) | n->mode,
+               makedev ((unsigned)n->major, (unsigned)n->minor));
+  e = errno;
+  umask (old);
+  if (r < 0)
+    return brig_error (x->err, e, "mknod");
+  if (fchownat (dir, name, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return brig_error (x->err, errno, "chown to %u:%u", (unsigned)n->uid, (unsigned)n->gid);
+  return 0;
+}
+
+/* Make the device node N of the container (OCI linux.devices), resolved
+ * inside the root.  A file already at its path that is the device asked
+ * for (the default /dev/null) is kept; anything else there is an error, as
+ * the runtime spec says.  A new node is made only in a tmpfs of the
+ * container's own (/dev), never in the image or a bind mount, where it
+ * would outlive the container.  Without a user namespace it is made with
+ * mknod, with N's mode and owner (a FIFO always is); in one, where mknod of
+ * a device is not permitted, the host's node at the same path is bound
+ * read-only, checked to be the same device, and keeps the host's mode and
+ * owner. */
+static int
+make_node (struct ctx *x, const struct brig_device_node *n)
+{
+  _cleanup_free_ char *parent = xstrdup (n->path);
+  char *slash = strrchr (parent, '/');
+  const char *name = n->path + (slash - parent) + 1;
+  const char *dir_path = slash == parent ? "/" : parent;
+  const struct brig_mount *m = mount_holding (x->c, n->path);
+  _cleanup_close_ int dir = -1, fd = -1;
+  struct statfs fs;
+  struct stat st;
+
+  *slash = '\0';
+  dir = brig_openat2 (x->root, dir_path, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                      RESOLVE_FLAGS | RESOLVE_NO_SYMLINKS);
+  if (dir < 0 && errno == ELOOP)
+    return brig_error (x->err, 0,
+                       "a directory on the way to it is a symbolic link, which brig does not "
+                       "follow here");
+  if (dir >= 0 && (fd = openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+    {
+      if (fstat (fd, &st) < 0)
+        return brig_error (x->err, errno, "stat");
+      if ((st.st_mode & S_IFMT) == node_type (n)
+          && (n->type == 'p' || st.st_rdev == makedev ((unsigned)n->major, (unsigned)n->minor)))
+        return 0;
+      return brig_error (x->err, 0, "there is already %s there, not the device asked for",
+                         file_kind (st.st_mode));
+    }
+  if (dir < 0 ? errno != ENOENT && errno != ENOTDIR : errno != ENOENT)
+    return brig_error (x->err, errno, "open");
+  if (m == NULL || strcmp (m->type, "tmpfs") != 0)
+    {
+      if (m == NULL)
+        return brig_error (x->err, 0,
+                           "brig makes device nodes only in a tmpfs of the container (such as "
+                           "/dev), and this path is in the image");
+      return brig_error (x->err, 0,
+                         "brig makes device nodes only in a tmpfs of the container (such as "
+                         "/dev), and this path is on the %s mount at `%s`",
+                         m->type, m->dest);
+    }
+  if (dir < 0 && (dir = open_target (x, dir_path, true)) < 0)
+    return dir;
+  if (fstatfs (dir, &fs) < 0 || fs.f_type != TMPFS_MAGIC)
+    return brig_error (x->err, 0, "`%s` is not in the tmpfs at `%s`", dir_path, m->dest);
+  if (n->type == 'p' || !(x->c->namespaces & BRIG_NS_USER))
+    return mknod_node (x, dir, dir_path, name, n);
+  fd = openat (dir, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  if (fd < 0)
+    return brig_error (x->err, errno, "create the mount point");
+  if (bind_device (x, dir, dir_path, name, n->path, node_type (n), (unsigned)n->major,
+                   (unsigned)n->minor)
+      < 0)
+    return brig_err_wrap (x->err,
+                          "in a user namespace mknod is not permitted, so brig binds the host's "
+                          "node at the same path");
+  return 0;
+}
+
+static int
+make_nodes (struct ctx *x)
+{
+  for (size_t i = 0; i < x->c->nnodes; i++)
+    {
+      const struct brig_device_node *n = &x->c->nodes[i];
+      int r = make_node (x, n);
+      if (r < 0 && n->type == 'p')
+        return brig_err_wrap (x->err, "device `%s` (FIFO)", n->path);
+      if (r < 0)
+        return brig_err_wrap (x->err, "device `%s` (%c %lld:%lld)", n->path, n->type,
+                              (long long)n->major, (long long)n->minor);
+    }
+  return 0;
+}
+
 static int
 open_devnull (struct ctx *x)
 {
@@ -545,6 +709,8 @@ brig_mounts_setup (const struct brig_container *c, int root_fd, const int *bind_
       else
         r = mount_other (&x, m);
     }
+  if (r == 0)
+    r = make_nodes (&x);
   for (size_t i = 0; c->sysctl && c->sysctl[i] && r == 0; i++)
     r = write_sysctl (&x, c, c->sysctl[i]);
   for (size_t i = 0; c->masked_paths && c->masked_paths[i] && r == 0; i++)

@@ -1114,8 +1114,11 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     goto fail;
   {
     _cleanup_free_ char *rel = brig_cgroup_rel_path (c->cgroups_path, c->id, err);
+    size_t ndevices;
+    /* The config's device rules, and the nodes it is given. */
+    _cleanup_free_ struct brig_device_rule *devices = brig_container_cgroup_devices (c, &ndevices);
     if (rel == NULL
-        || (r = brig_cgroup_create (rel, &c->limits, c->devices, c->ndevices, c->rootless, &sb->cg,
+        || (r = brig_cgroup_create (rel, &c->limits, devices, ndevices, c->rootless, &sb->cg,
                                     &sb->warnings, err))
                < 0)
       {
