@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 struct ctx
 {
@@ -752,10 +753,111 @@ parse_personality (struct ctx *x, json_t *p, struct brig_container *c)
   return 0;
 }
 
+/* A path of linux.devices: absolute, without `.` or `..` components, not
+ * `/` itself.  Normalized in place ("/dev//fuse/" -> "/dev/fuse"). */
+static bool
+device_path_ok (char *p)
+{
+  if (p[0] != '/')
+    return false;
+  normalize_path (p);
+  if (strcmp (p, "/") == 0)
+    return false;
+  for (const char *c = p; c; c = strchr (c + 1, '/'))
+    if (strncmp (c, "/./", 3) == 0 || strcmp (c, "/.") == 0 || strncmp (c, "/../", 4) == 0
+        || strcmp (c, "/..") == 0)
+      return false;
+  return true;
+}
+
+/* linux.devices: the nodes to make.  Numbers are limited to what mknod(2)
+ * takes (12-bit major, 20-bit minor).  fileMode is stat's st_mode as the
+ * engines send it: Docker and containerd without the file type bits,
+ * Podman with them (020666), which must then be those of `type`; brig
+ * keeps the permission bits (0777). */
+static int
+parse_devices (struct ctx *x, json_t *devs, struct brig_container *c)
+{
+  size_t i;
+  json_t *d;
+
+  if (devs == NULL || json_is_null (devs))
+    return 0;
+  if (!json_is_array (devs))
+    return bad (x, "linux.devices", "expected an array of device objects");
+  json_array_foreach (devs, i, d)
+  {
+    _cleanup_free_ char *p = xasprintf ("linux.devices[%zu]", i);
+    _cleanup_free_ char *type = NULL;
+    struct brig_device_node n = { .mode = 0666 };
+    int64_t major = 0, minor = 0, mode = 0666, uid = 0, gid = 0;
+    bool has_major, has_minor;
+    int r;
+
+    if (!json_is_object (d))
+      return bad (x, p, "expected an object with `path` and `type`");
+    if ((r = get_str (x, d, "type", p, &type)) < 0 || (r = get_str (x, d, "path", p, &n.path)) < 0
+        || (r = get_int (x, d, "major", p, 0, 4095, &major, &has_major)) < 0
+        || (r = get_int (x, d, "minor", p, 0, 1048575, &minor, &has_minor)) < 0
+        || (r = get_int (x, d, "fileMode", p, 0, 0177777, &mode, NULL)) < 0
+        || (r = get_int (x, d, "uid", p, 0, UINT32_MAX - 1, &uid, NULL)) < 0
+        || (r = get_int (x, d, "gid", p, 0, UINT32_MAX - 1, &gid, NULL)) < 0)
+      goto fail;
+    if (n.path == NULL || !device_path_ok (n.path))
+      {
+        r = bad (x, p, "`path` must be an absolute path without `.` or `..` (\"/dev/fuse\")");
+        goto fail;
+      }
+    if (type == NULL || strlen (type) != 1 || !strchr ("cubp", type[0]))
+      {
+        r = bad (x, p, "`type` must be c, u (character), b (block) or p (FIFO)");
+        goto fail;
+      }
+    n.type = type[0];
+    if ((mode & S_IFMT) != 0
+        && (mode & S_IFMT)
+               != (n.type == 'p'   ? S_IFIFO
+                   : n.type == 'b' ? S_IFBLK
+                                   : S_IFCHR))
+      {
+        r = bad (x, p, "the file type bits of `fileMode` are not those of `type`");
+        goto fail;
+      }
+    if (n.type != 'p' && (!has_major || !has_minor))
+      {
+        r = bad (x, p, "`major` and `minor` are required for a c, u or b device");
+        goto fail;
+      }
+    for (size_t k = 0; k < c->nnodes; k++)
+      if (strcmp (c->nodes[k].path, n.path) == 0)
+        {
+          _cleanup_free_ char *w
+              = xasprintf ("`%s` is already listed in linux.devices[%zu]", n.path, k);
+          r = bad (x, p, w);
+          goto fail;
+        }
+    if (n.type != 'p')
+      {
+        n.major = major;
+        n.minor = minor;
+      }
+    n.mode = (unsigned)mode & 0777;
+    n.uid = (uid_t)uid;
+    n.gid = (gid_t)gid;
+    c->nodes = xreallocarray (c->nodes, c->nnodes + 1, sizeof *c->nodes);
+    c->nodes[c->nnodes++] = n;
+    continue;
+  fail:
+    brig_device_node_release (&n);
+    return r;
+  }
+  return 0;
+}
+
 static int
 parse_linux (struct ctx *x, json_t *lx, struct brig_container *c)
 {
-  json_t *sysctl, *seccomp, *devices;
+  json_t *sysctl, *seccomp;
   const char *key;
   json_t *v;
   int r;
@@ -806,10 +908,8 @@ parse_linux (struct ctx *x, json_t *lx, struct brig_container *c)
       if ((r = brig_parse_seccomp_value (seccomp, name, &c->seccomp, x->err)) < 0)
         return r;
     }
-  devices = json_object_get (lx, "devices");
-  if (devices && json_is_array (devices) && json_array_size (devices) > 0)
-    return unsupported (x, "linux.devices", "creating device nodes");
-  if ((r = parse_personality (x, json_object_get (lx, "personality"), c)) < 0)
+  if ((r = parse_devices (x, json_object_get (lx, "devices"), c)) < 0
+      || (r = parse_personality (x, json_object_get (lx, "personality"), c)) < 0)
     return r;
   if (json_object_get (lx, "intelRdt"))
     return unsupported (x, "linux.intelRdt", "Intel RDT");

@@ -12,6 +12,9 @@ test_docker () {
 	E=$WORK/d
 	mkdir -p "$E"
 	printf '{ "runtimes": { "brig": { "path": "%s" } } }\n' "$RT" > "$E/daemon.json"
+	# The runtime inherits the daemon's environment: /dev/fuse is allowed.
+	printf '{ "allowed_devices": ["/dev/fuse c 10:229"] }\n' > "$E/policy.json"
+	export BRIG_POLICY=$E/policy.json
 	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" \
 		--pidfile "$E/pid" -H "unix://$E/sock" --iptables=false --ip6tables=false \
 		--bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
@@ -32,6 +35,14 @@ test_docker () {
 	run_status st $D run --rm --runtime brig --network none --privileged brigtest true
 	expect_eq 125 "$st"
 	expect_match "refused by policy rule BRIG-C001 \(privileged container\)" "$out"
+	# --device: refused unless the policy allows it (BRIG-C014).
+	run_status st $D run --rm --runtime brig --network none --device /dev/loop-control brigtest true
+	expect_eq 125 "$st"
+	expect_match "refused by policy rule BRIG-C014 .*/dev/loop-control \(character device 10:237" "$out"
+	if [ -c /dev/fuse ]; then
+		expect_match "^character special file a:e5$" \
+			"$($D run --rm --runtime brig --network none --device /dev/fuse brigtest stat -c '%F %t:%T' /dev/fuse)"
+	fi
 	$D run -d --runtime brig --network none --name t1 brigtest sleep 60 >/dev/null
 	expect_eq exec-ok "$($D exec t1 echo exec-ok)"
 	expect_match "sleep 60" "$($D top t1)"
@@ -66,6 +77,18 @@ test_podman () {
 	run_status st $P run --rm --network none --privileged brigtest true
 	[ "$st" != 0 ] || fail "--privileged was not refused"
 	expect_match "refused by policy rule BRIG-C001" "$out"
+	# --device (Podman sends fileMode with the file type bits).
+	run_status st $P run --rm --network none --device /dev/loop-control brigtest true
+	[ "$st" != 0 ] || fail "--device /dev/loop-control was not refused"
+	expect_match "refused by policy rule BRIG-C014" "$out"
+	if [ -c /dev/fuse ]; then
+		# conmon hands the runtime only the environment it is told to.
+		printf '{ "allowed_devices": ["c 10:229"] }\n' > "$E/policy.json"
+		sed "s|^\\[engine\\]|[engine]\\nconmon_env_vars = [\"PATH=$PATH\", \"BRIG_POLICY=$E/policy.json\"]|" \
+			"$E/containers.conf" > "$E/devices.conf"
+		expect_match "^character special file a:e5$" \
+			"$(CONTAINERS_CONF=$E/devices.conf $P run --rm --network none --device /dev/fuse brigtest stat -c '%F %t:%T' /dev/fuse 2>&1)"
+	fi
 	$P run -d --network none --name t1 brigtest sleep 60 >/dev/null
 	expect_eq exec-ok "$($P exec t1 echo exec-ok)"
 	$P rm -f -t 1 t1 >/dev/null
@@ -75,6 +98,8 @@ test_containerd () {
 	command -v containerd >/dev/null || skip "containerd is not installed"
 	E=$WORK/c
 	mkdir -p "$E"
+	printf '{ "allowed_devices": ["c 10:229"] }\n' > "$E/policy.json"
+	export BRIG_POLICY=$E/policy.json # the shim hands containerd's environment on
 	containerd --root "$E/root" --state "$E/state" --address "$E/sock" > "$E/log" 2>&1 &
 	cpid=$!
 	C="ctr --address $E/sock -n brigtest"
@@ -93,6 +118,12 @@ test_containerd () {
 	expect_match "refused by policy rule BRIG-C004" "$out"
 	run_status st $C run --rm --seccomp --privileged --runc-binary "$RT" docker.io/library/brigtest:latest c3 true
 	expect_match "refused by policy rule BRIG-C001" "$out"
+	run_status st $C run --rm --seccomp --device /dev/loop-control --runc-binary "$RT" docker.io/library/brigtest:latest c4 true
+	expect_match "refused by policy rule BRIG-C014" "$out"
+	if [ -c /dev/fuse ]; then
+		expect_match "^character special file a:e5$" "$($C run --rm --seccomp --device /dev/fuse --runc-binary "$RT" \
+			docker.io/library/brigtest:latest c5 stat -c '%F %t:%T' /dev/fuse 2>&1)"
+	fi
 	kill $cpid
 	wait
 }

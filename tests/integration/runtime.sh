@@ -144,6 +144,25 @@ PY
 	oci_leftovers
 }
 
+test_bad_device_entry_names_json_path () {
+	bundle "$WORK/b" true
+	edit_config "$WORK/b" 'c["linux"]["devices"] = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229},
+	                                                 {"path": "/dev/../etc/shadow", "type": "c", "major": 1, "minor": 3}]'
+	run_status st rt create --bundle "$WORK/b" bd1
+	expect_eq 1 "$st"
+	expect_match "config.json: linux.devices\[1\]: \`path\` must be an absolute path without \`.\` or \`..\`" "$out"
+	edit_config "$WORK/b" 'c["linux"]["devices"] = [{"path": "/dev/fuse", "type": "x", "major": 10, "minor": 229}]'
+	run_status st rt create --bundle "$WORK/b" bd2
+	expect_match "config.json: linux.devices\[0\]: \`type\` must be c, u \(character\), b \(block\) or p \(FIFO\)" "$out"
+	edit_config "$WORK/b" 'c["linux"]["devices"] = [{"path": "/dev/fuse", "type": "c", "major": 10}]'
+	run_status st rt create --bundle "$WORK/b" bd3
+	expect_match "config.json: linux.devices\[0\]: \`major\` and \`minor\` are required" "$out"
+	edit_config "$WORK/b" 'c["linux"]["devices"] = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "uid": -1}]'
+	run_status st rt create --bundle "$WORK/b" bd4
+	expect_match "config.json: linux.devices\[0\].uid: expected an integer from 0 to 4294967294" "$out"
+	oci_leftovers
+}
+
 # The spec: a capability the kernel has no name for is logged as a
 # warning and the container runs, without it.
 test_unknown_capability_is_a_warning () {
