@@ -753,25 +753,19 @@ inner_state (void *data, pid_t pid, const char *what)
 
 /* poststart and poststop: a failure is a warning, as the spec says. */
 static void
-late_hooks (const struct brig_oci_state *st, enum brig_hook_kind kind, const char *status)
+late_hooks (const struct brig_hook *h, size_t n, enum brig_hook_kind kind, const char *id,
+            pid_t pid, const char *bundle, char *const *annotations)
 {
-  _cleanup_free_ char *path = xasprintf ("%s/config.json", st->bundle);
-  _cleanup_free_ char *buf = NULL;
   _cleanup_free_ char *state = NULL;
-  struct brig_container *c = NULL;
   struct brig_err err = { 0 };
-  size_t len;
 
-  if (brig_read_file (path, 16 << 20, &buf, &len, &err) < 0
-      || brig_parse_oci_config (buf, len, path, st->bundle, &c, &err) < 0)
-    goto out;
-  state = hook_state (st->id, status, st->pid, st->bundle, st->annotations);
-  brig_hooks_run (c, kind, state, &err);
-out:
-  if (err.msg)
+  if (n == 0)
+    return;
+  state = hook_state (id, kind == BRIG_HOOK_POSTSTART ? "running" : "stopped", pid, bundle,
+                      annotations);
+  if (brig_hooks_run_list (h, n, kind, state, &err) < 0)
     log_msg ("warning", err.msg);
   brig_err_release (&err);
-  brig_container_free (c);
 }
 
 /* create: make the container and leave it waiting on its exec FIFO. */
@@ -821,14 +815,18 @@ do_create (const struct verb_opts *o, const char *id, struct brig_err *err)
     close (sopts.console_socket);
   if (r < 0)
     goto out;
-  st = (struct brig_oci_state){ c->id,
-                                brig_sandbox_pid (sb),
-                                brig_proc_start_time (brig_sandbox_pid (sb)),
-                                c->image,
-                                c->rootfs,
-                                now_rfc3339 (),
-                                c->cgroups_path,
-                                c->annotations };
+  st = (struct brig_oci_state){ .id = c->id,
+                                .pid = brig_sandbox_pid (sb),
+                                .start_time = brig_proc_start_time (brig_sandbox_pid (sb)),
+                                .bundle = c->image,
+                                .rootfs = c->rootfs,
+                                .created = now_rfc3339 (),
+                                .cgroups_path = c->cgroups_path,
+                                .annotations = c->annotations,
+                                .poststart = c->hooks[BRIG_HOOK_POSTSTART],
+                                .npoststart = c->nhooks[BRIG_HOOK_POSTSTART],
+                                .poststop = c->hooks[BRIG_HOOK_POSTSTOP],
+                                .npoststop = c->nhooks[BRIG_HOOK_POSTSTOP] };
   r = brig_oci_state_write (dir, &st, err);
   free (st.created);
   if (r == 0 && o->pid_file)
@@ -890,7 +888,8 @@ do_start (const char *id, struct brig_err *err)
         }
     }
   unlink (fifo);
-  late_hooks (&st, BRIG_HOOK_POSTSTART, "running");
+  late_hooks (st.poststart, st.npoststart, BRIG_HOOK_POSTSTART, st.id, st.pid, st.bundle,
+              st.annotations);
   r = 0;
 out:
   brig_oci_state_release (&st);
@@ -935,35 +934,7 @@ do_delete (const char *id, bool force, struct brig_err *err)
       brig_proc_signal (st.pid, st.start_time, SIGKILL);
       brig_cgroup_signal_all (st.cgroups_path, st.id, SIGKILL, &e);
       brig_err_release (&e);
-      for (int i = 0; i < 2000 && brig_proc_start_time (st.pid) == st.start_time; i++)
-        {
-          struct timespec ts = { 0, 1000000 };
-          char path[64], state = 0;
-          FILE *f;
-          snprintf (path, sizeof path, "/proc/%d/stat", (int)st.pid);
-          if ((f = fopen (path, "re")))
-            {
-              if (fscanf (f, "%*d (%*[^)]) %c", &state) != 1)
-                state = 0;
-              fclose (f);
-            }
-          if (state == 'Z')
-            break;
-          nanosleep (&ts, NULL);
-        }
-    }
-  if (brig_proc_start_time (st.pid) == st.start_time && st.start_time)
-    {
-      char path[64], state = 0;
-      FILE *f;
-      snprintf (path, sizeof path, "/proc/%d/stat", (int)st.pid);
-      if ((f = fopen (path, "re")))
-        {
-          if (fscanf (f, "%*d (%*[^)]) %c", &state) != 1)
-            state = 0;
-          fclose (f);
-        }
-      if (state != 'Z')
+      if (brig_proc_wait_exit (st.pid, st.start_time, 2000) < 0)
         {
           r = brig_error (err, 0,
                           "container `%s`: its process %d would not die (is it frozen in a "
@@ -974,7 +945,8 @@ do_delete (const char *id, bool force, struct brig_err *err)
     }
   if ((r = brig_cgroup_remove (st.cgroups_path, st.id, err)) < 0)
     goto out;
-  late_hooks (&st, BRIG_HOOK_POSTSTOP, "stopped");
+  late_hooks (st.poststop, st.npoststop, BRIG_HOOK_POSTSTOP, st.id, st.pid, st.bundle,
+              st.annotations);
   remove_container_dir (dir);
   r = 0;
 out:
@@ -989,6 +961,7 @@ do_run (const struct verb_opts *o, const char *id, int *ret_status, struct brig_
   struct brig_container *c = NULL;
   struct brig_sandbox *sb = NULL;
   struct brig_exit ex;
+  pid_t pid = 0;
   int exec_errno, r;
 
   if (o->detach)
@@ -1025,12 +998,20 @@ do_run (const struct verb_opts *o, const char *id, int *ret_status, struct brig_
   }
   if (o->pid_file && (r = write_pid_file (o->pid_file, brig_sandbox_pid (sb), err)) < 0)
     goto out;
-  if ((r = brig_sandbox_start (sb, &exec_errno, err)) < 0
-      || (r = brig_sandbox_wait (sb, &ex, err)) < 0)
+  if ((r = brig_sandbox_start (sb, &exec_errno, err)) < 0)
+    goto out;
+  pid = brig_sandbox_pid (sb);
+  late_hooks (c->hooks[BRIG_HOOK_POSTSTART], c->nhooks[BRIG_HOOK_POSTSTART], BRIG_HOOK_POSTSTART,
+              c->id, pid, c->image, c->annotations);
+  if ((r = brig_sandbox_wait (sb, &ex, err)) < 0)
     goto out;
   *ret_status = WIFEXITED (ex.status) ? WEXITSTATUS (ex.status) : 128 + WTERMSIG (ex.status);
 out:
   brig_sandbox_destroy (sb);
+  /* Deleted, as `delete` would have: now poststop. */
+  if (pid > 0)
+    late_hooks (c->hooks[BRIG_HOOK_POSTSTOP], c->nhooks[BRIG_HOOK_POSTSTOP], BRIG_HOOK_POSTSTOP,
+                c->id, pid, c->image, c->annotations);
   brig_container_free (c);
   return r;
 }

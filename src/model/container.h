@@ -245,6 +245,8 @@ extern const char *const brig_default_readonly_paths[];
  * m's strings). */
 void brig_container_set_mount (struct brig_container *c, struct brig_mount *m);
 void brig_mount_release (struct brig_mount *m);
+/* Free N hooks and the array. */
+void brig_hooks_free (struct brig_hook *h, size_t n);
 /* Add M before the first mount below its destination (a tmpfs on /run
  * before a bind on /run/.containerenv), or at the end; replaces a mount at
  * the same destination. */

@@ -170,13 +170,7 @@ brig_container_free (struct brig_container *c)
   free (c->selinux_label);
   for (size_t k = 0; k < BRIG_HOOK_KINDS; k++)
     {
-      for (size_t i = 0; i < c->nhooks[k]; i++)
-        {
-          free (c->hooks[k][i].path);
-          strv_free (c->hooks[k][i].args);
-          strv_free (c->hooks[k][i].env);
-        }
-      free (c->hooks[k]);
+      brig_hooks_free (c->hooks[k], c->nhooks[k]);
     }
   strv_free (c->annotations);
   free (c->devices);
@@ -201,6 +195,18 @@ struct brig_capsets
 brig_capsets_uniform (uint64_t set, bool root)
 {
   return (struct brig_capsets){ set, set, set, root ? 0 : set, root ? 0 : set };
+}
+
+void
+brig_hooks_free (struct brig_hook *h, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (h[i].path);
+      strv_free (h[i].args);
+      strv_free (h[i].env);
+    }
+  free (h);
 }
 
 void

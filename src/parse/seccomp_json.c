@@ -12,15 +12,33 @@ static const char *const action_list
     = "SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, "
       "SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG, SCMP_ACT_NOTIFY";
 
-/* A JSON path for error messages, built on the stack (a long one is only
- * cut short, never a problem). */
-static void __attribute__ ((format (printf, 3, 4)))
-jpath (char *buf, size_t n, const char *fmt, ...)
+/* JSON paths for error messages, built on the stack without printf: a
+ * profile has hundreds of them and almost never needs one (a long one is
+ * only cut short, never a problem). */
+static void
+jpath_key (char *buf, size_t n, const char *base, const char *key)
 {
-  va_list ap;
-  va_start (ap, fmt);
-  (void)!vsnprintf (buf, n, fmt, ap);
-  va_end (ap);
+  size_t b = strnlen (base, n - 1), k = strlen (key);
+
+  memcpy (buf, base, b);
+  if (k > n - 1 - b)
+    k = n - 1 - b;
+  memcpy (buf + b, key, k);
+  buf[b + k] = '\0';
+}
+
+static void
+jpath_idx (char *buf, size_t n, const char *base, size_t idx)
+{
+  char num[24], *d = num + sizeof num;
+
+  *--d = '\0';
+  *--d = ']';
+  do
+    *--d = (char)('0' + idx % 10);
+  while ((idx /= 10) > 0);
+  *--d = '[';
+  jpath_key (buf, n, base, d);
 }
 
 static int
@@ -48,18 +66,23 @@ get_action (json_t *v, const char *file, const char *path, enum brig_scmp_action
 static int
 get_strv (json_t *v, const char *file, const char *path, char ***ret, struct brig_err *err)
 {
-  size_t i;
+  size_t i, n;
   json_t *e;
 
   if (v == NULL || json_is_null (v))
     return 0;
   if (!json_is_array (v))
     return bad (err, file, path, "expected an array of strings");
+  /* Appended in one go: a rule can name hundreds of syscalls. */
+  n = strv_len (*ret);
+  *ret = xreallocarray (*ret, n + json_array_size (v) + 1, sizeof (char *));
+  (*ret)[n] = NULL;
   json_array_foreach (v, i, e)
   {
     if (!json_is_string (e))
       return brig_error (err, 0, "%s: %s[%zu]: expected a string", file, path, i);
-    strv_push (ret, xstrdup (json_string_value (e)));
+    (*ret)[n++] = xstrdup (json_string_value (e));
+    (*ret)[n] = NULL;
   }
   return 0;
 }
@@ -129,13 +152,13 @@ parse_args (json_t *args, const char *file, const char *path, struct brig_scmp_r
   json_array_foreach (args, i, a)
   {
     char p[256];
-    jpath (p, sizeof p, "%s[%zu]", path, i);
+    jpath_idx (p, sizeof p, path, i);
     char pi[256];
-    jpath (pi, sizeof pi, "%s.index", p);
+    jpath_key (pi, sizeof pi, p, ".index");
     char pv[256];
-    jpath (pv, sizeof pv, "%s.value", p);
+    jpath_key (pv, sizeof pv, p, ".value");
     char pv2[256];
-    jpath (pv2, sizeof pv2, "%s.valueTwo", p);
+    jpath_key (pv2, sizeof pv2, p, ".valueTwo");
     struct brig_scmp_arg *arg = &r->args[r->nargs];
     json_t *op = json_object_get (a, "op");
     uint64_t index;
@@ -168,11 +191,11 @@ parse_filter (json_t *f, const char *file, const char *path, bool include, struc
               struct brig_err *err)
 {
   char pc[256];
-  jpath (pc, sizeof pc, "%s.caps", path);
+  jpath_key (pc, sizeof pc, path, ".caps");
   char pa[256];
-  jpath (pa, sizeof pa, "%s.arches", path);
+  jpath_key (pa, sizeof pa, path, ".arches");
   char pk[256];
-  jpath (pk, sizeof pk, "%s.minKernel", path);
+  jpath_key (pk, sizeof pk, path, ".minKernel");
 
   if (f == NULL || json_is_null (f))
     return 0;
@@ -205,17 +228,17 @@ parse_rule (json_t *s, const char *file, const char *path, struct brig_seccomp *
             struct brig_err *err)
 {
   char pn[256];
-  jpath (pn, sizeof pn, "%s.names", path);
+  jpath_key (pn, sizeof pn, path, ".names");
   char pa[256];
-  jpath (pa, sizeof pa, "%s.action", path);
+  jpath_key (pa, sizeof pa, path, ".action");
   char pe[256];
-  jpath (pe, sizeof pe, "%s.errnoRet", path);
+  jpath_key (pe, sizeof pe, path, ".errnoRet");
   char pargs[256];
-  jpath (pargs, sizeof pargs, "%s.args", path);
+  jpath_key (pargs, sizeof pargs, path, ".args");
   char pinc[256];
-  jpath (pinc, sizeof pinc, "%s.includes", path);
+  jpath_key (pinc, sizeof pinc, path, ".includes");
   char pexc[256];
-  jpath (pexc, sizeof pexc, "%s.excludes", path);
+  jpath_key (pexc, sizeof pexc, path, ".excludes");
   struct brig_scmp_rule *r;
   json_t *name, *eret;
   uint64_t e;
@@ -330,10 +353,10 @@ brig_parse_seccomp_value (json_t *root, const char *file, struct brig_seccomp **
   if (archmap && json_is_array (archmap))
     json_array_foreach (archmap, i, s)
     {
-      char pa[256];
-      jpath (pa, sizeof pa, "archMap[%zu].architecture", i);
-      char ps[256];
-      jpath (ps, sizeof ps, "archMap[%zu].subArchitectures", i);
+      char pi[256], pa[256], ps[256];
+      jpath_idx (pi, sizeof pi, "archMap", i);
+      jpath_key (pa, sizeof pa, pi, ".architecture");
+      jpath_key (ps, sizeof ps, pi, ".subArchitectures");
       json_t *a = json_object_get (s, "architecture");
       if (!json_is_string (a))
         {
@@ -355,7 +378,7 @@ brig_parse_seccomp_value (json_t *root, const char *file, struct brig_seccomp **
   json_array_foreach (syscalls, i, s)
   {
     char path[256];
-    jpath (path, sizeof path, "syscalls[%zu]", i);
+    jpath_idx (path, sizeof path, "syscalls", i);
     if (parse_rule (s, file, path, p, err) < 0)
       goto out;
     if (p->rules[p->nrules - 1].action == BRIG_SCMP_NOTIFY && p->listener_path == NULL)

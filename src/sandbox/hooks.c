@@ -71,16 +71,23 @@ run_one (const struct brig_hook *h, const char *kind, const char *state, struct 
 }
 
 int
-brig_hooks_run (const struct brig_container *c, enum brig_hook_kind kind, const char *state,
-                struct brig_err *err)
+brig_hooks_run_list (const struct brig_hook *h, size_t n, enum brig_hook_kind kind,
+                     const char *state, struct brig_err *err)
 {
   static const char *const names[BRIG_HOOK_KINDS] = { "prestart",        "createRuntime",
                                                       "createContainer", "startContainer",
                                                       "poststart",       "poststop" };
   int r;
 
-  for (size_t i = 0; i < c->nhooks[kind]; i++)
-    if ((r = run_one (&c->hooks[kind][i], names[kind], state, err)) < 0)
+  for (size_t i = 0; i < n; i++)
+    if ((r = run_one (&h[i], names[kind], state, err)) < 0)
       return r;
   return 0;
+}
+
+int
+brig_hooks_run (const struct brig_container *c, enum brig_hook_kind kind, const char *state,
+                struct brig_err *err)
+{
+  return brig_hooks_run_list (c->hooks[kind], c->nhooks[kind], kind, state, err);
 }

@@ -116,6 +116,9 @@ int brig_sandbox_exec (const struct brig_container *c, pid_t pid, unsigned long 
  * JSON) on stdin, within its timeout.  The first failure is returned. */
 int brig_hooks_run (const struct brig_container *c, enum brig_hook_kind kind, const char *state,
                     struct brig_err *err);
+/* The same for the N hooks H (of KIND, for messages). */
+int brig_hooks_run_list (const struct brig_hook *h, size_t n, enum brig_hook_kind kind,
+                         const char *state, struct brig_err *err);
 
 /* Detached: forget the container without touching it (brig exits, the
  * container waits for `start`).  Frees SB. */

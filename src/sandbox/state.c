@@ -6,6 +6,7 @@
 #include "util/fileio.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
@@ -147,6 +148,28 @@ brig_proc_signal (pid_t pid, unsigned long long start_time, int sig)
   return r;
 }
 
+int
+brig_proc_wait_exit (pid_t pid, unsigned long long start_time, int timeout_ms)
+{
+  int pidfd = (int)syscall (SYS_pidfd_open, pid, 0), r;
+  struct pollfd p;
+
+  if (pidfd < 0)
+    return errno == ESRCH ? 0 : -errno;
+  if (start_time && brig_proc_start_time (pid) != start_time)
+    {
+      close (pidfd);
+      return 0; /* another process now */
+    }
+  /* Readable once the process has exited, zombie or not. */
+  p = (struct pollfd){ pidfd, POLLIN, 0 };
+  do
+    r = poll (&p, 1, timeout_ms);
+  while (r < 0 && errno == EINTR);
+  close (pidfd);
+  return r > 0 ? 0 : r == 0 ? -ETIMEDOUT : -errno;
+}
+
 unsigned long long
 brig_proc_start_time (pid_t pid)
 {
@@ -188,6 +211,71 @@ brig_annotations_json (char *const *kv)
   return ann;
 }
 
+static json_t *
+hooks_json (const struct brig_hook *h, size_t n)
+{
+  json_t *a = json_array ();
+
+  for (size_t i = 0; i < n; i++)
+    {
+      json_t *o = json_pack ("{s:s}", "path", h[i].path);
+      json_t *args = json_array (), *env = json_array ();
+      for (size_t k = 0; h[i].args && h[i].args[k]; k++)
+        json_array_append_new (args, json_string (h[i].args[k]));
+      for (size_t k = 0; h[i].env && h[i].env[k]; k++)
+        json_array_append_new (env, json_string (h[i].env[k]));
+      json_object_set_new (o, "args", args);
+      if (h[i].env)
+        json_object_set_new (o, "env", env);
+      else
+        json_decref (env);
+      if (h[i].timeout > 0)
+        json_object_set_new (o, "timeout", json_integer (h[i].timeout));
+      json_array_append_new (a, o);
+    }
+  return a;
+}
+
+static char **
+strv_from_json (json_t *a)
+{
+  char **v = NULL;
+  size_t i;
+  json_t *e;
+
+  if (!json_is_array (a))
+    return NULL;
+  v = xcalloc (json_array_size (a) + 1, sizeof *v);
+  json_array_foreach (a, i, e) v[i] = xstrdup (json_is_string (e) ? json_string_value (e) : "");
+  return v;
+}
+
+/* What hooks_json wrote (brig wrote it; a hand-edited state only loses
+ * what it broke). */
+static void
+hooks_from_json (json_t *a, struct brig_hook **ret, size_t *ret_n)
+{
+  size_t i;
+  json_t *o;
+
+  *ret = NULL;
+  *ret_n = 0;
+  if (!json_is_array (a) || json_array_size (a) == 0)
+    return;
+  *ret = xcalloc (json_array_size (a), sizeof **ret);
+  json_array_foreach (a, i, o)
+  {
+    json_t *path = json_object_get (o, "path");
+    if (!json_is_string (path))
+      continue;
+    (*ret)[*ret_n].path = xstrdup (json_string_value (path));
+    (*ret)[*ret_n].args = strv_from_json (json_object_get (o, "args"));
+    (*ret)[*ret_n].env = strv_from_json (json_object_get (o, "env"));
+    (*ret)[*ret_n].timeout = (int)json_integer_value (json_object_get (o, "timeout"));
+    (*ret_n)++;
+  }
+}
+
 int
 brig_oci_state_write (const char *dir, const struct brig_oci_state *st, struct brig_err *err)
 {
@@ -203,6 +291,11 @@ brig_oci_state_write (const char *dir, const struct brig_oci_state *st, struct b
     return brig_error (err, ENOMEM, "state of container %s", st->id);
   if (st->cgroups_path)
     json_object_set_new (j, "cgroups_path", json_string (st->cgroups_path));
+  if (st->npoststart || st->npoststop)
+    json_object_set_new (j, "hooks",
+                         json_pack ("{s:o, s:o}", "poststart",
+                                    hooks_json (st->poststart, st->npoststart), "poststop",
+                                    hooks_json (st->poststop, st->npoststop)));
   return dump_atomically (j, tmp, path, err);
 }
 
@@ -239,6 +332,10 @@ brig_oci_state_read (const char *dir, struct brig_oci_state *ret, struct brig_er
   ret->rootfs = xstrdup (rootfs);
   ret->created = xstrdup (created);
   ret->cgroups_path = cg ? xstrdup (cg) : NULL;
+  hooks_from_json (json_object_get (json_object_get (j, "hooks"), "poststart"), &ret->poststart,
+                   &ret->npoststart);
+  hooks_from_json (json_object_get (json_object_get (j, "hooks"), "poststop"), &ret->poststop,
+                   &ret->npoststop);
   ann = json_object_get (j, "annotations");
   if (json_is_object (ann))
     {
@@ -260,6 +357,8 @@ brig_oci_state_release (struct brig_oci_state *st)
   free (st->created);
   free (st->cgroups_path);
   strv_free (st->annotations);
+  brig_hooks_free (st->poststart, st->npoststart);
+  brig_hooks_free (st->poststop, st->npoststop);
   memset (st, 0, sizeof *st);
 }
 

@@ -31,6 +31,10 @@ struct brig_oci_state
   char *created; /* RFC 3339 */
   char *cgroups_path;
   char **annotations; /* "key=value" */
+  /* The poststart and poststop hooks of the config as it was at create
+   * (start and delete run them without reading the bundle again). */
+  struct brig_hook *poststart, *poststop;
+  size_t npoststart, npoststop;
 };
 
 enum brig_oci_status
@@ -65,5 +69,9 @@ unsigned long long brig_proc_start_time (pid_t pid);
  * pid is never signalled.
  * 0, -ESRCH when it is gone, or -errno. */
 int brig_proc_signal (pid_t pid, unsigned long long start_time, int sig);
+
+/* Wait up to TIMEOUT_MS for PID (if still the process that started at
+ * START_TIME) to exit: 0 once it has (a zombie counts), -ETIMEDOUT. */
+int brig_proc_wait_exit (pid_t pid, unsigned long long start_time, int timeout_ms);
 
 #endif

@@ -426,6 +426,8 @@ c["hooks"] = {k: h(k) for k in ("prestart", "createRuntime", "createContainer", 
 	rt create --bundle "$WORK/b" hk1
 	pid=$(rt state hk1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
 	ctr_ns=$(readlink "/proc/$pid/ns/mnt")
+	# The hooks are those of the config at create: editing it now changes nothing.
+	edit_config "$WORK/b" 'c["hooks"] = {}'
 	rt start hk1
 	rt delete --force hk1
 	out=$(cat "$WORK/h/hooks.log")
@@ -436,6 +438,20 @@ c["hooks"] = {k: h(k) for k in ("prestart", "createRuntime", "createContainer", 
 	expect_eq "$ctr_ns" "$(echo "$out" | sed -n 3p | awk '{print $2}')" "createContainer's mount namespace"
 	expect_match '"status":"creating","pid":'"$pid" "$(echo "$out" | sed -n 3p)"
 	expect_match '"status":"running"' "$(echo "$out" | sed -n 4p)"
+	oci_leftovers
+}
+
+test_attached_run_runs_poststart_and_poststop () {
+	hook_dir
+	bundle "$WORK/b" true
+	edit_config "$WORK/b" '
+import os
+h = lambda kind: [{"path": os.environ["WORK"] + "/h/hook", "args": ["hook", kind], "env": ["HOOK_LOG=" + os.environ["WORK"] + "/h/hooks.log"]}]
+c["hooks"] = {k: h(k) for k in ("poststart", "poststop")}'
+	rt run --bundle "$WORK/b" ar1
+	out=$(cat "$WORK/h/hooks.log")
+	expect_eq "poststart poststop" "$(echo "$out" | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')" "order"
+	expect_match '"id":"ar1","status":"stopped"' "$(echo "$out" | sed -n 2p)"
 	oci_leftovers
 }
 
