@@ -54,6 +54,9 @@ struct brig_mount
    * the whole tree with PROPAGATION_REC. */
   unsigned long propagation;
   bool propagation_rec;
+  /* tmpfs: start with a copy of what the image has at DEST (OCI
+   * "tmpcopyup", which Podman sends for --read-only's /tmp, /run...). */
+  bool copyup;
   /* bind: idmapped (OCI "idmap", or "ridmap" for the whole tree) with
    * these ranges (on-disk id -> id seen), or with the container's own user
    * namespace when there are none. */

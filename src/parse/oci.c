@@ -196,7 +196,10 @@ static const struct
 };
 
 static const char *const unsupported_options[] = {
-  "tmpcopyup", "remount", "sync", "dirsync", "mand",
+  "remount",
+  "sync",
+  "dirsync",
+  "mand",
 };
 
 int
@@ -215,6 +218,11 @@ brig_oci_mount_options (char *const *options, const char *where, struct brig_mou
           *ret_bind = 1;
           if (o[0] == 'r')
             m->flags |= MS_REC;
+          continue;
+        }
+      if (strcmp (o, "tmpcopyup") == 0)
+        {
+          m->copyup = true;
           continue;
         }
       if (strcmp (o, "idmap") == 0 || strcmp (o, "ridmap") == 0)
@@ -347,6 +355,11 @@ parse_mounts (struct ctx *x, json_t *mounts, struct brig_container *c)
     else if (mnt.propagation != 0 && mnt.propagation != MS_PRIVATE)
       {
         r = bad (x, p, "a propagation other than private is supported on bind mounts only");
+        goto fail;
+      }
+    if (mnt.copyup && strcmp (mnt.type, "tmpfs") != 0)
+      {
+        r = bad (x, p, "tmpcopyup is for tmpfs mounts only");
         goto fail;
       }
     brig_container_set_mount (c, &mnt);

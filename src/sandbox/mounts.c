@@ -8,7 +8,9 @@
  * image's (CVE-2025-31133). */
 #include "sandbox/internal.h"
 #include "util/cleanup.h"
+#include "util/fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -344,6 +346,97 @@ mount_bind (struct ctx *x, const struct brig_mount *m, int src)
   return attach (x, src, target, "bind", m->dest);
 }
 
+/* tmpcopyup: copy the image's directory SRC into the new tmpfs DST, every
+ * step without following a symlink of the image; directories, regular
+ * files and symlinks, with their modes and (where mapped) owners.  Device
+ * nodes, FIFOs and sockets are left out: a tmpfs of a user namespace could
+ * not hold the first, and the others mean nothing copied. */
+static int
+copy_tree (struct ctx *x, int src, int dst, const char *where, int depth)
+{
+  _cleanup_close_ int dup_fd = dup (src);
+  DIR *d;
+  struct dirent *e;
+  int r = 0;
+
+  if (depth > 64)
+    return brig_error (x->err, ELOOP, "tmpcopyup `%s`: nested too deep", where);
+  if (dup_fd < 0 || (d = fdopendir (dup_fd)) == NULL)
+    return brig_error (x->err, errno, "tmpcopyup `%s`: read the image's directory", where);
+  dup_fd = -1; /* the DIR owns it */
+  while (r == 0 && (errno = 0, e = readdir (d)) != NULL)
+    {
+      const char *n = e->d_name;
+      struct stat st;
+
+      if (strcmp (n, ".") == 0 || strcmp (n, "..") == 0)
+        continue;
+      if (fstatat (src, n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        {
+          r = brig_error (x->err, errno, "tmpcopyup `%s/%s`", where, n);
+          break;
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          _cleanup_close_ int s = -1, t = -1;
+          _cleanup_free_ char *sub = xasprintf ("%s/%s", where, n);
+          if (mkdirat (dst, n, st.st_mode & 07777) < 0
+              || (s = openat (src, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
+              || (t = openat (dst, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+            r = brig_error (x->err, errno, "tmpcopyup `%s`", sub);
+          else if ((r = copy_tree (x, s, t, sub, depth + 1)) == 0)
+            {
+              (void)!fchown (t, st.st_uid, st.st_gid); /* unmapped owners stay ours */
+              (void)!fchmod (t, st.st_mode & 07777);
+            }
+        }
+      else if (S_ISREG (st.st_mode))
+        {
+          _cleanup_close_ int s = openat (src, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+          _cleanup_close_ int t = -1;
+          char buf[65536];
+          ssize_t k = 0;
+
+          if (s < 0
+              || (t = openat (dst, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                              st.st_mode & 0777))
+                     < 0)
+            {
+              r = brig_error (x->err, errno, "tmpcopyup `%s/%s`", where, n);
+              break;
+            }
+          while ((k = read (s, buf, sizeof buf)) > 0)
+            if (brig_write_all (t, buf, (size_t)k) < 0)
+              {
+                k = -1;
+                break;
+              }
+          if (k < 0)
+            {
+              r = brig_error (x->err, errno, "tmpcopyup `%s/%s`", where, n);
+              break;
+            }
+          (void)!fchown (t, st.st_uid, st.st_gid);
+          (void)!fchmod (t, st.st_mode & 07777); /* setuid bits survive chown this way */
+        }
+      else if (S_ISLNK (st.st_mode))
+        {
+          char target[4096];
+          ssize_t k = readlinkat (src, n, target, sizeof target - 1);
+          if (k < 0 || (target[k] = '\0', symlinkat (target, dst, n)) < 0)
+            {
+              r = brig_error (x->err, errno, "tmpcopyup `%s/%s`", where, n);
+              break;
+            }
+          (void)!fchownat (dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+        }
+    }
+  if (r == 0 && errno != 0)
+    r = brig_error (x->err, errno, "tmpcopyup `%s`: read the image's directory", where);
+  closedir (d);
+  return r;
+}
+
 /* Any other filesystem.  A read-only tmpfs is made read-only only once all
  * mounts are made, so that mount points can be created in it (/dev/pts). */
 static int
@@ -353,15 +446,24 @@ mount_other (struct ctx *x, const struct brig_mount *m)
   bool is_tmpfs = strcmp (m->type, "tmpfs") == 0;
   bool defer = is_tmpfs && (attrs & MOUNT_ATTR_RDONLY);
   _cleanup_close_ int target = open_target (x, m->dest, true);
-  _cleanup_close_ int fs = -1;
+  _cleanup_close_ int fs = -1, image_dir = -1;
   int r;
 
   if (target < 0)
     return target;
+  /* What the image has there, before the tmpfs hides it. */
+  if (m->copyup
+      && (image_dir
+          = brig_openat2 (x->root, m->dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC, RESOLVE_FLAGS))
+             < 0
+      && errno != ENOENT)
+    return brig_error (x->err, errno, "tmpcopyup `%s`", m->dest);
   fs = new_fs (x, m->type, (const char *const *)m->data,
                defer ? attrs & ~(unsigned)MOUNT_ATTR_RDONLY : attrs, m->dest);
   if (fs < 0)
     return fs;
+  if (image_dir >= 0 && (r = copy_tree (x, image_dir, fs, m->dest, 0)) < 0)
+    return r;
   if ((r = attach (x, fs, target, m->type, m->dest)) < 0)
     return r;
   if (is_tmpfs && strcmp (m->dest, "/dev") == 0 && (r = populate_dev (x, fs)) < 0)

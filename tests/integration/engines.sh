@@ -89,6 +89,9 @@ test_podman () {
 		expect_match "^character special file a:e5$" \
 			"$(CONTAINERS_CONF=$E/devices.conf $P run --rm --network none --device /dev/fuse brigtest stat -c '%F %t:%T' /dev/fuse 2>&1)"
 	fi
+	# --read-only: /tmp, /run and /var/tmp come as tmpfs with tmpcopyup.
+	expect_eq "EROFS ok" "$($P run --rm --network none --read-only brigtest sh -c \
+		'touch /x 2>/dev/null || printf EROFS; touch /tmp/y /run/y /var/tmp/y && echo " ok"' 2>&1)"
 	$P run -d --network none --name t1 brigtest sleep 60 >/dev/null
 	expect_eq exec-ok "$($P exec t1 echo exec-ok)"
 	$P rm -f -t 1 t1 >/dev/null

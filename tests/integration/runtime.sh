@@ -775,3 +775,25 @@ c["linux"]["rootfsPropagation"] = "rslave"  # what Docker sends with such volume
 -" "$out" "what the container sees of a host mount made after it started"
 	oci_leftovers
 }
+
+test_tmpcopyup_fills_tmpfs_from_the_image () {
+	# What Podman sends for --read-only: /tmp, /run... as tmpfs with tmpcopyup.
+	bundle "$WORK/b" sh -c 'ls /bin | wc -l; readlink /bin/ls; ls -ln /etc/passwd | awk "{print \$1, \$3, \$4}"; head -1 /etc/passwd; ls /etc/sub/deep; touch /etc/new && echo writable'
+	mkdir -p "$WORK/b/rootfs/etc/sub"
+	echo x > "$WORK/b/rootfs/etc/sub/deep"
+	edit_config "$WORK/b" '
+c["mounts"] += [{"destination": d, "type": "tmpfs", "source": "tmpfs", "options": ["rw", "nosuid", "nodev", "tmpcopyup"]} for d in ("/bin", "/etc")]'
+	out=$(rt run --bundle "$WORK/b" cu1)
+	expect_eq "$(ls "$WORK/b/rootfs/bin" | wc -l)
+/bin/busybox
+-rw-r--r-- 0 0
+$(head -1 "$WORK/b/rootfs/etc/passwd")
+/etc/sub/deep
+writable" "$out"
+	# Only tmpfs takes it.
+	edit_config "$WORK/b" 'c["mounts"].append({"destination": "/x", "type": "proc", "source": "proc", "options": ["tmpcopyup"]})'
+	run_status st rt run --bundle "$WORK/b" cu2
+	expect_eq 1 "$st"
+	expect_match "mounts\[[0-9]+\]: tmpcopyup is for tmpfs mounts only" "$out"
+	oci_leftovers
+}
