@@ -23,6 +23,7 @@ struct cmd
 };
 
 static const struct cmd commands[] = {
+  { "audit", cmd_audit, 0, "check Kubernetes manifests against the hardening policy" },
   { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },
   { "runtime", cmd_runtime, NEEDS_USERNS,
     "the OCI runtime (runc's command line), also installed as brig-runtime" },

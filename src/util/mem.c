@@ -136,3 +136,10 @@ str_has_prefix (const char *s, const char *prefix)
 {
   return strncmp (s, prefix, strlen (prefix)) == 0;
 }
+
+bool
+str_has_suffix (const char *s, const char *suffix)
+{
+  size_t n = strlen (s), k = strlen (suffix);
+  return n >= k && memcmp (s + n - k, suffix, k) == 0;
+}

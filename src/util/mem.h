@@ -24,5 +24,6 @@ void strv_free (char **v);
 bool strv_contains (char *const *v, const char *s);
 
 bool str_has_prefix (const char *s, const char *prefix);
+bool str_has_suffix (const char *s, const char *suffix);
 
 #endif

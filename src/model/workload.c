@@ -1,0 +1,51 @@
+#include "model/workload.h"
+#include "util/cleanup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+sec_release (struct brig_wsec *s)
+{
+  free (s->cap_add.v);
+  free (s->cap_drop.v);
+}
+
+void
+brig_workload_free (struct brig_workload *w)
+{
+  if (w == NULL)
+    return;
+  sec_release (&w->sec);
+  free (w->sysctls.v);
+  free (w->annotations);
+  free (w->volumes);
+  for (size_t i = 0; i < w->ncontainers; i++)
+    {
+      sec_release (&w->containers[i].sec);
+      free (w->containers[i].host_ports.v);
+      free (w->containers[i].probe_hosts.v);
+    }
+  free (w->containers);
+  memset (w, 0, sizeof *w);
+}
+
+void
+brig_workloads_free (struct brig_workload *w, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    brig_workload_free (&w[i]);
+  free (w);
+}
+
+bool
+brig_wtrue (const struct brig_wval *v)
+{
+  return v->set && v->s && strcmp (v->s, "true") == 0;
+}
+
+bool
+brig_wfalse (const struct brig_wval *v)
+{
+  return v->set && v->s && strcmp (v->s, "false") == 0;
+}

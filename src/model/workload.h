@@ -1,0 +1,102 @@
+/* The workload model: what a file that describes containers says of them,
+ * each value with where it was written.  brig audit's parsers fill it (a
+ * Kubernetes pod template today) and its rules read it; every string is
+ * borrowed from the parsed file, which outlives the model.
+ *
+ * A value that was not written is unset (SET false): "unset" and "false"
+ * differ for the Pod Security Standards (runAsNonRoot unset on a container
+ * defers to the pod's). */
+#ifndef BRIG_MODEL_WORKLOAD_H
+#define BRIG_MODEL_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* 1-based; 0 where unknown. */
+struct brig_loc
+{
+  int line, col, end_line, end_col;
+};
+
+/* A scalar as written: booleans as "true"/"false", numbers as their text. */
+struct brig_wval
+{
+  const char *s;
+  struct brig_loc loc;
+  bool set;
+};
+
+struct brig_wlist
+{
+  struct brig_wval *v;
+  size_t n;
+};
+
+/* A securityContext, of the pod or of one container. */
+struct brig_wsec
+{
+  struct brig_loc loc; /* of the securityContext itself, if written */
+  bool present;
+  struct brig_wval run_as_non_root, run_as_user;
+  struct brig_wval seccomp_type; /* set when seccompProfile is: its type */
+  struct brig_wval apparmor_type;
+  bool has_selinux; /* seLinuxOptions given */
+  struct brig_loc selinux_loc;
+  struct brig_wval se_type, se_user, se_role;
+  struct brig_wval host_process; /* windowsOptions.hostProcess */
+  /* Container only. */
+  struct brig_wval privileged, allow_privilege_escalation, proc_mount;
+  bool has_caps; /* capabilities given */
+  struct brig_loc caps_loc;
+  struct brig_wlist cap_add, cap_drop;
+};
+
+struct brig_wcontainer
+{
+  const char *name;
+  const char *field; /* containers, initContainers or ephemeralContainers */
+  struct brig_loc loc;
+  struct brig_wsec sec;
+  struct brig_wlist host_ports;  /* ports[].hostPort other than 0 */
+  struct brig_wlist probe_hosts; /* probes' and lifecycle handlers' host */
+};
+
+struct brig_wvolume
+{
+  const char *name;
+  const char *type; /* the source: hostPath, emptyDir, nfs... ("" if none) */
+  struct brig_loc loc;
+};
+
+struct brig_wannotation
+{
+  const char *key, *value;
+  struct brig_loc loc;
+};
+
+struct brig_workload
+{
+  const char *file;
+  const char *kind; /* Pod, Deployment, CronJob... */
+  const char *name;
+  struct brig_loc loc;      /* the object */
+  struct brig_loc spec_loc; /* its pod spec */
+  struct brig_wval host_network, host_pid, host_ipc, host_users, os_name;
+  struct brig_wsec sec;      /* the pod's securityContext */
+  struct brig_wlist sysctls; /* the pod's securityContext.sysctls names */
+  struct brig_wannotation *annotations;
+  size_t nannotations;
+  struct brig_wvolume *volumes;
+  size_t nvolumes;
+  struct brig_wcontainer *containers;
+  size_t ncontainers;
+};
+
+void brig_workload_free (struct brig_workload *w);
+void brig_workloads_free (struct brig_workload *w, size_t n);
+
+/* Is V set to "true" / to "false"? */
+bool brig_wtrue (const struct brig_wval *v);
+bool brig_wfalse (const struct brig_wval *v);
+
+#endif

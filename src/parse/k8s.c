@@ -1,0 +1,428 @@
+/* Kubernetes manifests (YAML or JSON, many documents, List objects) ->
+ * workloads: every kind with a pod template, each with where its values
+ * were written.  Only what the rules read is taken; a value of the wrong
+ * shape where one is read is an error at its line and column, as the API
+ * server would refuse it. */
+#include "parse/k8s.h"
+#include "util/cleanup.h"
+
+#include <string.h>
+
+struct ctx
+{
+  const char *file;
+  struct brig_err *err;
+  struct brig_workload *w;
+  size_t n, cap;
+};
+
+static struct brig_loc
+loc_of (const struct brig_ynode *n)
+{
+  if (n == NULL)
+    return (struct brig_loc){ 0, 0, 0, 0 };
+  return (struct brig_loc){ n->line, n->col, n->end_line, n->end_col };
+}
+
+/* From KEY's start to its value's end. */
+static struct brig_loc
+kv_loc (const struct brig_ynode *map, const char *key)
+{
+  const struct brig_ynode *k = brig_ymap_key (map, key), *v = brig_ymap_get (map, key);
+  struct brig_loc l = loc_of (k);
+
+  if (v)
+    {
+      l.end_line = v->end_line;
+      l.end_col = v->end_col;
+    }
+  return l;
+}
+
+static int
+bad (struct ctx *x, const struct brig_ynode *n, const char *what, const char *expected)
+{
+  return brig_error (x->err, 0, "%s:%d:%d: %s: expected %s", x->file, n ? n->line : 0,
+                     n ? n->col : 0, what, expected);
+}
+
+/* MAP.KEY as a value: booleans spelled "true"/"false". */
+static int
+get_val (struct ctx *x, const struct brig_ynode *map, const char *key, struct brig_wval *ret)
+{
+  const struct brig_ynode *v = brig_ymap_get (map, key);
+  int b;
+
+  *ret = (struct brig_wval){ 0 };
+  if (v == NULL || (v->kind == BRIG_Y_SCALAR && brig_ystr (v) == NULL))
+    return 0;
+  if (v->kind != BRIG_Y_SCALAR)
+    return bad (x, v, key, "a scalar value");
+  b = brig_ybool (v);
+  *ret = (struct brig_wval){ b == 1   ? "true"
+                             : b == 0 ? "false"
+                                      : v->value,
+                             kv_loc (map, key), true };
+  return 0;
+}
+
+static const struct brig_ynode *
+get_map (struct ctx *x, const struct brig_ynode *map, const char *key, int *r)
+{
+  const struct brig_ynode *v = brig_ymap_get (map, key);
+
+  if (v == NULL || (v->kind == BRIG_Y_SCALAR && brig_ystr (v) == NULL))
+    return NULL;
+  if (v->kind != BRIG_Y_MAP)
+    {
+      *r = bad (x, v, key, "a mapping");
+      return NULL;
+    }
+  return v;
+}
+
+static const struct brig_ynode *
+get_seq (struct ctx *x, const struct brig_ynode *map, const char *key, int *r)
+{
+  const struct brig_ynode *v = brig_ymap_get (map, key);
+
+  if (v == NULL || (v->kind == BRIG_Y_SCALAR && brig_ystr (v) == NULL))
+    return NULL;
+  if (v->kind != BRIG_Y_SEQ)
+    {
+      *r = bad (x, v, key, "a list");
+      return NULL;
+    }
+  return v;
+}
+
+static void
+list_push (struct brig_wlist *l, struct brig_wval v)
+{
+  l->v = xreallocarray (l->v, l->n + 1, sizeof *l->v);
+  l->v[l->n++] = v;
+}
+
+static int
+get_strs (struct ctx *x, const struct brig_ynode *map, const char *key, struct brig_wlist *ret)
+{
+  int r = 0;
+  const struct brig_ynode *s = get_seq (x, map, key, &r);
+
+  for (size_t i = 0; s && i < s->n; i++)
+    {
+      const struct brig_ynode *e = s->items[i];
+      if (e->kind != BRIG_Y_SCALAR)
+        return bad (x, e, key, "a list of strings");
+      list_push (ret, (struct brig_wval){ e->value, loc_of (e), true });
+    }
+  return r;
+}
+
+static int
+parse_sec (struct ctx *x, const struct brig_ynode *owner, bool container, struct brig_wsec *s)
+{
+  int r = 0;
+  const struct brig_ynode *sc = get_map (x, owner, "securityContext", &r), *m;
+
+  if (r < 0 || sc == NULL)
+    return r;
+  s->present = true;
+  s->loc = kv_loc (owner, "securityContext");
+  if ((r = get_val (x, sc, "runAsNonRoot", &s->run_as_non_root)) < 0
+      || (r = get_val (x, sc, "runAsUser", &s->run_as_user)) < 0)
+    return r;
+  if ((m = get_map (x, sc, "seccompProfile", &r)))
+    {
+      if ((r = get_val (x, m, "type", &s->seccomp_type)) < 0)
+        return r;
+      /* A profile without a type: the API server requires one. */
+      if (!s->seccomp_type.set)
+        s->seccomp_type = (struct brig_wval){ "", kv_loc (sc, "seccompProfile"), true };
+    }
+  if (r == 0 && (m = get_map (x, sc, "appArmorProfile", &r)))
+    {
+      if ((r = get_val (x, m, "type", &s->apparmor_type)) < 0)
+        return r;
+      if (!s->apparmor_type.set)
+        s->apparmor_type = (struct brig_wval){ "", kv_loc (sc, "appArmorProfile"), true };
+    }
+  if (r == 0 && (m = get_map (x, sc, "seLinuxOptions", &r)))
+    {
+      s->has_selinux = true;
+      s->selinux_loc = kv_loc (sc, "seLinuxOptions");
+      if ((r = get_val (x, m, "type", &s->se_type)) < 0
+          || (r = get_val (x, m, "user", &s->se_user)) < 0
+          || (r = get_val (x, m, "role", &s->se_role)) < 0)
+        return r;
+    }
+  if (r == 0 && (m = get_map (x, sc, "windowsOptions", &r))
+      && (r = get_val (x, m, "hostProcess", &s->host_process)) < 0)
+    return r;
+  if (r < 0 || !container)
+    return r;
+  if ((r = get_val (x, sc, "privileged", &s->privileged)) < 0
+      || (r = get_val (x, sc, "allowPrivilegeEscalation", &s->allow_privilege_escalation)) < 0
+      || (r = get_val (x, sc, "procMount", &s->proc_mount)) < 0)
+    return r;
+  if ((m = get_map (x, sc, "capabilities", &r)))
+    {
+      s->has_caps = true;
+      s->caps_loc = kv_loc (sc, "capabilities");
+      if ((r = get_strs (x, m, "add", &s->cap_add)) < 0
+          || (r = get_strs (x, m, "drop", &s->cap_drop)) < 0)
+        return r;
+    }
+  return r;
+}
+
+/* The `host` of an httpGet or tcpSocket handler. */
+static int
+handler_hosts (struct ctx *x, const struct brig_ynode *h, struct brig_wlist *ret)
+{
+  static const char *const kinds[] = { "httpGet", "tcpSocket" };
+  int r = 0;
+
+  for (size_t i = 0; i < ARRAY_SIZE (kinds) && r == 0; i++)
+    {
+      const struct brig_ynode *m = get_map (x, h, kinds[i], &r);
+      struct brig_wval v;
+      if (m && (r = get_val (x, m, "host", &v)) == 0 && v.set && v.s[0])
+        list_push (ret, v);
+    }
+  return r;
+}
+
+static int
+parse_container (struct ctx *x, const struct brig_ynode *c, const char *field,
+                 struct brig_wcontainer *ret)
+{
+  static const char *const probes[] = { "livenessProbe", "readinessProbe", "startupProbe" };
+  static const char *const hooks[] = { "postStart", "preStop" };
+  const struct brig_ynode *ports, *lc, *m;
+  int r = 0;
+
+  if (c->kind != BRIG_Y_MAP)
+    return bad (x, c, field, "a list of containers");
+  ret->field = field;
+  ret->loc = loc_of (c);
+  ret->name = brig_ystr (brig_ymap_get (c, "name"));
+  if (ret->name == NULL)
+    ret->name = "";
+  if ((r = parse_sec (x, c, true, &ret->sec)) < 0)
+    return r;
+  if ((ports = get_seq (x, c, "ports", &r)))
+    for (size_t i = 0; i < ports->n && r == 0; i++)
+      {
+        struct brig_wval hp;
+        long long port;
+        if (ports->items[i]->kind != BRIG_Y_MAP)
+          return bad (x, ports->items[i], "ports", "a list of ports");
+        if ((r = get_val (x, ports->items[i], "hostPort", &hp)) < 0)
+          return r;
+        if (hp.set && (brig_yint (brig_ymap_get (ports->items[i], "hostPort"), &port) < 0))
+          return bad (x, brig_ymap_get (ports->items[i], "hostPort"), "hostPort", "a port number");
+        if (hp.set && port != 0)
+          list_push (&ret->host_ports, hp);
+      }
+  for (size_t i = 0; i < ARRAY_SIZE (probes) && r == 0; i++)
+    if ((m = get_map (x, c, probes[i], &r)))
+      r = handler_hosts (x, m, &ret->probe_hosts);
+  if (r == 0 && (lc = get_map (x, c, "lifecycle", &r)))
+    for (size_t i = 0; i < ARRAY_SIZE (hooks) && r == 0; i++)
+      if ((m = get_map (x, lc, hooks[i], &r)))
+        r = handler_hosts (x, m, &ret->probe_hosts);
+  return r;
+}
+
+static int
+parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode *meta,
+           const struct brig_ynode *spec, const char *kind)
+{
+  static const char *const fields[] = { "containers", "initContainers", "ephemeralContainers" };
+  struct brig_workload *w;
+  const struct brig_ynode *vols, *ann;
+  int r = 0;
+
+  if (spec->kind != BRIG_Y_MAP)
+    return bad (x, spec, "spec", "a pod spec (a mapping)");
+  if (x->n == x->cap)
+    {
+      x->cap = x->cap ? x->cap * 2 : 4;
+      x->w = xreallocarray (x->w, x->cap, sizeof *x->w);
+    }
+  w = &x->w[x->n++];
+  *w = (struct brig_workload){ .file = x->file, .kind = kind };
+  w->loc = loc_of (obj);
+  w->spec_loc = loc_of (spec);
+  w->name = brig_ystr (brig_ymap_get (brig_ymap_get (obj, "metadata"), "name"));
+  if (w->name == NULL)
+    w->name = "";
+  if ((r = get_val (x, spec, "hostNetwork", &w->host_network)) < 0
+      || (r = get_val (x, spec, "hostPID", &w->host_pid)) < 0
+      || (r = get_val (x, spec, "hostIPC", &w->host_ipc)) < 0
+      || (r = get_val (x, spec, "hostUsers", &w->host_users)) < 0)
+    return r;
+  {
+    const struct brig_ynode *os = get_map (x, spec, "os", &r);
+    if (os && (r = get_val (x, os, "name", &w->os_name)) < 0)
+      return r;
+  }
+  if (r < 0 || (r = parse_sec (x, spec, false, &w->sec)) < 0)
+    return r;
+  {
+    const struct brig_ynode *sc = brig_ymap_get (spec, "securityContext");
+    const struct brig_ynode *sysctls = sc ? get_seq (x, sc, "sysctls", &r) : NULL;
+    for (size_t i = 0; sysctls && i < sysctls->n && r == 0; i++)
+      {
+        struct brig_wval name;
+        if ((r = get_val (x, sysctls->items[i], "name", &name)) == 0 && name.set)
+          {
+            name.loc = loc_of (sysctls->items[i]);
+            list_push (&w->sysctls, name);
+          }
+      }
+    if (r < 0)
+      return r;
+  }
+  if ((ann = get_map (x, meta, "annotations", &r)))
+    {
+      w->annotations = xcalloc (ann->n ? ann->n : 1, sizeof *w->annotations);
+      for (size_t i = 0; i < ann->n; i++)
+        {
+          const struct brig_ynode *k = ann->items[2 * i], *v = ann->items[2 * i + 1];
+          if (k->kind != BRIG_Y_SCALAR || v->kind != BRIG_Y_SCALAR)
+            return bad (x, v, "metadata.annotations", "string keys and values");
+          w->annotations[w->nannotations++] = (struct brig_wannotation){
+            k->value, v->value, { k->line, k->col, v->end_line, v->end_col }
+          };
+        }
+    }
+  if (r < 0)
+    return r;
+  if ((vols = get_seq (x, spec, "volumes", &r)))
+    {
+      w->volumes = xcalloc (vols->n ? vols->n : 1, sizeof *w->volumes);
+      for (size_t i = 0; i < vols->n; i++)
+        {
+          const struct brig_ynode *v = vols->items[i];
+          struct brig_wvolume *o = &w->volumes[w->nvolumes++];
+          if (v->kind != BRIG_Y_MAP)
+            return bad (x, v, "volumes", "a list of volumes");
+          *o = (struct brig_wvolume){ brig_ystr (brig_ymap_get (v, "name")), "", loc_of (v) };
+          if (o->name == NULL)
+            o->name = "";
+          /* The source is the key that is not `name`. */
+          for (size_t k = 0; k < v->n; k++)
+            if (v->items[2 * k]->kind == BRIG_Y_SCALAR
+                && strcmp (v->items[2 * k]->value, "name") != 0)
+              {
+                o->type = v->items[2 * k]->value;
+                break;
+              }
+        }
+    }
+  if (r < 0)
+    return r;
+  for (size_t f = 0; f < ARRAY_SIZE (fields); f++)
+    {
+      const struct brig_ynode *cs = get_seq (x, spec, fields[f], &r);
+      if (r < 0)
+        return r;
+      for (size_t i = 0; cs && i < cs->n; i++)
+        {
+          w->containers = xreallocarray (w->containers, w->ncontainers + 1, sizeof *w->containers);
+          memset (&w->containers[w->ncontainers], 0, sizeof *w->containers);
+          r = parse_container (x, cs->items[i], fields[f], &w->containers[w->ncontainers++]);
+          if (r < 0)
+            return r;
+        }
+    }
+  return 0;
+}
+
+/* Where the pod template of KIND is: the path of maps to its spec's
+ * parent ("" for the object itself). */
+static const struct
+{
+  const char *kind;
+  const char *const path[4];
+} templates[] = {
+  { "Pod", { NULL } },
+  { "PodTemplate", { "template", NULL } },
+  { "Deployment", { "spec", "template", NULL } },
+  { "ReplicaSet", { "spec", "template", NULL } },
+  { "StatefulSet", { "spec", "template", NULL } },
+  { "DaemonSet", { "spec", "template", NULL } },
+  { "Job", { "spec", "template", NULL } },
+  { "ReplicationController", { "spec", "template", NULL } },
+  { "CronJob", { "spec", "jobTemplate", "spec", "template" } },
+};
+
+static int
+parse_object (struct ctx *x, const struct brig_ynode *obj, int depth)
+{
+  const char *kind;
+  const struct brig_ynode *t = obj, *spec;
+  int r = 0;
+
+  if (obj == NULL || obj->kind != BRIG_Y_MAP)
+    return 0;
+  kind = brig_ystr (brig_ymap_get (obj, "kind"));
+  if (kind == NULL)
+    return 0;
+  if (strcmp (kind, "List") == 0 || (strlen (kind) > 4 && str_has_suffix (kind, "List")))
+    {
+      const struct brig_ynode *items = get_seq (x, obj, "items", &r);
+      if (depth > 8)
+        return bad (x, obj, "items", "Lists nested at most 8 deep");
+      for (size_t i = 0; items && i < items->n && r == 0; i++)
+        r = parse_object (x, items->items[i], depth + 1);
+      return r;
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (templates); i++)
+    if (strcmp (kind, templates[i].kind) == 0)
+      {
+        for (size_t k = 0; k < 4 && templates[i].path[k] && t; k++)
+          t = get_map (x, t, templates[i].path[k], &r);
+        if (r < 0)
+          return r;
+        spec = t ? brig_ymap_get (t, "spec") : NULL;
+        if (spec == NULL)
+          return 0; /* no pod spec written: nothing to judge */
+        return parse_pod (x, obj, brig_ymap_get (t, "metadata"), spec, templates[i].kind);
+      }
+  return 0;
+}
+
+bool
+brig_k8s_detect (const struct brig_yaml *y)
+{
+  for (size_t i = 0; i < brig_yaml_ndocs (y); i++)
+    {
+      const struct brig_ynode *d = brig_yaml_doc (y, i);
+      if (d && d->kind == BRIG_Y_MAP && brig_ystr (brig_ymap_get (d, "apiVersion"))
+          && brig_ystr (brig_ymap_get (d, "kind")))
+        return true;
+    }
+  return false;
+}
+
+int
+brig_parse_k8s (const struct brig_yaml *y, const char *file, struct brig_workload **ret,
+                size_t *ret_n, struct brig_err *err)
+{
+  struct ctx x = { file, err, NULL, 0, 0 };
+  int r = 0;
+
+  for (size_t i = 0; i < brig_yaml_ndocs (y) && r == 0; i++)
+    r = parse_object (&x, brig_yaml_doc (y, i), 0);
+  if (r < 0)
+    {
+      brig_workloads_free (x.w, x.n);
+      return r;
+    }
+  *ret = x.w;
+  *ret_n = x.n;
+  return 0;
+}

@@ -1,0 +1,62 @@
+/* YAML (and JSON, which is YAML) as a tree of nodes that remember where
+ * they are: libyaml's events, kept with their marks, for parsers that must
+ * report file:line:col.  Bounded: nesting depth, node count and input size
+ * have limits, and an alias is a reference to its anchor's node, never a
+ * copy, so an alias bomb costs what its text costs. */
+#ifndef BRIG_PARSE_YAML_H
+#define BRIG_PARSE_YAML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+enum brig_ykind
+{
+  BRIG_Y_SCALAR,
+  BRIG_Y_SEQ,
+  BRIG_Y_MAP,
+};
+
+struct brig_ynode
+{
+  enum brig_ykind kind;
+  const char *value; /* scalar: its text */
+  bool plain;        /* scalar: unquoted (so `true`, `null`, `0` mean what they say) */
+  /* seq: N items; map: N keys, key i at items[2i], its value at items[2i+1] */
+  struct brig_ynode **items;
+  size_t n;
+  int line, col;         /* where it starts, 1-based */
+  int end_line, end_col; /* where it ends */
+};
+
+struct brig_yaml; /* the documents of one file, and the memory behind them */
+
+#define BRIG_YAML_MAX_DEPTH 256
+#define BRIG_YAML_MAX_NODES (4u << 20)
+#define BRIG_YAML_MAX_SIZE ((size_t)256 << 20)
+
+/* Parse BUF (LEN bytes) of FILE: every document.  A syntax error, or a
+ * limit passed, is an error naming FILE:LINE:COL. */
+int brig_yaml_load (const char *buf, size_t len, const char *file, struct brig_yaml **ret,
+                    struct brig_err *err);
+void brig_yaml_free (struct brig_yaml *y);
+
+size_t brig_yaml_ndocs (const struct brig_yaml *y);
+/* Document I's root, or NULL for an empty document. */
+const struct brig_ynode *brig_yaml_doc (const struct brig_yaml *y, size_t i);
+
+/* MAP's value for KEY (a scalar key), following `<<` merge keys; NULL when
+ * MAP is not a map or has no such key. */
+const struct brig_ynode *brig_ymap_get (const struct brig_ynode *map, const char *key);
+/* The key node of KEY in MAP, for locations; NULL when absent. */
+const struct brig_ynode *brig_ymap_key (const struct brig_ynode *map, const char *key);
+
+/* A scalar's text, or NULL for anything else (and for null: ~, null, empty). */
+const char *brig_ystr (const struct brig_ynode *n);
+/* true/false (YAML 1.1 and 1.2 spellings, plain only): 1, 0, or -1. */
+int brig_ybool (const struct brig_ynode *n);
+/* An integer scalar into *RET: 0, or -1 when it is not one. */
+int brig_yint (const struct brig_ynode *n, long long *ret);
+
+#endif

@@ -1,0 +1,40 @@
+/* brig audit's findings, for people (text) and for programs (JSON). */
+#ifndef BRIG_REPORT_FINDINGS_H
+#define BRIG_REPORT_FINDINGS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "policy/audit.h"
+
+/* A file brig could not judge, and why ("FILE:LINE:COL: ..."). */
+struct brig_audit_error
+{
+  char *file;
+  char *message;
+};
+
+struct brig_audit_report
+{
+  struct brig_findings findings;
+  struct brig_audit_error *errors;
+  size_t nerrors;
+  size_t files;   /* judged */
+  size_t skipped; /* found in directories, not a format brig reads */
+  char **names;   /* the files' names, which findings point into */
+};
+
+/* Findings sorted by file, line and column. */
+void brig_report_sort (struct brig_audit_report *r);
+
+/* Grouped by file: LINE:COL, severity, rule, message, and the fix.  Colour
+ * when COLOUR. */
+void brig_report_text (FILE *f, const struct brig_audit_report *r, bool colour);
+void brig_report_json (FILE *f, const struct brig_audit_report *r);
+/* The rule table, for --list-rules. */
+void brig_report_rules_text (FILE *f);
+void brig_report_rules_json (FILE *f);
+
+void brig_report_release (struct brig_audit_report *r);
+
+#endif
