@@ -12,6 +12,18 @@ sec_release (struct brig_wsec *s)
 }
 
 void
+brig_wdocker_release (struct brig_wdocker *d)
+{
+  struct brig_wlist *lists[] = { &d->cap_add, &d->cap_drop, &d->devices, &d->device_cgroup_rules,
+                                 &d->tmpfs,   &d->profiles };
+  for (size_t i = 0; i < ARRAY_SIZE (lists); i++)
+    free (lists[i]->v);
+  free (d->ports);
+  free (d->mounts);
+  memset (d, 0, sizeof *d);
+}
+
+void
 brig_workload_free (struct brig_workload *w)
 {
   if (w == NULL)
@@ -27,6 +39,8 @@ brig_workload_free (struct brig_workload *w)
       free (w->containers[i].probe_hosts.v);
     }
   free (w->containers);
+  brig_wdocker_release (&w->docker);
+  strv_free (w->strs);
   memset (w, 0, sizeof *w);
 }
 
@@ -36,6 +50,13 @@ brig_workloads_free (struct brig_workload *w, size_t n)
   for (size_t i = 0; i < n; i++)
     brig_workload_free (&w[i]);
   free (w);
+}
+
+void
+brig_wlist_push (struct brig_wlist *l, struct brig_wval v)
+{
+  l->v = xreallocarray (l->v, l->n + 1, sizeof *l->v);
+  l->v[l->n++] = v;
 }
 
 bool

@@ -1,7 +1,8 @@
 /* The workload model: what a file that describes containers says of them,
  * each value with where it was written.  brig audit's parsers fill it (a
- * Kubernetes pod template today) and its rules read it; every string is
- * borrowed from the parsed file, which outlives the model.
+ * Kubernetes pod template, a compose service, a docker run line) and its
+ * rules read it; every string is borrowed from the parsed file, which
+ * outlives the model, or owned by the workload (STRS).
  *
  * A value that was not written is unset (SET false): "unset" and "false"
  * differ for the Pod Security Standards (runAsNonRoot unset on a container
@@ -74,6 +75,47 @@ struct brig_wannotation
   struct brig_loc loc;
 };
 
+/* --- A container as Docker describes it: a compose service or a `docker
+ * run` line.  Values keep what was written ("true", "unconfined", "512m");
+ * a word of a command line is a value too, at the flag that gave it. */
+
+/* A published port: [HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL], or the long
+ * syntax.  Unset HOST_IP: every interface; unset PUBLISHED: a port the
+ * engine picks, on every interface too. */
+struct brig_wport
+{
+  struct brig_loc loc; /* the whole entry (docker run: the flag) */
+  struct brig_wval host_ip, published, target, protocol;
+};
+
+/* A bind, volume or tmpfs: SOURCE (a host path for a bind, a name for a
+ * volume, unset for an anonymous one) at TARGET. */
+struct brig_wmount
+{
+  struct brig_loc loc;
+  const char *type; /* "bind", "volume", "tmpfs", "npipe", "image", "cluster" */
+  struct brig_wval source, target;
+  bool read_only;
+};
+
+struct brig_wdocker
+{
+  const char *engine; /* "docker", "podman" (docker run lines); "compose" */
+  struct brig_wval image, user, privileged, read_only;
+  bool build; /* compose `build:`: the image is made here */
+  struct brig_wval network_mode, pid, ipc, uts, userns_mode, cgroupns; /* "host", "service:x"... */
+  struct brig_wval memory, memory_swap, cpus, pids_limit; /* cpus: any CPU limit or weight */
+  struct brig_wval no_new_privs;                          /* security_opt no-new-privileges[:B] */
+  struct brig_wval seccomp, apparmor, label, systempaths; /* security_opt NAME=VALUE */
+  struct brig_wval publish_all;                           /* docker run -P */
+  struct brig_wval extends;                               /* compose `extends` from another file */
+  struct brig_wlist cap_add, cap_drop, devices, device_cgroup_rules, tmpfs, profiles;
+  struct brig_wport *ports;
+  size_t nports;
+  struct brig_wmount *mounts;
+  size_t nmounts;
+};
+
 struct brig_workload
 {
   const char *file;
@@ -90,9 +132,15 @@ struct brig_workload
   size_t nvolumes;
   struct brig_wcontainer *containers;
   size_t ncontainers;
+  /* A compose service or a docker run line (KIND "service", "docker run"). */
+  struct brig_wdocker docker;
+  char **strs; /* strings the model owns: words of a command line, parts of a value */
 };
 
 void brig_workload_free (struct brig_workload *w);
+void brig_wdocker_release (struct brig_wdocker *d);
+/* Append V to L. */
+void brig_wlist_push (struct brig_wlist *l, struct brig_wval v);
 void brig_workloads_free (struct brig_workload *w, size_t n);
 
 /* Is V set to "true" / to "false"? */

@@ -1,0 +1,323 @@
+/* Docker's small syntaxes (see dockeropts.h).  Separators inside ${...}
+ * (a variable's default may hold a colon) and inside [...] (an IPv6
+ * address) do not separate. */
+#include "parse/dockeropts.h"
+#include "util/cleanup.h"
+
+#include <ctype.h>
+#include <string.h>
+
+const char *
+brig_docker_own (struct brig_workload *w, const char *s)
+{
+  char *p = xstrdup (s);
+  strv_push (&w->strs, p);
+  return p;
+}
+
+static const char *
+own_n (struct brig_workload *w, const char *s, size_t n)
+{
+  char *p = xstrndup (s, n);
+  strv_push (&w->strs, p);
+  return p;
+}
+
+/* OUT (of *LEN bytes, *CAP allocated) += S[0..N). */
+static void
+buf_add (char **out, size_t *len, size_t *cap, const char *s, size_t n)
+{
+  if (*len + n + 1 > *cap)
+    {
+      *cap = (*len + n + 1) * 2;
+      *out = xrealloc (*out, *cap);
+    }
+  memcpy (*out + *len, s, n);
+  *len += n;
+  (*out)[*len] = '\0';
+}
+
+/* Resolve S into OUT; false when a variable has no default.  DEPTH bounds
+ * defaults nested in defaults. */
+static bool
+resolve (const char *s, char **out, size_t *len, size_t *cap, int depth)
+{
+  if (depth > 8)
+    return false;
+  for (const char *p = s; *p;)
+    {
+      const char *name, *end, *q;
+      int braces = 1;
+
+      if (p[0] == '$' && p[1] == '$') /* compose's escaped dollar */
+        {
+          buf_add (out, len, cap, "$", 1);
+          p += 2;
+          continue;
+        }
+      if (p[0] != '$')
+        {
+          buf_add (out, len, cap, p++, 1);
+          continue;
+        }
+      if (p[1] != '{')
+        return false; /* $VAR: no default */
+      name = p + 2;
+      for (end = name; *end && braces; end++)
+        braces += *end == '{' ? 1 : *end == '}' ? -1 : 0;
+      if (braces)
+        return false;
+      end--; /* the closing brace */
+      for (q = name; q < end && (isalnum ((unsigned char)*q) || *q == '_'); q++)
+        ;
+      /* What follows the name: ":-DEFAULT" or "-DEFAULT"; anything else
+       * (nothing, ":?error", ":+alt") has no default. */
+      if (end - q >= 2 && q[0] == ':' && q[1] == '-')
+        q += 2;
+      else if (end - q >= 1 && q[0] == '-')
+        q += 1;
+      else
+        return false;
+      {
+        _cleanup_free_ char *def = xstrndup (q, (size_t)(end - q));
+        if (!resolve (def, out, len, cap, depth + 1))
+          return false;
+      }
+      p = end + 1;
+    }
+  return true;
+}
+
+const char *
+brig_docker_resolve (struct brig_workload *w, const char *s)
+{
+  _cleanup_free_ char *out = NULL;
+  size_t len = 0, cap = 0;
+
+  if (strchr (s, '$') == NULL)
+    return s;
+  buf_add (&out, &len, &cap, "", 0);
+  if (!resolve (s, &out, &len, &cap, 0))
+    return NULL;
+  strv_push (&w->strs, out);
+  return steal_pointer (&out);
+}
+
+/* The offsets of the separators SEP in S that are outside ${...} and
+ * [...], at most MAX of them, from the left. */
+static size_t
+split_at (const char *s, char sep, size_t *ret, size_t max)
+{
+  size_t n = 0;
+  int brace = 0, bracket = 0;
+
+  for (size_t i = 0; s[i]; i++)
+    {
+      if (s[i] == '$' && s[i + 1] == '{')
+        {
+          brace++;
+          i++;
+        }
+      else if (s[i] == '}' && brace)
+        brace--;
+      else if (s[i] == '[' && !brace)
+        bracket++;
+      else if (s[i] == ']' && bracket)
+        bracket--;
+      else if (s[i] == sep && !brace && !bracket)
+        {
+          if (n == max)
+            break;
+          ret[n++] = i;
+        }
+    }
+  return n;
+}
+
+static struct brig_wval
+part (struct brig_workload *w, const char *s, size_t from, size_t to, struct brig_loc loc)
+{
+  if (to <= from)
+    return (struct brig_wval){ 0 };
+  return (struct brig_wval){ own_n (w, s + from, to - from), loc, true };
+}
+
+void
+brig_docker_port (struct brig_workload *w, const char *s, struct brig_loc loc,
+                  struct brig_wport *ret)
+{
+  size_t len = strlen (s), proto = len;
+
+  *ret = (struct brig_wport){ .loc = loc };
+  /* /tcp, /udp, /sctp at the end. */
+  {
+    const char *slash = strrchr (s, '/');
+    if (slash && slash[1] && strspn (slash + 1, "abcdefghijklmnopqrstuvwxyz") == strlen (slash + 1))
+      {
+        proto = (size_t)(slash - s);
+        ret->protocol = part (w, s, proto + 1, len, loc);
+      }
+  }
+  {
+    _cleanup_free_ char *body = xstrndup (s, proto);
+    size_t seps[64];
+    size_t n = split_at (body, ':', seps, ARRAY_SIZE (seps));
+    if (n == 0)
+      ret->target = part (w, body, 0, proto, loc);
+    else if (n == 1)
+      {
+        ret->published = part (w, body, 0, seps[0], loc);
+        ret->target = part (w, body, seps[0] + 1, proto, loc);
+      }
+    else
+      {
+        /* Only the last two separate: "::1:8080:80" is ::1, 8080, 80. */
+        size_t a = seps[n - 2], b = seps[n - 1], from = 0, to = a;
+        if (body[0] == '[' && to > 1 && body[to - 1] == ']')
+          {
+            from = 1;
+            to--;
+          }
+        ret->host_ip = part (w, body, from, to, loc);
+        ret->published = part (w, body, a + 1, b, loc);
+        ret->target = part (w, body, b + 1, proto, loc);
+      }
+  }
+  if (ret->host_ip.set)
+    {
+      const char *r = brig_docker_resolve (w, ret->host_ip.s);
+      if (r)
+        ret->host_ip.s = r;
+      /* ${IP:-} resolves to "": every interface, as Docker reads it. */
+      if (r && r[0] == '\0')
+        ret->host_ip.set = false;
+    }
+}
+
+/* Is SOURCE (as resolved) a host path rather than a volume's name? */
+static bool
+host_path (const char *s)
+{
+  return s[0] == '/' || s[0] == '.' || s[0] == '~' || strchr (s, '/') || strchr (s, '\\');
+}
+
+static void
+set_source (struct brig_workload *w, struct brig_wmount *m, struct brig_wval src)
+{
+  const char *r = src.set ? brig_docker_resolve (w, src.s) : NULL;
+
+  if (r)
+    src.s = r;
+  m->source = src;
+  if (m->type == NULL && src.set)
+    m->type = host_path (src.s) ? "bind" : "volume";
+}
+
+void
+brig_docker_volume (struct brig_workload *w, const char *s, struct brig_loc loc,
+                    struct brig_wmount *ret)
+{
+  size_t seps[64], len = strlen (s), n;
+  size_t skip = 0;
+
+  *ret = (struct brig_wmount){ .loc = loc };
+  n = split_at (s, ':', seps, ARRAY_SIZE (seps));
+  /* A Windows drive: C:\data:/data. */
+  if (n >= 2 && seps[0] == 1 && isalpha ((unsigned char)s[0]) && (s[2] == '\\' || s[2] == '/'))
+    skip = 1;
+  if (n - skip == 0)
+    {
+      ret->type = "volume";
+      ret->target = part (w, s, 0, len, loc);
+      return;
+    }
+  ret->target = part (w, s, seps[skip] + 1, n - skip >= 2 ? seps[skip + 1] : len, loc);
+  set_source (w, ret, part (w, s, 0, seps[skip], loc));
+  if (n - skip >= 2)
+    {
+      _cleanup_free_ char *mode = xstrdup (s + seps[skip + 1] + 1);
+      char *p = mode, *opt;
+      while ((opt = strsep (&p, ",")))
+        if (strcmp (opt, "ro") == 0 || strcmp (opt, "readonly") == 0)
+          ret->read_only = true;
+    }
+}
+
+static bool
+truthy (const char *v)
+{
+  return v == NULL || strcmp (v, "true") == 0 || strcmp (v, "1") == 0;
+}
+
+void
+brig_docker_mount (struct brig_workload *w, const char *csv, struct brig_loc loc,
+                   struct brig_wmount *ret)
+{
+  _cleanup_free_ char *copy = xstrdup (csv);
+  char *p = copy, *field;
+  struct brig_wval src = { 0 };
+  const char *type = NULL;
+
+  *ret = (struct brig_wmount){ .loc = loc };
+  while ((field = strsep (&p, ",")))
+    {
+      char *eq = strchr (field, '=');
+      const char *value = NULL;
+      if (eq)
+        {
+          *eq = '\0';
+          value = eq + 1;
+        }
+      if (strcmp (field, "type") == 0 && value)
+        type = brig_docker_own (w, value);
+      else if ((strcmp (field, "source") == 0 || strcmp (field, "src") == 0) && value)
+        src = (struct brig_wval){ brig_docker_own (w, value), loc, true };
+      else if ((strcmp (field, "target") == 0 || strcmp (field, "destination") == 0
+                || strcmp (field, "dst") == 0)
+               && value)
+        ret->target = (struct brig_wval){ brig_docker_own (w, value), loc, true };
+      else if (strcmp (field, "readonly") == 0 || strcmp (field, "ro") == 0)
+        ret->read_only = truthy (value);
+    }
+  ret->type = type ? type : "volume";
+  set_source (w, ret, src);
+}
+
+void
+brig_docker_security_opt (struct brig_workload *w, const char *s, struct brig_loc loc)
+{
+  struct brig_wdocker *d = &w->docker;
+  size_t n = strcspn (s, "=");
+  const char *value;
+  _cleanup_free_ char *name = NULL;
+
+  if (s[n] == '\0')
+    n = strcspn (s, ":");
+  name = xstrndup (s, n);
+  value = s[n] ? s + n + 1 : NULL;
+  if (strcmp (name, "no-new-privileges") == 0)
+    {
+      const char *v
+          = value == NULL || strcmp (value, "true") == 0 || strcmp (value, "1") == 0 ? "true"
+            : strcmp (value, "false") == 0 || strcmp (value, "0") == 0               ? "false"
+                                                                       : brig_docker_own (w, value);
+      d->no_new_privs = (struct brig_wval){ v, loc, true };
+    }
+  else if (value == NULL)
+    return;
+  else if (strcmp (name, "seccomp") == 0)
+    d->seccomp = (struct brig_wval){ brig_docker_own (w, value), loc, true };
+  else if (strcmp (name, "apparmor") == 0)
+    d->apparmor = (struct brig_wval){ brig_docker_own (w, value), loc, true };
+  else if (strcmp (name, "label") == 0)
+    {
+      /* Several label options may be given; "disable" is the one that
+       * matters and must not be hidden by a later type:... */
+      if (!(d->label.set && strcmp (d->label.s, "disable") == 0))
+        d->label = (struct brig_wval){ brig_docker_own (w, value), loc, true };
+    }
+  else if (strcmp (name, "systempaths") == 0)
+    d->systempaths = (struct brig_wval){ brig_docker_own (w, value), loc, true };
+  else if (strcmp (name, "unmask") == 0 && strcmp (value, "ALL") == 0)
+    d->systempaths = (struct brig_wval){ "unconfined", loc, true };
+}
