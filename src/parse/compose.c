@@ -1,0 +1,666 @@
+/* Compose files -> workloads (see compose.h).  Only what the rules read is
+ * taken, in every spelling Compose accepts (short and long syntax, v2's
+ * mem_limit and v3's deploy.resources); a value of the wrong shape where
+ * one is read is an error at its line and column, as `docker compose
+ * config` would refuse it.  Merge keys (`<<: *default`) are followed by
+ * the YAML reader. */
+#include "parse/compose.h"
+#include "parse/dockeropts.h"
+#include "util/cleanup.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define MAX_EXTENDS 8
+
+struct ctx
+{
+  const char *file; /* the file being read, for errors */
+  const struct brig_ynode *services;
+  const struct brig_compose_loader *loader;
+  struct brig_err *err;
+};
+
+static struct brig_loc
+loc_of (const struct brig_ynode *n)
+{
+  if (n == NULL)
+    return (struct brig_loc){ 0, 0, 0, 0 };
+  return (struct brig_loc){ n->line, n->col, n->end_line, n->end_col };
+}
+
+/* From KEY's start to its value's end. */
+static struct brig_loc
+kv_loc (const struct brig_ynode *map, const char *key)
+{
+  const struct brig_ynode *k = brig_ymap_key (map, key), *v = brig_ymap_get (map, key);
+  struct brig_loc l = loc_of (k);
+
+  if (v)
+    {
+      l.end_line = v->end_line;
+      l.end_col = v->end_col;
+    }
+  return l;
+}
+
+static int
+bad (struct ctx *x, const struct brig_ynode *n, const char *what, const char *expected)
+{
+  return brig_error (x->err, 0, "%s:%d:%d: %s: expected %s", x->file, n ? n->line : 0,
+                     n ? n->col : 0, what, expected);
+}
+
+static bool
+is_null (const struct brig_ynode *v)
+{
+  return v == NULL || (v->kind == BRIG_Y_SCALAR && brig_ystr (v) == NULL);
+}
+
+/* A scalar as a value; booleans, plain or quoted, spelled "true"/"false". */
+static struct brig_wval
+scalar_val (const struct brig_ynode *v, struct brig_loc loc)
+{
+  int b = brig_ybool (v);
+
+  if (b < 0 && (strcmp (v->value, "true") == 0 || strcmp (v->value, "false") == 0))
+    b = v->value[0] == 't';
+  return (struct brig_wval){ b == 1 ? "true" : b == 0 ? "false" : v->value, loc, true };
+}
+
+/* MAP.KEY, a scalar, into *RET (left as it is when KEY is absent). */
+static int
+get_val (struct ctx *x, const struct brig_ynode *map, const char *key, struct brig_wval *ret)
+{
+  const struct brig_ynode *v = brig_ymap_get (map, key);
+
+  if (is_null (v))
+    return 0;
+  if (v->kind != BRIG_Y_SCALAR)
+    return bad (x, v, key, "a scalar value");
+  *ret = scalar_val (v, kv_loc (map, key));
+  return 0;
+}
+
+/* Like get_val, but only when *RET is not set yet (mem_limit or
+ * deploy.resources.limits.memory...). */
+static int
+get_first (struct ctx *x, const struct brig_ynode *map, const char *key, struct brig_wval *ret)
+{
+  struct brig_wval v = { 0 };
+  int r = get_val (x, map, key, &v);
+
+  if (r == 0 && v.set && !ret->set)
+    *ret = v;
+  return r;
+}
+
+static const struct brig_ynode *
+get_kind (struct ctx *x, const struct brig_ynode *map, const char *key, enum brig_ykind kind,
+          int *r)
+{
+  const struct brig_ynode *v = brig_ymap_get (map, key);
+
+  if (is_null (v))
+    return NULL;
+  if (v->kind != kind)
+    {
+      *r = bad (x, v, key, kind == BRIG_Y_MAP ? "a mapping" : "a list");
+      return NULL;
+    }
+  return v;
+}
+
+/* MAP.KEY, a list of scalars, appended to L. */
+static int
+get_strs (struct ctx *x, const struct brig_ynode *map, const char *key, struct brig_wlist *l)
+{
+  int r = 0;
+  const struct brig_ynode *s = get_kind (x, map, key, BRIG_Y_SEQ, &r);
+
+  for (size_t i = 0; s && i < s->n; i++)
+    {
+      const struct brig_ynode *e = s->items[i];
+      if (e->kind != BRIG_Y_SCALAR)
+        return bad (x, e, key, "a list of strings");
+      if (brig_ystr (e))
+        brig_wlist_push (l, (struct brig_wval){ e->value, loc_of (e), true });
+    }
+  return r;
+}
+
+static void
+add_port (struct brig_wdocker *d, struct brig_wport p)
+{
+  d->ports = xreallocarray (d->ports, d->nports + 1, sizeof *d->ports);
+  d->ports[d->nports++] = p;
+}
+
+static void
+add_mount (struct brig_wdocker *d, struct brig_wmount m)
+{
+  d->mounts = xreallocarray (d->mounts, d->nmounts + 1, sizeof *d->mounts);
+  d->mounts[d->nmounts++] = m;
+}
+
+static int
+parse_ports (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
+{
+  int r = 0;
+  const struct brig_ynode *ports = get_kind (x, svc, "ports", BRIG_Y_SEQ, &r);
+
+  for (size_t i = 0; ports && i < ports->n && r == 0; i++)
+    {
+      const struct brig_ynode *e = ports->items[i];
+      struct brig_wport p = { .loc = loc_of (e) };
+
+      if (e->kind == BRIG_Y_SCALAR && brig_ystr (e))
+        brig_docker_port (w, e->value, loc_of (e), &p);
+      else if (e->kind == BRIG_Y_MAP)
+        {
+          if ((r = get_val (x, e, "target", &p.target)) < 0
+              || (r = get_val (x, e, "published", &p.published)) < 0
+              || (r = get_val (x, e, "host_ip", &p.host_ip)) < 0
+              || (r = get_val (x, e, "protocol", &p.protocol)) < 0)
+            return r;
+          if (p.host_ip.set)
+            {
+              const char *ip = brig_docker_resolve (w, p.host_ip.s);
+              if (ip)
+                p.host_ip.s = ip;
+              if (ip && ip[0] == '\0')
+                p.host_ip.set = false;
+            }
+        }
+      else
+        return bad (x, e, "ports", "a list of ports (\"[HOST_IP:][PORT:]PORT\" or a mapping)");
+      add_port (&w->docker, p);
+    }
+  return r;
+}
+
+static int
+parse_volumes (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
+{
+  int r = 0;
+  const struct brig_ynode *vols = get_kind (x, svc, "volumes", BRIG_Y_SEQ, &r);
+
+  for (size_t i = 0; vols && i < vols->n && r == 0; i++)
+    {
+      const struct brig_ynode *e = vols->items[i];
+      struct brig_wmount m = { .loc = loc_of (e) };
+
+      if (e->kind == BRIG_Y_SCALAR && brig_ystr (e))
+        brig_docker_volume (w, e->value, loc_of (e), &m);
+      else if (e->kind == BRIG_Y_MAP)
+        {
+          struct brig_wval type = { 0 }, ro = { 0 };
+          if ((r = get_val (x, e, "type", &type)) < 0
+              || (r = get_val (x, e, "source", &m.source)) < 0
+              || (r = get_val (x, e, "target", &m.target)) < 0
+              || (r = get_val (x, e, "read_only", &ro)) < 0)
+            return r;
+          m.type = type.set ? type.s : "volume";
+          m.read_only = brig_wtrue (&ro);
+          if (m.source.set)
+            {
+              const char *src = brig_docker_resolve (w, m.source.s);
+              if (src)
+                m.source.s = src;
+            }
+        }
+      else
+        return bad (x, e, "volumes", "a list of volumes (\"SOURCE:TARGET[:MODE]\" or a mapping)");
+      add_mount (&w->docker, m);
+    }
+  return r;
+}
+
+/* tmpfs: one path or a list of them. */
+static int
+parse_tmpfs (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
+{
+  const struct brig_ynode *t = brig_ymap_get (svc, "tmpfs");
+
+  if (is_null (t))
+    return 0;
+  if (t->kind == BRIG_Y_SCALAR)
+    {
+      brig_wlist_push (&w->docker.tmpfs, (struct brig_wval){ t->value, loc_of (t), true });
+      return 0;
+    }
+  return get_strs (x, svc, "tmpfs", &w->docker.tmpfs);
+}
+
+/* devices: "HOST[:CONTAINER[:PERMISSIONS]]" or {source, target, permissions}. */
+static int
+parse_devices (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
+{
+  int r = 0;
+  const struct brig_ynode *devs = get_kind (x, svc, "devices", BRIG_Y_SEQ, &r);
+
+  for (size_t i = 0; devs && i < devs->n && r == 0; i++)
+    {
+      const struct brig_ynode *e = devs->items[i];
+      if (e->kind == BRIG_Y_SCALAR && brig_ystr (e))
+        brig_wlist_push (&w->docker.devices, (struct brig_wval){ e->value, loc_of (e), true });
+      else if (e->kind == BRIG_Y_MAP)
+        {
+          struct brig_wval src = { 0 };
+          if ((r = get_val (x, e, "source", &src)) < 0)
+            return r;
+          if (src.set)
+            brig_wlist_push (&w->docker.devices, (struct brig_wval){ src.s, loc_of (e), true });
+        }
+      else
+        return bad (x, e, "devices", "a list of devices");
+    }
+  return r;
+}
+
+static int
+parse_security_opt (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
+{
+  struct brig_wlist opts = { 0 };
+  int r = get_strs (x, svc, "security_opt", &opts);
+
+  for (size_t i = 0; i < opts.n; i++)
+    brig_docker_security_opt (w, opts.v[i].s, opts.v[i].loc);
+  free (opts.v);
+  return r;
+}
+
+static int
+parse_limits (struct ctx *x, struct brig_wdocker *d, const struct brig_ynode *svc)
+{
+  static const char *const cpu_keys[]
+      = { "cpus", "cpu_quota", "cpu_shares", "cpu_count", "cpu_percent", "cpuset" };
+  const struct brig_ynode *deploy, *res, *lim;
+  int r = 0;
+
+  if ((r = get_first (x, svc, "mem_limit", &d->memory)) < 0
+      || (r = get_first (x, svc, "memswap_limit", &d->memory_swap)) < 0
+      || (r = get_first (x, svc, "pids_limit", &d->pids_limit)) < 0)
+    return r;
+  for (size_t i = 0; i < ARRAY_SIZE (cpu_keys); i++)
+    if ((r = get_first (x, svc, cpu_keys[i], &d->cpus)) < 0)
+      return r;
+  if ((deploy = get_kind (x, svc, "deploy", BRIG_Y_MAP, &r))
+      && (res = get_kind (x, deploy, "resources", BRIG_Y_MAP, &r))
+      && (lim = get_kind (x, res, "limits", BRIG_Y_MAP, &r)))
+    {
+      if ((r = get_first (x, lim, "memory", &d->memory)) < 0
+          || (r = get_first (x, lim, "cpus", &d->cpus)) < 0
+          || (r = get_first (x, lim, "pids", &d->pids_limit)) < 0)
+        return r;
+    }
+  return r;
+}
+
+/* The service's own settings, extends aside. */
+static int
+parse_own (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
+{
+  static const struct
+  {
+    const char *key;
+    size_t off;
+  } scalars[] = {
+    { "image", offsetof (struct brig_wdocker, image) },
+    { "user", offsetof (struct brig_wdocker, user) },
+    { "privileged", offsetof (struct brig_wdocker, privileged) },
+    { "read_only", offsetof (struct brig_wdocker, read_only) },
+    { "network_mode", offsetof (struct brig_wdocker, network_mode) },
+    { "pid", offsetof (struct brig_wdocker, pid) },
+    { "ipc", offsetof (struct brig_wdocker, ipc) },
+    { "uts", offsetof (struct brig_wdocker, uts) },
+    { "userns_mode", offsetof (struct brig_wdocker, userns_mode) },
+    { "cgroup", offsetof (struct brig_wdocker, cgroupns) },
+  };
+  struct brig_wdocker *d = &w->docker;
+  int r = 0;
+
+  d->engine = "compose";
+  for (size_t i = 0; i < ARRAY_SIZE (scalars); i++)
+    if ((r = get_val (x, svc, scalars[i].key,
+                      (struct brig_wval *)(void *)((char *)d + scalars[i].off)))
+        < 0)
+      return r;
+  d->build = !is_null (brig_ymap_get (svc, "build"));
+  if ((r = get_strs (x, svc, "cap_add", &d->cap_add)) < 0
+      || (r = get_strs (x, svc, "cap_drop", &d->cap_drop)) < 0
+      || (r = get_strs (x, svc, "device_cgroup_rules", &d->device_cgroup_rules)) < 0
+      || (r = get_strs (x, svc, "profiles", &d->profiles)) < 0
+      || (r = parse_security_opt (x, w, svc)) < 0 || (r = parse_ports (x, w, svc)) < 0
+      || (r = parse_volumes (x, w, svc)) < 0 || (r = parse_tmpfs (x, w, svc)) < 0
+      || (r = parse_devices (x, w, svc)) < 0 || (r = parse_limits (x, d, svc)) < 0)
+    return r;
+  return 0;
+}
+
+/* The scalar values of D, for merging and relocating. */
+static size_t
+docker_vals (struct brig_wdocker *d, struct brig_wval **ret)
+{
+  struct brig_wval *v[] = {
+    &d->image,   &d->user,        &d->privileged, &d->read_only,   &d->network_mode,
+    &d->pid,     &d->ipc,         &d->uts,        &d->userns_mode, &d->cgroupns,
+    &d->memory,  &d->memory_swap, &d->cpus,       &d->pids_limit,  &d->no_new_privs,
+    &d->seccomp, &d->apparmor,    &d->label,      &d->systempaths, &d->publish_all,
+  };
+  memcpy (ret, v, sizeof v);
+  return ARRAY_SIZE (v);
+}
+
+static size_t
+docker_lists (struct brig_wdocker *d, struct brig_wlist **ret)
+{
+  struct brig_wlist *l[]
+      = { &d->cap_add, &d->cap_drop, &d->devices, &d->device_cgroup_rules, &d->tmpfs };
+  memcpy (ret, l, sizeof l);
+  return ARRAY_SIZE (l);
+}
+
+/* Everything of D now reads as written at LOC (the extends key of a
+ * service whose base is in another file). */
+static void
+relocate (struct brig_wdocker *d, struct brig_loc loc)
+{
+  struct brig_wval *v[32];
+  struct brig_wlist *l[8];
+  size_t nv = docker_vals (d, v), nl = docker_lists (d, l);
+
+  for (size_t i = 0; i < nv; i++)
+    v[i]->loc = loc;
+  for (size_t i = 0; i < nl; i++)
+    for (size_t k = 0; k < l[i]->n; k++)
+      l[i]->v[k].loc = loc;
+  for (size_t i = 0; i < d->nports; i++)
+    {
+      struct brig_wport *p = &d->ports[i];
+      p->loc = p->host_ip.loc = p->published.loc = p->target.loc = p->protocol.loc = loc;
+    }
+  for (size_t i = 0; i < d->nmounts; i++)
+    d->mounts[i].loc = d->mounts[i].source.loc = d->mounts[i].target.loc = loc;
+}
+
+static void
+list_prepend (struct brig_wlist *own, struct brig_wlist *base)
+{
+  if (base->n == 0)
+    return;
+  base->v = xreallocarray (base->v, base->n + own->n, sizeof *base->v);
+  if (own->n)
+    memcpy (base->v + base->n, own->v, own->n * sizeof *own->v);
+  base->n += own->n;
+  free (own->v);
+  *own = *base;
+  *base = (struct brig_wlist){ 0 };
+}
+
+/* W's own values over BASE's, as Compose merges an extended service:
+ * scalars are replaced, lists (ports, cap_add...) add up, a mount of the
+ * same target is replaced.  BASE is emptied. */
+static void
+merge (struct brig_workload *w, struct brig_workload *base)
+{
+  struct brig_wdocker *d = &w->docker, *b = &base->docker;
+  struct brig_wval *dv[32], *bv[32];
+  struct brig_wlist *dl[8], *bl[8];
+  size_t nv = docker_vals (d, dv), nl = docker_lists (d, dl);
+
+  docker_vals (b, bv);
+  docker_lists (b, bl);
+  for (size_t i = 0; i < nv; i++)
+    if (!dv[i]->set)
+      *dv[i] = *bv[i];
+  for (size_t i = 0; i < nl; i++)
+    list_prepend (dl[i], bl[i]);
+  d->build |= b->build;
+  for (size_t i = 0; i < b->nports; i++)
+    {
+      struct brig_wport p = b->ports[i];
+      d->ports = xreallocarray (d->ports, d->nports + 1, sizeof *d->ports);
+      memmove (d->ports + i + 1, d->ports + i, (d->nports - i) * sizeof *d->ports);
+      d->ports[i] = p;
+      d->nports++;
+    }
+  for (size_t i = b->nmounts; i-- > 0;)
+    {
+      bool replaced = false;
+      for (size_t k = 0; k < d->nmounts && !replaced; k++)
+        replaced = b->mounts[i].target.set && d->mounts[k].target.set
+                   && strcmp (b->mounts[i].target.s, d->mounts[k].target.s) == 0;
+      if (replaced)
+        continue;
+      d->mounts = xreallocarray (d->mounts, d->nmounts + 1, sizeof *d->mounts);
+      memmove (d->mounts + 1, d->mounts, d->nmounts * sizeof *d->mounts);
+      d->mounts[0] = b->mounts[i];
+      d->nmounts++;
+    }
+  for (size_t i = 0; base->strs && base->strs[i]; i++)
+    strv_push (&w->strs, steal_pointer (&base->strs[i]));
+  brig_workload_free (base);
+}
+
+static const struct brig_ynode *
+services_of (const struct brig_yaml *y)
+{
+  for (size_t i = 0; i < brig_yaml_ndocs (y); i++)
+    {
+      const struct brig_ynode *d = brig_yaml_doc (y, i);
+      if (d && d->kind == BRIG_Y_MAP)
+        return brig_ymap_get (d, "services");
+    }
+  return NULL;
+}
+
+static int parse_service (struct ctx *x, const struct brig_ynode *svc, const char *name, int depth,
+                          struct brig_workload *w);
+
+/* `extends: NAME` or `extends: {service: NAME, file: PATH}`. */
+static int
+parse_extends (struct ctx *x, const struct brig_ynode *svc, const char *name, int depth,
+               struct brig_workload *w)
+{
+  const struct brig_ynode *ext = brig_ymap_get (svc, "extends"), *base;
+  struct brig_wval service = { 0 }, file = { 0 };
+  struct brig_workload b = { 0 };
+  struct ctx other = *x;
+  int r;
+
+  if (is_null (ext))
+    return 0;
+  if (ext->kind == BRIG_Y_SCALAR)
+    service = scalar_val (ext, loc_of (ext));
+  else if (ext->kind == BRIG_Y_MAP)
+    {
+      if ((r = get_val (x, ext, "service", &service)) < 0
+          || (r = get_val (x, ext, "file", &file)) < 0)
+        return r;
+    }
+  if (!service.set)
+    return bad (x, ext, "extends", "a service's name, or a mapping with `service`");
+  if (depth >= MAX_EXTENDS)
+    return brig_error (x->err, 0,
+                       "%s:%d:%d: extends: service \"%s\" extends more than %d deep "
+                       "(a cycle?)",
+                       x->file, ext->line, ext->col, name, MAX_EXTENDS);
+  if (file.set)
+    {
+      const struct brig_yaml *y = NULL;
+      const char *oname = NULL;
+      if (x->loader == NULL)
+        return brig_error (x->err, 0, "%s:%d:%d: extends: cannot read %s here", x->file, ext->line,
+                           ext->col, file.s);
+      if ((r = x->loader->load (x->loader->ctx, x->file, file.s, &y, &oname, x->err)) < 0)
+        {
+          if (r != -ENOENT || x->loader->warn == NULL)
+            return brig_err_wrap (x->err, "%s:%d:%d: extends", x->file, ext->line, ext->col);
+          brig_err_wrap (x->err, "%s:%d:%d: service \"%s\" is judged without what it extends",
+                         x->file, ext->line, ext->col, name);
+          x->loader->warn (x->loader->ctx, x->err->msg);
+          brig_err_release (x->err);
+          return 0;
+        }
+      other.file = oname;
+      other.services = services_of (y);
+      if (other.services == NULL || other.services->kind != BRIG_Y_MAP)
+        return brig_error (x->err, 0, "%s:%d:%d: extends: %s has no services", x->file, ext->line,
+                           ext->col, oname);
+    }
+  base = brig_ymap_get (other.services, service.s);
+  if (base == NULL)
+    return brig_error (x->err, 0, "%s:%d:%d: extends: no service \"%s\" in %s", x->file, ext->line,
+                       ext->col, service.s, other.file);
+  r = parse_service (&other, base, service.s, depth + 1, &b);
+  if (r < 0)
+    {
+      brig_workload_free (&b);
+      return r;
+    }
+  if (file.set)
+    {
+      relocate (&b.docker, kv_loc (svc, "extends"));
+      w->docker.extends = (struct brig_wval){ file.s, kv_loc (svc, "extends"), true };
+    }
+  merge (w, &b);
+  return 0;
+}
+
+static int
+parse_service (struct ctx *x, const struct brig_ynode *svc, const char *name, int depth,
+               struct brig_workload *w)
+{
+  int r;
+
+  if (svc->kind != BRIG_Y_MAP && !is_null (svc))
+    return bad (x, svc, name, "a service (a mapping)");
+  if (svc->kind != BRIG_Y_MAP)
+    return 0;
+  if ((r = parse_own (x, w, svc)) < 0)
+    return r;
+  return parse_extends (x, svc, name, depth, w);
+}
+
+/* network_mode, pid, ipc: "service:X" where X's is the host's. */
+static void
+follow_services (struct brig_workload *w, size_t n)
+{
+  /* N passes settle chains of at most N services. */
+  for (size_t pass = 0; pass < n; pass++)
+    for (size_t i = 0; i < n; i++)
+      {
+        struct brig_wval *mine[]
+            = { &w[i].docker.network_mode, &w[i].docker.pid, &w[i].docker.ipc };
+        for (size_t k = 0; k < ARRAY_SIZE (mine); k++)
+          {
+            const char *v = mine[k]->set ? mine[k]->s : "";
+            if (!str_has_prefix (v, "service:") || str_has_suffix (v, " -> host"))
+              continue;
+            for (size_t j = 0; j < n; j++)
+              {
+                struct brig_wval *theirs[]
+                    = { &w[j].docker.network_mode, &w[j].docker.pid, &w[j].docker.ipc };
+                const char *t = theirs[k]->set ? theirs[k]->s : "";
+                if (j != i && strcmp (w[j].name, v + strlen ("service:")) == 0
+                    && (strcmp (t, "host") == 0 || str_has_suffix (t, " -> host")))
+                  {
+                    _cleanup_free_ char *s = xasprintf ("%s -> host", v);
+                    mine[k]->s = brig_docker_own (&w[i], s);
+                  }
+              }
+          }
+      }
+}
+
+bool
+brig_compose_name (const char *name)
+{
+  static const char *const stems[] = { "compose", "docker-compose" };
+
+  for (size_t i = 0; i < ARRAY_SIZE (stems); i++)
+    {
+      size_t n = strlen (stems[i]);
+      if (strncmp (name, stems[i], n) == 0 && (name[n] == '.')
+          && (str_has_suffix (name, ".yaml") || str_has_suffix (name, ".yml")))
+        return true;
+    }
+  return false;
+}
+
+bool
+brig_compose_detect (const struct brig_yaml *y)
+{
+  for (size_t i = 0; i < brig_yaml_ndocs (y); i++)
+    {
+      const struct brig_ynode *d = brig_yaml_doc (y, i);
+      const struct brig_ynode *s = brig_ymap_get (d, "services");
+      if (d == NULL || d->kind != BRIG_Y_MAP)
+        continue;
+      return s && s->kind == BRIG_Y_MAP
+             && !(brig_ystr (brig_ymap_get (d, "apiVersion"))
+                  && brig_ystr (brig_ymap_get (d, "kind")));
+    }
+  return false;
+}
+
+int
+brig_parse_compose (const struct brig_yaml *y, const char *file,
+                    const struct brig_compose_loader *loader, struct brig_workload **ret,
+                    size_t *ret_n, struct brig_err *err)
+{
+  struct ctx x = { file, services_of (y), loader, err };
+  struct brig_workload *w = NULL;
+  size_t n = 0;
+  int r = 0;
+
+  if (x.services && x.services->kind != BRIG_Y_MAP && !is_null (x.services))
+    return bad (&x, x.services, "services", "a mapping of services");
+  if (is_null (x.services))
+    x.services = NULL;
+  /* The services' own keys, then those a merge key (`<<: *base`) brings. */
+  for (int pass = 0; x.services && pass < 2 && r == 0; pass++)
+    {
+      const struct brig_ynode *m = x.services, *merged = NULL;
+      if (pass == 1)
+        {
+          for (size_t i = 0; i < m->n && merged == NULL; i++)
+            if (m->items[2 * i]->kind == BRIG_Y_SCALAR && m->items[2 * i]->plain
+                && strcmp (m->items[2 * i]->value, "<<") == 0)
+              merged = m->items[2 * i + 1];
+          if (merged == NULL || merged->kind != BRIG_Y_MAP)
+            break;
+          m = merged;
+        }
+      for (size_t i = 0; i < m->n && r == 0; i++)
+        {
+          const struct brig_ynode *k = m->items[2 * i], *v = m->items[2 * i + 1];
+          struct brig_workload *o;
+          if (k->kind != BRIG_Y_SCALAR)
+            {
+              r = bad (&x, k, "services", "services named by strings");
+              break;
+            }
+          if (k->plain && strcmp (k->value, "<<") == 0)
+            continue;
+          if (pass == 1 && brig_ymap_key (x.services, k->value) != k)
+            continue; /* defined in `services` itself, which wins */
+          w = xreallocarray (w, n + 1, sizeof *w);
+          o = &w[n++];
+          *o = (struct brig_workload){ .file = file, .kind = "service", .name = k->value };
+          o->loc = (struct brig_loc){ k->line, k->col, v->end_line, v->end_col };
+          o->spec_loc = loc_of (v);
+          r = parse_service (&x, v, k->value, 0, o);
+        }
+    }
+  if (r < 0)
+    {
+      brig_workloads_free (w, n);
+      return r;
+    }
+  follow_services (w, n);
+  *ret = w;
+  *ret_n = n;
+  return 0;
+}
