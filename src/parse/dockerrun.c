@@ -1,0 +1,876 @@
+/* docker run lines in shell scripts and Makefiles (see dockerrun.h): a
+ * small shell lexer (words, quotes, continuations, comments, redirections,
+ * here-documents; nothing is expanded), then docker run's flags. */
+#include "parse/dockerrun.h"
+#include "parse/dockeropts.h"
+#include "util/cleanup.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* --- names ----------------------------------------------------------------- */
+
+bool
+brig_dockerrun_make (const char *name)
+{
+  return strcmp (name, "Makefile") == 0 || strcmp (name, "makefile") == 0
+         || strcmp (name, "GNUmakefile") == 0 || str_has_suffix (name, ".mk");
+}
+
+bool
+brig_dockerrun_name (const char *name)
+{
+  return str_has_suffix (name, ".sh") || str_has_suffix (name, ".bash")
+         || brig_dockerrun_make (name);
+}
+
+bool
+brig_dockerrun_shebang (const char *buf, size_t len)
+{
+  static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "ash", "mksh" };
+  const char *end = memchr (buf, '\n', len);
+  _cleanup_free_ char *line = NULL;
+  char *p, *prog;
+
+  if (len < 2 || buf[0] != '#' || buf[1] != '!')
+    return false;
+  line = xstrndup (buf + 2, end ? (size_t)(end - buf - 2) : len - 2);
+  p = line;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  prog = strsep (&p, " \t\r");
+  if (prog && strrchr (prog, '/'))
+    prog = strrchr (prog, '/') + 1;
+  /* #!/usr/bin/env [-S] bash */
+  while (prog && (strcmp (prog, "env") == 0 || prog[0] == '-' || prog[0] == '\0') && p)
+    prog = strsep (&p, " \t\r");
+  if (prog == NULL)
+    return false;
+  for (size_t i = 0; i < ARRAY_SIZE (shells); i++)
+    if (strcmp (prog, shells[i]) == 0)
+      return true;
+  return false;
+}
+
+/* --- the lexer ------------------------------------------------------------- */
+
+struct heredoc
+{
+  char *delim;
+  bool strip_tabs; /* <<- */
+};
+
+struct lex
+{
+  const char *s;
+  size_t len, i;
+  int line, col;
+  bool make;
+  const char *file;
+  struct brig_err *err;
+  struct brig_shword *w;
+  size_t n, cap;
+  size_t last_end; /* offset just past the last word */
+  struct heredoc here[16];
+  size_t nhere;
+  /* The word being read. */
+  char *buf;
+  size_t blen, bcap;
+};
+
+static int
+peek (const struct lex *l, size_t k)
+{
+  return l->i + k < l->len ? (unsigned char)l->s[l->i + k] : -1;
+}
+
+static void
+adv (struct lex *l)
+{
+  if (l->i >= l->len)
+    return;
+  if (l->s[l->i] == '\n')
+    {
+      l->line++;
+      l->col = 1;
+    }
+  else
+    l->col++;
+  l->i++;
+}
+
+static void
+put (struct lex *l, char c)
+{
+  if (l->blen + 2 > l->bcap)
+    {
+      l->bcap = l->bcap ? l->bcap * 2 : 64;
+      l->buf = xrealloc (l->buf, l->bcap);
+    }
+  l->buf[l->blen++] = c;
+  l->buf[l->blen] = '\0';
+}
+
+/* Take the character under the cursor into the word. */
+static void
+take (struct lex *l)
+{
+  put (l, l->s[l->i]);
+  adv (l);
+}
+
+static void
+push (struct lex *l, char *text, int line, int col)
+{
+  if (text == NULL && (l->n == 0 || l->w[l->n - 1].text == NULL))
+    return; /* one end of command is enough */
+  if (l->n == l->cap)
+    {
+      l->cap = l->cap ? l->cap * 2 : 64;
+      l->w = xreallocarray (l->w, l->cap, sizeof *l->w);
+    }
+  l->w[l->n++] = (struct brig_shword){ text, line, col, l->line, l->col };
+}
+
+static int
+unterminated (struct lex *l, int line, int col, const char *what)
+{
+  return brig_error (l->err, 0, "%s:%d:%d: %s not closed", l->file, line, col, what);
+}
+
+/* At the end of the text, or of the line in a Makefile: is the construct
+ * opened at LINE:COL cut off? */
+static bool
+cut (struct lex *l)
+{
+  return peek (l, 0) < 0 || (l->make && peek (l, 0) == '\n');
+}
+
+static int read_dollar (struct lex *l);
+
+/* `...`, kept as written. */
+static int
+read_backquote (struct lex *l)
+{
+  int line = l->line, col = l->col;
+
+  take (l);
+  while (!cut (l) && peek (l, 0) != '`')
+    {
+      if (peek (l, 0) == '\\' && peek (l, 1) >= 0)
+        take (l);
+      take (l);
+    }
+  if (cut (l))
+    return l->make ? 0 : unterminated (l, line, col, "`");
+  take (l);
+  return 0;
+}
+
+/* A quoted string inside $(...) or ${...}: kept as written. */
+static int
+copy_quoted (struct lex *l)
+{
+  int q = peek (l, 0), line = l->line, col = l->col;
+
+  take (l);
+  while (!cut (l) && peek (l, 0) != q)
+    {
+      if (q == '"' && peek (l, 0) == '\\' && peek (l, 1) >= 0)
+        take (l);
+      take (l);
+    }
+  if (cut (l))
+    return l->make ? 0 : unterminated (l, line, col, q == '"' ? "\"" : "'");
+  take (l);
+  return 0;
+}
+
+/* $(...), $((...)), ${...}: kept as written, to the matching close. */
+static int
+read_balanced (struct lex *l)
+{
+  int open = peek (l, 1), close = open == '(' ? ')' : '}', depth = 0, r;
+  int line = l->line, col = l->col;
+
+  take (l); /* $ */
+  while (!cut (l))
+    {
+      int c = peek (l, 0);
+      if (c == '\\' && peek (l, 1) == '\n')
+        {
+          adv (l);
+          adv (l);
+          continue;
+        }
+      if (c == '\\' && peek (l, 1) >= 0)
+        {
+          take (l);
+          take (l);
+          continue;
+        }
+      if ((c == '\'' || c == '"') && (r = copy_quoted (l)) < 0)
+        return r;
+      if (c == '\'' || c == '"')
+        continue;
+      if (c == '`' && (r = read_backquote (l)) < 0)
+        return r;
+      if (c == '`')
+        continue;
+      take (l);
+      if (c == open)
+        depth++;
+      else if (c == close && --depth == 0)
+        return 0;
+    }
+  return l->make ? 0 : unterminated (l, line, col, open == '(' ? "$(" : "${");
+}
+
+static int
+read_dollar (struct lex *l)
+{
+  if (l->make && peek (l, 1) == '$')
+    {
+      adv (l);
+      take (l); /* $$ is a $ in a Makefile */
+      return 0;
+    }
+  if (peek (l, 1) == '(' || peek (l, 1) == '{')
+    return read_balanced (l);
+  take (l);
+  return 0;
+}
+
+static int
+read_dquote (struct lex *l)
+{
+  int line = l->line, col = l->col, r;
+
+  adv (l);
+  while (!cut (l) && peek (l, 0) != '"')
+    {
+      int c = peek (l, 0);
+      if (c == '\\' && peek (l, 1) == '\n')
+        {
+          adv (l);
+          adv (l);
+        }
+      else if (c == '\\' && peek (l, 1) >= 0 && strchr ("$`\"\\", peek (l, 1)))
+        {
+          adv (l);
+          take (l);
+        }
+      else if (c == '$')
+        {
+          if ((r = read_dollar (l)) < 0)
+            return r;
+        }
+      else if (c == '`')
+        {
+          if ((r = read_backquote (l)) < 0)
+            return r;
+        }
+      else
+        take (l);
+    }
+  if (cut (l))
+    return l->make ? 0 : unterminated (l, line, col, "\"");
+  adv (l);
+  return 0;
+}
+
+static bool
+word_end (int c)
+{
+  return c < 0 || strchr (" \t\r\n;&|()<>", c);
+}
+
+/* One word into l->buf; its quotes removed. */
+static int
+read_word (struct lex *l)
+{
+  int r;
+
+  l->blen = 0;
+  put (l, '\0');
+  l->blen = 0;
+  while (!word_end (peek (l, 0)))
+    {
+      int c = peek (l, 0);
+      if (c == '\\')
+        {
+          if (peek (l, 1) == '\n')
+            {
+              adv (l);
+              adv (l);
+            }
+          else
+            {
+              adv (l);
+              if (peek (l, 0) >= 0)
+                take (l);
+            }
+        }
+      else if (c == '\'')
+        {
+          int line = l->line, col = l->col;
+          adv (l);
+          while (!cut (l) && peek (l, 0) != '\'')
+            take (l);
+          if (cut (l))
+            return l->make ? 0 : unterminated (l, line, col, "'");
+          adv (l);
+        }
+      else if (c == '"')
+        {
+          if ((r = read_dquote (l)) < 0)
+            return r;
+        }
+      else if (c == '$')
+        {
+          if ((r = read_dollar (l)) < 0)
+            return r;
+        }
+      else if (c == '`')
+        {
+          if ((r = read_backquote (l)) < 0)
+            return r;
+        }
+      else
+        take (l);
+    }
+  return 0;
+}
+
+static void
+skip_blanks (struct lex *l)
+{
+  while (peek (l, 0) == ' ' || peek (l, 0) == '\t' || (peek (l, 0) == '\\' && peek (l, 1) == '\n'))
+    adv (l);
+}
+
+/* <, >, >>, >&N, &>, <<WORD, <<<WORD...: the operator and its target are
+ * left out, and a file descriptor number just before it too (2>&1). */
+static int
+read_redirect (struct lex *l)
+{
+  size_t start = l->i;
+  bool heredoc = false, strip = false, dup = false;
+  int r;
+
+  if (peek (l, 0) == '&')
+    adv (l);
+  if (peek (l, 0) == '<' && peek (l, 1) == '<' && peek (l, 2) != '<')
+    {
+      heredoc = true;
+      adv (l);
+      adv (l);
+      if (peek (l, 0) == '-')
+        {
+          strip = true;
+          adv (l);
+        }
+    }
+  else
+    {
+      int first = peek (l, 0);
+      adv (l);
+      while (peek (l, 0) == '<' || peek (l, 0) == '>' || peek (l, 0) == '|')
+        adv (l);
+      if (peek (l, 0) == '&' && first != '&')
+        {
+          adv (l);
+          dup = true;
+          while (peek (l, 0) >= 0 && (isdigit (peek (l, 0)) || peek (l, 0) == '-'))
+            adv (l);
+        }
+    }
+  if (l->n && l->w[l->n - 1].text && l->last_end == start
+      && strspn (l->w[l->n - 1].text, "0123456789") == strlen (l->w[l->n - 1].text))
+    {
+      free (l->w[--l->n].text);
+    }
+  if (dup && word_end (peek (l, 0)))
+    return 0;
+  skip_blanks (l);
+  if (word_end (peek (l, 0)))
+    return 0;
+  if ((r = read_word (l)) < 0)
+    return r;
+  if (heredoc && !l->make && l->nhere < ARRAY_SIZE (l->here))
+    l->here[l->nhere++] = (struct heredoc){ xstrdup (l->buf), strip };
+  return 0;
+}
+
+/* After a newline: the bodies of the here-documents opened on that line. */
+static void
+skip_heredocs (struct lex *l)
+{
+  for (size_t h = 0; h < l->nhere; h++)
+    {
+      while (peek (l, 0) >= 0)
+        {
+          size_t from = l->i, n;
+          const char *eol = memchr (l->s + l->i, '\n', l->len - l->i);
+          size_t to = eol ? (size_t)(eol - l->s) : l->len;
+          bool done;
+          if (l->here[h].strip_tabs)
+            while (from < to && l->s[from] == '\t')
+              from++;
+          n = to - from;
+          if (n && l->s[to - 1] == '\r')
+            n--;
+          done = n == strlen (l->here[h].delim) && memcmp (l->s + from, l->here[h].delim, n) == 0;
+          while (l->i < to)
+            adv (l);
+          adv (l); /* the newline */
+          if (done)
+            break;
+        }
+      free (l->here[h].delim);
+    }
+  l->nhere = 0;
+}
+
+void
+brig_shwords_free (struct brig_shword *w, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (w[i].text);
+  free (w);
+}
+
+int
+brig_shell_words (const char *buf, size_t len, const char *file, bool make,
+                  struct brig_shword **ret, size_t *ret_n, struct brig_err *err)
+{
+  struct lex l
+      = { .s = buf, .len = len, .line = 1, .col = 1, .make = make, .file = file, .err = err };
+  int r = 0;
+
+  while (r == 0 && l.i < l.len)
+    {
+      int c = peek (&l, 0), line = l.line, col = l.col;
+      if (c == '\\' && peek (&l, 1) == '\n')
+        {
+          adv (&l);
+          adv (&l);
+        }
+      else if (c == ' ' || c == '\t' || c == '\r')
+        adv (&l);
+      else if (c == '\n')
+        {
+          push (&l, NULL, line, col);
+          adv (&l);
+          if (l.nhere)
+            skip_heredocs (&l);
+        }
+      else if (c == '#')
+        while (peek (&l, 0) >= 0 && peek (&l, 0) != '\n')
+          adv (&l);
+      else if (c == '<' || c == '>' || (c == '&' && peek (&l, 1) == '>'))
+        r = read_redirect (&l);
+      else if (strchr (";&|()", c))
+        {
+          push (&l, NULL, line, col);
+          adv (&l);
+          if ((c == '&' || c == '|' || c == ';') && peek (&l, 0) == c)
+            adv (&l);
+        }
+      else if ((r = read_word (&l)) == 0)
+        {
+          push (&l, xstrdup (l.buf), line, col);
+          l.last_end = l.i;
+        }
+    }
+  for (size_t h = 0; h < l.nhere; h++)
+    free (l.here[h].delim);
+  free (l.buf);
+  if (r < 0)
+    {
+      brig_shwords_free (l.w, l.n);
+      return r;
+    }
+  *ret = l.w;
+  *ret_n = l.n;
+  return 0;
+}
+
+/* --- docker run's flags ---------------------------------------------------- */
+
+enum what
+{
+  IGNORE,
+  PRIVILEGED,
+  READ_ONLY,
+  PUBLISH_ALL,
+  CAP_ADD,
+  CAP_DROP,
+  USER,
+  SECURITY_OPT,
+  PUBLISH,
+  VOLUME,
+  MOUNT,
+  NETWORK,
+  PID,
+  IPC,
+  UTS,
+  USERNS,
+  CGROUPNS,
+  DEVICE,
+  DEVICE_CGROUP_RULE,
+  MEMORY,
+  MEMORY_SWAP,
+  CPU,
+  PIDS_LIMIT,
+  TMPFS,
+  NAME,
+};
+
+/* The flags that matter, and the boolean ones (which take no separate
+ * value: the rest of docker run's and podman run's flags do). */
+static const struct
+{
+  const char *name;
+  char short_name;
+  bool value;
+  enum what what;
+} flags[] = {
+  { "privileged", 0, false, PRIVILEGED },
+  { "read-only", 0, false, READ_ONLY },
+  { "publish-all", 'P', false, PUBLISH_ALL },
+  { "cap-add", 0, true, CAP_ADD },
+  { "cap-drop", 0, true, CAP_DROP },
+  { "user", 'u', true, USER },
+  { "security-opt", 0, true, SECURITY_OPT },
+  { "publish", 'p', true, PUBLISH },
+  { "volume", 'v', true, VOLUME },
+  { "mount", 0, true, MOUNT },
+  { "network", 0, true, NETWORK },
+  { "net", 0, true, NETWORK },
+  { "pid", 0, true, PID },
+  { "ipc", 0, true, IPC },
+  { "uts", 0, true, UTS },
+  { "userns", 0, true, USERNS },
+  { "cgroupns", 0, true, CGROUPNS },
+  { "device", 0, true, DEVICE },
+  { "device-cgroup-rule", 0, true, DEVICE_CGROUP_RULE },
+  { "memory", 'm', true, MEMORY },
+  { "memory-swap", 0, true, MEMORY_SWAP },
+  { "cpus", 0, true, CPU },
+  { "cpu-quota", 0, true, CPU },
+  { "cpu-shares", 'c', true, CPU },
+  { "cpuset-cpus", 0, true, CPU },
+  { "pids-limit", 0, true, PIDS_LIMIT },
+  { "tmpfs", 0, true, TMPFS },
+  { "name", 0, true, NAME },
+  /* Boolean flags that change nothing the rules read. */
+  { "detach", 'd', false, IGNORE },
+  { "interactive", 'i', false, IGNORE },
+  { "tty", 't', false, IGNORE },
+  { "quiet", 'q', false, IGNORE },
+  { "rm", 0, false, IGNORE },
+  { "init", 0, false, IGNORE },
+  { "help", 0, false, IGNORE },
+  { "no-healthcheck", 0, false, IGNORE },
+  { "oom-kill-disable", 0, false, IGNORE },
+  { "disable-content-trust", 0, false, IGNORE },
+  { "sig-proxy", 0, false, IGNORE },
+  { "use-api-socket", 0, false, IGNORE },
+  { "replace", 0, false, IGNORE },
+  { "rmi", 0, false, IGNORE },
+  { "read-only-tmpfs", 0, false, IGNORE },
+  { "env-host", 0, false, IGNORE },
+  { "http-proxy", 0, false, IGNORE },
+  { "no-hosts", 0, false, IGNORE },
+  { "passwd", 0, false, IGNORE },
+  { "tls-verify", 0, false, IGNORE },
+  /* Short flags that take a value, beyond those above. */
+  { "attach", 'a', true, IGNORE },
+  { "env", 'e', true, IGNORE },
+  { "hostname", 'h', true, IGNORE },
+  { "label", 'l', true, IGNORE },
+  { "workdir", 'w', true, IGNORE },
+};
+
+/* The engine's global options that take a value (docker -H HOST run). */
+static const char *const global_values[] = {
+  "-H",          "--host",      "-c",        "--context",        "--config",         "-l",
+  "--log-level", "--tlscacert", "--tlscert", "--tlskey",         "--connection",     "--url",
+  "--identity",  "--root",      "--runroot", "--storage-driver", "--cgroup-manager", "--namespace",
+  "-n",          "--address",   "-a"
+};
+
+static int
+flag_find (const char *name, char short_name)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (flags); i++)
+    if (name ? strcmp (flags[i].name, name) == 0 : flags[i].short_name == short_name)
+      return (int)i;
+  return -1;
+}
+
+/* Is WORD an engine: docker, podman, nerdctl (any directory), or a
+ * variable named like one ($(DOCKER), ${PODMAN_BIN}, $CONTAINER_ENGINE)? */
+static const char *
+engine_of (const char *word, bool make)
+{
+  static const char *const names[] = { "docker", "podman", "nerdctl" };
+  const char *base = strrchr (word, '/') ? strrchr (word, '/') + 1 : word;
+
+  if (make)
+    base += strspn (base, "@+-"); /* a recipe line's prefixes */
+  for (size_t i = 0; i < ARRAY_SIZE (names); i++)
+    if (strcmp (base, names[i]) == 0)
+      return names[i];
+  if (word[0] == '$')
+    {
+      _cleanup_free_ char *lower = xstrdup (word);
+      for (char *p = lower; *p; p++)
+        *p = (char)tolower ((unsigned char)*p);
+      if (strstr (lower, "podman"))
+        return "podman";
+      if (strstr (lower, "docker") || strstr (lower, "container_engine")
+          || strstr (lower, "container_runtime"))
+        return "docker";
+    }
+  return NULL;
+}
+
+static struct brig_loc
+span (const struct brig_shword *from, const struct brig_shword *to)
+{
+  return (struct brig_loc){ from->line, from->col, to->end_line, to->end_col };
+}
+
+/* Apply one flag with its VALUE (NULL for a boolean given alone). */
+static void
+apply (struct brig_workload *w, enum what what, const char *value, struct brig_loc loc)
+{
+  struct brig_wdocker *d = &w->docker;
+  const char *v = value ? brig_docker_own (w, value) : "true";
+  struct brig_wval val = { v, loc, true };
+
+  switch (what)
+    {
+    case PRIVILEGED:
+      d->privileged = val;
+      break;
+    case READ_ONLY:
+      d->read_only = val;
+      break;
+    case PUBLISH_ALL:
+      d->publish_all = val;
+      break;
+    case CAP_ADD:
+    case CAP_DROP:
+      {
+        /* Podman takes a comma list. */
+        _cleanup_free_ char *copy = xstrdup (v);
+        char *p = copy, *one;
+        while ((one = strsep (&p, ",")))
+          if (one[0])
+            brig_wlist_push (what == CAP_ADD ? &d->cap_add : &d->cap_drop,
+                             (struct brig_wval){ brig_docker_own (w, one), loc, true });
+        break;
+      }
+    case USER:
+      d->user = val;
+      break;
+    case SECURITY_OPT:
+      brig_docker_security_opt (w, v, loc);
+      break;
+    case PUBLISH:
+      d->ports = xreallocarray (d->ports, d->nports + 1, sizeof *d->ports);
+      brig_docker_port (w, v, loc, &d->ports[d->nports++]);
+      break;
+    case VOLUME:
+    case MOUNT:
+      d->mounts = xreallocarray (d->mounts, d->nmounts + 1, sizeof *d->mounts);
+      (what == VOLUME ? brig_docker_volume : brig_docker_mount) (w, v, loc,
+                                                                 &d->mounts[d->nmounts++]);
+      break;
+    case NETWORK:
+      d->network_mode = val;
+      break;
+    case PID:
+      d->pid = val;
+      break;
+    case IPC:
+      d->ipc = val;
+      break;
+    case UTS:
+      d->uts = val;
+      break;
+    case USERNS:
+      d->userns_mode = val;
+      break;
+    case CGROUPNS:
+      d->cgroupns = val;
+      break;
+    case DEVICE:
+      brig_wlist_push (&d->devices, val);
+      break;
+    case DEVICE_CGROUP_RULE:
+      brig_wlist_push (&d->device_cgroup_rules, val);
+      break;
+    case MEMORY:
+      d->memory = val;
+      break;
+    case MEMORY_SWAP:
+      d->memory_swap = val;
+      break;
+    case CPU:
+      if (!d->cpus.set)
+        d->cpus = val;
+      break;
+    case PIDS_LIMIT:
+      d->pids_limit = val;
+      break;
+    case TMPFS:
+      brig_wlist_push (&d->tmpfs, val);
+      break;
+    case NAME:
+      w->name = v;
+      break;
+    case IGNORE:
+    default:
+      break;
+    }
+}
+
+/* The command's words W[0..N), W[E] the engine and W[V] its verb: flags
+ * up to the image. */
+static void
+parse_run (const struct brig_shword *wd, size_t n, size_t e, size_t v, const char *engine,
+           struct brig_workload *w)
+{
+  size_t i = v + 1;
+
+  w->docker.engine = engine;
+  {
+    _cleanup_free_ char *kind = xasprintf ("%s %s", engine, wd[v].text);
+    w->kind = brig_docker_own (w, kind);
+  }
+  while (i < n)
+    {
+      const char *a = wd[i].text;
+      if (strcmp (a, "--") == 0)
+        {
+          i++;
+          break;
+        }
+      if (a[0] != '-' || a[1] == '\0')
+        break;
+      if (a[1] == '-')
+        {
+          const char *eq = strchr (a, '=');
+          _cleanup_free_ char *name = xstrndup (a + 2, eq ? (size_t)(eq - a - 2) : strlen (a + 2));
+          int f = flag_find (name, 0);
+          bool takes = f < 0 || flags[f].value; /* an unknown flag: most take a value */
+          enum what what = f < 0 ? IGNORE : flags[f].what;
+          if (eq)
+            apply (w, what, eq + 1, span (&wd[i], &wd[i]));
+          else if (!takes)
+            apply (w, what, NULL, span (&wd[i], &wd[i]));
+          else if (i + 1 < n)
+            {
+              apply (w, what, wd[i + 1].text, span (&wd[i], &wd[i + 1]));
+              i++;
+            }
+          i++;
+          continue;
+        }
+      /* -itp 80:80, -p80:80, -u 1000 */
+      for (size_t k = 1; a[k]; k++)
+        {
+          int f = flag_find (NULL, a[k]);
+          if (f < 0 || !flags[f].value)
+            {
+              if (f >= 0)
+                apply (w, flags[f].what, NULL, span (&wd[i], &wd[i]));
+              continue;
+            }
+          if (a[k + 1])
+            apply (w, flags[f].what, a + k + 1, span (&wd[i], &wd[i]));
+          else if (i + 1 < n)
+            {
+              apply (w, flags[f].what, wd[i + 1].text, span (&wd[i], &wd[i + 1]));
+              i++;
+            }
+          break;
+        }
+      i++;
+    }
+  if (i < n)
+    {
+      w->docker.image
+          = (struct brig_wval){ brig_docker_own (w, wd[i].text), span (&wd[i], &wd[i]), true };
+      if (w->name == NULL)
+        w->name = w->docker.image.s;
+    }
+  w->loc = span (&wd[e], &wd[i < n ? i : n - 1]);
+  w->spec_loc = w->loc;
+  if (w->name == NULL)
+    w->name = "";
+}
+
+/* The verb of an engine at W[E]: the index of run/create (after global
+ * options and `container`), or 0. */
+static size_t
+verb_of (const struct brig_shword *wd, size_t n, size_t e)
+{
+  size_t i = e + 1;
+
+  while (i < n && wd[i].text[0] == '-')
+    {
+      bool takes = false;
+      for (size_t k = 0; k < ARRAY_SIZE (global_values); k++)
+        takes |= strcmp (wd[i].text, global_values[k]) == 0;
+      i += takes ? 2 : 1;
+    }
+  if (i < n && strcmp (wd[i].text, "container") == 0)
+    i++;
+  if (i < n && (strcmp (wd[i].text, "run") == 0 || strcmp (wd[i].text, "create") == 0))
+    return i;
+  return 0;
+}
+
+int
+brig_parse_dockerrun (const char *buf, size_t len, const char *file, bool make,
+                      struct brig_workload **ret, size_t *ret_n, struct brig_err *err)
+{
+  struct brig_shword *wd = NULL;
+  struct brig_workload *w = NULL;
+  size_t n = 0, nw = 0;
+  int r = brig_shell_words (buf, len, file, make, &wd, &n, err);
+
+  if (r < 0)
+    return r;
+  for (size_t start = 0; start < n;)
+    {
+      size_t end = start;
+      while (end < n && wd[end].text)
+        end++;
+      /* echo docker run ... is not a docker run */
+      if (end > start && strcmp (wd[start].text, "echo") != 0
+          && strcmp (wd[start].text, "printf") != 0)
+        for (size_t e = start; e < end; e++)
+          {
+            const char *engine = engine_of (wd[e].text, make);
+            size_t v = engine ? verb_of (wd + start, end - start, e - start) : 0;
+            if (v == 0)
+              continue;
+            w = xreallocarray (w, nw + 1, sizeof *w);
+            w[nw] = (struct brig_workload){ .file = file };
+            parse_run (wd + start, end - start, e - start, v, engine, &w[nw]);
+            nw++;
+            break;
+          }
+      start = end + 1;
+    }
+  brig_shwords_free (wd, n);
+  *ret = w;
+  *ret_n = nw;
+  return 0;
+}
