@@ -12,6 +12,7 @@
 
 enum brig_pss_level
 {
+  BRIG_PSS_NONE = 0, /* a rule that is not a Pod Security Standards control */
   BRIG_PSS_BASELINE = 1,
   BRIG_PSS_RESTRICTED = 2,
 };
@@ -54,6 +55,15 @@ const struct brig_audit_rule *brig_audit_rules (size_t *ret_n);
 /* Judge W at LEVEL for Kubernetes 1.VERSION; findings are appended. */
 void brig_audit_workload (const struct brig_workload *w, enum brig_pss_level level, int version,
                           struct brig_findings *f);
+
+/* The rules over Docker's settings (compose services, docker run lines;
+ * src/policy/container_rules.c): BRIG-Cnnn where the runtime gate has the
+ * same rule (src/policy/rules.c: same id, title and severity), BRIG-Rnnn
+ * for what only an audit can see.  Their level is BRIG_PSS_NONE. */
+const struct brig_audit_rule *brig_container_rules (size_t *ret_n);
+
+/* Judge a compose service or a docker run line; findings are appended. */
+void brig_audit_container (const struct brig_workload *w, struct brig_findings *f);
 
 void brig_findings_add (struct brig_findings *f, const struct brig_audit_rule *r, const char *file,
                         struct brig_loc loc, const char *fmt, ...)

@@ -1,0 +1,680 @@
+/* The rules over Docker's settings, as data: what a compose service or a
+ * docker run line asks of the engine (model/workload.h, struct
+ * brig_wdocker), judged as the runtime gate judges a bundle.
+ *
+ * One rule, one id: where the runtime gate (src/policy/rules.c) has the
+ * same rule, this table uses its id, title and severity (BRIG-Cnnn; a unit
+ * test keeps them equal), so a finding of `brig audit` names the rule that
+ * `brig run` and brig-runtime would apply to the same container.  What
+ * only a file shows (a root user, a port on every interface, an unpinned
+ * image, AppArmor off, a writable /etc) is BRIG-Rnnn.  CIS numbers are
+ * those of the CIS Docker Benchmark 1.6.0 (docker-bench-security v1.6.0).
+ *
+ * Docker's defaults are what an unset value means: a writable root, its
+ * 14 default capabilities (Podman's 11), no limits, no no-new-privileges. */
+#include "model/caps.h"
+#include "policy/audit.h"
+#include "util/cleanup.h"
+
+#include <string.h>
+
+#define CAP(c) (UINT64_C (1) << (c))
+
+static bool
+compose (const struct brig_workload *w)
+{
+  return w->docker.engine && strcmp (w->docker.engine, "compose") == 0;
+}
+
+/* The spelling of a setting in W's format. */
+#define KEY(w, compose_key, flag) (compose (w) ? (compose_key) : (flag))
+
+/* A value that says "host": "host", or "service:x -> host" (compose.h). */
+static bool
+is_host (const struct brig_wval *v)
+{
+  return v->set && (strcmp (v->s, "host") == 0 || str_has_suffix (v->s, " -> host"));
+}
+
+static bool
+has_var (const char *s)
+{
+  return strchr (s, '$') != NULL;
+}
+
+/* /a//b/./c/ -> /a/b/c (no .. resolved: a path with .. is kept as is). */
+static char *
+norm_path (const char *s)
+{
+  char *out = xmalloc (strlen (s) + 2), *o = out;
+
+  for (const char *p = s; *p;)
+    {
+      if (*p == '/')
+        {
+          while (*p == '/')
+            p++;
+          if (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
+            {
+              p++;
+              continue;
+            }
+          *o++ = '/';
+          continue;
+        }
+      *o++ = *p++;
+    }
+  if (o > out + 1 && o[-1] == '/')
+    o--;
+  if (o == out)
+    *o++ = '/';
+  *o = '\0';
+  return out;
+}
+
+/* Is PATH DIR or below it? */
+static bool
+under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+#define EACH_MOUNT(w, m)                                                                           \
+  for (const struct brig_wmount *m = (w)->docker.mounts;                                           \
+       m < (w)->docker.mounts + (w)->docker.nmounts; m++)
+
+/* A bind of a host path (a --mount or long-syntax bind, or a short volume
+ * whose source is a path), normalised; NULL otherwise. */
+static char *
+bind_source (const struct brig_wmount *m)
+{
+  if (!m->source.set || m->type == NULL || strcmp (m->type, "bind") != 0 || m->source.s[0] != '/')
+    return NULL;
+  return norm_path (m->source.s);
+}
+
+/* --- rules the runtime gate has too ------------------------------------- */
+
+static void
+check_privileged (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                  struct brig_findings *f)
+{
+  const struct brig_wdocker *d = &w->docker;
+
+  (void)v;
+  if (brig_wtrue (&d->privileged))
+    brig_findings_add (f, r, w->file, d->privileged.loc,
+                       "%s gives every capability, every device and no seccomp or AppArmor",
+                       KEY (w, "privileged: true", "--privileged"));
+  for (size_t i = 0; i < d->cap_add.n; i++)
+    {
+      int cap = brig_cap_from_name (d->cap_add.v[i].s);
+      if (cap == -2 || cap == 21)
+        brig_findings_add (f, r, w->file, d->cap_add.v[i].loc, "%s %s is as good as privileged",
+                           KEY (w, "cap_add", "--cap-add"), d->cap_add.v[i].s);
+    }
+}
+
+static void
+check_host_ns (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  const struct brig_wdocker *d = &w->docker;
+  const struct
+  {
+    const struct brig_wval *val;
+    const char *key, *flag, *what;
+  } ns[] = {
+    { &d->network_mode, "network_mode:", "--network", "network" },
+    { &d->pid, "pid:", "--pid", "processes (pid namespace)" },
+    { &d->ipc, "ipc:", "--ipc", "IPC (shared memory, semaphores)" },
+    { &d->uts, "uts:", "--uts", "hostname (uts namespace)" },
+  };
+
+  (void)v;
+  for (size_t i = 0; i < ARRAY_SIZE (ns); i++)
+    if (is_host (ns[i].val))
+      brig_findings_add (f, r, w->file, ns[i].val->loc, "%s %s shares the host's %s",
+                         KEY (w, ns[i].key, ns[i].flag), ns[i].val->s, ns[i].what);
+}
+
+static const char *const sockets[] = { "/var/run/docker.sock",
+                                       "/run/docker.sock",
+                                       "/run/containerd/containerd.sock",
+                                       "/var/run/containerd/containerd.sock",
+                                       "/run/podman/podman.sock",
+                                       "/var/run/podman/podman.sock",
+                                       "/var/run/crio/crio.sock",
+                                       "/run/crio/crio.sock" };
+
+/* An engine's socket by its name, wherever it is (rootless engines keep it
+ * under $XDG_RUNTIME_DIR). */
+static bool
+socket_name (const char *path)
+{
+  static const char *const names[]
+      = { "/docker.sock", "/containerd.sock", "/podman.sock", "/crio.sock" };
+  for (size_t i = 0; i < ARRAY_SIZE (names); i++)
+    if (str_has_suffix (path, names[i]))
+      return true;
+  return false;
+}
+
+static void
+check_dangerous_binds (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                       struct brig_findings *f)
+{
+  (void)v;
+  EACH_MOUNT (w, m)
+  {
+    _cleanup_free_ char *src = bind_source (m);
+    const char *sock = NULL;
+
+    if (src == NULL)
+      {
+        /* ${DOCKER_SOCK}:/var/run/docker.sock: the target says what it is. */
+        if (m->source.set && has_var (m->source.s) && m->target.set && socket_name (m->target.s))
+          brig_findings_add (f, r, w->file, m->loc,
+                             "%s is mounted at %s: an engine's socket is root on the host",
+                             m->source.s, m->target.s);
+        continue;
+      }
+    if (strcmp (src, "/") == 0)
+      {
+        brig_findings_add (f, r, w->file, m->loc, "the host's / is mounted at %s%s",
+                           m->target.set ? m->target.s : "?",
+                           m->read_only ? " (read-only still shows every secret of the host)" : "");
+        continue;
+      }
+    if (socket_name (src))
+      sock = src;
+    for (size_t k = 0; k < ARRAY_SIZE (sockets) && sock == NULL; k++)
+      if (under (sockets[k], src))
+        sock = sockets[k];
+    if (sock)
+      brig_findings_add (f, r, w->file, m->loc,
+                         "%s%s%s%s is mounted at %s: an engine's API is root on the host%s", sock,
+                         sock == src ? "" : " (in ", sock == src ? "" : src, sock == src ? "" : ")",
+                         m->target.set ? m->target.s : "?",
+                         m->read_only ? " (:ro does not make a socket read-only)" : "");
+  }
+}
+
+static void
+check_seccomp (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  (void)v;
+  if (w->docker.seccomp.set && strcmp (w->docker.seccomp.s, "unconfined") == 0)
+    brig_findings_add (f, r, w->file, w->docker.seccomp.loc,
+                       "seccomp=unconfined leaves every syscall of the kernel reachable");
+}
+
+/* Docker's default capabilities (moby's oci/caps/defaults.go) and
+ * Podman's (containers.conf default_capabilities). */
+static const uint64_t docker_default_caps
+    = CAP (0) /* CHOWN */ | CAP (1) /* DAC_OVERRIDE */ | CAP (3) /* FOWNER */ | CAP (4) /* FSETID */
+      | CAP (5) /* KILL */ | CAP (6) /* SETGID */ | CAP (7) /* SETUID */ | CAP (8) /* SETPCAP */
+      | CAP (10) /* NET_BIND_SERVICE */ | CAP (13) /* NET_RAW */ | CAP (18)        /* SYS_CHROOT */
+      | CAP (27) /* MKNOD */ | CAP (29) /* AUDIT_WRITE */ | CAP (31) /* SETFCAP */;
+static const uint64_t podman_default_caps = CAP (0) | CAP (1) | CAP (3) | CAP (4) | CAP (5)
+                                            | CAP (6) | CAP (7) | CAP (8) | CAP (10) | CAP (18)
+                                            | CAP (31);
+
+static void
+check_caps (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+            struct brig_findings *f)
+{
+  const struct brig_wdocker *d = &w->docker;
+  struct brig_policy *p = brig_policy_default ();
+  uint64_t allowed = p->allowed_caps, dropped = 0, kept;
+
+  (void)v;
+  brig_policy_free (p);
+  if (brig_wtrue (&d->privileged))
+    return; /* BRIG-C001 says it all */
+  for (size_t i = 0; i < d->cap_drop.n; i++)
+    {
+      int cap = brig_cap_from_name (d->cap_drop.v[i].s);
+      dropped |= cap == -2 ? BRIG_CAPS_ALL : cap >= 0 ? CAP (cap) : 0;
+    }
+  for (size_t i = 0; i < d->cap_add.n; i++)
+    {
+      const char *name = d->cap_add.v[i].s;
+      int cap = brig_cap_from_name (name);
+      if (cap == -2 || cap == 21 || has_var (name))
+        continue; /* BRIG-C001 */
+      if (cap < 0)
+        brig_findings_add (f, r, w->file, d->cap_add.v[i].loc,
+                           "%s %s: no such capability (the engine refuses it)",
+                           KEY (w, "cap_add", "--cap-add"), name);
+      else if (!(allowed & CAP (cap)))
+        brig_findings_add (f, r, w->file, d->cap_add.v[i].loc, "%s %s is outside the allow-list",
+                           KEY (w, "cap_add", "--cap-add"), brig_cap_name (cap));
+    }
+  kept
+      = (d->engine && strcmp (d->engine, "podman") == 0 ? podman_default_caps : docker_default_caps)
+        & ~dropped & ~allowed;
+  if (kept)
+    {
+      _cleanup_free_ char *names = brig_caps_format (kept);
+      brig_findings_add (f, r, w->file, d->cap_drop.n ? d->cap_drop.v[0].loc : w->loc,
+                         "keeps the engine's default %s: without %s ALL they stay", names,
+                         KEY (w, "cap_drop:", "--cap-drop"));
+    }
+}
+
+static void
+check_nnp (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+           struct brig_findings *f)
+{
+  const struct brig_wval *nnp = &w->docker.no_new_privs;
+
+  (void)v;
+  if (brig_wtrue (nnp))
+    return;
+  if (nnp->set)
+    brig_findings_add (f, r, w->file, nnp->loc, "no-new-privileges is %s", nnp->s);
+  else
+    brig_findings_add (f, r, w->file, w->loc,
+                       "no %s no-new-privileges: setuid programs can raise privileges",
+                       KEY (w, "security_opt", "--security-opt"));
+}
+
+static void
+check_read_only (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                 struct brig_findings *f)
+{
+  const struct brig_wval *ro = &w->docker.read_only;
+
+  (void)v;
+  if (brig_wtrue (ro))
+    return;
+  brig_findings_add (f, r, w->file, ro->set ? ro->loc : w->loc,
+                     "%s: the root filesystem is writable",
+                     ro->set ? KEY (w, "read_only is not true", "--read-only is not true")
+                             : KEY (w, "no read_only: true", "no --read-only"));
+}
+
+static void
+check_masks (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+             struct brig_findings *f)
+{
+  (void)v;
+  if (w->docker.systempaths.set && strcmp (w->docker.systempaths.s, "unconfined") == 0)
+    brig_findings_add (f, r, w->file, w->docker.systempaths.loc,
+                       "systempaths=unconfined unmasks /proc/kcore, /proc/keys, /proc/sys...");
+}
+
+/* Unset, 0 or -1: no limit. */
+static bool
+unlimited (const struct brig_wval *v)
+{
+  return !v->set || strcmp (v->s, "0") == 0 || strcmp (v->s, "-1") == 0;
+}
+
+static void
+check_limits (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+              struct brig_findings *f)
+{
+  const struct brig_wdocker *d = &w->docker;
+
+  (void)v;
+  if (unlimited (&d->memory))
+    brig_findings_add (f, r, w->file, d->memory.set ? d->memory.loc : w->loc,
+                       "no memory limit (%s): one leak takes the host's memory",
+                       KEY (w, "mem_limit or deploy.resources.limits.memory", "--memory"));
+  if (unlimited (&d->pids_limit))
+    brig_findings_add (f, r, w->file, d->pids_limit.set ? d->pids_limit.loc : w->loc,
+                       "no pids limit (%s): a fork bomb takes the host down",
+                       KEY (w, "pids_limit or deploy.resources.limits.pids", "--pids-limit"));
+}
+
+static void
+check_userns (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+              struct brig_findings *f)
+{
+  (void)v;
+  if (is_host (&w->docker.userns_mode))
+    brig_findings_add (f, r, w->file, w->docker.userns_mode.loc,
+                       "%s host leaves the daemon's user namespace: container root is host root",
+                       KEY (w, "userns_mode:", "--userns"));
+}
+
+static void
+check_device_rules (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                    struct brig_findings *f)
+{
+  const struct brig_wlist *l = &w->docker.device_cgroup_rules;
+
+  (void)v;
+  for (size_t i = 0; i < l->n; i++)
+    if (l->v[i].s[0] == 'a')
+      brig_findings_add (f, r, w->file, l->v[i].loc,
+                         "device cgroup rule \"%s\" allows every device", l->v[i].s);
+}
+
+static void
+check_cgroupns (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                struct brig_findings *f)
+{
+  (void)v;
+  if (is_host (&w->docker.cgroupns))
+    brig_findings_add (f, r, w->file, w->docker.cgroupns.loc,
+                       "%s host shows the host's cgroup tree", KEY (w, "cgroup:", "--cgroupns"));
+}
+
+static void
+check_devices (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  static const char *const defaults[]
+      = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", NULL };
+  const struct brig_wlist *l = &w->docker.devices;
+
+  (void)v;
+  for (size_t i = 0; i < l->n; i++)
+    {
+      _cleanup_free_ char *host = xstrndup (l->v[i].s, strcspn (l->v[i].s, ":"));
+      bool ok = false;
+      for (size_t k = 0; defaults[k] && !ok; k++)
+        ok = strcmp (host, defaults[k]) == 0;
+      if (!ok)
+        brig_findings_add (f, r, w->file, l->v[i].loc,
+                           "the host's device %s is given to the container", host);
+    }
+}
+
+/* --- rules only a file shows ------------------------------------------- */
+
+static void
+check_root_user (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                 struct brig_findings *f)
+{
+  const struct brig_wval *u = &w->docker.user;
+  size_t n;
+
+  (void)v;
+  if (!u->set)
+    {
+      brig_findings_add (f, r, w->file, w->loc,
+                         "no %s: the image's USER applies, root unless the image names another",
+                         KEY (w, "user", "--user"));
+      return;
+    }
+  n = strcspn (u->s, ":");
+  if ((n == 1 && u->s[0] == '0') || (n == 4 && strncmp (u->s, "root", 4) == 0))
+    brig_findings_add (f, r, w->file, u->loc, "%s %s runs as root", KEY (w, "user:", "--user"),
+                       u->s);
+}
+
+static void
+check_lsm (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+           struct brig_findings *f)
+{
+  const struct brig_wdocker *d = &w->docker;
+
+  (void)v;
+  if (d->apparmor.set && strcmp (d->apparmor.s, "unconfined") == 0)
+    brig_findings_add (f, r, w->file, d->apparmor.loc,
+                       "apparmor=unconfined turns the engine's AppArmor profile off");
+  if (d->label.set && strcmp (d->label.s, "disable") == 0)
+    brig_findings_add (f, r, w->file, d->label.loc, "label=disable turns SELinux separation off");
+}
+
+static void
+check_sensitive_binds (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                       struct brig_findings *f)
+{
+  static const char *const dirs[] = { "/boot",
+                                      "/dev",
+                                      "/etc",
+                                      "/lib",
+                                      "/lib64",
+                                      "/proc",
+                                      "/sys",
+                                      "/usr",
+                                      "/bin",
+                                      "/sbin",
+                                      "/var/lib/docker",
+                                      "/var/lib/containerd",
+                                      "/var/lib/containers",
+                                      "/root" };
+
+  (void)v;
+  EACH_MOUNT (w, m)
+  {
+    _cleanup_free_ char *src = bind_source (m);
+    if (src == NULL || m->read_only || socket_name (src))
+      continue;
+    for (size_t k = 0; k < ARRAY_SIZE (dirs); k++)
+      if (under (src, dirs[k]))
+        {
+          brig_findings_add (f, r, w->file, m->loc, "the host's %s is mounted writable at %s", src,
+                             m->target.set ? m->target.s : "?");
+          break;
+        }
+  }
+}
+
+static void
+check_ports (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+             struct brig_findings *f)
+{
+  const struct brig_wdocker *d = &w->docker;
+
+  (void)v;
+  if (is_host (&d->network_mode))
+    return; /* ports are not published on the host's network: BRIG-C002 */
+  if (brig_wtrue (&d->publish_all))
+    brig_findings_add (f, r, w->file, d->publish_all.loc,
+                       "--publish-all publishes every exposed port on every interface");
+  for (size_t i = 0; i < d->nports; i++)
+    {
+      const struct brig_wport *p = &d->ports[i];
+      const char *ip = p->host_ip.set ? p->host_ip.s : NULL;
+      if (ip && (has_var (ip) || (strcmp (ip, "0.0.0.0") != 0 && strcmp (ip, "::") != 0)))
+        continue;
+      brig_findings_add (f, r, w->file, p->loc,
+                         "port %s%s%s%s%s is published on every interface of the host%s",
+                         p->published.set ? p->published.s : "", p->published.set ? ":" : "",
+                         p->target.set ? p->target.s : "?", p->protocol.set ? "/" : "",
+                         p->protocol.set ? p->protocol.s : "",
+                         p->published.set ? "" : " (on a port the engine picks)");
+    }
+}
+
+static void
+check_image (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+             struct brig_findings *f)
+{
+  const struct brig_wval *img = &w->docker.image;
+  const char *slash, *colon;
+
+  (void)v;
+  if (!img->set || w->docker.build || strchr (img->s, '@'))
+    return; /* built here, or pinned by digest */
+  slash = strrchr (img->s, '/');
+  colon = strrchr (slash ? slash : img->s, ':');
+  if (colon == NULL)
+    {
+      if (!has_var (img->s))
+        brig_findings_add (f, r, w->file, img->loc,
+                           "image %s has no tag: whatever latest is when it is pulled", img->s);
+    }
+  else if (strcmp (colon + 1, "latest") == 0)
+    brig_findings_add (f, r, w->file, img->loc,
+                       "image %s: latest changes under you; pin a version (or a digest)", img->s);
+}
+
+static void
+check_cpu (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+           struct brig_findings *f)
+{
+  const struct brig_wval *c = &w->docker.cpus;
+
+  (void)v;
+  if (!c->set || strcmp (c->s, "0") == 0)
+    brig_findings_add (f, r, w->file, c->set ? c->loc : w->loc,
+                       "no CPU limit (%s): one busy container slows every other",
+                       KEY (w, "cpus or deploy.resources.limits.cpus", "--cpus"));
+}
+
+#define N BRIG_PSS_NONE, NULL, 0
+static const struct brig_audit_rule rules[] = {
+  { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, "privileged", N,
+    "Every capability, or CAP_SYS_ADMIN alone, lets a process in the container take over the host.",
+    "Remove privileged: true (--privileged) and cap_add SYS_ADMIN or ALL; add back only the "
+    "capabilities the program needs.",
+    "CIS Docker 5.5, 5.4; brig run: BRIG-C001 (refused); Pod Security Standards baseline: "
+    "privileged; docker-bench C.5.3.3 (SYS_ADMIN)",
+    check_privileged },
+  { "BRIG-C002", "host namespace shared", BRIG_SEV_HIGH, "host namespaces", N,
+    "Sharing the host's pid, network, ipc or uts namespace shows the container the host's "
+    "processes, network or IPC.",
+    "Remove network_mode/pid/ipc/uts: host (--network=host, --pid=host, --ipc=host, "
+    "--uts=host); publish ports, or share with another service instead.",
+    "CIS Docker 5.10, 5.16, 5.17, 5.21; brig run: BRIG-C002 (refused); Pod Security Standards "
+    "baseline: host namespaces",
+    check_host_ns },
+  { "BRIG-C003", "host root or engine socket mounted", BRIG_SEV_CRITICAL, "volumes", N,
+    "A bind of / or of the Docker, containerd, Podman or CRI-O socket gives the container the "
+    "host.",
+    "Remove the bind mount; give the container an API proxy that allows only what it needs "
+    "(such as a docker-socket-proxy with read-only endpoints).",
+    "CIS Docker 5.32, 5.6; brig run: BRIG-C003 (refused); trivy KSV-0006 and checkov "
+    "CKV_K8S_27 (Kubernetes)",
+    check_dangerous_binds },
+  { "BRIG-C004", "seccomp unconfined", BRIG_SEV_HIGH, "security_opt seccomp", N,
+    "Without a seccomp filter every syscall of the kernel is reachable from the container.",
+    "Remove seccomp=unconfined; keep the engine's default profile, or give one that denies by "
+    "default (seccomp=profile.json).",
+    "CIS Docker 5.22; brig run: BRIG-C004 (refused); Pod Security Standards baseline: seccomp",
+    check_seccomp },
+  { "BRIG-C005", "capabilities outside the allow-list", BRIG_SEV_MEDIUM, "cap_add, cap_drop", N,
+    "Each capability widens what root in the container can do to the kernel and the host; the "
+    "engine's defaults include NET_RAW (spoofed packets), MKNOD and SETFCAP.",
+    "cap_drop: [ALL] (--cap-drop ALL) and cap_add only what the program needs, from CHOWN, "
+    "DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE.",
+    "CIS Docker 5.4; brig run: BRIG-C005 (dropped); Pod Security Standards restricted: "
+    "capabilities",
+    check_caps },
+  { "BRIG-C007", "privilege escalation allowed", BRIG_SEV_HIGH, "security_opt no-new-privileges", N,
+    "Without no_new_privs, setuid binaries and file capabilities raise privileges inside.",
+    "security_opt: [\"no-new-privileges:true\"] (--security-opt no-new-privileges).",
+    "CIS Docker 5.26; brig run: BRIG-C007 (set); Pod Security Standards restricted: "
+    "allowPrivilegeEscalation",
+    check_nnp },
+  { "BRIG-C008", "writable root filesystem", BRIG_SEV_MEDIUM, "read_only", N,
+    "A writable root lets an intruder change the programs the container runs.",
+    "read_only: true (--read-only) with tmpfs: [/tmp, /run] (--tmpfs /tmp --tmpfs /run) and "
+    "volumes for the data the program writes.",
+    "CIS Docker 5.13; brig run: BRIG-C008 (made read-only); checkov CKV_K8S_22 and trivy "
+    "KSV-0014 (Kubernetes)",
+    check_read_only },
+  { "BRIG-C009", "kernel interfaces not masked", BRIG_SEV_MEDIUM, "security_opt systempaths", N,
+    "/proc/kcore, /proc/keys, /proc/sys and the like leak kernel state or let it be changed.",
+    "Remove systempaths=unconfined (Podman: unmask=ALL).",
+    "brig run: BRIG-C009 (masked); Pod Security Standards baseline: /proc mount type",
+    check_masks },
+  { "BRIG-C010", "no memory or pids limit", BRIG_SEV_MEDIUM, "limits", N,
+    "Without limits one container (a fork bomb, a leak) takes the host down.",
+    "mem_limit and pids_limit (or deploy.resources.limits memory and pids; --memory and "
+    "--pids-limit).",
+    "CIS Docker 5.11, 5.29; brig run: BRIG-C010 (capped)", check_limits },
+  { "BRIG-C011", "no user namespace", BRIG_SEV_MEDIUM, "userns_mode", N,
+    "Without a user namespace, root in the container is root on the host.",
+    "Remove userns_mode: host (--userns=host) where the daemon remaps users (userns-remap); "
+    "rootless Docker or Podman do it for every container.",
+    "CIS Docker 5.31, 2.9; brig run: BRIG-C011 (audited)", check_userns },
+  { "BRIG-C012", "every device allowed", BRIG_SEV_HIGH, "device_cgroup_rules", N,
+    "A device cgroup that allows every device lets a process with a node (or CAP_MKNOD) reach "
+    "the host's disks and memory.",
+    "Remove the device cgroup rule \"a *:* rwm\"; list the devices needed.",
+    "CIS Docker 5.18; brig run: BRIG-C012 (default rules)", check_device_rules },
+  { "BRIG-C013", "host cgroup namespace", BRIG_SEV_LOW, "cgroup", N,
+    "In the host's cgroup namespace the container sees the host's cgroup tree and paths.",
+    "Remove cgroup: host (--cgroupns host); private is Docker's default on cgroup v2.",
+    "brig run: BRIG-C013 (made private)", check_cgroupns },
+  { "BRIG-C014", "device node outside the allow-list", BRIG_SEV_HIGH, "devices", N,
+    "A device node is a door into a kernel driver: a block device is the raw disk, past every "
+    "file permission, and character devices such as /dev/mem, /dev/kmsg or /dev/kvm reach the "
+    "host's memory, log or hypervisor.",
+    "Give the container only the devices it needs, and list each in brig's policy "
+    "\"allowed_devices\" as \"TYPE MAJOR:MINOR\" (\"c 10:229\" for /dev/fuse).",
+    "CIS Docker 5.18; brig run: BRIG-C014 (refused unless allowed)", check_devices },
+  { "BRIG-R001", "runs as root", BRIG_SEV_MEDIUM, "user", N,
+    "Root in the container owns the image's files and is one kernel bug away from root on the "
+    "host where no user namespace maps it.",
+    "user: \"1000:1000\" (--user 1000:1000), or a USER in the image, and files owned "
+    "accordingly.",
+    "CIS Docker 4.1; Pod Security Standards restricted: runAsNonRoot; trivy DS-0002 and "
+    "hadolint DL3002 (Dockerfile)",
+    check_root_user },
+  { "BRIG-R002", "AppArmor or SELinux off", BRIG_SEV_MEDIUM, "security_opt apparmor, label", N,
+    "apparmor=unconfined and label=disable remove the mandatory access control the engine "
+    "applies to every container.",
+    "Remove apparmor=unconfined and label=disable; write a profile that allows what is needed.",
+    "CIS Docker 5.2, 5.3; Pod Security Standards baseline: AppArmor, SELinux", check_lsm },
+  { "BRIG-R003", "sensitive host directory mounted writable", BRIG_SEV_HIGH, "volumes", N,
+    "A writable bind of /etc, /usr, /boot, /proc, /sys, /dev or the engine's data lets the "
+    "container change the host.",
+    "Mount it read-only (\"/etc/x:/etc/x:ro\", read_only: true), or mount only the file needed.",
+    "CIS Docker 5.6; trivy KSV-0121 and kube-linter sensitive-host-mounts (Kubernetes)",
+    check_sensitive_binds },
+  { "BRIG-R004", "port published on every interface", BRIG_SEV_MEDIUM, "ports", N,
+    "A port published without a host address listens on every interface of the host, and "
+    "Docker's iptables rules let it past the host's firewall.",
+    "Bind it to one address: \"127.0.0.1:8080:80\" (host_ip: 127.0.0.1; -p 127.0.0.1:8080:80), "
+    "or put a reverse proxy in front.",
+    "CIS Docker 5.14; dclint no-unbound-port-interfaces", check_ports },
+  { "BRIG-R005", "image not pinned", BRIG_SEV_LOW, "image", N,
+    "An untagged or :latest image is whatever the registry holds when it is pulled: builds and "
+    "audits do not repeat.",
+    "Name a version (nginx:1.27.3) or a digest (nginx@sha256:...).",
+    "CIS Docker 5.28; dclint service-image-require-explicit-tag; hadolint DL3006, DL3007 "
+    "(FROM)",
+    check_image },
+  { "BRIG-R006", "no CPU limit", BRIG_SEV_LOW, "cpus", N,
+    "Without a CPU limit or weight one container can starve the others and the host.",
+    "cpus: 1.5 (deploy.resources.limits.cpus; --cpus 1.5).", "CIS Docker 5.12", check_cpu },
+};
+#undef N
+
+const struct brig_audit_rule *
+brig_container_rules (size_t *ret_n)
+{
+  *ret_n = ARRAY_SIZE (rules);
+  return rules;
+}
+
+void
+brig_audit_container (const struct brig_workload *w, struct brig_findings *f)
+{
+  size_t first = f->n;
+  _cleanup_free_ char *who = NULL;
+
+  for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
+    rules[i].check (w, 0, &rules[i], f);
+  /* Say whose: "service web: ...", "docker run nginx:1.27: ...". */
+  if (w->docker.profiles.n)
+    {
+      _cleanup_free_ char *p = NULL;
+      for (size_t i = 0; i < w->docker.profiles.n; i++)
+        {
+          char *n = xasprintf ("%s%s%s", p ? p : "", p ? ", " : "", w->docker.profiles.v[i].s);
+          free (p);
+          p = n;
+        }
+      who = xasprintf ("%s %s (profiles: %s)", w->kind, w->name, p);
+    }
+  else
+    who = xasprintf ("%s %s", w->kind, w->name[0] ? w->name : "(unnamed)");
+  for (size_t i = first; i < f->n; i++)
+    {
+      char *m = xasprintf ("%s: %s", who, f->v[i].message);
+      free (f->v[i].message);
+      f->v[i].message = m;
+    }
+}
