@@ -9,6 +9,7 @@
 #include "util/cleanup.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_EXTENDS 8
@@ -543,35 +544,66 @@ parse_service (struct ctx *x, const struct brig_ynode *svc, const char *name, in
   return parse_extends (x, svc, name, depth, w);
 }
 
+/* The services by name, for "service:X". */
+struct by_name
+{
+  const char *name;
+  size_t index;
+};
+
+static int
+cmp_name (const void *a, const void *b)
+{
+  return strcmp (((const struct by_name *)a)->name, ((const struct by_name *)b)->name);
+}
+
+static struct brig_wval *
+shared_ns (struct brig_workload *w, size_t k)
+{
+  struct brig_wval *ns[] = { &w->docker.network_mode, &w->docker.pid, &w->docker.ipc };
+  return ns[k];
+}
+
+/* Is namespace K of service I the host's, directly or through a chain of
+ * "service:X" (at most 16 long: a cycle is not the host's)? */
+static bool
+host_ns (struct brig_workload *w, const struct by_name *names, size_t n, size_t i, size_t k,
+         int depth)
+{
+  const struct brig_wval *v = shared_ns (&w[i], k);
+  struct by_name key, *found;
+
+  if (!v->set)
+    return false;
+  if (strcmp (v->s, "host") == 0 || str_has_suffix (v->s, " -> host"))
+    return true;
+  if (depth >= 16 || !str_has_prefix (v->s, "service:"))
+    return false;
+  key.name = v->s + strlen ("service:");
+  found = bsearch (&key, names, n, sizeof *names, cmp_name);
+  return found && host_ns (w, names, n, found->index, k, depth + 1);
+}
+
 /* network_mode, pid, ipc: "service:X" where X's is the host's. */
 static void
 follow_services (struct brig_workload *w, size_t n)
 {
-  /* N passes settle chains of at most N services. */
-  for (size_t pass = 0; pass < n; pass++)
-    for (size_t i = 0; i < n; i++)
+  struct by_name *names = xcalloc (n ? n : 1, sizeof *names);
+
+  for (size_t i = 0; i < n; i++)
+    names[i] = (struct by_name){ w[i].name, i };
+  qsort (names, n, sizeof *names, cmp_name);
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < 3; k++)
       {
-        struct brig_wval *mine[]
-            = { &w[i].docker.network_mode, &w[i].docker.pid, &w[i].docker.ipc };
-        for (size_t k = 0; k < ARRAY_SIZE (mine); k++)
+        struct brig_wval *v = shared_ns (&w[i], k);
+        if (v->set && str_has_prefix (v->s, "service:") && host_ns (w, names, n, i, k, 0))
           {
-            const char *v = mine[k]->set ? mine[k]->s : "";
-            if (!str_has_prefix (v, "service:") || str_has_suffix (v, " -> host"))
-              continue;
-            for (size_t j = 0; j < n; j++)
-              {
-                struct brig_wval *theirs[]
-                    = { &w[j].docker.network_mode, &w[j].docker.pid, &w[j].docker.ipc };
-                const char *t = theirs[k]->set ? theirs[k]->s : "";
-                if (j != i && strcmp (w[j].name, v + strlen ("service:")) == 0
-                    && (strcmp (t, "host") == 0 || str_has_suffix (t, " -> host")))
-                  {
-                    _cleanup_free_ char *s = xasprintf ("%s -> host", v);
-                    mine[k]->s = brig_docker_own (&w[i], s);
-                  }
-              }
+            _cleanup_free_ char *s = xasprintf ("%s -> host", v->s);
+            v->s = brig_docker_own (&w[i], s);
           }
       }
+  free (names);
 }
 
 bool

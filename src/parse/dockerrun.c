@@ -616,10 +616,11 @@ static const char *
 engine_of (const char *word, bool make)
 {
   static const char *const names[] = { "docker", "podman", "nerdctl" };
-  const char *base = strrchr (word, '/') ? strrchr (word, '/') + 1 : word;
+  const char *base;
 
   if (make)
-    base += strspn (base, "@+-"); /* a recipe line's prefixes */
+    word += strspn (word, "@+-"); /* a recipe line's prefixes */
+  base = strrchr (word, '/') ? strrchr (word, '/') + 1 : word;
   for (size_t i = 0; i < ARRAY_SIZE (names); i++)
     if (strcmp (base, names[i]) == 0)
       return names[i];
