@@ -1,10 +1,14 @@
 /* brig audit: the policy as a checker for the files that describe
  * containers.  Kubernetes manifests (YAML or JSON, many documents, Lists,
  * every kind with a pod template) are judged by the Pod Security Standards
- * at --level for --k8s-version.  Exit: 0 nothing at or above --fail-on,
- * 1 something, 2 usage errors or input brig could not read. */
+ * at --level for --k8s-version; compose files and docker run lines in shell
+ * scripts and Makefiles by the container rules (policy/container_rules.c).
+ * Exit: 0 nothing at or above --fail-on, 1 something, 2 usage errors or
+ * input brig could not read. */
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "parse/compose.h"
+#include "parse/dockerrun.h"
 #include "parse/k8s.h"
 #include "parse/yaml.h"
 #include "report/findings.h"
@@ -20,8 +24,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* How the files are read (--type). */
+enum audit_type
+{
+  TYPE_AUTO,
+  TYPE_K8S,
+  TYPE_COMPOSE,
+  TYPE_DOCKER_RUN,
+};
+
 struct audit_opts
 {
+  enum audit_type type;
   bool json;
   bool list_rules;
   bool help;
@@ -42,6 +56,28 @@ o_format (void *ctx, const char *arg, struct brig_err *err)
       return 0;
     }
   return brig_error (err, 0, "`%s`: expected text or json", arg);
+}
+
+static int
+o_type (void *ctx, const char *arg, struct brig_err *err)
+{
+  static const struct
+  {
+    const char *name;
+    enum audit_type type;
+  } types[] = { { "auto", TYPE_AUTO },
+                { "k8s", TYPE_K8S },
+                { "compose", TYPE_COMPOSE },
+                { "docker-run", TYPE_DOCKER_RUN } };
+  struct audit_opts *o = ctx;
+
+  for (size_t i = 0; i < ARRAY_SIZE (types); i++)
+    if (strcmp (arg, types[i].name) == 0)
+      {
+        o->type = types[i].type;
+        return 0;
+      }
+  return brig_error (err, 0, "`%s`: expected auto, k8s, compose or docker-run", arg);
 }
 
 static int
@@ -118,6 +154,9 @@ FLAG_SETTER (o_list_rules, list_rules)
 FLAG_SETTER (o_help, help)
 
 static const struct brig_opt options[] = {
+  { 0, "type", "TYPE",
+    "how to read the files: auto (default: by name and content), k8s, compose or docker-run",
+    o_type },
   { 0, "format", "FORMAT", "text (default) or json", o_format },
   { 0, "level", "LEVEL", "Pod Security Standards level: baseline or restricted (default)",
     o_level },
@@ -138,10 +177,15 @@ static const struct brig_cmd_help help = {
   "brig audit [OPTIONS] PATH...",
   "check files that describe containers against the hardening policy",
   "Reads Kubernetes manifests (YAML or JSON, several documents, List objects; Pod and every kind "
-  "with a pod template) from files, directories (walked for .yaml, .yml and .json) or - for "
-  "standard input, and reports each violation of the Pod Security Standards at --level at its "
-  "file:line:col with the rule, the severity and the fix.  A file that cannot be parsed is an "
-  "error (exit 2) with its line and column; the others are still judged.",
+  "with a pod template), compose files (a top-level `services`; compose.yaml, "
+  "docker-compose.*.yml...) and the docker run, docker create and podman run lines of shell "
+  "scripts and Makefiles (*.sh, Makefile, *.mk, or a shell's #! line) from files, directories "
+  "(walked for .yaml, .yml, .json, .sh, .mk and Makefiles) or - for standard input.  Manifests "
+  "are judged by the Pod Security Standards at --level; compose services and docker run lines "
+  "by the container rules (BRIG-Cnnn, the ids brig run's policy gate uses for the same rule, and "
+  "BRIG-Rnnn).  Each finding is reported at its file:line:col (the key or the flag) with the "
+  "rule, the severity and the fix.  A file that cannot be parsed is an error (exit 2) with its "
+  "line and column; the others are still judged.",
 };
 
 static void
@@ -151,6 +195,100 @@ add_error (struct brig_audit_report *r, const char *file, struct brig_err *e)
   r->errors[r->nerrors++]
       = (struct brig_audit_error){ xstrdup (file), xstrdup (e->msg ? e->msg : "error") };
   brig_err_release (e);
+}
+
+/* The files compose's `extends: {file: ...}` names, read once each and
+ * kept until the workloads that borrow from them are judged. */
+struct extends_files
+{
+  char **paths;
+  struct brig_yaml **yamls;
+  size_t n;
+  struct brig_audit_report *report;
+  const char *file; /* the compose file being judged */
+};
+
+static void
+warn_extends (void *ctx, const char *message)
+{
+  struct extends_files *x = ctx;
+  struct brig_audit_report *r = x->report;
+
+  r->warnings = xreallocarray (r->warnings, r->nwarnings + 1, sizeof *r->warnings);
+  r->warnings[r->nwarnings++] = (struct brig_audit_error){ xstrdup (x->file), xstrdup (message) };
+}
+
+static int
+load_extends (void *ctx, const char *from, const char *path, const struct brig_yaml **ret_y,
+              const char **ret_name, struct brig_err *err)
+{
+  struct extends_files *x = ctx;
+  _cleanup_free_ char *full = NULL, *buf = NULL;
+  const char *slash = strrchr (from, '/');
+  struct brig_yaml *y = NULL;
+  size_t len;
+  int r;
+
+  /* Relative to the directory of the file that names it. */
+  if (path[0] == '/' || slash == NULL)
+    full = xstrdup (path);
+  else
+    full = xasprintf ("%.*s/%s", (int)(slash - from), from, path);
+  for (size_t i = 0; i < x->n; i++)
+    if (strcmp (x->paths[i], full) == 0)
+      {
+        *ret_y = x->yamls[i];
+        *ret_name = x->paths[i];
+        return 0;
+      }
+  if ((r = brig_read_file (full, BRIG_YAML_MAX_SIZE, &buf, &len, err)) < 0
+      || (r = brig_yaml_load (buf, len, full, &y, err)) < 0)
+    return r;
+  x->paths = xreallocarray (x->paths, x->n + 1, sizeof *x->paths);
+  x->yamls = xreallocarray (x->yamls, x->n + 1, sizeof *x->yamls);
+  x->paths[x->n] = steal_pointer (&full);
+  x->yamls[x->n] = y;
+  *ret_y = y;
+  *ret_name = x->paths[x->n++];
+  return 0;
+}
+
+static void
+extends_release (struct extends_files *x)
+{
+  for (size_t i = 0; i < x->n; i++)
+    {
+      free (x->paths[i]);
+      brig_yaml_free (x->yamls[i]);
+    }
+  free (x->paths);
+  free (x->yamls);
+}
+
+static const char *
+base_name (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/* Judge the docker run lines of a shell script or Makefile. */
+static void
+audit_script (struct brig_audit_report *r, const char *file, const char *buf, size_t len)
+{
+  struct brig_err e = { 0 };
+  struct brig_workload *w = NULL;
+  size_t n = 0;
+
+  if (brig_parse_dockerrun (buf, len, file, brig_dockerrun_make (base_name (file)), &w, &n, &e) < 0)
+    {
+      add_error (r, file, &e);
+      return;
+    }
+  r->files++;
+  for (size_t i = 0; i < n; i++)
+    brig_audit_container (&w[i], &r->findings);
+  brig_workloads_free (w, n);
 }
 
 /* Judge one file's text.  EXPLICIT: named on the command line, so a file
@@ -164,6 +302,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
   struct brig_workload *w = NULL;
   size_t n = 0;
   char *file;
+  enum audit_type type = o->type;
 
   strv_push (&r->names, xstrdup (name));
   file = r->names[strv_len (r->names) - 1];
@@ -178,18 +317,31 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
         r->skipped++;
       return;
     }
+  if (type == TYPE_AUTO
+      && (brig_dockerrun_name (base_name (file)) || brig_dockerrun_shebang (buf, len)))
+    type = TYPE_DOCKER_RUN;
+  if (type == TYPE_DOCKER_RUN)
+    {
+      audit_script (r, file, buf, len);
+      return;
+    }
   if (brig_yaml_load (buf, len, file, &y, &e) < 0)
     {
       add_error (r, file, &e);
       return;
     }
-  if (!brig_k8s_detect (y))
+  if (type == TYPE_AUTO)
+    type = brig_compose_name (base_name (file)) ? TYPE_COMPOSE
+           : brig_k8s_detect (y)                ? TYPE_K8S
+           : brig_compose_detect (y)            ? TYPE_COMPOSE
+                                                : TYPE_AUTO;
+  if (type == TYPE_AUTO)
     {
       if (explicit)
         {
           brig_error (&e, 0,
                       "%s: not a format brig audit reads: expected Kubernetes manifests "
-                      "(apiVersion and kind)",
+                      "(apiVersion and kind) or a compose file (services)",
                       file);
           add_error (r, file, &e);
         }
@@ -198,7 +350,22 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
       brig_yaml_free (y);
       return;
     }
-  if (brig_parse_k8s (y, file, &w, &n, &e) < 0)
+  if (type == TYPE_COMPOSE)
+    {
+      struct extends_files x = { .report = r, .file = file };
+      struct brig_compose_loader loader = { load_extends, warn_extends, &x };
+      if (brig_parse_compose (y, file, &loader, &w, &n, &e) < 0)
+        add_error (r, file, &e);
+      else
+        {
+          r->files++;
+          for (size_t i = 0; i < n; i++)
+            brig_audit_container (&w[i], &r->findings);
+        }
+      brig_workloads_free (w, n);
+      extends_release (&x);
+    }
+  else if (brig_parse_k8s (y, file, &w, &n, &e) < 0)
     add_error (r, file, &e);
   else
     {
@@ -206,7 +373,8 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
       for (size_t i = 0; i < n; i++)
         brig_audit_workload (&w[i], o->level, o->version, &r->findings);
     }
-  brig_workloads_free (w, n);
+  if (type != TYPE_COMPOSE)
+    brig_workloads_free (w, n);
   brig_yaml_free (y);
 }
 
@@ -230,7 +398,7 @@ static bool
 audit_suffix (const char *name)
 {
   return str_has_suffix (name, ".yaml") || str_has_suffix (name, ".yml")
-         || str_has_suffix (name, ".json");
+         || str_has_suffix (name, ".json") || brig_dockerrun_name (name);
 }
 
 static void

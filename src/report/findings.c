@@ -64,6 +64,8 @@ brig_report_text (FILE *f, const struct brig_audit_report *r, bool colour)
       fprintf (f, "      fix: %s\n", x->rule->fix);
       count[x->rule->severity]++;
     }
+  for (size_t i = 0; i < r->nwarnings; i++)
+    fprintf (f, "warning: %s\n", r->warnings[i].message);
   for (size_t i = 0; i < r->nerrors; i++)
     fprintf (f, "error: %s\n", r->errors[i].message);
   fprintf (f,
@@ -78,13 +80,34 @@ brig_report_text (FILE *f, const struct brig_audit_report *r, bool colour)
   fputc ('\n', f);
 }
 
+/* The Pod Security Standards level of a rule, NULL for the others. */
+static const char *
+level_name (const struct brig_audit_rule *x)
+{
+  return x->level == BRIG_PSS_NONE       ? NULL
+         : x->level == BRIG_PSS_BASELINE ? "baseline"
+                                         : "restricted";
+}
+
 static json_t *
 rule_json (const struct brig_audit_rule *x)
 {
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", x->id, "title", x->title,
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s}", "id", x->id, "title", x->title,
                     "severity", brig_severity_name (x->severity), "control", x->control, "level",
-                    x->level == BRIG_PSS_BASELINE ? "baseline" : "restricted", "why", x->why, "fix",
-                    x->fix, "refs", x->refs);
+                    level_name (x), "why", x->why, "fix", x->fix, "refs", x->refs);
+}
+
+/* Every rule brig audit knows: the Pod Security Standards', then the
+ * container rules (compose files, docker run lines). */
+static const struct brig_audit_rule *
+rule_at (size_t i, size_t *ret_n)
+{
+  size_t np, nc;
+  const struct brig_audit_rule *pss = brig_audit_rules (&np);
+  const struct brig_audit_rule *container = brig_container_rules (&nc);
+
+  *ret_n = np + nc;
+  return i < np ? &pss[i] : i < np + nc ? &container[i - np] : NULL;
 }
 
 void
@@ -109,6 +132,14 @@ brig_report_json (FILE *f, const struct brig_audit_report *r)
   j = json_pack ("{s:i, s:o, s:o, s:{s:I, s:I}}", "version", 1, "findings", findings, "errors",
                  errors, "summary", "files", (json_int_t)r->files, "skipped",
                  (json_int_t)r->skipped);
+  if (r->nwarnings)
+    {
+      json_t *warnings = json_array ();
+      for (size_t i = 0; i < r->nwarnings; i++)
+        json_array_append_new (warnings, json_pack ("{s:s, s:s}", "file", r->warnings[i].file,
+                                                    "message", r->warnings[i].message));
+      json_object_set_new (j, "warnings", warnings);
+    }
   json_dumpf (j, f, JSON_INDENT (2));
   fputc ('\n', f);
   json_decref (j);
@@ -118,24 +149,26 @@ void
 brig_report_rules_text (FILE *f)
 {
   size_t n;
-  const struct brig_audit_rule *rules = brig_audit_rules (&n);
 
+  rule_at (0, &n);
   for (size_t i = 0; i < n; i++)
-    fprintf (f, "%s  %-8s  %-10s  %s\n    why: %s\n    fix: %s\n    refs: %s\n", rules[i].id,
-             brig_severity_name (rules[i].severity),
-             rules[i].level == BRIG_PSS_BASELINE ? "baseline" : "restricted", rules[i].title,
-             rules[i].why, rules[i].fix, rules[i].refs);
+    {
+      const struct brig_audit_rule *x = rule_at (i, &n);
+      fprintf (f, "%s  %-8s  %-10s  %s\n    why: %s\n    fix: %s\n    refs: %s\n", x->id,
+               brig_severity_name (x->severity), level_name (x) ? level_name (x) : "-", x->title,
+               x->why, x->fix, x->refs);
+    }
 }
 
 void
 brig_report_rules_json (FILE *f)
 {
   size_t n;
-  const struct brig_audit_rule *rules = brig_audit_rules (&n);
   json_t *a = json_array ();
 
+  rule_at (0, &n);
   for (size_t i = 0; i < n; i++)
-    json_array_append_new (a, rule_json (&rules[i]));
+    json_array_append_new (a, rule_json (rule_at (i, &n)));
   json_dumpf (a, f, JSON_INDENT (2));
   fputc ('\n', f);
   json_decref (a);
@@ -151,6 +184,12 @@ brig_report_release (struct brig_audit_report *r)
       free (r->errors[i].message);
     }
   free (r->errors);
+  for (size_t i = 0; i < r->nwarnings; i++)
+    {
+      free (r->warnings[i].file);
+      free (r->warnings[i].message);
+    }
+  free (r->warnings);
   strv_free (r->names);
   memset (r, 0, sizeof *r);
 }

@@ -19,6 +19,8 @@ struct brig_audit_report
   struct brig_findings findings;
   struct brig_audit_error *errors;
   size_t nerrors;
+  struct brig_audit_error *warnings; /* judged, but not all of it (a missing extends file) */
+  size_t nwarnings;
   size_t files;   /* judged */
   size_t skipped; /* found in directories, not a format brig reads */
   char **names;   /* the files' names, which findings point into */

@@ -1,0 +1,199 @@
+/* Compose and docker run: the shell word splitter, Docker's small
+ * syntaxes, and the container rules' ids against the runtime gate's. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "parse/dockeropts.h"
+#include "parse/dockerrun.h"
+#include "policy/audit.h"
+#include "util/cleanup.h"
+
+/* The words of TEXT joined by |, ";" for the end of a command. */
+static char *
+words (const char *text, bool make)
+{
+  struct brig_err err = { 0 };
+  struct brig_shword *w = NULL;
+  size_t n = 0;
+  char *out = xstrdup ("");
+
+  if (brig_shell_words (text, strlen (text), "t.sh", make, &w, &n, &err) < 0)
+    {
+      free (out);
+      out = xasprintf ("error: %s", err.msg);
+      brig_err_release (&err);
+      return out;
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      char *o = xasprintf ("%s%s%s", out, out[0] ? "|" : "", w[i].text ? w[i].text : ";");
+      free (out);
+      out = o;
+    }
+  brig_shwords_free (w, n);
+  return out;
+}
+
+static void
+check_words (const char *text, bool make, const char *want)
+{
+  _cleanup_free_ char *got = words (text, make);
+  assert_string_equal (got, want);
+}
+
+static void
+test_shell_words (void **state)
+{
+  (void)state;
+  check_words ("docker run -v \"a b\":/c 'it''s' x\\ y", false, "docker|run|-v|a b:/c|its|x y");
+  /* Continuations inside and between words; comments. */
+  check_words ("docker \\\n  run --na\\\nme=x # a comment 'open\nnext", false,
+               "docker|run|--name=x|;|next");
+  /* Variables and substitutions are opaque, spaces and all. */
+  check_words ("docker run \"$IMG\" ${A:-b c} $(id -u):$(id -g) `date +%s` \"$(x \"y\")\"", false,
+               "docker|run|$IMG|${A:-b c}|$(id -u):$(id -g)|`date +%s`|$(x \"y\")");
+  /* Double quotes keep \$ and \" as the character; \n stays. */
+  check_words ("echo \"a\\$b \\\"c\\\" \\n\"", false, "echo|a$b \"c\" \\n");
+  /* Separators end commands; redirections and their targets vanish. */
+  check_words ("a 2>&1 >out; b && c | d < in & e >> log 2> /dev/null", false, "a|;|b|;|c|;|d|;|e");
+  /* A here-document's body is not commands. */
+  check_words ("cat <<-'EOF' | x\n\tdocker run --privileged y\n\tEOF\nz", false, "cat|;|x|;|z");
+  /* Makefile: $$ is $, a line ends an open quote. */
+  check_words ("\t@docker run -v $$PWD:/s $(IMG) 'open\nnext", true,
+               "@docker|run|-v|$PWD:/s|$(IMG)|open|;|next");
+}
+
+static void
+test_shell_errors_have_places (void **state)
+{
+  _cleanup_free_ char *a = words ("ok\ndocker run \"x\n", false);
+  _cleanup_free_ char *b = words ("echo $(date\n", false);
+  _cleanup_free_ char *c = words ("echo 'it is\n", true);
+
+  (void)state;
+  assert_string_equal (a, "error: t.sh:2:12: \" not closed");
+  assert_string_equal (b, "error: t.sh:1:6: $( not closed");
+  assert_string_equal (c, "echo|it is|;");
+}
+
+static void
+test_ports_and_volumes (void **state)
+{
+  static const struct
+  {
+    const char *in, *ip, *published, *target, *proto;
+  } ports[] = {
+    { "80", NULL, NULL, "80", NULL },
+    { "8080:80", NULL, "8080", "80", NULL },
+    { "127.0.0.1:8080:80/udp", "127.0.0.1", "8080", "80", "udp" },
+    { "127.0.0.1::80", "127.0.0.1", NULL, "80", NULL },
+    { "[::1]:8080:80", "::1", "8080", "80", NULL },
+    { "::1:6000:6000", "::1", "6000", "6000", NULL },
+    { "8000-8010:80-90", NULL, "8000-8010", "80-90", NULL },
+    { "${IP:-0.0.0.0}:${P:-80}:80", "0.0.0.0", "${P:-80}", "80", NULL },
+    { "${IP:-}:80:80", NULL, "80", "80", NULL },
+    { "${IP}:80:80", "${IP}", "80", "80", NULL },
+  };
+  struct brig_workload w = { 0 };
+  struct brig_loc loc = { 1, 1, 1, 2 };
+
+  (void)state;
+  for (size_t i = 0; i < ARRAY_SIZE (ports); i++)
+    {
+      struct brig_wport p;
+      const struct brig_wval *got[] = { &p.host_ip, &p.published, &p.target, &p.protocol };
+      const char *want[] = { ports[i].ip, ports[i].published, ports[i].target, ports[i].proto };
+      brig_docker_port (&w, ports[i].in, loc, &p);
+      for (size_t k = 0; k < ARRAY_SIZE (got); k++)
+        {
+          if (want[k] == NULL)
+            assert_false (got[k]->set);
+          else
+            assert_string_equal (got[k]->s, want[k]);
+        }
+    }
+  {
+    struct brig_wmount m;
+    brig_docker_volume (&w, "/var/run/docker.sock:/var/run/docker.sock:ro,z", loc, &m);
+    assert_string_equal (m.type, "bind");
+    assert_string_equal (m.source.s, "/var/run/docker.sock");
+    assert_true (m.read_only);
+    brig_docker_volume (&w, "data:/data", loc, &m);
+    assert_string_equal (m.type, "volume");
+    assert_false (m.read_only);
+    brig_docker_volume (&w, "/anon", loc, &m);
+    assert_false (m.source.set);
+    assert_string_equal (m.target.s, "/anon");
+    brig_docker_volume (&w, "${SOCK:-/run/docker.sock}:/s", loc, &m);
+    assert_string_equal (m.source.s, "/run/docker.sock");
+    brig_docker_volume (&w, "${DATA}/x:/x", loc, &m);
+    assert_string_equal (m.type, "bind");
+    assert_string_equal (m.source.s, "${DATA}/x");
+    brig_docker_volume (&w, "C:\\data:/data", loc, &m);
+    assert_string_equal (m.source.s, "C:\\data");
+    brig_docker_mount (&w, "type=bind,src=/,dst=/host,readonly", loc, &m);
+    assert_string_equal (m.type, "bind");
+    assert_string_equal (m.source.s, "/");
+    assert_string_equal (m.target.s, "/host");
+    assert_true (m.read_only);
+    brig_docker_mount (&w, "target=/x", loc, &m);
+    assert_string_equal (m.type, "volume");
+  }
+  {
+    brig_docker_security_opt (&w, "no-new-privileges", loc);
+    assert_string_equal (w.docker.no_new_privs.s, "true");
+    brig_docker_security_opt (&w, "no-new-privileges:false", loc);
+    assert_string_equal (w.docker.no_new_privs.s, "false");
+    brig_docker_security_opt (&w, "seccomp:unconfined", loc);
+    assert_string_equal (w.docker.seccomp.s, "unconfined");
+    brig_docker_security_opt (&w, "label=disable", loc);
+    brig_docker_security_opt (&w, "label=type:svirt_t", loc);
+    assert_string_equal (w.docker.label.s, "disable");
+    brig_docker_security_opt (&w, "unmask=ALL", loc);
+    assert_string_equal (w.docker.systempaths.s, "unconfined");
+  }
+  brig_workload_free (&w);
+}
+
+/* One rule, one id: a container rule named after a runtime gate rule has
+ * its title and severity. */
+static void
+test_container_rules_match_the_gate (void **state)
+{
+  size_t n, same = 0;
+  const struct brig_audit_rule *r = brig_container_rules (&n);
+
+  (void)state;
+  for (size_t i = 0; i < n; i++)
+    {
+      const struct brig_rule *g = brig_rule_find (r[i].id, NULL);
+      assert_true (str_has_prefix (r[i].id, "BRIG-C") || str_has_prefix (r[i].id, "BRIG-R"));
+      assert_int_equal (r[i].level, BRIG_PSS_NONE);
+      if (str_has_prefix (r[i].id, "BRIG-R"))
+        {
+          assert_null (g);
+          continue;
+        }
+      assert_non_null (g);
+      assert_string_equal (r[i].title, g->title);
+      assert_int_equal (r[i].severity, g->severity);
+      same++;
+    }
+  assert_true (same >= 12);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_shell_words),
+    cmocka_unit_test (test_shell_errors_have_places),
+    cmocka_unit_test (test_ports_and_volumes),
+    cmocka_unit_test (test_container_rules_match_the_gate),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
