@@ -260,8 +260,8 @@ check_caps (const struct brig_workload *w, int v, const struct brig_audit_rule *
     {
       _cleanup_free_ char *names = brig_caps_format (kept);
       brig_findings_add (f, r, w->file, d->cap_drop.n ? d->cap_drop.v[0].loc : w->loc,
-                         "keeps the engine's default %s: without %s ALL they stay", names,
-                         KEY (w, "cap_drop:", "--cap-drop"));
+                         "keeps the engine's default capabilities %s (no %s)", names,
+                         KEY (w, "cap_drop: [ALL]", "--cap-drop ALL"));
     }
 }
 
