@@ -396,16 +396,32 @@ parse_object (struct ctx *x, const struct brig_ynode *obj, int depth)
 }
 
 bool
+brig_k8s_detect_doc (const struct brig_ynode *d)
+{
+  return d && d->kind == BRIG_Y_MAP && brig_ystr (brig_ymap_get (d, "apiVersion"))
+         && brig_ystr (brig_ymap_get (d, "kind"));
+}
+
+bool
 brig_k8s_detect (const struct brig_yaml *y)
 {
   for (size_t i = 0; i < brig_yaml_ndocs (y); i++)
-    {
-      const struct brig_ynode *d = brig_yaml_doc (y, i);
-      if (d && d->kind == BRIG_Y_MAP && brig_ystr (brig_ymap_get (d, "apiVersion"))
-          && brig_ystr (brig_ymap_get (d, "kind")))
-        return true;
-    }
+    if (brig_k8s_detect_doc (brig_yaml_doc (y, i)))
+      return true;
   return false;
+}
+
+int
+brig_parse_k8s_doc (const struct brig_ynode *doc, const char *file, struct brig_workload **w,
+                    size_t *n, struct brig_err *err)
+{
+  struct ctx x = { file, err, *w, *n, *n };
+  int r = parse_object (&x, doc, 0);
+
+  /* Whatever was made is the caller's, error or not. */
+  *w = x.w;
+  *n = x.n;
+  return r;
 }
 
 int
