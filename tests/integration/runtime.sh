@@ -752,6 +752,29 @@ c["mounts"].append({"destination": "/own", "type": "bind", "source": os.environ[
 	oci_leftovers
 }
 
+test_mount_sync_dirsync () {
+	# Flags of the filesystem: set on a tmpfs the container mounts (its
+	# superblock options, the last field of mountinfo, say so), in order
+	# with async; refused on a bind, whose filesystem is the host's.
+	bundle "$WORK/b" cat /proc/self/mountinfo
+	edit_config "$WORK/b" '
+t = lambda d, o: {"destination": d, "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"] + o}
+c["mounts"] += [t("/s", ["sync"]), t("/d", ["dirsync"]), t("/a", ["sync", "async"])]'
+	out=$(rt run --bundle "$WORK/b" sy1)
+	sb () { echo "$out" | awk -v m="$1" '$5 == m { print $NF }'; }
+	expect_match "(^|,)sync(,|$)" "$(sb /s)" "/s superblock"
+	expect_match "(^|,)dirsync(,|$)" "$(sb /d)" "/d superblock"
+	expect_no_match "(^|,)sync(,|$)" "$(sb /a)" "/a superblock"
+	bundle "$WORK/c" true
+	edit_config "$WORK/c" '
+import os
+c["mounts"].append({"destination": "/v", "type": "bind", "source": os.environ["WORK"], "options": ["rbind", "ro", "sync"]})'
+	run_status st rt run --bundle "$WORK/c" sy2
+	expect_eq 1 "$st"
+	expect_match "mounts\[[0-9]+\]\.options: \`sync\` is a flag of the whole filesystem" "$out"
+	oci_leftovers
+}
+
 test_bind_propagation_slave_and_private () {
 	mkdir -p "$WORK/prop"
 	mount --bind "$WORK/prop" "$WORK/prop"
