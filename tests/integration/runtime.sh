@@ -775,6 +775,43 @@ c["mounts"].append({"destination": "/v", "type": "bind", "source": os.environ["W
 	oci_leftovers
 }
 
+test_mount_point_dangling_symlink () {
+	# A mount point that is a dangling symlink of the image is made where
+	# the link points, resolved inside the root (runc and crun do the same):
+	# a relative link, a chain of two, and an absolute link naming a host
+	# path, which must land in the image, never on the host.
+	echo hello > "$WORK/hello"
+	bundle "$WORK/b" sh -c 'cat /etc/dangling; cut -d" " -f5 /proc/self/mountinfo'
+	r=$WORK/b/rootfs
+	ln -s ../foo/bar/here "$r/etc/dangling"
+	ln -s /chain2 "$r/chain1"
+	ln -s chain3/dir "$r/chain2"
+	ln -s "$WORK/escaped" "$r/abs"
+	edit_config "$WORK/b" '
+import os
+t = lambda d: {"destination": d, "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}
+c["mounts"] += [{"destination": "/etc/dangling", "type": "bind", "source": os.environ["WORK"] + "/hello", "options": ["bind", "ro"]},
+                t("/chain1"), t("/abs")]'
+	out=$(rt run --bundle "$WORK/b" dl1)
+	expect_eq hello "$(echo "$out" | head -1)" "the bind through the link"
+	expect_match "^/foo/bar/here$" "$out" "mount at the link's target"
+	expect_match "^/chain3/dir$" "$out" "mount at the end of the chain"
+	expect_match "^$WORK/escaped$" "$out" "absolute link, in the container"
+	[ -f "$r/foo/bar/here" ] || fail "no file made at the link's target in the image"
+	[ -d "$r/chain3/dir" ] || fail "no directory made at the end of the chain"
+	[ -d "$r$WORK/escaped" ] || fail "absolute link: not made inside the image"
+	[ ! -e "$WORK/escaped" ] || fail "absolute link: made on the host"
+	# A loop is an error naming the mount point, not a hang.
+	bundle "$WORK/c" true
+	ln -s loop2 "$WORK/c/rootfs/etc/loop1"
+	ln -s loop1 "$WORK/c/rootfs/etc/loop2"
+	edit_config "$WORK/c" 'c["mounts"].append({"destination": "/etc/loop1", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]})'
+	run_status st rt run --bundle "$WORK/c" dl2
+	expect_eq 1 "$st"
+	expect_match "mount point \`/etc/loop1\` in the image: Too many levels of symbolic links" "$out"
+	oci_leftovers
+}
+
 test_bind_propagation_slave_and_private () {
 	mkdir -p "$WORK/prop"
 	mount --bind "$WORK/prop" "$WORK/prop"
