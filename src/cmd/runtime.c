@@ -431,11 +431,25 @@ o_env (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 
+/* A capability name brig does not know is left out with a warning, as in
+ * config.json (the runtime spec's rule; runc and crun treat --cap so):
+ * leaving it out only takes privilege away. */
 static int
 o_cap (void *ctx, const char *arg, struct brig_err *err)
 {
   uint64_t m;
-  int r = brig_cap_parse (arg, &m, err);
+  int r;
+
+  if (brig_cap_from_name (arg) == -1)
+    {
+      _cleanup_free_ char *w
+          = xasprintf ("exec: --cap: unknown capability `%s` left out: this kernel knows names "
+                       "such as CAP_NET_BIND_SERVICE (see capabilities(7))",
+                       arg);
+      log_msg ("warning", w);
+      return 0;
+    }
+  r = brig_cap_parse (arg, &m, err);
   if (r == 0)
     ((struct verb_opts *)ctx)->caps |= m;
   return r;

@@ -341,6 +341,19 @@ test_exec_errors_and_policy () {
 	oci_leftovers
 }
 
+test_exec_unknown_capability_is_left_out () {
+	# As in config.json (and as runc and crun do): a warning, on stderr
+	# and in the log, and the process runs without it.
+	start_sleeper x9
+	out=$(rt --log "$WORK/log.txt" exec --cap CAP_UNKNOWN x9 grep -E "^Cap(Eff|Bnd):" /proc/self/status 2> "$WORK/err")
+	expect_match "CapEff:.0000000000000000" "$out"
+	expect_match "CapBnd:.0000000000000000" "$out"
+	expect_match "warning: exec: --cap: unknown capability \`CAP_UNKNOWN\` left out" "$(cat "$WORK/err")"
+	expect_match 'level=warning msg="exec: --cap: unknown capability' "$(cat "$WORK/log.txt")"
+	rt delete --force x9
+	oci_leftovers
+}
+
 test_exec_process_file_detach_pid_file () {
 	start_sleeper x3
 	cat > "$WORK/proc.json" <<'JSON'
