@@ -237,6 +237,12 @@ brig_oci_mount_options (char *const *options, const char *where, struct brig_mou
           m->idmap_rec = o[0] == 'r';
           continue;
         }
+      if (str_has_prefix (o, "idmap=") || str_has_prefix (o, "ridmap="))
+        return brig_error (err, 0,
+                           "%s: mount option `%s`: ranges in the option are crun's own syntax; "
+                           "give `idmap` (or `ridmap`) with the mount's uidMappings and "
+                           "gidMappings",
+                           where, o);
       for (k = 0; k < ARRAY_SIZE (mount_flags); k++)
         if (strcmp (o, mount_flags[k].name) == 0)
           {

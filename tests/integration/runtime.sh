@@ -762,6 +762,14 @@ c["mounts"].append({"destination": "/own", "type": "bind", "source": os.environ[
 	run_status st rt run --bundle "$WORK/c" im3
 	expect_eq 1 "$st"
 	expect_match "mounts \(destination /own\): idmap without uidMappings and gidMappings needs a user namespace" "$out"
+	# crun's own syntax for ranges in the option is refused, not ignored.
+	bundle "$WORK/d" true
+	edit_config "$WORK/d" '
+import os
+c["mounts"].append({"destination": "/own", "type": "bind", "source": os.environ["WORK"] + "/vol", "options": ["bind", "idmap=uids=0-1-10;gids=0-1-10"]})'
+	run_status st rt run --bundle "$WORK/d" im4
+	expect_eq 1 "$st"
+	expect_match "mount option \`idmap=uids=0-1-10;gids=0-1-10\`: ranges in the option are crun's own syntax" "$out"
 	oci_leftovers
 }
 
