@@ -1287,7 +1287,7 @@ relay_until_exit (struct brig_sandbox *sb, int *ret_status)
   bool in_open = true, out_open = true;
   sigset_t set, old;
   struct winsize ws;
-  int st = 0, stops = 0;
+  int st = 0, stops = 0, fl;
 
   forwarded_set (&set);
   sigprocmask (SIG_BLOCK, &set, &old);
@@ -1351,6 +1351,18 @@ relay_until_exit (struct brig_sandbox *sb, int *ret_status)
           else
             brig_write_all (1, buf, (size_t)n);
         }
+    }
+  /* PID 1 is gone, but what it wrote last may not have been read: the
+   * kernel hands a terminal's output to the master in the background, and
+   * the exit can be seen first.  Read all there is, without waiting on a
+   * slave some other process may still hold open. */
+  fl = out_open ? fcntl (sb->pty, F_GETFL) : -1;
+  if (fl >= 0 && fcntl (sb->pty, F_SETFL, fl | O_NONBLOCK) == 0)
+    {
+      char buf[8192];
+      ssize_t n;
+      while ((n = read (sb->pty, buf, sizeof buf)) > 0)
+        brig_write_all (1, buf, (size_t)n);
     }
   if (tty)
     tcsetattr (0, TCSANOW, &saved);

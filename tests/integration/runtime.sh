@@ -669,6 +669,24 @@ test_attached_run_relays_its_own_terminal () {
 	oci_leftovers
 }
 
+test_attached_terminal_keeps_the_last_output () {
+	# What the command writes just before it exits must come through the
+	# terminal brig relays: the exit can be seen before the kernel has
+	# handed that output to the master, and under load it often was.
+	bundle "$WORK/b" echo last-words
+	edit_config "$WORK/b" 'c["process"]["terminal"] = True'
+	for i in 1 2 3; do yes > /dev/null & done
+	lost=0
+	for i in $(seq 40); do
+		out=$(rt run --bundle "$WORK/b" lw$i < /dev/null)
+		case $out in *last-words*) ;; *) lost=$((lost + 1)) ;; esac
+	done
+	kill $(jobs -p)
+	wait 2>/dev/null || true
+	expect_eq 0 "$lost" "runs of 40 whose output was lost"
+	oci_leftovers
+}
+
 test_join_pid_user_and_mount_namespaces_by_path () {
 	bundle "$WORK/a" sleep 30
 	rt run -d --bundle "$WORK/a" ja
