@@ -896,3 +896,32 @@ writable" "$out"
 	expect_match "mounts\[[0-9]+\]: tmpcopyup is for tmpfs mounts only" "$out"
 	oci_leftovers
 }
+
+test_pidfd_socket_gets_the_process () {
+	bundle "$WORK/b" sleep 30
+	python3 "$TOP/tests/helper/pidfd_recv.py" "$WORK/pidfd.sock" > "$WORK/got" &
+	h=$!
+	for _ in $(seq 50); do [ -S "$WORK/pidfd.sock" ] && break; sleep 0.1; done
+	rt create --bundle "$WORK/b" --pidfd-socket "$WORK/pidfd.sock" pf1
+	wait "$h"
+	pid=$(rt state pf1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	expect_eq "pidfd $pid" "$(cat "$WORK/got")" "the pidfd sent for create"
+	rt start pf1
+	python3 "$TOP/tests/helper/pidfd_recv.py" "$WORK/pidfd2.sock" > "$WORK/got2" &
+	h=$!
+	for _ in $(seq 50); do [ -S "$WORK/pidfd2.sock" ] && break; sleep 0.1; done
+	rt exec -d --pid-file "$WORK/exec.pid" --pidfd-socket "$WORK/pidfd2.sock" pf1 sleep 20
+	wait "$h"
+	expect_eq "pidfd $(cat "$WORK/exec.pid")" "$(cat "$WORK/got2")" "the pidfd sent for exec"
+	# A socket nobody listens on: create fails and leaves nothing.
+	run_status st rt create --bundle "$WORK/b" --pidfd-socket "$WORK/nobody.sock" pf2
+	expect_eq 1 "$st"
+	expect_match "connect to the pidfd socket \`$WORK/nobody.sock\`" "$out"
+	# exec --apparmor: applied where the host runs AppArmor, refused elsewhere.
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+		run_status st rt exec --apparmor docker-default pf1 true
+		expect_match "AppArmor is not enabled on this host" "$out"
+	fi
+	rt delete --force pf1
+	oci_leftovers
+}
