@@ -222,7 +222,7 @@ struct verb_opts
   char *pidfd_socket;
   char *format;
   unsigned preserve_fds;
-  bool force, all, detach, keep, quiet, rootless;
+  bool force, all, detach, keep, quiet, rootless, ignore_paused;
   /* exec */
   char *process;
   char *cwd;
@@ -286,6 +286,7 @@ FLAG_SETTER (o_detach, detach)
 FLAG_SETTER (o_keep, keep)
 FLAG_SETTER (o_quiet, quiet)
 FLAG_SETTER (o_rootless, rootless)
+FLAG_SETTER (o_ignore_paused, ignore_paused)
 
 static int
 o_ignored (void *ctx, const char *arg, struct brig_err *err)
@@ -499,7 +500,8 @@ static const struct brig_opt exec_opts[] = {
   { 0, "process-label", "LABEL", "the SELinux label (where the host runs SELinux)",
     o_process_label },
   { 0, "pidfd-socket", "SOCKET", "send a pidfd of the process to SOCKET", o_pidfd_socket },
-  { 0, "ignore-paused", NULL, "accepted", o_ignored },
+  { 0, "ignore-paused", NULL, "exec even if the container is paused (the process starts frozen)",
+    o_ignore_paused },
   { 0, NULL, NULL, NULL, NULL },
 };
 
@@ -1080,7 +1082,7 @@ do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_e
   if ((r = load (args[0], &dir, &st, err)) < 0)
     return r;
   s = brig_oci_state_status (dir, &st);
-  if (s != BRIG_OCI_RUNNING)
+  if (s != BRIG_OCI_RUNNING && !(s == BRIG_OCI_PAUSED && o->ignore_paused))
     {
       r = brig_error (err, 0, "cannot exec in container `%s`: it is %s, not running", args[0],
                       brig_oci_status_name (s));

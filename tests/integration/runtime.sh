@@ -925,3 +925,23 @@ test_pidfd_socket_gets_the_process () {
 	rt delete --force pf1
 	oci_leftovers
 }
+
+test_exec_into_paused_container_with_ignore_paused () {
+	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"
+	bundle "$WORK/b" sleep 30
+	rt run -d --bundle "$WORK/b" ip1
+	rt pause ip1
+	run_status st rt exec ip1 true
+	expect_eq 1 "$st"
+	expect_match "cannot exec in container \`ip1\`: it is paused, not running" "$out"
+	# Allowed: the process starts frozen with the rest, and runs on resume.
+	rt exec --ignore-paused ip1 sh -c 'echo ran > /tmp/x' &
+	e=$!
+	sleep 0.5
+	kill -0 "$e" 2>/dev/null || fail "the exec'd process ran in a frozen container"
+	rt resume ip1
+	wait "$e" || fail "exec --ignore-paused failed"
+	expect_eq ran "$(rt exec ip1 cat /tmp/x)"
+	rt delete --force ip1
+	oci_leftovers
+}
