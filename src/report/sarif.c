@@ -13,10 +13,9 @@
 #ifndef BRIG_VERSION
 #define BRIG_VERSION "0"
 #endif
-/* Where brig is described (make HOMEPAGE=... overrides it). */
-#ifndef BRIG_HOMEPAGE
-#define BRIG_HOMEPAGE "https://brig.dev/"
-#endif
+/* Where brig is described: there is no address to name yet, so
+ * tool.driver.informationUri (optional in SARIF) is written only when a
+ * build defines BRIG_HOMEPAGE. */
 
 static const char *
 level_of (enum brig_severity s)
@@ -344,11 +343,14 @@ brig_report_sarif (FILE *f, const struct brig_audit_report *r, const char *cwd)
   if (r->project && r->project->file)
     json_object_set_new (invocation, "properties",
                          json_pack ("{s:o}", "config", jstr (r->project->file)));
-  run = json_pack ("{s:{s:{s:s, s:s, s:s, s:s, s:s, s:o}}, s:[o], s:s, s:o}", "tool", "driver",
-                   "name", "brig", "fullName", "brig audit", "version", BRIG_VERSION,
-                   "semanticVersion", BRIG_VERSION, "informationUri", BRIG_HOMEPAGE, "rules",
-                   jrules, "invocations", invocation, "columnKind", "unicodeCodePoints", "results",
-                   results);
+  run = json_pack ("{s:{s:{s:s, s:s, s:s, s:s, s:o}}, s:[o], s:s, s:o}", "tool", "driver", "name",
+                   "brig", "fullName", "brig audit", "version", BRIG_VERSION, "semanticVersion",
+                   BRIG_VERSION, "rules", jrules, "invocations", invocation, "columnKind",
+                   "unicodeCodePoints", "results", results);
+#ifdef BRIG_HOMEPAGE
+  json_object_set_new (json_object_get (json_object_get (run, "tool"), "driver"), "informationUri",
+                       json_string (BRIG_HOMEPAGE));
+#endif
   if (root)
     {
       root_uri = uri_encode (root);

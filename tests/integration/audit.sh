@@ -235,7 +235,7 @@ work = sys.argv[3]
 assert log["version"] == "2.1.0" and "sarif-2.1.0" in log["$schema"], log.keys()
 run, = log["runs"]
 d = run["tool"]["driver"]
-assert d["name"] == "brig" and d["version"] and d["informationUri"].startswith("https://"), d
+assert d["name"] == "brig" and d["version"], d
 # Rule metadata: every rule of the table, in its order, with what fixes it.
 assert [r["id"] for r in d["rules"]] == [r["id"] for r in table]
 for r, t in zip(d["rules"], table):
