@@ -4,6 +4,7 @@
 #   make demo       install what is missing, build, install, run the demo
 #   make check      install what is missing, build, run every test
 #   make bench      brig run against crun and runc on the same hardened setup
+#   make bench-audit  brig audit against a bare libyaml parse, and its memory
 #   make install    PREFIX=/usr/local
 
 PREFIX    ?= /usr/local
@@ -51,7 +52,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 ROOTFS    := $(B)/share/images/busybox/rootfs
 
-.PHONY: all deps demo check test bench install uninstall clean lint fuzz
+.PHONY: all deps demo check test bench bench-audit install uninstall clean lint fuzz
 all: $(B)/brig $(ROOTFS) $(B)/brig-run.1
 
 deps:
@@ -129,6 +130,14 @@ bench:
 	@scripts/deps bench
 	$(MAKE) all $(B)/bench/timeit $(B)/bench/profile
 	bench/run
+
+# brig audit's throughput against libyaml alone, and its memory on 100 MB.
+bench-audit: all $(B)/bench/yamlparse
+	bench/audit
+
+$(B)/bench/yamlparse: bench/yamlparse.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/images/busybox $(DESTDIR)$(MANDIR)/man1

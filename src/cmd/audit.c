@@ -11,6 +11,8 @@
 #include "parse/dockerrun.h"
 #include "parse/k8s.h"
 #include "parse/yaml.h"
+#include "policy/project.h"
+#include "policy/suppress.h"
 #include "report/findings.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How the files are read (--type). */
@@ -37,6 +40,12 @@ struct audit_opts
 {
   enum audit_type type;
   bool json;
+  bool sarif;
+  const char *config; /* --config */
+  bool no_config;
+  struct brig_project project; /* .brig.yml */
+  char *project_root;          /* its directory, resolved */
+  brig_date today;
   bool list_rules;
   bool help;
   enum brig_pss_level level;
@@ -50,12 +59,13 @@ static int
 o_format (void *ctx, const char *arg, struct brig_err *err)
 {
   struct audit_opts *o = ctx;
-  if (strcmp (arg, "text") == 0 || strcmp (arg, "json") == 0)
+  if (strcmp (arg, "text") == 0 || strcmp (arg, "json") == 0 || strcmp (arg, "sarif") == 0)
     {
       o->json = arg[0] == 'j';
+      o->sarif = arg[0] == 's';
       return 0;
     }
-  return brig_error (err, 0, "`%s`: expected text or json", arg);
+  return brig_error (err, 0, "`%s`: expected text, json or sarif", arg);
 }
 
 static int
@@ -151,13 +161,22 @@ o_severity (void *ctx, const char *arg, struct brig_err *err)
     return 0;                                                                                      \
   }
 FLAG_SETTER (o_list_rules, list_rules)
+FLAG_SETTER (o_no_config, no_config)
+
+static int
+o_config (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)err;
+  ((struct audit_opts *)ctx)->config = arg;
+  return 0;
+}
 FLAG_SETTER (o_help, help)
 
 static const struct brig_opt options[] = {
   { 0, "type", "TYPE",
     "how to read the files: auto (default: by name and content), k8s, compose or docker-run",
     o_type },
-  { 0, "format", "FORMAT", "text (default) or json", o_format },
+  { 0, "format", "FORMAT", "text (default), json or sarif (SARIF 2.1.0)", o_format },
   { 0, "level", "LEVEL", "Pod Security Standards level: baseline or restricted (default)",
     o_level },
   { 0, "k8s-version", "1.N", "the Kubernetes version whose policy applies (default: latest, 1.37)",
@@ -168,6 +187,11 @@ static const struct brig_opt options[] = {
     o_fail_on },
   { 0, "severity", "SEVERITY", "show only findings at least this severe (default: low)",
     o_severity },
+  { 0, "config", "FILE",
+    "the project file (default: .brig.yml in the working directory or above it, up to the "
+    "repository's top)",
+    o_config },
+  { 0, "no-config", NULL, "read no project file", o_no_config },
   { 0, "list-rules", NULL, "print the rule table and exit", o_list_rules },
   { 'h', "help", NULL, "show this help", o_help },
   { 0, NULL, NULL, NULL, NULL },
@@ -185,7 +209,19 @@ static const struct brig_cmd_help help = {
   "by the container rules (BRIG-Cnnn, the ids brig run's policy gate uses for the same rule, and "
   "BRIG-Rnnn).  Each finding is reported at its file:line:col (the key or the flag) with the "
   "rule, the severity and the fix.  A file that cannot be parsed is an error (exit 2) with its "
-  "line and column; the others are still judged.",
+  "line and column; the others are still judged.\n\n"
+  "A finding is suppressed by a comment on its line or in the comment lines right above it, "
+  "`# brig:ignore=RULE[,RULE...] REASON [until=YYYY-MM-DD]`, or by an annotation of its object "
+  "(or pod template), `brig.dev/ignore: \"RULE[,RULE...]: REASON; until=YYYY-MM-DD\"`.  Other "
+  "tools' suppressions silence the brig rule that does their check (--list-rules names them): "
+  "`# checkov:skip=ID: REASON` and `checkov.io/skipN: ID=REASON`, `# trivy:ignore:ID`, "
+  "`ignore-check.kube-linter.io/CHECK: REASON`, `# hadolint ignore=ID`.  A suppression without "
+  "a reason is reported (BRIG-S001); an expired one silences nothing (BRIG-S002); one naming no "
+  "rule or with a bad date is reported (BRIG-S003).\n\n"
+  "The project file .brig.yml (in the working directory or above it, up to the repository's "
+  "top; or --config FILE) turns rules off (`rules: {BRIG-K005: off}`), changes their severity "
+  "(`BRIG-K102: high`) and excludes paths (`exclude: [vendor, \"charts/*/tests\"]`); a mistake in "
+  "it is an error at its FILE:LINE:COL.",
 };
 
 static void
@@ -371,11 +407,45 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
     {
       r->files++;
       for (size_t i = 0; i < n; i++)
-        brig_audit_workload (&w[i], o->level, o->version, &r->findings);
+        {
+          size_t first = r->findings.n;
+          brig_audit_workload (&w[i], o->level, o->version, &r->findings);
+          brig_suppress_annotations (&w[i], o->today, &r->findings, first);
+        }
     }
   if (type != TYPE_COMPOSE)
     brig_workloads_free (w, n);
   brig_yaml_free (y);
+}
+
+/* Judge a file's text, then the comments in it that suppress findings
+ * (in every format brig reads, so after the format's own judging). */
+static void
+audit_text (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
+            const char *buf, size_t len, bool explicit)
+{
+  size_t first = r->findings.n, files = r->files;
+
+  audit_buffer (o, r, name, buf, len, explicit);
+  if (r->files > files)
+    brig_suppress_comments (buf, len, r->names[strv_len (r->names) - 1], o->today, &r->findings,
+                            first);
+}
+
+/* Does .brig.yml exclude PATH? */
+static bool
+excluded (const struct audit_opts *o, const char *path)
+{
+  _cleanup_free_ char *abs = NULL;
+  size_t rl;
+
+  if (o->project.globs == NULL || o->project_root == NULL || (abs = realpath (path, NULL)) == NULL)
+    return false;
+  rl = strlen (o->project_root);
+  if (strcmp (o->project_root, "/") == 0)
+    return abs[1] && brig_project_excluded (&o->project, abs + 1);
+  return strncmp (abs, o->project_root, rl) == 0 && abs[rl] == '/'
+         && brig_project_excluded (&o->project, abs + rl + 1);
 }
 
 static void
@@ -386,12 +456,17 @@ audit_file (const struct audit_opts *o, struct brig_audit_report *r, const char 
   struct brig_err e = { 0 };
   size_t len;
 
+  if (excluded (o, path))
+    {
+      r->excluded++;
+      return;
+    }
   if (brig_read_file (path, BRIG_YAML_MAX_SIZE, &buf, &len, &e) < 0)
     {
       add_error (r, path, &e);
       return;
     }
-  audit_buffer (o, r, path, buf, len, explicit);
+  audit_text (o, r, path, buf, len, explicit);
 }
 
 static bool
@@ -430,7 +505,9 @@ audit_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *
       /* Hidden entries (.git) are not walked; symlinks are not followed. */
       if (name[0] != '.' && lstat (path, &st) == 0)
         {
-          if (S_ISDIR (st.st_mode))
+          if (S_ISDIR (st.st_mode) && excluded (o, path))
+            r->excluded++;
+          else if (S_ISDIR (st.st_mode))
             audit_dir (o, r, path, depth + 1);
           else if (S_ISREG (st.st_mode) && audit_suffix (name))
             audit_file (o, r, path, false);
@@ -438,6 +515,72 @@ audit_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *
       free (ents[i]);
     }
   free (ents);
+}
+
+/* .brig.yml in DIR or above it, up to the repository's top (a directory
+ * with .git) or /; NULL when there is none. */
+static char *
+find_project_file (void)
+{
+  _cleanup_free_ char *dir = getcwd (NULL, 0);
+  bool here = true;
+
+  while (dir)
+    {
+      _cleanup_free_ char *f = xasprintf ("%s/.brig.yml", strcmp (dir, "/") ? dir : "");
+      _cleanup_free_ char *git = xasprintf ("%s/.git", strcmp (dir, "/") ? dir : "");
+      struct stat st;
+      char *slash;
+
+      if (stat (f, &st) == 0 && S_ISREG (st.st_mode))
+        return here ? xstrdup (".brig.yml") : steal_pointer (&f);
+      if (lstat (git, &st) == 0 || strcmp (dir, "/") == 0)
+        return NULL;
+      slash = strrchr (dir, '/');
+      slash[slash == dir] = '\0';
+      here = false;
+    }
+  return NULL;
+}
+
+static int
+load_project (struct audit_opts *o, struct brig_err *err)
+{
+  _cleanup_free_ char *path = NULL, *buf = NULL, *dir = NULL;
+  size_t len;
+  char *slash;
+
+  if (o->no_config)
+    return 0;
+  path = o->config ? xstrdup (o->config) : find_project_file ();
+  if (path == NULL)
+    return 0;
+  if (brig_read_file (path, 1 << 20, &buf, &len, err) < 0
+      || brig_project_parse (buf, len, path, &o->project, err) < 0)
+    return -1;
+  dir = xstrdup (path);
+  slash = strrchr (dir, '/');
+  if (slash == NULL)
+    o->project_root = realpath (".", NULL);
+  else
+    {
+      slash[slash == dir] = '\0';
+      o->project_root = realpath (dir, NULL);
+    }
+  if (o->project_root == NULL)
+    return brig_error (err, errno, "%s: its directory", path);
+  return 0;
+}
+
+static brig_date
+today (void)
+{
+  time_t t = time (NULL);
+  struct tm tm;
+
+  if (localtime_r (&t, &tm) == NULL)
+    return 0;
+  return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
 int
@@ -478,7 +621,10 @@ cmd_audit (int argc, char **argv)
     }
   if (o.list_rules)
     {
-      (o.json ? brig_report_rules_json : brig_report_rules_text) (stdout);
+      if (o.sarif)
+        brig_report_sarif (stdout, &r, NULL); /* the rules, no results */
+      else
+        (o.json ? brig_report_rules_json : brig_report_rules_text) (stdout);
       return 0;
     }
   if (paths == NULL)
@@ -486,6 +632,13 @@ cmd_audit (int argc, char **argv)
       brig_error (&err, 0, "audit: expected a file, a directory or - (see --help)");
       return brig_fail (2, &err);
     }
+  if (load_project (&o, &err) < 0)
+    {
+      brig_project_release (&o.project);
+      return brig_fail (2, &err);
+    }
+  o.today = today ();
+  r.project = &o.project;
   for (size_t i = 0; paths[i]; i++)
     {
       struct stat st;
@@ -496,33 +649,42 @@ cmd_audit (int argc, char **argv)
           if (brig_read_fd (0, "standard input", BRIG_YAML_MAX_SIZE, &buf, &len, &err) < 0)
             add_error (&r, "-", &err);
           else
-            audit_buffer (&o, &r, "-", buf, len, true);
+            audit_text (&o, &r, "-", buf, len, true);
         }
       else if (stat (paths[i], &st) == 0 && S_ISDIR (st.st_mode))
         audit_dir (&o, &r, paths[i], 0);
       else
         audit_file (&o, &r, paths[i], true);
     }
-  /* What --severity hides is neither shown nor counted. */
+  /* .brig.yml's rules off and severities; what --severity hides is
+   * neither shown nor counted. */
+  brig_project_apply (&o.project, &r.findings);
   {
     size_t k = 0;
     for (size_t i = 0; i < r.findings.n; i++)
-      if (r.findings.v[i].rule->severity >= o.show)
+      if (r.findings.v[i].severity >= o.show)
         r.findings.v[k++] = r.findings.v[i];
       else
-        free (r.findings.v[i].message);
+        brig_finding_release (&r.findings.v[i]);
     r.findings.n = k;
   }
   brig_report_sort (&r);
-  if (o.json)
+  if (o.sarif)
+    {
+      _cleanup_free_ char *cwd = getcwd (NULL, 0);
+      brig_report_sarif (stdout, &r, cwd);
+    }
+  else if (o.json)
     brig_report_json (stdout, &r);
   else
     brig_report_text (stdout, &r, isatty (1) && getenv ("NO_COLOR") == NULL);
   for (size_t i = 0; i < r.findings.n && !o.fail_never; i++)
-    if (r.findings.v[i].rule->severity >= o.fail_on)
+    if (r.findings.v[i].suppressed == NULL && r.findings.v[i].severity >= o.fail_on)
       status = 1;
   if (r.nerrors)
     status = 2;
   brig_report_release (&r);
+  brig_project_release (&o.project);
+  free (o.project_root);
   return status;
 }

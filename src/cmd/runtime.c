@@ -219,14 +219,16 @@ struct verb_opts
   char *bundle;
   char *pid_file;
   char *console_socket;
+  char *pidfd_socket;
   char *format;
   unsigned preserve_fds;
-  bool force, all, detach, keep, quiet, rootless;
+  bool force, all, detach, keep, quiet, rootless, ignore_paused;
   /* exec */
   char *process;
   char *cwd;
   char *user;
   char **env;
+  char *apparmor, *process_label;
   uint64_t caps;
   bool tty, no_new_privs;
 };
@@ -247,6 +249,7 @@ STR_SETTER (o_config, config)
 STR_SETTER (o_pid_file, pid_file)
 
 STR_SETTER (o_console_socket, console_socket)
+STR_SETTER (o_pidfd_socket, pidfd_socket)
 
 static int
 o_format (void *ctx, const char *arg, struct brig_err *err)
@@ -283,6 +286,7 @@ FLAG_SETTER (o_detach, detach)
 FLAG_SETTER (o_keep, keep)
 FLAG_SETTER (o_quiet, quiet)
 FLAG_SETTER (o_rootless, rootless)
+FLAG_SETTER (o_ignore_paused, ignore_paused)
 
 static int
 o_ignored (void *ctx, const char *arg, struct brig_err *err)
@@ -302,7 +306,8 @@ static const struct brig_opt create_opts[] = {
   { 0, "preserve-fds", "N", "pass descriptors 3..3+N-1 on to the container", o_preserve_fds },
   { 0, "no-pivot", NULL, "accepted: brig always pivots into the root", o_ignored },
   { 0, "no-new-keyring", NULL, "accepted: the keyring is refused by seccomp anyway", o_ignored },
-  { 0, "pidfd-socket", "SOCKET", "accepted, not used yet", o_ignored },
+  { 0, "pidfd-socket", "SOCKET", "send a pidfd of the container's process to SOCKET",
+    o_pidfd_socket },
   { 'd', "detach", NULL, "run: do not wait for the container", o_detach },
   { 0, "keep", NULL, "run: keep the stopped container's state", o_keep },
   { 0, NULL, NULL, NULL, NULL },
@@ -391,10 +396,13 @@ verb_opts_release (struct verb_opts *o)
   free (o->bundle);
   free (o->pid_file);
   free (o->console_socket);
+  free (o->pidfd_socket);
   free (o->format);
   free (o->process);
   free (o->cwd);
   free (o->user);
+  free (o->apparmor);
+  free (o->process_label);
   strv_free (o->env);
 }
 
@@ -431,11 +439,25 @@ o_env (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 
+/* A capability name brig does not know is left out with a warning, as in
+ * config.json (the runtime spec's rule; runc and crun treat --cap so):
+ * leaving it out only takes privilege away. */
 static int
 o_cap (void *ctx, const char *arg, struct brig_err *err)
 {
   uint64_t m;
-  int r = brig_cap_parse (arg, &m, err);
+  int r;
+
+  if (brig_cap_from_name (arg) == -1)
+    {
+      _cleanup_free_ char *w
+          = xasprintf ("exec: --cap: unknown capability `%s` left out: this kernel knows names "
+                       "such as CAP_NET_BIND_SERVICE (see capabilities(7))",
+                       arg);
+      log_msg ("warning", w);
+      return 0;
+    }
+  r = brig_cap_parse (arg, &m, err);
   if (r == 0)
     ((struct verb_opts *)ctx)->caps |= m;
   return r;
@@ -459,15 +481,8 @@ o_nnp (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 
-static int
-o_refuse_label (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)ctx;
-  if (arg == NULL || *arg == '\0')
-    return 0;
-  return brig_error (err, 0, "`%s`: AppArmor and SELinux labels are not supported by brig yet",
-                     arg);
-}
+STR_SETTER (o_apparmor, apparmor)
+STR_SETTER (o_process_label, process_label)
 
 static const struct brig_opt exec_opts[] = {
   { 'p', "process", "FILE", "the process to run, as an OCI process object", o_process },
@@ -481,9 +496,12 @@ static const struct brig_opt exec_opts[] = {
   { 'c', "cap", "CAP", "add a capability (the policy still applies)", o_cap },
   { 0, "no-new-privs", NULL, "set no_new_privs (the policy sets it anyway)", o_nnp },
   { 0, "preserve-fds", "N", "pass descriptors 3..3+N-1 on", o_preserve_fds },
-  { 0, "apparmor", "PROFILE", "refused unless empty", o_refuse_label },
-  { 0, "process-label", "LABEL", "refused unless empty", o_refuse_label },
-  { 0, "ignore-paused", NULL, "accepted", o_ignored },
+  { 0, "apparmor", "PROFILE", "the AppArmor profile (where the host runs AppArmor)", o_apparmor },
+  { 0, "process-label", "LABEL", "the SELinux label (where the host runs SELinux)",
+    o_process_label },
+  { 0, "pidfd-socket", "SOCKET", "send a pidfd of the process to SOCKET", o_pidfd_socket },
+  { 0, "ignore-paused", NULL, "exec even if the container is paused (the process starts frozen)",
+    o_ignore_paused },
   { 0, NULL, NULL, NULL, NULL },
 };
 
@@ -831,6 +849,8 @@ do_create (const struct verb_opts *o, const char *id, struct brig_err *err)
   free (st.created);
   if (r == 0 && o->pid_file)
     r = write_pid_file (o->pid_file, brig_sandbox_pid (sb), err);
+  if (r == 0 && o->pidfd_socket)
+    r = brig_proc_send_pidfd (st.pid, st.start_time, o->pidfd_socket, err);
   if (r < 0)
     goto out;
   log_warnings (brig_sandbox_warnings (sb));
@@ -1021,6 +1041,7 @@ out:
 struct exec_ctx
 {
   const char *pid_file;
+  const char *pidfd_socket;
   struct brig_err *err;
   int r;
   const struct brig_container *c;
@@ -1040,6 +1061,8 @@ exec_started (void *data, pid_t pid)
   struct exec_ctx *x = data;
   if (x->pid_file && x->r == 0)
     x->r = write_pid_file (x->pid_file, pid, x->err);
+  if (x->pidfd_socket && x->r == 0)
+    x->r = brig_proc_send_pidfd (pid, 0, x->pidfd_socket, x->err);
 }
 
 static int
@@ -1051,7 +1074,7 @@ do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_e
   struct brig_exec_opts eo
       = { .detach = o->detach, .console_socket = -1, .on_started = exec_started };
   struct brig_exec_result res;
-  struct exec_ctx x = { o->pid_file, err, 0 };
+  struct exec_ctx x = { .pid_file = o->pid_file, .pidfd_socket = o->pidfd_socket, .err = err };
   enum brig_oci_status s;
   size_t len;
   int r;
@@ -1059,7 +1082,7 @@ do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_e
   if ((r = load (args[0], &dir, &st, err)) < 0)
     return r;
   s = brig_oci_state_status (dir, &st);
-  if (s != BRIG_OCI_RUNNING)
+  if (s != BRIG_OCI_RUNNING && !(s == BRIG_OCI_PAUSED && o->ignore_paused))
     {
       r = brig_error (err, 0, "cannot exec in container `%s`: it is %s, not running", args[0],
                       brig_oci_status_name (s));
@@ -1109,6 +1132,16 @@ do_exec (struct verb_opts *o, char **args, int nargs, int *status, struct brig_e
         sscanf (o->user, "%u", &uid);
       c->uid = uid;
       c->gid = gid;
+    }
+  if (o->apparmor && *o->apparmor)
+    {
+      free (c->apparmor_profile);
+      c->apparmor_profile = xstrdup (o->apparmor);
+    }
+  if (o->process_label && *o->process_label)
+    {
+      free (c->selinux_label);
+      c->selinux_label = xstrdup (o->process_label);
     }
   c->caps.bounding |= o->caps;
   c->caps.effective |= o->caps;

@@ -31,6 +31,7 @@ brig_workload_free (struct brig_workload *w)
   sec_release (&w->sec);
   free (w->sysctls.v);
   free (w->annotations);
+  free (w->obj_annotations);
   free (w->volumes);
   for (size_t i = 0; i < w->ncontainers; i++)
     {

@@ -124,10 +124,14 @@ struct brig_workload
   struct brig_loc loc;      /* the object */
   struct brig_loc spec_loc; /* its pod spec */
   struct brig_wval host_network, host_pid, host_ipc, host_users, os_name;
-  struct brig_wsec sec;      /* the pod's securityContext */
-  struct brig_wlist sysctls; /* the pod's securityContext.sysctls names */
-  struct brig_wannotation *annotations;
+  struct brig_wsec sec;                 /* the pod's securityContext */
+  struct brig_wlist sysctls;            /* the pod's securityContext.sysctls names */
+  struct brig_wannotation *annotations; /* the pod's (its template's) */
   size_t nannotations;
+  /* The object's own, when it is not the pod (a Deployment's, a CronJob's):
+   * where other tools' suppressions are written. */
+  struct brig_wannotation *obj_annotations;
+  size_t nobj_annotations;
   struct brig_wvolume *volumes;
   size_t nvolumes;
   struct brig_wcontainer *containers;

@@ -236,12 +236,34 @@ parse_container (struct ctx *x, const struct brig_ynode *c, const char *field,
 }
 
 static int
+get_annotations (struct ctx *x, const struct brig_ynode *meta, struct brig_wannotation **ret,
+                 size_t *ret_n)
+{
+  int r = 0;
+  const struct brig_ynode *ann = get_map (x, meta, "annotations", &r);
+
+  if (ann == NULL)
+    return r;
+  *ret = xcalloc (ann->n ? ann->n : 1, sizeof **ret);
+  for (size_t i = 0; i < ann->n; i++)
+    {
+      const struct brig_ynode *k = ann->items[2 * i], *v = ann->items[2 * i + 1];
+      if (k->kind != BRIG_Y_SCALAR || v->kind != BRIG_Y_SCALAR)
+        return bad (x, v, "metadata.annotations", "string keys and values");
+      (*ret)[(*ret_n)++] = (struct brig_wannotation){
+        k->value, v->value, { k->line, k->col, v->end_line, v->end_col }
+      };
+    }
+  return 0;
+}
+
+static int
 parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode *meta,
            const struct brig_ynode *spec, const char *kind)
 {
   static const char *const fields[] = { "containers", "initContainers", "ephemeralContainers" };
   struct brig_workload *w;
-  const struct brig_ynode *vols, *ann;
+  const struct brig_ynode *vols, *obj_meta = brig_ymap_get (obj, "metadata");
   int r = 0;
 
   if (spec->kind != BRIG_Y_MAP)
@@ -285,20 +307,10 @@ parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode 
     if (r < 0)
       return r;
   }
-  if ((ann = get_map (x, meta, "annotations", &r)))
-    {
-      w->annotations = xcalloc (ann->n ? ann->n : 1, sizeof *w->annotations);
-      for (size_t i = 0; i < ann->n; i++)
-        {
-          const struct brig_ynode *k = ann->items[2 * i], *v = ann->items[2 * i + 1];
-          if (k->kind != BRIG_Y_SCALAR || v->kind != BRIG_Y_SCALAR)
-            return bad (x, v, "metadata.annotations", "string keys and values");
-          w->annotations[w->nannotations++] = (struct brig_wannotation){
-            k->value, v->value, { k->line, k->col, v->end_line, v->end_col }
-          };
-        }
-    }
-  if (r < 0)
+  if ((r = get_annotations (x, meta, &w->annotations, &w->nannotations)) < 0)
+    return r;
+  if (obj_meta != meta
+      && (r = get_annotations (x, obj_meta, &w->obj_annotations, &w->nobj_annotations)) < 0)
     return r;
   if ((vols = get_seq (x, spec, "volumes", &r)))
     {
@@ -396,16 +408,32 @@ parse_object (struct ctx *x, const struct brig_ynode *obj, int depth)
 }
 
 bool
+brig_k8s_detect_doc (const struct brig_ynode *d)
+{
+  return d && d->kind == BRIG_Y_MAP && brig_ystr (brig_ymap_get (d, "apiVersion"))
+         && brig_ystr (brig_ymap_get (d, "kind"));
+}
+
+bool
 brig_k8s_detect (const struct brig_yaml *y)
 {
   for (size_t i = 0; i < brig_yaml_ndocs (y); i++)
-    {
-      const struct brig_ynode *d = brig_yaml_doc (y, i);
-      if (d && d->kind == BRIG_Y_MAP && brig_ystr (brig_ymap_get (d, "apiVersion"))
-          && brig_ystr (brig_ymap_get (d, "kind")))
-        return true;
-    }
+    if (brig_k8s_detect_doc (brig_yaml_doc (y, i)))
+      return true;
   return false;
+}
+
+int
+brig_parse_k8s_doc (const struct brig_ynode *doc, const char *file, struct brig_workload **w,
+                    size_t *n, struct brig_err *err)
+{
+  struct ctx x = { file, err, *w, *n, *n };
+  int r = parse_object (&x, doc, 0);
+
+  /* Whatever was made is the caller's, error or not. */
+  *w = x.w;
+  *n = x.n;
+  return r;
 }
 
 int

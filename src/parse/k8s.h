@@ -19,4 +19,10 @@ bool brig_k8s_detect (const struct brig_yaml *y);
 int brig_parse_k8s (const struct brig_yaml *y, const char *file, struct brig_workload **ret,
                     size_t *ret_n, struct brig_err *err);
 
+/* The same for one document (streaming): workloads are appended to
+ * *W (*N of them). */
+bool brig_k8s_detect_doc (const struct brig_ynode *doc);
+int brig_parse_k8s_doc (const struct brig_ynode *doc, const char *file, struct brig_workload **w,
+                        size_t *n, struct brig_err *err);
+
 #endif

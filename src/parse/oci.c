@@ -177,7 +177,6 @@ static const struct
   { "nostrictatime", 0, MS_STRICTATIME },
   { "nodiratime", MS_NODIRATIME, 0 },
   { "diratime", 0, MS_NODIRATIME },
-  { "async", 0, 0 },
   { "defaults", 0, 0 },
 };
 
@@ -197,9 +196,16 @@ static const struct
 
 static const char *const unsupported_options[] = {
   "remount",
+  "mand",
+};
+
+/* Flags of the filesystem itself (its superblock), not of one mount: they
+ * go, as "async" does, with the filesystem's own options, which a
+ * filesystem the container mounts takes in order (fsconfig); a bind mount
+ * shares the host's filesystem, so they are refused there. */
+static const char *const sb_flags[] = {
   "sync",
   "dirsync",
-  "mand",
 };
 
 int
@@ -231,6 +237,12 @@ brig_oci_mount_options (char *const *options, const char *where, struct brig_mou
           m->idmap_rec = o[0] == 'r';
           continue;
         }
+      if (str_has_prefix (o, "idmap=") || str_has_prefix (o, "ridmap="))
+        return brig_error (err, 0,
+                           "%s: mount option `%s`: ranges in the option are crun's own syntax; "
+                           "give `idmap` (or `ridmap`) with the mount's uidMappings and "
+                           "gidMappings",
+                           where, o);
       for (k = 0; k < ARRAY_SIZE (mount_flags); k++)
         if (strcmp (o, mount_flags[k].name) == 0)
           {
@@ -341,6 +353,16 @@ parse_mounts (struct ctx *x, json_t *mounts, struct brig_container *c)
             r = bad (x, p, "a bind mount needs an absolute `source`");
             goto fail;
           }
+        for (size_t k = 0; k < ARRAY_SIZE (sb_flags); k++)
+          if (strv_contains (mnt.data, sb_flags[k]))
+            {
+              _cleanup_free_ char *what = xasprintf (
+                  "`%s` is a flag of the whole filesystem, which a bind mount shares with the "
+                  "host: brig sets it only on a filesystem the container mounts itself (tmpfs...)",
+                  sb_flags[k]);
+              r = bad (x, po, what);
+              goto fail;
+            }
       }
     else if (mnt.type == NULL)
       {

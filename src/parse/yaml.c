@@ -30,6 +30,11 @@ struct brig_yaml
   struct anchor *anchors; /* open addressing, a power of two */
   size_t nanchors, capanchors;
   size_t nodes;
+  /* The parser, kept between documents when streaming. */
+  yaml_parser_t parser;
+  bool parser_live;
+  bool ended;
+  const char *file;
 };
 
 static void *
@@ -135,11 +140,24 @@ fail_at (struct brig_err *err, const char *file, const yaml_mark_t *m, const cha
   return brig_error (err, 0, "%s:%zu:%zu: %s", file, m->line + 1, m->column + 1, what);
 }
 
+static void
+arena_reset (struct brig_yaml *y)
+{
+  while (y->chunks)
+    {
+      struct chunk *c = y->chunks;
+      y->chunks = c->next;
+      free (c);
+    }
+}
+
 void
 brig_yaml_free (struct brig_yaml *y)
 {
   if (y == NULL)
     return;
+  if (y->parser_live)
+    yaml_parser_delete (&y->parser);
   while (y->chunks)
     {
       struct chunk *c = y->chunks;
@@ -151,67 +169,77 @@ brig_yaml_free (struct brig_yaml *y)
   free (y);
 }
 
-int
-brig_yaml_load (const char *buf, size_t len, const char *file, struct brig_yaml **ret,
-                struct brig_err *err)
+static struct brig_yaml *
+open_parser (const char *buf, size_t len, const char *file, struct brig_err *err)
 {
-  struct brig_yaml *y = xcalloc (1, sizeof *y);
+  struct brig_yaml *y;
+
+  if (len > BRIG_YAML_MAX_SIZE)
+    {
+      brig_error (err, EFBIG, "%s: larger than %zu MB: not read", file, BRIG_YAML_MAX_SIZE >> 20);
+      return NULL;
+    }
+  y = xcalloc (1, sizeof *y);
+  y->file = file;
+  if (!yaml_parser_initialize (&y->parser))
+    {
+      free (y);
+      brig_error (err, ENOMEM, "%s: YAML parser", file);
+      return NULL;
+    }
+  y->parser_live = true;
+  yaml_parser_set_input_string (&y->parser, (const unsigned char *)buf, len);
+  return y;
+}
+
+/* Parse events up to the end of the next document: 1 and its root in
+ * *RET_ROOT (NULL for an empty one), 0 at the end of the stream, or an
+ * error.  Anchors do not cross documents. */
+static int
+parse_doc (struct brig_yaml *y, struct brig_ynode **ret_root, struct brig_err *err)
+{
   struct frame stack[BRIG_YAML_MAX_DEPTH];
   size_t depth = 0;
   struct brig_ynode *root = NULL;
   bool in_doc = false, done = false;
-  yaml_parser_t parser;
-  int r = 0;
+  const char *file = y->file;
+  int r = 0, got = 0;
 
-  if (len > BRIG_YAML_MAX_SIZE)
-    {
-      brig_yaml_free (y);
-      return brig_error (err, EFBIG, "%s: larger than %zu MB: not read", file,
-                         BRIG_YAML_MAX_SIZE >> 20);
-    }
-  if (!yaml_parser_initialize (&parser))
-    {
-      brig_yaml_free (y);
-      return brig_error (err, ENOMEM, "%s: YAML parser", file);
-    }
-  yaml_parser_set_input_string (&parser, (const unsigned char *)buf, len);
+  if (y->ended)
+    return 0;
+  if (y->anchors)
+    memset (y->anchors, 0, y->capanchors * sizeof *y->anchors);
+  y->nanchors = 0;
   while (!done && r == 0)
     {
       yaml_event_t ev;
       struct brig_ynode *node = NULL;
       const char *anchor = NULL;
 
-      if (!yaml_parser_parse (&parser, &ev))
+      if (!yaml_parser_parse (&y->parser, &ev))
         {
-          const char *problem = parser.problem ? parser.problem : "invalid YAML";
-          if (parser.context)
-            r = brig_error (err, 0, "%s:%zu:%zu: %s %s", file, parser.problem_mark.line + 1,
-                            parser.problem_mark.column + 1, problem, parser.context);
+          const yaml_parser_t *parser = &y->parser;
+          const char *problem = parser->problem ? parser->problem : "invalid YAML";
+          if (parser->context)
+            r = brig_error (err, 0, "%s:%zu:%zu: %s %s", file, parser->problem_mark.line + 1,
+                            parser->problem_mark.column + 1, problem, parser->context);
           else
-            r = fail_at (err, file, &parser.problem_mark, problem);
+            r = fail_at (err, file, &parser->problem_mark, problem);
           break;
         }
       switch (ev.type)
         {
         case YAML_STREAM_END_EVENT:
-          done = true;
+          y->ended = done = true;
           break;
         case YAML_DOCUMENT_START_EVENT:
           in_doc = true;
           root = NULL;
           break;
         case YAML_DOCUMENT_END_EVENT:
-          if (y->ndocs == y->capdocs)
-            {
-              y->capdocs = y->capdocs ? y->capdocs * 2 : 4;
-              y->docs = xreallocarray (y->docs, y->capdocs, sizeof *y->docs);
-            }
-          y->docs[y->ndocs++] = root;
           in_doc = false;
-          /* Anchors do not cross documents. */
-          if (y->anchors)
-            memset (y->anchors, 0, y->capanchors * sizeof *y->anchors);
-          y->nanchors = 0;
+          got = 1;
+          done = true;
           break;
         case YAML_ALIAS_EVENT:
           node = anchor_get (y, (const char *)ev.data.alias.anchor);
@@ -288,9 +316,35 @@ brig_yaml_load (const char *buf, size_t len, const char *file, struct brig_yaml 
         }
       yaml_event_delete (&ev);
     }
-  yaml_parser_delete (&parser);
   while (depth)
     free (stack[--depth].items);
+  if (r < 0)
+    return r;
+  *ret_root = root;
+  return got;
+}
+
+int
+brig_yaml_load (const char *buf, size_t len, const char *file, struct brig_yaml **ret,
+                struct brig_err *err)
+{
+  struct brig_yaml *y = open_parser (buf, len, file, err);
+  struct brig_ynode *root;
+  int r;
+
+  if (y == NULL)
+    return -EINVAL;
+  while ((r = parse_doc (y, &root, err)) > 0)
+    {
+      if (y->ndocs == y->capdocs)
+        {
+          y->capdocs = y->capdocs ? y->capdocs * 2 : 4;
+          y->docs = xreallocarray (y->docs, y->capdocs, sizeof *y->docs);
+        }
+      y->docs[y->ndocs++] = root;
+    }
+  yaml_parser_delete (&y->parser);
+  y->parser_live = false;
   if (r < 0)
     {
       brig_yaml_free (y);
@@ -298,6 +352,35 @@ brig_yaml_load (const char *buf, size_t len, const char *file, struct brig_yaml 
     }
   *ret = y;
   return 0;
+}
+
+int
+brig_ystream_open (const char *buf, size_t len, const char *file, struct brig_yaml **ret,
+                   struct brig_err *err)
+{
+  struct brig_yaml *y = open_parser (buf, len, file, err);
+
+  if (y == NULL)
+    return -EINVAL;
+  *ret = y;
+  return 0;
+}
+
+int
+brig_ystream_next (struct brig_yaml *y, const struct brig_ynode **ret_root, struct brig_err *err)
+{
+  struct brig_ynode *root = NULL;
+  int r;
+
+  /* The previous document's nodes go: memory is that of one document. */
+  arena_reset (y);
+  free (y->anchors);
+  y->anchors = NULL;
+  y->capanchors = y->nanchors = 0;
+  y->nodes = 0;
+  r = parse_doc (y, &root, err);
+  *ret_root = root;
+  return r;
 }
 
 size_t

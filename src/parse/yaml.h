@@ -42,6 +42,15 @@ int brig_yaml_load (const char *buf, size_t len, const char *file, struct brig_y
                     struct brig_err *err);
 void brig_yaml_free (struct brig_yaml *y);
 
+/* Or one document at a time, in the memory of one document: open, then
+ * next until it returns 0 (the end) or an error; each call frees the
+ * previous document's nodes.  *RET_ROOT is a null scalar (or NULL) for an empty document.
+ * Free with brig_yaml_free. */
+int brig_ystream_open (const char *buf, size_t len, const char *file, struct brig_yaml **ret,
+                       struct brig_err *err);
+int brig_ystream_next (struct brig_yaml *y, const struct brig_ynode **ret_root,
+                       struct brig_err *err);
+
 size_t brig_yaml_ndocs (const struct brig_yaml *y);
 /* Document I's root, or NULL for an empty document. */
 const struct brig_ynode *brig_yaml_doc (const struct brig_yaml *y, size_t i);

@@ -34,6 +34,30 @@ struct brig_audit_rule
   const char *why, *fix, *refs; /* refs: PSS, CIS, and the other tools' ids */
   void (*check) (const struct brig_workload *w, int version, const struct brig_audit_rule *r,
                  struct brig_findings *f);
+  /* The same check in other tools, "tool:id" ("checkov:CKV_K8S_16",
+   * "kube-linter:privileged-container"), NULL-terminated or NULL: their
+   * suppressions silence this rule (policy/suppress.h). */
+  const char *const *same_as;
+};
+
+/* A rule's same_as list, written in its table entry. */
+#define BRIG_SAME_AS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* What silenced a finding: a comment or an annotation, in brig's syntax
+ * or another tool's (policy/suppress.h). */
+enum brig_suppress_kind
+{
+  BRIG_SUPPRESS_COMMENT,
+  BRIG_SUPPRESS_ANNOTATION,
+};
+
+struct brig_suppression
+{
+  enum brig_suppress_kind kind;
+  const char *tool;    /* whose syntax: "brig", "checkov", "trivy", "kube-linter"... */
+  struct brig_loc loc; /* of the comment or annotation, in the finding's file */
+  char *reason;        /* NULL when none was given */
+  char until[11];      /* YYYY-MM-DD, or "" */
 };
 
 struct brig_finding
@@ -42,6 +66,8 @@ struct brig_finding
   const char *file;
   struct brig_loc loc;
   char *message;
+  enum brig_severity severity;         /* the rule's, or what .brig.yml made it */
+  struct brig_suppression *suppressed; /* NULL: in force */
 };
 
 struct brig_findings
@@ -51,6 +77,8 @@ struct brig_findings
 };
 
 const struct brig_audit_rule *brig_audit_rules (size_t *ret_n);
+/* The rule with ID (any case), or NULL. */
+const struct brig_audit_rule *brig_audit_rule_find (const char *id);
 
 /* Judge W at LEVEL for Kubernetes 1.VERSION; findings are appended. */
 void brig_audit_workload (const struct brig_workload *w, enum brig_pss_level level, int version,
@@ -62,6 +90,12 @@ void brig_audit_workload (const struct brig_workload *w, enum brig_pss_level lev
  * for what only an audit can see.  Their level is BRIG_PSS_NONE. */
 const struct brig_audit_rule *brig_container_rules (size_t *ret_n);
 
+/* Every rule brig audit knows, in --list-rules order: brig_audit_rules ()
+ * (the Pod Security Standards' and the suppression rules), then
+ * brig_container_rules (); NULL past the end.  The tables' own pointers,
+ * as a finding's rule is. */
+const struct brig_audit_rule *brig_audit_rule_nth (size_t i);
+
 /* Judge a compose service or a docker run line; findings are appended. */
 void brig_audit_container (const struct brig_workload *w, struct brig_findings *f);
 
@@ -69,5 +103,7 @@ void brig_findings_add (struct brig_findings *f, const struct brig_audit_rule *r
                         struct brig_loc loc, const char *fmt, ...)
     __attribute__ ((format (printf, 5, 6)));
 void brig_findings_release (struct brig_findings *f);
+/* Free what one finding owns (its message, its suppression). */
+void brig_finding_release (struct brig_finding *x);
 
 #endif

@@ -628,14 +628,15 @@ static const struct brig_audit_rule rules[] = {
     "Docker's iptables rules let it past the host's firewall.",
     "Bind it to one address: \"127.0.0.1:8080:80\" (host_ip: 127.0.0.1; -p 127.0.0.1:8080:80), "
     "or put a reverse proxy in front.",
-    "CIS Docker 5.14; dclint no-unbound-port-interfaces", check_ports },
+    "CIS Docker 5.14; dclint no-unbound-port-interfaces", check_ports,
+    BRIG_SAME_AS ("dclint:no-unbound-port-interfaces") },
   { "BRIG-R005", "image not pinned", BRIG_SEV_LOW, "image", N,
     "An untagged or :latest image is whatever the registry holds when it is pulled: builds and "
     "audits do not repeat.",
     "Name a version (nginx:1.27.3) or a digest (nginx@sha256:...).",
     "CIS Docker 5.28; dclint service-image-require-explicit-tag; hadolint DL3006, DL3007 "
     "(FROM)",
-    check_image },
+    check_image, BRIG_SAME_AS ("dclint:service-image-require-explicit-tag") },
   { "BRIG-R006", "no CPU limit", BRIG_SEV_LOW, "cpus", N,
     "Without a CPU limit or weight one container can starve the others and the host.",
     "cpus: 1.5 (deploy.resources.limits.cpus; --cpus 1.5).", "CIS Docker 5.12", check_cpu },
@@ -647,6 +648,18 @@ brig_container_rules (size_t *ret_n)
 {
   *ret_n = ARRAY_SIZE (rules);
   return rules;
+}
+
+const struct brig_audit_rule *
+brig_audit_rule_nth (size_t i)
+{
+  size_t np;
+  const struct brig_audit_rule *pss = brig_audit_rules (&np);
+
+  if (i < np)
+    return &pss[i];
+  i -= np;
+  return i < ARRAY_SIZE (rules) ? &rules[i] : NULL;
 }
 
 void

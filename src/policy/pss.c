@@ -1,13 +1,15 @@
 /* The Kubernetes Pod Security Standards, one rule per control, as data.
  * Each check reads the workload model and reports every offending value at
  * the place it was written (a container's value where the container set
- * it, the pod's otherwise). */
+ * it, the pod's otherwise).  Each rule names the same check in other
+ * tools (same_as), whose suppressions brig honours. */
 #include "policy/audit.h"
 #include "util/cleanup.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 void
 brig_findings_add (struct brig_findings *f, const struct brig_audit_rule *r, const char *file,
@@ -27,14 +29,27 @@ brig_findings_add (struct brig_findings *f, const struct brig_audit_rule *r, con
       f->cap = f->cap ? f->cap * 2 : 16;
       f->v = xreallocarray (f->v, f->cap, sizeof *f->v);
     }
-  f->v[f->n++] = (struct brig_finding){ r, file, loc, msg };
+  f->v[f->n++] = (struct brig_finding){
+    .rule = r, .file = file, .loc = loc, .message = msg, .severity = r->severity
+  };
+}
+
+void
+brig_finding_release (struct brig_finding *x)
+{
+  free (x->message);
+  if (x->suppressed)
+    free (x->suppressed->reason);
+  free (x->suppressed);
+  x->message = NULL;
+  x->suppressed = NULL;
 }
 
 void
 brig_findings_release (struct brig_findings *f)
 {
   for (size_t i = 0; i < f->n; i++)
-    free (f->v[i].message);
+    brig_finding_release (&f->v[i]);
   free (f->v);
   memset (f, 0, sizeof *f);
 }
@@ -436,19 +451,24 @@ static const struct brig_audit_rule rules[] = {
     "Remove securityContext.privileged (or set it false); add only the capabilities needed.",
     PSS "baseline: Privileged Containers; CIS Docker 5.5; checkov CKV_K8S_16; trivy KSV-0017; "
         "kube-linter privileged-container; kubesec Privileged; kubescape C-0057",
-    check_privileged },
+    check_privileged,
+    BRIG_SAME_AS ("checkov:CKV_K8S_16", "trivy:KSV-0017", "kube-linter:privileged-container",
+                  "kubesec:Privileged", "kubescape:C-0057", "polaris:runAsPrivileged") },
   { "BRIG-K002", "host namespaces shared", BRIG_SEV_HIGH, "hostNamespaces", BRIG_PSS_BASELINE, NULL,
     0, "hostNetwork, hostPID and hostIPC show the pod the node's network, processes or IPC.",
     "Remove hostNetwork, hostPID and hostIPC (or set them false).",
     PSS "baseline: Host Namespaces; CIS Docker 5.10, 5.16, 5.17; checkov CKV_K8S_17/18/19; trivy "
         "KSV-0008/0009/0010; kube-linter host-network, host-pid, host-ipc",
-    check_host_namespaces },
+    check_host_namespaces,
+    BRIG_SAME_AS ("checkov:CKV_K8S_17", "checkov:CKV_K8S_18", "checkov:CKV_K8S_19",
+                  "trivy:KSV-0008", "trivy:KSV-0009", "trivy:KSV-0010", "kube-linter:host-network",
+                  "kube-linter:host-pid", "kube-linter:host-ipc") },
   { "BRIG-K003", "hostPath volume", BRIG_SEV_HIGH, "hostPathVolumes", BRIG_PSS_BASELINE, NULL, 0,
     "A hostPath volume gives the pod the node's files (the container runtime's socket, /etc...).",
     "Use an emptyDir, a configMap, a secret or a persistentVolumeClaim instead.",
     PSS "baseline: HostPath Volumes; CIS Docker 5.6; trivy KSV-0023; polaris hostPathSet; "
         "kubescape C-0048",
-    check_host_path },
+    check_host_path, BRIG_SAME_AS ("trivy:KSV-0023", "polaris:hostPathSet", "kubescape:C-0048") },
   { "BRIG-K004", "capability beyond the baseline set", BRIG_SEV_HIGH, "capabilities_baseline",
     BRIG_PSS_BASELINE, NULL, 0,
     "Capabilities outside Docker's default set (NET_RAW aside) give root in the container power "
@@ -457,42 +477,48 @@ static const struct brig_audit_rule rules[] = {
     "SETFCAP, SETGID, SETPCAP, SETUID or SYS_CHROOT; better, drop ALL.",
     PSS "baseline: Capabilities; CIS Docker 5.4; checkov CKV_K8S_25; trivy KSV-0022; kubescape "
         "C-0046",
-    check_caps_baseline },
+    check_caps_baseline,
+    BRIG_SAME_AS ("checkov:CKV_K8S_25", "trivy:KSV-0022", "kubescape:C-0046") },
   { "BRIG-K005", "hostPort used", BRIG_SEV_MEDIUM, "hostPorts", BRIG_PSS_BASELINE, NULL, 0,
     "A hostPort opens the port on every address of the node, outside Services and policies.",
     "Remove hostPort; publish through a Service.",
     PSS "baseline: HostPorts; CIS Docker 5.14; checkov CKV_K8S_26; trivy KSV-0024; kubescape "
         "C-0044",
-    check_host_ports },
+    check_host_ports,
+    BRIG_SAME_AS ("checkov:CKV_K8S_26", "trivy:KSV-0024", "polaris:hostPortSet",
+                  "kubescape:C-0044") },
   { "BRIG-K006", "AppArmor unconfined or custom", BRIG_SEV_MEDIUM, "appArmorProfile",
     BRIG_PSS_BASELINE, NULL, 0,
     "An Unconfined AppArmor profile removes a layer the runtime would otherwise apply.",
     "Use appArmorProfile.type RuntimeDefault or Localhost.",
-    PSS "baseline: AppArmor; CIS Docker 5.2; trivy KSV-0002", check_apparmor },
+    PSS "baseline: AppArmor; CIS Docker 5.2; trivy KSV-0002", check_apparmor,
+    BRIG_SAME_AS ("trivy:KSV-0002") },
   { "BRIG-K007", "SELinux options beyond the container types", BRIG_SEV_MEDIUM, "seLinuxOptions",
     BRIG_PSS_BASELINE, NULL, 0,
     "A custom SELinux type, user or role can lift the container out of its confinement.",
     "Leave seLinuxOptions unset, or use type container_t, container_init_t, container_kvm_t or "
     "container_engine_t without user and role.",
-    PSS "baseline: SELinux; CIS Docker 5.3; trivy KSV-0025", check_selinux },
+    PSS "baseline: SELinux; CIS Docker 5.3; trivy KSV-0025", check_selinux,
+    BRIG_SAME_AS ("trivy:KSV-0025") },
   { "BRIG-K008", "/proc not masked", BRIG_SEV_MEDIUM, "procMount", BRIG_PSS_BASELINE, NULL, 0,
     "procMount Unmasked shows the container the kernel interfaces the runtime masks.",
     "Remove procMount (or set it Default).",
     PSS "baseline: /proc Mount Type; trivy KSV-0027; kube-linter unsafe-proc-mount",
-    check_proc_mount },
+    check_proc_mount, BRIG_SAME_AS ("trivy:KSV-0027", "kube-linter:unsafe-proc-mount") },
   { "BRIG-K009", "seccomp unconfined", BRIG_SEV_HIGH, "seccompProfile_baseline", BRIG_PSS_BASELINE,
     NULL, 0, "Unconfined seccomp leaves every syscall of the kernel reachable.",
     "Set seccompProfile.type RuntimeDefault (or Localhost).",
     PSS "baseline: Seccomp; CIS Docker 5.22; checkov CKV_K8S_31; trivy KSV-0104",
-    check_seccomp_baseline },
+    check_seccomp_baseline, BRIG_SAME_AS ("checkov:CKV_K8S_31", "trivy:KSV-0104") },
   { "BRIG-K010", "unsafe sysctl", BRIG_SEV_MEDIUM, "sysctls", BRIG_PSS_BASELINE, NULL, 0,
     "Sysctls outside the safe set change the node's kernel for every pod.",
     "Use only the sysctls of the Pod Security Standards' safe set.",
-    PSS "baseline: Sysctls; trivy KSV-0026; kube-linter unsafe-sysctls", check_sysctls },
+    PSS "baseline: Sysctls; trivy KSV-0026; kube-linter unsafe-sysctls", check_sysctls,
+    BRIG_SAME_AS ("trivy:KSV-0026", "kube-linter:unsafe-sysctls") },
   { "BRIG-K011", "Windows HostProcess", BRIG_SEV_CRITICAL, "windowsHostProcess", BRIG_PSS_BASELINE,
     NULL, 0, "A HostProcess container runs on the Windows node itself, with its privileges.",
     "Remove windowsOptions.hostProcess.", PSS "baseline: HostProcess; trivy KSV-0103",
-    check_host_process },
+    check_host_process, BRIG_SAME_AS ("trivy:KSV-0103") },
   { "BRIG-K012", "probe or lifecycle host", BRIG_SEV_MEDIUM, "hostProbesAndHostLifecycle",
     BRIG_PSS_BASELINE, NULL, 34,
     "A probe or lifecycle handler with a host makes the kubelet reach any address for the pod.",
@@ -504,7 +530,8 @@ static const struct brig_audit_rule rules[] = {
     "limits.",
     "Use configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, "
     "projected or secret volumes.",
-    PSS "restricted: Volume Types; trivy KSV-0028", check_volumes },
+    PSS "restricted: Volume Types; trivy KSV-0028", check_volumes,
+    BRIG_SAME_AS ("trivy:KSV-0028") },
   { "BRIG-K102", "privilege escalation allowed", BRIG_SEV_MEDIUM, "allowPrivilegeEscalation",
     BRIG_PSS_RESTRICTED, NULL, 0,
     "Without allowPrivilegeEscalation: false, setuid binaries raise privileges (no_new_privs is "
@@ -512,34 +539,59 @@ static const struct brig_audit_rule rules[] = {
     "Set securityContext.allowPrivilegeEscalation: false in every container.",
     PSS "restricted: Privilege Escalation; CIS Docker 5.26; checkov CKV_K8S_20; trivy KSV-0001; "
         "kube-linter privilege-escalation-container",
-    check_privilege_escalation },
+    check_privilege_escalation,
+    BRIG_SAME_AS ("checkov:CKV_K8S_20", "trivy:KSV-0001",
+                  "kube-linter:privilege-escalation-container") },
   { "BRIG-K103", "may run as root", BRIG_SEV_MEDIUM, "runAsNonRoot", BRIG_PSS_RESTRICTED, NULL, 0,
     "Without runAsNonRoot: true the image may run as root.",
     "Set securityContext.runAsNonRoot: true (in the pod or every container) and a non-zero "
     "runAsUser.",
     PSS "restricted: Running as Non-root; CIS Docker 4.1; checkov CKV_K8S_23; trivy KSV-0012; "
         "kube-linter run-as-non-root",
-    check_run_as_non_root },
+    check_run_as_non_root,
+    BRIG_SAME_AS ("checkov:CKV_K8S_23", "trivy:KSV-0012", "kube-linter:run-as-non-root") },
   { "BRIG-K104", "runs as uid 0", BRIG_SEV_MEDIUM, "runAsUser", BRIG_PSS_RESTRICTED, NULL, 23,
     "runAsUser: 0 runs the container as root.", "Set runAsUser to a non-zero uid.",
-    PSS "restricted: Running as Non-root user (1.23+); trivy KSV-0105", check_run_as_user },
+    PSS "restricted: Running as Non-root user (1.23+); trivy KSV-0105", check_run_as_user,
+    BRIG_SAME_AS ("checkov:CKV_K8S_23", "trivy:KSV-0105", "kube-linter:run-as-non-root") },
   { "BRIG-K105", "no seccomp profile", BRIG_SEV_MEDIUM, "seccompProfile_restricted",
     BRIG_PSS_RESTRICTED, "seccompProfile_baseline", 19,
     "Kubernetes runs a pod without a seccomp profile unconfined unless the kubelet is told "
     "otherwise.",
     "Set securityContext.seccompProfile.type: RuntimeDefault in the pod.",
-    PSS "restricted: Seccomp; checkov CKV_K8S_31; trivy KSV-0030", check_seccomp_restricted },
+    PSS "restricted: Seccomp; checkov CKV_K8S_31; trivy KSV-0030", check_seccomp_restricted,
+    BRIG_SAME_AS ("checkov:CKV_K8S_31", "trivy:KSV-0030") },
   { "BRIG-K106", "capabilities not dropped", BRIG_SEV_MEDIUM, "capabilities_restricted",
     BRIG_PSS_RESTRICTED, "capabilities_baseline", 22,
     "Containers keep the runtime's default capabilities unless they drop them.",
     "Set capabilities.drop: [\"ALL\"] and add back at most NET_BIND_SERVICE.",
     PSS "restricted: Capabilities; checkov CKV_K8S_37; trivy KSV-0003, KSV-0106",
-    check_caps_restricted },
+    check_caps_restricted,
+    BRIG_SAME_AS ("checkov:CKV_K8S_37", "trivy:KSV-0003", "trivy:KSV-0106") },
   { "BRIG-K107", "/proc not masked (user namespace)", BRIG_SEV_MEDIUM, "procMount_restricted",
     BRIG_PSS_RESTRICTED, "procMount", 35,
     "At the restricted level procMount must stay Default even in a user namespace.",
     "Remove procMount (or set it Default).", PSS "restricted: /proc Mount Type (1.35+)",
     check_proc_mount_restricted },
+  /* brig audit's own rules on suppressions (policy/suppress.h): no check
+   * over a workload, they judge the comments and annotations that silence
+   * the others, in every format. */
+  { "BRIG-S001", "suppression without a reason", BRIG_SEV_LOW, "suppression", BRIG_PSS_BASELINE,
+    NULL, 0,
+    "A suppression that does not say why cannot be reviewed: nobody can tell later whether it "
+    "still holds.",
+    "Write the reason after the rule ids: `# brig:ignore=BRIG-K001 the GPU driver needs it`.",
+    "brig audit: suppressions (README)", NULL },
+  { "BRIG-S002", "expired suppression", BRIG_SEV_MEDIUM, "suppression", BRIG_PSS_BASELINE, NULL, 0,
+    "The suppression's until= date has passed: it no longer silences anything, and the finding it "
+    "covered is reported again.",
+    "Fix what the finding says and remove the suppression, or review it and move the date.",
+    "brig audit: suppressions (README)", NULL },
+  { "BRIG-S003", "malformed suppression", BRIG_SEV_LOW, "suppression", BRIG_PSS_BASELINE, NULL, 0,
+    "A suppression that names no rule brig has, or whose until= date is not a date, silences "
+    "nothing: what it was meant to silence is still reported.",
+    "Name rules by their ids (brig audit --list-rules) and write the date as until=YYYY-MM-DD.",
+    "brig audit: suppressions (README)", NULL },
 };
 
 const struct brig_audit_rule *
@@ -547,6 +599,18 @@ brig_audit_rules (size_t *ret_n)
 {
   *ret_n = ARRAY_SIZE (rules);
   return rules;
+}
+
+const struct brig_audit_rule *
+brig_audit_rule_find (const char *id)
+{
+  const struct brig_audit_rule *r;
+
+  /* The container rules too (brig_audit_rule_nth). */
+  for (size_t i = 0; (r = brig_audit_rule_nth (i)); i++)
+    if (strcasecmp (r->id, id) == 0)
+      return r;
+  return NULL;
 }
 
 /* Is a rule in force at LEVEL and VERSION, and not replaced by another? */
@@ -569,7 +633,7 @@ brig_audit_workload (const struct brig_workload *w, enum brig_pss_level level, i
   size_t first = f->n;
 
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
-    if (active (&rules[i], level, version))
+    if (rules[i].check && active (&rules[i], level, version))
       rules[i].check (w, version, &rules[i], f);
   /* Say whose: "Deployment web: container ...". */
   for (size_t i = first; i < f->n; i++)

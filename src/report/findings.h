@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "policy/audit.h"
+#include "policy/project.h"
 
 /* A file brig could not judge, and why ("FILE:LINE:COL: ..."). */
 struct brig_audit_error
@@ -21,18 +22,25 @@ struct brig_audit_report
   size_t nerrors;
   struct brig_audit_error *warnings; /* judged, but not all of it (a missing extends file) */
   size_t nwarnings;
-  size_t files;   /* judged */
-  size_t skipped; /* found in directories, not a format brig reads */
-  char **names;   /* the files' names, which findings point into */
+  size_t files;                       /* judged */
+  size_t skipped;                     /* found in directories, not a format brig reads */
+  char **names;                       /* the files' names, which findings point into */
+  size_t excluded;                    /* not read: .brig.yml's exclude */
+  const struct brig_project *project; /* the .brig.yml in force, or NULL */
 };
 
 /* Findings sorted by file, line and column. */
 void brig_report_sort (struct brig_audit_report *r);
 
-/* Grouped by file: LINE:COL, severity, rule, message, and the fix.  Colour
- * when COLOUR. */
+/* Grouped by file: LINE:COL, severity, rule, message, and the fix (or,
+ * for a suppressed finding, what silenced it).  Colour when COLOUR. */
 void brig_report_text (FILE *f, const struct brig_audit_report *r, bool colour);
 void brig_report_json (FILE *f, const struct brig_audit_report *r);
+/* SARIF 2.1.0, one run: the rule table as the driver's rules, findings as
+ * results (suppressed ones with their suppression), errors as tool
+ * execution notifications.  Files under CWD are named relative to it
+ * (%SRCROOT%). */
+void brig_report_sarif (FILE *f, const struct brig_audit_report *r, const char *cwd);
 /* The rule table, for --list-rules. */
 void brig_report_rules_text (FILE *f);
 void brig_report_rules_json (FILE *f);

@@ -207,10 +207,11 @@ json_t *
 brig_oci_features (void)
 {
   static const char *const mount_options[]
-      = { "ro",         "rw",          "nosuid",   "suid",    "nodev",  "dev",      "noexec",
-          "exec",       "bind",        "rbind",    "noatime", "atime",  "relatime", "strictatime",
-          "nodiratime", "private",     "rprivate", "slave",   "rslave", "shared",   "rshared",
-          "unbindable", "runbindable", "idmap",    "ridmap",  NULL };
+      = { "ro",       "rw",          "nosuid",     "suid",       "nodev",       "dev",
+          "noexec",   "exec",        "bind",       "rbind",      "noatime",     "atime",
+          "relatime", "strictatime", "nodiratime", "private",    "rprivate",    "slave",
+          "rslave",   "shared",      "rshared",    "unbindable", "runbindable", "idmap",
+          "ridmap",   "sync",        "dirsync",    "async",      NULL };
   static const char *const namespaces[]
       = { "pid", "network", "ipc", "uts", "mount", "user", "cgroup", NULL };
   static const char *const actions[] = { "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",

@@ -141,5 +141,12 @@ int brig_cgroup_join (const char *rel, pid_t pid, struct brig_err *err);
 
 /* --- util --- */
 int brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve);
+/* When NAME in the directory DIR (DIR_PATH in the root, "" for the root
+ * itself) is a symbolic link, the path it names, to be resolved in the
+ * root again (a relative target joined to DIR_PATH); else NULL.  A mount
+ * point that is a dangling link of the image is made where the link
+ * points, as runc and crun do, at most BRIG_MAX_LINKS links deep. */
+char *brig_link_in_root (int dir, const char *dir_path, const char *name);
+#define BRIG_MAX_LINKS 40
 
 #endif

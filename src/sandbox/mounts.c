@@ -34,6 +34,22 @@ brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve)
   return (int)syscall (SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
+char *
+brig_link_in_root (int dir, const char *dir_path, const char *name)
+{
+  char target[4096];
+  ssize_t n = readlinkat (dir, name, target, sizeof target - 1);
+
+  if (n <= 0)
+    return NULL;
+  target[n] = '\0';
+  while (n > 1 && target[n - 1] == '/')
+    target[--n] = '\0'; /* "a/" names a */
+  if (target[0] == '/')
+    return xstrdup (target);
+  return xasprintf ("%s/%s", dir_path, target);
+}
+
 #define MAX_DEFERRED 16
 
 struct ctx
@@ -81,13 +97,14 @@ new_fs (struct ctx *x, const char *type, const char *const *opts, unsigned attrs
 
 /* Open the mount point PATH inside the root: a directory when DIR, else a
  * file.  A missing one is created (in a fresh tmpfs such as /dev; the
- * image's own were created before the root was made read-only). */
+ * image's own were created before the root was made read-only), where a
+ * dangling symlink points when it is one (*LINKS counts them). */
 static int
-open_target (struct ctx *x, const char *path, bool dir)
+open_target_at (struct ctx *x, const char *path, bool dir, int *links)
 {
   int fd
       = brig_openat2 (x->root, path, O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0), RESOLVE_FLAGS);
-  _cleanup_free_ char *parent = NULL;
+  _cleanup_free_ char *parent = NULL, *target = NULL;
   _cleanup_close_ int pfd = -1;
   char *slash;
 
@@ -102,10 +119,16 @@ open_target (struct ctx *x, const char *path, bool dir)
   if (slash == NULL || slash[1] == '\0')
     return brig_error (x->err, ENOENT, "mount point `%s` in the image", path);
   *slash = '\0';
-  pfd = *parent ? open_target (x, parent, true)
+  pfd = *parent ? open_target_at (x, parent, true, links)
                 : brig_openat2 (x->root, "/", O_PATH | O_CLOEXEC, RESOLVE_FLAGS);
   if (pfd < 0)
     return pfd;
+  if ((target = brig_link_in_root (pfd, parent, slash + 1)) != NULL)
+    {
+      if (++*links > BRIG_MAX_LINKS)
+        return brig_error (x->err, ELOOP, "mount point `%s` in the image", path);
+      return open_target_at (x, target, dir, links);
+    }
   if (dir ? mkdirat (pfd, slash + 1, 0755) < 0
           : (fd
              = openat (pfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644))
@@ -117,6 +140,13 @@ open_target (struct ctx *x, const char *path, bool dir)
   if (fd < 0)
     return brig_error (x->err, errno, "mount point `%s` in the image", path);
   return fd;
+}
+
+static int
+open_target (struct ctx *x, const char *path, bool dir)
+{
+  int links = 0;
+  return open_target_at (x, path, dir, &links);
 }
 
 static int

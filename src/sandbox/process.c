@@ -612,12 +612,15 @@ start_cleaner (struct brig_sandbox *sb, struct brig_err *err)
 
 /* Create PATH (absolute, inside ROOT) as an empty directory, or file when
  * !DIR, with missing parent directories; each step is resolved in the root,
- * so no symlink of the image leads outside it.  O_EXCL|O_NONBLOCK: never
- * open, and block on, a FIFO someone put there meanwhile. */
+ * so no symlink of the image leads outside it.  A dangling symlink is made
+ * where it points (brig_link_in_root), *LINKS counting the links followed.
+ * O_EXCL|O_NONBLOCK: never open, and block on, a FIFO someone put there
+ * meanwhile. */
 static int
-make_in_root (int root, const char *path, bool dir, struct brig_err *err)
+make_in_root (int root, const char *path, bool dir, int *links, struct brig_err *err)
 {
   _cleanup_free_ char *parent = xstrdup (path);
+  _cleanup_free_ char *target = NULL;
   _cleanup_close_ int fd
       = brig_openat2 (root, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
   _cleanup_close_ int pfd = -1;
@@ -632,12 +635,18 @@ make_in_root (int root, const char *path, bool dir, struct brig_err *err)
   if (slash == NULL || slash[1] == '\0')
     return brig_error (err, EINVAL, "mount point `%s`", path);
   *slash = '\0';
-  if (*parent && (r = make_in_root (root, parent, true, err)) < 0)
+  if (*parent && (r = make_in_root (root, parent, true, links, err)) < 0)
     return r;
   pfd = brig_openat2 (root, *parent ? parent : "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
                       RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
   if (pfd < 0)
     return brig_error (err, errno, "create mount point `%s` in the image", path);
+  if ((target = brig_link_in_root (pfd, parent, slash + 1)) != NULL)
+    {
+      if (++*links > BRIG_MAX_LINKS)
+        return brig_error (err, ELOOP, "mount point `%s` in the image", path);
+      return make_in_root (root, target, dir, links, err);
+    }
   if (dir)
     r = mkdirat (pfd, slash + 1, 0755) < 0 && errno != EEXIST ? -1 : 0;
   else
@@ -673,7 +682,7 @@ static int
 make_mount_points (const struct brig_container *c, struct brig_err *err)
 {
   _cleanup_close_ int root = open (c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  int r;
+  int r, links = 0;
 
   if (root < 0)
     return brig_error (err, errno, "image root `%s`", c->rootfs);
@@ -684,16 +693,18 @@ make_mount_points (const struct brig_container *c, struct brig_err *err)
 
       if (under_other_mount (c, m->dest))
         continue;
+      links = 0;
       if (strcmp (m->type, "bind") == 0 && m->source && stat (m->source, &st) == 0
           && !S_ISDIR (st.st_mode))
-        r = make_in_root (root, m->dest, false, err);
+        r = make_in_root (root, m->dest, false, &links, err);
       else
-        r = make_in_root (root, m->dest, true, err);
+        r = make_in_root (root, m->dest, true, &links, err);
       if (r < 0)
         return r;
     }
+  links = 0;
   if (c->create_cwd && c->cwd && strcmp (c->cwd, "/") != 0 && !under_other_mount (c, c->cwd)
-      && (r = make_in_root (root, c->cwd, true, err)) < 0)
+      && (r = make_in_root (root, c->cwd, true, &links, err)) < 0)
     return brig_err_wrap (err, "working directory");
   return 0;
 }
@@ -1276,7 +1287,7 @@ relay_until_exit (struct brig_sandbox *sb, int *ret_status)
   bool in_open = true, out_open = true;
   sigset_t set, old;
   struct winsize ws;
-  int st = 0, stops = 0;
+  int st = 0, stops = 0, fl;
 
   forwarded_set (&set);
   sigprocmask (SIG_BLOCK, &set, &old);
@@ -1340,6 +1351,18 @@ relay_until_exit (struct brig_sandbox *sb, int *ret_status)
           else
             brig_write_all (1, buf, (size_t)n);
         }
+    }
+  /* PID 1 is gone, but what it wrote last may not have been read: the
+   * kernel hands a terminal's output to the master in the background, and
+   * the exit can be seen first.  Read all there is, without waiting on a
+   * slave some other process may still hold open. */
+  fl = out_open ? fcntl (sb->pty, F_GETFL) : -1;
+  if (fl >= 0 && fcntl (sb->pty, F_SETFL, fl | O_NONBLOCK) == 0)
+    {
+      char buf[8192];
+      ssize_t n;
+      while ((n = read (sb->pty, buf, sizeof buf)) > 0)
+        brig_write_all (1, buf, (size_t)n);
     }
   if (tty)
     tcsetattr (0, TCSANOW, &saved);

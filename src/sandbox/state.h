@@ -70,6 +70,12 @@ unsigned long long brig_proc_start_time (pid_t pid);
  * 0, -ESRCH when it is gone, or -errno. */
 int brig_proc_signal (pid_t pid, unsigned long long start_time, int sig);
 
+/* Send a pidfd of PID (if still the process that started at START_TIME;
+ * 0: unchecked) to the unix socket at SOCKET_PATH (runc's --pidfd-socket:
+ * SCM_RIGHTS, "pidfd" as the payload). */
+int brig_proc_send_pidfd (pid_t pid, unsigned long long start_time, const char *socket_path,
+                          struct brig_err *err);
+
 /* Wait up to TIMEOUT_MS for PID (if still the process that started at
  * START_TIME) to exit: 0 once it has (a zombie counts), -ETIMEDOUT. */
 int brig_proc_wait_exit (pid_t pid, unsigned long long start_time, int timeout_ms);

@@ -1,10 +1,12 @@
 /* Fuzz the YAML reader, the Kubernetes manifest reader and the Pod Security
- * Standards rules behind them (both levels, the oldest and newest policy). */
+ * Standards rules behind them (both levels, the oldest and newest policy),
+ * and the suppressions annotations and comments make. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "parse/k8s.h"
 #include "policy/audit.h"
+#include "policy/suppress.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -22,9 +24,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       if (brig_parse_k8s (y, "fuzz.yaml", &w, &n, &err) == 0)
         for (size_t i = 0; i < n; i++)
           {
+            size_t first = f.n;
             brig_audit_workload (&w[i], BRIG_PSS_RESTRICTED, BRIG_K8S_LATEST, &f);
             brig_audit_workload (&w[i], BRIG_PSS_BASELINE, 0, &f);
+            brig_suppress_annotations (&w[i], 20260601, &f, first);
           }
+      brig_suppress_comments ((const char *)data, size, "fuzz.yaml", 20260601, &f, 0);
       brig_workloads_free (w, n);
       brig_yaml_free (y);
     }

@@ -53,6 +53,18 @@ test_docker () {
 	fi
 	$D stop -t 1 t1 >/dev/null
 	$D rm t1 >/dev/null
+	# Logs: what the container wrote, through the engine.
+	$D run -d --runtime brig --network none --name t2 brigtest sh -c 'echo logged-out; echo logged-err >&2' >/dev/null
+	expect_eq 0 "$($D wait t2)"
+	expect_match "logged-out" "$($D logs t2 2>&1)"
+	expect_match "logged-err" "$($D logs t2 2>&1)"
+	$D rm t2 >/dev/null
+	# kill: the signal reaches PID 1; its exit status is the engine's.
+	$D run -d --runtime brig --network none --name t3 brigtest sh -c 'trap "exit 42" USR1; while :; do sleep 0.1; done' >/dev/null
+	sleep 0.5
+	$D kill -s USR1 t3 >/dev/null
+	expect_eq 42 "$($D wait t3)"
+	$D rm t3 >/dev/null
 	out=$(script -qec "$D run -it --rm --runtime brig --network none brigtest sh -c 'tty; echo in-tty'" /dev/null | tr -d '\r')
 	expect_match "^(.*)?/dev/pts/0$" "$out"
 	expect_match "^in-tty$" "$out"
@@ -94,7 +106,18 @@ test_podman () {
 		'touch /x 2>/dev/null || printf EROFS; touch /tmp/y /run/y /var/tmp/y && echo " ok"' 2>&1)"
 	$P run -d --network none --name t1 brigtest sleep 60 >/dev/null
 	expect_eq exec-ok "$($P exec t1 echo exec-ok)"
+	$P stop -t 1 t1 >/dev/null
+	expect_match "Exited" "$($P ps -a --filter name=t1 --format '{{.Status}}')"
 	$P rm -f -t 1 t1 >/dev/null
+	$P run -d --network none --name t2 brigtest sh -c 'echo logged-out; trap "exit 42" USR1; while :; do sleep 0.1; done' >/dev/null
+	sleep 0.5
+	$P kill -s USR1 t2 >/dev/null
+	expect_eq 42 "$($P wait t2)"
+	expect_match "logged-out" "$($P logs t2 2>&1)"
+	$P rm -f t2 >/dev/null
+	out=$(script -qec "$P run -it --rm --network none brigtest sh -c 'tty; echo in-tty'" /dev/null | tr -d '\r')
+	expect_match "^(.*)?/dev/pts/0$" "$out"
+	expect_match "^in-tty$" "$out"
 }
 
 test_containerd () {
@@ -127,6 +150,17 @@ test_containerd () {
 		expect_match "^character special file a:e5$" "$($C run --rm --seccomp --device /dev/fuse --runc-binary "$RT" \
 			docker.io/library/brigtest:latest c5 stat -c '%F %t:%T' /dev/fuse 2>&1)"
 	fi
+	# A task: exec in it, then kill it; a terminal.
+	$C run -d --seccomp --runc-binary "$RT" docker.io/library/brigtest:latest c6 sleep 60 >/dev/null
+	expect_eq exec-ok "$($C task exec --exec-id e1 c6 echo exec-ok)"
+	$C task kill -s SIGKILL c6
+	for _ in $(seq 50); do $C task ls | grep -q "c6.*STOPPED" && break; sleep 0.1; done
+	expect_match "c6 .*STOPPED" "$($C task ls)"
+	$C task delete c6 >/dev/null
+	$C container delete c6
+	out=$(script -qec "$C run -t --rm --seccomp --runc-binary $RT docker.io/library/brigtest:latest c7 sh -c 'tty; echo in-tty'" /dev/null | tr -d '\r')
+	expect_match "^(.*)?/dev/pts/0$" "$out"
+	expect_match "^in-tty$" "$out"
 	kill $cpid
 	wait
 }

@@ -341,6 +341,19 @@ test_exec_errors_and_policy () {
 	oci_leftovers
 }
 
+test_exec_unknown_capability_is_left_out () {
+	# As in config.json (and as runc and crun do): a warning, on stderr
+	# and in the log, and the process runs without it.
+	start_sleeper x9
+	out=$(rt --log "$WORK/log.txt" exec --cap CAP_UNKNOWN x9 grep -E "^Cap(Eff|Bnd):" /proc/self/status 2> "$WORK/err")
+	expect_match "CapEff:.0000000000000000" "$out"
+	expect_match "CapBnd:.0000000000000000" "$out"
+	expect_match "warning: exec: --cap: unknown capability \`CAP_UNKNOWN\` left out" "$(cat "$WORK/err")"
+	expect_match 'level=warning msg="exec: --cap: unknown capability' "$(cat "$WORK/log.txt")"
+	rt delete --force x9
+	oci_leftovers
+}
+
 test_exec_process_file_detach_pid_file () {
 	start_sleeper x3
 	cat > "$WORK/proc.json" <<'JSON'
@@ -656,6 +669,24 @@ test_attached_run_relays_its_own_terminal () {
 	oci_leftovers
 }
 
+test_attached_terminal_keeps_the_last_output () {
+	# What the command writes just before it exits must come through the
+	# terminal brig relays: the exit can be seen before the kernel has
+	# handed that output to the master, and under load it often was.
+	bundle "$WORK/b" echo last-words
+	edit_config "$WORK/b" 'c["process"]["terminal"] = True'
+	for i in 1 2 3; do yes > /dev/null & done
+	lost=0
+	for i in $(seq 40); do
+		out=$(rt run --bundle "$WORK/b" lw$i < /dev/null)
+		case $out in *last-words*) ;; *) lost=$((lost + 1)) ;; esac
+	done
+	kill $(jobs -p)
+	wait 2>/dev/null || true
+	expect_eq 0 "$lost" "runs of 40 whose output was lost"
+	oci_leftovers
+}
+
 test_join_pid_user_and_mount_namespaces_by_path () {
 	bundle "$WORK/a" sleep 30
 	rt run -d --bundle "$WORK/a" ja
@@ -749,6 +780,74 @@ c["mounts"].append({"destination": "/own", "type": "bind", "source": os.environ[
 	run_status st rt run --bundle "$WORK/c" im3
 	expect_eq 1 "$st"
 	expect_match "mounts \(destination /own\): idmap without uidMappings and gidMappings needs a user namespace" "$out"
+	# crun's own syntax for ranges in the option is refused, not ignored.
+	bundle "$WORK/d" true
+	edit_config "$WORK/d" '
+import os
+c["mounts"].append({"destination": "/own", "type": "bind", "source": os.environ["WORK"] + "/vol", "options": ["bind", "idmap=uids=0-1-10;gids=0-1-10"]})'
+	run_status st rt run --bundle "$WORK/d" im4
+	expect_eq 1 "$st"
+	expect_match "mount option \`idmap=uids=0-1-10;gids=0-1-10\`: ranges in the option are crun's own syntax" "$out"
+	oci_leftovers
+}
+
+test_mount_sync_dirsync () {
+	# Flags of the filesystem: set on a tmpfs the container mounts (its
+	# superblock options, the last field of mountinfo, say so), in order
+	# with async; refused on a bind, whose filesystem is the host's.
+	bundle "$WORK/b" cat /proc/self/mountinfo
+	edit_config "$WORK/b" '
+t = lambda d, o: {"destination": d, "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"] + o}
+c["mounts"] += [t("/s", ["sync"]), t("/d", ["dirsync"]), t("/a", ["sync", "async"])]'
+	out=$(rt run --bundle "$WORK/b" sy1)
+	sb () { echo "$out" | awk -v m="$1" '$5 == m { print $NF }'; }
+	expect_match "(^|,)sync(,|$)" "$(sb /s)" "/s superblock"
+	expect_match "(^|,)dirsync(,|$)" "$(sb /d)" "/d superblock"
+	expect_no_match "(^|,)sync(,|$)" "$(sb /a)" "/a superblock"
+	bundle "$WORK/c" true
+	edit_config "$WORK/c" '
+import os
+c["mounts"].append({"destination": "/v", "type": "bind", "source": os.environ["WORK"], "options": ["rbind", "ro", "sync"]})'
+	run_status st rt run --bundle "$WORK/c" sy2
+	expect_eq 1 "$st"
+	expect_match "mounts\[[0-9]+\]\.options: \`sync\` is a flag of the whole filesystem" "$out"
+	oci_leftovers
+}
+
+test_mount_point_dangling_symlink () {
+	# A mount point that is a dangling symlink of the image is made where
+	# the link points, resolved inside the root (runc and crun do the same):
+	# a relative link, a chain of two, and an absolute link naming a host
+	# path, which must land in the image, never on the host.
+	echo hello > "$WORK/hello"
+	bundle "$WORK/b" sh -c 'cat /etc/dangling; cut -d" " -f5 /proc/self/mountinfo'
+	r=$WORK/b/rootfs
+	ln -s ../foo/bar/here "$r/etc/dangling"
+	ln -s /chain2 "$r/chain1"
+	ln -s chain3/dir "$r/chain2"
+	ln -s "$WORK/escaped" "$r/abs"
+	edit_config "$WORK/b" '
+import os
+t = lambda d: {"destination": d, "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}
+c["mounts"] += [{"destination": "/etc/dangling", "type": "bind", "source": os.environ["WORK"] + "/hello", "options": ["bind", "ro"]},
+                t("/chain1"), t("/abs")]'
+	out=$(rt run --bundle "$WORK/b" dl1)
+	expect_eq hello "$(echo "$out" | head -1)" "the bind through the link"
+	expect_match "^/foo/bar/here$" "$out" "mount at the link's target"
+	expect_match "^/chain3/dir$" "$out" "mount at the end of the chain"
+	expect_match "^$WORK/escaped$" "$out" "absolute link, in the container"
+	[ -f "$r/foo/bar/here" ] || fail "no file made at the link's target in the image"
+	[ -d "$r/chain3/dir" ] || fail "no directory made at the end of the chain"
+	[ -d "$r$WORK/escaped" ] || fail "absolute link: not made inside the image"
+	[ ! -e "$WORK/escaped" ] || fail "absolute link: made on the host"
+	# A loop is an error naming the mount point, not a hang.
+	bundle "$WORK/c" true
+	ln -s loop2 "$WORK/c/rootfs/etc/loop1"
+	ln -s loop1 "$WORK/c/rootfs/etc/loop2"
+	edit_config "$WORK/c" 'c["mounts"].append({"destination": "/etc/loop1", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]})'
+	run_status st rt run --bundle "$WORK/c" dl2
+	expect_eq 1 "$st"
+	expect_match "mount point \`/etc/loop1\` in the image: Too many levels of symbolic links" "$out"
 	oci_leftovers
 }
 
@@ -795,5 +894,54 @@ writable" "$out"
 	run_status st rt run --bundle "$WORK/b" cu2
 	expect_eq 1 "$st"
 	expect_match "mounts\[[0-9]+\]: tmpcopyup is for tmpfs mounts only" "$out"
+	oci_leftovers
+}
+
+test_pidfd_socket_gets_the_process () {
+	bundle "$WORK/b" sleep 30
+	python3 "$TOP/tests/helper/pidfd_recv.py" "$WORK/pidfd.sock" > "$WORK/got" &
+	h=$!
+	for _ in $(seq 50); do [ -S "$WORK/pidfd.sock" ] && break; sleep 0.1; done
+	rt create --bundle "$WORK/b" --pidfd-socket "$WORK/pidfd.sock" pf1
+	wait "$h"
+	pid=$(rt state pf1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	expect_eq "pidfd $pid" "$(cat "$WORK/got")" "the pidfd sent for create"
+	rt start pf1
+	python3 "$TOP/tests/helper/pidfd_recv.py" "$WORK/pidfd2.sock" > "$WORK/got2" &
+	h=$!
+	for _ in $(seq 50); do [ -S "$WORK/pidfd2.sock" ] && break; sleep 0.1; done
+	rt exec -d --pid-file "$WORK/exec.pid" --pidfd-socket "$WORK/pidfd2.sock" pf1 sleep 20
+	wait "$h"
+	expect_eq "pidfd $(cat "$WORK/exec.pid")" "$(cat "$WORK/got2")" "the pidfd sent for exec"
+	# A socket nobody listens on: create fails and leaves nothing.
+	run_status st rt create --bundle "$WORK/b" --pidfd-socket "$WORK/nobody.sock" pf2
+	expect_eq 1 "$st"
+	expect_match "connect to the pidfd socket \`$WORK/nobody.sock\`" "$out"
+	# exec --apparmor: applied where the host runs AppArmor, refused elsewhere.
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+		run_status st rt exec --apparmor docker-default pf1 true
+		expect_match "AppArmor is not enabled on this host" "$out"
+	fi
+	rt delete --force pf1
+	oci_leftovers
+}
+
+test_exec_into_paused_container_with_ignore_paused () {
+	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"
+	bundle "$WORK/b" sleep 30
+	rt run -d --bundle "$WORK/b" ip1
+	rt pause ip1
+	run_status st rt exec ip1 true
+	expect_eq 1 "$st"
+	expect_match "cannot exec in container \`ip1\`: it is paused, not running" "$out"
+	# Allowed: the process starts frozen with the rest, and runs on resume.
+	rt exec --ignore-paused ip1 sh -c 'echo ran > /tmp/x' &
+	e=$!
+	sleep 0.5
+	kill -0 "$e" 2>/dev/null || fail "the exec'd process ran in a frozen container"
+	rt resume ip1
+	wait "$e" || fail "exec --ignore-paused failed"
+	expect_eq ran "$(rt exec ip1 cat /tmp/x)"
+	rt delete --force ip1
 	oci_leftovers
 }

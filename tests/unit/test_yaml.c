@@ -111,6 +111,27 @@ test_alias_bomb_is_not_expanded (void **state)
   brig_yaml_free (y);
 }
 
+static void
+test_stream_one_document_at_a_time (void **state)
+{
+  static const char text[] = "a: &x 1\n---\n---\nb: 2\nc: *x\n";
+  struct brig_err err = { 0 };
+  struct brig_yaml *y = NULL;
+  const struct brig_ynode *root;
+
+  (void)state;
+  assert_int_equal (brig_ystream_open (text, strlen (text), "t.yaml", &y, &err), 0);
+  assert_int_equal (brig_ystream_next (y, &root, &err), 1);
+  assert_string_equal (brig_ystr (brig_ymap_get (root, "a")), "1");
+  assert_int_equal (brig_ystream_next (y, &root, &err), 1);
+  assert_null (brig_ystr (root)); /* the empty document: null */
+  /* Anchors do not cross documents. */
+  assert_true (brig_ystream_next (y, &root, &err) < 0);
+  assert_non_null (strstr (err.msg, "t.yaml:5:4: alias to an unknown anchor"));
+  brig_err_release (&err);
+  brig_yaml_free (y);
+}
+
 int
 main (void)
 {
@@ -120,6 +141,7 @@ main (void)
     cmocka_unit_test (test_errors_have_places),
     cmocka_unit_test (test_depth_limit),
     cmocka_unit_test (test_alias_bomb_is_not_expanded),
+    cmocka_unit_test (test_stream_one_document_at_a_time),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
