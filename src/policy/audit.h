@@ -68,6 +68,11 @@ struct brig_finding
   char *message;
   enum brig_severity severity;         /* the rule's, or what .brig.yml made it */
   struct brig_suppression *suppressed; /* NULL: in force */
+  /* The first line of the command that holds it, when that is continued
+   * over lines (a docker run with backslash-newlines), where comments
+   * cannot go between the lines: comments above it suppress too.  0:
+   * none. */
+  int first_line;
 };
 
 struct brig_findings

@@ -689,5 +689,8 @@ brig_audit_container (const struct brig_workload *w, struct brig_findings *f)
       char *m = xasprintf ("%s: %s", who, f->v[i].message);
       free (f->v[i].message);
       f->v[i].message = m;
+      /* A docker run continued over lines: comments above it suppress. */
+      if (!compose (w))
+        f->v[i].first_line = w->loc.line;
     }
 }

@@ -565,6 +565,15 @@ brig_suppress_comments (const char *buf, size_t len, const char *file, brig_date
           for (size_t k = 0; k < c->n && !done; k++)
             done = try_pragma (&ps.v[c->first + k], x);
         }
+      /* Then those above the command it is part of. */
+      for (int l = x->first_line - 1; x->first_line < x->loc.line && l > 0 && !done; l--)
+        {
+          c = cline_find (lines, nlines, l);
+          if (c == NULL || !c->only)
+            break;
+          for (size_t k = 0; k < c->n && !done; k++)
+            done = try_pragma (&ps.v[c->first + k], x);
+        }
     }
   judge (&ps, file, "", f);
   pragmas_release (&ps);

@@ -997,3 +997,61 @@ PY
 	out=$(audit --list-rules)
 	expect_match "^BRIG-R004  medium    -           port published on every interface" "$out"
 }
+
+test_compose_and_docker_run_suppressions_project_file_sarif () {
+	cd "$WORK"
+	cat > compose.yaml <<'Y'
+services:
+  web:  # brig:ignore=BRIG-R001 the nginx image runs as nginx
+    image: nginx:latest
+    # brig:ignore=BRIG-R004 published on purpose, behind the firewall
+    ports: ["8080:80", "8443:443"]  # brig:ignore=no-unbound-port-interfaces dclint's id, same rule
+    privileged: true  # brig:ignore=BRIG-C001
+    pid: host
+Y
+	cat > run.sh <<'S'
+# brig:ignore=BRIG-C001,BRIG-R004 the test rig needs both
+docker run \
+  --privileged \
+  -p 80:80 img:1
+docker run --privileged img:2
+S
+	printf 'rules:\n  BRIG-R006: off\n  BRIG-R005: high\n  BRIG-C002: critical\n' > .brig.yml
+	"$BRIG" audit --format json --fail-on never compose.yaml run.sh > out.json
+	python3 - out.json <<'PY' || fail "suppressions: $(cat out.json)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+active = {(f["rule"], f["file"], f["line"], f["column"]): f for f in d["findings"]}
+quiet = {(f["rule"], f["file"], f["line"]): f for f in d["suppressed"]}
+for k in (("BRIG-R001", "compose.yaml", 2), ("BRIG-R004", "compose.yaml", 5),
+          ("BRIG-C001", "compose.yaml", 6), ("BRIG-C001", "run.sh", 3), ("BRIG-R004", "run.sh", 4)):
+    assert k in quiet, (k, sorted(quiet))
+# Both ports of line 5: one by the comment above, one by dclint's id.
+assert sum(1 for f in d["suppressed"] if f["rule"] == "BRIG-R004" and f["line"] == 5) == 2
+# A suppression without a reason silences and is reported.
+assert ("BRIG-S001", "compose.yaml", 6, 25) in active, sorted(active)
+# The second docker run is not under the comment.
+assert ("BRIG-C001", "run.sh", 5, 12) in active, sorted(active)
+# .brig.yml: R006 off, R005 raised, C002 raised.
+assert not any(f["rule"] == "BRIG-R006" for f in d["findings"] + d["suppressed"])
+assert active[("BRIG-R005", "compose.yaml", 3, 5)]["severity"] == "high"
+assert active[("BRIG-C002", "compose.yaml", 7, 5)]["severity"] == "critical"
+assert d["summary"]["config"] == ".brig.yml"
+PY
+	# SARIF: each result's rule is the driver's rule at its index.
+	"$BRIG" audit --format sarif --fail-on never compose.yaml run.sh > out.sarif
+	python3 - out.sarif <<'PY' || fail "sarif: $(head -c 3000 out.sarif)"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+rules = run["tool"]["driver"]["rules"]
+ids = [r["id"] for r in rules]
+assert "BRIG-R004" in ids and "BRIG-C001" in ids and "BRIG-K001" in ids, ids
+assert "docker" in rules[ids.index("BRIG-R004")]["properties"]["tags"]
+assert "dclint:no-unbound-port-interfaces" in rules[ids.index("BRIG-R004")]["properties"]["sameAs"]
+assert run["results"], run
+for x in run["results"]:
+    assert rules[x["ruleIndex"]]["id"] == x["ruleId"], x
+assert any(x["ruleId"] == "BRIG-R004" and x.get("suppressions") for x in run["results"])
+print("REPORT: SARIF of compose and docker run: %d results, %d rules" % (len(run["results"]), len(rules)))
+PY
+}
