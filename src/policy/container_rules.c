@@ -650,16 +650,23 @@ brig_container_rules (size_t *ret_n)
   return rules;
 }
 
+/* Every table of audit rules, in --list-rules order: a new table (the
+ * Dockerfile rules) is one more entry. */
+static const struct brig_audit_rule *(*const tables[]) (size_t *ret_n)
+    = { brig_audit_rules, brig_container_rules };
+
 const struct brig_audit_rule *
 brig_audit_rule_nth (size_t i)
 {
-  size_t np;
-  const struct brig_audit_rule *pss = brig_audit_rules (&np);
-
-  if (i < np)
-    return &pss[i];
-  i -= np;
-  return i < ARRAY_SIZE (rules) ? &rules[i] : NULL;
+  for (size_t t = 0; t < ARRAY_SIZE (tables); t++)
+    {
+      size_t n;
+      const struct brig_audit_rule *v = tables[t](&n);
+      if (i < n)
+        return &v[i];
+      i -= n;
+    }
+  return NULL;
 }
 
 void
