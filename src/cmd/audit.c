@@ -329,6 +329,53 @@ audit_script (struct brig_audit_report *r, const char *file, const char *buf, si
 
 /* Judge one file's text.  EXPLICIT: named on the command line, so a file
  * in no format brig reads is an error rather than skipped. */
+/* Kubernetes manifests one document at a time, so that memory is that of
+ * the largest document, not of the file (helm template output can be
+ * hundreds of MB).  0 when the first document is not a Kubernetes object
+ * (and FORCED is false): the caller reads the file as something else. */
+static int
+audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const char *file,
+                  const char *buf, size_t len, bool forced, struct brig_err *e)
+{
+  struct brig_yaml *y = NULL;
+  const struct brig_ynode *doc;
+  bool started = forced;
+  int k, r_ = 0;
+
+  if ((r_ = brig_ystream_open (buf, len, file, &y, e)) < 0)
+    return r_;
+  while ((k = brig_ystream_next (y, &doc, e)) > 0)
+    {
+      struct brig_workload *w = NULL;
+      size_t n = 0;
+
+      if (!started)
+        {
+          if (doc == NULL || (doc->kind == BRIG_Y_SCALAR && brig_ystr (doc) == NULL))
+            continue; /* an empty document before the first object */
+          if (!brig_k8s_detect_doc (doc))
+            break;
+          started = true;
+        }
+      k = brig_parse_k8s_doc (doc, file, &w, &n, e);
+      for (size_t i = 0; i < n && k == 0; i++)
+        {
+          size_t first = r->findings.n;
+          brig_audit_workload (&w[i], o->level, o->version, &r->findings);
+          brig_suppress_annotations (&w[i], o->today, &r->findings, first);
+        }
+      brig_workloads_free (w, n);
+      if (k < 0)
+        break;
+    }
+  brig_yaml_free (y);
+  if (k < 0)
+    return k;
+  if (started)
+    r->files++;
+  return started ? 1 : 0;
+}
+
 static void
 audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
               const char *buf, size_t len, bool explicit)
@@ -360,6 +407,14 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
     {
       audit_script (r, file, buf, len);
       return;
+    }
+  if (type == TYPE_K8S || (type == TYPE_AUTO && !brig_compose_name (base_name (file))))
+    {
+      int k = audit_k8s_stream (o, r, file, buf, len, type == TYPE_K8S, &e);
+      if (k < 0)
+        add_error (r, file, &e);
+      if (k != 0)
+        return;
     }
   if (brig_yaml_load (buf, len, file, &y, &e) < 0)
     {
