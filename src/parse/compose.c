@@ -22,29 +22,6 @@ struct ctx
   struct brig_err *err;
 };
 
-static struct brig_loc
-loc_of (const struct brig_ynode *n)
-{
-  if (n == NULL)
-    return (struct brig_loc){ 0, 0, 0, 0 };
-  return (struct brig_loc){ n->line, n->col, n->end_line, n->end_col };
-}
-
-/* From KEY's start to its value's end. */
-static struct brig_loc
-kv_loc (const struct brig_ynode *map, const char *key)
-{
-  const struct brig_ynode *k = brig_ymap_key (map, key), *v = brig_ymap_get (map, key);
-  struct brig_loc l = loc_of (k);
-
-  if (v)
-    {
-      l.end_line = v->end_line;
-      l.end_col = v->end_col;
-    }
-  return l;
-}
-
 static int
 bad (struct ctx *x, const struct brig_ynode *n, const char *what, const char *expected)
 {
@@ -79,7 +56,7 @@ get_val (struct ctx *x, const struct brig_ynode *map, const char *key, struct br
     return 0;
   if (v->kind != BRIG_Y_SCALAR)
     return bad (x, v, key, "a scalar value");
-  *ret = scalar_val (v, kv_loc (map, key));
+  *ret = scalar_val (v, brig_ykv_loc (map, key));
   return 0;
 }
 
@@ -125,7 +102,7 @@ get_strs (struct ctx *x, const struct brig_ynode *map, const char *key, struct b
       if (e->kind != BRIG_Y_SCALAR)
         return bad (x, e, key, "a list of strings");
       if (brig_ystr (e))
-        brig_wlist_push (l, (struct brig_wval){ e->value, loc_of (e), true });
+        brig_wlist_push (l, (struct brig_wval){ e->value, brig_yloc (e), true });
     }
   return r;
 }
@@ -153,10 +130,10 @@ parse_ports (struct ctx *x, struct brig_workload *w, const struct brig_ynode *sv
   for (size_t i = 0; ports && i < ports->n && r == 0; i++)
     {
       const struct brig_ynode *e = ports->items[i];
-      struct brig_wport p = { .loc = loc_of (e) };
+      struct brig_wport p = { .loc = brig_yloc (e) };
 
       if (e->kind == BRIG_Y_SCALAR && brig_ystr (e))
-        brig_docker_port (w, e->value, loc_of (e), &p);
+        brig_docker_port (w, e->value, brig_yloc (e), &p);
       else if (e->kind == BRIG_Y_MAP)
         {
           if ((r = get_val (x, e, "target", &p.target)) < 0
@@ -189,10 +166,10 @@ parse_volumes (struct ctx *x, struct brig_workload *w, const struct brig_ynode *
   for (size_t i = 0; vols && i < vols->n && r == 0; i++)
     {
       const struct brig_ynode *e = vols->items[i];
-      struct brig_wmount m = { .loc = loc_of (e) };
+      struct brig_wmount m = { .loc = brig_yloc (e) };
 
       if (e->kind == BRIG_Y_SCALAR && brig_ystr (e))
-        brig_docker_volume (w, e->value, loc_of (e), &m);
+        brig_docker_volume (w, e->value, brig_yloc (e), &m);
       else if (e->kind == BRIG_Y_MAP)
         {
           struct brig_wval type = { 0 }, ro = { 0 };
@@ -227,7 +204,7 @@ parse_tmpfs (struct ctx *x, struct brig_workload *w, const struct brig_ynode *sv
     return 0;
   if (t->kind == BRIG_Y_SCALAR)
     {
-      brig_wlist_push (&w->docker.tmpfs, (struct brig_wval){ t->value, loc_of (t), true });
+      brig_wlist_push (&w->docker.tmpfs, (struct brig_wval){ t->value, brig_yloc (t), true });
       return 0;
     }
   return get_strs (x, svc, "tmpfs", &w->docker.tmpfs);
@@ -244,14 +221,14 @@ parse_devices (struct ctx *x, struct brig_workload *w, const struct brig_ynode *
     {
       const struct brig_ynode *e = devs->items[i];
       if (e->kind == BRIG_Y_SCALAR && brig_ystr (e))
-        brig_wlist_push (&w->docker.devices, (struct brig_wval){ e->value, loc_of (e), true });
+        brig_wlist_push (&w->docker.devices, (struct brig_wval){ e->value, brig_yloc (e), true });
       else if (e->kind == BRIG_Y_MAP)
         {
           struct brig_wval src = { 0 };
           if ((r = get_val (x, e, "source", &src)) < 0)
             return r;
           if (src.set)
-            brig_wlist_push (&w->docker.devices, (struct brig_wval){ src.s, loc_of (e), true });
+            brig_wlist_push (&w->docker.devices, (struct brig_wval){ src.s, brig_yloc (e), true });
         }
       else
         return bad (x, e, "devices", "a list of devices");
@@ -473,7 +450,7 @@ parse_extends (struct ctx *x, const struct brig_ynode *svc, const char *name, in
   if (is_null (ext))
     return 0;
   if (ext->kind == BRIG_Y_SCALAR)
-    service = scalar_val (ext, loc_of (ext));
+    service = scalar_val (ext, brig_yloc (ext));
   else if (ext->kind == BRIG_Y_MAP)
     {
       if ((r = get_val (x, ext, "service", &service)) < 0
@@ -522,8 +499,8 @@ parse_extends (struct ctx *x, const struct brig_ynode *svc, const char *name, in
     }
   if (file.set)
     {
-      relocate (&b.docker, kv_loc (svc, "extends"));
-      w->docker.extends = (struct brig_wval){ file.s, kv_loc (svc, "extends"), true };
+      relocate (&b.docker, brig_ykv_loc (svc, "extends"));
+      w->docker.extends = (struct brig_wval){ file.s, brig_ykv_loc (svc, "extends"), true };
     }
   merge (w, &b);
   return 0;
@@ -682,7 +659,7 @@ brig_parse_compose (const struct brig_yaml *y, const char *file,
           o = &w[n++];
           *o = (struct brig_workload){ .file = file, .kind = "service", .name = k->value };
           o->loc = (struct brig_loc){ k->line, k->col, v->end_line, v->end_col };
-          o->spec_loc = loc_of (v);
+          o->spec_loc = brig_yloc (v);
           r = parse_service (&x, v, k->value, 0, o);
         }
     }

@@ -16,29 +16,6 @@ struct ctx
   size_t n, cap;
 };
 
-static struct brig_loc
-loc_of (const struct brig_ynode *n)
-{
-  if (n == NULL)
-    return (struct brig_loc){ 0, 0, 0, 0 };
-  return (struct brig_loc){ n->line, n->col, n->end_line, n->end_col };
-}
-
-/* From KEY's start to its value's end. */
-static struct brig_loc
-kv_loc (const struct brig_ynode *map, const char *key)
-{
-  const struct brig_ynode *k = brig_ymap_key (map, key), *v = brig_ymap_get (map, key);
-  struct brig_loc l = loc_of (k);
-
-  if (v)
-    {
-      l.end_line = v->end_line;
-      l.end_col = v->end_col;
-    }
-  return l;
-}
-
 static int
 bad (struct ctx *x, const struct brig_ynode *n, const char *what, const char *expected)
 {
@@ -62,7 +39,7 @@ get_val (struct ctx *x, const struct brig_ynode *map, const char *key, struct br
   *ret = (struct brig_wval){ b == 1   ? "true"
                              : b == 0 ? "false"
                                       : v->value,
-                             kv_loc (map, key), true };
+                             brig_ykv_loc (map, key), true };
   return 0;
 }
 
@@ -114,7 +91,7 @@ get_strs (struct ctx *x, const struct brig_ynode *map, const char *key, struct b
       const struct brig_ynode *e = s->items[i];
       if (e->kind != BRIG_Y_SCALAR)
         return bad (x, e, key, "a list of strings");
-      list_push (ret, (struct brig_wval){ e->value, loc_of (e), true });
+      list_push (ret, (struct brig_wval){ e->value, brig_yloc (e), true });
     }
   return r;
 }
@@ -128,7 +105,7 @@ parse_sec (struct ctx *x, const struct brig_ynode *owner, bool container, struct
   if (r < 0 || sc == NULL)
     return r;
   s->present = true;
-  s->loc = kv_loc (owner, "securityContext");
+  s->loc = brig_ykv_loc (owner, "securityContext");
   if ((r = get_val (x, sc, "runAsNonRoot", &s->run_as_non_root)) < 0
       || (r = get_val (x, sc, "runAsUser", &s->run_as_user)) < 0)
     return r;
@@ -138,19 +115,19 @@ parse_sec (struct ctx *x, const struct brig_ynode *owner, bool container, struct
         return r;
       /* A profile without a type: the API server requires one. */
       if (!s->seccomp_type.set)
-        s->seccomp_type = (struct brig_wval){ "", kv_loc (sc, "seccompProfile"), true };
+        s->seccomp_type = (struct brig_wval){ "", brig_ykv_loc (sc, "seccompProfile"), true };
     }
   if (r == 0 && (m = get_map (x, sc, "appArmorProfile", &r)))
     {
       if ((r = get_val (x, m, "type", &s->apparmor_type)) < 0)
         return r;
       if (!s->apparmor_type.set)
-        s->apparmor_type = (struct brig_wval){ "", kv_loc (sc, "appArmorProfile"), true };
+        s->apparmor_type = (struct brig_wval){ "", brig_ykv_loc (sc, "appArmorProfile"), true };
     }
   if (r == 0 && (m = get_map (x, sc, "seLinuxOptions", &r)))
     {
       s->has_selinux = true;
-      s->selinux_loc = kv_loc (sc, "seLinuxOptions");
+      s->selinux_loc = brig_ykv_loc (sc, "seLinuxOptions");
       if ((r = get_val (x, m, "type", &s->se_type)) < 0
           || (r = get_val (x, m, "user", &s->se_user)) < 0
           || (r = get_val (x, m, "role", &s->se_role)) < 0)
@@ -168,7 +145,7 @@ parse_sec (struct ctx *x, const struct brig_ynode *owner, bool container, struct
   if ((m = get_map (x, sc, "capabilities", &r)))
     {
       s->has_caps = true;
-      s->caps_loc = kv_loc (sc, "capabilities");
+      s->caps_loc = brig_ykv_loc (sc, "capabilities");
       if ((r = get_strs (x, m, "add", &s->cap_add)) < 0
           || (r = get_strs (x, m, "drop", &s->cap_drop)) < 0)
         return r;
@@ -205,7 +182,7 @@ parse_container (struct ctx *x, const struct brig_ynode *c, const char *field,
   if (c->kind != BRIG_Y_MAP)
     return bad (x, c, field, "a list of containers");
   ret->field = field;
-  ret->loc = loc_of (c);
+  ret->loc = brig_yloc (c);
   ret->name = brig_ystr (brig_ymap_get (c, "name"));
   if (ret->name == NULL)
     ret->name = "";
@@ -275,8 +252,8 @@ parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode 
     }
   w = &x->w[x->n++];
   *w = (struct brig_workload){ .file = x->file, .kind = kind };
-  w->loc = loc_of (obj);
-  w->spec_loc = loc_of (spec);
+  w->loc = brig_yloc (obj);
+  w->spec_loc = brig_yloc (spec);
   w->name = brig_ystr (brig_ymap_get (brig_ymap_get (obj, "metadata"), "name"));
   if (w->name == NULL)
     w->name = "";
@@ -300,7 +277,7 @@ parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode 
         struct brig_wval name;
         if ((r = get_val (x, sysctls->items[i], "name", &name)) == 0 && name.set)
           {
-            name.loc = loc_of (sysctls->items[i]);
+            name.loc = brig_yloc (sysctls->items[i]);
             list_push (&w->sysctls, name);
           }
       }
@@ -321,7 +298,7 @@ parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode 
           struct brig_wvolume *o = &w->volumes[w->nvolumes++];
           if (v->kind != BRIG_Y_MAP)
             return bad (x, v, "volumes", "a list of volumes");
-          *o = (struct brig_wvolume){ brig_ystr (brig_ymap_get (v, "name")), "", loc_of (v) };
+          *o = (struct brig_wvolume){ brig_ystr (brig_ymap_get (v, "name")), "", brig_yloc (v) };
           if (o->name == NULL)
             o->name = "";
           /* The source is the key that is not `name`. */

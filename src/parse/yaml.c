@@ -437,6 +437,28 @@ brig_ymap_key (const struct brig_ynode *map, const char *key)
   return map_lookup (map, key, true, 0);
 }
 
+struct brig_loc
+brig_yloc (const struct brig_ynode *n)
+{
+  if (n == NULL)
+    return (struct brig_loc){ 0, 0, 0, 0 };
+  return (struct brig_loc){ n->line, n->col, n->end_line, n->end_col };
+}
+
+struct brig_loc
+brig_ykv_loc (const struct brig_ynode *map, const char *key)
+{
+  const struct brig_ynode *k = brig_ymap_key (map, key), *v = brig_ymap_get (map, key);
+  struct brig_loc l = brig_yloc (k);
+
+  if (v)
+    {
+      l.end_line = v->end_line;
+      l.end_col = v->end_col;
+    }
+  return l;
+}
+
 const char *
 brig_ystr (const struct brig_ynode *n)
 {

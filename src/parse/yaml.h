@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/workload.h"
 #include "util/err.h"
 
 enum brig_ykind
@@ -60,6 +61,11 @@ const struct brig_ynode *brig_yaml_doc (const struct brig_yaml *y, size_t i);
 const struct brig_ynode *brig_ymap_get (const struct brig_ynode *map, const char *key);
 /* The key node of KEY in MAP, for locations; NULL when absent. */
 const struct brig_ynode *brig_ymap_key (const struct brig_ynode *map, const char *key);
+
+/* Where N is (all zero for NULL); where MAP's KEY is, from the key's
+ * start to its value's end. */
+struct brig_loc brig_yloc (const struct brig_ynode *n);
+struct brig_loc brig_ykv_loc (const struct brig_ynode *map, const char *key);
 
 /* A scalar's text, or NULL for anything else (and for null: ~, null, empty). */
 const char *brig_ystr (const struct brig_ynode *n);
