@@ -20,6 +20,7 @@ enum brig_pss_level
 #define BRIG_K8S_LATEST 37
 
 struct brig_findings;
+struct brig_image;
 
 struct brig_audit_rule
 {
@@ -33,6 +34,10 @@ struct brig_audit_rule
   const char *why, *fix, *refs; /* refs: PSS, CIS, and the other tools' ids */
   void (*check) (const struct brig_workload *w, int version, const struct brig_audit_rule *r,
                  struct brig_findings *f);
+  /* Dockerfile rules (BRIG-Dnnn, policy/image.c) check the image model
+   * instead; their LEVEL is 0 and CONTROL a short name. */
+  void (*check_image) (const struct brig_image *img, const struct brig_audit_rule *r,
+                       struct brig_findings *f);
 };
 
 struct brig_finding
