@@ -1,12 +1,16 @@
 /* brig audit: the policy as a checker for the files that describe
  * containers.  Kubernetes manifests (YAML or JSON, many documents, Lists,
  * every kind with a pod template) are judged by the Pod Security Standards
- * at --level for --k8s-version.  Exit: 0 nothing at or above --fail-on,
+ * at --level for --k8s-version; Dockerfiles and Containerfiles by the
+ * Dockerfile rules (BRIG-Dnnn).  --type says which a file is, or auto:
+ * by its name, then by its content.  Exit: 0 nothing at or above --fail-on,
  * 1 something, 2 usage errors or input brig could not read. */
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "parse/dockerfile.h"
 #include "parse/k8s.h"
 #include "parse/yaml.h"
+#include "policy/image.h"
 #include "report/findings.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -20,8 +24,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* What a file is: --type.  AUTO goes by name, then content. */
+enum audit_type
+{
+  TYPE_AUTO,
+  TYPE_K8S,
+  TYPE_DOCKERFILE,
+};
+
+static const struct
+{
+  const char *name;
+  enum audit_type type;
+} types[] = {
+  { "auto", TYPE_AUTO },
+  { "k8s", TYPE_K8S },
+  { "dockerfile", TYPE_DOCKERFILE },
+};
+
 struct audit_opts
 {
+  enum audit_type type;
   bool json;
   bool list_rules;
   bool help;
@@ -42,6 +65,28 @@ o_format (void *ctx, const char *arg, struct brig_err *err)
       return 0;
     }
   return brig_error (err, 0, "`%s`: expected text or json", arg);
+}
+
+static int
+o_type (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct audit_opts *o = ctx;
+  _cleanup_free_ char *names = xstrdup (types[0].name);
+
+  for (size_t i = 0; i < ARRAY_SIZE (types); i++)
+    if (strcmp (arg, types[i].name) == 0)
+      {
+        o->type = types[i].type;
+        return 0;
+      }
+  for (size_t i = 1; i < ARRAY_SIZE (types); i++)
+    {
+      char *more
+          = xasprintf ("%s%s%s", names, i + 1 < ARRAY_SIZE (types) ? ", " : " or ", types[i].name);
+      free (names);
+      names = more;
+    }
+  return brig_error (err, 0, "`%s`: expected %s", arg, names);
 }
 
 static int
@@ -119,6 +164,10 @@ FLAG_SETTER (o_help, help)
 
 static const struct brig_opt options[] = {
   { 0, "format", "FORMAT", "text (default) or json", o_format },
+  { 0, "type", "TYPE",
+    "what the files are: auto (default: Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* "
+    "by name, then by content; .yaml, .yml and .json as Kubernetes manifests), k8s or dockerfile",
+    o_type },
   { 0, "level", "LEVEL", "Pod Security Standards level: baseline or restricted (default)",
     o_level },
   { 0, "k8s-version", "1.N", "the Kubernetes version whose policy applies (default: latest, 1.37)",
@@ -138,10 +187,14 @@ static const struct brig_cmd_help help = {
   "brig audit [OPTIONS] PATH...",
   "check files that describe containers against the hardening policy",
   "Reads Kubernetes manifests (YAML or JSON, several documents, List objects; Pod and every kind "
-  "with a pod template) from files, directories (walked for .yaml, .yml and .json) or - for "
-  "standard input, and reports each violation of the Pod Security Standards at --level at its "
-  "file:line:col with the rule, the severity and the fix.  A file that cannot be parsed is an "
-  "error (exit 2) with its line and column; the others are still judged.",
+  "with a pod template) and Dockerfiles or Containerfiles (multi-stage, heredocs, # escape=) "
+  "from files, directories (walked for .yaml, .yml, .json and Dockerfile names) or - for "
+  "standard input, and reports each violation of the Pod Security Standards at --level, and of "
+  "the Dockerfile rules (the final image's user, base images, ADD, secrets in ENV and ARG, "
+  "sudo, curl | sh, TLS and signature checks turned off, package manager hygiene, EXPOSE 22, "
+  "HEALTHCHECK, minimal bases), at its file:line:col with the rule, the severity and the fix "
+  "(--list-rules).  A file that cannot be parsed is an error (exit 2) with its line and column; "
+  "the others are still judged.",
 };
 
 static void
@@ -151,6 +204,29 @@ add_error (struct brig_audit_report *r, const char *file, struct brig_err *e)
   r->errors[r->nerrors++]
       = (struct brig_audit_error){ xstrdup (file), xstrdup (e->msg ? e->msg : "error") };
   brig_err_release (e);
+}
+
+static void
+audit_dockerfile (struct brig_audit_report *r, const char *file, const char *buf, size_t len)
+{
+  struct brig_err e = { 0 };
+  struct brig_image *img = NULL;
+
+  if (brig_parse_dockerfile (buf, len, file, &img, &e) < 0)
+    {
+      add_error (r, file, &e);
+      return;
+    }
+  r->files++;
+  brig_audit_image (img, &r->findings);
+  brig_image_free (img);
+}
+
+static bool
+dockerfile_named (const char *path)
+{
+  const char *base = strrchr (path, '/');
+  return brig_dockerfile_name (base ? base + 1 : path);
 }
 
 /* Judge one file's text.  EXPLICIT: named on the command line, so a file
@@ -167,6 +243,13 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
 
   strv_push (&r->names, xstrdup (name));
   file = r->names[strv_len (r->names) - 1];
+  if (o->type == TYPE_DOCKERFILE
+      || (o->type == TYPE_AUTO
+          && (dockerfile_named (name) || (explicit && brig_dockerfile_detect (buf, len)))))
+    {
+      audit_dockerfile (r, file, buf, len);
+      return;
+    }
   if (memchr (buf, '\0', len))
     {
       if (explicit)
@@ -226,11 +309,23 @@ audit_file (const struct audit_opts *o, struct brig_audit_report *r, const char 
   audit_buffer (o, r, path, buf, len, explicit);
 }
 
+/* Which files a walked directory gives to audit_buffer. */
 static bool
-audit_suffix (const char *name)
+audit_suffix (const struct audit_opts *o, const char *name)
 {
-  return str_has_suffix (name, ".yaml") || str_has_suffix (name, ".yml")
-         || str_has_suffix (name, ".json");
+  bool yaml = str_has_suffix (name, ".yaml") || str_has_suffix (name, ".yml")
+              || str_has_suffix (name, ".json");
+
+  switch (o->type)
+    {
+    case TYPE_K8S:
+      return yaml;
+    case TYPE_DOCKERFILE:
+      return brig_dockerfile_name (name);
+    case TYPE_AUTO:
+    default:
+      return yaml || brig_dockerfile_name (name);
+    }
 }
 
 static void
@@ -264,7 +359,7 @@ audit_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *
         {
           if (S_ISDIR (st.st_mode))
             audit_dir (o, r, path, depth + 1);
-          else if (S_ISREG (st.st_mode) && audit_suffix (name))
+          else if (S_ISREG (st.st_mode) && audit_suffix (o, name))
             audit_file (o, r, path, false);
         }
       free (ents[i]);

@@ -1,4 +1,5 @@
 #include "report/findings.h"
+#include "policy/image.h"
 #include "util/cleanup.h"
 
 #include <jansson.h>
@@ -78,13 +79,28 @@ brig_report_text (FILE *f, const struct brig_audit_report *r, bool colour)
   fputc ('\n', f);
 }
 
+/* Every rule table, in --list-rules order. */
+static const struct brig_audit_rule *(*const tables[]) (size_t *ret_n)
+    = { brig_audit_rules, brig_image_rules };
+
+/* The Pod Security Standards level of a K rule; other rules have none. */
+static const char *
+level_name (const struct brig_audit_rule *x)
+{
+  return x->level == BRIG_PSS_BASELINE     ? "baseline"
+         : x->level == BRIG_PSS_RESTRICTED ? "restricted"
+                                           : NULL;
+}
+
 static json_t *
 rule_json (const struct brig_audit_rule *x)
 {
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", x->id, "title", x->title,
-                    "severity", brig_severity_name (x->severity), "control", x->control, "level",
-                    x->level == BRIG_PSS_BASELINE ? "baseline" : "restricted", "why", x->why, "fix",
-                    x->fix, "refs", x->refs);
+  json_t *j = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", x->id, "title", x->title,
+                         "severity", brig_severity_name (x->severity), "control", x->control, "why",
+                         x->why, "fix", x->fix, "refs", x->refs);
+  if (level_name (x))
+    json_object_set_new (j, "level", json_string (level_name (x)));
+  return j;
 }
 
 void
@@ -117,25 +133,32 @@ brig_report_json (FILE *f, const struct brig_audit_report *r)
 void
 brig_report_rules_text (FILE *f)
 {
-  size_t n;
-  const struct brig_audit_rule *rules = brig_audit_rules (&n);
+  for (size_t t = 0; t < ARRAY_SIZE (tables); t++)
+    {
+      size_t n;
+      const struct brig_audit_rule *rules = tables[t](&n);
 
-  for (size_t i = 0; i < n; i++)
-    fprintf (f, "%s  %-8s  %-10s  %s\n    why: %s\n    fix: %s\n    refs: %s\n", rules[i].id,
-             brig_severity_name (rules[i].severity),
-             rules[i].level == BRIG_PSS_BASELINE ? "baseline" : "restricted", rules[i].title,
-             rules[i].why, rules[i].fix, rules[i].refs);
+      for (size_t i = 0; i < n; i++)
+        fprintf (f, "%s  %-8s  %-10s  %s\n    why: %s\n    fix: %s\n    refs: %s\n", rules[i].id,
+                 brig_severity_name (rules[i].severity),
+                 level_name (&rules[i]) ? level_name (&rules[i]) : "-", rules[i].title,
+                 rules[i].why, rules[i].fix, rules[i].refs);
+    }
 }
 
 void
 brig_report_rules_json (FILE *f)
 {
-  size_t n;
-  const struct brig_audit_rule *rules = brig_audit_rules (&n);
   json_t *a = json_array ();
 
-  for (size_t i = 0; i < n; i++)
-    json_array_append_new (a, rule_json (&rules[i]));
+  for (size_t t = 0; t < ARRAY_SIZE (tables); t++)
+    {
+      size_t n;
+      const struct brig_audit_rule *rules = tables[t](&n);
+
+      for (size_t i = 0; i < n; i++)
+        json_array_append_new (a, rule_json (&rules[i]));
+    }
   json_dumpf (a, f, JSON_INDENT (2));
   fputc ('\n', f);
   json_decref (a);

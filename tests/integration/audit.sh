@@ -185,6 +185,14 @@ for c in ("privileged", "hostNamespaces", "hostPathVolumes", "capabilities_basel
           "allowPrivilegeEscalation", "runAsNonRoot", "runAsUser", "seccompProfile_restricted",
           "capabilities_restricted", "procMount_restricted"):
     assert c in controls, c
-assert all(x["why"] and x["fix"] and "Pod Security Standards" in x["refs"] for x in r)
+k = [x for x in r if x["id"].startswith("BRIG-K")]
+assert all(x["why"] and x["fix"] and "Pod Security Standards" in x["refs"] for x in k)
+assert all(x["level"] in ("baseline", "restricted") for x in k)
+d = [x for x in r if x["id"].startswith("BRIG-D")]
+assert [x["id"] for x in d] == ["BRIG-D%03d" % i for i in range(1, 21)], [x["id"] for x in d]
+assert all(x["why"] and x["fix"] and x["refs"] and x["control"] and "level" not in x for x in d), d
 PY
+	out=$(audit --list-rules)
+	expect_match "^BRIG-D001  high      -           final image runs as root" "$out"
+	expect_match "refs: hadolint DL3002; dockle CIS-DI-0001; checkov CKV_DOCKER_8; trivy DS-0002; CIS Docker 4.1" "$out"
 }
