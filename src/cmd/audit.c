@@ -8,9 +8,11 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "parse/compose.h"
+#include "parse/dockerfile.h"
 #include "parse/dockerrun.h"
 #include "parse/k8s.h"
 #include "parse/yaml.h"
+#include "policy/image.h"
 #include "policy/project.h"
 #include "policy/suppress.h"
 #include "report/findings.h"
@@ -34,6 +36,7 @@ enum audit_type
   TYPE_K8S,
   TYPE_COMPOSE,
   TYPE_DOCKER_RUN,
+  TYPE_DOCKERFILE,
 };
 
 struct audit_opts
@@ -78,7 +81,8 @@ o_type (void *ctx, const char *arg, struct brig_err *err)
   } types[] = { { "auto", TYPE_AUTO },
                 { "k8s", TYPE_K8S },
                 { "compose", TYPE_COMPOSE },
-                { "docker-run", TYPE_DOCKER_RUN } };
+                { "docker-run", TYPE_DOCKER_RUN },
+                { "dockerfile", TYPE_DOCKERFILE } };
   struct audit_opts *o = ctx;
 
   for (size_t i = 0; i < ARRAY_SIZE (types); i++)
@@ -87,7 +91,7 @@ o_type (void *ctx, const char *arg, struct brig_err *err)
         o->type = types[i].type;
         return 0;
       }
-  return brig_error (err, 0, "`%s`: expected auto, k8s, compose or docker-run", arg);
+  return brig_error (err, 0, "`%s`: expected auto, k8s, compose, docker-run or dockerfile", arg);
 }
 
 static int
@@ -174,7 +178,8 @@ FLAG_SETTER (o_help, help)
 
 static const struct brig_opt options[] = {
   { 0, "type", "TYPE",
-    "how to read the files: auto (default: by name and content), k8s, compose or docker-run",
+    "how to read the files: auto (default: by name and content), k8s, compose, docker-run or "
+    "dockerfile",
     o_type },
   { 0, "format", "FORMAT", "text (default), json or sarif (SARIF 2.1.0)", o_format },
   { 0, "level", "LEVEL", "Pod Security Standards level: baseline or restricted (default)",
@@ -339,7 +344,7 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
 {
   struct brig_yaml *y = NULL;
   const struct brig_ynode *doc;
-  bool started = forced;
+  bool started = false;
   int k, r_ = 0;
 
   if ((r_ = brig_ystream_open (buf, len, file, &y, e)) < 0)
@@ -349,14 +354,14 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
       struct brig_workload *w = NULL;
       size_t n = 0;
 
-      if (!started)
+      if (!brig_k8s_detect_doc (doc))
         {
-          if (doc == NULL || (doc->kind == BRIG_Y_SCALAR && brig_ystr (doc) == NULL))
-            continue; /* an empty document before the first object */
-          if (!brig_k8s_detect_doc (doc))
-            break;
-          started = true;
+          if (started || forced || doc == NULL
+              || (doc->kind == BRIG_Y_SCALAR && brig_ystr (doc) == NULL))
+            continue; /* empty, or not an object of the API: nothing to judge */
+          break;      /* the first document is something else */
         }
+      started = true;
       k = brig_parse_k8s_doc (doc, file, &w, &n, e);
       for (size_t i = 0; i < n && k == 0; i++)
         {
@@ -377,6 +382,29 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
 }
 
 static void
+audit_dockerfile (struct brig_audit_report *r, const char *file, const char *buf, size_t len)
+{
+  struct brig_err e = { 0 };
+  struct brig_image *img = NULL;
+
+  if (brig_parse_dockerfile (buf, len, file, &img, &e) < 0)
+    {
+      add_error (r, file, &e);
+      return;
+    }
+  r->files++;
+  brig_audit_image (img, &r->findings);
+  brig_image_free (img);
+}
+
+static bool
+dockerfile_named (const char *path)
+{
+  const char *base = strrchr (path, '/');
+  return brig_dockerfile_name (base ? base + 1 : path);
+}
+
+static void
 audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
               const char *buf, size_t len, bool explicit)
 {
@@ -386,9 +414,17 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
   size_t n = 0;
   char *file;
   enum audit_type type = o->type;
+  bool none = false;
 
   strv_push (&r->names, xstrdup (name));
   file = r->names[strv_len (r->names) - 1];
+  if (o->type == TYPE_DOCKERFILE
+      || (o->type == TYPE_AUTO
+          && (dockerfile_named (name) || (explicit && brig_dockerfile_detect (buf, len)))))
+    {
+      audit_dockerfile (r, file, buf, len);
+      return;
+    }
   if (memchr (buf, '\0', len))
     {
       if (explicit)
@@ -415,13 +451,19 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
         add_error (r, file, &e);
       if (k != 0)
         return;
+      if (type == TYPE_K8S)
+        {
+          /* No Kubernetes object in it: not a format read as asked. */
+          type = TYPE_AUTO;
+          none = true;
+        }
     }
   if (brig_yaml_load (buf, len, file, &y, &e) < 0)
     {
       add_error (r, file, &e);
       return;
     }
-  if (type == TYPE_AUTO)
+  if (type == TYPE_AUTO && !none)
     type = brig_compose_name (base_name (file)) ? TYPE_COMPOSE
            : brig_k8s_detect (y)                ? TYPE_K8S
            : brig_compose_detect (y)            ? TYPE_COMPOSE
@@ -524,11 +566,26 @@ audit_file (const struct audit_opts *o, struct brig_audit_report *r, const char 
   audit_text (o, r, path, buf, len, explicit);
 }
 
+/* Which files a walked directory gives to audit_buffer: by --type. */
 static bool
-audit_suffix (const char *name)
+audit_suffix (const struct audit_opts *o, const char *name)
 {
-  return str_has_suffix (name, ".yaml") || str_has_suffix (name, ".yml")
-         || str_has_suffix (name, ".json") || brig_dockerrun_name (name);
+  bool yaml = str_has_suffix (name, ".yaml") || str_has_suffix (name, ".yml")
+              || str_has_suffix (name, ".json");
+
+  switch (o->type)
+    {
+    case TYPE_K8S:
+    case TYPE_COMPOSE:
+      return yaml;
+    case TYPE_DOCKER_RUN:
+      return brig_dockerrun_name (name);
+    case TYPE_DOCKERFILE:
+      return brig_dockerfile_name (name);
+    case TYPE_AUTO:
+    default:
+      return yaml || brig_dockerrun_name (name) || brig_dockerfile_name (name);
+    }
 }
 
 static void
@@ -564,7 +621,7 @@ audit_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *
             r->excluded++;
           else if (S_ISDIR (st.st_mode))
             audit_dir (o, r, path, depth + 1);
-          else if (S_ISREG (st.st_mode) && audit_suffix (name))
+          else if (S_ISREG (st.st_mode) && audit_suffix (o, name))
             audit_file (o, r, path, false);
         }
       free (ents[i]);

@@ -21,6 +21,7 @@ enum brig_pss_level
 #define BRIG_K8S_LATEST 37
 
 struct brig_findings;
+struct brig_image;
 
 struct brig_audit_rule
 {
@@ -38,6 +39,10 @@ struct brig_audit_rule
    * "kube-linter:privileged-container"), NULL-terminated or NULL: their
    * suppressions silence this rule (policy/suppress.h). */
   const char *const *same_as;
+  /* Dockerfile rules (BRIG-Dnnn, policy/image.c) check the image model
+   * instead; their LEVEL is 0 and CONTROL a short name. */
+  void (*check_image) (const struct brig_image *img, const struct brig_audit_rule *r,
+                       struct brig_findings *f);
 };
 
 /* A rule's same_as list, written in its table entry. */

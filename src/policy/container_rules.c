@@ -14,6 +14,7 @@
  * 14 default capabilities (Podman's 11), no limits, no no-new-privileges. */
 #include "model/caps.h"
 #include "policy/audit.h"
+#include "policy/image.h"
 #include "util/cleanup.h"
 
 #include <string.h>
@@ -650,10 +651,10 @@ brig_container_rules (size_t *ret_n)
   return rules;
 }
 
-/* Every table of audit rules, in --list-rules order: a new table (the
- * Dockerfile rules) is one more entry. */
+/* Every table of audit rules, in --list-rules order: a new table is one
+ * more entry. */
 static const struct brig_audit_rule *(*const tables[]) (size_t *ret_n)
-    = { brig_audit_rules, brig_container_rules };
+    = { brig_audit_rules, brig_container_rules, brig_image_rules };
 
 const struct brig_audit_rule *
 brig_audit_rule_nth (size_t i)

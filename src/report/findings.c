@@ -1,4 +1,5 @@
 #include "report/findings.h"
+#include "policy/image.h"
 #include "util/cleanup.h"
 
 #include <jansson.h>

@@ -1,6 +1,7 @@
-# brig audit: Kubernetes manifests judged by the Pod Security Standards.
-# The score against Kubernetes' own admission fixtures is printed (REPORT
-# lines) when ../shared/corpus is there; the test skips without it.
+# brig audit: Kubernetes manifests judged by the Pod Security Standards,
+# Dockerfiles by the BRIG-D rules.  The scores against Kubernetes' own
+# admission fixtures and checkov's Dockerfile fixtures are printed (REPORT
+# lines) when ../shared/corpus is there; those tests skip without it.
 
 CORPUS=${BRIG_CORPUS:-$TOP/../shared/corpus}
 audit () { "$BRIG" audit "$@"; }
@@ -187,11 +188,17 @@ for c in ("privileged", "hostNamespaces", "hostPathVolumes", "capabilities_basel
     assert c in controls, c
 assert all(x["why"] and x["fix"] and x["refs"] for x in r)
 assert all("Pod Security Standards" in x["refs"] for x in r if x["id"].startswith("BRIG-K"))
+d = [x for x in r if x["id"].startswith("BRIG-D")]
+assert [x["id"] for x in d] == ["BRIG-D%03d" % i for i in range(1, 21)], [x["id"] for x in d]
+assert all(x["why"] and x["fix"] and x["refs"] and x["control"] and not x.get("level") for x in d), d
 # The suppression rules, and the other tools' ids as data.
 assert {"BRIG-S001", "BRIG-S002", "BRIG-S003"} <= set(ids), ids
 k001 = next(x for x in r if x["id"] == "BRIG-K001")
 assert "checkov:CKV_K8S_16" in k001["same_as"] and "kube-linter:privileged-container" in k001["same_as"], k001
 PY
+	out=$(audit --list-rules)
+	expect_match "^BRIG-D001  high      -           final image runs as root" "$out"
+	expect_match "refs: hadolint DL3002; dockle CIS-DI-0001; checkov CKV_DOCKER_8; trivy DS-0002; CIS Docker 4.1" "$out"
 }
 
 # --- SARIF ------------------------------------------------------------------
@@ -961,13 +968,13 @@ test_types_names_and_makefiles () {
 	expect_match "^BRIG-C001 2:19$" "$out"
 	out=$(rules_at "$WORK/stack.yml")
 	expect_match "^BRIG-C001 2:19$" "$out"
-	# --type k8s reads it as a manifest: nothing there.
+	# --type k8s reads it as manifests: there is no Kubernetes object in it.
 	run_status st audit --type k8s "$WORK/stack.yml"
-	expect_eq 0 "$st"
-	expect_match "^0 findings" "$out"
+	expect_eq 2 "$st"
+	expect_match "stack.yml: not a format brig audit reads" "$out"
 	run_status st audit --type helm "$WORK/stack.yml"
 	expect_eq 2 "$st"
-	expect_match "--type: \`helm\`: expected auto, k8s, compose or docker-run" "$out"
+	expect_match "--type: \`helm\`: expected auto, k8s, compose, docker-run or dockerfile" "$out"
 	# Directories: compose files, scripts and Makefiles are walked.
 	mkdir -p "$WORK/tree/deploy"
 	cp "$WORK/stack.yml" "$WORK/tree/compose.yaml"
@@ -1054,4 +1061,275 @@ for x in run["results"]:
 assert any(x["ruleId"] == "BRIG-R004" and x.get("suppressions") for x in run["results"])
 print("REPORT: SARIF of compose and docker run: %d results, %d rules" % (len(run["results"]), len(rules)))
 PY
+}
+
+# --- Dockerfiles -------------------------------------------------------------
+
+# dfjson FILE: the findings of FILE as "RULE LINE:COL" lines, sorted.
+dfjson () {
+	audit --format json --fail-on never "$@" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for e in d["errors"]:
+    print("error", e["message"])
+for f in sorted(d["findings"], key=lambda f: (f["rule"], f["line"], f["column"])):
+    print(f["rule"], "%d:%d" % (f["line"], f["column"]))'
+}
+
+test_dockerfile_rule_fixtures () {
+	st=0
+	python3 "$TOP/tests/helper/rule_fixtures.py" "$BRIG" "$TOP/tests/rules" > "$WORK/fx" 2>&1 || st=$?
+	sed 's/^/REPORT: /' "$WORK/fx"
+	[ $st = 0 ] || fail "tests/rules fixtures (see above)"
+}
+
+test_dockerfile_checkov_fixtures_score () {
+	[ -d "$CORPUS/checkov-dockerfile" ] || skip "no corpus at $CORPUS"
+	st=0
+	python3 "$TOP/tests/helper/checkov_score.py" "$BRIG" "$CORPUS/checkov-dockerfile" > "$WORK/score" 2>&1 || st=$?
+	sed 's/^/REPORT: /' "$WORK/score"
+	[ $st = 0 ] || fail "checkov fixtures missed or falsely flagged (see above)"
+}
+
+test_real_world_dockerfiles_parse () {
+	[ -d "$CORPUS/real-dockerfiles" ] || skip "no corpus at $CORPUS"
+	want=$(find "$CORPUS/real-dockerfiles" -type f ! -name SOURCES.md ! -name files.tsv | wc -l)
+	grep -rlq '^# escape=`' "$CORPUS/real-dockerfiles" || fail "no Windows escape=\` file in the corpus"
+	audit --format json --fail-on never "$CORPUS/real-dockerfiles" > "$WORK/out.json"
+	python3 - "$WORK/out.json" "$want" <<'PY' || fail "errors on real-world Dockerfiles: $(head -c 2000 "$WORK/out.json")"
+import collections, json, sys
+d = json.load(open(sys.argv[1]))
+assert d["errors"] == [], d["errors"]
+assert d["summary"]["files"] == int(sys.argv[2]), (d["summary"], sys.argv[2])
+c = collections.Counter(f["rule"] for f in d["findings"])
+print("REPORT: real-dockerfiles: %d files, 0 errors, %d findings: %s" % (
+    d["summary"]["files"], len(d["findings"]), ", ".join("%s %d" % kv for kv in sorted(c.items()))))
+PY
+}
+
+test_dockerfile_heredocs () {
+	# Tabs matter for <<-: printf writes them.
+	printf '%s\n' \
+		'FROM alpine:3.20' \
+		'RUN <<EOF' \
+		'apk add curl' \
+		'EOFX is not the end' \
+		'EOF' \
+		'RUN <<-"EOT" cat > /etc/motd && <<'"'"'SH'"'"' sh' \
+		'	sudo is data here' \
+		'	EOT' \
+		'sudo id' \
+		'SH' \
+		'COPY <<A /a <<B /b/' \
+		'sudo' \
+		'A' \
+		'curl -k x | sh' \
+		'B' \
+		'ADD <<EOF /etc/conf' \
+		'x' \
+		'EOF' \
+		'RUN python3 <<PY' \
+		'import os; os.system("sudo id")' \
+		'PY' \
+		'USER root' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D016 3:1$" "$out" "apk in the RUN <<EOF script"
+	expect_match "^BRIG-D008 9:1$" "$out" "sudo in the heredoc sh reads"
+	expect_eq 1 "$(echo "$out" | grep -c BRIG-D008)" "sudo: only the script's, not cat's or COPY's data or python's"
+	expect_no_match "BRIG-D009|BRIG-D010" "$out"
+	expect_match "^BRIG-D006 16:5$" "$out" "ADD <<EOF: COPY would do"
+	expect_match "^BRIG-D001 22:6$" "$out" "line numbers after the heredocs"
+	printf 'FROM alpine:3.20\nRUN <<EOF cat >/x && <<EOT cat >/y\nhi\nEOF\n' > "$WORK/Dockerfile"
+	run_status st audit "$WORK/Dockerfile"
+	expect_eq 2 "$st" "unterminated heredoc"
+	expect_match "error: .*/Dockerfile:2:22: unterminated heredoc: no line \`EOT\` ends the <<EOT opened here" "$out"
+}
+
+test_dockerfile_escape_directive () {
+	# Backtick escape: backslashes are plain characters, backticks continue lines.
+	printf '%s\n' \
+		'# syntax=docker/dockerfile:1' \
+		'# escape=`' \
+		'' \
+		'FROM alpine:3.20' \
+		'RUN echo C:\path\ `' \
+		'  # a comment inside the instruction' \
+		'' \
+		'  && echo done' \
+		'EXPOSE 2\2' \
+		'USER root' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_no_match "error|BRIG-D018" "$out"
+	expect_match "^BRIG-D001 10:6$" "$out"
+	# The default escape: a backslash escapes (2\2 is 22), a backtick does not continue.
+	printf '%s\n' 'FROM alpine:3.20' 'EXPOSE 2\2' 'RUN echo `' 'USER root' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D018 2:8$" "$out"
+	expect_match "^BRIG-D001 4:6$" "$out"
+	# A directive after an instruction or a comment is a comment.
+	printf '%s\n' '# a comment' '# escape=`' 'FROM alpine:3.20' 'RUN echo `' 'USER root' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D001 5:6$" "$out" "escape=\` after a comment is not a directive"
+	printf '%s\n' '# escape=`' 'FROM alpine:3.20' 'RUN echo `' 'USER root' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_no_match "BRIG-D001" "$out" "USER root is part of the continued RUN"
+	printf '%s\n' '# escape=x' 'FROM alpine:3.20' > "$WORK/Dockerfile"
+	run_status st audit "$WORK/Dockerfile"
+	expect_eq 2 "$st"
+	expect_match "Dockerfile:1:10: invalid escape character \`x\`: expected \` or" "$out"
+}
+
+test_dockerfile_final_stage_user () {
+	printf '%s\n' \
+		'FROM golang:1.22 AS build' \
+		'USER root' \
+		'RUN go build -o /app .' \
+		'FROM alpine:3.20 AS runtime' \
+		'USER app' \
+		'FROM runtime' \
+		'COPY --from=build /app /app' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_no_match "BRIG-D00[12]" "$out" "root only in a builder; the final stage inherits USER app"
+	printf '%s\n' 'FROM alpine:3.20 AS base' 'USER root' 'FROM base' 'RUN true' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D001 2:6$" "$out" "USER root inherited through FROM base"
+	printf '%s\n' 'FROM alpine:3.20 AS build' 'USER app' '' 'FROM alpine:3.20' 'COPY --from=build /a /a' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D002 4:1$" "$out" "no USER in the final stage: at its FROM"
+	expect_no_match "BRIG-D001" "$out"
+	printf '%s\n' 'FROM alpine:3.20' 'USER app' 'FROM alpine:3.20 AS last' 'USER root' 'FROM last' 'USER 1000' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_no_match "BRIG-D00[12]" "$out" "the last USER of the final stage wins"
+}
+
+test_dockerfile_arg_in_from () {
+	printf '%s\n' 'ARG REG=docker.io' 'ARG TAG' 'ARG V=3.20' \
+		'FROM ${REG}/library/alpine:${TAG:-latest} AS a' \
+		'FROM $REG/library/alpine:$V AS b' \
+		'FROM alpine:${V}' 'USER 1' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D003 4:6$" "$out" '${TAG:-latest} expands to latest'
+	expect_eq 1 "$(echo "$out" | grep -c BRIG-D003)" "only the :latest FROM"
+	expect_match "^BRIG-D004 5:6$" "$out" '$V expands to 3.20'
+	expect_match "^BRIG-D004 6:6$" "$out" '${V} expands to 3.20'
+	audit --format json --fail-on never "$WORK/Dockerfile" | grep -q 'FROM docker.io/library/alpine:latest' ||
+		fail "the message names the expanded reference"
+	# No value: not judged; an ARG of a stage is not seen by a later FROM.
+	printf '%s\n' 'ARG TAG' 'FROM alpine:$TAG' 'ARG LATER=latest' 'FROM alpine:${LATER}' 'USER 1' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_no_match "BRIG-D00[34]" "$out"
+	# Re-declared in a stage, a global ARG brings its default.
+	printf '%s\n' 'ARG WHO=root' 'FROM alpine:3.20' 'ARG WHO' 'USER $WHO' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D001 4:6$" "$out"
+	printf '%s\n' 'ARG WHO=root' 'FROM alpine:3.20' 'USER $WHO' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_no_match "BRIG-D001" "$out" "a global ARG is not seen in a stage until re-declared"
+}
+
+test_dockerfile_errors_have_their_place () {
+	check () { # want-message dockerfile-text
+		printf "$2" > "$WORK/bad.Dockerfile"
+		run_status st audit "$WORK/bad.Dockerfile"
+		expect_eq 2 "$st" "exit status for: $2"
+		expect_match "error: $WORK/bad.Dockerfile:$1" "$out"
+	}
+	check '2:1: unknown instruction `FORM` \(did you mean FROM\?\)' 'FROM alpine\nFORM x\n'
+	check '4:3: unknown instruction `BANANA`' 'FROM alpine\nRUN a \\\n  && b\n  BANANA\n'
+	check '2:5: unterminated heredoc: no line `EOF` ends the <<EOF opened here' 'FROM alpine\nRUN <<EOF\necho\n'
+	check '1:1: RUN before the first FROM: only ARG may come before it' 'RUN x\nFROM alpine\n'
+	check '1:1: no FROM instruction' 'ARG A=1\n'
+	check '1:1: no instructions: an empty Dockerfile' '# nothing\n'
+	check '2:1: SHELL requires its arguments as a JSON array of strings' 'FROM alpine\nSHELL /bin/sh -c\n'
+	check '2:9: ENV: `B` is not name=value' 'FROM alpine\nENV A=1 B\n'
+	check '2:11: FROM: duplicate stage name `x` \(first named on line 1\)' 'FROM a AS x\nFROM b AS X\n'
+	check '1:6: FROM: expected an image and maybe a name' 'FROM a b\n'
+	check '2:5: RUN: a JSON array must hold only strings' 'FROM a\nRUN ["a", 1]\n'
+	check '2:9: ONBUILD isn.t allowed as an ONBUILD trigger' 'FROM a\nONBUILD ONBUILD RUN x\n'
+	check '2:1: only one escape parser directive can be used' '# escape=`\n# escape=\\\\\nFROM a\n'
+	printf 'FROM alpine\nRUN x\0y\n' > "$WORK/bin.Dockerfile"
+	run_status st audit "$WORK/bin.Dockerfile"
+	expect_eq 2 "$st"
+	expect_match "bin.Dockerfile:2:6: a NUL byte: a binary file, not a Dockerfile" "$out"
+	# The other files are still judged.
+	printf 'FROM alpine:3.20\nUSER root\n' > "$WORK/ok.Dockerfile"
+	run_status st audit "$WORK/bad.Dockerfile" "$WORK/ok.Dockerfile"
+	expect_eq 2 "$st"
+	expect_match "ok.Dockerfile:2:6: high BRIG-D001" "$out"
+}
+
+test_dockerfile_bounded () {
+	python3 - "$WORK" <<'PY'
+import sys
+w = sys.argv[1]
+open(w + "/big.Dockerfile", "w").write("FROM a\n" + "RUN " + "x" * (5 << 20) + "\n")
+open(w + "/line.Dockerfile", "w").write("FROM a\nRUN " + "x \\\n" * 600000 + "\n")
+open(w + "/many.Dockerfile", "w").write("FROM a\n" + "RUN x\n" * 70000)
+open(w + "/grow.Dockerfile", "w").write("FROM a\nENV A=" + "x" * 1000 + "\nENV B=" + "$A" * 2000 + "\n")
+open(w + "/refs.Dockerfile", "w").write("FROM a\n" + "".join("ENV V%d=1\n" % i for i in range(3000))
+                                         + "".join("EXPOSE " + "$V1 " * 5000 + "\n" for i in range(20)))
+PY
+	run_status st timeout 20 "$BRIG" audit "$WORK/big.Dockerfile"
+	expect_eq 2 "$st" "a file over 4 MiB"
+	expect_match "big.Dockerfile: larger than 4 MiB: not read as a Dockerfile" "$out"
+	run_status st timeout 20 "$BRIG" audit "$WORK/line.Dockerfile"
+	expect_match "line.Dockerfile:2:1: an instruction longer than 1048576 bytes: not read" "$out"
+	run_status st timeout 20 "$BRIG" audit "$WORK/many.Dockerfile"
+	expect_match "many.Dockerfile:65537:1: more than 65536 instructions: not read" "$out"
+	run_status st timeout 20 "$BRIG" audit "$WORK/grow.Dockerfile"
+	expect_match "grow.Dockerfile:3:7: ENV: a variable expansion longer than 1 MiB" "$out"
+	run_status st timeout 20 "$BRIG" audit "$WORK/refs.Dockerfile"
+	expect_match "refs.Dockerfile:[0-9]+:8: EXPOSE: too many variables and references to them: not read" "$out"
+}
+
+test_dockerfile_names_and_type () {
+	mkdir -p "$WORK/tree/sub" "$WORK/tree/.git"
+	df='FROM alpine:3.20\nRUN sudo true\nUSER 1\n'
+	for f in Dockerfile sub/Containerfile app.dockerfile build.Dockerfile Dockerfile.prod Dockerfile-chroot \
+		Containerfile.dev .git/Dockerfile Dockerfile.template Dockerfile.md dockerfile.c notes.txt; do
+		printf "$df" > "$WORK/tree/$f"
+	done
+	out=$(audit --fail-on never "$WORK/tree")
+	for f in Dockerfile sub/Containerfile app.dockerfile build.Dockerfile Dockerfile.prod Dockerfile-chroot Containerfile.dev; do
+		expect_match "tree/$f:2:5: medium BRIG-D008" "$out"
+	done
+	expect_no_match "\.git/|template|\.md|dockerfile\.c|notes" "$out"
+	expect_match "in 7 files; 0 errors" "$out"
+	# By content when named otherwise: stdin and an explicit file.
+	out=$(printf "$df" | audit --fail-on never -)
+	expect_match "^  -:2:5: medium BRIG-D008" "$out"
+	out=$(audit --fail-on never "$WORK/tree/notes.txt")
+	expect_match "notes.txt:2:5: medium BRIG-D008" "$out"
+	# --type says what a file is, and which files a directory gives.
+	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostPID: true, containers: [{name: c}]}\n' > "$WORK/tree/pod.yaml"
+	out=$(audit --type dockerfile --fail-on never "$WORK/tree")
+	expect_no_match "pod.yaml" "$out"
+	expect_match "in 7 files" "$out"
+	out=$(audit --type k8s --fail-on never "$WORK/tree")
+	expect_match "pod.yaml:4:8: high BRIG-K002" "$out"
+	expect_match "in 1 file;" "$out"
+	run_status st audit --type k8s "$WORK/tree/Dockerfile"
+	expect_eq 2 "$st"
+	expect_match "not a format brig audit reads" "$out"
+	run_status st audit --type dockerfile "$WORK/tree/pod.yaml"
+	expect_eq 2 "$st"
+	expect_match "pod.yaml:1:1: unknown instruction \`apiVersion:\`" "$out"
+	run_status st audit --type docker "$WORK/tree"
+	expect_eq 2 "$st"
+	expect_match "brig: --type: \`docker\`: expected auto, k8s, compose, docker-run or dockerfile" "$out"
+}
+
+test_dockerfile_text_output_and_secrets () {
+	printf '%s\n' 'FROM alpine:3.20' 'ENV DB_PASSWORD=hunter2' 'ARG API_TOKEN=s3cr3t' 'USER root' > "$WORK/Dockerfile"
+	run_status st audit "$WORK/Dockerfile"
+	expect_eq 1 "$st" "a high finding fails under --fail-on high"
+	expect_match "^  $WORK/Dockerfile:4:6: high BRIG-D001: the final image runs as root \(USER root\)$" "$out"
+	expect_match "^      fix: End the final stage with USER and an unprivileged user" "$out"
+	expect_match "Dockerfile:2:5: high BRIG-D007: ENV DB_PASSWORD: a secret in the image's configuration" "$out"
+	expect_match "Dockerfile:3:5: high BRIG-D007: ARG API_TOKEN" "$out"
+	json=$(audit --format json --fail-on never "$WORK/Dockerfile")
+	expect_no_match "hunter2|s3cr3t" "$out$json" "secret values are never printed"
+	run_status st audit --severity medium --fail-on critical "$WORK/Dockerfile"
+	expect_eq 0 "$st"
+	expect_no_match "low BRIG" "$out"
 }

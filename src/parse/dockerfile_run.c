@@ -1,0 +1,448 @@
+/* RUN's shell text split into simple commands, for rules that look for a
+ * command and its options (`sudo`, `curl -k`, `apt-get install` without
+ * -y).  Not a shell: enough of POSIX sh's token rules that quoting, pipes,
+ * lists, redirections and heredocs do not hide or invent commands. */
+#include "parse/dockerfile_int.h"
+#include "util/cleanup.h"
+
+#include <ctype.h>
+#include <string.h>
+
+struct sbuf
+{
+  char *s;
+  size_t n, cap;
+};
+
+static void
+put (struct sbuf *b, const char *s, size_t n)
+{
+  if (b->n + n + 1 > b->cap)
+    {
+      b->cap = (b->n + n + 1) * 2;
+      b->s = xrealloc (b->s, b->cap);
+    }
+  if (n)
+    memcpy (b->s + b->n, s, n);
+  b->n += n;
+  b->s[b->n] = '\0';
+}
+
+static void
+putc1 (struct sbuf *b, char c)
+{
+  put (b, &c, 1);
+}
+
+struct skip
+{
+  char *name;
+  bool chomp;
+};
+
+struct sh
+{
+  struct brig_arena *a;
+  const char *t;
+  size_t n;
+  const struct brig_dseg *segs;
+  size_t nsegs;
+  struct brig_loc at;
+  bool lenient;      /* \' inside single quotes is a quote (a common mistake) */
+  bool unterminated; /* a single quote was not closed */
+  struct brig_icmd *cmds;
+  size_t ncmds;
+  const char **hd;
+  size_t nhd;
+  struct brig_icmd cur;
+  const char *cur_heredoc; /* the delimiter of a << on the current command */
+  int redirect;            /* the next word is a redirection's target: 1, a heredoc's: 2 */
+  bool chomp;
+  struct skip skip[16]; /* heredoc bodies to skip at the next newline */
+  size_t nskip;
+};
+
+bool
+dshell_posix (const char *cmd)
+{
+  static const char *const shells[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", NULL };
+  const char *b = strrchr (cmd, '/');
+
+  b = b ? b + 1 : cmd;
+  for (size_t i = 0; shells[i]; i++)
+    if (strcmp (b, shells[i]) == 0)
+      return true;
+  return false;
+}
+
+static struct brig_loc
+where (struct sh *x, size_t off, size_t end)
+{
+  return x->nsegs ? dseg_loc (x->segs, x->nsegs, off, end) : x->at;
+}
+
+/* Is C a shell, maybe behind sudo, env or exec (`sudo -E bash -s`)? */
+static bool
+runs_shell (const struct brig_icmd *c)
+{
+  static const char *const wrappers[]
+      = { "sudo", "doas", "env", "exec", "nohup", "time", "command", "nice", NULL };
+
+  for (size_t i = 0; i < c->argc; i++)
+    {
+      const char *w = c->argv[i].s, *b = strrchr (w, '/');
+      bool wrapper = false;
+
+      b = b ? b + 1 : w;
+      if (w[0] == '-' || (i > 0 && strchr (w, '=')))
+        continue;
+      for (size_t k = 0; wrappers[k] && !wrapper; k++)
+        wrapper = strcmp (b, wrappers[k]) == 0;
+      if (!wrapper)
+        return dshell_posix (w);
+    }
+  return false;
+}
+
+static void
+flush (struct sh *x, bool pipe_next)
+{
+  if (x->cur.argc || x->cur.nenv)
+    {
+      struct brig_icmd *c = ARENA_PUSH (x->a, x->cmds, x->ncmds);
+      *c = x->cur;
+      if (x->cur_heredoc && runs_shell (c))
+        *ARENA_PUSH (x->a, x->hd, x->nhd) = x->cur_heredoc;
+    }
+  memset (&x->cur, 0, sizeof x->cur);
+  x->cur.pipe_in = pipe_next;
+  x->cur_heredoc = NULL;
+  x->redirect = 0;
+}
+
+static bool
+is_keyword (const char *w)
+{
+  static const char *const kw[] = { "if",    "then",  "else", "elif", "fi", "do",   "done",
+                                    "while", "until", "!",    "{",    "}",  "time", NULL };
+  for (size_t i = 0; kw[i]; i++)
+    if (strcmp (w, kw[i]) == 0)
+      return true;
+  return false;
+}
+
+/* Does the raw text at T[I] start NAME= (or NAME+=)? */
+static bool
+is_assignment (const char *t, size_t i, size_t end)
+{
+  size_t k = i;
+
+  if (k >= end || !(isalpha ((unsigned char)t[k]) || t[k] == '_'))
+    return false;
+  while (k < end && (isalnum ((unsigned char)t[k]) || t[k] == '_'))
+    k++;
+  if (k < end && t[k] == '+')
+    k++;
+  return k < end && t[k] == '=';
+}
+
+static const char *
+base (const char *s)
+{
+  const char *b = strrchr (s, '/');
+  return b ? b + 1 : s;
+}
+
+/* Copy $(...), ${...}, <(...) or `...` as written, from T[I] to its end. */
+static size_t
+raw (struct sh *x, size_t i, struct sbuf *b)
+{
+  const char *t = x->t;
+  char open, close;
+  int depth = 0;
+  size_t start = i;
+
+  if (t[i] == '`')
+    {
+      for (i++; i < x->n && t[i] != '`'; i++)
+        if (t[i] == '\\' && i + 1 < x->n)
+          i++;
+      i = i < x->n ? i + 1 : i;
+      put (b, t + start, i - start);
+      return i;
+    }
+  i++; /* $ < or > */
+  open = t[i];
+  close = open == '(' ? ')' : '}';
+  for (; i < x->n; i++)
+    {
+      char c = t[i];
+      if (c == '\\' && i + 1 < x->n)
+        i++;
+      else if (c == '\'')
+        {
+          const char *q = memchr (t + i + 1, '\'', x->n - i - 1);
+          i = q ? (size_t)(q - t) : x->n - 1;
+        }
+      else if (c == open)
+        depth++;
+      else if (c == close && --depth == 0)
+        {
+          i++;
+          break;
+        }
+    }
+  if (i > x->n)
+    i = x->n;
+  put (b, t + start, i - start);
+  return i;
+}
+
+/* One word from T[I], quotes removed. */
+static size_t
+word (struct sh *x, size_t i, struct sbuf *b)
+{
+  const char *t = x->t;
+
+  while (i < x->n)
+    {
+      char c = t[i];
+
+      if (strchr (" \t\r\n;&|()<>", c))
+        break;
+      if (c == '\\')
+        {
+          if (i + 1 < x->n && t[i + 1] != '\n')
+            putc1 (b, t[i + 1]);
+          i += 2;
+        }
+      else if (c == '\'')
+        {
+          for (i++; i < x->n && t[i] != '\''; i++)
+            if (x->lenient && t[i] == '\\' && i + 1 < x->n && t[i + 1] == '\'')
+              putc1 (b, t[++i]);
+            else
+              putc1 (b, t[i]);
+          if (i >= x->n)
+            x->unterminated = true;
+          i++;
+        }
+      else if (c == '"')
+        {
+          for (i++; i < x->n && t[i] != '"';)
+            {
+              if (t[i] == '\\' && i + 1 < x->n && strchr ("$`\"\\\n", t[i + 1]))
+                {
+                  if (t[i + 1] != '\n')
+                    putc1 (b, t[i + 1]);
+                  i += 2;
+                }
+              else if ((t[i] == '$' && i + 1 < x->n && (t[i + 1] == '(' || t[i + 1] == '{'))
+                       || t[i] == '`')
+                i = raw (x, i, b);
+              else
+                putc1 (b, t[i++]);
+            }
+          i++;
+        }
+      else if ((c == '$' && i + 1 < x->n && (t[i + 1] == '(' || t[i + 1] == '{')) || c == '`')
+        i = raw (x, i, b);
+      else if (c == '$' && i + 1 < x->n && t[i + 1] == '\'')
+        {
+          for (i += 2; i < x->n && t[i] != '\''; i++)
+            putc1 (b, t[i] == '\\' && i + 1 < x->n ? t[++i] : t[i]);
+          i++;
+        }
+      else
+        {
+          putc1 (b, c);
+          i++;
+        }
+    }
+  return i > x->n ? x->n : i;
+}
+
+static void
+add_word (struct sh *x, size_t start, size_t end, const char *s)
+{
+  struct brig_iword w = { brig_arena_strdup (x->a, s), where (x, start, end) };
+  const char *cmd;
+
+  if (x->redirect)
+    {
+      if (x->redirect == 2)
+        {
+          if (x->nskip < ARRAY_SIZE (x->skip))
+            x->skip[x->nskip++] = (struct skip){ xstrdup (s), x->chomp };
+          x->cur_heredoc = w.s;
+        }
+      x->redirect = 0;
+      return;
+    }
+  if (x->cur.argc == 0)
+    {
+      if (is_assignment (x->t, start, end))
+        {
+          *ARENA_PUSH (x->a, x->cur.env, x->cur.nenv) = w;
+          return;
+        }
+      if (is_keyword (s))
+        return;
+    }
+  *ARENA_PUSH (x->a, x->cur.argv, x->cur.argc) = w;
+  if (x->cur.argc < 2 || !is_assignment (x->t, start, end))
+    return;
+  /* What export, declare and env set is environment too. */
+  cmd = base (x->cur.argv[0].s);
+  if (strcmp (cmd, "export") == 0 || strcmp (cmd, "declare") == 0 || strcmp (cmd, "typeset") == 0
+      || strcmp (cmd, "readonly") == 0 || strcmp (cmd, "local") == 0)
+    *ARENA_PUSH (x->a, x->cur.env, x->cur.nenv) = w;
+  else if (strcmp (cmd, "env") == 0)
+    {
+      for (size_t k = 1; k + 1 < x->cur.argc; k++)
+        if (x->cur.argv[k].s[0] != '-' && strchr (x->cur.argv[k].s, '=') == NULL)
+          return;
+      *ARENA_PUSH (x->a, x->cur.env, x->cur.nenv) = w;
+    }
+}
+
+/* At a newline: skip the bodies of the heredocs the line opened. */
+static size_t
+skip_bodies (struct sh *x, size_t i)
+{
+  for (size_t h = 0; h < x->nskip; h++)
+    {
+      size_t dn = strlen (x->skip[h].name);
+      while (i < x->n)
+        {
+          const char *nl = memchr (x->t + i, '\n', x->n - i);
+          size_t e = nl ? (size_t)(nl - x->t) : x->n, s = i;
+          if (x->skip[h].chomp)
+            while (s < e && x->t[s] == '\t')
+              s++;
+          i = nl ? e + 1 : e;
+          if (e - s == dn && memcmp (x->t + s, x->skip[h].name, dn) == 0)
+            break;
+        }
+      free (x->skip[h].name);
+    }
+  x->nskip = 0;
+  return i;
+}
+
+static void
+split (struct sh *x)
+{
+  const char *t = x->t;
+  size_t i = 0;
+
+  while (i < x->n)
+    {
+      char c = t[i];
+      size_t j;
+
+      if (c == ' ' || c == '\t' || c == '\r')
+        {
+          i++;
+          continue;
+        }
+      if (c == '\n')
+        {
+          flush (x, false);
+          i = skip_bodies (x, i + 1);
+          continue;
+        }
+      if (c == '\\' && i + 1 < x->n && t[i + 1] == '\n')
+        {
+          i += 2;
+          continue;
+        }
+      if (c == '#')
+        {
+          while (i < x->n && t[i] != '\n')
+            i++;
+          continue;
+        }
+      if (c == ';' || c == '(' || c == ')')
+        {
+          flush (x, false);
+          i++;
+          continue;
+        }
+      if (c == '|' || (c == '&' && !(i + 1 < x->n && t[i + 1] == '>')))
+        {
+          bool pipe = c == '|' && !(i + 1 < x->n && t[i + 1] == '|');
+          i += i + 1 < x->n && (t[i + 1] == c || (c == '|' && t[i + 1] == '&')) ? 2 : 1;
+          flush (x, pipe);
+          continue;
+        }
+      /* Redirections: [n]< [n]> >> << <<- <<< <& >& <> >| &> &>> */
+      j = i;
+      while (j < x->n && isdigit ((unsigned char)t[j]))
+        j++;
+      if (j < x->n && (t[j] == '<' || t[j] == '>' || (c == '&' && j == i))
+          && !(j + 1 < x->n && t[j + 1] == '(' && t[j] != '&'))
+        {
+          bool heredoc = false;
+          if (t[j] == '&')
+            j++;
+          if (j + 2 < x->n && t[j] == '<' && t[j + 1] == '<' && t[j + 2] == '<')
+            j += 3;
+          else if (j + 1 < x->n && t[j] == '<' && t[j + 1] == '<')
+            {
+              heredoc = true;
+              x->chomp = j + 2 < x->n && t[j + 2] == '-';
+              j += x->chomp ? 3 : 2;
+            }
+          else
+            {
+              j++;
+              if (j < x->n && strchr (">&|", t[j]))
+                j++;
+            }
+          x->redirect = heredoc ? 2 : 1;
+          i = j;
+          continue;
+        }
+      {
+        struct sbuf b = { 0 };
+        size_t start = i;
+
+        put (&b, "", 0);
+        if ((c == '<' || c == '>') && i + 1 < x->n && t[i + 1] == '(')
+          i = raw (x, i, &b); /* <(process substitution) is an argument */
+        else
+          i = word (x, i, &b);
+        if (i == start)
+          i++; /* a stray character: go on */
+        else
+          add_word (x, start, i, b.s);
+        free (b.s);
+      }
+    }
+  flush (x, false);
+  for (size_t h = 0; h < x->nskip; h++)
+    free (x->skip[h].name);
+  x->nskip = 0;
+}
+
+void
+drun_split (struct brig_arena *a, const char *text, size_t len, const struct brig_dseg *segs,
+            size_t nsegs, struct brig_loc at, struct brig_icmd **cmds, size_t *ncmds,
+            const char ***shell_heredocs, size_t *nshell_heredocs)
+{
+  struct sh x = { a, text, len, segs, nsegs, at };
+
+  split (&x);
+  if (x.unterminated)
+    {
+      /* `'it\'s'`: the writer meant an escaped quote. */
+      memset (&x, 0, sizeof x);
+      x = (struct sh){ a, text, len, segs, nsegs, at, true };
+      split (&x);
+    }
+  for (size_t i = 0; i < x.ncmds; i++)
+    *ARENA_PUSH (a, *cmds, *ncmds) = x.cmds[i];
+  for (size_t i = 0; i < x.nhd; i++)
+    *ARENA_PUSH (a, *shell_heredocs, *nshell_heredocs) = x.hd[i];
+}

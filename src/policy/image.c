@@ -1,0 +1,1251 @@
+/* The Dockerfile rules, one per check, as data (the table at the end).
+ * Each reads the image model: what the final image is (its user, ports,
+ * health check, base: the final stage and the stages it builds on), and what
+ * every stage's build does (its base images, ADD, ENV, ARG and RUN
+ * commands).  Rules about the final image read only the final stage's
+ * chain; rules about how the build fetches and installs read every stage. */
+#include "policy/image.h"
+#include "util/cleanup.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool
+streq (const char *a, const char *b)
+{
+  return strcmp (a, b) == 0;
+}
+
+static bool
+in_list (const char *s, const char *const *list)
+{
+  for (; *list; list++)
+    if (streq (s, *list))
+      return true;
+  return false;
+}
+
+static const char *
+base_name (const char *s)
+{
+  const char *b = strrchr (s, '/');
+  return b ? b + 1 : s;
+}
+
+/* --- the final image ------------------------------------------------------- */
+
+/* Which stages make up the final image: a mask the caller frees. */
+static bool *
+final_mask (const struct brig_image *img)
+{
+  bool *m = xcalloc (img->nstages, sizeof *m);
+  const struct brig_istage *s = brig_image_final (img);
+
+  for (;;)
+    {
+      m[s - img->stages] = true;
+      if (s->parent < 0 || (size_t)s->parent >= (size_t)(s - img->stages))
+        return m;
+      s = &img->stages[s->parent];
+    }
+}
+
+enum what
+{
+  HAS_USER,
+  HAS_HEALTHCHECK,
+};
+
+/* The first stage along the final chain (final first) that has WHAT. */
+static const struct brig_istage *
+chain_find (const struct brig_image *img, enum what what)
+{
+  const struct brig_istage *s = brig_image_final (img);
+
+  for (;;)
+    {
+      if (what == HAS_USER ? s->has_user : s->has_healthcheck)
+        return s;
+      if (s->parent < 0 || (size_t)s->parent >= (size_t)(s - img->stages))
+        return NULL;
+      s = &img->stages[s->parent];
+    }
+}
+
+/* An image reference split: name (registry/path), tag, digest. */
+struct ref
+{
+  char name[256], tag[128];
+  bool digest;
+};
+
+static void
+ref_parse (const char *s, struct ref *r)
+{
+  const char *at = strchr (s, '@'), *end = at ? at : s + strlen (s), *slash, *colon;
+
+  memset (r, 0, sizeof *r);
+  r->digest = at != NULL;
+  slash = memrchr (s, '/', (size_t)(end - s));
+  colon = memrchr (slash ? slash : s, ':', (size_t)(end - (slash ? slash : s)));
+  if (colon)
+    {
+      snprintf (r->tag, sizeof r->tag, "%.*s", (int)(end - colon - 1), colon + 1);
+      end = colon;
+    }
+  snprintf (r->name, sizeof r->name, "%.*s", (int)(end - s), s);
+}
+
+static bool
+is_scratch (const char *s)
+{
+  return strcasecmp (s, "scratch") == 0;
+}
+
+/* Images that run as a non-root user unless told otherwise. */
+static bool
+nonroot_base (const char *s)
+{
+  struct ref r;
+
+  ref_parse (s, &r);
+  return strstr (r.tag, "nonroot") || strncmp (r.name, "cgr.dev/chainguard/", 19) == 0
+         || strcasestr (s, "nanoserver");
+}
+
+/* Bases with no shell: scratch, distroless (not :debug), Chainguard's
+ * images (not -dev, not the ones that are a shell). */
+static bool
+minimal_base (const char *s)
+{
+  static const char *const chainguard_shells[]
+      = { "wolfi-base", "busybox", "bash", "alpine-base", "chainguard-base", NULL };
+  struct ref r;
+
+  if (is_scratch (s))
+    return true;
+  ref_parse (s, &r);
+  if (strstr (r.name, "distroless"))
+    return strstr (r.tag, "debug") == NULL;
+  if (strncmp (r.name, "cgr.dev/chainguard/", 19) == 0)
+    return strstr (r.tag, "dev") == NULL && !in_list (base_name (r.name), chainguard_shells);
+  return false;
+}
+
+static bool
+is_root_user (const char *u)
+{
+  size_t n = strcspn (u, ":");
+  bool zero = n > 0;
+
+  for (size_t i = 0; i < n; i++)
+    zero &= u[i] == '0';
+  return zero || (n == 4 && strncmp (u, "root", 4) == 0)
+         || (n == 22 && strncasecmp (u, "ContainerAdministrator", 22) == 0);
+}
+
+static void
+check_user_root (const struct brig_image *img, const struct brig_audit_rule *r,
+                 struct brig_findings *f)
+{
+  const struct brig_istage *s = chain_find (img, HAS_USER);
+
+  if (s && s->user_resolved && is_root_user (s->user.s))
+    brig_findings_add (f, r, img->file, s->user.loc, "the final image runs as %s (USER %s)",
+                       strncasecmp (s->user.s, "Container", 9) == 0 ? "the administrator" : "root",
+                       s->user.s);
+}
+
+static void
+check_user_missing (const struct brig_image *img, const struct brig_audit_rule *r,
+                    struct brig_findings *f)
+{
+  const struct brig_istage *fin = brig_image_final (img), *root = brig_image_root (img, fin);
+
+  if (chain_find (img, HAS_USER))
+    return;
+  if (root->base_resolved && nonroot_base (root->base.s))
+    return;
+  brig_findings_add (f, r, img->file, fin->loc,
+                     "no USER in the final stage: it runs as the user of %s, root unless that "
+                     "image sets another",
+                     root->base.s);
+}
+
+/* --- base images ----------------------------------------------------------- */
+
+static void
+check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  for (size_t i = 0; i < img->nstages; i++)
+    {
+      const struct brig_istage *s = &img->stages[i];
+      struct ref ref;
+
+      if (s->parent >= 0 || !s->base_resolved || is_scratch (s->base.s))
+        continue;
+      ref_parse (s->base.s, &ref);
+      if (ref.digest)
+        continue;
+      if (ref.tag[0] == '\0')
+        brig_findings_add (f, r, img->file, s->base.loc,
+                           "FROM %s has no tag: it means %s:latest, whatever that is today",
+                           s->base.s, s->base.s);
+      else if (streq (ref.tag, "latest"))
+        brig_findings_add (f, r, img->file, s->base.loc, "FROM %s: latest changes under the build",
+                           s->base.s);
+    }
+}
+
+static void
+check_base_digest (const struct brig_image *img, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  for (size_t i = 0; i < img->nstages; i++)
+    {
+      const struct brig_istage *s = &img->stages[i];
+      struct ref ref;
+
+      if (s->parent >= 0 || !s->base_resolved || is_scratch (s->base.s))
+        continue;
+      ref_parse (s->base.s, &ref);
+      /* Untagged and :latest are BRIG-D003's. */
+      if (!ref.digest && ref.tag[0] && !streq (ref.tag, "latest"))
+        brig_findings_add (f, r, img->file, s->base.loc,
+                           "FROM %s is not pinned by digest: the tag can be moved to another image",
+                           s->base.s);
+    }
+}
+
+/* --- ADD --------------------------------------------------------------------- */
+
+static bool
+remote_source (const char *s)
+{
+  return strncasecmp (s, "http://", 7) == 0 || strncasecmp (s, "https://", 8) == 0
+         || strncmp (s, "git@", 4) == 0 || strncmp (s, "git://", 6) == 0
+         || strncmp (s, "ssh://", 6) == 0;
+}
+
+static bool
+archive_source (const char *s)
+{
+  static const char *const ext[] = { ".tar",      ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz",
+                                     ".tb2",      ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.lz",
+                                     ".tar.lzma", ".tlz",    ".gz",  ".bz2",     ".xz",   ".zst" };
+  size_t n = strlen (s);
+
+  for (size_t i = 0; i < ARRAY_SIZE (ext); i++)
+    {
+      size_t k = strlen (ext[i]);
+      if (n > k && strcasecmp (s + n - k, ext[i]) == 0)
+        return true;
+    }
+  return false;
+}
+
+static void
+check_add_remote (const struct brig_image *img, const struct brig_audit_rule *r,
+                  struct brig_findings *f)
+{
+  for (size_t i = 0; i < img->nstages; i++)
+    for (size_t k = 0; k < img->stages[i].ncopies; k++)
+      {
+        const struct brig_icopy *c = &img->stages[i].copies[k];
+        for (size_t j = 0; c->add && !c->checksum && j < c->nsrc; j++)
+          if (!c->src_heredoc[j] && remote_source (c->src[j].s))
+            {
+              brig_findings_add (f, r, img->file, c->src[j].loc,
+                                 "ADD fetches %s at build time and checks nothing of what it got",
+                                 c->src[j].s);
+              break;
+            }
+      }
+}
+
+static void
+check_add_local (const struct brig_image *img, const struct brig_audit_rule *r,
+                 struct brig_findings *f)
+{
+  for (size_t i = 0; i < img->nstages; i++)
+    for (size_t k = 0; k < img->stages[i].ncopies; k++)
+      {
+        const struct brig_icopy *c = &img->stages[i].copies[k];
+        bool copy_would_do = c->add;
+
+        for (size_t j = 0; j < c->nsrc && copy_would_do; j++)
+          copy_would_do = c->src_heredoc[j]
+                          || (c->src_resolved[j] && !remote_source (c->src[j].s)
+                              && !archive_source (c->src[j].s));
+        if (copy_would_do)
+          brig_findings_add (f, r, img->file, c->nsrc ? c->src[0].loc : c->loc,
+                             "ADD %s: COPY would do (nothing to fetch or unpack)",
+                             c->nsrc ? c->src[0].s : "");
+      }
+}
+
+/* --- ENV and ARG -------------------------------------------------------------- */
+
+/* Words of a variable name: DB_PASSWORD, dbPassword -> DB PASSWORD. */
+static size_t
+name_words (const char *name, char words[][32], size_t max)
+{
+  size_t n = 0, k = 0;
+
+  for (const char *p = name;; p++)
+    {
+      bool boundary
+          = *p == '\0' || !isalnum ((unsigned char)*p)
+            || (p > name && islower ((unsigned char)p[-1]) && isupper ((unsigned char)*p));
+      if (boundary && k)
+        {
+          words[n][k] = '\0';
+          if (++n == max)
+            return n;
+          k = 0;
+        }
+      if (*p == '\0')
+        return n;
+      if (isalnum ((unsigned char)*p) && k < 31)
+        words[n][k++] = (char)toupper ((unsigned char)*p);
+    }
+}
+
+/* Named like a secret (PASSWORD, SECRET, TOKEN, API_KEY...) and not like
+ * something about one (_FILE, _PATH, _URL, GPG keys, key ids). */
+static bool
+secret_name (const char *name)
+{
+  static const char *const secret[]
+      = { "PASSWORD", "PASSWD", "PASS",        "PASSPHRASE", "SECRET", "SECRETS",
+          "TOKEN",    "APIKEY", "CREDENTIALS", "PRIVATEKEY", NULL };
+  static const char *const key_after[]
+      = { "API",    "ACCESS", "SECRET",  "PRIVATE", "AUTH",    "ENCRYPTION", "SIGNING", "MASTER",
+          "CLIENT", "APP",    "ACCOUNT", "SSH",     "LICENSE", "SERVICE",    NULL };
+  static const char *const not_last[]
+      = { "FILE",        "PATH",     "DIR",      "URL",    "URI",    "ID",        "NAME",
+          "USER",        "USERNAME", "HOST",     "PORT",   "LENGTH", "SIZE",      "TYPE",
+          "FINGERPRINT", "VERSION",  "ENDPOINT", "SERVER", "REGION", "ENABLED",   "MODE",
+          "HEADER",      "FORMAT",   "TTL",      "EXPIRY", "POLICY", "ALGORITHM", "LOCATION",
+          "PREFIX",      "SUFFIX",   "KEYRING",  "KEYS",   "FILES",  "PATHS",     NULL };
+  static const char *const never[] = { "GPG", "PGP", "GNUPG", "PUBLIC", "PUB", NULL };
+  char w[16][32];
+  size_t n = name_words (name, w, 16);
+  bool hit = false;
+
+  if (n == 0 || in_list (w[n - 1], not_last))
+    return false;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (in_list (w[i], never))
+        return false;
+      hit |= in_list (w[i], secret)
+             || (streq (w[i], "KEY") && (n == 1 || (i > 0 && in_list (w[i - 1], key_after))));
+    }
+  return hit;
+}
+
+static void
+secret_var (const struct brig_image *img, const struct brig_ivar *v,
+            const struct brig_audit_rule *r, struct brig_findings *f)
+{
+  if (!secret_name (v->name))
+    return;
+  if (v->arg)
+    brig_findings_add (f, r, img->file, v->loc,
+                       "ARG %s: a build argument named like a secret is kept in the image's "
+                       "history (value not shown)",
+                       v->name);
+  else if (v->value && v->value[0])
+    brig_findings_add (f, r, img->file, v->loc,
+                       "ENV %s: a secret in the image's configuration, readable by anyone who "
+                       "can pull it (value not shown)",
+                       v->name);
+}
+
+static void
+check_secrets (const struct brig_image *img, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  for (size_t i = 0; i < img->nglobal_args; i++)
+    secret_var (img, &img->global_args[i], r, f);
+  for (size_t i = 0; i < img->nstages; i++)
+    for (size_t k = 0; k < img->stages[i].nvars; k++)
+      secret_var (img, &img->stages[i].vars[k], r, f);
+}
+
+/* --- RUN commands -------------------------------------------------------------- */
+
+/* Where the command a wrapper runs starts: `sudo -u x env A=1 nice -n 5 cmd`.
+ * *RET_SUDO: the sudo or doas word, if any. */
+static size_t
+unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo)
+{
+  static const char *const plain[]
+      = { "exec", "nohup", "time", "command", "nice", "stdbuf", "ionice", "chronic", NULL };
+  size_t i = 0;
+
+  if (ret_sudo)
+    *ret_sudo = NULL;
+  while (i < c->argc)
+    {
+      const char *b = base_name (c->argv[i].s);
+      if (streq (b, "sudo") || streq (b, "doas"))
+        {
+          if (ret_sudo && *ret_sudo == NULL)
+            *ret_sudo = &c->argv[i];
+          for (i++; i < c->argc && c->argv[i].s[0] == '-'; i++)
+            {
+              const char *o = c->argv[i].s;
+              if (streq (o, "--"))
+                {
+                  i++;
+                  break;
+                }
+              if (strlen (o) == 2 && strchr ("ugCDhprtUT", o[1]))
+                i++;
+            }
+        }
+      else if (streq (b, "env"))
+        {
+          for (i++; i < c->argc && (c->argv[i].s[0] == '-' || strchr (c->argv[i].s, '=')); i++)
+            if (streq (c->argv[i].s, "-u") || streq (c->argv[i].s, "-C"))
+              i++;
+        }
+      else if (in_list (b, plain))
+        {
+          for (i++; i < c->argc && c->argv[i].s[0] == '-'; i++)
+            if (streq (c->argv[i].s, "-n") || streq (c->argv[i].s, "-c"))
+              i++;
+        }
+      else
+        break;
+    }
+  return i;
+}
+
+/* The command's name (its basename), after wrappers; NULL if none. */
+static const char *
+cmd_name (const struct brig_icmd *c, size_t *ret_k)
+{
+  size_t k = unwrap (c, NULL);
+
+  *ret_k = k;
+  return k < c->argc ? base_name (c->argv[k].s) : NULL;
+}
+
+/* The first argument after K that is not an option (OPTARG: options that
+ * take the next word as their value). */
+static size_t
+subcommand (const struct brig_icmd *c, size_t k, const char *const *optarg)
+{
+  for (size_t j = k + 1; j < c->argc; j++)
+    {
+      const char *a = c->argv[j].s;
+      if (a[0] != '-')
+        return j;
+      if (optarg && in_list (a, optarg))
+        j++;
+    }
+  return c->argc;
+}
+
+/* An argument after K that is OPT, or OPT=... for a long option. */
+static const struct brig_iword *
+find_opt (const struct brig_icmd *c, size_t k, const char *opt)
+{
+  size_t n = strlen (opt);
+
+  for (size_t j = k + 1; j < c->argc; j++)
+    {
+      const char *a = c->argv[j].s;
+      if (streq (a, opt) || (n > 2 && opt[1] == '-' && strncmp (a, opt, n) == 0 && a[n] == '='))
+        return &c->argv[j];
+    }
+  return NULL;
+}
+
+/* A short option LETTER after K, alone or in a group (-Lkv), before any
+ * letter of ARGLETTERS (which takes the rest of the group as its value). */
+static const struct brig_iword *
+find_short (const struct brig_icmd *c, size_t k, char letter, const char *argletters)
+{
+  for (size_t j = k + 1; j < c->argc; j++)
+    {
+      const char *a = c->argv[j].s;
+      if (a[0] != '-' || a[1] == '-')
+        continue;
+      for (const char *p = a + 1; *p; p++)
+        {
+          if (*p == letter)
+            return &c->argv[j];
+          if (strchr (argletters, *p))
+            break;
+        }
+    }
+  return NULL;
+}
+
+/* Any word in a RUN's commands containing S (for "was this cleaned up"). */
+static bool
+run_mentions (const struct brig_irun *run, const char *s)
+{
+  for (size_t i = 0; i < run->nflags; i++)
+    if (strstr (run->flags[i].s, s))
+      return true;
+  for (size_t i = 0; i < run->ncmds; i++)
+    for (size_t j = 0; j < run->cmds[i].argc; j++)
+      if (strstr (run->cmds[i].argv[j].s, s))
+        return true;
+  return false;
+}
+
+/* A rule over RUN commands: the first command HIT finds in each RUN (of
+ * the final image's stages only with FINAL) is reported, with HIT's message;
+ * RUNs for which CLEAN is true (once per RUN) are skipped. */
+typedef const struct brig_iword *(*cmd_hit) (const struct brig_irun *run, size_t i, char *msg,
+                                             size_t len);
+typedef bool (*run_clean) (const struct brig_irun *run);
+
+static void
+each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct brig_findings *f,
+          bool final, cmd_hit hit, run_clean clean)
+{
+  _cleanup_free_ bool *mask = final ? final_mask (img) : NULL;
+
+  for (size_t s = 0; s < img->nstages; s++)
+    {
+      if (mask && !mask[s])
+        continue;
+      for (size_t k = 0; k < img->stages[s].nruns; k++)
+        {
+          const struct brig_irun *run = &img->stages[s].runs[k];
+          if (clean && clean (run))
+            continue;
+          for (size_t i = 0; run->posix && i < run->ncmds; i++)
+            {
+              char msg[512];
+              const struct brig_iword *w = hit (run, i, msg, sizeof msg);
+              if (w)
+                {
+                  brig_findings_add (f, r, img->file, w->loc, "%s", msg);
+                  break;
+                }
+            }
+        }
+    }
+}
+
+static const struct brig_iword *
+hit_sudo (const struct brig_irun *run, size_t i, char *msg, size_t len)
+{
+  const struct brig_iword *sudo;
+
+  unwrap (&run->cmds[i], &sudo);
+  if (sudo)
+    snprintf (msg, len, "RUN uses %s", base_name (sudo->s));
+  return sudo;
+}
+
+static bool
+interpreter (const char *name)
+{
+  static const char *const names[]
+      = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "perl", "ruby", "node", "php", NULL };
+  return name && (in_list (name, names) || strncmp (name, "python", 6) == 0);
+}
+
+static const struct brig_iword *
+hit_pipe_shell (const struct brig_irun *run, size_t i, char *msg, size_t len)
+{
+  const struct brig_icmd *c = &run->cmds[i];
+  size_t k;
+  const char *name = cmd_name (c, &k);
+
+  if (!interpreter (name) && !(name && (streq (name, "eval") || streq (name, "source"))))
+    return NULL;
+  /* curl ... | sh (in a pipeline of at most 16 commands: longer is not worth the time) */
+  for (size_t j = i; j > 0 && j + 16 > i && run->cmds[j].pipe_in; j--)
+    {
+      size_t m;
+      const char *up = cmd_name (&run->cmds[j - 1], &m);
+      if (up && (streq (up, "curl") || streq (up, "wget")))
+        {
+          snprintf (msg, len, "%s | %s runs what the server sends, unverified", up, name);
+          return &run->cmds[j - 1].argv[m];
+        }
+    }
+  /* sh -c "$(curl ...)", bash <(curl ...), eval "$(wget -O- ...)" */
+  for (size_t j = k + 1; j < c->argc; j++)
+    {
+      static const char *const subst[]
+          = { "$(curl", "$(wget", "`curl", "`wget", "<(curl", "<(wget", NULL };
+      for (size_t s = 0; subst[s]; s++)
+        if (strstr (c->argv[j].s, subst[s]))
+          {
+            snprintf (msg, len, "%s runs a script downloaded by %s, unverified", name,
+                      subst[s] + 2);
+            return &c->argv[k];
+          }
+    }
+  return NULL;
+}
+
+static bool
+false_word (const char *s)
+{
+  return strcasecmp (s, "false") == 0 || streq (s, "0") || strcasecmp (s, "no") == 0
+         || strcasecmp (s, "off") == 0;
+}
+
+/* Environment variables that turn certificate checks off: with any value
+ * (OFF NULL: even declared without one, as an ARG to be passed), or set to
+ * OFF. */
+static const struct tls_var
+{
+  const char *name, *off;
+  bool nocase; /* npm reads its variables in any case */
+  const char *why;
+} tls_vars[] = {
+  { "GIT_SSL_NO_VERIFY", NULL, false,
+    "GIT_SSL_NO_VERIFY (any value) turns git's certificate checks off" },
+  { "PIP_TRUSTED_HOST", NULL, false,
+    "PIP_TRUSTED_HOST lets pip fetch from a host without checking its certificate" },
+  { "NODE_TLS_REJECT_UNAUTHORIZED", "0", false,
+    "NODE_TLS_REJECT_UNAUTHORIZED=0 turns Node's certificate checks off" },
+  { "PYTHONHTTPSVERIFY", "0", false, "PYTHONHTTPSVERIFY=0 turns Python's certificate checks off" },
+  { "NPM_CONFIG_STRICT_SSL", "false", true,
+    "npm_config_strict_ssl=false turns npm's certificate checks off" },
+};
+
+/* NAME (N bytes) = VALUE (NULL: declared without a value). */
+static const struct tls_var *
+tls_env (const char *name, size_t n, const char *value)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (tls_vars); i++)
+    {
+      const struct tls_var *t = &tls_vars[i];
+      if (strlen (t->name) != n
+          || (t->nocase ? strncasecmp (name, t->name, n) : strncmp (name, t->name, n)) != 0)
+        continue;
+      if (t->off == NULL
+          || (value && (t->nocase ? strcasecmp (value, t->off) : strcmp (value, t->off)) == 0))
+        return t;
+    }
+  return NULL;
+}
+
+static const struct tls_var *
+tls_assignment (const char *w)
+{
+  const char *eq = strchr (w, '=');
+  return eq ? tls_env (w, (size_t)(eq - w), eq + 1) : NULL;
+}
+
+static bool
+sslverify_off (const char *setopt)
+{
+  const char *eq = strrchr (setopt, '='), *key;
+
+  if (eq == NULL)
+    return false;
+  for (key = eq; key > setopt && key[-1] != '.' && key[-1] != '='; key--)
+    ;
+  return (size_t)(eq - key) == 9 && strncasecmp (key, "sslverify", 9) == 0 && false_word (eq + 1);
+}
+
+static const struct brig_iword *
+hit_tls (const struct brig_irun *run, size_t i, char *msg, size_t len)
+{
+  const struct brig_icmd *c = &run->cmds[i];
+  const struct brig_iword *w = NULL;
+  size_t k;
+  const char *name = cmd_name (c, &k);
+  const struct tls_var *t;
+
+  for (size_t j = 0; j < c->nenv; j++)
+    if ((t = tls_assignment (c->env[j].s)))
+      {
+        snprintf (msg, len, "%s", t->why);
+        return &c->env[j];
+      }
+  if (name == NULL)
+    return NULL;
+  if (streq (name, "curl")
+      && ((w = find_opt (c, k, "--insecure"))
+          || (w = find_short (c, k, 'k', "AbcCdDeEFHKmoPQrtTuUwxXyYz"))))
+    snprintf (msg, len, "curl %s does not check the server's certificate", w->s);
+  else if (streq (name, "wget") && (w = find_opt (c, k, "--no-check-certificate")))
+    snprintf (msg, len, "wget --no-check-certificate does not check the server's certificate");
+  else if ((strncmp (name, "pip", 3) == 0
+            || (strncmp (name, "python", 6) == 0 && find_opt (c, k, "-m")))
+           && (w = find_opt (c, k, "--trusted-host")))
+    snprintf (msg, len, "pip --trusted-host fetches packages without checking the certificate");
+  else if (streq (name, "git"))
+    {
+      for (size_t j = k + 1; j < c->argc && !w; j++)
+        {
+          const char *a = c->argv[j].s, *eq = strchr (a, '=');
+          if (strncasecmp (a, "http.", 5) == 0 && eq && eq - a >= 9
+              && strncasecmp (eq - 9, "sslverify", 9) == 0 && false_word (eq + 1))
+            w = &c->argv[j];
+          else if (strncasecmp (a, "http.", 5) == 0 && strlen (a) >= 9
+                   && strcasecmp (a + strlen (a) - 9, "sslverify") == 0 && j + 1 < c->argc
+                   && false_word (c->argv[j + 1].s))
+            w = &c->argv[j];
+        }
+      if (w)
+        snprintf (msg, len, "git %s turns git's certificate checks off", w->s);
+    }
+  else if (streq (name, "npm") || streq (name, "yarn") || streq (name, "pnpm"))
+    {
+      size_t j = k + 1;
+      if (j < c->argc && (streq (c->argv[j].s, "config") || streq (c->argv[j].s, "c")))
+        j++;
+      if (j < c->argc && streq (c->argv[j].s, "set"))
+        {
+          for (j++; j < c->argc && c->argv[j].s[0] == '-'; j++)
+            ;
+          if (j < c->argc
+              && (strcasecmp (c->argv[j].s, "strict-ssl=false") == 0
+                  || (streq (c->argv[j].s, "strict-ssl") && j + 1 < c->argc
+                      && strcasecmp (c->argv[j + 1].s, "false") == 0)))
+            w = &c->argv[j];
+        }
+      if (w == NULL && (w = find_opt (c, k, "--strict-ssl=false")) == NULL)
+        w = find_opt (c, k, "--no-strict-ssl");
+      if (w)
+        snprintf (msg, len, "%s strict-ssl false turns its certificate checks off", name);
+    }
+  else if (streq (name, "yum-config-manager") || streq (name, "dnf-config-manager")
+           || ((streq (name, "yum") || streq (name, "dnf") || streq (name, "microdnf"))
+               && subcommand (c, k, NULL) < c->argc
+               && streq (c->argv[subcommand (c, k, NULL)].s, "config-manager")))
+    {
+      for (size_t j = k + 1; j < c->argc && !w; j++)
+        {
+          const char *a = c->argv[j].s;
+          if ((strncmp (a, "--setopt=", 9) == 0 && sslverify_off (a + 9))
+              || (streq (a, "--setopt") && j + 1 < c->argc && sslverify_off (c->argv[j + 1].s)))
+            w = &c->argv[j];
+        }
+      if (w)
+        snprintf (msg, len, "%s sets sslverify off for its repositories", name);
+    }
+  return w;
+}
+
+static void
+tls_var (const struct brig_image *img, const struct brig_ivar *v, const struct brig_audit_rule *r,
+         struct brig_findings *f)
+{
+  const struct tls_var *t = tls_env (v->name, strlen (v->name), v->value);
+
+  if (t)
+    brig_findings_add (f, r, img->file, v->loc, "%s %s", v->arg ? "ARG" : "ENV", t->why);
+}
+
+static void
+check_tls (const struct brig_image *img, const struct brig_audit_rule *r, struct brig_findings *f)
+{
+  for (size_t i = 0; i < img->nglobal_args; i++)
+    tls_var (img, &img->global_args[i], r, f);
+  for (size_t s = 0; s < img->nstages; s++)
+    for (size_t i = 0; i < img->stages[s].nvars; i++)
+      tls_var (img, &img->stages[s].vars[i], r, f);
+  each_run (img, r, f, false, hit_tls, NULL);
+}
+
+static const struct brig_iword *
+hit_unsigned (const struct brig_irun *run, size_t i, char *msg, size_t len)
+{
+  static const char *const apt_opts[]
+      = { "--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories", NULL };
+  static const char *const rpm_opts[]
+      = { "--nosignature", "--nodigest", "--noverify", "--nofiledigest", NULL };
+  static const char *const yum[] = { "yum", "dnf", "tdnf", "microdnf", NULL };
+  const struct brig_icmd *c = &run->cmds[i];
+  const struct brig_iword *w = NULL;
+  size_t k;
+  const char *name = cmd_name (c, &k);
+
+  if (name == NULL)
+    return NULL;
+  if (streq (name, "apt-get") || streq (name, "apt") || streq (name, "aptitude"))
+    {
+      for (size_t o = 0; apt_opts[o] && !w; o++)
+        w = find_opt (c, k, apt_opts[o]);
+      for (size_t j = k + 1; j + 1 < c->argc && !w; j++)
+        if (streq (c->argv[j].s, "-o")
+            && (strcasestr (c->argv[j + 1].s, "AllowUnauthenticated=true")
+                || strcasestr (c->argv[j + 1].s, "AllowInsecureRepositories=true")))
+          w = &c->argv[j + 1];
+    }
+  else if (streq (name, "apk"))
+    w = find_opt (c, k, "--allow-untrusted");
+  else if (streq (name, "rpm"))
+    for (size_t o = 0; rpm_opts[o] && !w; o++)
+      w = find_opt (c, k, rpm_opts[o]);
+  else if (in_list (name, yum))
+    {
+      w = find_opt (c, k, "--nogpgcheck");
+      for (size_t j = k + 1; j < c->argc && !w; j++)
+        if (strncmp (c->argv[j].s, "--setopt=", 9) == 0 && strcasestr (c->argv[j].s, "gpgcheck=")
+            && false_word (strrchr (c->argv[j].s, '=') + 1))
+          w = &c->argv[j];
+    }
+  else if (streq (name, "zypper"))
+    w = find_opt (c, k, "--no-gpg-checks");
+  if (w)
+    snprintf (msg, len, "%s %s installs packages whose signature is not checked", name, w->s);
+  return w;
+}
+
+static const struct brig_iword *
+hit_chpasswd (const struct brig_irun *run, size_t i, char *msg, size_t len)
+{
+  size_t k;
+  const char *name = cmd_name (&run->cmds[i], &k);
+
+  if (name == NULL || !streq (name, "chpasswd"))
+    return NULL;
+  snprintf (msg, len, "chpasswd sets a password that every container of the image shares");
+  return &run->cmds[i].argv[k];
+}
+
+/* apt-get, apt or aptitude and the index of its subcommand, or NULL. */
+static const char *
+apt (const struct brig_icmd *c, size_t *ret_k, size_t *ret_sub)
+{
+  static const char *const optarg[] = {
+    "-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--host-architecture",
+    NULL
+  };
+  const char *name = cmd_name (c, ret_k);
+
+  if (name == NULL || !(streq (name, "apt-get") || streq (name, "apt") || streq (name, "aptitude")))
+    return NULL;
+  *ret_sub = subcommand (c, *ret_k, optarg);
+  return name;
+}
+
+/* apt-get -s (--simulate...) installs nothing. */
+static bool
+apt_simulates (const struct brig_icmd *c, size_t k)
+{
+  static const char *const sim[]
+      = { "--simulate", "--just-print", "--dry-run", "--recon", "--no-act", NULL };
+  for (size_t i = 0; sim[i]; i++)
+    if (find_opt (c, k, sim[i]))
+      return true;
+  return find_short (c, k, 's', "octa") != NULL;
+}
+
+static const struct brig_iword *
+hit_apt_yes (const struct brig_irun *run, size_t i, char *msg, size_t len)
+{
+  static const char *const needs_yes[]
+      = { "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "safe-upgrade", NULL };
+  const struct brig_icmd *c = &run->cmds[i];
+  size_t k, sub;
+  const char *name = apt (c, &k, &sub);
+
+  if (name == NULL || sub >= c->argc || !in_list (c->argv[sub].s, needs_yes)
+      || apt_simulates (c, k))
+    return NULL;
+  if (find_opt (c, k, "--yes") || find_opt (c, k, "--assume-yes") || find_opt (c, k, "-qq")
+      || find_short (c, k, 'y', "octa") || find_opt (c, k, "--quiet=2") || find_opt (c, k, "-q=2"))
+    return NULL;
+  for (size_t j = k + 1; j + 1 < c->argc; j++)
+    if (streq (c->argv[j].s, "-o") && strcasestr (c->argv[j + 1].s, "Assume-Yes=true"))
+      return NULL;
+  /* yes | apt-get install ... */
+  if (c->pipe_in && i > 0)
+    {
+      size_t m;
+      const char *up = cmd_name (&run->cmds[i - 1], &m);
+      if (up && streq (up, "yes"))
+        return NULL;
+    }
+  snprintf (msg, len, "%s %s without -y stops at its confirmation prompt", name, c->argv[sub].s);
+  return &c->argv[k];
+}
+
+static void
+check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule *r,
+                      struct brig_findings *f)
+{
+  _cleanup_free_ bool *mask = final_mask (img);
+  bool configured = false; /* APT::Install-Recommends set in a file by an earlier RUN */
+
+  for (size_t s = 0; s < img->nstages; s++)
+    {
+      if (!mask[s])
+        continue;
+      for (size_t k = 0; k < img->stages[s].nruns; k++)
+        {
+          const struct brig_irun *run = &img->stages[s].runs[k];
+          for (size_t i = 0; run->posix && i < run->ncmds && !configured; i++)
+            {
+              const struct brig_icmd *c = &run->cmds[i];
+              size_t a, sub;
+              const char *name = apt (c, &a, &sub);
+              bool ok = false;
+
+              if (name == NULL || sub >= c->argc || !streq (c->argv[sub].s, "install")
+                  || apt_simulates (c, a))
+                continue;
+              ok = find_opt (c, a, "--no-install-recommends")
+                   || (streq (name, "aptitude")
+                       && (find_opt (c, a, "--without-recommends") || find_opt (c, a, "-R")));
+              for (size_t j = a + 1; j + 1 < c->argc && !ok; j++)
+                ok = streq (c->argv[j].s, "-o")
+                     && strcasestr (c->argv[j + 1].s, "Install-Recommends")
+                     && false_word (strrchr (c->argv[j + 1].s, '=')
+                                        ? strrchr (c->argv[j + 1].s, '=') + 1
+                                        : "");
+              if (!ok)
+                {
+                  brig_findings_add (f, r, img->file, c->argv[a].loc,
+                                     "%s install without --no-install-recommends installs what "
+                                     "the packages only recommend",
+                                     name);
+                  break;
+                }
+            }
+          configured |= strstr (run->text, "Install-Recommends") != NULL;
+        }
+    }
+}
+
+/* Does the RUN remove apt's lists (or keep them in a cache mount)? */
+static bool
+apt_lists_clean (const struct brig_irun *run)
+{
+  if (run_mentions (run, "/var/lib/apt/lists") || run_mentions (run, "target=/var/lib/apt"))
+    return true;
+  /* apt-get dist-clean (apt 2.7.8+) removes the lists too. */
+  for (size_t j = 0; j < run->ncmds; j++)
+    {
+      size_t a, d;
+      if (apt (&run->cmds[j], &a, &d) && d < run->cmds[j].argc
+          && streq (run->cmds[j].argv[d].s, "dist-clean"))
+        return true;
+    }
+  return false;
+}
+
+static const struct brig_iword *
+hit_apt_lists (const struct brig_irun *run, size_t i, char *msg, size_t len)
+{
+  const struct brig_icmd *c = &run->cmds[i];
+  size_t k, sub;
+  const char *name = apt (c, &k, &sub);
+
+  if (name == NULL || sub >= c->argc || !streq (c->argv[sub].s, "update"))
+    return NULL;
+  snprintf (msg, len,
+            "%s update without rm -rf /var/lib/apt/lists/* in the same RUN leaves the package "
+            "lists in the layer",
+            name);
+  return &c->argv[sub];
+}
+
+static const struct brig_iword *
+hit_apk_cache (const struct brig_irun *run, size_t i, char *msg, size_t len)
+{
+  static const char *const optarg[]
+      = { "-X",         "--repository",        "-p", "--root", "--arch", "--cache-dir",
+          "--keys-dir", "--repositories-file", NULL };
+  const struct brig_icmd *c = &run->cmds[i];
+  size_t k, sub;
+  const char *name = cmd_name (c, &k);
+
+  if (name == NULL || !streq (name, "apk"))
+    return NULL;
+  sub = subcommand (c, k, optarg);
+  /* --no-network installs from what is already there: no index is fetched. */
+  if (sub >= c->argc || !streq (c->argv[sub].s, "add") || find_opt (c, k, "--no-cache")
+      || find_opt (c, k, "--no-network"))
+    return NULL;
+  snprintf (msg, len, "apk add without --no-cache keeps the package index in the layer");
+  return &c->argv[k];
+}
+
+/* Does the RUN remove apk's cache (or keep it in a cache mount)? */
+static bool
+apk_cache_clean (const struct brig_irun *run)
+{
+  return run_mentions (run, "/var/cache/apk") || run_mentions (run, "target=/etc/apk/cache");
+}
+
+static const struct brig_iword *
+hit_upgrade (const struct brig_irun *run, size_t i, char *msg, size_t len)
+{
+  static const char *const apt_up[]
+      = { "upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade", NULL };
+  const struct brig_icmd *c = &run->cmds[i];
+  size_t k, sub;
+  const char *name = apt (c, &k, &sub);
+
+  if (name && sub < c->argc && in_list (c->argv[sub].s, apt_up))
+    {
+      snprintf (msg, len, "%s %s upgrades the base image's packages in place", name,
+                c->argv[sub].s);
+      return &c->argv[sub];
+    }
+  name = cmd_name (c, &k);
+  if (name && streq (name, "apk"))
+    {
+      sub = subcommand (c, k, NULL);
+      if (sub < c->argc && streq (c->argv[sub].s, "upgrade"))
+        {
+          snprintf (msg, len, "apk upgrade upgrades the base image's packages in place");
+          return &c->argv[sub];
+        }
+    }
+  return NULL;
+}
+
+/* The RUN rules: which commands, in which stages. */
+#define RUN_RULE(check, final, hit, clean)                                                         \
+  static void check (const struct brig_image *img, const struct brig_audit_rule *r,                \
+                     struct brig_findings *f)                                                      \
+  {                                                                                                \
+    each_run (img, r, f, final, hit, clean);                                                       \
+  }
+RUN_RULE (check_sudo, false, hit_sudo, NULL)
+RUN_RULE (check_pipe_shell, false, hit_pipe_shell, NULL)
+RUN_RULE (check_unsigned, false, hit_unsigned, NULL)
+RUN_RULE (check_chpasswd, false, hit_chpasswd, NULL)
+RUN_RULE (check_apt_yes, false, hit_apt_yes, NULL)
+RUN_RULE (check_apt_lists, true, hit_apt_lists, apt_lists_clean)
+RUN_RULE (check_apk_cache, true, hit_apk_cache, apk_cache_clean)
+RUN_RULE (check_upgrade, false, hit_upgrade, NULL)
+
+/* --- the final image's configuration --------------------------------------- */
+
+/* Does an EXPOSE word (22, 22/tcp, 20-30/udp) include port 22? */
+static bool
+exposes_ssh (const char *s)
+{
+  char *end;
+  unsigned long a, b;
+
+  a = strtoul (s, &end, 10);
+  if (end == s)
+    return false;
+  b = a;
+  if (*end == '-')
+    {
+      const char *p = end + 1;
+      b = strtoul (p, &end, 10);
+      if (end == p)
+        return false;
+    }
+  return (*end == '\0' || *end == '/') && a <= 22 && 22 <= b;
+}
+
+static void
+check_expose_ssh (const struct brig_image *img, const struct brig_audit_rule *r,
+                  struct brig_findings *f)
+{
+  _cleanup_free_ bool *mask = final_mask (img);
+
+  for (size_t s = 0; s < img->nstages; s++)
+    for (size_t i = 0; mask[s] && i < img->stages[s].nexpose; i++)
+      if (exposes_ssh (img->stages[s].expose[i].s))
+        brig_findings_add (f, r, img->file, img->stages[s].expose[i].loc,
+                           "EXPOSE %s: the image offers SSH", img->stages[s].expose[i].s);
+}
+
+static void
+check_healthcheck (const struct brig_image *img, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  const struct brig_istage *s = chain_find (img, HAS_HEALTHCHECK);
+
+  if (s == NULL)
+    brig_findings_add (f, r, img->file, brig_image_final (img)->loc,
+                       "no HEALTHCHECK in the final image");
+  else if (s->healthcheck_none)
+    brig_findings_add (f, r, img->file, s->healthcheck_loc,
+                       "HEALTHCHECK NONE: the final image has no health check");
+}
+
+static void
+check_minimal_base (const struct brig_image *img, const struct brig_audit_rule *r,
+                    struct brig_findings *f)
+{
+  const struct brig_istage *fin = brig_image_final (img), *root = brig_image_root (img, fin);
+  _cleanup_free_ bool *mask = NULL;
+
+  if (!root->base_resolved || root->windows || minimal_base (root->base.s))
+    return;
+  /* A final stage that deletes its shells has none left. */
+  mask = final_mask (img);
+  for (size_t s = 0; s < img->nstages; s++)
+    for (size_t k = 0; mask[s] && k < img->stages[s].nruns; k++)
+      for (size_t i = 0; i < img->stages[s].runs[k].ncmds; i++)
+        {
+          const struct brig_icmd *c = &img->stages[s].runs[k].cmds[i];
+          size_t a;
+          const char *name = cmd_name (c, &a);
+          for (size_t j = a + 1; name && streq (name, "rm") && j < c->argc; j++)
+            if (streq (c->argv[j].s, "/bin/sh") || streq (c->argv[j].s, "/bin/*sh"))
+              return;
+        }
+  brig_findings_add (f, r, img->file, fin->loc,
+                     "the final image is built on %s, which has a shell and tools an intruder "
+                     "can use",
+                     root->base.s);
+}
+
+/* --- the table ------------------------------------------------------------------ */
+
+#define R(id_, title_, sev_, control_, why_, fix_, refs_, check_)                                  \
+  {                                                                                                \
+    .id = id_, .title = title_, .severity = sev_, .control = control_, .why = why_, .fix = fix_,   \
+    .refs = refs_, .check_image = check_                                                           \
+  }
+
+static const struct brig_audit_rule rules[] = {
+  R ("BRIG-D001", "final image runs as root", BRIG_SEV_HIGH, "user-root",
+     "The last USER of the final stage is root (or 0, or ContainerAdministrator): the container "
+     "runs as root, one kernel bug, mounted socket or misconfiguration away from the host.",
+     "End the final stage with USER and an unprivileged user; a numeric UID (USER 10001:10001) "
+     "needs no /etc/passwd entry.",
+     "hadolint DL3002; dockle CIS-DI-0001; checkov CKV_DOCKER_8; trivy DS-0002; CIS Docker 4.1",
+     check_user_root),
+  R ("BRIG-D002", "no USER in the final image", BRIG_SEV_MEDIUM, "user-missing",
+     "Without USER the container runs as its base image's user, which is root for almost every "
+     "base.",
+     "Create an unprivileged user and add USER to the final stage (or build on a base that runs "
+     "as non-root, such as distroless's :nonroot).",
+     "checkov CKV_DOCKER_3; trivy DS-0002; dockle CIS-DI-0001; CIS Docker 4.1", check_user_missing),
+  R ("BRIG-D003", "base image :latest or untagged", BRIG_SEV_MEDIUM, "base-latest",
+     "latest (what a reference without a tag means) changes under the build: the image cannot "
+     "be rebuilt as it was, and a changed or compromised base comes in unnoticed.",
+     "Name a version tag (FROM python:3.12-slim), better a digest.",
+     "hadolint DL3006, DL3007; dockle DKL-DI-0006; checkov CKV_DOCKER_7; trivy DS-0001",
+     check_base_latest),
+  R ("BRIG-D004", "base image not pinned by digest", BRIG_SEV_LOW, "base-digest",
+     "A tag can be moved to another image; only a digest names one image.",
+     "Pin each base: FROM image:tag@sha256:<digest>, and let a bot (Renovate, Dependabot) "
+     "update the digest.",
+     "no anchor rule (hadolint DL3006/DL3007 and CIS Docker 4.2 ask for known, trusted bases)",
+     check_base_digest),
+  R ("BRIG-D005", "ADD from a remote URL", BRIG_SEV_MEDIUM, "add-remote",
+     "ADD fetches a URL at build time and, without --checksum, verifies nothing of what it got: "
+     "whoever controls the server or the path controls the image.",
+     "Use ADD --checksum=sha256:<digest> <url>, or fetch with curl and check a checksum or "
+     "signature in the same RUN.",
+     "hadolint DL3020; dockle CIS-DI-0009; checkov CKV_DOCKER_4; trivy DS-0005; CIS Docker 4.9",
+     check_add_remote),
+  R ("BRIG-D006", "ADD where COPY would do", BRIG_SEV_LOW, "add-local",
+     "ADD also fetches URLs and unpacks archives; for local files COPY says what it does and "
+     "does only that.",
+     "Use COPY; keep ADD for a local tar archive that must be unpacked.",
+     "hadolint DL3020; dockle CIS-DI-0009; checkov CKV_DOCKER_4; trivy DS-0005; CIS Docker 4.9",
+     check_add_local),
+  R ("BRIG-D007", "secret in ENV or ARG", BRIG_SEV_HIGH, "secret-env",
+     "ENV values stay in the image's configuration and ARG values in its history (docker "
+     "history): anyone who can pull the image can read them.",
+     "Pass build secrets with RUN --mount=type=secret and run-time secrets from a secret store "
+     "or a mounted file, never through ENV or ARG.",
+     "hadolint DL3064; dockle CIS-DI-0010; trivy DS-0031; CIS Docker 4.10", check_secrets),
+  R ("BRIG-D008", "sudo in RUN", BRIG_SEV_MEDIUM, "sudo",
+     "RUN already runs as the stage's USER; sudo in an image means sudo is installed and "
+     "configured in it, a ready step up for whoever gets in, with unpredictable TTY and signal "
+     "behaviour.",
+     "Switch with USER root before the step that needs it and USER back after; in an entrypoint "
+     "use gosu or su-exec.",
+     "hadolint DL3004; dockle DKL-DI-0001; checkov CKV2_DOCKER_1; trivy DS-0010", check_sudo),
+  R ("BRIG-D009", "remote script piped to a shell", BRIG_SEV_MEDIUM, "pipe-to-shell",
+     "curl ... | sh runs whatever the server (or anyone on the path) sends, as the build's user, "
+     "with no checksum or signature.",
+     "Download to a file, check its checksum or signature, then run it.", "no anchor rule (brig)",
+     check_pipe_shell),
+  R ("BRIG-D010", "TLS certificate checks turned off", BRIG_SEV_HIGH, "tls-off",
+     "With certificate checks off anyone on the network path can replace what the build "
+     "downloads.",
+     "Remove curl -k/--insecure, wget --no-check-certificate, pip --trusted-host, npm/yarn "
+     "strict-ssl false, sslverify=0, GIT_SSL_NO_VERIFY, NODE_TLS_REJECT_UNAUTHORIZED=0, "
+     "PYTHONHTTPSVERIFY=0, PIP_TRUSTED_HOST; install the proxy's CA certificate instead if one "
+     "intercepts TLS.",
+     "checkov CKV2_DOCKER_2, _3, _4, _5, _6, _12, _13, _14, _15, _16", check_tls),
+  R ("BRIG-D011", "package signatures not checked", BRIG_SEV_HIGH, "unsigned-packages",
+     "Installing packages whose signatures are not checked lets a mirror or a man in the middle "
+     "choose the code in the image.",
+     "Remove --allow-unauthenticated, --force-yes, --allow-untrusted, --nogpgcheck, "
+     "--nosignature, --nodigest, --noverify, --nofiledigest, --no-gpg-checks; import the "
+     "repository's signing key instead.",
+     "checkov CKV2_DOCKER_7, _8, _9, _10, _11; dockle CIS-DI-0011; CIS Docker 4.11",
+     check_unsigned),
+  R ("BRIG-D012", "password set with chpasswd", BRIG_SEV_MEDIUM, "chpasswd",
+     "A password set in a Dockerfile is in the image and in the source: every container of the "
+     "image shares it.",
+     "Give accounts in images no password (passwd -l); use keys or run-time secrets.",
+     "checkov CKV2_DOCKER_17", check_chpasswd),
+  R ("BRIG-D013", "apt-get install without -y", BRIG_SEV_LOW, "apt-get-yes",
+     "Without -y apt-get asks for confirmation, and the build fails or hangs at the prompt.",
+     "apt-get install -y ...", "hadolint DL3014; trivy DS-0021", check_apt_yes),
+  R ("BRIG-D014", "apt-get install without --no-install-recommends", BRIG_SEV_LOW,
+     "apt-get-recommends",
+     "Recommended packages are installed too: more code in the image, more to patch, more for "
+     "an intruder to use.",
+     "apt-get install -y --no-install-recommends ...", "hadolint DL3015; trivy DS-0029",
+     check_apt_recommends),
+  R ("BRIG-D015", "apt package lists left in the image", BRIG_SEV_LOW, "apt-lists",
+     "The lists apt-get update downloads stay in the layer, tens of megabytes of stale index "
+     "that a later RUN cannot remove.",
+     "End the same RUN with && rm -rf /var/lib/apt/lists/* (or use RUN "
+     "--mount=type=cache,target=/var/lib/apt/lists).",
+     "hadolint DL3009; dockle DKL-DI-0005", check_apt_lists),
+  R ("BRIG-D016", "apk add without --no-cache", BRIG_SEV_LOW, "apk-cache",
+     "apk keeps its package index in the layer.", "apk add --no-cache ...",
+     "hadolint DL3019; dockle DKL-DI-0004; trivy DS-0025", check_apk_cache),
+  R ("BRIG-D017", "distribution upgrade in the image", BRIG_SEV_LOW, "upgrade",
+     "apt-get upgrade, dist-upgrade or apk upgrade make the image depend on the day it was "
+     "built and can change what the base image pinned; an updated base image is the way to get "
+     "fixes.",
+     "Rebuild on an updated base image (pinned by digest, updated by a bot) instead of "
+     "upgrading in it.",
+     "dockle DKL-DI-0003; trivy DS-0024", check_upgrade),
+  R ("BRIG-D018", "SSH port exposed", BRIG_SEV_MEDIUM, "expose-ssh",
+     "EXPOSE 22 means an SSH server in the container: another way in, with its own keys and "
+     "passwords to manage.",
+     "Remove EXPOSE 22 and the SSH server; use docker exec or kubectl exec to get into a "
+     "container.",
+     "checkov CKV_DOCKER_1; trivy DS-0004; CIS Docker 5.7 (at run time)", check_expose_ssh),
+  R ("BRIG-D019", "no HEALTHCHECK", BRIG_SEV_LOW, "healthcheck",
+     "Without a health check the engine cannot tell a hung service from a working one.",
+     "Add HEALTHCHECK CMD <a command that fails when the service does>, or define probes in the "
+     "orchestrator (Kubernetes ignores HEALTHCHECK).",
+     "hadolint DL3057; dockle CIS-DI-0006; checkov CKV_DOCKER_2; trivy DS-0026; CIS Docker 4.6",
+     check_healthcheck),
+  R ("BRIG-D020", "shell and tools in the final image", BRIG_SEV_LOW, "minimal-base",
+     "A base with a shell and a package manager gives an intruder tools to use; scratch and "
+     "distroless bases have neither.",
+     "Build in one stage and COPY the result into a distroless or scratch final stage (FROM "
+     "gcr.io/distroless/static-debian12, FROM scratch).",
+     "no anchor rule (CIS Docker 4.3 asks for no unnecessary packages)", check_minimal_base),
+};
+
+const struct brig_audit_rule *
+brig_image_rules (size_t *ret_n)
+{
+  *ret_n = ARRAY_SIZE (rules);
+  return rules;
+}
+
+void
+brig_audit_image (const struct brig_image *img, struct brig_findings *f)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
+    rules[i].check_image (img, &rules[i], f);
+}

@@ -1,0 +1,3 @@
+# expect: 3
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+USER ContainerAdministrator

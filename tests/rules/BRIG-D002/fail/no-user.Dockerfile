@@ -1,0 +1,3 @@
+# expect: 2
+FROM alpine:3.20
+RUN true

@@ -1,0 +1,3 @@
+# expect: 2
+FROM golang:latest AS build
+FROM alpine:3.20

@@ -1,0 +1,3 @@
+# expect: 3
+ARG TAG
+FROM alpine:${TAG:-latest}

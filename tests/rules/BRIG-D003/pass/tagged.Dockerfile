@@ -1,0 +1,2 @@
+# expect: none
+FROM alpine:3.20

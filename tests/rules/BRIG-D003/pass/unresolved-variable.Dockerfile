@@ -1,0 +1,3 @@
+# expect: none
+ARG BASE
+FROM ${BASE}

@@ -1,0 +1,2 @@
+# expect: 2
+FROM alpine:3.20

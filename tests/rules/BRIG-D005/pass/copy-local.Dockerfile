@@ -1,0 +1,3 @@
+# expect: none
+FROM alpine:3.20
+COPY app.tar.gz /opt/

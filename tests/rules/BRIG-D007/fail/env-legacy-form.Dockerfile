@@ -1,0 +1,3 @@
+# expect: 3
+FROM alpine:3.20
+ENV AWS_SECRET_ACCESS_KEY wJalrXUtnFEMI

@@ -1,0 +1,3 @@
+# expect: 2
+ARG API_KEY=abc
+FROM alpine:3.20

@@ -1,0 +1,6 @@
+# expect: 5
+FROM debian:12
+RUN <<EOF
+set -e
+sudo make install
+EOF

@@ -1,0 +1,3 @@
+# expect: none
+FROM debian:12
+RUN apt-get install -y sudo && echo sudo

@@ -1,0 +1,5 @@
+# expect: none
+FROM debian:12
+COPY <<EOF /etc/sudoers.d/app
+sudo ALL=(ALL) ALL
+EOF

@@ -1,0 +1,3 @@
+# expect: 3
+FROM debian:12
+RUN curl -Lkv https://example.com

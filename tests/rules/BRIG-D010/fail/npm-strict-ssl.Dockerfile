@@ -1,0 +1,3 @@
+# expect: 3
+FROM node:20
+RUN npm config set strict-ssl false

@@ -1,0 +1,3 @@
+# expect: none
+FROM fedora:40
+RUN dnf install -y x | grep -- --nogpgcheck; echo --allow-unauthenticated

@@ -1,0 +1,3 @@
+# expect: none
+FROM debian:12
+RUN passwd -l root && chgrp root /etc/passwd

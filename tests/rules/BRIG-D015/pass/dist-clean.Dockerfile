@@ -1,0 +1,3 @@
+# expect: none
+FROM debian:13
+RUN apt-get update; apt-get install -y --no-install-recommends curl; apt-get dist-clean

@@ -1,0 +1,4 @@
+# expect: none
+FROM debian:12 AS base
+HEALTHCHECK CMD true
+FROM base

@@ -1,0 +1,3 @@
+# expect: none
+FROM debian:12
+HEALTHCHECK --interval=30s CMD ["/app", "health"]

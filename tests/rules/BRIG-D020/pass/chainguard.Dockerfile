@@ -1,0 +1,2 @@
+# expect: none
+FROM cgr.dev/chainguard/static:latest

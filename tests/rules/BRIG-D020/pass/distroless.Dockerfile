@@ -1,0 +1,2 @@
+# expect: none
+FROM gcr.io/distroless/static-debian12:nonroot

@@ -1,0 +1,2 @@
+# expect: none
+FROM mcr.microsoft.com/windows/nanoserver:ltsc2022
