@@ -61,4 +61,12 @@ struct brig_loc dseg_loc (const struct brig_dseg *segs, size_t nsegs, size_t off
  * ksh, mksh, busybox sh)? */
 bool dshell_posix (const char *cmd);
 
+/* A growing NUL-terminated string (dockerfile_words.c, dockerfile_run.c). */
+struct sbuf
+{
+  char *s;
+  size_t n, cap;
+};
+void brig_sbuf_put (struct sbuf *b, const char *s, size_t n);
+
 #endif

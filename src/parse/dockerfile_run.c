@@ -8,24 +8,10 @@
 #include <ctype.h>
 #include <string.h>
 
-struct sbuf
-{
-  char *s;
-  size_t n, cap;
-};
-
 static void
 put (struct sbuf *b, const char *s, size_t n)
 {
-  if (b->n + n + 1 > b->cap)
-    {
-      b->cap = (b->n + n + 1) * 2;
-      b->s = xrealloc (b->s, b->cap);
-    }
-  if (n)
-    memcpy (b->s + b->n, s, n);
-  b->n += n;
-  b->s[b->n] = '\0';
+  brig_sbuf_put (b, s, n);
 }
 
 static void

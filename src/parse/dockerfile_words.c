@@ -9,12 +9,6 @@
 #include <fnmatch.h>
 #include <string.h>
 
-struct sbuf
-{
-  char *s;
-  size_t n, cap;
-};
-
 struct lex
 {
   const char *s;
@@ -37,6 +31,12 @@ put (struct lex *x, struct sbuf *b, const char *s, size_t n)
       return;
     }
   x->total += n;
+  brig_sbuf_put (b, s, n);
+}
+
+void
+brig_sbuf_put (struct sbuf *b, const char *s, size_t n)
+{
   if (b->n + n + 1 > b->cap)
     {
       b->cap = (b->n + n + 1) * 2;
