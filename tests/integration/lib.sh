@@ -6,6 +6,8 @@
 lib_setup () {
 	WORK=$(mktemp -d /tmp/brig-it.XXXXXX)
 	export WORK
+	# Torn down even if the rest of the set-up fails.
+	trap lib_teardown EXIT
 	chmod 755 "$WORK"
 	IMG=$WORK/img
 	cp -a "$TOP/build/share/images/busybox/rootfs" "$IMG"
