@@ -21,6 +21,7 @@
 #include "sandbox/state.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/unixsock.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -690,24 +691,7 @@ load_bundle (const struct verb_opts *o, const char *id, bool attached, struct br
 static int
 console_connect (const char *path, struct brig_err *err)
 {
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  int fd;
-
-  if (path == NULL)
-    return -1;
-  if (strlen (path) >= sizeof sa.sun_path)
-    return brig_error (err, ENAMETOOLONG, "console socket `%s`", path);
-  memcpy (sa.sun_path, path, strlen (path) + 1);
-  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return brig_error (err, errno, "console socket `%s`", path);
-  if (connect (fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-    {
-      int e = errno;
-      close (fd);
-      return brig_error (err, e, "connect to the console socket `%s`", path);
-    }
-  return fd;
+  return path ? brig_unix_connect (path, "console socket", err) : -1;
 }
 
 /* The OCI state that hooks read on stdin. */

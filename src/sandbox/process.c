@@ -17,6 +17,7 @@
 #include "sandbox/state.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/unixsock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -193,14 +194,7 @@ brig_terminal_setup (int console, struct brig_err *err)
   char name[64] = "";
   int unlock = 0, n;
   struct stat st;
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov;
-  struct msghdr mh = { 0 };
-  struct cmsghdr *cm;
+  int r;
 
   if (master < 0)
     return brig_error (err, errno, "open the container's /dev/pts/ptmx");
@@ -215,18 +209,8 @@ brig_terminal_setup (int console, struct brig_err *err)
     return brig_error (err, errno, "open the pty's peer");
   if (setsid () < 0 || ioctl (slave, TIOCSCTTY, 0) < 0)
     return brig_error (err, errno, "make %s the controlling terminal", name);
-  iov = (struct iovec){ name, strlen (name) };
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = u.buf;
-  mh.msg_controllen = sizeof u.buf;
-  cm = CMSG_FIRSTHDR (&mh);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cm), &master, sizeof (int));
-  if (sendmsg (console, &mh, MSG_NOSIGNAL) < 0)
-    return brig_error (err, errno, "send the terminal to the console socket");
+  if ((r = brig_send_fd (console, name, strlen (name), master)) < 0)
+    return brig_error (err, -r, "send the terminal to the console socket");
   if (dup2 (slave, 0) < 0 || dup2 (slave, 1) < 0 || dup2 (slave, 2) < 0)
     return brig_error (err, errno, "make %s the standard streams", name);
   close (console);

@@ -10,6 +10,7 @@
 #include "model/caps.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/unixsock.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -20,10 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -367,44 +366,7 @@ brig_bpf_release (struct brig_bpf *bpf)
 int
 brig_seccomp_listener_connect (const char *path, struct brig_err *err)
 {
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  int fd;
-
-  if (strlen (path) >= sizeof sa.sun_path)
-    return brig_error (err, ENAMETOOLONG, "seccomp listener `%s`", path);
-  memcpy (sa.sun_path, path, strlen (path));
-  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return brig_error (err, errno, "seccomp listener `%s`: socket", path);
-  if (connect (fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-    {
-      int e = errno;
-      close (fd);
-      return brig_error (err, e, "seccomp listener `%s`: connect", path);
-    }
-  return fd;
-}
-
-static int
-listener_send (int sock, const char *msg, int fd, struct brig_err *err)
-{
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov = { (void *)msg, strlen (msg) };
-  struct msghdr mh
-      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *cm = CMSG_FIRSTHDR (&mh);
-
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cm), &fd, sizeof (int));
-  if (sendmsg (sock, &mh, MSG_NOSIGNAL) < 0)
-    return brig_error (err, errno, "send the seccomp listener to its agent");
-  return 0;
+  return brig_unix_connect (path, "seccomp listener", err);
 }
 
 int
@@ -416,7 +378,9 @@ brig_seccomp_load (const struct brig_bpf *bpf, int *agent, const char *msg, stru
     return brig_seccomp_install (bpf, NULL, err);
   if ((r = brig_seccomp_install (bpf, &fd, err)) < 0)
     return r;
-  r = listener_send (*agent, msg, fd, err);
+  r = brig_send_fd (*agent, msg, strlen (msg), fd);
+  if (r < 0)
+    brig_error (err, -r, "send the seccomp listener to its agent");
   close (fd);
   close (*agent);
   *agent = -1;

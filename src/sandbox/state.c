@@ -4,6 +4,7 @@
 #include "sandbox/state.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/unixsock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -12,12 +13,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <sys/file.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 static int
@@ -154,36 +153,18 @@ int
 brig_proc_send_pidfd (pid_t pid, unsigned long long start_time, const char *socket_path,
                       struct brig_err *err)
 {
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  _cleanup_close_ int sock = -1;
   _cleanup_close_ int pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov = { (void *)"pidfd", 5 };
-  struct msghdr mh
-      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *cm;
+  _cleanup_close_ int sock = -1;
+  int r;
 
   if (pidfd < 0)
     return brig_error (err, errno, "pidfd of process %d", (int)pid);
   if (start_time && brig_proc_start_time (pid) != start_time)
     return brig_error (err, ESRCH, "pidfd of process %d: it is gone", (int)pid);
-  if (strlen (socket_path) >= sizeof sa.sun_path)
-    return brig_error (err, ENAMETOOLONG, "pidfd socket `%s`", socket_path);
-  memcpy (sa.sun_path, socket_path, strlen (socket_path));
-  sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (sock < 0 || connect (sock, (struct sockaddr *)&sa, sizeof sa) < 0)
-    return brig_error (err, errno, "connect to the pidfd socket `%s`", socket_path);
-  cm = CMSG_FIRSTHDR (&mh);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cm), &pidfd, sizeof (int));
-  if (sendmsg (sock, &mh, MSG_NOSIGNAL) < 0)
-    return brig_error (err, errno, "send the pidfd to `%s`", socket_path);
+  if ((sock = brig_unix_connect (socket_path, "pidfd socket", err)) < 0)
+    return sock;
+  if ((r = brig_send_fd (sock, "pidfd", 5, pidfd)) < 0)
+    return brig_error (err, -r, "send the pidfd to `%s`", socket_path);
   return 0;
 }
 

@@ -531,6 +531,11 @@ assert st == ["creating", "creating", "running"], st
 ex = [json.loads(m) for m, _ in lines if json.loads(m)["state"]["status"] == "running"][0]
 assert ex["pid"] != ex["state"]["pid"], ex
 PY
+	# An agent that is not there: create fails, naming the socket, and leaves nothing.
+	edit_config "$WORK/b" 'import os; c["linux"]["seccomp"]["listenerPath"] = os.environ["WORK"] + "/none.sock"'
+	run_status st rt run --bundle "$WORK/b" sn4
+	expect_eq 1 "$st"
+	expect_match "connect to the seccomp listener \`$WORK/none.sock\`: No such file or directory" "$out"
 	# Without a listenerPath, SCMP_ACT_NOTIFY is an error naming the rule.
 	edit_config "$WORK/b" 'del c["linux"]["seccomp"]["listenerPath"]; del c["linux"]["seccomp"]["listenerMetadata"]'
 	run_status st rt run --bundle "$WORK/b" sn3
