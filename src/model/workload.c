@@ -1,6 +1,7 @@
 #include "model/workload.h"
 #include "util/cleanup.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,4 +71,22 @@ bool
 brig_wfalse (const struct brig_wval *v)
 {
   return v->set && v->s && strcmp (v->s, "false") == 0;
+}
+
+void
+brig_image_ref_parse (const char *s, struct brig_image_ref *r)
+{
+  const char *at = strchr (s, '@'), *end = at ? at : s + strlen (s), *slash, *colon;
+
+  memset (r, 0, sizeof *r);
+  r->digest = at != NULL;
+  /* A colon before the last slash is a registry's port, not a tag. */
+  slash = memrchr (s, '/', (size_t)(end - s));
+  colon = memrchr (slash ? slash : s, ':', (size_t)(end - (slash ? slash : s)));
+  if (colon)
+    {
+      snprintf (r->tag, sizeof r->tag, "%.*s", (int)(end - colon - 1), colon + 1);
+      end = colon;
+    }
+  snprintf (r->name, sizeof r->name, "%.*s", (int)(end - s), s);
 }

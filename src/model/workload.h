@@ -151,4 +151,14 @@ void brig_workloads_free (struct brig_workload *w, size_t n);
 bool brig_wtrue (const struct brig_wval *v);
 bool brig_wfalse (const struct brig_wval *v);
 
+/* An image reference ("registry:5000/team/app:1.2@sha256:..."), split:
+ * NAME without tag or digest, TAG ("" when none), and whether a digest
+ * pins it.  Too long a part is cut short, never overflowed. */
+struct brig_image_ref
+{
+  char name[256], tag[128];
+  bool digest;
+};
+void brig_image_ref_parse (const char *s, struct brig_image_ref *ret);
+
 #endif

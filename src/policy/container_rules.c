@@ -491,20 +491,21 @@ check_image (const struct brig_workload *w, int v, const struct brig_audit_rule 
              struct brig_findings *f)
 {
   const struct brig_wval *img = &w->docker.image;
-  const char *slash, *colon;
+  struct brig_image_ref ref;
 
   (void)v;
-  if (!img->set || w->docker.build || strchr (img->s, '@'))
-    return; /* built here, or pinned by digest */
-  slash = strrchr (img->s, '/');
-  colon = strrchr (slash ? slash : img->s, ':');
-  if (colon == NULL)
+  if (!img->set || w->docker.build)
+    return; /* built here */
+  brig_image_ref_parse (img->s, &ref);
+  if (ref.digest)
+    return;
+  if (ref.tag[0] == '\0')
     {
       if (!has_var (img->s))
         brig_findings_add (f, r, w->file, img->loc,
                            "image %s has no tag: whatever latest is when it is pulled", img->s);
     }
-  else if (strcmp (colon + 1, "latest") == 0)
+  else if (strcmp (ref.tag, "latest") == 0)
     brig_findings_add (f, r, w->file, img->loc,
                        "image %s: latest changes under you; pin a version (or a digest)", img->s);
 }

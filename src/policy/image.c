@@ -76,29 +76,6 @@ chain_find (const struct brig_image *img, enum what what)
 }
 
 /* An image reference split: name (registry/path), tag, digest. */
-struct ref
-{
-  char name[256], tag[128];
-  bool digest;
-};
-
-static void
-ref_parse (const char *s, struct ref *r)
-{
-  const char *at = strchr (s, '@'), *end = at ? at : s + strlen (s), *slash, *colon;
-
-  memset (r, 0, sizeof *r);
-  r->digest = at != NULL;
-  slash = memrchr (s, '/', (size_t)(end - s));
-  colon = memrchr (slash ? slash : s, ':', (size_t)(end - (slash ? slash : s)));
-  if (colon)
-    {
-      snprintf (r->tag, sizeof r->tag, "%.*s", (int)(end - colon - 1), colon + 1);
-      end = colon;
-    }
-  snprintf (r->name, sizeof r->name, "%.*s", (int)(end - s), s);
-}
-
 static bool
 is_scratch (const char *s)
 {
@@ -109,9 +86,9 @@ is_scratch (const char *s)
 static bool
 nonroot_base (const char *s)
 {
-  struct ref r;
+  struct brig_image_ref r;
 
-  ref_parse (s, &r);
+  brig_image_ref_parse (s, &r);
   return strstr (r.tag, "nonroot") || strncmp (r.name, "cgr.dev/chainguard/", 19) == 0
          || strcasestr (s, "nanoserver");
 }
@@ -123,11 +100,11 @@ minimal_base (const char *s)
 {
   static const char *const chainguard_shells[]
       = { "wolfi-base", "busybox", "bash", "alpine-base", "chainguard-base", NULL };
-  struct ref r;
+  struct brig_image_ref r;
 
   if (is_scratch (s))
     return true;
-  ref_parse (s, &r);
+  brig_image_ref_parse (s, &r);
   if (strstr (r.name, "distroless"))
     return strstr (r.tag, "debug") == NULL;
   if (strncmp (r.name, "cgr.dev/chainguard/", 19) == 0)
@@ -184,11 +161,11 @@ check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r
   for (size_t i = 0; i < img->nstages; i++)
     {
       const struct brig_istage *s = &img->stages[i];
-      struct ref ref;
+      struct brig_image_ref ref;
 
       if (s->parent >= 0 || !s->base_resolved || is_scratch (s->base.s))
         continue;
-      ref_parse (s->base.s, &ref);
+      brig_image_ref_parse (s->base.s, &ref);
       if (ref.digest)
         continue;
       if (ref.tag[0] == '\0')
@@ -208,11 +185,11 @@ check_base_digest (const struct brig_image *img, const struct brig_audit_rule *r
   for (size_t i = 0; i < img->nstages; i++)
     {
       const struct brig_istage *s = &img->stages[i];
-      struct ref ref;
+      struct brig_image_ref ref;
 
       if (s->parent >= 0 || !s->base_resolved || is_scratch (s->base.s))
         continue;
-      ref_parse (s->base.s, &ref);
+      brig_image_ref_parse (s->base.s, &ref);
       /* Untagged and :latest are BRIG-D003's. */
       if (!ref.digest && ref.tag[0] && !streq (ref.tag, "latest"))
         brig_findings_add (f, r, img->file, s->base.loc,

@@ -1333,3 +1333,16 @@ test_dockerfile_text_output_and_secrets () {
 	expect_eq 0 "$st"
 	expect_no_match "low BRIG" "$out"
 }
+
+test_image_references_one_reading () {
+	# The same reference grammar for compose images and Dockerfile bases:
+	# a registry's port is not a tag, a digest pins.
+	printf 'services:\n  a: {image: "reg:5000/app"}\n  b: {image: "reg:5000/app:1.2"}\n  c: {image: "app@sha256:abc"}\n  d: {image: "reg:5000/app:latest"}\n' > "$WORK/c.yaml"
+	out=$(audit --type compose --fail-on never --format json "$WORK/c.yaml" |
+		python3 -c 'import json,sys; print(" ".join("%d" % f["line"] for f in json.load(sys.stdin)["findings"] if f["rule"] == "BRIG-R005"))')
+	expect_eq "2 5" "$out" "lines of unpinned compose images"
+	printf 'FROM reg:5000/app\nFROM reg:5000/app:1.2\nFROM app@sha256:abc\nUSER 1\n' > "$WORK/Dockerfile"
+	out=$(audit --fail-on never --format json "$WORK/Dockerfile" |
+		python3 -c 'import json,sys; print(" ".join("%s:%d" % (f["rule"], f["line"]) for f in json.load(sys.stdin)["findings"] if f["rule"] in ("BRIG-D003", "BRIG-D004")))')
+	expect_eq "BRIG-D003:1 BRIG-D004:2" "$out" "untagged and unpinned Dockerfile bases"
+}
