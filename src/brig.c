@@ -23,7 +23,8 @@ struct cmd
 };
 
 static const struct cmd commands[] = {
-  { "audit", cmd_audit, 0, "check Kubernetes manifests against the hardening policy" },
+  { "audit", cmd_audit, 0,
+    "check manifests, compose files, docker run lines and Dockerfiles against the policy" },
   { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },
   { "runtime", cmd_runtime, NEEDS_USERNS,
     "the OCI runtime (runc's command line), also installed as brig-runtime" },
