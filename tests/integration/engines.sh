@@ -115,7 +115,11 @@ test_podman () {
 	expect_eq 42 "$($P wait t2)"
 	expect_match "logged-out" "$($P logs t2 2>&1)"
 	$P rm -f t2 >/dev/null
-	out=$(script -qec "$P run -it --rm --network none brigtest sh -c 'tty; echo in-tty'" /dev/null | tr -d '\r')
+	# Now and then a NUL byte reaches the terminal's input on the way in and
+	# the tty echoes it as `^@` before a line (about 1 run in 6 here; the
+	# input side is script(1) and conmon, not the runtime): not what is
+	# asserted, so it is dropped.
+	out=$(script -qec "$P run -it --rm --network none brigtest sh -c 'tty; echo in-tty'" /dev/null | tr -d '\r' | sed 's/\^@//g')
 	expect_match "^(.*)?/dev/pts/0$" "$out"
 	expect_match "^in-tty$" "$out"
 }
