@@ -7,6 +7,7 @@
  * input brig could not read. */
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "emit/fix.h"
 #include "parse/compose.h"
 #include "parse/dockerfile.h"
 #include "parse/dockerrun.h"
@@ -56,6 +57,8 @@ struct audit_opts
   enum brig_severity fail_on;
   bool fail_never;
   enum brig_severity show;
+  bool fix;     /* --fix: write the hardened version */
+  bool dry_run; /* with --fix: print the diff instead */
 };
 
 static int
@@ -165,6 +168,8 @@ o_severity (void *ctx, const char *arg, struct brig_err *err)
     return 0;                                                                                      \
   }
 FLAG_SETTER (o_list_rules, list_rules)
+FLAG_SETTER (o_fix, fix)
+FLAG_SETTER (o_dry_run, dry_run)
 FLAG_SETTER (o_no_config, no_config)
 
 static int
@@ -197,6 +202,12 @@ static const struct brig_opt options[] = {
     "repository's top)",
     o_config },
   { 0, "no-config", NULL, "read no project file", o_no_config },
+  { 0, "fix", NULL,
+    "write the hardened version of each file (the least edit, comments kept), then report what "
+    "is left; with - the fixed text goes to standard output",
+    o_fix },
+  { 0, "dry-run", NULL, "with --fix: print the changes as a unified diff, change nothing",
+    o_dry_run },
   { 0, "list-rules", NULL, "print the rule table and exit", o_list_rules },
   { 'h', "help", NULL, "show this help", o_help },
   { 0, NULL, NULL, NULL, NULL },
@@ -229,7 +240,17 @@ static const struct brig_cmd_help help = {
   "The project file .brig.yml (in the working directory or above it, up to the repository's "
   "top; or --config FILE) turns rules off (`rules: {BRIG-K005: off}`), changes their severity "
   "(`BRIG-K102: high`) and excludes paths (`exclude: [vendor, \"charts/*/tests\"]`); a mistake in "
-  "it is an error at its FILE:LINE:COL.",
+  "it is an error at its FILE:LINE:COL.\n\n"
+  "--fix writes each file's hardened version, changing only what the fixes need: for manifests "
+  "the securityContext settings (allowPrivilegeEscalation: false, runAsNonRoot: true, "
+  "seccompProfile RuntimeDefault, capabilities.drop [ALL], privileged and host namespaces "
+  "false...), for compose services and docker run lines cap_drop ALL, no-new-privileges, "
+  "read_only with tmpfs /tmp and /run, a 512m memory and 1024 pids limit, user 10001:10001, "
+  "ports on 127.0.0.1 and sensitive binds read-only, for Dockerfiles a USER, COPY for a plain "
+  "ADD and apt-get/apk hygiene.  Findings with no safe fix (hostPath volumes, engine sockets, "
+  "image pins, a uid of 0) are left and reported.  The file is replaced atomically, keeping its "
+  "mode; the report and the exit status are those of the fixed files.  --fix --dry-run prints a "
+  "unified diff and changes nothing.",
 };
 
 static void
@@ -409,7 +430,7 @@ dockerfile_named (const char *path)
 
 static void
 audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
-              const char *buf, size_t len, bool explicit)
+              const char *buf, size_t len, bool explicit, enum audit_type *ret_type)
 {
   struct brig_err e = { 0 };
   struct brig_yaml *y = NULL;
@@ -425,6 +446,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
       || (o->type == TYPE_AUTO
           && (dockerfile_named (name) || (explicit && brig_dockerfile_detect (buf, len)))))
     {
+      *ret_type = TYPE_DOCKERFILE;
       audit_dockerfile (r, file, buf, len);
       return;
     }
@@ -444,12 +466,14 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
     type = TYPE_DOCKER_RUN;
   if (type == TYPE_DOCKER_RUN)
     {
+      *ret_type = TYPE_DOCKER_RUN;
       audit_script (r, file, buf, len);
       return;
     }
   if (type == TYPE_K8S || (type == TYPE_AUTO && !brig_compose_name (base_name (file))))
     {
       int k = audit_k8s_stream (o, r, file, buf, len, type == TYPE_K8S, &e);
+      *ret_type = TYPE_K8S;
       if (k < 0)
         add_error (r, file, &e);
       if (k != 0)
@@ -486,6 +510,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
       brig_yaml_free (y);
       return;
     }
+  *ret_type = type;
   if (type == TYPE_COMPOSE)
     {
       struct extends_files x = { .report = r, .file = file };
@@ -520,16 +545,159 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
 
 /* Judge a file's text, then the comments in it that suppress findings
  * (in every format brig reads, so after the format's own judging). */
-static void
+static enum audit_type
 audit_text (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
             const char *buf, size_t len, bool explicit)
 {
   size_t first = r->findings.n, files = r->files;
+  enum audit_type type = TYPE_AUTO;
 
-  audit_buffer (o, r, name, buf, len, explicit);
+  audit_buffer (o, r, name, buf, len, explicit, &type);
   if (r->files > files)
     brig_suppress_comments (buf, len, r->names[strv_len (r->names) - 1], o->today, &r->findings,
                             first);
+  return r->files > files ? type : TYPE_AUTO;
+}
+
+/* What --severity and .brig.yml leave of F, in place. */
+static void
+in_force (const struct audit_opts *o, struct brig_findings *f)
+{
+  size_t k = 0;
+
+  brig_project_apply (&o->project, f);
+  for (size_t i = 0; i < f->n; i++)
+    if (f->v[i].severity >= o->show)
+      f->v[k++] = f->v[i];
+    else
+      brig_finding_release (&f->v[i]);
+  f->n = k;
+}
+
+/* One pass of --fix: judge TEXT, and make the edits its findings in force
+ * have fixes for.  The new text (NULL: no edit), and in *RET_FIXED how
+ * many findings the edits fix; -1 and ERR when a fixer failed. */
+static char *
+fix_pass (const struct audit_opts *o, const struct brig_project *project, const char *name,
+          const char *text, size_t len, bool explicit, size_t *ret_len, int *ret_fixed,
+          struct brig_err *err)
+{
+  struct brig_audit_report t = { .project = project };
+  struct brig_edits e;
+  struct brig_finding *live;
+  char *out = NULL;
+  size_t nlive = 0;
+  enum audit_type type = audit_text (o, &t, name, text, len, explicit);
+  int fixed = 0;
+
+  in_force (o, &t.findings);
+  live = xcalloc (t.findings.n + 1, sizeof *live);
+  for (size_t i = 0; i < t.findings.n; i++)
+    if (t.findings.v[i].suppressed == NULL)
+      live[nlive++] = t.findings.v[i];
+  brig_edits_init (&e, text, len);
+  if (t.nerrors == 0 && nlive > 0)
+    {
+      const char *file = t.names[strv_len (t.names) - 1];
+      switch (type)
+        {
+        case TYPE_K8S:
+          fixed = brig_fix_k8s (&e, file, live, nlive, err);
+          break;
+        case TYPE_COMPOSE:
+          fixed = brig_fix_compose (&e, file, live, nlive, err);
+          break;
+        case TYPE_DOCKER_RUN:
+          fixed = brig_fix_dockerrun (&e, file, brig_dockerrun_make (base_name (name)), live, nlive,
+                                      err);
+          break;
+        case TYPE_DOCKERFILE:
+          fixed = brig_fix_dockerfile (&e, file, live, nlive, err);
+          break;
+        case TYPE_AUTO:
+        default:
+          break;
+        }
+    }
+  if (fixed >= 0 && e.n > 0)
+    out = brig_edits_apply (&e, ret_len);
+  brig_edits_release (&e);
+  free (live);
+  brig_report_release (&t);
+  *ret_fixed = fixed;
+  return out;
+}
+
+/* --fix: fix the text, and judge the fix again until no fix is left (a
+ * fix can bring up a finding the first one hid: cap_drop once privileged
+ * is gone), at most a few times; then write the result (PATH NULL:
+ * standard output), or with --dry-run print the diff.  The report gets
+ * the judgement of the text as it is now (or would be). */
+static void
+fix_text (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
+          const char *path, const char *buf, size_t len, bool explicit)
+{
+  _cleanup_free_ char *cur = NULL;
+  size_t curlen = len, total = 0;
+  struct brig_err err = { 0 };
+
+  for (int pass = 0; pass < 4; pass++)
+    {
+      struct brig_audit_report check = { .project = r->project };
+      size_t outlen = 0;
+      int fixed = 0;
+      char *out = fix_pass (o, r->project, name, cur ? cur : buf, curlen, explicit, &outlen, &fixed,
+                            &err);
+      if (fixed < 0)
+        {
+          add_error (r, name, &err);
+          break;
+        }
+      if (out == NULL)
+        break;
+      /* The fixed text must read as the original did: else it is brig's
+       * bug, and it is not used. */
+      audit_text (o, &check, name, out, outlen, explicit);
+      if (check.nerrors > 0)
+        {
+          brig_error (&err, 0, "%s: the fixed text does not parse (%s): a bug in brig; not written",
+                      name, check.errors[0].message);
+          add_error (r, name, &err);
+          brig_report_release (&check);
+          free (out);
+          break;
+        }
+      brig_report_release (&check);
+      free (cur);
+      cur = out;
+      curlen = outlen;
+      total += (size_t)fixed;
+    }
+  if (cur == NULL)
+    {
+      if (path == NULL && !o->dry_run)
+        fwrite (buf, 1, len, stdout); /* nothing to fix: the text as it was */
+      audit_text (o, r, name, buf, len, explicit);
+      return;
+    }
+  if (o->dry_run)
+    {
+      _cleanup_free_ char *diff
+          = brig_diff (name[0] == '/' ? name + 1 : name, buf, len, cur, curlen);
+      if (diff)
+        fputs (diff, stdout);
+    }
+  else if (path == NULL)
+    fwrite (cur, 1, curlen, stdout);
+  else if (brig_replace_file (path, cur, curlen, &err) < 0)
+    {
+      add_error (r, name, &err);
+      audit_text (o, r, name, buf, len, explicit);
+      return;
+    }
+  r->fixed += total;
+  r->fixed_files++;
+  audit_text (o, r, name, cur, curlen, explicit);
 }
 
 /* Does .brig.yml exclude PATH? */
@@ -566,7 +734,10 @@ audit_file (const struct audit_opts *o, struct brig_audit_report *r, const char 
       add_error (r, path, &e);
       return;
     }
-  audit_text (o, r, path, buf, len, explicit);
+  if (o->fix)
+    fix_text (o, r, path, path, buf, len, explicit);
+  else
+    audit_text (o, r, path, buf, len, explicit);
 }
 
 /* Which files a walked directory gives to audit_buffer: by --type. */
@@ -708,6 +879,7 @@ cmd_audit (int argc, char **argv)
   struct brig_audit_report r = { 0 };
   struct brig_err err = { 0 };
   _cleanup_strv_ char **paths = NULL;
+  bool stdin_used = false;
   int status = 0;
 
   /* Options may come before and after the paths. */
@@ -742,6 +914,11 @@ cmd_audit (int argc, char **argv)
         (o.json ? brig_report_rules_json : brig_report_rules_text) (stdout);
       return 0;
     }
+  if (o.dry_run && !o.fix)
+    {
+      brig_error (&err, 0, "audit: --dry-run goes with --fix");
+      return brig_fail (2, &err);
+    }
   if (paths == NULL)
     {
       brig_error (&err, 0, "audit: expected a file, a directory or - (see --help)");
@@ -759,10 +936,13 @@ cmd_audit (int argc, char **argv)
       struct stat st;
       if (strcmp (paths[i], "-") == 0)
         {
+          stdin_used = true;
           _cleanup_free_ char *buf = NULL;
           size_t len;
           if (brig_read_fd (0, "standard input", BRIG_YAML_MAX_SIZE, &buf, &len, &err) < 0)
             add_error (&r, "-", &err);
+          else if (o.fix)
+            fix_text (&o, &r, "-", NULL, buf, len, true);
           else
             audit_text (&o, &r, "-", buf, len, true);
         }
@@ -773,26 +953,27 @@ cmd_audit (int argc, char **argv)
     }
   /* .brig.yml's rules off and severities; what --severity hides is
    * neither shown nor counted. */
-  brig_project_apply (&o.project, &r.findings);
-  {
-    size_t k = 0;
-    for (size_t i = 0; i < r.findings.n; i++)
-      if (r.findings.v[i].severity >= o.show)
-        r.findings.v[k++] = r.findings.v[i];
-      else
-        brig_finding_release (&r.findings.v[i]);
-    r.findings.n = k;
-  }
+  in_force (&o, &r.findings);
   brig_report_sort (&r);
-  if (o.sarif)
-    {
-      _cleanup_free_ char *cwd = getcwd (NULL, 0);
-      brig_report_sarif (stdout, &r, cwd);
-    }
-  else if (o.json)
-    brig_report_json (stdout, &r);
-  else
-    brig_report_text (stdout, &r, isatty (1) && getenv ("NO_COLOR") == NULL);
+  {
+    /* With --fix, standard output may carry a diff or the fixed text: the
+     * report goes to standard error then. */
+    bool to_err = o.fix && (o.dry_run || stdin_used);
+    FILE *rep = to_err ? stderr : stdout;
+    if (o.sarif)
+      {
+        _cleanup_free_ char *cwd = getcwd (NULL, 0);
+        brig_report_sarif (rep, &r, cwd);
+      }
+    else if (o.json)
+      brig_report_json (rep, &r);
+    else
+      brig_report_text (rep, &r, isatty (fileno (rep)) && getenv ("NO_COLOR") == NULL);
+    if (o.fix)
+      fprintf (stderr, "brig audit --fix: %zu finding%s %s in %zu file%s\n", r.fixed,
+               r.fixed == 1 ? "" : "s", o.dry_run ? "would be fixed" : "fixed", r.fixed_files,
+               r.fixed_files == 1 ? "" : "s");
+  }
   for (size_t i = 0; i < r.findings.n && !o.fail_never; i++)
     if (r.findings.v[i].suppressed == NULL && r.findings.v[i].severity >= o.fail_on)
       status = 1;

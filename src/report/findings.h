@@ -27,6 +27,7 @@ struct brig_audit_report
   char **names;                       /* the files' names, which findings point into */
   size_t excluded;                    /* not read: .brig.yml's exclude */
   const struct brig_project *project; /* the .brig.yml in force, or NULL */
+  size_t fixed, fixed_files;          /* brig audit --fix: findings fixed, files changed */
 };
 
 /* Findings sorted by file, line and column. */

@@ -109,3 +109,36 @@ brig_mkdir_p (const char *dir, int mode, struct brig_err *err)
     return brig_error (err, errno, "mkdir `%s`", p);
   return 0;
 }
+
+int
+brig_replace_file (const char *path, const char *data, size_t len, struct brig_err *err)
+{
+  _cleanup_free_ char *real = realpath (path, NULL), *tmp = NULL;
+  _cleanup_close_ int fd = -1;
+  struct stat st;
+  int r;
+
+  if (real == NULL || stat (real, &st) < 0)
+    return brig_error (err, errno, "%s", path);
+  if (!S_ISREG (st.st_mode))
+    return brig_error (err, 0, "%s: not a regular file", path);
+  tmp = xasprintf ("%s.brig-XXXXXX", real);
+  if ((fd = mkostemp (tmp, O_CLOEXEC)) < 0)
+    return brig_error (err, errno, "%s: a file beside it", path);
+  /* The same mode and, where we may, the same owner as the file had. */
+  if (fchmod (fd, st.st_mode & 07777) < 0
+      || (fchown (fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)
+      || (r = brig_write_all (fd, data, len)) < 0 || fsync (fd) < 0)
+    {
+      r = errno;
+      unlink (tmp);
+      return brig_error (err, r, "%s: write", tmp);
+    }
+  if (rename (tmp, real) < 0)
+    {
+      r = errno;
+      unlink (tmp);
+      return brig_error (err, r, "%s: rename to %s", tmp, real);
+    }
+  return 0;
+}

@@ -22,6 +22,11 @@ int brig_write_file_at (int dirfd, const char *path, const char *data, struct br
 /* Write all of LEN bytes, retrying on EINTR and short writes. */
 int brig_write_all (int fd, const void *buf, size_t len);
 
+/* Replace the file at PATH (a symlink: the file it names) with LEN bytes
+ * of DATA, atomically: written beside it, synced, renamed over it, with
+ * its mode and owner.  A failure leaves the old file as it was. */
+int brig_replace_file (const char *path, const char *data, size_t len, struct brig_err *err);
+
 /* Create DIR and its parents with MODE (existing ones are fine). */
 int brig_mkdir_p (const char *dir, int mode, struct brig_err *err);
 
