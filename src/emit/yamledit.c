@@ -348,6 +348,9 @@ brig_yedit_release (struct brig_yedit *y)
       free (y->removes[i].adds);
     }
   free (y->removes);
+  free (y->emptied);
+  y->emptied = NULL;
+  y->nemptied = 0;
   y->adds = NULL;
   y->removes = NULL;
   y->nadds = y->nremoves = 0;
@@ -600,6 +603,8 @@ brig_yedit_remove (struct brig_yedit *y, const struct brig_ynode *map, const cha
   if (is_flow (y, map))
     {
       flow_remove (y, map, i, 2);
+      y->emptied = xreallocarray (y->emptied, y->nemptied + 1, sizeof *y->emptied);
+      y->emptied[y->nemptied++] = map;
       return;
     }
   ks = start_of (y, map->items[2 * i]);
@@ -661,8 +666,11 @@ flush_add (struct brig_yedit *y, const struct brig_yadd *a)
     }
   if (is_flow (y, n))
     {
+      size_t gone = 0;
+      for (size_t i = 0; i < y->nemptied; i++)
+        gone += y->emptied[i] == n;
       render_flow (y, &text, &a->root);
-      if (n->n == 0)
+      if (n->n == gone)
         {
           size_t open = start_of (y, n) + 1;
           brig_edits_add (y->e, open, open, text);

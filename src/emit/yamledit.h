@@ -25,6 +25,8 @@ struct brig_yedit
   size_t nadds;
   struct brig_yremove *removes;
   size_t nremoves;
+  const struct brig_ynode **emptied; /* a flow mapping, once per pair removed from it */
+  size_t nemptied;
 };
 
 /* ROOT: the document's root, to learn the file's indentation. */
