@@ -24,6 +24,36 @@ brig_edits_init (struct brig_edits *e, const char *buf, size_t len)
 }
 
 void
+brig_edits_yaml_lines (struct brig_edits *e)
+{
+  const unsigned char *b = (const unsigned char *)e->buf;
+  size_t cap = e->nlines > 64 ? e->nlines : 64;
+
+  e->nlines = 0;
+  e->lines = xreallocarray (e->lines, cap, sizeof *e->lines);
+  e->lines[e->nlines++] = 0;
+  for (size_t i = 0; i < e->len; i++)
+    {
+      size_t next = 0;
+      if (b[i] == '\n')
+        next = i + 1;
+      else if (b[i] == '\r')
+        next = i + 1 < e->len && b[i + 1] == '\n' ? i + 2 : i + 1;
+      else if (b[i] == 0xc2 && i + 1 < e->len && b[i + 1] == 0x85)
+        next = i + 2; /* NEL */
+      else if (b[i] == 0xe2 && i + 2 < e->len && b[i + 1] == 0x80
+               && (b[i + 2] == 0xa8 || b[i + 2] == 0xa9))
+        next = i + 3; /* LS, PS */
+      if (next == 0)
+        continue;
+      if (e->nlines == cap)
+        e->lines = xreallocarray (e->lines, cap *= 2, sizeof *e->lines);
+      e->lines[e->nlines++] = next;
+      i = next - 1;
+    }
+}
+
+void
 brig_edits_release (struct brig_edits *e)
 {
   for (size_t i = 0; i < e->n; i++)

@@ -28,6 +28,9 @@ struct brig_edits
 
 void brig_edits_init (struct brig_edits *e, const char *buf, size_t len);
 void brig_edits_release (struct brig_edits *e);
+/* Count lines as YAML (libyaml) does: \r\n, \r, \n, NEL, LS and PS each
+ * end one.  Otherwise only \n does. */
+void brig_edits_yaml_lines (struct brig_edits *e);
 
 /* The offset of LINE:COL (1-based) of the original.  COL counts bytes, or
  * with CHARS UTF-8 characters (libyaml's marks count characters).  Past

@@ -99,8 +99,16 @@ pair_end (const struct brig_yedit *y, const struct brig_ynode *map, size_t i)
 {
   const struct brig_ynode *k = map->items[2 * i], *v = map->items[2 * i + 1];
 
+  if (is_empty (v) && k->kind != BRIG_Y_SCALAR)
+    return content_end (y, k); /* `? {a: 1}` and no value */
   if (is_empty (v))
-    return end_of (y, k);
+    {
+      /* `key:` and no value: after the colon. */
+      size_t p = end_of (y, k);
+      while (p < y->e->len && (y->e->buf[p] == ' ' || y->e->buf[p] == '\t'))
+        p++;
+      return p < y->e->len && y->e->buf[p] == ':' ? p + 1 : end_of (y, k);
+    }
   if (start_of (y, v) < start_of (y, k))
     return alias_end (y, end_of (y, k));
   return content_end (y, v);
@@ -126,14 +134,12 @@ content_end (const struct brig_yedit *y, const struct brig_ynode *n)
 static size_t
 line_after (const struct brig_yedit *y, size_t end, bool *ret_newline)
 {
-  const char *buf = y->e->buf;
-
   *ret_newline = false;
-  if (end == 0 || buf[end - 1] == '\n')
+  if (end == 0 || (end < y->e->len && brig_edits_line_start (y->e, end) == end))
     return end;
   end = brig_edits_next_line (y->e, end);
-  if (end == y->e->len && (end == 0 || buf[end - 1] != '\n'))
-    *ret_newline = true; /* the last line has no newline */
+  if (end == y->e->len && brig_edits_line_start (y->e, end) != end)
+    *ret_newline = true; /* the last line has no line break */
   return end;
 }
 
@@ -320,16 +326,62 @@ find_step (const struct brig_ynode *n, int depth)
   return 0;
 }
 
+/* Record the outermost flow collections under N.  An alias's node starts
+ * before its parent (its anchor is earlier): not walked, so an alias bomb
+ * costs what its text does. */
+static void
+find_flows (struct brig_yedit *y, const struct brig_ynode *n, int depth)
+{
+  if (n == NULL || n->kind == BRIG_Y_SCALAR || depth > BRIG_YAML_MAX_DEPTH)
+    return;
+  if (is_flow (y, n))
+    {
+      y->flows = xreallocarray (y->flows, 2 * (y->nflows + 1), sizeof *y->flows);
+      y->flows[2 * y->nflows] = start_of (y, n);
+      y->flows[2 * y->nflows + 1] = end_of (y, n);
+      y->nflows++;
+      return;
+    }
+  for (size_t i = 0; i < (n->kind == BRIG_Y_MAP ? 2 * n->n : n->n); i++)
+    if (start_of (y, n->items[i]) >= start_of (y, n))
+      find_flows (y, n->items[i], depth + 1);
+}
+
+/* Is N inside a flow collection (where no line can be added)? */
+static bool
+in_flow (const struct brig_yedit *y, const struct brig_ynode *n)
+{
+  size_t o = start_of (y, n);
+  for (size_t i = 0; i < y->nflows; i++)
+    if (y->flows[2 * i] < o && o < y->flows[2 * i + 1])
+      return true;
+  return false;
+}
+
 void
 brig_yedit_init (struct brig_yedit *y, struct brig_edits *e, const struct brig_ynode *root)
 {
   size_t i = 0;
 
   *y = (struct brig_yedit){ .e = e };
+  brig_edits_yaml_lines (e);
   while (i < e->len && isspace ((unsigned char)e->buf[i]))
     i++;
   y->json = i < e->len && (e->buf[i] == '{' || e->buf[i] == '[');
   y->step = find_step (root, 0);
+  find_flows (y, root, 0);
+  /* `? key` makes a key of anything, on lines of its own: where lines go
+   * around it is more than brig wants to guess.  A `?` that starts a
+   * line's content (after dashes) or follows { or , and is followed by
+   * a blank, a comment or the line's end is one. */
+  for (size_t q = 0; q < e->len && !y->frozen; q++)
+    if (e->buf[q] == '?' && (q + 1 == e->len || strchr (" \t\r\n#", e->buf[q + 1])))
+      {
+        size_t p = q;
+        while (p > 0 && strchr (" \t-", e->buf[p - 1]))
+          p--;
+        y->frozen = p == 0 || strchr ("\r\n{,", e->buf[p - 1]);
+      }
   if (y->step <= 0 || y->step > 8)
     y->step = 2;
 }
@@ -350,6 +402,9 @@ brig_yedit_release (struct brig_yedit *y)
   free (y->removes);
   free (y->emptied);
   y->emptied = NULL;
+  free (y->flows);
+  y->flows = NULL;
+  y->nflows = 0;
   y->nemptied = 0;
   y->adds = NULL;
   y->removes = NULL;
@@ -438,7 +493,7 @@ brig_yedit_set (struct brig_yedit *y, const struct brig_ynode *map, const char *
   const char *rest;
   size_t key_i;
 
-  if (map == NULL || map->kind != BRIG_Y_MAP)
+  if (map == NULL || map->kind != BRIG_Y_MAP || y->frozen)
     return false;
   n = walk (map, path, &rest, &owner, &key_i);
   if (*rest == '\0')
@@ -481,7 +536,7 @@ brig_yedit_seq_add (struct brig_yedit *y, const struct brig_ynode *map, const ch
   size_t key_i;
   _cleanup_free_ char *item = NULL;
 
-  if (map == NULL || map->kind != BRIG_Y_MAP)
+  if (map == NULL || map->kind != BRIG_Y_MAP || y->frozen)
     return false;
   n = walk (map, path, &rest, &owner, &key_i);
   item = render (y, v);
@@ -544,7 +599,7 @@ brig_yedit_seq_remove (struct brig_yedit *y, const struct brig_ynode *map, const
   size_t key_i;
   const struct brig_ynode *seq = brig_yedit_get (map, key, &key_i);
 
-  if (seq == NULL || seq->kind != BRIG_Y_SEQ || i >= seq->n)
+  if (seq == NULL || seq->kind != BRIG_Y_SEQ || i >= seq->n || y->frozen)
     return;
   seq_record (y, map, key_i)->gone[i] = true;
 }
@@ -592,13 +647,25 @@ remove_item (struct brig_yedit *y, const struct brig_ynode *seq, size_t i)
   brig_edits_add (y->e, brig_edits_line_start (y->e, dash - 1), end, "");
 }
 
+/* Is MAP's key I written plainly, not after `?` (an explicit key, maybe
+ * on the line above)? */
+static bool
+plain_key (const struct brig_yedit *y, const struct brig_ynode *map, size_t i)
+{
+  size_t p = start_of (y, map->items[2 * i]);
+
+  while (p > 0 && strchr (" \t\r\n", y->e->buf[p - 1]))
+    p--;
+  return p == 0 || y->e->buf[p - 1] != '?';
+}
+
 void
 brig_yedit_remove (struct brig_yedit *y, const struct brig_ynode *map, const char *key)
 {
   size_t i, ks, end;
   bool nl;
 
-  if (brig_yedit_get (map, key, &i) == NULL)
+  if (brig_yedit_get (map, key, &i) == NULL || !plain_key (y, map, i) || y->frozen)
     return;
   if (is_flow (y, map))
     {
@@ -627,7 +694,7 @@ brig_yedit_replace (struct brig_yedit *y, const struct brig_ynode *n, struct bri
   char q = off < y->e->len ? y->e->buf[off] : 0;
   _cleanup_free_ char *text = NULL;
 
-  if (n->kind != BRIG_Y_SCALAR || (strcmp (n->value, v.s) == 0 && !is_empty (n)))
+  if (n->kind != BRIG_Y_SCALAR || (strcmp (n->value, v.s) == 0 && !is_empty (n)) || y->frozen)
     return;
   if (is_empty (n))
     return; /* its place is the key's; brig_yedit_set's callers use pending */
@@ -669,6 +736,16 @@ flush_add (struct brig_yedit *y, const struct brig_yadd *a)
       size_t gone = 0;
       for (size_t i = 0; i < y->nemptied; i++)
         gone += y->emptied[i] == n;
+      /* A plain key such as `-` or `?` that libyaml takes only where it
+       * stands: text after it may read otherwise.  Left as it is. */
+      for (size_t i = 0; i < n->n; i++)
+        if (n->items[2 * i]->kind == BRIG_Y_SCALAR && n->items[2 * i]->plain
+            && strchr ("-?:,[]{}#&*!|>'\"%@`", n->items[2 * i]->value[0]))
+          return;
+      /* `{a: 1, b: }` or `b: !tag`: where an empty value's text ends is
+       * not known.  Left as it is. */
+      if (n->n > gone && is_empty (n->items[2 * n->n - 1]))
+        return;
       render_flow (y, &text, &a->root);
       if (n->n == gone)
         {
@@ -678,13 +755,15 @@ flush_add (struct brig_yedit *y, const struct brig_yadd *a)
         }
       {
         size_t end = pair_end (y, n, n->n - 1), ks = start_of (y, n->items[2 * (n->n - 1)]);
+        const char *sp = "";
         if (first_on_line (y, ks))
           {
             size_t ls = brig_edits_line_start (y->e, ks);
-            brig_edits_addf (y->e, end, end, ",\n%.*s%s", (int)(ks - ls), y->e->buf + ls, text);
+            brig_edits_addf (y->e, end, end, "%s,\n%.*s%s", sp, (int)(ks - ls), y->e->buf + ls,
+                             text);
           }
         else
-          brig_edits_addf (y->e, end, end, ", %s", text);
+          brig_edits_addf (y->e, end, end, "%s, %s", sp, text);
       }
       return;
     }
@@ -692,6 +771,13 @@ flush_add (struct brig_yedit *y, const struct brig_yadd *a)
     size_t ks = start_of (y, n->items[0]), ls = brig_edits_line_start (y->e, ks), off;
     int indent = (int)(ks - ls);
     bool nl;
+    /* A pair in a flow sequence (`[a: 1]`) is a mapping with no braces
+     * and no lines to add to: left as it is. */
+    if (in_flow (y, n))
+      return;
+    for (size_t i = 0; i < n->n; i++)
+      if (!plain_key (y, n, i))
+        return; /* `? key`: where its lines go is not plain */
     /* `- name: x`: the keys' column, not the dash's. */
     if (!first_on_line (y, ks))
       indent = n->items[0]->col - 1;

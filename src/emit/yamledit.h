@@ -27,6 +27,9 @@ struct brig_yedit
   size_t nremoves;
   const struct brig_ynode **emptied; /* a flow mapping, once per pair removed from it */
   size_t nemptied;
+  bool frozen;   /* explicit keys (`? key`): brig makes no edit here */
+  size_t *flows; /* [start, end) of each outermost flow collection */
+  size_t nflows;
 };
 
 /* ROOT: the document's root, to learn the file's indentation. */
