@@ -115,7 +115,8 @@ static size_t
 where_privileged (const struct ctx *x, const char *detail)
 {
   _cleanup_free_ char *p = cap_path (x, 21, 0, SET_AMBIENT);
-  report (x, p ? p : "process.capabilities", "%s: %s", p ? p : "process.capabilities", detail);
+  report (x, p ? p : "process.capabilities", "%s: %s; leave CAP_SYS_ADMIN out of every set",
+          p ? p : "process.capabilities", detail);
   return 1;
 }
 
@@ -140,7 +141,8 @@ where_each_cap (const struct ctx *x, const char *detail)
       if (!any || !breaks (x, &one, &d))
         continue;
       p = cap_path (x, cap, 0, SET_AMBIENT);
-      report (x, p ? p : "process.capabilities", "%s: %s is outside the capability allow-list",
+      report (x, p ? p : "process.capabilities",
+              "%s: %s is outside the capability allow-list; leave it out of every set",
               p ? p : "process.capabilities", brig_cap_name (cap));
       n++;
     }
@@ -188,6 +190,13 @@ static const struct
   { BRIG_NS_CGROUP, "cgroup", "the container sees the host's cgroup tree" },
 };
 
+/* What a namespace of kind BIT needs besides its linux.namespaces item. */
+static const char *
+also (unsigned bit)
+{
+  return bit == BRIG_NS_USER ? " with linux.uidMappings and gidMappings" : "";
+}
+
 /* The path of the linux.namespaces item of TYPE, or NULL. */
 static char *
 ns_path (const struct ctx *x, const char *type)
@@ -225,14 +234,16 @@ where_namespaces (const struct ctx *x, const char *detail)
         continue;
       p = ns_path (x, namespaces[i].name);
       if (p && joined && (x->c->namespaces & bit))
-        report (x, p, "%s joins the host's %s namespace (%s): %s", p, namespaces[i].name, joined,
-                namespaces[i].what);
+        report (x, p, "%s joins the host's %s namespace (%s): %s; drop its path", p,
+                namespaces[i].name, joined, namespaces[i].what);
       else if (brig_locmap_get (x->where, "linux.namespaces"))
-        report (x, "linux.namespaces", "linux.namespaces has no %s namespace: %s",
-                namespaces[i].name, namespaces[i].what);
+        report (x, "linux.namespaces",
+                "linux.namespaces has no %s namespace: %s; add {\"type\": \"%s\"}%s",
+                namespaces[i].name, namespaces[i].what, namespaces[i].name, also (bit));
       else
-        report (x, "linux.namespaces", "no linux.namespaces, so no %s namespace: %s",
-                namespaces[i].name, namespaces[i].what);
+        report (x, "linux.namespaces",
+                "no linux.namespaces, so no %s namespace: %s; add {\"type\": \"%s\"}%s",
+                namespaces[i].name, namespaces[i].what, namespaces[i].name, also (bit));
       n++;
     }
   return n;
@@ -334,6 +345,7 @@ where_device_rules (const struct ctx *x, const char *detail)
 {
   size_t n = 0;
 
+  (void)detail;
   for (size_t i = 0; i < x->c->ndevices; i++)
     {
       struct brig_container one = *x->c;
@@ -349,7 +361,9 @@ where_device_rules (const struct ctx *x, const char *detail)
       n++;
     }
   if (n == 0)
-    report_key (x, "linux.resources.devices", detail);
+    report_key (x, "linux.resources.devices",
+                "every device is allowed; deny all first ({\"allow\": false, \"access\": "
+                "\"rwm\"}), then allow what is needed");
   return 1;
 }
 
@@ -370,14 +384,16 @@ where_masks (const struct ctx *x, const char *detail)
   one.readonly_paths = readonly;
   if (breaks (x, &one, &d))
     {
-      report_key (x, "linux.maskedPaths", d);
+      _cleanup_free_ char *what = xasprintf ("%s; list them there", d);
+      report_key (x, "linux.maskedPaths", what);
       n++;
     }
   one = *x->c;
   one.masked_paths = masked;
   if (breaks (x, &one, &e))
     {
-      report_key (x, "linux.readonlyPaths", e);
+      _cleanup_free_ char *what = xasprintf ("%s; list them there", e);
+      report_key (x, "linux.readonlyPaths", what);
       n++;
     }
   return n;
@@ -396,7 +412,7 @@ where_limits (const struct ctx *x, const char *detail)
   if (breaks (x, &one, &d))
     {
       report_key (x, "linux.resources.memory.limit",
-                  "no memory limit: one leak takes the host's memory");
+                  "no memory limit: one leak takes the host's memory; set one in bytes");
       n++;
     }
   one = *x->c;
@@ -404,7 +420,7 @@ where_limits (const struct ctx *x, const char *detail)
   if (breaks (x, &one, &e))
     {
       report_key (x, "linux.resources.pids.limit",
-                  "no pids limit: a fork bomb takes the host down");
+                  "no pids limit: a fork bomb takes the host down; set one");
       n++;
     }
   return n;
@@ -415,10 +431,13 @@ where_seccomp (const struct ctx *x, const char *detail)
 {
   (void)detail;
   if (x->c->seccomp == NULL)
-    report_key (x, "linux.seccomp", "every syscall of the kernel is reachable");
+    report_key (x, "linux.seccomp",
+                "every syscall of the kernel is reachable; give a profile whose defaultAction "
+                "refuses (SCMP_ACT_ERRNO)");
   else
     report_key (x, "linux.seccomp.defaultAction",
-                "the seccomp profile allows every syscall it does not name");
+                "the seccomp profile allows every syscall it does not name; refuse by default "
+                "(SCMP_ACT_ERRNO) and allow what is needed");
   return 1;
 }
 
@@ -426,7 +445,7 @@ static size_t
 where_nnp (const struct ctx *x, const char *detail)
 {
   (void)detail;
-  report_key (x, "process.noNewPrivileges", "setuid programs can raise privileges");
+  report_key (x, "process.noNewPrivileges", "setuid programs can raise privileges; set it true");
   return 1;
 }
 
@@ -434,7 +453,9 @@ static size_t
 where_readonly (const struct ctx *x, const char *detail)
 {
   (void)detail;
-  report_key (x, "root.readonly", "the root filesystem is writable");
+  report_key (x, "root.readonly",
+              "the root filesystem is writable; set it true, with tmpfs mounts where the program "
+              "writes");
   return 1;
 }
 
