@@ -97,6 +97,19 @@ brig_parse_oci_located (const char *buf, size_t len, const char *file, const str
   r = brig_parse_oci_config (buf, len, file, bundle, ret, err);
   if (r < 0)
     locate_error (file, ret_where, err);
+  if (r < 0 && err->msg)
+    {
+      /* jansson's column 0 is the start of the line. */
+      size_t fl = strlen (file);
+      int line, n = 0;
+      if (strncmp (err->msg, file, fl) == 0 && sscanf (err->msg + fl, ":%d:0: %n", &line, &n) == 1
+          && n > 0)
+        {
+          char *m = xasprintf ("%s:%d:1: %s", file, line, err->msg + fl + n);
+          free (err->msg);
+          err->msg = m;
+        }
+    }
   brig_yaml_free (own);
   return r;
 }

@@ -23,6 +23,7 @@ struct ctx
   struct brig_findings *f;
   const struct brig_audit_rule *rule; /* the audit's, of the gate's id */
   const struct brig_rule *gate;
+  bool privileged; /* BRIG-C001 found CAP_SYS_ADMIN or every capability */
 };
 
 /* Does C (the container or a copy with one item) break the gate's rule?
@@ -124,11 +125,19 @@ where_privileged (const struct ctx *x, const char *detail)
 static size_t
 where_each_cap (const struct ctx *x, const char *detail)
 {
+  uint64_t all = x->c->caps.bounding | x->c->caps.effective | x->c->caps.permitted
+                 | x->c->caps.inheritable | x->c->caps.ambient;
   size_t n = 0;
 
   (void)detail;
+  /* As the compose audit does: BRIG-C001 says it all for every
+   * capability, and for CAP_SYS_ADMIN. */
+  if (x->privileged && (all & BRIG_CAPS_ALL) == BRIG_CAPS_ALL)
+    return 1;
   for (int cap = 0; cap <= BRIG_CAP_MAX; cap++)
     {
+      if (x->privileged && cap == 21)
+        continue;
       struct brig_container one = *x->c;
       _cleanup_free_ char *d = NULL, *p = NULL;
       bool any = false;
@@ -506,6 +515,7 @@ brig_audit_oci (struct brig_container *c, const struct brig_locmap *where, const
   struct brig_decision *d = NULL;
   struct brig_err err = { 0 };
   size_t nd = 0;
+  bool privileged = false;
 
   for (size_t i = 0; i < ARRAY_SIZE (c->ns_path); i++)
     if (c->ns_path[i] && host_ns_path (c->ns_path[i]))
@@ -514,8 +524,11 @@ brig_audit_oci (struct brig_container *c, const struct brig_locmap *where, const
   if (brig_policy_gate (p, c, &d, &nd, &err) < 0)
     brig_err_release (&err);
   for (size_t i = 0; i < nd; i++)
+    privileged |= strcmp (d[i].rule->id, "BRIG-C001") == 0;
+  for (size_t i = 0; i < nd; i++)
     {
-      struct ctx x = { c, p, where, file, f, brig_audit_rule_find (d[i].rule->id), d[i].rule };
+      struct ctx x
+          = { c, p, where, file, f, brig_audit_rule_find (d[i].rule->id), d[i].rule, privileged };
       size_t k = 0, n = 0;
 
       if (x.rule == NULL)
