@@ -571,7 +571,8 @@ static const struct brig_audit_rule rules[] = {
     "unprivileged user (CVE-2022-29162).",
     "Leave process.capabilities.inheritable and ambient empty: a program that needs a "
     "capability gets it through the bounding, effective and permitted sets.",
-    "CVE-2022-29162; brig run: BRIG-C006 (cleared)", NULL },
+    "CIS Docker 5.4 (capabilities restricted); CVE-2022-29162; brig run: BRIG-C006 (cleared)",
+    NULL },
   { "BRIG-C007", "privilege escalation allowed", BRIG_SEV_HIGH, "security_opt no-new-privileges", N,
     "Without no_new_privs, setuid binaries and file capabilities raise privileges inside.",
     "security_opt: [\"no-new-privileges:true\"] (--security-opt no-new-privileges).",
