@@ -249,7 +249,8 @@ static const struct brig_cmd_help help = {
   "`# checkov:skip=ID: REASON` and `checkov.io/skipN: ID=REASON`, `# trivy:ignore:ID`, "
   "`ignore-check.kube-linter.io/CHECK: REASON`, `# hadolint ignore=ID`.  A suppression without "
   "a reason is reported (BRIG-S001); an expired one silences nothing (BRIG-S002); one naming no "
-  "rule or with a bad date is reported (BRIG-S003).\n\n"
+  "rule or with a bad date is reported (BRIG-S003).  JSON has no comments: in daemon.json and "
+  "config.json, .brig.yml is the way to turn a rule off.\n\n"
   "The project file .brig.yml (in the working directory or above it, up to the repository's "
   "top; or --config FILE) turns rules off (`rules: {BRIG-K005: off}`), changes their severity "
   "(`BRIG-K102: high`) and excludes paths (`exclude: [vendor, \"charts/*/tests\"]`); a mistake in "
@@ -261,7 +262,8 @@ static const struct brig_cmd_help help = {
   "read_only with tmpfs /tmp and /run, a 512m memory and 1024 pids limit, user 10001:10001, "
   "ports on 127.0.0.1 and sensitive binds read-only, for Dockerfiles a USER, COPY for a plain "
   "ADD and apt-get/apk hygiene.  Findings with no safe fix (hostPath volumes, engine sockets, "
-  "image pins, a uid of 0) are left and reported.  The file is replaced atomically, keeping its "
+  "image pins, a uid of 0) are left and reported, and so are all of daemon.json's and "
+  "config.json's.  The file is replaced atomically, keeping its "
   "mode; the report and the exit status are those of the fixed files.  --fix --dry-run prints a "
   "unified diff and changes nothing.",
 };
@@ -547,6 +549,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
     }
   if (type == TYPE_DAEMON_JSON || type == TYPE_OCI)
     {
+      *ret_type = type; /* nothing for --fix to do */
       audit_engine_forced (type, r, file, buf, len);
       return;
     }
@@ -586,6 +589,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
                                                 : engine_type (file, buf, len, y);
   if (type == TYPE_DAEMON_JSON || type == TYPE_OCI)
     {
+      *ret_type = type; /* nothing for --fix to do */
       if (type == TYPE_DAEMON_JSON)
         audit_daemon_json (r, file, y);
       else

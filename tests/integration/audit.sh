@@ -1629,3 +1629,17 @@ test_oci_config_detection_and_errors () {
 	expect_match "daemon-json \(Docker's daemon.json\) or oci" "$out"
 	expect_match "BRIG-Hnnn" "$out"
 }
+
+test_fix_leaves_daemon_json_and_config_json () {
+	mkdir -p "$WORK/etc" "$WORK/bundle"
+	write_bad_daemon_json "$WORK/etc/daemon.json"
+	write_bad_config "$WORK/bundle/config.json"
+	cp "$WORK/etc/daemon.json" "$WORK/daemon.orig"
+	cp "$WORK/bundle/config.json" "$WORK/config.orig"
+	run_status st audit --fix --fail-on never "$WORK/etc/daemon.json" "$WORK/bundle/config.json"
+	expect_eq 0 "$st"
+	expect_match "brig audit --fix: 0 findings fixed in 0 files" "$out"
+	expect_match "critical BRIG-H006" "$out" "still reported"
+	cmp "$WORK/etc/daemon.json" "$WORK/daemon.orig" || fail "daemon.json changed"
+	cmp "$WORK/bundle/config.json" "$WORK/config.orig" || fail "config.json changed"
+}
