@@ -1643,3 +1643,25 @@ test_fix_leaves_daemon_json_and_config_json () {
 	cmp "$WORK/etc/daemon.json" "$WORK/daemon.orig" || fail "daemon.json changed"
 	cmp "$WORK/bundle/config.json" "$WORK/config.orig" || fail "config.json changed"
 }
+
+test_daemon_json_and_config_json_sarif_is_valid () {
+	sarif_validator
+	mkdir -p "$WORK/repo/etc" "$WORK/repo/bundle" "$WORK/repo/broken"
+	cd "$WORK/repo"
+	write_bad_daemon_json etc/daemon.json
+	write_bad_config bundle/config.json
+	printf '{"data-root": "/srv"}\n' > etc/defaults-daemon.json
+	printf '{\n  "icc": "no"\n}\n' > broken/daemon.json
+	printf '{"ociVersion": "1.0.2", "root": {"path": "r"},\n' > broken/config.json
+	audit --format sarif --fail-on never etc bundle broken > "$WORK/e.sarif" || true
+	node "$WORK/validate.js" "$WORK/npm" "$WORK/e.sarif" > "$WORK/v.out" 2>&1 ||
+		fail "not valid SARIF 2.1.0: $(cat "$WORK/v.out")"
+	python3 - "$WORK/e.sarif" <<'PY' || fail "the log validated is not the one meant: $(head -c 2000 "$WORK/e.sarif")"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+ids = {x["ruleId"] for x in run["results"]}
+assert {"BRIG-H006", "BRIG-H017", "BRIG-C006", "BRIG-C014"} <= ids, ids
+notes = run["invocations"][0]["toolExecutionNotifications"]
+assert len(notes) == 2 and all(n["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for n in notes), notes
+PY
+}
