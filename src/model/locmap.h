@@ -22,11 +22,17 @@ struct brig_locmap
 {
   struct brig_locent *v;
   size_t n;
+  size_t *by_path; /* the entries' indexes sorted by path (brig_locmap_index) */
+  size_t nby_path; /* how many entries it covers */
 };
 
 /* Append PATH (VALUE may be NULL) at LOC; both are copied. */
 void brig_locmap_add (struct brig_locmap *m, const char *path, const char *value,
                       struct brig_loc loc);
+/* Sort M for lookups in O(log n); entries added afterwards are looked up
+ * one by one until the next call.  Of two entries with one path, the
+ * first added is found. */
+void brig_locmap_index (struct brig_locmap *m);
 /* The entry of PATH, or NULL. */
 const struct brig_locent *brig_locmap_get (const struct brig_locmap *m, const char *path);
 /* The entry of PATH or, when it was not written, of its nearest parent

@@ -50,6 +50,7 @@ brig_json_locmap (const struct brig_ynode *root, struct brig_locmap *ret)
 {
   if (root)
     walk (root, "", brig_yloc (root), ret);
+  brig_locmap_index (ret);
 }
 
 /* "FILE: PATH: what" (the runtime reader's errors) -> "FILE:LINE:COL:

@@ -275,39 +275,88 @@ norm (const char *s)
   return out;
 }
 
-/* The path of the last item of LIST whose MEMBER is VALUE (the last: a
- * later mount at the same destination replaces an earlier one), or NULL. */
-static char *
-item_path (const struct ctx *x, const char *list, const char *member, const char *value)
+/* The items of a list by one member's value: where each value is, for
+ * lists that may be long (mounts, device nodes). */
+struct item
 {
-  char *found = NULL;
+  char *value; /* normalised */
+  size_t k;    /* the item's index */
+};
 
+struct items
+{
+  struct item *v;
+  size_t n;
+};
+
+static int
+by_value (const void *a, const void *b)
+{
+  const struct item *x = a, *y = b;
+  int c = strcmp (x->value, y->value);
+
+  return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+static void
+items_read (const struct ctx *x, const char *list, const char *member, struct items *ret)
+{
   for (size_t k = 0;; k++)
     {
       _cleanup_free_ char *p = xasprintf ("%s[%zu].%s", list, k, member);
       _cleanup_free_ char *item = xasprintf ("%s[%zu]", list, k);
       const struct brig_locent *e = brig_locmap_get (x->where, p);
       if (e == NULL && brig_locmap_get (x->where, item) == NULL)
-        return found;
+        break;
       if (e && e->value)
         {
-          _cleanup_free_ char *n = norm (e->value);
-          if (strcmp (n, value) == 0)
-            {
-              free (found);
-              found = steal_pointer (&item);
-            }
+          ret->v = xreallocarray (ret->v, ret->n + 1, sizeof *ret->v);
+          ret->v[ret->n++] = (struct item){ norm (e->value), k };
         }
     }
+  if (ret->n)
+    qsort (ret->v, ret->n, sizeof *ret->v, by_value);
+}
+
+static void
+items_release (struct items *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    free (l->v[i].value);
+  free (l->v);
+}
+
+/* The path of the last item of LIST (read into L) whose member is VALUE
+ * (the last: a later mount at the same destination replaces an earlier
+ * one), or NULL. */
+static char *
+item_path (const struct items *l, const char *list, const char *value)
+{
+  size_t lo = 0, hi = l->n;
+
+  /* Past the last item whose value is not above VALUE. */
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp (l->v[mid].value, value) <= 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == 0 || strcmp (l->v[lo - 1].value, value) != 0)
+    return NULL;
+  return xasprintf ("%s[%zu]", list, l->v[lo - 1].k);
 }
 
 /* BRIG-C003: each mount that alone breaks the rule. */
 static size_t
 where_mounts (const struct ctx *x, const char *detail)
 {
+  struct items l = { 0 };
   size_t n = 0;
 
   (void)detail;
+  items_read (x, "mounts", "destination", &l);
   for (size_t i = 0; i < x->c->nmounts; i++)
     {
       struct brig_container one = *x->c;
@@ -317,10 +366,11 @@ where_mounts (const struct ctx *x, const char *detail)
       one.nmounts = 1;
       if (!breaks (x, &one, &d))
         continue;
-      p = item_path (x, "mounts", "destination", x->c->mounts[i].dest);
+      p = item_path (&l, "mounts", x->c->mounts[i].dest);
       report (x, p ? p : "mounts", "%s: %s", p ? p : "mounts", d);
       n++;
     }
+  items_release (&l);
   return n;
 }
 
@@ -328,9 +378,11 @@ where_mounts (const struct ctx *x, const char *detail)
 static size_t
 where_nodes (const struct ctx *x, const char *detail)
 {
+  struct items l = { 0 };
   size_t n = 0;
 
   (void)detail;
+  items_read (x, "linux.devices", "path", &l);
   for (size_t i = 0; i < x->c->nnodes; i++)
     {
       struct brig_container one = *x->c;
@@ -340,10 +392,11 @@ where_nodes (const struct ctx *x, const char *detail)
       one.nnodes = 1;
       if (!breaks (x, &one, &d))
         continue;
-      p = item_path (x, "linux.devices", "path", x->c->nodes[i].path);
+      p = item_path (&l, "linux.devices", x->c->nodes[i].path);
       report (x, p ? p : "linux.devices", "%s: %s", p ? p : "linux.devices", d);
       n++;
     }
+  items_release (&l);
   return n;
 }
 
