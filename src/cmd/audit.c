@@ -9,11 +9,15 @@
 #include "cmd/opt.h"
 #include "emit/fix.h"
 #include "parse/compose.h"
+#include "parse/daemonjson.h"
 #include "parse/dockerfile.h"
 #include "parse/dockerrun.h"
 #include "parse/k8s.h"
+#include "parse/ocifile.h"
 #include "parse/yaml.h"
+#include "policy/daemon.h"
 #include "policy/image.h"
+#include "policy/oci_audit.h"
 #include "policy/project.h"
 #include "policy/suppress.h"
 #include "report/findings.h"
@@ -38,6 +42,8 @@ enum audit_type
   TYPE_COMPOSE,
   TYPE_DOCKER_RUN,
   TYPE_DOCKERFILE,
+  TYPE_DAEMON_JSON,
+  TYPE_OCI,
 };
 
 struct audit_opts
@@ -85,7 +91,9 @@ o_type (void *ctx, const char *arg, struct brig_err *err)
                 { "k8s", TYPE_K8S },
                 { "compose", TYPE_COMPOSE },
                 { "docker-run", TYPE_DOCKER_RUN },
-                { "dockerfile", TYPE_DOCKERFILE } };
+                { "dockerfile", TYPE_DOCKERFILE },
+                { "daemon-json", TYPE_DAEMON_JSON },
+                { "oci", TYPE_OCI } };
   struct audit_opts *o = ctx;
 
   for (size_t i = 0; i < ARRAY_SIZE (types); i++)
@@ -94,7 +102,8 @@ o_type (void *ctx, const char *arg, struct brig_err *err)
         o->type = types[i].type;
         return 0;
       }
-  return brig_error (err, 0, "`%s`: expected auto, k8s, compose, docker-run or dockerfile", arg);
+  return brig_error (
+      err, 0, "`%s`: expected auto, k8s, compose, docker-run, dockerfile, daemon-json or oci", arg);
 }
 
 static int
@@ -183,8 +192,8 @@ FLAG_SETTER (o_help, help)
 
 static const struct brig_opt options[] = {
   { 0, "type", "TYPE",
-    "how to read the files: auto (default: by name and content), k8s, compose, docker-run or "
-    "dockerfile",
+    "how to read the files: auto (default: by name and content), k8s, compose, docker-run, "
+    "dockerfile, daemon-json (Docker's daemon.json) or oci (a bundle's config.json)",
     o_type },
   { 0, "format", "FORMAT", "text (default), json or sarif (SARIF 2.1.0)", o_format },
   { 0, "level", "LEVEL", "Pod Security Standards level: baseline or restricted (default)",
@@ -221,11 +230,15 @@ static const struct brig_cmd_help help = {
   "docker-compose.*.yml...) and the docker run, docker create and podman run lines of shell "
   "scripts and Makefiles (*.sh, Makefile, *.mk, or a shell's #! line), and Dockerfiles and "
   "Containerfiles (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*..., or a first "
-  "instruction FROM or ARG) from files, directories (walked for .yaml, .yml, .json, .sh, .mk, "
+  "instruction FROM or ARG), Docker's daemon.json (by its name, or a JSON object whose keys are "
+  "all dockerd options) and OCI bundles' config.json (by its name and an ociVersion) from "
+  "files, directories (walked for .yaml, .yml, .json, .sh, .mk, "
   "Makefiles and Dockerfiles; hidden ones skipped) or - for standard input.  Manifests are "
   "judged by the Pod Security Standards at --level; compose services and docker run lines by the "
   "container rules (BRIG-Cnnn, the ids brig run's policy gate uses for the same rule, and "
-  "BRIG-Rnnn); Dockerfiles by the image rules (BRIG-Dnnn).  Each finding is reported at its "
+  "BRIG-Rnnn); Dockerfiles by the image rules (BRIG-Dnnn); daemon.json by the daemon rules "
+  "(BRIG-Hnnn, the CIS Docker Benchmark's section 2); config.json by the runtime's policy "
+  "gate itself, in audit mode (BRIG-Cnnn).  Each finding is reported at its "
   "file:line:col (the key or the flag) with the "
   "rule, the severity and the fix.  A file that cannot be parsed is an error (exit 2) with its "
   "line and column; the others are still judged.\n\n"
@@ -236,7 +249,8 @@ static const struct brig_cmd_help help = {
   "`# checkov:skip=ID: REASON` and `checkov.io/skipN: ID=REASON`, `# trivy:ignore:ID`, "
   "`ignore-check.kube-linter.io/CHECK: REASON`, `# hadolint ignore=ID`.  A suppression without "
   "a reason is reported (BRIG-S001); an expired one silences nothing (BRIG-S002); one naming no "
-  "rule or with a bad date is reported (BRIG-S003).\n\n"
+  "rule or with a bad date is reported (BRIG-S003).  JSON has no comments: in daemon.json and "
+  "config.json, .brig.yml is the way to turn a rule off.\n\n"
   "The project file .brig.yml (in the working directory or above it, up to the repository's "
   "top; or --config FILE) turns rules off (`rules: {BRIG-K005: off}`), changes their severity "
   "(`BRIG-K102: high`) and excludes paths (`exclude: [vendor, \"charts/*/tests\"]`); a mistake in "
@@ -248,7 +262,8 @@ static const struct brig_cmd_help help = {
   "read_only with tmpfs /tmp and /run, a 512m memory and 1024 pids limit, user 10001:10001, "
   "ports on 127.0.0.1 and sensitive binds read-only, for Dockerfiles a USER, COPY for a plain "
   "ADD and apt-get/apk hygiene.  Findings with no safe fix (hostPath volumes, engine sockets, "
-  "image pins, a uid of 0) are left and reported.  The file is replaced atomically, keeping its "
+  "image pins, a uid of 0) are left and reported, and so are all of daemon.json's and "
+  "config.json's.  The file is replaced atomically, keeping its "
   "mode; the report and the exit status are those of the fixed files.  --fix --dry-run prints a "
   "unified diff and changes nothing.",
 };
@@ -421,6 +436,77 @@ audit_dockerfile (struct brig_audit_report *r, const char *file, const char *buf
   brig_image_free (img);
 }
 
+/* A Docker daemon.json. */
+static void
+audit_daemon_json (struct brig_audit_report *r, const char *file, const struct brig_yaml *y)
+{
+  struct brig_err e = { 0 };
+  struct brig_daemon *d = NULL;
+
+  if (brig_parse_daemon_json (y, file, &d, &e) < 0)
+    {
+      add_error (r, file, &e);
+      return;
+    }
+  r->files++;
+  brig_audit_daemon (d, &r->findings);
+  brig_daemon_free (d);
+}
+
+/* An OCI bundle's config.json (Y: its text as YAML, or NULL). */
+static void
+audit_oci (struct brig_audit_report *r, const char *file, const char *buf, size_t len,
+           const struct brig_yaml *y)
+{
+  struct brig_err e = { 0 };
+  struct brig_container *c = NULL;
+  struct brig_locmap where = { 0 };
+
+  if (brig_parse_oci_located (buf, len, file, y, &c, &where, &e) < 0)
+    add_error (r, file, &e);
+  else
+    {
+      r->files++;
+      brig_audit_oci (c, &where, file, &r->findings);
+      brig_container_free (c);
+    }
+  brig_locmap_release (&where);
+}
+
+/* --type daemon-json or oci: the file is read as that, whatever it is. */
+static void
+audit_engine_forced (enum audit_type type, struct brig_audit_report *r, const char *file,
+                     const char *buf, size_t len)
+{
+  struct brig_err e = { 0 };
+  struct brig_yaml *y = NULL;
+
+  if (type == TYPE_OCI)
+    {
+      audit_oci (r, file, buf, len, NULL);
+      return;
+    }
+  if (brig_yaml_load (buf, len, file, &y, &e) < 0)
+    add_error (r, file, &e);
+  else
+    audit_daemon_json (r, file, y);
+  brig_yaml_free (y);
+}
+
+/* By name and content: daemon.json (or a JSON object of dockerd options
+ * alone), config.json with an ociVersion; TYPE_AUTO for neither. */
+static enum audit_type
+engine_type (const char *file, const char *buf, size_t len, const struct brig_yaml *y)
+{
+  const char *base = base_name (file);
+
+  if (brig_daemon_json_name (base) || brig_daemon_json_detect (buf, len, y))
+    return TYPE_DAEMON_JSON;
+  if (brig_oci_config_name (base) && brig_oci_config_detect (y))
+    return TYPE_OCI;
+  return TYPE_AUTO;
+}
+
 static bool
 dockerfile_named (const char *path)
 {
@@ -461,6 +547,12 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
         r->skipped++;
       return;
     }
+  if (type == TYPE_DAEMON_JSON || type == TYPE_OCI)
+    {
+      *ret_type = type; /* nothing for --fix to do */
+      audit_engine_forced (type, r, file, buf, len);
+      return;
+    }
   if (type == TYPE_AUTO
       && (brig_dockerrun_name (base_name (file)) || brig_dockerrun_shebang (buf, len)))
     type = TYPE_DOCKER_RUN;
@@ -494,14 +586,25 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
     type = brig_compose_name (base_name (file)) ? TYPE_COMPOSE
            : brig_k8s_detect (y)                ? TYPE_K8S
            : brig_compose_detect (y)            ? TYPE_COMPOSE
-                                                : TYPE_AUTO;
+                                                : engine_type (file, buf, len, y);
+  if (type == TYPE_DAEMON_JSON || type == TYPE_OCI)
+    {
+      *ret_type = type; /* nothing for --fix to do */
+      if (type == TYPE_DAEMON_JSON)
+        audit_daemon_json (r, file, y);
+      else
+        audit_oci (r, file, buf, len, y);
+      brig_yaml_free (y);
+      return;
+    }
   if (type == TYPE_AUTO)
     {
       if (explicit)
         {
           brig_error (&e, 0,
                       "%s: not a format brig audit reads: expected Kubernetes manifests "
-                      "(apiVersion and kind) or a compose file (services)",
+                      "(apiVersion and kind), a compose file (services), a Docker daemon.json "
+                      "or an OCI config.json (ociVersion)",
                       file);
           add_error (r, file, &e);
         }
@@ -752,6 +855,9 @@ audit_suffix (const struct audit_opts *o, const char *name)
     case TYPE_K8S:
     case TYPE_COMPOSE:
       return yaml;
+    case TYPE_DAEMON_JSON:
+    case TYPE_OCI:
+      return str_has_suffix (name, ".json");
     case TYPE_DOCKER_RUN:
       return brig_dockerrun_name (name);
     case TYPE_DOCKERFILE:

@@ -22,6 +22,7 @@ enum brig_pss_level
 
 struct brig_findings;
 struct brig_image;
+struct brig_daemon;
 
 struct brig_audit_rule
 {
@@ -43,6 +44,10 @@ struct brig_audit_rule
    * instead; their LEVEL is 0 and CONTROL a short name. */
   void (*check_image) (const struct brig_image *img, const struct brig_audit_rule *r,
                        struct brig_findings *f);
+  /* Docker daemon rules (BRIG-Hnnn, policy/daemon_rules.c) check a
+   * daemon.json instead; their LEVEL is 0 and CONTROL the option. */
+  void (*check_daemon) (const struct brig_daemon *d, const struct brig_audit_rule *r,
+                        struct brig_findings *f);
 };
 
 /* A rule's same_as list, written in its table entry. */

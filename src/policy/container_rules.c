@@ -14,6 +14,7 @@
  * 14 default capabilities (Podman's 11), no limits, no no-new-privileges. */
 #include "model/caps.h"
 #include "policy/audit.h"
+#include "policy/daemon.h"
 #include "policy/image.h"
 #include "util/cleanup.h"
 
@@ -562,6 +563,16 @@ static const struct brig_audit_rule rules[] = {
     "CIS Docker 5.4; brig run: BRIG-C005 (dropped); Pod Security Standards restricted: "
     "capabilities",
     check_caps },
+  /* No compose key or docker run flag gives this: an OCI config.json
+   * (policy/oci_audit.c) only. */
+  { "BRIG-C006", "inheritable or ambient capabilities", BRIG_SEV_HIGH,
+    "process.capabilities inheritable, ambient", N,
+    "Inheritable and ambient capabilities pass to the programs the process execs, even as an "
+    "unprivileged user (CVE-2022-29162).",
+    "Leave process.capabilities.inheritable and ambient empty: a program that needs a "
+    "capability gets it through the bounding, effective and permitted sets.",
+    "CIS Docker 5.4 (capabilities restricted); CVE-2022-29162; brig run: BRIG-C006 (cleared)",
+    NULL },
   { "BRIG-C007", "privilege escalation allowed", BRIG_SEV_HIGH, "security_opt no-new-privileges", N,
     "Without no_new_privs, setuid binaries and file capabilities raise privileges inside.",
     "security_opt: [\"no-new-privileges:true\"] (--security-opt no-new-privileges).",
@@ -655,7 +666,7 @@ brig_container_rules (size_t *ret_n)
 /* Every table of audit rules, in --list-rules order: a new table is one
  * more entry. */
 static const struct brig_audit_rule *(*const tables[]) (size_t *ret_n)
-    = { brig_audit_rules, brig_container_rules, brig_image_rules };
+    = { brig_audit_rules, brig_container_rules, brig_image_rules, brig_daemon_rules };
 
 const struct brig_audit_rule *
 brig_audit_rule_nth (size_t i)
@@ -678,7 +689,8 @@ brig_audit_container (const struct brig_workload *w, struct brig_findings *f)
   _cleanup_free_ char *who = NULL;
 
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
-    rules[i].check (w, 0, &rules[i], f);
+    if (rules[i].check)
+      rules[i].check (w, 0, &rules[i], f);
   /* Say whose: "service web: ...", "docker run nginx:1.27: ...". */
   if (w->docker.profiles.n)
     {

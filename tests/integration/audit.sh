@@ -974,7 +974,7 @@ test_types_names_and_makefiles () {
 	expect_match "stack.yml: not a format brig audit reads" "$out"
 	run_status st audit --type helm "$WORK/stack.yml"
 	expect_eq 2 "$st"
-	expect_match "--type: \`helm\`: expected auto, k8s, compose, docker-run or dockerfile" "$out"
+	expect_match "--type: \`helm\`: expected auto, k8s, compose, docker-run, dockerfile, daemon-json or oci" "$out"
 	# Directories: compose files, scripts and Makefiles are walked.
 	mkdir -p "$WORK/tree/deploy"
 	cp "$WORK/stack.yml" "$WORK/tree/compose.yaml"
@@ -1316,7 +1316,7 @@ test_dockerfile_names_and_type () {
 	expect_match "pod.yaml:1:1: unknown instruction \`apiVersion:\`" "$out"
 	run_status st audit --type docker "$WORK/tree"
 	expect_eq 2 "$st"
-	expect_match "brig: --type: \`docker\`: expected auto, k8s, compose, docker-run or dockerfile" "$out"
+	expect_match "brig: --type: \`docker\`: expected auto, k8s, compose, docker-run, dockerfile, daemon-json or oci" "$out"
 }
 
 test_dockerfile_text_output_and_secrets () {
@@ -1345,4 +1345,323 @@ test_image_references_one_reading () {
 	out=$(audit --fail-on never --format json "$WORK/Dockerfile" |
 		python3 -c 'import json,sys; print(" ".join("%s:%d" % (f["rule"], f["line"]) for f in json.load(sys.stdin)["findings"] if f["rule"] in ("BRIG-D003", "BRIG-D004")))')
 	expect_eq "BRIG-D003:1 BRIG-D004:2" "$out" "untagged and unpinned Dockerfile bases"
+}
+
+# --- Docker daemon.json and OCI config.json ---------------------------------------
+
+# A daemon.json that breaks every daemon rule it can, one option a line.
+write_bad_daemon_json () {
+	cat > "$1" <<'J'
+{
+  "icc": true,
+  "log-level": "debug",
+  "iptables": false,
+  "insecure-registries": ["localhost:5000", "registry.corp:5000"],
+  "storage-driver": "aufs",
+  "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"],
+  "default-ulimits": {},
+  "userns-remap": "",
+  "storage-opts": ["dm.basesize=50G"],
+  "authorization-plugins": [],
+  "log-driver": "none",
+  "no-new-privileges": false,
+  "live-restore": false,
+  "userland-proxy": true,
+  "seccomp-profile": "unconfined",
+  "experimental": true
+}
+J
+}
+
+test_daemon_json_each_rule_at_its_key () {
+	mkdir -p "$WORK/etc/docker"
+	write_bad_daemon_json "$WORK/etc/docker/daemon.json"
+	out=$(rules_at "$WORK/etc/docker/daemon.json" | sort | tr '\n' ' ')
+	# Each at its option, or at the item of a list that breaks it; H012
+	# (no remote logging) stays quiet for none, which is H011's.
+	expect_eq "BRIG-H001 2:3 BRIG-H002 3:3 BRIG-H003 4:3 BRIG-H004 5:45 BRIG-H005 6:3 BRIG-H006 7:44 BRIG-H007 8:3 BRIG-H008 9:3 BRIG-H009 10:20 BRIG-H010 11:3 BRIG-H011 12:3 BRIG-H013 13:3 BRIG-H014 14:3 BRIG-H015 15:3 BRIG-H016 16:3 BRIG-H017 17:3 " "$out"
+	run_status st audit "$WORK/etc/docker/daemon.json"
+	expect_eq 1 "$st" "a critical finding"
+	expect_match "daemon.json:7:44: critical BRIG-H006: the API listens on tcp://0.0.0.0:2375 without TLS" "$out"
+	expect_match "fix: Keep the unix socket only, or set \"tlsverify\": true" "$out"
+	# The region of a finding is the option, key to value.
+	audit --format sarif --fail-on never "$WORK/etc/docker/daemon.json" > "$WORK/d.sarif"
+	python3 - "$WORK/d.sarif" "$WORK/etc/docker/daemon.json" <<'PY' || fail "SARIF: $(head -c 3000 "$WORK/d.sarif")"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+text = open(sys.argv[2]).read().split("\n")
+rules = run["tool"]["driver"]["rules"]
+ids = [r["id"] for r in rules]
+assert ["BRIG-H%03d" % i for i in range(1, 18)] == [i for i in ids if i.startswith("BRIG-H")], ids
+for x in run["results"]:
+    assert rules[x["ruleIndex"]]["id"] == x["ruleId"], x
+    reg = x["locations"][0]["physicalLocation"]["region"]
+    if x["ruleId"] == "BRIG-H016":
+        line = text[reg["startLine"] - 1]
+        assert line[reg["startColumn"] - 1:reg["endColumn"] - 1] == '"seccomp-profile": "unconfined"', reg
+h = rules[ids.index("BRIG-H008")]
+assert "CIS Docker 2.9" in h["properties"]["refs"] and h["properties"]["tags"] == ["security", "userns-remap", "docker"], h
+PY
+}
+
+test_daemon_json_hardened_and_defaults () {
+	cat > "$WORK/daemon.json" <<'J'
+{
+  "icc": false,
+  "log-level": "info",
+  "userns-remap": "default",
+  "no-new-privileges": true,
+  "live-restore": true,
+  "userland-proxy": false,
+  "log-driver": "syslog",
+  "log-opts": {"syslog-address": "tcp://logs.example:514"},
+  "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 1024, "Hard": 4096}},
+  "authorization-plugins": ["authz-broker"],
+  "hosts": ["fd://", "tcp://0.0.0.0:2376"],
+  "tlsverify": true,
+  "tlscacert": "/etc/docker/ca.pem",
+  "insecure-registries": ["127.0.0.0/8"]
+}
+J
+	run_status st audit "$WORK/daemon.json"
+	expect_eq 0 "$st"
+	expect_match "^0 findings .* in 1 file; 0 errors" "$out"
+	# Nothing written: dockerd's defaults, each reported at the object.
+	printf '{"data-root": "/srv/docker"}\n' > "$WORK/daemon.json"
+	out=$(rules_at "$WORK/daemon.json" | tr '\n' ' ')
+	expect_eq "BRIG-H001 1:1 BRIG-H007 1:1 BRIG-H008 1:1 BRIG-H010 1:1 BRIG-H012 1:1 BRIG-H013 1:1 BRIG-H014 1:1 BRIG-H015 1:1 " "$out"
+	run_status st audit "$WORK/daemon.json"
+	expect_eq 0 "$st" "only medium and low findings"
+	# TLS without client certificates is still open to anyone.
+	printf '{"hosts": ["tcp://10.0.0.5:2376"], "tls": true}\n' > "$WORK/daemon.json"
+	out=$(audit --fail-on never "$WORK/daemon.json")
+	expect_match "daemon.json:1:12: critical BRIG-H006: the API listens on tcp://10.0.0.5:2376 with TLS but no client certificates" "$out"
+}
+
+test_daemon_json_of_this_host () {
+	[ -r /etc/docker/daemon.json ] || skip "no /etc/docker/daemon.json here"
+	audit --format json --fail-on never /etc/docker/daemon.json > "$WORK/out.json"
+	python3 - "$WORK/out.json" <<'PY' || fail "the host's daemon.json: $(cat "$WORK/out.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["errors"] == [] and d["summary"]["files"] == 1, d
+assert all(f["rule"].startswith("BRIG-H") for f in d["findings"]), d["findings"]
+print("REPORT: /etc/docker/daemon.json: %s" % " ".join(sorted({f["rule"] for f in d["findings"]})))
+PY
+	grep -q '"iptables": *false' /etc/docker/daemon.json || return 0
+	out=$(rules_at /etc/docker/daemon.json)
+	expect_match "^BRIG-H003 $(grep -n '"iptables"' /etc/docker/daemon.json | cut -d: -f1):" "$out"
+}
+
+test_daemon_json_detection_is_conservative () {
+	mkdir -p "$WORK/tree/etc" "$WORK/tree/web" "$WORK/tree/home/.docker" "$WORK/tree/cli"
+	# By name; by content (every key an option of dockerd, one of them its own).
+	printf '{"labels": ["a=b"]}\n' > "$WORK/tree/etc/daemon.json"
+	printf '{\n  "storage-driver": "overlay2",\n  "debug": true\n}\n' > "$WORK/tree/etc/docker-prod.json"
+	# Not daemon.json: other JSON, generic words alone, a key dockerd refuses.
+	printf '{"name": "web", "version": "1.0.0", "dependencies": {}}\n' > "$WORK/tree/web/package.json"
+	printf '{"labels": ["a=b"], "debug": true}\n' > "$WORK/tree/web/labels.json"
+	printf '{"icc": false, "$schema": "x"}\n' > "$WORK/tree/web/schema.json"
+	# A docker CLI config.json is not a bundle's.
+	printf '{"auths": {}, "credsStore": "desktop"}\n' > "$WORK/tree/cli/config.json"
+	out=$(rules_at "$WORK/tree" | sort -u | tr '\n' ' ')
+	expect_match "BRIG-H002 3:3" "$out" "by content"
+	expect_match "BRIG-H008 1:1" "$out" "by name"
+	run_status st audit --fail-on never "$WORK/tree"
+	expect_match "in 2 files; 0 errors; 4 files skipped" "$out"
+	expect_no_match "package.json|labels.json|schema.json|config.json" "$out"
+	# Named on the command line, what is neither is an error that says so.
+	run_status st audit "$WORK/tree/cli/config.json"
+	expect_eq 2 "$st"
+	expect_match "config.json: not a format brig audit reads: .*a Docker daemon.json or an OCI config.json \(ociVersion\)" "$out"
+	# --type daemon-json reads it anyway, and standard input.
+	run_status st audit --type daemon-json --fail-on never "$WORK/tree/web/labels.json"
+	expect_eq 0 "$st"
+	expect_match "labels.json:1:1: medium BRIG-H008" "$out"
+	out=$(printf '{"experimental": true}' | audit --type daemon-json --fail-on never -)
+	expect_match "^  -:1:2: low BRIG-H017: experimental is true" "$out"
+}
+
+test_daemon_json_errors_have_their_place () {
+	printf '{\n  "icc": "false"\n}\n' > "$WORK/daemon.json"
+	printf '{\n  "live-restore": true,\n  "live-restore": false\n}\n' > "$WORK/dup-daemon.json"
+	mkdir -p "$WORK/b"
+	printf '{\n  "icc": false,\n  "log-level": "info"\n' > "$WORK/b/daemon.json"
+	printf '{"iptables": false}\n' > "$WORK/ok.json"
+	run_status st audit --fail-on never "$WORK/daemon.json" "$WORK/dup-daemon.json" "$WORK/b/daemon.json" "$WORK/ok.json"
+	expect_eq 2 "$st" "unparseable input"
+	expect_match "error: .*/daemon.json:2:10: icc: expected true or false" "$out"
+	expect_match "error: .*/dup-daemon.json:3:3: \`live-restore\` is given twice \(first at line 2\)" "$out"
+	expect_match "error: .*/b/daemon.json:4:1: did not find expected ',' or '}'" "$out"
+	expect_match "ok.json:1:2: medium BRIG-H003" "$out" "the other file is still judged"
+	expect_match "in 1 file; 3 errors" "$out"
+}
+
+# A bundle's config.json from a runtime's own `spec`.
+spec_of () { # runtime dir
+	mkdir -p "$2"
+	case $1 in
+	brig) (cd "$2" && "$BRIG" runtime spec) ;;
+	*) command -v "$1" > /dev/null || skip "no $1"; (cd "$2" && "$1" spec) ;;
+	esac
+}
+
+test_oci_config_of_runc_crun_and_brig () {
+	spec_of runc "$WORK/runc"
+	spec_of crun "$WORK/crun"
+	spec_of brig "$WORK/brig"
+	for rt in runc crun brig; do
+		audit --format json --fail-on never "$WORK/$rt/config.json" > "$WORK/$rt.json"
+	done
+	python3 - "$WORK" <<'PY' || fail "config.json audits"
+import json, sys
+w = sys.argv[1]
+for rt in ("runc", "crun", "brig"):
+    d = json.load(open("%s/%s.json" % (w, rt)))
+    text = open("%s/%s/config.json" % (w, rt)).read().split("\n")
+    assert d["errors"] == [] and d["summary"]["files"] == 1, (rt, d)
+    got = {}
+    for f in d["findings"]:
+        got.setdefault(f["rule"], []).append(text[f["line"] - 1][f["column"] - 1:])
+    print("REPORT: %s spec: %s" % (rt, " ".join(sorted(got))))
+    if rt == "brig":
+        # The hardened spec; its device rules are left to the gate, which
+        # writes the default ones (BRIG-C012 hardens).
+        assert sorted(got) == ["BRIG-C012"], got
+        assert got["BRIG-C012"][0].startswith('"resources"'), got
+        continue
+    # runc and crun: their capabilities, no seccomp, no user or cgroup
+    # namespace, no limits, fewer masked paths than brig's; each at its key.
+    assert sorted(got) == ["BRIG-C004", "BRIG-C005", "BRIG-C006", "BRIG-C009", "BRIG-C010",
+                           "BRIG-C011", "BRIG-C013"], got
+    assert got["BRIG-C005"] == ['"CAP_AUDIT_WRITE",'], got
+    assert got["BRIG-C006"][0].startswith('"ambient"'), got
+    assert got["BRIG-C004"][0].startswith('"linux"'), got
+    assert all(x.startswith('"resources"') for x in got["BRIG-C010"]) and len(got["BRIG-C010"]) == 2, got
+    assert got["BRIG-C011"][0].startswith('"namespaces"') and got["BRIG-C013"] == got["BRIG-C011"], got
+    assert got["BRIG-C009"][0].startswith('"maskedPaths"'), got
+PY
+	out=$(audit --fail-on never "$WORK/runc/config.json")
+	expect_match "config.json:[0-9]+:[0-9]+: medium BRIG-C011: linux.namespaces has no user namespace: root in the container is root on the host; add \{\"type\": \"user\"\} with linux.uidMappings and gidMappings" "$out"
+}
+
+# A config.json that breaks every rule of the gate, one thing a line.
+write_bad_config () {
+	cat > "$1" <<'J'
+{"ociVersion": "1.0.2",
+ "root": {"path": "rootfs",
+          "readonly": false},
+ "process": {"args": ["sh"], "cwd": "/", "user": {"uid": 0, "gid": 0},
+   "noNewPrivileges": false,
+   "capabilities": {"bounding": ["CAP_CHOWN",
+                                 "CAP_NET_RAW"],
+                    "ambient": ["CAP_CHOWN"]}},
+ "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+            {"destination": "/run/docker.sock", "type": "bind", "source": "/run/docker.sock", "options": ["rbind"]}],
+ "linux": {"namespaces": [{"type": "mount"},
+                           {"type": "network", "path": "/proc/1/ns/net"}],
+           "devices": [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11}],
+           "resources": {"devices": [{"allow": false, "access": "rwm"},
+                                      {"allow": true, "access": "rwm"}]}}
+}
+J
+}
+
+test_oci_config_each_gate_rule_at_its_key () {
+	mkdir -p "$WORK/bundle"
+	write_bad_config "$WORK/bundle/config.json"
+	out=$(rules_at "$WORK/bundle/config.json" | sort | tr '\n' ' ')
+	expect_eq "BRIG-C002 11:12 BRIG-C002 11:12 BRIG-C002 11:12 BRIG-C002 12:28 BRIG-C003 10:13 BRIG-C004 11:2 BRIG-C005 7:34 BRIG-C006 8:21 BRIG-C007 5:4 BRIG-C008 3:11 BRIG-C009 11:2 BRIG-C009 11:2 BRIG-C010 14:12 BRIG-C010 14:12 BRIG-C011 11:12 BRIG-C012 15:39 BRIG-C013 11:12 BRIG-C014 13:24 " "$out"
+	run_status st audit "$WORK/bundle/config.json"
+	expect_eq 1 "$st"
+	expect_match "config.json:10:13: critical BRIG-C003: mounts\[1\]: /run/docker.sock \(an engine's API, root on the host\) is mounted at /run/docker.sock" "$out"
+	expect_match "config.json:12:28: high BRIG-C002: linux.namespaces\[1\] joins the host's network namespace \(/proc/1/ns/net\)" "$out"
+	expect_match "config.json:5:4: high BRIG-C007: process.noNewPrivileges is false: setuid programs can raise privileges" "$out"
+	expect_match "config.json:8:21: high BRIG-C006: process.capabilities.ambient: CAP_CHOWN pass on" "$out"
+	# Suppressions: JSON has no comments; .brig.yml turns rules off.
+	printf 'rules:\n  BRIG-C002: off\n  BRIG-C006: low\n' > "$WORK/bundle/.brig.yml"
+	(cd "$WORK/bundle" && "$BRIG" audit --format json --fail-on never config.json) > "$WORK/out.json"
+	python3 - "$WORK/out.json" <<'PY' || fail "project file: $(cat "$WORK/out.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+rules = {f["rule"]: f for f in d["findings"]}
+assert "BRIG-C002" not in rules and rules["BRIG-C006"]["severity"] == "low", sorted(rules)
+PY
+	# SARIF: each result's rule is the driver's, BRIG-C006 among them.
+	audit --format sarif --fail-on never "$WORK/bundle/config.json" > "$WORK/o.sarif"
+	python3 - "$WORK/o.sarif" <<'PY' || fail "sarif: $(head -c 3000 "$WORK/o.sarif")"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+rules = run["tool"]["driver"]["rules"]
+assert any(x["ruleId"] == "BRIG-C006" for x in run["results"])
+for x in run["results"]:
+    assert rules[x["ruleIndex"]]["id"] == x["ruleId"], x
+PY
+}
+
+test_oci_config_detection_and_errors () {
+	mkdir -p "$WORK/b1" "$WORK/b2" "$WORK/b3"
+	write_bad_config "$WORK/b1/config.json"
+	# Another name: only with --type oci.
+	cp "$WORK/b1/config.json" "$WORK/b2/bundle-config.json"
+	run_status st audit "$WORK/b2/bundle-config.json"
+	expect_eq 2 "$st"
+	expect_match "not a format brig audit reads" "$out"
+	out=$(rules_at --type oci "$WORK/b2/bundle-config.json" | grep -c BRIG-C)
+	expect_eq 18 "$out" "findings with --type oci"
+	# What the runtime's reader refuses, at its line and column.
+	printf '{"ociVersion": "1.0.2", "root": {"path": "r"},\n "process": {"args": ["sh"], "cwd": "/",\n   "capabilities": {"bounding": [3]}}}\n' > "$WORK/b3/config.json"
+	run_status st audit "$WORK/b3/config.json" "$WORK/b1/config.json"
+	expect_eq 2 "$st"
+	expect_match "error: .*b3/config.json:3:34: process.capabilities.bounding\[0\]: expected a string" "$out"
+	expect_match "b1/config.json:10:13: critical BRIG-C003" "$out" "the other file is still judged"
+	printf '{"ociVersion": "1.0.2", "root": {"path": "r"},\n' > "$WORK/b3/config.json"
+	run_status st audit "$WORK/b3/config.json"
+	expect_eq 2 "$st"
+	expect_match "error: .*b3/config.json:[0-9]+:[0-9]+: " "$out"
+	printf '{"ociVersion": "1.0.2", "root": {"path": "r"},\n' > "$WORK/b3/x.json"
+	run_status st audit --type oci "$WORK/b3/x.json"
+	expect_match "error: .*x.json:2:1: string or '}' expected near end of file" "$out"
+	# --type's list, and --help.
+	run_status st audit --type bundle "$WORK/b1/config.json"
+	expect_match "expected auto, k8s, compose, docker-run, dockerfile, daemon-json or oci" "$out"
+	out=$(audit --help)
+	expect_match "daemon-json \(Docker's daemon.json\) or oci" "$out"
+	expect_match "BRIG-Hnnn" "$out"
+}
+
+test_fix_leaves_daemon_json_and_config_json () {
+	mkdir -p "$WORK/etc" "$WORK/bundle"
+	write_bad_daemon_json "$WORK/etc/daemon.json"
+	write_bad_config "$WORK/bundle/config.json"
+	cp "$WORK/etc/daemon.json" "$WORK/daemon.orig"
+	cp "$WORK/bundle/config.json" "$WORK/config.orig"
+	run_status st audit --fix --fail-on never "$WORK/etc/daemon.json" "$WORK/bundle/config.json"
+	expect_eq 0 "$st"
+	expect_match "brig audit --fix: 0 findings fixed in 0 files" "$out"
+	expect_match "critical BRIG-H006" "$out" "still reported"
+	cmp "$WORK/etc/daemon.json" "$WORK/daemon.orig" || fail "daemon.json changed"
+	cmp "$WORK/bundle/config.json" "$WORK/config.orig" || fail "config.json changed"
+}
+
+test_daemon_json_and_config_json_sarif_is_valid () {
+	sarif_validator
+	mkdir -p "$WORK/repo/etc" "$WORK/repo/bundle" "$WORK/repo/broken"
+	cd "$WORK/repo"
+	write_bad_daemon_json etc/daemon.json
+	write_bad_config bundle/config.json
+	printf '{"data-root": "/srv"}\n' > etc/defaults-daemon.json
+	printf '{\n  "icc": "no"\n}\n' > broken/daemon.json
+	printf '{"ociVersion": "1.0.2", "root": {"path": "r"},\n' > broken/config.json
+	audit --format sarif --fail-on never etc bundle broken > "$WORK/e.sarif" || true
+	node "$WORK/validate.js" "$WORK/npm" "$WORK/e.sarif" > "$WORK/v.out" 2>&1 ||
+		fail "not valid SARIF 2.1.0: $(cat "$WORK/v.out")"
+	python3 - "$WORK/e.sarif" <<'PY' || fail "the log validated is not the one meant: $(head -c 2000 "$WORK/e.sarif")"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+ids = {x["ruleId"] for x in run["results"]}
+assert {"BRIG-H006", "BRIG-H017", "BRIG-C006", "BRIG-C014"} <= ids, ids
+notes = run["invocations"][0]["toolExecutionNotifications"]
+assert len(notes) == 2 and all(n["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for n in notes), notes
+PY
 }
