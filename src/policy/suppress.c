@@ -369,46 +369,63 @@ comment_start (const char *s, const char *e)
   return NULL;
 }
 
+/* Does a pragma's token start at P (in the comment S..E): at S or after
+ * #, a space or a tab?  Its index in comment_syntax, or -1.  The cheap
+ * tests first: this runs at every character of every comment. */
+static int
+token_at (const char *s, const char *p, const char *e)
+{
+  if (!(p == s || p[-1] == '#' || p[-1] == ' ' || p[-1] == '\t'))
+    return -1;
+  for (size_t k = 0; k < ARRAY_SIZE (comment_syntax); k++)
+    {
+      const char *t = comment_syntax[k].token;
+      size_t tl;
+
+      if (*p != *t)
+        continue;
+      tl = strlen (t);
+      if ((size_t)(e - p) >= tl && memcmp (p, t, tl) == 0)
+        return (int)k;
+    }
+  return -1;
+}
+
 static void
 scan_comment (const char *line, const char *s, const char *e, int lineno, brig_date today,
               struct pragmas *ps)
 {
   for (const char *p = s; p < e; p++)
-    for (size_t k = 0; k < ARRAY_SIZE (comment_syntax); k++)
-      {
-        size_t tl = strlen (comment_syntax[k].token);
-        const char *q, *end = e;
-        struct pragma *x;
+    {
+      int k = token_at (s, p, e);
+      size_t tl;
+      const char *q, *end = e;
+      struct pragma *x;
 
-        if ((size_t)(e - p) < tl || memcmp (p, comment_syntax[k].token, tl) != 0
-            || !(p == s || p[-1] == '#' || p[-1] == ' ' || p[-1] == '\t'))
-          continue;
-        /* It runs to the next pragma of the comment, or its end. */
-        for (q = p + tl; q < e && end == e; q++)
-          for (size_t j = 0; j < ARRAY_SIZE (comment_syntax); j++)
-            if ((size_t)(e - q) >= strlen (comment_syntax[j].token)
-                && memcmp (q, comment_syntax[j].token, strlen (comment_syntax[j].token)) == 0
-                && (q[-1] == '#' || q[-1] == ' ' || q[-1] == '\t'))
-              {
-                end = q;
-                while (end > p && (end[-1] == '#' || end[-1] == ' ' || end[-1] == '\t'))
-                  end--;
-                break;
-              }
-        while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
-          end--;
-        x = pragmas_add (ps);
-        x->kind = BRIG_SUPPRESS_COMMENT;
-        x->tool = comment_syntax[k].tool;
-        x->loc = (struct brig_loc){ lineno, column (line, p), lineno, column (line, end) };
-        x->text = xstrndup (p, utf8_cut (p, (size_t)(end - p), 120));
-        if (comment_syntax[k].trivy)
-          parse_trivy (x, p + tl, end, today);
-        else
-          parse_ids_reason (x, p + tl, end, today);
-        p = end - 1;
-        break;
-      }
+      if (k < 0)
+        continue;
+      tl = strlen (comment_syntax[k].token);
+      /* It runs to the next pragma of the comment, or its end. */
+      for (q = p + tl; q < e && end == e; q++)
+        if (token_at (s, q, e) >= 0)
+          {
+            end = q;
+            while (end > p && (end[-1] == '#' || end[-1] == ' ' || end[-1] == '\t'))
+              end--;
+          }
+      while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+      x = pragmas_add (ps);
+      x->kind = BRIG_SUPPRESS_COMMENT;
+      x->tool = comment_syntax[k].tool;
+      x->loc = (struct brig_loc){ lineno, column (line, p), lineno, column (line, end) };
+      x->text = xstrndup (p, utf8_cut (p, (size_t)(end - p), 120));
+      if (comment_syntax[k].trivy)
+        parse_trivy (x, p + tl, end, today);
+      else
+        parse_ids_reason (x, p + tl, end, today);
+      p = end - 1;
+    }
 }
 
 /* Every line of BUF with a comment, and the pragmas in them. */
