@@ -14,11 +14,34 @@ put (struct sbuf *b, const char *s, size_t n)
   brig_sbuf_put (b, s, n);
 }
 
-static void
+/* One character: most of what word () copies, so the common case inline. */
+static inline void
 putc1 (struct sbuf *b, char c)
 {
-  put (b, &c, 1);
+  if (b->n + 2 > b->cap)
+    put (b, &c, 1);
+  else
+    {
+      b->s[b->n++] = c;
+      b->s[b->n] = '\0';
+    }
 }
+
+/* What a character is to word () outside quotes: the end of the word
+ * (NUL too, as strchr finds it in " \t\r\n;&|()<>"), the start of
+ * something to read (quotes, escapes, $ and `), or 0: copied as it is. */
+enum
+{
+  W_END = 1,
+  W_SPECIAL = 2,
+};
+static const unsigned char wclass[256] = {
+  [0] = W_END,         [' '] = W_END,      ['\t'] = W_END,     ['\r'] = W_END,
+  ['\n'] = W_END,      [';'] = W_END,      ['&'] = W_END,      ['|'] = W_END,
+  ['('] = W_END,       [')'] = W_END,      ['<'] = W_END,      ['>'] = W_END,
+  ['\\'] = W_SPECIAL, ['\''] = W_SPECIAL, ['"'] = W_SPECIAL, ['$'] = W_SPECIAL,
+  ['`'] = W_SPECIAL,
+};
 
 struct skip
 {
@@ -46,6 +69,7 @@ struct sh
   bool chomp;
   struct skip skip[16]; /* heredoc bodies to skip at the next newline */
   size_t nskip;
+  struct sbuf word; /* the word being read, its buffer reused */
 };
 
 bool
@@ -112,7 +136,7 @@ is_keyword (const char *w)
   static const char *const kw[] = { "if",    "then",  "else", "elif", "fi", "do",   "done",
                                     "while", "until", "!",    "{",    "}",  "time", NULL };
   for (size_t i = 0; kw[i]; i++)
-    if (strcmp (w, kw[i]) == 0)
+    if (w[0] == kw[i][0] && strcmp (w, kw[i]) == 0)
       return true;
   return false;
 }
@@ -194,13 +218,34 @@ word (struct sh *x, size_t i, struct sbuf *b)
     {
       char c = t[i];
 
-      if (strchr (" \t\r\n;&|()<>", c))
+      if (wclass[(unsigned char)c] == 0)
+        {
+          /* A run of characters copied as they are. */
+          size_t j = i + 1;
+          while (j < x->n && wclass[(unsigned char)t[j]] == 0)
+            j++;
+          put (b, t + i, j - i);
+          i = j;
+          continue;
+        }
+      if (wclass[(unsigned char)c] == W_END)
         break;
       if (c == '\\')
         {
           if (i + 1 < x->n && t[i + 1] != '\n')
             putc1 (b, t[i + 1]);
           i += 2;
+        }
+      else if (c == '\'' && !x->lenient)
+        {
+          const char *q = memchr (t + i + 1, '\'', x->n - i - 1);
+          size_t e = q ? (size_t)(q - t) : x->n;
+
+          put (b, t + i + 1, e - i - 1);
+          i = e;
+          if (i >= x->n)
+            x->unterminated = true;
+          i++;
         }
       else if (c == '\'')
         {
@@ -227,7 +272,13 @@ word (struct sh *x, size_t i, struct sbuf *b)
                        || t[i] == '`')
                 i = raw (x, i, b);
               else
-                putc1 (b, t[i++]);
+                {
+                  size_t j = i + 1;
+                  while (j < x->n && t[j] != '"' && t[j] != '\\' && t[j] != '$' && t[j] != '`')
+                    j++;
+                  put (b, t + i, j - i);
+                  i = j;
+                }
             }
           i++;
         }
@@ -391,25 +442,27 @@ split (struct sh *x)
           continue;
         }
       {
-        struct sbuf b = { 0 };
+        struct sbuf *b = &x->word;
         size_t start = i;
 
-        put (&b, "", 0);
+        b->n = 0;
+        put (b, "", 0);
         if ((c == '<' || c == '>') && i + 1 < x->n && t[i + 1] == '(')
-          i = raw (x, i, &b); /* <(process substitution) is an argument */
+          i = raw (x, i, b); /* <(process substitution) is an argument */
         else
-          i = word (x, i, &b);
+          i = word (x, i, b);
         if (i == start)
           i++; /* a stray character: go on */
         else
-          add_word (x, start, i, b.s);
-        free (b.s);
+          add_word (x, start, i, b->s);
       }
     }
   flush (x, false);
   for (size_t h = 0; h < x->nskip; h++)
     free (x->skip[h].name);
   x->nskip = 0;
+  free (x->word.s);
+  x->word = (struct sbuf){ 0 };
 }
 
 void
