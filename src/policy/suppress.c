@@ -369,14 +369,18 @@ comment_start (const char *s, const char *e)
   return NULL;
 }
 
-/* Does a pragma's token start at P (in the comment S..E): at S or after
- * #, a space or a tab?  Its index in comment_syntax, or -1.  The cheap
- * tests first: this runs at every character of every comment. */
-static int
-token_at (const char *s, const char *p, const char *e)
+/* May a pragma's token start at P, in the comment that starts at S: at S,
+ * or after #, a space or a tab? */
+static inline bool
+token_boundary (const char *s, const char *p)
 {
-  if (!(p == s || p[-1] == '#' || p[-1] == ' ' || p[-1] == '\t'))
-    return -1;
+  return p == s || p[-1] == '#' || p[-1] == ' ' || p[-1] == '\t';
+}
+
+/* The pragma token at P (before E), its index in comment_syntax, or -1. */
+static int
+token_at (const char *p, const char *e)
+{
   for (size_t k = 0; k < ARRAY_SIZE (comment_syntax); k++)
     {
       const char *t = comment_syntax[k].token;
@@ -397,7 +401,8 @@ scan_comment (const char *line, const char *s, const char *e, int lineno, brig_d
 {
   for (const char *p = s; p < e; p++)
     {
-      int k = token_at (s, p, e);
+      /* The cheap test first: this runs at every character of every comment. */
+      int k = token_boundary (s, p) ? token_at (p, e) : -1;
       size_t tl;
       const char *q, *end = e;
       struct pragma *x;
@@ -407,7 +412,7 @@ scan_comment (const char *line, const char *s, const char *e, int lineno, brig_d
       tl = strlen (comment_syntax[k].token);
       /* It runs to the next pragma of the comment, or its end. */
       for (q = p + tl; q < e && end == e; q++)
-        if (token_at (s, q, e) >= 0)
+        if (token_boundary (s, q) && token_at (q, e) >= 0)
           {
             end = q;
             while (end > p && (end[-1] == '#' || end[-1] == ' ' || end[-1] == '\t'))
