@@ -126,7 +126,8 @@ dseg_loc (const struct brig_dseg *segs, size_t nsegs, size_t off, size_t end)
   l.col = segs[i].col + (int)(off - segs[i].off);
   if (end > off)
     end--; /* the last character */
-  k = seg_of (segs, nsegs, end);
+  /* Most words end in the segment they start in. */
+  k = end >= off && (i + 1 == nsegs || segs[i + 1].off > end) ? i : seg_of (segs, nsegs, end);
   l.end_line = segs[k].line;
   l.end_col = segs[k].col + (int)(end - segs[k].off);
   return l;
@@ -397,13 +398,24 @@ read_json (struct lexer *x, struct brig_dinstr *in, size_t i)
 /* Heredoc words, as BuildKit's heredocsFromLine finds them: words split at
  * white space outside quotes, matching ^[0-9]*<<-?DELIM$ where DELIM has no
  * '<' and is one word once its quotes are removed. */
+/* Is there a "<<" in S (N bytes)?  memchr is vectorised; a two-byte
+ * memmem is not, and every instruction is asked. */
+static bool
+has_heredoc_mark (const char *s, size_t n)
+{
+  for (const char *p = s, *e = s + n; (p = memchr (p, '<', (size_t)(e - p))) && p + 1 < e; p++)
+    if (p[1] == '<')
+      return true;
+  return false;
+}
+
 static int
 find_heredocs (struct lexer *x, struct brig_dinstr *in)
 {
   const char *s = x->buf;
   size_t n = x->len, i = 0;
 
-  if (memmem (s, n, "<<", 2) == NULL)
+  if (!has_heredoc_mark (s, n))
     return 0;
   while (i < n)
     {
