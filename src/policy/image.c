@@ -485,7 +485,8 @@ run_mentions (const struct brig_irun *run, const char *s)
 
 /* A rule over RUN commands: the first command HIT finds in each RUN (of
  * the final image's stages only with FINAL) is reported, with HIT's message;
- * RUNs for which CLEAN is true (once per RUN) are skipped. */
+ * RUNs for which CLEAN is true are skipped (CLEAN, which reads the whole
+ * RUN, is asked only about a RUN with a hit). */
 typedef const struct brig_iword *(*cmd_hit) (const struct brig_irun *run, size_t i, char *msg,
                                              size_t len);
 typedef bool (*run_clean) (const struct brig_irun *run);
@@ -503,15 +504,14 @@ each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct 
       for (size_t k = 0; k < img->stages[s].nruns; k++)
         {
           const struct brig_irun *run = &img->stages[s].runs[k];
-          if (clean && clean (run))
-            continue;
           for (size_t i = 0; run->posix && i < run->ncmds; i++)
             {
               char msg[512];
               const struct brig_iword *w = hit (run, i, msg, sizeof msg);
               if (w)
                 {
-                  brig_findings_add (f, r, img->file, w->loc, "%s", msg);
+                  if (!(clean && clean (run)))
+                    brig_findings_add (f, r, img->file, w->loc, "%s", msg);
                   break;
                 }
             }
