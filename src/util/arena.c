@@ -16,8 +16,9 @@ struct brig_arena_block
   alignas (max_align_t) unsigned char data[];
 };
 
-void *
-brig_arena_alloc (struct brig_arena *a, size_t n)
+/* N bytes, not zeroed. */
+static void *
+arena_take (struct brig_arena *a, size_t n)
 {
   struct brig_arena_block *b = a->head;
   size_t need;
@@ -49,14 +50,19 @@ brig_arena_alloc (struct brig_arena *a, size_t n)
     }
   p = b->data + b->used;
   b->used += need;
-  memset (p, 0, n);
   return p;
+}
+
+void *
+brig_arena_alloc (struct brig_arena *a, size_t n)
+{
+  return memset (arena_take (a, n), 0, n);
 }
 
 char *
 brig_arena_strndup (struct brig_arena *a, const char *s, size_t n)
 {
-  char *p = brig_arena_alloc (a, n + 1);
+  char *p = arena_take (a, n + 1); /* all of it written: no need to zero it */
   memcpy (p, s, n);
   p[n] = '\0';
   return p;
