@@ -56,6 +56,10 @@ void drun_split (struct brig_arena *a, const char *text, size_t len, const struc
 
 /* A position from segments (see struct brig_dseg). */
 struct brig_loc dseg_loc (const struct brig_dseg *segs, size_t nsegs, size_t off, size_t end);
+/* The same, starting the search at segment *HINT (updated to OFF's): for
+ * offsets that grow, each found in a step or two. */
+struct brig_loc dseg_loc_near (const struct brig_dseg *segs, size_t nsegs, size_t *hint,
+                               size_t off, size_t end);
 
 /* Is the basename of CMD a POSIX-like shell (sh, bash, dash, ash, zsh,
  * ksh, mksh, busybox sh)? */

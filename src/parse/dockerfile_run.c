@@ -70,6 +70,7 @@ struct sh
   struct skip skip[16]; /* heredoc bodies to skip at the next newline */
   size_t nskip;
   struct sbuf word; /* the word being read, its buffer reused */
+  size_t seg;       /* the segment of the last word: where () looks from there */
 };
 
 bool
@@ -88,7 +89,7 @@ dshell_posix (const char *cmd)
 static struct brig_loc
 where (struct sh *x, size_t off, size_t end)
 {
-  return x->nsegs ? dseg_loc (x->segs, x->nsegs, off, end) : x->at;
+  return x->nsegs ? dseg_loc_near (x->segs, x->nsegs, &x->seg, off, end) : x->at;
 }
 
 /* Is C a shell, maybe behind sudo, env or exec (`sudo -E bash -s`)? */
