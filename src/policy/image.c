@@ -8,6 +8,7 @@
 #include "util/cleanup.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,14 +408,58 @@ unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo)
   return i;
 }
 
+/* Every RUN rule asks each command what unwrap () finds, a dozen times
+ * over: while brig_audit_image runs, the answers are kept in a small
+ * direct-mapped cache by the command's address (a command whose slot
+ * another took is worked out again).  Outside it, as when a rule is
+ * called on its own, nothing is kept: a freed image's commands may be
+ * where a new image's are. */
+struct unwrapped
+{
+  const struct brig_icmd *c;
+  size_t k;
+  const char *name;
+  const struct brig_iword *sudo;
+};
+
+static _Thread_local struct
+{
+  bool on;
+  struct unwrapped v[256];
+} unwrapped;
+
+static void __attribute__ ((noinline))
+unwrap_into (struct unwrapped *e, const struct brig_icmd *c)
+{
+  e->c = c;
+  e->k = unwrap (c, &e->sudo);
+  e->name = e->k < c->argc ? base_name (c->argv[e->k].s) : NULL;
+}
+
+/* unwrap (C, RET_SUDO), and the command's name (its basename), after
+ * wrappers; NULL if none. */
+static inline const char *
+unwrap_name (const struct brig_icmd *c, size_t *ret_k, const struct brig_iword **ret_sudo)
+{
+  struct unwrapped *e, one;
+
+  if (unwrapped.on)
+    e = &unwrapped.v[(uintptr_t)c / sizeof *c % ARRAY_SIZE (unwrapped.v)];
+  else
+    e = &one, one.c = NULL;
+  if (e->c != c)
+    unwrap_into (e, c);
+  *ret_k = e->k;
+  if (ret_sudo)
+    *ret_sudo = e->sudo;
+  return e->name;
+}
+
 /* The command's name (its basename), after wrappers; NULL if none. */
 static const char *
 cmd_name (const struct brig_icmd *c, size_t *ret_k)
 {
-  size_t k = unwrap (c, NULL);
-
-  *ret_k = k;
-  return k < c->argc ? base_name (c->argv[k].s) : NULL;
+  return unwrap_name (c, ret_k, NULL);
 }
 
 /* The first argument after K that is not an option (OPTARG: options that
@@ -523,8 +568,9 @@ static const struct brig_iword *
 hit_sudo (const struct brig_irun *run, size_t i, char *msg, size_t len)
 {
   const struct brig_iword *sudo;
+  size_t k;
 
-  unwrap (&run->cmds[i], &sudo);
+  unwrap_name (&run->cmds[i], &k, &sudo);
   if (sudo)
     snprintf (msg, len, "RUN uses %s", base_name (sudo->s));
   return sudo;
@@ -1225,6 +1271,10 @@ brig_image_rules (size_t *ret_n)
 void
 brig_audit_image (const struct brig_image *img, struct brig_findings *f)
 {
+  for (size_t i = 0; i < ARRAY_SIZE (unwrapped.v); i++)
+    unwrapped.v[i].c = NULL;
+  unwrapped.on = true;
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
     rules[i].check_image (img, &rules[i], f);
+  unwrapped.on = false;
 }
