@@ -433,6 +433,17 @@ scan_comment (const char *line, const char *s, const char *e, int lineno, brig_d
     }
 }
 
+/* Does BUF have a pragma's token anywhere?  Most files have none: a few
+ * fast searches spare them the walk through every comment. */
+static bool
+any_token (const char *buf, size_t len)
+{
+  for (size_t k = 0; k < ARRAY_SIZE (comment_syntax); k++)
+    if (memmem (buf, len, comment_syntax[k].token, strlen (comment_syntax[k].token)))
+      return true;
+  return false;
+}
+
 /* Every line of BUF with a comment, and the pragmas in them. */
 static void
 scan_lines (const char *buf, size_t len, brig_date today, struct cline **ret, size_t *ret_n,
@@ -442,6 +453,8 @@ scan_lines (const char *buf, size_t len, brig_date today, struct cline **ret, si
   struct cline *v = NULL;
   size_t n = 0, cap = 0;
 
+  if (!any_token (buf, len))
+    p = end; /* no pragma: nothing to read */
   for (int lineno = 1; p < end; lineno++)
     {
       const char *nl = memchr (p, '\n', (size_t)(end - p));
