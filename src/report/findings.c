@@ -158,7 +158,7 @@ jw_flush (struct jw *w)
 }
 
 static void
-jw_put (struct jw *w, const char *s, size_t n)
+jw_put_slow (struct jw *w, const char *s, size_t n)
 {
   while (n)
     {
@@ -172,18 +172,30 @@ jw_put (struct jw *w, const char *s, size_t n)
     }
 }
 
+static inline void
+jw_put (struct jw *w, const char *s, size_t n)
+{
+  if (n < sizeof w->buf - w->n)
+    {
+      memcpy (w->buf + w->n, s, n);
+      w->n += n;
+    }
+  else
+    jw_put_slow (w, s, n);
+}
+
 /* A newline and the indentation of DEPTH. */
 static void
 jw_indent (struct jw *w, int depth)
 {
-  static const char spaces[] = "                                ";
+  static const char nl[] = "\n                                "; /* and 32 spaces */
+  size_t n = (size_t)depth * 2, k = n < sizeof nl - 2 ? n : sizeof nl - 2;
 
-  jw_put (w, "\n", 1);
-  for (size_t n = (size_t)depth * 2; n;)
+  jw_put (w, nl, 1 + k);
+  for (n -= k; n; n -= k)
     {
-      size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-      jw_put (w, spaces, k);
-      n -= k;
+      k = n < sizeof nl - 2 ? n : sizeof nl - 2;
+      jw_put (w, nl + 1, k);
     }
 }
 
@@ -253,8 +265,8 @@ jw_str (struct jw *w, const char *s)
       const char *e;
       size_t n = 2;
 
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
+      while (c >= 0x20 && c != '"' && c != '\\')
+        c = (unsigned char)*++s;
       jw_put (w, run, (size_t)(s - run));
       if (c == '\0')
         break;
@@ -326,14 +338,20 @@ jw_next (struct jw *w, const char *key)
     }
 }
 
+/* As "%lld" would. */
 static void
 jw_int (struct jw *w, const char *key, long long v)
 {
-  char b[32];
-  int n = snprintf (b, sizeof b, "%lld", v);
+  char b[24], *p = b + sizeof b;
+  unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
 
+  do
+    *--p = (char)('0' + u % 10);
+  while (u /= 10);
+  if (v < 0)
+    *--p = '-';
   jw_next (w, key);
-  jw_put (w, b, (size_t)n);
+  jw_put (w, p, (size_t)(b + sizeof b - p));
 }
 
 static void
