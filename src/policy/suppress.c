@@ -433,14 +433,25 @@ scan_comment (const char *line, const char *s, const char *e, int lineno, brig_d
     }
 }
 
-/* Does BUF have a pragma's token anywhere?  Most files have none: a few
- * fast searches spare them the walk through every comment. */
+/* May BUF have a pragma: a token after a # (on the same line) where
+ * scan_comment would take one?  Most files have none, and this look
+ * (memchr to each #, then the first bytes of the tokens) spares them the
+ * line-by-line reading of every comment. */
 static bool
 any_token (const char *buf, size_t len)
 {
+  const char *p = buf, *end = buf + len;
+  bool first[256] = { false };
+
   for (size_t k = 0; k < ARRAY_SIZE (comment_syntax); k++)
-    if (memmem (buf, len, comment_syntax[k].token, strlen (comment_syntax[k].token)))
-      return true;
+    first[(unsigned char)comment_syntax[k].token[0]] = true;
+  while ((p = memchr (p, '#', (size_t)(end - p))))
+    {
+      const char *s = ++p;
+      for (; p < end && *p != '\n'; p++)
+        if (first[(unsigned char)*p] && token_boundary (s, p) && token_at (p, end) >= 0)
+          return true;
+    }
   return false;
 }
 
