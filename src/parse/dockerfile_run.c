@@ -8,23 +8,25 @@
 #include <ctype.h>
 #include <string.h>
 
-static void
+/* Appends: what word () copies, a few bytes at a time, so the common
+ * case (room enough) inline. */
+static inline void
 put (struct sbuf *b, const char *s, size_t n)
 {
-  brig_sbuf_put (b, s, n);
+  if (b->n + n + 1 > b->cap)
+    brig_sbuf_put (b, s, n);
+  else
+    {
+      memcpy (b->s + b->n, s, n);
+      b->n += n;
+      b->s[b->n] = '\0';
+    }
 }
 
-/* One character: most of what word () copies, so the common case inline. */
 static inline void
 putc1 (struct sbuf *b, char c)
 {
-  if (b->n + 2 > b->cap)
-    put (b, &c, 1);
-  else
-    {
-      b->s[b->n++] = c;
-      b->s[b->n] = '\0';
-    }
+  put (b, &c, 1);
 }
 
 /* What a character is to word () outside quotes: the end of the word
@@ -49,6 +51,14 @@ struct skip
   bool chomp;
 };
 
+/* What a command does with its NAME=value arguments. */
+enum sets_env
+{
+  SETS_NONE,
+  SETS_ENV,     /* export, declare...: they are environment */
+  SETS_ENV_CMD, /* env: those before the command it runs are */
+};
+
 struct sh
 {
   struct brig_arena *a;
@@ -71,6 +81,7 @@ struct sh
   size_t nskip;
   struct sbuf word; /* the word being read, its buffer reused */
   size_t seg;       /* the segment of the last word: where () looks from there */
+  enum sets_env sets_env; /* what the current command does with NAME=value */
 };
 
 bool
@@ -300,11 +311,23 @@ word (struct sh *x, size_t i, struct sbuf *b)
   return i > x->n ? x->n : i;
 }
 
-static void
-add_word (struct sh *x, size_t start, size_t end, const char *s)
+static enum sets_env
+sets_env (const char *cmd)
 {
-  struct brig_iword w = { brig_arena_strdup (x->a, s), where (x, start, end) };
-  const char *cmd;
+  static const char *const setters[] = { "export", "declare", "typeset", "readonly", "local", NULL };
+
+  cmd = base (cmd);
+  for (size_t i = 0; setters[i]; i++)
+    if (cmd[0] == setters[i][0] && strcmp (cmd, setters[i]) == 0)
+      return SETS_ENV;
+  return strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
+}
+
+static void
+add_word (struct sh *x, size_t start, size_t end, const char *s, size_t n)
+{
+  /* N is S's length, or more when a NUL was copied into it: the copy reads the same. */
+  struct brig_iword w = { brig_arena_strndup (x->a, s, n), where (x, start, end) };
 
   if (x->redirect)
     {
@@ -328,14 +351,15 @@ add_word (struct sh *x, size_t start, size_t end, const char *s)
         return;
     }
   *ARENA_PUSH (x->a, x->cur.argv, x->cur.argc) = w;
-  if (x->cur.argc < 2 || !is_assignment (x->t, start, end))
+  /* What export, declare and env set is environment too: which command
+     this is, worked out at its first word. */
+  if (x->cur.argc == 1)
+    x->sets_env = sets_env (w.s);
+  if (x->cur.argc < 2 || x->sets_env == SETS_NONE || !is_assignment (x->t, start, end))
     return;
-  /* What export, declare and env set is environment too. */
-  cmd = base (x->cur.argv[0].s);
-  if (strcmp (cmd, "export") == 0 || strcmp (cmd, "declare") == 0 || strcmp (cmd, "typeset") == 0
-      || strcmp (cmd, "readonly") == 0 || strcmp (cmd, "local") == 0)
+  if (x->sets_env == SETS_ENV)
     *ARENA_PUSH (x->a, x->cur.env, x->cur.nenv) = w;
-  else if (strcmp (cmd, "env") == 0)
+  else
     {
       for (size_t k = 1; k + 1 < x->cur.argc; k++)
         if (x->cur.argv[k].s[0] != '-' && strchr (x->cur.argv[k].s, '=') == NULL)
@@ -455,7 +479,7 @@ split (struct sh *x)
         if (i == start)
           i++; /* a stray character: go on */
         else
-          add_word (x, start, i, b->s);
+          add_word (x, start, i, b->s, b->n);
       }
     }
   flush (x, false);
