@@ -319,7 +319,7 @@ read_flags (struct lexer *x, struct brig_dinstr *in, size_t i)
 {
   const char *s = x->buf;
   size_t n = x->len;
-  _cleanup_free_ char *w = xmalloc (n + 1);
+  _cleanup_free_ char *w = NULL; /* taken when there is a flag: most instructions have none */
 
   for (;;)
     {
@@ -331,6 +331,8 @@ read_flags (struct lexer *x, struct brig_dinstr *in, size_t i)
       i = skip_space (s, n, i);
       if (i + 1 >= n || s[i] != '-' || s[i + 1] != '-')
         return i;
+      if (w == NULL)
+        w = xmalloc (n + 1);
       start = i;
       for (; i < n; i++)
         {

@@ -320,7 +320,7 @@ sets_env (const char *cmd)
   for (size_t i = 0; setters[i]; i++)
     if (cmd[0] == setters[i][0] && strcmp (cmd, setters[i]) == 0)
       return SETS_ENV;
-  return strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
+  return cmd[0] == 'e' && strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
 }
 
 static void

@@ -19,7 +19,7 @@
 static inline bool
 streq (const char *a, const char *b)
 {
-  return a[0] == b[0] && strcmp (a, b) == 0;
+  return a[0] == b[0] && (a[0] == '\0' || (a[1] == b[1] && strcmp (a + 1, b + 1) == 0));
 }
 
 static bool
