@@ -96,48 +96,6 @@ suggest (const char *s, size_t n)
   return NULL;
 }
 
-/* The last segment starting at or before OFF, from LO on (SEGS[LO]
- * starts at or before it, or LO is 0). */
-static size_t
-seg_of (const struct brig_dseg *segs, size_t nsegs, size_t lo, size_t off)
-{
-  size_t hi = nsegs;
-
-  /* Most often OFF is in LO's segment: the hint was good. */
-  if (lo + 1 < nsegs && segs[lo + 1].off > off)
-    return lo;
-  while (hi - lo > 1)
-    {
-      size_t mid = lo + (hi - lo) / 2;
-      if (segs[mid].off <= off)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
-struct brig_loc
-dseg_loc_near (const struct brig_dseg *segs, size_t nsegs, size_t *hint, size_t off, size_t end)
-{
-  struct brig_loc l = { 0, 0, 0, 0 };
-  size_t i, k;
-
-  if (nsegs == 0)
-    return l;
-  i = seg_of (segs, nsegs, *hint < nsegs && segs[*hint].off <= off ? *hint : 0, off);
-  *hint = i;
-  l.line = segs[i].line;
-  l.col = segs[i].col + (int)(off - segs[i].off);
-  if (end > off)
-    end--; /* the last character */
-  /* Most words end in the segment they start in. */
-  k = end >= off ? seg_of (segs, nsegs, i, end) : seg_of (segs, nsegs, 0, end);
-  l.end_line = segs[k].line;
-  l.end_col = segs[k].col + (int)(end - segs[k].off);
-  return l;
-}
-
 struct brig_loc
 dseg_loc (const struct brig_dseg *segs, size_t nsegs, size_t off, size_t end)
 {
