@@ -487,6 +487,8 @@ find_opt (const struct brig_icmd *c, size_t k, const char *opt)
   for (size_t j = k + 1; j < c->argc; j++)
     {
       const char *a = c->argv[j].s;
+      if (a[0] != opt[0])
+        continue; /* a package name, most often */
       if (streq (a, opt) || (n > 2 && opt[1] == '-' && strncmp (a, opt, n) == 0 && a[n] == '='))
         return &c->argv[j];
     }

@@ -11,7 +11,7 @@ static int
 by_place (const void *a, const void *b)
 {
   const struct brig_finding *x = a, *y = b;
-  int c = strcmp (x->file, y->file);
+  int c = x->file == y->file ? 0 : strcmp (x->file, y->file); /* one file's findings share its name */
 
   if (c)
     return c;
