@@ -408,6 +408,21 @@ dockerfile_named (const char *path)
   return brig_dockerfile_name (base ? base + 1 : path);
 }
 
+/* NAME's copy in R->names, for findings to point into.  The array
+ * doubles (from 8): a tree of many files is not walked once per file. */
+static char *
+add_name (struct brig_audit_report *r, const char *name)
+{
+  size_t n = r->nnames;
+
+  if (n == 0 || (n + 1 >= 8 && ((n + 1) & n) == 0))
+    r->names = xreallocarray (r->names, n ? 2 * (n + 1) : 8, sizeof *r->names);
+  r->names[n] = xstrdup (name);
+  r->names[n + 1] = NULL;
+  r->nnames = n + 1;
+  return r->names[n];
+}
+
 static void
 audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
               const char *buf, size_t len, bool explicit)
@@ -420,8 +435,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
   enum audit_type type = o->type;
   bool none = false;
 
-  strv_push (&r->names, xstrdup (name));
-  file = r->names[strv_len (r->names) - 1];
+  file = add_name (r, name);
   if (o->type == TYPE_DOCKERFILE
       || (o->type == TYPE_AUTO
           && (dockerfile_named (name) || (explicit && brig_dockerfile_detect (buf, len)))))
@@ -529,8 +543,7 @@ audit_text (const struct audit_opts *o, struct brig_audit_report *r, const char 
 
   audit_buffer (o, r, name, buf, len, explicit);
   if (r->files > files)
-    brig_suppress_comments (buf, len, r->names[strv_len (r->names) - 1], o->today, &r->findings,
-                            first);
+    brig_suppress_comments (buf, len, r->names[r->nnames - 1], o->today, &r->findings, first);
 }
 
 /* Does .brig.yml exclude PATH? */
