@@ -245,6 +245,16 @@ jw_ok (const char *s, bool optional)
   return s ? utf8_valid (s) : optional;
 }
 
+/* The bytes jw_str does not copy as they are: control characters (NUL,
+ * the end, among them), " and \. */
+static const bool jw_special[256] = {
+  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+  [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+  [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+  [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+  ['"'] = 1,  ['\\'] = 1,
+};
+
 /* A string, escaped as jansson's dump_string does (no flags): \, " and
  * control characters; UTF-8 as it is. */
 static void
@@ -265,7 +275,7 @@ jw_str (struct jw *w, const char *s)
       const char *e;
       size_t n = 2;
 
-      while (c >= 0x20 && c != '"' && c != '\\')
+      while (!jw_special[c])
         c = (unsigned char)*++s;
       jw_put (w, run, (size_t)(s - run));
       if (c == '\0')
@@ -394,13 +404,36 @@ finding_json (struct jw *w, const struct brig_finding *x)
   jw_close (w, '}');
 }
 
+/* What finding_ok found of a rule's strings, and of the last file's name:
+ * thousands of findings share a few rules, and a file's findings its
+ * name. */
+struct ok_cache
+{
+  const struct brig_audit_rule *rule[64];
+  bool rule_ok[64];
+  const char *file;
+  bool file_ok;
+};
+
 /* Would json_pack have made the finding's object? */
 static bool
-finding_ok (const struct brig_finding *x)
+finding_ok (const struct brig_finding *x, struct ok_cache *c)
 {
-  return jw_ok (x->rule->id, false) && jw_ok (brig_severity_name (x->severity), false)
-         && jw_ok (x->rule->title, false) && jw_ok (x->rule->control, false)
-         && jw_ok (x->file, false) && jw_ok (x->message, false) && jw_ok (x->rule->fix, false);
+  size_t slot = (uintptr_t)x->rule / sizeof *x->rule % ARRAY_SIZE (c->rule);
+
+  if (c->rule[slot] != x->rule)
+    {
+      c->rule[slot] = x->rule;
+      c->rule_ok[slot] = jw_ok (x->rule->id, false) && jw_ok (x->rule->title, false)
+                         && jw_ok (x->rule->control, false) && jw_ok (x->rule->fix, false);
+    }
+  if (c->file != x->file)
+    {
+      c->file = x->file;
+      c->file_ok = jw_ok (x->file, false);
+    }
+  return c->rule_ok[slot] && jw_ok (brig_severity_name (x->severity), false) && c->file_ok
+         && jw_ok (x->message, false);
 }
 
 /* FILE and MESSAGE pairs (errors, warnings). */
@@ -425,6 +458,7 @@ brig_report_json (FILE *f, const struct brig_audit_report *r)
 {
   _cleanup_free_ struct jw *w = xmalloc (sizeof *w);
   _cleanup_free_ bool *ok = xcalloc (r->findings.n, sizeof *ok);
+  _cleanup_free_ struct ok_cache *cache = xcalloc (1, sizeof *cache);
   const char *config = r->project ? r->project->file : NULL;
   size_t nsuppressed = 0;
 
@@ -434,7 +468,7 @@ brig_report_json (FILE *f, const struct brig_audit_report *r)
   w->empty = true;
   for (size_t i = 0; i < r->findings.n; i++)
     {
-      ok[i] = finding_ok (&r->findings.v[i]);
+      ok[i] = finding_ok (&r->findings.v[i], cache);
       nsuppressed += ok[i] && r->findings.v[i].suppressed;
     }
   if (!jw_ok (config, true))
