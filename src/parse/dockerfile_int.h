@@ -64,9 +64,11 @@ dseg_of (const struct brig_dseg *segs, size_t nsegs, size_t lo, size_t off)
 {
   size_t hi = nsegs;
 
-  /* Most often OFF is in LO's segment: the hint was good. */
-  if (lo + 1 < nsegs && segs[lo + 1].off > off)
-    return lo;
+  /* Most often OFF is in LO's segment (the hint was good) or one of the
+     next few (the next line): look there first. */
+  for (int step = 0; step < 4; step++, lo++)
+    if (lo + 1 >= nsegs || segs[lo + 1].off > off)
+      return lo;
   while (hi - lo > 1)
     {
       size_t mid = lo + (hi - lo) / 2;
