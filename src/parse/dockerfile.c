@@ -51,8 +51,10 @@ brig_dkw_name (enum brig_dkw kw)
 static int
 keyword_find (const char *s, size_t n)
 {
+  /* The first letter first (| 0x20: either case, and no false misses). */
   for (size_t i = 0; i < ARRAY_SIZE (keywords); i++)
-    if (strlen (keywords[i].name) == n && strncasecmp (keywords[i].name, s, n) == 0)
+    if (n && (keywords[i].name[0] | 0x20) == (s[0] | 0x20) && strlen (keywords[i].name) == n
+        && strncasecmp (keywords[i].name, s, n) == 0)
       return (int)i;
   return -1;
 }
@@ -332,6 +334,69 @@ read_flags (struct lexer *x, struct brig_dinstr *in, size_t i)
     }
 }
 
+static bool
+json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The common JSON form without jansson: ["a", "b"] whose strings are
+ * printable ASCII with no escape, and nothing after the array.  1 when
+ * IN's arguments are read; 0 when the text is anything else, for jansson
+ * to read (what jansson makes of these, the same strings). */
+static int
+read_json_plain (struct lexer *x, struct brig_dinstr *in, size_t i)
+{
+  const char *s = x->buf, *e = s + x->len, *p = s + i + 1;
+  size_t n = 0, k = 0;
+
+  /* Check it and count the strings, then copy them. */
+  for (int pass = 0; pass < 2; pass++, p = s + i + 1)
+    {
+      while (p < e && json_space (*p))
+        p++;
+      if (p < e && *p == ']')
+        p++;
+      else
+        for (;;)
+          {
+            const char *q;
+            if (p >= e || *p != '"')
+              return 0;
+            for (q = ++p; q < e && *q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\'; q++)
+              ;
+            if (q >= e || *q != '"')
+              return 0;
+            if (pass)
+              in->argv[k++] = brig_arena_strndup (&x->df->arena, p, (size_t)(q - p));
+            else
+              n++;
+            for (p = q + 1; p < e && json_space (*p); p++)
+              ;
+            if (p < e && *p == ']')
+              {
+                p++;
+                break;
+              }
+            if (p >= e || *p != ',')
+              return 0;
+            for (p++; p < e && json_space (*p); p++)
+              ;
+          }
+      while (p < e && json_space (*p))
+        p++;
+      if (p != e)
+        return 0;
+      if (pass == 0)
+        {
+          in->argc = n;
+          in->argv = brig_arena_alloc (&x->df->arena, (n + 1) * sizeof *in->argv);
+        }
+    }
+  in->json = true;
+  return 1;
+}
+
 /* A JSON array of strings: 1; something else: 0; an array with something
  * other than strings: an error. */
 static int
@@ -343,6 +408,8 @@ read_json (struct lexer *x, struct brig_dinstr *in, size_t i)
 
   if (i >= x->len || x->buf[i] != '[')
     return 0;
+  if (read_json_plain (x, in, i))
+    return 1;
   j = json_loadb (x->buf + i, x->len - i, 0, NULL);
   if (j == NULL || !json_is_array (j))
     {
@@ -367,9 +434,6 @@ read_json (struct lexer *x, struct brig_dinstr *in, size_t i)
   return r;
 }
 
-/* Heredoc words, as BuildKit's heredocsFromLine finds them: words split at
- * white space outside quotes, matching ^[0-9]*<<-?DELIM$ where DELIM has no
- * '<' and is one word once its quotes are removed. */
 /* Is there a "<<" in S (N bytes)?  memchr is vectorised; a two-byte
  * memmem is not, and every instruction is asked. */
 static bool
@@ -381,6 +445,9 @@ has_heredoc_mark (const char *s, size_t n)
   return false;
 }
 
+/* Heredoc words, as BuildKit's heredocsFromLine finds them: words split at
+ * white space outside quotes, matching ^[0-9]*<<-?DELIM$ where DELIM has no
+ * '<' and is one word once its quotes are removed. */
 static int
 find_heredocs (struct lexer *x, struct brig_dinstr *in)
 {
