@@ -22,7 +22,7 @@ streq (const char *a, const char *b)
   return a[0] == b[0] && (a[0] == '\0' || (a[1] == b[1] && strcmp (a + 1, b + 1) == 0));
 }
 
-static bool
+static inline bool
 in_list (const char *s, const char *const *list)
 {
   for (; *list; list++)
@@ -583,7 +583,7 @@ interpreter (const char *name)
 {
   static const char *const names[]
       = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "perl", "ruby", "node", "php", NULL };
-  return name && (in_list (name, names) || strncmp (name, "python", 6) == 0);
+  return name && (in_list (name, names) || (name[0] == 'p' && strncmp (name, "python", 6) == 0));
 }
 
 static const struct brig_iword *
@@ -708,8 +708,9 @@ hit_tls (const struct brig_irun *run, size_t i, char *msg, size_t len)
     snprintf (msg, len, "curl %s does not check the server's certificate", w->s);
   else if (streq (name, "wget") && (w = find_opt (c, k, "--no-check-certificate")))
     snprintf (msg, len, "wget --no-check-certificate does not check the server's certificate");
-  else if ((strncmp (name, "pip", 3) == 0
-            || (strncmp (name, "python", 6) == 0 && find_opt (c, k, "-m")))
+  else if (name[0] == 'p'
+           && (strncmp (name, "pip", 3) == 0
+               || (strncmp (name, "python", 6) == 0 && find_opt (c, k, "-m")))
            && (w = find_opt (c, k, "--trusted-host")))
     snprintf (msg, len, "pip --trusted-host fetches packages without checking the certificate");
   else if (streq (name, "git"))
