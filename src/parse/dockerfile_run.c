@@ -38,11 +38,10 @@ enum
   W_SPECIAL = 2,
 };
 static const unsigned char wclass[256] = {
-  [0] = W_END,         [' '] = W_END,      ['\t'] = W_END,     ['\r'] = W_END,
-  ['\n'] = W_END,      [';'] = W_END,      ['&'] = W_END,      ['|'] = W_END,
-  ['('] = W_END,       [')'] = W_END,      ['<'] = W_END,      ['>'] = W_END,
-  ['\\'] = W_SPECIAL, ['\''] = W_SPECIAL, ['"'] = W_SPECIAL, ['$'] = W_SPECIAL,
-  ['`'] = W_SPECIAL,
+  [0] = W_END,       [' '] = W_END,     ['\t'] = W_END,     ['\r'] = W_END,     ['\n'] = W_END,
+  [';'] = W_END,     ['&'] = W_END,     ['|'] = W_END,      ['('] = W_END,      [')'] = W_END,
+  ['<'] = W_END,     ['>'] = W_END,     ['\\'] = W_SPECIAL, ['\''] = W_SPECIAL, ['"'] = W_SPECIAL,
+  ['$'] = W_SPECIAL, ['`'] = W_SPECIAL,
 };
 
 struct skip
@@ -79,8 +78,8 @@ struct sh
   bool chomp;
   struct skip skip[16]; /* heredoc bodies to skip at the next newline */
   size_t nskip;
-  struct sbuf word; /* the word being read, its buffer reused */
-  size_t seg;       /* the segment of the last word: where () looks from there */
+  struct sbuf word;       /* the word being read, its buffer reused */
+  size_t seg;             /* the segment of the last word: where () looks from there */
   enum sets_env sets_env; /* what the current command does with NAME=value */
 };
 
@@ -314,7 +313,8 @@ word (struct sh *x, size_t i, struct sbuf *b)
 static enum sets_env
 sets_env (const char *cmd)
 {
-  static const char *const setters[] = { "export", "declare", "typeset", "readonly", "local", NULL };
+  static const char *const setters[]
+      = { "export", "declare", "typeset", "readonly", "local", NULL };
 
   cmd = base (cmd);
   for (size_t i = 0; setters[i]; i++)

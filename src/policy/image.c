@@ -428,7 +428,7 @@ static _Thread_local struct
   struct unwrapped v[256];
 } unwrapped;
 
-static void __attribute__ ((noinline))
+__attribute__ ((noinline)) static void
 unwrap_into (struct unwrapped *e, const struct brig_icmd *c)
 {
   e->c = c;

@@ -11,7 +11,8 @@ static int
 by_place (const void *a, const void *b)
 {
   const struct brig_finding *x = a, *y = b;
-  int c = x->file == y->file ? 0 : strcmp (x->file, y->file); /* one file's findings share its name */
+  /* One file's findings share its name. */
+  int c = x->file == y->file ? 0 : strcmp (x->file, y->file);
 
   if (c)
     return c;
@@ -248,11 +249,11 @@ jw_ok (const char *s, bool optional)
 /* The bytes jw_str does not copy as they are: control characters (NUL,
  * the end, among them), " and \. */
 static const bool jw_special[256] = {
-  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
-  [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
-  [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
-  [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
-  ['"'] = 1,  ['\\'] = 1,
+  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+  [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+  [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+  [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+  [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1,
 };
 
 /* A string, escaped as jansson's dump_string does (no flags): \, " and
