@@ -440,7 +440,7 @@ split (struct sh *x)
         }
       /* Redirections: [n]< [n]> >> << <<- <<< <& >& <> >| &> &>> */
       j = i;
-      while (j < x->n && isdigit ((unsigned char)t[j]))
+      while (j < x->n && t[j] >= '0' && t[j] <= '9')
         j++;
       if (j < x->n && (t[j] == '<' || t[j] == '>' || (c == '&' && j == i))
           && !(j + 1 < x->n && t[j + 1] == '(' && t[j] != '&'))
