@@ -323,12 +323,14 @@ sets_env (const char *cmd)
   return cmd[0] == 'e' && strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
 }
 
+/* The word T[START..END) became S (N bytes: its length, or more when a
+ * NUL was copied into it; the copy reads the same). */
 static void
 add_word (struct sh *x, size_t start, size_t end, const char *s, size_t n)
 {
-  /* N is S's length, or more when a NUL was copied into it: the copy reads the same. */
   struct brig_iword w = { brig_arena_strndup (x->a, s, n), where (x, start, end) };
 
+  s = w.s; /* S need not end in a NUL */
   if (x->redirect)
     {
       if (x->redirect == 2)
@@ -470,6 +472,16 @@ split (struct sh *x)
         struct sbuf *b = &x->word;
         size_t start = i;
 
+        /* Most words are plain characters up to a blank or an operator:
+           taken as they are written. */
+        for (j = i; j < x->n && wclass[(unsigned char)t[j]] == 0; j++)
+          ;
+        if (j > i && (j == x->n || wclass[(unsigned char)t[j]] == W_END))
+          {
+            add_word (x, start, j, t + start, j - start);
+            i = j;
+            continue;
+          }
         b->n = 0;
         put (b, "", 0);
         if ((c == '<' || c == '>') && i + 1 < x->n && t[i + 1] == '(')
