@@ -75,7 +75,7 @@ brig_arena_strdup (struct brig_arena *a, const char *s)
 }
 
 void *
-brig_arena_push (struct brig_arena *a, void *vp, size_t *n, size_t elem)
+brig_arena_grow (struct brig_arena *a, void *vp, size_t *n, size_t elem)
 {
   void **v = vp;
   size_t k = *n;
@@ -87,9 +87,10 @@ brig_arena_push (struct brig_arena *a, void *vp, size_t *n, size_t elem)
 
       if (cap > SIZE_MAX / 2 / elem)
         abort ();
-      nv = brig_arena_alloc (a, cap * elem);
+      nv = arena_take (a, cap * elem);
       if (k)
         memcpy (nv, *v, k * elem);
+      memset ((char *)nv + k * elem, 0, (cap - k) * elem); /* the rest zeroed */
       *v = nv;
     }
   *n = k + 1;
