@@ -435,22 +435,36 @@ scan_comment (const char *line, const char *s, const char *e, int lineno, brig_d
 
 /* May BUF have a pragma: a token after a # (on the same line) where
  * scan_comment would take one?  Most files have none, and this look
- * (memchr to each #, then the first bytes of the tokens) spares them the
- * line-by-line reading of every comment. */
+ * spares them the line-by-line reading of every comment: memchr to each
+ * #; a comment without the last byte of any token (: or =) has none;
+ * else the first bytes of the tokens. */
 static bool
 any_token (const char *buf, size_t len)
 {
   const char *p = buf, *end = buf + len;
   bool first[256] = { false };
+  char last[ARRAY_SIZE (comment_syntax)];
+  size_t nlast = 0;
 
   for (size_t k = 0; k < ARRAY_SIZE (comment_syntax); k++)
-    first[(unsigned char)comment_syntax[k].token[0]] = true;
+    {
+      const char *t = comment_syntax[k].token;
+      char l = t[strlen (t) - 1];
+      first[(unsigned char)t[0]] = true;
+      if (memchr (last, l, nlast) == NULL)
+        last[nlast++] = l;
+    }
   while ((p = memchr (p, '#', (size_t)(end - p))))
     {
-      const char *s = ++p;
-      for (; p < end && *p != '\n'; p++)
+      const char *s = ++p, *nl = memchr (p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+      bool maybe = false;
+
+      for (size_t k = 0; k < nlast && !maybe; k++)
+        maybe = memchr (s, last[k], (size_t)(e - s)) != NULL;
+      for (; maybe && p < e; p++)
         if (first[(unsigned char)*p] && token_boundary (s, p) && token_at (p, end) >= 0)
           return true;
+      p = e;
     }
   return false;
 }
