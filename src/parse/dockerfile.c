@@ -193,6 +193,8 @@ append (struct lexer *x, const char *s, size_t n, int line, int col)
   if (x->len + n + 1 > x->cap)
     {
       x->cap = (x->len + n + 1) * 2;
+      if (x->cap < 4096)
+        x->cap = 4096; /* most instructions fit */
       x->buf = xrealloc (x->buf, x->cap);
     }
   memcpy (x->buf + x->len, s, n);

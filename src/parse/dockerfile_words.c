@@ -48,6 +48,8 @@ brig_sbuf_put (struct sbuf *b, const char *s, size_t n)
   if (b->n + n + 1 > b->cap)
     {
       b->cap = (b->n + n + 1) * 2;
+      if (b->cap < 256)
+        b->cap = 256; /* most words fit: one allocation, not a realloc per few bytes */
       b->s = xrealloc (b->s, b->cap);
     }
   if (n)
