@@ -361,9 +361,10 @@ check_secrets (const struct brig_image *img, const struct brig_audit_rule *r,
 /* --- RUN commands -------------------------------------------------------------- */
 
 /* Where the command a wrapper runs starts: `sudo -u x env A=1 nice -n 5 cmd`.
- * *RET_SUDO: the sudo or doas word, if any. */
+ * *RET_SUDO: the sudo or doas word, if any; *RET_NAME: the command's
+ * basename, NULL if none. */
 static size_t
-unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo)
+unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo, const char **ret_name)
 {
   static const char *const plain[]
       = { "exec", "nohup", "time", "command", "nice", "stdbuf", "ionice", "chronic", NULL };
@@ -371,6 +372,7 @@ unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo)
 
   if (ret_sudo)
     *ret_sudo = NULL;
+  *ret_name = NULL;
   while (i < c->argc)
     {
       const char *b = base_name (c->argv[i].s);
@@ -403,7 +405,10 @@ unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo)
               i++;
         }
       else
-        break;
+        {
+          *ret_name = b;
+          break;
+        }
     }
   return i;
 }
@@ -432,8 +437,7 @@ __attribute__ ((noinline)) static void
 unwrap_into (struct unwrapped *e, const struct brig_icmd *c)
 {
   e->c = c;
-  e->k = unwrap (c, &e->sudo);
-  e->name = e->k < c->argc ? base_name (c->argv[e->k].s) : NULL;
+  e->k = unwrap (c, &e->sudo, &e->name);
 }
 
 /* unwrap (C, RET_SUDO), and the command's name (its basename), after
