@@ -73,6 +73,17 @@ brig_wfalse (const struct brig_wval *v)
   return v->set && v->s && strcmp (v->s, "false") == 0;
 }
 
+/* S[0..N) into DST (SIZE bytes), cut to fit, as snprintf "%.*s" would:
+ * the rules parse every base image reference several times. */
+static void
+copy_cut (char *dst, size_t size, const char *s, size_t n)
+{
+  if (n >= size)
+    n = size - 1;
+  memcpy (dst, s, n);
+  dst[n] = '\0';
+}
+
 void
 brig_image_ref_parse (const char *s, struct brig_image_ref *r)
 {
@@ -85,8 +96,8 @@ brig_image_ref_parse (const char *s, struct brig_image_ref *r)
   colon = memrchr (slash ? slash : s, ':', (size_t)(end - (slash ? slash : s)));
   if (colon)
     {
-      snprintf (r->tag, sizeof r->tag, "%.*s", (int)(end - colon - 1), colon + 1);
+      copy_cut (r->tag, sizeof r->tag, colon + 1, (size_t)(end - colon - 1));
       end = colon;
     }
-  snprintf (r->name, sizeof r->name, "%.*s", (int)(end - s), s);
+  copy_cut (r->name, sizeof r->name, s, (size_t)(end - s));
 }

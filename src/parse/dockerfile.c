@@ -51,8 +51,10 @@ brig_dkw_name (enum brig_dkw kw)
 static int
 keyword_find (const char *s, size_t n)
 {
+  /* The first letter first (| 0x20: either case, and no false misses). */
   for (size_t i = 0; i < ARRAY_SIZE (keywords); i++)
-    if (strlen (keywords[i].name) == n && strncasecmp (keywords[i].name, s, n) == 0)
+    if (n && (keywords[i].name[0] | 0x20) == (s[0] | 0x20) && strlen (keywords[i].name) == n
+        && strncasecmp (keywords[i].name, s, n) == 0)
       return (int)i;
   return -1;
 }
@@ -96,40 +98,11 @@ suggest (const char *s, size_t n)
   return NULL;
 }
 
-/* The last segment starting at or before OFF. */
-static size_t
-seg_of (const struct brig_dseg *segs, size_t nsegs, size_t off)
-{
-  size_t lo = 0, hi = nsegs;
-
-  while (hi - lo > 1)
-    {
-      size_t mid = lo + (hi - lo) / 2;
-      if (segs[mid].off <= off)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
 struct brig_loc
 dseg_loc (const struct brig_dseg *segs, size_t nsegs, size_t off, size_t end)
 {
-  struct brig_loc l = { 0, 0, 0, 0 };
-  size_t i, k;
-
-  if (nsegs == 0)
-    return l;
-  i = seg_of (segs, nsegs, off);
-  l.line = segs[i].line;
-  l.col = segs[i].col + (int)(off - segs[i].off);
-  if (end > off)
-    end--; /* the last character */
-  k = seg_of (segs, nsegs, end);
-  l.end_line = segs[k].line;
-  l.end_col = segs[k].col + (int)(end - segs[k].off);
-  return l;
+  size_t hint = 0;
+  return dseg_loc_near (segs, nsegs, &hint, off, end);
 }
 
 struct brig_loc
@@ -220,6 +193,8 @@ append (struct lexer *x, const char *s, size_t n, int line, int col)
   if (x->len + n + 1 > x->cap)
     {
       x->cap = (x->len + n + 1) * 2;
+      if (x->cap < 4096)
+        x->cap = 4096; /* most instructions fit */
       x->buf = xrealloc (x->buf, x->cap);
     }
   memcpy (x->buf + x->len, s, n);
@@ -306,7 +281,7 @@ read_flags (struct lexer *x, struct brig_dinstr *in, size_t i)
 {
   const char *s = x->buf;
   size_t n = x->len;
-  _cleanup_free_ char *w = xmalloc (n + 1);
+  _cleanup_free_ char *w = NULL; /* taken when there is a flag: most instructions have none */
 
   for (;;)
     {
@@ -318,6 +293,8 @@ read_flags (struct lexer *x, struct brig_dinstr *in, size_t i)
       i = skip_space (s, n, i);
       if (i + 1 >= n || s[i] != '-' || s[i + 1] != '-')
         return i;
+      if (w == NULL)
+        w = xmalloc (n + 1);
       start = i;
       for (; i < n; i++)
         {
@@ -359,6 +336,69 @@ read_flags (struct lexer *x, struct brig_dinstr *in, size_t i)
     }
 }
 
+static bool
+json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The common JSON form without jansson: ["a", "b"] whose strings are
+ * printable ASCII with no escape, and nothing after the array.  1 when
+ * IN's arguments are read; 0 when the text is anything else, for jansson
+ * to read (what jansson makes of these, the same strings). */
+static int
+read_json_plain (struct lexer *x, struct brig_dinstr *in, size_t i)
+{
+  const char *s = x->buf, *e = s + x->len, *p = s + i + 1;
+  size_t n = 0, k = 0;
+
+  /* Check it and count the strings, then copy them. */
+  for (int pass = 0; pass < 2; pass++, p = s + i + 1)
+    {
+      while (p < e && json_space (*p))
+        p++;
+      if (p < e && *p == ']')
+        p++;
+      else
+        for (;;)
+          {
+            const char *q;
+            if (p >= e || *p != '"')
+              return 0;
+            for (q = ++p; q < e && *q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\'; q++)
+              ;
+            if (q >= e || *q != '"')
+              return 0;
+            if (pass)
+              in->argv[k++] = brig_arena_strndup (&x->df->arena, p, (size_t)(q - p));
+            else
+              n++;
+            for (p = q + 1; p < e && json_space (*p); p++)
+              ;
+            if (p < e && *p == ']')
+              {
+                p++;
+                break;
+              }
+            if (p >= e || *p != ',')
+              return 0;
+            for (p++; p < e && json_space (*p); p++)
+              ;
+          }
+      while (p < e && json_space (*p))
+        p++;
+      if (p != e)
+        return 0;
+      if (pass == 0)
+        {
+          in->argc = n;
+          in->argv = brig_arena_alloc (&x->df->arena, (n + 1) * sizeof *in->argv);
+        }
+    }
+  in->json = true;
+  return 1;
+}
+
 /* A JSON array of strings: 1; something else: 0; an array with something
  * other than strings: an error. */
 static int
@@ -370,6 +410,8 @@ read_json (struct lexer *x, struct brig_dinstr *in, size_t i)
 
   if (i >= x->len || x->buf[i] != '[')
     return 0;
+  if (read_json_plain (x, in, i))
+    return 1;
   j = json_loadb (x->buf + i, x->len - i, 0, NULL);
   if (j == NULL || !json_is_array (j))
     {
@@ -394,6 +436,17 @@ read_json (struct lexer *x, struct brig_dinstr *in, size_t i)
   return r;
 }
 
+/* Is there a "<<" in S (N bytes)?  memchr is vectorised; a two-byte
+ * memmem is not, and every instruction is asked. */
+static bool
+has_heredoc_mark (const char *s, size_t n)
+{
+  for (const char *p = s, *e = s + n; (p = memchr (p, '<', (size_t)(e - p))) && p + 1 < e; p++)
+    if (p[1] == '<')
+      return true;
+  return false;
+}
+
 /* Heredoc words, as BuildKit's heredocsFromLine finds them: words split at
  * white space outside quotes, matching ^[0-9]*<<-?DELIM$ where DELIM has no
  * '<' and is one word once its quotes are removed. */
@@ -403,7 +456,7 @@ find_heredocs (struct lexer *x, struct brig_dinstr *in)
   const char *s = x->buf;
   size_t n = x->len, i = 0;
 
-  if (memmem (s, n, "<<", 2) == NULL)
+  if (!has_heredoc_mark (s, n))
     return 0;
   while (i < n)
     {

@@ -57,6 +57,52 @@ void drun_split (struct brig_arena *a, const char *text, size_t len, const struc
 /* A position from segments (see struct brig_dseg). */
 struct brig_loc dseg_loc (const struct brig_dseg *segs, size_t nsegs, size_t off, size_t end);
 
+/* The last segment starting at or before OFF, from LO on (SEGS[LO]
+ * starts at or before it, or LO is 0). */
+static inline size_t
+dseg_of (const struct brig_dseg *segs, size_t nsegs, size_t lo, size_t off)
+{
+  size_t hi = nsegs;
+
+  /* Most often OFF is in LO's segment (the hint was good) or one of the
+     next few (the next line): look there first. */
+  for (int step = 0; step < 4; step++, lo++)
+    if (lo + 1 >= nsegs || segs[lo + 1].off > off)
+      return lo;
+  while (hi - lo > 1)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (segs[mid].off <= off)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* dseg_loc, starting the search at segment *HINT (updated to OFF's): for
+ * offsets that grow, each found in a step or two.  Inline: the RUN
+ * splitter asks for every word. */
+static inline struct brig_loc
+dseg_loc_near (const struct brig_dseg *segs, size_t nsegs, size_t *hint, size_t off, size_t end)
+{
+  struct brig_loc l = { 0, 0, 0, 0 };
+  size_t i, k;
+
+  if (nsegs == 0)
+    return l;
+  i = dseg_of (segs, nsegs, *hint < nsegs && segs[*hint].off <= off ? *hint : 0, off);
+  *hint = i;
+  l.line = segs[i].line;
+  l.col = segs[i].col + (int)(off - segs[i].off);
+  if (end > off)
+    end--; /* the last character */
+  k = dseg_of (segs, nsegs, end >= off ? i : 0, end);
+  l.end_line = segs[k].line;
+  l.end_col = segs[k].col + (int)(end - segs[k].off);
+  return l;
+}
+
 /* Is the basename of CMD a POSIX-like shell (sh, bash, dash, ash, zsh,
  * ksh, mksh, busybox sh)? */
 bool dshell_posix (const char *cmd);

@@ -8,22 +8,54 @@
 #include <ctype.h>
 #include <string.h>
 
-static void
+/* Appends: what word () copies, a few bytes at a time, so the common
+ * case (room enough) inline. */
+static inline void
 put (struct sbuf *b, const char *s, size_t n)
 {
-  brig_sbuf_put (b, s, n);
+  if (b->n + n + 1 > b->cap)
+    brig_sbuf_put (b, s, n);
+  else
+    {
+      memcpy (b->s + b->n, s, n);
+      b->n += n;
+      b->s[b->n] = '\0';
+    }
 }
 
-static void
+static inline void
 putc1 (struct sbuf *b, char c)
 {
   put (b, &c, 1);
 }
 
+/* What a character is to word () outside quotes: the end of the word
+ * (NUL too, as strchr finds it in " \t\r\n;&|()<>"), the start of
+ * something to read (quotes, escapes, $ and `), or 0: copied as it is. */
+enum
+{
+  W_END = 1,
+  W_SPECIAL = 2,
+};
+static const unsigned char wclass[256] = {
+  [0] = W_END,       [' '] = W_END,     ['\t'] = W_END,     ['\r'] = W_END,     ['\n'] = W_END,
+  [';'] = W_END,     ['&'] = W_END,     ['|'] = W_END,      ['('] = W_END,      [')'] = W_END,
+  ['<'] = W_END,     ['>'] = W_END,     ['\\'] = W_SPECIAL, ['\''] = W_SPECIAL, ['"'] = W_SPECIAL,
+  ['$'] = W_SPECIAL, ['`'] = W_SPECIAL,
+};
+
 struct skip
 {
   char *name;
   bool chomp;
+};
+
+/* What a command does with its NAME=value arguments. */
+enum sets_env
+{
+  SETS_NONE,
+  SETS_ENV,     /* export, declare...: they are environment */
+  SETS_ENV_CMD, /* env: those before the command it runs are */
 };
 
 struct sh
@@ -46,6 +78,9 @@ struct sh
   bool chomp;
   struct skip skip[16]; /* heredoc bodies to skip at the next newline */
   size_t nskip;
+  struct sbuf word;       /* the word being read, its buffer reused */
+  size_t seg;             /* the segment of the last word: where () looks from there */
+  enum sets_env sets_env; /* what the current command does with NAME=value */
 };
 
 bool
@@ -64,7 +99,7 @@ dshell_posix (const char *cmd)
 static struct brig_loc
 where (struct sh *x, size_t off, size_t end)
 {
-  return x->nsegs ? dseg_loc (x->segs, x->nsegs, off, end) : x->at;
+  return x->nsegs ? dseg_loc_near (x->segs, x->nsegs, &x->seg, off, end) : x->at;
 }
 
 /* Is C a shell, maybe behind sudo, env or exec (`sudo -E bash -s`)? */
@@ -112,7 +147,7 @@ is_keyword (const char *w)
   static const char *const kw[] = { "if",    "then",  "else", "elif", "fi", "do",   "done",
                                     "while", "until", "!",    "{",    "}",  "time", NULL };
   for (size_t i = 0; kw[i]; i++)
-    if (strcmp (w, kw[i]) == 0)
+    if (w[0] == kw[i][0] && strcmp (w, kw[i]) == 0)
       return true;
   return false;
 }
@@ -194,13 +229,34 @@ word (struct sh *x, size_t i, struct sbuf *b)
     {
       char c = t[i];
 
-      if (strchr (" \t\r\n;&|()<>", c))
+      if (wclass[(unsigned char)c] == 0)
+        {
+          /* A run of characters copied as they are. */
+          size_t j = i + 1;
+          while (j < x->n && wclass[(unsigned char)t[j]] == 0)
+            j++;
+          put (b, t + i, j - i);
+          i = j;
+          continue;
+        }
+      if (wclass[(unsigned char)c] == W_END)
         break;
       if (c == '\\')
         {
           if (i + 1 < x->n && t[i + 1] != '\n')
             putc1 (b, t[i + 1]);
           i += 2;
+        }
+      else if (c == '\'' && !x->lenient)
+        {
+          const char *q = memchr (t + i + 1, '\'', x->n - i - 1);
+          size_t e = q ? (size_t)(q - t) : x->n;
+
+          put (b, t + i + 1, e - i - 1);
+          i = e;
+          if (i >= x->n)
+            x->unterminated = true;
+          i++;
         }
       else if (c == '\'')
         {
@@ -227,7 +283,13 @@ word (struct sh *x, size_t i, struct sbuf *b)
                        || t[i] == '`')
                 i = raw (x, i, b);
               else
-                putc1 (b, t[i++]);
+                {
+                  size_t j = i + 1;
+                  while (j < x->n && t[j] != '"' && t[j] != '\\' && t[j] != '$' && t[j] != '`')
+                    j++;
+                  put (b, t + i, j - i);
+                  i = j;
+                }
             }
           i++;
         }
@@ -248,12 +310,27 @@ word (struct sh *x, size_t i, struct sbuf *b)
   return i > x->n ? x->n : i;
 }
 
-static void
-add_word (struct sh *x, size_t start, size_t end, const char *s)
+static enum sets_env
+sets_env (const char *cmd)
 {
-  struct brig_iword w = { brig_arena_strdup (x->a, s), where (x, start, end) };
-  const char *cmd;
+  static const char *const setters[]
+      = { "export", "declare", "typeset", "readonly", "local", NULL };
 
+  cmd = base (cmd);
+  for (size_t i = 0; setters[i]; i++)
+    if (cmd[0] == setters[i][0] && strcmp (cmd, setters[i]) == 0)
+      return SETS_ENV;
+  return cmd[0] == 'e' && strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
+}
+
+/* The word T[START..END) became S (N bytes: its length, or more when a
+ * NUL was copied into it; the copy reads the same). */
+static void
+add_word (struct sh *x, size_t start, size_t end, const char *s, size_t n)
+{
+  struct brig_iword w = { brig_arena_strndup (x->a, s, n), where (x, start, end) };
+
+  s = w.s; /* S need not end in a NUL */
   if (x->redirect)
     {
       if (x->redirect == 2)
@@ -276,14 +353,15 @@ add_word (struct sh *x, size_t start, size_t end, const char *s)
         return;
     }
   *ARENA_PUSH (x->a, x->cur.argv, x->cur.argc) = w;
-  if (x->cur.argc < 2 || !is_assignment (x->t, start, end))
+  /* What export, declare and env set is environment too: which command
+     this is, worked out at its first word. */
+  if (x->cur.argc == 1)
+    x->sets_env = sets_env (w.s);
+  if (x->cur.argc < 2 || x->sets_env == SETS_NONE || !is_assignment (x->t, start, end))
     return;
-  /* What export, declare and env set is environment too. */
-  cmd = base (x->cur.argv[0].s);
-  if (strcmp (cmd, "export") == 0 || strcmp (cmd, "declare") == 0 || strcmp (cmd, "typeset") == 0
-      || strcmp (cmd, "readonly") == 0 || strcmp (cmd, "local") == 0)
+  if (x->sets_env == SETS_ENV)
     *ARENA_PUSH (x->a, x->cur.env, x->cur.nenv) = w;
-  else if (strcmp (cmd, "env") == 0)
+  else
     {
       for (size_t k = 1; k + 1 < x->cur.argc; k++)
         if (x->cur.argv[k].s[0] != '-' && strchr (x->cur.argv[k].s, '=') == NULL)
@@ -364,7 +442,7 @@ split (struct sh *x)
         }
       /* Redirections: [n]< [n]> >> << <<- <<< <& >& <> >| &> &>> */
       j = i;
-      while (j < x->n && isdigit ((unsigned char)t[j]))
+      while (j < x->n && t[j] >= '0' && t[j] <= '9')
         j++;
       if (j < x->n && (t[j] == '<' || t[j] == '>' || (c == '&' && j == i))
           && !(j + 1 < x->n && t[j + 1] == '(' && t[j] != '&'))
@@ -391,25 +469,37 @@ split (struct sh *x)
           continue;
         }
       {
-        struct sbuf b = { 0 };
+        struct sbuf *b = &x->word;
         size_t start = i;
 
-        put (&b, "", 0);
+        /* Most words are plain characters up to a blank or an operator:
+           taken as they are written. */
+        for (j = i; j < x->n && wclass[(unsigned char)t[j]] == 0; j++)
+          ;
+        if (j > i && (j == x->n || wclass[(unsigned char)t[j]] == W_END))
+          {
+            add_word (x, start, j, t + start, j - start);
+            i = j;
+            continue;
+          }
+        b->n = 0;
+        put (b, "", 0);
         if ((c == '<' || c == '>') && i + 1 < x->n && t[i + 1] == '(')
-          i = raw (x, i, &b); /* <(process substitution) is an argument */
+          i = raw (x, i, b); /* <(process substitution) is an argument */
         else
-          i = word (x, i, &b);
+          i = word (x, i, b);
         if (i == start)
           i++; /* a stray character: go on */
         else
-          add_word (x, start, i, b.s);
-        free (b.s);
+          add_word (x, start, i, b->s, b->n);
       }
     }
   flush (x, false);
   for (size_t h = 0; h < x->nskip; h++)
     free (x->skip[h].name);
   x->nskip = 0;
+  free (x->word.s);
+  x->word = (struct sbuf){ 0 };
 }
 
 void

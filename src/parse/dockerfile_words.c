@@ -22,7 +22,8 @@ struct lex
   int depth;
 };
 
-static void
+/* Inline: the lexer appends a few bytes at a time. */
+static inline void
 put (struct lex *x, struct sbuf *b, const char *s, size_t n)
 {
   if (x->total + n > BRIG_DOCKERFILE_MAX_LINE)
@@ -31,7 +32,14 @@ put (struct lex *x, struct sbuf *b, const char *s, size_t n)
       return;
     }
   x->total += n;
-  brig_sbuf_put (b, s, n);
+  if (b->n + n + 1 > b->cap)
+    brig_sbuf_put (b, s, n);
+  else
+    {
+      memcpy (b->s + b->n, s, n);
+      b->n += n;
+      b->s[b->n] = '\0';
+    }
 }
 
 void
@@ -40,6 +48,8 @@ brig_sbuf_put (struct sbuf *b, const char *s, size_t n)
   if (b->n + n + 1 > b->cap)
     {
       b->cap = (b->n + n + 1) * 2;
+      if (b->cap < 256)
+        b->cap = 256; /* most words fit: one allocation, not a realloc per few bytes */
       b->s = xrealloc (b->s, b->cap);
     }
   if (n)
@@ -48,7 +58,7 @@ brig_sbuf_put (struct sbuf *b, const char *s, size_t n)
   b->s[b->n] = '\0';
 }
 
-static void
+static inline void
 putc1 (struct lex *x, struct sbuf *b, char c)
 {
   put (x, b, &c, 1);
@@ -364,8 +374,14 @@ word (struct lex *x, size_t i, enum stop stop, struct sbuf *out)
         i = dollar (x, i, out);
       else
         {
-          putc1 (x, out, c);
-          i++;
+          /* A run of characters none of the above stops at, copied at once. */
+          size_t j = i + 1;
+          while (j < x->end && !(stop == STOP_SPACE && space (s[j]))
+                 && !(stop == STOP_BRACE && s[j] == '}') && s[j] != x->esc && s[j] != '\''
+                 && s[j] != '"' && !(s[j] == '$' && x->env))
+            j++;
+          put (x, out, s + i, j - i);
+          i = j;
         }
     }
   return i > x->end ? x->end : i;
@@ -384,9 +400,10 @@ dwords (struct brig_arena *a, const char *s, size_t off, size_t end, char escape
   *ret_why = NULL;
   while (end > off && space (s[end - 1]))
     x.end = --end;
+  struct sbuf b = { 0 }; /* one buffer for every word */
+
   for (;;)
     {
-      struct sbuf b = { 0 };
       struct dword *w;
       size_t start;
 
@@ -397,6 +414,9 @@ dwords (struct brig_arena *a, const char *s, size_t off, size_t end, char escape
       start = i;
       x.resolved = true;
       x.quoted = false;
+      b.n = 0;
+      if (b.s)
+        b.s[0] = '\0';
       i = word (&x, i, split ? STOP_SPACE : STOP_NONE, &b);
       if (x.toolong || x.poor)
         {
@@ -411,7 +431,7 @@ dwords (struct brig_arena *a, const char *s, size_t off, size_t end, char escape
       w->end = i;
       w->resolved = x.resolved;
       w->quoted = x.quoted;
-      free (b.s);
     }
+  free (b.s);
   return 0;
 }

@@ -8,18 +8,21 @@
 #include "util/cleanup.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static bool
+/* The first bytes first: most words differ there, and this is the
+ * rules' inner loop (every command against every word list). */
+static inline bool
 streq (const char *a, const char *b)
 {
-  return strcmp (a, b) == 0;
+  return a[0] == b[0] && (a[0] == '\0' || (a[1] == b[1] && strcmp (a + 1, b + 1) == 0));
 }
 
-static bool
+static inline bool
 in_list (const char *s, const char *const *list)
 {
   for (; *list; list++)
@@ -358,9 +361,10 @@ check_secrets (const struct brig_image *img, const struct brig_audit_rule *r,
 /* --- RUN commands -------------------------------------------------------------- */
 
 /* Where the command a wrapper runs starts: `sudo -u x env A=1 nice -n 5 cmd`.
- * *RET_SUDO: the sudo or doas word, if any. */
+ * *RET_SUDO: the sudo or doas word, if any; *RET_NAME: the command's
+ * basename, NULL if none. */
 static size_t
-unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo)
+unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo, const char **ret_name)
 {
   static const char *const plain[]
       = { "exec", "nohup", "time", "command", "nice", "stdbuf", "ionice", "chronic", NULL };
@@ -368,6 +372,7 @@ unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo)
 
   if (ret_sudo)
     *ret_sudo = NULL;
+  *ret_name = NULL;
   while (i < c->argc)
     {
       const char *b = base_name (c->argv[i].s);
@@ -400,19 +405,65 @@ unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo)
               i++;
         }
       else
-        break;
+        {
+          *ret_name = b;
+          break;
+        }
     }
   return i;
+}
+
+/* Every RUN rule asks each command what unwrap () finds, a dozen times
+ * over: while brig_audit_image runs, the answers are kept in a small
+ * direct-mapped cache by the command's address (a command whose slot
+ * another took is worked out again).  Outside it, as when a rule is
+ * called on its own, nothing is kept: a freed image's commands may be
+ * where a new image's are. */
+struct unwrapped
+{
+  const struct brig_icmd *c;
+  size_t k;
+  const char *name;
+  const struct brig_iword *sudo;
+};
+
+static _Thread_local struct
+{
+  bool on;
+  struct unwrapped v[256];
+} unwrapped;
+
+__attribute__ ((noinline)) static void
+unwrap_into (struct unwrapped *e, const struct brig_icmd *c)
+{
+  e->c = c;
+  e->k = unwrap (c, &e->sudo, &e->name);
+}
+
+/* unwrap (C, RET_SUDO), and the command's name (its basename), after
+ * wrappers; NULL if none. */
+static inline const char *
+unwrap_name (const struct brig_icmd *c, size_t *ret_k, const struct brig_iword **ret_sudo)
+{
+  struct unwrapped *e, one;
+
+  if (unwrapped.on)
+    e = &unwrapped.v[(uintptr_t)c / sizeof *c % ARRAY_SIZE (unwrapped.v)];
+  else
+    e = &one, one.c = NULL;
+  if (e->c != c)
+    unwrap_into (e, c);
+  *ret_k = e->k;
+  if (ret_sudo)
+    *ret_sudo = e->sudo;
+  return e->name;
 }
 
 /* The command's name (its basename), after wrappers; NULL if none. */
 static const char *
 cmd_name (const struct brig_icmd *c, size_t *ret_k)
 {
-  size_t k = unwrap (c, NULL);
-
-  *ret_k = k;
-  return k < c->argc ? base_name (c->argv[k].s) : NULL;
+  return unwrap_name (c, ret_k, NULL);
 }
 
 /* The first argument after K that is not an option (OPTARG: options that
@@ -440,6 +491,8 @@ find_opt (const struct brig_icmd *c, size_t k, const char *opt)
   for (size_t j = k + 1; j < c->argc; j++)
     {
       const char *a = c->argv[j].s;
+      if (a[0] != opt[0])
+        continue; /* a package name, most often */
       if (streq (a, opt) || (n > 2 && opt[1] == '-' && strncmp (a, opt, n) == 0 && a[n] == '='))
         return &c->argv[j];
     }
@@ -483,7 +536,8 @@ run_mentions (const struct brig_irun *run, const char *s)
 
 /* A rule over RUN commands: the first command HIT finds in each RUN (of
  * the final image's stages only with FINAL) is reported, with HIT's message;
- * RUNs for which CLEAN is true (once per RUN) are skipped. */
+ * RUNs for which CLEAN is true are skipped (CLEAN, which reads the whole
+ * RUN, is asked only about a RUN with a hit). */
 typedef const struct brig_iword *(*cmd_hit) (const struct brig_irun *run, size_t i, char *msg,
                                              size_t len);
 typedef bool (*run_clean) (const struct brig_irun *run);
@@ -501,15 +555,14 @@ each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct 
       for (size_t k = 0; k < img->stages[s].nruns; k++)
         {
           const struct brig_irun *run = &img->stages[s].runs[k];
-          if (clean && clean (run))
-            continue;
           for (size_t i = 0; run->posix && i < run->ncmds; i++)
             {
               char msg[512];
               const struct brig_iword *w = hit (run, i, msg, sizeof msg);
               if (w)
                 {
-                  brig_findings_add (f, r, img->file, w->loc, "%s", msg);
+                  if (!(clean && clean (run)))
+                    brig_findings_add (f, r, img->file, w->loc, "%s", msg);
                   break;
                 }
             }
@@ -521,8 +574,9 @@ static const struct brig_iword *
 hit_sudo (const struct brig_irun *run, size_t i, char *msg, size_t len)
 {
   const struct brig_iword *sudo;
+  size_t k;
 
-  unwrap (&run->cmds[i], &sudo);
+  unwrap_name (&run->cmds[i], &k, &sudo);
   if (sudo)
     snprintf (msg, len, "RUN uses %s", base_name (sudo->s));
   return sudo;
@@ -533,7 +587,7 @@ interpreter (const char *name)
 {
   static const char *const names[]
       = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "perl", "ruby", "node", "php", NULL };
-  return name && (in_list (name, names) || strncmp (name, "python", 6) == 0);
+  return name && (in_list (name, names) || (name[0] == 'p' && strncmp (name, "python", 6) == 0));
 }
 
 static const struct brig_iword *
@@ -658,8 +712,9 @@ hit_tls (const struct brig_irun *run, size_t i, char *msg, size_t len)
     snprintf (msg, len, "curl %s does not check the server's certificate", w->s);
   else if (streq (name, "wget") && (w = find_opt (c, k, "--no-check-certificate")))
     snprintf (msg, len, "wget --no-check-certificate does not check the server's certificate");
-  else if ((strncmp (name, "pip", 3) == 0
-            || (strncmp (name, "python", 6) == 0 && find_opt (c, k, "-m")))
+  else if (name[0] == 'p'
+           && (strncmp (name, "pip", 3) == 0
+               || (strncmp (name, "python", 6) == 0 && find_opt (c, k, "-m")))
            && (w = find_opt (c, k, "--trusted-host")))
     snprintf (msg, len, "pip --trusted-host fetches packages without checking the certificate");
   else if (streq (name, "git"))
@@ -1223,6 +1278,10 @@ brig_image_rules (size_t *ret_n)
 void
 brig_audit_image (const struct brig_image *img, struct brig_findings *f)
 {
+  for (size_t i = 0; i < ARRAY_SIZE (unwrapped.v); i++)
+    unwrapped.v[i].c = NULL;
+  unwrapped.on = true;
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
     rules[i].check_image (img, &rules[i], f);
+  unwrapped.on = false;
 }

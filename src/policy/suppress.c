@@ -369,46 +369,104 @@ comment_start (const char *s, const char *e)
   return NULL;
 }
 
+/* May a pragma's token start at P, in the comment that starts at S: at S,
+ * or after #, a space or a tab? */
+static inline bool
+token_boundary (const char *s, const char *p)
+{
+  return p == s || p[-1] == '#' || p[-1] == ' ' || p[-1] == '\t';
+}
+
+/* The pragma token at P (before E), its index in comment_syntax, or -1. */
+static int
+token_at (const char *p, const char *e)
+{
+  for (size_t k = 0; k < ARRAY_SIZE (comment_syntax); k++)
+    {
+      const char *t = comment_syntax[k].token;
+      size_t tl;
+
+      if (*p != *t)
+        continue;
+      tl = strlen (t);
+      if ((size_t)(e - p) >= tl && memcmp (p, t, tl) == 0)
+        return (int)k;
+    }
+  return -1;
+}
+
 static void
 scan_comment (const char *line, const char *s, const char *e, int lineno, brig_date today,
               struct pragmas *ps)
 {
   for (const char *p = s; p < e; p++)
-    for (size_t k = 0; k < ARRAY_SIZE (comment_syntax); k++)
-      {
-        size_t tl = strlen (comment_syntax[k].token);
-        const char *q, *end = e;
-        struct pragma *x;
+    {
+      /* The cheap test first: this runs at every character of every comment. */
+      int k = token_boundary (s, p) ? token_at (p, e) : -1;
+      size_t tl;
+      const char *q, *end = e;
+      struct pragma *x;
 
-        if ((size_t)(e - p) < tl || memcmp (p, comment_syntax[k].token, tl) != 0
-            || !(p == s || p[-1] == '#' || p[-1] == ' ' || p[-1] == '\t'))
-          continue;
-        /* It runs to the next pragma of the comment, or its end. */
-        for (q = p + tl; q < e && end == e; q++)
-          for (size_t j = 0; j < ARRAY_SIZE (comment_syntax); j++)
-            if ((size_t)(e - q) >= strlen (comment_syntax[j].token)
-                && memcmp (q, comment_syntax[j].token, strlen (comment_syntax[j].token)) == 0
-                && (q[-1] == '#' || q[-1] == ' ' || q[-1] == '\t'))
-              {
-                end = q;
-                while (end > p && (end[-1] == '#' || end[-1] == ' ' || end[-1] == '\t'))
-                  end--;
-                break;
-              }
-        while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
-          end--;
-        x = pragmas_add (ps);
-        x->kind = BRIG_SUPPRESS_COMMENT;
-        x->tool = comment_syntax[k].tool;
-        x->loc = (struct brig_loc){ lineno, column (line, p), lineno, column (line, end) };
-        x->text = xstrndup (p, utf8_cut (p, (size_t)(end - p), 120));
-        if (comment_syntax[k].trivy)
-          parse_trivy (x, p + tl, end, today);
-        else
-          parse_ids_reason (x, p + tl, end, today);
-        p = end - 1;
-        break;
-      }
+      if (k < 0)
+        continue;
+      tl = strlen (comment_syntax[k].token);
+      /* It runs to the next pragma of the comment, or its end. */
+      for (q = p + tl; q < e && end == e; q++)
+        if (token_boundary (s, q) && token_at (q, e) >= 0)
+          {
+            end = q;
+            while (end > p && (end[-1] == '#' || end[-1] == ' ' || end[-1] == '\t'))
+              end--;
+          }
+      while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+      x = pragmas_add (ps);
+      x->kind = BRIG_SUPPRESS_COMMENT;
+      x->tool = comment_syntax[k].tool;
+      x->loc = (struct brig_loc){ lineno, column (line, p), lineno, column (line, end) };
+      x->text = xstrndup (p, utf8_cut (p, (size_t)(end - p), 120));
+      if (comment_syntax[k].trivy)
+        parse_trivy (x, p + tl, end, today);
+      else
+        parse_ids_reason (x, p + tl, end, today);
+      p = end - 1;
+    }
+}
+
+/* May BUF have a pragma: a token after a # (on the same line) where
+ * scan_comment would take one?  Most files have none, and this look
+ * spares them the line-by-line reading of every comment: memchr to each
+ * #; a comment without the last byte of any token (: or =) has none;
+ * else the first bytes of the tokens. */
+static bool
+any_token (const char *buf, size_t len)
+{
+  const char *p = buf, *end = buf + len;
+  bool first[256] = { false };
+  char last[ARRAY_SIZE (comment_syntax)];
+  size_t nlast = 0;
+
+  for (size_t k = 0; k < ARRAY_SIZE (comment_syntax); k++)
+    {
+      const char *t = comment_syntax[k].token;
+      char l = t[strlen (t) - 1];
+      first[(unsigned char)t[0]] = true;
+      if (memchr (last, l, nlast) == NULL)
+        last[nlast++] = l;
+    }
+  while ((p = memchr (p, '#', (size_t)(end - p))))
+    {
+      const char *s = ++p, *nl = memchr (p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+      bool maybe = false;
+
+      for (size_t k = 0; k < nlast && !maybe; k++)
+        maybe = memchr (s, last[k], (size_t)(e - s)) != NULL;
+      for (; maybe && p < e; p++)
+        if (first[(unsigned char)*p] && token_boundary (s, p) && token_at (p, end) >= 0)
+          return true;
+      p = e;
+    }
+  return false;
 }
 
 /* Every line of BUF with a comment, and the pragmas in them. */
@@ -420,6 +478,8 @@ scan_lines (const char *buf, size_t len, brig_date today, struct cline **ret, si
   struct cline *v = NULL;
   size_t n = 0, cap = 0;
 
+  if (!any_token (buf, len))
+    p = end; /* no pragma: nothing to read */
   for (int lineno = 1; p < end; lineno++)
     {
       const char *nl = memchr (p, '\n', (size_t)(end - p));

@@ -3,6 +3,7 @@
 #include "util/cleanup.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,8 @@ static int
 by_place (const void *a, const void *b)
 {
   const struct brig_finding *x = a, *y = b;
-  int c = strcmp (x->file, y->file);
+  /* One file's findings share its name. */
+  int c = x->file == y->file ? 0 : strcmp (x->file, y->file);
 
   if (c)
     return c;
@@ -128,56 +130,385 @@ rule_json (const struct brig_audit_rule *x)
                     "same_as", same);
 }
 
-static json_t *
-suppression_json (const struct brig_suppression *s)
+/* --- JSON, written as it goes ------------------------------------------------
+ *
+ * The report of a large tree has hundreds of thousands of values: built
+ * as jansson objects they cost more than the audit itself.  So they are
+ * written straight out, byte for byte as json_pack and json_dumpf
+ * (JSON_INDENT (2)) did: the same layout and escapes, and the same
+ * choices where jansson refused a value: an object with a string that is
+ * NULL (not optional) or not UTF-8 is left out of its array (a
+ * suppression out of its finding), and the whole report is then an empty
+ * line if its own strings are. */
+
+struct jw
 {
-  return json_pack ("{s:s, s:s, s:i, s:i, s:s?, s:s?}", "kind",
-                    s->kind == BRIG_SUPPRESS_COMMENT ? "comment" : "annotation", "tool", s->tool,
-                    "line", s->loc.line, "column", s->loc.col, "reason", s->reason, "until",
-                    s->until[0] ? s->until : NULL);
+  FILE *f;
+  size_t n;
+  int depth;
+  bool empty; /* nothing yet in the innermost array or object */
+  char buf[1 << 16];
+};
+
+static void
+jw_flush (struct jw *w)
+{
+  if (w->n)
+    fwrite (w->buf, 1, w->n, w->f);
+  w->n = 0;
+}
+
+static void
+jw_put_slow (struct jw *w, const char *s, size_t n)
+{
+  while (n)
+    {
+      size_t k = sizeof w->buf - w->n < n ? sizeof w->buf - w->n : n;
+      memcpy (w->buf + w->n, s, k);
+      w->n += k;
+      s += k;
+      n -= k;
+      if (w->n == sizeof w->buf)
+        jw_flush (w);
+    }
+}
+
+static inline void
+jw_put (struct jw *w, const char *s, size_t n)
+{
+  if (n < sizeof w->buf - w->n)
+    {
+      memcpy (w->buf + w->n, s, n);
+      w->n += n;
+    }
+  else
+    jw_put_slow (w, s, n);
+}
+
+/* A newline and the indentation of DEPTH. */
+static void
+jw_indent (struct jw *w, int depth)
+{
+  static const char nl[] = "\n                                "; /* and 32 spaces */
+  size_t n = (size_t)depth * 2, k = n < sizeof nl - 2 ? n : sizeof nl - 2;
+
+  jw_put (w, nl, 1 + k);
+  for (n -= k; n; n -= k)
+    {
+      k = n < sizeof nl - 2 ? n : sizeof nl - 2;
+      jw_put (w, nl + 1, k);
+    }
+}
+
+/* jansson's utf8_check_string. */
+static bool
+utf8_valid (const char *s)
+{
+  const unsigned char *p = (const unsigned char *)s;
+
+  while (*p)
+    {
+      unsigned char u = *p;
+      size_t count;
+      uint32_t v;
+
+      if (u < 0x80)
+        {
+          p++;
+          continue;
+        }
+      if (u >= 0xC2 && u <= 0xDF)
+        count = 2, v = u & 0x1F;
+      else if (u >= 0xE0 && u <= 0xEF)
+        count = 3, v = u & 0xF;
+      else if (u >= 0xF0 && u <= 0xF4)
+        count = 4, v = u & 0x7;
+      else
+        return false;
+      for (size_t i = 1; i < count; i++)
+        {
+          if (p[i] < 0x80 || p[i] > 0xBF)
+            return false; /* the end of the string too */
+          v = (v << 6) + (p[i] & 0x3F);
+        }
+      if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (count == 2 && v < 0x80)
+          || (count == 3 && v < 0x800) || (count == 4 && v < 0x10000))
+        return false;
+      p += count;
+    }
+  return true;
+}
+
+/* What json_pack takes for "s" (or "s?" when OPTIONAL). */
+static bool
+jw_ok (const char *s, bool optional)
+{
+  return s ? utf8_valid (s) : optional;
+}
+
+/* The bytes jw_str does not copy as they are: control characters (NUL,
+ * the end, among them), " and \. */
+static const bool jw_special[256] = {
+  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+  [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+  [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+  [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+  [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1,
+};
+
+/* A string, escaped as jansson's dump_string does (no flags): \, " and
+ * control characters; UTF-8 as it is. */
+static void
+jw_str (struct jw *w, const char *s)
+{
+  const char *run = s;
+
+  if (s == NULL)
+    {
+      jw_put (w, "null", 4);
+      return;
+    }
+  jw_put (w, "\"", 1);
+  for (;; s++)
+    {
+      unsigned char c = (unsigned char)*s;
+      char esc[8];
+      const char *e;
+      size_t n = 2;
+
+      while (!jw_special[c])
+        c = (unsigned char)*++s;
+      jw_put (w, run, (size_t)(s - run));
+      if (c == '\0')
+        break;
+      run = s + 1;
+      switch (c)
+        {
+        case '\\':
+          e = "\\\\";
+          break;
+        case '"':
+          e = "\\\"";
+          break;
+        case '\b':
+          e = "\\b";
+          break;
+        case '\f':
+          e = "\\f";
+          break;
+        case '\n':
+          e = "\\n";
+          break;
+        case '\r':
+          e = "\\r";
+          break;
+        case '\t':
+          e = "\\t";
+          break;
+        default:
+          snprintf (esc, sizeof esc, "\\u%04X", c);
+          e = esc;
+          n = 6;
+          break;
+        }
+      jw_put (w, e, n);
+    }
+  jw_put (w, "\"", 1);
+}
+
+static void
+jw_open (struct jw *w, char c)
+{
+  jw_put (w, &c, 1);
+  w->depth++;
+  w->empty = true;
+}
+
+static void
+jw_close (struct jw *w, char c)
+{
+  w->depth--;
+  if (!w->empty)
+    jw_indent (w, w->depth);
+  jw_put (w, &c, 1);
+  w->empty = false;
+}
+
+/* Before a value in an array, or a member (KEY) in an object. */
+static void
+jw_next (struct jw *w, const char *key)
+{
+  if (!w->empty)
+    jw_put (w, ",", 1);
+  jw_indent (w, w->depth);
+  w->empty = false;
+  if (key)
+    {
+      jw_str (w, key);
+      jw_put (w, ": ", 2);
+    }
+}
+
+/* As "%lld" would. */
+static void
+jw_int (struct jw *w, const char *key, long long v)
+{
+  char b[24], *p = b + sizeof b;
+  unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+  do
+    *--p = (char)('0' + u % 10);
+  while (u /= 10);
+  if (v < 0)
+    *--p = '-';
+  jw_next (w, key);
+  jw_put (w, p, (size_t)(b + sizeof b - p));
+}
+
+static void
+jw_kstr (struct jw *w, const char *key, const char *v)
+{
+  jw_next (w, key);
+  jw_str (w, v);
+}
+
+static void
+finding_json (struct jw *w, const struct brig_finding *x)
+{
+  const struct brig_suppression *s = x->suppressed;
+
+  jw_next (w, NULL);
+  jw_open (w, '{');
+  jw_kstr (w, "rule", x->rule->id);
+  jw_kstr (w, "severity", brig_severity_name (x->severity));
+  jw_kstr (w, "title", x->rule->title);
+  jw_kstr (w, "control", x->rule->control);
+  jw_kstr (w, "file", x->file);
+  jw_int (w, "line", x->loc.line);
+  jw_int (w, "column", x->loc.col);
+  jw_int (w, "end_line", x->loc.end_line);
+  jw_int (w, "end_column", x->loc.end_col);
+  jw_kstr (w, "message", x->message);
+  jw_kstr (w, "fix", x->rule->fix);
+  if (s && jw_ok (s->tool, false) && jw_ok (s->reason, true))
+    {
+      jw_next (w, "suppression");
+      jw_open (w, '{');
+      jw_kstr (w, "kind", s->kind == BRIG_SUPPRESS_COMMENT ? "comment" : "annotation");
+      jw_kstr (w, "tool", s->tool);
+      jw_int (w, "line", s->loc.line);
+      jw_int (w, "column", s->loc.col);
+      jw_kstr (w, "reason", s->reason);
+      jw_kstr (w, "until", s->until[0] ? s->until : NULL);
+      jw_close (w, '}');
+    }
+  jw_close (w, '}');
+}
+
+/* What finding_ok found of a rule's strings, and of the last file's name:
+ * thousands of findings share a few rules, and a file's findings its
+ * name. */
+struct ok_cache
+{
+  const struct brig_audit_rule *rule[64];
+  bool rule_ok[64];
+  const char *file;
+  bool file_ok;
+};
+
+/* Would json_pack have made the finding's object? */
+static bool
+finding_ok (const struct brig_finding *x, struct ok_cache *c)
+{
+  size_t slot = (uintptr_t)x->rule / sizeof *x->rule % ARRAY_SIZE (c->rule);
+
+  if (c->rule[slot] != x->rule)
+    {
+      c->rule[slot] = x->rule;
+      c->rule_ok[slot] = jw_ok (x->rule->id, false) && jw_ok (x->rule->title, false)
+                         && jw_ok (x->rule->control, false) && jw_ok (x->rule->fix, false);
+    }
+  if (c->file != x->file)
+    {
+      c->file = x->file;
+      c->file_ok = jw_ok (x->file, false);
+    }
+  return c->rule_ok[slot] && jw_ok (brig_severity_name (x->severity), false) && c->file_ok
+         && jw_ok (x->message, false);
+}
+
+/* FILE and MESSAGE pairs (errors, warnings). */
+static void
+messages_json (struct jw *w, const struct brig_audit_error *v, size_t n)
+{
+  jw_open (w, '[');
+  for (size_t i = 0; i < n; i++)
+    if (jw_ok (v[i].file, false) && jw_ok (v[i].message, false))
+      {
+        jw_next (w, NULL);
+        jw_open (w, '{');
+        jw_kstr (w, "file", v[i].file);
+        jw_kstr (w, "message", v[i].message);
+        jw_close (w, '}');
+      }
+  jw_close (w, ']');
 }
 
 void
 brig_report_json (FILE *f, const struct brig_audit_report *r)
 {
-  json_t *findings = json_array (), *suppressed = json_array (), *errors = json_array (), *j;
+  _cleanup_free_ struct jw *w = xmalloc (sizeof *w);
+  _cleanup_free_ bool *ok = xcalloc (r->findings.n, sizeof *ok);
+  _cleanup_free_ struct ok_cache *cache = xcalloc (1, sizeof *cache);
+  const char *config = r->project ? r->project->file : NULL;
+  size_t nsuppressed = 0;
 
+  w->f = f;
+  w->n = 0;
+  w->depth = 0;
+  w->empty = true;
   for (size_t i = 0; i < r->findings.n; i++)
     {
-      const struct brig_finding *x = &r->findings.v[i];
-      json_t *o
-          = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:s, s:s}", "rule",
-                       x->rule->id, "severity", brig_severity_name (x->severity), "title",
-                       x->rule->title, "control", x->rule->control, "file", x->file, "line",
-                       x->loc.line, "column", x->loc.col, "end_line", x->loc.end_line, "end_column",
-                       x->loc.end_col, "message", x->message, "fix", x->rule->fix);
-      if (x->suppressed)
-        {
-          json_object_set_new (o, "suppression", suppression_json (x->suppressed));
-          json_array_append_new (suppressed, o);
-        }
-      else
-        json_array_append_new (findings, o);
+      ok[i] = finding_ok (&r->findings.v[i], cache);
+      nsuppressed += ok[i] && r->findings.v[i].suppressed;
     }
-  for (size_t i = 0; i < r->nerrors; i++)
-    json_array_append_new (errors, json_pack ("{s:s, s:s}", "file", r->errors[i].file, "message",
-                                              r->errors[i].message));
-  j = json_pack ("{s:i, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:s?}}", "version", 1, "findings",
-                 findings, "suppressed", suppressed, "errors", errors, "summary", "files",
-                 (json_int_t)r->files, "skipped", (json_int_t)r->skipped, "suppressed",
-                 (json_int_t)json_array_size (suppressed), "excluded", (json_int_t)r->excluded,
-                 "config", r->project ? r->project->file : NULL);
+  if (!jw_ok (config, true))
+    {
+      fputc ('\n', f); /* jansson made no report */
+      return;
+    }
+  jw_open (w, '{');
+  jw_int (w, "version", 1);
+  jw_next (w, "findings");
+  jw_open (w, '[');
+  for (size_t i = 0; i < r->findings.n; i++)
+    if (ok[i] && !r->findings.v[i].suppressed)
+      finding_json (w, &r->findings.v[i]);
+  jw_close (w, ']');
+  jw_next (w, "suppressed");
+  jw_open (w, '[');
+  for (size_t i = 0; i < r->findings.n; i++)
+    if (ok[i] && r->findings.v[i].suppressed)
+      finding_json (w, &r->findings.v[i]);
+  jw_close (w, ']');
+  jw_next (w, "errors");
+  messages_json (w, r->errors, r->nerrors);
+  jw_next (w, "summary");
+  jw_open (w, '{');
+  jw_int (w, "files", (long long)r->files);
+  jw_int (w, "skipped", (long long)r->skipped);
+  jw_int (w, "suppressed", (long long)nsuppressed);
+  jw_int (w, "excluded", (long long)r->excluded);
+  jw_kstr (w, "config", config);
+  jw_close (w, '}');
   if (r->nwarnings)
     {
-      json_t *warnings = json_array ();
-      for (size_t i = 0; i < r->nwarnings; i++)
-        json_array_append_new (warnings, json_pack ("{s:s, s:s}", "file", r->warnings[i].file,
-                                                    "message", r->warnings[i].message));
-      json_object_set_new (j, "warnings", warnings);
+      jw_next (w, "warnings");
+      messages_json (w, r->warnings, r->nwarnings);
     }
-  json_dumpf (j, f, JSON_INDENT (2));
-  fputc ('\n', f);
-  json_decref (j);
+  jw_close (w, '}');
+  jw_put (w, "\n", 1);
+  jw_flush (w);
 }
 
 void

@@ -25,6 +25,7 @@ struct brig_audit_report
   size_t files;                       /* judged */
   size_t skipped;                     /* found in directories, not a format brig reads */
   char **names;                       /* the files' names, which findings point into */
+  size_t nnames;                      /* in names (a NULL after them) */
   size_t excluded;                    /* not read: .brig.yml's exclude */
   const struct brig_project *project; /* the .brig.yml in force, or NULL */
   size_t fixed, fixed_files;          /* brig audit --fix: findings fixed, files changed */

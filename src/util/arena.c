@@ -16,8 +16,9 @@ struct brig_arena_block
   alignas (max_align_t) unsigned char data[];
 };
 
-void *
-brig_arena_alloc (struct brig_arena *a, size_t n)
+/* N bytes, not zeroed. */
+static void *
+arena_take (struct brig_arena *a, size_t n)
 {
   struct brig_arena_block *b = a->head;
   size_t need;
@@ -49,14 +50,19 @@ brig_arena_alloc (struct brig_arena *a, size_t n)
     }
   p = b->data + b->used;
   b->used += need;
-  memset (p, 0, n);
   return p;
+}
+
+void *
+brig_arena_alloc (struct brig_arena *a, size_t n)
+{
+  return memset (arena_take (a, n), 0, n);
 }
 
 char *
 brig_arena_strndup (struct brig_arena *a, const char *s, size_t n)
 {
-  char *p = brig_arena_alloc (a, n + 1);
+  char *p = arena_take (a, n + 1); /* all of it written: no need to zero it */
   memcpy (p, s, n);
   p[n] = '\0';
   return p;
@@ -69,7 +75,7 @@ brig_arena_strdup (struct brig_arena *a, const char *s)
 }
 
 void *
-brig_arena_push (struct brig_arena *a, void *vp, size_t *n, size_t elem)
+brig_arena_grow (struct brig_arena *a, void *vp, size_t *n, size_t elem)
 {
   void **v = vp;
   size_t k = *n;
@@ -81,9 +87,10 @@ brig_arena_push (struct brig_arena *a, void *vp, size_t *n, size_t elem)
 
       if (cap > SIZE_MAX / 2 / elem)
         abort ();
-      nv = brig_arena_alloc (a, cap * elem);
+      nv = arena_take (a, cap * elem);
       if (k)
         memcpy (nv, *v, k * elem);
+      memset ((char *)nv + k * elem, 0, (cap - k) * elem); /* the rest zeroed */
       *v = nv;
     }
   *n = k + 1;

@@ -19,8 +19,19 @@ char *brig_arena_strdup (struct brig_arena *a, const char *s);
 
 /* Append a zeroed element to the array *VP of *N elements of ELEM bytes,
  * growing it in the arena (capacity doubles from 8: an array never wastes
- * more than it holds); returns the new element. */
-void *brig_arena_push (struct brig_arena *a, void *vp, size_t *n, size_t elem);
+ * more than it holds); returns the new element.  Inline: the parsers push
+ * every word; brig_arena_grow is the part that allocates. */
+void *brig_arena_grow (struct brig_arena *a, void *vp, size_t *n, size_t elem);
+static inline void *
+brig_arena_push (struct brig_arena *a, void *vp, size_t *n, size_t elem)
+{
+  size_t k = *n;
+
+  if (k == 0 || (k >= 8 && (k & (k - 1)) == 0))
+    return brig_arena_grow (a, vp, n, elem);
+  *n = k + 1;
+  return (char *)*(void **)vp + k * elem; /* void * may alias any pointer, as in brig_arena_grow */
+}
 #define ARENA_PUSH(a, v, n) ((__typeof__ (v))brig_arena_push ((a), &(v), &(n), sizeof *(v)))
 
 void brig_arena_release (struct brig_arena *a);

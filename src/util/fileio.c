@@ -11,7 +11,9 @@ int
 brig_read_fd (int fd, const char *name, size_t max, char **ret_buf, size_t *ret_len,
               struct brig_err *err)
 {
-  size_t cap = max < 4096 ? max : 4096, len = 0;
+  /* Big enough for most files in one read (and the read that finds the
+     end): a syscall costs more than the memory. */
+  size_t cap = max < 65536 ? max : 65536, len = 0;
   _cleanup_free_ char *buf = xmalloc (cap + 1);
 
   for (;;)
