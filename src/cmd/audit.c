@@ -56,6 +56,7 @@ struct audit_opts
   enum brig_severity fail_on;
   bool fail_never;
   enum brig_severity show;
+  const char *target; /* --target: the Dockerfiles' final stage */
 };
 
 static int
@@ -176,6 +177,15 @@ o_config (void *ctx, const char *arg, struct brig_err *err)
 }
 FLAG_SETTER (o_help, help)
 
+static int
+o_target (void *ctx, const char *arg, struct brig_err *err)
+{
+  if (arg[0] == '\0')
+    return brig_error (err, 0, "--target: expected a stage's name");
+  ((struct audit_opts *)ctx)->target = arg;
+  return 0;
+}
+
 static const struct brig_opt options[] = {
   { 0, "type", "TYPE",
     "how to read the files: auto (default: by name and content), k8s, compose, docker-run or "
@@ -197,6 +207,11 @@ static const struct brig_opt options[] = {
     "repository's top)",
     o_config },
   { 0, "no-config", NULL, "read no project file", o_no_config },
+  { 0, "target", "STAGE",
+    "judge Dockerfiles as docker build --target STAGE builds them: that stage is the final one "
+    "for the rules about the final image (USER, a shell in it...); a Dockerfile without it is "
+    "judged as written, with a warning",
+    o_target },
   { 0, "list-rules", NULL, "print the rule table and exit", o_list_rules },
   { 'h', "help", NULL, "show this help", o_help },
   { 0, NULL, NULL, NULL, NULL },
@@ -239,6 +254,15 @@ add_error (struct brig_audit_report *r, const char *file, struct brig_err *e)
   r->errors[r->nerrors++]
       = (struct brig_audit_error){ xstrdup (file), xstrdup (e->msg ? e->msg : "error") };
   brig_err_release (e);
+}
+
+/* A warning about FILE: judged, but not all of it or not as asked.  Takes
+ * MESSAGE. */
+static void
+add_warning (struct brig_audit_report *r, const char *file, char *message)
+{
+  r->warnings = xreallocarray (r->warnings, r->nwarnings + 1, sizeof *r->warnings);
+  r->warnings[r->nwarnings++] = (struct brig_audit_error){ xstrdup (file), message };
 }
 
 /* The files compose's `extends: {file: ...}` names, read once each and
@@ -385,7 +409,8 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
 }
 
 static void
-audit_dockerfile (struct brig_audit_report *r, const char *file, const char *buf, size_t len)
+audit_dockerfile (const struct audit_opts *o, struct brig_audit_report *r, const char *file,
+                  const char *buf, size_t len)
 {
   struct brig_err e = { 0 };
   struct brig_image *img = NULL;
@@ -396,6 +421,11 @@ audit_dockerfile (struct brig_audit_report *r, const char *file, const char *buf
       return;
     }
   r->files++;
+  if (o->target && brig_image_target (img, o->target) < 0)
+    add_warning (r, file,
+                 xasprintf ("%s: no stage named `%s` (--target): the last stage is judged as the "
+                            "final one",
+                            file, o->target));
   brig_audit_image (img, &r->findings);
   brig_image_free (img);
 }
@@ -425,7 +455,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
       || (o->type == TYPE_AUTO
           && (dockerfile_named (name) || (explicit && brig_dockerfile_detect (buf, len)))))
     {
-      audit_dockerfile (r, file, buf, len);
+      audit_dockerfile (o, r, file, buf, len);
       return;
     }
   if (memchr (buf, '\0', len))

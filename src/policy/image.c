@@ -154,10 +154,30 @@ check_user_missing (const struct brig_image *img, const struct brig_audit_rule *
 
 /* --- base images ----------------------------------------------------------- */
 
+/* What an ONBUILD trigger's finding says after its message. */
+#define ONBUILD_NOTE " (ONBUILD: done in the build of every image FROM this one)"
+
+/* COPY --from=IMAGE: the image references COPY and ADD take files from,
+ * judged as bases are.  *RET_I and *RET_K walk the stages and copies. */
+static const struct brig_icopy *
+next_copy_image (const struct brig_image *img, size_t *ret_i, size_t *ret_k)
+{
+  for (; *ret_i < img->nstages; (*ret_i)++, *ret_k = 0)
+    while (*ret_k < img->stages[*ret_i].ncopies)
+      {
+        const struct brig_icopy *c = &img->stages[*ret_i].copies[(*ret_k)++];
+        if (c->from_image.s && c->from_image_resolved && !is_scratch (c->from_image.s))
+          return c;
+      }
+  return NULL;
+}
+
 static void
 check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r,
                    struct brig_findings *f)
 {
+  const struct brig_icopy *c;
+
   for (size_t i = 0; i < img->nstages; i++)
     {
       const struct brig_istage *s = &img->stages[i];
@@ -176,12 +196,27 @@ check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r
         brig_findings_add (f, r, img->file, s->base.loc, "FROM %s: latest changes under the build",
                            s->base.s);
     }
+  for (size_t i = 0, k = 0; (c = next_copy_image (img, &i, &k));)
+    {
+      struct brig_image_ref ref;
+
+      brig_image_ref_parse (c->from_image.s, &ref);
+      if (ref.digest || (ref.tag[0] && !streq (ref.tag, "latest")))
+        continue;
+      brig_findings_add (f, r, img->file, c->from_image.loc,
+                         "%s --from=%s takes files from %s, whatever that is today%s",
+                         c->add ? "ADD" : "COPY", c->from_image.s,
+                         ref.tag[0] ? "the image's latest" : "an image without a tag (latest)",
+                         c->onbuild ? ONBUILD_NOTE : "");
+    }
 }
 
 static void
 check_base_digest (const struct brig_image *img, const struct brig_audit_rule *r,
                    struct brig_findings *f)
 {
+  const struct brig_icopy *c;
+
   for (size_t i = 0; i < img->nstages; i++)
     {
       const struct brig_istage *s = &img->stages[i];
@@ -195,6 +230,18 @@ check_base_digest (const struct brig_image *img, const struct brig_audit_rule *r
         brig_findings_add (f, r, img->file, s->base.loc,
                            "FROM %s is not pinned by digest: the tag can be moved to another image",
                            s->base.s);
+    }
+  for (size_t i = 0, k = 0; (c = next_copy_image (img, &i, &k));)
+    {
+      struct brig_image_ref ref;
+
+      brig_image_ref_parse (c->from_image.s, &ref);
+      if (!ref.digest && ref.tag[0] && !streq (ref.tag, "latest"))
+        brig_findings_add (f, r, img->file, c->from_image.loc,
+                           "%s --from=%s is not pinned by digest: the tag can be moved to another "
+                           "image%s",
+                           c->add ? "ADD" : "COPY", c->from_image.s,
+                           c->onbuild ? ONBUILD_NOTE : "");
     }
 }
 
@@ -237,8 +284,8 @@ check_add_remote (const struct brig_image *img, const struct brig_audit_rule *r,
           if (!c->src_heredoc[j] && remote_source (c->src[j].s))
             {
               brig_findings_add (f, r, img->file, c->src[j].loc,
-                                 "ADD fetches %s at build time and checks nothing of what it got",
-                                 c->src[j].s);
+                                 "ADD fetches %s at build time and checks nothing of what it got%s",
+                                 c->src[j].s, c->onbuild ? ONBUILD_NOTE : "");
               break;
             }
       }
@@ -260,8 +307,8 @@ check_add_local (const struct brig_image *img, const struct brig_audit_rule *r,
                               && !archive_source (c->src[j].s));
         if (copy_would_do)
           brig_findings_add (f, r, img->file, c->nsrc ? c->src[0].loc : c->loc,
-                             "ADD %s: COPY would do (nothing to fetch or unpack)",
-                             c->nsrc ? c->src[0].s : "");
+                             "ADD %s: COPY would do (nothing to fetch or unpack)%s",
+                             c->nsrc ? c->src[0].s : "", c->onbuild ? ONBUILD_NOTE : "");
       }
 }
 
@@ -509,7 +556,8 @@ each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct 
               const struct brig_iword *w = hit (run, i, msg, sizeof msg);
               if (w)
                 {
-                  brig_findings_add (f, r, img->file, w->loc, "%s", msg);
+                  brig_findings_add (f, r, img->file, w->loc, "%s%s", msg,
+                                     run->onbuild ? ONBUILD_NOTE : "");
                   break;
                 }
             }
@@ -889,12 +937,12 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
                 {
                   brig_findings_add (f, r, img->file, c->argv[a].loc,
                                      "%s install without --no-install-recommends installs what "
-                                     "the packages only recommend",
-                                     name);
+                                     "the packages only recommend%s",
+                                     name, run->onbuild ? ONBUILD_NOTE : "");
                   break;
                 }
             }
-          configured |= strstr (run->text, "Install-Recommends") != NULL;
+          configured |= !run->onbuild && strstr (run->text, "Install-Recommends") != NULL;
         }
     }
 }
@@ -1067,7 +1115,7 @@ check_minimal_base (const struct brig_image *img, const struct brig_audit_rule *
   mask = final_mask (img);
   for (size_t s = 0; s < img->nstages; s++)
     for (size_t k = 0; mask[s] && k < img->stages[s].nruns; k++)
-      for (size_t i = 0; i < img->stages[s].runs[k].ncmds; i++)
+      for (size_t i = 0; !img->stages[s].runs[k].onbuild && i < img->stages[s].runs[k].ncmds; i++)
         {
           const struct brig_icmd *c = &img->stages[s].runs[k].cmds[i];
           size_t a;
@@ -1106,14 +1154,16 @@ static const struct brig_audit_rule rules[] = {
      "checkov CKV_DOCKER_3; trivy DS-0002; dockle CIS-DI-0001; CIS Docker 4.1", check_user_missing),
   R ("BRIG-D003", "base image :latest or untagged", BRIG_SEV_MEDIUM, "base-latest",
      "latest (what a reference without a tag means) changes under the build: the image cannot "
-     "be rebuilt as it was, and a changed or compromised base comes in unnoticed.",
-     "Name a version tag (FROM python:3.12-slim), better a digest.",
+     "be rebuilt as it was, and a changed or compromised base comes in unnoticed.  The same "
+     "holds for an image COPY --from takes files from.",
+     "Name a version tag (FROM python:3.12-slim, COPY --from=golang:1.23), better a digest.",
      "hadolint DL3006, DL3007; dockle DKL-DI-0006; checkov CKV_DOCKER_7; trivy DS-0001",
      check_base_latest),
   R ("BRIG-D004", "base image not pinned by digest", BRIG_SEV_LOW, "base-digest",
-     "A tag can be moved to another image; only a digest names one image.",
-     "Pin each base: FROM image:tag@sha256:<digest>, and let a bot (Renovate, Dependabot) "
-     "update the digest.",
+     "A tag can be moved to another image; only a digest names one image.  The same holds for "
+     "an image COPY --from takes files from.",
+     "Pin each base, and each image COPY --from names: FROM image:tag@sha256:<digest>, and let "
+     "a bot (Renovate, Dependabot) update the digest.",
      "no anchor rule (hadolint DL3006/DL3007 and CIS Docker 4.2 ask for known, trusted bases)",
      check_base_digest),
   R ("BRIG-D005", "ADD from a remote URL", BRIG_SEV_MEDIUM, "add-remote",

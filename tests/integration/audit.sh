@@ -1346,3 +1346,57 @@ test_image_references_one_reading () {
 		python3 -c 'import json,sys; print(" ".join("%s:%d" % (f["rule"], f["line"]) for f in json.load(sys.stdin)["findings"] if f["rule"] in ("BRIG-D003", "BRIG-D004")))')
 	expect_eq "BRIG-D003:1 BRIG-D004:2" "$out" "untagged and unpinned Dockerfile bases"
 }
+
+test_dockerfile_onbuild_triggers () {
+	printf '%s\n' \
+		'FROM alpine:3.20' \
+		'USER app' \
+		'HEALTHCHECK CMD true' \
+		'ONBUILD RUN sudo make install' \
+		'ONBUILD USER root' \
+		'ONBUILD HEALTHCHECK NONE' \
+		'ONBUILD ADD https://example.com/t.tgz /opt/' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D008 4:13$" "$out" "ONBUILD RUN judged as a RUN"
+	expect_match "^BRIG-D005 7:13$" "$out" "ONBUILD ADD judged as an ADD"
+	expect_no_match "BRIG-D001|BRIG-D019" "$out" "ONBUILD USER and HEALTHCHECK are not this image's"
+	run_status st audit --fail-on never "$WORK/Dockerfile"
+	expect_match "RUN uses sudo \(ONBUILD: done in the build of every image FROM this one\)" "$out"
+}
+
+test_dockerfile_copy_from_an_image () {
+	printf '%s\n' \
+		'FROM golang:1.23@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS build' \
+		'FROM alpine:3.20@sha256:0000000000000000000000000000000000000000000000000000000000000000' \
+		'COPY --from=build /app /app' \
+		'COPY --from=busybox /bin/busybox /bin/busybox' \
+		'COPY --from=gcr.io/distroless/base:nonroot /etc/passwd /etc/passwd' \
+		'USER app' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D003 4:13$" "$out" "an untagged image COPY --from takes files from"
+	expect_match "^BRIG-D004 5:13$" "$out" "an image COPY --from takes files from, not pinned"
+	expect_eq 2 "$(echo "$out" | grep -c 'BRIG-D00[34]')" "the stage and the pinned bases: nothing"
+}
+
+test_dockerfile_target_is_the_final_stage () {
+	printf '%s\n' \
+		'FROM debian:12 AS build' \
+		'USER root' \
+		'FROM gcr.io/distroless/static-debian12:nonroot AS prod' \
+		'HEALTHCHECK CMD ["/app", "-health"]' \
+		'FROM build AS debug' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D001 2:6$" "$out" "the last stage (debug) runs as root"
+	expect_match "^BRIG-D020 5:1$" "$out"
+	out=$(dfjson --target prod "$WORK/Dockerfile")
+	expect_no_match "BRIG-D001|BRIG-D019|BRIG-D020" "$out" "--target prod: distroless, non-root, a health check"
+	out=$(dfjson --target BUILD "$WORK/Dockerfile")
+	expect_match "^BRIG-D001 2:6$" "$out" "--target build: root"
+	expect_match "^BRIG-D020 1:1$" "$out" "--target build: the shell is build's"
+	run_status st audit --fail-on never --target nope "$WORK/Dockerfile"
+	expect_eq 0 "$st"
+	expect_match "warning: .*Dockerfile: no stage named \`nope\` \(--target\): the last stage is judged as the final one" "$out"
+	expect_match "BRIG-D001" "$out"
+	run_status st audit --help
+	expect_match "--target STAGE" "$out"
+}
