@@ -1400,3 +1400,48 @@ test_dockerfile_target_is_the_final_stage () {
 	run_status st audit --help
 	expect_match "--target STAGE" "$out"
 }
+
+test_dockerfile_hadolint_ignores_silence_the_same_rule () {
+	cat > "$WORK/Dockerfile" <<'DF'
+# hadolint ignore=DL3007
+FROM debian:latest AS base
+# hadolint ignore=DL3008,DL3015,DL3009
+RUN apt-get update && \
+    apt-get install -y curl
+# hadolint ignore=DL3004
+RUN <<EOF
+sudo id
+EOF
+FROM base
+# hadolint ignore=DL3020
+ADD conf /etc/nginx/
+# hadolint ignore=DL3014 an old base
+RUN apt-get install --no-install-recommends tzdata && rm -rf /var/lib/apt/lists/*
+# hadolint ignore=DL3019
+RUN apk add curl
+# hadolint ignore=DL3064
+ENV DB_PASSWORD=hunter2
+# hadolint ignore=DL3005
+RUN apt-get upgrade -y
+# hadolint ignore=DL3002
+USER root
+DF
+	audit --format json --fail-on never "$WORK/Dockerfile" > "$WORK/out.json"
+	python3 - "$WORK/out.json" <<'PY' || fail "hadolint ignores: $(head -c 3000 "$WORK/out.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+sup = {(x["rule"], x["line"]): x["suppression"] for x in d["suppressed"]}
+# A comment above an instruction covers all of its lines (heredocs too).
+want = {("BRIG-D003", 2), ("BRIG-D015", 4), ("BRIG-D014", 5), ("BRIG-D008", 8),
+        ("BRIG-D006", 12), ("BRIG-D013", 14), ("BRIG-D016", 16), ("BRIG-D007", 18),
+        ("BRIG-D001", 22)}
+assert set(sup) == want, sorted(set(sup) ^ want)
+assert all(s["tool"] == "hadolint" for s in sup.values()), sup
+# DL3005 (apt-get upgrade) is not brig's BRIG-D017: it stays.
+f = {(x["rule"], x["line"]) for x in d["findings"]}
+assert ("BRIG-D017", 20) in f, f
+# Without a reason, reported (BRIG-S001); with one, or naming no brig rule, not.
+s001 = sorted(x["line"] for x in d["findings"] if x["rule"] == "BRIG-S001")
+assert s001 == [1, 3, 6, 11, 15, 17, 21], s001
+PY
+}
