@@ -10,6 +10,7 @@
 #include "parse/compose.h"
 #include "parse/dockerfile.h"
 #include "parse/dockerrun.h"
+#include "parse/envfile.h"
 #include "parse/k8s.h"
 #include "parse/yaml.h"
 #include "policy/image.h"
@@ -57,6 +58,26 @@ struct audit_opts
   bool fail_never;
   enum brig_severity show;
   const char *target; /* --target: the Dockerfiles' final stage */
+  struct compose_state *compose;
+};
+
+/* A compose file an `include:` names, to be judged in its own file once the
+ * including one is done. */
+struct pending_include
+{
+  char *path;
+  char **env_files;  /* include's env_file, or NULL: the .env of its directory */
+  char *project_dir; /* include's project_directory, or NULL */
+  char *where;       /* "FILE:LINE:COL" of the include entry, for warnings */
+  int depth;
+};
+
+struct compose_state
+{
+  char **judged; /* the real paths of the compose files judged, each once */
+  struct pending_include *queue;
+  size_t nqueue;
+  const struct pending_include *now; /* the include being judged, or NULL */
 };
 
 static int
@@ -233,6 +254,11 @@ static const struct brig_cmd_help help = {
   "file:line:col (the key or the flag) with the "
   "rule, the severity and the fix.  A file that cannot be parsed is an error (exit 2) with its "
   "line and column; the others are still judged.\n\n"
+  "Compose files are read as Compose reads them: values interpolated (${VAR}, ${VAR:-default}, "
+  "${VAR-default}, ${VAR:?err}, $$) with the variables of the .env beside the file, never brig's "
+  "own environment (a variable without a value keeps its text and is not judged); the files a "
+  "top-level include: names are judged each in its own file, relative to the including one, "
+  "with its env_file or its own .env; a missing one is a warning.\n\n"
   "A finding is suppressed by a comment on its line or in the comment lines right above it, "
   "`# brig:ignore=RULE[,RULE...] REASON [until=YYYY-MM-DD]`, or by an annotation of its object "
   "(or pod template), `brig.dev/ignore: \"RULE[,RULE...]: REASON; until=YYYY-MM-DD\"`.  Other "
@@ -437,6 +463,127 @@ dockerfile_named (const char *path)
   return brig_dockerfile_name (base ? base + 1 : path);
 }
 
+/* A compose file's variables: its include's env_file, or the .env beside
+ * it (in the include's project_directory); never brig's own environment,
+ * which is not the one the file is deployed with. */
+static char **
+compose_env (const struct audit_opts *o, struct brig_audit_report *r, const char *file)
+{
+  const struct pending_include *now = o->compose->now;
+  char **env = NULL;
+
+  if (now && now->env_files)
+    for (size_t i = 0; now->env_files[i]; i++)
+      {
+        _cleanup_free_ char *buf = NULL;
+        struct brig_err e = { 0 };
+        size_t len;
+        if (brig_read_file (now->env_files[i], 1 << 20, &buf, &len, &e) < 0)
+          {
+            add_warning (r, file,
+                         xasprintf ("%s: include: env_file %s: its variables are not known",
+                                    now->where, e.msg));
+            brig_err_release (&e);
+          }
+        else
+          brig_parse_dotenv (buf, len, &env);
+      }
+  else if (strcmp (file, "-") != 0)
+    {
+      const char *slash = strrchr (file, '/');
+      _cleanup_free_ char *path = now && now->project_dir ? xasprintf ("%s/.env", now->project_dir)
+                                  : slash ? xasprintf ("%.*s/.env", (int)(slash - file), file)
+                                          : xstrdup (".env");
+      _cleanup_free_ char *buf = NULL;
+      struct brig_err e = { 0 };
+      size_t len;
+      if (brig_read_file (path, 1 << 20, &buf, &len, &e) == 0)
+        brig_parse_dotenv (buf, len, &env);
+      brig_err_release (&e);
+    }
+  return env;
+}
+
+/* P (as written in FILE) relative to FILE's directory, or BASE's. */
+static char *
+relative_to (const char *file, const char *base, const char *p)
+{
+  const char *slash = strrchr (file, '/');
+
+  if (p[0] == '/')
+    return xstrdup (p);
+  if (base)
+    return base[0] == '/' || slash == NULL
+               ? xasprintf ("%s/%s", base, p)
+               : xasprintf ("%.*s/%s/%s", (int)(slash - file), file, base, p);
+  return slash ? xasprintf ("%.*s/%s", (int)(slash - file), file, p) : xstrdup (p);
+}
+
+/* The files FILE's `include:` names, queued to be judged after it. */
+static void
+queue_includes (const struct audit_opts *o, struct brig_audit_report *r, const char *file,
+                const struct brig_yaml *y, char *const *env)
+{
+  struct compose_state *c = o->compose;
+  struct brig_compose_include *inc = NULL;
+  struct brig_err e = { 0 };
+  size_t n = 0;
+
+  if (brig_compose_includes (y, file, env, &inc, &n, &e) < 0)
+    {
+      add_error (r, file, &e);
+      return;
+    }
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; inc[i].paths[k]; k++)
+      {
+        struct pending_include *p;
+        c->queue = xreallocarray (c->queue, c->nqueue + 1, sizeof *c->queue);
+        p = &c->queue[c->nqueue++];
+        *p = (struct pending_include){
+          relative_to (file, NULL, inc[i].paths[k]), NULL,
+          inc[i].project_directory ? relative_to (file, NULL, inc[i].project_directory) : NULL,
+          xasprintf ("%s:%d:%d", file, inc[i].loc.line, inc[i].loc.col),
+          c->now ? c->now->depth + 1 : 1
+        };
+        for (size_t j = 0; inc[i].env_files && inc[i].env_files[j]; j++)
+          strv_push (&p->env_files, relative_to (file, NULL, inc[i].env_files[j]));
+      }
+  brig_compose_includes_free (inc, n);
+}
+
+/* Judge the compose file Y (FILE), unless an include already had it. */
+static void
+audit_compose (const struct audit_opts *o, struct brig_audit_report *r, const char *file,
+               const struct brig_yaml *y)
+{
+  struct extends_files x = { .report = r, .file = file };
+  struct brig_compose_loader loader = { load_extends, warn_extends, &x };
+  struct brig_workload *w = NULL;
+  struct brig_err e = { 0 };
+  _cleanup_strv_ char **env = NULL;
+  _cleanup_free_ char *real = strcmp (file, "-") ? realpath (file, NULL) : NULL;
+  size_t n = 0;
+
+  if (real && strv_contains (o->compose->judged, real))
+    return; /* judged already, through an include or as itself */
+  if (real)
+    strv_push (&o->compose->judged, steal_pointer (&real));
+  env = compose_env (o, r, file);
+  loader.env = env;
+  if (brig_parse_compose (y, file, &loader, &w, &n, &e) < 0)
+    add_error (r, file, &e);
+  else
+    {
+      r->files++;
+      for (size_t i = 0; i < n; i++)
+        brig_audit_container (&w[i], &r->findings);
+      queue_includes (o, r, file, y, env);
+    }
+  brig_workloads_free (w, n);
+  extends_release (&x);
+}
+
 static void
 audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
               const char *buf, size_t len, bool explicit)
@@ -517,20 +664,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
       return;
     }
   if (type == TYPE_COMPOSE)
-    {
-      struct extends_files x = { .report = r, .file = file };
-      struct brig_compose_loader loader = { load_extends, warn_extends, &x };
-      if (brig_parse_compose (y, file, &loader, &w, &n, &e) < 0)
-        add_error (r, file, &e);
-      else
-        {
-          r->files++;
-          for (size_t i = 0; i < n; i++)
-            brig_audit_container (&w[i], &r->findings);
-        }
-      brig_workloads_free (w, n);
-      extends_release (&x);
-    }
+    audit_compose (o, r, file, y);
   else if (brig_parse_k8s (y, file, &w, &n, &e) < 0)
     add_error (r, file, &e);
   else
@@ -548,6 +682,69 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
   brig_yaml_free (y);
 }
 
+static bool excluded (const struct audit_opts *o, const char *path);
+
+static void
+pending_release (struct pending_include *p)
+{
+  free (p->path);
+  strv_free (p->env_files);
+  free (p->project_dir);
+  free (p->where);
+}
+
+/* The compose files that the files judged so far include, each in its own
+ * file (its findings, its suppression comments), read as compose files. */
+static void audit_text (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
+                        const char *buf, size_t len, bool explicit);
+
+static void
+audit_includes (const struct audit_opts *o, struct brig_audit_report *r)
+{
+  struct compose_state *c = o->compose;
+
+  while (c->nqueue)
+    {
+      struct pending_include p = c->queue[--c->nqueue];
+      const struct pending_include *outer = c->now;
+      struct audit_opts sub = *o;
+      _cleanup_free_ char *buf = NULL;
+      struct brig_err e = { 0 };
+      size_t len;
+
+      sub.type = TYPE_COMPOSE;
+      if (strstr (p.path, "://") || str_has_prefix (p.path, "git@"))
+        add_warning (r, p.path,
+                     xasprintf ("%s: include: %s: a remote file, not read: its services are "
+                                "not judged",
+                                p.where, p.path));
+      else if (p.depth > 16)
+        add_warning (r, p.path,
+                     xasprintf ("%s: include: %s: includes nested more than 16 deep: not read",
+                                p.where, p.path));
+      else if (excluded (o, p.path))
+        r->excluded++;
+      else if (brig_read_file (p.path, BRIG_YAML_MAX_SIZE, &buf, &len, &e) < 0)
+        {
+          /* As a file extends names: often kept elsewhere. */
+          if (e.code == ENOENT)
+            add_warning (
+                r, p.path,
+                xasprintf ("%s: include: %s: its services are not judged", p.where, e.msg));
+          else
+            add_error (r, p.path, &e);
+          brig_err_release (&e);
+        }
+      else
+        {
+          c->now = &p;
+          audit_text (&sub, r, p.path, buf, len, true);
+          c->now = outer;
+        }
+      pending_release (&p);
+    }
+}
+
 /* Judge a file's text, then the comments in it that suppress findings
  * (in every format brig reads, so after the format's own judging). */
 static void
@@ -560,6 +757,7 @@ audit_text (const struct audit_opts *o, struct brig_audit_report *r, const char 
   if (r->files > files)
     brig_suppress_comments (buf, len, r->names[strv_len (r->names) - 1], o->today, &r->findings,
                             first);
+  audit_includes (o, r);
 }
 
 /* Does .brig.yml exclude PATH? */
@@ -736,6 +934,7 @@ cmd_audit (int argc, char **argv)
                           .fail_on = BRIG_SEV_HIGH,
                           .show = BRIG_SEV_LOW };
   struct brig_audit_report r = { 0 };
+  struct compose_state compose = { 0 };
   struct brig_err err = { 0 };
   _cleanup_strv_ char **paths = NULL;
   int status = 0;
@@ -783,6 +982,7 @@ cmd_audit (int argc, char **argv)
       return brig_fail (2, &err);
     }
   o.today = today ();
+  o.compose = &compose;
   r.project = &o.project;
   for (size_t i = 0; paths[i]; i++)
     {
@@ -831,5 +1031,7 @@ cmd_audit (int argc, char **argv)
   brig_report_release (&r);
   brig_project_release (&o.project);
   free (o.project_root);
+  strv_free (compose.judged);
+  free (compose.queue);
   return status;
 }

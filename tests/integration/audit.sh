@@ -1445,3 +1445,84 @@ s001 = sorted(x["line"] for x in d["findings"] if x["rule"] == "BRIG-S001")
 assert s001 == [1, 3, 6, 11, 15, 17, 21], s001
 PY
 }
+
+test_compose_include_and_dotenv () {
+	mkdir -p "$WORK/app/lib" "$WORK/app/envs"
+	cat > "$WORK/app/compose.yaml" <<'Y'
+include:
+  - lib/db.yaml
+  - path: [cache.yaml, gone.yaml]
+    env_file: envs/prod.env
+services:
+  web:
+    image: nginx:${TAG:-latest}
+    privileged: ${PRIV:-true}
+    read_only: ${RO}
+    user: ${APP_USER}
+    cap_drop: [ALL]
+    security_opt: ["no-new-privileges:${NNP:?set it}"]
+    mem_limit: 256m
+    pids_limit: 100
+    cpus: 1
+    ports:
+      - "${BIND:-0.0.0.0}:80:80"
+      - "${ADMIN_IP}:81:81"
+Y
+	printf '%s\n' 'TAG=1.27' 'RO="yes"' 'APP_USER=1000 # the app' 'export NNP=true' 'ADMIN_IP=' > "$WORK/app/.env"
+	cat > "$WORK/app/lib/db.yaml" <<'Y'
+services:
+  db:
+    image: postgres:${PGTAG}
+    # brig:ignore=BRIG-C002 the reason
+    network_mode: ${NET:-host}
+    privileged: true
+Y
+	printf 'PGTAG=latest\n' > "$WORK/app/lib/.env"
+	printf 'services:\n  cache:\n    image: redis:7\n    pid: ${PID_MODE}\n' > "$WORK/app/cache.yaml"
+	printf 'PID_MODE=host\n' > "$WORK/app/envs/prod.env"
+	export PRIV=false TAG=latest # brig's own environment is not read
+	run_status st audit --format json --fail-on never "$WORK/app/compose.yaml"
+	expect_eq 0 "$st"
+	python3 - "$out" "$WORK/app" <<'PY' || fail "include and .env: $out"
+import json, sys
+d, top = json.loads(sys.argv[1]), sys.argv[2]
+f = {(x["file"][len(top) + 1:], x["rule"], x["line"], x["column"]) for x in d["findings"]}
+s = {(x["file"][len(top) + 1:], x["rule"], x["line"]) for x in d["suppressed"]}
+# ${PRIV:-true}: the default, at privileged's key; the image is nginx:1.27 (.env).
+assert ("compose.yaml", "BRIG-C001", 8, 5) in f, f
+web = {x for x in f if x[0] == "compose.yaml"}
+assert not any(r in ("BRIG-R005", "BRIG-C008", "BRIG-R001", "BRIG-C007") for _, r, _, _ in web), web
+# ${BIND:-0.0.0.0}: every interface, at its entry; ${ADMIN_IP} is empty in .env: every interface too.
+assert ("compose.yaml", "BRIG-R004", 17, 9) in f and ("compose.yaml", "BRIG-R004", 18, 9) in f, web
+# Included files are judged in their own file, with their own .env or env_file.
+assert ("lib/db.yaml", "BRIG-C001", 6, 5) in f and ("lib/db.yaml", "BRIG-R005", 3, 5) in f, f
+assert ("lib/db.yaml", "BRIG-C002", 5) in s, s
+assert ("cache.yaml", "BRIG-C002", 4, 5) in f, f
+w = [x["message"] for x in d["warnings"]]
+assert len(w) == 1 and "compose.yaml:3:5: include: " in w[0] and "gone.yaml" in w[0], w
+assert d["summary"]["files"] == 3, d["summary"]
+PY
+	# Walked: each file once, whichever comes first.
+	run_status st audit --format json --fail-on never "$WORK/app"
+	python3 - "$out" <<'PY' || fail "walked: $out"
+import collections, json, sys
+d = json.loads(sys.argv[1])
+c = collections.Counter((x["file"], x["rule"], x["line"], x["message"]) for x in d["findings"])
+assert all(v == 1 for v in c.values()), c
+assert d["summary"]["files"] == 3, d["summary"]
+PY
+	# No .env: defaults apply, other variables are left unjudged.
+	rm "$WORK/app/.env"
+	run_status st audit --format json --fail-on never "$WORK/app/compose.yaml"
+	python3 - "$out" <<'PY' || fail "no .env: $out"
+import json, sys
+d = json.loads(sys.argv[1])
+r = {(x["rule"], x["line"]) for x in d["findings"] if x["file"].endswith("/compose.yaml")}
+assert ("BRIG-R005", 7) in r and ("BRIG-C001", 8) in r and ("BRIG-R004", 17) in r, r
+assert ("BRIG-R004", 18) not in r, r
+PY
+	printf 'include: lib/db.yaml\nservices: {}\n' > "$WORK/app/bad.yaml"
+	run_status st audit --type compose "$WORK/app/bad.yaml"
+	expect_eq 2 "$st"
+	expect_match "bad.yaml:1:10: include: expected a list of files" "$out"
+}
