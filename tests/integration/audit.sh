@@ -778,7 +778,7 @@ docker run -d --name "web app" \
 	--security-opt "seccomp=unconfined" --security-opt='apparmor=unconfined' \
 	-u root --ipc=host --pid host \
 	--device /dev/kvm \
-	"$IMAGE" sh -c 'docker run --privileged inner'   # the command is not read
+	"$IMAGE" sh -c 'docker run --privileged inner'   # the container's command is not read
 sudo podman --remote run --rm --userns=host -P --memory 0 --pids-limit=-1 \
   docker.io/library/busybox:latest 2>&1 | tee run.log
 echo docker run --privileged is only printed here
@@ -1525,4 +1525,42 @@ PY
 	run_status st audit --type compose "$WORK/app/bad.yaml"
 	expect_eq 2 "$st"
 	expect_match "bad.yaml:1:10: include: expected a list of files" "$out"
+}
+
+test_docker_run_inside_quoted_strings () {
+	cat > "$WORK/remote.sh" <<'S'
+#!/bin/sh
+sh -c "docker run --privileged alpine:3.20"
+bash -ec 'docker run \
+  --pid=host -v /:/host alpine:3.20'
+ssh -p 2222 deploy@host "docker run --net host \"nginx:1\"" && echo done
+sudo su -c "podman run --cap-add SYS_ADMIN x:1" root
+eval "docker run --ipc=host y:1"
+ssh host 'sh -c "docker run --privileged deep:1"'
+# brig:ignore=BRIG-C001 a build box
+sh -c "docker run --privileged builder:1"
+docker run img:1 sh -c 'docker run --privileged inner:1'
+echo sh -c "docker run --privileged printed:1"
+sh -c "docker run 'never closed"
+S
+	out=$(rules_at "$WORK/remote.sh")
+	for want in "BRIG-C001 2:19" "BRIG-C002 4:3" "BRIG-C003 4:14" "BRIG-C002 5:37" \
+		"BRIG-C001 6:24" "BRIG-C002 7:18" "BRIG-C001 8:29"; do
+		expect_match "^$want\$" "$out" "$want"
+	done
+	# The container's own command, a printed line and a script that cannot
+	# be read are not runs; the comment above the line covers its script.
+	expect_no_match "ERROR|BRIG-C001 1[01]:| 1[23]:" "$out"
+	run_status st audit --format json --fail-on never "$WORK/remote.sh"
+	python3 - "$out" <<'PY' || fail "suppressed: $out"
+import json, sys
+s = [(x["rule"], x["line"], x["column"]) for x in json.loads(sys.argv[1])["suppressed"]]
+assert s == [("BRIG-C001", 10, 19)], s
+PY
+	run_status st audit "$WORK/remote.sh"
+	expect_match "remote.sh:2:19: critical BRIG-C001: docker run alpine:3.20: --privileged" "$out"
+	printf 'all:\n\t@sh -c "docker run -v $$PWD:/src --privileged x:1"\n\tssh h docker run --pid host y:1\n' > "$WORK/Makefile"
+	out=$(rules_at "$WORK/Makefile")
+	expect_match "^BRIG-C001 2:35$" "$out" "Makefile: \$\$ in the quoted script"
+	expect_match "^BRIG-C002 3:19$" "$out" "Makefile: ssh's command words"
 }
