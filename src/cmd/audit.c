@@ -19,6 +19,7 @@
 #include "report/findings.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/gitignore.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -58,6 +59,7 @@ struct audit_opts
   bool fail_never;
   enum brig_severity show;
   const char *target; /* --target: the Dockerfiles' final stage */
+  bool no_gitignore;
   struct compose_state *compose;
 };
 
@@ -188,6 +190,7 @@ o_severity (void *ctx, const char *arg, struct brig_err *err)
   }
 FLAG_SETTER (o_list_rules, list_rules)
 FLAG_SETTER (o_no_config, no_config)
+FLAG_SETTER (o_no_gitignore, no_gitignore)
 
 static int
 o_config (void *ctx, const char *arg, struct brig_err *err)
@@ -228,6 +231,10 @@ static const struct brig_opt options[] = {
     "repository's top)",
     o_config },
   { 0, "no-config", NULL, "read no project file", o_no_config },
+  { 0, "no-gitignore", NULL,
+    "walk directories without leaving out what the .gitignore files of their git work tree "
+    "ignore",
+    o_no_gitignore },
   { 0, "target", "STAGE",
     "judge Dockerfiles as docker build --target STAGE builds them: that stage is the final one "
     "for the rules about the final image (USER, a shell in it...); a Dockerfile without it is "
@@ -247,7 +254,9 @@ static const struct brig_cmd_help help = {
   "scripts and Makefiles (*.sh, Makefile, *.mk, or a shell's #! line), and Dockerfiles and "
   "Containerfiles (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*..., or a first "
   "instruction FROM or ARG) from files, directories (walked for .yaml, .yml, .json, .sh, .mk, "
-  "Makefiles and Dockerfiles; hidden ones skipped) or - for standard input.  Manifests are "
+  "Makefiles and Dockerfiles; hidden ones skipped; in a git work tree, what its .gitignore "
+  "files and .git/info/exclude ignore is left out, as git reads them, unless --no-gitignore) or "
+  "- for standard input.  Manifests are "
   "judged by the Pod Security Standards at --level; compose services and docker run lines (also "
   "those inside sh -c \"...\", su -c, ssh HOST \"...\" and eval strings) by the "
   "container rules (BRIG-Cnnn, the ids brig run's policy gate uses for the same rule, and "
@@ -820,11 +829,139 @@ audit_suffix (const struct audit_opts *o, const char *name)
     }
 }
 
+/* Where a walk is in a git work tree: the .gitignore patterns that apply
+ * there (the top's .git/info/exclude, then each directory's .gitignore from
+ * the top down), and the directory relative to the top. */
+struct gitwalk
+{
+  struct brig_gitignore gi;
+  char *rel;
+};
+
+/* DIR/FILE's patterns, for the directory BASE of the work tree. */
+static void
+gitignore_read (struct gitwalk *gw, const char *dir, const char *file, const char *base)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/%s", dir, file), *buf = NULL;
+  struct brig_err e = { 0 };
+  size_t len;
+
+  if (brig_read_file (path, 1 << 20, &buf, &len, &e) == 0)
+    brig_gitignore_add (&gw->gi, base, buf, len);
+  brig_err_release (&e);
+}
+
+/* A work tree's top at TOP (it has .git): its own exclude file. */
+static void
+gitwalk_top (struct gitwalk *gw, const char *top)
+{
+  _cleanup_free_ char *git = xasprintf ("%s/.git", top);
+  struct stat st;
+
+  gw->rel = xstrdup ("");
+  if (lstat (git, &st) == 0 && S_ISDIR (st.st_mode))
+    gitignore_read (gw, git, "info/exclude", "");
+}
+
+/* Is DIR in a git work tree?  Then GW has the patterns of the directories
+ * above it, from the top down (DIR's own are read as it is walked). */
+static bool
+gitwalk_init (struct gitwalk *gw, const char *dir)
+{
+  _cleanup_free_ char *real = realpath (dir, NULL), *top = NULL;
+  size_t tl;
+
+  if (real == NULL)
+    return false;
+  top = xstrdup (real);
+  for (;;)
+    {
+      _cleanup_free_ char *git = xasprintf ("%s/.git", strcmp (top, "/") ? top : "");
+      struct stat st;
+      char *slash;
+
+      if (lstat (git, &st) == 0)
+        break;
+      if (strcmp (top, "/") == 0)
+        return false;
+      slash = strrchr (top, '/');
+      slash[slash == top] = '\0';
+    }
+  gitwalk_top (gw, top);
+  tl = strcmp (top, "/") ? strlen (top) : 0;
+  if (real[tl] == '\0' || strcmp (real, "/") == 0)
+    return true;
+  free (gw->rel);
+  gw->rel = xstrdup (real + tl + 1);
+  /* The directories from the top down to DIR's parent. */
+  gitignore_read (gw, top, ".gitignore", "");
+  for (const char *p = gw->rel; (p = strchr (p, '/')); p++)
+    {
+      _cleanup_free_ char *base = xstrndup (gw->rel, (size_t)(p - gw->rel));
+      _cleanup_free_ char *d = xasprintf ("%s/%s", tl ? top : "", base);
+      gitignore_read (gw, d, ".gitignore", base);
+    }
+  return true;
+}
+
+static void
+gitwalk_release (struct gitwalk *gw)
+{
+  brig_gitignore_release (&gw->gi);
+  free (gw->rel);
+}
+
+static void walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *dir,
+                      int depth, struct gitwalk *gw);
+
+/* Walk DIR; inside a git work tree (unless --no-gitignore), what its
+ * .gitignore files ignore is left out (counted as excluded). */
 static void
 audit_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *dir, int depth)
 {
+  struct gitwalk gw = { 0 };
+  bool git = !o->no_gitignore && gitwalk_init (&gw, dir);
+
+  walk_dir (o, r, dir, depth, git ? &gw : NULL);
+  gitwalk_release (&gw);
+}
+
+/* A subdirectory PATH (NAME) of a walk: in the same work tree, or the top
+ * of another (a nested repository, which the outer patterns do not reach),
+ * or not in one. */
+static void
+walk_subdir (const struct audit_opts *o, struct brig_audit_report *r, const char *path,
+             const char *name, int depth, struct gitwalk *gw)
+{
+  _cleanup_free_ char *git = xasprintf ("%s/.git", path);
+  struct stat st;
+
+  if (!o->no_gitignore && lstat (git, &st) == 0)
+    {
+      struct gitwalk inner = { 0 };
+      gitwalk_top (&inner, path);
+      walk_dir (o, r, path, depth, &inner);
+      gitwalk_release (&inner);
+    }
+  else if (gw)
+    {
+      char *saved = gw->rel;
+      gw->rel = saved[0] ? xasprintf ("%s/%s", saved, name) : xstrdup (name);
+      walk_dir (o, r, path, depth, gw);
+      free (gw->rel);
+      gw->rel = saved;
+    }
+  else
+    walk_dir (o, r, path, depth, NULL);
+}
+
+static void
+walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *dir, int depth,
+          struct gitwalk *gw)
+{
   struct dirent **ents = NULL;
   struct brig_err e = { 0 };
+  size_t mark = gw ? gw->gi.n : 0;
   int n;
 
   if (depth > 64)
@@ -840,25 +977,34 @@ audit_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *
       add_error (r, dir, &e);
       return;
     }
+  if (gw)
+    gitignore_read (gw, dir, ".gitignore", gw->rel);
   for (int i = 0; i < n; i++)
     {
       const char *name = ents[i]->d_name;
       _cleanup_free_ char *path = xasprintf ("%s/%s", dir, name);
+      _cleanup_free_ char *rel
+          = gw ? (gw->rel[0] ? xasprintf ("%s/%s", gw->rel, name) : xstrdup (name)) : NULL;
       struct stat st;
 
       /* Hidden entries (.git) are not walked; symlinks are not followed. */
       if (name[0] != '.' && lstat (path, &st) == 0)
         {
-          if (S_ISDIR (st.st_mode) && excluded (o, path))
+          if (gw && (S_ISDIR (st.st_mode) || (S_ISREG (st.st_mode) && audit_suffix (o, name)))
+              && brig_gitignore_ignored (&gw->gi, rel, S_ISDIR (st.st_mode)))
+            r->excluded++;
+          else if (S_ISDIR (st.st_mode) && excluded (o, path))
             r->excluded++;
           else if (S_ISDIR (st.st_mode))
-            audit_dir (o, r, path, depth + 1);
+            walk_subdir (o, r, path, name, depth + 1, gw);
           else if (S_ISREG (st.st_mode) && audit_suffix (o, name))
             audit_file (o, r, path, false);
         }
       free (ents[i]);
     }
   free (ents);
+  if (gw)
+    brig_gitignore_truncate (&gw->gi, mark);
 }
 
 /* .brig.yml in DIR or above it, up to the repository's top (a directory

@@ -1564,3 +1564,42 @@ PY
 	expect_match "^BRIG-C001 2:35$" "$out" "Makefile: \$\$ in the quoted script"
 	expect_match "^BRIG-C002 3:19$" "$out" "Makefile: ssh's command words"
 }
+
+test_directories_respect_gitignore () {
+	r=$WORK/repo
+	mkdir -p "$r/.git/info" "$r/svc/gen" "$r/vendor" "$r/build" "$r/deep/a/b" "$r/nested/.git" "$r/nested/x" "$r/logs"
+	for f in svc/compose.yaml svc/gen/compose.yaml vendor/compose.yaml build/compose.yaml \
+		deep/a/b/compose.yaml deep/a/keep.yaml nested/x/compose.yaml nested/compose.yaml \
+		logs/app.yaml logs/keep.yaml top.yaml gen/compose.yaml; do
+		mkdir -p "$(dirname "$r/$f")"
+		printf 'services:\n  a:\n    image: x:1\n    privileged: true\n' > "$r/$f"
+	done
+	printf '%s\n' '# build output' '/build' 'vendor/' 'logs/*' '!logs/keep.yaml' 'gen/**' > "$r/.gitignore"
+	printf 'b/\n' > "$r/deep/a/.gitignore"
+	printf '!compose.yaml\n' > "$r/svc/.gitignore"
+	printf 'x/\n' > "$r/nested/.gitignore"
+	printf 'compose.yaml\n' > "$r/.git/info/exclude"
+	files () { "$BRIG" audit --format json --fail-on never "$@" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(sorted({f["file"].split("repo/", 1)[1] for f in d["findings"]})), d["summary"]["excluded"])'; }
+	out=$(files "$r")
+	expect_eq "deep/a/keep.yaml logs/keep.yaml nested/compose.yaml svc/compose.yaml svc/gen/compose.yaml top.yaml 6" "$out" "from the top"
+	# From inside: the .gitignore files above still apply.
+	out=$(files "$r/deep")
+	expect_eq "deep/a/keep.yaml 1" "$out" "from deep/"
+	out=$(files "$r/svc/gen")
+	expect_eq "svc/gen/compose.yaml 0" "$out" "from svc/gen: svc's negation is read"
+	# A file named on the command line is read whatever .gitignore says.
+	out=$(files "$r/vendor/compose.yaml")
+	expect_eq "vendor/compose.yaml 0" "$out"
+	out=$(files --no-gitignore "$r")
+	expect_eq "13 0" "$(echo "$out" | wc -w) ${out##* }" "--no-gitignore: all 12 files, 0 excluded"
+	# Not a work tree: nothing is left out.
+	rm -rf "$r/.git" "$r/nested/.git"
+	out=$(files "$r")
+	expect_eq "13 0" "$(echo "$out" | wc -w) ${out##* }" "without .git"
+	run_status st audit --help
+	expect_match "--no-gitignore" "$out"
+	expect_match "in a git work tree, what its .gitignore" "$out"
+}
