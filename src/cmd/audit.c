@@ -258,7 +258,7 @@ static const struct brig_cmd_help help = {
   "files and .git/info/exclude ignore is left out, as git reads them, unless --no-gitignore) or "
   "- for standard input.  Manifests are "
   "judged by the Pod Security Standards at --level; compose services and docker run lines (also "
-  "those inside sh -c \"...\", su -c, ssh HOST \"...\" and eval strings) by the "
+  "those inside sh -c \"...\", su -c, ssh HOST \"...\" and eval strings, and $(...)) by the "
   "container rules (BRIG-Cnnn, the ids brig run's policy gate uses for the same rule, and "
   "BRIG-Rnnn); Dockerfiles by the image rules (BRIG-Dnnn).  Each finding is reported at its "
   "file:line:col (the key or the flag) with the "

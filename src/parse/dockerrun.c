@@ -1054,12 +1054,69 @@ posix_shell (const char *w)
   return false;
 }
 
+/* The command substitutions in the word W of LV: $(...) and `...` (and
+ * in a Makefile $(shell ...)), each a script of its own. */
+static void
+substitutions (struct scan *sc, const struct level *lv, const struct brig_shword *w, int depth)
+{
+  const char *t = w->text;
+  size_t n = strlen (t);
+  _cleanup_free_ size_t *o = NULL;
+
+  if (strstr (t, "$(") == NULL && strchr (t, '`') == NULL)
+    return;
+  if ((o = word_offsets (lv, w)) == NULL)
+    return;
+  for (size_t i = 0; i < n; i++)
+    {
+      size_t j, start;
+      if (t[i] == '\\' && i + 1 < n)
+        {
+          i++;
+          continue;
+        }
+      if (t[i] == '`')
+        {
+          for (j = i + 1; j < n && t[j] != '`'; j++)
+            if (t[j] == '\\' && j + 1 < n)
+              j++;
+          start = i + 1;
+        }
+      else if (t[i] == '$' && i + 1 < n && t[i + 1] == '(' && !(i + 2 < n && t[i + 2] == '('))
+        {
+          int d = 0;
+          char q = 0;
+          for (j = i + 1; j < n; j++)
+            {
+              if (q)
+                q = t[j] == q ? 0 : q;
+              else if (t[j] == '\'' || t[j] == '"')
+                q = t[j];
+              else if (t[j] == '(')
+                d++;
+              else if (t[j] == ')' && --d == 0)
+                break;
+            }
+          start = i + 2;
+        }
+      else
+        continue;
+      if (j >= n)
+        return; /* not closed */
+      nested (sc, t + start, j - start, o + start, depth + 1);
+      i = j;
+    }
+}
+
 /* The scripts in the command W[0..N) of LV: sh -c SCRIPT, su -c SCRIPT,
- * ssh [OPTIONS] HOST COMMAND..., eval WORDS... */
+ * ssh [OPTIONS] HOST COMMAND..., eval WORDS..., and command substitutions
+ * in any word. */
 static void
 scan_scripts (struct scan *sc, const struct level *lv, const struct brig_shword *w, size_t n,
               int depth)
 {
+  for (size_t k = 0; k < n; k++)
+    substitutions (sc, lv, &w[k], depth);
   for (size_t k = 0; k < n; k++)
     {
       const char *b = base_of (w[k].text + (lv->make && k == 0 ? strspn (w[k].text, "@+-") : 0));
@@ -1135,9 +1192,13 @@ scan (struct scan *sc, const struct level *lv, const struct brig_shword *wd, siz
 
       while (end < n && wd[end].text)
         end++;
-      /* echo docker run ... is not a docker run */
-      if (end > start && strcmp (wd[start].text, "echo") != 0
-          && strcmp (wd[start].text, "printf") != 0)
+      /* echo docker run ... is not a docker run (but what it prints may
+         come from one: echo "$(docker run ...)") */
+      if (end > start
+          && (strcmp (wd[start].text, "echo") == 0 || strcmp (wd[start].text, "printf") == 0))
+        for (size_t k = start + 1; k < end; k++)
+          substitutions (sc, lv, &wd[k], depth);
+      else if (end > start)
         {
           for (size_t e = start; e < end && !run; e++)
             {

@@ -1603,3 +1603,23 @@ print(" ".join(sorted({f["file"].split("repo/", 1)[1] for f in d["findings"]})),
 	expect_match "--no-gitignore" "$out"
 	expect_match "in a git work tree, what its .gitignore" "$out"
 }
+
+test_docker_run_in_command_substitutions () {
+	cat > "$WORK/sub.sh" <<'S'
+#!/bin/bash
+CID=$(docker run -d --privileged img:1)
+echo "started $(docker run --pid=host img:2)"
+X=`podman run --net=host img:3`
+N=$(( 1 + 2 ))
+Y=$(echo $(docker run --ipc host img:4))
+Z=$(echo docker run --privileged printed:1)
+S
+	out=$(rules_at "$WORK/sub.sh")
+	for want in "BRIG-C001 2:21" "BRIG-C002 3:28" "BRIG-C002 4:15" "BRIG-C002 6:23"; do
+		expect_match "^$want\$" "$out" "$want"
+	done
+	expect_no_match "ERROR| 5:| 7:" "$out"
+	printf 'ID := $(shell docker run -d --privileged x:1)\n' > "$WORK/vars.mk"
+	out=$(rules_at "$WORK/vars.mk")
+	expect_match "^BRIG-C001 1:29$" "$out" "make's \$(shell ...)"
+}
