@@ -514,18 +514,14 @@ compose_env (const struct audit_opts *o, struct brig_audit_report *r, const char
   return env;
 }
 
-/* P (as written in FILE) relative to FILE's directory, or BASE's. */
+/* P (as written in FILE) relative to FILE's directory. */
 static char *
-relative_to (const char *file, const char *base, const char *p)
+relative_to (const char *file, const char *p)
 {
   const char *slash = strrchr (file, '/');
 
   if (p[0] == '/')
     return xstrdup (p);
-  if (base)
-    return base[0] == '/' || slash == NULL
-               ? xasprintf ("%s/%s", base, p)
-               : xasprintf ("%.*s/%s/%s", (int)(slash - file), file, base, p);
   return slash ? xasprintf ("%.*s/%s", (int)(slash - file), file, p) : xstrdup (p);
 }
 
@@ -551,13 +547,13 @@ queue_includes (const struct audit_opts *o, struct brig_audit_report *r, const c
         c->queue = xreallocarray (c->queue, c->nqueue + 1, sizeof *c->queue);
         p = &c->queue[c->nqueue++];
         *p = (struct pending_include){
-          relative_to (file, NULL, inc[i].paths[k]), NULL,
-          inc[i].project_directory ? relative_to (file, NULL, inc[i].project_directory) : NULL,
+          relative_to (file, inc[i].paths[k]), NULL,
+          inc[i].project_directory ? relative_to (file, inc[i].project_directory) : NULL,
           xasprintf ("%s:%d:%d", file, inc[i].loc.line, inc[i].loc.col),
           c->now ? c->now->depth + 1 : 1
         };
         for (size_t j = 0; inc[i].env_files && inc[i].env_files[j]; j++)
-          strv_push (&p->env_files, relative_to (file, NULL, inc[i].env_files[j]));
+          strv_push (&p->env_files, relative_to (file, inc[i].env_files[j]));
       }
   brig_compose_includes_free (inc, n);
 }
@@ -703,11 +699,11 @@ pending_release (struct pending_include *p)
   free (p->where);
 }
 
-/* The compose files that the files judged so far include, each in its own
- * file (its findings, its suppression comments), read as compose files. */
 static void audit_text (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
                         const char *buf, size_t len, bool explicit);
 
+/* The compose files that the files judged so far include, each in its own
+ * file (its findings, its suppression comments), read as compose files. */
 static void
 audit_includes (const struct audit_opts *o, struct brig_audit_report *r)
 {
