@@ -12,6 +12,7 @@
 #include "parse/daemonjson.h"
 #include "parse/dockerfile.h"
 #include "parse/dockerrun.h"
+#include "parse/envfile.h"
 #include "parse/k8s.h"
 #include "parse/ocifile.h"
 #include "parse/yaml.h"
@@ -23,6 +24,7 @@
 #include "report/findings.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/gitignore.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -64,8 +66,30 @@ struct audit_opts
   enum brig_severity fail_on;
   bool fail_never;
   enum brig_severity show;
-  bool fix;     /* --fix: write the hardened version */
-  bool dry_run; /* with --fix: print the diff instead */
+  bool fix;           /* --fix: write the hardened version */
+  bool dry_run;       /* with --fix: print the diff instead */
+  const char *target; /* --target: the Dockerfiles' final stage */
+  bool no_gitignore;
+  struct compose_state *compose;
+};
+
+/* A compose file an `include:` names, to be judged in its own file once the
+ * including one is done. */
+struct pending_include
+{
+  char *path;
+  char **env_files;  /* include's env_file, or NULL: the .env of its directory */
+  char *project_dir; /* include's project_directory, or NULL */
+  char *where;       /* "FILE:LINE:COL" of the include entry, for warnings */
+  int depth;
+};
+
+struct compose_state
+{
+  char **judged; /* the real paths of the compose files judged, each once */
+  struct pending_include *queue;
+  size_t nqueue;
+  const struct pending_include *now; /* the include being judged, or NULL */
 };
 
 static int
@@ -181,6 +205,7 @@ FLAG_SETTER (o_list_rules, list_rules)
 FLAG_SETTER (o_fix, fix)
 FLAG_SETTER (o_dry_run, dry_run)
 FLAG_SETTER (o_no_config, no_config)
+FLAG_SETTER (o_no_gitignore, no_gitignore)
 
 static int
 o_config (void *ctx, const char *arg, struct brig_err *err)
@@ -190,6 +215,15 @@ o_config (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 FLAG_SETTER (o_help, help)
+
+static int
+o_target (void *ctx, const char *arg, struct brig_err *err)
+{
+  if (arg[0] == '\0')
+    return brig_error (err, 0, "--target: expected a stage's name");
+  ((struct audit_opts *)ctx)->target = arg;
+  return 0;
+}
 
 static const struct brig_opt options[] = {
   { 0, "type", "TYPE",
@@ -218,6 +252,15 @@ static const struct brig_opt options[] = {
     o_fix },
   { 0, "dry-run", NULL, "with --fix: print the changes as a unified diff, change nothing",
     o_dry_run },
+  { 0, "no-gitignore", NULL,
+    "walk directories without leaving out what the .gitignore files of their git work tree "
+    "ignore",
+    o_no_gitignore },
+  { 0, "target", "STAGE",
+    "judge Dockerfiles as docker build --target STAGE builds them: that stage is the final one "
+    "for the rules about the final image (USER, a shell in it...); a Dockerfile without it is "
+    "judged as written, with a warning",
+    o_target },
   { 0, "list-rules", NULL, "print the rule table and exit", o_list_rules },
   { 'h', "help", NULL, "show this help", o_help },
   { 0, NULL, NULL, NULL, NULL },
@@ -234,8 +277,11 @@ static const struct brig_cmd_help help = {
   "instruction FROM or ARG), Docker's daemon.json (by its name, or a JSON object whose keys are "
   "all dockerd options) and OCI bundles' config.json (by its name and an ociVersion) from "
   "files, directories (walked for .yaml, .yml, .json, .sh, .mk, "
-  "Makefiles and Dockerfiles; hidden ones skipped) or - for standard input.  Manifests are "
-  "judged by the Pod Security Standards at --level; compose services and docker run lines by the "
+  "Makefiles and Dockerfiles; hidden ones skipped; in a git work tree, what its .gitignore "
+  "files and .git/info/exclude ignore is left out, as git reads them, unless --no-gitignore) or "
+  "- for standard input.  Manifests are "
+  "judged by the Pod Security Standards at --level; compose services and docker run lines (also "
+  "those inside sh -c \"...\", su -c, ssh HOST \"...\" and eval strings, and $(...)) by the "
   "container rules (BRIG-Cnnn, the ids brig run's policy gate uses for the same rule, and "
   "BRIG-Rnnn); Dockerfiles by the image rules (BRIG-Dnnn); daemon.json by the daemon rules "
   "(BRIG-Hnnn, the CIS Docker Benchmark's section 2); config.json by the runtime's policy "
@@ -243,6 +289,11 @@ static const struct brig_cmd_help help = {
   "file:line:col (the key or the flag) with the "
   "rule, the severity and the fix.  A file that cannot be parsed is an error (exit 2) with its "
   "line and column; the others are still judged.\n\n"
+  "Compose files are read as Compose reads them: values interpolated (${VAR}, ${VAR:-default}, "
+  "${VAR-default}, ${VAR:?err}, $$) with the variables of the .env beside the file, never brig's "
+  "own environment (a variable without a value keeps its text and is not judged); the files a "
+  "top-level include: names are judged each in its own file, relative to the including one, "
+  "with its env_file or its own .env; a missing one is a warning.\n\n"
   "A finding is suppressed by a comment on its line or in the comment lines right above it, "
   "`# brig:ignore=RULE[,RULE...] REASON [until=YYYY-MM-DD]`, or by an annotation of its object "
   "(or pod template), `brig.dev/ignore: \"RULE[,RULE...]: REASON; until=YYYY-MM-DD\"`.  Other "
@@ -276,6 +327,15 @@ add_error (struct brig_audit_report *r, const char *file, struct brig_err *e)
   r->errors[r->nerrors++]
       = (struct brig_audit_error){ xstrdup (file), xstrdup (e->msg ? e->msg : "error") };
   brig_err_release (e);
+}
+
+/* A warning about FILE: judged, but not all of it or not as asked.  Takes
+ * MESSAGE. */
+static void
+add_warning (struct brig_audit_report *r, const char *file, char *message)
+{
+  r->warnings = xreallocarray (r->warnings, r->nwarnings + 1, sizeof *r->warnings);
+  r->warnings[r->nwarnings++] = (struct brig_audit_error){ xstrdup (file), message };
 }
 
 /* The files compose's `extends: {file: ...}` names, read once each and
@@ -422,7 +482,8 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
 }
 
 static void
-audit_dockerfile (struct brig_audit_report *r, const char *file, const char *buf, size_t len)
+audit_dockerfile (const struct audit_opts *o, struct brig_audit_report *r, const char *file,
+                  const char *buf, size_t len)
 {
   struct brig_err e = { 0 };
   struct brig_image *img = NULL;
@@ -433,6 +494,11 @@ audit_dockerfile (struct brig_audit_report *r, const char *file, const char *buf
       return;
     }
   r->files++;
+  if (o->target && brig_image_target (img, o->target) < 0)
+    add_warning (r, file,
+                 xasprintf ("%s: no stage named `%s` (--target): the last stage is judged as the "
+                            "final one",
+                            file, o->target));
   brig_audit_image (img, &r->findings);
   brig_image_free (img);
 }
@@ -530,6 +596,123 @@ add_name (struct brig_audit_report *r, const char *name)
   return r->names[n];
 }
 
+/* A compose file's variables: its include's env_file, or the .env beside
+ * it (in the include's project_directory); never brig's own environment,
+ * which is not the one the file is deployed with. */
+static char **
+compose_env (const struct audit_opts *o, struct brig_audit_report *r, const char *file)
+{
+  const struct pending_include *now = o->compose->now;
+  char **env = NULL;
+
+  if (now && now->env_files)
+    for (size_t i = 0; now->env_files[i]; i++)
+      {
+        _cleanup_free_ char *buf = NULL;
+        struct brig_err e = { 0 };
+        size_t len;
+        if (brig_read_file (now->env_files[i], 1 << 20, &buf, &len, &e) < 0)
+          {
+            add_warning (r, file,
+                         xasprintf ("%s: include: env_file %s: its variables are not known",
+                                    now->where, e.msg));
+            brig_err_release (&e);
+          }
+        else
+          brig_parse_dotenv (buf, len, &env);
+      }
+  else if (strcmp (file, "-") != 0)
+    {
+      const char *slash = strrchr (file, '/');
+      _cleanup_free_ char *path = now && now->project_dir ? xasprintf ("%s/.env", now->project_dir)
+                                  : slash ? xasprintf ("%.*s/.env", (int)(slash - file), file)
+                                          : xstrdup (".env");
+      _cleanup_free_ char *buf = NULL;
+      struct brig_err e = { 0 };
+      size_t len;
+      if (brig_read_file (path, 1 << 20, &buf, &len, &e) == 0)
+        brig_parse_dotenv (buf, len, &env);
+      brig_err_release (&e);
+    }
+  return env;
+}
+
+/* P (as written in FILE) relative to FILE's directory. */
+static char *
+relative_to (const char *file, const char *p)
+{
+  const char *slash = strrchr (file, '/');
+
+  if (p[0] == '/')
+    return xstrdup (p);
+  return slash ? xasprintf ("%.*s/%s", (int)(slash - file), file, p) : xstrdup (p);
+}
+
+/* The files FILE's `include:` names, queued to be judged after it. */
+static void
+queue_includes (const struct audit_opts *o, struct brig_audit_report *r, const char *file,
+                const struct brig_yaml *y, char *const *env)
+{
+  struct compose_state *c = o->compose;
+  struct brig_compose_include *inc = NULL;
+  struct brig_err e = { 0 };
+  size_t n = 0;
+
+  if (brig_compose_includes (y, file, env, &inc, &n, &e) < 0)
+    {
+      add_error (r, file, &e);
+      return;
+    }
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; inc[i].paths[k]; k++)
+      {
+        struct pending_include *p;
+        c->queue = xreallocarray (c->queue, c->nqueue + 1, sizeof *c->queue);
+        p = &c->queue[c->nqueue++];
+        *p = (struct pending_include){
+          relative_to (file, inc[i].paths[k]), NULL,
+          inc[i].project_directory ? relative_to (file, inc[i].project_directory) : NULL,
+          xasprintf ("%s:%d:%d", file, inc[i].loc.line, inc[i].loc.col),
+          c->now ? c->now->depth + 1 : 1
+        };
+        for (size_t j = 0; inc[i].env_files && inc[i].env_files[j]; j++)
+          strv_push (&p->env_files, relative_to (file, inc[i].env_files[j]));
+      }
+  brig_compose_includes_free (inc, n);
+}
+
+/* Judge the compose file Y (FILE), unless an include already had it. */
+static void
+audit_compose (const struct audit_opts *o, struct brig_audit_report *r, const char *file,
+               const struct brig_yaml *y)
+{
+  struct extends_files x = { .report = r, .file = file };
+  struct brig_compose_loader loader = { load_extends, warn_extends, &x };
+  struct brig_workload *w = NULL;
+  struct brig_err e = { 0 };
+  _cleanup_strv_ char **env = NULL;
+  _cleanup_free_ char *real = strcmp (file, "-") ? realpath (file, NULL) : NULL;
+  size_t n = 0;
+
+  if (real && strv_contains (o->compose->judged, real))
+    return; /* judged already, through an include or as itself */
+  if (real)
+    strv_push (&o->compose->judged, steal_pointer (&real));
+  env = compose_env (o, r, file);
+  loader.env = env;
+  if (brig_parse_compose (y, file, &loader, &w, &n, &e) < 0)
+    add_error (r, file, &e);
+  else
+    {
+      r->files++;
+      for (size_t i = 0; i < n; i++)
+        brig_audit_container (&w[i], &r->findings);
+      queue_includes (o, r, file, y, env);
+    }
+  brig_workloads_free (w, n);
+  extends_release (&x);
+}
+
 static void
 audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const char *name,
               const char *buf, size_t len, bool explicit, enum audit_type *ret_type)
@@ -548,7 +731,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
           && (dockerfile_named (name) || (explicit && brig_dockerfile_detect (buf, len)))))
     {
       *ret_type = TYPE_DOCKERFILE;
-      audit_dockerfile (r, file, buf, len);
+      audit_dockerfile (o, r, file, buf, len);
       return;
     }
   if (memchr (buf, '\0', len))
@@ -630,20 +813,7 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
     }
   *ret_type = type;
   if (type == TYPE_COMPOSE)
-    {
-      struct extends_files x = { .report = r, .file = file };
-      struct brig_compose_loader loader = { load_extends, warn_extends, &x };
-      if (brig_parse_compose (y, file, &loader, &w, &n, &e) < 0)
-        add_error (r, file, &e);
-      else
-        {
-          r->files++;
-          for (size_t i = 0; i < n; i++)
-            brig_audit_container (&w[i], &r->findings);
-        }
-      brig_workloads_free (w, n);
-      extends_release (&x);
-    }
+    audit_compose (o, r, file, y);
   else if (brig_parse_k8s (y, file, &w, &n, &e) < 0)
     add_error (r, file, &e);
   else
@@ -661,6 +831,79 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
   brig_yaml_free (y);
 }
 
+static bool excluded (const struct audit_opts *o, const char *path);
+
+static void
+pending_release (struct pending_include *p)
+{
+  free (p->path);
+  strv_free (p->env_files);
+  free (p->project_dir);
+  free (p->where);
+}
+
+static void
+compose_state_release (struct compose_state *c)
+{
+  for (size_t i = 0; i < c->nqueue; i++)
+    pending_release (&c->queue[i]);
+  free (c->queue);
+  strv_free (c->judged);
+  *c = (struct compose_state){ 0 };
+}
+
+static enum audit_type audit_text (const struct audit_opts *o, struct brig_audit_report *r,
+                                   const char *name, const char *buf, size_t len, bool explicit);
+
+/* The compose files that the files judged so far include, each in its own
+ * file (its findings, its suppression comments), read as compose files. */
+static void
+audit_includes (const struct audit_opts *o, struct brig_audit_report *r)
+{
+  struct compose_state *c = o->compose;
+
+  while (c->nqueue)
+    {
+      struct pending_include p = c->queue[--c->nqueue];
+      const struct pending_include *outer = c->now;
+      struct audit_opts sub = *o;
+      _cleanup_free_ char *buf = NULL;
+      struct brig_err e = { 0 };
+      size_t len;
+
+      sub.type = TYPE_COMPOSE;
+      if (strstr (p.path, "://") || str_has_prefix (p.path, "git@"))
+        add_warning (r, p.path,
+                     xasprintf ("%s: include: %s: a remote file, not read: its services are "
+                                "not judged",
+                                p.where, p.path));
+      else if (p.depth > 16)
+        add_warning (r, p.path,
+                     xasprintf ("%s: include: %s: includes nested more than 16 deep: not read",
+                                p.where, p.path));
+      else if (excluded (o, p.path))
+        r->excluded++;
+      else if (brig_read_file (p.path, BRIG_YAML_MAX_SIZE, &buf, &len, &e) < 0)
+        {
+          /* As a file extends names: often kept elsewhere. */
+          if (e.code == ENOENT)
+            add_warning (
+                r, p.path,
+                xasprintf ("%s: include: %s: its services are not judged", p.where, e.msg));
+          else
+            add_error (r, p.path, &e);
+          brig_err_release (&e);
+        }
+      else
+        {
+          c->now = &p;
+          audit_text (&sub, r, p.path, buf, len, true);
+          c->now = outer;
+        }
+      pending_release (&p);
+    }
+}
+
 /* Judge a file's text, then the comments in it that suppress findings
  * (in every format brig reads, so after the format's own judging). */
 static enum audit_type
@@ -673,6 +916,7 @@ audit_text (const struct audit_opts *o, struct brig_audit_report *r, const char 
   audit_buffer (o, r, name, buf, len, explicit, &type);
   if (r->files > files)
     brig_suppress_comments (buf, len, r->names[r->nnames - 1], o->today, &r->findings, first);
+  audit_includes (o, r);
   return r->files > files ? type : TYPE_AUTO;
 }
 
@@ -704,18 +948,26 @@ fix_pass (const struct audit_opts *o, const struct brig_project *project, const 
   struct brig_finding *live;
   char *out = NULL;
   size_t nlive = 0;
-  enum audit_type type = audit_text (o, &t, name, text, len, explicit);
+  /* Its own record of the compose files judged: this text is judged
+   * again, fixed, when the pass is done. */
+  struct compose_state cs = { 0 };
+  struct audit_opts mine = *o;
+  enum audit_type type;
   int fixed = 0;
 
+  mine.compose = &cs;
+  type = audit_text (&mine, &t, name, text, len, explicit);
+  compose_state_release (&cs);
   in_force (o, &t.findings);
   live = xcalloc (t.findings.n + 1, sizeof *live);
+  /* This file's: what a compose include brought is another file's. */
   for (size_t i = 0; i < t.findings.n; i++)
-    if (t.findings.v[i].suppressed == NULL)
+    if (t.findings.v[i].suppressed == NULL && t.nnames && t.findings.v[i].file == t.names[0])
       live[nlive++] = t.findings.v[i];
   brig_edits_init (&e, text, len);
   if (t.nerrors == 0 && nlive > 0)
     {
-      const char *file = t.names[t.nnames - 1];
+      const char *file = t.names[0];
       switch (type)
         {
         case TYPE_K8S:
@@ -774,7 +1026,13 @@ fix_text (const struct audit_opts *o, struct brig_audit_report *r, const char *n
         break;
       /* The fixed text must read as the original did: else it is brig's
        * bug, and it is not used. */
-      audit_text (o, &check, name, out, outlen, explicit);
+      {
+        struct compose_state cs = { 0 };
+        struct audit_opts mine = *o;
+        mine.compose = &cs;
+        audit_text (&mine, &check, name, out, outlen, explicit);
+        compose_state_release (&cs);
+      }
       if (check.nerrors > 0)
         {
           brig_error (&err, 0, "%s: the fixed text does not parse (%s): a bug in brig; not written",
@@ -882,11 +1140,139 @@ audit_suffix (const struct audit_opts *o, const char *name)
     }
 }
 
+/* Where a walk is in a git work tree: the .gitignore patterns that apply
+ * there (the top's .git/info/exclude, then each directory's .gitignore from
+ * the top down), and the directory relative to the top. */
+struct gitwalk
+{
+  struct brig_gitignore gi;
+  char *rel;
+};
+
+/* DIR/FILE's patterns, for the directory BASE of the work tree. */
+static void
+gitignore_read (struct gitwalk *gw, const char *dir, const char *file, const char *base)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/%s", dir, file), *buf = NULL;
+  struct brig_err e = { 0 };
+  size_t len;
+
+  if (brig_read_file (path, 1 << 20, &buf, &len, &e) == 0)
+    brig_gitignore_add (&gw->gi, base, buf, len);
+  brig_err_release (&e);
+}
+
+/* A work tree's top at TOP (it has .git): its own exclude file. */
+static void
+gitwalk_top (struct gitwalk *gw, const char *top)
+{
+  _cleanup_free_ char *git = xasprintf ("%s/.git", top);
+  struct stat st;
+
+  gw->rel = xstrdup ("");
+  if (lstat (git, &st) == 0 && S_ISDIR (st.st_mode))
+    gitignore_read (gw, git, "info/exclude", "");
+}
+
+/* Is DIR in a git work tree?  Then GW has the patterns of the directories
+ * above it, from the top down (DIR's own are read as it is walked). */
+static bool
+gitwalk_init (struct gitwalk *gw, const char *dir)
+{
+  _cleanup_free_ char *real = realpath (dir, NULL), *top = NULL;
+  size_t tl;
+
+  if (real == NULL)
+    return false;
+  top = xstrdup (real);
+  for (;;)
+    {
+      _cleanup_free_ char *git = xasprintf ("%s/.git", strcmp (top, "/") ? top : "");
+      struct stat st;
+      char *slash;
+
+      if (lstat (git, &st) == 0)
+        break;
+      if (strcmp (top, "/") == 0)
+        return false;
+      slash = strrchr (top, '/');
+      slash[slash == top] = '\0';
+    }
+  gitwalk_top (gw, top);
+  tl = strcmp (top, "/") ? strlen (top) : 0;
+  if (real[tl] == '\0' || strcmp (real, "/") == 0)
+    return true;
+  free (gw->rel);
+  gw->rel = xstrdup (real + tl + 1);
+  /* The directories from the top down to DIR's parent. */
+  gitignore_read (gw, top, ".gitignore", "");
+  for (const char *p = gw->rel; (p = strchr (p, '/')); p++)
+    {
+      _cleanup_free_ char *base = xstrndup (gw->rel, (size_t)(p - gw->rel));
+      _cleanup_free_ char *d = xasprintf ("%s/%s", tl ? top : "", base);
+      gitignore_read (gw, d, ".gitignore", base);
+    }
+  return true;
+}
+
+static void
+gitwalk_release (struct gitwalk *gw)
+{
+  brig_gitignore_release (&gw->gi);
+  free (gw->rel);
+}
+
+static void walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *dir,
+                      int depth, struct gitwalk *gw);
+
+/* Walk DIR; inside a git work tree (unless --no-gitignore), what its
+ * .gitignore files ignore is left out (counted as excluded). */
 static void
 audit_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *dir, int depth)
 {
+  struct gitwalk gw = { 0 };
+  bool git = !o->no_gitignore && gitwalk_init (&gw, dir);
+
+  walk_dir (o, r, dir, depth, git ? &gw : NULL);
+  gitwalk_release (&gw);
+}
+
+/* A subdirectory PATH (NAME) of a walk: in the same work tree, or the top
+ * of another (a nested repository, which the outer patterns do not reach),
+ * or not in one. */
+static void
+walk_subdir (const struct audit_opts *o, struct brig_audit_report *r, const char *path,
+             const char *name, int depth, struct gitwalk *gw)
+{
+  _cleanup_free_ char *git = xasprintf ("%s/.git", path);
+  struct stat st;
+
+  if (!o->no_gitignore && lstat (git, &st) == 0)
+    {
+      struct gitwalk inner = { 0 };
+      gitwalk_top (&inner, path);
+      walk_dir (o, r, path, depth, &inner);
+      gitwalk_release (&inner);
+    }
+  else if (gw)
+    {
+      char *saved = gw->rel;
+      gw->rel = saved[0] ? xasprintf ("%s/%s", saved, name) : xstrdup (name);
+      walk_dir (o, r, path, depth, gw);
+      free (gw->rel);
+      gw->rel = saved;
+    }
+  else
+    walk_dir (o, r, path, depth, NULL);
+}
+
+static void
+walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *dir, int depth,
+          struct gitwalk *gw)
+{
   struct dirent **ents = NULL;
   struct brig_err e = { 0 };
+  size_t mark = gw ? gw->gi.n : 0;
   int n;
 
   if (depth > 64)
@@ -902,10 +1288,14 @@ audit_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *
       add_error (r, dir, &e);
       return;
     }
+  if (gw)
+    gitignore_read (gw, dir, ".gitignore", gw->rel);
   for (int i = 0; i < n; i++)
     {
       const char *name = ents[i]->d_name;
       _cleanup_free_ char *path = xasprintf ("%s/%s", dir, name);
+      _cleanup_free_ char *rel
+          = gw ? (gw->rel[0] ? xasprintf ("%s/%s", gw->rel, name) : xstrdup (name)) : NULL;
       struct stat st;
       /* The type the directory gives (an lstat less per file), or lstat's. */
       int type = ents[i]->d_type;
@@ -915,16 +1305,22 @@ audit_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *
       /* Hidden entries (.git) are not walked; symlinks are not followed. */
       if (name[0] != '.')
         {
-          if (type == DT_DIR && excluded (o, path))
+          bool isdir = type == DT_DIR, reg = type == DT_REG;
+          if (gw && (isdir || (reg && audit_suffix (o, name)))
+              && brig_gitignore_ignored (&gw->gi, rel, isdir))
             r->excluded++;
-          else if (type == DT_DIR)
-            audit_dir (o, r, path, depth + 1);
-          else if (type == DT_REG && audit_suffix (o, name))
+          else if (isdir && excluded (o, path))
+            r->excluded++;
+          else if (isdir)
+            walk_subdir (o, r, path, name, depth + 1, gw);
+          else if (reg && audit_suffix (o, name))
             audit_file (o, r, path, false);
         }
       free (ents[i]);
     }
   free (ents);
+  if (gw)
+    brig_gitignore_truncate (&gw->gi, mark);
 }
 
 /* .brig.yml in DIR or above it, up to the repository's top (a directory
@@ -1001,6 +1397,7 @@ cmd_audit (int argc, char **argv)
                           .fail_on = BRIG_SEV_HIGH,
                           .show = BRIG_SEV_LOW };
   struct brig_audit_report r = { 0 };
+  struct compose_state compose = { 0 };
   struct brig_err err = { 0 };
   _cleanup_strv_ char **paths = NULL;
   bool stdin_used = false;
@@ -1059,6 +1456,7 @@ cmd_audit (int argc, char **argv)
       return brig_fail (2, &err);
     }
   o.today = today ();
+  o.compose = &compose;
   r.project = &o.project;
   for (size_t i = 0; paths[i]; i++)
     {
@@ -1111,5 +1509,6 @@ cmd_audit (int argc, char **argv)
   brig_report_release (&r);
   brig_project_release (&o.project);
   free (o.project_root);
+  compose_state_release (&compose);
   return status;
 }

@@ -50,6 +50,10 @@ struct brig_irun
   struct brig_icmd *cmds; /* the command line, then the heredoc scripts a shell runs */
   size_t ncmds;
   const char *text; /* the command line as written, continuations joined */
+  /* Under a shell that is not POSIX (!POSIX), the shell form is not split:
+   * NCMDS is 0.  ONBUILD: an ONBUILD RUN, done in the builds of images
+   * FROM this one, not in this one. */
+  bool onbuild;
 };
 
 /* An ENV or ARG variable. */
@@ -74,6 +78,12 @@ struct brig_icopy
   struct brig_iword dest;
   const char *from;     /* --from, or NULL */
   const char *checksum; /* --checksum, or NULL */
+  bool onbuild;         /* ONBUILD ADD/COPY: done in the builds FROM this image */
+  /* --from naming an image rather than a stage (a name or an index):
+   * FROM_IMAGE.S the reference, variables expanded, at the flag; NULL
+   * otherwise. */
+  struct brig_iword from_image;
+  bool from_image_resolved; /* no variable without a value in it */
 };
 
 struct brig_istage
@@ -114,10 +124,19 @@ struct brig_image
   struct brig_istage *stages; /* at least one */
   size_t nstages;
   struct brig_arena arena; /* owns everything above but FILE */
+  /* 1 + the index of the stage the build targets (docker build --target;
+   * brig_image_target); 0: the last stage. */
+  size_t target;
 };
 
-/* The final stage: the image the Dockerfile builds. */
+/* The final stage: the image the Dockerfile builds (the last stage, or the
+ * one brig_image_target chose). */
 const struct brig_istage *brig_image_final (const struct brig_image *img);
+
+/* Build up to the stage NAME (any case) instead of the last, as docker
+ * build --target NAME does: it becomes the final stage.  -1 when no stage
+ * has that name (the final stage is left as it was). */
+int brig_image_target (struct brig_image *img, const char *name);
 
 /* The stage at the root of S's chain: the one whose BASE is an image. */
 const struct brig_istage *brig_image_root (const struct brig_image *img,

@@ -6,11 +6,13 @@
  * the YAML reader. */
 #include "parse/compose.h"
 #include "parse/dockeropts.h"
+#include "parse/envfile.h"
 #include "util/cleanup.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_EXTENDS 8
 
@@ -20,7 +22,28 @@ struct ctx
   const struct brig_ynode *services;
   const struct brig_compose_loader *loader;
   struct brig_err *err;
+  struct brig_workload *w; /* the service being read: it owns interpolated values */
+  char *const *env;        /* the loader's */
+  size_t *budget;          /* bytes interpolation may still make, for the whole file */
 };
+
+/* What interpolating a file's values may make, at most: past it, values
+ * are read as written. */
+#define INTERPOLATION_BUDGET ((size_t)64 << 20)
+
+/* S interpolated with the .env's variables (as W's own copy when it
+ * changed). */
+static const char *
+interp (struct ctx *x, const char *s)
+{
+  _cleanup_free_ char *v = x->w && x->budget ? brig_env_interpolate (s, x->env) : NULL;
+  size_t n = v ? strlen (v) : 0;
+
+  if (v == NULL || n > *x->budget)
+    return s;
+  *x->budget -= n;
+  return brig_docker_own (x->w, v);
+}
 
 static int
 bad (struct ctx *x, const struct brig_ynode *n, const char *what, const char *expected)
@@ -35,15 +58,21 @@ is_null (const struct brig_ynode *v)
   return v == NULL || (v->kind == BRIG_Y_SCALAR && brig_ystr (v) == NULL);
 }
 
-/* A scalar as a value; booleans, plain or quoted, spelled "true"/"false". */
+/* A scalar as a value; booleans, plain or quoted, spelled "true"/"false";
+ * interpolated, and then a boolean as Compose casts one (yes, on...). */
 static struct brig_wval
-scalar_val (const struct brig_ynode *v, struct brig_loc loc)
+scalar_val (struct ctx *x, const struct brig_ynode *v, struct brig_loc loc)
 {
+  static const char *const yes[] = { "true", "yes", "y", "on" }, *const no[]
+                                                                 = { "false", "no", "n", "off" };
   int b = brig_ybool (v);
+  const char *s = interp (x, v->value);
 
-  if (b < 0 && (strcmp (v->value, "true") == 0 || strcmp (v->value, "false") == 0))
-    b = v->value[0] == 't';
-  return (struct brig_wval){ b == 1 ? "true" : b == 0 ? "false" : v->value, loc, true };
+  if (b < 0 && (strcmp (s, "true") == 0 || strcmp (s, "false") == 0))
+    b = s[0] == 't';
+  for (size_t i = 0; b < 0 && s != v->value && i < ARRAY_SIZE (yes); i++)
+    b = strcasecmp (s, yes[i]) == 0 ? 1 : strcasecmp (s, no[i]) == 0 ? 0 : -1;
+  return (struct brig_wval){ b == 1 ? "true" : b == 0 ? "false" : s, loc, true };
 }
 
 /* MAP.KEY, a scalar, into *RET (left as it is when KEY is absent). */
@@ -56,7 +85,7 @@ get_val (struct ctx *x, const struct brig_ynode *map, const char *key, struct br
     return 0;
   if (v->kind != BRIG_Y_SCALAR)
     return bad (x, v, key, "a scalar value");
-  *ret = scalar_val (v, brig_ykv_loc (map, key));
+  *ret = scalar_val (x, v, brig_ykv_loc (map, key));
   return 0;
 }
 
@@ -102,7 +131,7 @@ get_strs (struct ctx *x, const struct brig_ynode *map, const char *key, struct b
       if (e->kind != BRIG_Y_SCALAR)
         return bad (x, e, key, "a list of strings");
       if (brig_ystr (e))
-        brig_wlist_push (l, (struct brig_wval){ e->value, brig_yloc (e), true });
+        brig_wlist_push (l, (struct brig_wval){ interp (x, e->value), brig_yloc (e), true });
     }
   return r;
 }
@@ -133,7 +162,7 @@ parse_ports (struct ctx *x, struct brig_workload *w, const struct brig_ynode *sv
       struct brig_wport p = { .loc = brig_yloc (e) };
 
       if (e->kind == BRIG_Y_SCALAR && brig_ystr (e))
-        brig_docker_port (w, e->value, brig_yloc (e), &p);
+        brig_docker_port (w, interp (x, e->value), brig_yloc (e), &p);
       else if (e->kind == BRIG_Y_MAP)
         {
           if ((r = get_val (x, e, "target", &p.target)) < 0
@@ -169,7 +198,7 @@ parse_volumes (struct ctx *x, struct brig_workload *w, const struct brig_ynode *
       struct brig_wmount m = { .loc = brig_yloc (e) };
 
       if (e->kind == BRIG_Y_SCALAR && brig_ystr (e))
-        brig_docker_volume (w, e->value, brig_yloc (e), &m);
+        brig_docker_volume (w, interp (x, e->value), brig_yloc (e), &m);
       else if (e->kind == BRIG_Y_MAP)
         {
           struct brig_wval type = { 0 }, ro = { 0 };
@@ -204,7 +233,8 @@ parse_tmpfs (struct ctx *x, struct brig_workload *w, const struct brig_ynode *sv
     return 0;
   if (t->kind == BRIG_Y_SCALAR)
     {
-      brig_wlist_push (&w->docker.tmpfs, (struct brig_wval){ t->value, brig_yloc (t), true });
+      brig_wlist_push (&w->docker.tmpfs,
+                       (struct brig_wval){ interp (x, t->value), brig_yloc (t), true });
       return 0;
     }
   return get_strs (x, svc, "tmpfs", &w->docker.tmpfs);
@@ -221,7 +251,8 @@ parse_devices (struct ctx *x, struct brig_workload *w, const struct brig_ynode *
     {
       const struct brig_ynode *e = devs->items[i];
       if (e->kind == BRIG_Y_SCALAR && brig_ystr (e))
-        brig_wlist_push (&w->docker.devices, (struct brig_wval){ e->value, brig_yloc (e), true });
+        brig_wlist_push (&w->docker.devices,
+                         (struct brig_wval){ interp (x, e->value), brig_yloc (e), true });
       else if (e->kind == BRIG_Y_MAP)
         {
           struct brig_wval src = { 0 };
@@ -450,7 +481,7 @@ parse_extends (struct ctx *x, const struct brig_ynode *svc, const char *name, in
   if (is_null (ext))
     return 0;
   if (ext->kind == BRIG_Y_SCALAR)
-    service = scalar_val (ext, brig_yloc (ext));
+    service = scalar_val (x, ext, brig_yloc (ext));
   else if (ext->kind == BRIG_Y_MAP)
     {
       if ((r = get_val (x, ext, "service", &service)) < 0
@@ -516,6 +547,7 @@ parse_service (struct ctx *x, const struct brig_ynode *svc, const char *name, in
     return bad (x, svc, name, "a service (a mapping)");
   if (svc->kind != BRIG_Y_MAP)
     return 0;
+  x->w = w;
   if ((r = parse_own (x, w, svc)) < 0)
     return r;
   return parse_extends (x, svc, name, depth, w);
@@ -619,7 +651,8 @@ brig_parse_compose (const struct brig_yaml *y, const char *file,
                     const struct brig_compose_loader *loader, struct brig_workload **ret,
                     size_t *ret_n, struct brig_err *err)
 {
-  struct ctx x = { file, services_of (y), loader, err };
+  size_t budget = INTERPOLATION_BUDGET;
+  struct ctx x = { file, services_of (y), loader, err, NULL, loader ? loader->env : NULL, &budget };
   struct brig_workload *w = NULL;
   size_t n = 0;
   int r = 0;
@@ -672,4 +705,110 @@ brig_parse_compose (const struct brig_yaml *y, const char *file,
   *ret = w;
   *ret_n = n;
   return 0;
+}
+
+/* --- include ------------------------------------------------------------------ */
+
+/* A scalar, or with LIST a list of scalars, interpolated, appended to *V. */
+static int
+include_strs (struct ctx *x, const struct brig_ynode *n, const char *what, bool list, char ***v)
+{
+  size_t count = n->kind == BRIG_Y_SEQ ? n->n : 1;
+
+  if (n->kind != BRIG_Y_SCALAR && !(list && n->kind == BRIG_Y_SEQ))
+    return bad (x, n, what, list ? "a path or a list of paths" : "a path");
+  for (size_t i = 0; i < count; i++)
+    {
+      const struct brig_ynode *one = n->kind == BRIG_Y_SEQ ? n->items[i] : n;
+      char *s;
+      if (one->kind != BRIG_Y_SCALAR || brig_ystr (one) == NULL)
+        return bad (x, one, what, "a path");
+      s = brig_env_interpolate (one->value, x->env);
+      strv_push (v, s ? s : xstrdup (one->value));
+    }
+  return 0;
+}
+
+static int
+include_entry (struct ctx *x, const struct brig_ynode *e, struct brig_compose_include *inc)
+{
+  const struct brig_ynode *path, *dir, *env;
+  int r;
+
+  inc->loc = brig_yloc (e);
+  if (e->kind == BRIG_Y_SCALAR)
+    return include_strs (x, e, "include", false, &inc->paths);
+  if (e->kind != BRIG_Y_MAP)
+    return bad (x, e, "include", "a path or a mapping with `path`");
+  path = brig_ymap_get (e, "path");
+  if (is_null (path))
+    return bad (x, e, "include", "a mapping with `path`");
+  if ((r = include_strs (x, path, "path", true, &inc->paths)) < 0)
+    return r;
+  dir = brig_ymap_get (e, "project_directory");
+  if (!is_null (dir))
+    {
+      char **d = NULL;
+      if ((r = include_strs (x, dir, "project_directory", false, &d)) < 0)
+        return r;
+      inc->project_directory = steal_pointer (&d[0]);
+      strv_free (d);
+    }
+  env = brig_ymap_get (e, "env_file");
+  if (!is_null (env) && (r = include_strs (x, env, "env_file", true, &inc->env_files)) < 0)
+    return r;
+  return 0;
+}
+
+int
+brig_compose_includes (const struct brig_yaml *y, const char *file, char *const *env,
+                       struct brig_compose_include **ret, size_t *ret_n, struct brig_err *err)
+{
+  struct ctx x = { .file = file, .err = err, .env = env };
+  const struct brig_ynode *inc = NULL;
+  struct brig_compose_include *v = NULL;
+  size_t n = 0;
+  int r = 0;
+
+  *ret = NULL;
+  *ret_n = 0;
+  for (size_t i = 0; i < brig_yaml_ndocs (y) && inc == NULL; i++)
+    {
+      const struct brig_ynode *d = brig_yaml_doc (y, i);
+      if (d && d->kind == BRIG_Y_MAP)
+        {
+          inc = brig_ymap_get (d, "include");
+          break;
+        }
+    }
+  if (is_null (inc))
+    return 0;
+  if (inc->kind != BRIG_Y_SEQ)
+    return bad (&x, inc, "include", "a list of files");
+  for (size_t i = 0; i < inc->n && r == 0; i++)
+    {
+      v = xreallocarray (v, n + 1, sizeof *v);
+      v[n] = (struct brig_compose_include){ 0 };
+      r = include_entry (&x, inc->items[i], &v[n++]);
+    }
+  if (r < 0)
+    {
+      brig_compose_includes_free (v, n);
+      return r;
+    }
+  *ret = v;
+  *ret_n = n;
+  return 0;
+}
+
+void
+brig_compose_includes_free (struct brig_compose_include *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      strv_free (v[i].paths);
+      free (v[i].project_directory);
+      strv_free (v[i].env_files);
+    }
+  free (v);
 }

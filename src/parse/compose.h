@@ -32,6 +32,11 @@ struct brig_compose_loader
                const char **ret_name, struct brig_err *err);
   void (*warn) (void *ctx, const char *message);
   void *ctx;
+  /* The variables ${NAME} reads (Compose's .env), "NAME=VALUE" sorted by
+   * brig_env_sort; NULL: none (defaults still apply).  Every value the rules
+   * read is interpolated (brig_env_interpolate): a variable without a value
+   * keeps its text, and the value its node's place. */
+  char *const *env;
 };
 
 /* Every service of the compose file Y (read from FILE) as a workload of
@@ -44,5 +49,24 @@ struct brig_compose_loader
 int brig_parse_compose (const struct brig_yaml *y, const char *file,
                         const struct brig_compose_loader *loader, struct brig_workload **ret,
                         size_t *ret_n, struct brig_err *err);
+
+/* One entry of the top-level `include:`: a path ("other.yaml"), or
+ * {path: PATH or [PATH...], project_directory: DIR, env_file: FILE or
+ * [FILE...]}.  Paths as written (interpolated with ENV), relative to the
+ * including file's directory. */
+struct brig_compose_include
+{
+  char **paths;
+  char *project_directory; /* NULL when not given */
+  char **env_files;        /* NULL when not given */
+  struct brig_loc loc;     /* the entry */
+};
+
+/* The `include:` entries of Y (read from FILE), interpolated with ENV
+ * (sorted, or NULL), into *RET (*RET_N).  A value of the wrong shape is an
+ * error at its line and column. */
+int brig_compose_includes (const struct brig_yaml *y, const char *file, char *const *env,
+                           struct brig_compose_include **ret, size_t *ret_n, struct brig_err *err);
+void brig_compose_includes_free (struct brig_compose_include *v, size_t n);
 
 #endif

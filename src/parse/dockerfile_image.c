@@ -364,6 +364,56 @@ do_expose (struct build *b, const struct brig_dinstr *in)
   return 0;
 }
 
+/* COPY --from=REF: a stage (by name or index) or an image.  The value is
+ * expanded as BuildKit expands it, with the stage's variables; an image is
+ * kept in C->from_image, located at the flag's value. */
+static int
+copy_from_image (struct build *b, const struct brig_dinstr *in, const struct brig_dflag *from,
+                 struct brig_icopy *c)
+{
+  static const struct dvar none[1]; /* no variable: still expanded (to nothing) */
+  struct dword *ws, w;
+  size_t start = from->off, end, n;
+  const char *why;
+
+  if (dwords (b->a, c->from, 0, strlen (c->from), b->df->escape, b->nenv ? b->env : none, b->nenv,
+              &b->budget, false, &ws, &n, &why)
+      < 0)
+    return fail (b, in, from->off, "%s", why);
+  w = n ? ws[0] : (struct dword){ "", 0, 0, true, false };
+  if (w.s[0] == '\0' || strspn (w.s, "0123456789") == strlen (w.s))
+    return 0; /* a stage by its index */
+  /* A stage of the file, before or after this one: `FROM image AS name`. */
+  for (size_t i = 0; i < b->df->n; i++)
+    {
+      const struct brig_dinstr *f = &b->df->v[i];
+      const char *e = f->line + f->len, *name = e, *as;
+      size_t nl = strlen (w.s);
+
+      if (f->kw != BRIG_DKW_FROM)
+        continue;
+      while (name > f->line && !isspace ((unsigned char)name[-1]))
+        name--;
+      for (as = name; as > f->line && isspace ((unsigned char)as[-1]); as--)
+        ;
+      if ((size_t)(e - name) == nl && strncasecmp (name, w.s, nl) == 0 && as - f->line >= 3
+          && strncasecmp (as - 2, "as", 2) == 0 && isspace ((unsigned char)as[-3]))
+        return 0;
+    }
+  /* The value's place: after the `=` of the flag's word. */
+  while (start < in->len && in->line[start] != '=' && !isspace ((unsigned char)in->line[start]))
+    start++;
+  if (start < in->len && in->line[start] == '=')
+    start++;
+  else
+    start = from->off;
+  for (end = start; end < in->len && !isspace ((unsigned char)in->line[end]); end++)
+    ;
+  c->from_image = (struct brig_iword){ w.s, loc_of (in, start, end) };
+  c->from_image_resolved = w.resolved;
+  return 0;
+}
+
 static int
 do_copy (struct build *b, const struct brig_dinstr *in)
 {
@@ -385,9 +435,12 @@ do_copy (struct build *b, const struct brig_dinstr *in)
   if (n < 2)
     return fail (b, in, in->args, "expected sources and a destination");
   c = ARENA_PUSH (b->a, b->st->copies, b->st->ncopies);
-  c->add = in->kw == BRIG_DKW_ADD;
+  c->add = in->sub == BRIG_DKW_ADD;
+  c->onbuild = in->kw == BRIG_DKW_ONBUILD;
   c->loc = in->loc;
   c->from = from && from->value ? brig_arena_strdup (b->a, from->value) : NULL;
+  if (c->from && (r = copy_from_image (b, in, from, c)) < 0)
+    return r;
   c->checksum = sum && sum->value ? brig_arena_strdup (b->a, sum->value) : NULL;
   c->nsrc = n - 1;
   c->src = brig_arena_alloc (b->a, n * sizeof *c->src);
@@ -537,6 +590,10 @@ do_run (struct build *b, const struct brig_dinstr *in)
     }
   r->posix = b->st->nshell ? !non_posix (b->st->shell[0].s) : !b->st->windows;
   r->text = brig_arena_strdup (b->a, in->line + in->args);
+  /* PowerShell or cmd: their quoting, escapes and operators are not sh's,
+     so the text is not split into commands at all. */
+  if (!r->posix)
+    return 0;
   {
     size_t nsegs;
     struct brig_dseg *segs = shift_segs (b, in, in->args, &nsegs);
@@ -578,6 +635,28 @@ do_shell (struct build *b, const struct brig_dinstr *in)
     *ARENA_PUSH (b->a, b->st->shell, b->st->nshell)
         = (struct brig_iword){ brig_arena_strdup (b->a, in->argv[i]), in->loc };
   return 0;
+}
+
+/* ONBUILD RUN, ADD and COPY are read as the instruction they trigger,
+ * marked as done in the builds FROM this image; the other triggers (USER,
+ * ENV, HEALTHCHECK...) change nothing of this image and are not read. */
+static int
+do_onbuild (struct build *b, const struct brig_dinstr *in)
+{
+  int r;
+
+  switch (in->sub)
+    {
+    case BRIG_DKW_RUN:
+      if ((r = do_run (b, in)) == 0)
+        b->st->runs[b->st->nruns - 1].onbuild = true;
+      return r;
+    case BRIG_DKW_ADD:
+    case BRIG_DKW_COPY:
+      return do_copy (b, in);
+    default:
+      return 0;
+    }
 }
 
 int
@@ -632,8 +711,11 @@ brig_image_from_dockerfile (const struct brig_dockerfile *df, struct brig_image 
           case BRIG_DKW_SHELL:
             r = do_shell (&b, in);
             break;
+          case BRIG_DKW_ONBUILD:
+            r = do_onbuild (&b, in);
+            break;
           default:
-            break; /* CMD, ENTRYPOINT, LABEL, ONBUILD...: no rule reads them yet */
+            break; /* CMD, ENTRYPOINT, LABEL...: no rule reads them yet */
           }
     }
   if (r == 0 && img->nstages == 0)

@@ -76,6 +76,9 @@ struct lex
   /* The word being read. */
   char *buf;
   size_t blen, bcap;
+  /* Where each byte of BUF came from (offsets into S), when tracked. */
+  bool track;
+  size_t *offs;
 };
 
 static int
@@ -106,7 +109,11 @@ put (struct lex *l, char c)
     {
       l->bcap = l->bcap ? l->bcap * 2 : 64;
       l->buf = xrealloc (l->buf, l->bcap);
+      if (l->track)
+        l->offs = xreallocarray (l->offs, l->bcap, sizeof *l->offs);
     }
+  if (l->track)
+    l->offs[l->blen] = l->i;
   l->buf[l->blen++] = c;
   l->buf[l->blen] = '\0';
 }
@@ -837,41 +844,401 @@ verb_of (const struct brig_shword *wd, size_t n, size_t e)
   return 0;
 }
 
+/* --- command lines inside words --------------------------------------------- */
+
+/* A text read as a shell script: the file itself, or a script one of its
+ * words holds (sh -c "...", ssh host "...", eval "...").  ABS: where each
+ * byte of S is in the file (NULL for the file itself). */
+struct level
+{
+  const char *s;
+  size_t len;
+  bool make;
+  const size_t *abs;
+  size_t *lines; /* where S's lines start */
+  size_t nlines;
+};
+
+struct scan
+{
+  const char *file;
+  const struct level *top;
+  struct brig_workload *w;
+  size_t nw;
+};
+
+#define MAX_NESTING 4
+
+static void
+level_lines (struct level *lv)
+{
+  size_t cap = 16;
+
+  lv->lines = xreallocarray (NULL, cap, sizeof *lv->lines);
+  lv->lines[0] = 0;
+  lv->nlines = 1;
+  for (const char *p = lv->s; (p = memchr (p, '\n', (size_t)(lv->s + lv->len - p))); p++)
+    {
+      if (lv->nlines == cap)
+        lv->lines = xreallocarray (lv->lines, cap *= 2, sizeof *lv->lines);
+      lv->lines[lv->nlines++] = (size_t)(p - lv->s) + 1;
+    }
+}
+
+/* The offset in LV of LINE:COL (as the lexer counts them). */
+static size_t
+offset_of (const struct level *lv, int line, int col)
+{
+  size_t o;
+
+  if (line < 1 || (size_t)line > lv->nlines || col < 1)
+    return 0;
+  o = lv->lines[line - 1] + (size_t)col - 1;
+  return o < lv->len ? o : lv->len;
+}
+
+/* LINE:COL in the file of the offset OFF. */
+static void
+position_of (const struct level *top, size_t off, int *ret_line, int *ret_col)
+{
+  size_t lo = 0, hi = top->nlines;
+
+  while (hi - lo > 1)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (top->lines[mid] <= off)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  *ret_line = (int)lo + 1;
+  *ret_col = (int)(off - top->lines[lo]) + 1;
+}
+
+/* Where each byte of the word W of LV came from in the file: the word read
+ * again from its start, tracking its bytes.  NULL if it does not read the
+ * same (it always should). */
+static size_t *
+word_offsets (const struct level *lv, const struct brig_shword *w)
+{
+  struct brig_err e = { 0 };
+  struct lex l
+      = { .s = lv->s, .len = lv->len, .make = lv->make, .file = "", .err = &e, .track = true };
+  size_t n = strlen (w->text);
+  size_t *offs = NULL;
+
+  l.i = offset_of (lv, w->line, w->col);
+  if (read_word (&l) == 0 && l.blen == n && memcmp (l.buf, w->text, n) == 0)
+    {
+      offs = steal_pointer (&l.offs);
+      for (size_t k = 0; lv->abs && k < n; k++)
+        offs[k] = lv->abs[offs[k]];
+    }
+  brig_err_release (&e);
+  free (l.buf);
+  free (l.offs);
+  for (size_t h = 0; h < l.nhere; h++)
+    free (l.here[h].delim);
+  return offs;
+}
+
+/* W[0..N) of LV with their places in the file. */
+static struct brig_shword *
+placed (const struct scan *sc, const struct level *lv, const struct brig_shword *w, size_t n)
+{
+  struct brig_shword *v = xcalloc (n ? n : 1, sizeof *v);
+
+  for (size_t i = 0; i < n; i++)
+    {
+      size_t a = offset_of (lv, w[i].line, w[i].col),
+             b = offset_of (lv, w[i].end_line, w[i].end_col);
+      v[i] = w[i];
+      if (lv->abs == NULL)
+        continue;
+      a = a < lv->len ? lv->abs[a] : lv->abs[lv->len - 1];
+      b = b > 0 && b <= lv->len ? lv->abs[b - 1] + 1 : a + 1;
+      position_of (sc->top, a, &v[i].line, &v[i].col);
+      position_of (sc->top, b, &v[i].end_line, &v[i].end_col);
+    }
+  return v;
+}
+
+static void scan (struct scan *sc, const struct level *lv, const struct brig_shword *wd, size_t n,
+                  int depth);
+
+/* TEXT, whose bytes are at ABS in the file, as a script of its own. */
+static void
+nested (struct scan *sc, const char *text, size_t len, const size_t *abs, int depth)
+{
+  struct level lv = { text, len, false, abs, NULL, 0 };
+  struct brig_shword *w = NULL;
+  struct brig_err e = { 0 };
+  size_t n = 0;
+
+  if (depth > MAX_NESTING || len == 0)
+    return;
+  /* A script that cannot be read (a quote left open) holds nothing brig
+     can judge: it is not the file's error. */
+  if (brig_shell_words (text, len, sc->file, false, &w, &n, &e) < 0)
+    {
+      brig_err_release (&e);
+      return;
+    }
+  level_lines (&lv);
+  scan (sc, &lv, w, n, depth);
+  brig_shwords_free (w, n);
+  free (lv.lines);
+}
+
+/* The words W[FROM..TO) of LV joined by spaces, as ssh sends them to the
+ * remote shell and eval reads them. */
+static void
+nested_join (struct scan *sc, const struct level *lv, const struct brig_shword *w, size_t from,
+             size_t to, int depth)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_free_ size_t *abs = NULL;
+  size_t len = 0;
+
+  for (size_t i = from; i < to; i++)
+    {
+      size_t n = strlen (w[i].text);
+      _cleanup_free_ size_t *o = word_offsets (lv, &w[i]);
+      if (o == NULL)
+        return;
+      text = xrealloc (text, len + n + 2);
+      abs = xreallocarray (abs, len + n + 2, sizeof *abs);
+      if (len)
+        {
+          text[len] = ' ';
+          abs[len] = abs[len - 1] + 1;
+          len++;
+        }
+      memcpy (text + len, w[i].text, n);
+      memcpy (abs + len, o, n * sizeof *abs);
+      len += n;
+      text[len] = '\0';
+    }
+  if (text)
+    nested (sc, text, len, abs, depth + 1);
+}
+
+/* One word of LV as a script. */
+static void
+nested_word (struct scan *sc, const struct level *lv, const struct brig_shword *w, size_t skip,
+             int depth)
+{
+  _cleanup_free_ size_t *o = word_offsets (lv, w);
+  size_t n = strlen (w->text);
+
+  if (o && skip <= n)
+    nested (sc, w->text + skip, n - skip, o + skip, depth + 1);
+}
+
+static const char *
+base_of (const char *w)
+{
+  const char *b = strrchr (w, '/');
+  return b ? b + 1 : w;
+}
+
+static bool
+posix_shell (const char *w)
+{
+  static const char *const shells[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh" };
+  const char *b = base_of (w);
+
+  for (size_t i = 0; i < ARRAY_SIZE (shells); i++)
+    if (strcmp (b, shells[i]) == 0)
+      return true;
+  return false;
+}
+
+/* The command substitutions in the word W of LV: $(...) and `...` (and
+ * in a Makefile $(shell ...)), each a script of its own. */
+static void
+substitutions (struct scan *sc, const struct level *lv, const struct brig_shword *w, int depth)
+{
+  const char *t = w->text;
+  size_t n = strlen (t);
+  _cleanup_free_ size_t *o = NULL;
+
+  if (strstr (t, "$(") == NULL && strchr (t, '`') == NULL)
+    return;
+  if ((o = word_offsets (lv, w)) == NULL)
+    return;
+  for (size_t i = 0; i < n; i++)
+    {
+      size_t j, start;
+      if (t[i] == '\\' && i + 1 < n)
+        {
+          i++;
+          continue;
+        }
+      if (t[i] == '`')
+        {
+          for (j = i + 1; j < n && t[j] != '`'; j++)
+            if (t[j] == '\\' && j + 1 < n)
+              j++;
+          start = i + 1;
+        }
+      else if (t[i] == '$' && i + 1 < n && t[i + 1] == '(' && !(i + 2 < n && t[i + 2] == '('))
+        {
+          int d = 0;
+          char q = 0;
+          for (j = i + 1; j < n; j++)
+            {
+              if (q)
+                q = t[j] == q ? 0 : q;
+              else if (t[j] == '\'' || t[j] == '"')
+                q = t[j];
+              else if (t[j] == '(')
+                d++;
+              else if (t[j] == ')' && --d == 0)
+                break;
+            }
+          start = i + 2;
+        }
+      else
+        continue;
+      if (j >= n)
+        return; /* not closed */
+      nested (sc, t + start, j - start, o + start, depth + 1);
+      i = j;
+    }
+}
+
+/* The scripts in the command W[0..N) of LV: sh -c SCRIPT, su -c SCRIPT,
+ * ssh [OPTIONS] HOST COMMAND..., eval WORDS..., and command substitutions
+ * in any word. */
+static void
+scan_scripts (struct scan *sc, const struct level *lv, const struct brig_shword *w, size_t n,
+              int depth)
+{
+  for (size_t k = 0; k < n; k++)
+    substitutions (sc, lv, &w[k], depth);
+  for (size_t k = 0; k < n; k++)
+    {
+      const char *b = base_of (w[k].text + (lv->make && k == 0 ? strspn (w[k].text, "@+-") : 0));
+      size_t j = k + 1;
+
+      if (posix_shell (b))
+        {
+          bool c = false;
+          /* sh [-euxc...] [-o OPT] [+x] SCRIPT: the first operand after the options. */
+          for (; j < n && (w[j].text[0] == '-' || w[j].text[0] == '+') && w[j].text[1]; j++)
+            {
+              const char *o = w[j].text;
+              if (strcmp (o, "--") == 0)
+                {
+                  j++;
+                  break;
+                }
+              if (o[0] == '-' && o[1] != '-' && strchr (o, 'c'))
+                c = true;
+              if (strcmp (o, "-o") == 0 || strcmp (o, "+o") == 0 || strcmp (o, "-O") == 0
+                  || strcmp (o, "+O") == 0 || strcmp (o, "--rcfile") == 0
+                  || strcmp (o, "--init-file") == 0)
+                j++;
+            }
+          if (c && j < n)
+            nested_word (sc, lv, &w[j], 0, depth);
+          k = j;
+        }
+      else if (strcmp (b, "su") == 0 || strcmp (b, "runuser") == 0)
+        {
+          for (; j < n; j++)
+            if ((strcmp (w[j].text, "-c") == 0 || strcmp (w[j].text, "--command") == 0)
+                && j + 1 < n)
+              {
+                nested_word (sc, lv, &w[++j], 0, depth);
+                break;
+              }
+            else if (str_has_prefix (w[j].text, "--command="))
+              {
+                nested_word (sc, lv, &w[j], strlen ("--command="), depth);
+                break;
+              }
+          k = j;
+        }
+      else if (strcmp (b, "ssh") == 0)
+        {
+          /* Options, some with a value; then the host; the rest is the command. */
+          for (; j < n && w[j].text[0] == '-'; j++)
+            if (strlen (w[j].text) == 2 && strchr ("BbcDEeFIiJLlmOoPpQRSWw", w[j].text[1]))
+              j++;
+          if (j + 1 < n)
+            nested_join (sc, lv, w, j + 1, n, depth);
+          return;
+        }
+      else if (strcmp (b, "eval") == 0)
+        {
+          if (j < n)
+            nested_join (sc, lv, w, j, n, depth);
+          return;
+        }
+    }
+}
+
+/* Every command of WD[0..N) of LV: docker run lines, and the scripts in
+ * their words. */
+static void
+scan (struct scan *sc, const struct level *lv, const struct brig_shword *wd, size_t n, int depth)
+{
+  for (size_t start = 0; start < n;)
+    {
+      size_t end = start;
+      bool run = false;
+
+      while (end < n && wd[end].text)
+        end++;
+      /* echo docker run ... is not a docker run (but what it prints may
+         come from one: echo "$(docker run ...)") */
+      if (end > start
+          && (strcmp (wd[start].text, "echo") == 0 || strcmp (wd[start].text, "printf") == 0))
+        for (size_t k = start + 1; k < end; k++)
+          substitutions (sc, lv, &wd[k], depth);
+      else if (end > start)
+        {
+          for (size_t e = start; e < end && !run; e++)
+            {
+              const char *engine = engine_of (wd[e].text, lv->make);
+              size_t v = engine ? verb_of (wd + start, end - start, e - start) : 0;
+              _cleanup_free_ struct brig_shword *at = NULL;
+              if (v == 0)
+                continue;
+              at = placed (sc, lv, wd + start, end - start);
+              sc->w = xreallocarray (sc->w, sc->nw + 1, sizeof *sc->w);
+              sc->w[sc->nw] = (struct brig_workload){ .file = sc->file };
+              parse_run (at, end - start, e - start, v, engine, &sc->w[sc->nw]);
+              sc->nw++;
+              run = true;
+            }
+          /* The command a docker run gives its container is not read. */
+          if (!run)
+            scan_scripts (sc, lv, wd + start, end - start, depth);
+        }
+      start = end + 1;
+    }
+}
+
 int
 brig_parse_dockerrun (const char *buf, size_t len, const char *file, bool make,
                       struct brig_workload **ret, size_t *ret_n, struct brig_err *err)
 {
   struct brig_shword *wd = NULL;
-  struct brig_workload *w = NULL;
-  size_t n = 0, nw = 0;
+  struct level top = { buf, len, make, NULL, NULL, 0 };
+  struct scan sc = { file, &top, NULL, 0 };
+  size_t n = 0;
   int r = brig_shell_words (buf, len, file, make, &wd, &n, err);
 
   if (r < 0)
     return r;
-  for (size_t start = 0; start < n;)
-    {
-      size_t end = start;
-      while (end < n && wd[end].text)
-        end++;
-      /* echo docker run ... is not a docker run */
-      if (end > start && strcmp (wd[start].text, "echo") != 0
-          && strcmp (wd[start].text, "printf") != 0)
-        for (size_t e = start; e < end; e++)
-          {
-            const char *engine = engine_of (wd[e].text, make);
-            size_t v = engine ? verb_of (wd + start, end - start, e - start) : 0;
-            if (v == 0)
-              continue;
-            w = xreallocarray (w, nw + 1, sizeof *w);
-            w[nw] = (struct brig_workload){ .file = file };
-            parse_run (wd + start, end - start, e - start, v, engine, &w[nw]);
-            nw++;
-            break;
-          }
-      start = end + 1;
-    }
+  level_lines (&top);
+  scan (&sc, &top, wd, n, 0);
   brig_shwords_free (wd, n);
-  *ret = w;
-  *ret_n = nw;
+  free (top.lines);
+  *ret = sc.w;
+  *ret_n = sc.nw;
   return 0;
 }

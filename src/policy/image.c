@@ -157,10 +157,30 @@ check_user_missing (const struct brig_image *img, const struct brig_audit_rule *
 
 /* --- base images ----------------------------------------------------------- */
 
+/* What an ONBUILD trigger's finding says after its message. */
+#define ONBUILD_NOTE " (ONBUILD: done in the build of every image FROM this one)"
+
+/* COPY --from=IMAGE: the image references COPY and ADD take files from,
+ * judged as bases are.  *RET_I and *RET_K walk the stages and copies. */
+static const struct brig_icopy *
+next_copy_image (const struct brig_image *img, size_t *ret_i, size_t *ret_k)
+{
+  for (; *ret_i < img->nstages; (*ret_i)++, *ret_k = 0)
+    while (*ret_k < img->stages[*ret_i].ncopies)
+      {
+        const struct brig_icopy *c = &img->stages[*ret_i].copies[(*ret_k)++];
+        if (c->from_image.s && c->from_image_resolved && !is_scratch (c->from_image.s))
+          return c;
+      }
+  return NULL;
+}
+
 static void
 check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r,
                    struct brig_findings *f)
 {
+  const struct brig_icopy *c;
+
   for (size_t i = 0; i < img->nstages; i++)
     {
       const struct brig_istage *s = &img->stages[i];
@@ -179,12 +199,27 @@ check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r
         brig_findings_add (f, r, img->file, s->base.loc, "FROM %s: latest changes under the build",
                            s->base.s);
     }
+  for (size_t i = 0, k = 0; (c = next_copy_image (img, &i, &k));)
+    {
+      struct brig_image_ref ref;
+
+      brig_image_ref_parse (c->from_image.s, &ref);
+      if (ref.digest || (ref.tag[0] && !streq (ref.tag, "latest")))
+        continue;
+      brig_findings_add (f, r, img->file, c->from_image.loc,
+                         "%s --from=%s takes files from %s, whatever that is today%s",
+                         c->add ? "ADD" : "COPY", c->from_image.s,
+                         ref.tag[0] ? "the image's latest" : "an image without a tag (latest)",
+                         c->onbuild ? ONBUILD_NOTE : "");
+    }
 }
 
 static void
 check_base_digest (const struct brig_image *img, const struct brig_audit_rule *r,
                    struct brig_findings *f)
 {
+  const struct brig_icopy *c;
+
   for (size_t i = 0; i < img->nstages; i++)
     {
       const struct brig_istage *s = &img->stages[i];
@@ -198,6 +233,18 @@ check_base_digest (const struct brig_image *img, const struct brig_audit_rule *r
         brig_findings_add (f, r, img->file, s->base.loc,
                            "FROM %s is not pinned by digest: the tag can be moved to another image",
                            s->base.s);
+    }
+  for (size_t i = 0, k = 0; (c = next_copy_image (img, &i, &k));)
+    {
+      struct brig_image_ref ref;
+
+      brig_image_ref_parse (c->from_image.s, &ref);
+      if (!ref.digest && ref.tag[0] && !streq (ref.tag, "latest"))
+        brig_findings_add (f, r, img->file, c->from_image.loc,
+                           "%s --from=%s is not pinned by digest: the tag can be moved to another "
+                           "image%s",
+                           c->add ? "ADD" : "COPY", c->from_image.s,
+                           c->onbuild ? ONBUILD_NOTE : "");
     }
 }
 
@@ -240,8 +287,8 @@ check_add_remote (const struct brig_image *img, const struct brig_audit_rule *r,
           if (!c->src_heredoc[j] && remote_source (c->src[j].s))
             {
               brig_findings_add (f, r, img->file, c->src[j].loc,
-                                 "ADD fetches %s at build time and checks nothing of what it got",
-                                 c->src[j].s);
+                                 "ADD fetches %s at build time and checks nothing of what it got%s",
+                                 c->src[j].s, c->onbuild ? ONBUILD_NOTE : "");
               break;
             }
       }
@@ -263,8 +310,8 @@ check_add_local (const struct brig_image *img, const struct brig_audit_rule *r,
                               && !archive_source (c->src[j].s));
         if (copy_would_do)
           brig_findings_add (f, r, img->file, c->nsrc ? c->src[0].loc : c->loc,
-                             "ADD %s: COPY would do (nothing to fetch or unpack)",
-                             c->nsrc ? c->src[0].s : "");
+                             "ADD %s: COPY would do (nothing to fetch or unpack)%s",
+                             c->nsrc ? c->src[0].s : "", c->onbuild ? ONBUILD_NOTE : "");
       }
 }
 
@@ -562,7 +609,8 @@ each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct 
               if (w)
                 {
                   if (!(clean && clean (run)))
-                    brig_findings_add (f, r, img->file, w->loc, "%s", msg);
+                    brig_findings_add (f, r, img->file, w->loc, "%s%s", msg,
+                                       run->onbuild ? ONBUILD_NOTE : "");
                   break;
                 }
             }
@@ -944,12 +992,12 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
                 {
                   brig_findings_add (f, r, img->file, c->argv[a].loc,
                                      "%s install without --no-install-recommends installs what "
-                                     "the packages only recommend",
-                                     name);
+                                     "the packages only recommend%s",
+                                     name, run->onbuild ? ONBUILD_NOTE : "");
                   break;
                 }
             }
-          configured |= strstr (run->text, "Install-Recommends") != NULL;
+          configured |= !run->onbuild && strstr (run->text, "Install-Recommends") != NULL;
         }
     }
 }
@@ -1122,7 +1170,7 @@ check_minimal_base (const struct brig_image *img, const struct brig_audit_rule *
   mask = final_mask (img);
   for (size_t s = 0; s < img->nstages; s++)
     for (size_t k = 0; mask[s] && k < img->stages[s].nruns; k++)
-      for (size_t i = 0; i < img->stages[s].runs[k].ncmds; i++)
+      for (size_t i = 0; !img->stages[s].runs[k].onbuild && i < img->stages[s].runs[k].ncmds; i++)
         {
           const struct brig_icmd *c = &img->stages[s].runs[k].cmds[i];
           size_t a;
@@ -1139,11 +1187,14 @@ check_minimal_base (const struct brig_image *img, const struct brig_audit_rule *
 
 /* --- the table ------------------------------------------------------------------ */
 
-#define R(id_, title_, sev_, control_, why_, fix_, refs_, check_)                                  \
+/* After CHECK_, maybe SAME (...): the other tools' rules that check the
+ * same thing ("hadolint:DL3002"), whose suppressions silence this one. */
+#define R(id_, title_, sev_, control_, why_, fix_, refs_, check_, ...)                             \
   {                                                                                                \
     .id = id_, .title = title_, .severity = sev_, .control = control_, .why = why_, .fix = fix_,   \
-    .refs = refs_, .check_image = check_                                                           \
+    .refs = refs_, .check_image = check_, __VA_ARGS__                                              \
   }
+#define SAME(...) .same_as = BRIG_SAME_AS (__VA_ARGS__)
 
 static const struct brig_audit_rule rules[] = {
   R ("BRIG-D001", "final image runs as root", BRIG_SEV_HIGH, "user-root",
@@ -1152,7 +1203,7 @@ static const struct brig_audit_rule rules[] = {
      "End the final stage with USER and an unprivileged user; a numeric UID (USER 10001:10001) "
      "needs no /etc/passwd entry.",
      "hadolint DL3002; dockle CIS-DI-0001; checkov CKV_DOCKER_8; trivy DS-0002; CIS Docker 4.1",
-     check_user_root),
+     check_user_root, SAME ("hadolint:DL3002")),
   R ("BRIG-D002", "no USER in the final image", BRIG_SEV_MEDIUM, "user-missing",
      "Without USER the container runs as its base image's user, which is root for almost every "
      "base.",
@@ -1161,14 +1212,16 @@ static const struct brig_audit_rule rules[] = {
      "checkov CKV_DOCKER_3; trivy DS-0002; dockle CIS-DI-0001; CIS Docker 4.1", check_user_missing),
   R ("BRIG-D003", "base image :latest or untagged", BRIG_SEV_MEDIUM, "base-latest",
      "latest (what a reference without a tag means) changes under the build: the image cannot "
-     "be rebuilt as it was, and a changed or compromised base comes in unnoticed.",
-     "Name a version tag (FROM python:3.12-slim), better a digest.",
+     "be rebuilt as it was, and a changed or compromised base comes in unnoticed.  The same "
+     "holds for an image COPY --from takes files from.",
+     "Name a version tag (FROM python:3.12-slim, COPY --from=golang:1.23), better a digest.",
      "hadolint DL3006, DL3007; dockle DKL-DI-0006; checkov CKV_DOCKER_7; trivy DS-0001",
-     check_base_latest),
+     check_base_latest, SAME ("hadolint:DL3006", "hadolint:DL3007")),
   R ("BRIG-D004", "base image not pinned by digest", BRIG_SEV_LOW, "base-digest",
-     "A tag can be moved to another image; only a digest names one image.",
-     "Pin each base: FROM image:tag@sha256:<digest>, and let a bot (Renovate, Dependabot) "
-     "update the digest.",
+     "A tag can be moved to another image; only a digest names one image.  The same holds for "
+     "an image COPY --from takes files from.",
+     "Pin each base, and each image COPY --from names: FROM image:tag@sha256:<digest>, and let "
+     "a bot (Renovate, Dependabot) update the digest.",
      "no anchor rule (hadolint DL3006/DL3007 and CIS Docker 4.2 ask for known, trusted bases)",
      check_base_digest),
   R ("BRIG-D005", "ADD from a remote URL", BRIG_SEV_MEDIUM, "add-remote",
@@ -1176,27 +1229,30 @@ static const struct brig_audit_rule rules[] = {
      "whoever controls the server or the path controls the image.",
      "Use ADD --checksum=sha256:<digest> <url>, or fetch with curl and check a checksum or "
      "signature in the same RUN.",
-     "hadolint DL3020; dockle CIS-DI-0009; checkov CKV_DOCKER_4; trivy DS-0005; CIS Docker 4.9",
+     "dockle CIS-DI-0009; checkov CKV_DOCKER_4; trivy DS-0005; CIS Docker 4.9 (hadolint's DL3020 "
+     "leaves URLs alone)",
      check_add_remote),
   R ("BRIG-D006", "ADD where COPY would do", BRIG_SEV_LOW, "add-local",
      "ADD also fetches URLs and unpacks archives; for local files COPY says what it does and "
      "does only that.",
      "Use COPY; keep ADD for a local tar archive that must be unpacked.",
      "hadolint DL3020; dockle CIS-DI-0009; checkov CKV_DOCKER_4; trivy DS-0005; CIS Docker 4.9",
-     check_add_local),
+     check_add_local, SAME ("hadolint:DL3020")),
   R ("BRIG-D007", "secret in ENV or ARG", BRIG_SEV_HIGH, "secret-env",
      "ENV values stay in the image's configuration and ARG values in its history (docker "
      "history): anyone who can pull the image can read them.",
      "Pass build secrets with RUN --mount=type=secret and run-time secrets from a secret store "
      "or a mounted file, never through ENV or ARG.",
-     "hadolint DL3064; dockle CIS-DI-0010; trivy DS-0031; CIS Docker 4.10", check_secrets),
+     "hadolint DL3064; dockle CIS-DI-0010; trivy DS-0031; CIS Docker 4.10", check_secrets,
+     SAME ("hadolint:DL3064")),
   R ("BRIG-D008", "sudo in RUN", BRIG_SEV_MEDIUM, "sudo",
      "RUN already runs as the stage's USER; sudo in an image means sudo is installed and "
      "configured in it, a ready step up for whoever gets in, with unpredictable TTY and signal "
      "behaviour.",
      "Switch with USER root before the step that needs it and USER back after; in an entrypoint "
      "use gosu or su-exec.",
-     "hadolint DL3004; dockle DKL-DI-0001; checkov CKV2_DOCKER_1; trivy DS-0010", check_sudo),
+     "hadolint DL3004; dockle DKL-DI-0001; checkov CKV2_DOCKER_1; trivy DS-0010", check_sudo,
+     SAME ("hadolint:DL3004")),
   R ("BRIG-D009", "remote script piped to a shell", BRIG_SEV_MEDIUM, "pipe-to-shell",
      "curl ... | sh runs whatever the server (or anyone on the path) sends, as the build's user, "
      "with no checksum or signature.",
@@ -1225,22 +1281,24 @@ static const struct brig_audit_rule rules[] = {
      "checkov CKV2_DOCKER_17", check_chpasswd),
   R ("BRIG-D013", "apt-get install without -y", BRIG_SEV_LOW, "apt-get-yes",
      "Without -y apt-get asks for confirmation, and the build fails or hangs at the prompt.",
-     "apt-get install -y ...", "hadolint DL3014; trivy DS-0021", check_apt_yes),
+     "apt-get install -y ...", "hadolint DL3014; trivy DS-0021", check_apt_yes,
+     SAME ("hadolint:DL3014")),
   R ("BRIG-D014", "apt-get install without --no-install-recommends", BRIG_SEV_LOW,
      "apt-get-recommends",
      "Recommended packages are installed too: more code in the image, more to patch, more for "
      "an intruder to use.",
      "apt-get install -y --no-install-recommends ...", "hadolint DL3015; trivy DS-0029",
-     check_apt_recommends),
+     check_apt_recommends, SAME ("hadolint:DL3015")),
   R ("BRIG-D015", "apt package lists left in the image", BRIG_SEV_LOW, "apt-lists",
      "The lists apt-get update downloads stay in the layer, tens of megabytes of stale index "
      "that a later RUN cannot remove.",
      "End the same RUN with && rm -rf /var/lib/apt/lists/* (or use RUN "
      "--mount=type=cache,target=/var/lib/apt/lists).",
-     "hadolint DL3009; dockle DKL-DI-0005", check_apt_lists),
+     "hadolint DL3009; dockle DKL-DI-0005", check_apt_lists, SAME ("hadolint:DL3009")),
   R ("BRIG-D016", "apk add without --no-cache", BRIG_SEV_LOW, "apk-cache",
      "apk keeps its package index in the layer.", "apk add --no-cache ...",
-     "hadolint DL3019; dockle DKL-DI-0004; trivy DS-0025", check_apk_cache),
+     "hadolint DL3019; dockle DKL-DI-0004; trivy DS-0025", check_apk_cache,
+     SAME ("hadolint:DL3019")),
   R ("BRIG-D017", "distribution upgrade in the image", BRIG_SEV_LOW, "upgrade",
      "apt-get upgrade, dist-upgrade or apk upgrade make the image depend on the day it was "
      "built and can change what the base image pinned; an updated base image is the way to get "
@@ -1259,7 +1317,7 @@ static const struct brig_audit_rule rules[] = {
      "Add HEALTHCHECK CMD <a command that fails when the service does>, or define probes in the "
      "orchestrator (Kubernetes ignores HEALTHCHECK).",
      "hadolint DL3057; dockle CIS-DI-0006; checkov CKV_DOCKER_2; trivy DS-0026; CIS Docker 4.6",
-     check_healthcheck),
+     check_healthcheck, SAME ("hadolint:DL3057")),
   R ("BRIG-D020", "shell and tools in the final image", BRIG_SEV_LOW, "minimal-base",
      "A base with a shell and a package manager gives an intruder tools to use; scratch and "
      "distroless bases have neither.",
@@ -1275,13 +1333,70 @@ brig_image_rules (size_t *ret_n)
   return rules;
 }
 
+static int
+by_first_line (const void *a, const void *b)
+{
+  const struct brig_loc *x = a, *y = b;
+  return (x->line > y->line) - (x->line < y->line);
+}
+
+/* A finding in an instruction continued over lines (or with a heredoc)
+ * after its first line: comments above the instruction suppress it too, as
+ * hadolint's `# hadolint ignore=` does. */
+static void
+set_first_lines (const struct brig_image *img, struct brig_findings *f, size_t first)
+{
+  _cleanup_free_ struct brig_loc *v = NULL;
+  size_t n = 0, cap = 0;
+
+  for (size_t s = 0; s < img->nstages && first < f->n; s++)
+    {
+      const struct brig_istage *st = &img->stages[s];
+      for (size_t k = 0; k < st->nruns + st->ncopies; k++)
+        {
+          struct brig_loc l = k < st->nruns ? st->runs[k].loc : st->copies[k - st->nruns].loc;
+          if (l.end_line <= l.line)
+            continue;
+          if (n == cap)
+            {
+              cap = cap ? cap * 2 : 16;
+              v = xreallocarray (v, cap, sizeof *v);
+            }
+          v[n++] = l;
+        }
+    }
+  if (n == 0)
+    return;
+  qsort (v, n, sizeof *v, by_first_line);
+  for (size_t i = first; i < f->n; i++)
+    {
+      struct brig_finding *x = &f->v[i];
+      size_t lo = 0, hi = n;
+
+      /* The last instruction starting at or before the finding's line. */
+      while (hi - lo > 1)
+        {
+          size_t mid = lo + (hi - lo) / 2;
+          if (v[mid].line <= x->loc.line)
+            lo = mid;
+          else
+            hi = mid;
+        }
+      if (x->first_line == 0 && v[lo].line < x->loc.line && x->loc.line <= v[lo].end_line)
+        x->first_line = v[lo].line;
+    }
+}
+
 void
 brig_audit_image (const struct brig_image *img, struct brig_findings *f)
 {
+  size_t first = f->n;
+
   for (size_t i = 0; i < ARRAY_SIZE (unwrapped.v); i++)
     unwrapped.v[i].c = NULL;
   unwrapped.on = true;
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
     rules[i].check_image (img, &rules[i], f);
   unwrapped.on = false;
+  set_first_lines (img, f, first);
 }

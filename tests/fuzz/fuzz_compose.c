@@ -1,6 +1,6 @@
 /* Fuzz the YAML reader, the compose reader (extends through a loader that
- * hands back the same file, or says it is missing) and the container
- * rules behind them. */
+ * hands back the same file, or says it is missing; variables from a fixed
+ * .env; include entries) and the container rules behind them. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,7 +40,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (brig_yaml_load ((const char *)data, size, "fuzz.yaml", &y, &err) == 0)
     {
-      struct brig_compose_loader loader = { load, warn, y };
+      static char *env[] = { (char *)"EMPTY=", (char *)"PRIV=true", (char *)"TAG=latest", NULL };
+      struct brig_compose_loader loader = { load, warn, y, env };
+      struct brig_compose_include *inc = NULL;
+      size_t ninc = 0;
+      if (brig_compose_includes (y, "fuzz.yaml", env, &inc, &ninc, &err) == 0)
+        brig_compose_includes_free (inc, ninc);
+      brig_err_release (&err);
       (void)brig_compose_detect (y);
       if (brig_parse_compose (y, "fuzz.yaml", &loader, &w, &n, &err) == 0)
         for (size_t i = 0; i < n; i++)

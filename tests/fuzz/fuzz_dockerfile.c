@@ -25,6 +25,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       if (brig_image_from_dockerfile (df, &img, &err) == 0)
         {
           brig_audit_image (img, &f);
+          /* Again with another final stage (--target), when it has one. */
+          if (brig_image_target (img, "build") == 0)
+            brig_audit_image (img, &f);
           brig_image_free (img);
         }
       brig_dockerfile_free (df);

@@ -1,9 +1,12 @@
-/* Fuzz the --env-file parser. */
+/* Fuzz the --env-file parser, compose's .env reader and the interpolation
+ * of its variables (into the input itself, as a value). */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "parse/envfile.h"
 #include "util/mem.h"
+
+#include <string.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -14,6 +17,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   char **env = NULL;
 
   brig_parse_envfile ((const char *)data, size, "fuzz.env", &env, &err);
+  strv_free (env);
+  env = NULL;
+  brig_parse_dotenv ((const char *)data, size, &env);
+  {
+    char *s = xstrndup ((const char *)data, size), *v = brig_env_interpolate (s, env);
+    free (v);
+    free (s);
+  }
   strv_free (env);
   brig_err_release (&err);
   return 0;

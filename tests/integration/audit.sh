@@ -778,7 +778,7 @@ docker run -d --name "web app" \
 	--security-opt "seccomp=unconfined" --security-opt='apparmor=unconfined' \
 	-u root --ipc=host --pid host \
 	--device /dev/kvm \
-	"$IMAGE" sh -c 'docker run --privileged inner'   # the command is not read
+	"$IMAGE" sh -c 'docker run --privileged inner'   # the container's command is not read
 sudo podman --remote run --rm --userns=host -P --memory 0 --pids-limit=-1 \
   docker.io/library/busybox:latest 2>&1 | tee run.log
 echo docker run --privileged is only printed here
@@ -1664,4 +1664,281 @@ assert {"BRIG-H006", "BRIG-H017", "BRIG-C006", "BRIG-C014"} <= ids, ids
 notes = run["invocations"][0]["toolExecutionNotifications"]
 assert len(notes) == 2 and all(n["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for n in notes), notes
 PY
+}
+
+test_dockerfile_onbuild_triggers () {
+	printf '%s\n' \
+		'FROM alpine:3.20' \
+		'USER app' \
+		'HEALTHCHECK CMD true' \
+		'ONBUILD RUN sudo make install' \
+		'ONBUILD USER root' \
+		'ONBUILD HEALTHCHECK NONE' \
+		'ONBUILD ADD https://example.com/t.tgz /opt/' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D008 4:13$" "$out" "ONBUILD RUN judged as a RUN"
+	expect_match "^BRIG-D005 7:13$" "$out" "ONBUILD ADD judged as an ADD"
+	expect_no_match "BRIG-D001|BRIG-D019" "$out" "ONBUILD USER and HEALTHCHECK are not this image's"
+	run_status st audit --fail-on never "$WORK/Dockerfile"
+	expect_match "RUN uses sudo \(ONBUILD: done in the build of every image FROM this one\)" "$out"
+}
+
+test_dockerfile_copy_from_an_image () {
+	printf '%s\n' \
+		'FROM golang:1.23@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS build' \
+		'FROM alpine:3.20@sha256:0000000000000000000000000000000000000000000000000000000000000000' \
+		'COPY --from=build /app /app' \
+		'COPY --from=busybox /bin/busybox /bin/busybox' \
+		'COPY --from=gcr.io/distroless/base:nonroot /etc/passwd /etc/passwd' \
+		'USER app' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D003 4:13$" "$out" "an untagged image COPY --from takes files from"
+	expect_match "^BRIG-D004 5:13$" "$out" "an image COPY --from takes files from, not pinned"
+	expect_eq 2 "$(echo "$out" | grep -c 'BRIG-D00[34]')" "the stage and the pinned bases: nothing"
+}
+
+test_dockerfile_target_is_the_final_stage () {
+	printf '%s\n' \
+		'FROM debian:12 AS build' \
+		'USER root' \
+		'FROM gcr.io/distroless/static-debian12:nonroot AS prod' \
+		'HEALTHCHECK CMD ["/app", "-health"]' \
+		'FROM build AS debug' > "$WORK/Dockerfile"
+	out=$(dfjson "$WORK/Dockerfile")
+	expect_match "^BRIG-D001 2:6$" "$out" "the last stage (debug) runs as root"
+	expect_match "^BRIG-D020 5:1$" "$out"
+	out=$(dfjson --target prod "$WORK/Dockerfile")
+	expect_no_match "BRIG-D001|BRIG-D019|BRIG-D020" "$out" "--target prod: distroless, non-root, a health check"
+	out=$(dfjson --target BUILD "$WORK/Dockerfile")
+	expect_match "^BRIG-D001 2:6$" "$out" "--target build: root"
+	expect_match "^BRIG-D020 1:1$" "$out" "--target build: the shell is build's"
+	run_status st audit --fail-on never --target nope "$WORK/Dockerfile"
+	expect_eq 0 "$st"
+	expect_match "warning: .*Dockerfile: no stage named \`nope\` \(--target\): the last stage is judged as the final one" "$out"
+	expect_match "BRIG-D001" "$out"
+	run_status st audit --help
+	expect_match "--target STAGE" "$out"
+}
+
+test_dockerfile_hadolint_ignores_silence_the_same_rule () {
+	cat > "$WORK/Dockerfile" <<'DF'
+# hadolint ignore=DL3007
+FROM debian:latest AS base
+# hadolint ignore=DL3008,DL3015,DL3009
+RUN apt-get update && \
+    apt-get install -y curl
+# hadolint ignore=DL3004
+RUN <<EOF
+sudo id
+EOF
+FROM base
+# hadolint ignore=DL3020
+ADD conf /etc/nginx/
+# hadolint ignore=DL3014 an old base
+RUN apt-get install --no-install-recommends tzdata && rm -rf /var/lib/apt/lists/*
+# hadolint ignore=DL3019
+RUN apk add curl
+# hadolint ignore=DL3064
+ENV DB_PASSWORD=hunter2
+# hadolint ignore=DL3005
+RUN apt-get upgrade -y
+# hadolint ignore=DL3002
+USER root
+DF
+	audit --format json --fail-on never "$WORK/Dockerfile" > "$WORK/out.json"
+	python3 - "$WORK/out.json" <<'PY' || fail "hadolint ignores: $(head -c 3000 "$WORK/out.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+sup = {(x["rule"], x["line"]): x["suppression"] for x in d["suppressed"]}
+# A comment above an instruction covers all of its lines (heredocs too).
+want = {("BRIG-D003", 2), ("BRIG-D015", 4), ("BRIG-D014", 5), ("BRIG-D008", 8),
+        ("BRIG-D006", 12), ("BRIG-D013", 14), ("BRIG-D016", 16), ("BRIG-D007", 18),
+        ("BRIG-D001", 22)}
+assert set(sup) == want, sorted(set(sup) ^ want)
+assert all(s["tool"] == "hadolint" for s in sup.values()), sup
+# DL3005 (apt-get upgrade) is not brig's BRIG-D017: it stays.
+f = {(x["rule"], x["line"]) for x in d["findings"]}
+assert ("BRIG-D017", 20) in f, f
+# Without a reason, reported (BRIG-S001); with one, or naming no brig rule, not.
+s001 = sorted(x["line"] for x in d["findings"] if x["rule"] == "BRIG-S001")
+assert s001 == [1, 3, 6, 11, 15, 17, 21], s001
+PY
+}
+
+test_compose_include_and_dotenv () {
+	mkdir -p "$WORK/app/lib" "$WORK/app/envs"
+	cat > "$WORK/app/compose.yaml" <<'Y'
+include:
+  - lib/db.yaml
+  - path: [cache.yaml, gone.yaml]
+    env_file: envs/prod.env
+services:
+  web:
+    image: nginx:${TAG:-latest}
+    privileged: ${PRIV:-true}
+    read_only: ${RO}
+    user: ${APP_USER}
+    cap_drop: [ALL]
+    security_opt: ["no-new-privileges:${NNP:?set it}"]
+    mem_limit: 256m
+    pids_limit: 100
+    cpus: 1
+    ports:
+      - "${BIND:-0.0.0.0}:80:80"
+      - "${ADMIN_IP}:81:81"
+Y
+	printf '%s\n' 'TAG=1.27' 'RO="yes"' 'APP_USER=1000 # the app' 'export NNP=true' 'ADMIN_IP=' > "$WORK/app/.env"
+	cat > "$WORK/app/lib/db.yaml" <<'Y'
+services:
+  db:
+    image: postgres:${PGTAG}
+    # brig:ignore=BRIG-C002 the reason
+    network_mode: ${NET:-host}
+    privileged: true
+Y
+	printf 'PGTAG=latest\n' > "$WORK/app/lib/.env"
+	printf 'services:\n  cache:\n    image: redis:7\n    pid: ${PID_MODE}\n' > "$WORK/app/cache.yaml"
+	printf 'PID_MODE=host\n' > "$WORK/app/envs/prod.env"
+	export PRIV=false TAG=latest # brig's own environment is not read
+	run_status st audit --format json --fail-on never "$WORK/app/compose.yaml"
+	expect_eq 0 "$st"
+	python3 - "$out" "$WORK/app" <<'PY' || fail "include and .env: $out"
+import json, sys
+d, top = json.loads(sys.argv[1]), sys.argv[2]
+f = {(x["file"][len(top) + 1:], x["rule"], x["line"], x["column"]) for x in d["findings"]}
+s = {(x["file"][len(top) + 1:], x["rule"], x["line"]) for x in d["suppressed"]}
+# ${PRIV:-true}: the default, at privileged's key; the image is nginx:1.27 (.env).
+assert ("compose.yaml", "BRIG-C001", 8, 5) in f, f
+web = {x for x in f if x[0] == "compose.yaml"}
+assert not any(r in ("BRIG-R005", "BRIG-C008", "BRIG-R001", "BRIG-C007") for _, r, _, _ in web), web
+# ${BIND:-0.0.0.0}: every interface, at its entry; ${ADMIN_IP} is empty in .env: every interface too.
+assert ("compose.yaml", "BRIG-R004", 17, 9) in f and ("compose.yaml", "BRIG-R004", 18, 9) in f, web
+# Included files are judged in their own file, with their own .env or env_file.
+assert ("lib/db.yaml", "BRIG-C001", 6, 5) in f and ("lib/db.yaml", "BRIG-R005", 3, 5) in f, f
+assert ("lib/db.yaml", "BRIG-C002", 5) in s, s
+assert ("cache.yaml", "BRIG-C002", 4, 5) in f, f
+w = [x["message"] for x in d["warnings"]]
+assert len(w) == 1 and "compose.yaml:3:5: include: " in w[0] and "gone.yaml" in w[0], w
+assert d["summary"]["files"] == 3, d["summary"]
+PY
+	# Walked: each file once, whichever comes first.
+	run_status st audit --format json --fail-on never "$WORK/app"
+	python3 - "$out" <<'PY' || fail "walked: $out"
+import collections, json, sys
+d = json.loads(sys.argv[1])
+c = collections.Counter((x["file"], x["rule"], x["line"], x["message"]) for x in d["findings"])
+assert all(v == 1 for v in c.values()), c
+assert d["summary"]["files"] == 3, d["summary"]
+PY
+	# No .env: defaults apply, other variables are left unjudged.
+	rm "$WORK/app/.env"
+	run_status st audit --format json --fail-on never "$WORK/app/compose.yaml"
+	python3 - "$out" <<'PY' || fail "no .env: $out"
+import json, sys
+d = json.loads(sys.argv[1])
+r = {(x["rule"], x["line"]) for x in d["findings"] if x["file"].endswith("/compose.yaml")}
+assert ("BRIG-R005", 7) in r and ("BRIG-C001", 8) in r and ("BRIG-R004", 17) in r, r
+assert ("BRIG-R004", 18) not in r, r
+PY
+	printf 'include: lib/db.yaml\nservices: {}\n' > "$WORK/app/bad.yaml"
+	run_status st audit --type compose "$WORK/app/bad.yaml"
+	expect_eq 2 "$st"
+	expect_match "bad.yaml:1:10: include: expected a list of files" "$out"
+}
+
+test_docker_run_inside_quoted_strings () {
+	cat > "$WORK/remote.sh" <<'S'
+#!/bin/sh
+sh -c "docker run --privileged alpine:3.20"
+bash -ec 'docker run \
+  --pid=host -v /:/host alpine:3.20'
+ssh -p 2222 deploy@host "docker run --net host \"nginx:1\"" && echo done
+sudo su -c "podman run --cap-add SYS_ADMIN x:1" root
+eval "docker run --ipc=host y:1"
+ssh host 'sh -c "docker run --privileged deep:1"'
+# brig:ignore=BRIG-C001 a build box
+sh -c "docker run --privileged builder:1"
+docker run img:1 sh -c 'docker run --privileged inner:1'
+echo sh -c "docker run --privileged printed:1"
+sh -c "docker run 'never closed"
+S
+	out=$(rules_at "$WORK/remote.sh")
+	for want in "BRIG-C001 2:19" "BRIG-C002 4:3" "BRIG-C003 4:14" "BRIG-C002 5:37" \
+		"BRIG-C001 6:24" "BRIG-C002 7:18" "BRIG-C001 8:29"; do
+		expect_match "^$want\$" "$out" "$want"
+	done
+	# The container's own command, a printed line and a script that cannot
+	# be read are not runs; the comment above the line covers its script.
+	expect_no_match "ERROR|BRIG-C001 1[01]:| 1[23]:" "$out"
+	run_status st audit --format json --fail-on never "$WORK/remote.sh"
+	python3 - "$out" <<'PY' || fail "suppressed: $out"
+import json, sys
+s = [(x["rule"], x["line"], x["column"]) for x in json.loads(sys.argv[1])["suppressed"]]
+assert s == [("BRIG-C001", 10, 19)], s
+PY
+	run_status st audit "$WORK/remote.sh"
+	expect_match "remote.sh:2:19: critical BRIG-C001: docker run alpine:3.20: --privileged" "$out"
+	printf 'all:\n\t@sh -c "docker run -v $$PWD:/src --privileged x:1"\n\tssh h docker run --pid host y:1\n' > "$WORK/Makefile"
+	out=$(rules_at "$WORK/Makefile")
+	expect_match "^BRIG-C001 2:35$" "$out" "Makefile: \$\$ in the quoted script"
+	expect_match "^BRIG-C002 3:19$" "$out" "Makefile: ssh's command words"
+}
+
+test_directories_respect_gitignore () {
+	r=$WORK/repo
+	mkdir -p "$r/.git/info" "$r/svc/gen" "$r/vendor" "$r/build" "$r/deep/a/b" "$r/nested/.git" "$r/nested/x" "$r/logs"
+	for f in svc/compose.yaml svc/gen/compose.yaml vendor/compose.yaml build/compose.yaml \
+		deep/a/b/compose.yaml deep/a/keep.yaml nested/x/compose.yaml nested/compose.yaml \
+		logs/app.yaml logs/keep.yaml top.yaml gen/compose.yaml; do
+		mkdir -p "$(dirname "$r/$f")"
+		printf 'services:\n  a:\n    image: x:1\n    privileged: true\n' > "$r/$f"
+	done
+	printf '%s\n' '# build output' '/build' 'vendor/' 'logs/*' '!logs/keep.yaml' 'gen/**' > "$r/.gitignore"
+	printf 'b/\n' > "$r/deep/a/.gitignore"
+	printf '!compose.yaml\n' > "$r/svc/.gitignore"
+	printf 'x/\n' > "$r/nested/.gitignore"
+	printf 'compose.yaml\n' > "$r/.git/info/exclude"
+	files () { "$BRIG" audit --format json --fail-on never "$@" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(sorted({f["file"].split("repo/", 1)[1] for f in d["findings"]})), d["summary"]["excluded"])'; }
+	out=$(files "$r")
+	expect_eq "deep/a/keep.yaml logs/keep.yaml nested/compose.yaml svc/compose.yaml svc/gen/compose.yaml top.yaml 6" "$out" "from the top"
+	# From inside: the .gitignore files above still apply.
+	out=$(files "$r/deep")
+	expect_eq "deep/a/keep.yaml 1" "$out" "from deep/"
+	out=$(files "$r/svc/gen")
+	expect_eq "svc/gen/compose.yaml 0" "$out" "from svc/gen: svc's negation is read"
+	# A file named on the command line is read whatever .gitignore says.
+	out=$(files "$r/vendor/compose.yaml")
+	expect_eq "vendor/compose.yaml 0" "$out"
+	out=$(files --no-gitignore "$r")
+	expect_eq "13 0" "$(echo "$out" | wc -w) ${out##* }" "--no-gitignore: all 12 files, 0 excluded"
+	# Not a work tree: nothing is left out.
+	rm -rf "$r/.git" "$r/nested/.git"
+	out=$(files "$r")
+	expect_eq "13 0" "$(echo "$out" | wc -w) ${out##* }" "without .git"
+	run_status st audit --help
+	expect_match "--no-gitignore" "$out"
+	expect_match "in a git work tree, what its .gitignore" "$out"
+}
+
+test_docker_run_in_command_substitutions () {
+	cat > "$WORK/sub.sh" <<'S'
+#!/bin/bash
+CID=$(docker run -d --privileged img:1)
+echo "started $(docker run --pid=host img:2)"
+X=`podman run --net=host img:3`
+N=$(( 1 + 2 ))
+Y=$(echo $(docker run --ipc host img:4))
+Z=$(echo docker run --privileged printed:1)
+S
+	out=$(rules_at "$WORK/sub.sh")
+	for want in "BRIG-C001 2:21" "BRIG-C002 3:28" "BRIG-C002 4:15" "BRIG-C002 6:23"; do
+		expect_match "^$want\$" "$out" "$want"
+	done
+	expect_no_match "ERROR| 5:| 7:" "$out"
+	printf 'ID := $(shell docker run -d --privileged x:1)\n' > "$WORK/vars.mk"
+	out=$(rules_at "$WORK/vars.mk")
+	expect_match "^BRIG-C001 1:29$" "$out" "make's \$(shell ...)"
 }

@@ -7,8 +7,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "parse/compose.h"
 #include "parse/dockeropts.h"
 #include "parse/dockerrun.h"
+#include "parse/envfile.h"
+#include "parse/yaml.h"
 #include "policy/audit.h"
 #include "util/cleanup.h"
 
@@ -186,6 +189,136 @@ test_container_rules_match_the_gate (void **state)
   assert_true (same >= 12);
 }
 
+static void
+check_interpolate (char *const *env, const char *in, const char *want)
+{
+  _cleanup_free_ char *got = brig_env_interpolate (in, env);
+  assert_string_equal (got ? got : in, want);
+}
+
+static void
+test_dotenv_and_interpolation (void **state)
+{
+  const char text[] = "# a comment\n"
+                      "TAG=1.27\n"
+                      "export PRIV=false\n"
+                      "  SPACED = padded value # a comment\n"
+                      "EMPTY=\n"
+                      "SQ='${TAG} as written'\n"
+                      "DQ=\"tab\\there \\$TAG ${TAG}\"\r\n"
+                      "REF=nginx:${TAG}\n"
+                      "not a line\n"
+                      "OPEN=\"not closed\n"
+                      "TAG=1.28\n";
+  _cleanup_strv_ char **env = NULL;
+
+  (void)state;
+  brig_parse_dotenv (text, strlen (text), &env);
+  /* Sorted, the last TAG kept, the bad lines skipped. */
+  assert_int_equal (strv_len (env), 7);
+  assert_string_equal (env[0], "DQ=tab\there $TAG 1.27");
+  assert_string_equal (env[1], "EMPTY=");
+  assert_string_equal (brig_env_get (env, "TAG", 3), "1.28");
+  assert_string_equal (brig_env_get (env, "PRIV", 4), "false");
+  assert_string_equal (brig_env_get (env, "SPACED", 6), "padded value");
+  assert_string_equal (brig_env_get (env, "SQ", 2), "${TAG} as written");
+  assert_string_equal (brig_env_get (env, "REF", 3), "nginx:1.27");
+  assert_null (brig_env_get (env, "OPEN", 4));
+  assert_null (brig_env_get (env, "TA", 2));
+
+  check_interpolate (env, "nginx:${TAG}", "nginx:1.28");
+  check_interpolate (env, "$TAG-$$TAG-$", "1.28-$TAG-$");
+  check_interpolate (env, "${UNSET:-0.0.0.0}:80:80", "0.0.0.0:80:80");
+  check_interpolate (env, "${EMPTY:-def} ${EMPTY-def} ${UNSET-def}", "def  def");
+  check_interpolate (env, "${PRIV:-true} ${UNSET:-${PRIV}}", "false false");
+  check_interpolate (env, "${TAG:+set}|${UNSET:+set}|${EMPTY:+set}|${EMPTY+set}", "set|||set");
+  check_interpolate (env, "${TAG:?need it} ${UNSET:?need it} ${UNSET?x}",
+                     "1.28 ${UNSET:?need it} ${UNSET?x}");
+  /* Unknown stays as written: $UNSET, ${UNSET}, bad forms, an open brace. */
+  check_interpolate (env, "$UNSET ${UNSET} ${1x} ${TAG/x} ${TAG",
+                     "$UNSET ${UNSET} ${1x} ${TAG/x} ${TAG");
+  check_interpolate (NULL, "${A:-a}$B", "a$B");
+}
+
+/* Compose values are read interpolated, at their own nodes. */
+static void
+test_compose_env (void **state)
+{
+  const char text[] = "services:\n"
+                      "  web:\n"
+                      "    image: nginx:${TAG:-latest}\n"
+                      "    privileged: ${PRIV:-true}\n"
+                      "    read_only: ${RO}\n"
+                      "    user: $$USER\n"
+                      "    ports: [\"${BIND:-0.0.0.0}:80:80\", \"${IP}:81:81\"]\n"
+                      "    cap_add: [\"${CAP}\"]\n";
+  char env_text[] = "RO=yes\nCAP=SYS_ADMIN\nTAG=1.27\n";
+  _cleanup_strv_ char **env = NULL;
+  struct brig_compose_loader loader = { NULL, NULL, NULL, NULL };
+  struct brig_yaml *y = NULL;
+  struct brig_workload *w = NULL;
+  struct brig_err err = { 0 };
+  size_t n = 0;
+
+  (void)state;
+  brig_parse_dotenv (env_text, strlen (env_text), &env);
+  loader.env = env;
+  assert_int_equal (brig_yaml_load (text, strlen (text), "compose.yaml", &y, &err), 0);
+  assert_int_equal (brig_parse_compose (y, "compose.yaml", &loader, &w, &n, &err), 0);
+  assert_int_equal (n, 1);
+  assert_string_equal (w[0].docker.image.s, "nginx:1.27");
+  assert_int_equal (w[0].docker.image.loc.line, 3);
+  assert_string_equal (w[0].docker.privileged.s, "true");
+  assert_int_equal (w[0].docker.privileged.loc.line, 4);
+  assert_int_equal (w[0].docker.privileged.loc.col, 5);
+  assert_string_equal (w[0].docker.read_only.s, "true");
+  assert_string_equal (w[0].docker.user.s, "$USER");
+  assert_string_equal (w[0].docker.ports[0].host_ip.s, "0.0.0.0");
+  assert_string_equal (w[0].docker.ports[1].host_ip.s, "${IP}");
+  assert_string_equal (w[0].docker.cap_add.v[0].s, "SYS_ADMIN");
+  brig_workloads_free (w, n);
+  brig_yaml_free (y);
+}
+
+static void
+test_compose_includes (void **state)
+{
+  const char text[] = "include:\n"
+                      "  - common.yaml\n"
+                      "  - path: [\"a/${SUB}.yaml\", b.yaml]\n"
+                      "    project_directory: ..\n"
+                      "    env_file: [x.env, y.env]\n"
+                      "services: {}\n";
+  char *env[] = { (char *)"SUB=one", NULL };
+  struct brig_yaml *y = NULL;
+  struct brig_compose_include *inc = NULL;
+  struct brig_err err = { 0 };
+  size_t n = 0;
+
+  (void)state;
+  assert_int_equal (brig_yaml_load (text, strlen (text), "compose.yaml", &y, &err), 0);
+  assert_int_equal (brig_compose_includes (y, "compose.yaml", env, &inc, &n, &err), 0);
+  assert_int_equal (n, 2);
+  assert_string_equal (inc[0].paths[0], "common.yaml");
+  assert_null (inc[0].paths[1]);
+  assert_int_equal (inc[0].loc.line, 2);
+  assert_string_equal (inc[1].paths[0], "a/one.yaml");
+  assert_string_equal (inc[1].paths[1], "b.yaml");
+  assert_string_equal (inc[1].project_directory, "..");
+  assert_string_equal (inc[1].env_files[1], "y.env");
+  brig_compose_includes_free (inc, n);
+  brig_yaml_free (y);
+
+  {
+    const char bad[] = "include:\n  - {project_directory: x}\n";
+    assert_int_equal (brig_yaml_load (bad, strlen (bad), "c.yaml", &y, &err), 0);
+    assert_true (brig_compose_includes (y, "c.yaml", NULL, &inc, &n, &err) < 0);
+    assert_string_equal (err.msg, "c.yaml:2:5: include: expected a mapping with `path`");
+    brig_err_release (&err);
+    brig_yaml_free (y);
+  }
+}
+
 int
 main (void)
 {
@@ -194,6 +327,9 @@ main (void)
     cmocka_unit_test (test_shell_errors_have_places),
     cmocka_unit_test (test_ports_and_volumes),
     cmocka_unit_test (test_container_rules_match_the_gate),
+    cmocka_unit_test (test_dotenv_and_interpolation),
+    cmocka_unit_test (test_compose_env),
+    cmocka_unit_test (test_compose_includes),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
