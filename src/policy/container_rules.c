@@ -162,6 +162,21 @@ socket_name (const char *path)
   return false;
 }
 
+const char *
+brig_bind_gives_host (const char *path, char **ret_norm)
+{
+  char *src = norm_path (path);
+  const char *what = NULL;
+
+  if (strcmp (src, "/") == 0 || socket_name (src))
+    what = src;
+  for (size_t k = 0; k < ARRAY_SIZE (sockets) && what == NULL; k++)
+    if (under (sockets[k], src))
+      what = sockets[k];
+  *ret_norm = src;
+  return what;
+}
+
 static void
 check_dangerous_binds (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
                        struct brig_findings *f)
@@ -169,7 +184,7 @@ check_dangerous_binds (const struct brig_workload *w, int v, const struct brig_a
   (void)v;
   EACH_MOUNT (w, m)
   {
-    _cleanup_free_ char *src = bind_source (m);
+    _cleanup_free_ char *src = bind_source (m), *norm = NULL;
     const char *sock = NULL;
 
     if (src == NULL)
@@ -188,11 +203,9 @@ check_dangerous_binds (const struct brig_workload *w, int v, const struct brig_a
                            m->read_only ? " (read-only still shows every secret of the host)" : "");
         continue;
       }
-    if (socket_name (src))
+    sock = brig_bind_gives_host (src, &norm);
+    if (sock == norm)
       sock = src;
-    for (size_t k = 0; k < ARRAY_SIZE (sockets) && sock == NULL; k++)
-      if (under (sockets[k], src))
-        sock = sockets[k];
     if (sock)
       brig_findings_add (f, r, w->file, m->loc,
                          "%s%s%s%s is mounted at %s: an engine's API is root on the host%s", sock,
@@ -545,9 +558,12 @@ static const struct brig_audit_rule rules[] = {
     "host.",
     "Remove the bind mount; give the container an API proxy that allows only what it needs "
     "(such as a docker-socket-proxy with read-only endpoints).",
-    "CIS Docker 5.32, 5.6; brig run: BRIG-C003 (refused); trivy KSV-0006 and checkov "
-    "CKV_K8S_27 (Kubernetes)",
-    check_dangerous_binds },
+    "CIS Docker 5.32, 5.6; brig run: BRIG-C003 (refused); on Kubernetes hostPath volumes too: "
+    "checkov CKV_K8S_27; trivy KSV-0006; kube-linter docker-sock; kubesec DockerSock; kubescape "
+    "C-0074",
+    check_dangerous_binds,
+    BRIG_SAME_AS ("checkov:CKV_K8S_27", "trivy:KSV-0006", "kube-linter:docker-sock",
+                  "kubesec:DockerSock", "kubescape:C-0074") },
   { "BRIG-C004", "seccomp unconfined", BRIG_SEV_HIGH, "security_opt seccomp", N,
     "Without a seccomp filter every syscall of the kernel is reachable from the container.",
     "Remove seccomp=unconfined; keep the engine's default profile, or give one that denies by "
@@ -655,7 +671,7 @@ brig_container_rules (size_t *ret_n)
 /* Every table of audit rules, in --list-rules order: a new table is one
  * more entry. */
 static const struct brig_audit_rule *(*const tables[]) (size_t *ret_n)
-    = { brig_audit_rules, brig_container_rules, brig_image_rules };
+    = { brig_audit_rules, brig_k8s_rules, brig_container_rules, brig_image_rules };
 
 const struct brig_audit_rule *
 brig_audit_rule_nth (size_t i)
