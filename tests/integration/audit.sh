@@ -6,6 +6,23 @@
 CORPUS=${BRIG_CORPUS:-$TOP/../shared/corpus}
 audit () { "$BRIG" audit "$@"; }
 
+# A JSON report without the findings of the hardening rules beyond the Pod
+# Security Standards (BRIG-K2nn, which every bare test pod breaks), for
+# the tests of the Pod Security Standards' controls and of suppressions.
+pss_only () {
+	python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in ("findings", "suppressed"):
+    d[k] = [x for x in d[k] if not x["rule"].startswith("BRIG-K2")]
+json.dump(d, sys.stdout, indent=2)'
+}
+
+# What the BRIG-K2nn rules want of a pod and of a container, in flow style.
+K2_POD='automountServiceAccountToken: false, securityContext: {runAsUser: 10001, runAsGroup: 10001}'
+K2_DIGEST=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+K2_CONTAINER="image: \"app:1.0@$K2_DIGEST\", securityContext: {readOnlyRootFilesystem: true}, resources: {limits: {memory: 64Mi, cpu: 100m}}"
+
 test_pss_admission_fixtures_score () {
 	[ -d "$CORPUS/pss" ] || skip "no corpus at $CORPUS"
 	python3 "$TOP/tests/helper/pss_score.py" "$BRIG" "$CORPUS/pss" > "$WORK/score" 2>&1
@@ -74,6 +91,7 @@ spec:
 Y
 	run_status st audit --format json --fail-on never "$WORK/p.yaml"
 	expect_eq 0 "$st"
+	out=$(echo "$out" | pss_only)
 	python3 - "$out" <<'PY' || fail "overrides: $out"
 import json, sys
 f = json.loads(sys.argv[1])["findings"]
@@ -82,12 +100,13 @@ assert '"bad"' in f[0]["message"] and f[0]["line"] == 12, f
 PY
 	# The restricted level flags it; baseline does not.
 	run_status st audit --level baseline --format json "$WORK/p.yaml"
+	out=$(echo "$out" | pss_only)
 	expect_match '"findings": \[\]' "$out"
 }
 
 test_multi_document_stdin_and_lists () {
 	out=$(printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {hostPID: true, containers: [{name: c}]}\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: batch/v1, kind: CronJob, metadata: {name: cj}, spec: {jobTemplate: {spec: {template: {spec: {hostIPC: true, containers: [{name: c}]}}}}}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n' |
-		audit --level baseline --fail-on never -)
+		audit --level baseline --fail-on never --severity high -)
 	expect_match "^  -:4:8: high BRIG-K002: Pod a: hostPID=true" "$out"
 	expect_match "^  -:9:.*CronJob cj: hostIPC=true" "$out"
 	expect_match "2 findings .* in 1 file; 0 errors" "$out"
@@ -98,7 +117,147 @@ test_k8s_version_changes_the_policy () {
 	run_status st audit --level baseline --k8s-version 1.31 "$WORK/s.yaml"
 	expect_match "sysctl net.ipv4.tcp_rmem is not in the safe set of Kubernetes 1.31" "$out"
 	run_status st audit --level baseline --k8s-version v1.32 "$WORK/s.yaml"
-	expect_match "^0 findings" "$out"
+	expect_no_match "sysctl" "$out"
+}
+
+# --- the hardening rules beyond the Pod Security Standards (BRIG-K2nn) ---------
+
+# The findings of a JSON report as sorted "RULE@LINE:COL" words.
+places () {
+	python3 -c '
+import json, sys
+print(" ".join(sorted("%s@%d:%d" % (x["rule"], x["line"], x["column"]) for x in json.load(sys.stdin)["findings"] if not x["rule"].startswith("BRIG-K0") and not x["rule"].startswith("BRIG-K1"))))'
+}
+
+test_k8s_hardening_rules_at_their_place () {
+	cat > "$WORK/h.yaml" <<Y
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      securityContext: {runAsUser: 1000, runAsGroup: 20000}
+      volumes:
+      - name: sock
+        hostPath: {path: /run/containerd/containerd.sock, type: Socket}
+      - name: run
+        hostPath: {path: /var/run/}
+      - name: data
+        hostPath: {path: /srv/data}
+      containers:
+      - name: app
+        image: nginx:latest
+        securityContext: {readOnlyRootFilesystem: false, runAsGroup: 0}
+        resources:
+          limits: {cpu: 500m}
+        volumeMounts: [{name: sock, mountPath: /run/containerd/containerd.sock}]
+      - name: side
+        image: "registry.example:5000/side:1.2@$K2_DIGEST"
+        securityContext: {readOnlyRootFilesystem: true, runAsUser: 10001}
+        resources: {limits: {memory: 64Mi, cpu: "0"}}
+      initContainers:
+      - name: init
+        image: busybox
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: win}
+spec:
+  automountServiceAccountToken: true
+  os: {name: windows}
+  containers: [{name: w, image: "nanoserver:ltsc2022@$K2_DIGEST", resources: {limits: {memory: 1Gi, cpu: "1"}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: userns}
+spec:
+  hostUsers: false
+  automountServiceAccountToken: false
+  resources: {limits: {memory: 1Gi, cpu: "2"}}
+  containers:
+  - {name: c, image: "app:1@$K2_DIGEST", securityContext: {readOnlyRootFilesystem: true}}
+  ephemeralContainers:
+  - {name: debug, image: "busybox:1.36@$K2_DIGEST"}
+Y
+	# The pod's spec: key (no automountServiceAccountToken); the pod's
+	# runAsUser that app and init inherit (side sets its own); app's own
+	# runAsGroup 0 over the pod's 20000; the engine's socket and a directory
+	# holding one (not /srv/data, which is K003's alone); app's writable root
+	# and its limits without memory; side's cpu "0"; init with nothing; the
+	# images.  Not: the Windows pod's ids and root (the API forbids them),
+	# the user namespace's ids, the ephemeral container's limits (the API
+	# forbids them) where the pod-level limits hold anyway.
+	want="BRIG-C003@10:20 BRIG-C003@12:20 BRIG-K201@18:27 BRIG-K201@27:9 BRIG-K201@48:5 BRIG-K202@20:11 BRIG-K202@27:9 BRIG-K203@25:44 BRIG-K203@27:9 BRIG-K204@17:9 BRIG-K204@28:9 BRIG-K205@17:9 BRIG-K205@28:9 BRIG-K206@34:3 BRIG-K206@6:5 BRIG-K207@7:25 BRIG-K208@18:58"
+	for level in baseline restricted; do
+		got=$(audit --level $level --format json --fail-on never "$WORK/h.yaml" | places)
+		expect_eq "$want" "$got" "the same at --level $level"
+	done
+	run_status st audit --level baseline "$WORK/h.yaml"
+	expect_eq 1 "$st" "BRIG-C003 is critical"
+	expect_match "h.yaml:10:20: critical BRIG-C003: Deployment web: volume \"sock\" gives the container /run/containerd/containerd.sock \(hostPath, mounted by \"app\"\)" "$out"
+	expect_match "h.yaml:12:20: critical BRIG-C003: .*/var/run/docker.sock in /var/run/ \(hostPath\)" "$out"
+	expect_match "h.yaml:7:25: low BRIG-K207: Deployment web: the pod sets runAsUser=1000: below 10000" "$out"
+	expect_match "h.yaml:18:58: low BRIG-K208: .*container \"app\" sets runAsGroup=0: below 10000, root's" "$out"
+	expect_match "h.yaml:20:11: medium BRIG-K202: .*container \"app\" has no resources.limits.memory: .*LimitRange" "$out"
+	expect_match "h.yaml:25:44: low BRIG-K203: .*container \"side\" sets resources.limits.cpu to 0: no limit" "$out"
+	expect_match "h.yaml:28:9: low BRIG-K204: .*image busybox has no tag" "$out"
+	# A pod that follows the advice gets nothing from these rules.
+	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\nspec: {%s, containers: [{name: c, %s}], initContainers: [{name: i, %s}]}\n' \
+		"$K2_POD" "$K2_CONTAINER" "$K2_CONTAINER" > "$WORK/ok.yaml"
+	got=$(audit --format json "$WORK/ok.yaml" | places)
+	expect_eq "" "$got" "a hardened pod"
+}
+
+test_k8s_hardening_rules_suppressed_by_other_tools () {
+	cat > "$WORK/s.yaml" <<Y
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  annotations:
+    checkov.io/skip1: CKV_K8S_22=the agent writes its state in its root
+    ignore-check.kube-linter.io/unset-memory-requirements: "a LimitRange in kube-system sets it"
+    checkov.io/skip2: CKV_K8S_27=it lists the node's containers
+spec:
+  template:
+    spec:
+      # brig:ignore=CKV_K8S_38 it watches pods through the API
+      automountServiceAccountToken: true
+      securityContext: {runAsUser: 10001, runAsGroup: 10001}
+      volumes: [{name: cri, hostPath: {path: /run/containerd/containerd.sock}}]
+      containers:
+      - name: c
+        image: "agent:2.1@$K2_DIGEST" # trivy:ignore:KSV011 cpu is shared on purpose
+        resources: {limits: {cpu: "1"}}
+        volumeMounts: [{name: cri, mountPath: /run/containerd/containerd.sock}]
+Y
+	got=$(audit --format json --fail-on never "$WORK/s.yaml" | summarise)
+	for want in "BRIG-K201@17~checkov:the agent writes its state in its root" \
+		"BRIG-K202@19~kube-linter:a LimitRange in kube-system sets it" \
+		"BRIG-C003@15~checkov:it lists the node's containers" \
+		"BRIG-K206@13~brig:it watches pods through the API"; do
+		case " $got " in *" $want "*) ;; *) fail "want $want in: $got" ;; esac
+	done
+	# trivy's KSV011 is the CPU limit, which is set: nothing to silence,
+	# and not an unknown id either.
+	expect_no_match "BRIG-K203|BRIG-S00" "$got"
+	# .brig.yml turns them off or changes their severity like any other.
+	printf 'rules: {BRIG-K204: off, BRIG-K205: medium}\n' > "$WORK/.brig.yml"
+	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {%s, containers: [{name: c, image: nginx}]}\n' "$K2_POD" > "$WORK/p.yaml"
+	cd "$WORK"
+	got=$(audit --format json --fail-on never p.yaml | python3 -c '
+import json, sys
+print(" ".join("%s:%s" % (x["rule"], x["severity"]) for x in json.load(sys.stdin)["findings"] if x["rule"].startswith("BRIG-K20")))')
+	expect_eq "BRIG-K201:medium BRIG-K202:medium BRIG-K203:low BRIG-K205:medium" "$got"
+}
+
+test_kubesec_fixtures_score () {
+	[ -d "$CORPUS/kubesec" ] || skip "no corpus at $CORPUS"
+	python3 "$TOP/tests/helper/kubesec_score.py" "$BRIG" "$CORPUS/kubesec" > "$WORK/score" 2>&1
+	st=$?
+	sed 's/^/REPORT: /' "$WORK/score"
+	[ $st = 0 ] || fail "kubesec's labels missed or contradicted (see above)"
 }
 
 test_bad_input_is_an_error_with_its_place () {
@@ -150,7 +309,7 @@ PY
 
 test_directories_are_walked () {
 	mkdir -p "$WORK/tree/sub" "$WORK/tree/.git"
-	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {hostNetwork: true, containers: [{name: c}]}\n' > "$WORK/tree/sub/pod.yml"
+	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {hostNetwork: true, %s, containers: [{name: c, %s}]}\n' "$K2_POD" "$K2_CONTAINER" > "$WORK/tree/sub/pod.yml"
 	cp "$WORK/tree/sub/pod.yml" "$WORK/tree/.git/ignored.yaml"
 	printf 'just: yaml\n' > "$WORK/tree/other.yaml"
 	printf 'not yaml' > "$WORK/tree/README"
@@ -296,7 +455,7 @@ PY
 import json, sys
 run = json.load(open(sys.argv[1]))["runs"][0]
 assert run["invocations"][0]["executionSuccessful"] is True
-x, = run["results"]
+x, = [r for r in run["results"] if r["ruleId"] == "BRIG-K002"]
 loc = x["locations"][0]["physicalLocation"]
 assert "uri" not in loc["artifactLocation"] and loc["region"]["startLine"] == 4, loc
 PY
@@ -389,7 +548,7 @@ spec:
 Y
 	run_status st audit --level baseline --format json "$WORK/c.yaml"
 	expect_eq 1 "$st" "privileged is still reported"
-	got=$(echo "$out" | summarise)
+	got=$(echo "$out" | pss_only | summarise)
 	expect_eq "BRIG-K001@15 BRIG-K002@11 BRIG-K002@7~brig:the node exporter reads the host's /proc BRIG-K002@8~brig:shares memory with the host agent" "$got"
 	echo "$out" | python3 -c '
 import json, sys
@@ -397,15 +556,16 @@ s = [x["suppression"] for x in json.load(sys.stdin)["suppressed"]]
 assert s[0]["kind"] == "comment" and (s[0]["line"], s[0]["column"]) == (5, 5), s
 assert s[1]["until"] == "2999-12-31" and (s[1]["line"], s[1]["column"]) == (8, 19), s' ||
 		fail "suppression places: $out"
-	# Text: the suppressed ones said as such, with their reason; not counted.
-	run_status st audit --level baseline "$WORK/c.yaml"
+	# Text: the suppressed ones said as such, with their reason; not counted
+	# (--severity high: without the medium and low BRIG-K2nn findings).
+	run_status st audit --level baseline --severity high "$WORK/c.yaml"
 	expect_match "c.yaml:7:3: suppressed BRIG-K002: .*hostPID" "$out"
 	expect_match "suppressed by a brig comment at 5:5: the node exporter reads" "$out"
 	expect_match "c.yaml:11:3: high BRIG-K002" "$out"
 	expect_match "^2 findings \(1 critical, 1 high, 0 medium, 0 low\) in 1 file; 0 errors; 2 suppressed" "$out"
 	# Suppressing the critical one lets the run pass.
 	sed -i 's/privileged: true/privileged: true  # brig:ignore=BRIG-K001,BRIG-K002 GPU driver/; /hostNetwork: true/d' "$WORK/c.yaml"
-	run_status st audit --level baseline "$WORK/c.yaml"
+	run_status st audit --level baseline --severity high "$WORK/c.yaml"
 	expect_eq 0 "$st" "everything suppressed: $out"
 	expect_match "^0 findings .*; 3 suppressed" "$out"
 }
@@ -438,7 +598,7 @@ spec:
 Y
 	run_status st audit --level baseline --format json "$WORK/a.yaml"
 	expect_eq 1 "$st" "the other object's finding stands"
-	got=$(echo "$out" | summarise)
+	got=$(echo "$out" | pss_only | summarise)
 	expect_eq "BRIG-K001@16~brig:the agent manages the node's disks BRIG-K001@23 BRIG-K002@13~brig:it serves on the node's address BRIG-K003@14~brig:the agent manages the node's disks" "$got"
 	echo "$out" | python3 -c '
 import json, sys
@@ -469,7 +629,7 @@ spec:
 Y
 	run_status st audit --level baseline --format json "$WORK/e.yaml"
 	expect_eq 1 "$st"
-	got=$(echo "$out" | summarise)
+	got=$(echo "$out" | pss_only | summarise)
 	# Expired and misdated: the findings stand; without a reason: silenced
 	# but reported; a typo: reported, silences nothing.
 	expect_eq "BRIG-K001@15 BRIG-K002@9 BRIG-K005@12~brig:None BRIG-K008@16 BRIG-S001@6 BRIG-S002@8 BRIG-S003@14 BRIG-S003@16" "$got"
@@ -481,7 +641,7 @@ Y
 	# The rules of suppressions answer to .brig.yml like the others.
 	printf 'rules: {BRIG-S001: off, BRIG-S003: high}\n' > "$WORK/.brig.yml"
 	cd "$WORK"
-	got=$(audit --level baseline --format json --fail-on never e.yaml | summarise)
+	got=$(audit --level baseline --format json --fail-on never e.yaml | pss_only | summarise)
 	expect_eq "BRIG-K001@15 BRIG-K002@9 BRIG-K005@12~brig:None BRIG-K008@16 BRIG-S002@8 BRIG-S003@14 BRIG-S003@16" "$got"
 }
 
@@ -519,8 +679,9 @@ Y
 		case " $got " in *" $want "*) ;; *) fail "want $want in: $got" ;; esac
 	done
 	# trivy's comment above hostPID names KSV017 = BRIG-K001, which is not
-	# on that line: it silences nothing and is not brig's to judge, nor is
-	# checkov's CKV_K8S_43 (brig has no such rule).
+	# on that line: it silences nothing and is not brig's to judge; checkov's
+	# CKV_K8S_43 (BRIG-K205) has nothing to silence: the container names no
+	# image.
 	expect_no_match "BRIG-S00[23]" "$got"
 	expect_no_match "BRIG-K001@19 " " $got "
 }
@@ -550,7 +711,7 @@ Y
 	echo "$out" | python3 -c '
 import json, os, sys
 d = json.load(sys.stdin)
-f = sorted((x["file"], x["rule"], x["severity"]) for x in d["findings"])
+f = sorted((x["file"], x["rule"], x["severity"]) for x in d["findings"] if not x["rule"].startswith("BRIG-K2"))
 assert f == [("../charts/web/d.yml", "BRIG-K001", "medium"), ("../deploy/prod/d.yaml", "BRIG-K001", "medium")], f
 assert d["summary"]["excluded"] == 2 and d["summary"]["files"] == 2, d["summary"]
 assert d["summary"]["config"] == os.path.realpath(sys.argv[1]) + "/.brig.yml", d["summary"]' "$WORK/proj" ||
