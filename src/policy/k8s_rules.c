@@ -407,7 +407,7 @@ check_host_binds (const struct brig_workload *w, struct brig_findings *f)
       if (strcmp (what, "/") == 0)
         brig_findings_add (f, r, w->file, vol->host_path.loc,
                            "volume \"%s\" is the node's / (hostPath)%s%s: every file and secret "
-                           "of the node, and a write to it is a write to the node",
+                           "of the node, readable even where the mount is readOnly",
                            vol->name, users ? ", mounted by " : "", users ? users : "");
       else
         brig_findings_add (f, r, w->file, vol->host_path.loc,
