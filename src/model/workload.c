@@ -16,7 +16,7 @@ void
 brig_wdocker_release (struct brig_wdocker *d)
 {
   struct brig_wlist *lists[] = { &d->cap_add, &d->cap_drop, &d->devices, &d->device_cgroup_rules,
-                                 &d->tmpfs,   &d->profiles };
+                                 &d->tmpfs,   &d->profiles, &d->ulimits };
   for (size_t i = 0; i < ARRAY_SIZE (lists); i++)
     free (lists[i]->v);
   free (d->ports);

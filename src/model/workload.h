@@ -106,6 +106,7 @@ struct brig_wmount
   const char *type; /* "bind", "volume", "tmpfs", "npipe", "image", "cluster" */
   struct brig_wval source, target;
   bool read_only;
+  struct brig_wval propagation; /* shared, rshared, slave...: as written */
 };
 
 struct brig_wdocker
@@ -124,6 +125,13 @@ struct brig_wdocker
   size_t nports;
   struct brig_wmount *mounts;
   size_t nmounts;
+  /* restart (--restart): "no", "always", "unless-stopped", "on-failure[:N]";
+   * compose's deploy.restart_policy as "CONDITION[:MAX_ATTEMPTS]" ("any",
+   * "on-failure", "none"). */
+  struct brig_wval restart;
+  struct brig_wval healthcheck;   /* "none" when turned off, "set" when one is given */
+  struct brig_wval cgroup_parent; /* cgroup_parent, --cgroup-parent */
+  struct brig_wlist ulimits;      /* "NAME=SOFT[:HARD]" */
 };
 
 struct brig_workload

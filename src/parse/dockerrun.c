@@ -525,6 +525,11 @@ enum what
   PIDS_LIMIT,
   TMPFS,
   NAME,
+  RESTART,
+  HEALTH_CMD,
+  NO_HEALTHCHECK,
+  ULIMIT,
+  CGROUP_PARENT,
 };
 
 /* The flags that matter, and the boolean ones (which take no separate
@@ -564,6 +569,11 @@ static const struct
   { "pids-limit", 0, true, PIDS_LIMIT },
   { "tmpfs", 0, true, TMPFS },
   { "name", 0, true, NAME },
+  { "restart", 0, true, RESTART },
+  { "health-cmd", 0, true, HEALTH_CMD },
+  { "no-healthcheck", 0, false, NO_HEALTHCHECK },
+  { "ulimit", 0, true, ULIMIT },
+  { "cgroup-parent", 0, true, CGROUP_PARENT },
   /* Boolean flags that change nothing the rules read. */
   { "detach", 'd', false, IGNORE },
   { "interactive", 'i', false, IGNORE },
@@ -572,7 +582,6 @@ static const struct
   { "rm", 0, false, IGNORE },
   { "init", 0, false, IGNORE },
   { "help", 0, false, IGNORE },
-  { "no-healthcheck", 0, false, IGNORE },
   { "oom-kill-disable", 0, false, IGNORE },
   { "disable-content-trust", 0, false, IGNORE },
   { "sig-proxy", 0, false, IGNORE },
@@ -733,6 +742,22 @@ apply (struct brig_workload *w, enum what what, const char *value, struct brig_l
       break;
     case NAME:
       w->name = v;
+      break;
+    case RESTART:
+      d->restart = val;
+      break;
+    case HEALTH_CMD:
+      if (!(d->healthcheck.set && strcmp (d->healthcheck.s, "none") == 0))
+        d->healthcheck = (struct brig_wval){ "set", loc, true };
+      break;
+    case NO_HEALTHCHECK:
+      d->healthcheck = (struct brig_wval){ "none", loc, true };
+      break;
+    case ULIMIT:
+      brig_wlist_push (&d->ulimits, val);
+      break;
+    case CGROUP_PARENT:
+      d->cgroup_parent = val;
       break;
     case IGNORE:
     default:
