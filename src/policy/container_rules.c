@@ -536,6 +536,173 @@ check_cpu (const struct brig_workload *w, int v, const struct brig_audit_rule *r
                        KEY (w, "cpus or deploy.resources.limits.cpus", "--cpus"));
 }
 
+/* --- CIS Docker section 5 items only a file shows ------------------------ */
+
+/* V as a number; false when it is not one (a variable, a range's end). */
+static bool
+number (const char *s, size_t n, long long *ret)
+{
+  long long v = 0;
+
+  if (n == 0 || n > 18)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (s[i] < '0' || s[i] > '9')
+        return false;
+      v = v * 10 + (s[i] - '0');
+    }
+  *ret = v;
+  return true;
+}
+
+static void
+check_privileged_ports (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                        struct brig_findings *f)
+{
+  const struct brig_wdocker *d = &w->docker;
+
+  (void)v;
+  if (is_host (&d->network_mode))
+    return; /* ports are not published on the host's network */
+  for (size_t i = 0; i < d->nports; i++)
+    {
+      const struct brig_wport *p = &d->ports[i];
+      long long port;
+      /* 80, or the first of 80-90. */
+      if (p->published.set && number (p->published.s, strcspn (p->published.s, "-"), &port)
+          && port > 0 && port < 1024)
+        brig_findings_add (f, r, w->file, p->loc,
+                           "host port %s is a privileged port (below 1024), published for "
+                           "container port %s",
+                           p->published.s, p->target.set ? p->target.s : "?");
+    }
+}
+
+static void
+check_restart (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  const struct brig_wval *rs = &w->docker.restart;
+  const char *colon;
+  long long max;
+  size_t n;
+
+  (void)v;
+  if (!rs->set || has_var (rs->s))
+    return;
+  colon = strchr (rs->s, ':');
+  n = colon ? (size_t)(colon - rs->s) : strlen (rs->s);
+  if ((n == 6 && strncmp (rs->s, "always", n) == 0)
+      || (n == 14 && strncmp (rs->s, "unless-stopped", n) == 0)
+      || (n == 3 && strncmp (rs->s, "any", n) == 0 && colon == NULL))
+    brig_findings_add (f, r, w->file, rs->loc,
+                       "restart %s restarts the container without end: a crash loop, or an "
+                       "attack that crashes it, goes on unseen",
+                       rs->s);
+  else if ((n == 10 && strncmp (rs->s, "on-failure", n) == 0) || (n == 3 && colon))
+    {
+      if (colon == NULL)
+        brig_findings_add (f, r, w->file, rs->loc,
+                           "restart %s has no maximum: the container is restarted without end",
+                           rs->s);
+      else if (number (colon + 1, strlen (colon + 1), &max) && max > 5)
+        brig_findings_add (f, r, w->file, rs->loc, "restart %s allows %lld restarts (at most 5)",
+                           rs->s, max);
+    }
+}
+
+static void
+check_healthcheck (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  const struct brig_wval *hc = &w->docker.healthcheck;
+
+  (void)v;
+  if (hc->set && strcmp (hc->s, "none") == 0)
+    brig_findings_add (f, r, w->file, hc->loc,
+                       "%s: the image's health check is off, and the engine cannot tell a hung "
+                       "service from a working one",
+                       KEY (w, "healthcheck disabled", "--no-healthcheck"));
+  else if (!hc->set && !w->docker.build)
+    brig_findings_add (f, r, w->file, w->loc,
+                       "no %s: only the image's HEALTHCHECK, if it has one, tells a hung service "
+                       "from a working one",
+                       KEY (w, "healthcheck", "--health-cmd"));
+}
+
+static void
+check_propagation (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  (void)v;
+  EACH_MOUNT (w, m)
+  if (m->propagation.set
+      && (strcmp (m->propagation.s, "shared") == 0 || strcmp (m->propagation.s, "rshared") == 0))
+    brig_findings_add (f, r, w->file, m->propagation.loc,
+                       "%s is mounted at %s with %s propagation: mounts made in the container "
+                       "appear on the host",
+                       m->source.set ? m->source.s : "?", m->target.set ? m->target.s : "?",
+                       m->propagation.s);
+}
+
+static void
+check_ulimits (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  const struct brig_wlist *l = &w->docker.ulimits;
+
+  (void)v;
+  for (size_t i = 0; i < l->n; i++)
+    {
+      const char *eq = strchr (l->v[i].s, '=');
+      bool unlimited = false;
+      for (const char *p = eq ? eq + 1 : NULL; p && *p; p += strcspn (p, ":"), p += *p == ':')
+        {
+          size_t n = strcspn (p, ":");
+          unlimited |= (n == 2 && strncmp (p, "-1", 2) == 0)
+                       || (n == 9 && strncmp (p, "unlimited", 9) == 0);
+        }
+      if (unlimited)
+        brig_findings_add (f, r, w->file, l->v[i].loc,
+                           "ulimit %s lifts the engine's default limit entirely", l->v[i].s);
+    }
+}
+
+static void
+check_cgroup_parent (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                     struct brig_findings *f)
+{
+  const struct brig_wval *cp = &w->docker.cgroup_parent;
+
+  (void)v;
+  if (cp->set && cp->s[0])
+    brig_findings_add (f, r, w->file, cp->loc,
+                       "%s %s puts the container in a cgroup outside the engine's, under that "
+                       "cgroup's limits instead of its own",
+                       KEY (w, "cgroup_parent:", "--cgroup-parent"), cp->s);
+}
+
+static void
+check_default_bridge (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                      struct brig_findings *f)
+{
+  const struct brig_wval *net = &w->docker.network_mode;
+
+  (void)v;
+  if (net->set && (strcmp (net->s, "bridge") == 0 || strcmp (net->s, "default") == 0))
+    brig_findings_add (f, r, w->file, net->loc,
+                       "%s %s is Docker's default bridge (docker0): every container on it can "
+                       "reach every other",
+                       KEY (w, "network_mode:", "--network"), net->s);
+  /* docker run's default; compose puts services on a network of their
+   * project, Podman and nerdctl have bridges of their own. */
+  else if (!net->set && w->docker.engine && strcmp (w->docker.engine, "docker") == 0)
+    brig_findings_add (f, r, w->file, w->loc,
+                       "no --network: the container joins Docker's default bridge (docker0), "
+                       "where every container can reach every other");
+}
+
 #define N BRIG_PSS_NONE, NULL, 0
 static const struct brig_audit_rule rules[] = {
   { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, "privileged", N,
@@ -658,6 +825,56 @@ static const struct brig_audit_rule rules[] = {
   { "BRIG-R006", "no CPU limit", BRIG_SEV_LOW, "cpus", N,
     "Without a CPU limit or weight one container can starve the others and the host.",
     "cpus: 1.5 (deploy.resources.limits.cpus; --cpus 1.5).", "CIS Docker 5.12", check_cpu },
+  { "BRIG-R007", "privileged host port", BRIG_SEV_LOW, "ports", N,
+    "A host port below 1024 is one only root may bind: published for a container, it can stand "
+    "in for a system service of the host (ssh, dns, http).",
+    "Publish on a port of 1024 or above (\"127.0.0.1:8080:80\"; -p 127.0.0.1:8080:80), with a "
+    "proxy or a load balancer in front where the service must answer on 80 or 443.",
+    "CIS Docker 5.8; trivy KSV-0117 and kube-linter privileged-ports (Kubernetes)",
+    check_privileged_ports },
+  { "BRIG-R008", "restart policy without a bound", BRIG_SEV_LOW, "restart", N,
+    "restart always or unless-stopped (or on-failure without a count) restarts a crashing "
+    "container forever: a crash loop, or an attack that keeps crashing it, goes on unseen and "
+    "takes the host's resources.",
+    "restart: on-failure:5 (--restart on-failure:5; deploy.restart_policy: {condition: "
+    "on-failure, max_attempts: 5}), and alert on restarts.",
+    "CIS Docker 5.15", check_restart },
+  { "BRIG-R009", "no health check at run time", BRIG_SEV_LOW, "healthcheck", N,
+    "Without a health check the engine cannot tell a hung or taken-over service from a working "
+    "one, nor restart it or keep traffic from it; an image's HEALTHCHECK applies unless it is "
+    "turned off, but a file does not show whether the image has one.",
+    "healthcheck: {test: [\"CMD\", \"/healthcheck\"]} (--health-cmd /healthcheck); or a "
+    "HEALTHCHECK in the image (BRIG-D019), and never disable: true / --no-healthcheck.",
+    "CIS Docker 5.27; a HEALTHCHECK in the Dockerfile: CIS Docker 4.6, BRIG-D019",
+    check_healthcheck },
+  { "BRIG-R010", "shared mount propagation", BRIG_SEV_MEDIUM, "volumes propagation", N,
+    "With shared propagation a mount made inside the container (by a process with "
+    "CAP_SYS_ADMIN, or the engine) appears on the host, and the host's in the container.",
+    "Leave propagation private (the default), or rslave where the container must see the "
+    "host's later mounts.",
+    "CIS Docker 5.20; Kubernetes: mountPropagation Bidirectional (privileged containers only, "
+    "BRIG-K001)",
+    check_propagation },
+  { "BRIG-R011", "ulimit raised to unlimited", BRIG_SEV_LOW, "ulimits", N,
+    "The engine's default ulimits bound open files, processes, locked memory and core dumps; "
+    "an unlimited one (-1) lifts that bound for the container, where only the cgroup's limits "
+    "remain.",
+    "Override a ulimit only where the program needs it, with a number (nofile: {soft: 65536, "
+    "hard: 65536}; --ulimit nofile=65536:65536), never -1.",
+    "CIS Docker 5.19", check_ulimits },
+  { "BRIG-R012", "cgroup parent set", BRIG_SEV_LOW, "cgroup_parent", N,
+    "A custom cgroup parent puts the container under another cgroup's limits and accounting, "
+    "outside those the engine manages (and brig checks).",
+    "Remove cgroup_parent (--cgroup-parent) unless the host's resource plan needs it; set the "
+    "container's own limits instead.",
+    "CIS Docker 5.25", check_cgroup_parent },
+  { "BRIG-R013", "default bridge network", BRIG_SEV_LOW, "network_mode", N,
+    "On Docker's default bridge (docker0) every container reaches every other unless the daemon "
+    "turns inter-container traffic off (icc: false); user-defined networks isolate each "
+    "application and resolve names.",
+    "docker network create app && docker run --network app ... (compose does so for every "
+    "project; remove network_mode: bridge).",
+    "CIS Docker 5.30, 2.2", check_default_bridge },
 };
 #undef N
 

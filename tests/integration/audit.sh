@@ -802,6 +802,8 @@ services:
       - type: bind
         source: /srv/cache
         target: /cache
+    restart: on-failure:5
+    healthcheck: {test: ["CMD", "wget", "-q", "-O-", "http://localhost/"]}
 volumes:
   data: {}
 Y
@@ -812,7 +814,8 @@ Y
 	cat > "$WORK/ok.sh" <<'S'
 docker run -d --user 101:101 --read-only --tmpfs /tmp --cap-drop ALL --cap-add NET_BIND_SERVICE \
   --security-opt no-new-privileges --memory 256m --pids-limit 100 --cpus 0.5 \
-  -p 127.0.0.1:8080:80 -v data:/data --mount type=bind,src=/srv/cache,dst=/cache nginx:1.27.3
+  -p 127.0.0.1:8080:80 -v data:/data --mount type=bind,src=/srv/cache,dst=/cache \
+  --network web --restart on-failure:5 --health-cmd 'wget -q -O- http://localhost/' nginx:1.27.3
 S
 	run_status st audit "$WORK/ok.sh"
 	expect_eq 0 "$st"
@@ -913,7 +916,12 @@ Y
 	expect_no_match "BRIG-R005 69:" "$out"
 	expect_eq 2 "$(echo "$out" | grep -c 'BRIG-C005')" "capability findings"
 	expect_eq 1 "$(echo "$out" | grep -c 'BRIG-C007')" "no-new-privileges findings"
-	expect_eq 32 "$(echo "$out" | wc -l)" "findings in all"
+	# No healthcheck: every service but the one built here (its Dockerfile's
+	# HEALTHCHECK is BRIG-D019's); port 53 is below 1024.
+	expect_eq 10 "$(echo "$out" | grep -c 'BRIG-R009')" "health check findings"
+	expect_no_match "BRIG-R009 67:" "$out"
+	expect_match "^BRIG-R007 45:9\$" "$out"
+	expect_eq 33 "$(echo "$out" | grep -vc 'BRIG-R009')" "findings in all"
 	# The text names the service and the key.
 	run_status st audit "$WORK/compose.yaml"
 	expect_eq 1 "$st"
@@ -946,7 +954,7 @@ echo docker run --privileged is only printed here
 cat <<'EOF2'
 docker run --privileged is in a here-document
 EOF2
-docker create --read-only --security-opt no-new-privileges --memory 64m --pids-limit 64 --cpus 1 --user 1000 --cap-drop=ALL alpine:3.20
+docker create --read-only --security-opt no-new-privileges --memory 64m --pids-limit 64 --cpus 1 --user 1000 --cap-drop=ALL --network app --health-cmd true alpine:3.20
 /usr/bin/docker -H unix:///run/user/1000/docker.sock container run --net host -p 80:80 alpine:3.20
 S
 	out=$(rules_at "$WORK/deploy.sh")
@@ -967,6 +975,92 @@ S
 	expect_match "deploy.sh:15:31: medium BRIG-C011: podman run docker.io/library/busybox:latest: --userns host" "$out"
 	expect_match "deploy.sh:22:68: high BRIG-C002: docker run alpine:3.20: --network host shares the host's network" "$out"
 	expect_match "in 1 file; 0 errors" "$out"
+}
+
+# CIS Docker section 5 items only a file shows (docs/cis-docker.md).
+test_cis_runtime_rules_compose_and_docker_run () {
+	cat > "$WORK/compose.yaml" <<'Y'
+services:
+  web:
+    image: nginx:1.27
+    ports: ["80:80", "127.0.0.1:443:443", "8080:80", "${P:-8000}:80", "100-110:100-110"]
+    restart: always
+    healthcheck: {disable: true}
+    ulimits:
+      nproc: 65535
+      memlock: {soft: -1, hard: -1}
+    cgroup_parent: /custom
+    network_mode: bridge
+    volumes:
+      - /srv:/srv:rshared
+      - /opt:/opt:rslave
+      - type: bind
+        source: /data
+        target: /data
+        bind: {propagation: shared}
+  ok:
+    image: nginx:1.27
+    restart: "on-failure:5"
+    healthcheck: {test: ["CMD", "true"]}
+    ulimits: {nofile: 65536}
+  swarm:
+    image: nginx:1.27
+    deploy: {restart_policy: {condition: on-failure, max_attempts: 10}}
+    healthcheck: {test: NONE}
+  built:
+    build: .
+    restart: no
+  unless:
+    image: nginx:1.27
+    restart: unless-stopped
+    healthcheck: {test: ["CMD", "true"]}
+    deploy: {restart_policy: {condition: on-failure, max_attempts: 3}}
+Y
+	out=$(rules_at "$WORK/compose.yaml" | grep -E 'BRIG-R0(0[789]|1[0-3])' | sort)
+	# A port below 1024 (a range by its first), not 8080 nor a variable;
+	# restart always, on-failure:10 (restart wins over deploy's 3); a health
+	# check turned off, or missing where the image is not built here; an
+	# unlimited ulimit only; a cgroup parent; the default bridge; shared
+	# propagation, not rslave.
+	want="BRIG-R007 4:13
+BRIG-R007 4:22
+BRIG-R007 4:71
+BRIG-R008 33:5
+BRIG-R008 5:5
+BRIG-R008 26:14
+BRIG-R009 27:5
+BRIG-R009 6:5
+BRIG-R010 13:9
+BRIG-R010 18:16
+BRIG-R011 9:7
+BRIG-R012 10:5
+BRIG-R013 11:5"
+	expect_eq "$(echo "$want" | sort)" "$out"
+	cat > "$WORK/run.sh" <<'S'
+docker run --restart=unless-stopped --no-healthcheck --ulimit core=-1 --cgroup-parent=/x -v /a:/b:shared --mount type=bind,src=/c,dst=/d,bind-propagation=rshared -p 22:22 nginx:1.27
+docker run --network app --health-cmd true --restart on-failure --ulimit nofile=1024:4096 nginx:1.27
+podman run --restart on-failure:3 nginx:1.27
+docker run --network=bridge --health-cmd true -p 127.0.0.1:1024:80 nginx:1.27
+S
+	out=$(rules_at "$WORK/run.sh" | grep -E 'BRIG-R0(0[789]|1[0-3])' | sort)
+	# docker run's default network is docker0, Podman's is not.
+	want="BRIG-R007 1:163
+BRIG-R008 1:12
+BRIG-R008 2:44
+BRIG-R009 1:37
+BRIG-R009 3:1
+BRIG-R010 1:90
+BRIG-R010 1:106
+BRIG-R011 1:54
+BRIG-R012 1:71
+BRIG-R013 1:1
+BRIG-R013 4:12"
+	expect_eq "$(echo "$want" | sort)" "$out"
+	run_status st audit "$WORK/run.sh"
+	expect_match "run.sh:1:12: low BRIG-R008: docker run nginx:1.27: restart unless-stopped restarts the container without end" "$out"
+	expect_match "run.sh:1:90: medium BRIG-R010: docker run nginx:1.27: /a is mounted at /b with shared propagation" "$out"
+	expect_match "run.sh:2:44: low BRIG-R008: .*restart on-failure has no maximum" "$out"
+	expect_match "run.sh:4:12: low BRIG-R013: .*--network bridge is Docker's default bridge" "$out"
 }
 
 test_compose_anchors_merge_keys_and_extends () {
