@@ -1063,6 +1063,41 @@ BRIG-R013 4:12"
 	expect_match "run.sh:4:12: low BRIG-R013: .*--network bridge is Docker's default bridge" "$out"
 }
 
+# docs/cis-docker.md maps every item of CIS Docker section 5 to rules: each
+# rule it names exists, each CIS item a rule cites is in it.
+test_cis_docker_doc_matches_the_rules () {
+	audit --list-rules --format json > "$WORK/rules.json"
+	python3 - "$TOP/docs/cis-docker.md" "$WORK/rules.json" <<'PY' || fail "docs/cis-docker.md and the rule table disagree"
+import json, re, sys
+doc = open(sys.argv[1]).read()
+rules = json.load(open(sys.argv[2]))
+ids = {r["id"] for r in rules}
+named = set(re.findall(r"BRIG-[A-Z]\d{3}", doc))
+missing = sorted(named - ids)
+assert not missing, "named in the doc, not in --list-rules: %s" % missing
+# Every item of section 5 has its row; each row names a rule or says why not.
+rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| (\d+\.\d+) \|.*$", doc, re.M)}
+for n in range(1, 33):
+    row = rows.get("5.%d" % n)
+    assert row, "no row for 5.%d" % n
+    assert "BRIG-" in row or "not checkable" in row, row
+# Every CIS Docker item a rule cites is a row of the doc.
+cited = {}
+for r in rules:
+    for m in re.finditer(r"CIS Docker (\d+\.\d+(?:,\s*\d+\.\d+)*)", r["refs"]):
+        for item in re.split(r",\s*", m.group(1)):
+            cited.setdefault(item, []).append(r["id"])
+absent = {k: v for k, v in cited.items() if k not in rows}
+assert not absent, "cited by rules, not in the doc: %s" % absent
+# A row that says a rule checks an item agrees with the rule's refs where the
+# rule cites section 5 at all.
+for item, rids in cited.items():
+    for rid in rids:
+        assert rid in rows[item], "%s cites CIS Docker %s, the doc's row does not name it" % (rid, item)
+print("REPORT: docs/cis-docker.md: 32 items of section 5, %d rules named, %d CIS items cited by rules, all in the doc" % (len(named), len(cited)))
+PY
+}
+
 test_compose_anchors_merge_keys_and_extends () {
 	mkdir -p "$WORK/app/common"
 	cat > "$WORK/app/common/base.yml" <<'Y'
