@@ -207,9 +207,9 @@ static const struct brig_cmd_help help = {
   "check files that describe containers against the hardening policy",
   "Reads Kubernetes manifests (YAML or JSON, several documents, List objects; Pod and every kind "
   "with a pod template), compose files (a top-level `services`; compose.yaml, "
-  "docker-compose.*.yml...) and the docker run, docker create and podman run lines of shell "
-  "scripts and Makefiles (*.sh, Makefile, *.mk, or a shell's #! line), and Dockerfiles and "
-  "Containerfiles (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*..., or a first "
+  "docker-compose.*.yml...) and the docker run, docker create and podman run (and exec) lines "
+  "of shell scripts and Makefiles (*.sh, Makefile, *.mk, or a shell's #! line), and Dockerfiles "
+  "and Containerfiles (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*..., or a first "
   "instruction FROM or ARG) from files, directories (walked for .yaml, .yml, .json, .sh, .mk, "
   "Makefiles and Dockerfiles; hidden ones skipped) or - for standard input.  Manifests are "
   "judged by the Pod Security Standards at --level, and at every level by the rest of the "

@@ -132,6 +132,10 @@ struct brig_wdocker
   struct brig_wval healthcheck;   /* "none" when turned off, "set" when one is given */
   struct brig_wval cgroup_parent; /* cgroup_parent, --cgroup-parent */
   struct brig_wlist ulimits;      /* "NAME=SOFT[:HARD]" */
+  /* A docker exec line: a process started in a running container, of
+   * which only PRIVILEGED and USER are read; the workload's NAME is the
+   * container's, IMAGE is unset. */
+  bool exec;
 };
 
 struct brig_workload

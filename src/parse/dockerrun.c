@@ -828,7 +828,10 @@ parse_run (const struct brig_shword *wd, size_t n, size_t e, size_t v, const cha
         }
       i++;
     }
-  if (i < n)
+  w->docker.exec = strcmp (wd[v].text, "exec") == 0;
+  if (i < n && w->docker.exec)
+    w->name = brig_docker_own (w, wd[i].text); /* the container */
+  else if (i < n)
     {
       w->docker.image
           = (struct brig_wval){ brig_docker_own (w, wd[i].text), span (&wd[i], &wd[i]), true };
@@ -841,7 +844,7 @@ parse_run (const struct brig_shword *wd, size_t n, size_t e, size_t v, const cha
     w->name = "";
 }
 
-/* The verb of an engine at W[E]: the index of run/create (after global
+/* The verb of an engine at W[E]: the index of run/create/exec (after global
  * options and `container`), or 0. */
 static size_t
 verb_of (const struct brig_shword *wd, size_t n, size_t e)
@@ -857,7 +860,9 @@ verb_of (const struct brig_shword *wd, size_t n, size_t e)
     }
   if (i < n && strcmp (wd[i].text, "container") == 0)
     i++;
-  if (i < n && (strcmp (wd[i].text, "run") == 0 || strcmp (wd[i].text, "create") == 0))
+  if (i < n
+      && (strcmp (wd[i].text, "run") == 0 || strcmp (wd[i].text, "create") == 0
+          || strcmp (wd[i].text, "exec") == 0))
     return i;
   return 0;
 }

@@ -703,6 +703,44 @@ check_default_bridge (const struct brig_workload *w, int v, const struct brig_au
                        "where every container can reach every other");
 }
 
+/* --- docker exec lines ----------------------------------------------------- */
+
+static void
+check_exec_privileged (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                       struct brig_findings *f)
+{
+  (void)v;
+  if (brig_wtrue (&w->docker.privileged))
+    brig_findings_add (f, r, w->file, w->docker.privileged.loc,
+                       "--privileged gives the process every capability in the container");
+}
+
+static void
+check_exec_root (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                 struct brig_findings *f)
+{
+  const struct brig_wval *u = &w->docker.user;
+  size_t n;
+
+  (void)v;
+  if (!u->set)
+    return; /* the container's own user */
+  n = strcspn (u->s, ":");
+  if ((n == 1 && u->s[0] == '0') || (n == 4 && strncmp (u->s, "root", 4) == 0))
+    brig_findings_add (f, r, w->file, u->loc,
+                       "--user %s runs the process as root in the container, whatever user the "
+                       "container runs as",
+                       u->s);
+}
+
+/* The rules of docker exec lines (their CONTROL): the others judge a
+ * container, not a process started in one. */
+static bool
+exec_rule (const struct brig_audit_rule *r)
+{
+  return str_has_prefix (r->control, "docker exec");
+}
+
 #define N BRIG_PSS_NONE, NULL, 0
 static const struct brig_audit_rule rules[] = {
   { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, "privileged", N,
@@ -875,6 +913,19 @@ static const struct brig_audit_rule rules[] = {
     "docker network create app && docker run --network app ... (compose does so for every "
     "project; remove network_mode: bridge).",
     "CIS Docker 5.30, 2.2", check_default_bridge },
+  { "BRIG-R014", "privileged docker exec", BRIG_SEV_HIGH, "docker exec --privileged", N,
+    "docker exec --privileged gives the process it starts every capability, whatever the "
+    "container was started with: the container's hardening does not hold for it.",
+    "Run the command without --privileged; if it needs a capability, give it to the container "
+    "(cap_add) where it can be reviewed, or run a separate, short-lived container.",
+    "CIS Docker 5.23", check_exec_privileged },
+  { "BRIG-R015", "docker exec as root", BRIG_SEV_MEDIUM, "docker exec --user", N,
+    "docker exec --user root (or 0) runs the command as root in a container that runs as "
+    "another user: it owns every file of the container and, without a user namespace, is root "
+    "on the host.",
+    "Run the command as the container's user (leave --user out), or fix the image so that no "
+    "root step is needed at run time.",
+    "CIS Docker 5.24", check_exec_root },
 };
 #undef N
 
@@ -911,7 +962,8 @@ brig_audit_container (const struct brig_workload *w, struct brig_findings *f)
   _cleanup_free_ char *who = NULL;
 
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
-    rules[i].check (w, 0, &rules[i], f);
+    if (exec_rule (&rules[i]) == w->docker.exec)
+      rules[i].check (w, 0, &rules[i], f);
   /* Say whose: "service web: ...", "docker run nginx:1.27: ...". */
   if (w->docker.profiles.n)
     {

@@ -1061,6 +1061,23 @@ BRIG-R013 4:12"
 	expect_match "run.sh:1:90: medium BRIG-R010: docker run nginx:1.27: /a is mounted at /b with shared propagation" "$out"
 	expect_match "run.sh:2:44: low BRIG-R008: .*restart on-failure has no maximum" "$out"
 	expect_match "run.sh:4:12: low BRIG-R013: .*--network bridge is Docker's default bridge" "$out"
+	# docker exec lines: judged for --privileged and --user root alone (the
+	# container rules judge the container, started elsewhere).
+	cat > "$WORK/exec.sh" <<'S'
+docker exec -it --privileged web sh
+docker exec -u 0:0 web id
+docker container exec --user=app web id
+podman exec --user root -e A=1 db psql
+docker exec web ls
+S
+	out=$(rules_at "$WORK/exec.sh")
+	expect_eq "BRIG-R014 1:17
+BRIG-R015 2:13
+BRIG-R015 4:13" "$out"
+	run_status st audit "$WORK/exec.sh"
+	expect_eq 1 "$st" "BRIG-R014 is high"
+	expect_match "exec.sh:1:17: high BRIG-R014: docker exec web: --privileged gives the process every capability" "$out"
+	expect_match "exec.sh:4:13: medium BRIG-R015: podman exec db: --user root runs the process as root" "$out"
 }
 
 # docs/cis-docker.md maps every item of CIS Docker section 5 to rules: each
