@@ -67,11 +67,10 @@ check_read_only_root (const struct brig_workload *w, int v, const struct brig_au
                          "writable",
                          c->name, ro->s);
     else
-      brig_findings_add (
-          f, r, w->file, sec_or_container (c),
-          "container \"%s\" does not set securityContext.readOnlyRootFilesystem=true: "
-          "its root filesystem is writable",
-          c->name);
+      brig_findings_add (f, r, w->file, sec_or_container (c),
+                         "container \"%s\" does not set readOnlyRootFilesystem=true: its root "
+                         "filesystem is writable",
+                         c->name);
   }
 }
 
@@ -107,12 +106,7 @@ limit_one (const struct brig_workload *w, const struct brig_audit_rule *r, struc
                          "container \"%s\" sets resources.limits.%s to 0: no limit", c->name, what);
     else
       brig_findings_add (f, r, w->file, at.line ? at : c->loc,
-                         "container \"%s\" has no resources.limits.%s%s", c->name, what,
-                         memory ? ": one leak takes the node's memory (a namespace LimitRange, "
-                                  "which brig does not see, may give a default)"
-                                : ": one busy container slows every other on the node (a "
-                                  "namespace LimitRange, which brig does not see, may give a "
-                                  "default)");
+                         "container \"%s\" has no resources.limits.%s", c->name, what);
   }
 }
 
@@ -179,9 +173,7 @@ check_image_digest (const struct brig_workload *w, int v, const struct brig_audi
     brig_image_ref_parse (c->image.s, &ref);
     if (!ref.digest)
       brig_findings_add (f, r, w->file, c->image.loc,
-                         "container \"%s\": image %s is not pinned by digest: each node may pull "
-                         "another image",
-                         c->name, c->image.s);
+                         "container \"%s\": image %s is not pinned by digest", c->name, c->image.s);
   }
 }
 
@@ -204,8 +196,7 @@ check_automount_token (const struct brig_workload *w, int v, const struct brig_a
   else
     brig_findings_add (f, r, w->file, w->spec_key_loc.line ? w->spec_key_loc : w->spec_loc,
                        "the pod does not set automountServiceAccountToken=false: the service "
-                       "account's API token is mounted in every container (unless its "
-                       "ServiceAccount, which brig does not see, turns it off)");
+                       "account's API token is mounted in its containers");
 }
 
 /* --- uids and gids --------------------------------------------------------- */
@@ -250,8 +241,7 @@ low_id (const struct brig_workload *w, const struct brig_audit_rule *r, struct b
       pod_used = true;
     else
       brig_findings_add (f, r, w->file, sec_or_container (c),
-                         "neither the pod nor container \"%s\" sets %s: the image's %s applies, "
-                         "root or an id below 10000 unless the image says otherwise",
+                         "neither the pod nor container \"%s\" sets %s: the image's %s applies",
                          c->name, key, group ? "group" : "user");
   }
   if (pod_used && number (pod, &id) && id < 10000)

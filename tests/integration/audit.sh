@@ -199,7 +199,7 @@ Y
 	expect_match "h.yaml:12:20: critical BRIG-C003: .*/var/run/docker.sock in /var/run/ \(hostPath\)" "$out"
 	expect_match "h.yaml:7:25: low BRIG-K207: Deployment web: the pod sets runAsUser=1000: below 10000" "$out"
 	expect_match "h.yaml:18:58: low BRIG-K208: .*container \"app\" sets runAsGroup=0: below 10000, root's" "$out"
-	expect_match "h.yaml:20:11: medium BRIG-K202: .*container \"app\" has no resources.limits.memory: .*LimitRange" "$out"
+	expect_match "h.yaml:20:11: medium BRIG-K202: .*container \"app\" has no resources.limits.memory" "$out"
 	expect_match "h.yaml:25:44: low BRIG-K203: .*container \"side\" sets resources.limits.cpu to 0: no limit" "$out"
 	expect_match "h.yaml:28:9: low BRIG-K204: .*image busybox has no tag" "$out"
 	# A pod that follows the advice gets nothing from these rules.
