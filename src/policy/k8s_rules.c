@@ -13,8 +13,9 @@
  *
  * What a rule cannot see, it does not guess: a LimitRange that gives the
  * namespace default limits, a ServiceAccount that turns its token off,
- * an image the registry resolves, kustomize's images: rewrites.  The
- * findings say so, and a suppression with a reason records it. */
+ * an image the registry resolves, kustomize's images: rewrites (an image
+ * left as a template is not judged).  The rules' why says so, and a
+ * suppression with a reason records it. */
 #include "policy/audit.h"
 #include "util/cleanup.h"
 

@@ -347,6 +347,13 @@ for c in ("privileged", "hostNamespaces", "hostPathVolumes", "capabilities_basel
     assert c in controls, c
 assert all(x["why"] and x["fix"] and x["refs"] for x in r)
 assert all("Pod Security Standards" in x["refs"] for x in r if x["id"].startswith("BRIG-K"))
+# The hardening rules beyond them: no level, said to be no control, each
+# with the other tools' ids.
+k2 = [x for x in r if x["id"].startswith("BRIG-K2")]
+assert [x["id"] for x in k2] == ["BRIG-K2%02d" % i for i in range(1, 9)], k2
+assert all(not x.get("level") and "not a Pod Security Standards control" in x["refs"] and x["same_as"] for x in k2), k2
+c003 = next(x for x in r if x["id"] == "BRIG-C003")
+assert "checkov:CKV_K8S_27" in c003["same_as"] and "trivy:KSV-0006" in c003["same_as"], c003
 d = [x for x in r if x["id"].startswith("BRIG-D")]
 assert [x["id"] for x in d] == ["BRIG-D%03d" % i for i in range(1, 21)], [x["id"] for x in d]
 assert all(x["why"] and x["fix"] and x["refs"] and x["control"] and not x.get("level") for x in d), d
