@@ -16,7 +16,7 @@ void
 brig_wdocker_release (struct brig_wdocker *d)
 {
   struct brig_wlist *lists[] = { &d->cap_add, &d->cap_drop, &d->devices, &d->device_cgroup_rules,
-                                 &d->tmpfs,   &d->profiles };
+                                 &d->tmpfs,   &d->profiles, &d->ulimits };
   for (size_t i = 0; i < ARRAY_SIZE (lists); i++)
     free (lists[i]->v);
   free (d->ports);
@@ -39,6 +39,7 @@ brig_workload_free (struct brig_workload *w)
       sec_release (&w->containers[i].sec);
       free (w->containers[i].host_ports.v);
       free (w->containers[i].probe_hosts.v);
+      free (w->containers[i].volume_mounts.v);
     }
   free (w->containers);
   brig_wdocker_release (&w->docker);

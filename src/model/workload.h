@@ -50,6 +50,9 @@ struct brig_wsec
   bool has_caps; /* capabilities given */
   struct brig_loc caps_loc;
   struct brig_wlist cap_add, cap_drop;
+  /* Beyond the Pod Security Standards (policy/k8s_rules.c). */
+  struct brig_wval run_as_group;
+  struct brig_wval read_only_root_fs; /* container only */
 };
 
 struct brig_wcontainer
@@ -60,6 +63,12 @@ struct brig_wcontainer
   struct brig_wsec sec;
   struct brig_wlist host_ports;  /* ports[].hostPort other than 0 */
   struct brig_wlist probe_hosts; /* probes' and lifecycle handlers' host */
+  struct brig_wval image;
+  /* resources.limits.memory and .cpu; where resources and its limits are
+   * written (line 0: not written). */
+  struct brig_wval mem_limit, cpu_limit;
+  struct brig_loc resources_loc, limits_loc;
+  struct brig_wlist volume_mounts; /* volumeMounts[].name */
 };
 
 struct brig_wvolume
@@ -67,6 +76,7 @@ struct brig_wvolume
   const char *name;
   const char *type; /* the source: hostPath, emptyDir, nfs... ("" if none) */
   struct brig_loc loc;
+  struct brig_wval host_path; /* hostPath.path */
 };
 
 struct brig_wannotation
@@ -96,6 +106,7 @@ struct brig_wmount
   const char *type; /* "bind", "volume", "tmpfs", "npipe", "image", "cluster" */
   struct brig_wval source, target;
   bool read_only;
+  struct brig_wval propagation; /* shared, rshared, slave...: as written */
 };
 
 struct brig_wdocker
@@ -114,6 +125,17 @@ struct brig_wdocker
   size_t nports;
   struct brig_wmount *mounts;
   size_t nmounts;
+  /* restart (--restart): "no", "always", "unless-stopped", "on-failure[:N]";
+   * compose's deploy.restart_policy as "CONDITION[:MAX_ATTEMPTS]" ("any",
+   * "on-failure", "none"). */
+  struct brig_wval restart;
+  struct brig_wval healthcheck;   /* "none" when turned off, "set" when one is given */
+  struct brig_wval cgroup_parent; /* cgroup_parent, --cgroup-parent */
+  struct brig_wlist ulimits;      /* "NAME=SOFT[:HARD]" */
+  /* A docker exec line: a process started in a running container, of
+   * which only PRIVILEGED and USER are read; the workload's NAME is the
+   * container's, IMAGE is unset. */
+  bool exec;
 };
 
 struct brig_workload
@@ -136,6 +158,9 @@ struct brig_workload
   size_t nvolumes;
   struct brig_wcontainer *containers;
   size_t ncontainers;
+  struct brig_loc spec_key_loc;                  /* its `spec:` key and value */
+  struct brig_wval automount_token;              /* spec.automountServiceAccountToken */
+  struct brig_wval pod_mem_limit, pod_cpu_limit; /* spec.resources.limits (pod-level resources) */
   /* A compose service or a docker run line (KIND "service", "docker run"). */
   struct brig_wdocker docker;
   char **strs; /* strings the model owns: words of a command line, parts of a value */

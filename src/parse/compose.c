@@ -209,6 +209,11 @@ parse_volumes (struct ctx *x, struct brig_workload *w, const struct brig_ynode *
             return r;
           m.type = type.set ? type.s : "volume";
           m.read_only = brig_wtrue (&ro);
+          {
+            const struct brig_ynode *bind = get_kind (x, e, "bind", BRIG_Y_MAP, &r);
+            if (r < 0 || (bind && (r = get_val (x, bind, "propagation", &m.propagation)) < 0))
+              return r;
+          }
           if (m.source.set)
             {
               const char *src = brig_docker_resolve (w, m.source.s);
@@ -306,6 +311,89 @@ parse_limits (struct ctx *x, struct brig_wdocker *d, const struct brig_ynode *sv
   return r;
 }
 
+/* restart, or deploy.restart_policy as "CONDITION[:MAX_ATTEMPTS]". */
+static int
+parse_restart (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
+{
+  const struct brig_ynode *deploy, *pol;
+  struct brig_wval cond = { 0 }, max = { 0 };
+  int r = 0;
+
+  if ((r = get_val (x, svc, "restart", &w->docker.restart)) < 0 || w->docker.restart.set)
+    return r;
+  if ((deploy = get_kind (x, svc, "deploy", BRIG_Y_MAP, &r)) == NULL
+      || (pol = get_kind (x, deploy, "restart_policy", BRIG_Y_MAP, &r)) == NULL)
+    return r;
+  if ((r = get_val (x, pol, "condition", &cond)) < 0
+      || (r = get_val (x, pol, "max_attempts", &max)) < 0)
+    return r;
+  {
+    _cleanup_free_ char *v
+        = xasprintf ("%s%s%s", cond.set ? cond.s : "any", max.set ? ":" : "", max.set ? max.s : "");
+    w->docker.restart = (struct brig_wval){ brig_docker_own (w, v),
+                                            brig_ykv_loc (deploy, "restart_policy"), true };
+  }
+  return 0;
+}
+
+/* healthcheck: {test: ..., disable: true}; "none" when it is turned off. */
+static int
+parse_healthcheck (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
+{
+  int r = 0;
+  const struct brig_ynode *hc = get_kind (x, svc, "healthcheck", BRIG_Y_MAP, &r), *test;
+  struct brig_wval off = { 0 };
+  struct brig_loc loc = brig_ykv_loc (svc, "healthcheck");
+  const char *v = "set";
+
+  if (hc == NULL)
+    return r;
+  if ((r = get_val (x, hc, "disable", &off)) < 0)
+    return r;
+  test = brig_ymap_get (hc, "test");
+  if (test && test->kind == BRIG_Y_SEQ && test->n > 0 && test->items[0]->kind == BRIG_Y_SCALAR)
+    test = test->items[0];
+  if (brig_wtrue (&off)
+      || (test && test->kind == BRIG_Y_SCALAR && brig_ystr (test)
+          && strcmp (test->value, "NONE") == 0))
+    v = "none";
+  w->docker.healthcheck = (struct brig_wval){ v, loc, true };
+  return 0;
+}
+
+/* ulimits: {NAME: N} or {NAME: {soft: N, hard: M}}, as "NAME=SOFT[:HARD]". */
+static int
+parse_ulimits (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
+{
+  int r = 0;
+  const struct brig_ynode *u = get_kind (x, svc, "ulimits", BRIG_Y_MAP, &r);
+
+  for (size_t i = 0; u && i < u->n && r == 0; i++)
+    {
+      const struct brig_ynode *k = u->items[2 * i], *v = u->items[2 * i + 1];
+      struct brig_wval soft = { 0 }, hard = { 0 };
+      _cleanup_free_ char *s = NULL;
+
+      if (k->kind != BRIG_Y_SCALAR)
+        return bad (x, k, "ulimits", "limits named by strings");
+      if (v->kind == BRIG_Y_SCALAR && brig_ystr (v))
+        s = xasprintf ("%s=%s", k->value, v->value);
+      else if (v->kind == BRIG_Y_MAP)
+        {
+          if ((r = get_val (x, v, "soft", &soft)) < 0 || (r = get_val (x, v, "hard", &hard)) < 0)
+            return r;
+          s = xasprintf ("%s=%s:%s", k->value, soft.set ? soft.s : "", hard.set ? hard.s : "");
+        }
+      else
+        return bad (x, v, k->value, "a number, or a mapping with soft and hard");
+      brig_wlist_push (&w->docker.ulimits,
+                       (struct brig_wval){ brig_docker_own (w, s),
+                                           { k->line, k->col, v->end_line, v->end_col },
+                                           true });
+    }
+  return r;
+}
+
 /* The service's own settings, extends aside. */
 static int
 parse_own (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
@@ -325,6 +413,7 @@ parse_own (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
     { "uts", offsetof (struct brig_wdocker, uts) },
     { "userns_mode", offsetof (struct brig_wdocker, userns_mode) },
     { "cgroup", offsetof (struct brig_wdocker, cgroupns) },
+    { "cgroup_parent", offsetof (struct brig_wdocker, cgroup_parent) },
   };
   struct brig_wdocker *d = &w->docker;
   int r = 0;
@@ -342,7 +431,9 @@ parse_own (struct ctx *x, struct brig_workload *w, const struct brig_ynode *svc)
       || (r = get_strs (x, svc, "profiles", &d->profiles)) < 0
       || (r = parse_security_opt (x, w, svc)) < 0 || (r = parse_ports (x, w, svc)) < 0
       || (r = parse_volumes (x, w, svc)) < 0 || (r = parse_tmpfs (x, w, svc)) < 0
-      || (r = parse_devices (x, w, svc)) < 0 || (r = parse_limits (x, d, svc)) < 0)
+      || (r = parse_devices (x, w, svc)) < 0 || (r = parse_limits (x, d, svc)) < 0
+      || (r = parse_restart (x, w, svc)) < 0 || (r = parse_healthcheck (x, w, svc)) < 0
+      || (r = parse_ulimits (x, w, svc)) < 0)
     return r;
   return 0;
 }
@@ -352,10 +443,11 @@ static size_t
 docker_vals (struct brig_wdocker *d, struct brig_wval **ret)
 {
   struct brig_wval *v[] = {
-    &d->image,   &d->user,        &d->privileged, &d->read_only,   &d->network_mode,
-    &d->pid,     &d->ipc,         &d->uts,        &d->userns_mode, &d->cgroupns,
-    &d->memory,  &d->memory_swap, &d->cpus,       &d->pids_limit,  &d->no_new_privs,
-    &d->seccomp, &d->apparmor,    &d->label,      &d->systempaths, &d->publish_all,
+    &d->image,   &d->user,        &d->privileged,    &d->read_only,   &d->network_mode,
+    &d->pid,     &d->ipc,         &d->uts,           &d->userns_mode, &d->cgroupns,
+    &d->memory,  &d->memory_swap, &d->cpus,          &d->pids_limit,  &d->no_new_privs,
+    &d->seccomp, &d->apparmor,    &d->label,         &d->systempaths, &d->publish_all,
+    &d->restart, &d->healthcheck, &d->cgroup_parent,
   };
   memcpy (ret, v, sizeof v);
   return ARRAY_SIZE (v);
@@ -365,7 +457,7 @@ static size_t
 docker_lists (struct brig_wdocker *d, struct brig_wlist **ret)
 {
   struct brig_wlist *l[]
-      = { &d->cap_add, &d->cap_drop, &d->devices, &d->device_cgroup_rules, &d->tmpfs };
+      = { &d->cap_add, &d->cap_drop, &d->devices, &d->device_cgroup_rules, &d->tmpfs, &d->ulimits };
   memcpy (ret, l, sizeof l);
   return ARRAY_SIZE (l);
 }
@@ -390,7 +482,8 @@ relocate (struct brig_wdocker *d, struct brig_loc loc)
       p->loc = p->host_ip.loc = p->published.loc = p->target.loc = p->protocol.loc = loc;
     }
   for (size_t i = 0; i < d->nmounts; i++)
-    d->mounts[i].loc = d->mounts[i].source.loc = d->mounts[i].target.loc = loc;
+    d->mounts[i].loc = d->mounts[i].source.loc = d->mounts[i].target.loc
+        = d->mounts[i].propagation.loc = loc;
 }
 
 static void

@@ -213,6 +213,19 @@ set_source (struct brig_workload *w, struct brig_wmount *m, struct brig_wval src
     m->type = host_path (src.s) ? "bind" : "volume";
 }
 
+/* A bind's propagation mode, as -v's mode and --mount's bind-propagation
+ * spell it. */
+static bool
+propagation (const char *s)
+{
+  static const char *const modes[]
+      = { "shared", "rshared", "slave", "rslave", "private", "rprivate" };
+  for (size_t i = 0; i < ARRAY_SIZE (modes); i++)
+    if (strcmp (s, modes[i]) == 0)
+      return true;
+  return false;
+}
+
 void
 brig_docker_volume (struct brig_workload *w, const char *s, struct brig_loc loc,
                     struct brig_wmount *ret)
@@ -240,6 +253,8 @@ brig_docker_volume (struct brig_workload *w, const char *s, struct brig_loc loc,
       while ((opt = strsep (&p, ",")))
         if (strcmp (opt, "ro") == 0 || strcmp (opt, "readonly") == 0)
           ret->read_only = true;
+        else if (propagation (opt))
+          ret->propagation = (struct brig_wval){ brig_docker_own (w, opt), loc, true };
     }
 }
 
@@ -278,6 +293,8 @@ brig_docker_mount (struct brig_workload *w, const char *csv, struct brig_loc loc
         ret->target = (struct brig_wval){ brig_docker_own (w, value), loc, true };
       else if (strcmp (field, "readonly") == 0 || strcmp (field, "ro") == 0)
         ret->read_only = truthy (value);
+      else if (strcmp (field, "bind-propagation") == 0 && value)
+        ret->propagation = (struct brig_wval){ brig_docker_own (w, value), loc, true };
     }
   ret->type = type ? type : "volume";
   set_source (w, ret, src);

@@ -25,12 +25,14 @@ void brig_docker_port (struct brig_workload *w, const char *s, struct brig_loc l
 
 /* A short volume: "TARGET" (anonymous), "SOURCE:TARGET[:MODE]"; SOURCE is a
  * host path (a bind) when it starts with /, . or ~ or holds a /, else a
- * volume's name.  MODE is a comma list (ro, rw, z, Z, cached...). */
+ * volume's name.  MODE is a comma list (ro, rw, z, Z, cached..., and a
+ * propagation: shared, rslave...). */
 void brig_docker_volume (struct brig_workload *w, const char *s, struct brig_loc loc,
                          struct brig_wmount *ret);
 
 /* docker run --mount "type=bind,source=/a,target=/b,readonly" (type
- * defaults to volume; src, dst, destination and ro are spelled too). */
+ * defaults to volume; src, dst, destination and ro are spelled too;
+ * bind-propagation is read). */
 void brig_docker_mount (struct brig_workload *w, const char *csv, struct brig_loc loc,
                         struct brig_wmount *ret);
 

@@ -532,6 +532,11 @@ enum what
   PIDS_LIMIT,
   TMPFS,
   NAME,
+  RESTART,
+  HEALTH_CMD,
+  NO_HEALTHCHECK,
+  ULIMIT,
+  CGROUP_PARENT,
 };
 
 /* The flags that matter, and the boolean ones (which take no separate
@@ -571,6 +576,11 @@ static const struct
   { "pids-limit", 0, true, PIDS_LIMIT },
   { "tmpfs", 0, true, TMPFS },
   { "name", 0, true, NAME },
+  { "restart", 0, true, RESTART },
+  { "health-cmd", 0, true, HEALTH_CMD },
+  { "no-healthcheck", 0, false, NO_HEALTHCHECK },
+  { "ulimit", 0, true, ULIMIT },
+  { "cgroup-parent", 0, true, CGROUP_PARENT },
   /* Boolean flags that change nothing the rules read. */
   { "detach", 'd', false, IGNORE },
   { "interactive", 'i', false, IGNORE },
@@ -579,7 +589,6 @@ static const struct
   { "rm", 0, false, IGNORE },
   { "init", 0, false, IGNORE },
   { "help", 0, false, IGNORE },
-  { "no-healthcheck", 0, false, IGNORE },
   { "oom-kill-disable", 0, false, IGNORE },
   { "disable-content-trust", 0, false, IGNORE },
   { "sig-proxy", 0, false, IGNORE },
@@ -741,6 +750,22 @@ apply (struct brig_workload *w, enum what what, const char *value, struct brig_l
     case NAME:
       w->name = v;
       break;
+    case RESTART:
+      d->restart = val;
+      break;
+    case HEALTH_CMD:
+      if (!(d->healthcheck.set && strcmp (d->healthcheck.s, "none") == 0))
+        d->healthcheck = (struct brig_wval){ "set", loc, true };
+      break;
+    case NO_HEALTHCHECK:
+      d->healthcheck = (struct brig_wval){ "none", loc, true };
+      break;
+    case ULIMIT:
+      brig_wlist_push (&d->ulimits, val);
+      break;
+    case CGROUP_PARENT:
+      d->cgroup_parent = val;
+      break;
     case IGNORE:
     default:
       break;
@@ -810,7 +835,10 @@ parse_run (const struct brig_shword *wd, size_t n, size_t e, size_t v, const cha
         }
       i++;
     }
-  if (i < n)
+  w->docker.exec = strcmp (wd[v].text, "exec") == 0;
+  if (i < n && w->docker.exec)
+    w->name = brig_docker_own (w, wd[i].text); /* the container */
+  else if (i < n)
     {
       w->docker.image
           = (struct brig_wval){ brig_docker_own (w, wd[i].text), span (&wd[i], &wd[i]), true };
@@ -823,7 +851,7 @@ parse_run (const struct brig_shword *wd, size_t n, size_t e, size_t v, const cha
     w->name = "";
 }
 
-/* The verb of an engine at W[E]: the index of run/create (after global
+/* The verb of an engine at W[E]: the index of run/create/exec (after global
  * options and `container`), or 0. */
 static size_t
 verb_of (const struct brig_shword *wd, size_t n, size_t e)
@@ -839,7 +867,9 @@ verb_of (const struct brig_shword *wd, size_t n, size_t e)
     }
   if (i < n && strcmp (wd[i].text, "container") == 0)
     i++;
-  if (i < n && (strcmp (wd[i].text, "run") == 0 || strcmp (wd[i].text, "create") == 0))
+  if (i < n
+      && (strcmp (wd[i].text, "run") == 0 || strcmp (wd[i].text, "create") == 0
+          || strcmp (wd[i].text, "exec") == 0))
     return i;
   return 0;
 }

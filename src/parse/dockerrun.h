@@ -40,7 +40,9 @@ void brig_shwords_free (struct brig_shword *w, size_t n);
 /* Every docker/podman/nerdctl run or create command of BUF as a workload
  * of kind "docker run" ("podman run", "docker create"...), named by its
  * --name or its image; each setting located at its flag.  A command whose
- * engine is a variable named like one ($(DOCKER), ${PODMAN}) counts. */
+ * engine is a variable named like one ($(DOCKER), ${PODMAN}) counts.  An
+ * exec command is one too, of kind "docker exec", DOCKER.EXEC set, named
+ * by its container (its --privileged and --user are what rules read). */
 int brig_parse_dockerrun (const char *buf, size_t len, const char *file, bool make,
                           struct brig_workload **ret, size_t *ret_n, struct brig_err *err);
 

@@ -107,7 +107,8 @@ parse_sec (struct ctx *x, const struct brig_ynode *owner, bool container, struct
   s->present = true;
   s->loc = brig_ykv_loc (owner, "securityContext");
   if ((r = get_val (x, sc, "runAsNonRoot", &s->run_as_non_root)) < 0
-      || (r = get_val (x, sc, "runAsUser", &s->run_as_user)) < 0)
+      || (r = get_val (x, sc, "runAsUser", &s->run_as_user)) < 0
+      || (r = get_val (x, sc, "runAsGroup", &s->run_as_group)) < 0)
     return r;
   if ((m = get_map (x, sc, "seccompProfile", &r)))
     {
@@ -140,7 +141,8 @@ parse_sec (struct ctx *x, const struct brig_ynode *owner, bool container, struct
     return r;
   if ((r = get_val (x, sc, "privileged", &s->privileged)) < 0
       || (r = get_val (x, sc, "allowPrivilegeEscalation", &s->allow_privilege_escalation)) < 0
-      || (r = get_val (x, sc, "procMount", &s->proc_mount)) < 0)
+      || (r = get_val (x, sc, "procMount", &s->proc_mount)) < 0
+      || (r = get_val (x, sc, "readOnlyRootFilesystem", &s->read_only_root_fs)) < 0)
     return r;
   if ((m = get_map (x, sc, "capabilities", &r)))
     {
@@ -170,6 +172,27 @@ handler_hosts (struct ctx *x, const struct brig_ynode *h, struct brig_wlist *ret
   return r;
 }
 
+/* OWNER.resources.limits.memory and .cpu (a container's, or the pod's). */
+static int
+get_limits (struct ctx *x, const struct brig_ynode *owner, struct brig_wval *mem,
+            struct brig_wval *cpu, struct brig_loc *ret_res, struct brig_loc *ret_lim)
+{
+  int r = 0;
+  const struct brig_ynode *res = get_map (x, owner, "resources", &r), *lim;
+
+  if (res == NULL)
+    return r;
+  if (ret_res)
+    *ret_res = brig_ykv_loc (owner, "resources");
+  if ((lim = get_map (x, res, "limits", &r)) == NULL)
+    return r;
+  if (ret_lim)
+    *ret_lim = brig_ykv_loc (res, "limits");
+  if ((r = get_val (x, lim, "memory", mem)) < 0)
+    return r;
+  return get_val (x, lim, "cpu", cpu);
+}
+
 static int
 parse_container (struct ctx *x, const struct brig_ynode *c, const char *field,
                  struct brig_wcontainer *ret)
@@ -186,7 +209,23 @@ parse_container (struct ctx *x, const struct brig_ynode *c, const char *field,
   ret->name = brig_ystr (brig_ymap_get (c, "name"));
   if (ret->name == NULL)
     ret->name = "";
-  if ((r = parse_sec (x, c, true, &ret->sec)) < 0)
+  if ((r = parse_sec (x, c, true, &ret->sec)) < 0 || (r = get_val (x, c, "image", &ret->image)) < 0
+      || (r = get_limits (x, c, &ret->mem_limit, &ret->cpu_limit, &ret->resources_loc,
+                          &ret->limits_loc))
+             < 0)
+    return r;
+  if ((m = get_seq (x, c, "volumeMounts", &r)))
+    for (size_t i = 0; i < m->n; i++)
+      {
+        struct brig_wval name;
+        if (m->items[i]->kind != BRIG_Y_MAP)
+          return bad (x, m->items[i], "volumeMounts", "a list of volume mounts");
+        if ((r = get_val (x, m->items[i], "name", &name)) < 0)
+          return r;
+        if (name.set)
+          list_push (&ret->volume_mounts, name);
+      }
+  if (r < 0)
     return r;
   if ((ports = get_seq (x, c, "ports", &r)))
     for (size_t i = 0; i < ports->n && r == 0; i++)
@@ -236,8 +275,9 @@ get_annotations (struct ctx *x, const struct brig_ynode *meta, struct brig_wanno
 
 static int
 parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode *meta,
-           const struct brig_ynode *spec, const char *kind)
+           const struct brig_ynode *parent, const char *kind)
 {
+  const struct brig_ynode *spec = brig_ymap_get (parent, "spec");
   static const char *const fields[] = { "containers", "initContainers", "ephemeralContainers" };
   struct brig_workload *w;
   const struct brig_ynode *vols, *obj_meta = brig_ymap_get (obj, "metadata");
@@ -254,13 +294,16 @@ parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode 
   *w = (struct brig_workload){ .file = x->file, .kind = kind };
   w->loc = brig_yloc (obj);
   w->spec_loc = brig_yloc (spec);
+  w->spec_key_loc = brig_ykv_loc (parent, "spec");
   w->name = brig_ystr (brig_ymap_get (brig_ymap_get (obj, "metadata"), "name"));
   if (w->name == NULL)
     w->name = "";
   if ((r = get_val (x, spec, "hostNetwork", &w->host_network)) < 0
       || (r = get_val (x, spec, "hostPID", &w->host_pid)) < 0
       || (r = get_val (x, spec, "hostIPC", &w->host_ipc)) < 0
-      || (r = get_val (x, spec, "hostUsers", &w->host_users)) < 0)
+      || (r = get_val (x, spec, "hostUsers", &w->host_users)) < 0
+      || (r = get_val (x, spec, "automountServiceAccountToken", &w->automount_token)) < 0
+      || (r = get_limits (x, spec, &w->pod_mem_limit, &w->pod_cpu_limit, NULL, NULL)) < 0)
     return r;
   {
     const struct brig_ynode *os = get_map (x, spec, "os", &r);
@@ -309,6 +352,12 @@ parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode 
                 o->type = v->items[2 * k]->value;
                 break;
               }
+          if (strcmp (o->type, "hostPath") == 0)
+            {
+              const struct brig_ynode *hp = get_map (x, v, "hostPath", &r);
+              if (r < 0 || (hp && (r = get_val (x, hp, "path", &o->host_path)) < 0))
+                return r;
+            }
         }
     }
   if (r < 0)
@@ -379,7 +428,7 @@ parse_object (struct ctx *x, const struct brig_ynode *obj, int depth)
         spec = t ? brig_ymap_get (t, "spec") : NULL;
         if (spec == NULL)
           return 0; /* no pod spec written: nothing to judge */
-        return parse_pod (x, obj, brig_ymap_get (t, "metadata"), spec, templates[i].kind);
+        return parse_pod (x, obj, brig_ymap_get (t, "metadata"), t, templates[i].kind);
       }
   return 0;
 }

@@ -105,6 +105,19 @@ void brig_audit_workload (const struct brig_workload *w, enum brig_pss_level lev
  * for what only an audit can see.  Their level is BRIG_PSS_NONE. */
 const struct brig_audit_rule *brig_container_rules (size_t *ret_n);
 
+/* A bind of the host's PATH that gives the container the host (BRIG-C003):
+ * the engine's socket PATH is or holds, or "/" for the host's root; NULL
+ * for another path.  *RET_NORM (to free) is PATH normalised; what is
+ * returned is it or a static string. */
+const char *brig_bind_gives_host (const char *path, char **ret_norm);
+
+/* The hardening rules on Kubernetes workloads beyond the Pod Security
+ * Standards (src/policy/k8s_rules.c): BRIG-K2nn, level BRIG_PSS_NONE, the
+ * same at every --level, and BRIG-C003 on hostPath volumes.
+ * brig_audit_workload applies them after the controls of its level. */
+const struct brig_audit_rule *brig_k8s_rules (size_t *ret_n);
+void brig_audit_k8s (const struct brig_workload *w, struct brig_findings *f);
+
 /* Every rule brig audit knows, in --list-rules order: brig_audit_rules ()
  * (the Pod Security Standards' and the suppression rules), then
  * brig_container_rules (); NULL past the end.  The tables' own pointers,

@@ -163,6 +163,21 @@ socket_name (const char *path)
   return false;
 }
 
+const char *
+brig_bind_gives_host (const char *path, char **ret_norm)
+{
+  char *src = norm_path (path);
+  const char *what = NULL;
+
+  if (strcmp (src, "/") == 0 || socket_name (src))
+    what = src;
+  for (size_t k = 0; k < ARRAY_SIZE (sockets) && what == NULL; k++)
+    if (under (sockets[k], src))
+      what = sockets[k];
+  *ret_norm = src;
+  return what;
+}
+
 static void
 check_dangerous_binds (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
                        struct brig_findings *f)
@@ -170,7 +185,7 @@ check_dangerous_binds (const struct brig_workload *w, int v, const struct brig_a
   (void)v;
   EACH_MOUNT (w, m)
   {
-    _cleanup_free_ char *src = bind_source (m);
+    _cleanup_free_ char *src = bind_source (m), *norm = NULL;
     const char *sock = NULL;
 
     if (src == NULL)
@@ -189,11 +204,9 @@ check_dangerous_binds (const struct brig_workload *w, int v, const struct brig_a
                            m->read_only ? " (read-only still shows every secret of the host)" : "");
         continue;
       }
-    if (socket_name (src))
+    sock = brig_bind_gives_host (src, &norm);
+    if (sock == norm)
       sock = src;
-    for (size_t k = 0; k < ARRAY_SIZE (sockets) && sock == NULL; k++)
-      if (under (sockets[k], src))
-        sock = sockets[k];
     if (sock)
       brig_findings_add (f, r, w->file, m->loc,
                          "%s%s%s%s is mounted at %s: an engine's API is root on the host%s", sock,
@@ -524,6 +537,211 @@ check_cpu (const struct brig_workload *w, int v, const struct brig_audit_rule *r
                        KEY (w, "cpus or deploy.resources.limits.cpus", "--cpus"));
 }
 
+/* --- CIS Docker section 5 items only a file shows ------------------------ */
+
+/* V as a number; false when it is not one (a variable, a range's end). */
+static bool
+number (const char *s, size_t n, long long *ret)
+{
+  long long v = 0;
+
+  if (n == 0 || n > 18)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (s[i] < '0' || s[i] > '9')
+        return false;
+      v = v * 10 + (s[i] - '0');
+    }
+  *ret = v;
+  return true;
+}
+
+static void
+check_privileged_ports (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                        struct brig_findings *f)
+{
+  const struct brig_wdocker *d = &w->docker;
+
+  (void)v;
+  if (is_host (&d->network_mode))
+    return; /* ports are not published on the host's network */
+  for (size_t i = 0; i < d->nports; i++)
+    {
+      const struct brig_wport *p = &d->ports[i];
+      long long port;
+      /* 80, or the first of 80-90. */
+      if (p->published.set && number (p->published.s, strcspn (p->published.s, "-"), &port)
+          && port > 0 && port < 1024)
+        brig_findings_add (f, r, w->file, p->loc,
+                           "host port %s is a privileged port (below 1024), published for "
+                           "container port %s",
+                           p->published.s, p->target.set ? p->target.s : "?");
+    }
+}
+
+static void
+check_restart (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  const struct brig_wval *rs = &w->docker.restart;
+  const char *colon;
+  long long max;
+  size_t n;
+
+  (void)v;
+  if (!rs->set || has_var (rs->s))
+    return;
+  colon = strchr (rs->s, ':');
+  n = colon ? (size_t)(colon - rs->s) : strlen (rs->s);
+  if ((n == 6 && strncmp (rs->s, "always", n) == 0)
+      || (n == 14 && strncmp (rs->s, "unless-stopped", n) == 0)
+      || (n == 3 && strncmp (rs->s, "any", n) == 0 && colon == NULL))
+    brig_findings_add (f, r, w->file, rs->loc,
+                       "restart %s restarts the container without end: a crash loop, or an "
+                       "attack that crashes it, goes on unseen",
+                       rs->s);
+  else if ((n == 10 && strncmp (rs->s, "on-failure", n) == 0) || (n == 3 && colon))
+    {
+      if (colon == NULL)
+        brig_findings_add (f, r, w->file, rs->loc,
+                           "restart %s has no maximum: the container is restarted without end",
+                           rs->s);
+      else if (number (colon + 1, strlen (colon + 1), &max) && max > 5)
+        brig_findings_add (f, r, w->file, rs->loc, "restart %s allows %lld restarts (at most 5)",
+                           rs->s, max);
+    }
+}
+
+static void
+check_healthcheck (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  const struct brig_wval *hc = &w->docker.healthcheck;
+
+  (void)v;
+  if (hc->set && strcmp (hc->s, "none") == 0)
+    brig_findings_add (f, r, w->file, hc->loc,
+                       "%s: the image's health check is off, and the engine cannot tell a hung "
+                       "service from a working one",
+                       KEY (w, "healthcheck disabled", "--no-healthcheck"));
+  else if (!hc->set && !w->docker.build)
+    brig_findings_add (f, r, w->file, w->loc,
+                       "no %s: only the image's HEALTHCHECK, if it has one, tells a hung service "
+                       "from a working one",
+                       KEY (w, "healthcheck", "--health-cmd"));
+}
+
+static void
+check_propagation (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  (void)v;
+  EACH_MOUNT (w, m)
+  if (m->propagation.set
+      && (strcmp (m->propagation.s, "shared") == 0 || strcmp (m->propagation.s, "rshared") == 0))
+    brig_findings_add (f, r, w->file, m->propagation.loc,
+                       "%s is mounted at %s with %s propagation: mounts made in the container "
+                       "appear on the host",
+                       m->source.set ? m->source.s : "?", m->target.set ? m->target.s : "?",
+                       m->propagation.s);
+}
+
+static void
+check_ulimits (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  const struct brig_wlist *l = &w->docker.ulimits;
+
+  (void)v;
+  for (size_t i = 0; i < l->n; i++)
+    {
+      const char *eq = strchr (l->v[i].s, '=');
+      bool unlimited = false;
+      for (const char *p = eq ? eq + 1 : NULL; p && *p; p += strcspn (p, ":"), p += *p == ':')
+        {
+          size_t n = strcspn (p, ":");
+          unlimited |= (n == 2 && strncmp (p, "-1", 2) == 0)
+                       || (n == 9 && strncmp (p, "unlimited", 9) == 0);
+        }
+      if (unlimited)
+        brig_findings_add (f, r, w->file, l->v[i].loc,
+                           "ulimit %s lifts the engine's default limit entirely", l->v[i].s);
+    }
+}
+
+static void
+check_cgroup_parent (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                     struct brig_findings *f)
+{
+  const struct brig_wval *cp = &w->docker.cgroup_parent;
+
+  (void)v;
+  if (cp->set && cp->s[0])
+    brig_findings_add (f, r, w->file, cp->loc,
+                       "%s %s puts the container in a cgroup outside the engine's, under that "
+                       "cgroup's limits instead of its own",
+                       KEY (w, "cgroup_parent:", "--cgroup-parent"), cp->s);
+}
+
+static void
+check_default_bridge (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                      struct brig_findings *f)
+{
+  const struct brig_wval *net = &w->docker.network_mode;
+
+  (void)v;
+  if (net->set && (strcmp (net->s, "bridge") == 0 || strcmp (net->s, "default") == 0))
+    brig_findings_add (f, r, w->file, net->loc,
+                       "%s %s is Docker's default bridge (docker0): every container on it can "
+                       "reach every other",
+                       KEY (w, "network_mode:", "--network"), net->s);
+  /* docker run's default; compose puts services on a network of their
+   * project, Podman and nerdctl have bridges of their own. */
+  else if (!net->set && w->docker.engine && strcmp (w->docker.engine, "docker") == 0)
+    brig_findings_add (f, r, w->file, w->loc,
+                       "no --network: the container joins Docker's default bridge (docker0), "
+                       "where every container can reach every other");
+}
+
+/* --- docker exec lines ----------------------------------------------------- */
+
+static void
+check_exec_privileged (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                       struct brig_findings *f)
+{
+  (void)v;
+  if (brig_wtrue (&w->docker.privileged))
+    brig_findings_add (f, r, w->file, w->docker.privileged.loc,
+                       "--privileged gives the process every capability in the container");
+}
+
+static void
+check_exec_root (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                 struct brig_findings *f)
+{
+  const struct brig_wval *u = &w->docker.user;
+  size_t n;
+
+  (void)v;
+  if (!u->set)
+    return; /* the container's own user */
+  n = strcspn (u->s, ":");
+  if ((n == 1 && u->s[0] == '0') || (n == 4 && strncmp (u->s, "root", 4) == 0))
+    brig_findings_add (f, r, w->file, u->loc,
+                       "--user %s runs the process as root in the container, whatever user the "
+                       "container runs as",
+                       u->s);
+}
+
+/* The rules of docker exec lines (their CONTROL): the others judge a
+ * container, not a process started in one. */
+static bool
+exec_rule (const struct brig_audit_rule *r)
+{
+  return str_has_prefix (r->control, "docker exec");
+}
+
 #define N BRIG_PSS_NONE, NULL, 0
 static const struct brig_audit_rule rules[] = {
   { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, "privileged", N,
@@ -546,9 +764,12 @@ static const struct brig_audit_rule rules[] = {
     "host.",
     "Remove the bind mount; give the container an API proxy that allows only what it needs "
     "(such as a docker-socket-proxy with read-only endpoints).",
-    "CIS Docker 5.32, 5.6; brig run: BRIG-C003 (refused); trivy KSV-0006 and checkov "
-    "CKV_K8S_27 (Kubernetes)",
-    check_dangerous_binds },
+    "CIS Docker 5.32, 5.6; brig run: BRIG-C003 (refused); on Kubernetes hostPath volumes too: "
+    "checkov CKV_K8S_27; trivy KSV-0006; kube-linter docker-sock; kubesec DockerSock; kubescape "
+    "C-0074",
+    check_dangerous_binds,
+    BRIG_SAME_AS ("checkov:CKV_K8S_27", "trivy:KSV-0006", "kube-linter:docker-sock",
+                  "kubesec:DockerSock", "kubescape:C-0074") },
   { "BRIG-C004", "seccomp unconfined", BRIG_SEV_HIGH, "security_opt seccomp", N,
     "Without a seccomp filter every syscall of the kernel is reachable from the container.",
     "Remove seccomp=unconfined; keep the engine's default profile, or give one that denies by "
@@ -653,6 +874,69 @@ static const struct brig_audit_rule rules[] = {
   { "BRIG-R006", "no CPU limit", BRIG_SEV_LOW, "cpus", N,
     "Without a CPU limit or weight one container can starve the others and the host.",
     "cpus: 1.5 (deploy.resources.limits.cpus; --cpus 1.5).", "CIS Docker 5.12", check_cpu },
+  { "BRIG-R007", "privileged host port", BRIG_SEV_LOW, "ports", N,
+    "A host port below 1024 is one only root may bind: published for a container, it can stand "
+    "in for a system service of the host (ssh, dns, http).",
+    "Publish on a port of 1024 or above (\"127.0.0.1:8080:80\"; -p 127.0.0.1:8080:80), with a "
+    "proxy or a load balancer in front where the service must answer on 80 or 443.",
+    "CIS Docker 5.8; trivy KSV-0117 and kube-linter privileged-ports (Kubernetes)",
+    check_privileged_ports },
+  { "BRIG-R008", "restart policy without a bound", BRIG_SEV_LOW, "restart", N,
+    "restart always or unless-stopped (or on-failure without a count) restarts a crashing "
+    "container forever: a crash loop, or an attack that keeps crashing it, goes on unseen and "
+    "takes the host's resources.",
+    "restart: on-failure:5 (--restart on-failure:5; deploy.restart_policy: {condition: "
+    "on-failure, max_attempts: 5}), and alert on restarts.",
+    "CIS Docker 5.15", check_restart },
+  { "BRIG-R009", "no health check at run time", BRIG_SEV_LOW, "healthcheck", N,
+    "Without a health check the engine cannot tell a hung or taken-over service from a working "
+    "one, nor restart it or keep traffic from it; an image's HEALTHCHECK applies unless it is "
+    "turned off, but a file does not show whether the image has one.",
+    "healthcheck: {test: [\"CMD\", \"/healthcheck\"]} (--health-cmd /healthcheck); or a "
+    "HEALTHCHECK in the image (BRIG-D019), and never disable: true / --no-healthcheck.",
+    "CIS Docker 5.27; a HEALTHCHECK in the Dockerfile: CIS Docker 4.6, BRIG-D019",
+    check_healthcheck },
+  { "BRIG-R010", "shared mount propagation", BRIG_SEV_MEDIUM, "volumes propagation", N,
+    "With shared propagation a mount made inside the container (by a process with "
+    "CAP_SYS_ADMIN, or the engine) appears on the host, and the host's in the container.",
+    "Leave propagation private (the default), or rslave where the container must see the "
+    "host's later mounts.",
+    "CIS Docker 5.20; Kubernetes: mountPropagation Bidirectional (privileged containers only, "
+    "BRIG-K001)",
+    check_propagation },
+  { "BRIG-R011", "ulimit raised to unlimited", BRIG_SEV_LOW, "ulimits", N,
+    "The engine's default ulimits bound open files, processes, locked memory and core dumps; "
+    "an unlimited one (-1) lifts that bound for the container, where only the cgroup's limits "
+    "remain.",
+    "Override a ulimit only where the program needs it, with a number (nofile: {soft: 65536, "
+    "hard: 65536}; --ulimit nofile=65536:65536), never -1.",
+    "CIS Docker 5.19", check_ulimits },
+  { "BRIG-R012", "cgroup parent set", BRIG_SEV_LOW, "cgroup_parent", N,
+    "A custom cgroup parent puts the container under another cgroup's limits and accounting, "
+    "outside those the engine manages (and brig checks).",
+    "Remove cgroup_parent (--cgroup-parent) unless the host's resource plan needs it; set the "
+    "container's own limits instead.",
+    "CIS Docker 5.25", check_cgroup_parent },
+  { "BRIG-R013", "default bridge network", BRIG_SEV_LOW, "network_mode", N,
+    "On Docker's default bridge (docker0) every container reaches every other unless the daemon "
+    "turns inter-container traffic off (icc: false); user-defined networks isolate each "
+    "application and resolve names.",
+    "docker network create app && docker run --network app ... (compose does so for every "
+    "project; remove network_mode: bridge).",
+    "CIS Docker 5.30, 2.2", check_default_bridge },
+  { "BRIG-R014", "privileged docker exec", BRIG_SEV_HIGH, "docker exec --privileged", N,
+    "docker exec --privileged gives the process it starts every capability, whatever the "
+    "container was started with: the container's hardening does not hold for it.",
+    "Run the command without --privileged; if it needs a capability, give it to the container "
+    "(cap_add) where it can be reviewed, or run a separate, short-lived container.",
+    "CIS Docker 5.23", check_exec_privileged },
+  { "BRIG-R015", "docker exec as root", BRIG_SEV_MEDIUM, "docker exec --user", N,
+    "docker exec --user root (or 0) runs the command as root in a container that runs as "
+    "another user: it owns every file of the container and, without a user namespace, is root "
+    "on the host.",
+    "Run the command as the container's user (leave --user out), or fix the image so that no "
+    "root step is needed at run time.",
+    "CIS Docker 5.24", check_exec_root },
 };
 #undef N
 
@@ -666,7 +950,8 @@ brig_container_rules (size_t *ret_n)
 /* Every table of audit rules, in --list-rules order: a new table is one
  * more entry. */
 static const struct brig_audit_rule *(*const tables[]) (size_t *ret_n)
-    = { brig_audit_rules, brig_container_rules, brig_image_rules, brig_daemon_rules };
+    = { brig_audit_rules, brig_k8s_rules, brig_container_rules, brig_image_rules,
+        brig_daemon_rules };
 
 const struct brig_audit_rule *
 brig_audit_rule_nth (size_t i)
@@ -689,7 +974,7 @@ brig_audit_container (const struct brig_workload *w, struct brig_findings *f)
   _cleanup_free_ char *who = NULL;
 
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
-    if (rules[i].check)
+    if (rules[i].check && exec_rule (&rules[i]) == w->docker.exec)
       rules[i].check (w, 0, &rules[i], f);
   /* Say whose: "service web: ...", "docker run nginx:1.27: ...". */
   if (w->docker.profiles.n)

@@ -635,6 +635,7 @@ brig_audit_workload (const struct brig_workload *w, enum brig_pss_level level, i
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
     if (rules[i].check && active (&rules[i], level, version))
       rules[i].check (w, version, &rules[i], f);
+  brig_audit_k8s (w, f); /* the rest of the hardening advice, at every level */
   /* Say whose: "Deployment web: container ...". */
   for (size_t i = first; i < f->n; i++)
     {

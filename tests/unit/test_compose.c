@@ -125,6 +125,13 @@ test_ports_and_volumes (void **state)
     assert_string_equal (m.type, "bind");
     assert_string_equal (m.source.s, "/var/run/docker.sock");
     assert_true (m.read_only);
+    assert_false (m.propagation.set);
+    brig_docker_volume (&w, "/srv:/srv:z,rshared,ro", loc, &m);
+    assert_string_equal (m.propagation.s, "rshared");
+    assert_true (m.read_only);
+    brig_docker_mount (&w, "type=bind,src=/c,dst=/d,bind-propagation=shared", loc, &m);
+    assert_string_equal (m.propagation.s, "shared");
+    assert_string_equal (m.target.s, "/d");
     brig_docker_volume (&w, "data:/data", loc, &m);
     assert_string_equal (m.type, "volume");
     assert_false (m.read_only);
