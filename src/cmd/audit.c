@@ -984,7 +984,7 @@ fix_pass (const struct audit_opts *o, const struct brig_project *project, const 
                                       err);
           break;
         case TYPE_DOCKERFILE:
-          fixed = brig_fix_dockerfile (&e, file, live, nlive, err);
+          fixed = brig_fix_dockerfile (&e, file, o->target, live, nlive, err);
           break;
         case TYPE_AUTO:
         default:

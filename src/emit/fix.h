@@ -8,7 +8,9 @@
  *
  * The values a fix writes are brig run's defaults: a 512m memory and 1024
  * pids limit, user 10001:10001, ports on 127.0.0.1, cap_drop ALL,
- * no-new-privileges, a read-only root with tmpfs on /tmp and /run. */
+ * no-new-privileges, a read-only root with tmpfs on /tmp and /run.  CPU
+ * limits, restart policies and health checks are not written: their
+ * values are the workload's own. */
 #ifndef BRIG_EMIT_FIX_H
 #define BRIG_EMIT_FIX_H
 
@@ -25,6 +27,7 @@
 #define BRIG_FIX_UID "10001"
 #define BRIG_FIX_MEMORY "512m"
 #define BRIG_FIX_PIDS "1024"
+#define BRIG_FIX_K8S_MEMORY "512Mi"
 
 /* Each adds to E (made over the file's text) the edits for the findings
  * F[0..N) of FILE, and returns how many it fixed, or -1 (ERR) when the
@@ -36,7 +39,8 @@ int brig_fix_compose (struct brig_edits *e, const char *file, const struct brig_
 /* MAKE: the file is a Makefile. */
 int brig_fix_dockerrun (struct brig_edits *e, const char *file, bool make,
                         const struct brig_finding *f, size_t n, struct brig_err *err);
-int brig_fix_dockerfile (struct brig_edits *e, const char *file, const struct brig_finding *f,
-                         size_t n, struct brig_err *err);
+/* TARGET: the stage --target made the final one, or NULL. */
+int brig_fix_dockerfile (struct brig_edits *e, const char *file, const char *target,
+                         const struct brig_finding *f, size_t n, struct brig_err *err);
 
 #endif

@@ -132,9 +132,22 @@ created_user (const struct brig_image *img)
   return found;
 }
 
+/* Where the final stage ends: before the next stage's FROM, or at the
+ * end of the text. */
+static size_t
+final_end (const struct brig_edits *e, const struct brig_image *img)
+{
+  const struct brig_istage *fin = brig_image_final (img);
+
+  for (size_t s = 0; s + 1 < img->nstages; s++)
+    if (&img->stages[s] == fin)
+      return brig_edits_line_start (e, at (e, img->stages[s + 1].loc.line, 1));
+  return e->len;
+}
+
 int
-brig_fix_dockerfile (struct brig_edits *e, const char *file, const struct brig_finding *f, size_t n,
-                     struct brig_err *err)
+brig_fix_dockerfile (struct brig_edits *e, const char *file, const char *target,
+                     const struct brig_finding *f, size_t n, struct brig_err *err)
 {
   struct brig_image *img = NULL;
   bool user = false;
@@ -142,6 +155,8 @@ brig_fix_dockerfile (struct brig_edits *e, const char *file, const struct brig_f
 
   if (brig_parse_dockerfile (e->buf, e->len, file, &img, err) < 0)
     return -1;
+  if (target)
+    (void)brig_image_target (img, target); /* no such stage: the last, as the audit */
   for (size_t i = 0; i < n; i++)
     {
       const struct brig_irun *run;
@@ -195,8 +210,9 @@ brig_fix_dockerfile (struct brig_edits *e, const char *file, const struct brig_f
   if (user)
     {
       _cleanup_free_ char *who = created_user (img);
-      bool nl = e->len > 0 && e->buf[e->len - 1] != '\n';
-      brig_edits_addf (e, e->len, e->len, "%sUSER %s\n", nl ? "\n" : "", who ? who : BRIG_FIX_USER);
+      size_t end = final_end (e, img);
+      bool nl = end > 0 && e->buf[end - 1] != '\n';
+      brig_edits_addf (e, end, end, "%sUSER %s\n", nl ? "\n" : "", who ? who : BRIG_FIX_USER);
     }
   brig_image_free (img);
   return fixed;

@@ -269,7 +269,8 @@ brig_fix_dockerrun (struct brig_edits *e, const char *file, bool make, const str
       struct runfix x = { .e = e };
       const struct brig_loc *img = &w[k].docker.image.loc;
 
-      if (!w[k].docker.image.set)
+      /* docker exec runs in a container that is there: nothing to add. */
+      if (!w[k].docker.image.set || w[k].docker.exec)
         continue;
       for (size_t i = 0; i < n; i++)
         {

@@ -134,6 +134,33 @@ fix_missing (struct kfix *x, const struct brig_finding *f, const struct brig_yno
   return false;
 }
 
+/* The hardening beyond the Pod Security Standards (BRIG-K2nn) for
+ * container C: a read-only root, a memory limit, ids of 10000 and above
+ * where none is set, no service account token.  An id the author set
+ * low is left: files in the image may belong to it. */
+static bool
+fix_hardening (struct kfix *x, const struct brig_finding *f, const struct brig_ynode *spec,
+               const struct brig_ynode *c)
+{
+  size_t i;
+  const struct brig_ynode *map = brig_yedit_find_pair (x->doc, f->loc, &i);
+  const char *key = map ? map->items[2 * i]->value : "";
+
+  if (is (f, "BRIG-K206"))
+    return brig_yedit_set (&x->y, spec, "automountServiceAccountToken", BRIG_YLIT ("false"));
+  if (c == NULL)
+    return false;
+  if (is (f, "BRIG-K201"))
+    return brig_yedit_set (&x->y, c, "securityContext.readOnlyRootFilesystem", BRIG_YLIT ("true"));
+  if (is (f, "BRIG-K202") && strcmp (key, "cpu") != 0)
+    return brig_yedit_set (&x->y, c, "resources.limits.memory", BRIG_YSTR (BRIG_FIX_K8S_MEMORY));
+  if (is (f, "BRIG-K207") && strcmp (key, "runAsUser") != 0)
+    return brig_yedit_set (&x->y, c, "securityContext.runAsUser", BRIG_YLIT (BRIG_FIX_UID));
+  if (is (f, "BRIG-K208") && strcmp (key, "runAsGroup") != 0)
+    return brig_yedit_set (&x->y, c, "securityContext.runAsGroup", BRIG_YLIT (BRIG_FIX_UID));
+  return false;
+}
+
 static bool
 loc_eq (struct brig_loc a, struct brig_loc b)
 {
@@ -161,6 +188,16 @@ fix_workload (struct kfix *x, const struct brig_workload *w, const struct brig_f
 
       if (!loc_in (w->loc, f[i].loc))
         continue;
+      if (str_has_prefix (f[i].rule->id, "BRIG-K2"))
+        {
+          /* The container the finding is in (at its securityContext,
+           * its resources, or itself). */
+          for (size_t k = 0; k < w->ncontainers && c == NULL; k++)
+            if (loc_in (w->containers[k].loc, f[i].loc))
+              c = brig_yedit_find (x->doc, w->containers[k].loc, NULL, NULL);
+          fixed += fix_hardening (x, &f[i], spec, c && c->kind == BRIG_Y_MAP ? c : NULL);
+          continue;
+        }
       for (size_t k = 0; k < w->ncontainers && c == NULL; k++)
         if (loc_eq (w->containers[k].loc, f[i].loc))
           c = brig_yedit_find (x->doc, w->containers[k].loc, NULL, NULL);

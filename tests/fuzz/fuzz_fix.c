@@ -95,7 +95,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       r = brig_fix_dockerrun (&e, "fuzz.sh", false, f.v, f.n, &err);
       break;
     default:
-      r = brig_fix_dockerfile (&e, "Dockerfile", f.v, f.n, &err);
+      r = brig_fix_dockerfile (&e, "Dockerfile", NULL, f.v, f.n, &err);
       break;
     }
   if (r >= 0 && e.n > 0)

@@ -7,10 +7,13 @@ CORPUS=${BRIG_CORPUS:-$TOP/../shared/corpus}
 audit () { "$BRIG" audit "$@"; }
 
 # The rules --fix fixes (emit/fix_*.c); the others are left for a person.
+# BRIG-K207/K208 are fixed only where no id is set (a low id the author
+# set is theirs to change), so they are not in the list.
 FIXABLE="BRIG-K001 BRIG-K002 BRIG-K005 BRIG-K006 BRIG-K008 BRIG-K009 BRIG-K011 BRIG-K012
 BRIG-K102 BRIG-K103 BRIG-K105 BRIG-K106 BRIG-K107 BRIG-C001 BRIG-C004 BRIG-C005 BRIG-C007
 BRIG-C008 BRIG-C009 BRIG-C010 BRIG-C011 BRIG-C012 BRIG-C013 BRIG-R001 BRIG-R002 BRIG-R003
-BRIG-R004 BRIG-D001 BRIG-D002 BRIG-D006 BRIG-D013 BRIG-D014 BRIG-D015 BRIG-D016"
+BRIG-R004 BRIG-D001 BRIG-D002 BRIG-D006 BRIG-D013 BRIG-D014 BRIG-D015 BRIG-D016
+BRIG-K201 BRIG-K202 BRIG-K206"
 
 # fixable_left JSON-REPORT: the findings of fixable rules, one per line.
 fixable_left () {
@@ -108,8 +111,14 @@ spec:
         drop: [ALL]
       allowPrivilegeEscalation: false
       runAsNonRoot: true
+      readOnlyRootFilesystem: true
+      runAsUser: 10001
+      runAsGroup: 10001
     ports:
     - containerPort: 80
+    resources:
+      limits:
+        memory: "512Mi"
   - name: side
     image: busybox:1.36
     securityContext:
@@ -117,9 +126,16 @@ spec:
       runAsNonRoot: true
       capabilities:
         drop: [ALL]
+      readOnlyRootFilesystem: true
+      runAsUser: 10001
+      runAsGroup: 10001
+    resources:
+      limits:
+        memory: "512Mi"
   securityContext:
     seccompProfile:
       type: RuntimeDefault
+  automountServiceAccountToken: false
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -138,6 +154,13 @@ spec:
             capabilities:
               drop: [ALL]
             runAsNonRoot: true
+            readOnlyRootFilesystem: true
+            runAsUser: 10001
+            runAsGroup: 10001
+          resources:
+            limits:
+              memory: "512Mi"
+      automountServiceAccountToken: false
 Y
 	diff -u "$WORK/want" "$WORK/pod.yaml" > "$WORK/d" || fail "fixed text: $(cat "$WORK/d")"
 	expect_match "fixed in 1 file" "$(cat "$WORK/first.err")"
@@ -393,4 +416,17 @@ print("REPORT: --fix on %d Pod Security fixtures: %d findings of fixable control
       % (a["summary"]["files"], len(left), len(a["findings"]) - len(left)))
 assert not left, left[:5]
 PY
+}
+
+test_fix_dockerfile_target_stage_and_exec_lines () {
+	printf 'FROM alpine:3.20 AS app\nRUN apk add --no-cache curl\nFROM app AS debug\nRUN apk add --no-cache gdb\n' > "$WORK/Dockerfile"
+	audit --fix --target app --fail-on never "$WORK/Dockerfile" > /dev/null 2>&1
+	expect_eq "$(printf 'FROM alpine:3.20 AS app\nRUN apk add --no-cache curl\nUSER 10001:10001\nFROM app AS debug\nRUN apk add --no-cache gdb')" "$(cat "$WORK/Dockerfile")"
+	run_status st audit --target app --format json --fail-on never "$WORK/Dockerfile"
+	expect_no_match '"BRIG-D00[12]"' "$out"
+	# docker exec enters a container that runs already: no run flags for it.
+	printf '#!/bin/sh\ndocker exec --privileged web sh\n' > "$WORK/x.sh"
+	cp "$WORK/x.sh" "$WORK/x.orig"
+	audit --fix --fail-on never "$WORK/x.sh" > /dev/null 2>&1
+	expect_no_match 'cap-drop|read-only|memory' "$(cat "$WORK/x.sh")"
 }
