@@ -312,14 +312,15 @@ static const struct brig_cmd_help help = {
   "it is an error at its FILE:LINE:COL.\n\n"
   "--fix writes each file's hardened version, changing only what the fixes need: for manifests "
   "the securityContext settings (allowPrivilegeEscalation: false, runAsNonRoot: true, "
-  "seccompProfile RuntimeDefault, capabilities.drop [ALL], privileged and host namespaces "
-  "false...), for compose services and docker run lines cap_drop ALL, no-new-privileges, "
+  "seccompProfile RuntimeDefault, capabilities.drop [ALL], readOnlyRootFilesystem: true, "
+  "privileged and host namespaces false...), a 512Mi memory limit and no service account "
+  "token; for compose services and docker run lines cap_drop ALL, no-new-privileges, "
   "read_only with tmpfs /tmp and /run, a 512m memory and 1024 pids limit, user 10001:10001, "
-  "ports on 127.0.0.1 and sensitive binds read-only, for Dockerfiles a USER, COPY for a plain "
+  "ports on 127.0.0.1 and sensitive binds read-only; for Dockerfiles a USER, COPY for a plain "
   "ADD and apt-get/apk hygiene.  Findings with no safe fix (hostPath volumes, engine sockets, "
-  "image pins, a uid of 0) are left and reported, and so are all of daemon.json's and "
-  "config.json's.  The file is replaced atomically, keeping its "
-  "mode; the report and the exit status are those of the fixed files.  --fix --dry-run prints a "
+  "image pins, a uid of 0, CPU limits) are left and reported, as are daemon.json and "
+  "config.json.  The file is replaced atomically, keeping its mode; the report and the exit "
+  "status are those of the fixed files.  --fix --dry-run prints a "
   "unified diff and changes nothing.",
 };
 
