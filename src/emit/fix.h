@@ -29,6 +29,13 @@
 #define BRIG_FIX_PIDS "1024"
 #define BRIG_FIX_K8S_MEMORY "512Mi"
 
+/* Is F a finding of the rule with ID? */
+static inline bool
+brig_fix_is (const struct brig_finding *f, const char *id)
+{
+  return __builtin_strcmp (f->rule->id, id) == 0;
+}
+
 /* Each adds to E (made over the file's text) the edits for the findings
  * F[0..N) of FILE, and returns how many it fixed, or -1 (ERR) when the
  * file cannot be read again. */

@@ -20,29 +20,12 @@ struct cfix
 };
 
 static bool
-is (const struct brig_finding *f, const char *id)
-{
-  return strcmp (f->rule->id, id) == 0;
-}
-
-static bool
-has_tmpfs (const struct brig_workload *w, const char *path)
-{
-  size_t n = strlen (path);
-  for (size_t i = 0; i < w->docker.tmpfs.n; i++)
-    if (strncmp (w->docker.tmpfs.v[i].s, path, n) == 0
-        && (w->docker.tmpfs.v[i].s[n] == '\0' || w->docker.tmpfs.v[i].s[n] == ':'))
-      return true;
-  return false;
-}
-
-static bool
 read_only (struct cfix *x, const struct brig_workload *w, const struct brig_ynode *svc)
 {
   bool ok = brig_yedit_set (&x->y, svc, "read_only", BRIG_YLIT ("true"));
-  if (!has_tmpfs (w, "/tmp"))
+  if (!brig_wdocker_has_tmpfs (&w->docker, "/tmp"))
     brig_yedit_seq_add (&x->y, svc, "tmpfs", BRIG_YSTR ("/tmp"));
-  if (!has_tmpfs (w, "/run"))
+  if (!brig_wdocker_has_tmpfs (&w->docker, "/run"))
     brig_yedit_seq_add (&x->y, svc, "tmpfs", BRIG_YSTR ("/run"));
   return ok;
 }
@@ -73,15 +56,15 @@ static bool
 fix_service (struct cfix *x, const struct brig_workload *w, const struct brig_ynode *svc,
              const struct brig_finding *f)
 {
-  if (is (f, "BRIG-C005"))
+  if (brig_fix_is (f, "BRIG-C005"))
     return brig_yedit_seq_add (&x->y, svc, "cap_drop", BRIG_YSTR ("ALL"));
-  if (is (f, "BRIG-C007"))
+  if (brig_fix_is (f, "BRIG-C007"))
     return brig_yedit_seq_add (&x->y, svc, "security_opt", BRIG_YSTR ("no-new-privileges:true"));
-  if (is (f, "BRIG-C008"))
+  if (brig_fix_is (f, "BRIG-C008"))
     return read_only (x, w, svc);
-  if (is (f, "BRIG-C010"))
+  if (brig_fix_is (f, "BRIG-C010"))
     return limits (x, w, svc);
-  if (is (f, "BRIG-R001"))
+  if (brig_fix_is (f, "BRIG-R001"))
     return brig_yedit_set (&x->y, svc, "user", BRIG_YSTR (BRIG_FIX_USER));
   return false;
 }
@@ -158,30 +141,32 @@ fix_item (struct cfix *x, const struct brig_finding *f, const struct brig_ynode 
 {
   _cleanup_free_ char *v = NULL;
 
-  if (strcmp (key, "cap_add") == 0 && (is (f, "BRIG-C001") || is (f, "BRIG-C005")))
+  if (strcmp (key, "cap_add") == 0
+      && (brig_fix_is (f, "BRIG-C001") || brig_fix_is (f, "BRIG-C005")))
     {
       brig_yedit_seq_remove (&x->y, svc, key, i);
       return true;
     }
   if (strcmp (key, "security_opt") == 0)
     {
-      if (is (f, "BRIG-C007"))
+      if (brig_fix_is (f, "BRIG-C007"))
         {
           brig_yedit_replace (&x->y, item, BRIG_YSTR ("no-new-privileges:true"));
           return true;
         }
-      if (is (f, "BRIG-C004") || is (f, "BRIG-C009") || is (f, "BRIG-R002"))
+      if (brig_fix_is (f, "BRIG-C004") || brig_fix_is (f, "BRIG-C009")
+          || brig_fix_is (f, "BRIG-R002"))
         {
           brig_yedit_seq_remove (&x->y, svc, key, i);
           return true;
         }
     }
-  if (strcmp (key, "device_cgroup_rules") == 0 && is (f, "BRIG-C012"))
+  if (strcmp (key, "device_cgroup_rules") == 0 && brig_fix_is (f, "BRIG-C012"))
     {
       brig_yedit_seq_remove (&x->y, svc, key, i);
       return true;
     }
-  if (strcmp (key, "volumes") == 0 && is (f, "BRIG-R003"))
+  if (strcmp (key, "volumes") == 0 && brig_fix_is (f, "BRIG-R003"))
     {
       if (item->kind == BRIG_Y_MAP)
         return brig_yedit_set (&x->y, item, "read_only", BRIG_YLIT ("true"));
@@ -191,7 +176,7 @@ fix_item (struct cfix *x, const struct brig_finding *f, const struct brig_ynode 
           return true;
         }
     }
-  if (strcmp (key, "ports") == 0 && is (f, "BRIG-R004"))
+  if (strcmp (key, "ports") == 0 && brig_fix_is (f, "BRIG-R004"))
     {
       if (item->kind == BRIG_Y_MAP)
         return brig_yedit_set (&x->y, item, "host_ip", BRIG_YSTR ("127.0.0.1"));
@@ -213,18 +198,20 @@ fix_key (struct cfix *x, const struct brig_workload *w, const struct brig_findin
   const char *key = map->items[2 * i]->value;
   const struct brig_ynode *v = map->items[2 * i + 1];
 
-  if (strcmp (key, "privileged") == 0 && is (f, "BRIG-C001"))
+  if (strcmp (key, "privileged") == 0 && brig_fix_is (f, "BRIG-C001"))
     brig_yedit_replace (&x->y, v, BRIG_YLIT ("false"));
-  else if (strcmp (key, "read_only") == 0 && is (f, "BRIG-C008"))
+  else if (strcmp (key, "read_only") == 0 && brig_fix_is (f, "BRIG-C008"))
     return read_only (x, w, map);
-  else if ((strcmp (key, "userns_mode") == 0 && is (f, "BRIG-C011"))
-           || (strcmp (key, "cgroup") == 0 && is (f, "BRIG-C013")))
+  else if ((strcmp (key, "userns_mode") == 0 && brig_fix_is (f, "BRIG-C011"))
+           || (strcmp (key, "cgroup") == 0 && brig_fix_is (f, "BRIG-C013")))
     brig_yedit_remove (&x->y, map, key);
-  else if (strcmp (key, "user") == 0 && is (f, "BRIG-R001"))
+  else if (strcmp (key, "user") == 0 && brig_fix_is (f, "BRIG-R001"))
     brig_yedit_replace (&x->y, v, BRIG_YSTR (BRIG_FIX_USER));
-  else if ((strcmp (key, "mem_limit") == 0 || strcmp (key, "memory") == 0) && is (f, "BRIG-C010"))
+  else if ((strcmp (key, "mem_limit") == 0 || strcmp (key, "memory") == 0)
+           && brig_fix_is (f, "BRIG-C010"))
     brig_yedit_replace (&x->y, v, BRIG_YSTR (BRIG_FIX_MEMORY));
-  else if ((strcmp (key, "pids_limit") == 0 || strcmp (key, "pids") == 0) && is (f, "BRIG-C010"))
+  else if ((strcmp (key, "pids_limit") == 0 || strcmp (key, "pids") == 0)
+           && brig_fix_is (f, "BRIG-C010"))
     brig_yedit_replace (&x->y, v, BRIG_YLIT (BRIG_FIX_PIDS));
   else
     return false;
@@ -254,14 +241,6 @@ fix_finding (struct cfix *x, const struct brig_workload *w, const struct brig_yn
       return fix_key (x, w, f, map, pi);
   }
   return false;
-}
-
-static bool
-loc_in (struct brig_loc in, struct brig_loc l)
-{
-  if (l.line < in.line || (l.line == in.line && l.col < in.col))
-    return false;
-  return l.line < in.end_line || (l.line == in.end_line && l.col < in.end_col);
 }
 
 /* extends: the services another file defines are not changed here, and
@@ -311,10 +290,11 @@ brig_fix_compose (struct brig_edits *e, const char *file, const struct brig_find
           const struct brig_ynode *svc = brig_yedit_find (x.doc, w[s].spec_loc, NULL, NULL);
           /* A service that is an alias (`web: *base`) or comes from a
            * merge key is an anchor others share: left as it is. */
-          if (svc == NULL || svc->kind != BRIG_Y_MAP || !loc_in (w[s].loc, brig_yloc (svc)))
+          if (svc == NULL || svc->kind != BRIG_Y_MAP
+              || !brig_loc_within (w[s].loc, brig_yloc (svc)))
             continue;
           for (size_t i = 0; i < n; i++)
-            if (loc_in (w[s].loc, f[i].loc))
+            if (brig_loc_within (w[s].loc, f[i].loc))
               fixed += fix_finding (&x, &w[s], svc, &f[i]);
         }
       brig_yedit_flush (&x.y);

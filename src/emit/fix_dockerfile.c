@@ -13,18 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool
-is (const struct brig_finding *f, const char *id)
-{
-  return strcmp (f->rule->id, id) == 0;
-}
-
-static bool
-loc_eq (struct brig_loc a, struct brig_loc b)
-{
-  return a.line == b.line && a.col == b.col;
-}
-
 static size_t
 at (const struct brig_edits *e, int line, int col)
 {
@@ -50,7 +38,7 @@ find_word (const struct brig_image *img, struct brig_loc loc, const struct brig_
         const struct brig_irun *run = &img->stages[s].runs[r];
         for (size_t c = 0; c < run->ncmds; c++)
           for (size_t k = 0; k < run->cmds[c].argc; k++)
-            if (loc_eq (run->cmds[c].argv[k].loc, loc))
+            if (brig_loc_eq (run->cmds[c].argv[k].loc, loc))
               {
                 *ret_run = run;
                 *ret_cmd = &run->cmds[c];
@@ -163,13 +151,13 @@ brig_fix_dockerfile (struct brig_edits *e, const char *file, const char *target,
       const struct brig_icmd *c;
       size_t k;
 
-      if (is (&f[i], "BRIG-D001") || is (&f[i], "BRIG-D002"))
+      if (brig_fix_is (&f[i], "BRIG-D001") || brig_fix_is (&f[i], "BRIG-D002"))
         {
           fixed += !user;
           user = true;
           continue;
         }
-      if (is (&f[i], "BRIG-D006"))
+      if (brig_fix_is (&f[i], "BRIG-D006"))
         {
           /* The finding is at the first source; the instruction holds it. */
           for (size_t s = 0; s < img->nstages; s++)
@@ -177,7 +165,7 @@ brig_fix_dockerfile (struct brig_edits *e, const char *file, const char *target,
               {
                 const struct brig_icopy *cp = &img->stages[s].copies[j];
                 size_t o = at (e, cp->loc.line, cp->loc.col);
-                if (!cp->add || cp->nsrc == 0 || !loc_eq (cp->src[0].loc, f[i].loc)
+                if (!cp->add || cp->nsrc == 0 || !brig_loc_eq (cp->src[0].loc, f[i].loc)
                     || e->len - o < 3 || strncasecmp (e->buf + o, "ADD", 3) != 0)
                   continue;
                 fixed += brig_edits_add (e, o, o + 3,
@@ -187,16 +175,16 @@ brig_fix_dockerfile (struct brig_edits *e, const char *file, const char *target,
         }
       if (!find_word (img, f[i].loc, &run, &c, &k) || !run->posix || run->exec_form)
         continue;
-      if (is (&f[i], "BRIG-D013"))
+      if (brig_fix_is (&f[i], "BRIG-D013"))
         {
           size_t o = after (e, c->argv[k].loc);
           fixed += brig_edits_add (e, o, o, " -y");
         }
-      else if (is (&f[i], "BRIG-D014"))
+      else if (brig_fix_is (&f[i], "BRIG-D014"))
         fixed += after_sub (e, c, k, "install", " --no-install-recommends");
-      else if (is (&f[i], "BRIG-D016"))
+      else if (brig_fix_is (&f[i], "BRIG-D016"))
         fixed += after_sub (e, c, k, "add", " --no-cache");
-      else if (is (&f[i], "BRIG-D015") && strstr (run->text, "<<") == NULL)
+      else if (brig_fix_is (&f[i], "BRIG-D015") && strstr (run->text, "<<") == NULL)
         {
           size_t o = after (e, run->loc);
           /* Before the line's end and any blanks left before it. */

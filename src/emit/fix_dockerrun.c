@@ -10,12 +10,6 @@
 
 #include <string.h>
 
-static bool
-is (const struct brig_finding *f, const char *id)
-{
-  return strcmp (f->rule->id, id) == 0;
-}
-
 static size_t
 at (const struct brig_edits *e, int line, int col)
 {
@@ -153,25 +147,14 @@ add_flag (struct runfix *x, const char *flag)
   free (old);
 }
 
-static bool
-has_tmpfs (const struct brig_workload *w, const char *path)
-{
-  size_t n = strlen (path);
-  for (size_t i = 0; i < w->docker.tmpfs.n; i++)
-    if (strncmp (w->docker.tmpfs.v[i].s, path, n) == 0
-        && (w->docker.tmpfs.v[i].s[n] == '\0' || w->docker.tmpfs.v[i].s[n] == ':'))
-      return true;
-  return false;
-}
-
 static void
 add_read_only (struct runfix *x, const struct brig_workload *w)
 {
   if (!brig_wtrue (&w->docker.read_only) && !w->docker.read_only.set)
     add_flag (x, "--read-only");
-  if (!has_tmpfs (w, "/tmp"))
+  if (!brig_wdocker_has_tmpfs (&w->docker, "/tmp"))
     add_flag (x, "--tmpfs /tmp");
-  if (!has_tmpfs (w, "/run"))
+  if (!brig_wdocker_has_tmpfs (&w->docker, "/run"))
     add_flag (x, "--tmpfs /run");
 }
 
@@ -179,20 +162,20 @@ add_read_only (struct runfix *x, const struct brig_workload *w)
 static bool
 fix_missing (struct runfix *x, const struct brig_workload *w, const struct brig_finding *f)
 {
-  if (is (f, "BRIG-C005"))
+  if (brig_fix_is (f, "BRIG-C005"))
     add_flag (x, "--cap-drop ALL");
-  else if (is (f, "BRIG-C007"))
+  else if (brig_fix_is (f, "BRIG-C007"))
     add_flag (x, "--security-opt no-new-privileges");
-  else if (is (f, "BRIG-C008"))
+  else if (brig_fix_is (f, "BRIG-C008"))
     add_read_only (x, w);
-  else if (is (f, "BRIG-C010"))
+  else if (brig_fix_is (f, "BRIG-C010"))
     {
       if (!w->docker.memory.set)
         add_flag (x, "--memory " BRIG_FIX_MEMORY);
       if (!w->docker.pids_limit.set)
         add_flag (x, "--pids-limit " BRIG_FIX_PIDS);
     }
-  else if (is (f, "BRIG-R001"))
+  else if (brig_fix_is (f, "BRIG-R001"))
     add_flag (x, "--user " BRIG_FIX_USER);
   else
     return false;
@@ -207,51 +190,46 @@ fix_flag (struct runfix *x, const struct brig_workload *w, const struct brig_fin
   struct brig_edits *e = x->e;
   size_t v, ve;
 
-  if (is (f, "BRIG-C001") && flag_is (e, off, end, "--privileged"))
+  if (brig_fix_is (f, "BRIG-C001") && flag_is (e, off, end, "--privileged"))
     return remove_span (e, off, end);
-  if ((is (f, "BRIG-C001") || is (f, "BRIG-C005")) && flag_is (e, off, end, "--cap-add"))
+  if ((brig_fix_is (f, "BRIG-C001") || brig_fix_is (f, "BRIG-C005"))
+      && flag_is (e, off, end, "--cap-add"))
     return value_of (e, off, end, &v, &ve) && !memchr (e->buf + v, ',', ve - v)
            && remove_span (e, off, end);
-  if (is (f, "BRIG-C005") && flag_is (e, off, end, "--cap-drop"))
+  if (brig_fix_is (f, "BRIG-C005") && flag_is (e, off, end, "--cap-drop"))
     {
       add_flag (x, "--cap-drop ALL");
       return true;
     }
-  if ((is (f, "BRIG-C004") || is (f, "BRIG-C009") || is (f, "BRIG-R002"))
+  if ((brig_fix_is (f, "BRIG-C004") || brig_fix_is (f, "BRIG-C009") || brig_fix_is (f, "BRIG-R002"))
       && flag_is (e, off, end, "--security-opt"))
     return remove_span (e, off, end);
-  if (is (f, "BRIG-C007") && flag_is (e, off, end, "--security-opt"))
+  if (brig_fix_is (f, "BRIG-C007") && flag_is (e, off, end, "--security-opt"))
     return brig_edits_add (e, off, end, "--security-opt no-new-privileges");
-  if (is (f, "BRIG-C008") && flag_is (e, off, end, "--read-only"))
+  if (brig_fix_is (f, "BRIG-C008") && flag_is (e, off, end, "--read-only"))
     {
       add_read_only (x, w);
       return brig_edits_add (e, off, end, "--read-only");
     }
-  if (is (f, "BRIG-C010") && (flag_is (e, off, end, "--memory") || flag_is (e, off, end, "-m")))
+  if (brig_fix_is (f, "BRIG-C010")
+      && (flag_is (e, off, end, "--memory") || flag_is (e, off, end, "-m")))
     return brig_edits_add (e, off, end, "--memory " BRIG_FIX_MEMORY);
-  if (is (f, "BRIG-C010") && flag_is (e, off, end, "--pids-limit"))
+  if (brig_fix_is (f, "BRIG-C010") && flag_is (e, off, end, "--pids-limit"))
     return brig_edits_add (e, off, end, "--pids-limit " BRIG_FIX_PIDS);
-  if ((is (f, "BRIG-C011") && flag_is (e, off, end, "--userns"))
-      || (is (f, "BRIG-C013") && flag_is (e, off, end, "--cgroupns"))
-      || (is (f, "BRIG-C012") && flag_is (e, off, end, "--device-cgroup-rule")))
+  if ((brig_fix_is (f, "BRIG-C011") && flag_is (e, off, end, "--userns"))
+      || (brig_fix_is (f, "BRIG-C013") && flag_is (e, off, end, "--cgroupns"))
+      || (brig_fix_is (f, "BRIG-C012") && flag_is (e, off, end, "--device-cgroup-rule")))
     return remove_span (e, off, end);
-  if (is (f, "BRIG-R001") && (flag_is (e, off, end, "--user") || flag_is (e, off, end, "-u")))
+  if (brig_fix_is (f, "BRIG-R001")
+      && (flag_is (e, off, end, "--user") || flag_is (e, off, end, "-u")))
     return brig_edits_add (e, off, end, "--user " BRIG_FIX_USER);
-  if (is (f, "BRIG-R003") && value_of (e, off, end, &v, &ve))
+  if (brig_fix_is (f, "BRIG-R003") && value_of (e, off, end, &v, &ve))
     return fix_volume (e, flag_is (e, off, end, "--mount"), v, ve);
-  if (is (f, "BRIG-R004") && value_of (e, off, end, &v, &ve)
+  if (brig_fix_is (f, "BRIG-R004") && value_of (e, off, end, &v, &ve)
       && (flag_is (e, off, end, "--publish") || flag_is (e, off, end, "-p")
           || (e->buf[off] == '-' && e->buf[off + 1] == 'p')))
     return fix_port (e, v, ve);
   return false;
-}
-
-static bool
-loc_in (struct brig_loc in, struct brig_loc l)
-{
-  if (l.line < in.line || (l.line == in.line && l.col < in.col))
-    return false;
-  return l.line < in.end_line || (l.line == in.end_line && l.col < in.end_col);
 }
 
 int
@@ -275,7 +253,7 @@ brig_fix_dockerrun (struct brig_edits *e, const char *file, bool make, const str
       for (size_t i = 0; i < n; i++)
         {
           const struct brig_loc *l = &f[i].loc;
-          if (!loc_in (w[k].loc, *l))
+          if (!brig_loc_within (w[k].loc, *l))
             continue;
           if (l->line == w[k].loc.line && l->col == w[k].loc.col && l->end_line == w[k].loc.end_line
               && l->end_col == w[k].loc.end_col)

@@ -46,12 +46,6 @@ static const struct
 };
 
 static bool
-is (const struct brig_finding *f, const char *id)
-{
-  return strcmp (f->rule->id, id) == 0;
-}
-
-static bool
 literal (const char *v)
 {
   return strcmp (v, "true") == 0 || strcmp (v, "false") == 0;
@@ -68,7 +62,7 @@ fix_pair (struct kfix *x, const struct brig_finding *f)
     return false;
   key = map->items[2 * i]->value;
   /* container.apparmor.security.beta.kubernetes.io/NAME: unconfined */
-  if (is (f, "BRIG-K006")
+  if (brig_fix_is (f, "BRIG-K006")
       && str_has_prefix (key, "container.apparmor.security.beta.kubernetes.io/"))
     {
       brig_yedit_replace (&x->y, map->items[2 * i + 1], BRIG_YSTR ("runtime/default"));
@@ -77,7 +71,7 @@ fix_pair (struct kfix *x, const struct brig_finding *f)
   for (size_t k = 0; k < ARRAY_SIZE (pair_fixes); k++)
     {
       const char *v = pair_fixes[k].value;
-      if (!is (f, pair_fixes[k].rule) || strcmp (key, pair_fixes[k].key) != 0)
+      if (!brig_fix_is (f, pair_fixes[k].rule) || strcmp (key, pair_fixes[k].key) != 0)
         continue;
       if (pair_fixes[k].remove)
         brig_yedit_remove (&x->y, map, key);
@@ -121,15 +115,15 @@ static bool
 fix_missing (struct kfix *x, const struct brig_finding *f, const struct brig_ynode *spec,
              const struct brig_ynode *c)
 {
-  if (is (f, "BRIG-K102"))
+  if (brig_fix_is (f, "BRIG-K102"))
     return brig_yedit_set (&x->y, c, "securityContext.allowPrivilegeEscalation",
                            BRIG_YLIT ("false"));
-  if (is (f, "BRIG-K103"))
+  if (brig_fix_is (f, "BRIG-K103"))
     return brig_yedit_set (&x->y, c, "securityContext.runAsNonRoot", BRIG_YLIT ("true"));
-  if (is (f, "BRIG-K105"))
+  if (brig_fix_is (f, "BRIG-K105"))
     return brig_yedit_set (&x->y, spec, "securityContext.seccompProfile.type",
                            BRIG_YSTR ("RuntimeDefault"));
-  if (is (f, "BRIG-K106"))
+  if (brig_fix_is (f, "BRIG-K106"))
     return brig_yedit_seq_add (&x->y, c, "securityContext.capabilities.drop", BRIG_YSTR ("ALL"));
   return false;
 }
@@ -146,33 +140,19 @@ fix_hardening (struct kfix *x, const struct brig_finding *f, const struct brig_y
   const struct brig_ynode *map = brig_yedit_find_pair (x->doc, f->loc, &i);
   const char *key = map ? map->items[2 * i]->value : "";
 
-  if (is (f, "BRIG-K206"))
+  if (brig_fix_is (f, "BRIG-K206"))
     return brig_yedit_set (&x->y, spec, "automountServiceAccountToken", BRIG_YLIT ("false"));
   if (c == NULL)
     return false;
-  if (is (f, "BRIG-K201"))
+  if (brig_fix_is (f, "BRIG-K201"))
     return brig_yedit_set (&x->y, c, "securityContext.readOnlyRootFilesystem", BRIG_YLIT ("true"));
-  if (is (f, "BRIG-K202") && strcmp (key, "cpu") != 0)
+  if (brig_fix_is (f, "BRIG-K202") && strcmp (key, "cpu") != 0)
     return brig_yedit_set (&x->y, c, "resources.limits.memory", BRIG_YSTR (BRIG_FIX_K8S_MEMORY));
-  if (is (f, "BRIG-K207") && strcmp (key, "runAsUser") != 0)
+  if (brig_fix_is (f, "BRIG-K207") && strcmp (key, "runAsUser") != 0)
     return brig_yedit_set (&x->y, c, "securityContext.runAsUser", BRIG_YLIT (BRIG_FIX_UID));
-  if (is (f, "BRIG-K208") && strcmp (key, "runAsGroup") != 0)
+  if (brig_fix_is (f, "BRIG-K208") && strcmp (key, "runAsGroup") != 0)
     return brig_yedit_set (&x->y, c, "securityContext.runAsGroup", BRIG_YLIT (BRIG_FIX_UID));
   return false;
-}
-
-static bool
-loc_eq (struct brig_loc a, struct brig_loc b)
-{
-  return a.line == b.line && a.col == b.col && a.end_line == b.end_line && a.end_col == b.end_col;
-}
-
-static bool
-loc_in (struct brig_loc in, struct brig_loc l)
-{
-  if (l.line < in.line || (l.line == in.line && l.col < in.col))
-    return false;
-  return l.line < in.end_line || (l.line == in.end_line && l.col < in.end_col);
 }
 
 static int
@@ -186,24 +166,25 @@ fix_workload (struct kfix *x, const struct brig_workload *w, const struct brig_f
       const struct brig_ynode *c = NULL;
       bool done = false;
 
-      if (!loc_in (w->loc, f[i].loc))
+      if (!brig_loc_within (w->loc, f[i].loc))
         continue;
       if (str_has_prefix (f[i].rule->id, "BRIG-K2"))
         {
           /* The container the finding is in (at its securityContext,
            * its resources, or itself). */
           for (size_t k = 0; k < w->ncontainers && c == NULL; k++)
-            if (loc_in (w->containers[k].loc, f[i].loc))
+            if (brig_loc_within (w->containers[k].loc, f[i].loc))
               c = brig_yedit_find (x->doc, w->containers[k].loc, NULL, NULL);
           fixed += fix_hardening (x, &f[i], spec, c && c->kind == BRIG_Y_MAP ? c : NULL);
           continue;
         }
       for (size_t k = 0; k < w->ncontainers && c == NULL; k++)
-        if (loc_eq (w->containers[k].loc, f[i].loc))
+        if (brig_loc_eq (w->containers[k].loc, f[i].loc))
           c = brig_yedit_find (x->doc, w->containers[k].loc, NULL, NULL);
       if (c && c->kind == BRIG_Y_MAP)
         done = fix_missing (x, &f[i], spec, c);
-      else if ((is (&f[i], "BRIG-K004") || is (&f[i], "BRIG-K106")) && fix_cap_item (x, &f[i]))
+      else if ((brig_fix_is (&f[i], "BRIG-K004") || brig_fix_is (&f[i], "BRIG-K106"))
+               && fix_cap_item (x, &f[i]))
         done = true;
       else
         done = fix_pair (x, &f[i]);

@@ -102,3 +102,29 @@ brig_image_ref_parse (const char *s, struct brig_image_ref *r)
     }
   copy_cut (r->name, sizeof r->name, s, (size_t)(end - s));
 }
+
+bool
+brig_loc_within (struct brig_loc in, struct brig_loc l)
+{
+  if (l.line < in.line || (l.line == in.line && l.col < in.col))
+    return false;
+  return l.line < in.end_line || (l.line == in.end_line && l.col < in.end_col);
+}
+
+bool
+brig_loc_eq (struct brig_loc a, struct brig_loc b)
+{
+  return a.line == b.line && a.col == b.col && a.end_line == b.end_line && a.end_col == b.end_col;
+}
+
+bool
+brig_wdocker_has_tmpfs (const struct brig_wdocker *d, const char *path)
+{
+  size_t n = strlen (path);
+
+  for (size_t i = 0; i < d->tmpfs.n; i++)
+    if (strncmp (d->tmpfs.v[i].s, path, n) == 0
+        && (d->tmpfs.v[i].s[n] == '\0' || d->tmpfs.v[i].s[n] == ':'))
+      return true;
+  return false;
+}

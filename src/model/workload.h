@@ -166,6 +166,14 @@ struct brig_workload
   char **strs; /* strings the model owns: words of a command line, parts of a value */
 };
 
+/* Is L within IN (from IN's start, before its end)?  Are A and B the same
+ * place? */
+bool brig_loc_within (struct brig_loc in, struct brig_loc l);
+bool brig_loc_eq (struct brig_loc a, struct brig_loc b);
+
+/* Does D mount a tmpfs at PATH ("PATH" or "PATH:options")? */
+bool brig_wdocker_has_tmpfs (const struct brig_wdocker *d, const char *path);
+
 void brig_workload_free (struct brig_workload *w);
 void brig_wdocker_release (struct brig_wdocker *d);
 /* Append V to L. */
