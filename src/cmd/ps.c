@@ -103,7 +103,7 @@ static const struct brig_opt options[] = {
 };
 
 static const struct brig_cmd_help help = {
-  "brig ps [OPTIONS]",
+  "brig ps [OPTIONS] [CONTAINER...]",
   "list every running container and the hardening the kernel enforces on it",
   "Finds containers from /proc, whoever started them (brig, Docker, Podman, containerd, LXC): "
   "processes in a pid namespace other than the host's, or whose cgroup names an engine; one "
@@ -112,7 +112,8 @@ static const struct brig_cmd_help help = {
   "is read-only, which of the host's namespaces it shares, its cgroup's memory, pids and CPU "
   "limits, and mounts that give it the host (an engine's socket, the host's /, a writable /sys "
   "or /proc/sys).  The host's namespaces are PID 1's, or brig's own where /proc/1 cannot be "
-  "read.  Docker containers are named through Docker's API when it answers; published ports are "
+  "read.  CONTAINER (a pid, a name or the start of an id) shows only those.  Docker containers are "
+  "named through Docker's API when it answers; published ports are "
   "shown only then.\n\n"
   "--audit applies brig audit's container rules (BRIG-C001... and BRIG-R001, R003, R006) to what "
   "was seen, with the same report formats and exit status: 0, 1 for a finding at --fail-on, 2 for "
@@ -452,6 +453,35 @@ by_pid (const void *a, const void *b)
   return ((const struct brig_observed *)a)->pid - ((const struct brig_observed *)b)->pid;
 }
 
+/* Does O answer to WHAT: its pid, its name, or the start of its id? */
+static bool
+matches (const struct brig_observed *o, const char *what)
+{
+  char *end;
+  long pid = strtol (what, &end, 10);
+  if (*end == '\0' && pid == o->pid)
+    return true;
+  return (o->name[0] && strcmp (o->name, what) == 0)
+         || (o->id[0] && strlen (what) >= 4 && str_has_prefix (o->id, what));
+}
+
+static void
+keep_only (struct brig_observed_list *l, char **what, int n)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < l->n; i++)
+    {
+      bool keep = false;
+      for (int j = 0; j < n && !keep; j++)
+        keep = matches (&l->v[i], what[j]);
+      if (keep)
+        l->v[k++] = l->v[i];
+      else
+        brig_observed_release (&l->v[i]);
+    }
+  l->n = k;
+}
+
 int
 cmd_ps (int argc, char **argv)
 {
@@ -467,11 +497,6 @@ cmd_ps (int argc, char **argv)
     {
       brig_opt_help (stdout, &help, options);
       return 0;
-    }
-  if (optind_ < argc)
-    {
-      brig_error (&err, 0, "ps: unexpected argument `%s`", argv[optind_]);
-      return brig_fail (2, &err);
     }
   if (o.sarif && !o.audit)
     {
@@ -497,6 +522,8 @@ cmd_ps (int argc, char **argv)
       brig_err_release (&err);
     }
 
+  if (optind_ < argc)
+    keep_only (&l, argv + optind_, argc - optind_);
   if (o.audit)
     status = audit (&o, &l);
   else

@@ -1,0 +1,162 @@
+# brig ps: containers started for real, with known weak and strong
+# settings, and what brig reads of them from /proc.  Other containers may be
+# running on the host at the same time: each assertion picks its container
+# by pid or name.
+
+# ps_json FILTER...: brig ps --format json, the containers that match.
+ps_json () { brig ps --format json "$@"; }
+
+# The one container of JSON whose pid is $2, field $3 (a jq path).
+field () { echo "$1" | jq -c ".containers[] | select(.pid == $2) | $3"; }
+
+test_brig_container () {
+	brig run busybox sleep 30 > "$WORK/run.out" 2>&1 &
+	pid=$(container_pid)
+	out=$(ps_json "$pid")
+	expect_eq 1 "$(echo "$out" | jq '.containers | length')" "containers found for pid $pid"
+	expect_eq '"brig"' "$(field "$out" "$pid" .engine)"
+	expect_eq '"sleep"' "$(field "$out" "$pid" .command)"
+	expect_eq true "$(field "$out" "$pid" .userns)"
+	expect_match '^"0 [0-9]+ 65536"$' "$(field "$out" "$pid" .uid_map)" "uid_map"
+	expect_eq "$(awk '$1 == 0 {print $2}' /proc/$pid/uid_map)" "$(field "$out" "$pid" .root_uid)"
+	expect_eq '[]' "$(field "$out" "$pid" .cap_eff)"
+	expect_eq '[]' "$(field "$out" "$pid" .cap_bnd)"
+	expect_eq 2 "$(field "$out" "$pid" .seccomp)"
+	expect_eq "$(awk '/^Seccomp_filters:/ {print $2}' /proc/$pid/status)" "$(field "$out" "$pid" .seccomp_filters)"
+	expect_eq true "$(field "$out" "$pid" .no_new_privs)"
+	expect_eq true "$(field "$out" "$pid" .read_only_root)"
+	expect_eq '[]' "$(field "$out" "$pid" .host_namespaces)"
+	expect_eq 536870912 "$(field "$out" "$pid" .limits.memory)"
+	expect_eq 1024 "$(field "$out" "$pid" .limits.pids)"
+	expect_eq '"hardened"' "$(field "$out" "$pid" .verdict)"
+	expect_eq '[]' "$(field "$out" "$pid" '[.mounts[] | select(.danger != null)]')"
+	# The table and the audit: nothing at or above high.
+	expect_match "^$pid +brig .* hardened$" "$(brig ps "$pid")"
+	run_status st brig ps --audit "$pid"
+	expect_eq 0 "$st" "brig ps --audit exit status: $out"
+	expect_no_match "BRIG-C0" "$out"
+	kill %1
+	wait || true
+}
+
+test_limits_and_caps_of_brig_run () {
+	brig run --memory 32m --pids-limit 77 --cap-add NET_BIND_SERVICE busybox sleep 30 > "$WORK/run.out" 2>&1 &
+	pid=$(container_pid)
+	out=$(ps_json "$pid")
+	expect_eq 33554432 "$(field "$out" "$pid" .limits.memory)"
+	expect_eq 77 "$(field "$out" "$pid" .limits.pids)"
+	expect_eq '["CAP_NET_BIND_SERVICE"]' "$(field "$out" "$pid" .cap_bnd)"
+	kill %1
+	wait || true
+}
+
+start_dockerd () {
+	command -v dockerd >/dev/null || skip "docker.io is not installed"
+	command -v jq >/dev/null || skip "jq is not installed"
+	E=$WORK/d
+	mkdir -p "$E"
+	dockerd --data-root "$E/root" --exec-root "$E/exec" --pidfile "$E/pid" -H "unix://$E/sock" \
+		--iptables=false --ip6tables=false --bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
+	D="docker -H unix://$E/sock"
+	for i in $(seq 60); do $D info >/dev/null 2>&1 && break; sleep 0.5; done
+	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
+	tar -C "$TOP/build/share/images/busybox/rootfs" -c . | $D import - brigtest >/dev/null
+}
+
+stop_dockerd () {
+	$D rm -f $($D ps -aq) >/dev/null 2>&1 || true
+	kill "$(cat "$E/pid")"
+	wait || true
+}
+
+test_docker () {
+	start_dockerd
+	$D run -d --network none --name weak --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
+		--pid host --read-only --memory 64m brigtest sleep 60 >/dev/null
+	$D run -d --network none --name plain brigtest sleep 60 >/dev/null
+	$D run -d --network none --name mounts -v /:/host:ro -v "$E/sock:/var/run/docker.sock" \
+		brigtest sleep 60 >/dev/null
+	weak=$($D inspect -f '{{.State.Pid}}' weak)
+	plain=$($D inspect -f '{{.State.Pid}}' plain)
+	mounts=$($D inspect -f '{{.State.Pid}}' mounts)
+	out=$(ps_json --docker-host "unix://$E/sock" weak plain mounts)
+	expect_eq 3 "$(echo "$out" | jq '.containers | length')" "containers found: $out"
+
+	# --cap-add SYS_ADMIN --security-opt seccomp=unconfined --pid host --read-only --memory 64m
+	expect_eq '"docker"' "$(field "$out" "$weak" .engine)"
+	expect_eq '"weak"' "$(field "$out" "$weak" .name)"
+	expect_eq '"brigtest"' "$(field "$out" "$weak" .image)"
+	expect_eq "\"$($D inspect -f '{{.Id}}' weak)\"" "$(field "$out" "$weak" .id)"
+	expect_eq true "$(field "$out" "$weak" '.cap_eff | index("CAP_SYS_ADMIN") != null')" "SYS_ADMIN in CapEff"
+	expect_eq 0 "$(field "$out" "$weak" .seccomp)"
+	expect_eq false "$(field "$out" "$weak" .no_new_privs)"
+	expect_eq true "$(field "$out" "$weak" '.host_namespaces | index("pid") != null')" "shares the host pid namespace"
+	expect_eq false "$(field "$out" "$weak" '.host_namespaces | index("net") != null')" "--network none: own net namespace"
+	expect_eq true "$(field "$out" "$weak" .read_only_root)"
+	expect_eq 67108864 "$(field "$out" "$weak" .limits.memory)"
+	expect_eq false "$(field "$out" "$weak" .userns)"
+	expect_eq 0 "$(field "$out" "$weak" .root_uid)"
+	expect_eq '"weak"' "$(field "$out" "$weak" .verdict)"
+	expect_match "root.*caps.*no seccomp.*host pid.*no pids limit" "$(field "$out" "$weak" .weaknesses)"
+
+	# Docker's defaults: its 14 capabilities, its seccomp profile, a writable root.
+	expect_eq 14 "$(field "$out" "$plain" '.cap_eff | length')"
+	expect_eq false "$(field "$out" "$plain" '.cap_eff | index("CAP_SYS_ADMIN") != null')"
+	expect_eq true "$(field "$out" "$plain" '.cap_eff | index("CAP_NET_RAW") != null')"
+	expect_eq 2 "$(field "$out" "$plain" .seccomp)"
+	expect_eq false "$(field "$out" "$plain" .read_only_root)"
+	expect_eq '[]' "$(field "$out" "$plain" '.host_namespaces - ["user"]')"
+	expect_eq null "$(field "$out" "$plain" .limits.memory)"
+
+	# The host's / and the engine's socket.
+	expect_eq '"host /"' "$(field "$out" "$mounts" '.mounts[] | select(.target == "/host") | .danger')"
+	expect_eq "\"$E/sock\"" "$(field "$out" "$mounts" '.mounts[] | select(.target == "/var/run/docker.sock") | .host_path')"
+	expect_eq '"engine socket"' "$(field "$out" "$mounts" '.mounts[] | select(.target == "/var/run/docker.sock") | .danger')"
+
+	# --audit: the rules of brig audit over what was seen.
+	run_status st brig ps --audit --format json --docker-host "unix://$E/sock" weak plain mounts
+	expect_eq 1 "$st" "brig ps --audit exit status"
+	rules () { echo "$out" | jq -r ".findings[] | select(.file == \"pid $1 (docker $2)\") | .rule" | sort -u | tr '\n' ' '; }
+	expect_match "BRIG-C001 .*BRIG-C002 .*BRIG-C004 .*BRIG-C007 .*BRIG-C010 .*BRIG-C011 .*BRIG-R001" "$(rules "$weak" weak)" "weak's findings"
+	expect_no_match "BRIG-C008" "$(rules "$weak" weak)" "weak's findings"
+	expect_match "BRIG-C005 .*BRIG-C008" "$(rules "$plain" plain)" "plain's findings"
+	expect_no_match "BRIG-C00[124]" "$(rules "$plain" plain)" "plain's findings"
+	expect_match "BRIG-C003" "$(rules "$mounts" mounts)" "mounts' findings"
+	# SARIF and text take the same file names.
+	brig ps --audit --format sarif --docker-host "unix://$E/sock" weak | jq -e '.runs[0].results | length > 0' >/dev/null ||
+		fail "no SARIF results"
+	run_status st brig ps --audit --docker-host "unix://$E/sock" weak
+	expect_match "pid $weak \(docker weak\)" "$out"
+	expect_match "high BRIG-C004" "$out"
+	stop_dockerd
+}
+
+test_podman () {
+	command -v podman >/dev/null || skip "podman is not installed"
+	E=$WORK/p
+	mkdir -p "$E"
+	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$E/containers.conf"
+	export CONTAINERS_CONF=$E/containers.conf
+	P="podman --root $E/root --runroot $E/run"
+	tar -C "$TOP/build/share/images/busybox/rootfs" -c . > "$WORK/rootfs.tar"
+	$P import "$WORK/rootfs.tar" brigtest >/dev/null 2>&1 || fail "podman import failed"
+	$P run -d --network none --name pw --cap-drop ALL --cap-add CHOWN --pids-limit 33 brigtest sleep 60 >/dev/null
+	pid=$($P inspect -f '{{.State.Pid}}' pw)
+	id=$($P inspect -f '{{.Id}}' pw)
+	out=$(ps_json "$pid")
+	expect_eq '"podman"' "$(field "$out" "$pid" .engine)"
+	expect_eq "\"$id\"" "$(field "$out" "$pid" .id)"
+	expect_eq '["CAP_CHOWN"]' "$(field "$out" "$pid" .cap_eff)"
+	expect_eq 33 "$(field "$out" "$pid" .limits.pids)"
+	expect_eq 2 "$(field "$out" "$pid" .seccomp)"
+	$P rm -f -t 0 pw >/dev/null
+}
+
+test_errors () {
+	run_status st brig ps --format yaml
+	expect_eq 2 "$st"
+	run_status st brig ps --format sarif
+	expect_eq 2 "$st"
+	expect_match "goes with --audit" "$out"
+	expect_match "^PID +ENGINE" "$(brig ps 999999999)"
+}
