@@ -228,16 +228,17 @@ cgroup_engine (const char *path, char **ret_engine, char **ret_id)
     {
       if (c[0] == '\0')
         continue;
-      for (size_t i = ARRAY_SIZE (comps); i-- > 0;)
+      bool named = false;
+      for (size_t i = ARRAY_SIZE (comps); i-- > 0 && !named;)
         if (str_has_prefix (c, comps[i].prefix))
           {
             if (comps[i].engine == NULL)
               return false; /* the engine's monitor, not the container */
             engine = comps[i].engine;
             id = c + strlen (comps[i].prefix);
-            break;
+            named = true;
           }
-      for (size_t i = 0; prev && i < ARRAY_SIZE (dirs); i++)
+      for (size_t i = 0; prev && !named && i < ARRAY_SIZE (dirs); i++)
         if (strcmp (prev, dirs[i].dir) == 0)
           {
             engine = dirs[i].engine;
