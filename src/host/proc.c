@@ -488,6 +488,63 @@ read_mounts (const struct host *h, int pid, struct brig_observed *o)
   minfo_list_release (&l);
 }
 
+/* A container whose cgroup names no engine (ctr puts it at
+ * /NAMESPACE/ID): its parent says, a containerd shim (-namespace NS -id
+ * ID), Podman's conmon or lxc-start. */
+static void
+engine_from_parent (const struct host *h, int ppid, struct brig_observed *o)
+{
+  static const struct
+  {
+    const char *comm, *engine;
+  } parents[]
+      = { { "containerd-shim", "containerd" }, { "conmon", "podman" }, { "lxc-start", "lxc" } };
+  char path[128];
+  _cleanup_free_ char *comm = NULL, *cmd = NULL;
+  struct brig_err err = { 0 };
+  size_t len;
+
+  snprintf (path, sizeof path, "%s/%d/comm", h->proc, ppid);
+  if (ppid <= 0 || brig_read_file (path, 4096, &comm, NULL, &err) < 0)
+    {
+      brig_err_release (&err);
+      return;
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (parents); i++)
+    if (str_has_prefix (comm, parents[i].comm))
+      {
+        free (o->engine);
+        o->engine = xstrdup (parents[i].engine);
+        break;
+      }
+  if (!str_has_prefix (comm, "containerd-shim"))
+    return;
+  snprintf (path, sizeof path, "%s/%d/cmdline", h->proc, ppid);
+  if (brig_read_file (path, 65536, &cmd, &len, &err) < 0)
+    {
+      brig_err_release (&err);
+      return;
+    }
+  const char *ns = NULL, *id = NULL;
+  for (const char *a = cmd; a < cmd + len; a += strlen (a) + 1)
+    {
+      const char *next = a + strlen (a) + 1;
+      if (next >= cmd + len)
+        break;
+      if (strcmp (a, "-namespace") == 0)
+        ns = next;
+      else if (strcmp (a, "-id") == 0)
+        id = next;
+    }
+  if (id)
+    {
+      free (o->id);
+      o->id = xstrdup (id);
+      free (o->name);
+      o->name = ns ? xasprintf ("%s/%s", ns, id) : xstrdup (id);
+    }
+}
+
 static int
 observe (const struct host *h, int pid, struct brig_observed *o, struct brig_err *err)
 {
@@ -566,9 +623,12 @@ observe (const struct host *h, int pid, struct brig_observed *o, struct brig_err
       o->id = xstrdup ("");
       o->mem_limit = o->pids_limit = o->cpu_quota = -1;
     }
+  if (strcmp (o->engine, "unknown") == 0)
+    engine_from_parent (h, (int)status_long (st, "PPid:", 0), o);
   if (o->cgroup == NULL)
     o->cgroup = xstrdup ("");
-  o->name = xstrdup ("");
+  if (o->name == NULL)
+    o->name = xstrdup ("");
   o->image = xstrdup ("");
   read_mounts (h, pid, o);
   o->nprocs = 1;

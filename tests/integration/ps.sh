@@ -164,3 +164,47 @@ test_errors () {
 	expect_match "goes with --audit" "$out"
 	expect_match "^PID +ENGINE" "$(brig ps 999999999)"
 }
+
+test_containerd () {
+	command -v containerd >/dev/null || skip "containerd is not installed"
+	command -v jq >/dev/null || skip "jq is not installed"
+	E=$WORK/c
+	mkdir -p "$E"
+	containerd --root "$E/root" --state "$E/state" --address "$E/sock" > "$E/log" 2>&1 &
+	cpid=$!
+	C="ctr --address $E/sock -n brigps"
+	for i in $(seq 60); do $C version >/dev/null 2>&1 && break; sleep 0.5; done
+	python3 "$TOP/tests/helper/mkociarchive.py" "$TOP/build/share/images/busybox/rootfs" \
+		docker.io/library/brigtest:latest "$E/image.tar"
+	$C image import "$E/image.tar" >/dev/null
+	# ctr's defaults: no seccomp unless asked; runc.
+	$C run -d --read-only --memory-limit 50331648 --cap-add CAP_NET_ADMIN \
+		docker.io/library/brigtest:latest cweak sleep 60 >/dev/null
+	$C run -d --seccomp docker.io/library/brigtest:latest cstrong sleep 60 >/dev/null
+	weak=$($C task ls | awk '$1 == "cweak" {print $2}')
+	strong=$($C task ls | awk '$1 == "cstrong" {print $2}')
+	out=$(ps_json "$weak" "$strong")
+	expect_eq '"containerd"' "$(field "$out" "$weak" .engine)"
+	expect_eq '"brigps/cweak"' "$(field "$out" "$weak" .name)"
+	expect_eq '"cweak"' "$(field "$out" "$weak" .id)"
+	expect_eq 0 "$(field "$out" "$weak" .seccomp)"
+	expect_eq true "$(field "$out" "$weak" .read_only_root)"
+	expect_eq 50331648 "$(field "$out" "$weak" .limits.memory)"
+	expect_eq true "$(field "$out" "$weak" '.cap_eff | index("CAP_NET_ADMIN") != null')" "NET_ADMIN in CapEff"
+	expect_eq 2 "$(field "$out" "$strong" .seccomp)"
+	expect_eq false "$(field "$out" "$strong" .read_only_root)"
+	expect_eq false "$(field "$out" "$strong" '.cap_eff | index("CAP_NET_ADMIN") != null')"
+	run_status st brig ps --audit "$weak"
+	expect_eq 1 "$st"
+	expect_match "pid $weak \(containerd brigps/cweak\)" "$out"
+	expect_match "high BRIG-C004" "$out"
+	expect_match "BRIG-C005: .*CAP_NET_ADMIN is outside the allow-list" "$out"
+	for c in cweak cstrong; do
+		$C task kill -s SIGKILL $c
+		for _ in $(seq 50); do $C task ls | grep -q "$c.*STOPPED" && break; sleep 0.1; done
+		$C task delete $c >/dev/null
+		$C container delete $c
+	done
+	kill $cpid
+	wait || true
+}
