@@ -282,6 +282,7 @@ print_json (const struct brig_observed_list *l)
       json_object_set_new (c, "root_uid", opt_int (o->root_uid));
       json_object_set_new (c, "cap_eff", caps_json (o->cap_eff));
       json_object_set_new (c, "cap_bnd", caps_json (o->cap_bnd));
+      json_object_set_new (c, "all_caps", json_boolean (o->all_caps));
       json_object_set_new (c, "seccomp", opt_int (o->seccomp));
       json_object_set_new (c, "seccomp_filters", opt_int (o->seccomp_filters));
       json_object_set_new (c, "no_new_privs", tri (o->no_new_privs));
@@ -340,7 +341,7 @@ static void
 observed_workload (const struct brig_observed *o, const char *file, struct brig_workload *w)
 {
   struct brig_wdocker *d = &w->docker;
-  uint64_t defaults = 0, all = o->cap_bnd;
+  uint64_t defaults = 0;
 
   w->file = file;
   w->kind = "container";
@@ -349,7 +350,7 @@ observed_workload (const struct brig_observed *o, const char *file, struct brig_
   d->engine = strcmp (o->engine, "podman") == 0 ? "podman" : "docker";
   for (size_t i = 0; i < ARRAY_SIZE (docker_defaults); i++)
     defaults |= UINT64_C (1) << docker_defaults[i];
-  if (o->cap_eff && o->cap_eff == all && o->seccomp == 0 && o->cap_eff & (UINT64_C (1) << 21))
+  if (o->all_caps && o->seccomp == 0)
     d->privileged = VAL ("true");
   for (int c = 0; c <= BRIG_CAP_MAX; c++)
     {

@@ -124,6 +124,9 @@ minfo_read (const char *path, struct minfo_list *l, struct brig_err *err)
 
 /* --- the host ------------------------------------------------------------ */
 
+static const char *status_value (const char *buf, const char *key);
+static uint64_t status_hex (const char *buf, const char *key);
+
 enum cg_ctrl
 {
   CG_MEMORY,
@@ -142,6 +145,7 @@ struct host
   struct minfo_list mounts; /* the host's */
   char *v1[CG_COUNT];       /* where each v1 hierarchy is mounted, or NULL */
   char *v2;                 /* the cgroup2 mount, or NULL */
+  uint64_t all_caps;        /* every capability the kernel has; 0 unknown */
 };
 
 static int
@@ -164,10 +168,30 @@ host_init (struct host *h, const char *proc, struct brig_err *err)
 
   h->proc = proc;
   h->ref_pid = 1;
+  {
+    _cleanup_free_ char *last = NULL;
+    struct brig_err ignore = { 0 };
+    snprintf (path, sizeof path, "%s/sys/kernel/cap_last_cap", proc);
+    if (brig_read_file (path, 64, &last, NULL, &ignore) < 0)
+      brig_err_release (&ignore);
+    else if (atoi (last) > 0 && atoi (last) < 63)
+      h->all_caps = (UINT64_C (1) << (atoi (last) + 1)) - 1;
+  }
   if (ns_inode (proc, 1, BRIG_OBS_NS_PID, &h->ns[BRIG_OBS_NS_PID]) < 0)
     h->ref_pid = getpid (); /* /proc/1 hidden: brig's own namespaces stand in */
   for (int i = 0; i < BRIG_OBS_NS_COUNT; i++)
     h->ns_known[i] = ns_inode (proc, h->ref_pid, i, &h->ns[i]) == 0;
+  {
+    /* A host whose root lacks some capabilities (a VM that keeps
+       CAP_SYS_RESOURCE) can give no container more than it holds. */
+    _cleanup_free_ char *st = NULL;
+    struct brig_err ignore = { 0 };
+    snprintf (path, sizeof path, "%s/%d/status", proc, h->ref_pid);
+    if (brig_read_file (path, PROC_FILE_MAX, &st, NULL, &ignore) < 0)
+      brig_err_release (&ignore);
+    else if (status_value (st, "CapBnd:"))
+      h->all_caps &= status_hex (st, "CapBnd:");
+  }
   snprintf (path, sizeof path, "%s/%d/mountinfo", proc, h->ref_pid);
   r = minfo_read (path, &h->mounts, err);
   if (r < 0 && h->ref_pid == 1)
@@ -414,6 +438,16 @@ host_path_of (const struct host *h, const struct minfo *m)
 static void
 add_mount (struct brig_observed *o, const char *target, char *host_path, const char *what, bool ro)
 {
+  /* Mounted over an earlier one: only the top one shows. */
+  for (size_t i = 0; i < o->nmounts; i++)
+    if (strcmp (o->mounts[i].target, target) == 0)
+      {
+        free (o->mounts[i].target);
+        free (o->mounts[i].host_path);
+        free (o->mounts[i].what);
+        o->mounts[i] = o->mounts[--o->nmounts];
+        break;
+      }
   o->mounts = xreallocarray (o->mounts, o->nmounts + 1, sizeof *o->mounts);
   o->mounts[o->nmounts++] = (struct brig_obs_mount){ .target = xstrdup (target),
                                                      .host_path = host_path,
@@ -569,6 +603,7 @@ observe (const struct host *h, int pid, struct brig_observed *o, struct brig_err
     }
   o->cap_eff = status_hex (st, "CapEff:");
   o->cap_bnd = status_hex (st, "CapBnd:");
+  o->all_caps = h->all_caps && (o->cap_eff & h->all_caps) == h->all_caps;
   o->seccomp = (int)status_long (st, "Seccomp:", -1);
   o->seccomp_filters = (int)status_long (st, "Seccomp_filters:", -1);
   o->no_new_privs = (int)status_long (st, "NoNewPrivs:", -1);

@@ -75,13 +75,24 @@ test_docker () {
 	$D run -d --network none --name weak --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
 		--pid host --read-only --memory 64m brigtest sleep 60 >/dev/null
 	$D run -d --network none --name plain brigtest sleep 60 >/dev/null
+	# Where root lacks a capability (this VM's has no CAP_SYS_RESOURCE),
+	# runc cannot start a privileged container.
+	if $D run -d --network none --name priv --privileged brigtest sleep 60 >/dev/null 2>&1; then
+		privileged=yes
+	else
+		privileged=no
+		echo "REPORT: docker --privileged cannot start on this host: not checked"
+		$D rm -f priv >/dev/null 2>&1 || true
+		$D run -d --network none --name priv brigtest sleep 60 >/dev/null
+	fi
 	$D run -d --network none --name mounts -v /:/host:ro -v "$E/sock:/var/run/docker.sock" \
 		brigtest sleep 60 >/dev/null
 	weak=$($D inspect -f '{{.State.Pid}}' weak)
 	plain=$($D inspect -f '{{.State.Pid}}' plain)
 	mounts=$($D inspect -f '{{.State.Pid}}' mounts)
-	out=$(ps_json --docker-host "unix://$E/sock" weak plain mounts)
-	expect_eq 3 "$(echo "$out" | jq '.containers | length')" "containers found: $out"
+	priv=$($D inspect -f '{{.State.Pid}}' priv)
+	out=$(ps_json --docker-host "unix://$E/sock" weak plain mounts priv)
+	expect_eq 4 "$(echo "$out" | jq '.containers | length')" "containers found: $out"
 
 	# --cap-add SYS_ADMIN --security-opt seccomp=unconfined --pid host --read-only --memory 64m
 	expect_eq '"docker"' "$(field "$out" "$weak" .engine)"
@@ -90,6 +101,7 @@ test_docker () {
 	expect_eq "\"$($D inspect -f '{{.Id}}' weak)\"" "$(field "$out" "$weak" .id)"
 	expect_eq true "$(field "$out" "$weak" '.cap_eff | index("CAP_SYS_ADMIN") != null')" "SYS_ADMIN in CapEff"
 	expect_eq 0 "$(field "$out" "$weak" .seccomp)"
+	expect_eq false "$(field "$out" "$weak" .all_caps)"
 	expect_eq false "$(field "$out" "$weak" .no_new_privs)"
 	expect_eq true "$(field "$out" "$weak" '.host_namespaces | index("pid") != null')" "shares the host pid namespace"
 	expect_eq false "$(field "$out" "$weak" '.host_namespaces | index("net") != null')" "--network none: own net namespace"
@@ -112,6 +124,14 @@ test_docker () {
 	expect_eq '[]' "$(field "$out" "$plain" ".host_namespaces - $want")"
 	expect_eq null "$(field "$out" "$plain" .limits.memory)"
 
+	# --privileged: every capability, no seccomp, a writable /sys.
+	if [ $privileged = yes ]; then
+		expect_eq true "$(field "$out" "$priv" .all_caps)"
+		expect_eq 0 "$(field "$out" "$priv" .seccomp)"
+		expect_eq '"/sys writable"' "$(field "$out" "$priv" '.mounts[] | select(.target == "/sys") | .danger')"
+	fi
+	expect_eq 0 "$(field "$out" "$weak" '[.mounts[] | select(.danger == "/sys writable")] | length')"
+
 	# The host's / and the engine's socket.
 	expect_eq '"host /"' "$(field "$out" "$mounts" '.mounts[] | select(.target == "/host") | .danger')"
 	expect_eq "\"$E/sock\"" "$(field "$out" "$mounts" '.mounts[] | select(.target == "/var/run/docker.sock") | .host_path')"
@@ -123,6 +143,7 @@ test_docker () {
 	rules () { echo "$out" | jq -r ".findings[] | select(.file == \"pid $1 (docker $2)\") | .rule" | sort -u | tr '\n' ' '; }
 	expect_match "BRIG-C001 .*BRIG-C002 .*BRIG-C004 .*BRIG-C007 .*BRIG-C010 .*BRIG-C011 .*BRIG-R001" "$(rules "$weak" weak)" "weak's findings"
 	expect_no_match "BRIG-C008" "$(rules "$weak" weak)" "weak's findings"
+	[ $privileged = no ] || expect_match "BRIG-C001" "$(rules "$priv" priv)" "priv's findings"
 	expect_match "BRIG-C005 .*BRIG-C008" "$(rules "$plain" plain)" "plain's findings"
 	expect_no_match "BRIG-C00[124]" "$(rules "$plain" plain)" "plain's findings"
 	expect_match "BRIG-C003" "$(rules "$mounts" mounts)" "mounts' findings"
@@ -132,6 +153,12 @@ test_docker () {
 	run_status st brig ps --audit --docker-host "unix://$E/sock" weak
 	expect_match "pid $weak \(docker weak\)" "$out"
 	expect_match "high BRIG-C004" "$out"
+	expect_match "critical BRIG-C001: --cap-add CAP_SYS_ADMIN is as good as privileged" "$out"
+	expect_no_match "privileged gives every capability" "$out"
+	if [ $privileged = yes ]; then
+		run_status st brig ps --audit --docker-host "unix://$E/sock" priv
+		expect_match "critical BRIG-C001: --privileged gives every capability" "$out"
+	fi
 	stop_dockerd
 }
 
@@ -188,6 +215,7 @@ test_containerd () {
 	expect_eq '"brigps/cweak"' "$(field "$out" "$weak" .name)"
 	expect_eq '"cweak"' "$(field "$out" "$weak" .id)"
 	expect_eq 0 "$(field "$out" "$weak" .seccomp)"
+	expect_eq false "$(field "$out" "$weak" .all_caps)"
 	expect_eq true "$(field "$out" "$weak" .read_only_root)"
 	expect_eq 50331648 "$(field "$out" "$weak" .limits.memory)"
 	expect_eq true "$(field "$out" "$weak" '.cap_eff | index("CAP_NET_ADMIN") != null')" "NET_ADMIN in CapEff"
