@@ -197,7 +197,7 @@ static void
 print_table (const struct brig_observed_list *l)
 {
   printf ("%-8s %-10s %-14s %-9s %-6s %-7s %-3s %-4s %-12s %-7s %-6s %s\n", "PID", "ENGINE", "NAME",
-          "ROOT", "CAPS", "SECCOMP", "NNP", "ROOT", "HOST-NS", "MEMORY", "PIDS", "VERDICT");
+          "ROOT-UID", "CAPS", "SECCOMP", "NNP", "FS", "HOST-NS", "MEMORY", "PIDS", "VERDICT");
   for (size_t i = 0; i < l->n; i++)
     {
       const struct brig_observed *o = &l->v[i];
