@@ -11,6 +11,7 @@
 #include "policy/audit.h"
 #include "policy/policy.h"
 #include "report/findings.h"
+#include "sandbox/sandbox.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
 
@@ -523,6 +524,10 @@ cmd_ps (int argc, char **argv)
       brig_err_release (&err);
     }
 
+  {
+    _cleanup_free_ char *dir = brig_runtime_dir ();
+    brig_state_names (dir, &l);
+  }
   if (optind_ < argc)
     keep_only (&l, argv + optind_, argc - optind_);
   if (o.audit)

@@ -95,3 +95,37 @@ brig_docker_names (const char *sock, struct brig_observed_list *l, struct brig_e
   json_decref (root);
   return 0;
 }
+
+int
+brig_state_names (const char *dir, struct brig_observed_list *l)
+{
+  int named = 0;
+
+  for (size_t k = 0; k < l->n; k++)
+    {
+      struct brig_observed *o = &l->v[k];
+      _cleanup_free_ char *path = NULL;
+      json_error_t jerr;
+      json_t *j;
+
+      if (strcmp (o->engine, "brig") != 0 || o->id[0] == '\0' || strchr (o->id, '/'))
+        continue;
+      path = xasprintf ("%s/%s.json", dir, o->id);
+      j = json_load_file (path, 0, &jerr);
+      if (j == NULL)
+        continue;
+      const char *name = json_string_value (json_object_get (j, "name"));
+      const char *image = json_string_value (json_object_get (j, "image"));
+      /* The state of this very process: a pid reused since is not it. */
+      if (json_integer_value (json_object_get (j, "pid")) == o->pid)
+        {
+          free (o->name);
+          o->name = xstrdup (name ? name : "");
+          free (o->image);
+          o->image = xstrdup (image ? image : "");
+          named++;
+        }
+      json_decref (j);
+    }
+  return named;
+}

@@ -551,7 +551,8 @@ engine_from_parent (const struct host *h, int ppid, struct brig_observed *o)
         o->engine = xstrdup (parents[i].engine);
         break;
       }
-  if (!str_has_prefix (comm, "containerd-shim"))
+  bool shim = str_has_prefix (comm, "containerd-shim"), conmon = str_has_prefix (comm, "conmon");
+  if (!shim && !conmon)
     return;
   snprintf (path, sizeof path, "%s/%d/cmdline", h->proc, ppid);
   if (brig_read_file (path, 65536, &cmd, &len, &err) < 0)
@@ -559,16 +560,23 @@ engine_from_parent (const struct host *h, int ppid, struct brig_observed *o)
       brig_err_release (&err);
       return;
     }
-  const char *ns = NULL, *id = NULL;
+  const char *ns = NULL, *id = NULL, *name = NULL;
   for (const char *a = cmd; a < cmd + len; a += strlen (a) + 1)
     {
       const char *next = a + strlen (a) + 1;
       if (next >= cmd + len)
         break;
-      if (strcmp (a, "-namespace") == 0)
+      if (shim && strcmp (a, "-namespace") == 0)
         ns = next;
-      else if (strcmp (a, "-id") == 0)
+      else if (shim && strcmp (a, "-id") == 0)
         id = next;
+      else if (conmon && (strcmp (a, "-n") == 0 || strcmp (a, "--name") == 0))
+        name = next;
+    }
+  if (name)
+    {
+      free (o->name);
+      o->name = xstrdup (name);
     }
   if (id)
     {
@@ -658,7 +666,7 @@ observe (const struct host *h, int pid, struct brig_observed *o, struct brig_err
       o->id = xstrdup ("");
       o->mem_limit = o->pids_limit = o->cpu_quota = -1;
     }
-  if (strcmp (o->engine, "unknown") == 0)
+  if (strcmp (o->engine, "unknown") == 0 || strcmp (o->engine, "podman") == 0)
     engine_from_parent (h, (int)status_long (st, "PPid:", 0), o);
   if (o->cgroup == NULL)
     o->cgroup = xstrdup ("");

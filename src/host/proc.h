@@ -29,4 +29,8 @@ int brig_proc_observe (const char *proc, int pid, struct brig_observed *ret, str
  * when the daemon does not answer; nothing is changed then. */
 int brig_docker_names (const char *sock, struct brig_observed_list *l, struct brig_err *err);
 
+/* Name brig's containers from their state files in DIR (brig's runtime
+ * directory: ID.json with name, image and pid).  Returns how many. */
+int brig_state_names (const char *dir, struct brig_observed_list *l);
+
 #endif

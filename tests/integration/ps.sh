@@ -10,11 +10,14 @@ ps_json () { brig ps --format json "$@"; }
 field () { echo "$1" | jq -c ".containers[] | select(.pid == $2) | $3"; }
 
 test_brig_container () {
-	brig run busybox sleep 30 > "$WORK/run.out" 2>&1 &
+	brig run --name psweb busybox sleep 30 > "$WORK/run.out" 2>&1 &
 	pid=$(container_pid)
 	out=$(ps_json "$pid")
 	expect_eq 1 "$(echo "$out" | jq '.containers | length')" "containers found for pid $pid"
 	expect_eq '"brig"' "$(field "$out" "$pid" .engine)"
+	expect_eq '"psweb"' "$(field "$out" "$pid" .name)" "name from brig's state"
+	expect_eq '"busybox"' "$(field "$out" "$pid" .image)"
+	expect_eq "$pid" "$(ps_json psweb | jq '.containers[0].pid')" "found by name"
 	expect_eq '"sleep"' "$(field "$out" "$pid" .command)"
 	expect_eq true "$(field "$out" "$pid" .userns)"
 	expect_match '^"0 [0-9]+ 65536"$' "$(field "$out" "$pid" .uid_map)" "uid_map"
@@ -176,6 +179,7 @@ test_podman () {
 	id=$($P inspect -f '{{.Id}}' pw)
 	out=$(ps_json "$pid")
 	expect_eq '"podman"' "$(field "$out" "$pid" .engine)"
+	expect_eq '"pw"' "$(field "$out" "$pid" .name)" "name from conmon"
 	expect_eq "\"$id\"" "$(field "$out" "$pid" .id)"
 	expect_eq '["CAP_CHOWN"]' "$(field "$out" "$pid" .cap_eff)"
 	expect_eq 33 "$(field "$out" "$pid" .limits.pids)"
