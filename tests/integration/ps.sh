@@ -9,6 +9,14 @@ ps_json () { brig ps --format json "$@"; }
 # The one container of JSON whose pid is $2, field $3 (a jq path).
 field () { echo "$1" | jq -c ".containers[] | select(.pid == $2) | $3"; }
 
+# End a brig run container: SIGKILL to its init (PID 1 inside ignores
+# SIGTERM), then brig exits and removes its cgroup and state.
+stop_brig () {
+	kill -KILL "$1"
+	wait || true
+	expect_nothing_left
+}
+
 test_brig_container () {
 	brig run --name psweb busybox sleep 30 > "$WORK/run.out" 2>&1 &
 	pid=$(container_pid)
@@ -38,8 +46,7 @@ test_brig_container () {
 	run_status st brig ps --audit "$pid"
 	expect_eq 0 "$st" "brig ps --audit exit status: $out"
 	expect_no_match "BRIG-C0" "$out"
-	kill %1
-	wait || true
+	stop_brig "$pid"
 }
 
 test_limits_and_caps_of_brig_run () {
@@ -49,8 +56,7 @@ test_limits_and_caps_of_brig_run () {
 	expect_eq 33554432 "$(field "$out" "$pid" .limits.memory)"
 	expect_eq 77 "$(field "$out" "$pid" .limits.pids)"
 	expect_eq '["CAP_NET_BIND_SERVICE"]' "$(field "$out" "$pid" .cap_bnd)"
-	kill %1
-	wait || true
+	stop_brig "$pid"
 }
 
 start_dockerd () {
@@ -62,15 +68,18 @@ start_dockerd () {
 	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" --pidfile "$E/pid" -H "unix://$E/sock" \
 		--iptables=false --ip6tables=false --bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
 	D="docker -H unix://$E/sock"
+	trap 'stop_dockerd; lib_teardown' EXIT # a failed test leaves no container
 	for i in $(seq 60); do $D info >/dev/null 2>&1 && break; sleep 0.5; done
 	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
 	tar -C "$TOP/build/share/images/busybox/rootfs" -c . | $D import - brigtest >/dev/null
 }
 
 stop_dockerd () {
+	[ -f "$E/pid" ] || return 0
 	$D rm -f $($D ps -aq) >/dev/null 2>&1 || true
-	kill "$(cat "$E/pid")"
+	kill "$(cat "$E/pid")" 2>/dev/null || true
 	wait || true
+	rm -f "$E/pid"
 }
 
 test_docker () {
@@ -172,6 +181,7 @@ test_podman () {
 	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$E/containers.conf"
 	export CONTAINERS_CONF=$E/containers.conf
 	P="podman --root $E/root --runroot $E/run --runtime runc" # crun refuses hybrid cgroups
+	trap '$P rm -f -a -t 0 >/dev/null 2>&1; lib_teardown' EXIT
 	tar -C "$TOP/build/share/images/busybox/rootfs" -c . > "$WORK/rootfs.tar"
 	$P import "$WORK/rootfs.tar" brigtest >/dev/null 2>&1 || fail "podman import failed"
 	$P run -d --network none --name pw --cap-drop ALL --cap-add CHOWN --pids-limit 33 brigtest sleep 60 >/dev/null
@@ -185,6 +195,7 @@ test_podman () {
 	expect_eq 33 "$(field "$out" "$pid" .limits.pids)"
 	expect_eq 2 "$(field "$out" "$pid" .seccomp)"
 	$P rm -f -t 0 pw >/dev/null
+	trap lib_teardown EXIT
 }
 
 test_errors () {
@@ -204,6 +215,7 @@ test_containerd () {
 	containerd --root "$E/root" --state "$E/state" --address "$E/sock" > "$E/log" 2>&1 &
 	cpid=$!
 	C="ctr --address $E/sock -n brigps"
+	trap 'stop_ctr; lib_teardown' EXIT
 	for i in $(seq 60); do $C version >/dev/null 2>&1 && break; sleep 0.5; done
 	python3 "$TOP/tests/helper/mkociarchive.py" "$TOP/build/share/images/busybox/rootfs" \
 		docker.io/library/brigtest:latest "$E/image.tar"
@@ -231,12 +243,18 @@ test_containerd () {
 	expect_match "pid $weak \(containerd brigps/cweak\)" "$out"
 	expect_match "high BRIG-C004" "$out"
 	expect_match "BRIG-C005: .*CAP_NET_ADMIN is outside the allow-list" "$out"
-	for c in cweak cstrong; do
-		$C task kill -s SIGKILL $c
-		for _ in $(seq 50); do $C task ls | grep -q "$c.*STOPPED" && break; sleep 0.1; done
-		$C task delete $c >/dev/null
-		$C container delete $c
+	stop_ctr
+}
+
+stop_ctr () {
+	[ -n "${cpid:-}" ] || return 0
+	for c in $($C container ls -q 2>/dev/null); do
+		$C task kill -s SIGKILL "$c" 2>/dev/null || true
+		for _ in $(seq 50); do $C task ls | grep -q "^$c .*RUNNING" || break; sleep 0.1; done
+		$C task delete "$c" >/dev/null 2>&1 || true
+		$C container delete "$c" 2>/dev/null || true
 	done
-	kill $cpid
+	kill "$cpid" 2>/dev/null || true
 	wait || true
+	cpid=
 }
