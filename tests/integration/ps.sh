@@ -85,7 +85,7 @@ stop_dockerd () {
 test_docker () {
 	start_dockerd
 	$D run -d --network none --name weak --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
-		--pid host --read-only --memory 64m brigtest sleep 60 >/dev/null
+		--pid host --read-only --memory 64m --cpus 0.5 brigtest sleep 60 >/dev/null
 	$D run -d --network none --name plain brigtest sleep 60 >/dev/null
 	# Where root lacks a capability (this VM's has no CAP_SYS_RESOURCE),
 	# runc cannot start a privileged container.
@@ -97,8 +97,8 @@ test_docker () {
 		$D rm -f priv >/dev/null 2>&1 || true
 		$D run -d --network none --name priv brigtest sleep 60 >/dev/null
 	fi
-	$D run -d --network none --name mounts -v /:/host:ro -v "$E/sock:/var/run/docker.sock" \
-		brigtest sleep 60 >/dev/null
+	$D run -d --network host --ipc host --uts host --pids-limit 40 --name mounts -v /:/host:ro \
+		-v "$E/sock:/var/run/docker.sock" brigtest sleep 60 >/dev/null
 	weak=$($D inspect -f '{{.State.Pid}}' weak)
 	plain=$($D inspect -f '{{.State.Pid}}' plain)
 	mounts=$($D inspect -f '{{.State.Pid}}' mounts)
@@ -119,6 +119,8 @@ test_docker () {
 	expect_eq false "$(field "$out" "$weak" '.host_namespaces | index("net") != null')" "--network none: own net namespace"
 	expect_eq true "$(field "$out" "$weak" .read_only_root)"
 	expect_eq 67108864 "$(field "$out" "$weak" .limits.memory)"
+	expect_eq 50000 "$(field "$out" "$weak" .limits.cpu_quota_us)" "--cpus 0.5: quota"
+	expect_eq 100000 "$(field "$out" "$weak" .limits.cpu_period_us)" "--cpus 0.5: period"
 	expect_eq false "$(field "$out" "$weak" .userns)"
 	expect_eq 0 "$(field "$out" "$weak" .root_uid)"
 	expect_eq '"weak"' "$(field "$out" "$weak" .verdict)"
@@ -144,6 +146,12 @@ test_docker () {
 	fi
 	expect_eq 0 "$(field "$out" "$weak" '[.mounts[] | select(.danger == "/sys writable")] | length')"
 
+	# --network host --ipc host --uts host --pids-limit 40
+	expect_eq '["ipc","net","uts"]' "$(field "$out" "$mounts" '[.host_namespaces[] | select(. == "net" or . == "ipc" or . == "uts")] | sort')"
+	expect_eq false "$(field "$out" "$mounts" '.host_namespaces | index("pid") != null')"
+	expect_eq 40 "$(field "$out" "$mounts" .limits.pids)"
+	expect_eq null "$(field "$out" "$plain" .limits.cpu_quota_us)"
+
 	# The host's / and the engine's socket.
 	expect_eq '"host /"' "$(field "$out" "$mounts" '.mounts[] | select(.target == "/host") | .danger')"
 	expect_eq "\"$E/sock\"" "$(field "$out" "$mounts" '.mounts[] | select(.target == "/var/run/docker.sock") | .host_path')"
@@ -158,7 +166,8 @@ test_docker () {
 	[ $privileged = no ] || expect_match "BRIG-C001" "$(rules "$priv" priv)" "priv's findings"
 	expect_match "BRIG-C005 .*BRIG-C008" "$(rules "$plain" plain)" "plain's findings"
 	expect_no_match "BRIG-C00[124]" "$(rules "$plain" plain)" "plain's findings"
-	expect_match "BRIG-C003" "$(rules "$mounts" mounts)" "mounts' findings"
+	expect_match "BRIG-C002 .*BRIG-C003" "$(rules "$mounts" mounts)" "mounts' findings"
+	expect_no_match "BRIG-R006" "$(rules "$weak" weak)" "weak has a CPU limit"
 	# SARIF and text take the same file names.
 	brig ps --audit --format sarif --docker-host "unix://$E/sock" weak | jq -e '.runs[0].results | length > 0' >/dev/null ||
 		fail "no SARIF results"
