@@ -50,11 +50,13 @@ test_brig_container () {
 }
 
 test_limits_and_caps_of_brig_run () {
-	brig run --memory 32m --pids-limit 77 --cap-add NET_BIND_SERVICE busybox sleep 30 > "$WORK/run.out" 2>&1 &
+	brig run --memory 32m --pids-limit 77 --cpus 0.25 --cap-add NET_BIND_SERVICE busybox sleep 30 > "$WORK/run.out" 2>&1 &
 	pid=$(container_pid)
 	out=$(ps_json "$pid")
 	expect_eq 33554432 "$(field "$out" "$pid" .limits.memory)"
 	expect_eq 77 "$(field "$out" "$pid" .limits.pids)"
+	expect_eq true "$(field "$out" "$pid" '.limits | .cpu_quota_us > 0 and .cpu_period_us == 4 * .cpu_quota_us')" \
+		"--cpus 0.25: $(field "$out" "$pid" .limits)"
 	expect_eq '["CAP_NET_BIND_SERVICE"]' "$(field "$out" "$pid" .cap_bnd)"
 	stop_brig "$pid"
 }
