@@ -269,3 +269,27 @@ stop_ctr () {
 	wait || true
 	cpid=
 }
+
+# Unprivileged, brig ps sees the containers it may read: its own, here a
+# rootless brig container, and none of root's (their /proc entries are
+# closed to it).
+test_unprivileged () {
+	as_nobody test -x "$BRIG" || skip "$BRIG is not reachable by uid $NOBODY_UID"
+	brig run busybox sleep 30 > "$WORK/root.out" 2>&1 &
+	rootpid=$(container_pid)
+	as_nobody "$BRIG" run ./img sleep 30 > "$WORK/nobody.out" 2>&1 &
+	for _ in $(seq 100); do
+		pid=$(pgrep -u $NOBODY_UID -x sleep | head -1 || true)
+		[ -n "$pid" ] && break
+		sleep 0.05
+	done
+	[ -n "$pid" ] || fail "the rootless container did not start: $(cat "$WORK/nobody.out")"
+	out=$(as_nobody "$BRIG" ps --format json)
+	expect_eq true "$(echo "$out" | jq "any(.containers[]; .pid == $pid)")" "own container listed: $out"
+	expect_eq false "$(echo "$out" | jq "any(.containers[]; .pid == $rootpid)")" "root's container listed"
+	expect_eq true "$(field "$out" "$pid" .userns)"
+	expect_eq "$NOBODY_UID" "$(field "$out" "$pid" .root_uid)" "rootless: container root is the user"
+	expect_eq 2 "$(field "$out" "$pid" .seccomp)"
+	kill -KILL "$pid" "$rootpid"
+	wait || true
+}
