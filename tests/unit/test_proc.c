@@ -116,6 +116,33 @@ setup (void **state)
   put ("memory/brig/xyz/memory.limit_in_bytes", "9223372036854771712\n");
   put ("pids/brig/xyz/pids.max", "1024\n");
 
+  /* In the host's namespaces, named by their cgroups: a Kubernetes pod's
+     container (containerd), Podman's conmon (not a container), an LXC
+     container's payload. */
+  static const struct
+  {
+    int pid;
+    const char *cgroup;
+  } host_ns[] = {
+    { 400, "0::/kubepods.slice/kubepods-pod1.slice/cri-containerd-feed42.scope\n" },
+    { 401, "0::/machine.slice/libpod-conmon-abc.scope\n" },
+    { 402, "0::/lxc.payload.web\n" },
+  };
+  for (size_t k = 0; k < 3; k++)
+    {
+      char *rel = xasprintf ("proc/%d/ns/x", host_ns[k].pid);
+      put (rel, "");
+      free (rel);
+      for (size_t i = 0; i < 7; i++)
+        same_ns (host_ns[k].pid, nss[i], 1);
+      rel = xasprintf ("proc/%d/status", host_ns[k].pid);
+      put (rel, "Name:\tx\nPPid:\t1\n");
+      free (rel);
+      rel = xasprintf ("proc/%d/cgroup", host_ns[k].pid);
+      put (rel, host_ns[k].cgroup);
+      free (rel);
+    }
+
   /* A host process: not a container. */
   own_ns (200);
   for (size_t i = 0; i < 7; i++)
@@ -161,12 +188,25 @@ test_scan (void **state)
 
   assert_int_equal (brig_proc_scan (proc, &l, &err), 0);
   assert_int_equal (l.host_ref_pid, 1);
-  assert_int_equal (l.n, 2);
+  assert_int_equal (l.n, 4);
   for (size_t i = 0; i < l.n; i++)
     if (l.v[i].pid == 100)
       d = &l.v[i];
     else if (l.v[i].pid == 300)
       b = &l.v[i];
+    else if (l.v[i].pid == 400)
+      {
+        assert_string_equal (l.v[i].engine, "containerd");
+        assert_string_equal (l.v[i].id, "feed42");
+        assert_true (l.v[i].shares[BRIG_OBS_NS_PID]);
+      }
+    else if (l.v[i].pid == 402)
+      {
+        assert_string_equal (l.v[i].engine, "lxc");
+        assert_string_equal (l.v[i].id, "web");
+      }
+    else
+      fail_msg ("pid %d is not a container", l.v[i].pid);
   assert_non_null (d);
   assert_non_null (b);
 
