@@ -170,6 +170,11 @@ test_docker () {
 	expect_no_match "BRIG-C00[124]" "$(rules "$plain" plain)" "plain's findings"
 	expect_match "BRIG-C002 .*BRIG-C003" "$(rules "$mounts" mounts)" "mounts' findings"
 	expect_no_match "BRIG-R006" "$(rules "$weak" weak)" "weak has a CPU limit"
+	run_status st brig ps --audit --fail-on never --docker-host "unix://$E/sock" weak
+	expect_eq 0 "$st" "--fail-on never"
+	# $DOCKER_HOST names them too.
+	expect_eq '"weak"' "$(DOCKER_HOST=unix://$E/sock brig ps --format json "$weak" | jq '.containers[0].name')"
+	expect_eq '""' "$(DOCKER_HOST=unix://$WORK/nothing brig ps --format json "$weak" | jq '.containers[0].name')"
 	# SARIF and text take the same file names.
 	brig ps --audit --format sarif --docker-host "unix://$E/sock" weak | jq -e '.runs[0].results | length > 0' >/dev/null ||
 		fail "no SARIF results"
