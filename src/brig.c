@@ -25,6 +25,7 @@ struct cmd
 static const struct cmd commands[] = {
   { "audit", cmd_audit, 0,
     "check manifests, compose files, docker run lines and Dockerfiles against the policy" },
+  { "ps", cmd_ps, 0, "list running containers and the hardening the kernel enforces on them" },
   { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },
   { "runtime", cmd_runtime, NEEDS_USERNS,
     "the OCI runtime (runc's command line), also installed as brig-runtime" },

@@ -1,0 +1,300 @@
+# brig ps: containers started for real, with known weak and strong
+# settings, and what brig reads of them from /proc.  Other containers may be
+# running on the host at the same time: each assertion picks its container
+# by pid or name.
+
+# ps_json FILTER...: brig ps --format json, the containers that match.
+ps_json () { brig ps --format json "$@"; }
+
+# The one container of JSON whose pid is $2, field $3 (a jq path).
+field () { echo "$1" | jq -c ".containers[] | select(.pid == $2) | $3"; }
+
+# End a brig run container: SIGKILL to its init (PID 1 inside ignores
+# SIGTERM), then brig exits and removes its cgroup and state.
+stop_brig () {
+	kill -KILL "$1"
+	wait || true
+	expect_nothing_left
+}
+
+test_brig_container () {
+	brig run --name psweb busybox sleep 30 > "$WORK/run.out" 2>&1 &
+	pid=$(container_pid)
+	out=$(ps_json "$pid")
+	expect_eq 1 "$(echo "$out" | jq '.containers | length')" "containers found for pid $pid"
+	expect_eq '"brig"' "$(field "$out" "$pid" .engine)"
+	expect_eq '"psweb"' "$(field "$out" "$pid" .name)" "name from brig's state"
+	expect_eq '"busybox"' "$(field "$out" "$pid" .image)"
+	expect_eq "$pid" "$(ps_json psweb | jq '.containers[0].pid')" "found by name"
+	expect_eq '"sleep"' "$(field "$out" "$pid" .command)"
+	expect_eq true "$(field "$out" "$pid" .userns)"
+	expect_match '^"0 [0-9]+ 65536"$' "$(field "$out" "$pid" .uid_map)" "uid_map"
+	expect_eq "$(awk '$1 == 0 {print $2}' /proc/$pid/uid_map)" "$(field "$out" "$pid" .root_uid)"
+	expect_eq '[]' "$(field "$out" "$pid" .cap_eff)"
+	expect_eq '[]' "$(field "$out" "$pid" .cap_bnd)"
+	expect_eq 2 "$(field "$out" "$pid" .seccomp)"
+	expect_eq "$(awk '/^Seccomp_filters:/ {print $2}' /proc/$pid/status)" "$(field "$out" "$pid" .seccomp_filters)"
+	expect_eq true "$(field "$out" "$pid" .no_new_privs)"
+	expect_eq true "$(field "$out" "$pid" .read_only_root)"
+	expect_eq '[]' "$(field "$out" "$pid" .host_namespaces)"
+	expect_eq 536870912 "$(field "$out" "$pid" .limits.memory)"
+	expect_eq 1024 "$(field "$out" "$pid" .limits.pids)"
+	expect_eq '"hardened"' "$(field "$out" "$pid" .verdict)"
+	expect_eq '[]' "$(field "$out" "$pid" '[.mounts[] | select(.danger != null)]')"
+	# The table and the audit: nothing at or above high.
+	expect_match "^$pid +brig .* hardened$" "$(brig ps "$pid")"
+	run_status st brig ps --audit "$pid"
+	expect_eq 0 "$st" "brig ps --audit exit status: $out"
+	expect_no_match "BRIG-C0" "$out"
+	stop_brig "$pid"
+}
+
+test_limits_and_caps_of_brig_run () {
+	brig run --memory 32m --pids-limit 77 --cpus 0.25 --cap-add NET_BIND_SERVICE busybox sleep 30 > "$WORK/run.out" 2>&1 &
+	pid=$(container_pid)
+	out=$(ps_json "$pid")
+	expect_eq 33554432 "$(field "$out" "$pid" .limits.memory)"
+	expect_eq 77 "$(field "$out" "$pid" .limits.pids)"
+	expect_eq true "$(field "$out" "$pid" '.limits | .cpu_quota_us > 0 and .cpu_period_us == 4 * .cpu_quota_us')" \
+		"--cpus 0.25: $(field "$out" "$pid" .limits)"
+	expect_eq '["CAP_NET_BIND_SERVICE"]' "$(field "$out" "$pid" .cap_bnd)"
+	stop_brig "$pid"
+}
+
+start_dockerd () {
+	command -v dockerd >/dev/null || skip "docker.io is not installed"
+	command -v jq >/dev/null || skip "jq is not installed"
+	E=$WORK/d
+	mkdir -p "$E"
+	echo '{}' > "$E/daemon.json" # not the host's /etc/docker/daemon.json
+	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" --pidfile "$E/pid" -H "unix://$E/sock" \
+		--iptables=false --ip6tables=false --bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
+	D="docker -H unix://$E/sock"
+	trap 'stop_dockerd; lib_teardown' EXIT # a failed test leaves no container
+	for i in $(seq 60); do $D info >/dev/null 2>&1 && break; sleep 0.5; done
+	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
+	tar -C "$TOP/build/share/images/busybox/rootfs" -c . | $D import - brigtest >/dev/null
+}
+
+stop_dockerd () {
+	[ -f "$E/pid" ] || return 0
+	$D rm -f $($D ps -aq) >/dev/null 2>&1 || true
+	kill "$(cat "$E/pid")" 2>/dev/null || true
+	wait || true
+	rm -f "$E/pid"
+}
+
+test_docker () {
+	start_dockerd
+	$D run -d --network none --name weak --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
+		--pid host --read-only --memory 64m --cpus 0.5 brigtest sleep 60 >/dev/null
+	$D run -d --network none --name plain brigtest sleep 60 >/dev/null
+	# Where root lacks a capability (this VM's has no CAP_SYS_RESOURCE),
+	# runc cannot start a privileged container.
+	if $D run -d --network none --name priv --privileged brigtest sleep 60 >/dev/null 2>&1; then
+		privileged=yes
+	else
+		privileged=no
+		echo "REPORT: docker --privileged cannot start on this host: not checked"
+		$D rm -f priv >/dev/null 2>&1 || true
+		$D run -d --network none --name priv brigtest sleep 60 >/dev/null
+	fi
+	$D run -d --network host --ipc host --uts host --pids-limit 40 --name mounts -v /:/host:ro \
+		-v "$E/sock:/var/run/docker.sock" brigtest sleep 60 >/dev/null
+	weak=$($D inspect -f '{{.State.Pid}}' weak)
+	plain=$($D inspect -f '{{.State.Pid}}' plain)
+	mounts=$($D inspect -f '{{.State.Pid}}' mounts)
+	priv=$($D inspect -f '{{.State.Pid}}' priv)
+	out=$(ps_json --docker-host "unix://$E/sock" weak plain mounts priv)
+	expect_eq 4 "$(echo "$out" | jq '.containers | length')" "containers found: $out"
+
+	# --cap-add SYS_ADMIN --security-opt seccomp=unconfined --pid host --read-only --memory 64m
+	expect_eq '"docker"' "$(field "$out" "$weak" .engine)"
+	expect_eq '"weak"' "$(field "$out" "$weak" .name)"
+	expect_eq '"brigtest"' "$(field "$out" "$weak" .image)"
+	expect_eq "\"$($D inspect -f '{{.Id}}' weak)\"" "$(field "$out" "$weak" .id)"
+	expect_eq true "$(field "$out" "$weak" '.cap_eff | index("CAP_SYS_ADMIN") != null')" "SYS_ADMIN in CapEff"
+	expect_eq 0 "$(field "$out" "$weak" .seccomp)"
+	expect_eq false "$(field "$out" "$weak" .all_caps)"
+	expect_eq false "$(field "$out" "$weak" .no_new_privs)"
+	expect_eq true "$(field "$out" "$weak" '.host_namespaces | index("pid") != null')" "shares the host pid namespace"
+	expect_eq false "$(field "$out" "$weak" '.host_namespaces | index("net") != null')" "--network none: own net namespace"
+	expect_eq true "$(field "$out" "$weak" .read_only_root)"
+	expect_eq 67108864 "$(field "$out" "$weak" .limits.memory)"
+	expect_eq 50000 "$(field "$out" "$weak" .limits.cpu_quota_us)" "--cpus 0.5: quota"
+	expect_eq 100000 "$(field "$out" "$weak" .limits.cpu_period_us)" "--cpus 0.5: period"
+	expect_eq false "$(field "$out" "$weak" .userns)"
+	expect_eq 0 "$(field "$out" "$weak" .root_uid)"
+	expect_eq '"weak"' "$(field "$out" "$weak" .verdict)"
+	expect_match "root.*caps.*no seccomp.*host pid.*no pids limit" "$(field "$out" "$weak" .weaknesses)"
+
+	# Docker's defaults: its 14 capabilities, its seccomp profile, a writable root.
+	expect_eq 14 "$(field "$out" "$plain" '.cap_eff | length')"
+	expect_eq false "$(field "$out" "$plain" '.cap_eff | index("CAP_SYS_ADMIN") != null')"
+	expect_eq true "$(field "$out" "$plain" '.cap_eff | index("CAP_NET_RAW") != null')"
+	expect_eq 2 "$(field "$out" "$plain" .seccomp)"
+	expect_eq false "$(field "$out" "$plain" .read_only_root)"
+	# Docker leaves cgroup v1 containers in the host's cgroup namespace.
+	want='["user"]'
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] || want='["user","cgroup"]'
+	expect_eq '[]' "$(field "$out" "$plain" ".host_namespaces - $want")"
+	expect_eq null "$(field "$out" "$plain" .limits.memory)"
+
+	# --privileged: every capability, no seccomp, a writable /sys.
+	if [ $privileged = yes ]; then
+		expect_eq true "$(field "$out" "$priv" .all_caps)"
+		expect_eq 0 "$(field "$out" "$priv" .seccomp)"
+		expect_eq '"/sys writable"' "$(field "$out" "$priv" '.mounts[] | select(.target == "/sys") | .danger')"
+	fi
+	expect_eq 0 "$(field "$out" "$weak" '[.mounts[] | select(.danger == "/sys writable")] | length')"
+
+	# --network host --ipc host --uts host --pids-limit 40
+	expect_eq '["ipc","net","uts"]' "$(field "$out" "$mounts" '[.host_namespaces[] | select(. == "net" or . == "ipc" or . == "uts")] | sort')"
+	expect_eq false "$(field "$out" "$mounts" '.host_namespaces | index("pid") != null')"
+	expect_eq 40 "$(field "$out" "$mounts" .limits.pids)"
+	expect_eq null "$(field "$out" "$plain" .limits.cpu_quota_us)"
+
+	# The host's / and the engine's socket.
+	expect_eq '"host /"' "$(field "$out" "$mounts" '.mounts[] | select(.target == "/host") | .danger')"
+	expect_eq "\"$E/sock\"" "$(field "$out" "$mounts" '.mounts[] | select(.target == "/var/run/docker.sock") | .host_path')"
+	expect_eq '"engine socket"' "$(field "$out" "$mounts" '.mounts[] | select(.target == "/var/run/docker.sock") | .danger')"
+
+	# --audit: the rules of brig audit over what was seen.
+	run_status st brig ps --audit --format json --docker-host "unix://$E/sock" weak plain mounts
+	expect_eq 1 "$st" "brig ps --audit exit status"
+	rules () { echo "$out" | jq -r ".findings[] | select(.file == \"pid $1 (docker $2)\") | .rule" | sort -u | tr '\n' ' '; }
+	expect_match "BRIG-C001 .*BRIG-C002 .*BRIG-C004 .*BRIG-C007 .*BRIG-C010 .*BRIG-C011 .*BRIG-R001" "$(rules "$weak" weak)" "weak's findings"
+	expect_no_match "BRIG-C008" "$(rules "$weak" weak)" "weak's findings"
+	[ $privileged = no ] || expect_match "BRIG-C001" "$(rules "$priv" priv)" "priv's findings"
+	expect_match "BRIG-C005 .*BRIG-C008" "$(rules "$plain" plain)" "plain's findings"
+	expect_no_match "BRIG-C00[124]" "$(rules "$plain" plain)" "plain's findings"
+	expect_match "BRIG-C002 .*BRIG-C003" "$(rules "$mounts" mounts)" "mounts' findings"
+	expect_no_match "BRIG-R006" "$(rules "$weak" weak)" "weak has a CPU limit"
+	run_status st brig ps --audit --fail-on never --docker-host "unix://$E/sock" weak
+	expect_eq 0 "$st" "--fail-on never"
+	# $DOCKER_HOST names them too.
+	expect_eq '"weak"' "$(DOCKER_HOST=unix://$E/sock brig ps --format json "$weak" | jq '.containers[0].name')"
+	expect_eq '""' "$(DOCKER_HOST=unix://$WORK/nothing brig ps --format json "$weak" | jq '.containers[0].name')"
+	# SARIF and text take the same file names.
+	brig ps --audit --format sarif --docker-host "unix://$E/sock" weak | jq -e '.runs[0].results | length > 0' >/dev/null ||
+		fail "no SARIF results"
+	run_status st brig ps --audit --docker-host "unix://$E/sock" weak
+	expect_match "pid $weak \(docker weak\)" "$out"
+	expect_match "high BRIG-C004" "$out"
+	expect_match "critical BRIG-C001: --cap-add CAP_SYS_ADMIN is as good as privileged" "$out"
+	expect_no_match "privileged gives every capability" "$out"
+	if [ $privileged = yes ]; then
+		run_status st brig ps --audit --docker-host "unix://$E/sock" priv
+		expect_match "critical BRIG-C001: --privileged gives every capability" "$out"
+	fi
+	stop_dockerd
+}
+
+test_podman () {
+	command -v podman >/dev/null || skip "podman is not installed"
+	E=$WORK/p
+	mkdir -p "$E"
+	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$E/containers.conf"
+	export CONTAINERS_CONF=$E/containers.conf
+	P="podman --root $E/root --runroot $E/run --runtime runc" # crun refuses hybrid cgroups
+	trap '$P rm -f -a -t 0 >/dev/null 2>&1; lib_teardown' EXIT
+	tar -C "$TOP/build/share/images/busybox/rootfs" -c . > "$WORK/rootfs.tar"
+	$P import "$WORK/rootfs.tar" brigtest >/dev/null 2>&1 || fail "podman import failed"
+	$P run -d --network none --name pw --cap-drop ALL --cap-add CHOWN --pids-limit 33 brigtest sleep 60 >/dev/null
+	pid=$($P inspect -f '{{.State.Pid}}' pw)
+	id=$($P inspect -f '{{.Id}}' pw)
+	out=$(ps_json "$pid")
+	expect_eq '"podman"' "$(field "$out" "$pid" .engine)"
+	expect_eq '"pw"' "$(field "$out" "$pid" .name)" "name from conmon"
+	expect_eq "\"$id\"" "$(field "$out" "$pid" .id)"
+	expect_eq '["CAP_CHOWN"]' "$(field "$out" "$pid" .cap_eff)"
+	expect_eq 33 "$(field "$out" "$pid" .limits.pids)"
+	expect_eq 2 "$(field "$out" "$pid" .seccomp)"
+	$P rm -f -t 0 pw >/dev/null
+	trap lib_teardown EXIT
+}
+
+test_errors () {
+	run_status st brig ps --format yaml
+	expect_eq 2 "$st"
+	run_status st brig ps --format sarif
+	expect_eq 2 "$st"
+	expect_match "goes with --audit" "$out"
+	expect_match "^PID +ENGINE" "$(brig ps 999999999)"
+}
+
+test_containerd () {
+	command -v containerd >/dev/null || skip "containerd is not installed"
+	command -v jq >/dev/null || skip "jq is not installed"
+	E=$WORK/c
+	mkdir -p "$E"
+	containerd --root "$E/root" --state "$E/state" --address "$E/sock" > "$E/log" 2>&1 &
+	cpid=$!
+	C="ctr --address $E/sock -n brigps"
+	trap 'stop_ctr; lib_teardown' EXIT
+	for i in $(seq 60); do $C version >/dev/null 2>&1 && break; sleep 0.5; done
+	python3 "$TOP/tests/helper/mkociarchive.py" "$TOP/build/share/images/busybox/rootfs" \
+		docker.io/library/brigtest:latest "$E/image.tar"
+	$C image import "$E/image.tar" >/dev/null
+	# ctr's defaults: no seccomp unless asked; runc.
+	$C run -d --read-only --memory-limit 50331648 --cap-add CAP_NET_ADMIN \
+		docker.io/library/brigtest:latest cweak sleep 60 >/dev/null
+	$C run -d --seccomp docker.io/library/brigtest:latest cstrong sleep 60 >/dev/null
+	weak=$($C task ls | awk '$1 == "cweak" {print $2}')
+	strong=$($C task ls | awk '$1 == "cstrong" {print $2}')
+	out=$(ps_json "$weak" "$strong")
+	expect_eq '"containerd"' "$(field "$out" "$weak" .engine)"
+	expect_eq '"brigps/cweak"' "$(field "$out" "$weak" .name)"
+	expect_eq '"cweak"' "$(field "$out" "$weak" .id)"
+	expect_eq 0 "$(field "$out" "$weak" .seccomp)"
+	expect_eq false "$(field "$out" "$weak" .all_caps)"
+	expect_eq true "$(field "$out" "$weak" .read_only_root)"
+	expect_eq 50331648 "$(field "$out" "$weak" .limits.memory)"
+	expect_eq true "$(field "$out" "$weak" '.cap_eff | index("CAP_NET_ADMIN") != null')" "NET_ADMIN in CapEff"
+	expect_eq 2 "$(field "$out" "$strong" .seccomp)"
+	expect_eq false "$(field "$out" "$strong" .read_only_root)"
+	expect_eq false "$(field "$out" "$strong" '.cap_eff | index("CAP_NET_ADMIN") != null')"
+	run_status st brig ps --audit "$weak"
+	expect_eq 1 "$st"
+	expect_match "pid $weak \(containerd brigps/cweak\)" "$out"
+	expect_match "high BRIG-C004" "$out"
+	expect_match "BRIG-C005: .*CAP_NET_ADMIN is outside the allow-list" "$out"
+	stop_ctr
+}
+
+stop_ctr () {
+	[ -n "${cpid:-}" ] || return 0
+	for c in $($C container ls -q 2>/dev/null); do
+		$C task kill -s SIGKILL "$c" 2>/dev/null || true
+		for _ in $(seq 50); do $C task ls | grep -q "^$c .*RUNNING" || break; sleep 0.1; done
+		$C task delete "$c" >/dev/null 2>&1 || true
+		$C container delete "$c" 2>/dev/null || true
+	done
+	kill "$cpid" 2>/dev/null || true
+	wait || true
+	cpid=
+}
+
+# Unprivileged, brig ps sees the containers it may read: its own, here a
+# rootless brig container, and none of root's (their /proc entries are
+# closed to it).
+test_unprivileged () {
+	as_nobody test -x "$BRIG" || skip "$BRIG is not reachable by uid $NOBODY_UID"
+	brig run busybox sleep 30 > "$WORK/root.out" 2>&1 &
+	rootpid=$(container_pid)
+	as_nobody "$BRIG" run ./img sleep 30 > "$WORK/nobody.out" 2>&1 &
+	for _ in $(seq 100); do
+		pid=$(pgrep -u $NOBODY_UID -x sleep | head -1 || true)
+		[ -n "$pid" ] && break
+		sleep 0.05
+	done
+	[ -n "$pid" ] || fail "the rootless container did not start: $(cat "$WORK/nobody.out")"
+	out=$(as_nobody "$BRIG" ps --format json)
+	expect_eq true "$(echo "$out" | jq "any(.containers[]; .pid == $pid)")" "own container listed: $out"
+	expect_eq false "$(echo "$out" | jq "any(.containers[]; .pid == $rootpid)")" "root's container listed"
+	expect_eq true "$(field "$out" "$pid" .userns)"
+	expect_eq "$NOBODY_UID" "$(field "$out" "$pid" .root_uid)" "rootless: container root is the user"
+	expect_eq 2 "$(field "$out" "$pid" .seccomp)"
+	kill -KILL "$pid" "$rootpid"
+	wait || true
+}
