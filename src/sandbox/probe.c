@@ -443,6 +443,10 @@ check_module (struct brig_probe_result *r)
    * the permission check stopped it; anything else means the kernel got as
    * far as reading the image. */
   static const char image[64];
+  struct stat st;
+  if (stat ("/proc/modules", &st) < 0 && errno == ENOENT && stat ("/proc/self", &st) == 0)
+    return set (r, BRIG_PROBE_SKIPPED,
+                "this kernel loads no modules (no /proc/modules): nothing to try");
   int e = syscall (SYS_init_module, image, sizeof image, "") < 0 ? errno : 0;
   set (r, refused (e) ? BRIG_PROBE_HELD : BRIG_PROBE_OPEN,
        "init_module with an invalid image: %s%s", ename (e),
