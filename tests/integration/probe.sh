@@ -145,12 +145,12 @@ test_docker_runc () {
 	exec runc "$@"
 	WRAP
 	bnd=$(grep '^CapBnd:' /proc/self/status | awk '{print $2}')
+	all=$(( (1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1 ))
 	missing=
-	for n in $(seq 0 "$(cat /proc/sys/kernel/cap_last_cap)"); do
-		if [ $(( (0x$bnd >> n) & 1 )) = 0 ]; then
-			missing="$missing $(python3 -c "import sys; print(['CAP_CHOWN','CAP_DAC_OVERRIDE','CAP_DAC_READ_SEARCH','CAP_FOWNER','CAP_FSETID','CAP_KILL','CAP_SETGID','CAP_SETUID','CAP_SETPCAP','CAP_LINUX_IMMUTABLE','CAP_NET_BIND_SERVICE','CAP_NET_BROADCAST','CAP_NET_ADMIN','CAP_NET_RAW','CAP_IPC_LOCK','CAP_IPC_OWNER','CAP_SYS_MODULE','CAP_SYS_RAWIO','CAP_SYS_CHROOT','CAP_SYS_PTRACE','CAP_SYS_PACCT','CAP_SYS_ADMIN','CAP_SYS_BOOT','CAP_SYS_NICE','CAP_SYS_RESOURCE','CAP_SYS_TIME','CAP_SYS_TTY_CONFIG','CAP_MKNOD','CAP_LEASE','CAP_AUDIT_WRITE','CAP_AUDIT_CONTROL','CAP_SETFCAP','CAP_MAC_OVERRIDE','CAP_MAC_ADMIN','CAP_SYSLOG','CAP_WAKE_ALARM','CAP_BLOCK_SUSPEND','CAP_AUDIT_READ','CAP_PERFMON','CAP_BPF','CAP_CHECKPOINT_RESTORE'][$n])")"
-		fi
-	done
+	if [ $(( all & ~0x$bnd )) != 0 ]; then
+		command -v capsh >/dev/null || skip "this host's root lacks capabilities and capsh (libcap2-bin) is not installed to name them"
+		missing=" $(capsh --decode=$(printf %x $(( all & ~0x$bnd ))) | sed 's/.*=//; s/,/ /g' | tr a-z A-Z)"
+	fi
 	sed -i "2i MISSING='$missing'" "$E/runc-wrap"
 	chmod 755 "$E/runc-wrap"
 	printf '{ "runtimes": { "runc-wrap": { "path": "%s" } } }\n' "$E/runc-wrap" > "$E/daemon.json"
