@@ -99,9 +99,13 @@ refused (int e)
 
 /* --- child processes ---------------------------------------------------- */
 
+/* Set by in_child when it had to kill the child at its deadline. */
+static bool child_timed_out;
+
 /* Run FN in a child that reports up to 4 ints over a pipe; wait at most
- * SECONDS, then SIGKILL it.  Returns the child's wait status, or -1 when
- * fork failed (errno set).  *ret_n is how many ints arrived. */
+ * SECONDS, then SIGKILL it (child_timed_out says so).  Returns the child's
+ * wait status, or -1 when fork failed (errno set).  *ret_n is how many ints
+ * arrived. */
 static int
 in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[4], int *ret_n)
 {
@@ -112,6 +116,7 @@ in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[
   struct timespec start, now;
 
   *ret_n = 0;
+  child_timed_out = false;
   if (pipe2 (p, O_CLOEXEC) < 0)
     return -1;
   pid = fork ();
@@ -141,6 +146,7 @@ in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[
              - (int)((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
       if (left <= 0)
         {
+          child_timed_out = true;
           kill (pid, SIGKILL);
           break;
         }
@@ -759,6 +765,8 @@ check_setuid (struct brig_probe_result *r)
           "/usr/local/bin", "/usr/local/sbin", "/usr/libexec", "/usr/lib/openssh" };
   struct status s;
   int seen = 0, found = 0, usable = 0;
+  struct stat done[ARRAY_SIZE (dirs)];
+  size_t ndone = 0;
 
   read_status (&s);
   for (size_t i = 0; i < ARRAY_SIZE (dirs) && seen < SCAN_MAX; i++)
@@ -768,8 +776,22 @@ check_setuid (struct brig_probe_result *r)
       struct statvfs sv;
       bool nosuid;
       char buf[64];
+      struct stat ds;
+      bool again = false;
       if (dd == NULL)
         continue;
+      /* /bin is often a link to /usr/bin: each directory once. */
+      if (fstat (dirfd (dd), &ds) == 0)
+        {
+          for (size_t k = 0; k < ndone; k++)
+            again |= done[k].st_dev == ds.st_dev && done[k].st_ino == ds.st_ino;
+          done[ndone++] = ds;
+        }
+      if (again)
+        {
+          closedir (dd);
+          continue;
+        }
       nosuid = fstatvfs (dirfd (dd), &sv) == 0 && (sv.f_flag & ST_NOSUID);
       while ((de = readdir (dd)) && seen++ < SCAN_MAX)
         {
@@ -1029,7 +1051,8 @@ check_memory (struct brig_probe_result *r)
   st = in_child (memory_child, &bound, MEM_SECONDS, v, &n);
   if (st < 0)
     return set (r, BRIG_PROBE_SKIPPED, "fork: %s", ename (errno));
-  if (WIFSIGNALED (st) && WTERMSIG (st) == SIGKILL && (uint64_t)v[0] * MIB < bound)
+  if (!child_timed_out && WIFSIGNALED (st) && WTERMSIG (st) == SIGKILL
+      && (uint64_t)v[0] * MIB < bound)
     return set (r, BRIG_PROBE_HELD,
                 "a child touching memory was killed at %d MiB; limit %" PRIu64 " MiB (%s)", v[0],
                 lim / MIB, file);

@@ -109,6 +109,8 @@ test_host_root_and_nobody () {
 	expect_verdict seccomp open
 	expect_verdict mount open
 	expect_verdict write_root open
+	expect_verdict raw_socket open
+	expect_verdict time open
 	cp "$BRIG" "$WORK/brig"
 	chmod 755 "$WORK/brig"
 	run_status st as_nobody "$WORK/brig" probe --format json --skip pids,memory,setuid
