@@ -81,6 +81,11 @@ test_brig_run_relaxed_reported () {
 	expect_verdict keyring open
 	expect_verdict ptrace open
 	expect_verdict mount held
+	# A limit above the memory test's bound is not tried, and says so.
+	others=$("$TOP/build/brig" probe --list | awk '$1 != "memory" {print $1}' | paste -sd,)
+	run_status st brig run --memory 2g "$IMG" /bin/brig-probe --skip "$others"
+	expect_eq 0 "$st" "$out"
+	expect_match "^memory +skipped +limit 2048 MiB \(.*\) plus swap is above the test's bound \(1 GiB\)" "$out"
 }
 
 test_cli () {
