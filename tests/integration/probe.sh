@@ -254,3 +254,44 @@ test_docker_runc () {
 	kill "$(cat "$E/pid")"
 	wait
 }
+
+test_podman_runc () {
+	command -v podman >/dev/null || skip "podman is not installed"
+	command -v runc >/dev/null || skip "runc is not installed"
+	E=$WORK/p
+	mkdir -p "$E"
+	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$E/containers.conf"
+	export CONTAINERS_CONF=$E/containers.conf
+	P="podman --root $E/root --runroot $E/run --runtime runc"
+	probe_img
+	tar -C "$IMG" -c . > "$WORK/rootfs.tar"
+	$P import "$WORK/rootfs.tar" probetest >/dev/null 2>&1 || fail "podman import failed"
+
+	run_status st $P run --rm --network none probetest /bin/brig-probe --format json --skip pids
+	expect_eq 1 "$st" "podman default: $out"
+	v=$(echo "$out" | verdicts)
+	expect_match "^capabilities open .*CHOWN.*SETFCAP$" "$v"
+	expect_no_match "^capabilities open .*SYS_ADMIN" "$v"
+	expect_verdict seccomp held
+	expect_verdict mount held
+	# Podman's profile, unlike Docker's, lets a user namespace be made.
+	expect_verdict userns open
+	expect_verdict write_root open
+	expect_verdict proc_sys held
+	expect_verdict sysfs held
+	expect_verdict time held
+	expect_match "^setuid open /bin/suid-busybox setuid$" "$v"
+
+	run_status st $P run --rm --network none --cap-add SYS_ADMIN probetest /bin/brig-probe \
+		--format json --skip pids,memory
+	v=$(echo "$out" | verdicts)
+	expect_match "^capabilities open .*SYS_ADMIN" "$v"
+	expect_verdict mount open
+
+	run_status st $P run --rm --network none --security-opt seccomp=unconfined --pids-limit 40 \
+		probetest /bin/brig-probe --format json --skip memory
+	v=$(echo "$out" | verdicts)
+	expect_verdict seccomp open
+	expect_verdict pids held
+	expect_match 'fork refused \(EAGAIN\) after [0-9]+ children; limit 40' "$out"
+}
