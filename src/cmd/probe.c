@@ -11,6 +11,9 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#define PROBE_SECONDS 120
 
 struct probe_opts
 {
@@ -145,6 +148,9 @@ cmd_probe (int argc, char **argv)
       strv_free (o.skip);
       return 0;
     }
+  /* Each check has its own bound (the longest, the memory test, 30 s); this
+   * one is for the whole run, whatever the kernel does. */
+  alarm (PROBE_SECONDS);
   /* Results go out as each check ends, so a slow one shows where it is. */
   setvbuf (stdout, NULL, _IOLBF, 0);
   if (o.json)

@@ -208,6 +208,16 @@ test_docker_runc () {
 	expect_verdict pids held
 	expect_match 'fork refused \(EAGAIN\) after [0-9]+ children; limit 60' "$out"
 
+	# A user without capabilities: the setuid file is the way up.
+	run_status st $D run --rm --runtime runc --network none -u 1000:1000 probetest \
+		/bin/brig-probe --format json --skip pids,memory
+	expect_eq 1 "$st" "exit status: $out"
+	v=$(echo "$out" | verdicts)
+	expect_match "^capabilities held $" "$v"
+	expect_verdict raw_socket held
+	expect_verdict write_root held
+	expect_match "^setuid open /bin/suid-busybox setuid$" "$v"
+
 	# no-new-privileges; the engine's socket bound in.
 	run_status st $D run --rm --runtime runc --network none --security-opt no-new-privileges \
 		-v "$E/sock:/var/run/docker.sock" probetest /bin/brig-probe --format json --skip pids
