@@ -872,14 +872,10 @@ check_engine_socket (struct brig_probe_result *r)
 
 /* --- cgroup limits ---------------------------------------------------------- */
 
-/* The lowest limit in FILE from this process's cgroup up to the mount's
- * top, in the hierarchy with CTRL (v1) or the cgroup2 one (ctrl NULL).
- * Returns 1 with *ret, 0 when visible but unlimited, -1 when not visible. */
-static int
-cg_limit (const char *ctrl, const char *file, uint64_t *ret, char **ret_dir)
+int
+brig_probe_cgroup_limit (FILE *mi, FILE *cg, const char *ctrl, const char *file, uint64_t *ret,
+                         char **ret_dir)
 {
-  _cleanup_fclose_ FILE *mi = fopen ("/proc/self/mountinfo", "re");
-  _cleanup_fclose_ FILE *cg = fopen ("/proc/self/cgroup", "re");
   char line[4096], mp[1024] = "", root[1024] = "", path[1024] = "";
   int found = -1;
 
@@ -959,6 +955,14 @@ cg_limit (const char *ctrl, const char *file, uint64_t *ret, char **ret_dir)
       }
   }
   return found;
+}
+
+static int
+cg_limit (const char *ctrl, const char *file, uint64_t *ret, char **ret_dir)
+{
+  _cleanup_fclose_ FILE *mi = fopen ("/proc/self/mountinfo", "re");
+  _cleanup_fclose_ FILE *cg = fopen ("/proc/self/cgroup", "re");
+  return brig_probe_cgroup_limit (mi, cg, ctrl, file, ret, ret_dir);
 }
 
 static int

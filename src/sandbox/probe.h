@@ -20,6 +20,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 enum brig_probe_verdict
 {
@@ -50,6 +52,16 @@ const struct brig_probe_check *brig_probe_checks (size_t *ret_n);
 void brig_probe_run (const struct brig_probe_check *c, struct brig_probe_result *ret);
 
 const char *brig_probe_verdict_name (enum brig_probe_verdict v);
+
+/* The lowest limit in FILE ("memory.max", "pids.max"...) from this
+ * process's cgroup up to the top of its mount, in the cgroup v1 hierarchy
+ * with controller CTRL, or the cgroup2 one when CTRL is NULL; MI and CG are
+ * /proc/self/mountinfo and /proc/self/cgroup (either may be NULL).  Returns
+ * 1 with *ret, 0 when visible but unlimited ("max", or v1's huge number),
+ * -1 when not visible; *ret_dir (allocated, when not NULL) is the cgroup's
+ * directory when the hierarchy is mounted. */
+int brig_probe_cgroup_limit (FILE *mi, FILE *cg, const char *ctrl, const char *file, uint64_t *ret,
+                             char **ret_dir);
 
 void brig_probe_result_release (struct brig_probe_result *r);
 
