@@ -88,6 +88,25 @@ test_brig_run_relaxed_reported () {
 	expect_match "^memory +skipped +limit 2048 MiB \(.*\) plus swap is above the test's bound \(1 GiB\)" "$out"
 }
 
+# Rootless (no cgroup delegated), brig warns that the limits do not apply;
+# the probe finds the same: pids open, memory not testable.
+test_brig_rootless_limits_reported () {
+	probe_img
+	chmod -R a+rX "$IMG"
+	run_status st as_nobody "$BRIG" run "$IMG" /bin/brig-probe --format json
+	expect_eq 1 "$st" "$out"
+	expect_match "limits are NOT applied" "$out"
+	v=$(echo "$out" | sed -n '/^{/,$p' | verdicts)
+	expect_verdict pids open
+	expect_match '2000 children forked and none refused; no pids cgroup visible' "$out"
+	expect_verdict memory skipped
+	for c in capabilities seccomp no_new_privs mount userns ptrace raw_socket write_root \
+		proc_sys sysfs devices setuid keyring time; do
+		expect_verdict $c held
+	done
+	expect_match "^counts [0-9]+ 1 [12]$" "$v"
+}
+
 test_cli () {
 	probe_img
 	ln -s brig "$WORK/brig-probe"
