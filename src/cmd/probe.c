@@ -90,14 +90,16 @@ static const struct brig_opt options[] = {
 static const struct brig_cmd_help help = {
   "brig probe [OPTIONS]   (or brig-probe [OPTIONS])",
   "inside a container, try what an attacker would try and report which walls held",
-  "Copy the static brig binary (or a brig-probe link to it) into any container and run it "
-  "there.  Each check tries one thing harmlessly and within fixed bounds: files are opened for "
+  "Copy the static brig binary into any container (as brig-probe, or run `brig probe`) and run "
+  "it there.  Each check tries one thing harmlessly and within fixed bounds: files are opened for "
   "writing and closed unwritten, devices opened and never read, mounts undone at once in a "
   "private mount namespace, the module image is invalid, the clock is only asked "
   "(settimeofday(NULL, NULL) is the CAP_SYS_TIME check and changes nothing), every child is "
   "killed before the check ends.  The fork test stops at the pids limit + 16, 2000 children or "
   "10 s; the memory test runs in a child that the OOM killer picks first, up to the limit + 64 "
-  "MiB (1 GiB at most, 30 s), and only when a memory limit is visible.\n\n"
+  "MiB (1 GiB at most, 30 s), and only when a memory limit is visible (a limit that is visible and "
+  "says max is reported "
+  "open, untested).\n\n"
   "Each check is held (the wall stopped it), open (it worked: something that should be "
   "blocked was not) or skipped (with the reason).  Exit status: 0 when no check is open, 1 when "
   "one is, 2 on a usage error.",

@@ -1047,6 +1047,20 @@ check_memory (struct brig_probe_result *r)
       else if (s > 0 && strstr (swfile, "memsw"))
         sw = sw > lim ? sw - lim : 0;
     }
+  /* With memory.oom.group (cgroup v2) the OOM killer ends the whole
+   * cgroup, the probe with it. */
+  if (str_has_suffix (file, "/memory.max"))
+    {
+      _cleanup_free_ char *g = xasprintf ("%.*s/memory.oom.group",
+                                          (int)(strlen (file) - strlen ("/memory.max")), file);
+      _cleanup_fclose_ FILE *gf = fopen (g, "re");
+      int on = 0;
+      if (gf && fscanf (gf, "%d", &on) == 1 && on == 1)
+        return set (r, BRIG_PROBE_SKIPPED,
+                    "limit %" PRIu64 " MiB (%s), but %s is 1: an OOM kill would end the whole "
+                    "container, this probe with it",
+                    lim / MIB, file, g);
+    }
   bound = sw == UINT64_MAX ? MEM_MAX : lim + sw + MEM_OVER;
   if (bound > MEM_MAX)
     return set (r, BRIG_PROBE_SKIPPED,
