@@ -901,6 +901,8 @@ brig_probe_cgroup_limit (FILE *mi, FILE *cg, const char *ctrl, const char *file,
     }
   if (mp[0] == '\0')
     return -1;
+  /* Mounted: visible, and without a limit file (the root cgroup) unlimited. */
+  found = 0;
   while (cg && fgets (line, sizeof line, cg))
     {
       char *c1 = strchr (line, ':'), *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
@@ -939,8 +941,6 @@ brig_probe_cgroup_limit (FILE *mi, FILE *cg, const char *ctrl, const char *file,
         if (lf && fgets (val, sizeof val, lf))
           {
             uint64_t n;
-            if (found < 0)
-              found = 0;
             /* v1 says "unlimited" with a huge number. */
             if (sscanf (val, "%" SCNu64, &n) == 1 && n < (UINT64_C (1) << 62))
               {
@@ -1033,7 +1033,7 @@ check_memory (struct brig_probe_result *r)
                 "allocating without one could exhaust the host");
   if (vis == 0)
     return set (r, BRIG_PROBE_OPEN,
-                "no memory limit (%s: unlimited); not allocated, so as not "
+                "no memory limit (%s: unlimited or absent); not allocated, so as not "
                 "to exhaust the host",
                 file);
   /* Swap lets a container go past its memory limit: v1 memsw is memory
@@ -1124,7 +1124,7 @@ check_pids (struct brig_probe_result *r)
     while (waitpid (kids[i], NULL, 0) < 0 && errno == EINTR)
       ;
   _cleanup_free_ char *lt = vis == 1   ? xasprintf ("limit %" PRIu64 " (%s)", lim, file)
-                            : vis == 0 ? xasprintf ("no limit (%s: max)", file)
+                            : vis == 0 ? xasprintf ("no limit (%s: max or absent)", file)
                                        : xstrdup ("no pids cgroup visible");
   if (e == ETIMEDOUT)
     return set (r, BRIG_PROBE_SKIPPED, "%d children in %d s, then stopped; %s", made, FORK_SECONDS,

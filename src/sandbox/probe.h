@@ -57,9 +57,9 @@ const char *brig_probe_verdict_name (enum brig_probe_verdict v);
  * process's cgroup up to the top of its mount, in the cgroup v1 hierarchy
  * with controller CTRL, or the cgroup2 one when CTRL is NULL; MI and CG are
  * /proc/self/mountinfo and /proc/self/cgroup (either may be NULL).  Returns
- * 1 with *ret, 0 when visible but unlimited ("max", or v1's huge number),
- * -1 when not visible; *ret_dir (allocated, when not NULL) is the cgroup's
- * directory when the hierarchy is mounted. */
+ * 1 with *ret, 0 when mounted but unlimited ("max", v1's huge number, or
+ * no such file up to the mount's top), -1 when not mounted; *ret_dir (allocated, when not NULL) is
+ * the cgroup's directory when the hierarchy is mounted. */
 int brig_probe_cgroup_limit (FILE *mi, FILE *cg, const char *ctrl, const char *file, uint64_t *ret,
                              char **ret_dir);
 
