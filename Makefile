@@ -71,10 +71,12 @@ $(B)/asan/%.o: %.c $(wildcard src/*/*.h)
 $(B)/brig: $(OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 	ln -sf brig $(B)/brig-runtime
+	ln -sf brig $(B)/brig-probe
 
 $(B)/asan/brig: $(ASAN_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SAN) $^ -o $@ $(LDLIBS)
 	ln -sf brig $(B)/asan/brig-runtime
+	ln -sf brig $(B)/asan/brig-probe
 
 $(ROOTFS): scripts/mkrootfs-busybox
 	scripts/mkrootfs-busybox $@
@@ -143,6 +145,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/images/busybox $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(B)/brig $(DESTDIR)$(BINDIR)/brig
 	ln -sf brig $(DESTDIR)$(BINDIR)/brig-runtime
+	ln -sf brig $(DESTDIR)$(BINDIR)/brig-probe
 	rm -rf $(DESTDIR)$(DATADIR)/images/busybox/rootfs.new
 	cp -a $(ROOTFS) $(DESTDIR)$(DATADIR)/images/busybox/rootfs.new
 	rm -rf $(DESTDIR)$(DATADIR)/images/busybox/rootfs
@@ -150,7 +153,7 @@ install: all
 	install -m 0644 $(B)/brig-run.1 $(DESTDIR)$(MANDIR)/man1/brig-run.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/brig $(DESTDIR)$(BINDIR)/brig-runtime $(DESTDIR)$(MANDIR)/man1/brig-run.1
+	rm -f $(DESTDIR)$(BINDIR)/brig $(DESTDIR)$(BINDIR)/brig-runtime $(DESTDIR)$(BINDIR)/brig-probe $(DESTDIR)$(MANDIR)/man1/brig-run.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

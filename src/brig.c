@@ -25,6 +25,7 @@ struct cmd
 static const struct cmd commands[] = {
   { "audit", cmd_audit, 0,
     "check manifests, compose files, docker run lines and Dockerfiles against the policy" },
+  { "probe", cmd_probe, 0, "inside a container: try what an attacker would, report what held" },
   { "ps", cmd_ps, 0, "list running containers and the hardening the kernel enforces on them" },
   { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },
   { "runtime", cmd_runtime, NEEDS_USERNS,
@@ -84,6 +85,8 @@ main (int argc, char **argv)
    * containerd call it with runc's command line. */
   if (strcmp (self, "brig-runtime") == 0)
     return cmd_runtime (argc, argv);
+  if (strcmp (self, "brig-probe") == 0)
+    return cmd_probe (argc, argv);
   if (argc < 2)
     {
       usage (stderr);
