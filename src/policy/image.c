@@ -460,31 +460,194 @@ unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo, const cha
   return i;
 }
 
-/* Every RUN rule asks each command what unwrap () finds, a dozen times
- * over: while brig_audit_image runs, the answers are kept in a small
- * direct-mapped cache by the command's address (a command whose slot
- * another took is worked out again).  Outside it, as when a rule is
- * called on its own, nothing is kept: a freed image's commands may be
- * where a new image's are. */
+/* What a RUN rule may find in a command, known from its name (after
+ * wrappers), its sudo and its environment alone: each bit is a condition
+ * without which that rule's check finds nothing in the command, so a
+ * command (or a whole RUN) without the bits a rule asks for is passed
+ * over without asking it. */
+enum
+{
+  CMD_SUDO = 1u << 0,       /* sudo or doas */
+  CMD_PIPE_SHELL = 1u << 1, /* an interpreter, eval or source */
+  CMD_TLS = 1u << 2,        /* a tool with a certificate check to turn off, or NAME=value */
+  CMD_UNSIGNED = 1u << 3,   /* a package manager with a signature check to turn off */
+  CMD_CHPASSWD = 1u << 4,
+  CMD_APT = 1u << 5, /* apt-get, apt or aptitude */
+  CMD_APK = 1u << 6,
+  CMD_RM = 1u << 7,
+};
+
+/* The commands with bits, by their first letter (a lookup per command). */
+struct name_bits
+{
+  const char *name;
+  unsigned bits;
+};
+#define PKG CMD_UNSIGNED
+#define SHELL CMD_PIPE_SHELL
+static const struct name_bits names_a[] = { { "apt-get", CMD_APT | PKG }, { "apt", CMD_APT | PKG },
+                                            { "apk", CMD_APK | PKG },     { "aptitude", CMD_APT | PKG },
+                                            { "ash", SHELL },             { NULL, 0 } };
+static const struct name_bits names_b[] = { { "bash", SHELL }, { NULL, 0 } };
+static const struct name_bits names_c[]
+    = { { "curl", CMD_TLS }, { "chpasswd", CMD_CHPASSWD }, { NULL, 0 } };
+static const struct name_bits names_d[] = { { "dnf", PKG | CMD_TLS },
+                                            { "dash", SHELL },
+                                            { "dnf-config-manager", CMD_TLS },
+                                            { NULL, 0 } };
+static const struct name_bits names_e[] = { { "eval", SHELL }, { NULL, 0 } };
+static const struct name_bits names_g[] = { { "git", CMD_TLS }, { NULL, 0 } };
+static const struct name_bits names_k[] = { { "ksh", SHELL }, { NULL, 0 } };
+static const struct name_bits names_m[]
+    = { { "microdnf", PKG | CMD_TLS }, { "mksh", SHELL }, { NULL, 0 } };
+static const struct name_bits names_n[] = { { "npm", CMD_TLS }, { "node", SHELL }, { NULL, 0 } };
+/* and pip..., python... (CMD_TLS; python... is a SHELL too) */
+static const struct name_bits names_p[]
+    = { { "pnpm", CMD_TLS }, { "perl", SHELL }, { "php", SHELL }, { NULL, 0 } };
+static const struct name_bits names_r[]
+    = { { "rm", CMD_RM }, { "rpm", PKG }, { "ruby", SHELL }, { NULL, 0 } };
+static const struct name_bits names_s[] = { { "sh", SHELL }, { "source", SHELL }, { NULL, 0 } };
+static const struct name_bits names_t[] = { { "tdnf", PKG }, { NULL, 0 } };
+static const struct name_bits names_w[] = { { "wget", CMD_TLS }, { NULL, 0 } };
+static const struct name_bits names_y[] = { { "yum", PKG | CMD_TLS },
+                                            { "yarn", CMD_TLS },
+                                            { "yum-config-manager", CMD_TLS },
+                                            { NULL, 0 } };
+static const struct name_bits names_z[] = { { "zypper", PKG }, { "zsh", SHELL }, { NULL, 0 } };
+#undef PKG
+#undef SHELL
+static const struct name_bits *const names_by_letter[26] = {
+  ['a' - 'a'] = names_a, ['b' - 'a'] = names_b, ['c' - 'a'] = names_c, ['d' - 'a'] = names_d,
+  ['e' - 'a'] = names_e, ['g' - 'a'] = names_g, ['k' - 'a'] = names_k, ['m' - 'a'] = names_m,
+  ['n' - 'a'] = names_n, ['p' - 'a'] = names_p, ['r' - 'a'] = names_r, ['s' - 'a'] = names_s,
+  ['t' - 'a'] = names_t, ['w' - 'a'] = names_w, ['y' - 'a'] = names_y, ['z' - 'a'] = names_z,
+};
+
+/* The bits a command's NAME gives. */
+static unsigned
+name_bits (const char *name)
+{
+  const struct name_bits *l;
+
+  if (name[0] < 'a' || name[0] > 'z' || (l = names_by_letter[name[0] - 'a']) == NULL)
+    return 0;
+  if (name[0] == 'p' && strncmp (name, "pip", 3) == 0)
+    return CMD_TLS;
+  if (name[0] == 'p' && strncmp (name, "python", 6) == 0)
+    return CMD_TLS | CMD_PIPE_SHELL;
+  for (; l->name; l++)
+    if (streq (name, l->name))
+      return l->bits;
+  return 0;
+}
+
+/* Every RUN rule asks each command what unwrap () finds: worked out once
+ * per command, with the bits above. */
 struct unwrapped
 {
-  const struct brig_icmd *c;
   size_t k;
   const char *name;
   const struct brig_iword *sudo;
+  unsigned bits;
 };
 
-static _Thread_local struct
-{
-  bool on;
-  struct unwrapped v[256];
-} unwrapped;
-
-__attribute__ ((noinline)) static void
+static void
 unwrap_into (struct unwrapped *e, const struct brig_icmd *c)
 {
-  e->c = c;
   e->k = unwrap (c, &e->sudo, &e->name);
+  e->bits = (e->sudo ? CMD_SUDO : 0) | (c->nenv ? CMD_TLS : 0);
+  if (e->name)
+    e->bits |= name_bits (e->name);
+}
+
+/* A RUN's commands unwrapped, and the union of their bits. */
+struct run_facts
+{
+  struct unwrapped *cmds;
+  unsigned bits;
+};
+
+/* Every RUN of an image: RUNS[FIRST[S] + K] is stage S's Kth. */
+struct image_facts
+{
+  const struct brig_image *img;
+  size_t *first;
+  struct run_facts *runs;
+  struct unwrapped *cmds;
+};
+
+static void
+image_facts_init (struct image_facts *x, const struct brig_image *img)
+{
+  size_t nruns = 0, ncmds = 0;
+
+  for (size_t s = 0; s < img->nstages; s++)
+    for (size_t k = 0; k < img->stages[s].nruns; k++, nruns++)
+      ncmds += img->stages[s].runs[k].ncmds;
+  x->img = img;
+  x->first = xcalloc (img->nstages + 1, sizeof *x->first);
+  x->runs = xcalloc (nruns + 1, sizeof *x->runs);
+  x->cmds = xcalloc (ncmds + 1, sizeof *x->cmds);
+  nruns = ncmds = 0;
+  for (size_t s = 0; s < img->nstages; s++)
+    {
+      x->first[s] = nruns;
+      for (size_t k = 0; k < img->stages[s].nruns; k++, nruns++)
+        {
+          const struct brig_irun *run = &img->stages[s].runs[k];
+          struct run_facts *rf = &x->runs[nruns];
+          rf->cmds = &x->cmds[ncmds];
+          for (size_t i = 0; i < run->ncmds; i++)
+            {
+              unwrap_into (&rf->cmds[i], &run->cmds[i]);
+              rf->bits |= rf->cmds[i].bits;
+            }
+          ncmds += run->ncmds;
+        }
+    }
+}
+
+static void
+image_facts_release (struct image_facts *x)
+{
+  free (x->first);
+  free (x->runs);
+  free (x->cmds);
+  *x = (struct image_facts){ 0 };
+}
+
+/* While brig_audit_image runs: its image's facts, and the RUN a rule is
+ * looking at (whose commands' answers are there).  Outside it, as when a
+ * rule is called on its own, each rule works them out for itself. */
+static _Thread_local const struct image_facts *audit_facts;
+static _Thread_local struct
+{
+  const struct brig_irun *run;
+  const struct unwrapped *cmds;
+} current;
+
+/* The facts of IMG: brig_audit_image's, or worked out in OWN. */
+static const struct image_facts *
+image_facts (const struct brig_image *img, struct image_facts *own)
+{
+  if (audit_facts && audit_facts->img == img)
+    return audit_facts;
+  image_facts_init (own, img);
+  return own;
+}
+
+/* What unwrap () finds for C: from the current RUN's facts when C is one
+ * of its commands, else worked out in ONE. */
+static inline const struct unwrapped *
+unwrapped (const struct brig_icmd *c, struct unwrapped *one)
+{
+  const struct brig_irun *run = current.run;
+
+  if (run && (uintptr_t)c >= (uintptr_t)run->cmds
+      && ((uintptr_t)c - (uintptr_t)run->cmds) / sizeof *c < run->ncmds)
+    return &current.cmds[((uintptr_t)c - (uintptr_t)run->cmds) / sizeof *c];
+  unwrap_into (one, c);
+  return one;
 }
 
 /* unwrap (C, RET_SUDO), and the command's name (its basename), after
@@ -492,14 +655,9 @@ unwrap_into (struct unwrapped *e, const struct brig_icmd *c)
 static inline const char *
 unwrap_name (const struct brig_icmd *c, size_t *ret_k, const struct brig_iword **ret_sudo)
 {
-  struct unwrapped *e, one;
+  struct unwrapped one;
+  const struct unwrapped *e = unwrapped (c, &one);
 
-  if (unwrapped.on)
-    e = &unwrapped.v[(uintptr_t)c / sizeof *c % ARRAY_SIZE (unwrapped.v)];
-  else
-    e = &one, one.c = NULL;
-  if (e->c != c)
-    unwrap_into (e, c);
   *ret_k = e->k;
   if (ret_sudo)
     *ret_sudo = e->sudo;
@@ -589,11 +747,14 @@ typedef const struct brig_iword *(*cmd_hit) (const struct brig_irun *run, size_t
                                              size_t len);
 typedef bool (*run_clean) (const struct brig_irun *run);
 
+/* ... asking HIT only about the commands with one of BITS. */
 static void
 each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct brig_findings *f,
-          bool final, cmd_hit hit, run_clean clean)
+          bool final, unsigned bits, cmd_hit hit, run_clean clean)
 {
   _cleanup_free_ bool *mask = final ? final_mask (img) : NULL;
+  struct image_facts own = { 0 };
+  const struct image_facts *x = image_facts (img, &own);
 
   for (size_t s = 0; s < img->nstages; s++)
     {
@@ -602,20 +763,28 @@ each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct 
       for (size_t k = 0; k < img->stages[s].nruns; k++)
         {
           const struct brig_irun *run = &img->stages[s].runs[k];
-          for (size_t i = 0; run->posix && i < run->ncmds; i++)
+          const struct run_facts *rf = &x->runs[x->first[s] + k];
+
+          if (!run->posix || !(rf->bits & bits))
+            continue;
+          current.run = run;
+          current.cmds = rf->cmds;
+          for (size_t i = 0; i < run->ncmds; i++)
             {
               char msg[512];
-              const struct brig_iword *w = hit (run, i, msg, sizeof msg);
-              if (w)
-                {
-                  if (!(clean && clean (run)))
-                    brig_findings_add (f, r, img->file, w->loc, "%s%s", msg,
-                                       run->onbuild ? ONBUILD_NOTE : "");
-                  break;
-                }
+              const struct brig_iword *w;
+
+              if (!(rf->cmds[i].bits & bits) || (w = hit (run, i, msg, sizeof msg)) == NULL)
+                continue;
+              if (!(clean && clean (run)))
+                brig_findings_add (f, r, img->file, w->loc, "%s%s", msg,
+                                   run->onbuild ? ONBUILD_NOTE : "");
+              break;
             }
+          current.run = NULL;
         }
     }
+  image_facts_release (&own);
 }
 
 static const struct brig_iword *
@@ -837,7 +1006,7 @@ check_tls (const struct brig_image *img, const struct brig_audit_rule *r, struct
   for (size_t s = 0; s < img->nstages; s++)
     for (size_t i = 0; i < img->stages[s].nvars; i++)
       tls_var (img, &img->stages[s].vars[i], r, f);
-  each_run (img, r, f, false, hit_tls, NULL);
+  each_run (img, r, f, false, CMD_TLS, hit_tls, NULL);
 }
 
 static const struct brig_iword *
@@ -961,6 +1130,8 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
 {
   _cleanup_free_ bool *mask = final_mask (img);
   bool configured = false; /* APT::Install-Recommends set in a file by an earlier RUN */
+  struct image_facts own = { 0 };
+  const struct image_facts *x = image_facts (img, &own);
 
   for (size_t s = 0; s < img->nstages; s++)
     {
@@ -969,11 +1140,16 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
       for (size_t k = 0; k < img->stages[s].nruns; k++)
         {
           const struct brig_irun *run = &img->stages[s].runs[k];
-          for (size_t i = 0; run->posix && i < run->ncmds && !configured; i++)
+          const struct run_facts *rf = &x->runs[x->first[s] + k];
+
+          current.run = run;
+          current.cmds = rf->cmds;
+          for (size_t i = 0; run->posix && (rf->bits & CMD_APT) && i < run->ncmds && !configured;
+               i++)
             {
               const struct brig_icmd *c = &run->cmds[i];
               size_t a, sub;
-              const char *name = apt (c, &a, &sub);
+              const char *name = (rf->cmds[i].bits & CMD_APT) ? apt (c, &a, &sub) : NULL;
               bool ok = false;
 
               if (name == NULL || sub >= c->argc || !streq (c->argv[sub].s, "install")
@@ -997,9 +1173,11 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
                   break;
                 }
             }
+          current.run = NULL;
           configured |= !run->onbuild && strstr (run->text, "Install-Recommends") != NULL;
         }
     }
+  image_facts_release (&own);
 }
 
 /* Does the RUN remove apt's lists (or keep them in a cache mount)? */
@@ -1092,20 +1270,20 @@ hit_upgrade (const struct brig_irun *run, size_t i, char *msg, size_t len)
 }
 
 /* The RUN rules: which commands, in which stages. */
-#define RUN_RULE(check, final, hit, clean)                                                         \
+#define RUN_RULE(check, final, bits, hit, clean)                                                   \
   static void check (const struct brig_image *img, const struct brig_audit_rule *r,                \
                      struct brig_findings *f)                                                      \
   {                                                                                                \
-    each_run (img, r, f, final, hit, clean);                                                       \
+    each_run (img, r, f, final, bits, hit, clean);                                                 \
   }
-RUN_RULE (check_sudo, false, hit_sudo, NULL)
-RUN_RULE (check_pipe_shell, false, hit_pipe_shell, NULL)
-RUN_RULE (check_unsigned, false, hit_unsigned, NULL)
-RUN_RULE (check_chpasswd, false, hit_chpasswd, NULL)
-RUN_RULE (check_apt_yes, false, hit_apt_yes, NULL)
-RUN_RULE (check_apt_lists, true, hit_apt_lists, apt_lists_clean)
-RUN_RULE (check_apk_cache, true, hit_apk_cache, apk_cache_clean)
-RUN_RULE (check_upgrade, false, hit_upgrade, NULL)
+RUN_RULE (check_sudo, false, CMD_SUDO, hit_sudo, NULL)
+RUN_RULE (check_pipe_shell, false, CMD_PIPE_SHELL, hit_pipe_shell, NULL)
+RUN_RULE (check_unsigned, false, CMD_UNSIGNED, hit_unsigned, NULL)
+RUN_RULE (check_chpasswd, false, CMD_CHPASSWD, hit_chpasswd, NULL)
+RUN_RULE (check_apt_yes, false, CMD_APT, hit_apt_yes, NULL)
+RUN_RULE (check_apt_lists, true, CMD_APT, hit_apt_lists, apt_lists_clean)
+RUN_RULE (check_apk_cache, true, CMD_APK, hit_apk_cache, apk_cache_clean)
+RUN_RULE (check_upgrade, false, CMD_APT | CMD_APK, hit_upgrade, NULL)
 
 /* --- the final image's configuration --------------------------------------- */
 
@@ -1163,22 +1341,34 @@ check_minimal_base (const struct brig_image *img, const struct brig_audit_rule *
 {
   const struct brig_istage *fin = brig_image_final (img), *root = brig_image_root (img, fin);
   _cleanup_free_ bool *mask = NULL;
+  struct image_facts own = { 0 };
+  const struct image_facts *x;
 
   if (!root->base_resolved || root->windows || minimal_base (root->base.s))
     return;
   /* A final stage that deletes its shells has none left. */
   mask = final_mask (img);
+  x = image_facts (img, &own);
   for (size_t s = 0; s < img->nstages; s++)
     for (size_t k = 0; mask[s] && k < img->stages[s].nruns; k++)
-      for (size_t i = 0; !img->stages[s].runs[k].onbuild && i < img->stages[s].runs[k].ncmds; i++)
-        {
-          const struct brig_icmd *c = &img->stages[s].runs[k].cmds[i];
-          size_t a;
-          const char *name = cmd_name (c, &a);
-          for (size_t j = a + 1; name && streq (name, "rm") && j < c->argc; j++)
-            if (streq (c->argv[j].s, "/bin/sh") || streq (c->argv[j].s, "/bin/*sh"))
-              return;
-        }
+      {
+        const struct brig_irun *run = &img->stages[s].runs[k];
+        const struct run_facts *rf = &x->runs[x->first[s] + k];
+
+        for (size_t i = 0; !run->onbuild && (rf->bits & CMD_RM) && i < run->ncmds; i++)
+          {
+            const struct brig_icmd *c = &run->cmds[i];
+            size_t a = rf->cmds[i].k;
+            const char *name = rf->cmds[i].name;
+            for (size_t j = a + 1; name && streq (name, "rm") && j < c->argc; j++)
+              if (streq (c->argv[j].s, "/bin/sh") || streq (c->argv[j].s, "/bin/*sh"))
+                {
+                  image_facts_release (&own);
+                  return;
+                }
+          }
+      }
+  image_facts_release (&own);
   brig_findings_add (f, r, img->file, fin->loc,
                      "the final image is built on %s, which has a shell and tools an intruder "
                      "can use",
@@ -1391,12 +1581,13 @@ void
 brig_audit_image (const struct brig_image *img, struct brig_findings *f)
 {
   size_t first = f->n;
+  struct image_facts x;
 
-  for (size_t i = 0; i < ARRAY_SIZE (unwrapped.v); i++)
-    unwrapped.v[i].c = NULL;
-  unwrapped.on = true;
+  image_facts_init (&x, img);
+  audit_facts = &x;
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
     rules[i].check_image (img, &rules[i], f);
-  unwrapped.on = false;
+  audit_facts = NULL;
+  image_facts_release (&x);
   set_first_lines (img, f, first);
 }
