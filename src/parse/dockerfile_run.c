@@ -79,6 +79,7 @@ struct sh
   struct skip skip[16]; /* heredoc bodies to skip at the next newline */
   size_t nskip;
   struct sbuf word;       /* the word being read, its buffer reused */
+  char *sp, *se;          /* room in the arena for the words' copies */
   size_t seg;             /* the segment of the last word: where () looks from there */
   enum sets_env sets_env; /* what the current command does with NAME=value */
 };
@@ -141,11 +142,20 @@ flush (struct sh *x, bool pipe_next)
   x->redirect = 0;
 }
 
+/* The first letters of the keywords below: most first words are passed
+ * over at once. */
+static const bool kw_first[256] = {
+  ['i'] = true, ['t'] = true, ['e'] = true, ['f'] = true, ['d'] = true,
+  ['w'] = true, ['u'] = true, ['!'] = true, ['{'] = true, ['}'] = true,
+};
+
 static bool
 is_keyword (const char *w)
 {
   static const char *const kw[] = { "if",    "then",  "else", "elif", "fi", "do",   "done",
                                     "while", "until", "!",    "{",    "}",  "time", NULL };
+  if (!kw_first[(unsigned char)w[0]])
+    return false;
   for (size_t i = 0; kw[i]; i++)
     if (w[0] == kw[i][0] && strcmp (w, kw[i]) == 0)
       return true;
@@ -325,23 +335,49 @@ sets_env (const char *cmd)
 
 /* The word T[START..END) became S (N bytes: its length, or more when a
  * NUL was copied into it; the copy reads the same). */
+static inline char *
+copy_word (struct sh *x, size_t start, const char *s, size_t n)
+{
+  char *p;
+
+  /* A word is at most as long as the text it was read from, plus its NUL:
+     room for the rest of the text's words is taken at once, up to 2 KiB. */
+  if ((size_t)(x->se - x->sp) < n + 1)
+    {
+      size_t size = 2 * (x->n - start) + 2;
+      if (size > 2048)
+        size = n + 1 > 2048 ? n + 1 : 2048;
+      x->sp = brig_arena_alloc (x->a, size);
+      x->se = x->sp + size;
+    }
+  p = x->sp;
+  memcpy (p, s, n);
+  p[n] = '\0';
+  x->sp += n + 1;
+  return p;
+}
+
 static void
 add_word (struct sh *x, size_t start, size_t end, const char *s, size_t n)
 {
-  struct brig_iword w = { brig_arena_strndup (x->a, s, n), where (x, start, end) };
+  struct brig_iword w;
 
-  s = w.s; /* S need not end in a NUL */
-  if (x->redirect)
+  if (x->redirect == 1)
     {
-      if (x->redirect == 2)
-        {
-          if (x->nskip < ARRAY_SIZE (x->skip))
-            x->skip[x->nskip++] = (struct skip){ xstrdup (s), x->chomp };
-          x->cur_heredoc = w.s;
-        }
       x->redirect = 0;
       return;
     }
+  w.s = copy_word (x, start, s, n);
+  s = w.s; /* S need not end in a NUL */
+  if (x->redirect)
+    {
+      if (x->nskip < ARRAY_SIZE (x->skip))
+        x->skip[x->nskip++] = (struct skip){ xstrdup (s), x->chomp };
+      x->cur_heredoc = w.s;
+      x->redirect = 0;
+      return;
+    }
+  w.loc = where (x, start, end);
   if (x->cur.argc == 0)
     {
       if (is_assignment (x->t, start, end))
@@ -394,6 +430,56 @@ skip_bodies (struct sh *x, size_t i)
   return i;
 }
 
+/* A redirection's operator at T[J] (after its descriptor's digits, or
+ * the & of &>): the next word is its target (a heredoc's delimiter for <<
+ * and <<-).  Returns where the operator ends. */
+static size_t
+redirection (struct sh *x, size_t j)
+{
+  const char *t = x->t;
+  bool heredoc = false;
+
+  if (t[j] == '&')
+    j++;
+  if (j + 2 < x->n && t[j] == '<' && t[j + 1] == '<' && t[j + 2] == '<')
+    j += 3;
+  else if (j + 1 < x->n && t[j] == '<' && t[j + 1] == '<')
+    {
+      heredoc = true;
+      x->chomp = j + 2 < x->n && t[j + 2] == '-';
+      j += x->chomp ? 3 : 2;
+    }
+  else
+    {
+      j++;
+      if (j < x->n && strchr (">&|", t[j]))
+        j++;
+    }
+  x->redirect = heredoc ? 2 : 1;
+  return j;
+}
+
+/* What a character is to split () where a token starts. */
+enum
+{
+  T_WORD = 0,
+  T_BLANK,  /* space, tab, CR */
+  T_NL,     /* a newline */
+  T_ESCAPE, /* \: a continuation when a newline follows */
+  T_HASH,   /* a comment */
+  T_SEP,    /* ; ( ) */
+  T_OP,     /* | & */
+  T_DIGIT,  /* maybe a redirection's descriptor */
+  T_REDIR,  /* < > */
+};
+static const unsigned char tclass[256] = {
+  [' '] = T_BLANK, ['\t'] = T_BLANK, ['\r'] = T_BLANK, ['\n'] = T_NL,    ['\\'] = T_ESCAPE,
+  ['#'] = T_HASH,  [';'] = T_SEP,     ['('] = T_SEP,     [')'] = T_SEP,    ['|'] = T_OP,
+  ['&'] = T_OP,    ['0'] = T_DIGIT,   ['1'] = T_DIGIT,   ['2'] = T_DIGIT,  ['3'] = T_DIGIT,
+  ['4'] = T_DIGIT, ['5'] = T_DIGIT,   ['6'] = T_DIGIT,   ['7'] = T_DIGIT,  ['8'] = T_DIGIT,
+  ['9'] = T_DIGIT, ['<'] = T_REDIR,   ['>'] = T_REDIR,
+};
+
 static void
 split (struct sh *x)
 {
@@ -405,68 +491,55 @@ split (struct sh *x)
       char c = t[i];
       size_t j;
 
-      if (c == ' ' || c == '\t' || c == '\r')
+      switch (tclass[(unsigned char)c])
         {
+        case T_BLANK:
           i++;
           continue;
-        }
-      if (c == '\n')
-        {
+        case T_NL:
           flush (x, false);
           i = skip_bodies (x, i + 1);
           continue;
-        }
-      if (c == '\\' && i + 1 < x->n && t[i + 1] == '\n')
-        {
-          i += 2;
-          continue;
-        }
-      if (c == '#')
-        {
+        case T_ESCAPE:
+          if (i + 1 < x->n && t[i + 1] == '\n')
+            {
+              i += 2;
+              continue;
+            }
+          break;
+        case T_HASH:
           while (i < x->n && t[i] != '\n')
             i++;
           continue;
-        }
-      if (c == ';' || c == '(' || c == ')')
-        {
+        case T_SEP:
           flush (x, false);
           i++;
           continue;
-        }
-      if (c == '|' || (c == '&' && !(i + 1 < x->n && t[i + 1] == '>')))
-        {
-          bool pipe = c == '|' && !(i + 1 < x->n && t[i + 1] == '|');
-          i += i + 1 < x->n && (t[i + 1] == c || (c == '|' && t[i + 1] == '&')) ? 2 : 1;
-          flush (x, pipe);
+        case T_OP:
+          if (c == '|' || !(i + 1 < x->n && t[i + 1] == '>'))
+            {
+              bool pipe = c == '|' && !(i + 1 < x->n && t[i + 1] == '|');
+              i += i + 1 < x->n && (t[i + 1] == c || (c == '|' && t[i + 1] == '&')) ? 2 : 1;
+              flush (x, pipe);
+              continue;
+            }
+          /* &> and &>> */
+          i = redirection (x, i);
           continue;
-        }
-      /* Redirections: [n]< [n]> >> << <<- <<< <& >& <> >| &> &>> */
-      j = i;
-      while (j < x->n && t[j] >= '0' && t[j] <= '9')
-        j++;
-      if (j < x->n && (t[j] == '<' || t[j] == '>' || (c == '&' && j == i))
-          && !(j + 1 < x->n && t[j + 1] == '(' && t[j] != '&'))
-        {
-          bool heredoc = false;
-          if (t[j] == '&')
+        case T_DIGIT:
+        case T_REDIR:
+          /* Redirections: [n]< [n]> >> << <<- <<< <& >& <> >| */
+          j = i;
+          while (j < x->n && t[j] >= '0' && t[j] <= '9')
             j++;
-          if (j + 2 < x->n && t[j] == '<' && t[j + 1] == '<' && t[j + 2] == '<')
-            j += 3;
-          else if (j + 1 < x->n && t[j] == '<' && t[j + 1] == '<')
+          if (j < x->n && (t[j] == '<' || t[j] == '>') && !(j + 1 < x->n && t[j + 1] == '('))
             {
-              heredoc = true;
-              x->chomp = j + 2 < x->n && t[j + 2] == '-';
-              j += x->chomp ? 3 : 2;
+              i = redirection (x, j);
+              continue;
             }
-          else
-            {
-              j++;
-              if (j < x->n && strchr (">&|", t[j]))
-                j++;
-            }
-          x->redirect = heredoc ? 2 : 1;
-          i = j;
-          continue;
+          break;
+        default:
+          break;
         }
       {
         struct sbuf *b = &x->word;
