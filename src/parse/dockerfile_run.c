@@ -590,8 +590,16 @@ drun_split (struct brig_arena *a, const char *text, size_t len, const struct bri
       x = (struct sh){ a, text, len, segs, nsegs, at, true };
       split (&x);
     }
-  for (size_t i = 0; i < x.ncmds; i++)
-    *ARENA_PUSH (a, *cmds, *ncmds) = x.cmds[i];
-  for (size_t i = 0; i < x.nhd; i++)
-    *ARENA_PUSH (a, *shell_heredocs, *nshell_heredocs) = x.hd[i];
+  /* Into empty arrays the split's own are taken as they are: they were
+     grown by ARENA_PUSH as these would have been. */
+  if (*ncmds == 0)
+    *cmds = x.cmds, *ncmds = x.ncmds;
+  else
+    for (size_t i = 0; i < x.ncmds; i++)
+      *ARENA_PUSH (a, *cmds, *ncmds) = x.cmds[i];
+  if (*nshell_heredocs == 0)
+    *shell_heredocs = x.hd, *nshell_heredocs = x.nhd;
+  else
+    for (size_t i = 0; i < x.nhd; i++)
+      *ARENA_PUSH (a, *shell_heredocs, *nshell_heredocs) = x.hd[i];
 }
