@@ -97,10 +97,32 @@ dshell_posix (const char *cmd)
   return false;
 }
 
-static struct brig_loc
+/* Where T[OFF..END) was written: dseg_loc_near for offsets that only grow,
+ * as the words' do, each segment found by stepping on from the last
+ * word's (over a whole split, as many steps as segments). */
+static inline struct brig_loc
 where (struct sh *x, size_t off, size_t end)
 {
-  return x->nsegs ? dseg_loc_near (x->segs, x->nsegs, &x->seg, off, end) : x->at;
+  const struct brig_dseg *sg = x->segs;
+  size_t n = x->nsegs, i, k;
+  struct brig_loc l;
+
+  if (n == 0)
+    return x->at;
+  if (x->seg >= n || sg[x->seg].off > off)
+    return dseg_loc_near (sg, n, &x->seg, off, end);
+  for (i = x->seg; i + 1 < n && sg[i + 1].off <= off; i++)
+    ;
+  x->seg = i;
+  if (end > off)
+    end--; /* the last character */
+  for (k = i; k + 1 < n && sg[k + 1].off <= end; k++)
+    ;
+  l.line = sg[i].line;
+  l.col = sg[i].col + (int)(off - sg[i].off);
+  l.end_line = sg[k].line;
+  l.end_col = sg[k].col + (int)(end - sg[k].off);
+  return l;
 }
 
 /* Is C a shell, maybe behind sudo, env or exec (`sudo -E bash -s`)? */
@@ -473,11 +495,11 @@ enum
   T_REDIR,  /* < > */
 };
 static const unsigned char tclass[256] = {
-  [' '] = T_BLANK, ['\t'] = T_BLANK, ['\r'] = T_BLANK, ['\n'] = T_NL,    ['\\'] = T_ESCAPE,
-  ['#'] = T_HASH,  [';'] = T_SEP,     ['('] = T_SEP,     [')'] = T_SEP,    ['|'] = T_OP,
-  ['&'] = T_OP,    ['0'] = T_DIGIT,   ['1'] = T_DIGIT,   ['2'] = T_DIGIT,  ['3'] = T_DIGIT,
-  ['4'] = T_DIGIT, ['5'] = T_DIGIT,   ['6'] = T_DIGIT,   ['7'] = T_DIGIT,  ['8'] = T_DIGIT,
-  ['9'] = T_DIGIT, ['<'] = T_REDIR,   ['>'] = T_REDIR,
+  [' '] = T_BLANK, ['\t'] = T_BLANK, ['\r'] = T_BLANK, ['\n'] = T_NL,   ['\\'] = T_ESCAPE,
+  ['#'] = T_HASH,  [';'] = T_SEP,    ['('] = T_SEP,    [')'] = T_SEP,   ['|'] = T_OP,
+  ['&'] = T_OP,    ['0'] = T_DIGIT,  ['1'] = T_DIGIT,  ['2'] = T_DIGIT, ['3'] = T_DIGIT,
+  ['4'] = T_DIGIT, ['5'] = T_DIGIT,  ['6'] = T_DIGIT,  ['7'] = T_DIGIT, ['8'] = T_DIGIT,
+  ['9'] = T_DIGIT, ['<'] = T_REDIR,  ['>'] = T_REDIR,
 };
 
 static void

@@ -485,16 +485,15 @@ struct name_bits
 };
 #define PKG CMD_UNSIGNED
 #define SHELL CMD_PIPE_SHELL
-static const struct name_bits names_a[] = { { "apt-get", CMD_APT | PKG }, { "apt", CMD_APT | PKG },
-                                            { "apk", CMD_APK | PKG },     { "aptitude", CMD_APT | PKG },
-                                            { "ash", SHELL },             { NULL, 0 } };
+static const struct name_bits names_a[]
+    = { { "apt-get", CMD_APT | PKG },  { "apt", CMD_APT | PKG }, { "apk", CMD_APK | PKG },
+        { "aptitude", CMD_APT | PKG }, { "ash", SHELL },         { NULL, 0 } };
 static const struct name_bits names_b[] = { { "bash", SHELL }, { NULL, 0 } };
 static const struct name_bits names_c[]
     = { { "curl", CMD_TLS }, { "chpasswd", CMD_CHPASSWD }, { NULL, 0 } };
-static const struct name_bits names_d[] = { { "dnf", PKG | CMD_TLS },
-                                            { "dash", SHELL },
-                                            { "dnf-config-manager", CMD_TLS },
-                                            { NULL, 0 } };
+static const struct name_bits names_d[] = {
+  { "dnf", PKG | CMD_TLS }, { "dash", SHELL }, { "dnf-config-manager", CMD_TLS }, { NULL, 0 }
+};
 static const struct name_bits names_e[] = { { "eval", SHELL }, { NULL, 0 } };
 static const struct name_bits names_g[] = { { "git", CMD_TLS }, { NULL, 0 } };
 static const struct name_bits names_k[] = { { "ksh", SHELL }, { NULL, 0 } };
@@ -509,10 +508,9 @@ static const struct name_bits names_r[]
 static const struct name_bits names_s[] = { { "sh", SHELL }, { "source", SHELL }, { NULL, 0 } };
 static const struct name_bits names_t[] = { { "tdnf", PKG }, { NULL, 0 } };
 static const struct name_bits names_w[] = { { "wget", CMD_TLS }, { NULL, 0 } };
-static const struct name_bits names_y[] = { { "yum", PKG | CMD_TLS },
-                                            { "yarn", CMD_TLS },
-                                            { "yum-config-manager", CMD_TLS },
-                                            { NULL, 0 } };
+static const struct name_bits names_y[] = {
+  { "yum", PKG | CMD_TLS }, { "yarn", CMD_TLS }, { "yum-config-manager", CMD_TLS }, { NULL, 0 }
+};
 static const struct name_bits names_z[] = { { "zypper", PKG }, { "zsh", SHELL }, { NULL, 0 } };
 #undef PKG
 #undef SHELL
@@ -855,18 +853,21 @@ false_word (const char *s)
  * OFF. */
 static const struct tls_var
 {
-  const char *name, *off;
+  const char *name;
+  size_t len; /* of NAME */
+  const char *off;
   bool nocase; /* npm reads its variables in any case */
   const char *why;
 } tls_vars[] = {
-  { "GIT_SSL_NO_VERIFY", NULL, false,
+  { "GIT_SSL_NO_VERIFY", sizeof "GIT_SSL_NO_VERIFY" - 1, NULL, false,
     "GIT_SSL_NO_VERIFY (any value) turns git's certificate checks off" },
-  { "PIP_TRUSTED_HOST", NULL, false,
+  { "PIP_TRUSTED_HOST", sizeof "PIP_TRUSTED_HOST" - 1, NULL, false,
     "PIP_TRUSTED_HOST lets pip fetch from a host without checking its certificate" },
-  { "NODE_TLS_REJECT_UNAUTHORIZED", "0", false,
+  { "NODE_TLS_REJECT_UNAUTHORIZED", sizeof "NODE_TLS_REJECT_UNAUTHORIZED" - 1, "0", false,
     "NODE_TLS_REJECT_UNAUTHORIZED=0 turns Node's certificate checks off" },
-  { "PYTHONHTTPSVERIFY", "0", false, "PYTHONHTTPSVERIFY=0 turns Python's certificate checks off" },
-  { "NPM_CONFIG_STRICT_SSL", "false", true,
+  { "PYTHONHTTPSVERIFY", sizeof "PYTHONHTTPSVERIFY" - 1, "0", false,
+    "PYTHONHTTPSVERIFY=0 turns Python's certificate checks off" },
+  { "NPM_CONFIG_STRICT_SSL", sizeof "NPM_CONFIG_STRICT_SSL" - 1, "false", true,
     "npm_config_strict_ssl=false turns npm's certificate checks off" },
 };
 
@@ -877,7 +878,7 @@ tls_env (const char *name, size_t n, const char *value)
   for (size_t i = 0; i < ARRAY_SIZE (tls_vars); i++)
     {
       const struct tls_var *t = &tls_vars[i];
-      if (strlen (t->name) != n
+      if (t->len != n
           || (t->nocase ? strncasecmp (name, t->name, n) : strncmp (name, t->name, n)) != 0)
         continue;
       if (t->off == NULL
