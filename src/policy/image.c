@@ -582,10 +582,13 @@ image_facts_init (struct image_facts *x, const struct brig_image *img)
   for (size_t s = 0; s < img->nstages; s++)
     for (size_t k = 0; k < img->stages[s].nruns; k++, nruns++)
       ncmds += img->stages[s].runs[k].ncmds;
+  /* One block: the commands', the RUNs' and the stages' arrays, in that
+     order (each element's alignment no stricter than the one before's). */
   x->img = img;
-  x->first = xcalloc (img->nstages + 1, sizeof *x->first);
-  x->runs = xcalloc (nruns + 1, sizeof *x->runs);
-  x->cmds = xcalloc (ncmds + 1, sizeof *x->cmds);
+  x->cmds = xmalloc ((ncmds + 1) * sizeof *x->cmds + (nruns + 1) * sizeof *x->runs
+                     + (img->nstages + 1) * sizeof *x->first);
+  x->runs = (struct run_facts *)(x->cmds + ncmds + 1);
+  x->first = (size_t *)(x->runs + nruns + 1);
   nruns = ncmds = 0;
   for (size_t s = 0; s < img->nstages; s++)
     {
@@ -595,6 +598,7 @@ image_facts_init (struct image_facts *x, const struct brig_image *img)
           const struct brig_irun *run = &img->stages[s].runs[k];
           struct run_facts *rf = &x->runs[nruns];
           rf->cmds = &x->cmds[ncmds];
+          rf->bits = 0;
           for (size_t i = 0; i < run->ncmds; i++)
             {
               unwrap_into (&rf->cmds[i], &run->cmds[i]);
@@ -608,8 +612,6 @@ image_facts_init (struct image_facts *x, const struct brig_image *img)
 static void
 image_facts_release (struct image_facts *x)
 {
-  free (x->first);
-  free (x->runs);
   free (x->cmds);
   *x = (struct image_facts){ 0 };
 }
@@ -734,6 +736,25 @@ run_mentions (const struct brig_irun *run, const char *s)
     for (size_t j = 0; j < run->cmds[i].argc; j++)
       if (strstr (run->cmds[i].argv[j].s, s))
         return true;
+  return false;
+}
+
+/* run_mentions (RUN, A) || run_mentions (RUN, B), in one pass: A and B
+ * both contain COMMON, which is looked for first. */
+static bool
+run_mentions_any (const struct brig_irun *run, const char *common, const char *a, const char *b)
+{
+  for (size_t i = 0; i < run->nflags; i++)
+    if (strstr (run->flags[i].s, common)
+        && (strstr (run->flags[i].s, a) || strstr (run->flags[i].s, b)))
+      return true;
+  for (size_t i = 0; i < run->ncmds; i++)
+    for (size_t j = 0; j < run->cmds[i].argc; j++)
+      {
+        const char *w = run->cmds[i].argv[j].s;
+        if (strstr (w, common) && (strstr (w, a) || strstr (w, b)))
+          return true;
+      }
   return false;
 }
 
@@ -1185,7 +1206,7 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
 static bool
 apt_lists_clean (const struct brig_irun *run)
 {
-  if (run_mentions (run, "/var/lib/apt/lists") || run_mentions (run, "target=/var/lib/apt"))
+  if (run_mentions_any (run, "/var/lib/apt", "/var/lib/apt/lists", "target=/var/lib/apt"))
     return true;
   /* apt-get dist-clean (apt 2.7.8+) removes the lists too. */
   for (size_t j = 0; j < run->ncmds; j++)
