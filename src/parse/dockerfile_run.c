@@ -80,6 +80,7 @@ struct sh
   size_t nskip;
   struct sbuf word;       /* the word being read, its buffer reused */
   char *sp, *se;          /* room in the arena for the words' copies */
+  char *copy;             /* T's copy, in which plain words are ended by a NUL */
   size_t seg;             /* the segment of the last word: where () looks from there */
   enum sets_env sets_env; /* what the current command does with NAME=value */
 };
@@ -355,8 +356,7 @@ sets_env (const char *cmd)
   return cmd[0] == 'e' && strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
 }
 
-/* The word T[START..END) became S (N bytes: its length, or more when a
- * NUL was copied into it; the copy reads the same). */
+/* A copy of the word of N bytes at S, read from T[START...]. */
 static inline char *
 copy_word (struct sh *x, size_t start, const char *s, size_t n)
 {
@@ -379,8 +379,11 @@ copy_word (struct sh *x, size_t start, const char *s, size_t n)
   return p;
 }
 
+/* The word T[START..END) became S (N bytes: its length, or more when a
+ * NUL was copied into it; the copy reads the same): copied when COPY, else
+ * S is the word's for good (NUL-terminated). */
 static void
-add_word (struct sh *x, size_t start, size_t end, const char *s, size_t n)
+add_word (struct sh *x, size_t start, size_t end, const char *s, size_t n, bool copy)
 {
   struct brig_iword w;
 
@@ -389,7 +392,7 @@ add_word (struct sh *x, size_t start, size_t end, const char *s, size_t n)
       x->redirect = 0;
       return;
     }
-  w.s = copy_word (x, start, s, n);
+  w.s = copy ? copy_word (x, start, s, n) : s;
   s = w.s; /* S need not end in a NUL */
   if (x->redirect)
     {
@@ -573,7 +576,11 @@ split (struct sh *x)
           ;
         if (j > i && (j == x->n || wclass[(unsigned char)t[j]] == W_END))
           {
-            add_word (x, start, j, t + start, j - start);
+            /* in the copy of T, where the NUL replaces what ended it */
+            if (x->copy == NULL)
+              x->copy = brig_arena_strndup (x->a, t, x->n);
+            x->copy[j] = '\0';
+            add_word (x, start, j, x->copy + start, j - start, false);
             i = j;
             continue;
           }
@@ -586,7 +593,7 @@ split (struct sh *x)
         if (i == start)
           i++; /* a stray character: go on */
         else
-          add_word (x, start, i, b->s, b->n);
+          add_word (x, start, i, b->s, b->n, true);
       }
     }
   flush (x, false);
