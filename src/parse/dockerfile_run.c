@@ -511,6 +511,10 @@ split (struct sh *x)
   const char *t = x->t;
   size_t i = 0;
 
+  /* The copy plain words are read from: its NUL at N (and those that end
+     the words before I) end a scan as the end of T would. */
+  x->copy = brig_arena_strndup (x->a, t, x->n);
+
   while (i < x->n)
     {
       char c = t[i];
@@ -572,13 +576,11 @@ split (struct sh *x)
 
         /* Most words are plain characters up to a blank or an operator:
            taken as they are written. */
-        for (j = i; j < x->n && wclass[(unsigned char)t[j]] == 0; j++)
+        for (j = i; wclass[(unsigned char)x->copy[j]] == 0; j++)
           ;
         if (j > i && (j == x->n || wclass[(unsigned char)t[j]] == W_END))
           {
             /* in the copy of T, where the NUL replaces what ended it */
-            if (x->copy == NULL)
-              x->copy = brig_arena_strndup (x->a, t, x->n);
             x->copy[j] = '\0';
             add_word (x, start, j, x->copy + start, j - start, false);
             i = j;
