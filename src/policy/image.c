@@ -342,6 +342,42 @@ name_words (const char *name, char words[][32], size_t max)
     }
 }
 
+/* Could NAME be named like a secret?  Each word secret_name looks for is
+ * a part of the name, in any case, and holds one of these: most names
+ * hold none, and are passed over without being split into words. */
+static bool
+may_be_secret (const char *name)
+{
+  for (const char *p = name; *p; p++)
+    {
+      /* Its first two letters first: few places of a name pass that. */
+      const char *part;
+      switch (*p | 0x20)
+        {
+        case 'p':
+          part = "pass";
+          break;
+        case 's':
+          part = "secret";
+          break;
+        case 't':
+          part = "token";
+          break;
+        case 'k':
+          part = "key";
+          break;
+        case 'c':
+          part = "credentials";
+          break;
+        default:
+          continue;
+        }
+      if ((p[1] | 0x20) == part[1] && strncasecmp (p, part, strlen (part)) == 0)
+        return true;
+    }
+  return false;
+}
+
 /* Named like a secret (PASSWORD, SECRET, TOKEN, API_KEY...) and not like
  * something about one (_FILE, _PATH, _URL, GPG keys, key ids). */
 static bool
@@ -361,9 +397,12 @@ secret_name (const char *name)
           "PREFIX",      "SUFFIX",   "KEYRING",  "KEYS",   "FILES",  "PATHS",     NULL };
   static const char *const never[] = { "GPG", "PGP", "GNUPG", "PUBLIC", "PUB", NULL };
   char w[16][32];
-  size_t n = name_words (name, w, 16);
+  size_t n;
   bool hit = false;
 
+  if (!may_be_secret (name))
+    return false;
+  n = name_words (name, w, 16);
   if (n == 0 || in_list (w[n - 1], not_last))
     return false;
   for (size_t i = 0; i < n; i++)
