@@ -5,7 +5,6 @@
 #include "parse/dockerfile_int.h"
 #include "util/cleanup.h"
 
-#include <ctype.h>
 #include <string.h>
 
 /* Appends: what word () copies, a few bytes at a time, so the common
@@ -185,15 +184,27 @@ is_keyword (const char *w)
   return false;
 }
 
+/* The characters of a variable's name: as isalnum in the C locale
+ * (brig's), and _. */
+static const bool name_char[256] = {
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+  ['9'] = 1, ['_'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+  ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+  ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1,
+  ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+  ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1,
+  ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 /* Does the raw text at T[I] start NAME= (or NAME+=)? */
 static bool
 is_assignment (const char *t, size_t i, size_t end)
 {
   size_t k = i;
 
-  if (k >= end || !(isalpha ((unsigned char)t[k]) || t[k] == '_'))
+  if (k >= end || !name_char[(unsigned char)t[k]] || (t[k] >= '0' && t[k] <= '9'))
     return false;
-  while (k < end && (isalnum ((unsigned char)t[k]) || t[k] == '_'))
+  while (k < end && name_char[(unsigned char)t[k]])
     k++;
   if (k < end && t[k] == '+')
     k++;
