@@ -179,7 +179,7 @@ is_keyword (const char *w)
   if (!kw_first[(unsigned char)w[0]])
     return false;
   for (size_t i = 0; kw[i]; i++)
-    if (w[0] == kw[i][0] && strcmp (w, kw[i]) == 0)
+    if (w[0] == kw[i][0] && w[1] == kw[i][1] && strcmp (w, kw[i]) == 0)
       return true;
   return false;
 }
@@ -362,9 +362,9 @@ sets_env (const char *cmd)
 
   cmd = base (cmd);
   for (size_t i = 0; setters[i]; i++)
-    if (cmd[0] == setters[i][0] && strcmp (cmd, setters[i]) == 0)
+    if (cmd[0] == setters[i][0] && cmd[1] == setters[i][1] && strcmp (cmd, setters[i]) == 0)
       return SETS_ENV;
-  return cmd[0] == 'e' && strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
+  return cmd[0] == 'e' && cmd[1] == 'n' && strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
 }
 
 /* A copy of the word of N bytes at S, read from T[START...]. */
