@@ -737,7 +737,8 @@ find_opt (const struct brig_icmd *c, size_t k, const char *opt)
       const char *a = c->argv[j].s;
       if (a[0] != opt[0])
         continue; /* a package name, most often */
-      if (streq (a, opt) || (n > 2 && opt[1] == '-' && strncmp (a, opt, n) == 0 && a[n] == '='))
+      /* OPT itself, or OPT=... (A is as long as OPT when they match) */
+      if (strncmp (a, opt, n) == 0 && (a[n] == '\0' || (n > 2 && opt[1] == '-' && a[n] == '=')))
         return &c->argv[j];
     }
   return NULL;
