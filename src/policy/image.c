@@ -446,6 +446,12 @@ check_secrets (const struct brig_image *img, const struct brig_audit_rule *r,
 
 /* --- RUN commands -------------------------------------------------------------- */
 
+/* The first letters of the wrappers unwrap () looks through: sudo, doas,
+ * env and the plain ones. */
+static const bool wrapper_first[256] = {
+  ['s'] = true, ['d'] = true, ['e'] = true, ['n'] = true, ['t'] = true, ['c'] = true, ['i'] = true,
+};
+
 /* Where the command a wrapper runs starts: `sudo -u x env A=1 nice -n 5 cmd`.
  * *RET_SUDO: the sudo or doas word, if any; *RET_NAME: the command's
  * basename, NULL if none. */
@@ -462,6 +468,11 @@ unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo, const cha
   while (i < c->argc)
     {
       const char *b = base_name (c->argv[i].s);
+      if (!wrapper_first[(unsigned char)b[0]])
+        {
+          *ret_name = b; /* most commands: no wrapper starts as they do */
+          break;
+        }
       if (streq (b, "sudo") || streq (b, "doas"))
         {
           if (ret_sudo && *ret_sudo == NULL)
