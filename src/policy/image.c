@@ -1205,7 +1205,11 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
   bool configured = false; /* APT::Install-Recommends set in a file by an earlier RUN */
   struct image_facts own = { 0 };
   const struct image_facts *x = image_facts (img, &own);
+  size_t apt_left = 0; /* RUNs with apt still to come: CONFIGURED matters to them only */
 
+  for (size_t s = 0; s < img->nstages; s++)
+    for (size_t k = 0; mask[s] && k < img->stages[s].nruns; k++)
+      apt_left += img->stages[s].runs[k].posix && (x->runs[x->first[s] + k].bits & CMD_APT);
   for (size_t s = 0; s < img->nstages; s++)
     {
       if (!mask[s])
@@ -1247,7 +1251,9 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
                 }
             }
           current.run = NULL;
-          configured |= !run->onbuild && strstr (run->text, "Install-Recommends") != NULL;
+          apt_left -= run->posix && (rf->bits & CMD_APT);
+          configured |= apt_left && !configured && !run->onbuild
+                        && strstr (run->text, "Install-Recommends") != NULL;
         }
     }
   image_facts_release (&own);
