@@ -144,6 +144,20 @@ windows_ref (const char *ref)
 {
   static const char *const marks[]
       = { "mcr.microsoft.com/windows", "windowsservercore", "nanoserver", "servercore" };
+  char low[256];
+  size_t n = strlen (ref);
+
+  /* The marks are in lower case: strstr in a lower-case copy is strcasestr,
+     at a fraction of its cost (most references are short). */
+  if (n < sizeof low)
+    {
+      for (size_t i = 0; i <= n; i++)
+        low[i] = (char)tolower ((unsigned char)ref[i]);
+      for (size_t i = 0; i < ARRAY_SIZE (marks); i++)
+        if (strstr (low, marks[i]))
+          return true;
+      return false;
+    }
   for (size_t i = 0; i < ARRAY_SIZE (marks); i++)
     if (strcasestr (ref, marks[i]))
       return true;

@@ -5,7 +5,6 @@
 #include "parse/dockerfile_int.h"
 #include "util/cleanup.h"
 
-#include <ctype.h>
 #include <string.h>
 
 /* Appends: what word () copies, a few bytes at a time, so the common
@@ -79,6 +78,8 @@ struct sh
   struct skip skip[16]; /* heredoc bodies to skip at the next newline */
   size_t nskip;
   struct sbuf word;       /* the word being read, its buffer reused */
+  char *sp, *se;          /* room in the arena for the words' copies */
+  char *copy;             /* T's copy, in which plain words are ended by a NUL */
   size_t seg;             /* the segment of the last word: where () looks from there */
   enum sets_env sets_env; /* what the current command does with NAME=value */
 };
@@ -96,10 +97,32 @@ dshell_posix (const char *cmd)
   return false;
 }
 
-static struct brig_loc
+/* Where T[OFF..END) was written: dseg_loc_near for offsets that only grow,
+ * as the words' do, each segment found by stepping on from the last
+ * word's (over a whole split, as many steps as segments). */
+static inline struct brig_loc
 where (struct sh *x, size_t off, size_t end)
 {
-  return x->nsegs ? dseg_loc_near (x->segs, x->nsegs, &x->seg, off, end) : x->at;
+  const struct brig_dseg *sg = x->segs;
+  size_t n = x->nsegs, i, k;
+  struct brig_loc l;
+
+  if (n == 0)
+    return x->at;
+  if (x->seg >= n || sg[x->seg].off > off)
+    return dseg_loc_near (sg, n, &x->seg, off, end);
+  for (i = x->seg; i + 1 < n && sg[i + 1].off <= off; i++)
+    ;
+  x->seg = i;
+  if (end > off)
+    end--; /* the last character */
+  for (k = i; k + 1 < n && sg[k + 1].off <= end; k++)
+    ;
+  l.line = sg[i].line;
+  l.col = sg[i].col + (int)(off - sg[i].off);
+  l.end_line = sg[k].line;
+  l.end_col = sg[k].col + (int)(end - sg[k].off);
+  return l;
 }
 
 /* Is C a shell, maybe behind sudo, env or exec (`sudo -E bash -s`)? */
@@ -141,16 +164,37 @@ flush (struct sh *x, bool pipe_next)
   x->redirect = 0;
 }
 
+/* The first letters of the keywords below: most first words are passed
+ * over at once. */
+static const bool kw_first[256] = {
+  ['i'] = true, ['t'] = true, ['e'] = true, ['f'] = true, ['d'] = true,
+  ['w'] = true, ['u'] = true, ['!'] = true, ['{'] = true, ['}'] = true,
+};
+
 static bool
 is_keyword (const char *w)
 {
   static const char *const kw[] = { "if",    "then",  "else", "elif", "fi", "do",   "done",
                                     "while", "until", "!",    "{",    "}",  "time", NULL };
+  if (!kw_first[(unsigned char)w[0]])
+    return false;
   for (size_t i = 0; kw[i]; i++)
-    if (w[0] == kw[i][0] && strcmp (w, kw[i]) == 0)
+    if (w[0] == kw[i][0] && w[1] == kw[i][1] && strcmp (w, kw[i]) == 0)
       return true;
   return false;
 }
+
+/* The characters of a variable's name: as isalnum in the C locale
+ * (brig's), and _. */
+static const bool name_char[256] = {
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+  ['9'] = 1, ['_'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+  ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+  ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1,
+  ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+  ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1,
+  ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
 
 /* Does the raw text at T[I] start NAME= (or NAME+=)? */
 static bool
@@ -158,9 +202,9 @@ is_assignment (const char *t, size_t i, size_t end)
 {
   size_t k = i;
 
-  if (k >= end || !(isalpha ((unsigned char)t[k]) || t[k] == '_'))
+  if (k >= end || !name_char[(unsigned char)t[k]] || (t[k] >= '0' && t[k] <= '9'))
     return false;
-  while (k < end && (isalnum ((unsigned char)t[k]) || t[k] == '_'))
+  while (k < end && name_char[(unsigned char)t[k]])
     k++;
   if (k < end && t[k] == '+')
     k++;
@@ -318,30 +362,58 @@ sets_env (const char *cmd)
 
   cmd = base (cmd);
   for (size_t i = 0; setters[i]; i++)
-    if (cmd[0] == setters[i][0] && strcmp (cmd, setters[i]) == 0)
+    if (cmd[0] == setters[i][0] && cmd[1] == setters[i][1] && strcmp (cmd, setters[i]) == 0)
       return SETS_ENV;
-  return cmd[0] == 'e' && strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
+  return cmd[0] == 'e' && cmd[1] == 'n' && strcmp (cmd, "env") == 0 ? SETS_ENV_CMD : SETS_NONE;
+}
+
+/* A copy of the word of N bytes at S, read from T[START...]. */
+static inline char *
+copy_word (struct sh *x, size_t start, const char *s, size_t n)
+{
+  char *p;
+
+  /* A word is at most as long as the text it was read from, plus its NUL:
+     room for the rest of the text's words is taken at once, up to 2 KiB. */
+  if ((size_t)(x->se - x->sp) < n + 1)
+    {
+      size_t size = 2 * (x->n - start) + 2;
+      if (size > 2048)
+        size = n + 1 > 2048 ? n + 1 : 2048;
+      x->sp = brig_arena_alloc (x->a, size);
+      x->se = x->sp + size;
+    }
+  p = x->sp;
+  memcpy (p, s, n);
+  p[n] = '\0';
+  x->sp += n + 1;
+  return p;
 }
 
 /* The word T[START..END) became S (N bytes: its length, or more when a
- * NUL was copied into it; the copy reads the same). */
+ * NUL was copied into it; the copy reads the same): copied when COPY, else
+ * S is the word's for good (NUL-terminated). */
 static void
-add_word (struct sh *x, size_t start, size_t end, const char *s, size_t n)
+add_word (struct sh *x, size_t start, size_t end, const char *s, size_t n, bool copy)
 {
-  struct brig_iword w = { brig_arena_strndup (x->a, s, n), where (x, start, end) };
+  struct brig_iword w;
 
-  s = w.s; /* S need not end in a NUL */
-  if (x->redirect)
+  if (x->redirect == 1)
     {
-      if (x->redirect == 2)
-        {
-          if (x->nskip < ARRAY_SIZE (x->skip))
-            x->skip[x->nskip++] = (struct skip){ xstrdup (s), x->chomp };
-          x->cur_heredoc = w.s;
-        }
       x->redirect = 0;
       return;
     }
+  w.s = copy ? copy_word (x, start, s, n) : s;
+  s = w.s; /* S need not end in a NUL */
+  if (x->redirect)
+    {
+      if (x->nskip < ARRAY_SIZE (x->skip))
+        x->skip[x->nskip++] = (struct skip){ xstrdup (s), x->chomp };
+      x->cur_heredoc = w.s;
+      x->redirect = 0;
+      return;
+    }
+  w.loc = where (x, start, end);
   if (x->cur.argc == 0)
     {
       if (is_assignment (x->t, start, end))
@@ -394,79 +466,120 @@ skip_bodies (struct sh *x, size_t i)
   return i;
 }
 
+/* A redirection's operator at T[J] (after its descriptor's digits, or
+ * the & of &>): the next word is its target (a heredoc's delimiter for <<
+ * and <<-).  Returns where the operator ends. */
+static size_t
+redirection (struct sh *x, size_t j)
+{
+  const char *t = x->t;
+  bool heredoc = false;
+
+  if (t[j] == '&')
+    j++;
+  if (j + 2 < x->n && t[j] == '<' && t[j + 1] == '<' && t[j + 2] == '<')
+    j += 3;
+  else if (j + 1 < x->n && t[j] == '<' && t[j + 1] == '<')
+    {
+      heredoc = true;
+      x->chomp = j + 2 < x->n && t[j + 2] == '-';
+      j += x->chomp ? 3 : 2;
+    }
+  else
+    {
+      j++;
+      if (j < x->n && strchr (">&|", t[j]))
+        j++;
+    }
+  x->redirect = heredoc ? 2 : 1;
+  return j;
+}
+
+/* What a character is to split () where a token starts. */
+enum
+{
+  T_WORD = 0,
+  T_BLANK,  /* space, tab, CR */
+  T_NL,     /* a newline */
+  T_ESCAPE, /* \: a continuation when a newline follows */
+  T_HASH,   /* a comment */
+  T_SEP,    /* ; ( ) */
+  T_OP,     /* | & */
+  T_DIGIT,  /* maybe a redirection's descriptor */
+  T_REDIR,  /* < > */
+};
+static const unsigned char tclass[256] = {
+  [' '] = T_BLANK, ['\t'] = T_BLANK, ['\r'] = T_BLANK, ['\n'] = T_NL,   ['\\'] = T_ESCAPE,
+  ['#'] = T_HASH,  [';'] = T_SEP,    ['('] = T_SEP,    [')'] = T_SEP,   ['|'] = T_OP,
+  ['&'] = T_OP,    ['0'] = T_DIGIT,  ['1'] = T_DIGIT,  ['2'] = T_DIGIT, ['3'] = T_DIGIT,
+  ['4'] = T_DIGIT, ['5'] = T_DIGIT,  ['6'] = T_DIGIT,  ['7'] = T_DIGIT, ['8'] = T_DIGIT,
+  ['9'] = T_DIGIT, ['<'] = T_REDIR,  ['>'] = T_REDIR,
+};
+
 static void
 split (struct sh *x)
 {
   const char *t = x->t;
   size_t i = 0;
 
+  /* The copy plain words are read from: its NUL at N (and those that end
+     the words before I) end a scan as the end of T would. */
+  x->copy = brig_arena_strndup (x->a, t, x->n);
+
   while (i < x->n)
     {
       char c = t[i];
       size_t j;
 
-      if (c == ' ' || c == '\t' || c == '\r')
+      switch (tclass[(unsigned char)c])
         {
+        case T_BLANK:
           i++;
           continue;
-        }
-      if (c == '\n')
-        {
+        case T_NL:
           flush (x, false);
           i = skip_bodies (x, i + 1);
           continue;
-        }
-      if (c == '\\' && i + 1 < x->n && t[i + 1] == '\n')
-        {
-          i += 2;
-          continue;
-        }
-      if (c == '#')
-        {
+        case T_ESCAPE:
+          if (i + 1 < x->n && t[i + 1] == '\n')
+            {
+              i += 2;
+              continue;
+            }
+          break;
+        case T_HASH:
           while (i < x->n && t[i] != '\n')
             i++;
           continue;
-        }
-      if (c == ';' || c == '(' || c == ')')
-        {
+        case T_SEP:
           flush (x, false);
           i++;
           continue;
-        }
-      if (c == '|' || (c == '&' && !(i + 1 < x->n && t[i + 1] == '>')))
-        {
-          bool pipe = c == '|' && !(i + 1 < x->n && t[i + 1] == '|');
-          i += i + 1 < x->n && (t[i + 1] == c || (c == '|' && t[i + 1] == '&')) ? 2 : 1;
-          flush (x, pipe);
+        case T_OP:
+          if (c == '|' || !(i + 1 < x->n && t[i + 1] == '>'))
+            {
+              bool pipe = c == '|' && !(i + 1 < x->n && t[i + 1] == '|');
+              i += i + 1 < x->n && (t[i + 1] == c || (c == '|' && t[i + 1] == '&')) ? 2 : 1;
+              flush (x, pipe);
+              continue;
+            }
+          /* &> and &>> */
+          i = redirection (x, i);
           continue;
-        }
-      /* Redirections: [n]< [n]> >> << <<- <<< <& >& <> >| &> &>> */
-      j = i;
-      while (j < x->n && t[j] >= '0' && t[j] <= '9')
-        j++;
-      if (j < x->n && (t[j] == '<' || t[j] == '>' || (c == '&' && j == i))
-          && !(j + 1 < x->n && t[j + 1] == '(' && t[j] != '&'))
-        {
-          bool heredoc = false;
-          if (t[j] == '&')
+        case T_DIGIT:
+        case T_REDIR:
+          /* Redirections: [n]< [n]> >> << <<- <<< <& >& <> >| */
+          j = i;
+          while (j < x->n && t[j] >= '0' && t[j] <= '9')
             j++;
-          if (j + 2 < x->n && t[j] == '<' && t[j + 1] == '<' && t[j + 2] == '<')
-            j += 3;
-          else if (j + 1 < x->n && t[j] == '<' && t[j + 1] == '<')
+          if (j < x->n && (t[j] == '<' || t[j] == '>') && !(j + 1 < x->n && t[j + 1] == '('))
             {
-              heredoc = true;
-              x->chomp = j + 2 < x->n && t[j + 2] == '-';
-              j += x->chomp ? 3 : 2;
+              i = redirection (x, j);
+              continue;
             }
-          else
-            {
-              j++;
-              if (j < x->n && strchr (">&|", t[j]))
-                j++;
-            }
-          x->redirect = heredoc ? 2 : 1;
-          i = j;
-          continue;
+          break;
+        default:
+          break;
         }
       {
         struct sbuf *b = &x->word;
@@ -474,11 +587,13 @@ split (struct sh *x)
 
         /* Most words are plain characters up to a blank or an operator:
            taken as they are written. */
-        for (j = i; j < x->n && wclass[(unsigned char)t[j]] == 0; j++)
+        for (j = i; wclass[(unsigned char)x->copy[j]] == 0; j++)
           ;
         if (j > i && (j == x->n || wclass[(unsigned char)t[j]] == W_END))
           {
-            add_word (x, start, j, t + start, j - start);
+            /* in the copy of T, where the NUL replaces what ended it */
+            x->copy[j] = '\0';
+            add_word (x, start, j, x->copy + start, j - start, false);
             i = j;
             continue;
           }
@@ -491,7 +606,7 @@ split (struct sh *x)
         if (i == start)
           i++; /* a stray character: go on */
         else
-          add_word (x, start, i, b->s, b->n);
+          add_word (x, start, i, b->s, b->n, true);
       }
     }
   flush (x, false);
@@ -517,8 +632,16 @@ drun_split (struct brig_arena *a, const char *text, size_t len, const struct bri
       x = (struct sh){ a, text, len, segs, nsegs, at, true };
       split (&x);
     }
-  for (size_t i = 0; i < x.ncmds; i++)
-    *ARENA_PUSH (a, *cmds, *ncmds) = x.cmds[i];
-  for (size_t i = 0; i < x.nhd; i++)
-    *ARENA_PUSH (a, *shell_heredocs, *nshell_heredocs) = x.hd[i];
+  /* Into empty arrays the split's own are taken as they are: they were
+     grown by ARENA_PUSH as these would have been. */
+  if (*ncmds == 0)
+    *cmds = x.cmds, *ncmds = x.ncmds;
+  else
+    for (size_t i = 0; i < x.ncmds; i++)
+      *ARENA_PUSH (a, *cmds, *ncmds) = x.cmds[i];
+  if (*nshell_heredocs == 0)
+    *shell_heredocs = x.hd, *nshell_heredocs = x.nhd;
+  else
+    for (size_t i = 0; i < x.nhd; i++)
+      *ARENA_PUSH (a, *shell_heredocs, *nshell_heredocs) = x.hd[i];
 }

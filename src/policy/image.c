@@ -342,6 +342,42 @@ name_words (const char *name, char words[][32], size_t max)
     }
 }
 
+/* Could NAME be named like a secret?  Each word secret_name looks for is
+ * a part of the name, in any case, and holds one of these: most names
+ * hold none, and are passed over without being split into words. */
+static bool
+may_be_secret (const char *name)
+{
+  for (const char *p = name; *p; p++)
+    {
+      /* Its first two letters first: few places of a name pass that. */
+      const char *part;
+      switch (*p | 0x20)
+        {
+        case 'p':
+          part = "pass";
+          break;
+        case 's':
+          part = "secret";
+          break;
+        case 't':
+          part = "token";
+          break;
+        case 'k':
+          part = "key";
+          break;
+        case 'c':
+          part = "credentials";
+          break;
+        default:
+          continue;
+        }
+      if ((p[1] | 0x20) == part[1] && strncasecmp (p, part, strlen (part)) == 0)
+        return true;
+    }
+  return false;
+}
+
 /* Named like a secret (PASSWORD, SECRET, TOKEN, API_KEY...) and not like
  * something about one (_FILE, _PATH, _URL, GPG keys, key ids). */
 static bool
@@ -361,9 +397,12 @@ secret_name (const char *name)
           "PREFIX",      "SUFFIX",   "KEYRING",  "KEYS",   "FILES",  "PATHS",     NULL };
   static const char *const never[] = { "GPG", "PGP", "GNUPG", "PUBLIC", "PUB", NULL };
   char w[16][32];
-  size_t n = name_words (name, w, 16);
+  size_t n;
   bool hit = false;
 
+  if (!may_be_secret (name))
+    return false;
+  n = name_words (name, w, 16);
   if (n == 0 || in_list (w[n - 1], not_last))
     return false;
   for (size_t i = 0; i < n; i++)
@@ -407,6 +446,12 @@ check_secrets (const struct brig_image *img, const struct brig_audit_rule *r,
 
 /* --- RUN commands -------------------------------------------------------------- */
 
+/* The first letters of the wrappers unwrap () looks through: sudo, doas,
+ * env and the plain ones. */
+static const bool wrapper_first[256] = {
+  ['s'] = true, ['d'] = true, ['e'] = true, ['n'] = true, ['t'] = true, ['c'] = true, ['i'] = true,
+};
+
 /* Where the command a wrapper runs starts: `sudo -u x env A=1 nice -n 5 cmd`.
  * *RET_SUDO: the sudo or doas word, if any; *RET_NAME: the command's
  * basename, NULL if none. */
@@ -423,6 +468,11 @@ unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo, const cha
   while (i < c->argc)
     {
       const char *b = base_name (c->argv[i].s);
+      if (!wrapper_first[(unsigned char)b[0]])
+        {
+          *ret_name = b; /* most commands: no wrapper starts as they do */
+          break;
+        }
       if (streq (b, "sudo") || streq (b, "doas"))
         {
           if (ret_sudo && *ret_sudo == NULL)
@@ -460,31 +510,194 @@ unwrap (const struct brig_icmd *c, const struct brig_iword **ret_sudo, const cha
   return i;
 }
 
-/* Every RUN rule asks each command what unwrap () finds, a dozen times
- * over: while brig_audit_image runs, the answers are kept in a small
- * direct-mapped cache by the command's address (a command whose slot
- * another took is worked out again).  Outside it, as when a rule is
- * called on its own, nothing is kept: a freed image's commands may be
- * where a new image's are. */
+/* What a RUN rule may find in a command, known from its name (after
+ * wrappers), its sudo and its environment alone: each bit is a condition
+ * without which that rule's check finds nothing in the command, so a
+ * command (or a whole RUN) without the bits a rule asks for is passed
+ * over without asking it. */
+enum
+{
+  CMD_SUDO = 1u << 0,       /* sudo or doas */
+  CMD_PIPE_SHELL = 1u << 1, /* an interpreter, eval or source */
+  CMD_TLS = 1u << 2,        /* a tool with a certificate check to turn off, or NAME=value */
+  CMD_UNSIGNED = 1u << 3,   /* a package manager with a signature check to turn off */
+  CMD_CHPASSWD = 1u << 4,
+  CMD_APT = 1u << 5, /* apt-get, apt or aptitude */
+  CMD_APK = 1u << 6,
+  CMD_RM = 1u << 7,
+};
+
+/* The commands with bits, by their first letter (a lookup per command). */
+struct name_bits
+{
+  const char *name;
+  unsigned bits;
+};
+#define PKG CMD_UNSIGNED
+#define SHELL CMD_PIPE_SHELL
+static const struct name_bits names_a[]
+    = { { "apt-get", CMD_APT | PKG },  { "apt", CMD_APT | PKG }, { "apk", CMD_APK | PKG },
+        { "aptitude", CMD_APT | PKG }, { "ash", SHELL },         { NULL, 0 } };
+static const struct name_bits names_b[] = { { "bash", SHELL }, { NULL, 0 } };
+static const struct name_bits names_c[]
+    = { { "curl", CMD_TLS }, { "chpasswd", CMD_CHPASSWD }, { NULL, 0 } };
+static const struct name_bits names_d[] = {
+  { "dnf", PKG | CMD_TLS }, { "dash", SHELL }, { "dnf-config-manager", CMD_TLS }, { NULL, 0 }
+};
+static const struct name_bits names_e[] = { { "eval", SHELL }, { NULL, 0 } };
+static const struct name_bits names_g[] = { { "git", CMD_TLS }, { NULL, 0 } };
+static const struct name_bits names_k[] = { { "ksh", SHELL }, { NULL, 0 } };
+static const struct name_bits names_m[]
+    = { { "microdnf", PKG | CMD_TLS }, { "mksh", SHELL }, { NULL, 0 } };
+static const struct name_bits names_n[] = { { "npm", CMD_TLS }, { "node", SHELL }, { NULL, 0 } };
+/* and pip..., python... (CMD_TLS; python... is a SHELL too) */
+static const struct name_bits names_p[]
+    = { { "pnpm", CMD_TLS }, { "perl", SHELL }, { "php", SHELL }, { NULL, 0 } };
+static const struct name_bits names_r[]
+    = { { "rm", CMD_RM }, { "rpm", PKG }, { "ruby", SHELL }, { NULL, 0 } };
+static const struct name_bits names_s[] = { { "sh", SHELL }, { "source", SHELL }, { NULL, 0 } };
+static const struct name_bits names_t[] = { { "tdnf", PKG }, { NULL, 0 } };
+static const struct name_bits names_w[] = { { "wget", CMD_TLS }, { NULL, 0 } };
+static const struct name_bits names_y[] = {
+  { "yum", PKG | CMD_TLS }, { "yarn", CMD_TLS }, { "yum-config-manager", CMD_TLS }, { NULL, 0 }
+};
+static const struct name_bits names_z[] = { { "zypper", PKG }, { "zsh", SHELL }, { NULL, 0 } };
+#undef PKG
+#undef SHELL
+static const struct name_bits *const names_by_letter[26] = {
+  ['a' - 'a'] = names_a, ['b' - 'a'] = names_b, ['c' - 'a'] = names_c, ['d' - 'a'] = names_d,
+  ['e' - 'a'] = names_e, ['g' - 'a'] = names_g, ['k' - 'a'] = names_k, ['m' - 'a'] = names_m,
+  ['n' - 'a'] = names_n, ['p' - 'a'] = names_p, ['r' - 'a'] = names_r, ['s' - 'a'] = names_s,
+  ['t' - 'a'] = names_t, ['w' - 'a'] = names_w, ['y' - 'a'] = names_y, ['z' - 'a'] = names_z,
+};
+
+/* The bits a command's NAME gives. */
+static unsigned
+name_bits (const char *name)
+{
+  const struct name_bits *l;
+
+  if (name[0] < 'a' || name[0] > 'z' || (l = names_by_letter[name[0] - 'a']) == NULL)
+    return 0;
+  if (name[0] == 'p' && strncmp (name, "pip", 3) == 0)
+    return CMD_TLS;
+  if (name[0] == 'p' && strncmp (name, "python", 6) == 0)
+    return CMD_TLS | CMD_PIPE_SHELL;
+  for (; l->name; l++)
+    if (streq (name, l->name))
+      return l->bits;
+  return 0;
+}
+
+/* Every RUN rule asks each command what unwrap () finds: worked out once
+ * per command, with the bits above. */
 struct unwrapped
 {
-  const struct brig_icmd *c;
   size_t k;
   const char *name;
   const struct brig_iword *sudo;
+  unsigned bits;
 };
 
-static _Thread_local struct
-{
-  bool on;
-  struct unwrapped v[256];
-} unwrapped;
-
-__attribute__ ((noinline)) static void
+static void
 unwrap_into (struct unwrapped *e, const struct brig_icmd *c)
 {
-  e->c = c;
   e->k = unwrap (c, &e->sudo, &e->name);
+  e->bits = (e->sudo ? CMD_SUDO : 0) | (c->nenv ? CMD_TLS : 0);
+  if (e->name)
+    e->bits |= name_bits (e->name);
+}
+
+/* A RUN's commands unwrapped, and the union of their bits. */
+struct run_facts
+{
+  struct unwrapped *cmds;
+  unsigned bits;
+};
+
+/* Every RUN of an image: RUNS[FIRST[S] + K] is stage S's Kth. */
+struct image_facts
+{
+  const struct brig_image *img;
+  size_t *first;
+  struct run_facts *runs;
+  struct unwrapped *cmds;
+};
+
+static void
+image_facts_init (struct image_facts *x, const struct brig_image *img)
+{
+  size_t nruns = 0, ncmds = 0;
+
+  for (size_t s = 0; s < img->nstages; s++)
+    for (size_t k = 0; k < img->stages[s].nruns; k++, nruns++)
+      ncmds += img->stages[s].runs[k].ncmds;
+  /* One block: the commands', the RUNs' and the stages' arrays, in that
+     order (each element's alignment no stricter than the one before's). */
+  x->img = img;
+  x->cmds = xmalloc ((ncmds + 1) * sizeof *x->cmds + (nruns + 1) * sizeof *x->runs
+                     + (img->nstages + 1) * sizeof *x->first);
+  x->runs = (struct run_facts *)(x->cmds + ncmds + 1);
+  x->first = (size_t *)(x->runs + nruns + 1);
+  nruns = ncmds = 0;
+  for (size_t s = 0; s < img->nstages; s++)
+    {
+      x->first[s] = nruns;
+      for (size_t k = 0; k < img->stages[s].nruns; k++, nruns++)
+        {
+          const struct brig_irun *run = &img->stages[s].runs[k];
+          struct run_facts *rf = &x->runs[nruns];
+          rf->cmds = &x->cmds[ncmds];
+          rf->bits = 0;
+          for (size_t i = 0; i < run->ncmds; i++)
+            {
+              unwrap_into (&rf->cmds[i], &run->cmds[i]);
+              rf->bits |= rf->cmds[i].bits;
+            }
+          ncmds += run->ncmds;
+        }
+    }
+}
+
+static void
+image_facts_release (struct image_facts *x)
+{
+  free (x->cmds);
+  *x = (struct image_facts){ 0 };
+}
+
+/* While brig_audit_image runs: its image's facts, and the RUN a rule is
+ * looking at (whose commands' answers are there).  Outside it, as when a
+ * rule is called on its own, each rule works them out for itself. */
+static _Thread_local const struct image_facts *audit_facts;
+static _Thread_local struct
+{
+  const struct brig_irun *run;
+  const struct unwrapped *cmds;
+} current;
+
+/* The facts of IMG: brig_audit_image's, or worked out in OWN. */
+static const struct image_facts *
+image_facts (const struct brig_image *img, struct image_facts *own)
+{
+  if (audit_facts && audit_facts->img == img)
+    return audit_facts;
+  image_facts_init (own, img);
+  return own;
+}
+
+/* What unwrap () finds for C: from the current RUN's facts when C is one
+ * of its commands, else worked out in ONE. */
+static inline const struct unwrapped *
+unwrapped (const struct brig_icmd *c, struct unwrapped *one)
+{
+  const struct brig_irun *run = current.run;
+
+  if (run && (uintptr_t)c >= (uintptr_t)run->cmds
+      && ((uintptr_t)c - (uintptr_t)run->cmds) / sizeof *c < run->ncmds)
+    return &current.cmds[((uintptr_t)c - (uintptr_t)run->cmds) / sizeof *c];
+  unwrap_into (one, c);
+  return one;
 }
 
 /* unwrap (C, RET_SUDO), and the command's name (its basename), after
@@ -492,14 +705,9 @@ unwrap_into (struct unwrapped *e, const struct brig_icmd *c)
 static inline const char *
 unwrap_name (const struct brig_icmd *c, size_t *ret_k, const struct brig_iword **ret_sudo)
 {
-  struct unwrapped *e, one;
+  struct unwrapped one;
+  const struct unwrapped *e = unwrapped (c, &one);
 
-  if (unwrapped.on)
-    e = &unwrapped.v[(uintptr_t)c / sizeof *c % ARRAY_SIZE (unwrapped.v)];
-  else
-    e = &one, one.c = NULL;
-  if (e->c != c)
-    unwrap_into (e, c);
   *ret_k = e->k;
   if (ret_sudo)
     *ret_sudo = e->sudo;
@@ -540,7 +748,8 @@ find_opt (const struct brig_icmd *c, size_t k, const char *opt)
       const char *a = c->argv[j].s;
       if (a[0] != opt[0])
         continue; /* a package name, most often */
-      if (streq (a, opt) || (n > 2 && opt[1] == '-' && strncmp (a, opt, n) == 0 && a[n] == '='))
+      /* OPT itself, or OPT=... (A is as long as OPT when they match) */
+      if (strncmp (a, opt, n) == 0 && (a[n] == '\0' || (n > 2 && opt[1] == '-' && a[n] == '=')))
         return &c->argv[j];
     }
   return NULL;
@@ -581,6 +790,25 @@ run_mentions (const struct brig_irun *run, const char *s)
   return false;
 }
 
+/* run_mentions (RUN, A) || run_mentions (RUN, B), in one pass: A and B
+ * both contain COMMON, which is looked for first. */
+static bool
+run_mentions_any (const struct brig_irun *run, const char *common, const char *a, const char *b)
+{
+  for (size_t i = 0; i < run->nflags; i++)
+    if (strstr (run->flags[i].s, common)
+        && (strstr (run->flags[i].s, a) || strstr (run->flags[i].s, b)))
+      return true;
+  for (size_t i = 0; i < run->ncmds; i++)
+    for (size_t j = 0; j < run->cmds[i].argc; j++)
+      {
+        const char *w = run->cmds[i].argv[j].s;
+        if (strstr (w, common) && (strstr (w, a) || strstr (w, b)))
+          return true;
+      }
+  return false;
+}
+
 /* A rule over RUN commands: the first command HIT finds in each RUN (of
  * the final image's stages only with FINAL) is reported, with HIT's message;
  * RUNs for which CLEAN is true are skipped (CLEAN, which reads the whole
@@ -589,11 +817,14 @@ typedef const struct brig_iword *(*cmd_hit) (const struct brig_irun *run, size_t
                                              size_t len);
 typedef bool (*run_clean) (const struct brig_irun *run);
 
+/* ... asking HIT only about the commands with one of BITS. */
 static void
 each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct brig_findings *f,
-          bool final, cmd_hit hit, run_clean clean)
+          bool final, unsigned bits, cmd_hit hit, run_clean clean)
 {
   _cleanup_free_ bool *mask = final ? final_mask (img) : NULL;
+  struct image_facts own = { 0 };
+  const struct image_facts *x = image_facts (img, &own);
 
   for (size_t s = 0; s < img->nstages; s++)
     {
@@ -602,20 +833,28 @@ each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct 
       for (size_t k = 0; k < img->stages[s].nruns; k++)
         {
           const struct brig_irun *run = &img->stages[s].runs[k];
-          for (size_t i = 0; run->posix && i < run->ncmds; i++)
+          const struct run_facts *rf = &x->runs[x->first[s] + k];
+
+          if (!run->posix || !(rf->bits & bits))
+            continue;
+          current.run = run;
+          current.cmds = rf->cmds;
+          for (size_t i = 0; i < run->ncmds; i++)
             {
               char msg[512];
-              const struct brig_iword *w = hit (run, i, msg, sizeof msg);
-              if (w)
-                {
-                  if (!(clean && clean (run)))
-                    brig_findings_add (f, r, img->file, w->loc, "%s%s", msg,
-                                       run->onbuild ? ONBUILD_NOTE : "");
-                  break;
-                }
+              const struct brig_iword *w;
+
+              if (!(rf->cmds[i].bits & bits) || (w = hit (run, i, msg, sizeof msg)) == NULL)
+                continue;
+              if (!(clean && clean (run)))
+                brig_findings_add (f, r, img->file, w->loc, "%s%s", msg,
+                                   run->onbuild ? ONBUILD_NOTE : "");
+              break;
             }
+          current.run = NULL;
         }
     }
+  image_facts_release (&own);
 }
 
 static const struct brig_iword *
@@ -686,18 +925,21 @@ false_word (const char *s)
  * OFF. */
 static const struct tls_var
 {
-  const char *name, *off;
+  const char *name;
+  size_t len; /* of NAME */
+  const char *off;
   bool nocase; /* npm reads its variables in any case */
   const char *why;
 } tls_vars[] = {
-  { "GIT_SSL_NO_VERIFY", NULL, false,
+  { "GIT_SSL_NO_VERIFY", sizeof "GIT_SSL_NO_VERIFY" - 1, NULL, false,
     "GIT_SSL_NO_VERIFY (any value) turns git's certificate checks off" },
-  { "PIP_TRUSTED_HOST", NULL, false,
+  { "PIP_TRUSTED_HOST", sizeof "PIP_TRUSTED_HOST" - 1, NULL, false,
     "PIP_TRUSTED_HOST lets pip fetch from a host without checking its certificate" },
-  { "NODE_TLS_REJECT_UNAUTHORIZED", "0", false,
+  { "NODE_TLS_REJECT_UNAUTHORIZED", sizeof "NODE_TLS_REJECT_UNAUTHORIZED" - 1, "0", false,
     "NODE_TLS_REJECT_UNAUTHORIZED=0 turns Node's certificate checks off" },
-  { "PYTHONHTTPSVERIFY", "0", false, "PYTHONHTTPSVERIFY=0 turns Python's certificate checks off" },
-  { "NPM_CONFIG_STRICT_SSL", "false", true,
+  { "PYTHONHTTPSVERIFY", sizeof "PYTHONHTTPSVERIFY" - 1, "0", false,
+    "PYTHONHTTPSVERIFY=0 turns Python's certificate checks off" },
+  { "NPM_CONFIG_STRICT_SSL", sizeof "NPM_CONFIG_STRICT_SSL" - 1, "false", true,
     "npm_config_strict_ssl=false turns npm's certificate checks off" },
 };
 
@@ -708,7 +950,7 @@ tls_env (const char *name, size_t n, const char *value)
   for (size_t i = 0; i < ARRAY_SIZE (tls_vars); i++)
     {
       const struct tls_var *t = &tls_vars[i];
-      if (strlen (t->name) != n
+      if (t->len != n
           || (t->nocase ? strncasecmp (name, t->name, n) : strncmp (name, t->name, n)) != 0)
         continue;
       if (t->off == NULL
@@ -837,7 +1079,7 @@ check_tls (const struct brig_image *img, const struct brig_audit_rule *r, struct
   for (size_t s = 0; s < img->nstages; s++)
     for (size_t i = 0; i < img->stages[s].nvars; i++)
       tls_var (img, &img->stages[s].vars[i], r, f);
-  each_run (img, r, f, false, hit_tls, NULL);
+  each_run (img, r, f, false, CMD_TLS, hit_tls, NULL);
 }
 
 static const struct brig_iword *
@@ -961,7 +1203,13 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
 {
   _cleanup_free_ bool *mask = final_mask (img);
   bool configured = false; /* APT::Install-Recommends set in a file by an earlier RUN */
+  struct image_facts own = { 0 };
+  const struct image_facts *x = image_facts (img, &own);
+  size_t apt_left = 0; /* RUNs with apt still to come: CONFIGURED matters to them only */
 
+  for (size_t s = 0; s < img->nstages; s++)
+    for (size_t k = 0; mask[s] && k < img->stages[s].nruns; k++)
+      apt_left += img->stages[s].runs[k].posix && (x->runs[x->first[s] + k].bits & CMD_APT);
   for (size_t s = 0; s < img->nstages; s++)
     {
       if (!mask[s])
@@ -969,11 +1217,16 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
       for (size_t k = 0; k < img->stages[s].nruns; k++)
         {
           const struct brig_irun *run = &img->stages[s].runs[k];
-          for (size_t i = 0; run->posix && i < run->ncmds && !configured; i++)
+          const struct run_facts *rf = &x->runs[x->first[s] + k];
+
+          current.run = run;
+          current.cmds = rf->cmds;
+          for (size_t i = 0; run->posix && (rf->bits & CMD_APT) && i < run->ncmds && !configured;
+               i++)
             {
               const struct brig_icmd *c = &run->cmds[i];
               size_t a, sub;
-              const char *name = apt (c, &a, &sub);
+              const char *name = (rf->cmds[i].bits & CMD_APT) ? apt (c, &a, &sub) : NULL;
               bool ok = false;
 
               if (name == NULL || sub >= c->argc || !streq (c->argv[sub].s, "install")
@@ -997,16 +1250,20 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
                   break;
                 }
             }
-          configured |= !run->onbuild && strstr (run->text, "Install-Recommends") != NULL;
+          current.run = NULL;
+          apt_left -= run->posix && (rf->bits & CMD_APT);
+          configured |= apt_left && !configured && !run->onbuild
+                        && strstr (run->text, "Install-Recommends") != NULL;
         }
     }
+  image_facts_release (&own);
 }
 
 /* Does the RUN remove apt's lists (or keep them in a cache mount)? */
 static bool
 apt_lists_clean (const struct brig_irun *run)
 {
-  if (run_mentions (run, "/var/lib/apt/lists") || run_mentions (run, "target=/var/lib/apt"))
+  if (run_mentions_any (run, "/var/lib/apt", "/var/lib/apt/lists", "target=/var/lib/apt"))
     return true;
   /* apt-get dist-clean (apt 2.7.8+) removes the lists too. */
   for (size_t j = 0; j < run->ncmds; j++)
@@ -1092,20 +1349,20 @@ hit_upgrade (const struct brig_irun *run, size_t i, char *msg, size_t len)
 }
 
 /* The RUN rules: which commands, in which stages. */
-#define RUN_RULE(check, final, hit, clean)                                                         \
+#define RUN_RULE(check, final, bits, hit, clean)                                                   \
   static void check (const struct brig_image *img, const struct brig_audit_rule *r,                \
                      struct brig_findings *f)                                                      \
   {                                                                                                \
-    each_run (img, r, f, final, hit, clean);                                                       \
+    each_run (img, r, f, final, bits, hit, clean);                                                 \
   }
-RUN_RULE (check_sudo, false, hit_sudo, NULL)
-RUN_RULE (check_pipe_shell, false, hit_pipe_shell, NULL)
-RUN_RULE (check_unsigned, false, hit_unsigned, NULL)
-RUN_RULE (check_chpasswd, false, hit_chpasswd, NULL)
-RUN_RULE (check_apt_yes, false, hit_apt_yes, NULL)
-RUN_RULE (check_apt_lists, true, hit_apt_lists, apt_lists_clean)
-RUN_RULE (check_apk_cache, true, hit_apk_cache, apk_cache_clean)
-RUN_RULE (check_upgrade, false, hit_upgrade, NULL)
+RUN_RULE (check_sudo, false, CMD_SUDO, hit_sudo, NULL)
+RUN_RULE (check_pipe_shell, false, CMD_PIPE_SHELL, hit_pipe_shell, NULL)
+RUN_RULE (check_unsigned, false, CMD_UNSIGNED, hit_unsigned, NULL)
+RUN_RULE (check_chpasswd, false, CMD_CHPASSWD, hit_chpasswd, NULL)
+RUN_RULE (check_apt_yes, false, CMD_APT, hit_apt_yes, NULL)
+RUN_RULE (check_apt_lists, true, CMD_APT, hit_apt_lists, apt_lists_clean)
+RUN_RULE (check_apk_cache, true, CMD_APK, hit_apk_cache, apk_cache_clean)
+RUN_RULE (check_upgrade, false, CMD_APT | CMD_APK, hit_upgrade, NULL)
 
 /* --- the final image's configuration --------------------------------------- */
 
@@ -1163,22 +1420,34 @@ check_minimal_base (const struct brig_image *img, const struct brig_audit_rule *
 {
   const struct brig_istage *fin = brig_image_final (img), *root = brig_image_root (img, fin);
   _cleanup_free_ bool *mask = NULL;
+  struct image_facts own = { 0 };
+  const struct image_facts *x;
 
   if (!root->base_resolved || root->windows || minimal_base (root->base.s))
     return;
   /* A final stage that deletes its shells has none left. */
   mask = final_mask (img);
+  x = image_facts (img, &own);
   for (size_t s = 0; s < img->nstages; s++)
     for (size_t k = 0; mask[s] && k < img->stages[s].nruns; k++)
-      for (size_t i = 0; !img->stages[s].runs[k].onbuild && i < img->stages[s].runs[k].ncmds; i++)
-        {
-          const struct brig_icmd *c = &img->stages[s].runs[k].cmds[i];
-          size_t a;
-          const char *name = cmd_name (c, &a);
-          for (size_t j = a + 1; name && streq (name, "rm") && j < c->argc; j++)
-            if (streq (c->argv[j].s, "/bin/sh") || streq (c->argv[j].s, "/bin/*sh"))
-              return;
-        }
+      {
+        const struct brig_irun *run = &img->stages[s].runs[k];
+        const struct run_facts *rf = &x->runs[x->first[s] + k];
+
+        for (size_t i = 0; !run->onbuild && (rf->bits & CMD_RM) && i < run->ncmds; i++)
+          {
+            const struct brig_icmd *c = &run->cmds[i];
+            size_t a = rf->cmds[i].k;
+            const char *name = rf->cmds[i].name;
+            for (size_t j = a + 1; name && streq (name, "rm") && j < c->argc; j++)
+              if (streq (c->argv[j].s, "/bin/sh") || streq (c->argv[j].s, "/bin/*sh"))
+                {
+                  image_facts_release (&own);
+                  return;
+                }
+          }
+      }
+  image_facts_release (&own);
   brig_findings_add (f, r, img->file, fin->loc,
                      "the final image is built on %s, which has a shell and tools an intruder "
                      "can use",
@@ -1391,12 +1660,13 @@ void
 brig_audit_image (const struct brig_image *img, struct brig_findings *f)
 {
   size_t first = f->n;
+  struct image_facts x;
 
-  for (size_t i = 0; i < ARRAY_SIZE (unwrapped.v); i++)
-    unwrapped.v[i].c = NULL;
-  unwrapped.on = true;
+  image_facts_init (&x, img);
+  audit_facts = &x;
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
     rules[i].check_image (img, &rules[i], f);
-  unwrapped.on = false;
+  audit_facts = NULL;
+  image_facts_release (&x);
   set_first_lines (img, f, first);
 }

@@ -200,11 +200,42 @@ jw_indent (struct jw *w, int depth)
     }
 }
 
+/* Eight bytes at a time: the strings are mostly ASCII without anything to
+ * escape.  Loads stay inside the string (its length is known first). */
+#define ONES UINT64_C (0x0101010101010101)
+#define HIGHS UINT64_C (0x8080808080808080)
+
+static inline uint64_t
+load8 (const unsigned char *p)
+{
+  uint64_t v;
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+/* P[0..N) with the bytes from E on ASCII, skipped. */
+static inline const unsigned char *
+skip_ascii (const unsigned char *p, const unsigned char *e)
+{
+  while (e - p >= 8 && (load8 (p) & HIGHS) == 0)
+    p += 8;
+  return p;
+}
+
+/* Does V have a byte below 0x20, a " or a \ (what jw_str escapes)? */
+static inline bool
+has_special (uint64_t v)
+{
+  uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+
+  return (((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
+}
+
 /* jansson's utf8_check_string. */
 static bool
 utf8_valid (const char *s)
 {
-  const unsigned char *p = (const unsigned char *)s;
+  const unsigned char *p = (const unsigned char *)s, *e = p + strlen (s);
 
   while (*p)
     {
@@ -214,7 +245,7 @@ utf8_valid (const char *s)
 
       if (u < 0x80)
         {
-          p++;
+          p = skip_ascii (p + 1, e);
           continue;
         }
       if (u >= 0xC2 && u <= 0xDF)
@@ -261,7 +292,7 @@ static const bool jw_special[256] = {
 static void
 jw_str (struct jw *w, const char *s)
 {
-  const char *run = s;
+  const char *run = s, *end;
 
   if (s == NULL)
     {
@@ -269,13 +300,17 @@ jw_str (struct jw *w, const char *s)
       return;
     }
   jw_put (w, "\"", 1);
+  end = s + strlen (s);
   for (;; s++)
     {
-      unsigned char c = (unsigned char)*s;
+      unsigned char c;
       char esc[8];
       const char *e;
       size_t n = 2;
 
+      while (end - s >= 8 && !has_special (load8 ((const unsigned char *)s)))
+        s += 8;
+      c = (unsigned char)*s;
       while (!jw_special[c])
         c = (unsigned char)*++s;
       jw_put (w, run, (size_t)(s - run));
@@ -344,8 +379,11 @@ jw_next (struct jw *w, const char *key)
   w->empty = false;
   if (key)
     {
-      jw_str (w, key);
-      jw_put (w, ": ", 2);
+      /* Keys are brig's own names (string literals, letters and _):
+         nothing in them to escape. */
+      jw_put (w, "\"", 1);
+      jw_put (w, key, strlen (key));
+      jw_put (w, "\": ", 3);
     }
 }
 
