@@ -1,0 +1,27 @@
+#include "model/host.h"
+#include "util/mem.h"
+
+#include <stdlib.h>
+
+void
+brig_host_release (struct brig_host *h)
+{
+  struct brig_host_docker *d = &h->docker;
+
+  free (d->daemon_json);
+  free (d->socket);
+  strv_free (d->docker_group);
+  free (d->api_error);
+  free (d->version);
+  for (size_t i = 0; i < d->ncontainers; i++)
+    {
+      struct brig_host_container *c = &d->containers[i];
+      free (c->id);
+      free (c->name);
+      free (c->image);
+      free (c->sock_bind);
+      strv_free (c->cap_add);
+      strv_free (c->open_ports);
+    }
+  free (d->containers);
+}

@@ -1,0 +1,92 @@
+/* The host model: what brig host reads of the machine it runs on
+ * (src/host/ fills it; policy/host_rules.c judges it).  Every fact has the
+ * file it was read from, or a pseudo-path ("host:cpuid") where it came from
+ * an instruction or a system call, so that a finding points at its
+ * evidence. */
+#ifndef BRIG_MODEL_HOST_H
+#define BRIG_MODEL_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/workload.h"
+
+enum brig_cgroup_mode
+{
+  BRIG_CGROUP_UNKNOWN,
+  BRIG_CGROUP_V1,
+  BRIG_CGROUP_HYBRID, /* v1 controllers, v2 at /sys/fs/cgroup/unified */
+  BRIG_CGROUP_V2,
+};
+
+/* A finding's place: the file that says it and where in it. */
+struct brig_host_src
+{
+  char file[128];
+  struct brig_loc loc;
+};
+
+struct brig_host_virt
+{
+  /* systemd-detect-virt's names: "kvm", "qemu", "xen", "vmware",
+   * "microsoft", "oracle", "amazon", "google", "bhyve", "vm-other"...;
+   * "none" for neither. */
+  char vm[32], container[32];
+  char vm_why[160], container_why[160]; /* the evidence, for people */
+  struct brig_host_src vm_src, container_src;
+};
+
+struct brig_host_kernel
+{
+  char release[65];
+  int major, minor, patch;
+  long max_user_namespaces;      /* -1: not readable */
+  int unprivileged_userns_clone; /* Debian's sysctl; -1: absent */
+  struct brig_host_src userns_src;
+  bool seccomp_field;  /* /proc/self/status has Seccomp: */
+  bool seccomp_filter; /* filters are supported (actions_avail lists kill...) */
+  struct brig_host_src seccomp_src;
+  enum brig_cgroup_mode cgroup;
+  int landlock_abi; /* 0: not available; -1: not probed */
+  char landlock_why[96];
+};
+
+/* One container as the Docker API shows it. */
+struct brig_host_container
+{
+  char *id, *name, *image;
+  bool privileged, host_network, host_pid, docker_sock;
+  char *sock_bind;   /* the bind that gives the engine's socket */
+  char **cap_add;    /* NULL-terminated, or NULL */
+  char **open_ports; /* "0.0.0.0:8080->80/tcp" */
+  bool seccomp_unconfined;
+};
+
+struct brig_host_docker
+{
+  bool installed;    /* dockerd found, or a socket or a daemon.json */
+  char *daemon_json; /* the daemon.json read, or NULL */
+  char *socket;      /* the API socket's path */
+  bool socket_found;
+  unsigned sock_uid, sock_gid, sock_mode;
+  char sock_group[64];
+  char **docker_group; /* members of the docker group, or NULL */
+  struct brig_host_src group_src;
+  bool api; /* the daemon answered */
+  char *api_error;
+  char *version;
+  bool api_seccomp, api_userns, api_rootless, api_nnp;
+  struct brig_host_container *containers;
+  size_t ncontainers;
+};
+
+struct brig_host
+{
+  struct brig_host_virt virt;
+  struct brig_host_kernel kernel;
+  struct brig_host_docker docker;
+};
+
+void brig_host_release (struct brig_host *h);
+
+#endif

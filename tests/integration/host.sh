@@ -1,0 +1,186 @@
+# brig host: virtualisation, kernel and Docker, read from this machine and
+# from fake trees (--root) whose answer is known.
+
+# fact KEY: the value brig host --facts gives for KEY.
+fact () { printf '%s\n' "$facts" | sed -n "s/^$1: //p" | head -1; }
+
+# A fake root with the kernel files a healthy host has.
+fake_root () {
+	R=$WORK/root
+	mkdir -p "$R/proc/sys/kernel/seccomp" "$R/proc/sys/user" "$R/proc/self" "$R/sys/class/dmi/id" "$R/run"
+	echo 6.1.0-28-amd64 > "$R/proc/sys/kernel/osrelease"
+	echo 15000 > "$R/proc/sys/user/max_user_namespaces"
+	printf 'Name:\tbash\nUid:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n' > "$R/proc/self/status"
+	echo 'kill_process kill_thread trap errno user_notif trace log allow' > "$R/proc/sys/kernel/seccomp/actions_avail"
+}
+
+test_virt_agrees_with_systemd_detect_virt () {
+	command -v systemd-detect-virt > /dev/null || skip "no systemd-detect-virt"
+	facts=$(brig host --facts)
+	expect_eq "$(systemd-detect-virt || true)" "$(fact virt)" "virt"
+	expect_eq "$(systemd-detect-virt --vm || true)" "$(fact vm | cut -d' ' -f1)" "vm"
+	expect_eq "$(systemd-detect-virt --container || true)" "$(fact container | cut -d' ' -f1)" "container"
+	# A container is a finding; its file is its marker.
+	run_status st brig host --format json --fail-on never
+	expect_eq 0 "$st"
+	if [ "$(systemd-detect-virt --container || true)" != none ]; then
+		expect_match '"rule": "BRIG-V001"' "$out"
+	else
+		expect_no_match '"rule": "BRIG-V001"' "$out"
+	fi
+}
+
+test_virt_markers () {
+	fake_root
+	facts=$(brig host --facts --root "$R")
+	expect_eq none "$(fact virt)" "no marker"
+	run_status st brig host --root "$R" --docker-config /nonexistent
+	expect_eq 0 "$st" "a healthy VM-less fake: $out"
+	for m in "openvz proc/vz" "podman run/.containerenv" "docker .dockerenv" "lxc dev/.lxc"; do
+		set -- $m
+		rm -rf "$R/proc/vz" "$R/run/.containerenv" "$R/.dockerenv" "$R/dev"
+		mkdir -p "$(dirname "$R/$2")"
+		if [ "$1" = openvz ]; then mkdir "$R/$2"; else touch "$R/$2"; fi
+		facts=$(brig host --facts --root "$R")
+		expect_eq "$1" "$(fact virt)" "marker $2"
+		run_status st brig host --root "$R" --docker-config /nonexistent
+		expect_eq 1 "$st" "exit status with a shared kernel"
+		expect_match "/$2:0:0: high BRIG-V001: this host is a $1 container" "$out"
+	done
+	rm -rf "$R/proc/vz" "$R/run/.containerenv" "$R/.dockerenv" "$R/dev"
+	echo 6.6.87.2-microsoft-standard-WSL2 > "$R/proc/sys/kernel/osrelease"
+	facts=$(brig host --facts --root "$R")
+	expect_eq wsl "$(fact virt)"
+	echo 6.1.0-28-amd64 > "$R/proc/sys/kernel/osrelease"
+	echo lxc > "$R/run/systemd_container" 2>/dev/null; mkdir -p "$R/run/systemd"
+	echo systemd-nspawn > "$R/run/systemd/container"
+	facts=$(brig host --facts --root "$R")
+	expect_eq systemd-nspawn "$(fact virt)"
+	rm -rf "$R/run/systemd"
+	# DMI: virtual machines are facts, not findings.
+	for v in "Amazon EC2:amazon" "QEMU:qemu" "VMware, Inc.:vmware" "innotek GmbH:oracle" "Microsoft Corporation:none"; do
+		printf '%s\n' "${v%%:*}" > "$R/sys/class/dmi/id/sys_vendor"
+		facts=$(brig host --facts --root "$R")
+		expect_eq "${v##*:}" "$(fact vm | cut -d' ' -f1)" "DMI ${v%%:*}"
+		expect_eq "${v##*:}" "$(fact virt)"
+	done
+	rm "$R/sys/class/dmi/id/sys_vendor"
+	mkdir "$R/proc/xen"
+	facts=$(brig host --facts --root "$R")
+	expect_eq xen "$(fact virt)"
+	run_status st brig host --root "$R" --docker-config /nonexistent
+	expect_no_match BRIG-V001 "$out"
+}
+
+test_kernel_facts_agree_with_proc () {
+	facts=$(brig host --facts)
+	expect_eq "$(uname -r)" "$(fact kernel)"
+	expect_eq "$(cat /proc/sys/user/max_user_namespaces)" "$(fact max-user-namespaces)"
+	if grep -q '^Seccomp:' /proc/self/status; then expect_eq yes "$(fact seccomp)"; fi
+	if [ -r /proc/sys/kernel/seccomp/actions_avail ]; then expect_eq yes "$(fact seccomp-filter)"; fi
+	case "$(stat -f -c %T /sys/fs/cgroup)" in
+	cgroup2fs) want=v2 ;;
+	tmpfs) [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] && want=hybrid || want=v1 ;;
+	*) want=unknown ;;
+	esac
+	expect_eq "$want" "$(fact cgroup)"
+	if grep -qw landlock /sys/kernel/security/lsm 2>/dev/null; then
+		expect_match '^[1-9]' "$(fact landlock-abi)" "landlock ABI with landlock in the lsm list"
+	fi
+	run_status st brig host --format json --fail-on never
+	if [ "$want" = v2 ]; then expect_no_match BRIG-V004 "$out"; else expect_match '"rule": "BRIG-V004"' "$out"; fi
+}
+
+test_kernel_rules_on_a_fake_root () {
+	fake_root
+	echo 4.9.0-19-amd64 > "$R/proc/sys/kernel/osrelease"
+	echo 0 > "$R/proc/sys/user/max_user_namespaces"
+	printf 'Name:\tbash\nUid:\t0\n' > "$R/proc/self/status"
+	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on medium
+	expect_eq 1 "$st"
+	expect_match "/proc/sys/user/max_user_namespaces:1:1: medium BRIG-V002" "$out"
+	expect_match "host:kernel:0:0: high BRIG-V003: the kernel has no seccomp" "$out"
+	expect_match "/proc/sys/kernel/osrelease:1:1: low BRIG-V005: kernel 4.9.0-19-amd64 has no idmapped" "$out"
+	expect_match "/proc/sys/kernel/osrelease:1:1: medium BRIG-V007: kernel 4.9.0-19-amd64: 4.9 is not a longterm" "$out"
+	# 5.4 is a longterm series past its end of life (2025-12-03).
+	echo 5.4.0-150-generic > "$R/proc/sys/kernel/osrelease"
+	printf 'Name:\tbash\nSeccomp:\t0\n' > "$R/proc/self/status"
+	rm "$R/proc/sys/kernel/seccomp/actions_avail"
+	run_status st brig host --root "$R" --docker-config /nonexistent
+	expect_match "BRIG-V007: kernel 5.4.0-150-generic: the 5.4 longterm series reached its upstream end of life on 2025-12-03" "$out"
+	expect_match "/proc/self/status:2:1: high BRIG-V003: the kernel has seccomp but no filters" "$out"
+	expect_match "low BRIG-V005: kernel 5.4.0-150-generic" "$out"
+	# A maintained kernel: none of them.
+	fake_root
+	run_status st brig host --root "$R" --docker-config /nonexistent
+	expect_eq 0 "$st" "$out"
+	expect_no_match "BRIG-V00[2357]" "$out"
+}
+
+test_daemon_json_by_the_daemon_rules () {
+	fake_root
+	printf '{\n  "icc": true,\n  "userns-remap": "default",\n  "seccomp-profile": "unconfined"\n}\n' > "$WORK/daemon.json"
+	run_status st brig host --root "$R" --docker-config "$WORK/daemon.json"
+	expect_eq 1 "$st"
+	expect_match "$WORK/daemon.json:2:3: medium BRIG-H001: icc is true" "$out"
+	expect_match "$WORK/daemon.json:4:3: high BRIG-H016" "$out"
+	expect_no_match "BRIG-H008" "$out"
+	printf '{ "icc": \n' > "$WORK/daemon.json"
+	run_status st brig host --root "$R" --docker-config "$WORK/daemon.json"
+	expect_eq 2 "$st" "a daemon.json brig cannot read: $out"
+	# Without one, no daemon rule.
+	run_status st brig host --root "$R" --docker-config "$WORK/none.json"
+	expect_no_match "BRIG-H" "$out"
+}
+
+# The SARIF 2.1.0 schema and a validator, from npm (skipped without it).
+host_sarif_validator () {
+	command -v npm > /dev/null && command -v node > /dev/null || skip "no npm or node"
+	timeout 180 npm install --prefix "$WORK/npm" --no-save --no-audit --no-fund --no-package-lock \
+		--loglevel=error @microsoft/jest-sarif@1.0.0-beta.0 > "$WORK/npm.log" 2>&1 ||
+		skip "npm registry unreachable: $(tail -1 "$WORK/npm.log")"
+	cat > "$WORK/validate.js" <<'JS'
+const path = require('path'), fs = require('fs');
+const nm = path.join(process.argv[2], 'node_modules');
+const Ajv = require(path.join(nm, 'ajv'));
+const schema = require(path.join(nm, '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+const ajv = new Ajv({ schemaId: 'auto', allErrors: true, validateSchema: false });
+ajv.addMetaSchema(require(path.join(nm, 'ajv/lib/refs/json-schema-draft-04.json')));
+const validate = ajv.compile(schema);
+let bad = 0;
+for (const f of process.argv.slice(3)) {
+  if (validate(JSON.parse(fs.readFileSync(f, 'utf8')))) continue;
+  bad++;
+  console.log(f + ': ' + ajv.errorsText(validate.errors, { separator: '\n  ' }));
+}
+process.exit(bad ? 1 : 0);
+JS
+}
+
+test_json_and_sarif () {
+	fake_root
+	touch "$R/.dockerenv"
+	printf 'Name:\tbash\n' > "$R/proc/self/status"
+	printf '{\n  "icc": true\n}\n' > "$WORK/daemon.json"
+	brig host --root "$R" --docker-config "$WORK/daemon.json" --format json --fail-on never > "$WORK/h.json"
+	brig host --root "$R" --docker-config "$WORK/daemon.json" --format sarif --fail-on never > "$WORK/h.sarif"
+	python3 - "$WORK/h.json" "$WORK/h.sarif" "$WORK/daemon.json" <<'PY' || fail "$(cat "$WORK/h.json" "$WORK/h.sarif" | head -c 3000)"
+import json, sys
+j = json.load(open(sys.argv[1]))
+rules = {f["rule"]: f for f in j["findings"]}
+assert rules["BRIG-V001"]["file"] == "/.dockerenv", rules
+assert rules["BRIG-V003"]["file"] == "host:kernel", rules
+assert rules["BRIG-H001"]["file"] == sys.argv[3] and rules["BRIG-H001"]["line"] == 2, rules
+run = json.load(open(sys.argv[2]))["runs"][0]
+res = {r["ruleId"]: r["locations"][0]["physicalLocation"] for r in run["results"]}
+assert res["BRIG-V001"]["artifactLocation"]["uri"] == "file:///.dockerenv", res
+assert res["BRIG-V003"]["artifactLocation"]["uri"] == "host%3Akernel", res
+assert "region" not in res["BRIG-V003"], res
+assert res["BRIG-H001"]["region"]["startLine"] == 2, res
+ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+assert {"BRIG-V001", "BRIG-V007", "BRIG-H001"} <= ids, ids
+PY
+	host_sarif_validator
+	node "$WORK/validate.js" "$WORK/npm" "$WORK/h.sarif" > "$WORK/v.out" 2>&1 ||
+		fail "not valid SARIF 2.1.0: $(cat "$WORK/v.out")"
+}
