@@ -205,8 +205,8 @@ print_facts (const struct brig_host *h)
   if (d->api)
     {
       printf ("docker-api: %s\n", d->version ? d->version : "yes");
-      printf ("docker-security: seccomp=%d userns=%d rootless=%d no-new-privileges=%d\n",
-              d->api_seccomp, d->api_userns, d->api_rootless, d->api_nnp);
+      printf ("docker-security: seccomp=%d userns=%d rootless=%d\n", d->api_seccomp, d->api_userns,
+              d->api_rootless);
       for (size_t i = 0; i < d->ncontainers; i++)
         printf ("docker-container: %s %s\n", d->containers[i].name, d->containers[i].image);
     }

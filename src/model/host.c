@@ -19,7 +19,8 @@ brig_host_release (struct brig_host *h)
       free (c->id);
       free (c->name);
       free (c->image);
-      free (c->sock_bind);
+      free (c->where);
+      strv_free (c->binds);
       strv_free (c->cap_add);
       strv_free (c->open_ports);
     }

@@ -55,11 +55,11 @@ struct brig_host_kernel
 struct brig_host_container
 {
   char *id, *name, *image;
-  bool privileged, host_network, host_pid, docker_sock;
-  char *sock_bind;   /* the bind that gives the engine's socket */
+  char *where; /* its pseudo-path for findings: "host:docker/NAME" */
+  bool privileged, host_network, host_pid, seccomp_unconfined;
+  char **binds;      /* the host paths bound into it, or NULL */
   char **cap_add;    /* NULL-terminated, or NULL */
-  char **open_ports; /* "0.0.0.0:8080->80/tcp" */
-  bool seccomp_unconfined;
+  char **open_ports; /* published on every address: "0.0.0.0:8080->80/tcp" */
 };
 
 struct brig_host_docker
@@ -75,7 +75,7 @@ struct brig_host_docker
   bool api; /* the daemon answered */
   char *api_error;
   char *version;
-  bool api_seccomp, api_userns, api_rootless, api_nnp;
+  bool api_seccomp, api_userns, api_rootless;
   struct brig_host_container *containers;
   size_t ncontainers;
 };

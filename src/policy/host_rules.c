@@ -138,6 +138,162 @@ check_kernel_age (const struct brig_host *h, int today, const struct brig_audit_
                      k->release, k->major, k->minor, longterm[last].major, longterm[last].minor);
 }
 
+/* Docker: the socket, the group, the daemon's and its containers' own
+ * view through the API. */
+
+static void
+check_socket (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+              struct brig_findings *f)
+{
+  const struct brig_host_docker *d = &h->docker;
+  (void)today;
+  if (!d->socket_found)
+    return;
+  if (d->sock_mode & 0006)
+    brig_findings_add (f, r, d->socket, nowhere,
+                       "the Docker socket's mode is %04o: every user of this host can reach the "
+                       "API, which is root on the host",
+                       d->sock_mode);
+  else if (d->sock_uid != 0 || (d->sock_gid != 0 && strcmp (d->sock_group, "docker") != 0))
+    brig_findings_add (f, r, d->socket, nowhere,
+                       "the Docker socket belongs to %u:%s (mode %04o), not root:docker: "
+                       "whoever that is holds an API that is root on the host",
+                       d->sock_uid, d->sock_group, d->sock_mode);
+}
+
+static void
+check_docker_group (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                    struct brig_findings *f)
+{
+  const struct brig_host_docker *d = &h->docker;
+  _cleanup_free_ char *who = NULL;
+  (void)today;
+  if (!d->installed || d->docker_group == NULL)
+    return;
+  for (size_t i = 0; d->docker_group[i]; i++)
+    {
+      char *w = xasprintf ("%s%s%s", who ? who : "", who ? ", " : "", d->docker_group[i]);
+      free (who);
+      who = w;
+    }
+  brig_findings_add (f, r, d->group_src.file, d->group_src.loc,
+                     "in the docker group: %s; each can start a privileged container, that is "
+                     "be root on this host, without a password",
+                     who);
+}
+
+static void
+check_api_seccomp (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  (void)today;
+  if (h->docker.api && !h->docker.api_seccomp)
+    brig_findings_add (f, r, "host:docker-api", nowhere,
+                       "the running daemon (%s) reports no seccomp in its SecurityOptions: "
+                       "its containers run with every syscall open",
+                       h->docker.version ? h->docker.version : "Docker");
+}
+
+static void
+check_api_userns (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                  struct brig_findings *f)
+{
+  (void)today;
+  if (h->docker.api && !h->docker.api_userns && !h->docker.api_rootless)
+    brig_findings_add (f, r, "host:docker-api", nowhere,
+                       "the running daemon (%s) is neither rootless nor remapping users "
+                       "(no name=userns or name=rootless in its SecurityOptions): root in its "
+                       "containers is root on the host",
+                       h->docker.version ? h->docker.version : "Docker");
+}
+
+#define EACH_CONTAINER(h, c)                                                                       \
+  for (const struct brig_host_container *c = (h)->docker.containers;                               \
+       c < (h)->docker.containers + (h)->docker.ncontainers; c++)
+
+static void
+check_privileged (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                  struct brig_findings *f)
+{
+  (void)today;
+  EACH_CONTAINER (h, c)
+  if (c->privileged)
+    brig_findings_add (f, r, c->where, nowhere,
+                       "container %s (%s) runs privileged: every capability, every device, no "
+                       "seccomp or AppArmor",
+                       c->name, c->image ? c->image : "?");
+}
+
+static void
+check_engine_bind (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  (void)today;
+  EACH_CONTAINER (h, c)
+  for (size_t i = 0; c->binds && c->binds[i]; i++)
+    {
+      _cleanup_free_ char *norm = NULL;
+      const char *what = brig_bind_gives_host (c->binds[i], &norm);
+      /* The daemon's own socket, whatever its name. */
+      if (what == NULL && h->docker.socket && strcmp (norm, h->docker.socket) == 0)
+        what = norm;
+      if (what)
+        brig_findings_add (f, r, c->where, nowhere, "container %s has %s bound in: %s", c->name,
+                           c->binds[i],
+                           strcmp (what, "/") == 0 ? "the host's whole filesystem"
+                                                   : "an engine's API, which is root on the host");
+    }
+}
+
+static void
+check_host_ns (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  (void)today;
+  EACH_CONTAINER (h, c)
+  if (c->host_network || c->host_pid)
+    brig_findings_add (f, r, c->where, nowhere, "container %s shares the host's %s%s%s", c->name,
+                       c->host_network ? "network" : "",
+                       c->host_network && c->host_pid ? " and " : "",
+                       c->host_pid ? "processes (--pid host)" : " (--network host)");
+}
+
+static void
+check_open_ports (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                  struct brig_findings *f)
+{
+  (void)today;
+  EACH_CONTAINER (h, c)
+  for (size_t i = 0; c->open_ports && c->open_ports[i]; i++)
+    brig_findings_add (f, r, c->where, nowhere,
+                       "container %s publishes %s on every address of the host; Docker's NAT "
+                       "rules let it past UFW and firewalld",
+                       c->name, c->open_ports[i]);
+}
+
+static void
+check_cap_add (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+               struct brig_findings *f)
+{
+  (void)today;
+  EACH_CONTAINER (h, c)
+  for (size_t i = 0; c->cap_add && c->cap_add[i]; i++)
+    brig_findings_add (f, r, c->where, nowhere, "container %s was given %s", c->name,
+                       c->cap_add[i]);
+}
+
+static void
+check_unconfined (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                  struct brig_findings *f)
+{
+  (void)today;
+  EACH_CONTAINER (h, c)
+  if (c->seccomp_unconfined && !c->privileged)
+    brig_findings_add (f, r, c->where, nowhere,
+                       "container %s runs with seccomp=unconfined: every syscall is open to it",
+                       c->name);
+}
+
 #define R(id, title, sev, control, why, fix, refs)                                                 \
   {                                                                                                \
     id, title, sev, control, BRIG_PSS_NONE, NULL, 0, why, fix, refs, NULL, NULL, NULL, NULL        \
@@ -186,11 +342,64 @@ static const struct brig_audit_rule rules[] = {
      "Upgrade to a maintained longterm kernel (kernel.org/category/releases.html) or to your "
      "distribution's supported one.",
      "CIS Docker 1.2.1 (host hardening); kernel.org releases"),
+  R ("BRIG-V010", "Docker socket open beyond root:docker", BRIG_SEV_CRITICAL, "docker.sock",
+     "The Docker API is root on the host: a socket others can write, or owned by a user or group "
+     "other than root and docker, hands that to them.",
+     "chown root:docker /var/run/docker.sock; chmod 660 (docker.socket's SocketMode=0660, "
+     "SocketGroup=docker).",
+     "CIS Docker 3.15, 3.16; docker-bench-security 3.15, 3.16"),
+  R ("BRIG-V011", "users in the docker group", BRIG_SEV_MEDIUM, "docker group",
+     "A member of the docker group can run docker run --privileged -v /:/host: root on the host "
+     "without sudo, a password or a log line.",
+     "Keep the group empty (gpasswd -d USER docker) and give the API through sudo, or run "
+     "Docker rootless per user.",
+     "CIS Docker 1.1.2; docker-bench-security 1.1.2"),
+  R ("BRIG-V012", "daemon without seccomp", BRIG_SEV_HIGH, "SecurityOptions",
+     "The running daemon reports no seccomp: whatever daemon.json says, its containers get no "
+     "syscall filter.",
+     "Run a dockerd built with seccomp on a kernel that has it; remove \"seccomp-profile\": "
+     "\"unconfined\".",
+     "CIS Docker 2.17, 5.22; brig audit: BRIG-H016 (the file)"),
+  R ("BRIG-V013", "daemon without user namespaces", BRIG_SEV_MEDIUM, "SecurityOptions",
+     "The running daemon neither remaps users nor runs rootless: uid 0 in its containers is uid "
+     "0 on the host, one escape from owning it.",
+     "\"userns-remap\": \"default\" in daemon.json and restart dockerd, or run Docker rootless.",
+     "CIS Docker 2.9; brig audit: BRIG-H008 (the file)"),
+  R ("BRIG-V014", "privileged container running", BRIG_SEV_CRITICAL, "Privileged",
+     "A privileged container has every capability and every device of the host: it is root on "
+     "the host.",
+     "Recreate it without --privileged, with the one capability or device it needs.",
+     "CIS Docker 5.5; brig run: BRIG-C001"),
+  R ("BRIG-V015", "engine socket or / bound into a container", BRIG_SEV_CRITICAL, "Mounts",
+     "A container with the engine's socket (or the host's root) bound in controls the host.",
+     "Recreate it without the bind; give it a narrow proxy of the API if it must have one.",
+     "CIS Docker 5.32; brig audit: BRIG-C003"),
+  R ("BRIG-V016", "container in the host's namespaces", BRIG_SEV_HIGH, "NetworkMode",
+     "--network host gives a container every interface and port of the host, its loopback "
+     "services included; --pid host lets it see and signal every process.",
+     "Recreate it on its own network (publish the ports it serves) and its own pid namespace.",
+     "CIS Docker 5.10, 5.16"),
+  R ("BRIG-V017", "port published on every address", BRIG_SEV_MEDIUM, "PortBindings",
+     "A port Docker publishes on 0.0.0.0 is reachable from every network the host is on, and "
+     "Docker's own iptables rules come before UFW's and firewalld's: they do not stop it.",
+     "Publish on one address (-p 127.0.0.1:8080:80), or filter in the DOCKER-USER chain.",
+     "CIS Docker 5.14; brig audit: BRIG-R004"),
+  R ("BRIG-V018", "capability added to a container", BRIG_SEV_MEDIUM, "CapAdd",
+     "Each capability added widens what a root process in the container can do to the kernel "
+     "and the host.",
+     "Recreate it with --cap-drop ALL and only the capabilities it cannot run without.",
+     "CIS Docker 5.4; brig run: BRIG-C002"),
+  R ("BRIG-V019", "container without seccomp", BRIG_SEV_HIGH, "SecurityOpt",
+     "seccomp=unconfined leaves every syscall of the kernel open to the container.",
+     "Recreate it without --security-opt seccomp=unconfined.",
+     "CIS Docker 5.22; brig run: BRIG-C004"),
 };
 
 static host_check *const checks[] = {
-  check_shared_kernel, check_userns,   check_seccomp,    check_cgroup,
-  check_idmap,         check_landlock, check_kernel_age,
+  check_shared_kernel, check_userns,     check_seccomp,     check_cgroup,       check_idmap,
+  check_landlock,      check_kernel_age, check_socket,      check_docker_group, check_api_seccomp,
+  check_api_userns,    check_privileged, check_engine_bind, check_host_ns,      check_open_ports,
+  check_cap_add,       check_unconfined,
 };
 
 _Static_assert(ARRAY_SIZE (rules) == ARRAY_SIZE (checks), "a check per host rule");

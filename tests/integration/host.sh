@@ -16,12 +16,12 @@ fake_root () {
 
 test_virt_agrees_with_systemd_detect_virt () {
 	command -v systemd-detect-virt > /dev/null || skip "no systemd-detect-virt"
-	facts=$(brig host --facts)
+	facts=$(brig host --facts --docker-host "unix://$WORK/no.sock")
 	expect_eq "$(systemd-detect-virt || true)" "$(fact virt)" "virt"
 	expect_eq "$(systemd-detect-virt --vm || true)" "$(fact vm | cut -d' ' -f1)" "vm"
 	expect_eq "$(systemd-detect-virt --container || true)" "$(fact container | cut -d' ' -f1)" "container"
 	# A container is a finding; its file is its marker.
-	run_status st brig host --format json --fail-on never
+	run_status st brig host --format json --fail-on never --docker-host "unix://$WORK/no.sock"
 	expect_eq 0 "$st"
 	if [ "$(systemd-detect-virt --container || true)" != none ]; then
 		expect_match '"rule": "BRIG-V001"' "$out"
@@ -73,7 +73,7 @@ test_virt_markers () {
 }
 
 test_kernel_facts_agree_with_proc () {
-	facts=$(brig host --facts)
+	facts=$(brig host --facts --docker-host "unix://$WORK/no.sock")
 	expect_eq "$(uname -r)" "$(fact kernel)"
 	expect_eq "$(cat /proc/sys/user/max_user_namespaces)" "$(fact max-user-namespaces)"
 	if grep -q '^Seccomp:' /proc/self/status; then expect_eq yes "$(fact seccomp)"; fi
@@ -87,7 +87,7 @@ test_kernel_facts_agree_with_proc () {
 	if grep -qw landlock /sys/kernel/security/lsm 2>/dev/null; then
 		expect_match '^[1-9]' "$(fact landlock-abi)" "landlock ABI with landlock in the lsm list"
 	fi
-	run_status st brig host --format json --fail-on never
+	run_status st brig host --format json --fail-on never --docker-host "unix://$WORK/no.sock"
 	if [ "$want" = v2 ]; then expect_no_match BRIG-V004 "$out"; else expect_match '"rule": "BRIG-V004"' "$out"; fi
 }
 
@@ -183,4 +183,110 @@ PY
 	host_sarif_validator
 	node "$WORK/validate.js" "$WORK/npm" "$WORK/h.sarif" > "$WORK/v.out" 2>&1 ||
 		fail "not valid SARIF 2.1.0: $(cat "$WORK/v.out")"
+}
+
+# An API socket that answers as dockerd would, from canned JSON: what this
+# machine cannot run for real (--privileged, published ports).
+fake_api () {
+	mkdir -p "$WORK/api"
+	cat > "$WORK/api/server.py" <<'PY'
+import json, os, socket, sys
+path = sys.argv[1]
+info = {"ServerVersion": "99.0-fake", "SecurityOptions": ["name=apparmor"]}
+ps = [{"Id": "a" * 64}, {"Id": "b" * 64}]
+a = {"Name": "/priv", "Config": {"Image": "nginx:1"}, "Mounts": [{"Type": "bind", "Source": "/", "Destination": "/host"}],
+     "HostConfig": {"Privileged": True, "NetworkMode": "default", "PidMode": "host", "CapAdd": None, "SecurityOpt": None,
+                    "PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}], "443/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8443"}]}}}
+b = {"Name": "/quiet", "Config": {"Image": "busybox"}, "Mounts": [],
+     "HostConfig": {"Privileged": False, "NetworkMode": "none", "PidMode": "", "CapAdd": ["CAP_SYS_ADMIN"], "SecurityOpt": ["no-new-privileges"], "PortBindings": {}}}
+routes = {"/info": info, "/containers/json": ps, "/containers/%s/json" % ("a" * 64): a, "/containers/%s/json" % ("b" * 64): b}
+s = socket.socket(socket.AF_UNIX)
+s.bind(path)
+os.chmod(path, 0o666)
+s.listen(8)
+open(path + ".ready", "w").close()
+while True:
+    c, _ = s.accept()
+    req = b""
+    while b"\r\n\r\n" not in req:
+        d = c.recv(4096)
+        if not d:
+            break
+        req += d
+    p = req.split(b" ")[1].decode() if req.count(b" ") >= 2 else ""
+    if p in routes:
+        body = json.dumps(routes[p]).encode()
+        c.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + body)
+    else:
+        c.sendall(b"HTTP/1.0 404 Not Found\r\n\r\n{\"message\": \"no\"}")
+    c.close()
+PY
+	python3 "$WORK/api/server.py" "$WORK/api/docker.sock" > "$WORK/api/log" 2>&1 &
+	API_PID=$!
+	for i in $(seq 50); do [ -e "$WORK/api/docker.sock.ready" ] && break; sleep 0.1; done
+	[ -e "$WORK/api/docker.sock.ready" ] || fail "the fake API did not start: $(cat "$WORK/api/log")"
+}
+
+test_docker_api_fake () {
+	fake_root
+	fake_api
+	mkdir -p "$R/etc"
+	printf 'root:x:0:\ndaemon:x:1:\ndocker:x:999:alice,bob\n' > "$R/etc/group"
+	printf 'root:x:0:0::/root:/bin/sh\ncarol:x:1001:999::/home/carol:/bin/sh\n' > "$R/etc/passwd"
+	run_status st brig host --root "$R" --docker-config /nonexistent --docker-host "unix://$WORK/api/docker.sock"
+	kill "$API_PID"
+	expect_eq 1 "$st" "$out"
+	expect_match "$WORK/api/docker.sock:0:0: critical BRIG-V010: the Docker socket's mode is 0666" "$out"
+	expect_match "/etc/group:3:1: medium BRIG-V011: in the docker group: alice, bob, carol;" "$out"
+	expect_match "host:docker-api:0:0: high BRIG-V012: the running daemon \(99.0-fake\) reports no seccomp" "$out"
+	expect_match "host:docker-api:0:0: medium BRIG-V013" "$out"
+	expect_match "host:docker/priv:0:0: critical BRIG-V014: container priv \(nginx:1\) runs privileged" "$out"
+	expect_match "host:docker/priv:0:0: critical BRIG-V015: container priv has / bound in: the host's whole filesystem" "$out"
+	expect_match "host:docker/priv:0:0: high BRIG-V016: container priv shares the host's processes" "$out"
+	expect_match "host:docker/priv:0:0: medium BRIG-V017: container priv publishes 0.0.0.0:8080->80/tcp on every address" "$out"
+	expect_no_match "8443" "$out"
+	expect_match "host:docker/quiet:0:0: medium BRIG-V018: container quiet was given CAP_SYS_ADMIN" "$out"
+	expect_no_match "BRIG-V01[4-7]: container quiet" "$out"
+	expect_no_match "BRIG-V019" "$out"
+	# No daemon answering: the socket's facts stay, the API's are skipped.
+	run_status st brig host --root "$R" --docker-config /nonexistent --docker-host "unix://$WORK/api/docker.sock" --facts
+	expect_match "docker-api: no \(connect to the Docker API socket" "$out"
+}
+
+test_docker_api_own_dockerd () {
+	command -v dockerd > /dev/null || skip "docker.io is not installed"
+	E=$WORK/d
+	mkdir -p "$E"
+	echo '{}' > "$E/daemon.json"
+	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" \
+		--pidfile "$E/pid" -H "unix://$E/docker.sock" --iptables=false --ip6tables=false \
+		--bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
+	DPID=$!
+	trap 'kill $DPID 2> /dev/null; sleep 1; lib_teardown' EXIT
+	D="docker -H unix://$E/docker.sock"
+	for i in $(seq 60); do $D info > /dev/null 2>&1 && break; sleep 0.5; done
+	$D info > /dev/null 2>&1 || { kill $DPID; fail "dockerd did not start: $(tail -5 "$E/log")"; }
+	tar -C "$TOP/build/share/images/busybox/rootfs" -c . | $D import - brigtest > /dev/null
+	$D run -d --network none --name quiet brigtest sleep 60 > /dev/null
+	$D run -d --network none -v "$E/docker.sock:/var/run/docker.sock" --name sock brigtest sleep 60 > /dev/null
+	$D run -d --network host --cap-add NET_ADMIN --security-opt seccomp=unconfined --name wide brigtest sleep 60 > /dev/null
+	run_status st brig host --docker-config /nonexistent --docker-host "unix://$E/docker.sock" --format json --fail-on never
+	facts=$(brig host --facts --docker-host "unix://$E/docker.sock")
+	$D rm -f quiet sock wide > /dev/null
+	kill "$DPID"
+	for i in $(seq 40); do kill -0 "$DPID" 2> /dev/null || break; sleep 0.25; done
+	expect_eq 0 "$st"
+	expect_match "^[0-9]+\." "$(fact docker-api)" "the API version"
+	expect_eq "seccomp=1 userns=0 rootless=0" "$(fact docker-security)"
+	expect_eq "3" "$(printf '%s\n' "$facts" | grep -c '^docker-container: ')" "containers listed"
+	printf '%s\n' "$out" > "$WORK/h.json"
+	python3 - "$WORK/h.json" <<'PY' || fail "findings: $out"
+import json, sys
+got = {(f["rule"], f["file"]) for f in json.load(open(sys.argv[1]))["findings"]}
+want = {("BRIG-V013", "host:docker-api"), ("BRIG-V015", "host:docker/sock"), ("BRIG-V016", "host:docker/wide"),
+        ("BRIG-V018", "host:docker/wide"), ("BRIG-V019", "host:docker/wide")}
+assert want <= got, want - got
+assert not any(f == "host:docker/quiet" for _, f in got), got
+assert ("BRIG-V012", "host:docker-api") not in got, got
+PY
 }
