@@ -223,6 +223,7 @@ while True:
 PY
 	python3 "$WORK/api/server.py" "$WORK/api/docker.sock" > "$WORK/api/log" 2>&1 &
 	API_PID=$!
+	trap 'kill $API_PID 2> /dev/null || true; lib_teardown' EXIT
 	for i in $(seq 50); do [ -e "$WORK/api/docker.sock.ready" ] && break; sleep 0.1; done
 	[ -e "$WORK/api/docker.sock.ready" ] || fail "the fake API did not start: $(cat "$WORK/api/log")"
 }
@@ -262,7 +263,7 @@ test_docker_api_own_dockerd () {
 		--pidfile "$E/pid" -H "unix://$E/docker.sock" --iptables=false --ip6tables=false \
 		--bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
 	DPID=$!
-	trap 'kill $DPID 2> /dev/null; sleep 1; lib_teardown' EXIT
+	trap 'kill $DPID 2> /dev/null || true; lib_teardown' EXIT
 	D="docker -H unix://$E/docker.sock"
 	for i in $(seq 60); do $D info > /dev/null 2>&1 && break; sleep 0.5; done
 	$D info > /dev/null 2>&1 || { kill $DPID; fail "dockerd did not start: $(tail -5 "$E/log")"; }
