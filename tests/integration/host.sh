@@ -271,12 +271,19 @@ test_docker_api_own_dockerd () {
 	$D run -d --network none --name quiet brigtest sleep 60 > /dev/null
 	$D run -d --network none -v "$E/docker.sock:/var/run/docker.sock" --name sock brigtest sleep 60 > /dev/null
 	$D run -d --network host --cap-add NET_ADMIN --security-opt seccomp=unconfined --name wide brigtest sleep 60 > /dev/null
+	# brig host inside one of them: /.dockerenv, a shared kernel.
+	inside=$($D run --rm --network none -v "$TOP/build/brig:/brig:ro" brigtest /brig host --facts --docker-host unix:///none)
+	run_status st_in $D run --rm --network none -v "$TOP/build/brig:/brig:ro" brigtest /brig host --docker-host unix:///none
+	out_in=$out
 	run_status st brig host --docker-config /nonexistent --docker-host "unix://$E/docker.sock" --format json --fail-on never
 	facts=$(brig host --facts --docker-host "unix://$E/docker.sock")
 	$D rm -f quiet sock wide > /dev/null
 	kill "$DPID"
 	for i in $(seq 40); do kill -0 "$DPID" 2> /dev/null || break; sleep 0.25; done
 	expect_eq 0 "$st"
+	expect_match "^container: docker \(/.dockerenv exists\)" "$inside" "brig host inside a Docker container"
+	expect_eq 1 "$st_in" "brig host's status inside a Docker container"
+	expect_match "/.dockerenv:0:0: high BRIG-V001: this host is a docker container" "$out_in"
 	expect_match "^[0-9]+\." "$(fact docker-api)" "the API version"
 	expect_eq "seccomp=1 userns=0 rootless=0" "$(fact docker-security)"
 	expect_eq "3" "$(printf '%s\n' "$facts" | grep -c '^docker-container: ')" "containers listed"
