@@ -113,6 +113,14 @@ o_docker_host (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 
+static int
+o_iptables_save (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)err;
+  ((struct host_opts *)ctx)->paths.iptables_save = arg;
+  return 0;
+}
+
 static const struct brig_opt options[] = {
   { 0, "format", "FORMAT", "text (default), json or sarif (SARIF 2.1.0)", o_format },
   { 0, "fail-on", "SEVERITY",
@@ -131,6 +139,9 @@ static const struct brig_opt options[] = {
     "the Docker API socket (default: $DOCKER_HOST when it is unix://, else "
     "/var/run/docker.sock)",
     o_docker_host },
+  { 0, "iptables-save", "FILE",
+    "judge this saved ruleset (iptables-save's output) instead of running iptables-save",
+    o_iptables_save },
   { 0, "root", "DIR",
     "read /proc, /sys, /etc and the container markers under DIR instead of / (for tests; CPUID "
     "is not asked)",
@@ -212,6 +223,12 @@ print_facts (const struct brig_host *h)
     }
   else if (d->api_error)
     printf ("docker-api: no (%s)\n", d->api_error);
+  if (h->firewall.read)
+    printf ("iptables: %s docker-chains=%d docker-user-rules=%zu\n", h->firewall.source,
+            h->firewall.docker_chains, h->firewall.docker_user_rules);
+  printf ("host-firewall: %s\n", h->firewall.ufw         ? "ufw"
+                                 : h->firewall.firewalld ? "firewalld"
+                                                         : "none");
 }
 
 /* daemon.json by the daemon rules. */
@@ -279,6 +296,7 @@ cmd_host (int argc, char **argv)
   brig_host_read_kernel (&o.paths, &h.kernel);
   h.kernel.landlock_abi = brig_landlock_abi (h.kernel.landlock_why, sizeof h.kernel.landlock_why);
   brig_host_read_docker (&o.paths, &h.docker);
+  brig_host_read_firewall (&o.paths, &h.firewall);
   if (o.facts)
     {
       print_facts (&h);

@@ -15,6 +15,7 @@ struct brig_host_paths
   const char *docker_config; /* daemon.json, or NULL: /etc/docker/daemon.json */
   const char *docker_socket; /* the API socket, or NULL: /var/run/docker.sock */
   bool no_cpuid;             /* trust the files only (tests) */
+  const char *iptables_save; /* a saved ruleset, or NULL: run iptables-save */
 };
 
 /* Virtualisation, as systemd-detect-virt names it: the container
@@ -28,5 +29,9 @@ void brig_host_read_kernel (const struct brig_host_paths *p, struct brig_host_ke
 /* Docker: its daemon.json path, its socket's owner and mode, the docker
  * group, and the daemon's own view through its API. */
 void brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_docker *d);
+
+/* The packet filter (iptables-save's output, run when it is installed and
+ * brig is root) and whether UFW or firewalld is on. */
+void brig_host_read_firewall (const struct brig_host_paths *p, struct brig_host_firewall *fw);
 
 #endif

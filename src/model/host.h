@@ -80,11 +80,30 @@ struct brig_host_docker
   size_t ncontainers;
 };
 
+/* The packet filter as iptables-save prints it (line numbers are its
+ * output's), and the host firewalls Docker's rules bypass. */
+struct brig_host_firewall
+{
+  bool read;                /* a ruleset was read */
+  char source[128];         /* the file, or "host:iptables-save" */
+  bool docker_chains;       /* Docker wrote its chains */
+  int docker_user_line;     /* :DOCKER-USER, or 0: no such chain */
+  size_t docker_user_rules; /* its rules that do more than RETURN */
+  int icc_accept_line;      /* -i docker0 -o docker0 -j ACCEPT, or 0 */
+  int icc_drop_line;        /* -i docker0 -o docker0 -j DROP, or 0 */
+  int dnat_open_line;       /* the first DNAT of DOCKER for every address, or 0 */
+  char dnat_open[96];       /* its port: "tcp 8080 -> 172.17.0.2:80" */
+  bool ufw, firewalld;
+  char firewall_file[64]; /* what says UFW or firewalld is on */
+  int firewall_line;
+};
+
 struct brig_host
 {
   struct brig_host_virt virt;
   struct brig_host_kernel kernel;
   struct brig_host_docker docker;
+  struct brig_host_firewall firewall;
 };
 
 void brig_host_release (struct brig_host *h);

@@ -294,6 +294,58 @@ check_unconfined (const struct brig_host *h, int today, const struct brig_audit_
                        c->name);
 }
 
+/* The packet filter. */
+
+static void
+check_docker_user (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  const struct brig_host_firewall *fw = &h->firewall;
+  (void)today;
+  if (fw->read && fw->docker_user_line && fw->docker_user_rules == 0)
+    brig_findings_add (f, r, fw->source, (struct brig_loc){ fw->docker_user_line, 1, 0, 0 },
+                       "the DOCKER-USER chain has no rule: nothing but Docker's own rules stands "
+                       "between every network and the published ports");
+}
+
+static void
+check_icc_rules (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                 struct brig_findings *f)
+{
+  const struct brig_host_firewall *fw = &h->firewall;
+  (void)today;
+  if (fw->read && fw->icc_accept_line && !fw->icc_drop_line)
+    brig_findings_add (f, r, fw->source, (struct brig_loc){ fw->icc_accept_line, 1, 0, 0 },
+                       "traffic from docker0 to docker0 is accepted: containers on the default "
+                       "bridge reach each other's ports");
+}
+
+static void
+check_firewall_bypass (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                       struct brig_findings *f)
+{
+  const struct brig_host_firewall *fw = &h->firewall;
+  const char *which = fw->ufw ? "UFW" : "firewalld";
+  bool any = false;
+  (void)today;
+  if (!fw->ufw && !fw->firewalld)
+    return;
+  EACH_CONTAINER (h, c)
+  for (size_t i = 0; c->open_ports && c->open_ports[i]; i++)
+    {
+      any = true;
+      brig_findings_add (f, r, c->where, nowhere,
+                         "%s is on (%s) but container %s publishes %s: Docker's NAT rules come "
+                         "before %s's, which never see that traffic",
+                         which, fw->firewall_file, c->name, c->open_ports[i], which);
+    }
+  if (!any && fw->read && fw->dnat_open_line)
+    brig_findings_add (f, r, fw->source, (struct brig_loc){ fw->dnat_open_line, 1, 0, 0 },
+                       "%s is on (%s) but Docker forwards %s from every address: its NAT rules "
+                       "come before %s's, which never see that traffic",
+                       which, fw->firewall_file, fw->dnat_open, which);
+}
+
 #define R(id, title, sev, control, why, fix, refs)                                                 \
   {                                                                                                \
     id, title, sev, control, BRIG_PSS_NONE, NULL, 0, why, fix, refs, NULL, NULL, NULL, NULL        \
@@ -393,13 +445,32 @@ static const struct brig_audit_rule rules[] = {
      "seccomp=unconfined leaves every syscall of the kernel open to the container.",
      "Recreate it without --security-opt seccomp=unconfined.",
      "CIS Docker 5.22; brig run: BRIG-C004"),
+  R ("BRIG-V020", "DOCKER-USER filters nothing", BRIG_SEV_LOW, "DOCKER-USER",
+     "DOCKER-USER is the one chain Docker leaves to the administrator, evaluated before its own "
+     "forwarding rules: empty, every network the host is on reaches every published port.",
+     "Add rules to DOCKER-USER: iptables -I DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP "
+     "(the sources that may reach the containers), saved with the host's firewall.",
+     "Docker documentation: packet filtering and firewalls (DOCKER-USER)"),
+  R ("BRIG-V021", "inter-container traffic accepted", BRIG_SEV_MEDIUM, "FORWARD",
+     "The kernel's rules let containers on the default bridge reach each other's every port: "
+     "one compromised container scans and attacks its neighbours.",
+     "\"icc\": false in daemon.json (Docker then writes a DROP for docker0 to docker0), and "
+     "user-defined networks for the containers that must talk.",
+     "CIS Docker 2.2; brig audit: BRIG-H001 (the file)"),
+  R ("BRIG-V022", "published port bypasses the host firewall", BRIG_SEV_HIGH, "iptables",
+     "Docker's DNAT happens in PREROUTING, before UFW's or firewalld's INPUT rules: a port "
+     "published on every address is open to the world whatever the host firewall says.",
+     "Publish on 127.0.0.1 (-p 127.0.0.1:8080:80) behind a proxy, or filter in DOCKER-USER "
+     "(ufw-docker or firewalld's docker zone).",
+     "Docker documentation: Docker and ufw; CIS Docker 5.14"),
 };
 
 static host_check *const checks[] = {
-  check_shared_kernel, check_userns,     check_seccomp,     check_cgroup,       check_idmap,
-  check_landlock,      check_kernel_age, check_socket,      check_docker_group, check_api_seccomp,
-  check_api_userns,    check_privileged, check_engine_bind, check_host_ns,      check_open_ports,
-  check_cap_add,       check_unconfined,
+  check_shared_kernel, check_userns,      check_seccomp,    check_cgroup,
+  check_idmap,         check_landlock,    check_kernel_age, check_socket,
+  check_docker_group,  check_api_seccomp, check_api_userns, check_privileged,
+  check_engine_bind,   check_host_ns,     check_open_ports, check_cap_add,
+  check_unconfined,    check_docker_user, check_icc_rules,  check_firewall_bypass,
 };
 
 _Static_assert(ARRAY_SIZE (rules) == ARRAY_SIZE (checks), "a check per host rule");
