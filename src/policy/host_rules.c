@@ -393,7 +393,7 @@ static const struct brig_audit_rule rules[] = {
      "escapes found later stay open unless the distribution patches its own build.",
      "Upgrade to a maintained longterm kernel (kernel.org/category/releases.html) or to your "
      "distribution's supported one.",
-     "CIS Docker 1.2.1 (host hardening); kernel.org releases"),
+     "CIS Docker Benchmark 1.2.1 (host hardening); kernel.org releases"),
   R ("BRIG-V010", "Docker socket open beyond root:docker", BRIG_SEV_CRITICAL, "docker.sock",
      "The Docker API is root on the host: a socket others can write, or owned by a user or group "
      "other than root and docker, hands that to them.",
@@ -405,7 +405,7 @@ static const struct brig_audit_rule rules[] = {
      "without sudo, a password or a log line.",
      "Keep the group empty (gpasswd -d USER docker) and give the API through sudo, or run "
      "Docker rootless per user.",
-     "CIS Docker 1.1.2; docker-bench-security 1.1.2"),
+     "CIS Docker Benchmark 1.1.2; docker-bench-security 1.1.2"),
   R ("BRIG-V012", "daemon without seccomp", BRIG_SEV_HIGH, "SecurityOptions",
      "The running daemon reports no seccomp: whatever daemon.json says, its containers get no "
      "syscall filter.",
@@ -430,7 +430,7 @@ static const struct brig_audit_rule rules[] = {
      "--network host gives a container every interface and port of the host, its loopback "
      "services included; --pid host lets it see and signal every process.",
      "Recreate it on its own network (publish the ports it serves) and its own pid namespace.",
-     "CIS Docker 5.10, 5.16"),
+     "CIS Docker 5.10, 5.16; brig run: BRIG-C002"),
   R ("BRIG-V017", "port published on every address", BRIG_SEV_MEDIUM, "PortBindings",
      "A port Docker publishes on 0.0.0.0 is reachable from every network the host is on, and "
      "Docker's own iptables rules come before UFW's and firewalld's: they do not stop it.",
@@ -440,7 +440,7 @@ static const struct brig_audit_rule rules[] = {
      "Each capability added widens what a root process in the container can do to the kernel "
      "and the host.",
      "Recreate it with --cap-drop ALL and only the capabilities it cannot run without.",
-     "CIS Docker 5.4; brig run: BRIG-C002"),
+     "CIS Docker 5.4; brig run: BRIG-C005"),
   R ("BRIG-V019", "container without seccomp", BRIG_SEV_HIGH, "SecurityOpt",
      "seccomp=unconfined leaves every syscall of the kernel open to the container.",
      "Recreate it without --security-opt seccomp=unconfined.",
