@@ -131,6 +131,23 @@ read_container (const char *root, struct brig_host_virt *v)
       container_found (v, "lxc", "/dev/.lxc", "/dev/.lxc exists");
       return;
     }
+  /* No marker (brig's own containers, runc started by hand): a user
+   * namespace other than the first is a container all the same, whose
+   * kernel is the host's.  systemd-detect-virt does not look here. */
+  {
+    unsigned long in, out, count;
+    _cleanup_free_ char *um = xasprintf ("%s/proc/self/uid_map", root);
+    _cleanup_fclose_ FILE *f = fopen (um, "re");
+    if (f && fscanf (f, "%lu %lu %lu", &in, &out, &count) == 3
+        && !(in == 0 && out == 0 && count == 4294967295UL))
+      {
+        char why[128];
+        snprintf (why, sizeof why, "a user namespace: /proc/self/uid_map maps %lu to %lu", in, out);
+        container_found (v, "container-other", "/proc/self/uid_map", why);
+        v->container_src.loc = (struct brig_loc){ 1, 1, 0, 0 };
+        return;
+      }
+  }
 }
 
 /* CPUID leaf 0x40000000's vendor -> the name; NULL for an unknown one. */

@@ -361,3 +361,17 @@ test_iptables_on_this_host () {
 	want=0; grep -q '^:DOCKER' "$WORK/rules" && want=1
 	expect_match "docker-chains=$want " "$(fact iptables)"
 }
+
+# Inside brig's own container there is no marker file: the user namespace
+# says it is a container (systemd-detect-virt says none there).
+test_inside_brig_run () {
+	cp "$TOP/build/brig" "$IMG/brig"
+	facts=$(brig run "$IMG" /brig host --facts --docker-host unix:///none)
+	expect_match "^container-other \(a user namespace: /proc/self/uid_map maps 0 to [1-9]" "$(fact container)"
+	run_status st brig run "$IMG" /brig host --docker-host unix:///none
+	expect_eq 1 "$st"
+	expect_match "/proc/self/uid_map:1:1: high BRIG-V001: this host is a container-other container" "$out"
+	# On the host itself, no user namespace: no such finding.
+	facts=$(brig host --facts --docker-host unix:///none)
+	expect_no_match "user namespace" "$(fact container)"
+}
