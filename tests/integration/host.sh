@@ -180,8 +180,23 @@ assert res["BRIG-H001"]["region"]["startLine"] == 2, res
 ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
 assert {"BRIG-V001", "BRIG-V007", "BRIG-H001"} <= ids, ids
 PY
+	# The API's and the ruleset's findings too: pseudo-paths per container.
+	fake_api
+	docker_ruleset "$WORK/rules"
+	mkdir -p "$R/etc/ufw" && echo ENABLED=yes > "$R/etc/ufw/ufw.conf"
+	brig host --root "$R" --docker-config "$WORK/daemon.json" --docker-host "unix://$WORK/api/docker.sock" \
+		--iptables-save "$WORK/rules" --format sarif --fail-on never > "$WORK/api.sarif"
+	end_api
+	python3 - "$WORK/api.sarif" <<'PY' || fail "$(head -c 3000 "$WORK/api.sarif")"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+res = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in run["results"]}
+for want in [("BRIG-V014", "host%3Adocker/priv"), ("BRIG-V012", "host%3Adocker-api"), ("BRIG-V022", "host%3Adocker/priv")]:
+    assert want in res, (want, res)
+assert any(r == "BRIG-V021" and u.startswith("file:///") for r, u in res), res
+PY
 	host_sarif_validator
-	node "$WORK/validate.js" "$WORK/npm" "$WORK/h.sarif" > "$WORK/v.out" 2>&1 ||
+	node "$WORK/validate.js" "$WORK/npm" "$WORK/h.sarif" "$WORK/api.sarif" > "$WORK/v.out" 2>&1 ||
 		fail "not valid SARIF 2.1.0: $(cat "$WORK/v.out")"
 }
 
