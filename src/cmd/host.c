@@ -226,6 +226,10 @@ print_facts (const struct brig_host *h)
   if (h->firewall.read)
     printf ("iptables: %s docker-chains=%d docker-user-rules=%zu\n", h->firewall.source,
             h->firewall.docker_chains, h->firewall.docker_user_rules);
+  if (h->engines.podman)
+    printf ("podman-config: %s\n", h->engines.podman_file);
+  if (h->engines.containerd)
+    printf ("containerd-config: %s\n", h->engines.containerd_file);
   printf ("host-firewall: %s\n", h->firewall.ufw         ? "ufw"
                                  : h->firewall.firewalld ? "firewalld"
                                                          : "none");
@@ -297,6 +301,7 @@ cmd_host (int argc, char **argv)
   h.kernel.landlock_abi = brig_landlock_abi (h.kernel.landlock_why, sizeof h.kernel.landlock_why);
   brig_host_read_docker (&o.paths, &h.docker);
   brig_host_read_firewall (&o.paths, &h.firewall);
+  brig_host_read_engines (&o.paths, &h.engines);
   if (o.facts)
     {
       print_facts (&h);

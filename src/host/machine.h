@@ -34,4 +34,8 @@ void brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_do
  * brig is root) and whether UFW or firewalld is on. */
 void brig_host_read_firewall (const struct brig_host_paths *p, struct brig_host_firewall *fw);
 
+/* Podman's containers.conf files and containerd's config.toml under ROOT,
+ * when present. */
+void brig_host_read_engines (const struct brig_host_paths *p, struct brig_host_engines *e);
+
 #endif

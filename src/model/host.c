@@ -25,4 +25,22 @@ brig_host_release (struct brig_host *h)
       strv_free (c->open_ports);
     }
   free (d->containers);
+  brig_host_engines_release (&h->engines);
+}
+
+void
+brig_host_engines_release (struct brig_host_engines *e)
+{
+  struct brig_host_setting *all[] = { &e->seccomp_profile,
+                                      &e->apparmor_profile,
+                                      &e->label,
+                                      &e->userns,
+                                      &e->default_capabilities,
+                                      &e->disable_apparmor,
+                                      &e->enable_unprivileged_ports };
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    {
+      free (all[i]->value);
+      all[i]->value = NULL;
+    }
 }

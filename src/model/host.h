@@ -98,14 +98,38 @@ struct brig_host_firewall
   int firewall_line;
 };
 
+/* A setting of a TOML config file (containers.conf, containerd's
+ * config.toml) as written, quotes removed; an array is its text. */
+struct brig_host_setting
+{
+  char file[128];
+  struct brig_loc loc;
+  char *value; /* NULL: not set */
+};
+
+/* Podman's containers.conf ([containers]), the last file that sets each
+ * key winning, as Podman reads them: /usr/share/containers, then
+ * /etc/containers.  containerd's config.toml (its CRI plugin). */
+struct brig_host_engines
+{
+  bool podman;           /* a containers.conf was read */
+  char podman_file[128]; /* the last one read: where what is unset is reported */
+  struct brig_host_setting seccomp_profile, apparmor_profile, label, userns, default_capabilities;
+  bool containerd; /* its config.toml was read */
+  char containerd_file[128];
+  struct brig_host_setting disable_apparmor, enable_unprivileged_ports;
+};
+
 struct brig_host
 {
   struct brig_host_virt virt;
   struct brig_host_kernel kernel;
   struct brig_host_docker docker;
   struct brig_host_firewall firewall;
+  struct brig_host_engines engines;
 };
 
 void brig_host_release (struct brig_host *h);
+void brig_host_engines_release (struct brig_host_engines *e);
 
 #endif

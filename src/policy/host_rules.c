@@ -346,6 +346,115 @@ check_firewall_bypass (const struct brig_host *h, int today, const struct brig_a
                        which, fw->firewall_file, fw->dnat_open, which);
 }
 
+/* Podman's containers.conf and containerd's config.toml. */
+
+static bool
+set_to (const struct brig_host_setting *x, const char *v)
+{
+  return x->value && strcmp (x->value, v) == 0;
+}
+
+static void
+check_podman_seccomp (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                      struct brig_findings *f)
+{
+  const struct brig_host_setting *x = &h->engines.seccomp_profile;
+  (void)today;
+  if (set_to (x, "unconfined"))
+    brig_findings_add (f, r, x->file, x->loc,
+                       "seccomp_profile is \"unconfined\": Podman's containers get no syscall "
+                       "filter unless each asks for one");
+}
+
+static void
+check_podman_apparmor (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                       struct brig_findings *f)
+{
+  const struct brig_host_setting *x = &h->engines.apparmor_profile;
+  (void)today;
+  if (set_to (x, "unconfined"))
+    brig_findings_add (f, r, x->file, x->loc,
+                       "apparmor_profile is \"unconfined\": Podman's containers run without "
+                       "AppArmor");
+}
+
+static void
+check_podman_label (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                    struct brig_findings *f)
+{
+  const struct brig_host_setting *x = &h->engines.label;
+  (void)today;
+  if (set_to (x, "false"))
+    brig_findings_add (f, r, x->file, x->loc,
+                       "label is false: Podman's containers are not separated by SELinux labels");
+}
+
+/* Podman's own default_capabilities (containers.conf(5)). */
+static const char *const podman_caps[]
+    = { "CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",      "NET_BIND_SERVICE",
+        "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT" };
+
+static void
+check_podman_caps (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                   struct brig_findings *f)
+{
+  const struct brig_host_setting *x = &h->engines.default_capabilities;
+  (void)today;
+  if (x->value == NULL)
+    return;
+  for (const char *p = x->value; (p = strchr (p, '"'));)
+    {
+      const char *end = strchr (p + 1, '"');
+      size_t n;
+      bool known = false;
+      if (end == NULL)
+        break;
+      p++;
+      if (strncmp (p, "CAP_", 4) == 0)
+        p += 4;
+      n = (size_t)(end - p);
+      for (size_t i = 0; i < ARRAY_SIZE (podman_caps); i++)
+        known |= strlen (podman_caps[i]) == n && strncmp (p, podman_caps[i], n) == 0;
+      if (!known)
+        brig_findings_add (f, r, x->file, x->loc,
+                           "default_capabilities has %.*s, beyond Podman's own default set: "
+                           "every container gets it",
+                           (int)n, p);
+      p = end + 1;
+    }
+}
+
+static void
+check_podman_userns (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                     struct brig_findings *f)
+{
+  const struct brig_host_engines *e = &h->engines;
+  const struct brig_host_setting *x = &e->userns;
+  (void)today;
+  if (!e->podman)
+    return;
+  if (x->value == NULL)
+    brig_findings_add (f, r, e->podman_file, nowhere,
+                       "no userns in [containers] (Podman's default is host): root in a rootful "
+                       "Podman container is root on the host");
+  else if (strcmp (x->value, "host") == 0 || x->value[0] == '\0')
+    brig_findings_add (f, r, x->file, x->loc,
+                       "userns is \"%s\": root in a rootful Podman container is root on the host",
+                       x->value);
+}
+
+static void
+check_containerd_apparmor (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                           struct brig_findings *f)
+{
+  const struct brig_host_setting *x = &h->engines.disable_apparmor;
+  (void)today;
+  if (set_to (x, "true"))
+    brig_findings_add (f, r, x->file, x->loc,
+                       "disable_apparmor is true: containerd's CRI runs every pod without "
+                       "AppArmor, whatever the pod asks");
+}
+
 #define R(id, title, sev, control, why, fix, refs)                                                 \
   {                                                                                                \
     id, title, sev, control, BRIG_PSS_NONE, NULL, 0, why, fix, refs, NULL, NULL, NULL, NULL        \
@@ -463,14 +572,53 @@ static const struct brig_audit_rule rules[] = {
      "Publish on 127.0.0.1 (-p 127.0.0.1:8080:80) behind a proxy, or filter in DOCKER-USER "
      "(ufw-docker or firewalld's docker zone).",
      "Docker documentation: Docker and ufw; CIS Docker 5.14"),
+  R ("BRIG-V030", "Podman's default seccomp off", BRIG_SEV_HIGH, "seccomp_profile",
+     "containers.conf's seccomp_profile applies to every Podman container that names none; "
+     "unconfined leaves every syscall open to them.",
+     "Remove seccomp_profile (Podman's default profile applies), or name a profile file.",
+     "CIS Docker 5.22 (the same advice for Podman); brig audit: BRIG-H016 (Docker)"),
+  R ("BRIG-V031", "Podman's default AppArmor off", BRIG_SEV_MEDIUM, "apparmor_profile",
+     "apparmor_profile = \"unconfined\" runs every Podman container without the AppArmor "
+     "profile that stops writes to /proc and /sys and mounts.",
+     "Remove apparmor_profile (containers-default applies).",
+     "CIS Docker 5.2 (the same advice for Podman)"),
+  R ("BRIG-V032", "Podman's SELinux separation off", BRIG_SEV_MEDIUM, "label",
+     "label = false runs Podman's containers without their SELinux labels: on an SELinux host, "
+     "the wall between containers and the host's files is gone.",
+     "Remove label = false (true is the default).", "CIS Docker 5.3 (the same advice for Podman)"),
+  R ("BRIG-V033", "Podman's default capabilities widened", BRIG_SEV_MEDIUM, "default_capabilities",
+     "A capability in containers.conf's default_capabilities is given to every Podman "
+     "container that does not drop it.",
+     "Keep default_capabilities to Podman's own list (or fewer); add a capability to the one "
+     "container that needs it (--cap-add).",
+     "CIS Docker 5.4 (the same advice for Podman)"),
+  R ("BRIG-V034", "Podman without user namespaces by default", BRIG_SEV_MEDIUM, "userns",
+     "Rootful Podman runs containers in the host's user namespace unless told otherwise: uid 0 "
+     "in them is uid 0 on the host.",
+     "userns = \"auto\" in [containers] (Podman picks a free range from /etc/subuid for each "
+     "container), or run Podman rootless.",
+     "CIS Docker 2.9 (the same advice for Podman); brig audit: BRIG-H008 (Docker)"),
+  R ("BRIG-V035", "containerd's AppArmor off", BRIG_SEV_MEDIUM, "disable_apparmor",
+     "disable_apparmor = true in containerd's CRI plugin runs every pod without AppArmor, "
+     "whatever its securityContext asks.",
+     "Remove disable_apparmor (false is the default) where the host has AppArmor.",
+     "Kubernetes Pod Security Standards: appArmorProfile"),
 };
 
 static host_check *const checks[] = {
-  check_shared_kernel, check_userns,      check_seccomp,    check_cgroup,
-  check_idmap,         check_landlock,    check_kernel_age, check_socket,
-  check_docker_group,  check_api_seccomp, check_api_userns, check_privileged,
-  check_engine_bind,   check_host_ns,     check_open_ports, check_cap_add,
-  check_unconfined,    check_docker_user, check_icc_rules,  check_firewall_bypass,
+  check_shared_kernel,  check_userns,
+  check_seccomp,        check_cgroup,
+  check_idmap,          check_landlock,
+  check_kernel_age,     check_socket,
+  check_docker_group,   check_api_seccomp,
+  check_api_userns,     check_privileged,
+  check_engine_bind,    check_host_ns,
+  check_open_ports,     check_cap_add,
+  check_unconfined,     check_docker_user,
+  check_icc_rules,      check_firewall_bypass,
+  check_podman_seccomp, check_podman_apparmor,
+  check_podman_label,   check_podman_caps,
+  check_podman_userns,  check_containerd_apparmor,
 };
 
 _Static_assert(ARRAY_SIZE (rules) == ARRAY_SIZE (checks), "a check per host rule");

@@ -390,3 +390,47 @@ test_inside_brig_run () {
 	facts=$(brig host --facts --docker-host unix:///none)
 	expect_no_match "user namespace" "$(fact container)"
 }
+
+test_podman_and_containerd_configs () {
+	fake_root
+	mkdir -p "$R/usr/share/containers" "$R/etc/containers" "$R/etc/containerd"
+	# The distribution's file sets userns; /etc's overrides it and widens the rest.
+	printf '[containers]\nuserns = "auto"\nlabel = true\n' > "$R/usr/share/containers/containers.conf"
+	cat > "$R/etc/containers/containers.conf" <<'CONF'
+# local settings
+[containers]
+seccomp_profile = "unconfined"
+  apparmor_profile = "unconfined"   # for a test
+label = false
+default_capabilities = [
+  "CHOWN",
+  "CAP_SYS_ADMIN",
+  "NET_RAW",
+]
+userns = "host"
+[engine]
+seccomp_profile = "ignored here"
+CONF
+	printf 'version = 2\n[plugins]\n  [plugins."io.containerd.grpc.v1.cri"]\n    disable_apparmor = true\n' > "$R/etc/containerd/config.toml"
+	run_status st brig host --root "$R" --docker-config /nonexistent
+	expect_eq 1 "$st"
+	C=/etc/containers/containers.conf
+	expect_match "$C:3:1: high BRIG-V030: seccomp_profile is \"unconfined\"" "$out"
+	expect_match "$C:4:3: medium BRIG-V031" "$out"
+	expect_match "$C:5:1: medium BRIG-V032: label is false" "$out"
+	expect_match "$C:6:1: medium BRIG-V033: default_capabilities has SYS_ADMIN" "$out"
+	expect_match "$C:6:1: medium BRIG-V033: default_capabilities has NET_RAW" "$out"
+	expect_no_match "default_capabilities has CHOWN" "$out"
+	expect_match "$C:11:1: medium BRIG-V034: userns is \"host\"" "$out"
+	expect_match "/etc/containerd/config.toml:4:5: medium BRIG-V035: disable_apparmor is true" "$out"
+	expect_eq 1 "$(printf '%s\n' "$out" | grep -c 'BRIG-V030')" "the [engine] key is not [containers]'"
+	# Only the distribution's file, with userns auto: nothing.
+	rm "$R/etc/containers/containers.conf" "$R/etc/containerd/config.toml"
+	run_status st brig host --root "$R" --docker-config /nonexistent
+	expect_eq 0 "$st" "$out"
+	expect_no_match "BRIG-V03" "$out"
+	# No userns anywhere: at the last file read.
+	printf '[containers]\nlabel = true\n' > "$R/usr/share/containers/containers.conf"
+	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on never
+	expect_match "/usr/share/containers/containers.conf:0:0: medium BRIG-V034: no userns" "$out"
+}
