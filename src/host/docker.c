@@ -136,9 +136,14 @@ read_container (const char *sock, const char *id, struct brig_host_container *c)
   c->host_pid = jis (hc, "PidMode", "host");
   json_array_foreach (json_object_get (hc, "CapAdd"), i, v) if (json_string_value (v))
       strv_push (&c->cap_add, xstrdup (json_string_value (v)));
+  c->readonly_rootfs = json_is_true (json_object_get (hc, "ReadonlyRootfs"));
+  c->memory = json_integer_value (json_object_get (hc, "Memory"));
+  c->pids_limit = json_integer_value (json_object_get (hc, "PidsLimit"));
   json_array_foreach (json_object_get (hc, "SecurityOpt"), i, v)
   {
     const char *s = json_string_value (v);
+    if (s && strncmp (s, "no-new-privileges", 17) == 0 && !strstr (s, "false"))
+      c->no_new_privileges = true;
     if (s && (strcmp (s, "seccomp=unconfined") == 0 || strcmp (s, "seccomp:unconfined") == 0))
       c->seccomp_unconfined = true;
   }

@@ -57,9 +57,11 @@ struct brig_host_container
   char *id, *name, *image;
   char *where; /* its pseudo-path for findings: "host:docker/NAME" */
   bool privileged, host_network, host_pid, seccomp_unconfined;
-  char **binds;      /* the host paths bound into it, or NULL */
-  char **cap_add;    /* NULL-terminated, or NULL */
-  char **open_ports; /* published on every address: "0.0.0.0:8080->80/tcp" */
+  bool readonly_rootfs, no_new_privileges;
+  long long memory, pids_limit; /* bytes, processes; 0 or less: none */
+  char **binds;                 /* the host paths bound into it, or NULL */
+  char **cap_add;               /* NULL-terminated, or NULL */
+  char **open_ports;            /* published on every address: "0.0.0.0:8080->80/tcp" */
 };
 
 struct brig_host_docker

@@ -346,6 +346,47 @@ check_firewall_bypass (const struct brig_host *h, int today, const struct brig_a
                        which, fw->firewall_file, fw->dnat_open, which);
 }
 
+static void
+check_limits (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+              struct brig_findings *f)
+{
+  (void)today;
+  EACH_CONTAINER (h, c)
+  if (c->memory <= 0 || c->pids_limit <= 0)
+    brig_findings_add (
+        f, r, c->where, nowhere,
+        "container %s runs without a %s%s%s limit: it can take the host's %s", c->name,
+        c->memory <= 0 ? "memory" : "", c->memory <= 0 && c->pids_limit <= 0 ? " or " : "",
+        c->pids_limit <= 0 ? "pids" : "", c->memory <= 0 ? "memory" : "process table");
+}
+
+static void
+check_rw_rootfs (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                 struct brig_findings *f)
+{
+  (void)today;
+  EACH_CONTAINER (h, c)
+  if (!c->readonly_rootfs)
+    brig_findings_add (f, r, c->where, nowhere,
+                       "container %s has a writable root filesystem: whoever takes it can "
+                       "change its programs",
+                       c->name);
+}
+
+static void
+check_nnp (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+           struct brig_findings *f)
+{
+  (void)today;
+  EACH_CONTAINER (h, c)
+  if (!c->no_new_privileges && !c->privileged)
+    brig_findings_add (f, r, c->where, nowhere,
+                       "container %s has no no-new-privileges in its SecurityOpt: setuid "
+                       "programs in it raise privileges (unless the daemon's default, "
+                       "daemon.json's no-new-privileges, applies: BRIG-H013)",
+                       c->name);
+}
+
 /* Podman's containers.conf and containerd's config.toml. */
 
 static bool
@@ -572,6 +613,22 @@ static const struct brig_audit_rule rules[] = {
      "Publish on 127.0.0.1 (-p 127.0.0.1:8080:80) behind a proxy, or filter in DOCKER-USER "
      "(ufw-docker or firewalld's docker zone).",
      "Docker documentation: Docker and ufw; CIS Docker 5.14"),
+  R ("BRIG-V023", "container without memory or pids limit", BRIG_SEV_MEDIUM, "Memory",
+     "A running container without a memory or pids limit can exhaust the host's memory or "
+     "process table: a leak or a fork bomb in one takes down every other.",
+     "Recreate it with --memory and --pids-limit (brig run's defaults: 512m, 1024).",
+     "CIS Docker 5.11, 5.29; brig run: BRIG-C010"),
+  R ("BRIG-V024", "container root filesystem writable", BRIG_SEV_LOW, "ReadonlyRootfs",
+     "A writable root filesystem lets whoever takes the container change its programs and "
+     "keep a foothold.",
+     "Recreate it with --read-only and a tmpfs where it writes (--tmpfs /tmp).",
+     "CIS Docker 5.13; brig run: BRIG-C008"),
+  R ("BRIG-V025", "container may gain privileges", BRIG_SEV_MEDIUM, "SecurityOpt",
+     "Without no-new-privileges, setuid and file-capability programs in the container raise "
+     "the privileges of whoever runs them.",
+     "Recreate it with --security-opt no-new-privileges, or set the daemon's default "
+     "(\"no-new-privileges\": true).",
+     "CIS Docker 5.26; brig run: BRIG-C007"),
   R ("BRIG-V030", "Podman's default seccomp off", BRIG_SEV_HIGH, "seccomp_profile",
      "containers.conf's seccomp_profile applies to every Podman container that names none; "
      "unconfined leaves every syscall open to them.",
@@ -606,19 +663,35 @@ static const struct brig_audit_rule rules[] = {
 };
 
 static host_check *const checks[] = {
-  check_shared_kernel,  check_userns,
-  check_seccomp,        check_cgroup,
-  check_idmap,          check_landlock,
-  check_kernel_age,     check_socket,
-  check_docker_group,   check_api_seccomp,
-  check_api_userns,     check_privileged,
-  check_engine_bind,    check_host_ns,
-  check_open_ports,     check_cap_add,
-  check_unconfined,     check_docker_user,
-  check_icc_rules,      check_firewall_bypass,
-  check_podman_seccomp, check_podman_apparmor,
-  check_podman_label,   check_podman_caps,
-  check_podman_userns,  check_containerd_apparmor,
+  check_shared_kernel,
+  check_userns,
+  check_seccomp,
+  check_cgroup,
+  check_idmap,
+  check_landlock,
+  check_kernel_age,
+  check_socket,
+  check_docker_group,
+  check_api_seccomp,
+  check_api_userns,
+  check_privileged,
+  check_engine_bind,
+  check_host_ns,
+  check_open_ports,
+  check_cap_add,
+  check_unconfined,
+  check_docker_user,
+  check_icc_rules,
+  check_firewall_bypass,
+  check_limits,
+  check_rw_rootfs,
+  check_nnp,
+  check_podman_seccomp,
+  check_podman_apparmor,
+  check_podman_label,
+  check_podman_caps,
+  check_podman_userns,
+  check_containerd_apparmor,
 };
 
 _Static_assert(ARRAY_SIZE (rules) == ARRAY_SIZE (checks), "a check per host rule");

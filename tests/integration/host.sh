@@ -285,6 +285,7 @@ test_docker_api_own_dockerd () {
 	$D info > /dev/null 2>&1 || { kill $DPID; fail "dockerd did not start: $(tail -5 "$E/log")"; }
 	tar -C "$TOP/build/share/images/busybox/rootfs" -c . | $D import - brigtest > /dev/null
 	$D run -d --network none --name quiet brigtest sleep 60 > /dev/null
+	$D run -d --network none --name tight --read-only --memory 64m --pids-limit 64 --security-opt no-new-privileges brigtest sleep 60 > /dev/null
 	$D run -d --network none -v "$E/docker.sock:/var/run/docker.sock" --name sock brigtest sleep 60 > /dev/null
 	$D run -d --network host --cap-add NET_ADMIN --security-opt seccomp=unconfined --name wide brigtest sleep 60 > /dev/null
 	# brig host inside one of them: /.dockerenv, a shared kernel.
@@ -293,7 +294,7 @@ test_docker_api_own_dockerd () {
 	out_in=$out
 	run_status st brig host --docker-config /nonexistent --docker-host "unix://$E/docker.sock" --format json --fail-on never
 	facts=$(brig host --facts --docker-host "unix://$E/docker.sock")
-	$D rm -f quiet sock wide > /dev/null
+	$D rm -f quiet tight sock wide > /dev/null
 	kill "$DPID"
 	for i in $(seq 40); do kill -0 "$DPID" 2> /dev/null || break; sleep 0.25; done
 	expect_eq 0 "$st"
@@ -302,7 +303,7 @@ test_docker_api_own_dockerd () {
 	expect_match "/.dockerenv:0:0: high BRIG-V001: this host is a docker container" "$out_in"
 	expect_match "^[0-9]+\." "$(fact docker-api)" "the API version"
 	expect_eq "seccomp=1 userns=0 rootless=0" "$(fact docker-security)"
-	expect_eq "3" "$(printf '%s\n' "$facts" | grep -c '^docker-container: ')" "containers listed"
+	expect_eq "4" "$(printf '%s\n' "$facts" | grep -c '^docker-container: ')" "containers listed"
 	printf '%s\n' "$out" > "$WORK/h.json"
 	python3 - "$WORK/h.json" <<'PY' || fail "findings: $out"
 import json, sys
@@ -310,8 +311,10 @@ got = {(f["rule"], f["file"]) for f in json.load(open(sys.argv[1]))["findings"]}
 want = {("BRIG-V013", "host:docker-api"), ("BRIG-V015", "host:docker/sock"), ("BRIG-V016", "host:docker/wide"),
         ("BRIG-V018", "host:docker/wide"), ("BRIG-V019", "host:docker/wide")}
 assert want <= got, want - got
-assert not any(f == "host:docker/quiet" for _, f in got), got
+quiet = {r for r, f in got if f == "host:docker/quiet"}
+assert quiet == {"BRIG-V023", "BRIG-V024", "BRIG-V025"}, quiet
 assert ("BRIG-V012", "host:docker-api") not in got, got
+assert not any(f == "host:docker/tight" for _, f in got), got
 PY
 }
 

@@ -136,13 +136,15 @@ test_each_fact (void **state)
   h.docker.ncontainers = 1;
   {
     _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V013 BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018");
+    assert_string_equal (
+        s, "BRIG-V013 BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V023 BRIG-V024");
   }
   h.docker.api_rootless = true;
   h.firewall.ufw = true;
   {
     _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022");
+    assert_string_equal (
+        s, "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
   }
 }
 
