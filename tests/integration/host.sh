@@ -102,6 +102,13 @@ test_kernel_rules_on_a_fake_root () {
 	expect_match "host:kernel:0:0: high BRIG-V003: the kernel has no seccomp" "$out"
 	expect_match "/proc/sys/kernel/osrelease:1:1: low BRIG-V005: kernel 4.9.0-19-amd64 has no idmapped" "$out"
 	expect_match "/proc/sys/kernel/osrelease:1:1: medium BRIG-V007: kernel 4.9.0-19-amd64: 4.9 is not a longterm" "$out"
+	# --severity hides what is below it; --fail-on counts what is shown.
+	run_status st brig host --root "$R" --docker-config /nonexistent --severity high --fail-on critical
+	expect_eq 0 "$st"
+	expect_match "^1 finding \(0 critical, 1 high, 0 medium, 0 low\)" "$out"
+	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on bogus
+	expect_eq 2 "$st"
+	expect_match "expected low, medium, high or critical" "$out"
 	# 5.4 is a longterm series past its end of life (2025-12-03).
 	echo 5.4.0-150-generic > "$R/proc/sys/kernel/osrelease"
 	printf 'Name:\tbash\nSeccomp:\t0\n' > "$R/proc/self/status"
@@ -436,4 +443,18 @@ CONF
 	printf '[containers]\nlabel = true\n' > "$R/usr/share/containers/containers.conf"
 	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on never
 	expect_match "/usr/share/containers/containers.conf:0:0: medium BRIG-V034: no userns" "$out"
+}
+
+# Unprivileged: the same virtualisation and kernel facts; iptables-save is
+# not run (it needs root), and nothing is an error.
+test_unprivileged () {
+	facts=$(brig host --facts --docker-host unix:///none)
+	want=$(printf '%s\n' "$facts" | grep -E '^(virt|vm|kernel|cgroup|seccomp|seccomp-filter|max-user-namespaces|landlock-abi):')
+	facts=$(as_nobody "$BRIG" host --facts --docker-host unix:///none)
+	got=$(printf '%s\n' "$facts" | grep -E '^(virt|vm|kernel|cgroup|seccomp|seccomp-filter|max-user-namespaces|landlock-abi):')
+	expect_eq "$want" "$got" "facts as nobody"
+	expect_no_match "^iptables:" "$facts"
+	run_status st as_nobody "$BRIG" host --docker-host unix:///none --fail-on never
+	expect_eq 0 "$st" "$out"
+	expect_no_match "errors?: [1-9]|; [1-9][0-9]* errors" "$out"
 }
