@@ -15,6 +15,7 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +132,7 @@ static const struct brig_opt options[] = {
     o_severity },
   { 0, "facts", NULL,
     "print what was read (virtualisation as systemd-detect-virt names it, kernel, cgroups, "
-    "Docker) as KEY: VALUE lines instead of judging it",
+    "Docker) as KEY: VALUE lines (one JSON object with --format json) instead of judging it",
     o_facts },
   { 0, "docker-config", "FILE", "Docker's daemon.json (default: /etc/docker/daemon.json)",
     o_docker_config },
@@ -267,6 +268,63 @@ audit_daemon_json (struct brig_audit_report *r, const char *path)
   brig_yaml_free (y);
 }
 
+static json_t *
+jstrv (char *const *v)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; v && v[i]; i++)
+    json_array_append_new (a, json_string (v[i]));
+  return a;
+}
+
+/* --facts --format json: the same facts as one object. */
+static void
+print_facts_json (const struct brig_host *h)
+{
+  const struct brig_host_virt *v = &h->virt;
+  const struct brig_host_kernel *k = &h->kernel;
+  const struct brig_host_docker *d = &h->docker;
+  json_t *containers = json_array (), *o;
+
+  for (size_t i = 0; i < d->ncontainers; i++)
+    {
+      const struct brig_host_container *c = &d->containers[i];
+      json_array_append_new (
+          containers,
+          json_pack ("{s:s, s:s?, s:s?, s:b, s:b, s:b, s:b, s:b, s:b, s:I, s:I, s:o, s:o, s:o}",
+                     "name", c->name, "id", c->id, "image", c->image, "privileged", c->privileged,
+                     "host_network", c->host_network, "host_pid", c->host_pid, "seccomp_unconfined",
+                     c->seccomp_unconfined, "readonly_rootfs", c->readonly_rootfs,
+                     "no_new_privileges", c->no_new_privileges, "memory", (json_int_t)c->memory,
+                     "pids_limit", (json_int_t)c->pids_limit, "binds", jstrv (c->binds), "cap_add",
+                     jstrv (c->cap_add), "open_ports", jstrv (c->open_ports)));
+    }
+  o = json_pack (
+      "{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:{s:s, s:I, s:i, s:b, s:b, s:s, s:b, "
+      "s:i}}",
+      "virt", strcmp (v->container, "none") ? v->container : v->vm, "virtualisation", "vm", v->vm,
+      "vm_evidence", v->vm_why, "vm_file", v->vm_src.file, "container", v->container,
+      "container_evidence", v->container_why, "container_file", v->container_src.file, "kernel",
+      "release", k->release, "max_user_namespaces", (json_int_t)k->max_user_namespaces,
+      "unprivileged_userns_clone", k->unprivileged_userns_clone, "seccomp", k->seccomp_field,
+      "seccomp_filter", k->seccomp_filter, "cgroup", cgroup_name (k->cgroup), "idmapped_mounts",
+      k->major > 5 || (k->major == 5 && k->minor >= 12), "landlock_abi", k->landlock_abi);
+  json_object_set_new (
+      o, "docker",
+      json_pack ("{s:b, s:s?, s:s?, s:b, s:o, s:b, s:s?, s:s?, s:b, s:b, s:b, s:o}", "installed",
+                 d->installed, "config", d->daemon_json, "socket", d->socket, "socket_found",
+                 d->socket_found, "group", jstrv (d->docker_group), "api", d->api, "api_error",
+                 d->api_error, "version", d->version, "seccomp", d->api_seccomp, "userns",
+                 d->api_userns, "rootless", d->api_rootless, "containers", containers));
+  json_object_set_new (o, "firewall",
+                       json_pack ("{s:b, s:s, s:b, s:b, s:b}", "read", h->firewall.read, "source",
+                                  h->firewall.source, "docker_chains", h->firewall.docker_chains,
+                                  "ufw", h->firewall.ufw, "firewalld", h->firewall.firewalld));
+  json_dumpf (o, stdout, JSON_INDENT (2));
+  fputc ('\n', stdout);
+  json_decref (o);
+}
+
 int
 cmd_host (int argc, char **argv)
 {
@@ -304,7 +362,10 @@ cmd_host (int argc, char **argv)
   brig_host_read_engines (&o.paths, &h.engines);
   if (o.facts)
     {
-      print_facts (&h);
+      if (o.json)
+        print_facts_json (&h);
+      else
+        print_facts (&h);
       brig_host_release (&h);
       return 0;
     }

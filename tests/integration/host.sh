@@ -20,6 +20,8 @@ test_virt_agrees_with_systemd_detect_virt () {
 	expect_eq "$(systemd-detect-virt || true)" "$(fact virt)" "virt"
 	expect_eq "$(systemd-detect-virt --vm || true)" "$(fact vm | cut -d' ' -f1)" "vm"
 	expect_eq "$(systemd-detect-virt --container || true)" "$(fact container | cut -d' ' -f1)" "container"
+	expect_eq "$(systemd-detect-virt || true)" \
+		"$(brig host --facts --format json --docker-host "unix://$WORK/no.sock" | jq -r .virt)" "virt in JSON"
 	# A container is a finding; its file is its marker.
 	run_status st brig host --format json --fail-on never --docker-host "unix://$WORK/no.sock"
 	expect_eq 0 "$st"
@@ -301,6 +303,7 @@ test_docker_api_own_dockerd () {
 	out_in=$out
 	run_status st brig host --docker-config /nonexistent --docker-host "unix://$E/docker.sock" --format json --fail-on never
 	facts=$(brig host --facts --docker-host "unix://$E/docker.sock")
+	brig host --facts --format json --docker-host "unix://$E/docker.sock" > "$WORK/facts.json"
 	$D rm -f quiet tight sock wide > /dev/null
 	kill "$DPID"
 	for i in $(seq 40); do kill -0 "$DPID" 2> /dev/null || break; sleep 0.25; done
@@ -322,6 +325,17 @@ quiet = {r for r, f in got if f == "host:docker/quiet"}
 assert quiet == {"BRIG-V023", "BRIG-V024", "BRIG-V025"}, quiet
 assert ("BRIG-V012", "host:docker-api") not in got, got
 assert not any(f == "host:docker/tight" for _, f in got), got
+PY
+	python3 - "$WORK/facts.json" "$E/docker.sock" <<'PY' || fail "facts: $(cat "$WORK/facts.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))["docker"]
+assert d["api"] and d["socket"] == sys.argv[2] and d["seccomp"] and not d["userns"], d
+c = {x["name"]: x for x in d["containers"]}
+assert set(c) == {"quiet", "tight", "sock", "wide"}, c
+assert c["tight"]["readonly_rootfs"] and c["tight"]["no_new_privileges"] and c["tight"]["memory"] == 64 << 20 and c["tight"]["pids_limit"] == 64, c["tight"]
+assert sys.argv[2] in c["sock"]["binds"], c["sock"]
+assert c["wide"]["host_network"] and c["wide"]["seccomp_unconfined"] and c["wide"]["cap_add"] == ["CAP_NET_ADMIN"], c["wide"]
+assert not c["quiet"]["readonly_rootfs"] and c["quiet"]["memory"] == 0, c["quiet"]
 PY
 }
 
