@@ -155,17 +155,22 @@ static const struct brig_cmd_help help = {
   "brig host [OPTIONS]",
   "audit the machine brig runs on",
   "Reads what holds on this machine and judges it by the host rules (BRIG-Vnnn; brig audit "
-  "--list-rules lists them): virtualisation, detected by brig itself as systemd-detect-virt "
-  "names it (container markers: /proc/vz, WSL's kernel release, /run/systemd/container, pid 1's "
-  "container=, /run/.containerenv, /.dockerenv, /dev/.lxc; then CPUID's hypervisor leaf, DMI "
-  "and the Xen markers), where a host that is itself a container shares its kernel with other "
-  "tenants (bare metal and virtual machines are not findings); the kernel: user namespaces, "
-  "seccomp filters, the cgroup hierarchy, idmapped mounts, landlock and whether its series is "
-  "still maintained upstream; Docker's daemon.json by the daemon rules (BRIG-Hnnn), its API "
-  "socket's owner and mode, the docker group, and the running daemon's and containers' own "
-  "view through its API.  Findings point at the file that shows them (/proc/self/status:LINE:1) "
-  "or at a pseudo-path (host:cpuid, host:kernel, host:docker-api).  Reported and exiting as "
-  "brig audit does.",
+  "--list-rules lists them): virtualisation, detected by brig itself and named as "
+  "systemd-detect-virt names it (container markers: /proc/vz, WSL's kernel release, "
+  "/run/systemd/container, pid 1's container=, /run/.containerenv, /.dockerenv, /dev/.lxc, and "
+  "a user namespace other than the first; then CPUID's hypervisor leaf, DMI and the Xen "
+  "markers), where a host that is itself a container shares its kernel with other tenants "
+  "(bare metal and virtual machines are not findings); the kernel: user namespaces, seccomp "
+  "filters, the cgroup hierarchy, idmapped mounts, landlock and whether its series is still "
+  "maintained upstream; Docker's daemon.json by the daemon rules (BRIG-Hnnn), its API socket's "
+  "owner and mode, the docker group, and the running daemon's and containers' own view through "
+  "its API; the packet filter (iptables-save, as root): DOCKER-USER, inter-container traffic, "
+  "ports published past UFW or firewalld; Podman's containers.conf and containerd's "
+  "config.toml.  Findings point at the file and line that show them "
+  "(/etc/docker/daemon.json:2:3, /proc/self/status:5:1) or at a pseudo-path (host:cpuid, "
+  "host:kernel, host:docker-api, host:docker/NAME for a container, host:iptables-save with "
+  "its output's line).  Exit: 0 nothing at or above --fail-on, 1 something, 2 usage errors or "
+  "a daemon.json brig could not read.",
 };
 
 static int
