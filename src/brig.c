@@ -25,6 +25,7 @@ struct cmd
 static const struct cmd commands[] = {
   { "audit", cmd_audit, 0,
     "check manifests, compose files, docker run lines and Dockerfiles against the policy" },
+  { "host", cmd_host, 0, "audit this machine: virtualisation, kernel, Docker daemon" },
   { "probe", cmd_probe, 0, "inside a container: try what an attacker would, report what held" },
   { "ps", cmd_ps, 0, "list running containers and the hardening the kernel enforces on them" },
   { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },

@@ -3,6 +3,7 @@
 #define BRIG_CMD_CMD_H
 
 int cmd_audit (int argc, char **argv);
+int cmd_host (int argc, char **argv);
 int cmd_probe (int argc, char **argv);
 int cmd_ps (int argc, char **argv);
 int cmd_run (int argc, char **argv);

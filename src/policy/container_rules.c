@@ -15,6 +15,7 @@
 #include "model/caps.h"
 #include "policy/audit.h"
 #include "policy/daemon.h"
+#include "policy/host.h"
 #include "policy/image.h"
 #include "util/cleanup.h"
 
@@ -950,8 +951,8 @@ brig_container_rules (size_t *ret_n)
 /* Every table of audit rules, in --list-rules order: a new table is one
  * more entry. */
 static const struct brig_audit_rule *(*const tables[]) (size_t *ret_n)
-    = { brig_audit_rules, brig_k8s_rules, brig_container_rules, brig_image_rules,
-        brig_daemon_rules };
+    = { brig_audit_rules, brig_k8s_rules,    brig_container_rules,
+        brig_image_rules, brig_daemon_rules, brig_host_rules };
 
 const struct brig_audit_rule *
 brig_audit_rule_nth (size_t i)

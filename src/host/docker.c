@@ -1,0 +1,317 @@
+/* Docker as it is on this host: where its daemon.json is, its API
+ * socket's owner and mode, the docker group, and the daemon's own view
+ * through its API: a minimal HTTP/1.0 GET over the unix socket (the
+ * daemon closes the connection after the body, so no chunking), the body
+ * parsed with jansson. */
+#include "host/machine.h"
+#include "util/cleanup.h"
+#include "util/unixsock.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+/* The most brig reads of one answer. */
+#define API_MAX (16 << 20)
+
+/* GET PATH on SOCK's daemon: the body of a 200 answer, parsed. */
+static json_t *
+api_get (const char *sock, const char *path, struct brig_err *err)
+{
+  _cleanup_close_ int fd = brig_unix_connect (sock, "Docker API socket", err);
+  _cleanup_free_ char *req = NULL, *buf = NULL;
+  struct timeval tv = { 5, 0 };
+  size_t len = 0, cap = 0;
+  char *body;
+  int code;
+  json_error_t je;
+  json_t *j;
+
+  if (fd < 0)
+    return NULL;
+  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  req = xasprintf ("GET %s HTTP/1.0\r\nHost: docker\r\nUser-Agent: brig\r\n\r\n", path);
+  for (size_t off = 0, n = strlen (req); off < n;)
+    {
+      ssize_t w = send (fd, req + off, n - off, MSG_NOSIGNAL);
+      if (w < 0)
+        {
+          brig_error (err, errno, "Docker API %s: send", path);
+          return NULL;
+        }
+      off += (size_t)w;
+    }
+  for (;;)
+    {
+      ssize_t r;
+      if (len + 4096 + 1 > cap)
+        {
+          if (cap >= API_MAX)
+            {
+              brig_error (err, EFBIG, "Docker API %s: an answer of more than %d bytes", path,
+                          API_MAX);
+              return NULL;
+            }
+          cap = cap ? cap * 2 : 16384;
+          buf = xrealloc (buf, cap);
+        }
+      r = recv (fd, buf + len, cap - len - 1, 0);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          brig_error (err, errno, "Docker API %s: receive", path);
+          return NULL;
+        }
+      if (r == 0)
+        break;
+      len += (size_t)r;
+    }
+  if (buf == NULL)
+    buf = xstrdup ("");
+  buf[len] = '\0';
+  if (sscanf (buf, "HTTP/1.%*d %d", &code) != 1 || (body = strstr (buf, "\r\n\r\n")) == NULL)
+    {
+      brig_error (err, 0, "Docker API %s: not an HTTP answer", path);
+      return NULL;
+    }
+  body += 4;
+  if (code != 200)
+    {
+      brig_error (err, 0, "Docker API %s: status %d: %.200s", path, code, body);
+      return NULL;
+    }
+  j = json_loadb (body, len - (size_t)(body - buf), 0, &je);
+  if (j == NULL)
+    brig_error (err, 0, "Docker API %s: %s", path, je.text);
+  return j;
+}
+
+static char *
+jdup (json_t *o, const char *key)
+{
+  const char *s = json_string_value (json_object_get (o, key));
+  return s ? xstrdup (s) : NULL;
+}
+
+static bool
+jis (json_t *o, const char *key, const char *want)
+{
+  const char *s = json_string_value (json_object_get (o, key));
+  return s && strcmp (s, want) == 0;
+}
+
+static void
+read_container (const char *sock, const char *id, struct brig_host_container *c)
+{
+  struct brig_err e = { 0 };
+  _cleanup_free_ char *path = xasprintf ("/containers/%s/json", id);
+  json_t *j = api_get (sock, path, &e), *hc, *v;
+  const char *name;
+  size_t i;
+  const char *k;
+
+  brig_err_release (&e);
+  c->id = xstrdup (id);
+  if (j == NULL)
+    {
+      c->name = xstrndup (id, 12);
+      c->where = xasprintf ("host:docker/%s", c->name);
+      return;
+    }
+  name = json_string_value (json_object_get (j, "Name"));
+  c->name = xstrdup (name ? (name[0] == '/' ? name + 1 : name) : id);
+  c->where = xasprintf ("host:docker/%s", c->name);
+  c->image = jdup (json_object_get (j, "Config"), "Image");
+  hc = json_object_get (j, "HostConfig");
+  c->privileged = json_is_true (json_object_get (hc, "Privileged"));
+  c->host_network = jis (hc, "NetworkMode", "host");
+  c->host_pid = jis (hc, "PidMode", "host");
+  json_array_foreach (json_object_get (hc, "CapAdd"), i, v) if (json_string_value (v))
+      strv_push (&c->cap_add, xstrdup (json_string_value (v)));
+  c->readonly_rootfs = json_is_true (json_object_get (hc, "ReadonlyRootfs"));
+  c->memory = json_integer_value (json_object_get (hc, "Memory"));
+  c->pids_limit = json_integer_value (json_object_get (hc, "PidsLimit"));
+  json_array_foreach (json_object_get (hc, "SecurityOpt"), i, v)
+  {
+    const char *s = json_string_value (v);
+    if (s && strncmp (s, "no-new-privileges", 17) == 0 && !strstr (s, "false"))
+      c->no_new_privileges = true;
+    if (s && (strcmp (s, "seccomp=unconfined") == 0 || strcmp (s, "seccomp:unconfined") == 0))
+      c->seccomp_unconfined = true;
+  }
+  json_array_foreach (json_object_get (j, "Mounts"), i,
+                      v) if (jis (v, "Type", "bind")
+                             && json_string_value (json_object_get (v, "Source")))
+      strv_push (&c->binds, jdup (v, "Source"));
+  /* What was asked to be published: "" is every address. */
+  json_object_foreach (json_object_get (hc, "PortBindings"), k, v)
+  {
+    size_t n;
+    json_t *b;
+    json_array_foreach (v, n, b)
+    {
+      const char *ip = json_string_value (json_object_get (b, "HostIp"));
+      const char *port = json_string_value (json_object_get (b, "HostPort"));
+      if (ip == NULL || ip[0] == '\0' || strcmp (ip, "0.0.0.0") == 0 || strcmp (ip, "::") == 0)
+        strv_push (&c->open_ports, xasprintf ("%s:%s->%s", ip && ip[0] ? ip : "0.0.0.0",
+                                              port && port[0] ? port : "(any)", k));
+    }
+  }
+  json_decref (j);
+}
+
+static void
+read_api (const char *sock, struct brig_host_docker *d)
+{
+  struct brig_err e = { 0 };
+  json_t *info = api_get (sock, "/info", &e), *list, *v;
+  size_t i;
+
+  if (info == NULL)
+    {
+      d->api_error = xstrdup (e.msg ? e.msg : "no answer");
+      brig_err_release (&e);
+      return;
+    }
+  d->api = true;
+  d->version = jdup (info, "ServerVersion");
+  json_array_foreach (json_object_get (info, "SecurityOptions"), i, v)
+  {
+    const char *s = json_string_value (v);
+    if (s == NULL)
+      continue;
+    d->api_seccomp |= strncmp (s, "name=seccomp", 12) == 0 && !strstr (s, "profile=unconfined");
+    d->api_userns |= strncmp (s, "name=userns", 11) == 0;
+    d->api_rootless |= strncmp (s, "name=rootless", 13) == 0;
+  }
+  json_decref (info);
+  list = api_get (sock, "/containers/json", &e);
+  if (list == NULL)
+    {
+      d->api_error = xstrdup (e.msg ? e.msg : "no answer");
+      brig_err_release (&e);
+      return;
+    }
+  d->containers = xcalloc (json_array_size (list) + 1, sizeof *d->containers);
+  json_array_foreach (list, i, v)
+  {
+    const char *id = json_string_value (json_object_get (v, "Id"));
+    if (id && strspn (id, "0123456789abcdef") == strlen (id))
+      read_container (sock, id, &d->containers[d->ncontainers++]);
+  }
+  json_decref (list);
+}
+
+/* The members of the docker group: its line of /etc/group and the users
+ * whose primary group it is (/etc/passwd). */
+static void
+read_group (const char *root, struct brig_host_docker *d)
+{
+  _cleanup_free_ char *gpath = xasprintf ("%s/etc/group", root);
+  _cleanup_free_ char *ppath = xasprintf ("%s/etc/passwd", root);
+  _cleanup_fclose_ FILE *g = fopen (gpath, "re");
+  _cleanup_fclose_ FILE *pw = NULL;
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  long gid = -1;
+  int n = 0;
+
+  while (g && getline (&line, &cap, g) > 0)
+    {
+      char *save = NULL, *name, *members;
+      n++;
+      line[strcspn (line, "\n")] = '\0';
+      name = strtok_r (line, ":", &save);
+      if (name == NULL || strcmp (name, "docker") != 0)
+        continue;
+      /* docker:x:GID:a,b */
+      {
+        char *c1 = strchr (line + strlen (name) + 1, ':');
+        if (c1 == NULL)
+          break;
+        gid = strtol (c1 + 1, &members, 10);
+        members = strchr (c1 + 1, ':');
+      }
+      snprintf (d->group_src.file, sizeof d->group_src.file, "/etc/group");
+      d->group_src.loc = (struct brig_loc){ n, 1, 0, 0 };
+      if (members)
+        {
+          char *s2 = NULL;
+          for (char *m = strtok_r (members + 1, ",", &s2); m; m = strtok_r (NULL, ",", &s2))
+            strv_push (&d->docker_group, xstrdup (m));
+        }
+      break;
+    }
+  if (gid < 0)
+    return;
+  pw = fopen (ppath, "re");
+  while (pw && getline (&line, &cap, pw) > 0)
+    {
+      char *f[5] = { 0 }, *p = line;
+      for (int i = 0; i < 5 && p; i++)
+        {
+          f[i] = p;
+          p = strchr (p, ':');
+          if (p)
+            *p++ = '\0';
+        }
+      if (f[3] && strtol (f[3], NULL, 10) == gid && !strv_contains (d->docker_group, f[0]))
+        strv_push (&d->docker_group, xstrdup (f[0]));
+    }
+}
+
+/* GID's name in ROOT's /etc/group, in RET. */
+static void
+group_name (const char *root, unsigned gid, char *ret, size_t size)
+{
+  _cleanup_free_ char *gpath = xasprintf ("%s/etc/group", root);
+  _cleanup_fclose_ FILE *g = fopen (gpath, "re");
+  char buf[512];
+
+  snprintf (ret, size, "%u", gid);
+  while (g && fgets (buf, sizeof buf, g))
+    {
+      char name[64];
+      unsigned id;
+      if (sscanf (buf, "%63[^:]:%*[^:]:%u", name, &id) == 2 && id == gid)
+        {
+          snprintf (ret, size, "%s", name);
+          return;
+        }
+    }
+}
+
+void
+brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_docker *d)
+{
+  _cleanup_free_ char *conf = p->docker_config ? xstrdup (p->docker_config)
+                                               : xasprintf ("%s/etc/docker/daemon.json", p->root);
+  struct stat st;
+
+  memset (d, 0, sizeof *d);
+  if (stat (conf, &st) == 0 && S_ISREG (st.st_mode))
+    {
+      d->daemon_json = steal_pointer (&conf);
+      d->installed = true;
+    }
+  d->socket = p->docker_socket ? xstrdup (p->docker_socket)
+                               : xasprintf ("%s/var/run/docker.sock", p->root);
+  if (stat (d->socket, &st) == 0 && S_ISSOCK (st.st_mode))
+    {
+      d->installed = d->socket_found = true;
+      d->sock_uid = st.st_uid;
+      d->sock_gid = st.st_gid;
+      d->sock_mode = st.st_mode & 07777;
+      group_name (p->root, st.st_gid, d->sock_group, sizeof d->sock_group);
+      read_api (d->socket, d);
+    }
+  read_group (p->root, d);
+}

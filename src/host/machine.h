@@ -1,0 +1,41 @@
+/* brig host's readers: the machine it runs on, into the host model
+ * (model/host.h).  They read /proc, /sys, /etc, CPUID and the Docker API;
+ * what cannot be read is left unknown, never an error, unless said. */
+#ifndef BRIG_HOST_MACHINE_H
+#define BRIG_HOST_MACHINE_H
+
+#include "model/host.h"
+#include "util/err.h"
+
+/* Where the readers look: ROOT prefixes /proc, /sys, /etc and the markers
+ * ("" for the real ones; tests point it at a tree of their own). */
+struct brig_host_paths
+{
+  const char *root;
+  const char *docker_config; /* daemon.json, or NULL: /etc/docker/daemon.json */
+  const char *docker_socket; /* the API socket, or NULL: /var/run/docker.sock */
+  bool no_cpuid;             /* trust the files only (tests) */
+  const char *iptables_save; /* a saved ruleset, or NULL: run iptables-save */
+};
+
+/* Virtualisation, as systemd-detect-virt names it: the container
+ * markers, then CPUID's hypervisor leaf, DMI and /proc and /sys. */
+void brig_host_read_virt (const struct brig_host_paths *p, struct brig_host_virt *v);
+
+/* The kernel's facts that /proc and /sys give (landlock is probed by
+ * sandbox/hostprobe.h). */
+void brig_host_read_kernel (const struct brig_host_paths *p, struct brig_host_kernel *k);
+
+/* Docker: its daemon.json path, its socket's owner and mode, the docker
+ * group, and the daemon's own view through its API. */
+void brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_docker *d);
+
+/* The packet filter (iptables-save's output, run when it is installed and
+ * brig is root) and whether UFW or firewalld is on. */
+void brig_host_read_firewall (const struct brig_host_paths *p, struct brig_host_firewall *fw);
+
+/* Podman's containers.conf files and containerd's config.toml under ROOT,
+ * when present. */
+void brig_host_read_engines (const struct brig_host_paths *p, struct brig_host_engines *e);
+
+#endif
