@@ -1095,9 +1095,12 @@ excluded (const struct audit_opts *o, const char *path)
          && brig_project_excluded (&o->project, abs + rl + 1);
 }
 
+/* PATH, which is NAME in the directory DIRFD (AT_FDCWD: NAME is PATH): a
+ * walk opens each file by its name in its directory's descriptor, not by a
+ * path the kernel would walk again from the top for every file. */
 static void
-audit_file (const struct audit_opts *o, struct brig_audit_report *r, const char *path,
-            bool explicit)
+audit_file (const struct audit_opts *o, struct brig_audit_report *r, int dirfd, const char *name,
+            const char *path, bool explicit)
 {
   _cleanup_free_ char *buf = NULL;
   struct brig_err e = { 0 };
@@ -1108,8 +1111,17 @@ audit_file (const struct audit_opts *o, struct brig_audit_report *r, const char 
       r->excluded++;
       return;
     }
-  if (brig_read_file (path, BRIG_YAML_MAX_SIZE, &buf, &len, &e) < 0)
+  if (brig_read_file_at (dirfd, name, BRIG_YAML_MAX_SIZE, &buf, &len, &e) < 0)
     {
+      if (name != path)
+        {
+          /* The message names the file as the user knows it. */
+          struct brig_err full = { 0 };
+          brig_error (&full, 0, "%s: %s", path, e.msg ? e.msg : "cannot be read");
+          full.code = e.code;
+          brig_err_release (&e);
+          e = full;
+        }
       add_error (r, path, &e);
       return;
     }
@@ -1277,6 +1289,7 @@ walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *d
   struct dirent **ents = NULL;
   struct brig_err e = { 0 };
   size_t mark = gw ? gw->gi.n : 0;
+  _cleanup_close_ int dfd = -1;
   int n;
 
   if (depth > 64)
@@ -1294,6 +1307,7 @@ walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *d
     }
   if (gw)
     gitignore_read (gw, dir, ".gitignore", gw->rel);
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   for (int i = 0; i < n; i++)
     {
       const char *name = ents[i]->d_name;
@@ -1318,7 +1332,7 @@ walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *d
           else if (isdir)
             walk_subdir (o, r, path, name, depth + 1, gw);
           else if (reg && audit_suffix (o, name))
-            audit_file (o, r, path, false);
+            audit_file (o, r, dfd >= 0 ? dfd : AT_FDCWD, dfd >= 0 ? name : path, path, false);
         }
       free (ents[i]);
     }
@@ -1480,7 +1494,7 @@ cmd_audit (int argc, char **argv)
       else if (stat (paths[i], &st) == 0 && S_ISDIR (st.st_mode))
         audit_dir (&o, &r, paths[i], 0);
       else
-        audit_file (&o, &r, paths[i], true);
+        audit_file (&o, &r, AT_FDCWD, paths[i], paths[i], true);
     }
   /* .brig.yml's rules off and severities; what --severity hides is
    * neither shown nor counted. */
