@@ -1,0 +1,94 @@
+/* Fuzz brig host's readers of files it did not write: the first byte
+ * picks the file (Podman's containers.conf, containerd's config.toml, a
+ * saved iptables ruleset, /etc/group, UFW's ufw.conf), the rest is its
+ * text, read from a private root as brig host --root reads a tree. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "host/machine.h"
+#include "model/host.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static char root[64];
+
+static void
+put (const char *rel, const uint8_t *data, size_t size)
+{
+  char path[256];
+  FILE *f;
+
+  snprintf (path, sizeof path, "%s%s", root, rel);
+  f = fopen (path, "wb");
+  if (f == NULL)
+    abort ();
+  fwrite (data, 1, size, f);
+  fclose (f);
+}
+
+static const char *const files[]
+    = { "/etc/containers/containers.conf", "/etc/containerd/config.toml", "/rules.save",
+        "/etc/group", "/etc/ufw/ufw.conf" };
+static const char *const dirs[] = { "/etc/containers", "/etc/containerd", "/etc/ufw", "/etc", "" };
+
+/* The private root goes when the run ends. */
+static void
+cleanup (void)
+{
+  char path[256];
+
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    {
+      snprintf (path, sizeof path, "%s%s", root, files[i]);
+      unlink (path);
+    }
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+    {
+      snprintf (path, sizeof path, "%s%s", root, dirs[i]);
+      rmdir (path);
+    }
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  char saved[128];
+  struct brig_host_paths p = { 0 };
+  struct brig_host h;
+
+  if (size == 0)
+    return 0;
+  if (root[0] == '\0')
+    {
+      char dir[256];
+      snprintf (root, sizeof root, "/tmp/brig-fuzz-host.XXXXXX");
+      if (mkdtemp (root) == NULL)
+        abort ();
+      snprintf (dir, sizeof dir, "%s/etc", root);
+      mkdir (dir, 0700);
+      for (size_t i = 0; i < 3; i++)
+        {
+          snprintf (dir, sizeof dir, "%s%s", root, dirs[i]);
+          mkdir (dir, 0700);
+        }
+      atexit (cleanup);
+    }
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    put (files[i], (const uint8_t *)"", 0);
+  put (files[data[0] % (sizeof files / sizeof files[0])], data + 1, size - 1);
+  snprintf (saved, sizeof saved, "%s/rules.save", root);
+  p.root = root;
+  p.iptables_save = saved;
+  p.docker_socket = "/nonexistent/brig-fuzz.sock";
+  p.no_cpuid = true;
+  memset (&h, 0, sizeof h);
+  brig_host_read_engines (&p, &h.engines);
+  brig_host_read_firewall (&p, &h.firewall);
+  brig_host_read_docker (&p, &h.docker);
+  brig_host_release (&h);
+  return 0;
+}
