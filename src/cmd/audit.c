@@ -96,13 +96,7 @@ static int
 o_format (void *ctx, const char *arg, struct brig_err *err)
 {
   struct audit_opts *o = ctx;
-  if (strcmp (arg, "text") == 0 || strcmp (arg, "json") == 0 || strcmp (arg, "sarif") == 0)
-    {
-      o->json = arg[0] == 'j';
-      o->sarif = arg[0] == 's';
-      return 0;
-    }
-  return brig_error (err, 0, "`%s`: expected text, json or sarif", arg);
+  return brig_format_arg (arg, &o->json, &o->sarif, err);
 }
 
 static int
@@ -164,33 +158,17 @@ o_k8s_version (void *ctx, const char *arg, struct brig_err *err)
 }
 
 static int
-severity_arg (const char *opt, const char *arg, enum brig_severity *ret, struct brig_err *err)
-{
-  static const enum brig_severity all[]
-      = { BRIG_SEV_LOW, BRIG_SEV_MEDIUM, BRIG_SEV_HIGH, BRIG_SEV_CRITICAL };
-  for (size_t i = 0; i < ARRAY_SIZE (all); i++)
-    if (strcmp (arg, brig_severity_name (all[i])) == 0)
-      {
-        *ret = all[i];
-        return 0;
-      }
-  return brig_error (err, 0, "`%s`: expected low, medium, high or critical%s", arg,
-                     strcmp (opt, "--fail-on") == 0 ? " (or never)" : "");
-}
-
-static int
 o_fail_on (void *ctx, const char *arg, struct brig_err *err)
 {
   struct audit_opts *o = ctx;
-  o->fail_never = strcmp (arg, "never") == 0;
-  return o->fail_never ? 0 : severity_arg ("--fail-on", arg, &o->fail_on, err);
+  return brig_severity_arg (arg, &o->fail_on, &o->fail_never, err);
 }
 
 static int
 o_severity (void *ctx, const char *arg, struct brig_err *err)
 {
   struct audit_opts *o = ctx;
-  return severity_arg ("--severity", arg, &o->show, err);
+  return brig_severity_arg (arg, &o->show, NULL, err);
 }
 
 #define FLAG_SETTER(fn, field)                                                                     \

@@ -33,31 +33,14 @@ static int
 o_format (void *ctx, const char *arg, struct brig_err *err)
 {
   struct ps_opts *o = ctx;
-  if (strcmp (arg, "text") == 0 || strcmp (arg, "json") == 0 || strcmp (arg, "sarif") == 0)
-    {
-      o->json = arg[0] == 'j';
-      o->sarif = arg[0] == 's';
-      return 0;
-    }
-  return brig_error (err, 0, "`%s`: expected text, json or sarif", arg);
+  return brig_format_arg (arg, &o->json, &o->sarif, err);
 }
 
 static int
 o_fail_on (void *ctx, const char *arg, struct brig_err *err)
 {
-  static const enum brig_severity all[]
-      = { BRIG_SEV_LOW, BRIG_SEV_MEDIUM, BRIG_SEV_HIGH, BRIG_SEV_CRITICAL };
   struct ps_opts *o = ctx;
-  o->fail_never = strcmp (arg, "never") == 0;
-  for (size_t i = 0; i < ARRAY_SIZE (all) && !o->fail_never; i++)
-    if (strcmp (arg, brig_severity_name (all[i])) == 0)
-      {
-        o->fail_on = all[i];
-        return 0;
-      }
-  return o->fail_never
-             ? 0
-             : brig_error (err, 0, "`%s`: expected low, medium, high, critical or never", arg);
+  return brig_severity_arg (arg, &o->fail_on, &o->fail_never, err);
 }
 
 static int
