@@ -3,6 +3,7 @@
  * through its API: a minimal HTTP/1.0 GET over the unix socket (the
  * daemon closes the connection after the body, so no chunking), the body
  * parsed with jansson. */
+#include "host/dockerapi.h"
 #include "host/machine.h"
 #include "util/cleanup.h"
 #include "util/unixsock.h"
@@ -20,9 +21,8 @@
 /* The most brig reads of one answer. */
 #define API_MAX (16 << 20)
 
-/* GET PATH on SOCK's daemon: the body of a 200 answer, parsed. */
-static json_t *
-api_get (const char *sock, const char *path, struct brig_err *err)
+json_t *
+brig_docker_api_get (const char *sock, const char *path, struct brig_err *err)
 {
   _cleanup_close_ int fd = brig_unix_connect (sock, "Docker API socket", err);
   _cleanup_free_ char *req = NULL, *buf = NULL;
@@ -113,7 +113,7 @@ read_container (const char *sock, const char *id, struct brig_host_container *c)
 {
   struct brig_err e = { 0 };
   _cleanup_free_ char *path = xasprintf ("/containers/%s/json", id);
-  json_t *j = api_get (sock, path, &e), *hc, *v;
+  json_t *j = brig_docker_api_get (sock, path, &e), *hc, *v;
   const char *name;
   size_t i;
   const char *k;
@@ -172,7 +172,7 @@ static void
 read_api (const char *sock, struct brig_host_docker *d)
 {
   struct brig_err e = { 0 };
-  json_t *info = api_get (sock, "/info", &e), *list, *v;
+  json_t *info = brig_docker_api_get (sock, "/info", &e), *list, *v;
   size_t i;
 
   if (info == NULL)
@@ -193,7 +193,7 @@ read_api (const char *sock, struct brig_host_docker *d)
     d->api_rootless |= strncmp (s, "name=rootless", 13) == 0;
   }
   json_decref (info);
-  list = api_get (sock, "/containers/json", &e);
+  list = brig_docker_api_get (sock, "/containers/json", &e);
   if (list == NULL)
     {
       d->api_error = xstrdup (e.msg ? e.msg : "no answer");

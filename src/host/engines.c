@@ -1,20 +1,15 @@
 /* Names of containers from the engines' APIs (proc.h): Docker's
- * GET /containers/json on its unix socket, HTTP/1.0 so that the answer is
- * one body up to the end of the stream, never chunked. */
+ * GET /containers/json (host/dockerapi.h), and brig's own state files. */
+#include "host/dockerapi.h"
 #include "host/proc.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/mem.h"
-#include "util/unixsock.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
-
-#define API_MAX (8u << 20)
 
 static char *
 ports_text (json_t *ports)
@@ -43,27 +38,10 @@ ports_text (json_t *ports)
 int
 brig_docker_names (const char *sock, struct brig_observed_list *l, struct brig_err *err)
 {
-  static const char req[] = "GET /containers/json HTTP/1.0\r\nHost: docker\r\n\r\n";
-  _cleanup_close_ int fd = brig_unix_connect (sock, "Docker socket", err);
-  _cleanup_free_ char *buf = NULL;
-  struct timeval tv = { .tv_sec = 3 };
-  json_error_t jerr;
-  size_t len;
-  int r;
+  json_t *root = brig_docker_api_get (sock, "/containers/json", err);
 
-  if (fd < 0)
-    return fd;
-  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  if (brig_write_all (fd, req, sizeof req - 1) < 0)
-    return brig_error (err, errno, "Docker API at `%s`", sock);
-  r = brig_read_fd (fd, sock, API_MAX, &buf, &len, err);
-  if (r < 0)
-    return brig_err_wrap (err, "Docker API");
-  char *body = strstr (buf, "\r\n\r\n");
-  if (strncmp (buf, "HTTP/1.", 7) != 0 || body == NULL || strncmp (buf + 9, "200", 3) != 0)
-    return brig_error (err, 0, "Docker API at `%s`: %.*s", sock, (int)strcspn (buf, "\r\n"), buf);
-  json_t *root = json_loads (body + 4, 0, &jerr);
+  if (root == NULL)
+    return -1;
   if (!json_is_array (root))
     {
       json_decref (root);
