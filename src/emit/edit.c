@@ -123,12 +123,10 @@ brig_edits_add (struct brig_edits *e, size_t off, size_t end, const char *text)
       const struct brig_edit *x = &e->v[i];
       if (x->off == off && x->end == end && strcmp (x->text, text) == 0)
         return false; /* the same fix, asked twice */
-      /* Overlapping ranges; two inserts at one offset do not overlap. */
+      /* Overlapping: one starts inside the other.  An insert (OFF ==
+       * END) overlaps only a range it falls strictly inside; two inserts
+       * at one offset, or an insert at a range's edge, do not. */
       if (off < x->end && x->off < end)
-        return false;
-      if (off == end && x->off < off && off < x->end)
-        return false;
-      if (x->off == x->end && off < x->off && x->off < end)
         return false;
     }
   e->v = xreallocarray (e->v, e->n + 1, sizeof *e->v);

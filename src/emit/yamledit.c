@@ -30,7 +30,7 @@ struct brig_yadd
 };
 
 /* What happens to a sequence that is there: items removed, items added. */
-struct brig_yremove
+struct brig_yseq
 {
   const struct brig_ynode *map; /* the sequence is the value of its key KEY_I */
   size_t key_i;
@@ -392,14 +392,14 @@ brig_yedit_release (struct brig_yedit *y)
   for (size_t i = 0; i < y->nadds; i++)
     padd_free (&y->adds[i].root);
   free (y->adds);
-  for (size_t i = 0; i < y->nremoves; i++)
+  for (size_t i = 0; i < y->nseqs; i++)
     {
-      free (y->removes[i].gone);
-      for (size_t k = 0; k < y->removes[i].nadds; k++)
-        free (y->removes[i].adds[k]);
-      free (y->removes[i].adds);
+      free (y->seqs[i].gone);
+      for (size_t k = 0; k < y->seqs[i].nadds; k++)
+        free (y->seqs[i].adds[k]);
+      free (y->seqs[i].adds);
     }
-  free (y->removes);
+  free (y->seqs);
   free (y->emptied);
   y->emptied = NULL;
   free (y->flows);
@@ -407,8 +407,8 @@ brig_yedit_release (struct brig_yedit *y)
   y->nflows = 0;
   y->nemptied = 0;
   y->adds = NULL;
-  y->removes = NULL;
-  y->nadds = y->nremoves = 0;
+  y->seqs = NULL;
+  y->nadds = y->nseqs = 0;
 }
 
 const struct brig_ynode *
@@ -513,18 +513,18 @@ brig_yedit_set (struct brig_yedit *y, const struct brig_ynode *map, const char *
   return false;
 }
 
-static struct brig_yremove *
+static struct brig_yseq *
 seq_record (struct brig_yedit *y, const struct brig_ynode *map, size_t key_i)
 {
   const struct brig_ynode *seq = map->items[2 * key_i + 1];
 
-  for (size_t k = 0; k < y->nremoves; k++)
-    if (y->removes[k].map == map && y->removes[k].key_i == key_i)
-      return &y->removes[k];
-  y->removes = xreallocarray (y->removes, y->nremoves + 1, sizeof *y->removes);
-  y->removes[y->nremoves]
-      = (struct brig_yremove){ map, key_i, xcalloc (seq->n + 1, sizeof (bool)), NULL, 0 };
-  return &y->removes[y->nremoves++];
+  for (size_t k = 0; k < y->nseqs; k++)
+    if (y->seqs[k].map == map && y->seqs[k].key_i == key_i)
+      return &y->seqs[k];
+  y->seqs = xreallocarray (y->seqs, y->nseqs + 1, sizeof *y->seqs);
+  y->seqs[y->nseqs]
+      = (struct brig_yseq){ map, key_i, xcalloc (seq->n + 1, sizeof (bool)), NULL, 0 };
+  return &y->seqs[y->nseqs++];
 }
 
 bool
@@ -582,7 +582,7 @@ brig_yedit_seq_add (struct brig_yedit *y, const struct brig_ynode *map, const ch
   if (owner == NULL)
     return false;
   {
-    struct brig_yremove *r = seq_record (y, owner, key_i);
+    struct brig_yseq *r = seq_record (y, owner, key_i);
     for (size_t i = 0; i < r->nadds; i++)
       if (strcmp (r->adds[i], item) == 0)
         return true;
@@ -789,7 +789,7 @@ flush_add (struct brig_yedit *y, const struct brig_yadd *a)
 
 /* A sequence's removed and added items. */
 static void
-flush_seq (struct brig_yedit *y, const struct brig_yremove *r)
+flush_seq (struct brig_yedit *y, const struct brig_yseq *r)
 {
   const struct brig_ynode *seq = r->map->items[2 * r->key_i + 1];
   const struct brig_ynode *key = r->map->items[2 * r->key_i];
@@ -857,8 +857,8 @@ flush_seq (struct brig_yedit *y, const struct brig_yremove *r)
 void
 brig_yedit_flush (struct brig_yedit *y)
 {
-  for (size_t i = 0; i < y->nremoves; i++)
-    flush_seq (y, &y->removes[i]);
+  for (size_t i = 0; i < y->nseqs; i++)
+    flush_seq (y, &y->seqs[i]);
   /* A mapping nested in another ends where it does: its lines go first,
    * so the inner mapping's additions come before the outer one's.  Inner
    * mappings start after the outer: latest start first. */

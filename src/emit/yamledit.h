@@ -14,7 +14,7 @@
 #include "parse/yaml.h"
 
 struct brig_yadd;
-struct brig_yremove;
+struct brig_yseq;
 
 struct brig_yedit
 {
@@ -23,8 +23,8 @@ struct brig_yedit
   int step;  /* the file's indentation step (2 when it shows none) */
   struct brig_yadd *adds;
   size_t nadds;
-  struct brig_yremove *removes;
-  size_t nremoves;
+  struct brig_yseq *seqs;
+  size_t nseqs;
   const struct brig_ynode **emptied; /* a flow mapping, once per pair removed from it */
   size_t nemptied;
   bool frozen;   /* explicit keys (`? key`): brig makes no edit here */
