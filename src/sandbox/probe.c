@@ -50,6 +50,20 @@ set (struct brig_probe_result *r, enum brig_probe_verdict v, const char *fmt, ..
   va_end (ap);
 }
 
+/* Add "; " and the formatted text to *D (an allocated string, maybe ""). */
+static void __attribute__ ((format (printf, 2, 3))) append (char **d, const char *fmt, ...)
+{
+  va_list ap;
+  _cleanup_free_ char *part = NULL;
+  char *nd;
+  va_start (ap, fmt);
+  part = xvasprintf (fmt, ap);
+  va_end (ap);
+  nd = xasprintf ("%s%s%s", *d, **d ? "; " : "", part);
+  free (*d);
+  *d = nd;
+}
+
 /* "EPERM" for errno values; "ok" for 0. */
 static const char *
 ename (int e)
@@ -254,18 +268,12 @@ static char *
 cap_text (uint64_t mask)
 {
   _cleanup_strv_ char **v = cap_list (mask);
-  size_t len = 1;
-  char *s;
-  if (v[0] == NULL)
-    return xstrdup ("none");
-  for (size_t i = 0; v[i]; i++)
-    len += strlen (v[i]) + 1;
-  s = xcalloc (1, len);
+  char *s = xstrdup (v[0] ? "" : "none");
   for (size_t i = 0; v[i]; i++)
     {
-      if (i)
-        strncat (s, ",", len - strlen (s) - 1);
-      strncat (s, v[i], len - strlen (s) - 1);
+      char *n = xasprintf ("%s%s%s", s, i ? "," : "", v[i]);
+      free (s);
+      s = n;
     }
   return s;
 }
@@ -534,7 +542,6 @@ open_for_write (struct brig_probe_result *r, const char *const *paths, size_t n)
     {
       int fd = open (paths[i], O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
       int e = fd < 0 ? errno : 0;
-      char *nd;
       if (fd >= 0)
         close (fd);
       if (e == ENOENT)
@@ -543,10 +550,7 @@ open_for_write (struct brig_probe_result *r, const char *const *paths, size_t n)
       opened |= e == 0;
       if (e == 0)
         strv_push (&r->items, xstrdup (paths[i]));
-      nd = xasprintf ("%s%s%s for writing: %s", d, *d ? "; " : "", paths[i],
-                      e ? ename (e) : "opened (closed unwritten)");
-      free (d);
-      d = nd;
+      append (&d, "%s for writing: %s", paths[i], e ? ename (e) : "opened (closed unwritten)");
     }
   if (!any)
     return set (r, BRIG_PROBE_SKIPPED, "none of the files exists");
@@ -613,7 +617,6 @@ check_release_agent (struct brig_probe_result *r)
       const char *sep = strstr (line, " - ");
       _cleanup_free_ char *p = NULL;
       int fd, e;
-      char *nd;
       if (sep == NULL || sscanf (sep, " - %63s", fstype) != 1 || strcmp (fstype, "cgroup") != 0
           || sscanf (line, "%*s %*s %*s %*s %1023s", mp) != 1)
         continue;
@@ -627,29 +630,23 @@ check_release_agent (struct brig_probe_result *r)
       opened |= e == 0;
       if (e == 0)
         strv_push (&r->items, xstrdup (p));
-      nd = xasprintf ("%s%s%s: %s", d, *d ? "; " : "", p, e ? ename (e) : "opened for writing");
-      free (d);
-      d = nd;
+      append (&d, "%s: %s", p, e ? ename (e) : "opened for writing");
     }
   dir = private_dir ();
   if (in_child (agent_child, dir, 5, v, &n) >= 0 && n == 4)
     {
-      char *nd;
       if (v[0] < 0)
-        nd = xasprintf ("%s%sno private directory for a fresh cgroup mount", d, *d ? "; " : "");
+        append (&d, "no private directory for a fresh cgroup mount");
       else if (v[0] > 0)
-        nd = xasprintf ("%s%sfresh cgroup v1 mount: unshare(CLONE_NEWNS): %s", d, *d ? "; " : "",
-                        ename (v[0]));
+        append (&d, "fresh cgroup v1 mount: unshare(CLONE_NEWNS): %s", ename (v[0]));
       else if (v[1] > 0)
-        nd = xasprintf ("%s%sfresh cgroup v1 mount: %s", d, *d ? "; " : "", ename (v[1]));
+        append (&d, "fresh cgroup v1 mount: %s", ename (v[1]));
       else
         {
-          nd = xasprintf ("%s%sfresh cgroup v1 mount: release_agent %s", d, *d ? "; " : "",
-                          v[2] ? ename (v[2]) : "opened for writing");
+          append (&d, "fresh cgroup v1 mount: release_agent %s",
+                  v[2] ? ename (v[2]) : "opened for writing");
           opened |= v[2] == 0;
         }
-      free (d);
-      d = nd;
     }
   if (dir)
     rmdir (dir);
@@ -669,7 +666,6 @@ check_kcore (struct brig_probe_result *r)
       int e = fd < 0 ? errno : 0;
       const char *what = NULL;
       struct stat st;
-      char *nd;
       if (e == ENOENT)
         continue;
       if (fd >= 0)
@@ -685,9 +681,7 @@ check_kcore (struct brig_probe_result *r)
             }
           close (fd);
         }
-      nd = xasprintf ("%s%s%s: %s", d, *d ? "; " : "", paths[i], what ? what : ename (e));
-      free (d);
-      d = nd;
+      append (&d, "%s: %s", paths[i], what ? what : ename (e));
     }
   set (r, opened ? BRIG_PROBE_OPEN : BRIG_PROBE_HELD, "%s", *d ? d : "none present");
 }
@@ -733,9 +727,8 @@ check_devices (struct brig_probe_result *r)
   if (maj && (dir = private_dir ()))
     {
       _cleanup_free_ char *node = xasprintf ("%s/blk", dir);
-      char *nd;
       if (mknod (node, S_IFBLK | 0600, makedev (maj, mnr)) < 0)
-        nd = xasprintf ("%s; mknod block %u:%u: %s", d, maj, mnr, ename (errno));
+        append (&d, "mknod block %u:%u: %s", maj, mnr, ename (errno));
       else
         {
           int fd = open (node, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -747,12 +740,10 @@ check_devices (struct brig_probe_result *r)
               strv_push (&r->items, xasprintf ("block %u:%u (mknod)", maj, mnr));
             }
           unlink (node);
-          nd = xasprintf ("%s; mknod block %u:%u: ok, open: %s", d, maj, mnr,
-                          e ? ename (e) : "opened (not read)");
+          append (&d, "mknod block %u:%u: ok, open: %s", maj, mnr,
+                  e ? ename (e) : "opened (not read)");
         }
       rmdir (dir);
-      free (d);
-      d = nd;
     }
   set (r, opened ? BRIG_PROBE_OPEN : BRIG_PROBE_HELD, "%s", d);
 }
@@ -847,7 +838,6 @@ check_engine_socket (struct brig_probe_result *r)
       struct sockaddr_un sa = { .sun_family = AF_UNIX };
       struct stat st;
       int fd, e;
-      char *nd;
       if (stat (paths[i], &st) < 0 || !S_ISSOCK (st.st_mode))
         continue;
       strncpy (sa.sun_path, paths[i], sizeof sa.sun_path - 1);
@@ -861,10 +851,8 @@ check_engine_socket (struct brig_probe_result *r)
           reached = true;
           strv_push (&r->items, xstrdup (paths[i]));
         }
-      nd = xasprintf ("%s%s%s: %s", d, *d ? "; " : "", paths[i],
-                      e == 0 || e == EAGAIN || e == EINPROGRESS ? "connected" : ename (e));
-      free (d);
-      d = nd;
+      append (&d, "%s: %s", paths[i],
+              e == 0 || e == EAGAIN || e == EINPROGRESS ? "connected" : ename (e));
     }
   set (r, reached ? BRIG_PROBE_OPEN : BRIG_PROBE_HELD, "%s",
        *d ? d : "no engine socket at the usual paths");
