@@ -111,6 +111,16 @@ refused (int e)
   return e == EPERM || e == EACCES || e == ENOSYS;
 }
 
+/* In a child just forked from PARENT: die with it, also when it died
+ * before the prctl. */
+static void
+die_with_parent (pid_t parent)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    _exit (0);
+}
+
 /* --- child processes ---------------------------------------------------- */
 
 /* Set by in_child when it had to kill the child at its deadline. */
@@ -124,7 +134,7 @@ static int
 in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[4], int *ret_n)
 {
   int p[2], st = 0;
-  pid_t pid;
+  pid_t pid, parent = getpid ();
   size_t got = 0;
   char buf[4 * sizeof (int)];
   struct timespec start, now;
@@ -145,7 +155,7 @@ in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[
   if (pid == 0)
     {
       close (p[0]);
-      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      die_with_parent (parent);
       fn (p[1], arg);
       _exit (0);
     }
@@ -182,6 +192,9 @@ in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[
         }
     }
   close (p[0]);
+  /* However the loop ended (a failed poll or read too), the wait is
+   * bounded: a child that has exited keeps its status. */
+  kill (pid, SIGKILL);
   while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
     ;
   if (*ret_n == 0 && got >= sizeof (int))
@@ -426,7 +439,7 @@ static void
 check_ptrace (struct brig_probe_result *r)
 {
   int v[4], n, attach_e;
-  pid_t pid;
+  pid_t pid, parent = getpid ();
 
   if (in_child (traceme_child, NULL, 5, v, &n) < 0 || n != 4)
     return set (r, BRIG_PROBE_SKIPPED, "the child that tries could not run");
@@ -435,7 +448,7 @@ check_ptrace (struct brig_probe_result *r)
     return set (r, BRIG_PROBE_SKIPPED, "fork: %s", ename (errno));
   if (pid == 0)
     {
-      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      die_with_parent (parent);
       for (;;)
         pause ();
     }
@@ -1082,6 +1095,7 @@ check_pids (struct brig_probe_result *r)
   int vis = cg_limit_any ("pids", "pids.max", "pids.max", &lim, &file);
   int want = vis == 1 && lim + 16 < FORK_MAX ? (int)lim + 16 : FORK_MAX, made = 0, e = 0;
   struct timespec start, now;
+  pid_t parent = getpid ();
 
   clock_gettime (CLOCK_MONOTONIC, &start);
   while (made < want)
@@ -1094,7 +1108,7 @@ check_pids (struct brig_probe_result *r)
         }
       if (pid == 0)
         {
-          prctl (PR_SET_PDEATHSIG, SIGKILL);
+          die_with_parent (parent);
           for (;;)
             pause ();
         }
