@@ -115,6 +115,7 @@ on_alarm (int sig)
   static const char msg[] = "brig: probe: stopped at its bound of 120 s\n";
   ssize_t n;
   (void)sig;
+  brig_probe_abort ();
   n = write (STDERR_FILENO, msg, sizeof msg - 1);
   (void)n;
   _exit (PROBE_TIMEOUT_STATUS);

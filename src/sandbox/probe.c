@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/keyctl.h>
 #include <net/ethernet.h>
 #include <netinet/in.h>
@@ -111,6 +112,35 @@ refused (int e)
   return e == EPERM || e == EACCES || e == ENOSYS;
 }
 
+/* --- what is left to undo ------------------------------------------------ */
+
+/* What a check has made and not yet undone, for brig_probe_abort: the one
+ * child it waits for, a file (in /, or a device node) and a private
+ * directory.  Plain arrays, so that a signal handler may read them. */
+static volatile pid_t live_child;
+static char live_file[PATH_MAX];
+static char live_dir[PATH_MAX];
+
+static void
+remember (char *slot, const char *path)
+{
+  snprintf (slot, PATH_MAX, "%s", path ? path : "");
+}
+
+void
+brig_probe_abort (void)
+{
+  if (live_child > 0)
+    kill (live_child, SIGKILL);
+  if (live_file[0])
+    unlink (live_file);
+  if (live_dir[0])
+    {
+      umount2 (live_dir, MNT_DETACH);
+      rmdir (live_dir);
+    }
+}
+
 /* In a child just forked from PARENT: die with it, also when it died
  * before the prctl. */
 static void
@@ -160,6 +190,7 @@ in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[
       _exit (0);
     }
   close (p[1]);
+  live_child = pid;
   clock_gettime (CLOCK_MONOTONIC, &start);
   for (;;)
     {
@@ -197,6 +228,7 @@ in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[
   kill (pid, SIGKILL);
   while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
     ;
+  live_child = 0;
   if (*ret_n == 0 && got >= sizeof (int))
     {
       *ret_n = (int)(got / sizeof (int));
@@ -214,7 +246,7 @@ report (int out, int a, int b, int c, int d)
 }
 
 /* A new empty directory in the first writable temporary directory, or
- * NULL. */
+ * NULL; drop_dir removes it. */
 static char *
 private_dir (void)
 {
@@ -225,11 +257,20 @@ private_dir (void)
       if (mkdtemp (d))
         {
           chmod (d, 0755);
+          remember (live_dir, d);
           return d;
         }
       free (d);
     }
   return NULL;
+}
+
+static void
+drop_dir (const char *dir)
+{
+  if (dir)
+    rmdir (dir);
+  remember (live_dir, NULL);
 }
 
 /* --- /proc/self/status ---------------------------------------------------- */
@@ -380,8 +421,7 @@ mount_try (bool userns, char **ret_dir, int v[4])
   *ret_dir = private_dir ();
   a.dir = *ret_dir;
   st = in_child (mount_child, &a, 5, v, &n);
-  if (*ret_dir)
-    rmdir (*ret_dir);
+  drop_dir (*ret_dir);
   if (st < 0)
     return -errno;
   return n == 4 ? 0 : -ECHILD;
@@ -538,8 +578,10 @@ check_write_root (struct brig_probe_result *r)
   int fd = open (p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return set (r, BRIG_PROBE_HELD, "create %s: %s", p, ename (errno));
+  remember (live_file, p);
   close (fd);
   unlink (p);
+  remember (live_file, NULL);
   set (r, BRIG_PROBE_OPEN, "create %s: ok (removed)", p);
 }
 
@@ -661,8 +703,7 @@ check_release_agent (struct brig_probe_result *r)
           opened |= v[2] == 0;
         }
     }
-  if (dir)
-    rmdir (dir);
+  drop_dir (dir);
   set (r, opened ? BRIG_PROBE_OPEN : BRIG_PROBE_HELD, "%s", *d ? d : "no release_agent visible");
 }
 
@@ -744,8 +785,10 @@ check_devices (struct brig_probe_result *r)
         append (&d, "mknod block %u:%u: %s", maj, mnr, ename (errno));
       else
         {
-          int fd = open (node, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-          int e = fd < 0 ? errno : 0;
+          int fd, e;
+          remember (live_file, node);
+          fd = open (node, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+          e = fd < 0 ? errno : 0;
           if (fd >= 0)
             {
               close (fd);
@@ -753,10 +796,11 @@ check_devices (struct brig_probe_result *r)
               strv_push (&r->items, xasprintf ("block %u:%u (mknod)", maj, mnr));
             }
           unlink (node);
+          remember (live_file, NULL);
           append (&d, "mknod block %u:%u: ok, open: %s", maj, mnr,
                   e ? ename (e) : "opened (not read)");
         }
-      rmdir (dir);
+      drop_dir (dir);
     }
   set (r, opened ? BRIG_PROBE_OPEN : BRIG_PROBE_HELD, "%s", d);
 }
