@@ -633,6 +633,30 @@ check_sys (struct brig_probe_result *r)
          sv.f_flag & ST_RDONLY ? "read-only" : "read-write");
 }
 
+/* The next line of mountinfo MI for a filesystem of type FSTYPE ("cgroup",
+ * "cgroup2") whose super options include OPT (any when NULL): its root and
+ * mount point.  False at the end. */
+static bool
+next_mount (FILE *mi, const char *fstype, const char *opt, char root[1024], char mp[1024])
+{
+  char line[4096];
+
+  while (mi && fgets (line, sizeof line, mi))
+    {
+      char type[64], opts[1024];
+      const char *sep = strstr (line, " - ");
+      bool has = opt == NULL;
+      if (sep == NULL || sscanf (sep, " - %63s %*s %1023s", type, opts) != 2
+          || strcmp (type, fstype) != 0)
+        continue;
+      for (char *o = opts, *t; !has && (t = strsep (&o, ","));)
+        has = strcmp (t, opt) == 0;
+      if (has && sscanf (line, "%*s %*s %*s %1023s %1023s", root, mp) == 2)
+        return true;
+    }
+  return false;
+}
+
 /* Every cgroup v1 hierarchy this process can see; then, when it may mount,
  * a fresh one in a private mount namespace (the CVE-2022-0492 path). */
 static void
@@ -662,19 +686,14 @@ check_release_agent (struct brig_probe_result *r)
 {
   _cleanup_fclose_ FILE *f = fopen ("/proc/self/mountinfo", "re");
   _cleanup_free_ char *d = xstrdup (""), *dir = NULL;
-  char line[4096];
+  char root[1024], mp[1024];
   bool opened = false;
   int v[4], n;
 
-  while (f && fgets (line, sizeof line, f))
+  while (next_mount (f, "cgroup", NULL, root, mp))
     {
-      char mp[1024], fstype[64];
-      const char *sep = strstr (line, " - ");
       _cleanup_free_ char *p = NULL;
       int fd, e;
-      if (sep == NULL || sscanf (sep, " - %63s", fstype) != 1 || strcmp (fstype, "cgroup") != 0
-          || sscanf (line, "%*s %*s %*s %*s %1023s", mp) != 1)
-        continue;
       p = xasprintf ("%s/release_agent", mp);
       fd = open (p, O_WRONLY | O_CLOEXEC);
       e = fd < 0 ? errno : 0;
@@ -921,30 +940,10 @@ int
 brig_probe_cgroup_limit (FILE *mi, FILE *cg, const char *ctrl, const char *file, uint64_t *ret,
                          char **ret_dir)
 {
-  char line[4096], mp[1024] = "", root[1024] = "", path[1024] = "";
-  int found = -1;
+  char line[4096], mp[1024], root[1024], path[1024] = "";
+  int found;
 
-  while (mi && fgets (line, sizeof line, mi))
-    {
-      char fstype[64], opts[1024];
-      const char *sep = strstr (line, " - ");
-      if (sep == NULL || sscanf (sep, " - %63s %*s %1023s", fstype, opts) != 2)
-        continue;
-      if (ctrl == NULL ? strcmp (fstype, "cgroup2") != 0 : strcmp (fstype, "cgroup") != 0)
-        continue;
-      if (ctrl)
-        {
-          bool has = false;
-          for (char *o = opts, *t; (t = strsep (&o, ","));)
-            has |= strcmp (t, ctrl) == 0;
-          if (!has)
-            continue;
-        }
-      if (sscanf (line, "%*s %*s %*s %1023s %1023s", root, mp) == 2)
-        break;
-      mp[0] = '\0';
-    }
-  if (mp[0] == '\0')
+  if (!next_mount (mi, ctrl ? "cgroup" : "cgroup2", ctrl, root, mp))
     return -1;
   /* Mounted: visible, and without a limit file (the root cgroup) unlimited. */
   found = 0;
