@@ -56,7 +56,18 @@ o_skip (void *ctx, const char *arg, struct brig_err *err)
   for (char *s = copy, *t; (t = strsep (&s, ","));)
     {
       if (find_check (t) == NULL)
-        return brig_error (err, 0, "`%s`: no such check (see brig probe --list)", t);
+        {
+          size_t n;
+          const struct brig_probe_check *c = brig_probe_checks (&n);
+          _cleanup_free_ char *names = xstrdup (c[0].name);
+          for (size_t i = 1; i < n; i++)
+            {
+              char *nn = xasprintf ("%s, %s", names, c[i].name);
+              free (names);
+              names = nn;
+            }
+          return brig_error (err, 0, "`%s`: no such check; the checks are %s", t, names);
+        }
       strv_push (&o->skip, xstrdup (t));
     }
   return 0;

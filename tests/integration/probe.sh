@@ -117,7 +117,10 @@ test_cli () {
 	expect_eq "brig: --format: \`yaml\`: expected text or json" "$out"
 	run_status st brig probe --skip nosuch
 	expect_eq 2 "$st"
-	expect_match "^brig: --skip: \`nosuch\`: no such check \(see brig probe --list\)$" "$out"
+	expect_match "^brig: --skip: \`nosuch\`: no such check; the checks are capabilities, seccomp, .*, memory, pids$" "$out"
+	run_status st brig probe --skip pids,
+	expect_eq 2 "$st"
+	expect_match "^brig: --skip: \`\`: no such check; the checks are capabilities," "$out"
 	run_status st brig probe extra
 	expect_eq 2 "$st"
 	expect_match "unexpected argument \`extra\`" "$out"
