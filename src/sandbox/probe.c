@@ -265,11 +265,16 @@ private_dir (void)
   return NULL;
 }
 
+/* Remove DIR, also when a child killed at its deadline left a mount on it
+ * (one made where it could not unshare a mount namespace). */
 static void
 drop_dir (const char *dir)
 {
   if (dir)
-    rmdir (dir);
+    {
+      umount2 (dir, MNT_DETACH);
+      rmdir (dir);
+    }
   remember (live_dir, NULL);
 }
 
