@@ -115,7 +115,8 @@ static const struct brig_cmd_help help = {
   "open, untested).\n\n"
   "Each check is held (the wall stopped it), open (it worked: something that should be "
   "blocked was not) or skipped (with the reason).  Exit status: 0 when no check is open, 1 when "
-  "one is, 2 on a usage error, 124 when the whole run passed its bound of 120 s.",
+  "one is, 2 on a usage error, 124 when the whole run passed its bound of 120 s (what the "
+  "running check made is removed first).",
 };
 
 /* The whole run's bound.  A handler, not the default action: as a
