@@ -56,7 +56,18 @@ o_skip (void *ctx, const char *arg, struct brig_err *err)
   for (char *s = copy, *t; (t = strsep (&s, ","));)
     {
       if (find_check (t) == NULL)
-        return brig_error (err, 0, "`%s`: no such check (see brig probe --list)", t);
+        {
+          size_t n;
+          const struct brig_probe_check *c = brig_probe_checks (&n);
+          _cleanup_free_ char *names = xstrdup (c[0].name);
+          for (size_t i = 1; i < n; i++)
+            {
+              char *nn = xasprintf ("%s, %s", names, c[i].name);
+              free (names);
+              names = nn;
+            }
+          return brig_error (err, 0, "`%s`: no such check; the checks are %s", t, names);
+        }
       strv_push (&o->skip, xstrdup (t));
     }
   return 0;
@@ -104,7 +115,8 @@ static const struct brig_cmd_help help = {
   "open, untested).\n\n"
   "Each check is held (the wall stopped it), open (it worked: something that should be "
   "blocked was not) or skipped (with the reason).  Exit status: 0 when no check is open, 1 when "
-  "one is, 2 on a usage error, 124 when the whole run passed its bound of 120 s.",
+  "one is, 2 on a usage error, 124 when the whole run passed its bound of 120 s (what the "
+  "running check made is removed first).",
 };
 
 /* The whole run's bound.  A handler, not the default action: as a
@@ -115,6 +127,7 @@ on_alarm (int sig)
   static const char msg[] = "brig: probe: stopped at its bound of 120 s\n";
   ssize_t n;
   (void)sig;
+  brig_probe_abort ();
   n = write (STDERR_FILENO, msg, sizeof msg - 1);
   (void)n;
   _exit (PROBE_TIMEOUT_STATUS);

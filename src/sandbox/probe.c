@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/keyctl.h>
 #include <net/ethernet.h>
 #include <netinet/in.h>
@@ -48,6 +49,20 @@ set (struct brig_probe_result *r, enum brig_probe_verdict v, const char *fmt, ..
   r->verdict = v;
   r->detail = xvasprintf (fmt, ap);
   va_end (ap);
+}
+
+/* Add "; " and the formatted text to *D (an allocated string, maybe ""). */
+static void __attribute__ ((format (printf, 2, 3))) append (char **d, const char *fmt, ...)
+{
+  va_list ap;
+  _cleanup_free_ char *part = NULL;
+  char *nd;
+  va_start (ap, fmt);
+  part = xvasprintf (fmt, ap);
+  va_end (ap);
+  nd = xasprintf ("%s%s%s", *d, **d ? "; " : "", part);
+  free (*d);
+  *d = nd;
 }
 
 /* "EPERM" for errno values; "ok" for 0. */
@@ -97,6 +112,45 @@ refused (int e)
   return e == EPERM || e == EACCES || e == ENOSYS;
 }
 
+/* --- what is left to undo ------------------------------------------------ */
+
+/* What a check has made and not yet undone, for brig_probe_abort: the one
+ * child it waits for, a file (in /, or a device node) and a private
+ * directory.  Plain arrays, so that a signal handler may read them. */
+static volatile pid_t live_child;
+static char live_file[PATH_MAX];
+static char live_dir[PATH_MAX];
+
+static void
+remember (char *slot, const char *path)
+{
+  snprintf (slot, PATH_MAX, "%s", path ? path : "");
+}
+
+void
+brig_probe_abort (void)
+{
+  if (live_child > 0)
+    kill (live_child, SIGKILL);
+  if (live_file[0])
+    unlink (live_file);
+  if (live_dir[0])
+    {
+      umount2 (live_dir, MNT_DETACH);
+      rmdir (live_dir);
+    }
+}
+
+/* In a child just forked from PARENT: die with it, also when it died
+ * before the prctl. */
+static void
+die_with_parent (pid_t parent)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    _exit (0);
+}
+
 /* --- child processes ---------------------------------------------------- */
 
 /* Set by in_child when it had to kill the child at its deadline. */
@@ -110,7 +164,7 @@ static int
 in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[4], int *ret_n)
 {
   int p[2], st = 0;
-  pid_t pid;
+  pid_t pid, parent = getpid ();
   size_t got = 0;
   char buf[4 * sizeof (int)];
   struct timespec start, now;
@@ -131,11 +185,12 @@ in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[
   if (pid == 0)
     {
       close (p[0]);
-      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      die_with_parent (parent);
       fn (p[1], arg);
       _exit (0);
     }
   close (p[1]);
+  live_child = pid;
   clock_gettime (CLOCK_MONOTONIC, &start);
   for (;;)
     {
@@ -168,8 +223,12 @@ in_child (void (*fn) (int out, void *arg), void *arg, int seconds, int ret_vals[
         }
     }
   close (p[0]);
+  /* However the loop ended (a failed poll or read too), the wait is
+   * bounded: a child that has exited keeps its status. */
+  kill (pid, SIGKILL);
   while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
     ;
+  live_child = 0;
   if (*ret_n == 0 && got >= sizeof (int))
     {
       *ret_n = (int)(got / sizeof (int));
@@ -187,7 +246,7 @@ report (int out, int a, int b, int c, int d)
 }
 
 /* A new empty directory in the first writable temporary directory, or
- * NULL. */
+ * NULL; drop_dir removes it. */
 static char *
 private_dir (void)
 {
@@ -198,11 +257,25 @@ private_dir (void)
       if (mkdtemp (d))
         {
           chmod (d, 0755);
+          remember (live_dir, d);
           return d;
         }
       free (d);
     }
   return NULL;
+}
+
+/* Remove DIR, also when a child killed at its deadline left a mount on it
+ * (one made where it could not unshare a mount namespace). */
+static void
+drop_dir (const char *dir)
+{
+  if (dir)
+    {
+      umount2 (dir, MNT_DETACH);
+      rmdir (dir);
+    }
+  remember (live_dir, NULL);
 }
 
 /* --- /proc/self/status ---------------------------------------------------- */
@@ -254,18 +327,12 @@ static char *
 cap_text (uint64_t mask)
 {
   _cleanup_strv_ char **v = cap_list (mask);
-  size_t len = 1;
-  char *s;
-  if (v[0] == NULL)
-    return xstrdup ("none");
-  for (size_t i = 0; v[i]; i++)
-    len += strlen (v[i]) + 1;
-  s = xcalloc (1, len);
+  char *s = xstrdup (v[0] ? "" : "none");
   for (size_t i = 0; v[i]; i++)
     {
-      if (i)
-        strncat (s, ",", len - strlen (s) - 1);
-      strncat (s, v[i], len - strlen (s) - 1);
+      char *n = xasprintf ("%s%s%s", s, i ? "," : "", v[i]);
+      free (s);
+      s = n;
     }
   return s;
 }
@@ -359,8 +426,7 @@ mount_try (bool userns, char **ret_dir, int v[4])
   *ret_dir = private_dir ();
   a.dir = *ret_dir;
   st = in_child (mount_child, &a, 5, v, &n);
-  if (*ret_dir)
-    rmdir (*ret_dir);
+  drop_dir (*ret_dir);
   if (st < 0)
     return -errno;
   return n == 4 ? 0 : -ECHILD;
@@ -418,7 +484,7 @@ static void
 check_ptrace (struct brig_probe_result *r)
 {
   int v[4], n, attach_e;
-  pid_t pid;
+  pid_t pid, parent = getpid ();
 
   if (in_child (traceme_child, NULL, 5, v, &n) < 0 || n != 4)
     return set (r, BRIG_PROBE_SKIPPED, "the child that tries could not run");
@@ -427,7 +493,7 @@ check_ptrace (struct brig_probe_result *r)
     return set (r, BRIG_PROBE_SKIPPED, "fork: %s", ename (errno));
   if (pid == 0)
     {
-      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      die_with_parent (parent);
       for (;;)
         pause ();
     }
@@ -517,8 +583,10 @@ check_write_root (struct brig_probe_result *r)
   int fd = open (p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return set (r, BRIG_PROBE_HELD, "create %s: %s", p, ename (errno));
+  remember (live_file, p);
   close (fd);
   unlink (p);
+  remember (live_file, NULL);
   set (r, BRIG_PROBE_OPEN, "create %s: ok (removed)", p);
 }
 
@@ -534,7 +602,6 @@ open_for_write (struct brig_probe_result *r, const char *const *paths, size_t n)
     {
       int fd = open (paths[i], O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
       int e = fd < 0 ? errno : 0;
-      char *nd;
       if (fd >= 0)
         close (fd);
       if (e == ENOENT)
@@ -543,10 +610,7 @@ open_for_write (struct brig_probe_result *r, const char *const *paths, size_t n)
       opened |= e == 0;
       if (e == 0)
         strv_push (&r->items, xstrdup (paths[i]));
-      nd = xasprintf ("%s%s%s for writing: %s", d, *d ? "; " : "", paths[i],
-                      e ? ename (e) : "opened (closed unwritten)");
-      free (d);
-      d = nd;
+      append (&d, "%s for writing: %s", paths[i], e ? ename (e) : "opened (closed unwritten)");
     }
   if (!any)
     return set (r, BRIG_PROBE_SKIPPED, "none of the files exists");
@@ -572,6 +636,30 @@ check_sys (struct brig_probe_result *r)
   if (r->verdict == BRIG_PROBE_SKIPPED && statvfs ("/sys/kernel", &sv) == 0)
     set (r, sv.f_flag & ST_RDONLY ? BRIG_PROBE_HELD : BRIG_PROBE_OPEN, "/sys/kernel is mounted %s",
          sv.f_flag & ST_RDONLY ? "read-only" : "read-write");
+}
+
+/* The next line of mountinfo MI for a filesystem of type FSTYPE ("cgroup",
+ * "cgroup2") whose super options include OPT (any when NULL): its root and
+ * mount point.  False at the end. */
+static bool
+next_mount (FILE *mi, const char *fstype, const char *opt, char root[1024], char mp[1024])
+{
+  char line[4096];
+
+  while (mi && fgets (line, sizeof line, mi))
+    {
+      char type[64], opts[1024];
+      const char *sep = strstr (line, " - ");
+      bool has = opt == NULL;
+      if (sep == NULL || sscanf (sep, " - %63s %*s %1023s", type, opts) != 2
+          || strcmp (type, fstype) != 0)
+        continue;
+      for (char *o = opts, *t; !has && (t = strsep (&o, ","));)
+        has = strcmp (t, opt) == 0;
+      if (has && sscanf (line, "%*s %*s %*s %1023s %1023s", root, mp) == 2)
+        return true;
+    }
+  return false;
 }
 
 /* Every cgroup v1 hierarchy this process can see; then, when it may mount,
@@ -603,20 +691,14 @@ check_release_agent (struct brig_probe_result *r)
 {
   _cleanup_fclose_ FILE *f = fopen ("/proc/self/mountinfo", "re");
   _cleanup_free_ char *d = xstrdup (""), *dir = NULL;
-  char line[4096];
+  char root[1024], mp[1024];
   bool opened = false;
   int v[4], n;
 
-  while (f && fgets (line, sizeof line, f))
+  while (next_mount (f, "cgroup", NULL, root, mp))
     {
-      char mp[1024], fstype[64];
-      const char *sep = strstr (line, " - ");
       _cleanup_free_ char *p = NULL;
       int fd, e;
-      char *nd;
-      if (sep == NULL || sscanf (sep, " - %63s", fstype) != 1 || strcmp (fstype, "cgroup") != 0
-          || sscanf (line, "%*s %*s %*s %*s %1023s", mp) != 1)
-        continue;
       p = xasprintf ("%s/release_agent", mp);
       fd = open (p, O_WRONLY | O_CLOEXEC);
       e = fd < 0 ? errno : 0;
@@ -627,32 +709,25 @@ check_release_agent (struct brig_probe_result *r)
       opened |= e == 0;
       if (e == 0)
         strv_push (&r->items, xstrdup (p));
-      nd = xasprintf ("%s%s%s: %s", d, *d ? "; " : "", p, e ? ename (e) : "opened for writing");
-      free (d);
-      d = nd;
+      append (&d, "%s: %s", p, e ? ename (e) : "opened for writing");
     }
   dir = private_dir ();
   if (in_child (agent_child, dir, 5, v, &n) >= 0 && n == 4)
     {
-      char *nd;
       if (v[0] < 0)
-        nd = xasprintf ("%s%sno private directory for a fresh cgroup mount", d, *d ? "; " : "");
+        append (&d, "no private directory for a fresh cgroup mount");
       else if (v[0] > 0)
-        nd = xasprintf ("%s%sfresh cgroup v1 mount: unshare(CLONE_NEWNS): %s", d, *d ? "; " : "",
-                        ename (v[0]));
+        append (&d, "fresh cgroup v1 mount: unshare(CLONE_NEWNS): %s", ename (v[0]));
       else if (v[1] > 0)
-        nd = xasprintf ("%s%sfresh cgroup v1 mount: %s", d, *d ? "; " : "", ename (v[1]));
+        append (&d, "fresh cgroup v1 mount: %s", ename (v[1]));
       else
         {
-          nd = xasprintf ("%s%sfresh cgroup v1 mount: release_agent %s", d, *d ? "; " : "",
-                          v[2] ? ename (v[2]) : "opened for writing");
+          append (&d, "fresh cgroup v1 mount: release_agent %s",
+                  v[2] ? ename (v[2]) : "opened for writing");
           opened |= v[2] == 0;
         }
-      free (d);
-      d = nd;
     }
-  if (dir)
-    rmdir (dir);
+  drop_dir (dir);
   set (r, opened ? BRIG_PROBE_OPEN : BRIG_PROBE_HELD, "%s", *d ? d : "no release_agent visible");
 }
 
@@ -669,7 +744,6 @@ check_kcore (struct brig_probe_result *r)
       int e = fd < 0 ? errno : 0;
       const char *what = NULL;
       struct stat st;
-      char *nd;
       if (e == ENOENT)
         continue;
       if (fd >= 0)
@@ -685,9 +759,7 @@ check_kcore (struct brig_probe_result *r)
             }
           close (fd);
         }
-      nd = xasprintf ("%s%s%s: %s", d, *d ? "; " : "", paths[i], what ? what : ename (e));
-      free (d);
-      d = nd;
+      append (&d, "%s: %s", paths[i], what ? what : ename (e));
     }
   set (r, opened ? BRIG_PROBE_OPEN : BRIG_PROBE_HELD, "%s", *d ? d : "none present");
 }
@@ -733,13 +805,14 @@ check_devices (struct brig_probe_result *r)
   if (maj && (dir = private_dir ()))
     {
       _cleanup_free_ char *node = xasprintf ("%s/blk", dir);
-      char *nd;
       if (mknod (node, S_IFBLK | 0600, makedev (maj, mnr)) < 0)
-        nd = xasprintf ("%s; mknod block %u:%u: %s", d, maj, mnr, ename (errno));
+        append (&d, "mknod block %u:%u: %s", maj, mnr, ename (errno));
       else
         {
-          int fd = open (node, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-          int e = fd < 0 ? errno : 0;
+          int fd, e;
+          remember (live_file, node);
+          fd = open (node, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+          e = fd < 0 ? errno : 0;
           if (fd >= 0)
             {
               close (fd);
@@ -747,12 +820,11 @@ check_devices (struct brig_probe_result *r)
               strv_push (&r->items, xasprintf ("block %u:%u (mknod)", maj, mnr));
             }
           unlink (node);
-          nd = xasprintf ("%s; mknod block %u:%u: ok, open: %s", d, maj, mnr,
-                          e ? ename (e) : "opened (not read)");
+          remember (live_file, NULL);
+          append (&d, "mknod block %u:%u: ok, open: %s", maj, mnr,
+                  e ? ename (e) : "opened (not read)");
         }
-      rmdir (dir);
-      free (d);
-      d = nd;
+      drop_dir (dir);
     }
   set (r, opened ? BRIG_PROBE_OPEN : BRIG_PROBE_HELD, "%s", d);
 }
@@ -847,7 +919,6 @@ check_engine_socket (struct brig_probe_result *r)
       struct sockaddr_un sa = { .sun_family = AF_UNIX };
       struct stat st;
       int fd, e;
-      char *nd;
       if (stat (paths[i], &st) < 0 || !S_ISSOCK (st.st_mode))
         continue;
       strncpy (sa.sun_path, paths[i], sizeof sa.sun_path - 1);
@@ -861,10 +932,8 @@ check_engine_socket (struct brig_probe_result *r)
           reached = true;
           strv_push (&r->items, xstrdup (paths[i]));
         }
-      nd = xasprintf ("%s%s%s: %s", d, *d ? "; " : "", paths[i],
-                      e == 0 || e == EAGAIN || e == EINPROGRESS ? "connected" : ename (e));
-      free (d);
-      d = nd;
+      append (&d, "%s: %s", paths[i],
+              e == 0 || e == EAGAIN || e == EINPROGRESS ? "connected" : ename (e));
     }
   set (r, reached ? BRIG_PROBE_OPEN : BRIG_PROBE_HELD, "%s",
        *d ? d : "no engine socket at the usual paths");
@@ -876,30 +945,10 @@ int
 brig_probe_cgroup_limit (FILE *mi, FILE *cg, const char *ctrl, const char *file, uint64_t *ret,
                          char **ret_dir)
 {
-  char line[4096], mp[1024] = "", root[1024] = "", path[1024] = "";
-  int found = -1;
+  char line[4096], mp[1024], root[1024], path[1024] = "";
+  int found;
 
-  while (mi && fgets (line, sizeof line, mi))
-    {
-      char fstype[64], opts[1024];
-      const char *sep = strstr (line, " - ");
-      if (sep == NULL || sscanf (sep, " - %63s %*s %1023s", fstype, opts) != 2)
-        continue;
-      if (ctrl == NULL ? strcmp (fstype, "cgroup2") != 0 : strcmp (fstype, "cgroup") != 0)
-        continue;
-      if (ctrl)
-        {
-          bool has = false;
-          for (char *o = opts, *t; (t = strsep (&o, ","));)
-            has |= strcmp (t, ctrl) == 0;
-          if (!has)
-            continue;
-        }
-      if (sscanf (line, "%*s %*s %*s %1023s %1023s", root, mp) == 2)
-        break;
-      mp[0] = '\0';
-    }
-  if (mp[0] == '\0')
+  if (!next_mount (mi, ctrl ? "cgroup" : "cgroup2", ctrl, root, mp))
     return -1;
   /* Mounted: visible, and without a limit file (the root cgroup) unlimited. */
   found = 0;
@@ -1094,6 +1143,7 @@ check_pids (struct brig_probe_result *r)
   int vis = cg_limit_any ("pids", "pids.max", "pids.max", &lim, &file);
   int want = vis == 1 && lim + 16 < FORK_MAX ? (int)lim + 16 : FORK_MAX, made = 0, e = 0;
   struct timespec start, now;
+  pid_t parent = getpid ();
 
   clock_gettime (CLOCK_MONOTONIC, &start);
   while (made < want)
@@ -1106,7 +1156,7 @@ check_pids (struct brig_probe_result *r)
         }
       if (pid == 0)
         {
-          prctl (PR_SET_PDEATHSIG, SIGKILL);
+          die_with_parent (parent);
           for (;;)
             pause ();
         }

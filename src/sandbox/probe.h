@@ -65,4 +65,10 @@ int brig_probe_cgroup_limit (FILE *mi, FILE *cg, const char *ctrl, const char *f
 
 void brig_probe_result_release (struct brig_probe_result *r);
 
+/* Undo what the running check has made, from a signal handler (the whole
+ * run's bound): kill the child it waits for, remove its file and its
+ * private directory.  Async-signal-safe; other children die with the
+ * probe (PR_SET_PDEATHSIG). */
+void brig_probe_abort (void);
+
 #endif

@@ -9,7 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sandbox/probe.h"
@@ -138,6 +144,72 @@ test_table (void **state)
   assert_string_equal (brig_probe_verdict_name (BRIG_PROBE_SKIPPED), "skipped");
 }
 
+/* Check NAME's verdict is WANT and its detail starts with PREFIX; says
+ * why not on stderr (usable in a child, where cmocka's asserts are not). */
+static bool
+verdict_is (const char *name, enum brig_probe_verdict want, const char *prefix)
+{
+  size_t n;
+  const struct brig_probe_check *c = brig_probe_checks (&n);
+  struct brig_probe_result r;
+  bool ok;
+  while (n > 0 && strcmp (c->name, name) != 0)
+    c++, n--;
+  if (n == 0)
+    return fprintf (stderr, "no check %s\n", name), false;
+  brig_probe_run (c, &r);
+  ok = r.verdict == want && strncmp (r.detail, prefix, strlen (prefix)) == 0;
+  if (!ok)
+    fprintf (stderr, "%s: %s `%s`, want %s `%s...`\n", name, brig_probe_verdict_name (r.verdict),
+             r.detail, brig_probe_verdict_name (want), prefix);
+  brig_probe_result_release (&r);
+  return ok;
+}
+
+/* In a child, so that what it changes goes with it: the verdicts follow
+ * what the kernel says after no_new_privs, a seccomp filter and an empty
+ * effective capability set are applied.  Exits with the failed step. */
+static void
+child_walls (void)
+{
+  struct sock_filter allow[] = { BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+  struct sock_fprog prog = { 1, allow };
+  struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
+      || !verdict_is ("no_new_privs", BRIG_PROBE_HELD, "NoNewPrivs: 1"))
+    _exit (1);
+  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0
+      || !verdict_is ("seccomp", BRIG_PROBE_HELD, "mode 2: filter ("))
+    _exit (2);
+  if (syscall (SYS_capget, &h, d) < 0)
+    _exit (3);
+  d[0].effective = d[1].effective = 0;
+  if (syscall (SYS_capset, &h, d) < 0
+      || !verdict_is ("capabilities", BRIG_PROBE_HELD, "effective: none; bounding: "))
+    _exit (4);
+  _exit (0);
+}
+
+static void
+test_verdicts_follow_the_kernel (void **state)
+{
+  int st;
+  pid_t pid;
+  (void)state;
+  /* As this process is: root's capabilities show as open. */
+  if (geteuid () == 0)
+    assert_true (verdict_is ("capabilities", BRIG_PROBE_OPEN, "effective: CHOWN,"));
+  pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    child_walls ();
+  assert_int_equal (waitpid (pid, &st, 0), pid);
+  assert_true (WIFEXITED (st));
+  assert_int_equal (WEXITSTATUS (st), 0);
+}
+
 int
 main (void)
 {
@@ -146,6 +218,7 @@ main (void)
     cmocka_unit_test (test_bind_mounted_cgroup),
     cmocka_unit_test (test_v2_max),
     cmocka_unit_test (test_table),
+    cmocka_unit_test (test_verdicts_follow_the_kernel),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
