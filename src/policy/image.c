@@ -160,57 +160,82 @@ check_user_missing (const struct brig_image *img, const struct brig_audit_rule *
 /* What an ONBUILD trigger's finding says after its message. */
 #define ONBUILD_NOTE " (ONBUILD: done in the build of every image FROM this one)"
 
-/* COPY --from=IMAGE: the image references COPY and ADD take files from,
- * judged as bases are.  *RET_I and *RET_K walk the stages and copies. */
-static const struct brig_icopy *
-next_copy_image (const struct brig_image *img, size_t *ret_i, size_t *ret_k)
+/* An image the build pulls, resolved and not scratch: a stage's base
+ * (FROM), or an image COPY or ADD --from= takes files from.  Both are
+ * judged alike; the stages' bases come first. */
+struct pulled
 {
-  for (; *ret_i < img->nstages; (*ret_i)++, *ret_k = 0)
-    while (*ret_k < img->stages[*ret_i].ncopies)
-      {
-        const struct brig_icopy *c = &img->stages[*ret_i].copies[(*ret_k)++];
-        if (c->from_image.s && c->from_image_resolved && !is_scratch (c->from_image.s))
-          return c;
-      }
-  return NULL;
+  size_t i, k;                   /* the walk: stage I, its Kth copy once COPIES */
+  bool copies;                   /* past the bases */
+  const struct brig_iword *w;    /* the reference */
+  const struct brig_icopy *copy; /* its COPY or ADD; NULL: a FROM */
+  struct brig_image_ref ref;     /* W split */
+};
+
+static bool
+next_pulled (const struct brig_image *img, struct pulled *p)
+{
+  for (;;)
+    {
+      const struct brig_istage *s;
+
+      if (p->i == img->nstages)
+        {
+          if (p->copies)
+            return false;
+          *p = (struct pulled){ .copies = true };
+          continue;
+        }
+      s = &img->stages[p->i];
+      if (!p->copies)
+        {
+          p->i++;
+          if (s->parent < 0 && s->base_resolved && !is_scratch (s->base.s))
+            {
+              p->w = &s->base;
+              p->copy = NULL;
+              break;
+            }
+        }
+      else if (p->k < s->ncopies)
+        {
+          const struct brig_icopy *c = &s->copies[p->k++];
+          if (c->from_image.s && c->from_image_resolved && !is_scratch (c->from_image.s))
+            {
+              p->w = &c->from_image;
+              p->copy = c;
+              break;
+            }
+        }
+      else
+        p->i++, p->k = 0;
+    }
+  brig_image_ref_parse (p->w->s, &p->ref);
+  return true;
 }
 
 static void
 check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r,
                    struct brig_findings *f)
 {
-  const struct brig_icopy *c;
-
-  for (size_t i = 0; i < img->nstages; i++)
+  for (struct pulled p = { 0 }; next_pulled (img, &p);)
     {
-      const struct brig_istage *s = &img->stages[i];
-      struct brig_image_ref ref;
+      const char *s = p.w->s;
 
-      if (s->parent >= 0 || !s->base_resolved || is_scratch (s->base.s))
+      if (p.ref.digest || (p.ref.tag[0] && !streq (p.ref.tag, "latest")))
         continue;
-      brig_image_ref_parse (s->base.s, &ref);
-      if (ref.digest)
-        continue;
-      if (ref.tag[0] == '\0')
-        brig_findings_add (f, r, img->file, s->base.loc,
-                           "FROM %s has no tag: it means %s:latest, whatever that is today",
-                           s->base.s, s->base.s);
-      else if (streq (ref.tag, "latest"))
-        brig_findings_add (f, r, img->file, s->base.loc, "FROM %s: latest changes under the build",
-                           s->base.s);
-    }
-  for (size_t i = 0, k = 0; (c = next_copy_image (img, &i, &k));)
-    {
-      struct brig_image_ref ref;
-
-      brig_image_ref_parse (c->from_image.s, &ref);
-      if (ref.digest || (ref.tag[0] && !streq (ref.tag, "latest")))
-        continue;
-      brig_findings_add (f, r, img->file, c->from_image.loc,
-                         "%s --from=%s takes files from %s, whatever that is today%s",
-                         c->add ? "ADD" : "COPY", c->from_image.s,
-                         ref.tag[0] ? "the image's latest" : "an image without a tag (latest)",
-                         c->onbuild ? ONBUILD_NOTE : "");
+      if (p.copy)
+        brig_findings_add (f, r, img->file, p.w->loc,
+                           "%s --from=%s takes files from %s, whatever that is today%s",
+                           p.copy->add ? "ADD" : "COPY", s,
+                           p.ref.tag[0] ? "the image's latest" : "an image without a tag (latest)",
+                           p.copy->onbuild ? ONBUILD_NOTE : "");
+      else if (p.ref.tag[0] == '\0')
+        brig_findings_add (f, r, img->file, p.w->loc,
+                           "FROM %s has no tag: it means %s:latest, whatever that is today", s, s);
+      else
+        brig_findings_add (f, r, img->file, p.w->loc, "FROM %s: latest changes under the build",
+                           s);
     }
 }
 
@@ -218,33 +243,21 @@ static void
 check_base_digest (const struct brig_image *img, const struct brig_audit_rule *r,
                    struct brig_findings *f)
 {
-  const struct brig_icopy *c;
-
-  for (size_t i = 0; i < img->nstages; i++)
+  for (struct pulled p = { 0 }; next_pulled (img, &p);)
     {
-      const struct brig_istage *s = &img->stages[i];
-      struct brig_image_ref ref;
-
-      if (s->parent >= 0 || !s->base_resolved || is_scratch (s->base.s))
-        continue;
-      brig_image_ref_parse (s->base.s, &ref);
       /* Untagged and :latest are BRIG-D003's. */
-      if (!ref.digest && ref.tag[0] && !streq (ref.tag, "latest"))
-        brig_findings_add (f, r, img->file, s->base.loc,
-                           "FROM %s is not pinned by digest: the tag can be moved to another image",
-                           s->base.s);
-    }
-  for (size_t i = 0, k = 0; (c = next_copy_image (img, &i, &k));)
-    {
-      struct brig_image_ref ref;
-
-      brig_image_ref_parse (c->from_image.s, &ref);
-      if (!ref.digest && ref.tag[0] && !streq (ref.tag, "latest"))
-        brig_findings_add (f, r, img->file, c->from_image.loc,
+      if (p.ref.digest || p.ref.tag[0] == '\0' || streq (p.ref.tag, "latest"))
+        continue;
+      if (p.copy)
+        brig_findings_add (f, r, img->file, p.w->loc,
                            "%s --from=%s is not pinned by digest: the tag can be moved to another "
                            "image%s",
-                           c->add ? "ADD" : "COPY", c->from_image.s,
-                           c->onbuild ? ONBUILD_NOTE : "");
+                           p.copy->add ? "ADD" : "COPY", p.w->s,
+                           p.copy->onbuild ? ONBUILD_NOTE : "");
+      else
+        brig_findings_add (f, r, img->file, p.w->loc,
+                           "FROM %s is not pinned by digest: the tag can be moved to another image",
+                           p.w->s);
     }
 }
 
