@@ -45,15 +45,10 @@ static bool *
 final_mask (const struct brig_image *img)
 {
   bool *m = xcalloc (img->nstages, sizeof *m);
-  const struct brig_istage *s = brig_image_final (img);
 
-  for (;;)
-    {
-      m[s - img->stages] = true;
-      if (s->parent < 0 || (size_t)s->parent >= (size_t)(s - img->stages))
-        return m;
-      s = &img->stages[s->parent];
-    }
+  for (const struct brig_istage *s = brig_image_final (img); s; s = brig_image_parent (img, s))
+    m[s - img->stages] = true;
+  return m;
 }
 
 enum what
@@ -66,16 +61,10 @@ enum what
 static const struct brig_istage *
 chain_find (const struct brig_image *img, enum what what)
 {
-  const struct brig_istage *s = brig_image_final (img);
-
-  for (;;)
-    {
-      if (what == HAS_USER ? s->has_user : s->has_healthcheck)
-        return s;
-      if (s->parent < 0 || (size_t)s->parent >= (size_t)(s - img->stages))
-        return NULL;
-      s = &img->stages[s->parent];
-    }
+  for (const struct brig_istage *s = brig_image_final (img); s; s = brig_image_parent (img, s))
+    if (what == HAS_USER ? s->has_user : s->has_healthcheck)
+      return s;
+  return NULL;
 }
 
 /* An image reference split: name (registry/path), tag, digest. */
