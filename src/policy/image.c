@@ -8,7 +8,6 @@
 #include "util/cleanup.h"
 
 #include <ctype.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,8 +222,7 @@ check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r
         brig_findings_add (f, r, img->file, p.w->loc,
                            "FROM %s has no tag: it means %s:latest, whatever that is today", s, s);
       else
-        brig_findings_add (f, r, img->file, p.w->loc, "FROM %s: latest changes under the build",
-                           s);
+        brig_findings_add (f, r, img->file, p.w->loc, "FROM %s: latest changes under the build", s);
     }
 }
 
@@ -668,17 +666,15 @@ image_facts_release (struct image_facts *x)
   *x = (struct image_facts){ 0 };
 }
 
-/* While brig_audit_image runs: its image's facts, and the RUN a rule is
- * looking at (whose commands' answers are there).  Outside it, as when a
- * rule is called on its own, each rule works them out for itself. */
+/* brig_audit_image's facts of its image, while it runs: the rules are
+ * called through the table (struct brig_audit_rule), whose signature has
+ * no room for them.  A rule asked about another image (or called outside
+ * brig_audit_image) works them out for itself.  Per thread; set and
+ * cleared by brig_audit_image alone, which no rule calls. */
 static _Thread_local const struct image_facts *audit_facts;
-static _Thread_local struct
-{
-  const struct brig_irun *run;
-  const struct unwrapped *cmds;
-} current;
 
-/* The facts of IMG: brig_audit_image's, or worked out in OWN. */
+/* The facts of IMG: brig_audit_image's, or worked out in OWN (which the
+ * caller releases with image_facts_release). */
 static const struct image_facts *
 image_facts (const struct brig_image *img, struct image_facts *own)
 {
@@ -688,39 +684,13 @@ image_facts (const struct brig_image *img, struct image_facts *own)
   return own;
 }
 
-/* What unwrap () finds for C: from the current RUN's facts when C is one
- * of its commands, else worked out in ONE. */
-static inline const struct unwrapped *
-unwrapped (const struct brig_icmd *c, struct unwrapped *one)
-{
-  const struct brig_irun *run = current.run;
-
-  if (run && (uintptr_t)c >= (uintptr_t)run->cmds
-      && ((uintptr_t)c - (uintptr_t)run->cmds) / sizeof *c < run->ncmds)
-    return &current.cmds[((uintptr_t)c - (uintptr_t)run->cmds) / sizeof *c];
-  unwrap_into (one, c);
-  return one;
-}
-
-/* unwrap (C, RET_SUDO), and the command's name (its basename), after
- * wrappers; NULL if none. */
+/* The name (basename, after wrappers; NULL if none) of the Ith command of
+ * a RUN whose commands' facts are U, and in *RET_K the index of its word. */
 static inline const char *
-unwrap_name (const struct brig_icmd *c, size_t *ret_k, const struct brig_iword **ret_sudo)
+cmd_name (const struct unwrapped *u, size_t i, size_t *ret_k)
 {
-  struct unwrapped one;
-  const struct unwrapped *e = unwrapped (c, &one);
-
-  *ret_k = e->k;
-  if (ret_sudo)
-    *ret_sudo = e->sudo;
-  return e->name;
-}
-
-/* The command's name (its basename), after wrappers; NULL if none. */
-static const char *
-cmd_name (const struct brig_icmd *c, size_t *ret_k)
-{
-  return unwrap_name (c, ret_k, NULL);
+  *ret_k = u[i].k;
+  return u[i].name;
 }
 
 /* The first argument after K that is not an option (OPTARG: options that
@@ -815,9 +785,9 @@ run_mentions_any (const struct brig_irun *run, const char *common, const char *a
  * the final image's stages only with FINAL) is reported, with HIT's message;
  * RUNs for which CLEAN is true are skipped (CLEAN, which reads the whole
  * RUN, is asked only about a RUN with a hit). */
-typedef const struct brig_iword *(*cmd_hit) (const struct brig_irun *run, size_t i, char *msg,
-                                             size_t len);
-typedef bool (*run_clean) (const struct brig_irun *run);
+typedef const struct brig_iword *(*cmd_hit) (const struct brig_irun *run, const struct unwrapped *u,
+                                             size_t i, char *msg, size_t len);
+typedef bool (*run_clean) (const struct brig_irun *run, const struct unwrapped *u);
 
 /* ... asking HIT only about the commands with one of BITS. */
 static void
@@ -839,33 +809,30 @@ each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct 
 
           if (!run->posix || !(rf->bits & bits))
             continue;
-          current.run = run;
-          current.cmds = rf->cmds;
           for (size_t i = 0; i < run->ncmds; i++)
             {
               char msg[512];
               const struct brig_iword *w;
 
-              if (!(rf->cmds[i].bits & bits) || (w = hit (run, i, msg, sizeof msg)) == NULL)
+              if (!(rf->cmds[i].bits & bits)
+                  || (w = hit (run, rf->cmds, i, msg, sizeof msg)) == NULL)
                 continue;
-              if (!(clean && clean (run)))
+              if (!(clean && clean (run, rf->cmds)))
                 brig_findings_add (f, r, img->file, w->loc, "%s%s", msg,
                                    run->onbuild ? ONBUILD_NOTE : "");
               break;
             }
-          current.run = NULL;
         }
     }
   image_facts_release (&own);
 }
 
 static const struct brig_iword *
-hit_sudo (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_sudo (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg, size_t len)
 {
-  const struct brig_iword *sudo;
-  size_t k;
+  const struct brig_iword *sudo = u[i].sudo;
 
-  unwrap_name (&run->cmds[i], &k, &sudo);
+  (void)run;
   if (sudo)
     snprintf (msg, len, "RUN uses %s", base_name (sudo->s));
   return sudo;
@@ -880,11 +847,12 @@ interpreter (const char *name)
 }
 
 static const struct brig_iword *
-hit_pipe_shell (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_pipe_shell (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+                size_t len)
 {
   const struct brig_icmd *c = &run->cmds[i];
   size_t k;
-  const char *name = cmd_name (c, &k);
+  const char *name = cmd_name (u, i, &k);
 
   if (!interpreter (name) && !(name && (streq (name, "eval") || streq (name, "source"))))
     return NULL;
@@ -892,7 +860,7 @@ hit_pipe_shell (const struct brig_irun *run, size_t i, char *msg, size_t len)
   for (size_t j = i; j > 0 && j + 16 > i && run->cmds[j].pipe_in; j--)
     {
       size_t m;
-      const char *up = cmd_name (&run->cmds[j - 1], &m);
+      const char *up = cmd_name (u, j - 1, &m);
       if (up && (streq (up, "curl") || streq (up, "wget")))
         {
           snprintf (msg, len, "%s | %s runs what the server sends, unverified", up, name);
@@ -982,12 +950,12 @@ sslverify_off (const char *setopt)
 }
 
 static const struct brig_iword *
-hit_tls (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_tls (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg, size_t len)
 {
   const struct brig_icmd *c = &run->cmds[i];
   const struct brig_iword *w = NULL;
   size_t k;
-  const char *name = cmd_name (c, &k);
+  const char *name = cmd_name (u, i, &k);
   const struct tls_var *t;
 
   for (size_t j = 0; j < c->nenv; j++)
@@ -1085,7 +1053,8 @@ check_tls (const struct brig_image *img, const struct brig_audit_rule *r, struct
 }
 
 static const struct brig_iword *
-hit_unsigned (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_unsigned (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+              size_t len)
 {
   static const char *const apt_opts[]
       = { "--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories", NULL };
@@ -1095,7 +1064,7 @@ hit_unsigned (const struct brig_irun *run, size_t i, char *msg, size_t len)
   const struct brig_icmd *c = &run->cmds[i];
   const struct brig_iword *w = NULL;
   size_t k;
-  const char *name = cmd_name (c, &k);
+  const char *name = cmd_name (u, i, &k);
 
   if (name == NULL)
     return NULL;
@@ -1130,10 +1099,11 @@ hit_unsigned (const struct brig_irun *run, size_t i, char *msg, size_t len)
 }
 
 static const struct brig_iword *
-hit_chpasswd (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_chpasswd (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+              size_t len)
 {
   size_t k;
-  const char *name = cmd_name (&run->cmds[i], &k);
+  const char *name = cmd_name (u, i, &k);
 
   if (name == NULL || !streq (name, "chpasswd"))
     return NULL;
@@ -1141,15 +1111,18 @@ hit_chpasswd (const struct brig_irun *run, size_t i, char *msg, size_t len)
   return &run->cmds[i].argv[k];
 }
 
-/* apt-get, apt or aptitude and the index of its subcommand, or NULL. */
+/* The Ith command of RUN (its commands' facts U): apt-get, apt or aptitude,
+ * and the index of its subcommand; or NULL. */
 static const char *
-apt (const struct brig_icmd *c, size_t *ret_k, size_t *ret_sub)
+apt (const struct brig_irun *run, const struct unwrapped *u, size_t i, size_t *ret_k,
+     size_t *ret_sub)
 {
   static const char *const optarg[] = {
     "-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--host-architecture",
     NULL
   };
-  const char *name = cmd_name (c, ret_k);
+  const struct brig_icmd *c = &run->cmds[i];
+  const char *name = cmd_name (u, i, ret_k);
 
   if (name == NULL || !(streq (name, "apt-get") || streq (name, "apt") || streq (name, "aptitude")))
     return NULL;
@@ -1170,13 +1143,14 @@ apt_simulates (const struct brig_icmd *c, size_t k)
 }
 
 static const struct brig_iword *
-hit_apt_yes (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_apt_yes (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+             size_t len)
 {
   static const char *const needs_yes[]
       = { "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "safe-upgrade", NULL };
   const struct brig_icmd *c = &run->cmds[i];
   size_t k, sub;
-  const char *name = apt (c, &k, &sub);
+  const char *name = apt (run, u, i, &k, &sub);
 
   if (name == NULL || sub >= c->argc || !in_list (c->argv[sub].s, needs_yes)
       || apt_simulates (c, k))
@@ -1191,7 +1165,7 @@ hit_apt_yes (const struct brig_irun *run, size_t i, char *msg, size_t len)
   if (c->pipe_in && i > 0)
     {
       size_t m;
-      const char *up = cmd_name (&run->cmds[i - 1], &m);
+      const char *up = cmd_name (u, i - 1, &m);
       if (up && streq (up, "yes"))
         return NULL;
     }
@@ -1221,14 +1195,13 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
           const struct brig_irun *run = &img->stages[s].runs[k];
           const struct run_facts *rf = &x->runs[x->first[s] + k];
 
-          current.run = run;
-          current.cmds = rf->cmds;
           for (size_t i = 0; run->posix && (rf->bits & CMD_APT) && i < run->ncmds && !configured;
                i++)
             {
               const struct brig_icmd *c = &run->cmds[i];
               size_t a, sub;
-              const char *name = (rf->cmds[i].bits & CMD_APT) ? apt (c, &a, &sub) : NULL;
+              const char *name
+                  = (rf->cmds[i].bits & CMD_APT) ? apt (run, rf->cmds, i, &a, &sub) : NULL;
               bool ok = false;
 
               if (name == NULL || sub >= c->argc || !streq (c->argv[sub].s, "install")
@@ -1252,7 +1225,6 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
                   break;
                 }
             }
-          current.run = NULL;
           apt_left -= run->posix && (rf->bits & CMD_APT);
           configured |= apt_left && !configured && !run->onbuild
                         && strstr (run->text, "Install-Recommends") != NULL;
@@ -1263,7 +1235,7 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
 
 /* Does the RUN remove apt's lists (or keep them in a cache mount)? */
 static bool
-apt_lists_clean (const struct brig_irun *run)
+apt_lists_clean (const struct brig_irun *run, const struct unwrapped *u)
 {
   if (run_mentions_any (run, "/var/lib/apt", "/var/lib/apt/lists", "target=/var/lib/apt"))
     return true;
@@ -1271,7 +1243,7 @@ apt_lists_clean (const struct brig_irun *run)
   for (size_t j = 0; j < run->ncmds; j++)
     {
       size_t a, d;
-      if (apt (&run->cmds[j], &a, &d) && d < run->cmds[j].argc
+      if (apt (run, u, j, &a, &d) && d < run->cmds[j].argc
           && streq (run->cmds[j].argv[d].s, "dist-clean"))
         return true;
     }
@@ -1279,11 +1251,12 @@ apt_lists_clean (const struct brig_irun *run)
 }
 
 static const struct brig_iword *
-hit_apt_lists (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_apt_lists (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+               size_t len)
 {
   const struct brig_icmd *c = &run->cmds[i];
   size_t k, sub;
-  const char *name = apt (c, &k, &sub);
+  const char *name = apt (run, u, i, &k, &sub);
 
   if (name == NULL || sub >= c->argc || !streq (c->argv[sub].s, "update"))
     return NULL;
@@ -1295,14 +1268,15 @@ hit_apt_lists (const struct brig_irun *run, size_t i, char *msg, size_t len)
 }
 
 static const struct brig_iword *
-hit_apk_cache (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_apk_cache (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+               size_t len)
 {
   static const char *const optarg[]
       = { "-X",         "--repository",        "-p", "--root", "--arch", "--cache-dir",
           "--keys-dir", "--repositories-file", NULL };
   const struct brig_icmd *c = &run->cmds[i];
   size_t k, sub;
-  const char *name = cmd_name (c, &k);
+  const char *name = cmd_name (u, i, &k);
 
   if (name == NULL || !streq (name, "apk"))
     return NULL;
@@ -1317,19 +1291,21 @@ hit_apk_cache (const struct brig_irun *run, size_t i, char *msg, size_t len)
 
 /* Does the RUN remove apk's cache (or keep it in a cache mount)? */
 static bool
-apk_cache_clean (const struct brig_irun *run)
+apk_cache_clean (const struct brig_irun *run, const struct unwrapped *u)
 {
+  (void)u;
   return run_mentions (run, "/var/cache/apk") || run_mentions (run, "target=/etc/apk/cache");
 }
 
 static const struct brig_iword *
-hit_upgrade (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_upgrade (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+             size_t len)
 {
   static const char *const apt_up[]
       = { "upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade", NULL };
   const struct brig_icmd *c = &run->cmds[i];
   size_t k, sub;
-  const char *name = apt (c, &k, &sub);
+  const char *name = apt (run, u, i, &k, &sub);
 
   if (name && sub < c->argc && in_list (c->argv[sub].s, apt_up))
     {
@@ -1337,7 +1313,7 @@ hit_upgrade (const struct brig_irun *run, size_t i, char *msg, size_t len)
                 c->argv[sub].s);
       return &c->argv[sub];
     }
-  name = cmd_name (c, &k);
+  name = cmd_name (u, i, &k);
   if (name && streq (name, "apk"))
     {
       sub = subcommand (c, k, NULL);
