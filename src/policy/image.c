@@ -2,8 +2,10 @@
  * Each reads the image model: what the final image is (its user, ports,
  * health check, base: the final stage and the stages it builds on), and what
  * every stage's build does (its base images, ADD, ENV, ARG and RUN
- * commands).  Rules about the final image read only the final stage's
- * chain; rules about how the build fetches and installs read every stage. */
+ * commands).  Rules about the final image (what it runs as, offers and
+ * holds, what its RUNs leave in its layers: recommends, apt lists, apk's
+ * cache) read only the final stage's chain; rules about how the build
+ * fetches and installs read every stage. */
 #include "policy/image.h"
 #include "util/cleanup.h"
 
