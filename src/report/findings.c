@@ -1,5 +1,4 @@
 #include "report/findings.h"
-#include "policy/image.h"
 #include "util/cleanup.h"
 
 #include <jansson.h>
