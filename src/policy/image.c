@@ -435,15 +435,27 @@ secret_var (const struct brig_image *img, const struct brig_ivar *v,
                        v->name);
 }
 
+/* A rule over variables: CHECK asked about every ARG and ENV, the global
+ * ARGs first, then each stage's in order. */
+typedef void (*var_check) (const struct brig_image *img, const struct brig_ivar *v,
+                           const struct brig_audit_rule *r, struct brig_findings *f);
+
+static void
+each_var (const struct brig_image *img, const struct brig_audit_rule *r, struct brig_findings *f,
+          var_check check)
+{
+  for (size_t i = 0; i < img->nglobal_args; i++)
+    check (img, &img->global_args[i], r, f);
+  for (size_t s = 0; s < img->nstages; s++)
+    for (size_t i = 0; i < img->stages[s].nvars; i++)
+      check (img, &img->stages[s].vars[i], r, f);
+}
+
 static void
 check_secrets (const struct brig_image *img, const struct brig_audit_rule *r,
                struct brig_findings *f)
 {
-  for (size_t i = 0; i < img->nglobal_args; i++)
-    secret_var (img, &img->global_args[i], r, f);
-  for (size_t i = 0; i < img->nstages; i++)
-    for (size_t k = 0; k < img->stages[i].nvars; k++)
-      secret_var (img, &img->stages[i].vars[k], r, f);
+  each_var (img, r, f, secret_var);
 }
 
 /* --- RUN commands -------------------------------------------------------------- */
@@ -1046,11 +1058,7 @@ tls_var (const struct brig_image *img, const struct brig_ivar *v, const struct b
 static void
 check_tls (const struct brig_image *img, const struct brig_audit_rule *r, struct brig_findings *f)
 {
-  for (size_t i = 0; i < img->nglobal_args; i++)
-    tls_var (img, &img->global_args[i], r, f);
-  for (size_t s = 0; s < img->nstages; s++)
-    for (size_t i = 0; i < img->stages[s].nvars; i++)
-      tls_var (img, &img->stages[s].vars[i], r, f);
+  each_var (img, r, f, tls_var);
   each_run (img, r, f, false, CMD_TLS, hit_tls, NULL);
 }
 
