@@ -24,10 +24,18 @@ brig_image_target (struct brig_image *img, const char *name)
 }
 
 const struct brig_istage *
+brig_image_parent (const struct brig_image *img, const struct brig_istage *s)
+{
+  if (s->parent < 0 || (size_t)s->parent >= (size_t)(s - img->stages))
+    return NULL;
+  return &img->stages[s->parent];
+}
+
+const struct brig_istage *
 brig_image_root (const struct brig_image *img, const struct brig_istage *s)
 {
-  while (s->parent >= 0 && (size_t)s->parent < (size_t)(s - img->stages))
-    s = &img->stages[s->parent];
+  for (const struct brig_istage *p; (p = brig_image_parent (img, s));)
+    s = p;
   return s;
 }
 

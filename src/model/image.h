@@ -138,6 +138,11 @@ const struct brig_istage *brig_image_final (const struct brig_image *img);
  * has that name (the final stage is left as it was). */
 int brig_image_target (struct brig_image *img, const char *name);
 
+/* The stage S builds on, or NULL when S builds on an image.  A stage's
+ * parent is always an earlier stage, so the walk parent by parent ends. */
+const struct brig_istage *brig_image_parent (const struct brig_image *img,
+                                             const struct brig_istage *s);
+
 /* The stage at the root of S's chain: the one whose BASE is an image. */
 const struct brig_istage *brig_image_root (const struct brig_image *img,
                                            const struct brig_istage *s);

@@ -673,6 +673,23 @@ do_onbuild (struct build *b, const struct brig_dinstr *in)
     }
 }
 
+/* What each instruction adds to the model, by keyword (WORKDIR is the
+ * last); NULL: nothing a rule reads yet (CMD, ENTRYPOINT, LABEL...). */
+typedef int (*reader) (struct build *b, const struct brig_dinstr *in);
+static const reader readers[BRIG_DKW_WORKDIR + 1] = {
+  [BRIG_DKW_FROM] = do_from,
+  [BRIG_DKW_ARG] = do_arg,
+  [BRIG_DKW_ENV] = do_env,
+  [BRIG_DKW_USER] = do_user,
+  [BRIG_DKW_EXPOSE] = do_expose,
+  [BRIG_DKW_ADD] = do_copy,
+  [BRIG_DKW_COPY] = do_copy,
+  [BRIG_DKW_RUN] = do_run,
+  [BRIG_DKW_HEALTHCHECK] = do_healthcheck,
+  [BRIG_DKW_SHELL] = do_shell,
+  [BRIG_DKW_ONBUILD] = do_onbuild,
+};
+
 int
 brig_image_from_dockerfile (const struct brig_dockerfile *df, struct brig_image **ret,
                             struct brig_err *err)
@@ -694,43 +711,10 @@ brig_image_from_dockerfile (const struct brig_dockerfile *df, struct brig_image 
     {
       const struct brig_dinstr *in = &df->v[i];
 
-      if (in->kw == BRIG_DKW_FROM)
-        r = do_from (&b, in);
-      else if (in->kw == BRIG_DKW_ARG)
-        r = do_arg (&b, in);
-      else if (b.st == NULL)
+      if (b.st == NULL && in->kw != BRIG_DKW_FROM && in->kw != BRIG_DKW_ARG)
         r = fail (&b, in, 0, "before the first FROM: only ARG may come before it");
-      else
-        switch (in->kw)
-          {
-          case BRIG_DKW_ENV:
-            r = do_env (&b, in);
-            break;
-          case BRIG_DKW_USER:
-            r = do_user (&b, in);
-            break;
-          case BRIG_DKW_EXPOSE:
-            r = do_expose (&b, in);
-            break;
-          case BRIG_DKW_ADD:
-          case BRIG_DKW_COPY:
-            r = do_copy (&b, in);
-            break;
-          case BRIG_DKW_RUN:
-            r = do_run (&b, in);
-            break;
-          case BRIG_DKW_HEALTHCHECK:
-            r = do_healthcheck (&b, in);
-            break;
-          case BRIG_DKW_SHELL:
-            r = do_shell (&b, in);
-            break;
-          case BRIG_DKW_ONBUILD:
-            r = do_onbuild (&b, in);
-            break;
-          default:
-            break; /* CMD, ENTRYPOINT, LABEL...: no rule reads them yet */
-          }
+      else if (readers[in->kw])
+        r = readers[in->kw](&b, in);
     }
   if (r == 0 && img->nstages == 0)
     r = brig_error (err, 0, "%s:1:1: no FROM instruction", df->file);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "model/image.h"
 #include "parse/dockerfile.h"
@@ -114,5 +115,20 @@ struct sbuf
   size_t n, cap;
 };
 void brig_sbuf_put (struct sbuf *b, const char *s, size_t n);
+
+/* brig_sbuf_put, inline when there is room: the lexers append a few bytes
+ * at a time. */
+static inline void
+sbuf_add (struct sbuf *b, const char *s, size_t n)
+{
+  if (b->n + n + 1 > b->cap)
+    brig_sbuf_put (b, s, n);
+  else
+    {
+      memcpy (b->s + b->n, s, n);
+      b->n += n;
+      b->s[b->n] = '\0';
+    }
+}
 
 #endif

@@ -7,25 +7,10 @@
 
 #include <string.h>
 
-/* Appends: what word () copies, a few bytes at a time, so the common
- * case (room enough) inline. */
-static inline void
-put (struct sbuf *b, const char *s, size_t n)
-{
-  if (b->n + n + 1 > b->cap)
-    brig_sbuf_put (b, s, n);
-  else
-    {
-      memcpy (b->s + b->n, s, n);
-      b->n += n;
-      b->s[b->n] = '\0';
-    }
-}
-
 static inline void
 putc1 (struct sbuf *b, char c)
 {
-  put (b, &c, 1);
+  sbuf_add (b, &c, 1);
 }
 
 /* What a character is to word () outside quotes: the end of the word
@@ -233,7 +218,7 @@ raw (struct sh *x, size_t i, struct sbuf *b)
         if (t[i] == '\\' && i + 1 < x->n)
           i++;
       i = i < x->n ? i + 1 : i;
-      put (b, t + start, i - start);
+      sbuf_add (b, t + start, i - start);
       return i;
     }
   i++; /* $ < or > */
@@ -259,7 +244,7 @@ raw (struct sh *x, size_t i, struct sbuf *b)
     }
   if (i > x->n)
     i = x->n;
-  put (b, t + start, i - start);
+  sbuf_add (b, t + start, i - start);
   return i;
 }
 
@@ -279,7 +264,7 @@ word (struct sh *x, size_t i, struct sbuf *b)
           size_t j = i + 1;
           while (j < x->n && wclass[(unsigned char)t[j]] == 0)
             j++;
-          put (b, t + i, j - i);
+          sbuf_add (b, t + i, j - i);
           i = j;
           continue;
         }
@@ -296,7 +281,7 @@ word (struct sh *x, size_t i, struct sbuf *b)
           const char *q = memchr (t + i + 1, '\'', x->n - i - 1);
           size_t e = q ? (size_t)(q - t) : x->n;
 
-          put (b, t + i + 1, e - i - 1);
+          sbuf_add (b, t + i + 1, e - i - 1);
           i = e;
           if (i >= x->n)
             x->unterminated = true;
@@ -331,7 +316,7 @@ word (struct sh *x, size_t i, struct sbuf *b)
                   size_t j = i + 1;
                   while (j < x->n && t[j] != '"' && t[j] != '\\' && t[j] != '$' && t[j] != '`')
                     j++;
-                  put (b, t + i, j - i);
+                  sbuf_add (b, t + i, j - i);
                   i = j;
                 }
             }
@@ -598,7 +583,7 @@ split (struct sh *x)
             continue;
           }
         b->n = 0;
-        put (b, "", 0);
+        sbuf_add (b, "", 0);
         if ((c == '<' || c == '>') && i + 1 < x->n && t[i + 1] == '(')
           i = raw (x, i, b); /* <(process substitution) is an argument */
         else

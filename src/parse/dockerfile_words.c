@@ -32,14 +32,7 @@ put (struct lex *x, struct sbuf *b, const char *s, size_t n)
       return;
     }
   x->total += n;
-  if (b->n + n + 1 > b->cap)
-    brig_sbuf_put (b, s, n);
-  else
-    {
-      memcpy (b->s + b->n, s, n);
-      b->n += n;
-      b->s[b->n] = '\0';
-    }
+  sbuf_add (b, s, n);
 }
 
 void

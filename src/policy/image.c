@@ -2,13 +2,14 @@
  * Each reads the image model: what the final image is (its user, ports,
  * health check, base: the final stage and the stages it builds on), and what
  * every stage's build does (its base images, ADD, ENV, ARG and RUN
- * commands).  Rules about the final image read only the final stage's
- * chain; rules about how the build fetches and installs read every stage. */
+ * commands).  Rules about the final image (what it runs as, offers and
+ * holds, what its RUNs leave in its layers: recommends, apt lists, apk's
+ * cache) read only the final stage's chain; rules about how the build
+ * fetches and installs read every stage. */
 #include "policy/image.h"
 #include "util/cleanup.h"
 
 #include <ctype.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,15 +46,10 @@ static bool *
 final_mask (const struct brig_image *img)
 {
   bool *m = xcalloc (img->nstages, sizeof *m);
-  const struct brig_istage *s = brig_image_final (img);
 
-  for (;;)
-    {
-      m[s - img->stages] = true;
-      if (s->parent < 0 || (size_t)s->parent >= (size_t)(s - img->stages))
-        return m;
-      s = &img->stages[s->parent];
-    }
+  for (const struct brig_istage *s = brig_image_final (img); s; s = brig_image_parent (img, s))
+    m[s - img->stages] = true;
+  return m;
 }
 
 enum what
@@ -66,16 +62,10 @@ enum what
 static const struct brig_istage *
 chain_find (const struct brig_image *img, enum what what)
 {
-  const struct brig_istage *s = brig_image_final (img);
-
-  for (;;)
-    {
-      if (what == HAS_USER ? s->has_user : s->has_healthcheck)
-        return s;
-      if (s->parent < 0 || (size_t)s->parent >= (size_t)(s - img->stages))
-        return NULL;
-      s = &img->stages[s->parent];
-    }
+  for (const struct brig_istage *s = brig_image_final (img); s; s = brig_image_parent (img, s))
+    if (what == HAS_USER ? s->has_user : s->has_healthcheck)
+      return s;
+  return NULL;
 }
 
 /* An image reference split: name (registry/path), tag, digest. */
@@ -160,57 +150,81 @@ check_user_missing (const struct brig_image *img, const struct brig_audit_rule *
 /* What an ONBUILD trigger's finding says after its message. */
 #define ONBUILD_NOTE " (ONBUILD: done in the build of every image FROM this one)"
 
-/* COPY --from=IMAGE: the image references COPY and ADD take files from,
- * judged as bases are.  *RET_I and *RET_K walk the stages and copies. */
-static const struct brig_icopy *
-next_copy_image (const struct brig_image *img, size_t *ret_i, size_t *ret_k)
+/* An image the build pulls, resolved and not scratch: a stage's base
+ * (FROM), or an image COPY or ADD --from= takes files from.  Both are
+ * judged alike; the stages' bases come first. */
+struct pulled
 {
-  for (; *ret_i < img->nstages; (*ret_i)++, *ret_k = 0)
-    while (*ret_k < img->stages[*ret_i].ncopies)
-      {
-        const struct brig_icopy *c = &img->stages[*ret_i].copies[(*ret_k)++];
-        if (c->from_image.s && c->from_image_resolved && !is_scratch (c->from_image.s))
-          return c;
-      }
-  return NULL;
+  size_t i, k;                   /* the walk: stage I, its Kth copy once COPIES */
+  bool copies;                   /* past the bases */
+  const struct brig_iword *w;    /* the reference */
+  const struct brig_icopy *copy; /* its COPY or ADD; NULL: a FROM */
+  struct brig_image_ref ref;     /* W split */
+};
+
+static bool
+next_pulled (const struct brig_image *img, struct pulled *p)
+{
+  for (;;)
+    {
+      const struct brig_istage *s;
+
+      if (p->i == img->nstages)
+        {
+          if (p->copies)
+            return false;
+          *p = (struct pulled){ .copies = true };
+          continue;
+        }
+      s = &img->stages[p->i];
+      if (!p->copies)
+        {
+          p->i++;
+          if (s->parent < 0 && s->base_resolved && !is_scratch (s->base.s))
+            {
+              p->w = &s->base;
+              p->copy = NULL;
+              break;
+            }
+        }
+      else if (p->k < s->ncopies)
+        {
+          const struct brig_icopy *c = &s->copies[p->k++];
+          if (c->from_image.s && c->from_image_resolved && !is_scratch (c->from_image.s))
+            {
+              p->w = &c->from_image;
+              p->copy = c;
+              break;
+            }
+        }
+      else
+        p->i++, p->k = 0;
+    }
+  brig_image_ref_parse (p->w->s, &p->ref);
+  return true;
 }
 
 static void
 check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r,
                    struct brig_findings *f)
 {
-  const struct brig_icopy *c;
-
-  for (size_t i = 0; i < img->nstages; i++)
+  for (struct pulled p = { 0 }; next_pulled (img, &p);)
     {
-      const struct brig_istage *s = &img->stages[i];
-      struct brig_image_ref ref;
+      const char *s = p.w->s;
 
-      if (s->parent >= 0 || !s->base_resolved || is_scratch (s->base.s))
+      if (p.ref.digest || (p.ref.tag[0] && !streq (p.ref.tag, "latest")))
         continue;
-      brig_image_ref_parse (s->base.s, &ref);
-      if (ref.digest)
-        continue;
-      if (ref.tag[0] == '\0')
-        brig_findings_add (f, r, img->file, s->base.loc,
-                           "FROM %s has no tag: it means %s:latest, whatever that is today",
-                           s->base.s, s->base.s);
-      else if (streq (ref.tag, "latest"))
-        brig_findings_add (f, r, img->file, s->base.loc, "FROM %s: latest changes under the build",
-                           s->base.s);
-    }
-  for (size_t i = 0, k = 0; (c = next_copy_image (img, &i, &k));)
-    {
-      struct brig_image_ref ref;
-
-      brig_image_ref_parse (c->from_image.s, &ref);
-      if (ref.digest || (ref.tag[0] && !streq (ref.tag, "latest")))
-        continue;
-      brig_findings_add (f, r, img->file, c->from_image.loc,
-                         "%s --from=%s takes files from %s, whatever that is today%s",
-                         c->add ? "ADD" : "COPY", c->from_image.s,
-                         ref.tag[0] ? "the image's latest" : "an image without a tag (latest)",
-                         c->onbuild ? ONBUILD_NOTE : "");
+      if (p.copy)
+        brig_findings_add (f, r, img->file, p.w->loc,
+                           "%s --from=%s takes files from %s, whatever that is today%s",
+                           p.copy->add ? "ADD" : "COPY", s,
+                           p.ref.tag[0] ? "the image's latest" : "an image without a tag (latest)",
+                           p.copy->onbuild ? ONBUILD_NOTE : "");
+      else if (p.ref.tag[0] == '\0')
+        brig_findings_add (f, r, img->file, p.w->loc,
+                           "FROM %s has no tag: it means %s:latest, whatever that is today", s, s);
+      else
+        brig_findings_add (f, r, img->file, p.w->loc, "FROM %s: latest changes under the build", s);
     }
 }
 
@@ -218,33 +232,21 @@ static void
 check_base_digest (const struct brig_image *img, const struct brig_audit_rule *r,
                    struct brig_findings *f)
 {
-  const struct brig_icopy *c;
-
-  for (size_t i = 0; i < img->nstages; i++)
+  for (struct pulled p = { 0 }; next_pulled (img, &p);)
     {
-      const struct brig_istage *s = &img->stages[i];
-      struct brig_image_ref ref;
-
-      if (s->parent >= 0 || !s->base_resolved || is_scratch (s->base.s))
-        continue;
-      brig_image_ref_parse (s->base.s, &ref);
       /* Untagged and :latest are BRIG-D003's. */
-      if (!ref.digest && ref.tag[0] && !streq (ref.tag, "latest"))
-        brig_findings_add (f, r, img->file, s->base.loc,
-                           "FROM %s is not pinned by digest: the tag can be moved to another image",
-                           s->base.s);
-    }
-  for (size_t i = 0, k = 0; (c = next_copy_image (img, &i, &k));)
-    {
-      struct brig_image_ref ref;
-
-      brig_image_ref_parse (c->from_image.s, &ref);
-      if (!ref.digest && ref.tag[0] && !streq (ref.tag, "latest"))
-        brig_findings_add (f, r, img->file, c->from_image.loc,
+      if (p.ref.digest || p.ref.tag[0] == '\0' || streq (p.ref.tag, "latest"))
+        continue;
+      if (p.copy)
+        brig_findings_add (f, r, img->file, p.w->loc,
                            "%s --from=%s is not pinned by digest: the tag can be moved to another "
                            "image%s",
-                           c->add ? "ADD" : "COPY", c->from_image.s,
-                           c->onbuild ? ONBUILD_NOTE : "");
+                           p.copy->add ? "ADD" : "COPY", p.w->s,
+                           p.copy->onbuild ? ONBUILD_NOTE : "");
+      else
+        brig_findings_add (f, r, img->file, p.w->loc,
+                           "FROM %s is not pinned by digest: the tag can be moved to another image",
+                           p.w->s);
     }
 }
 
@@ -433,15 +435,27 @@ secret_var (const struct brig_image *img, const struct brig_ivar *v,
                        v->name);
 }
 
+/* A rule over variables: CHECK asked about every ARG and ENV, the global
+ * ARGs first, then each stage's in order. */
+typedef void (*var_check) (const struct brig_image *img, const struct brig_ivar *v,
+                           const struct brig_audit_rule *r, struct brig_findings *f);
+
+static void
+each_var (const struct brig_image *img, const struct brig_audit_rule *r, struct brig_findings *f,
+          var_check check)
+{
+  for (size_t i = 0; i < img->nglobal_args; i++)
+    check (img, &img->global_args[i], r, f);
+  for (size_t s = 0; s < img->nstages; s++)
+    for (size_t i = 0; i < img->stages[s].nvars; i++)
+      check (img, &img->stages[s].vars[i], r, f);
+}
+
 static void
 check_secrets (const struct brig_image *img, const struct brig_audit_rule *r,
                struct brig_findings *f)
 {
-  for (size_t i = 0; i < img->nglobal_args; i++)
-    secret_var (img, &img->global_args[i], r, f);
-  for (size_t i = 0; i < img->nstages; i++)
-    for (size_t k = 0; k < img->stages[i].nvars; k++)
-      secret_var (img, &img->stages[i].vars[k], r, f);
+  each_var (img, r, f, secret_var);
 }
 
 /* --- RUN commands -------------------------------------------------------------- */
@@ -666,17 +680,15 @@ image_facts_release (struct image_facts *x)
   *x = (struct image_facts){ 0 };
 }
 
-/* While brig_audit_image runs: its image's facts, and the RUN a rule is
- * looking at (whose commands' answers are there).  Outside it, as when a
- * rule is called on its own, each rule works them out for itself. */
+/* brig_audit_image's facts of its image, while it runs: the rules are
+ * called through the table (struct brig_audit_rule), whose signature has
+ * no room for them.  A rule asked about another image (or called outside
+ * brig_audit_image) works them out for itself.  Per thread; set and
+ * cleared by brig_audit_image alone, which no rule calls. */
 static _Thread_local const struct image_facts *audit_facts;
-static _Thread_local struct
-{
-  const struct brig_irun *run;
-  const struct unwrapped *cmds;
-} current;
 
-/* The facts of IMG: brig_audit_image's, or worked out in OWN. */
+/* The facts of IMG: brig_audit_image's, or worked out in OWN (which the
+ * caller releases with image_facts_release). */
 static const struct image_facts *
 image_facts (const struct brig_image *img, struct image_facts *own)
 {
@@ -686,39 +698,13 @@ image_facts (const struct brig_image *img, struct image_facts *own)
   return own;
 }
 
-/* What unwrap () finds for C: from the current RUN's facts when C is one
- * of its commands, else worked out in ONE. */
-static inline const struct unwrapped *
-unwrapped (const struct brig_icmd *c, struct unwrapped *one)
-{
-  const struct brig_irun *run = current.run;
-
-  if (run && (uintptr_t)c >= (uintptr_t)run->cmds
-      && ((uintptr_t)c - (uintptr_t)run->cmds) / sizeof *c < run->ncmds)
-    return &current.cmds[((uintptr_t)c - (uintptr_t)run->cmds) / sizeof *c];
-  unwrap_into (one, c);
-  return one;
-}
-
-/* unwrap (C, RET_SUDO), and the command's name (its basename), after
- * wrappers; NULL if none. */
+/* The name (basename, after wrappers; NULL if none) of the Ith command of
+ * a RUN whose commands' facts are U, and in *RET_K the index of its word. */
 static inline const char *
-unwrap_name (const struct brig_icmd *c, size_t *ret_k, const struct brig_iword **ret_sudo)
+cmd_name (const struct unwrapped *u, size_t i, size_t *ret_k)
 {
-  struct unwrapped one;
-  const struct unwrapped *e = unwrapped (c, &one);
-
-  *ret_k = e->k;
-  if (ret_sudo)
-    *ret_sudo = e->sudo;
-  return e->name;
-}
-
-/* The command's name (its basename), after wrappers; NULL if none. */
-static const char *
-cmd_name (const struct brig_icmd *c, size_t *ret_k)
-{
-  return unwrap_name (c, ret_k, NULL);
+  *ret_k = u[i].k;
+  return u[i].name;
 }
 
 /* The first argument after K that is not an option (OPTARG: options that
@@ -813,9 +799,9 @@ run_mentions_any (const struct brig_irun *run, const char *common, const char *a
  * the final image's stages only with FINAL) is reported, with HIT's message;
  * RUNs for which CLEAN is true are skipped (CLEAN, which reads the whole
  * RUN, is asked only about a RUN with a hit). */
-typedef const struct brig_iword *(*cmd_hit) (const struct brig_irun *run, size_t i, char *msg,
-                                             size_t len);
-typedef bool (*run_clean) (const struct brig_irun *run);
+typedef const struct brig_iword *(*cmd_hit) (const struct brig_irun *run, const struct unwrapped *u,
+                                             size_t i, char *msg, size_t len);
+typedef bool (*run_clean) (const struct brig_irun *run, const struct unwrapped *u);
 
 /* ... asking HIT only about the commands with one of BITS. */
 static void
@@ -837,33 +823,30 @@ each_run (const struct brig_image *img, const struct brig_audit_rule *r, struct 
 
           if (!run->posix || !(rf->bits & bits))
             continue;
-          current.run = run;
-          current.cmds = rf->cmds;
           for (size_t i = 0; i < run->ncmds; i++)
             {
               char msg[512];
               const struct brig_iword *w;
 
-              if (!(rf->cmds[i].bits & bits) || (w = hit (run, i, msg, sizeof msg)) == NULL)
+              if (!(rf->cmds[i].bits & bits)
+                  || (w = hit (run, rf->cmds, i, msg, sizeof msg)) == NULL)
                 continue;
-              if (!(clean && clean (run)))
+              if (!(clean && clean (run, rf->cmds)))
                 brig_findings_add (f, r, img->file, w->loc, "%s%s", msg,
                                    run->onbuild ? ONBUILD_NOTE : "");
               break;
             }
-          current.run = NULL;
         }
     }
   image_facts_release (&own);
 }
 
 static const struct brig_iword *
-hit_sudo (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_sudo (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg, size_t len)
 {
-  const struct brig_iword *sudo;
-  size_t k;
+  const struct brig_iword *sudo = u[i].sudo;
 
-  unwrap_name (&run->cmds[i], &k, &sudo);
+  (void)run;
   if (sudo)
     snprintf (msg, len, "RUN uses %s", base_name (sudo->s));
   return sudo;
@@ -878,11 +861,12 @@ interpreter (const char *name)
 }
 
 static const struct brig_iword *
-hit_pipe_shell (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_pipe_shell (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+                size_t len)
 {
   const struct brig_icmd *c = &run->cmds[i];
   size_t k;
-  const char *name = cmd_name (c, &k);
+  const char *name = cmd_name (u, i, &k);
 
   if (!interpreter (name) && !(name && (streq (name, "eval") || streq (name, "source"))))
     return NULL;
@@ -890,7 +874,7 @@ hit_pipe_shell (const struct brig_irun *run, size_t i, char *msg, size_t len)
   for (size_t j = i; j > 0 && j + 16 > i && run->cmds[j].pipe_in; j--)
     {
       size_t m;
-      const char *up = cmd_name (&run->cmds[j - 1], &m);
+      const char *up = cmd_name (u, j - 1, &m);
       if (up && (streq (up, "curl") || streq (up, "wget")))
         {
           snprintf (msg, len, "%s | %s runs what the server sends, unverified", up, name);
@@ -980,12 +964,12 @@ sslverify_off (const char *setopt)
 }
 
 static const struct brig_iword *
-hit_tls (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_tls (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg, size_t len)
 {
   const struct brig_icmd *c = &run->cmds[i];
   const struct brig_iword *w = NULL;
   size_t k;
-  const char *name = cmd_name (c, &k);
+  const char *name = cmd_name (u, i, &k);
   const struct tls_var *t;
 
   for (size_t j = 0; j < c->nenv; j++)
@@ -1074,16 +1058,13 @@ tls_var (const struct brig_image *img, const struct brig_ivar *v, const struct b
 static void
 check_tls (const struct brig_image *img, const struct brig_audit_rule *r, struct brig_findings *f)
 {
-  for (size_t i = 0; i < img->nglobal_args; i++)
-    tls_var (img, &img->global_args[i], r, f);
-  for (size_t s = 0; s < img->nstages; s++)
-    for (size_t i = 0; i < img->stages[s].nvars; i++)
-      tls_var (img, &img->stages[s].vars[i], r, f);
+  each_var (img, r, f, tls_var);
   each_run (img, r, f, false, CMD_TLS, hit_tls, NULL);
 }
 
 static const struct brig_iword *
-hit_unsigned (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_unsigned (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+              size_t len)
 {
   static const char *const apt_opts[]
       = { "--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories", NULL };
@@ -1093,7 +1074,7 @@ hit_unsigned (const struct brig_irun *run, size_t i, char *msg, size_t len)
   const struct brig_icmd *c = &run->cmds[i];
   const struct brig_iword *w = NULL;
   size_t k;
-  const char *name = cmd_name (c, &k);
+  const char *name = cmd_name (u, i, &k);
 
   if (name == NULL)
     return NULL;
@@ -1128,10 +1109,11 @@ hit_unsigned (const struct brig_irun *run, size_t i, char *msg, size_t len)
 }
 
 static const struct brig_iword *
-hit_chpasswd (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_chpasswd (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+              size_t len)
 {
   size_t k;
-  const char *name = cmd_name (&run->cmds[i], &k);
+  const char *name = cmd_name (u, i, &k);
 
   if (name == NULL || !streq (name, "chpasswd"))
     return NULL;
@@ -1139,15 +1121,18 @@ hit_chpasswd (const struct brig_irun *run, size_t i, char *msg, size_t len)
   return &run->cmds[i].argv[k];
 }
 
-/* apt-get, apt or aptitude and the index of its subcommand, or NULL. */
+/* The Ith command of RUN (its commands' facts U): apt-get, apt or aptitude,
+ * and the index of its subcommand; or NULL. */
 static const char *
-apt (const struct brig_icmd *c, size_t *ret_k, size_t *ret_sub)
+apt (const struct brig_irun *run, const struct unwrapped *u, size_t i, size_t *ret_k,
+     size_t *ret_sub)
 {
   static const char *const optarg[] = {
     "-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--host-architecture",
     NULL
   };
-  const char *name = cmd_name (c, ret_k);
+  const struct brig_icmd *c = &run->cmds[i];
+  const char *name = cmd_name (u, i, ret_k);
 
   if (name == NULL || !(streq (name, "apt-get") || streq (name, "apt") || streq (name, "aptitude")))
     return NULL;
@@ -1168,13 +1153,14 @@ apt_simulates (const struct brig_icmd *c, size_t k)
 }
 
 static const struct brig_iword *
-hit_apt_yes (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_apt_yes (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+             size_t len)
 {
   static const char *const needs_yes[]
       = { "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "safe-upgrade", NULL };
   const struct brig_icmd *c = &run->cmds[i];
   size_t k, sub;
-  const char *name = apt (c, &k, &sub);
+  const char *name = apt (run, u, i, &k, &sub);
 
   if (name == NULL || sub >= c->argc || !in_list (c->argv[sub].s, needs_yes)
       || apt_simulates (c, k))
@@ -1189,7 +1175,7 @@ hit_apt_yes (const struct brig_irun *run, size_t i, char *msg, size_t len)
   if (c->pipe_in && i > 0)
     {
       size_t m;
-      const char *up = cmd_name (&run->cmds[i - 1], &m);
+      const char *up = cmd_name (u, i - 1, &m);
       if (up && streq (up, "yes"))
         return NULL;
     }
@@ -1219,14 +1205,13 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
           const struct brig_irun *run = &img->stages[s].runs[k];
           const struct run_facts *rf = &x->runs[x->first[s] + k];
 
-          current.run = run;
-          current.cmds = rf->cmds;
           for (size_t i = 0; run->posix && (rf->bits & CMD_APT) && i < run->ncmds && !configured;
                i++)
             {
               const struct brig_icmd *c = &run->cmds[i];
               size_t a, sub;
-              const char *name = (rf->cmds[i].bits & CMD_APT) ? apt (c, &a, &sub) : NULL;
+              const char *name
+                  = (rf->cmds[i].bits & CMD_APT) ? apt (run, rf->cmds, i, &a, &sub) : NULL;
               bool ok = false;
 
               if (name == NULL || sub >= c->argc || !streq (c->argv[sub].s, "install")
@@ -1250,7 +1235,6 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
                   break;
                 }
             }
-          current.run = NULL;
           apt_left -= run->posix && (rf->bits & CMD_APT);
           configured |= apt_left && !configured && !run->onbuild
                         && strstr (run->text, "Install-Recommends") != NULL;
@@ -1261,7 +1245,7 @@ check_apt_recommends (const struct brig_image *img, const struct brig_audit_rule
 
 /* Does the RUN remove apt's lists (or keep them in a cache mount)? */
 static bool
-apt_lists_clean (const struct brig_irun *run)
+apt_lists_clean (const struct brig_irun *run, const struct unwrapped *u)
 {
   if (run_mentions_any (run, "/var/lib/apt", "/var/lib/apt/lists", "target=/var/lib/apt"))
     return true;
@@ -1269,7 +1253,7 @@ apt_lists_clean (const struct brig_irun *run)
   for (size_t j = 0; j < run->ncmds; j++)
     {
       size_t a, d;
-      if (apt (&run->cmds[j], &a, &d) && d < run->cmds[j].argc
+      if (apt (run, u, j, &a, &d) && d < run->cmds[j].argc
           && streq (run->cmds[j].argv[d].s, "dist-clean"))
         return true;
     }
@@ -1277,11 +1261,12 @@ apt_lists_clean (const struct brig_irun *run)
 }
 
 static const struct brig_iword *
-hit_apt_lists (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_apt_lists (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+               size_t len)
 {
   const struct brig_icmd *c = &run->cmds[i];
   size_t k, sub;
-  const char *name = apt (c, &k, &sub);
+  const char *name = apt (run, u, i, &k, &sub);
 
   if (name == NULL || sub >= c->argc || !streq (c->argv[sub].s, "update"))
     return NULL;
@@ -1293,14 +1278,15 @@ hit_apt_lists (const struct brig_irun *run, size_t i, char *msg, size_t len)
 }
 
 static const struct brig_iword *
-hit_apk_cache (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_apk_cache (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+               size_t len)
 {
   static const char *const optarg[]
       = { "-X",         "--repository",        "-p", "--root", "--arch", "--cache-dir",
           "--keys-dir", "--repositories-file", NULL };
   const struct brig_icmd *c = &run->cmds[i];
   size_t k, sub;
-  const char *name = cmd_name (c, &k);
+  const char *name = cmd_name (u, i, &k);
 
   if (name == NULL || !streq (name, "apk"))
     return NULL;
@@ -1315,19 +1301,21 @@ hit_apk_cache (const struct brig_irun *run, size_t i, char *msg, size_t len)
 
 /* Does the RUN remove apk's cache (or keep it in a cache mount)? */
 static bool
-apk_cache_clean (const struct brig_irun *run)
+apk_cache_clean (const struct brig_irun *run, const struct unwrapped *u)
 {
+  (void)u;
   return run_mentions (run, "/var/cache/apk") || run_mentions (run, "target=/etc/apk/cache");
 }
 
 static const struct brig_iword *
-hit_upgrade (const struct brig_irun *run, size_t i, char *msg, size_t len)
+hit_upgrade (const struct brig_irun *run, const struct unwrapped *u, size_t i, char *msg,
+             size_t len)
 {
   static const char *const apt_up[]
       = { "upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade", NULL };
   const struct brig_icmd *c = &run->cmds[i];
   size_t k, sub;
-  const char *name = apt (c, &k, &sub);
+  const char *name = apt (run, u, i, &k, &sub);
 
   if (name && sub < c->argc && in_list (c->argv[sub].s, apt_up))
     {
@@ -1335,7 +1323,7 @@ hit_upgrade (const struct brig_irun *run, size_t i, char *msg, size_t len)
                 c->argv[sub].s);
       return &c->argv[sub];
     }
-  name = cmd_name (c, &k);
+  name = cmd_name (u, i, &k);
   if (name && streq (name, "apk"))
     {
       sub = subcommand (c, k, NULL);

@@ -1,5 +1,4 @@
 #include "report/findings.h"
-#include "policy/image.h"
 #include "util/cleanup.h"
 
 #include <jansson.h>
@@ -135,11 +134,10 @@ rule_json (const struct brig_audit_rule *x)
  * The report of a large tree has hundreds of thousands of values: built
  * as jansson objects they cost more than the audit itself.  So they are
  * written straight out, byte for byte as json_pack and json_dumpf
- * (JSON_INDENT (2)) did: the same layout and escapes, and the same
- * choices where jansson refused a value: an object with a string that is
- * NULL (not optional) or not UTF-8 is left out of its array (a
- * suppression out of its finding), and the whole report is then an empty
- * line if its own strings are. */
+ * (JSON_INDENT (2)) did: the same layout and escapes.  Where jansson
+ * refused a string that is not UTF-8 (a file name, a message quoting a
+ * Latin-1 Dockerfile), and the finding or error with it was left out of
+ * the report, its bytes that are not UTF-8 are written as '?'. */
 
 struct jw
 {
@@ -213,82 +211,58 @@ load8 (const unsigned char *p)
   return v;
 }
 
-/* P[0..N) with the bytes from E on ASCII, skipped. */
-static inline const unsigned char *
-skip_ascii (const unsigned char *p, const unsigned char *e)
-{
-  while (e - p >= 8 && (load8 (p) & HIGHS) == 0)
-    p += 8;
-  return p;
-}
-
-/* Does V have a byte below 0x20, a " or a \ (what jw_str escapes)? */
+/* Does V have a byte below 0x20, a " or a \ (what jw_str escapes), or one
+ * above 0x7f (the start of what jw_str checks is UTF-8)? */
 static inline bool
 has_special (uint64_t v)
 {
   uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
 
-  return (((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
+  return (((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | v) & HIGHS;
 }
 
-/* jansson's utf8_check_string. */
-static bool
-utf8_valid (const char *s)
+/* The length of the UTF-8 sequence at P (its first byte above 0x7f), as
+ * jansson's utf8_check_first and utf8_check_full judge it; 0 if it is not
+ * one. */
+static size_t
+utf8_len (const unsigned char *p)
 {
-  const unsigned char *p = (const unsigned char *)s, *e = p + strlen (s);
+  unsigned char u = *p;
+  size_t count;
+  uint32_t v;
 
-  while (*p)
+  if (u >= 0xC2 && u <= 0xDF)
+    count = 2, v = u & 0x1F;
+  else if (u >= 0xE0 && u <= 0xEF)
+    count = 3, v = u & 0xF;
+  else if (u >= 0xF0 && u <= 0xF4)
+    count = 4, v = u & 0x7;
+  else
+    return 0;
+  for (size_t i = 1; i < count; i++)
     {
-      unsigned char u = *p;
-      size_t count;
-      uint32_t v;
-
-      if (u < 0x80)
-        {
-          p = skip_ascii (p + 1, e);
-          continue;
-        }
-      if (u >= 0xC2 && u <= 0xDF)
-        count = 2, v = u & 0x1F;
-      else if (u >= 0xE0 && u <= 0xEF)
-        count = 3, v = u & 0xF;
-      else if (u >= 0xF0 && u <= 0xF4)
-        count = 4, v = u & 0x7;
-      else
-        return false;
-      for (size_t i = 1; i < count; i++)
-        {
-          if (p[i] < 0x80 || p[i] > 0xBF)
-            return false; /* the end of the string too */
-          v = (v << 6) + (p[i] & 0x3F);
-        }
-      if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (count == 2 && v < 0x80)
-          || (count == 3 && v < 0x800) || (count == 4 && v < 0x10000))
-        return false;
-      p += count;
+      if (p[i] < 0x80 || p[i] > 0xBF)
+        return 0; /* the end of the string too */
+      v = (v << 6) + (p[i] & 0x3F);
     }
-  return true;
-}
-
-/* What json_pack takes for "s" (or "s?" when OPTIONAL). */
-static bool
-jw_ok (const char *s, bool optional)
-{
-  return s ? utf8_valid (s) : optional;
+  if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (count == 2 && v < 0x80)
+      || (count == 3 && v < 0x800) || (count == 4 && v < 0x10000))
+    return 0;
+  return count;
 }
 
 /* The bytes jw_str does not copy as they are: control characters (NUL,
- * the end, among them), " and \. */
+ * the end, among them), " and \, and those above 0x7f (copied when they
+ * are UTF-8). */
 static const bool jw_special[256] = {
-  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
-  [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
-  [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
-  [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
-  [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1,
+  [0x00 ... 0x1f] = 1,
+  ['"'] = 1,
+  ['\\'] = 1,
+  [0x80 ... 0xff] = 1,
 };
 
 /* A string, escaped as jansson's dump_string does (no flags): \, " and
- * control characters; UTF-8 as it is. */
+ * control characters; UTF-8 as it is, other bytes as '?'. */
 static void
 jw_str (struct jw *w, const char *s)
 {
@@ -316,6 +290,13 @@ jw_str (struct jw *w, const char *s)
       jw_put (w, run, (size_t)(s - run));
       if (c == '\0')
         break;
+      if (c >= 0x80 && (n = utf8_len ((const unsigned char *)s)) > 0)
+        {
+          run = s; /* copied with what follows */
+          s += n - 1;
+          continue;
+        }
+      n = 2;
       run = s + 1;
       switch (c)
         {
@@ -341,6 +322,12 @@ jw_str (struct jw *w, const char *s)
           e = "\\t";
           break;
         default:
+          if (c >= 0x80)
+            {
+              e = "?"; /* not UTF-8 */
+              n = 1;
+              break;
+            }
           snprintf (esc, sizeof esc, "\\u%04X", c);
           e = esc;
           n = 6;
@@ -428,7 +415,7 @@ finding_json (struct jw *w, const struct brig_finding *x)
   jw_int (w, "end_column", x->loc.end_col);
   jw_kstr (w, "message", x->message);
   jw_kstr (w, "fix", x->rule->fix);
-  if (s && jw_ok (s->tool, false) && jw_ok (s->reason, true))
+  if (s)
     {
       jw_next (w, "suppression");
       jw_open (w, '{');
@@ -443,52 +430,19 @@ finding_json (struct jw *w, const struct brig_finding *x)
   jw_close (w, '}');
 }
 
-/* What finding_ok found of a rule's strings, and of the last file's name:
- * thousands of findings share a few rules, and a file's findings its
- * name. */
-struct ok_cache
-{
-  const struct brig_audit_rule *rule[64];
-  bool rule_ok[64];
-  const char *file;
-  bool file_ok;
-};
-
-/* Would json_pack have made the finding's object? */
-static bool
-finding_ok (const struct brig_finding *x, struct ok_cache *c)
-{
-  size_t slot = (uintptr_t)x->rule / sizeof *x->rule % ARRAY_SIZE (c->rule);
-
-  if (c->rule[slot] != x->rule)
-    {
-      c->rule[slot] = x->rule;
-      c->rule_ok[slot] = jw_ok (x->rule->id, false) && jw_ok (x->rule->title, false)
-                         && jw_ok (x->rule->control, false) && jw_ok (x->rule->fix, false);
-    }
-  if (c->file != x->file)
-    {
-      c->file = x->file;
-      c->file_ok = jw_ok (x->file, false);
-    }
-  return c->rule_ok[slot] && jw_ok (brig_severity_name (x->severity), false) && c->file_ok
-         && jw_ok (x->message, false);
-}
-
 /* FILE and MESSAGE pairs (errors, warnings). */
 static void
 messages_json (struct jw *w, const struct brig_audit_error *v, size_t n)
 {
   jw_open (w, '[');
   for (size_t i = 0; i < n; i++)
-    if (jw_ok (v[i].file, false) && jw_ok (v[i].message, false))
-      {
-        jw_next (w, NULL);
-        jw_open (w, '{');
-        jw_kstr (w, "file", v[i].file);
-        jw_kstr (w, "message", v[i].message);
-        jw_close (w, '}');
-      }
+    {
+      jw_next (w, NULL);
+      jw_open (w, '{');
+      jw_kstr (w, "file", v[i].file);
+      jw_kstr (w, "message", v[i].message);
+      jw_close (w, '}');
+    }
   jw_close (w, ']');
 }
 
@@ -496,8 +450,6 @@ void
 brig_report_json (FILE *f, const struct brig_audit_report *r)
 {
   _cleanup_free_ struct jw *w = xmalloc (sizeof *w);
-  _cleanup_free_ bool *ok = xcalloc (r->findings.n, sizeof *ok);
-  _cleanup_free_ struct ok_cache *cache = xcalloc (1, sizeof *cache);
   const char *config = r->project ? r->project->file : NULL;
   size_t nsuppressed = 0;
 
@@ -506,27 +458,19 @@ brig_report_json (FILE *f, const struct brig_audit_report *r)
   w->depth = 0;
   w->empty = true;
   for (size_t i = 0; i < r->findings.n; i++)
-    {
-      ok[i] = finding_ok (&r->findings.v[i], cache);
-      nsuppressed += ok[i] && r->findings.v[i].suppressed;
-    }
-  if (!jw_ok (config, true))
-    {
-      fputc ('\n', f); /* jansson made no report */
-      return;
-    }
+    nsuppressed += r->findings.v[i].suppressed != NULL;
   jw_open (w, '{');
   jw_int (w, "version", 1);
   jw_next (w, "findings");
   jw_open (w, '[');
   for (size_t i = 0; i < r->findings.n; i++)
-    if (ok[i] && !r->findings.v[i].suppressed)
+    if (!r->findings.v[i].suppressed)
       finding_json (w, &r->findings.v[i]);
   jw_close (w, ']');
   jw_next (w, "suppressed");
   jw_open (w, '[');
   for (size_t i = 0; i < r->findings.n; i++)
-    if (ok[i] && r->findings.v[i].suppressed)
+    if (r->findings.v[i].suppressed)
       finding_json (w, &r->findings.v[i]);
   jw_close (w, ']');
   jw_next (w, "errors");

@@ -1648,6 +1648,19 @@ test_dockerfile_text_output_and_secrets () {
 	expect_no_match "low BRIG" "$out"
 }
 
+test_dockerfile_json_keeps_what_is_not_utf8 () {
+	# A Latin-1 byte in a base image (and in a suppression's reason): the
+	# JSON report still has the finding, the byte written as '?'.
+	printf 'FROM reg/caf\351:latest\n# brig:ignore=BRIG-D001 caf\351 \303\251\nUSER root\nHEALTHCHECK CMD true\n' > "$WORK/Dockerfile"
+	out=$(audit --format json --fail-on never "$WORK/Dockerfile" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for f in d["findings"] + d["suppressed"]:
+    print(f["rule"], f["message"], (f.get("suppression") or {}).get("reason", ""))')
+	expect_match "^BRIG-D003 FROM reg/caf\?:latest: latest changes under the build $" "$out"
+	expect_match "^BRIG-D001 .* caf\? é$" "$out" "the reason's UTF-8 kept, its Latin-1 byte as ?"
+}
+
 test_image_references_one_reading () {
 	# The same reference grammar for compose images and Dockerfile bases:
 	# a registry's port is not a tag, a digest pins.

@@ -1,5 +1,6 @@
 /* The Dockerfile image model: ONBUILD triggers, COPY --from an image,
- * --target's final stage, and RUN under a shell that is not sh. */
+ * stages built on stages and --target's final stage, and RUN under a
+ * shell that is not sh. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,6 +100,11 @@ test_target (void **state)
                                   "FROM build AS debug\n");
 
   (void)state;
+  /* debug is built on build, which is built on an image. */
+  assert_ptr_equal (brig_image_parent (img, &img->stages[2]), &img->stages[0]);
+  assert_null (brig_image_parent (img, &img->stages[0]));
+  assert_ptr_equal (brig_image_root (img, &img->stages[2]), &img->stages[0]);
+  assert_ptr_equal (brig_image_root (img, &img->stages[1]), &img->stages[1]);
   assert_ptr_equal (brig_image_final (img), &img->stages[2]);
   assert_int_equal (brig_image_target (img, "nothing"), -1);
   assert_ptr_equal (brig_image_final (img), &img->stages[2]);
