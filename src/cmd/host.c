@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 struct host_opts
@@ -50,21 +49,8 @@ o_severity (void *ctx, const char *arg, struct brig_err *err)
   return brig_severity_arg (arg, &((struct host_opts *)ctx)->show, NULL, err);
 }
 
-static int
-o_facts (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg, (void)err;
-  ((struct host_opts *)ctx)->facts = true;
-  return 0;
-}
-
-static int
-o_help (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg, (void)err;
-  ((struct host_opts *)ctx)->help = true;
-  return 0;
-}
+BRIG_OPT_FLAG (o_facts, struct host_opts, facts)
+BRIG_OPT_FLAG (o_help, struct host_opts, help)
 
 static int
 o_root (void *ctx, const char *arg, struct brig_err *err)
@@ -151,16 +137,6 @@ static const struct brig_cmd_help help = {
   "its output's line).  Exit: 0 nothing at or above --fail-on, 1 something, 2 usage errors or "
   "a daemon.json brig could not read.",
 };
-
-static int
-today (void)
-{
-  time_t t = time (NULL);
-  struct tm tm;
-  if (localtime_r (&t, &tm) == NULL)
-    return 0;
-  return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
 
 static const char *
 cgroup_name (enum brig_cgroup_mode m)
@@ -316,7 +292,7 @@ cmd_host (int argc, char **argv)
   struct brig_audit_report r = { 0 };
   struct brig_host h = { 0 };
   struct brig_err err = { 0 };
-  int optind_, status = 0;
+  int optind_, status;
   size_t kept = 0;
 
   if (brig_opt_parse (options, &o, argc, argv, &optind_, &err) < 0)
@@ -355,7 +331,7 @@ cmd_host (int argc, char **argv)
     }
 
   r.files = 1; /* the host */
-  brig_audit_host (&h, today (), &r.findings);
+  brig_audit_host (&h, brig_today (), &r.findings);
   if (h.docker.daemon_json)
     audit_daemon_json (&r, h.docker.daemon_json);
   /* What --severity hides is neither shown nor counted. */
@@ -365,18 +341,8 @@ cmd_host (int argc, char **argv)
     else
       brig_finding_release (&r.findings.v[i]);
   r.findings.n = kept;
-  brig_report_sort (&r);
-  if (o.sarif)
-    brig_report_sarif (stdout, &r, NULL); /* host paths have no source root */
-  else if (o.json)
-    brig_report_json (stdout, &r);
-  else
-    brig_report_text (stdout, &r, isatty (1) && getenv ("NO_COLOR") == NULL);
-  for (size_t i = 0; i < r.findings.n && !o.fail_never; i++)
-    if (r.findings.v[i].severity >= o.fail_on)
-      status = 1;
-  if (r.nerrors)
-    status = 2;
+  /* Host paths are absolute: SARIF has no source root to make them relative to. */
+  status = brig_report_finish (stdout, &r, o.json, o.sarif, NULL, o.fail_on, o.fail_never);
   brig_report_release (&r);
   brig_host_release (&h);
   return status;

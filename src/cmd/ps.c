@@ -43,23 +43,8 @@ o_fail_on (void *ctx, const char *arg, struct brig_err *err)
   return brig_severity_arg (arg, &o->fail_on, &o->fail_never, err);
 }
 
-static int
-o_audit (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg;
-  (void)err;
-  ((struct ps_opts *)ctx)->audit = true;
-  return 0;
-}
-
-static int
-o_help (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg;
-  (void)err;
-  ((struct ps_opts *)ctx)->help = true;
-  return 0;
-}
+BRIG_OPT_FLAG (o_audit, struct ps_opts, audit)
+BRIG_OPT_FLAG (o_help, struct ps_opts, help)
 
 static int
 o_docker_host (void *ctx, const char *arg, struct brig_err *err)
@@ -399,7 +384,7 @@ audit (const struct ps_opts *o, const struct brig_observed_list *l)
   struct brig_audit_report r = { 0 };
   size_t nrules;
   const struct brig_audit_rule *rules = brig_container_rules (&nrules);
-  int status = 0;
+  int status;
 
   for (size_t i = 0; i < l->n; i++)
     {
@@ -418,16 +403,7 @@ audit (const struct ps_opts *o, const struct brig_observed_list *l)
       brig_workload_free (&w);
       r.files++;
     }
-  brig_report_sort (&r);
-  if (o->sarif)
-    brig_report_sarif (stdout, &r, NULL);
-  else if (o->json)
-    brig_report_json (stdout, &r);
-  else
-    brig_report_text (stdout, &r, isatty (1) && getenv ("NO_COLOR") == NULL);
-  for (size_t i = 0; i < r.findings.n && !o->fail_never; i++)
-    if (r.findings.v[i].suppressed == NULL && r.findings.v[i].severity >= o->fail_on)
-      status = 1;
+  status = brig_report_finish (stdout, &r, o->json, o->sarif, NULL, o->fail_on, o->fail_never);
   brig_report_release (&r);
   return status;
 }
