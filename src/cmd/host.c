@@ -15,6 +15,7 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +83,9 @@ o_docker_host (void *ctx, const char *arg, struct brig_err *err)
 static int
 o_iptables_save (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void)err;
+  /* The reader takes a missing ruleset for no packet filter: say it here. */
+  if (access (arg, R_OK) < 0)
+    return brig_error (err, errno, "`%s`", arg);
   ((struct host_opts *)ctx)->paths.iptables_save = arg;
   return 0;
 }

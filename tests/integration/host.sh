@@ -372,6 +372,10 @@ test_firewall_rules () {
 	expect_match "$WORK/rules:14:1: low BRIG-V020: the DOCKER-USER chain has no rule" "$out"
 	expect_match "$WORK/rules:17:1: medium BRIG-V021: traffic from docker0 to docker0 is accepted" "$out"
 	expect_no_match "BRIG-V022" "$out"
+	# A ruleset that cannot be read is an error, not a host without rules.
+	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/no-rules"
+	expect_eq 2 "$st"
+	expect_match "^brig: --iptables-save: \`$WORK/no-rules\`: No such file or directory$" "$out"
 	# UFW on: the DNAT for every address bypasses it.
 	mkdir -p "$R/etc/ufw"
 	printf '# comment\nENABLED=yes\nLOGLEVEL=low\n' > "$R/etc/ufw/ufw.conf"
