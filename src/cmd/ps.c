@@ -291,10 +291,6 @@ print_json (const struct brig_observed_list *l)
 
 /* --- --audit --------------------------------------------------------------- */
 
-/* Docker's default capabilities (moby oci/caps/defaults.go): what an
- * observed set is compared with, to say what was added and dropped. */
-static const int docker_defaults[] = { 0, 1, 3, 4, 5, 6, 7, 8, 10, 13, 18, 27, 29, 31 };
-
 static const char *
 own (struct brig_workload *w, char *s)
 {
@@ -310,15 +306,16 @@ static void
 observed_workload (const struct brig_observed *o, const char *file, struct brig_workload *w)
 {
   struct brig_wdocker *d = &w->docker;
-  uint64_t defaults = 0;
+  uint64_t defaults;
 
   w->file = file;
   w->kind = "container";
   w->name = own (w, short_name (o));
   w->loc = (struct brig_loc){ 0 };
   d->engine = strcmp (o->engine, "podman") == 0 ? "podman" : "docker";
-  for (size_t i = 0; i < ARRAY_SIZE (docker_defaults); i++)
-    defaults |= UINT64_C (1) << docker_defaults[i];
+  /* What was added and dropped, against the defaults the rules assume
+   * for that engine. */
+  defaults = brig_engine_default_caps (d->engine);
   if (o->all_caps && o->seccomp == 0)
     d->privileged = VAL ("true");
   for (int c = 0; c <= BRIG_CAP_MAX; c++)

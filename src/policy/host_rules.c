@@ -4,6 +4,7 @@
  * pseudo-path for what no file holds (host:cpuid, host:kernel,
  * host:docker-api). */
 #include "policy/host.h"
+#include "model/caps.h"
 #include "util/cleanup.h"
 
 #include <string.h>
@@ -427,11 +428,6 @@ check_podman_label (const struct brig_host *h, int today, const struct brig_audi
                        "label is false: Podman's containers are not separated by SELinux labels");
 }
 
-/* Podman's own default_capabilities (containers.conf(5)). */
-static const char *const podman_caps[]
-    = { "CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",      "NET_BIND_SERVICE",
-        "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT" };
-
 static void
 check_podman_caps (const struct brig_host *h, int today, const struct brig_audit_rule *r,
                    struct brig_findings *f)
@@ -443,17 +439,18 @@ check_podman_caps (const struct brig_host *h, int today, const struct brig_audit
   for (const char *p = x->value; (p = strchr (p, '"'));)
     {
       const char *end = strchr (p + 1, '"');
+      _cleanup_free_ char *name = NULL;
       size_t n;
-      bool known = false;
+      int cap;
       if (end == NULL)
         break;
       p++;
       if (strncmp (p, "CAP_", 4) == 0)
         p += 4;
       n = (size_t)(end - p);
-      for (size_t i = 0; i < ARRAY_SIZE (podman_caps); i++)
-        known |= strlen (podman_caps[i]) == n && strncmp (p, podman_caps[i], n) == 0;
-      if (!known)
+      name = xstrndup (p, n);
+      cap = brig_cap_from_name (name);
+      if (cap < 0 || !(brig_engine_default_caps ("podman") & (UINT64_C (1) << cap)))
         brig_findings_add (f, r, x->file, x->loc,
                            "default_capabilities has %.*s, beyond Podman's own default set: "
                            "every container gets it",
