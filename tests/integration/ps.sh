@@ -197,7 +197,7 @@ test_podman () {
 	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$E/containers.conf"
 	export CONTAINERS_CONF=$E/containers.conf
 	P="podman --root $E/root --runroot $E/run --runtime runc" # crun refuses hybrid cgroups
-	trap '$P rm -f -a -t 0 >/dev/null 2>&1; lib_teardown' EXIT
+	trap 'stop_podman; lib_teardown' EXIT
 	tar -C "$TOP/build/share/images/busybox/rootfs" -c . > "$WORK/rootfs.tar"
 	$P import "$WORK/rootfs.tar" brigtest >/dev/null 2>&1 || fail "podman import failed"
 	$P run -d --network none --name pw --cap-drop ALL --cap-add CHOWN --pids-limit 33 brigtest sleep 60 >/dev/null
@@ -217,8 +217,19 @@ test_podman () {
 	run_status st brig ps --audit "$pid"
 	expect_match "pid $pid \(podman pr\)" "$out"
 	expect_match "BRIG-C005: --cap-add CAP_NET_RAW is outside the allow-list" "$out"
-	$P rm -f -t 0 pw pr >/dev/null
+	stop_podman
 	trap lib_teardown EXIT
+}
+
+# Remove this test's Podman containers and wait for the cleanup processes
+# their conmon starts (they mount the storage's overlay directory again,
+# which then could not be removed with $WORK).
+stop_podman () {
+	$P rm -f -a -t 0 >/dev/null 2>&1 || true
+	for _ in $(seq 100); do
+		pgrep -f -- "--root $E/root" >/dev/null || return 0
+		sleep 0.1
+	done
 }
 
 test_errors () {
