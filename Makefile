@@ -5,6 +5,7 @@
 #   make check      install what is missing, build, run every test
 #   make bench      brig run against crun and runc on the same hardened setup
 #   make bench-audit  brig audit against a bare libyaml parse, and its memory
+#   make bench-host DOCKER_BENCH=DIR  brig host against docker-bench-security
 #   make install    PREFIX=/usr/local
 
 PREFIX    ?= /usr/local
@@ -52,7 +53,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 ROOTFS    := $(B)/share/images/busybox/rootfs
 
-.PHONY: all deps demo check test bench bench-audit install uninstall clean lint fuzz
+.PHONY: all deps demo check test bench bench-audit bench-host install uninstall clean lint fuzz
 all: $(B)/brig $(ROOTFS) $(B)/brig-run.1
 
 deps:
@@ -136,6 +137,14 @@ bench:
 # brig audit's throughput against libyaml alone, and its memory on 100 MB.
 bench-audit: all $(B)/bench/yamlparse
 	bench/audit
+
+# brig host against docker-bench-security on one dockerd of its own:
+# DOCKER_BENCH is a checkout of docker/docker-bench-security (never
+# committed here); without one, it says so and skips.
+bench-host: all
+	@if [ -z "$(DOCKER_BENCH)" ]; then \
+		echo "bench-host: skipped: give DOCKER_BENCH=DIR, a checkout of docker-bench-security"; \
+	else bench/host.sh "$(DOCKER_BENCH)"; fi
 
 $(B)/bench/yamlparse: bench/yamlparse.c
 	@mkdir -p $(@D)
