@@ -54,7 +54,8 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 ROOTFS    := $(B)/share/images/busybox/rootfs
 
 .PHONY: all deps demo check test bench bench-audit bench-host install uninstall clean lint fuzz
-all: $(B)/brig $(ROOTFS) $(B)/brig-run.1
+MAN_PAGES := $(B)/brig-run.1 $(B)/brig-host.1 $(B)/brig-ps.1
+all: $(B)/brig $(ROOTFS) $(MAN_PAGES)
 
 deps:
 	@scripts/deps
@@ -81,6 +82,10 @@ $(B)/asan/brig: $(ASAN_OBJ)
 
 $(ROOTFS): scripts/mkrootfs-busybox
 	scripts/mkrootfs-busybox $@
+
+# brig host and brig ps: the whole page from the command's help and options.
+$(B)/brig-host.1 $(B)/brig-ps.1: $(B)/brig-%.1: $(B)/brig
+	$(B)/brig $* --help-man > $@.tmp && mv $@.tmp $@
 
 $(B)/brig-run.1: docs/brig-run.1.in $(B)/brig
 	$(B)/brig run --help-man > $@.options
@@ -159,10 +164,11 @@ install: all
 	cp -a $(ROOTFS) $(DESTDIR)$(DATADIR)/images/busybox/rootfs.new
 	rm -rf $(DESTDIR)$(DATADIR)/images/busybox/rootfs
 	mv $(DESTDIR)$(DATADIR)/images/busybox/rootfs.new $(DESTDIR)$(DATADIR)/images/busybox/rootfs
-	install -m 0644 $(B)/brig-run.1 $(DESTDIR)$(MANDIR)/man1/brig-run.1
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/brig $(DESTDIR)$(BINDIR)/brig-runtime $(DESTDIR)$(BINDIR)/brig-probe $(DESTDIR)$(MANDIR)/man1/brig-run.1
+	rm -f $(DESTDIR)$(MANDIR)/man1/brig-host.1 $(DESTDIR)$(MANDIR)/man1/brig-ps.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

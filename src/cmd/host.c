@@ -24,7 +24,7 @@
 
 struct host_opts
 {
-  bool json, sarif, facts, help;
+  bool json, sarif, facts, help, help_man;
   enum brig_severity fail_on, show;
   bool fail_never;
   struct brig_host_paths paths;
@@ -52,6 +52,7 @@ o_severity (void *ctx, const char *arg, struct brig_err *err)
 
 BRIG_OPT_FLAG (o_facts, struct host_opts, facts)
 BRIG_OPT_FLAG (o_help, struct host_opts, help)
+BRIG_OPT_FLAG (o_help_man, struct host_opts, help_man)
 
 static int
 o_root (void *ctx, const char *arg, struct brig_err *err)
@@ -116,6 +117,7 @@ static const struct brig_opt options[] = {
     "is not asked)",
     o_root },
   { 'h', "help", NULL, "show this help", o_help },
+  { 0, "help-man", NULL, NULL, o_help_man }, /* hidden: brig-host(1), made at build time */
   { 0, NULL, NULL, NULL, NULL },
 };
 
@@ -300,9 +302,12 @@ cmd_host (int argc, char **argv)
 
   if (brig_opt_parse (options, &o, argc, argv, &optind_, &err) < 0)
     return brig_fail (2, &err);
-  if (o.help)
+  if (o.help || o.help_man)
     {
-      brig_opt_help (stdout, &help, options);
+      if (o.help_man)
+        brig_opt_man_page (stdout, "brig-host", &help, options);
+      else
+        brig_opt_help (stdout, &help, options);
       return 0;
     }
   if (optind_ < argc)

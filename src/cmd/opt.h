@@ -42,4 +42,9 @@ int brig_opt_parse (const struct brig_opt *opts, void *ctx, int argc, char **arg
 void brig_opt_help (FILE *f, const struct brig_cmd_help *h, const struct brig_opt *opts);
 void brig_opt_man (FILE *f, const struct brig_opt *opts);
 
+/* The whole man page of command NAME ("brig-host"), all from its help and
+ * its option table, so that it cannot drift from --help. */
+void brig_opt_man_page (FILE *f, const char *name, const struct brig_cmd_help *h,
+                        const struct brig_opt *opts);
+
 #endif

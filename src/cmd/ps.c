@@ -23,7 +23,7 @@
 
 struct ps_opts
 {
-  bool help, audit, json, sarif;
+  bool help, help_man, audit, json, sarif;
   enum brig_severity fail_on;
   bool fail_never;
   const char *docker_host;
@@ -45,6 +45,7 @@ o_fail_on (void *ctx, const char *arg, struct brig_err *err)
 
 BRIG_OPT_FLAG (o_audit, struct ps_opts, audit)
 BRIG_OPT_FLAG (o_help, struct ps_opts, help)
+BRIG_OPT_FLAG (o_help_man, struct ps_opts, help_man)
 
 static int
 o_docker_host (void *ctx, const char *arg, struct brig_err *err)
@@ -68,6 +69,7 @@ static const struct brig_opt options[] = {
     "/var/run/docker.sock when it exists)",
     o_docker_host },
   { 'h', "help", NULL, "print this help", o_help },
+  { 0, "help-man", NULL, NULL, o_help_man }, /* hidden: brig-ps(1), made at build time */
   { 0 },
 };
 
@@ -451,9 +453,12 @@ cmd_ps (int argc, char **argv)
 
   if (brig_opt_parse (options, &o, argc, argv, &optind_, &err) < 0)
     return brig_fail (2, &err);
-  if (o.help)
+  if (o.help || o.help_man)
     {
-      brig_opt_help (stdout, &help, options);
+      if (o.help_man)
+        brig_opt_man_page (stdout, "brig-ps", &help, options);
+      else
+        brig_opt_help (stdout, &help, options);
       return 0;
     }
   if (o.sarif && !o.audit)

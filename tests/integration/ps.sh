@@ -239,6 +239,11 @@ test_errors () {
 	expect_eq 2 "$st"
 	expect_match "goes with --audit" "$out"
 	expect_match "^PID +ENGINE" "$(brig ps 999999999)"
+	# brig-ps(1) is --help, option for option.
+	man=$(brig ps --help-man)
+	for o in $(brig ps --help | sed -n 's/^  *\(-[a-z], \)\{0,1\}--\([a-z-]*\).*/\2/p'); do
+		echo "$man" | grep -qF -- "\fB\-\-${o//-/\\-}\fR" || fail "--$o is not in brig-ps(1): $man"
+	done
 }
 
 test_containerd () {
