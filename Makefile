@@ -5,6 +5,7 @@
 #   make check      install what is missing, build, run every test
 #   make bench      brig run against crun and runc on the same hardened setup
 #   make bench-audit  brig audit against a bare libyaml parse, and its memory
+#   make bench-host DOCKER_BENCH=DIR  brig host against docker-bench-security
 #   make install    PREFIX=/usr/local
 
 PREFIX    ?= /usr/local
@@ -52,8 +53,9 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 ROOTFS    := $(B)/share/images/busybox/rootfs
 
-.PHONY: all deps demo check test bench bench-audit install uninstall clean lint fuzz
-all: $(B)/brig $(ROOTFS) $(B)/brig-run.1
+.PHONY: all deps demo check test bench bench-audit bench-host install uninstall clean lint fuzz
+MAN_PAGES := $(B)/brig-run.1 $(B)/brig-host.1 $(B)/brig-ps.1
+all: $(B)/brig $(ROOTFS) $(MAN_PAGES)
 
 deps:
 	@scripts/deps
@@ -80,6 +82,10 @@ $(B)/asan/brig: $(ASAN_OBJ)
 
 $(ROOTFS): scripts/mkrootfs-busybox
 	scripts/mkrootfs-busybox $@
+
+# brig host and brig ps: the whole page from the command's help and options.
+$(B)/brig-host.1 $(B)/brig-ps.1: $(B)/brig-%.1: $(B)/brig
+	$(B)/brig $* --help-man > $@.tmp && mv $@.tmp $@
 
 $(B)/brig-run.1: docs/brig-run.1.in $(B)/brig
 	$(B)/brig run --help-man > $@.options
@@ -137,6 +143,14 @@ bench:
 bench-audit: all $(B)/bench/yamlparse
 	bench/audit
 
+# brig host against docker-bench-security on one dockerd of its own:
+# DOCKER_BENCH is a checkout of docker/docker-bench-security (never
+# committed here); without one, it says so and skips.
+bench-host: all
+	@if [ -z "$(DOCKER_BENCH)" ]; then \
+		echo "bench-host: skipped: give DOCKER_BENCH=DIR, a checkout of docker-bench-security"; \
+	else bench/host.sh "$(DOCKER_BENCH)"; fi
+
 $(B)/bench/yamlparse: bench/yamlparse.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
@@ -150,10 +164,11 @@ install: all
 	cp -a $(ROOTFS) $(DESTDIR)$(DATADIR)/images/busybox/rootfs.new
 	rm -rf $(DESTDIR)$(DATADIR)/images/busybox/rootfs
 	mv $(DESTDIR)$(DATADIR)/images/busybox/rootfs.new $(DESTDIR)$(DATADIR)/images/busybox/rootfs
-	install -m 0644 $(B)/brig-run.1 $(DESTDIR)$(MANDIR)/man1/brig-run.1
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/brig $(DESTDIR)$(BINDIR)/brig-runtime $(DESTDIR)$(BINDIR)/brig-probe $(DESTDIR)$(MANDIR)/man1/brig-run.1
+	rm -f $(DESTDIR)$(MANDIR)/man1/brig-host.1 $(DESTDIR)$(MANDIR)/man1/brig-ps.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

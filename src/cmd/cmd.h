@@ -3,6 +3,7 @@
 #define BRIG_CMD_CMD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "policy/policy.h"
 
@@ -24,5 +25,17 @@ int brig_fail (int status, struct brig_err *err);
  * "never" too. */
 int brig_format_arg (const char *arg, bool *json, bool *sarif, struct brig_err *err);
 int brig_severity_arg (const char *arg, enum brig_severity *ret, bool *never, struct brig_err *err);
+
+/* And how they end: R sorted and written to F as text (coloured on a
+ * terminal without NO_COLOR), JSON or SARIF (paths relative to ROOT, or
+ * as they are for NULL); the exit status, 2 when R has errors, 1 when a
+ * finding not suppressed is at least FAIL_ON severe (never: NEVER), else
+ * 0. */
+struct brig_audit_report;
+int brig_report_finish (FILE *f, struct brig_audit_report *r, bool json, bool sarif,
+                        const char *root, enum brig_severity fail_on, bool never);
+
+/* Today as YYYYMMDD, in local time (0 when unknown). */
+int brig_today (void);
 
 #endif

@@ -1,9 +1,14 @@
-/* What every command shares: printing an error, once. */
+/* What every command shares: printing an error, once; the options and
+ * the ending of the commands that report findings. */
 #include "cmd/cmd.h"
+#include "report/findings.h"
 #include "util/err.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 int
 brig_fail (int status, struct brig_err *err)
@@ -43,4 +48,34 @@ brig_severity_arg (const char *arg, enum brig_severity *ret, bool *never, struct
       }
   return brig_error (err, 0, "`%s`: expected low, medium, high or critical%s", arg,
                      never ? " (or never)" : "");
+}
+
+int
+brig_report_finish (FILE *f, struct brig_audit_report *r, bool json, bool sarif, const char *root,
+                    enum brig_severity fail_on, bool never)
+{
+  int status = 0;
+
+  brig_report_sort (r);
+  if (sarif)
+    brig_report_sarif (f, r, root);
+  else if (json)
+    brig_report_json (f, r);
+  else
+    brig_report_text (f, r, isatty (fileno (f)) && getenv ("NO_COLOR") == NULL);
+  for (size_t i = 0; i < r->findings.n && !never; i++)
+    if (r->findings.v[i].suppressed == NULL && r->findings.v[i].severity >= fail_on)
+      status = 1;
+  return r->nerrors ? 2 : status;
+}
+
+int
+brig_today (void)
+{
+  time_t t = time (NULL);
+  struct tm tm;
+
+  if (localtime_r (&t, &tm) == NULL)
+    return 0;
+  return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }

@@ -15,16 +15,16 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 struct host_opts
 {
-  bool json, sarif, facts, help;
+  bool json, sarif, facts, help, help_man;
   enum brig_severity fail_on, show;
   bool fail_never;
   struct brig_host_paths paths;
@@ -50,21 +50,9 @@ o_severity (void *ctx, const char *arg, struct brig_err *err)
   return brig_severity_arg (arg, &((struct host_opts *)ctx)->show, NULL, err);
 }
 
-static int
-o_facts (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg, (void)err;
-  ((struct host_opts *)ctx)->facts = true;
-  return 0;
-}
-
-static int
-o_help (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg, (void)err;
-  ((struct host_opts *)ctx)->help = true;
-  return 0;
-}
+BRIG_OPT_FLAG (o_facts, struct host_opts, facts)
+BRIG_OPT_FLAG (o_help, struct host_opts, help)
+BRIG_OPT_FLAG (o_help_man, struct host_opts, help_man)
 
 static int
 o_root (void *ctx, const char *arg, struct brig_err *err)
@@ -96,7 +84,9 @@ o_docker_host (void *ctx, const char *arg, struct brig_err *err)
 static int
 o_iptables_save (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void)err;
+  /* The reader takes a missing ruleset for no packet filter: say it here. */
+  if (access (arg, R_OK) < 0)
+    return brig_error (err, errno, "`%s`", arg);
   ((struct host_opts *)ctx)->paths.iptables_save = arg;
   return 0;
 }
@@ -127,6 +117,7 @@ static const struct brig_opt options[] = {
     "is not asked)",
     o_root },
   { 'h', "help", NULL, "show this help", o_help },
+  { 0, "help-man", NULL, NULL, o_help_man }, /* hidden: brig-host(1), made at build time */
   { 0, NULL, NULL, NULL, NULL },
 };
 
@@ -151,16 +142,6 @@ static const struct brig_cmd_help help = {
   "its output's line).  Exit: 0 nothing at or above --fail-on, 1 something, 2 usage errors or "
   "a daemon.json brig could not read.",
 };
-
-static int
-today (void)
-{
-  time_t t = time (NULL);
-  struct tm tm;
-  if (localtime_r (&t, &tm) == NULL)
-    return 0;
-  return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
 
 static const char *
 cgroup_name (enum brig_cgroup_mode m)
@@ -316,14 +297,17 @@ cmd_host (int argc, char **argv)
   struct brig_audit_report r = { 0 };
   struct brig_host h = { 0 };
   struct brig_err err = { 0 };
-  int optind_, status = 0;
+  int optind_, status;
   size_t kept = 0;
 
   if (brig_opt_parse (options, &o, argc, argv, &optind_, &err) < 0)
     return brig_fail (2, &err);
-  if (o.help)
+  if (o.help || o.help_man)
     {
-      brig_opt_help (stdout, &help, options);
+      if (o.help_man)
+        brig_opt_man_page (stdout, "brig-host", &help, options);
+      else
+        brig_opt_help (stdout, &help, options);
       return 0;
     }
   if (optind_ < argc)
@@ -355,7 +339,7 @@ cmd_host (int argc, char **argv)
     }
 
   r.files = 1; /* the host */
-  brig_audit_host (&h, today (), &r.findings);
+  brig_audit_host (&h, brig_today (), &r.findings);
   if (h.docker.daemon_json)
     audit_daemon_json (&r, h.docker.daemon_json);
   /* What --severity hides is neither shown nor counted. */
@@ -365,18 +349,8 @@ cmd_host (int argc, char **argv)
     else
       brig_finding_release (&r.findings.v[i]);
   r.findings.n = kept;
-  brig_report_sort (&r);
-  if (o.sarif)
-    brig_report_sarif (stdout, &r, NULL); /* host paths have no source root */
-  else if (o.json)
-    brig_report_json (stdout, &r);
-  else
-    brig_report_text (stdout, &r, isatty (1) && getenv ("NO_COLOR") == NULL);
-  for (size_t i = 0; i < r.findings.n && !o.fail_never; i++)
-    if (r.findings.v[i].severity >= o.fail_on)
-      status = 1;
-  if (r.nerrors)
-    status = 2;
+  /* Host paths are absolute: SARIF has no source root to make them relative to. */
+  status = brig_report_finish (stdout, &r, o.json, o.sarif, NULL, o.fail_on, o.fail_never);
   brig_report_release (&r);
   brig_host_release (&h);
   return status;

@@ -1,6 +1,7 @@
 #include "cmd/opt.h"
 #include "util/cleanup.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static const struct brig_opt *
@@ -156,4 +157,38 @@ brig_opt_man (FILE *f, const struct brig_opt *opts)
       roff (f, opts->help);
       fputc ('\n', f);
     }
+}
+
+void
+brig_opt_man_page (FILE *f, const char *name, const struct brig_cmd_help *h,
+                   const struct brig_opt *opts)
+{
+  fputs (".TH ", f);
+  for (const char *p = name; *p; p++)
+    {
+      if (*p == '-')
+        fputc ('\\', f);
+      fputc (toupper ((unsigned char)*p), f);
+    }
+  fputs (" 1 \"\" \"brig " BRIG_VERSION "\" \"brig manual\"\n.SH NAME\n", f);
+  roff (f, name);
+  fputs (" \\- ", f);
+  roff (f, h->summary);
+  fputs ("\n.SH SYNOPSIS\n", f);
+  roff (f, h->usage);
+  fputs ("\n.SH DESCRIPTION\n", f);
+  for (const char *p = h->description; p && *p;)
+    {
+      const char *end = strstr (p, "\n\n");
+      _cleanup_free_ char *para = end ? xstrndup (p, (size_t)(end - p)) : xstrdup (p);
+      if (p != h->description)
+        fputs (".PP\n", f);
+      if (para[0] == '.' || para[0] == '\'')
+        fputs ("\\&", f);
+      roff (f, para);
+      fputc ('\n', f);
+      p = end ? end + 2 : NULL;
+    }
+  fputs (".SH OPTIONS\n", f);
+  brig_opt_man (f, opts);
 }

@@ -29,7 +29,22 @@ struct brig_cmd_help
 int brig_opt_parse (const struct brig_opt *opts, void *ctx, int argc, char **argv, int *ret_optind,
                     struct brig_err *err);
 
+/* A setter FN for a flag that sets ((TYPE *)ctx)->FIELD. */
+#define BRIG_OPT_FLAG(fn, type, field)                                                             \
+  static int fn (void *ctx, const char *arg, struct brig_err *err)                                 \
+  {                                                                                                \
+    (void)arg;                                                                                     \
+    (void)err;                                                                                     \
+    ((type *)ctx)->field = true;                                                                   \
+    return 0;                                                                                      \
+  }
+
 void brig_opt_help (FILE *f, const struct brig_cmd_help *h, const struct brig_opt *opts);
 void brig_opt_man (FILE *f, const struct brig_opt *opts);
+
+/* The whole man page of command NAME ("brig-host"), all from its help and
+ * its option table, so that it cannot drift from --help. */
+void brig_opt_man_page (FILE *f, const char *name, const struct brig_cmd_help *h,
+                        const struct brig_opt *opts);
 
 #endif

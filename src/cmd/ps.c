@@ -23,7 +23,7 @@
 
 struct ps_opts
 {
-  bool help, audit, json, sarif;
+  bool help, help_man, audit, json, sarif;
   enum brig_severity fail_on;
   bool fail_never;
   const char *docker_host;
@@ -43,23 +43,9 @@ o_fail_on (void *ctx, const char *arg, struct brig_err *err)
   return brig_severity_arg (arg, &o->fail_on, &o->fail_never, err);
 }
 
-static int
-o_audit (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg;
-  (void)err;
-  ((struct ps_opts *)ctx)->audit = true;
-  return 0;
-}
-
-static int
-o_help (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg;
-  (void)err;
-  ((struct ps_opts *)ctx)->help = true;
-  return 0;
-}
+BRIG_OPT_FLAG (o_audit, struct ps_opts, audit)
+BRIG_OPT_FLAG (o_help, struct ps_opts, help)
+BRIG_OPT_FLAG (o_help_man, struct ps_opts, help_man)
 
 static int
 o_docker_host (void *ctx, const char *arg, struct brig_err *err)
@@ -83,6 +69,7 @@ static const struct brig_opt options[] = {
     "/var/run/docker.sock when it exists)",
     o_docker_host },
   { 'h', "help", NULL, "print this help", o_help },
+  { 0, "help-man", NULL, NULL, o_help_man }, /* hidden: brig-ps(1), made at build time */
   { 0 },
 };
 
@@ -306,10 +293,6 @@ print_json (const struct brig_observed_list *l)
 
 /* --- --audit --------------------------------------------------------------- */
 
-/* Docker's default capabilities (moby oci/caps/defaults.go): what an
- * observed set is compared with, to say what was added and dropped. */
-static const int docker_defaults[] = { 0, 1, 3, 4, 5, 6, 7, 8, 10, 13, 18, 27, 29, 31 };
-
 static const char *
 own (struct brig_workload *w, char *s)
 {
@@ -325,15 +308,16 @@ static void
 observed_workload (const struct brig_observed *o, const char *file, struct brig_workload *w)
 {
   struct brig_wdocker *d = &w->docker;
-  uint64_t defaults = 0;
+  uint64_t defaults;
 
   w->file = file;
   w->kind = "container";
   w->name = own (w, short_name (o));
   w->loc = (struct brig_loc){ 0 };
   d->engine = strcmp (o->engine, "podman") == 0 ? "podman" : "docker";
-  for (size_t i = 0; i < ARRAY_SIZE (docker_defaults); i++)
-    defaults |= UINT64_C (1) << docker_defaults[i];
+  /* What was added and dropped, against the defaults the rules assume
+   * for that engine. */
+  defaults = brig_engine_default_caps (d->engine);
   if (o->all_caps && o->seccomp == 0)
     d->privileged = VAL ("true");
   for (int c = 0; c <= BRIG_CAP_MAX; c++)
@@ -399,7 +383,7 @@ audit (const struct ps_opts *o, const struct brig_observed_list *l)
   struct brig_audit_report r = { 0 };
   size_t nrules;
   const struct brig_audit_rule *rules = brig_container_rules (&nrules);
-  int status = 0;
+  int status;
 
   for (size_t i = 0; i < l->n; i++)
     {
@@ -418,16 +402,7 @@ audit (const struct ps_opts *o, const struct brig_observed_list *l)
       brig_workload_free (&w);
       r.files++;
     }
-  brig_report_sort (&r);
-  if (o->sarif)
-    brig_report_sarif (stdout, &r, NULL);
-  else if (o->json)
-    brig_report_json (stdout, &r);
-  else
-    brig_report_text (stdout, &r, isatty (1) && getenv ("NO_COLOR") == NULL);
-  for (size_t i = 0; i < r.findings.n && !o->fail_never; i++)
-    if (r.findings.v[i].suppressed == NULL && r.findings.v[i].severity >= o->fail_on)
-      status = 1;
+  status = brig_report_finish (stdout, &r, o->json, o->sarif, NULL, o->fail_on, o->fail_never);
   brig_report_release (&r);
   return status;
 }
@@ -478,9 +453,12 @@ cmd_ps (int argc, char **argv)
 
   if (brig_opt_parse (options, &o, argc, argv, &optind_, &err) < 0)
     return brig_fail (2, &err);
-  if (o.help)
+  if (o.help || o.help_man)
     {
-      brig_opt_help (stdout, &help, options);
+      if (o.help_man)
+        brig_opt_man_page (stdout, "brig-ps", &help, options);
+      else
+        brig_opt_help (stdout, &help, options);
       return 0;
     }
   if (o.sarif && !o.audit)

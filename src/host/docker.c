@@ -6,6 +6,7 @@
 #include "host/dockerapi.h"
 #include "host/machine.h"
 #include "util/cleanup.h"
+#include "util/fileio.h"
 #include "util/unixsock.h"
 
 #include <errno.h>
@@ -25,9 +26,9 @@ json_t *
 brig_docker_api_get (const char *sock, const char *path, struct brig_err *err)
 {
   _cleanup_close_ int fd = brig_unix_connect (sock, "Docker API socket", err);
-  _cleanup_free_ char *req = NULL, *buf = NULL;
+  _cleanup_free_ char *req = NULL, *buf = NULL, *name = NULL;
   struct timeval tv = { 5, 0 };
-  size_t len = 0, cap = 0;
+  size_t len;
   char *body;
   int code;
   json_error_t je;
@@ -37,60 +38,34 @@ brig_docker_api_get (const char *sock, const char *path, struct brig_err *err)
     return NULL;
   setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  name = xasprintf ("Docker API %s (%s)", path, sock);
   req = xasprintf ("GET %s HTTP/1.0\r\nHost: docker\r\nUser-Agent: brig\r\n\r\n", path);
   for (size_t off = 0, n = strlen (req); off < n;)
     {
       ssize_t w = send (fd, req + off, n - off, MSG_NOSIGNAL);
       if (w < 0)
         {
-          brig_error (err, errno, "Docker API %s: send", path);
+          brig_error (err, errno, "%s: send", name);
           return NULL;
         }
       off += (size_t)w;
     }
-  for (;;)
-    {
-      ssize_t r;
-      if (len + 4096 + 1 > cap)
-        {
-          if (cap >= API_MAX)
-            {
-              brig_error (err, EFBIG, "Docker API %s: an answer of more than %d bytes", path,
-                          API_MAX);
-              return NULL;
-            }
-          cap = cap ? cap * 2 : 16384;
-          buf = xrealloc (buf, cap);
-        }
-      r = recv (fd, buf + len, cap - len - 1, 0);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        {
-          brig_error (err, errno, "Docker API %s: receive", path);
-          return NULL;
-        }
-      if (r == 0)
-        break;
-      len += (size_t)r;
-    }
-  if (buf == NULL)
-    buf = xstrdup ("");
-  buf[len] = '\0';
+  if (brig_read_fd (fd, name, API_MAX, &buf, &len, err) < 0)
+    return NULL;
   if (sscanf (buf, "HTTP/1.%*d %d", &code) != 1 || (body = strstr (buf, "\r\n\r\n")) == NULL)
     {
-      brig_error (err, 0, "Docker API %s: not an HTTP answer", path);
+      brig_error (err, 0, "%s: not an HTTP answer", name);
       return NULL;
     }
   body += 4;
   if (code != 200)
     {
-      brig_error (err, 0, "Docker API %s: status %d: %.200s", path, code, body);
+      brig_error (err, 0, "%s: status %d: %.200s", name, code, body);
       return NULL;
     }
   j = json_loadb (body, len - (size_t)(body - buf), 0, &je);
   if (j == NULL)
-    brig_error (err, 0, "Docker API %s: %s", path, je.text);
+    brig_error (err, 0, "%s: %s", name, je.text);
   return j;
 }
 
@@ -108,24 +83,14 @@ jis (json_t *o, const char *key, const char *want)
   return s && strcmp (s, want) == 0;
 }
 
-static void
-read_container (const char *sock, const char *id, struct brig_host_container *c)
+void
+brig_host_docker_container (json_t *j, const char *id, struct brig_host_container *c)
 {
-  struct brig_err e = { 0 };
-  _cleanup_free_ char *path = xasprintf ("/containers/%s/json", id);
-  json_t *j = brig_docker_api_get (sock, path, &e), *hc, *v;
-  const char *name;
+  json_t *hc, *v;
+  const char *name, *k;
   size_t i;
-  const char *k;
 
-  brig_err_release (&e);
   c->id = xstrdup (id);
-  if (j == NULL)
-    {
-      c->name = xstrndup (id, 12);
-      c->where = xasprintf ("host:docker/%s", c->name);
-      return;
-    }
   name = json_string_value (json_object_get (j, "Name"));
   c->name = xstrdup (name ? (name[0] == '/' ? name + 1 : name) : id);
   c->where = xasprintf ("host:docker/%s", c->name);
@@ -165,7 +130,45 @@ read_container (const char *sock, const char *id, struct brig_host_container *c)
                                               port && port[0] ? port : "(any)", k));
     }
   }
+}
+
+static void
+read_container (const char *sock, const char *id, struct brig_host_container *c)
+{
+  struct brig_err e = { 0 };
+  _cleanup_free_ char *path = xasprintf ("/containers/%s/json", id);
+  json_t *j = brig_docker_api_get (sock, path, &e);
+
+  brig_err_release (&e);
+  if (j == NULL)
+    {
+      /* Gone since the list, or the daemon stopped answering: named by id. */
+      c->id = xstrdup (id);
+      c->name = xstrndup (id, 12);
+      c->where = xasprintf ("host:docker/%s", c->name);
+      return;
+    }
+  brig_host_docker_container (j, id, c);
   json_decref (j);
+}
+
+void
+brig_host_docker_info (json_t *info, struct brig_host_docker *d)
+{
+  json_t *v;
+  size_t i;
+
+  d->api = true;
+  d->version = jdup (info, "ServerVersion");
+  json_array_foreach (json_object_get (info, "SecurityOptions"), i, v)
+  {
+    const char *s = json_string_value (v);
+    if (s == NULL)
+      continue;
+    d->api_seccomp |= strncmp (s, "name=seccomp", 12) == 0 && !strstr (s, "profile=unconfined");
+    d->api_userns |= strncmp (s, "name=userns", 11) == 0;
+    d->api_rootless |= strncmp (s, "name=rootless", 13) == 0;
+  }
 }
 
 static void
@@ -181,17 +184,7 @@ read_api (const char *sock, struct brig_host_docker *d)
       brig_err_release (&e);
       return;
     }
-  d->api = true;
-  d->version = jdup (info, "ServerVersion");
-  json_array_foreach (json_object_get (info, "SecurityOptions"), i, v)
-  {
-    const char *s = json_string_value (v);
-    if (s == NULL)
-      continue;
-    d->api_seccomp |= strncmp (s, "name=seccomp", 12) == 0 && !strstr (s, "profile=unconfined");
-    d->api_userns |= strncmp (s, "name=userns", 11) == 0;
-    d->api_rootless |= strncmp (s, "name=rootless", 13) == 0;
-  }
+  brig_host_docker_info (info, d);
   json_decref (info);
   list = brig_docker_api_get (sock, "/containers/json", &e);
   if (list == NULL)

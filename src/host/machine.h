@@ -4,6 +4,8 @@
 #ifndef BRIG_HOST_MACHINE_H
 #define BRIG_HOST_MACHINE_H
 
+#include <jansson.h>
+
 #include "model/host.h"
 #include "util/err.h"
 
@@ -29,6 +31,12 @@ void brig_host_read_kernel (const struct brig_host_paths *p, struct brig_host_ke
 /* Docker: its daemon.json path, its socket's owner and mode, the docker
  * group, and the daemon's own view through its API. */
 void brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_docker *d);
+
+/* What Docker's API answered, into the model (brig_host_read_docker
+ * asks; the fuzz harness feeds them): /info's version and
+ * SecurityOptions into D; a container's /containers/ID/json into C. */
+void brig_host_docker_info (json_t *info, struct brig_host_docker *d);
+void brig_host_docker_container (json_t *inspect, const char *id, struct brig_host_container *c);
 
 /* The packet filter (iptables-save's output, run when it is installed and
  * brig is root) and whether UFW or firewalld is on. */

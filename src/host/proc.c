@@ -3,6 +3,7 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/mem.h"
+#include "util/mountinfo.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -17,82 +18,10 @@
 
 #define PROC_FILE_MAX (4u << 20)
 
-/* One line of a mountinfo file, pointing into the buffer it was cut from. */
-struct minfo
-{
-  char *majmin, *root, *target, *opts, *fstype, *source, *super;
-};
-
-/* Undo mountinfo's octal escapes (\040 for a space) in place. */
-static void
-unescape (char *s)
-{
-  char *o = s;
-  for (char *p = s; *p; p++)
-    {
-      if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0'
-          && p[3] <= '7')
-        {
-          *o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-          p += 3;
-        }
-      else
-        *o++ = *p;
-    }
-  *o = '\0';
-}
-
-/* Split LINE (modified) into M; false when it is not a mountinfo line. */
-static bool
-minfo_parse (char *line, struct minfo *m)
-{
-  char *f[6], *p = line;
-  for (int i = 0; i < 6; i++)
-    {
-      f[i] = strsep (&p, " ");
-      if (f[i] == NULL)
-        return false;
-    }
-  /* Optional fields up to "-". */
-  char *sep;
-  while ((sep = strsep (&p, " ")) != NULL && strcmp (sep, "-") != 0)
-    ;
-  if (sep == NULL)
-    return false;
-  m->majmin = f[2];
-  m->root = f[3];
-  m->target = f[4];
-  m->opts = f[5];
-  m->fstype = strsep (&p, " ");
-  m->source = strsep (&p, " ");
-  m->super = p ? p : (char *)"";
-  if (m->fstype == NULL || m->source == NULL)
-    return false;
-  unescape (m->root);
-  unescape (m->target);
-  return true;
-}
-
-/* Is WORD one of the comma-separated LIST? */
-static bool
-has_word (const char *list, const char *word)
-{
-  size_t n = strlen (word);
-  for (const char *p = list; p && *p;)
-    {
-      const char *e = strchr (p, ',');
-      size_t l = e ? (size_t)(e - p) : strlen (p);
-      if (l == n && strncmp (p, word, n) == 0)
-        return true;
-      p = e ? e + 1 : NULL;
-    }
-  return false;
-}
-
 struct minfo_list
 {
   char *buf;
-  struct minfo *v;
+  struct brig_mountinfo *v;
   size_t n;
 };
 
@@ -112,8 +41,8 @@ minfo_read (const char *path, struct minfo_list *l, struct brig_err *err)
     return r;
   for (char *p = l->buf, *line; (line = strsep (&p, "\n")) != NULL;)
     {
-      struct minfo m;
-      if (line[0] && minfo_parse (line, &m))
+      struct brig_mountinfo m;
+      if (line[0] && brig_mountinfo_parse (line, &m))
         {
           l->v = xreallocarray (l->v, l->n + 1, sizeof *l->v);
           l->v[l->n++] = m;
@@ -204,12 +133,12 @@ host_init (struct host *h, const char *proc, struct brig_err *err)
     return brig_err_wrap (err, "the host's mounts");
   for (size_t i = 0; i < h->mounts.n; i++)
     {
-      const struct minfo *m = &h->mounts.v[i];
+      const struct brig_mountinfo *m = &h->mounts.v[i];
       if (strcmp (m->fstype, "cgroup2") == 0 && h->v2 == NULL)
         h->v2 = xstrdup (m->target);
       else if (strcmp (m->fstype, "cgroup") == 0)
         for (int c = 0; c < CG_COUNT; c++)
-          if (h->v1[c] == NULL && has_word (m->super, cg_names[c]))
+          if (h->v1[c] == NULL && brig_word_in_list (m->super, cg_names[c]))
             h->v1[c] = xstrdup (m->target);
     }
   return 0;
@@ -289,7 +218,8 @@ cgroup_path (const char *buf, const char *ctrl)
       char *id = strsep (&line, ":"), *ctrls = strsep (&line, ":");
       if (id == NULL || ctrls == NULL || line == NULL)
         continue;
-      if (ctrl == NULL ? strcmp (id, "0") == 0 && ctrls[0] == '\0' : has_word (ctrls, ctrl))
+      if (ctrl == NULL ? strcmp (id, "0") == 0 && ctrls[0] == '\0'
+                       : brig_word_in_list (ctrls, ctrl))
         return xstrdup (line);
     }
   return NULL;
@@ -409,14 +339,14 @@ status_hex (const char *buf, const char *key)
 /* The host path a mount of the container shows: the host's mount of the
  * same device whose root holds the mount's root; NULL when none. */
 static char *
-host_path_of (const struct host *h, const struct minfo *m)
+host_path_of (const struct host *h, const struct brig_mountinfo *m)
 {
-  const struct minfo *best = NULL;
+  const struct brig_mountinfo *best = NULL;
   size_t best_len = 0;
 
   for (size_t i = 0; i < h->mounts.n; i++)
     {
-      const struct minfo *hm = &h->mounts.v[i];
+      const struct brig_mountinfo *hm = &h->mounts.v[i];
       size_t l = strlen (hm->root);
       if (strcmp (hm->majmin, m->majmin) != 0)
         continue;
@@ -483,8 +413,8 @@ read_mounts (const struct host *h, int pid, struct brig_observed *o)
     }
   for (size_t i = 0; i < l.n; i++)
     {
-      const struct minfo *m = &l.v[i];
-      bool ro = has_word (m->opts, "ro");
+      const struct brig_mountinfo *m = &l.v[i];
+      bool ro = brig_word_in_list (m->opts, "ro");
       if (strcmp (m->target, "/") == 0)
         {
           o->read_only_root = ro; /* the last one is on top */

@@ -100,21 +100,17 @@ read_container (const char *root, struct brig_host_virt *v)
       snprintf (env, sizeof env, "%s", buf);
       char why[128];
       snprintf (why, sizeof why, "/run/systemd/container says %s", env);
-      {
-        container_found (v, strcmp (env, "oci") == 0 ? "container-other" : env,
-                         "/run/systemd/container", why);
-        return;
-      }
+      container_found (v, strcmp (env, "oci") == 0 ? "container-other" : env,
+                       "/run/systemd/container", why);
+      return;
     }
   if (pid1_container (root, env, sizeof env))
     {
       char why[128];
       snprintf (why, sizeof why, "pid 1's environment has container=%s", env);
-      {
-        container_found (v, strcmp (env, "oci") == 0 ? "container-other" : env, "/proc/1/environ",
-                         why);
-        return;
-      }
+      container_found (v, strcmp (env, "oci") == 0 ? "container-other" : env, "/proc/1/environ",
+                       why);
+      return;
     }
   if (exists (root, "/run/.containerenv"))
     {
@@ -250,20 +246,16 @@ read_vm (const struct brig_host_paths *p, struct brig_host_virt *v)
           || strcmp (dmi, "google") == 0))
     {
       snprintf (why, sizeof why, "DMI says \"%s\"", dmi_value);
-      {
-        vm_found (v, dmi, dmi_file, why);
-        return;
-      }
+      vm_found (v, dmi, dmi_file, why);
+      return;
     }
   if (hv)
     for (size_t i = 0; i < ARRAY_SIZE (cpuid_vendors); i++)
       if (strncmp (vendor, cpuid_vendors[i].sig, strlen (cpuid_vendors[i].sig)) == 0)
         {
           snprintf (why, sizeof why, "CPUID leaf 0x40000000 says \"%s\"", vendor);
-          {
-            vm_found (v, cpuid_vendors[i].name, "host:cpuid", why);
-            return;
-          }
+          vm_found (v, cpuid_vendors[i].name, "host:cpuid", why);
+          return;
         }
   if (exists (p->root, "/proc/xen")
       || (first_line (p->root, "/sys/hypervisor/type", buf, sizeof buf)
@@ -276,18 +268,14 @@ read_vm (const struct brig_host_paths *p, struct brig_host_virt *v)
   if (dmi)
     {
       snprintf (why, sizeof why, "DMI says \"%s\"", dmi_value);
-      {
-        vm_found (v, dmi, dmi_file, why);
-        return;
-      }
+      vm_found (v, dmi, dmi_file, why);
+      return;
     }
   if (hv)
     {
       snprintf (why, sizeof why, "CPUID's hypervisor bit, vendor \"%s\"", vendor);
-      {
-        vm_found (v, "vm-other", "host:cpuid", why);
-        return;
-      }
+      vm_found (v, "vm-other", "host:cpuid", why);
+      return;
     }
 }
 

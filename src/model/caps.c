@@ -72,6 +72,22 @@ brig_cap_name (int cap)
   return cap_full_names[cap];
 }
 
+#define BIT(c) (UINT64_C (1) << (c))
+
+uint64_t
+brig_engine_default_caps (const char *engine)
+{
+  static const uint64_t podman
+      = BIT (0) /* CHOWN */ | BIT (1) /* DAC_OVERRIDE */ | BIT (3)                   /* FOWNER */
+        | BIT (4) /* FSETID */ | BIT (5) /* KILL */ | BIT (6) /* SETGID */ | BIT (7) /* SETUID */
+        | BIT (8) /* SETPCAP */ | BIT (10) /* NET_BIND_SERVICE */ | BIT (18) /* SYS_CHROOT */
+        | BIT (31) /* SETFCAP */;
+  static const uint64_t docker
+      = podman | BIT (13) /* NET_RAW */ | BIT (27) /* MKNOD */ | BIT (29) /* AUDIT_WRITE */;
+
+  return engine && strcmp (engine, "podman") == 0 ? podman : docker;
+}
+
 int
 brig_cap_parse (const char *name, uint64_t *ret_mask, struct brig_err *err)
 {

@@ -20,6 +20,12 @@ const char *brig_cap_name (int cap);
  * The error lists what is allowed. */
 int brig_cap_parse (const char *name, uint64_t *ret_mask, struct brig_err *err);
 
+/* The capabilities an engine gives a container that asks for none:
+ * Podman's 11 for "podman" (containers.conf(5) default_capabilities),
+ * Docker's 14 for any other (moby's oci/caps/defaults.go; containerd's
+ * and CRI-O's are the same set). */
+uint64_t brig_engine_default_caps (const char *engine);
+
 /* "CAP_CHOWN,CAP_KILL" or "" for a mask; caller frees. */
 char *brig_caps_format (uint64_t mask);
 

@@ -23,6 +23,7 @@ enum brig_pss_level
 struct brig_findings;
 struct brig_image;
 struct brig_daemon;
+struct brig_host;
 
 struct brig_audit_rule
 {
@@ -48,6 +49,11 @@ struct brig_audit_rule
    * daemon.json instead; their LEVEL is 0 and CONTROL the option. */
   void (*check_daemon) (const struct brig_daemon *d, const struct brig_audit_rule *r,
                         struct brig_findings *f);
+  /* Host rules (BRIG-Vnnn, policy/host_rules.c) check the host model
+   * (model/host.h) on TODAY (YYYYMMDD) instead; LEVEL 0, CONTROL what
+   * they read. */
+  void (*check_host) (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                      struct brig_findings *f);
 };
 
 /* A rule's same_as list, written in its table entry. */

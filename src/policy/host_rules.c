@@ -1,15 +1,13 @@
-/* The host rules (BRIG-Vnnn), one per check, as data: the table, then the
- * checks in the same order (a parallel array: struct brig_audit_rule has
- * no check over the host model).  A finding points at the file that shows
- * it (/proc/self/status:LINE:1), or at a pseudo-path for what no file
- * holds (host:cpuid, host:kernel, host:docker-api). */
+/* The host rules (BRIG-Vnnn) as data: the checks, then the table, each
+ * row naming its check (struct brig_audit_rule.check_host).  A finding
+ * points at the file that shows it (/proc/self/status:LINE:1), or at a
+ * pseudo-path for what no file holds (host:cpuid, host:kernel,
+ * host:docker-api). */
 #include "policy/host.h"
+#include "model/caps.h"
 #include "util/cleanup.h"
 
 #include <string.h>
-
-typedef void host_check (const struct brig_host *h, int today, const struct brig_audit_rule *r,
-                         struct brig_findings *f);
 
 static const struct brig_loc nowhere = { 0, 0, 0, 0 };
 
@@ -430,11 +428,6 @@ check_podman_label (const struct brig_host *h, int today, const struct brig_audi
                        "label is false: Podman's containers are not separated by SELinux labels");
 }
 
-/* Podman's own default_capabilities (containers.conf(5)). */
-static const char *const podman_caps[]
-    = { "CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",      "NET_BIND_SERVICE",
-        "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT" };
-
 static void
 check_podman_caps (const struct brig_host *h, int today, const struct brig_audit_rule *r,
                    struct brig_findings *f)
@@ -446,17 +439,18 @@ check_podman_caps (const struct brig_host *h, int today, const struct brig_audit
   for (const char *p = x->value; (p = strchr (p, '"'));)
     {
       const char *end = strchr (p + 1, '"');
+      _cleanup_free_ char *name = NULL;
       size_t n;
-      bool known = false;
+      int cap;
       if (end == NULL)
         break;
       p++;
       if (strncmp (p, "CAP_", 4) == 0)
         p += 4;
       n = (size_t)(end - p);
-      for (size_t i = 0; i < ARRAY_SIZE (podman_caps); i++)
-        known |= strlen (podman_caps[i]) == n && strncmp (p, podman_caps[i], n) == 0;
-      if (!known)
+      name = xstrndup (p, n);
+      cap = brig_cap_from_name (name);
+      if (cap < 0 || !(brig_engine_default_caps ("podman") & (UINT64_C (1) << cap)))
         brig_findings_add (f, r, x->file, x->loc,
                            "default_capabilities has %.*s, beyond Podman's own default set: "
                            "every container gets it",
@@ -496,9 +490,10 @@ check_containerd_apparmor (const struct brig_host *h, int today, const struct br
                        "AppArmor, whatever the pod asks");
 }
 
-#define R(id, title, sev, control, why, fix, refs)                                                 \
+#define R(id_, title_, sev, control_, why_, fix_, refs_, check)                                    \
   {                                                                                                \
-    id, title, sev, control, BRIG_PSS_NONE, NULL, 0, why, fix, refs, NULL, NULL, NULL, NULL        \
+    .id = id_, .title = title_, .severity = sev, .control = control_, .level = BRIG_PSS_NONE,      \
+    .why = why_, .fix = fix_, .refs = refs_, .check_host = check                                   \
   }
 
 static const struct brig_audit_rule rules[] = {
@@ -509,192 +504,162 @@ static const struct brig_audit_rule rules[] = {
      "virtual machines (KVM, Xen, VMware, Hyper-V...) have a kernel of their own and are not "
      "findings.",
      "Run containers on a virtual machine or on bare metal, not inside another container.",
-     "brig hardening guide: hosts on real virtualisation rather than a shared kernel"),
+     "brig hardening guide: hosts on real virtualisation rather than a shared kernel",
+     check_shared_kernel),
   R ("BRIG-V002", "user namespaces disabled", BRIG_SEV_MEDIUM, "user.max_user_namespaces",
      "Without user namespaces no container can map its root to an unprivileged host user: "
      "root in a container is root on the host, and brig run cannot start at all.",
      "sysctl -w user.max_user_namespaces=15000 (and in /etc/sysctl.d/).",
-     "CIS Docker 2.9 (userns-remap needs them)"),
+     "CIS Docker 2.9 (userns-remap needs them)", check_userns),
   R ("BRIG-V003", "no seccomp filters", BRIG_SEV_HIGH, "seccomp",
      "Without seccomp filters (CONFIG_SECCOMP_FILTER) no engine can narrow the syscalls a "
      "container may make: Docker's default profile, brig's and every other silently do "
      "nothing.",
      "Boot a kernel built with CONFIG_SECCOMP and CONFIG_SECCOMP_FILTER (every distribution "
      "kernel is).",
-     "CIS Docker 5.22"),
+     "CIS Docker 5.22", check_seccomp),
   R ("BRIG-V004", "cgroup v1 controllers", BRIG_SEV_LOW, "cgroup",
      "On cgroup v1 (or hybrid, v1 controllers with an empty v2 tree) limits cannot be delegated "
      "to rootless engines, and v2's memory.high, io limits and pressure stall information are "
      "missing.",
      "Boot with systemd.unified_cgroup_hierarchy=1 (the default of current distributions).",
-     "Docker and Podman rootless documentation (cgroup v2 for limits)"),
+     "Docker and Podman rootless documentation (cgroup v2 for limits)", check_cgroup),
   R ("BRIG-V005", "no idmapped mounts", BRIG_SEV_LOW, "kernel",
      "Idmapped mounts (Linux 5.12) let an image's files be owned by a container's mapped root "
      "without copying them: without them, engines chown a copy per user namespace or give up "
      "user namespaces.",
-     "Run a kernel of 5.12 or later.", "brig run: the idmapped read-only root"),
+     "Run a kernel of 5.12 or later.", "brig run: the idmapped read-only root", check_idmap),
   R ("BRIG-V006", "no landlock", BRIG_SEV_LOW, "lsm",
      "Landlock lets unprivileged programs (a runtime, a container's own process) confine their "
      "file access further; without it that layer is missing.",
      "Run a kernel of 5.13 or later with landlock in its lsm= list (CONFIG_LSM).",
-     "kernel documentation: userspace-api/landlock"),
+     "kernel documentation: userspace-api/landlock", check_landlock),
   R ("BRIG-V007", "kernel past its end of life", BRIG_SEV_MEDIUM, "kernel",
      "A kernel series upstream no longer maintains gets no fixes from kernel.org: container "
      "escapes found later stay open unless the distribution patches its own build.",
      "Upgrade to a maintained longterm kernel (kernel.org/category/releases.html) or to your "
      "distribution's supported one.",
-     "CIS Docker Benchmark 1.2.1 (host hardening); kernel.org releases"),
+     "CIS Docker Benchmark 1.2.1 (host hardening); kernel.org releases", check_kernel_age),
   R ("BRIG-V010", "Docker socket open beyond root:docker", BRIG_SEV_CRITICAL, "docker.sock",
      "The Docker API is root on the host: a socket others can write, or owned by a user or group "
      "other than root and docker, hands that to them.",
      "chown root:docker /var/run/docker.sock; chmod 660 (docker.socket's SocketMode=0660, "
      "SocketGroup=docker).",
-     "CIS Docker 3.15, 3.16; docker-bench-security 3.15, 3.16"),
+     "CIS Docker 3.15, 3.16; docker-bench-security 3.15, 3.16", check_socket),
   R ("BRIG-V011", "users in the docker group", BRIG_SEV_MEDIUM, "docker group",
      "A member of the docker group can run docker run --privileged -v /:/host: root on the host "
      "without sudo, a password or a log line.",
      "Keep the group empty (gpasswd -d USER docker) and give the API through sudo, or run "
      "Docker rootless per user.",
-     "CIS Docker Benchmark 1.1.2; docker-bench-security 1.1.2"),
+     "CIS Docker Benchmark 1.1.2; docker-bench-security 1.1.2", check_docker_group),
   R ("BRIG-V012", "daemon without seccomp", BRIG_SEV_HIGH, "SecurityOptions",
      "The running daemon reports no seccomp: whatever daemon.json says, its containers get no "
      "syscall filter.",
      "Run a dockerd built with seccomp on a kernel that has it; remove \"seccomp-profile\": "
      "\"unconfined\".",
-     "CIS Docker 2.17, 5.22; brig audit: BRIG-H016 (the file)"),
+     "CIS Docker 2.17, 5.22; brig audit: BRIG-H016 (the file)", check_api_seccomp),
   R ("BRIG-V013", "daemon without user namespaces", BRIG_SEV_MEDIUM, "SecurityOptions",
      "The running daemon neither remaps users nor runs rootless: uid 0 in its containers is uid "
      "0 on the host, one escape from owning it.",
      "\"userns-remap\": \"default\" in daemon.json and restart dockerd, or run Docker rootless.",
-     "CIS Docker 2.9; brig audit: BRIG-H008 (the file)"),
+     "CIS Docker 2.9; brig audit: BRIG-H008 (the file)", check_api_userns),
   R ("BRIG-V014", "privileged container running", BRIG_SEV_CRITICAL, "Privileged",
      "A privileged container has every capability and every device of the host: it is root on "
      "the host.",
      "Recreate it without --privileged, with the one capability or device it needs.",
-     "CIS Docker 5.5; brig run: BRIG-C001"),
+     "CIS Docker 5.5; brig run: BRIG-C001", check_privileged),
   R ("BRIG-V015", "engine socket or / bound into a container", BRIG_SEV_CRITICAL, "Mounts",
      "A container with the engine's socket (or the host's root) bound in controls the host.",
      "Recreate it without the bind; give it a narrow proxy of the API if it must have one.",
-     "CIS Docker 5.32; brig audit: BRIG-C003"),
+     "CIS Docker 5.32; brig audit: BRIG-C003", check_engine_bind),
   R ("BRIG-V016", "container in the host's namespaces", BRIG_SEV_HIGH, "NetworkMode",
      "--network host gives a container every interface and port of the host, its loopback "
      "services included; --pid host lets it see and signal every process.",
      "Recreate it on its own network (publish the ports it serves) and its own pid namespace.",
-     "CIS Docker 5.10, 5.16; brig run: BRIG-C002"),
+     "CIS Docker 5.10, 5.16; brig run: BRIG-C002", check_host_ns),
   R ("BRIG-V017", "port published on every address", BRIG_SEV_MEDIUM, "PortBindings",
      "A port Docker publishes on 0.0.0.0 is reachable from every network the host is on, and "
      "Docker's own iptables rules come before UFW's and firewalld's: they do not stop it.",
      "Publish on one address (-p 127.0.0.1:8080:80), or filter in the DOCKER-USER chain.",
-     "CIS Docker 5.14; brig audit: BRIG-R004"),
+     "CIS Docker 5.14; brig audit: BRIG-R004", check_open_ports),
   R ("BRIG-V018", "capability added to a container", BRIG_SEV_MEDIUM, "CapAdd",
      "Each capability added widens what a root process in the container can do to the kernel "
      "and the host.",
      "Recreate it with --cap-drop ALL and only the capabilities it cannot run without.",
-     "CIS Docker 5.4; brig run: BRIG-C005"),
+     "CIS Docker 5.4; brig run: BRIG-C005", check_cap_add),
   R ("BRIG-V019", "container without seccomp", BRIG_SEV_HIGH, "SecurityOpt",
      "seccomp=unconfined leaves every syscall of the kernel open to the container.",
      "Recreate it without --security-opt seccomp=unconfined.",
-     "CIS Docker 5.22; brig run: BRIG-C004"),
+     "CIS Docker 5.22; brig run: BRIG-C004", check_unconfined),
   R ("BRIG-V020", "DOCKER-USER filters nothing", BRIG_SEV_LOW, "DOCKER-USER",
      "DOCKER-USER is the one chain Docker leaves to the administrator, evaluated before its own "
      "forwarding rules: empty, every network the host is on reaches every published port.",
      "Add rules to DOCKER-USER: iptables -I DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP "
      "(the sources that may reach the containers), saved with the host's firewall.",
-     "Docker documentation: packet filtering and firewalls (DOCKER-USER)"),
+     "Docker documentation: packet filtering and firewalls (DOCKER-USER)", check_docker_user),
   R ("BRIG-V021", "inter-container traffic accepted", BRIG_SEV_MEDIUM, "FORWARD",
      "The kernel's rules let containers on the default bridge reach each other's every port: "
      "one compromised container scans and attacks its neighbours.",
      "\"icc\": false in daemon.json (Docker then writes a DROP for docker0 to docker0), and "
      "user-defined networks for the containers that must talk.",
-     "CIS Docker 2.2; brig audit: BRIG-H001 (the file)"),
+     "CIS Docker 2.2; brig audit: BRIG-H001 (the file)", check_icc_rules),
   R ("BRIG-V022", "published port bypasses the host firewall", BRIG_SEV_HIGH, "iptables",
      "Docker's DNAT happens in PREROUTING, before UFW's or firewalld's INPUT rules: a port "
      "published on every address is open to the world whatever the host firewall says.",
      "Publish on 127.0.0.1 (-p 127.0.0.1:8080:80) behind a proxy, or filter in DOCKER-USER "
      "(ufw-docker or firewalld's docker zone).",
-     "Docker documentation: Docker and ufw; CIS Docker 5.14"),
+     "Docker documentation: Docker and ufw; CIS Docker 5.14", check_firewall_bypass),
   R ("BRIG-V023", "container without memory or pids limit", BRIG_SEV_MEDIUM, "Memory",
      "A running container without a memory or pids limit can exhaust the host's memory or "
      "process table: a leak or a fork bomb in one takes down every other.",
      "Recreate it with --memory and --pids-limit (brig run's defaults: 512m, 1024).",
-     "CIS Docker 5.11, 5.29; brig run: BRIG-C010"),
+     "CIS Docker 5.11, 5.29; brig run: BRIG-C010", check_limits),
   R ("BRIG-V024", "container root filesystem writable", BRIG_SEV_LOW, "ReadonlyRootfs",
      "A writable root filesystem lets whoever takes the container change its programs and "
      "keep a foothold.",
      "Recreate it with --read-only and a tmpfs where it writes (--tmpfs /tmp).",
-     "CIS Docker 5.13; brig run: BRIG-C008"),
+     "CIS Docker 5.13; brig run: BRIG-C008", check_rw_rootfs),
   R ("BRIG-V025", "container may gain privileges", BRIG_SEV_MEDIUM, "SecurityOpt",
      "Without no-new-privileges, setuid and file-capability programs in the container raise "
      "the privileges of whoever runs them.",
      "Recreate it with --security-opt no-new-privileges, or set the daemon's default "
      "(\"no-new-privileges\": true).",
-     "CIS Docker 5.26; brig run: BRIG-C007"),
+     "CIS Docker 5.26; brig run: BRIG-C007", check_nnp),
   R ("BRIG-V030", "Podman's default seccomp off", BRIG_SEV_HIGH, "seccomp_profile",
      "containers.conf's seccomp_profile applies to every Podman container that names none; "
      "unconfined leaves every syscall open to them.",
      "Remove seccomp_profile (Podman's default profile applies), or name a profile file.",
-     "CIS Docker 5.22 (the same advice for Podman); brig audit: BRIG-H016 (Docker)"),
+     "CIS Docker 5.22 (the same advice for Podman); brig audit: BRIG-H016 (Docker)",
+     check_podman_seccomp),
   R ("BRIG-V031", "Podman's default AppArmor off", BRIG_SEV_MEDIUM, "apparmor_profile",
      "apparmor_profile = \"unconfined\" runs every Podman container without the AppArmor "
      "profile that stops writes to /proc and /sys and mounts.",
      "Remove apparmor_profile (containers-default applies).",
-     "CIS Docker 5.2 (the same advice for Podman)"),
+     "CIS Docker 5.2 (the same advice for Podman)", check_podman_apparmor),
   R ("BRIG-V032", "Podman's SELinux separation off", BRIG_SEV_MEDIUM, "label",
      "label = false runs Podman's containers without their SELinux labels: on an SELinux host, "
      "the wall between containers and the host's files is gone.",
-     "Remove label = false (true is the default).", "CIS Docker 5.3 (the same advice for Podman)"),
+     "Remove label = false (true is the default).", "CIS Docker 5.3 (the same advice for Podman)",
+     check_podman_label),
   R ("BRIG-V033", "Podman's default capabilities widened", BRIG_SEV_MEDIUM, "default_capabilities",
      "A capability in containers.conf's default_capabilities is given to every Podman "
      "container that does not drop it.",
      "Keep default_capabilities to Podman's own list (or fewer); add a capability to the one "
      "container that needs it (--cap-add).",
-     "CIS Docker 5.4 (the same advice for Podman)"),
+     "CIS Docker 5.4 (the same advice for Podman)", check_podman_caps),
   R ("BRIG-V034", "Podman without user namespaces by default", BRIG_SEV_MEDIUM, "userns",
      "Rootful Podman runs containers in the host's user namespace unless told otherwise: uid 0 "
      "in them is uid 0 on the host.",
      "userns = \"auto\" in [containers] (Podman picks a free range from /etc/subuid for each "
      "container), or run Podman rootless.",
-     "CIS Docker 2.9 (the same advice for Podman); brig audit: BRIG-H008 (Docker)"),
+     "CIS Docker 2.9 (the same advice for Podman); brig audit: BRIG-H008 (Docker)",
+     check_podman_userns),
   R ("BRIG-V035", "containerd's AppArmor off", BRIG_SEV_MEDIUM, "disable_apparmor",
      "disable_apparmor = true in containerd's CRI plugin runs every pod without AppArmor, "
      "whatever its securityContext asks.",
      "Remove disable_apparmor (false is the default) where the host has AppArmor.",
-     "Kubernetes Pod Security Standards: appArmorProfile"),
+     "Kubernetes Pod Security Standards: appArmorProfile", check_containerd_apparmor),
 };
-
-static host_check *const checks[] = {
-  check_shared_kernel,
-  check_userns,
-  check_seccomp,
-  check_cgroup,
-  check_idmap,
-  check_landlock,
-  check_kernel_age,
-  check_socket,
-  check_docker_group,
-  check_api_seccomp,
-  check_api_userns,
-  check_privileged,
-  check_engine_bind,
-  check_host_ns,
-  check_open_ports,
-  check_cap_add,
-  check_unconfined,
-  check_docker_user,
-  check_icc_rules,
-  check_firewall_bypass,
-  check_limits,
-  check_rw_rootfs,
-  check_nnp,
-  check_podman_seccomp,
-  check_podman_apparmor,
-  check_podman_label,
-  check_podman_caps,
-  check_podman_userns,
-  check_containerd_apparmor,
-};
-
-_Static_assert(ARRAY_SIZE (rules) == ARRAY_SIZE (checks), "a check per host rule");
 
 const struct brig_audit_rule *
 brig_host_rules (size_t *ret_n)
@@ -707,5 +672,5 @@ void
 brig_audit_host (const struct brig_host *h, int today, struct brig_findings *f)
 {
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
-    checks[i](h, today, &rules[i], f);
+    rules[i].check_host (h, today, &rules[i], f);
 }

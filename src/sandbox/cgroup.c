@@ -14,6 +14,7 @@
 #include "sandbox/sandbox.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/mountinfo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -72,18 +73,14 @@ find_v1_mounts (char *mounts[N_CTRL])
     return;
   while (getline (&line, &cap, f) > 0)
     {
-      char *sep = strstr (line, " - ");
-      char mnt[4096], fstype[64], source[256], opts[1024];
+      struct brig_mountinfo m;
 
-      if (sep == NULL || sscanf (line, "%*s %*s %*s %*s %4095s", mnt) != 1
-          || sscanf (sep + 3, "%63s %255s %1023s", fstype, source, opts) != 3
-          || strcmp (fstype, "cgroup") != 0)
+      line[strcspn (line, "\n")] = '\0';
+      if (!brig_mountinfo_parse (line, &m) || strcmp (m.fstype, "cgroup") != 0)
         continue;
-      char *o = opts;
-      for (char *tok; (tok = strsep (&o, ","));)
-        for (int c = 0; c < N_CTRL; c++)
-          if (strcmp (tok, ctrl_names[c]) == 0 && mounts[c] == NULL)
-            mounts[c] = xstrdup (mnt);
+      for (int c = 0; c < N_CTRL; c++)
+        if (mounts[c] == NULL && brig_word_in_list (m.super, ctrl_names[c]))
+          mounts[c] = xstrdup (m.target);
     }
 }
 

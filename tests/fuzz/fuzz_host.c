@@ -1,7 +1,10 @@
-/* Fuzz brig host's readers of files it did not write: the first byte
- * picks the file (Podman's containers.conf, containerd's config.toml, a
- * saved iptables ruleset, /etc/group, UFW's ufw.conf), the rest is its
- * text, read from a private root as brig host --root reads a tree. */
+/* Fuzz brig host's readers of what it did not write: the first byte
+ * picks the input (0-4: Podman's containers.conf, containerd's
+ * config.toml, a saved iptables ruleset, /etc/group, UFW's ufw.conf,
+ * read from a private root as brig host --root reads a tree; 5, 6: an
+ * answer of Docker's API, /info or /containers/ID/json, mapped to the
+ * host model), the rest is its text. */
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 
 #include "host/machine.h"
 #include "model/host.h"
+#include "policy/host.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -62,6 +66,28 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (size == 0)
     return 0;
+  if (data[0] % 7 >= 5)
+    {
+      json_t *j = json_loadb ((const char *)data + 1, size - 1, 0, NULL);
+      memset (&h, 0, sizeof h);
+      if (j && data[0] % 7 == 5)
+        brig_host_docker_info (j, &h.docker);
+      else if (j)
+        {
+          h.docker.containers = calloc (2, sizeof *h.docker.containers);
+          brig_host_docker_container (j, "0123456789abcdef", &h.docker.containers[0]);
+          h.docker.ncontainers = 1;
+        }
+      json_decref (j);
+      {
+        /* And the rules over what was mapped. */
+        struct brig_findings f = { 0 };
+        brig_audit_host (&h, 20260101, &f);
+        brig_findings_release (&f);
+      }
+      brig_host_release (&h);
+      return 0;
+    }
   if (root[0] == '\0')
     {
       char dir[256];
@@ -79,7 +105,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
     put (files[i], (const uint8_t *)"", 0);
-  put (files[data[0] % (sizeof files / sizeof files[0])], data + 1, size - 1);
+  put (files[data[0] % 7], data + 1, size - 1);
   snprintf (saved, sizeof saved, "%s/rules.save", root);
   p.root = root;
   p.iptables_save = saved;

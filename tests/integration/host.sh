@@ -142,30 +142,6 @@ test_daemon_json_by_the_daemon_rules () {
 	expect_no_match "BRIG-H" "$out"
 }
 
-# The SARIF 2.1.0 schema and a validator, from npm (skipped without it).
-host_sarif_validator () {
-	command -v npm > /dev/null && command -v node > /dev/null || skip "no npm or node"
-	timeout 180 npm install --prefix "$WORK/npm" --no-save --no-audit --no-fund --no-package-lock \
-		--loglevel=error @microsoft/jest-sarif@1.0.0-beta.0 > "$WORK/npm.log" 2>&1 ||
-		skip "npm registry unreachable: $(tail -1 "$WORK/npm.log")"
-	cat > "$WORK/validate.js" <<'JS'
-const path = require('path'), fs = require('fs');
-const nm = path.join(process.argv[2], 'node_modules');
-const Ajv = require(path.join(nm, 'ajv'));
-const schema = require(path.join(nm, '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
-const ajv = new Ajv({ schemaId: 'auto', allErrors: true, validateSchema: false });
-ajv.addMetaSchema(require(path.join(nm, 'ajv/lib/refs/json-schema-draft-04.json')));
-const validate = ajv.compile(schema);
-let bad = 0;
-for (const f of process.argv.slice(3)) {
-  if (validate(JSON.parse(fs.readFileSync(f, 'utf8')))) continue;
-  bad++;
-  console.log(f + ': ' + ajv.errorsText(validate.errors, { separator: '\n  ' }));
-}
-process.exit(bad ? 1 : 0);
-JS
-}
-
 test_json_and_sarif () {
 	fake_root
 	touch "$R/.dockerenv"
@@ -204,7 +180,7 @@ for want in [("BRIG-V014", "host%3Adocker/priv"), ("BRIG-V012", "host%3Adocker-a
     assert want in res, (want, res)
 assert any(r == "BRIG-V021" and u.startswith("file:///") for r, u in res), res
 PY
-	host_sarif_validator
+	sarif_validator
 	node "$WORK/validate.js" "$WORK/npm" "$WORK/h.sarif" "$WORK/api.sarif" > "$WORK/v.out" 2>&1 ||
 		fail "not valid SARIF 2.1.0: $(cat "$WORK/v.out")"
 }
@@ -372,6 +348,10 @@ test_firewall_rules () {
 	expect_match "$WORK/rules:14:1: low BRIG-V020: the DOCKER-USER chain has no rule" "$out"
 	expect_match "$WORK/rules:17:1: medium BRIG-V021: traffic from docker0 to docker0 is accepted" "$out"
 	expect_no_match "BRIG-V022" "$out"
+	# A ruleset that cannot be read is an error, not a host without rules.
+	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/no-rules"
+	expect_eq 2 "$st"
+	expect_match "^brig: --iptables-save: \`$WORK/no-rules\`: No such file or directory$" "$out"
 	# UFW on: the DNAT for every address bypasses it.
 	mkdir -p "$R/etc/ufw"
 	printf '# comment\nENABLED=yes\nLOGLEVEL=low\n' > "$R/etc/ufw/ufw.conf"

@@ -63,6 +63,7 @@ test_table (void **state)
       assert_true (i == 0 || strcmp (r[i - 1].id, r[i].id) < 0);
       assert_true (r[i].title && r[i].why && r[i].fix && r[i].refs && r[i].control);
       assert_null (r[i].check);
+      assert_non_null (r[i].check_host);
       assert_ptr_equal (brig_audit_rule_find (r[i].id), &r[i]);
     }
   for (size_t i = 0; (x = brig_audit_rule_nth (i)); i++)
