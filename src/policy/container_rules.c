@@ -142,15 +142,6 @@ check_host_ns (const struct brig_workload *w, int v, const struct brig_audit_rul
                          KEY (w, ns[i].key, ns[i].flag), ns[i].val->s, ns[i].what);
 }
 
-static const char *const sockets[] = { "/var/run/docker.sock",
-                                       "/run/docker.sock",
-                                       "/run/containerd/containerd.sock",
-                                       "/var/run/containerd/containerd.sock",
-                                       "/run/podman/podman.sock",
-                                       "/var/run/podman/podman.sock",
-                                       "/var/run/crio/crio.sock",
-                                       "/run/crio/crio.sock" };
-
 /* An engine's socket by its name, wherever it is (rootless engines keep it
  * under $XDG_RUNTIME_DIR). */
 static bool
@@ -172,9 +163,9 @@ brig_bind_gives_host (const char *path, char **ret_norm)
 
   if (strcmp (src, "/") == 0 || socket_name (src))
     what = src;
-  for (size_t k = 0; k < ARRAY_SIZE (sockets) && what == NULL; k++)
-    if (under (sockets[k], src))
-      what = sockets[k];
+  for (const char *const *sock = brig_engine_sockets; *sock && what == NULL; sock++)
+    if (under (*sock, src))
+      what = *sock;
   *ret_norm = src;
   return what;
 }

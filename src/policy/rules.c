@@ -137,13 +137,15 @@ check_host_ns (const struct brig_container *c, const struct brig_policy *p, char
   return true;
 }
 
-static const char *const sockets[] = { "/var/run/docker.sock",
-                                       "/run/docker.sock",
-                                       "/run/containerd/containerd.sock",
-                                       "/var/run/containerd/containerd.sock",
-                                       "/run/podman/podman.sock",
-                                       "/var/run/crio/crio.sock",
-                                       "/run/crio/crio.sock" };
+const char *const brig_engine_sockets[] = { "/var/run/docker.sock",
+                                            "/run/docker.sock",
+                                            "/run/containerd/containerd.sock",
+                                            "/var/run/containerd/containerd.sock",
+                                            "/run/podman/podman.sock",
+                                            "/var/run/podman/podman.sock",
+                                            "/var/run/crio/crio.sock",
+                                            "/run/crio/crio.sock",
+                                            NULL };
 
 static bool
 check_dangerous_binds (const struct brig_container *c, const struct brig_policy *p, char **d)
@@ -159,11 +161,11 @@ check_dangerous_binds (const struct brig_container *c, const struct brig_policy 
           *d = xasprintf ("the host's / is mounted at %s", m->dest);
           return true;
         }
-      for (size_t k = 0; k < ARRAY_SIZE (sockets); k++)
-        if (strcmp (m->source, sockets[k]) == 0
-            || (str_has_prefix (sockets[k], m->source) && sockets[k][strlen (m->source)] == '/'))
+      for (const char *const *sock = brig_engine_sockets; *sock; sock++)
+        if (strcmp (m->source, *sock) == 0
+            || (str_has_prefix (*sock, m->source) && (*sock)[strlen (m->source)] == '/'))
           {
-            *d = xasprintf ("%s (an engine's API, root on the host) is mounted at %s", sockets[k],
+            *d = xasprintf ("%s (an engine's API, root on the host) is mounted at %s", *sock,
                             m->dest);
             return true;
           }
