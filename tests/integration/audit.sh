@@ -1368,6 +1368,7 @@ rules = run["tool"]["driver"]["rules"]
 ids = [r["id"] for r in rules]
 assert "BRIG-R004" in ids and "BRIG-C001" in ids and "BRIG-K001" in ids, ids
 assert "docker" in rules[ids.index("BRIG-R004")]["properties"]["tags"]
+assert rules[ids.index("BRIG-K201")]["properties"]["tags"] == ["security", "readOnlyRootFilesystem", "kubernetes"]
 assert "dclint:no-unbound-port-interfaces" in rules[ids.index("BRIG-R004")]["properties"]["sameAs"]
 assert run["results"], run
 for x in run["results"]:
