@@ -8,7 +8,9 @@
  * `brig run` and brig-runtime would apply to the same container.  What
  * only a file shows (a root user, a port on every interface, an unpinned
  * image, AppArmor off, a writable /etc) is BRIG-Rnnn.  CIS numbers are
- * those of the CIS Docker Benchmark 1.6.0 (docker-bench-security v1.6.0).
+ * those of the CIS Docker Benchmark 1.6.0 as docker-bench-security's main
+ * branch numbers section 5 (its v1.6.0 tag numbers it one lower; see
+ * docs/cis-docker.md, "Which numbering").
  *
  * Docker's defaults are what an unset value means: a writable root, its
  * 14 default capabilities (Podman's 11), no limits, no no-new-privileges. */
