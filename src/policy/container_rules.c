@@ -975,11 +975,7 @@ brig_audit_container (const struct brig_workload *w, struct brig_findings *f)
     {
       _cleanup_free_ char *p = NULL;
       for (size_t i = 0; i < w->docker.profiles.n; i++)
-        {
-          char *n = xasprintf ("%s%s%s", p ? p : "", p ? ", " : "", w->docker.profiles.v[i].s);
-          free (p);
-          p = n;
-        }
+        str_append (&p, ", ", w->docker.profiles.v[i].s);
       who = xasprintf ("%s %s (profiles: %s)", w->kind, w->name, p);
     }
   else

@@ -380,9 +380,8 @@ check_host_binds (const struct brig_workload *w, struct brig_findings *f)
       for (size_t k = 0; k < c->volume_mounts.n; k++)
         if (strcmp (c->volume_mounts.v[k].s, vol->name) == 0)
           {
-            char *u = xasprintf ("%s%s\"%s\"", users ? users : "", users ? ", " : "", c->name);
-            free (users);
-            users = u;
+            _cleanup_free_ char *quoted = xasprintf ("\"%s\"", c->name);
+            str_append (&users, ", ", quoted);
             break;
           }
       if (strcmp (what, "/") == 0)
