@@ -572,18 +572,18 @@ static const struct brig_audit_rule rules[] = {
   /* brig audit's own rules on suppressions (policy/suppress.h): no check
    * over a workload, they judge the comments and annotations that silence
    * the others, in every format. */
-  { "BRIG-S001", "suppression without a reason", BRIG_SEV_LOW, "suppression", BRIG_PSS_BASELINE,
-    NULL, 0,
+  { "BRIG-S001", "suppression without a reason", BRIG_SEV_LOW, "suppression", BRIG_PSS_NONE, NULL,
+    0,
     "A suppression that does not say why cannot be reviewed: nobody can tell later whether it "
     "still holds.",
     "Write the reason after the rule ids: `# brig:ignore=BRIG-K001 the GPU driver needs it`.",
     "brig audit: suppressions (README)", NULL },
-  { "BRIG-S002", "expired suppression", BRIG_SEV_MEDIUM, "suppression", BRIG_PSS_BASELINE, NULL, 0,
+  { "BRIG-S002", "expired suppression", BRIG_SEV_MEDIUM, "suppression", BRIG_PSS_NONE, NULL, 0,
     "The suppression's until= date has passed: it no longer silences anything, and the finding it "
     "covered is reported again.",
     "Fix what the finding says and remove the suppression, or review it and move the date.",
     "brig audit: suppressions (README)", NULL },
-  { "BRIG-S003", "malformed suppression", BRIG_SEV_LOW, "suppression", BRIG_PSS_BASELINE, NULL, 0,
+  { "BRIG-S003", "malformed suppression", BRIG_SEV_LOW, "suppression", BRIG_PSS_NONE, NULL, 0,
     "A suppression that names no rule brig has, or whose until= date is not a date, silences "
     "nothing: what it was meant to silence is still reported.",
     "Name rules by their ids (brig audit --list-rules) and write the date as until=YYYY-MM-DD.",

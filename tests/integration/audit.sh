@@ -359,6 +359,7 @@ assert [x["id"] for x in d] == ["BRIG-D%03d" % i for i in range(1, 21)], [x["id"
 assert all(x["why"] and x["fix"] and x["refs"] and x["control"] and not x.get("level") for x in d), d
 # The suppression rules, and the other tools' ids as data.
 assert {"BRIG-S001", "BRIG-S002", "BRIG-S003"} <= set(ids), ids
+assert all(x["level"] is None for x in r if x["id"].startswith("BRIG-S")), "suppression rules are no Pod Security Standards control"
 k001 = next(x for x in r if x["id"] == "BRIG-K001")
 assert "checkov:CKV_K8S_16" in k001["same_as"] and "kube-linter:privileged-container" in k001["same_as"], k001
 PY
