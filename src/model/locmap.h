@@ -1,7 +1,10 @@
 /* Where each value of a JSON document was written, by its path: for a
  * model read by a parser that keeps no places (jansson, for an OCI
  * config.json), so that a rule over the model can still point at the key
- * it is about.  A path is written as the runtime spec writes it: members
+ * it is about.  It is filled from the located YAML tree of the same text
+ * (parse/ocifile.c, brig_yloc), not by a second reader: the rules read
+ * only the model, never parse/'s tree, so the places cross over as this
+ * map.  A path is written as the runtime spec writes it: members
  * joined by `.`, items by `[N]` ("process.capabilities.bounding[2]",
  * "mounts[0].destination"); the document itself is "". */
 #ifndef BRIG_MODEL_LOCMAP_H

@@ -56,6 +56,15 @@ struct brig_audit_rule
                       struct brig_findings *f);
 };
 
+/* For the rules over pods (pss.c, k8s_rules.c): each container of W (its
+ * containers, initContainers and ephemeralContainers) as C. */
+#define BRIG_EACH_CONTAINER(w, c)                                                                  \
+  for (const struct brig_wcontainer *c = (w)->containers; c < (w)->containers + (w)->ncontainers;  \
+       c++)
+
+/* Is W a Windows pod (spec.os.name: windows)? */
+bool brig_workload_windows (const struct brig_workload *w);
+
 /* A rule's same_as list, written in its table entry. */
 #define BRIG_SAME_AS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 

@@ -8,7 +8,9 @@
  * `brig run` and brig-runtime would apply to the same container.  What
  * only a file shows (a root user, a port on every interface, an unpinned
  * image, AppArmor off, a writable /etc) is BRIG-Rnnn.  CIS numbers are
- * those of the CIS Docker Benchmark 1.6.0 (docker-bench-security v1.6.0).
+ * those of the CIS Docker Benchmark 1.6.0 as docker-bench-security's main
+ * branch numbers section 5 (its v1.6.0 tag numbers it one lower; see
+ * docs/cis-docker.md, "Which numbering").
  *
  * Docker's defaults are what an unset value means: a writable root, its
  * 14 default capabilities (Podman's 11), no limits, no no-new-privileges. */
@@ -142,15 +144,6 @@ check_host_ns (const struct brig_workload *w, int v, const struct brig_audit_rul
                          KEY (w, ns[i].key, ns[i].flag), ns[i].val->s, ns[i].what);
 }
 
-static const char *const sockets[] = { "/var/run/docker.sock",
-                                       "/run/docker.sock",
-                                       "/run/containerd/containerd.sock",
-                                       "/var/run/containerd/containerd.sock",
-                                       "/run/podman/podman.sock",
-                                       "/var/run/podman/podman.sock",
-                                       "/var/run/crio/crio.sock",
-                                       "/run/crio/crio.sock" };
-
 /* An engine's socket by its name, wherever it is (rootless engines keep it
  * under $XDG_RUNTIME_DIR). */
 static bool
@@ -172,9 +165,9 @@ brig_bind_gives_host (const char *path, char **ret_norm)
 
   if (strcmp (src, "/") == 0 || socket_name (src))
     what = src;
-  for (size_t k = 0; k < ARRAY_SIZE (sockets) && what == NULL; k++)
-    if (under (sockets[k], src))
-      what = sockets[k];
+  for (const char *const *sock = brig_engine_sockets; *sock && what == NULL; sock++)
+    if (under (*sock, src))
+      what = *sock;
   *ret_norm = src;
   return what;
 }
@@ -982,11 +975,7 @@ brig_audit_container (const struct brig_workload *w, struct brig_findings *f)
     {
       _cleanup_free_ char *p = NULL;
       for (size_t i = 0; i < w->docker.profiles.n; i++)
-        {
-          char *n = xasprintf ("%s%s%s", p ? p : "", p ? ", " : "", w->docker.profiles.v[i].s);
-          free (p);
-          p = n;
-        }
+        str_append (&p, ", ", w->docker.profiles.v[i].s);
       who = xasprintf ("%s %s (profiles: %s)", w->kind, w->name, p);
     }
   else

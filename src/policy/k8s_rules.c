@@ -23,16 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EACH_CONTAINER(w, c)                                                                       \
-  for (const struct brig_wcontainer *c = (w)->containers; c < (w)->containers + (w)->ncontainers;  \
-       c++)
-
-static bool
-windows (const struct brig_workload *w)
-{
-  return w->os_name.set && strcmp (w->os_name.s, "windows") == 0;
-}
-
 static bool
 ephemeral (const struct brig_wcontainer *c)
 {
@@ -55,9 +45,9 @@ check_read_only_root (const struct brig_workload *w, int v, const struct brig_au
 {
   (void)v;
   /* Windows pods cannot set it (the API server refuses it). */
-  if (windows (w))
+  if (brig_workload_windows (w))
     return;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   {
     const struct brig_wval *ro = &c->sec.read_only_root_fs;
     if (brig_wtrue (ro))
@@ -94,7 +84,7 @@ limit_one (const struct brig_workload *w, const struct brig_audit_rule *r, struc
   /* A pod-level limit (spec.resources) bounds the containers that set none. */
   if (!unlimited (pod))
     return;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   {
     const struct brig_wval *l = memory ? &c->mem_limit : &c->cpu_limit;
     struct brig_loc at = c->limits_loc.line ? c->limits_loc : c->resources_loc;
@@ -141,7 +131,7 @@ check_image_tag (const struct brig_workload *w, int v, const struct brig_audit_r
                  struct brig_findings *f)
 {
   (void)v;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   {
     struct brig_image_ref ref;
     if (!judged_image (&c->image))
@@ -166,7 +156,7 @@ check_image_digest (const struct brig_workload *w, int v, const struct brig_audi
                     struct brig_findings *f)
 {
   (void)v;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   {
     struct brig_image_ref ref;
     if (!judged_image (&c->image))
@@ -226,9 +216,9 @@ low_id (const struct brig_workload *w, const struct brig_audit_rule *r, struct b
   /* Windows pods run as a user name (windowsOptions.runAsUserName); in a
    * user namespace (hostUsers: false) ids are mapped to a range of the
    * node's that no user of the node has. */
-  if (windows (w) || brig_wfalse (&w->host_users))
+  if (brig_workload_windows (w) || brig_wfalse (&w->host_users))
     return;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   {
     const struct brig_wval *own = group ? &c->sec.run_as_group : &c->sec.run_as_user;
     if (own->set)
@@ -386,13 +376,12 @@ check_host_binds (const struct brig_workload *w, struct brig_findings *f)
       what = brig_bind_gives_host (vol->host_path.s, &norm);
       if (what == NULL)
         continue;
-      EACH_CONTAINER (w, c)
+      BRIG_EACH_CONTAINER (w, c)
       for (size_t k = 0; k < c->volume_mounts.n; k++)
         if (strcmp (c->volume_mounts.v[k].s, vol->name) == 0)
           {
-            char *u = xasprintf ("%s%s\"%s\"", users ? users : "", users ? ", " : "", c->name);
-            free (users);
-            users = u;
+            _cleanup_free_ char *quoted = xasprintf ("\"%s\"", c->name);
+            str_append (&users, ", ", quoted);
             break;
           }
       if (strcmp (what, "/") == 0)

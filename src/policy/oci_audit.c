@@ -348,6 +348,20 @@ item_path (const struct items *l, const char *list, const char *value)
   return xasprintf ("%s[%zu]", list, l->v[lo - 1].k);
 }
 
+/* ONE is a copy of the container with one item of LIST: a finding at the
+ * item, at path P (taken; NULL when not found: at LIST), if ONE breaks the
+ * rule.  How many: 1 or 0. */
+static size_t
+report_item (const struct ctx *x, const struct brig_container *one, const char *list, char *p)
+{
+  _cleanup_free_ char *path = p, *d = NULL;
+
+  if (!breaks (x, one, &d))
+    return 0;
+  report (x, path ? path : list, "%s: %s", path ? path : list, d);
+  return 1;
+}
+
 /* BRIG-C003: each mount that alone breaks the rule. */
 static size_t
 where_mounts (const struct ctx *x, const char *detail)
@@ -360,15 +374,9 @@ where_mounts (const struct ctx *x, const char *detail)
   for (size_t i = 0; i < x->c->nmounts; i++)
     {
       struct brig_container one = *x->c;
-      _cleanup_free_ char *d = NULL, *p = NULL;
-
       one.mounts = &x->c->mounts[i];
       one.nmounts = 1;
-      if (!breaks (x, &one, &d))
-        continue;
-      p = item_path (&l, "mounts", x->c->mounts[i].dest);
-      report (x, p ? p : "mounts", "%s: %s", p ? p : "mounts", d);
-      n++;
+      n += report_item (x, &one, "mounts", item_path (&l, "mounts", x->c->mounts[i].dest));
     }
   items_release (&l);
   return n;
@@ -386,15 +394,10 @@ where_nodes (const struct ctx *x, const char *detail)
   for (size_t i = 0; i < x->c->nnodes; i++)
     {
       struct brig_container one = *x->c;
-      _cleanup_free_ char *d = NULL, *p = NULL;
-
       one.nodes = &x->c->nodes[i];
       one.nnodes = 1;
-      if (!breaks (x, &one, &d))
-        continue;
-      p = item_path (&l, "linux.devices", x->c->nodes[i].path);
-      report (x, p ? p : "linux.devices", "%s: %s", p ? p : "linux.devices", d);
-      n++;
+      n += report_item (x, &one, "linux.devices",
+                        item_path (&l, "linux.devices", x->c->nodes[i].path));
     }
   items_release (&l);
   return n;
@@ -411,16 +414,11 @@ where_device_rules (const struct ctx *x, const char *detail)
   for (size_t i = 0; i < x->c->ndevices; i++)
     {
       struct brig_container one = *x->c;
-      _cleanup_free_ char *d = NULL, *p = NULL;
-
       one.devices = &x->c->devices[i];
       one.ndevices = 1;
-      if (!breaks (x, &one, &d))
-        continue;
       /* The reader keeps linux.resources.devices in order, one for one. */
-      p = xasprintf ("linux.resources.devices[%zu]", i);
-      report (x, p, "%s: %s", p, d);
-      n++;
+      n += report_item (x, &one, "linux.resources.devices",
+                        xasprintf ("linux.resources.devices[%zu]", i));
     }
   if (n == 0)
     report_key (x, "linux.resources.devices",

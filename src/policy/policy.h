@@ -66,6 +66,12 @@ struct brig_policy
   char *source; /* the file, or "builtin" */
 };
 
+/* The engines' API sockets where they usually are (Docker, containerd,
+ * Podman, CRI-O), NULL-terminated: a bind of one, or of a directory that
+ * holds one, gives the container the host (BRIG-C003, in the gate and in
+ * brig audit). */
+extern const char *const brig_engine_sockets[];
+
 /* The rule table. */
 const struct brig_rule *brig_rules (size_t *ret_n);
 const struct brig_rule *brig_rule_find (const char *id, size_t *ret_index);

@@ -63,8 +63,8 @@ in_set (const char *s, const char *const *set)
   return false;
 }
 
-static bool
-windows (const struct brig_workload *w)
+bool
+brig_workload_windows (const struct brig_workload *w)
 {
   return w->os_name.set && strcmp (w->os_name.s, "windows") == 0;
 }
@@ -76,10 +76,6 @@ userns_relaxed (const struct brig_workload *w, int version)
   return version >= 35 && brig_wfalse (&w->host_users);
 }
 
-#define EACH_CONTAINER(w, c)                                                                       \
-  for (const struct brig_wcontainer *c = (w)->containers; c < (w)->containers + (w)->ncontainers;  \
-       c++)
-
 /* --- baseline -------------------------------------------------------------- */
 
 static void
@@ -87,7 +83,7 @@ check_privileged (const struct brig_workload *w, int v, const struct brig_audit_
                   struct brig_findings *f)
 {
   (void)v;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   if (brig_wtrue (&c->sec.privileged))
     brig_findings_add (f, r, w->file, c->sec.privileged.loc,
                        "container \"%s\" must not set securityContext.privileged=true", c->name);
@@ -127,7 +123,7 @@ check_caps_baseline (const struct brig_workload *w, int v, const struct brig_aud
                      struct brig_findings *f)
 {
   (void)v;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   for (size_t i = 0; i < c->sec.cap_add.n; i++)
     if (!in_set (c->sec.cap_add.v[i].s, caps_baseline))
       brig_findings_add (f, r, w->file, c->sec.cap_add.v[i].loc,
@@ -140,7 +136,7 @@ check_host_ports (const struct brig_workload *w, int v, const struct brig_audit_
                   struct brig_findings *f)
 {
   (void)v;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   for (size_t i = 0; i < c->host_ports.n; i++)
     brig_findings_add (f, r, w->file, c->host_ports.v[i].loc, "container \"%s\" uses hostPort %s",
                        c->name, c->host_ports.v[i].s);
@@ -163,7 +159,7 @@ check_apparmor (const struct brig_workload *w, int v, const struct brig_audit_ru
     brig_findings_add (f, r, w->file, w->sec.apparmor_type.loc,
                        "the pod must not set the AppArmor profile type to \"%s\"",
                        w->sec.apparmor_type.s);
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   if (c->sec.apparmor_type.set && !apparmor_type_ok (c->sec.apparmor_type.s))
     brig_findings_add (f, r, w->file, c->sec.apparmor_type.loc,
                        "container \"%s\" must not set the AppArmor profile type to \"%s\"", c->name,
@@ -204,7 +200,7 @@ check_selinux (const struct brig_workload *w, int v, const struct brig_audit_rul
                struct brig_findings *f)
 {
   selinux_one (w, &w->sec, "the pod", v, r, f);
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   {
     _cleanup_free_ char *who = xasprintf ("container \"%s\"", c->name);
     selinux_one (w, &c->sec, who, v, r, f);
@@ -214,7 +210,7 @@ check_selinux (const struct brig_workload *w, int v, const struct brig_audit_rul
 static void
 proc_mount (const struct brig_workload *w, const struct brig_audit_rule *r, struct brig_findings *f)
 {
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   if (c->sec.proc_mount.set && strcmp (c->sec.proc_mount.s, "Default") != 0)
     brig_findings_add (f, r, w->file, c->sec.proc_mount.loc,
                        "container \"%s\" must not set securityContext.procMount to \"%s\"", c->name,
@@ -252,7 +248,7 @@ check_seccomp_baseline (const struct brig_workload *w, int v, const struct brig_
     brig_findings_add (f, r, w->file, w->sec.seccomp_type.loc,
                        "the pod must not set securityContext.seccompProfile.type to \"%s\"",
                        w->sec.seccomp_type.s);
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   if (c->sec.seccomp_type.set && !seccomp_ok (c->sec.seccomp_type.s))
     brig_findings_add (f, r, w->file, c->sec.seccomp_type.loc,
                        "container \"%s\" must not set securityContext.seccompProfile.type to "
@@ -305,7 +301,7 @@ check_host_process (const struct brig_workload *w, int v, const struct brig_audi
   if (brig_wtrue (&w->sec.host_process))
     brig_findings_add (f, r, w->file, w->sec.host_process.loc,
                        "the pod must not set windowsOptions.hostProcess=true");
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   if (brig_wtrue (&c->sec.host_process))
     brig_findings_add (f, r, w->file, c->sec.host_process.loc,
                        "container \"%s\" must not set windowsOptions.hostProcess=true", c->name);
@@ -316,7 +312,7 @@ check_probe_hosts (const struct brig_workload *w, int v, const struct brig_audit
                    struct brig_findings *f)
 {
   (void)v;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   for (size_t i = 0; i < c->probe_hosts.n; i++)
     brig_findings_add (f, r, w->file, c->probe_hosts.v[i].loc,
                        "container \"%s\" uses the probe or lifecycle host \"%s\"", c->name,
@@ -346,9 +342,9 @@ static void
 check_privilege_escalation (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
                             struct brig_findings *f)
 {
-  if (v >= 25 && windows (w))
+  if (v >= 25 && brig_workload_windows (w))
     return;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   if (!brig_wfalse (&c->sec.allow_privilege_escalation))
     brig_findings_add (
         f, r, w->file,
@@ -367,7 +363,7 @@ check_run_as_non_root (const struct brig_workload *w, int v, const struct brig_a
   if (w->sec.run_as_non_root.set && !pod_true)
     brig_findings_add (f, r, w->file, w->sec.run_as_non_root.loc,
                        "the pod must not set securityContext.runAsNonRoot=false");
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   {
     if (c->sec.run_as_non_root.set)
       {
@@ -398,7 +394,7 @@ check_run_as_user (const struct brig_workload *w, int v, const struct brig_audit
   if (is_zero (&w->sec.run_as_user))
     brig_findings_add (f, r, w->file, w->sec.run_as_user.loc,
                        "the pod must not set securityContext.runAsUser=0");
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   if (is_zero (&c->sec.run_as_user))
     brig_findings_add (f, r, w->file, c->sec.run_as_user.loc,
                        "container \"%s\" must not set securityContext.runAsUser=0", c->name);
@@ -410,10 +406,10 @@ check_seccomp_restricted (const struct brig_workload *w, int v, const struct bri
 {
   bool pod_set = w->sec.seccomp_type.set && seccomp_ok (w->sec.seccomp_type.s);
 
-  if (v >= 25 && windows (w))
+  if (v >= 25 && brig_workload_windows (w))
     return;
   check_seccomp_baseline (w, v, r, f);
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   if (!c->sec.seccomp_type.set && !pod_set)
     brig_findings_add (f, r, w->file, c->loc,
                        "the pod or container \"%s\" must set securityContext.seccompProfile.type "
@@ -425,9 +421,9 @@ static void
 check_caps_restricted (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
                        struct brig_findings *f)
 {
-  if (v >= 25 && windows (w))
+  if (v >= 25 && brig_workload_windows (w))
     return;
-  EACH_CONTAINER (w, c)
+  BRIG_EACH_CONTAINER (w, c)
   {
     bool all = false;
     for (size_t i = 0; i < c->sec.cap_drop.n; i++)
@@ -576,18 +572,18 @@ static const struct brig_audit_rule rules[] = {
   /* brig audit's own rules on suppressions (policy/suppress.h): no check
    * over a workload, they judge the comments and annotations that silence
    * the others, in every format. */
-  { "BRIG-S001", "suppression without a reason", BRIG_SEV_LOW, "suppression", BRIG_PSS_BASELINE,
-    NULL, 0,
+  { "BRIG-S001", "suppression without a reason", BRIG_SEV_LOW, "suppression", BRIG_PSS_NONE, NULL,
+    0,
     "A suppression that does not say why cannot be reviewed: nobody can tell later whether it "
     "still holds.",
     "Write the reason after the rule ids: `# brig:ignore=BRIG-K001 the GPU driver needs it`.",
     "brig audit: suppressions (README)", NULL },
-  { "BRIG-S002", "expired suppression", BRIG_SEV_MEDIUM, "suppression", BRIG_PSS_BASELINE, NULL, 0,
+  { "BRIG-S002", "expired suppression", BRIG_SEV_MEDIUM, "suppression", BRIG_PSS_NONE, NULL, 0,
     "The suppression's until= date has passed: it no longer silences anything, and the finding it "
     "covered is reported again.",
     "Fix what the finding says and remove the suppression, or review it and move the date.",
     "brig audit: suppressions (README)", NULL },
-  { "BRIG-S003", "malformed suppression", BRIG_SEV_LOW, "suppression", BRIG_PSS_BASELINE, NULL, 0,
+  { "BRIG-S003", "malformed suppression", BRIG_SEV_LOW, "suppression", BRIG_PSS_NONE, NULL, 0,
     "A suppression that names no rule brig has, or whose until= date is not a date, silences "
     "nothing: what it was meant to silence is still reported.",
     "Name rules by their ids (brig audit --list-rules) and write the date as until=YYYY-MM-DD.",

@@ -10,14 +10,6 @@
 #define CAP(c) (UINT64_C (1) << (c))
 
 /* S = S + SEP + X (S may be NULL). */
-static void
-append (char **s, const char *sep, const char *x)
-{
-  char *n = xasprintf ("%s%s%s", *s ? *s : "", *s ? sep : "", x);
-  free (*s);
-  *s = n;
-}
-
 static uint64_t
 all_caps (const struct brig_container *c)
 {
@@ -129,7 +121,7 @@ check_host_ns (const struct brig_container *c, const struct brig_policy *p, char
   /* Not made, or joined by a path that names the host's (/proc/1/ns/net). */
   for (size_t i = 0; i < ARRAY_SIZE (host_ns); i++)
     if (!(c->namespaces & host_ns[i].bit) || (c->ns_host & host_ns[i].bit))
-      append (&s, ", ", host_ns[i].name);
+      str_append (&s, ", ", host_ns[i].name);
   if (s == NULL)
     return false;
   *d = xasprintf ("shares the host's %s namespace", s);
@@ -137,13 +129,15 @@ check_host_ns (const struct brig_container *c, const struct brig_policy *p, char
   return true;
 }
 
-static const char *const sockets[] = { "/var/run/docker.sock",
-                                       "/run/docker.sock",
-                                       "/run/containerd/containerd.sock",
-                                       "/var/run/containerd/containerd.sock",
-                                       "/run/podman/podman.sock",
-                                       "/var/run/crio/crio.sock",
-                                       "/run/crio/crio.sock" };
+const char *const brig_engine_sockets[] = { "/var/run/docker.sock",
+                                            "/run/docker.sock",
+                                            "/run/containerd/containerd.sock",
+                                            "/var/run/containerd/containerd.sock",
+                                            "/run/podman/podman.sock",
+                                            "/var/run/podman/podman.sock",
+                                            "/var/run/crio/crio.sock",
+                                            "/run/crio/crio.sock",
+                                            NULL };
 
 static bool
 check_dangerous_binds (const struct brig_container *c, const struct brig_policy *p, char **d)
@@ -159,11 +153,11 @@ check_dangerous_binds (const struct brig_container *c, const struct brig_policy 
           *d = xasprintf ("the host's / is mounted at %s", m->dest);
           return true;
         }
-      for (size_t k = 0; k < ARRAY_SIZE (sockets); k++)
-        if (strcmp (m->source, sockets[k]) == 0
-            || (str_has_prefix (sockets[k], m->source) && sockets[k][strlen (m->source)] == '/'))
+      for (const char *const *sock = brig_engine_sockets; *sock; sock++)
+        if (strcmp (m->source, *sock) == 0
+            || (str_has_prefix (*sock, m->source) && (*sock)[strlen (m->source)] == '/'))
           {
-            *d = xasprintf ("%s (an engine's API, root on the host) is mounted at %s", sockets[k],
+            *d = xasprintf ("%s (an engine's API, root on the host) is mounted at %s", *sock,
                             m->dest);
             return true;
           }
@@ -213,10 +207,10 @@ check_masks (const struct brig_container *c, const struct brig_policy *p, char *
   (void)p;
   for (size_t i = 0; brig_default_masked_paths[i]; i++)
     if (!strv_contains (c->masked_paths, brig_default_masked_paths[i]))
-      append (&s, " ", brig_default_masked_paths[i]);
+      str_append (&s, " ", brig_default_masked_paths[i]);
   for (size_t i = 0; brig_default_readonly_paths[i]; i++)
     if (!strv_contains (c->readonly_paths, brig_default_readonly_paths[i]))
-      append (&s, " ", brig_default_readonly_paths[i]);
+      str_append (&s, " ", brig_default_readonly_paths[i]);
   if (s == NULL)
     return false;
   *d = xasprintf ("not masked or read-only: %s", s);
@@ -330,7 +324,7 @@ check_device_nodes (const struct brig_container *c, const struct brig_policy *p,
             "%s (%s device %lld:%lld, allowed by \"%c %lld:%lld\")", n->path,
             n->type == 'b' ? "block" : "character", (long long)n->major, (long long)n->minor,
             n->type == 'b' ? 'b' : 'c', (long long)n->major, (long long)n->minor);
-        append (&s, ", ", one);
+        str_append (&s, ", ", one);
       }
   if (s == NULL)
     return false;

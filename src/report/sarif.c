@@ -219,6 +219,21 @@ location (const char *file, const struct brig_loc *loc, const char *root)
   return json_pack ("{s:o}", "physicalLocation", pl);
 }
 
+/* The tag that says what a rule judges: a Pod Security Standards level,
+ * the Kubernetes rules beyond them (brig_k8s_rules), or Docker's settings
+ * (the rest). */
+static const char *
+family (const struct brig_audit_rule *x)
+{
+  size_t n;
+  const struct brig_audit_rule *k8s = brig_k8s_rules (&n);
+
+  if (x->level != BRIG_PSS_NONE)
+    return x->level == BRIG_PSS_BASELINE ? "pod-security-standards/baseline"
+                                         : "pod-security-standards/restricted";
+  return x >= k8s && x < k8s + n ? "kubernetes" : "docker";
+}
+
 static json_t *
 rule_json (const struct brig_audit_rule *x)
 {
@@ -231,10 +246,7 @@ rule_json (const struct brig_audit_rule *x)
     {
       json_array_append_new (tags, json_string ("security"));
       json_array_append_new (tags, json_string (x->control));
-      json_array_append_new (tags, json_string (x->level == BRIG_PSS_NONE ? "docker"
-                                                : x->level == BRIG_PSS_BASELINE
-                                                    ? "pod-security-standards/baseline"
-                                                    : "pod-security-standards/restricted"));
+      json_array_append_new (tags, json_string (family (x)));
     }
   for (const char *const *s = x->same_as; s && *s; s++)
     json_array_append_new (same, json_string (*s));

@@ -143,3 +143,11 @@ str_has_suffix (const char *s, const char *suffix)
   size_t n = strlen (s), k = strlen (suffix);
   return n >= k && memcmp (s + n - k, suffix, k) == 0;
 }
+
+void
+str_append (char **s, const char *sep, const char *x)
+{
+  char *n = xasprintf ("%s%s%s", *s ? *s : "", *s ? sep : "", x);
+  free (*s);
+  *s = n;
+}

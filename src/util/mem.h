@@ -25,5 +25,8 @@ bool strv_contains (char *const *v, const char *s);
 
 bool str_has_prefix (const char *s, const char *prefix);
 bool str_has_suffix (const char *s, const char *suffix);
+/* *S (to free), then SEP and X appended: a list joined as it is built
+ * ("a, b, c"); *S NULL is the empty list, which takes no SEP. */
+void str_append (char **s, const char *sep, const char *x);
 
 #endif

@@ -359,6 +359,7 @@ assert [x["id"] for x in d] == ["BRIG-D%03d" % i for i in range(1, 21)], [x["id"
 assert all(x["why"] and x["fix"] and x["refs"] and x["control"] and not x.get("level") for x in d), d
 # The suppression rules, and the other tools' ids as data.
 assert {"BRIG-S001", "BRIG-S002", "BRIG-S003"} <= set(ids), ids
+assert all(x["level"] is None for x in r if x["id"].startswith("BRIG-S")), "suppression rules are no Pod Security Standards control"
 k001 = next(x for x in r if x["id"] == "BRIG-K001")
 assert "checkov:CKV_K8S_16" in k001["same_as"] and "kube-linter:privileged-container" in k001["same_as"], k001
 PY
@@ -1368,6 +1369,7 @@ rules = run["tool"]["driver"]["rules"]
 ids = [r["id"] for r in rules]
 assert "BRIG-R004" in ids and "BRIG-C001" in ids and "BRIG-K001" in ids, ids
 assert "docker" in rules[ids.index("BRIG-R004")]["properties"]["tags"]
+assert rules[ids.index("BRIG-K201")]["properties"]["tags"] == ["security", "readOnlyRootFilesystem", "kubernetes"]
 assert "dclint:no-unbound-port-interfaces" in rules[ids.index("BRIG-R004")]["properties"]["sameAs"]
 assert run["results"], run
 for x in run["results"]:

@@ -396,6 +396,22 @@ test_oci_decisions_at_their_keys (void **state)
                             "BRIG-C013 11:12 BRIG-C014 13:24");
 }
 
+/* The gate and the compose audit know the same engine sockets: rootful
+ * Podman's by its /var/run path too. */
+static void
+test_oci_engine_socket_by_var_run (void **state)
+{
+  _cleanup_free_ char *got
+      = oci_findings ("{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"r\"},\n"
+                      " \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\"},\n"
+                      " \"mounts\": [{\"destination\": \"/s\", \"type\": \"bind\",\n"
+                      "             \"source\": \"/var/run/podman/podman.sock\"}]}\n");
+
+  (void)state;
+  if (strstr (got, "BRIG-C003 3:13") == NULL)
+    fail_msg ("%s", got);
+}
+
 static void
 test_oci_errors_have_places (void **state)
 {
@@ -433,6 +449,7 @@ main (void)
     cmocka_unit_test (test_gate_rules_all_in_the_audit),
     cmocka_unit_test (test_locmap),
     cmocka_unit_test (test_oci_decisions_at_their_keys),
+    cmocka_unit_test (test_oci_engine_socket_by_var_run),
     cmocka_unit_test (test_oci_errors_have_places),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
