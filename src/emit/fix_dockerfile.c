@@ -71,7 +71,7 @@ created_user (const struct brig_image *img)
   const struct brig_istage *s = brig_image_final (img);
   char *found = NULL;
 
-  for (int depth = 0; s && depth < 64 && found == NULL; depth++)
+  while (s && found == NULL)
     {
       for (size_t r = s->nruns; r-- > 0 && found == NULL;)
         for (size_t c = 0; c < s->runs[r].ncmds && found == NULL; c++)
@@ -115,7 +115,7 @@ created_user (const struct brig_image *img)
             else if (name && strcmp (name, "root") != 0 && strchr (name, '$') == NULL)
               found = xstrdup (name);
           }
-      s = s->parent >= 0 ? &img->stages[s->parent] : NULL;
+      s = brig_image_parent (img, s);
     }
   return found;
 }

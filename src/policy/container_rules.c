@@ -220,17 +220,6 @@ check_seccomp (const struct brig_workload *w, int v, const struct brig_audit_rul
                        "seccomp=unconfined leaves every syscall of the kernel reachable");
 }
 
-/* Docker's default capabilities (moby's oci/caps/defaults.go) and
- * Podman's (containers.conf default_capabilities). */
-static const uint64_t docker_default_caps
-    = CAP (0) /* CHOWN */ | CAP (1) /* DAC_OVERRIDE */ | CAP (3) /* FOWNER */ | CAP (4) /* FSETID */
-      | CAP (5) /* KILL */ | CAP (6) /* SETGID */ | CAP (7) /* SETUID */ | CAP (8) /* SETPCAP */
-      | CAP (10) /* NET_BIND_SERVICE */ | CAP (13) /* NET_RAW */ | CAP (18)        /* SYS_CHROOT */
-      | CAP (27) /* MKNOD */ | CAP (29) /* AUDIT_WRITE */ | CAP (31) /* SETFCAP */;
-static const uint64_t podman_default_caps = CAP (0) | CAP (1) | CAP (3) | CAP (4) | CAP (5)
-                                            | CAP (6) | CAP (7) | CAP (8) | CAP (10) | CAP (18)
-                                            | CAP (31);
-
 static void
 check_caps (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
             struct brig_findings *f)
@@ -262,9 +251,7 @@ check_caps (const struct brig_workload *w, int v, const struct brig_audit_rule *
         brig_findings_add (f, r, w->file, d->cap_add.v[i].loc, "%s %s is outside the allow-list",
                            KEY (w, "cap_add", "--cap-add"), brig_cap_name (cap));
     }
-  kept
-      = (d->engine && strcmp (d->engine, "podman") == 0 ? podman_default_caps : docker_default_caps)
-        & ~dropped & ~allowed;
+  kept = brig_engine_default_caps (d->engine) & ~dropped & ~allowed;
   if (kept)
     {
       _cleanup_free_ char *names = brig_caps_format (kept);
