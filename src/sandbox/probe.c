@@ -2,6 +2,7 @@
 #include "sandbox/probe.h"
 #include "model/caps.h"
 #include "util/cleanup.h"
+#include "util/mountinfo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -648,16 +649,14 @@ next_mount (FILE *mi, const char *fstype, const char *opt, char root[1024], char
 
   while (mi && fgets (line, sizeof line, mi))
     {
-      char type[64], opts[1024];
-      const char *sep = strstr (line, " - ");
-      bool has = opt == NULL;
-      if (sep == NULL || sscanf (sep, " - %63s %*s %1023s", type, opts) != 2
-          || strcmp (type, fstype) != 0)
+      struct brig_mountinfo m;
+      line[strcspn (line, "\n")] = '\0';
+      if (!brig_mountinfo_parse (line, &m) || strcmp (m.fstype, fstype) != 0
+          || (opt && !brig_word_in_list (m.super, opt)))
         continue;
-      for (char *o = opts, *t; !has && (t = strsep (&o, ","));)
-        has = strcmp (t, opt) == 0;
-      if (has && sscanf (line, "%*s %*s %*s %1023s %1023s", root, mp) == 2)
-        return true;
+      snprintf (root, 1024, "%s", m.root);
+      snprintf (mp, 1024, "%s", m.target);
+      return true;
     }
   return false;
 }
