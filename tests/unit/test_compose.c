@@ -326,6 +326,69 @@ test_compose_includes (void **state)
   }
 }
 
+/* Every flag of docker run that rules read lands in its field, at its
+ * flag; the first CPU flag wins, --no-healthcheck is not undone by a
+ * --health-cmd, short flags cluster. */
+static void
+test_dockerrun_flags (void **state)
+{
+  const char text[]
+      = "docker run --privileged --read-only -P --cap-add=NET_ADMIN,SYS_TIME --cap-drop ALL\\\n"
+        " -u 1000 --security-opt seccomp=unconfined -p 80:80 -v /a:/b --mount type=bind,src=/c,dst=/d"
+        " --net host --pid host --ipc host --uts host --userns host --cgroupns host"
+        " --device /dev/kmsg --device-cgroup-rule 'c 1:3 r' -m 1g --memory-swap 2g"
+        " --cpus 1 --cpu-shares 512 --pids-limit 100 --tmpfs /tmp --name web --restart always"
+        " --no-healthcheck --health-cmd true --ulimit nofile=10 --cgroup-parent p"
+        " -itp 81:81 -e A=b img cmd --privileged\n";
+  struct brig_workload *w = NULL;
+  struct brig_err err = { 0 };
+  size_t n = 0;
+  const struct brig_wdocker *d;
+
+  (void)state;
+  assert_int_equal (brig_parse_dockerrun (text, strlen (text), "t.sh", false, &w, &n, &err), 0);
+  assert_int_equal (n, 1);
+  d = &w[0].docker;
+  assert_string_equal (w[0].kind, "docker run");
+  assert_string_equal (w[0].name, "web");
+  assert_string_equal (d->image.s, "img");
+  assert_string_equal (d->privileged.s, "true");
+  assert_int_equal (d->privileged.loc.col, 12);
+  assert_string_equal (d->read_only.s, "true");
+  assert_string_equal (d->publish_all.s, "true");
+  assert_int_equal (d->cap_add.n, 2);
+  assert_string_equal (d->cap_add.v[1].s, "SYS_TIME");
+  assert_string_equal (d->cap_drop.v[0].s, "ALL");
+  assert_int_equal (d->cap_drop.v[0].loc.line, 1);
+  assert_string_equal (d->user.s, "1000");
+  assert_int_equal (d->user.loc.line, 2);
+  assert_string_equal (d->seccomp.s, "unconfined");
+  assert_int_equal (d->nports, 2);
+  assert_string_equal (d->ports[1].published.s, "81");
+  assert_int_equal (d->nmounts, 2);
+  assert_string_equal (d->mounts[0].source.s, "/a");
+  assert_string_equal (d->mounts[1].target.s, "/d");
+  assert_string_equal (d->network_mode.s, "host");
+  assert_string_equal (d->pid.s, "host");
+  assert_string_equal (d->ipc.s, "host");
+  assert_string_equal (d->uts.s, "host");
+  assert_string_equal (d->userns_mode.s, "host");
+  assert_string_equal (d->cgroupns.s, "host");
+  assert_string_equal (d->devices.v[0].s, "/dev/kmsg");
+  assert_string_equal (d->device_cgroup_rules.v[0].s, "c 1:3 r");
+  assert_string_equal (d->memory.s, "1g");
+  assert_string_equal (d->memory_swap.s, "2g");
+  assert_string_equal (d->cpus.s, "1");
+  assert_string_equal (d->pids_limit.s, "100");
+  assert_string_equal (d->tmpfs.v[0].s, "/tmp");
+  assert_string_equal (d->restart.s, "always");
+  assert_string_equal (d->healthcheck.s, "none");
+  assert_string_equal (d->ulimits.v[0].s, "nofile=10");
+  assert_string_equal (d->cgroup_parent.s, "p");
+  assert_false (d->exec);
+  brig_workloads_free (w, n);
+}
+
 int
 main (void)
 {
@@ -337,6 +400,7 @@ main (void)
     cmocka_unit_test (test_dotenv_and_interpolation),
     cmocka_unit_test (test_compose_env),
     cmocka_unit_test (test_compose_includes),
+    cmocka_unit_test (test_dockerrun_flags),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
