@@ -182,26 +182,39 @@ test_other_tools_comments (void **state)
   brig_findings_release (&f);
 }
 
-static void
-test_globs (void **state)
-{
-  (void)state;
-  assert_true (brig_glob_match ("**/vendor", "vendor"));
-  assert_true (brig_glob_match ("**/vendor", "a/b/vendor"));
-  assert_false (brig_glob_match ("**/vendor", "a/vendorx"));
-  assert_true (brig_glob_match ("charts/*/templates", "charts/web/templates"));
-  assert_false (brig_glob_match ("charts/*/templates", "charts/a/b/templates"));
-  assert_true (brig_glob_match ("charts/**/templates", "charts/a/b/templates"));
-  assert_true (brig_glob_match ("charts/**/templates", "charts/templates"));
-  assert_true (brig_glob_match ("**/*.tmpl.yaml", "x/y.tmpl.yaml"));
-  assert_true (brig_glob_match ("a/**", "a/b/c"));
-  assert_false (brig_glob_match ("a/b", "a/b/c"));
-}
-
 static int
 parse (const char *text, struct brig_project *p, struct brig_err *err)
 {
   return brig_project_parse (text, strlen (text), ".brig.yml", p, err);
+}
+
+/* Exclude patterns: `**` spans names, `*` stays in one; a directory
+ * excludes what is below it; many `**` cost no more than one. */
+static void
+test_globs (void **state)
+{
+  struct brig_project p;
+  struct brig_err err = { 0 };
+
+  (void)state;
+  assert_int_equal (parse ("exclude:\n  - charts/*/templates\n  - charts/**/tests\n"
+                           "  - \"**/*.tmpl.yaml\"\n  - a/b\n"
+                           "  - \"**/**/**/**/**/**/**/**/**/**/**/**/**/**/**/**/z\"\n",
+                           &p, &err),
+                    0);
+  assert_true (brig_project_excluded (&p, "charts/web/templates"));
+  assert_true (brig_project_excluded (&p, "charts/web/templates/x.yaml"));
+  assert_false (brig_project_excluded (&p, "charts/a/b/templates"));
+  assert_true (brig_project_excluded (&p, "charts/a/b/tests"));
+  assert_true (brig_project_excluded (&p, "charts/tests"));
+  assert_true (brig_project_excluded (&p, "x/y.tmpl.yaml"));
+  assert_false (brig_project_excluded (&p, "x/y.yaml"));
+  assert_true (brig_project_excluded (&p, "a/b/c"));
+  assert_false (brig_project_excluded (&p, "x/a/b"));
+  assert_false (brig_project_excluded (
+      &p, "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/y"));
+  assert_true (brig_project_excluded (&p, "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/z"));
+  brig_project_release (&p);
 }
 
 static void
