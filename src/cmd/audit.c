@@ -331,14 +331,23 @@ struct extends_files
   const char *file; /* the compose file being judged */
 };
 
+/* P (as written in FILE) relative to FILE's directory. */
+static char *
+relative_to (const char *file, const char *p)
+{
+  const char *slash = strrchr (file, '/');
+
+  if (p[0] == '/')
+    return xstrdup (p);
+  return slash ? xasprintf ("%.*s/%s", (int)(slash - file), file, p) : xstrdup (p);
+}
+
 static void
 warn_extends (void *ctx, const char *message)
 {
   struct extends_files *x = ctx;
-  struct brig_audit_report *r = x->report;
 
-  r->warnings = xreallocarray (r->warnings, r->nwarnings + 1, sizeof *r->warnings);
-  r->warnings[r->nwarnings++] = (struct brig_audit_error){ xstrdup (x->file), xstrdup (message) };
+  add_warning (x->report, x->file, xstrdup (message));
 }
 
 static int
@@ -346,17 +355,11 @@ load_extends (void *ctx, const char *from, const char *path, const struct brig_y
               const char **ret_name, struct brig_err *err)
 {
   struct extends_files *x = ctx;
-  _cleanup_free_ char *full = NULL, *buf = NULL;
-  const char *slash = strrchr (from, '/');
+  _cleanup_free_ char *full = relative_to (from, path), *buf = NULL;
   struct brig_yaml *y = NULL;
   size_t len;
   int r;
 
-  /* Relative to the directory of the file that names it. */
-  if (path[0] == '/' || slash == NULL)
-    full = xstrdup (path);
-  else
-    full = xasprintf ("%.*s/%s", (int)(slash - from), from, path);
   for (size_t i = 0; i < x->n; i++)
     if (strcmp (x->paths[i], full) == 0)
       {
@@ -605,10 +608,8 @@ compose_env (const struct audit_opts *o, struct brig_audit_report *r, const char
       }
   else if (strcmp (file, "-") != 0)
     {
-      const char *slash = strrchr (file, '/');
       _cleanup_free_ char *path = now && now->project_dir ? xasprintf ("%s/.env", now->project_dir)
-                                  : slash ? xasprintf ("%.*s/.env", (int)(slash - file), file)
-                                          : xstrdup (".env");
+                                                          : relative_to (file, ".env");
       _cleanup_free_ char *buf = NULL;
       struct brig_err e = { 0 };
       size_t len;
@@ -617,17 +618,6 @@ compose_env (const struct audit_opts *o, struct brig_audit_report *r, const char
       brig_err_release (&e);
     }
   return env;
-}
-
-/* P (as written in FILE) relative to FILE's directory. */
-static char *
-relative_to (const char *file, const char *p)
-{
-  const char *slash = strrchr (file, '/');
-
-  if (p[0] == '/')
-    return xstrdup (p);
-  return slash ? xasprintf ("%.*s/%s", (int)(slash - file), file, p) : xstrdup (p);
 }
 
 /* The files FILE's `include:` names, queued to be judged after it. */
