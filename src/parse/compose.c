@@ -170,14 +170,7 @@ parse_ports (struct ctx *x, struct brig_workload *w, const struct brig_ynode *sv
               || (r = get_val (x, e, "host_ip", &p.host_ip)) < 0
               || (r = get_val (x, e, "protocol", &p.protocol)) < 0)
             return r;
-          if (p.host_ip.set)
-            {
-              const char *ip = brig_docker_resolve (w, p.host_ip.s);
-              if (ip)
-                p.host_ip.s = ip;
-              if (ip && ip[0] == '\0')
-                p.host_ip.set = false;
-            }
+          brig_docker_host_ip (w, &p);
         }
       else
         return bad (x, e, "ports", "a list of ports (\"[HOST_IP:][PORT:]PORT\" or a mapping)");

@@ -183,15 +183,19 @@ brig_docker_port (struct brig_workload *w, const char *s, struct brig_loc loc,
         ret->target = part (w, body, b + 1, proto, loc);
       }
   }
-  if (ret->host_ip.set)
-    {
-      const char *r = brig_docker_resolve (w, ret->host_ip.s);
-      if (r)
-        ret->host_ip.s = r;
-      /* ${IP:-} resolves to "": every interface, as Docker reads it. */
-      if (r && r[0] == '\0')
-        ret->host_ip.set = false;
-    }
+  brig_docker_host_ip (w, ret);
+}
+
+void
+brig_docker_host_ip (struct brig_workload *w, struct brig_wport *p)
+{
+  const char *r = p->host_ip.set ? brig_docker_resolve (w, p->host_ip.s) : NULL;
+
+  if (r)
+    p->host_ip.s = r;
+  /* ${IP:-} resolves to "": every interface, as Docker reads it. */
+  if (r && r[0] == '\0')
+    p->host_ip.set = false;
 }
 
 /* Is SOURCE (as resolved) a host path rather than a volume's name? */

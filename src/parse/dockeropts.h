@@ -23,6 +23,11 @@ const char *brig_docker_resolve (struct brig_workload *w, const char *s);
 void brig_docker_port (struct brig_workload *w, const char *s, struct brig_loc loc,
                        struct brig_wport *ret);
 
+/* P's HOST_IP with its ${VAR:-DEFAULT} resolved (brig_docker_resolve);
+ * unset when that leaves it empty (every interface, as Docker reads it).
+ * brig_docker_port does it; a port read from another syntax calls it. */
+void brig_docker_host_ip (struct brig_workload *w, struct brig_wport *p);
+
 /* A short volume: "TARGET" (anonymous), "SOURCE:TARGET[:MODE]"; SOURCE is a
  * host path (a bind) when it starts with /, . or ~ or holds a /, else a
  * volume's name.  MODE is a comma list (ro, rw, z, Z, cached..., and a

@@ -257,7 +257,9 @@ test_compose_env (void **state)
                       "    privileged: ${PRIV:-true}\n"
                       "    read_only: ${RO}\n"
                       "    user: $$USER\n"
-                      "    ports: [\"${BIND:-0.0.0.0}:80:80\", \"${IP}:81:81\"]\n"
+                      "    ports: [\"${BIND:-0.0.0.0}:80:80\", \"${IP}:81:81\",\n"
+                      "            {target: 82, host_ip: \"${ANY:-}\"}, {target: 83, host_ip: "
+                      "\"${LO:-127.0.0.1}\"}]\n"
                       "    cap_add: [\"${CAP}\"]\n";
   char env_text[] = "RO=yes\nCAP=SYS_ADMIN\nTAG=1.27\n";
   _cleanup_strv_ char **env = NULL;
@@ -282,6 +284,8 @@ test_compose_env (void **state)
   assert_string_equal (w[0].docker.user.s, "$USER");
   assert_string_equal (w[0].docker.ports[0].host_ip.s, "0.0.0.0");
   assert_string_equal (w[0].docker.ports[1].host_ip.s, "${IP}");
+  assert_false (w[0].docker.ports[2].host_ip.set); /* every interface */
+  assert_string_equal (w[0].docker.ports[3].host_ip.s, "127.0.0.1");
   assert_string_equal (w[0].docker.cap_add.v[0].s, "SYS_ADMIN");
   brig_workloads_free (w, n);
   brig_yaml_free (y);
