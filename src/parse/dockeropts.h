@@ -11,10 +11,10 @@
 /* S as W's own copy. */
 const char *brig_docker_own (struct brig_workload *w, const char *s);
 
-/* S with every ${VAR:-DEFAULT} and ${VAR-DEFAULT} replaced by its DEFAULT,
- * or NULL when another variable ($VAR, ${VAR}, ${VAR:?message}) is left:
- * what the value is when the environment does not set it.  S itself when
- * it has no variable. */
+/* What S is when the environment sets no variable (brig_env_defaults:
+ * ${VAR:-DEFAULT} and ${VAR-DEFAULT} are their DEFAULT), as W's own copy;
+ * NULL when another variable ($VAR, ${VAR}, ${VAR:?message}) is left.  S
+ * itself when it has no variable. */
 const char *brig_docker_resolve (struct brig_workload *w, const char *s);
 
 /* "[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]": "80", "8080:80",
