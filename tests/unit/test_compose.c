@@ -245,6 +245,25 @@ test_dotenv_and_interpolation (void **state)
   check_interpolate (env, "$UNSET ${UNSET} ${1x} ${TAG/x} ${TAG",
                      "$UNSET ${UNSET} ${1x} ${TAG/x} ${TAG");
   check_interpolate (NULL, "${A:-a}$B", "a$B");
+  /* With no variable set: the defaults, or nothing known. */
+  {
+    static const struct
+    {
+      const char *in, *want;
+    } defaults[] = {
+      { "${A:-/x}/y", "/x/y" }, { "${A-${B:-1}}", "1" }, { "${A:+x}b", "b" }, { "$$A", "$A" },
+      { "${A}", NULL },         { "$A", NULL },          { "${A:?m}", NULL }, { "${A", NULL },
+      { "plain", NULL },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE (defaults); i++)
+      {
+        _cleanup_free_ char *got = brig_env_defaults (defaults[i].in);
+        if (defaults[i].want)
+          assert_string_equal (got, defaults[i].want);
+        else
+          assert_null (got);
+      }
+  }
 }
 
 /* Compose values are read interpolated, at their own nodes. */
