@@ -615,6 +615,8 @@ compose_env (const struct audit_opts *o, struct brig_audit_report *r, const char
       size_t len;
       if (brig_read_file (path, 1 << 20, &buf, &len, &e) == 0)
         brig_parse_dotenv (buf, len, &env);
+      else if (e.code != ENOENT) /* none is the usual case */
+        add_warning (r, file, xasprintf ("%s: its variables are not known", e.msg));
       brig_err_release (&e);
     }
   return env;

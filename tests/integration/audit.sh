@@ -2153,7 +2153,18 @@ d = json.loads(sys.argv[1])
 r = {(x["rule"], x["line"]) for x in d["findings"] if x["file"].endswith("/compose.yaml")}
 assert ("BRIG-R005", 7) in r and ("BRIG-C001", 8) in r and ("BRIG-R004", 17) in r, r
 assert ("BRIG-R004", 18) not in r, r
+assert not any("/.env" in x["message"] for x in d["warnings"]), d["warnings"]
 PY
+	# A .env that cannot be read is said, not passed over.
+	mkdir "$WORK/app/.env"
+	run_status st audit --format json --fail-on never "$WORK/app/compose.yaml"
+	python3 - "$out" "$WORK/app" <<'PY' || fail "unreadable .env: $out"
+import json, sys
+d, top = json.loads(sys.argv[1]), sys.argv[2]
+w = [(x["file"], x["message"]) for x in d["warnings"]]
+assert (top + "/compose.yaml", "read `" + top + "/.env`: Is a directory: its variables are not known") in w, w
+PY
+	rmdir "$WORK/app/.env"
 	printf 'include: lib/db.yaml\nservices: {}\n' > "$WORK/app/bad.yaml"
 	run_status st audit --type compose "$WORK/app/bad.yaml"
 	expect_eq 2 "$st"
