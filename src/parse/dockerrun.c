@@ -692,8 +692,8 @@ apply (struct brig_workload *w, int f, const char *value, struct brig_loc loc)
     case VOLUME:
     case MOUNT:
       d->mounts = xreallocarray (d->mounts, d->nmounts + 1, sizeof *d->mounts);
-      (flags[f].how == VOLUME ? brig_docker_volume : brig_docker_mount) (
-          w, v, loc, &d->mounts[d->nmounts++]);
+      (flags[f].how == VOLUME ? brig_docker_volume : brig_docker_mount) (w, v, loc,
+                                                                         &d->mounts[d->nmounts++]);
       break;
     case NAME:
       w->name = v;

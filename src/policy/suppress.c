@@ -191,8 +191,7 @@ is_sep (char c)
 /* The until date D (DL bytes) of P, as written in WORD (WL bytes, for
  * the message when D is not a date). */
 static void
-set_until (struct pragma *p, const char *word, size_t wl, const char *d, size_t dl,
-           brig_date today)
+set_until (struct pragma *p, const char *word, size_t wl, const char *d, size_t dl, brig_date today)
 {
   brig_date until = brig_date_parse (d, dl);
 

@@ -251,9 +251,9 @@ test_dotenv_and_interpolation (void **state)
     {
       const char *in, *want;
     } defaults[] = {
-      { "${A:-/x}/y", "/x/y" }, { "${A-${B:-1}}", "1" }, { "${A:+x}b", "b" }, { "$$A", "$A" },
-      { "${A}", NULL },         { "$A", NULL },          { "${A:?m}", NULL }, { "${A", NULL },
-      { "plain", NULL },
+      { "${A:-/x}/y", "/x/y" }, { "${A-${B:-1}}", "1" }, { "${A:+x}b", "b" },
+      { "$$A", "$A" },          { "${A}", NULL },        { "$A", NULL },
+      { "${A:?m}", NULL },      { "${A", NULL },         { "plain", NULL },
     };
     for (size_t i = 0; i < ARRAY_SIZE (defaults); i++)
       {
@@ -357,7 +357,8 @@ test_dockerrun_flags (void **state)
 {
   const char text[]
       = "docker run --privileged --read-only -P --cap-add=NET_ADMIN,SYS_TIME --cap-drop ALL\\\n"
-        " -u 1000 --security-opt seccomp=unconfined -p 80:80 -v /a:/b --mount type=bind,src=/c,dst=/d"
+        " -u 1000 --security-opt seccomp=unconfined -p 80:80 -v /a:/b --mount "
+        "type=bind,src=/c,dst=/d"
         " --net host --pid host --ipc host --uts host --userns host --cgroupns host"
         " --device /dev/kmsg --device-cgroup-rule 'c 1:3 r' -m 1g --memory-swap 2g"
         " --cpus 1 --cpu-shares 512 --pids-limit 100 --tmpfs /tmp --name web --restart always"
