@@ -24,10 +24,29 @@ brig_dockerrun_name (const char *name)
          || brig_dockerrun_make (name);
 }
 
+static const char *
+base_of (const char *w)
+{
+  const char *b = strrchr (w, '/');
+  return b ? b + 1 : w;
+}
+
+/* Is W (any directory) a POSIX shell's program? */
+static bool
+posix_shell (const char *w)
+{
+  static const char *const shells[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh" };
+  const char *b = base_of (w);
+
+  for (size_t i = 0; i < ARRAY_SIZE (shells); i++)
+    if (strcmp (b, shells[i]) == 0)
+      return true;
+  return false;
+}
+
 bool
 brig_dockerrun_shebang (const char *buf, size_t len)
 {
-  static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "ash", "mksh" };
   const char *end = memchr (buf, '\n', len);
   _cleanup_free_ char *line = NULL;
   char *p, *prog;
@@ -39,17 +58,10 @@ brig_dockerrun_shebang (const char *buf, size_t len)
   while (*p == ' ' || *p == '\t')
     p++;
   prog = strsep (&p, " \t\r");
-  if (prog && strrchr (prog, '/'))
-    prog = strrchr (prog, '/') + 1;
   /* #!/usr/bin/env [-S] bash */
-  while (prog && (strcmp (prog, "env") == 0 || prog[0] == '-' || prog[0] == '\0') && p)
+  while (prog && (strcmp (base_of (prog), "env") == 0 || prog[0] == '-' || prog[0] == '\0') && p)
     prog = strsep (&p, " \t\r");
-  if (prog == NULL)
-    return false;
-  for (size_t i = 0; i < ARRAY_SIZE (shells); i++)
-    if (strcmp (prog, shells[i]) == 0)
-      return true;
-  return false;
+  return prog && posix_shell (prog);
 }
 
 /* --- the lexer ------------------------------------------------------------- */
@@ -626,7 +638,7 @@ engine_of (const char *word, bool make)
 
   if (make)
     word += strspn (word, "@+-"); /* a recipe line's prefixes */
-  base = strrchr (word, '/') ? strrchr (word, '/') + 1 : word;
+  base = base_of (word);
   for (size_t i = 0; i < ARRAY_SIZE (names); i++)
     if (strcmp (base, names[i]) == 0)
       return names[i];
@@ -1007,25 +1019,6 @@ nested_word (struct scan *sc, const struct level *lv, const struct brig_shword *
 
   if (o && skip <= n)
     nested (sc, w->text + skip, n - skip, o + skip, depth + 1);
-}
-
-static const char *
-base_of (const char *w)
-{
-  const char *b = strrchr (w, '/');
-  return b ? b + 1 : w;
-}
-
-static bool
-posix_shell (const char *w)
-{
-  static const char *const shells[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh" };
-  const char *b = base_of (w);
-
-  for (size_t i = 0; i < ARRAY_SIZE (shells); i++)
-    if (strcmp (b, shells[i]) == 0)
-      return true;
-  return false;
 }
 
 /* The command substitutions in the word W of LV: $(...) and `...` (and
