@@ -413,6 +413,30 @@ test_dockerrun_flags (void **state)
   brig_workloads_free (w, n);
 }
 
+static void
+test_shebang (void **state)
+{
+  static const struct
+  {
+    const char *line;
+    bool shell;
+  } lines[] = {
+    { "#!/bin/sh\n", true },
+    { "#! /usr/bin/env bash\nx", true },
+    { "#!/usr/bin/env -S bash -e", true },
+    { "#!/usr/bin/env /bin/dash\n", true },
+    { "#!/usr/bin/python3\n", false },
+    { "#!/usr/bin/env\n", false },
+    { "# a comment\n", false },
+    { "#!", false },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < ARRAY_SIZE (lines); i++)
+    assert_int_equal (brig_dockerrun_shebang (lines[i].line, strlen (lines[i].line)),
+                      lines[i].shell);
+}
+
 int
 main (void)
 {
@@ -425,6 +449,7 @@ main (void)
     cmocka_unit_test (test_compose_env),
     cmocka_unit_test (test_compose_includes),
     cmocka_unit_test (test_dockerrun_flags),
+    cmocka_unit_test (test_shebang),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
