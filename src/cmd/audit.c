@@ -1129,6 +1129,15 @@ audit_suffix (const struct audit_opts *o, const char *name)
     }
 }
 
+/* DIR (an absolute path, or one with a `/`) made its parent, in place:
+ * "/a/b" -> "/a", "/a" -> "/". */
+static void
+to_parent (char *dir)
+{
+  char *slash = strrchr (dir, '/');
+  slash[slash == dir] = '\0';
+}
+
 /* Where a walk is in a git work tree: the .gitignore patterns that apply
  * there (the top's .git/info/exclude, then each directory's .gitignore from
  * the top down), and the directory relative to the top. */
@@ -1178,14 +1187,12 @@ gitwalk_init (struct gitwalk *gw, const char *dir)
     {
       _cleanup_free_ char *git = xasprintf ("%s/.git", strcmp (top, "/") ? top : "");
       struct stat st;
-      char *slash;
 
       if (lstat (git, &st) == 0)
         break;
       if (strcmp (top, "/") == 0)
         return false;
-      slash = strrchr (top, '/');
-      slash[slash == top] = '\0';
+      to_parent (top);
     }
   gitwalk_top (gw, top);
   tl = strcmp (top, "/") ? strlen (top) : 0;
@@ -1327,14 +1334,12 @@ find_project_file (void)
       _cleanup_free_ char *f = xasprintf ("%s/.brig.yml", strcmp (dir, "/") ? dir : "");
       _cleanup_free_ char *git = xasprintf ("%s/.git", strcmp (dir, "/") ? dir : "");
       struct stat st;
-      char *slash;
 
       if (stat (f, &st) == 0 && S_ISREG (st.st_mode))
         return here ? xstrdup (".brig.yml") : steal_pointer (&f);
       if (lstat (git, &st) == 0 || strcmp (dir, "/") == 0)
         return NULL;
-      slash = strrchr (dir, '/');
-      slash[slash == dir] = '\0';
+      to_parent (dir);
       here = false;
     }
   return NULL;
@@ -1345,7 +1350,6 @@ load_project (struct audit_opts *o, struct brig_err *err)
 {
   _cleanup_free_ char *path = NULL, *buf = NULL, *dir = NULL;
   size_t len;
-  char *slash;
 
   if (o->no_config)
     return 0;
@@ -1356,12 +1360,11 @@ load_project (struct audit_opts *o, struct brig_err *err)
       || brig_project_parse (buf, len, path, &o->project, err) < 0)
     return -1;
   dir = xstrdup (path);
-  slash = strrchr (dir, '/');
-  if (slash == NULL)
+  if (strchr (dir, '/') == NULL)
     o->project_root = realpath (".", NULL);
   else
     {
-      slash[slash == dir] = '\0';
+      to_parent (dir);
       o->project_root = realpath (dir, NULL);
     }
   if (o->project_root == NULL)
