@@ -260,6 +260,19 @@ read_dollar (struct lex *l)
   return 0;
 }
 
+/* The character under the cursor where quotes do not change it: $...
+ * and `...` read whole, anything else taken. */
+static int
+read_plain (struct lex *l)
+{
+  if (peek (l, 0) == '$')
+    return read_dollar (l);
+  if (peek (l, 0) == '`')
+    return read_backquote (l);
+  take (l);
+  return 0;
+}
+
 static int
 read_dquote (struct lex *l)
 {
@@ -279,18 +292,8 @@ read_dquote (struct lex *l)
           adv (l);
           take (l);
         }
-      else if (c == '$')
-        {
-          if ((r = read_dollar (l)) < 0)
-            return r;
-        }
-      else if (c == '`')
-        {
-          if ((r = read_backquote (l)) < 0)
-            return r;
-        }
-      else
-        take (l);
+      else if ((r = read_plain (l)) < 0)
+        return r;
     }
   if (cut (l))
     return l->make ? 0 : unterminated (l, line, col, "\"");
@@ -345,18 +348,8 @@ read_word (struct lex *l)
           if ((r = read_dquote (l)) < 0)
             return r;
         }
-      else if (c == '$')
-        {
-          if ((r = read_dollar (l)) < 0)
-            return r;
-        }
-      else if (c == '`')
-        {
-          if ((r = read_backquote (l)) < 0)
-            return r;
-        }
-      else
-        take (l);
+      else if ((r = read_plain (l)) < 0)
+        return r;
     }
   return 0;
 }
