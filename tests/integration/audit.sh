@@ -748,6 +748,15 @@ assert d["summary"]["config"] == os.path.realpath(sys.argv[1]) + "/.brig.yml", d
 	run_status st audit --config "$WORK/missing.yml" charts
 	expect_eq 2 "$st"
 	expect_match "missing.yml.*No such file" "$out"
+	# The walk up stops at the repository's top: $WORK/.brig.yml is above it.
+	mkdir -p "$WORK/repo2/.git"
+	write_deployment "$WORK/repo2/d.yaml"
+	cd "$WORK/repo2"
+	run_status st audit --format json --fail-on never d.yaml
+	expect_match '"config": null' "$out" "a .brig.yml above the repository's top is read"
+	rm -r "$WORK/repo2/.git"
+	run_status st audit --format json --fail-on never d.yaml
+	expect_match "\"config\": \"$WORK/.brig.yml\"" "$out" "without .git, the walk goes up"
 }
 
 test_bad_project_file_is_an_error_with_its_place () {
