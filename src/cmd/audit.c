@@ -270,11 +270,14 @@ static const struct brig_cmd_help help = {
   "file:line:col (the key or the flag) with the "
   "rule, the severity and the fix.  A file that cannot be parsed is an error (exit 2) with its "
   "line and column; the others are still judged.\n\n"
-  "Compose files are read as Compose reads them: values interpolated (${VAR}, ${VAR:-default}, "
-  "${VAR-default}, ${VAR:?err}, $$) with the variables of the .env beside the file, never brig's "
-  "own environment (a variable without a value keeps its text and is not judged); the files a "
-  "top-level include: names are judged each in its own file, relative to the including one, "
-  "with its env_file or its own .env; a missing one is a warning.\n\n"
+  "Compose files are read as Compose reads them: values interpolated ($VAR, ${VAR}, "
+  "${VAR:-default}, ${VAR-default}, ${VAR:+alt}, ${VAR:?err}, $$) with the variables of the .env "
+  "beside the file (one that cannot be read is a warning), never brig's own environment (a "
+  "variable without a value keeps its text and is not judged); extends (a service of the same "
+  "file or of another) is merged, own values winning and lists adding up; the files a top-level "
+  "include: names are judged each in its own file, relative to the including one, with its "
+  "env_file or its own .env.  A file extends or include names that is not there, or a remote "
+  "one, is a warning.\n\n"
   "A finding is suppressed by a comment on its line or in the comment lines right above it, "
   "`# brig:ignore=RULE[,RULE...] REASON [until=YYYY-MM-DD]`, or by an annotation of its object "
   "(or pod template), `brig.dev/ignore: \"RULE[,RULE...]: REASON; until=YYYY-MM-DD\"`.  Other "
@@ -331,14 +334,23 @@ struct extends_files
   const char *file; /* the compose file being judged */
 };
 
+/* P (as written in FILE) relative to FILE's directory. */
+static char *
+relative_to (const char *file, const char *p)
+{
+  const char *slash = strrchr (file, '/');
+
+  if (p[0] == '/')
+    return xstrdup (p);
+  return slash ? xasprintf ("%.*s/%s", (int)(slash - file), file, p) : xstrdup (p);
+}
+
 static void
 warn_extends (void *ctx, const char *message)
 {
   struct extends_files *x = ctx;
-  struct brig_audit_report *r = x->report;
 
-  r->warnings = xreallocarray (r->warnings, r->nwarnings + 1, sizeof *r->warnings);
-  r->warnings[r->nwarnings++] = (struct brig_audit_error){ xstrdup (x->file), xstrdup (message) };
+  add_warning (x->report, x->file, xstrdup (message));
 }
 
 static int
@@ -346,17 +358,11 @@ load_extends (void *ctx, const char *from, const char *path, const struct brig_y
               const char **ret_name, struct brig_err *err)
 {
   struct extends_files *x = ctx;
-  _cleanup_free_ char *full = NULL, *buf = NULL;
-  const char *slash = strrchr (from, '/');
+  _cleanup_free_ char *full = relative_to (from, path), *buf = NULL;
   struct brig_yaml *y = NULL;
   size_t len;
   int r;
 
-  /* Relative to the directory of the file that names it. */
-  if (path[0] == '/' || slash == NULL)
-    full = xstrdup (path);
-  else
-    full = xasprintf ("%.*s/%s", (int)(slash - from), from, path);
   for (size_t i = 0; i < x->n; i++)
     if (strcmp (x->paths[i], full) == 0)
       {
@@ -605,29 +611,18 @@ compose_env (const struct audit_opts *o, struct brig_audit_report *r, const char
       }
   else if (strcmp (file, "-") != 0)
     {
-      const char *slash = strrchr (file, '/');
       _cleanup_free_ char *path = now && now->project_dir ? xasprintf ("%s/.env", now->project_dir)
-                                  : slash ? xasprintf ("%.*s/.env", (int)(slash - file), file)
-                                          : xstrdup (".env");
+                                                          : relative_to (file, ".env");
       _cleanup_free_ char *buf = NULL;
       struct brig_err e = { 0 };
       size_t len;
       if (brig_read_file (path, 1 << 20, &buf, &len, &e) == 0)
         brig_parse_dotenv (buf, len, &env);
+      else if (e.code != ENOENT) /* none is the usual case */
+        add_warning (r, file, xasprintf ("%s: its variables are not known", e.msg));
       brig_err_release (&e);
     }
   return env;
-}
-
-/* P (as written in FILE) relative to FILE's directory. */
-static char *
-relative_to (const char *file, const char *p)
-{
-  const char *slash = strrchr (file, '/');
-
-  if (p[0] == '/')
-    return xstrdup (p);
-  return slash ? xasprintf ("%.*s/%s", (int)(slash - file), file, p) : xstrdup (p);
 }
 
 /* The files FILE's `include:` names, queued to be judged after it. */
@@ -1134,6 +1129,15 @@ audit_suffix (const struct audit_opts *o, const char *name)
     }
 }
 
+/* DIR (an absolute path, or one with a `/`) made its parent, in place:
+ * "/a/b" -> "/a", "/a" -> "/". */
+static void
+to_parent (char *dir)
+{
+  char *slash = strrchr (dir, '/');
+  slash[slash == dir] = '\0';
+}
+
 /* Where a walk is in a git work tree: the .gitignore patterns that apply
  * there (the top's .git/info/exclude, then each directory's .gitignore from
  * the top down), and the directory relative to the top. */
@@ -1183,14 +1187,12 @@ gitwalk_init (struct gitwalk *gw, const char *dir)
     {
       _cleanup_free_ char *git = xasprintf ("%s/.git", strcmp (top, "/") ? top : "");
       struct stat st;
-      char *slash;
 
       if (lstat (git, &st) == 0)
         break;
       if (strcmp (top, "/") == 0)
         return false;
-      slash = strrchr (top, '/');
-      slash[slash == top] = '\0';
+      to_parent (top);
     }
   gitwalk_top (gw, top);
   tl = strcmp (top, "/") ? strlen (top) : 0;
@@ -1332,14 +1334,12 @@ find_project_file (void)
       _cleanup_free_ char *f = xasprintf ("%s/.brig.yml", strcmp (dir, "/") ? dir : "");
       _cleanup_free_ char *git = xasprintf ("%s/.git", strcmp (dir, "/") ? dir : "");
       struct stat st;
-      char *slash;
 
       if (stat (f, &st) == 0 && S_ISREG (st.st_mode))
         return here ? xstrdup (".brig.yml") : steal_pointer (&f);
       if (lstat (git, &st) == 0 || strcmp (dir, "/") == 0)
         return NULL;
-      slash = strrchr (dir, '/');
-      slash[slash == dir] = '\0';
+      to_parent (dir);
       here = false;
     }
   return NULL;
@@ -1350,7 +1350,6 @@ load_project (struct audit_opts *o, struct brig_err *err)
 {
   _cleanup_free_ char *path = NULL, *buf = NULL, *dir = NULL;
   size_t len;
-  char *slash;
 
   if (o->no_config)
     return 0;
@@ -1361,12 +1360,11 @@ load_project (struct audit_opts *o, struct brig_err *err)
       || brig_project_parse (buf, len, path, &o->project, err) < 0)
     return -1;
   dir = xstrdup (path);
-  slash = strrchr (dir, '/');
-  if (slash == NULL)
+  if (strchr (dir, '/') == NULL)
     o->project_root = realpath (".", NULL);
   else
     {
-      slash[slash == dir] = '\0';
+      to_parent (dir);
       o->project_root = realpath (dir, NULL);
     }
   if (o->project_root == NULL)

@@ -170,14 +170,7 @@ parse_ports (struct ctx *x, struct brig_workload *w, const struct brig_ynode *sv
               || (r = get_val (x, e, "host_ip", &p.host_ip)) < 0
               || (r = get_val (x, e, "protocol", &p.protocol)) < 0)
             return r;
-          if (p.host_ip.set)
-            {
-              const char *ip = brig_docker_resolve (w, p.host_ip.s);
-              if (ip)
-                p.host_ip.s = ip;
-              if (ip && ip[0] == '\0')
-                p.host_ip.set = false;
-            }
+          brig_docker_host_ip (w, &p);
         }
       else
         return bad (x, e, "ports", "a list of ports (\"[HOST_IP:][PORT:]PORT\" or a mapping)");
@@ -545,16 +538,23 @@ merge (struct brig_workload *w, struct brig_workload *base)
   brig_workload_free (base);
 }
 
+/* The compose file's top: the first document of Y that is a mapping. */
 static const struct brig_ynode *
-services_of (const struct brig_yaml *y)
+top_of (const struct brig_yaml *y)
 {
   for (size_t i = 0; i < brig_yaml_ndocs (y); i++)
     {
       const struct brig_ynode *d = brig_yaml_doc (y, i);
       if (d && d->kind == BRIG_Y_MAP)
-        return brig_ymap_get (d, "services");
+        return d;
     }
   return NULL;
+}
+
+static const struct brig_ynode *
+services_of (const struct brig_yaml *y)
+{
+  return brig_ymap_get (top_of (y), "services");
 }
 
 static int parse_service (struct ctx *x, const struct brig_ynode *svc, const char *name, int depth,
@@ -726,17 +726,10 @@ brig_compose_name (const char *name)
 bool
 brig_compose_detect (const struct brig_yaml *y)
 {
-  for (size_t i = 0; i < brig_yaml_ndocs (y); i++)
-    {
-      const struct brig_ynode *d = brig_yaml_doc (y, i);
-      const struct brig_ynode *s = brig_ymap_get (d, "services");
-      if (d == NULL || d->kind != BRIG_Y_MAP)
-        continue;
-      return s && s->kind == BRIG_Y_MAP
-             && !(brig_ystr (brig_ymap_get (d, "apiVersion"))
-                  && brig_ystr (brig_ymap_get (d, "kind")));
-    }
-  return false;
+  const struct brig_ynode *d = top_of (y), *s = brig_ymap_get (d, "services");
+
+  return s && s->kind == BRIG_Y_MAP
+         && !(brig_ystr (brig_ymap_get (d, "apiVersion")) && brig_ystr (brig_ymap_get (d, "kind")));
 }
 
 int
@@ -858,22 +851,13 @@ brig_compose_includes (const struct brig_yaml *y, const char *file, char *const 
                        struct brig_compose_include **ret, size_t *ret_n, struct brig_err *err)
 {
   struct ctx x = { .file = file, .err = err, .env = env };
-  const struct brig_ynode *inc = NULL;
+  const struct brig_ynode *inc = brig_ymap_get (top_of (y), "include");
   struct brig_compose_include *v = NULL;
   size_t n = 0;
   int r = 0;
 
   *ret = NULL;
   *ret_n = 0;
-  for (size_t i = 0; i < brig_yaml_ndocs (y) && inc == NULL; i++)
-    {
-      const struct brig_ynode *d = brig_yaml_doc (y, i);
-      if (d && d->kind == BRIG_Y_MAP)
-        {
-          inc = brig_ymap_get (d, "include");
-          break;
-        }
-    }
   if (is_null (inc))
     return 0;
   if (inc->kind != BRIG_Y_SEQ)

@@ -2,6 +2,7 @@
  * (a variable's default may hold a colon) and inside [...] (an IPv6
  * address) do not separate. */
 #include "parse/dockeropts.h"
+#include "parse/envfile.h"
 #include "util/cleanup.h"
 
 #include <ctype.h>
@@ -23,84 +24,17 @@ own_n (struct brig_workload *w, const char *s, size_t n)
   return p;
 }
 
-/* OUT (of *LEN bytes, *CAP allocated) += S[0..N). */
-static void
-buf_add (char **out, size_t *len, size_t *cap, const char *s, size_t n)
-{
-  if (*len + n + 1 > *cap)
-    {
-      *cap = (*len + n + 1) * 2;
-      *out = xrealloc (*out, *cap);
-    }
-  memcpy (*out + *len, s, n);
-  *len += n;
-  (*out)[*len] = '\0';
-}
-
-/* Resolve S into OUT; false when a variable has no default.  DEPTH bounds
- * defaults nested in defaults. */
-static bool
-resolve (const char *s, char **out, size_t *len, size_t *cap, int depth)
-{
-  if (depth > 8)
-    return false;
-  for (const char *p = s; *p;)
-    {
-      const char *name, *end, *q;
-      int braces = 1;
-
-      if (p[0] == '$' && p[1] == '$') /* compose's escaped dollar */
-        {
-          buf_add (out, len, cap, "$", 1);
-          p += 2;
-          continue;
-        }
-      if (p[0] != '$')
-        {
-          buf_add (out, len, cap, p++, 1);
-          continue;
-        }
-      if (p[1] != '{')
-        return false; /* $VAR: no default */
-      name = p + 2;
-      for (end = name; *end && braces; end++)
-        braces += *end == '{' ? 1 : *end == '}' ? -1 : 0;
-      if (braces)
-        return false;
-      end--; /* the closing brace */
-      for (q = name; q < end && (isalnum ((unsigned char)*q) || *q == '_'); q++)
-        ;
-      /* What follows the name: ":-DEFAULT" or "-DEFAULT"; anything else
-       * (nothing, ":?error", ":+alt") has no default. */
-      if (end - q >= 2 && q[0] == ':' && q[1] == '-')
-        q += 2;
-      else if (end - q >= 1 && q[0] == '-')
-        q += 1;
-      else
-        return false;
-      {
-        _cleanup_free_ char *def = xstrndup (q, (size_t)(end - q));
-        if (!resolve (def, out, len, cap, depth + 1))
-          return false;
-      }
-      p = end + 1;
-    }
-  return true;
-}
-
 const char *
 brig_docker_resolve (struct brig_workload *w, const char *s)
 {
-  _cleanup_free_ char *out = NULL;
-  size_t len = 0, cap = 0;
+  char *out;
 
   if (strchr (s, '$') == NULL)
     return s;
-  buf_add (&out, &len, &cap, "", 0);
-  if (!resolve (s, &out, &len, &cap, 0))
+  if ((out = brig_env_defaults (s)) == NULL)
     return NULL;
   strv_push (&w->strs, out);
-  return steal_pointer (&out);
+  return out;
 }
 
 /* The offsets of the separators SEP in S that are outside ${...} and
@@ -183,15 +117,19 @@ brig_docker_port (struct brig_workload *w, const char *s, struct brig_loc loc,
         ret->target = part (w, body, b + 1, proto, loc);
       }
   }
-  if (ret->host_ip.set)
-    {
-      const char *r = brig_docker_resolve (w, ret->host_ip.s);
-      if (r)
-        ret->host_ip.s = r;
-      /* ${IP:-} resolves to "": every interface, as Docker reads it. */
-      if (r && r[0] == '\0')
-        ret->host_ip.set = false;
-    }
+  brig_docker_host_ip (w, ret);
+}
+
+void
+brig_docker_host_ip (struct brig_workload *w, struct brig_wport *p)
+{
+  const char *r = p->host_ip.set ? brig_docker_resolve (w, p->host_ip.s) : NULL;
+
+  if (r)
+    p->host_ip.s = r;
+  /* ${IP:-} resolves to "": every interface, as Docker reads it. */
+  if (r && r[0] == '\0')
+    p->host_ip.set = false;
 }
 
 /* Is SOURCE (as resolved) a host path rather than a volume's name? */

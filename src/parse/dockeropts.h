@@ -11,10 +11,10 @@
 /* S as W's own copy. */
 const char *brig_docker_own (struct brig_workload *w, const char *s);
 
-/* S with every ${VAR:-DEFAULT} and ${VAR-DEFAULT} replaced by its DEFAULT,
- * or NULL when another variable ($VAR, ${VAR}, ${VAR:?message}) is left:
- * what the value is when the environment does not set it.  S itself when
- * it has no variable. */
+/* What S is when the environment sets no variable (brig_env_defaults:
+ * ${VAR:-DEFAULT} and ${VAR-DEFAULT} are their DEFAULT), as W's own copy;
+ * NULL when another variable ($VAR, ${VAR}, ${VAR:?message}) is left.  S
+ * itself when it has no variable. */
 const char *brig_docker_resolve (struct brig_workload *w, const char *s);
 
 /* "[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]": "80", "8080:80",
@@ -22,6 +22,11 @@ const char *brig_docker_resolve (struct brig_workload *w, const char *s);
  * "8000-8010:80-90/udp".  Every part is located at LOC. */
 void brig_docker_port (struct brig_workload *w, const char *s, struct brig_loc loc,
                        struct brig_wport *ret);
+
+/* P's HOST_IP with its ${VAR:-DEFAULT} resolved (brig_docker_resolve);
+ * unset when that leaves it empty (every interface, as Docker reads it).
+ * brig_docker_port does it; a port read from another syntax calls it. */
+void brig_docker_host_ip (struct brig_workload *w, struct brig_wport *p);
 
 /* A short volume: "TARGET" (anonymous), "SOURCE:TARGET[:MODE]"; SOURCE is a
  * host path (a bind) when it starts with /, . or ~ or holds a /, else a

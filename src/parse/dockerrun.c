@@ -24,10 +24,29 @@ brig_dockerrun_name (const char *name)
          || brig_dockerrun_make (name);
 }
 
+static const char *
+base_of (const char *w)
+{
+  const char *b = strrchr (w, '/');
+  return b ? b + 1 : w;
+}
+
+/* Is W (any directory) a POSIX shell's program? */
+static bool
+posix_shell (const char *w)
+{
+  static const char *const shells[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh" };
+  const char *b = base_of (w);
+
+  for (size_t i = 0; i < ARRAY_SIZE (shells); i++)
+    if (strcmp (b, shells[i]) == 0)
+      return true;
+  return false;
+}
+
 bool
 brig_dockerrun_shebang (const char *buf, size_t len)
 {
-  static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "ash", "mksh" };
   const char *end = memchr (buf, '\n', len);
   _cleanup_free_ char *line = NULL;
   char *p, *prog;
@@ -39,17 +58,10 @@ brig_dockerrun_shebang (const char *buf, size_t len)
   while (*p == ' ' || *p == '\t')
     p++;
   prog = strsep (&p, " \t\r");
-  if (prog && strrchr (prog, '/'))
-    prog = strrchr (prog, '/') + 1;
   /* #!/usr/bin/env [-S] bash */
-  while (prog && (strcmp (prog, "env") == 0 || prog[0] == '-' || prog[0] == '\0') && p)
+  while (prog && (strcmp (base_of (prog), "env") == 0 || prog[0] == '-' || prog[0] == '\0') && p)
     prog = strsep (&p, " \t\r");
-  if (prog == NULL)
-    return false;
-  for (size_t i = 0; i < ARRAY_SIZE (shells); i++)
-    if (strcmp (prog, shells[i]) == 0)
-      return true;
-  return false;
+  return prog && posix_shell (prog);
 }
 
 /* --- the lexer ------------------------------------------------------------- */
@@ -248,6 +260,19 @@ read_dollar (struct lex *l)
   return 0;
 }
 
+/* The character under the cursor where quotes do not change it: $...
+ * and `...` read whole, anything else taken. */
+static int
+read_plain (struct lex *l)
+{
+  if (peek (l, 0) == '$')
+    return read_dollar (l);
+  if (peek (l, 0) == '`')
+    return read_backquote (l);
+  take (l);
+  return 0;
+}
+
 static int
 read_dquote (struct lex *l)
 {
@@ -267,18 +292,8 @@ read_dquote (struct lex *l)
           adv (l);
           take (l);
         }
-      else if (c == '$')
-        {
-          if ((r = read_dollar (l)) < 0)
-            return r;
-        }
-      else if (c == '`')
-        {
-          if ((r = read_backquote (l)) < 0)
-            return r;
-        }
-      else
-        take (l);
+      else if ((r = read_plain (l)) < 0)
+        return r;
     }
   if (cut (l))
     return l->make ? 0 : unterminated (l, line, col, "\"");
@@ -333,18 +348,8 @@ read_word (struct lex *l)
           if ((r = read_dquote (l)) < 0)
             return r;
         }
-      else if (c == '$')
-        {
-          if ((r = read_dollar (l)) < 0)
-            return r;
-        }
-      else if (c == '`')
-        {
-          if ((r = read_backquote (l)) < 0)
-            return r;
-        }
-      else
-        take (l);
+      else if ((r = read_plain (l)) < 0)
+        return r;
     }
   return 0;
 }
@@ -505,39 +510,26 @@ brig_shell_words (const char *buf, size_t len, const char *file, bool make,
 
 /* --- docker run's flags ---------------------------------------------------- */
 
-enum what
+/* What a flag does with its value: put it in a field of the model's
+ * DOCKER part (a value, the first of several, or one more in a list), or
+ * read it with one of Docker's small syntaxes. */
+enum how
 {
   IGNORE,
-  PRIVILEGED,
-  READ_ONLY,
-  PUBLISH_ALL,
-  CAP_ADD,
-  CAP_DROP,
-  USER,
-  SECURITY_OPT,
-  PUBLISH,
-  VOLUME,
-  MOUNT,
-  NETWORK,
-  PID,
-  IPC,
-  UTS,
-  USERNS,
-  CGROUPNS,
-  DEVICE,
-  DEVICE_CGROUP_RULE,
-  MEMORY,
-  MEMORY_SWAP,
-  CPU,
-  PIDS_LIMIT,
-  TMPFS,
-  NAME,
-  RESTART,
-  HEALTH_CMD,
+  VALUE,        /* the struct brig_wval at OFF */
+  FIRST,        /* the same, unless an earlier flag set it */
+  LIST,         /* appended to the struct brig_wlist at OFF */
+  CAPS,         /* a comma list (Podman) appended to the list at OFF */
+  SECURITY_OPT, /* brig_docker_security_opt */
+  PUBLISH,      /* brig_docker_port */
+  VOLUME,       /* brig_docker_volume */
+  MOUNT,        /* brig_docker_mount */
+  NAME,         /* the workload's name */
+  HEALTH_CMD,   /* a healthcheck, unless --no-healthcheck turned it off */
   NO_HEALTHCHECK,
-  ULIMIT,
-  CGROUP_PARENT,
 };
+
+#define AT(field) offsetof (struct brig_wdocker, field)
 
 /* The flags that matter, and the boolean ones (which take no separate
  * value: the rest of docker run's and podman run's flags do). */
@@ -546,68 +538,71 @@ static const struct
   const char *name;
   char short_name;
   bool value;
-  enum what what;
+  enum how how;
+  size_t off;
 } flags[] = {
-  { "privileged", 0, false, PRIVILEGED },
-  { "read-only", 0, false, READ_ONLY },
-  { "publish-all", 'P', false, PUBLISH_ALL },
-  { "cap-add", 0, true, CAP_ADD },
-  { "cap-drop", 0, true, CAP_DROP },
-  { "user", 'u', true, USER },
-  { "security-opt", 0, true, SECURITY_OPT },
-  { "publish", 'p', true, PUBLISH },
-  { "volume", 'v', true, VOLUME },
-  { "mount", 0, true, MOUNT },
-  { "network", 0, true, NETWORK },
-  { "net", 0, true, NETWORK },
-  { "pid", 0, true, PID },
-  { "ipc", 0, true, IPC },
-  { "uts", 0, true, UTS },
-  { "userns", 0, true, USERNS },
-  { "cgroupns", 0, true, CGROUPNS },
-  { "device", 0, true, DEVICE },
-  { "device-cgroup-rule", 0, true, DEVICE_CGROUP_RULE },
-  { "memory", 'm', true, MEMORY },
-  { "memory-swap", 0, true, MEMORY_SWAP },
-  { "cpus", 0, true, CPU },
-  { "cpu-quota", 0, true, CPU },
-  { "cpu-shares", 'c', true, CPU },
-  { "cpuset-cpus", 0, true, CPU },
-  { "pids-limit", 0, true, PIDS_LIMIT },
-  { "tmpfs", 0, true, TMPFS },
-  { "name", 0, true, NAME },
-  { "restart", 0, true, RESTART },
-  { "health-cmd", 0, true, HEALTH_CMD },
-  { "no-healthcheck", 0, false, NO_HEALTHCHECK },
-  { "ulimit", 0, true, ULIMIT },
-  { "cgroup-parent", 0, true, CGROUP_PARENT },
+  { "privileged", 0, false, VALUE, AT (privileged) },
+  { "read-only", 0, false, VALUE, AT (read_only) },
+  { "publish-all", 'P', false, VALUE, AT (publish_all) },
+  { "cap-add", 0, true, CAPS, AT (cap_add) },
+  { "cap-drop", 0, true, CAPS, AT (cap_drop) },
+  { "user", 'u', true, VALUE, AT (user) },
+  { "security-opt", 0, true, SECURITY_OPT, 0 },
+  { "publish", 'p', true, PUBLISH, 0 },
+  { "volume", 'v', true, VOLUME, 0 },
+  { "mount", 0, true, MOUNT, 0 },
+  { "network", 0, true, VALUE, AT (network_mode) },
+  { "net", 0, true, VALUE, AT (network_mode) },
+  { "pid", 0, true, VALUE, AT (pid) },
+  { "ipc", 0, true, VALUE, AT (ipc) },
+  { "uts", 0, true, VALUE, AT (uts) },
+  { "userns", 0, true, VALUE, AT (userns_mode) },
+  { "cgroupns", 0, true, VALUE, AT (cgroupns) },
+  { "device", 0, true, LIST, AT (devices) },
+  { "device-cgroup-rule", 0, true, LIST, AT (device_cgroup_rules) },
+  { "memory", 'm', true, VALUE, AT (memory) },
+  { "memory-swap", 0, true, VALUE, AT (memory_swap) },
+  { "cpus", 0, true, FIRST, AT (cpus) },
+  { "cpu-quota", 0, true, FIRST, AT (cpus) },
+  { "cpu-shares", 'c', true, FIRST, AT (cpus) },
+  { "cpuset-cpus", 0, true, FIRST, AT (cpus) },
+  { "pids-limit", 0, true, VALUE, AT (pids_limit) },
+  { "tmpfs", 0, true, LIST, AT (tmpfs) },
+  { "name", 0, true, NAME, 0 },
+  { "restart", 0, true, VALUE, AT (restart) },
+  { "health-cmd", 0, true, HEALTH_CMD, 0 },
+  { "no-healthcheck", 0, false, NO_HEALTHCHECK, 0 },
+  { "ulimit", 0, true, LIST, AT (ulimits) },
+  { "cgroup-parent", 0, true, VALUE, AT (cgroup_parent) },
   /* Boolean flags that change nothing the rules read. */
-  { "detach", 'd', false, IGNORE },
-  { "interactive", 'i', false, IGNORE },
-  { "tty", 't', false, IGNORE },
-  { "quiet", 'q', false, IGNORE },
-  { "rm", 0, false, IGNORE },
-  { "init", 0, false, IGNORE },
-  { "help", 0, false, IGNORE },
-  { "oom-kill-disable", 0, false, IGNORE },
-  { "disable-content-trust", 0, false, IGNORE },
-  { "sig-proxy", 0, false, IGNORE },
-  { "use-api-socket", 0, false, IGNORE },
-  { "replace", 0, false, IGNORE },
-  { "rmi", 0, false, IGNORE },
-  { "read-only-tmpfs", 0, false, IGNORE },
-  { "env-host", 0, false, IGNORE },
-  { "http-proxy", 0, false, IGNORE },
-  { "no-hosts", 0, false, IGNORE },
-  { "passwd", 0, false, IGNORE },
-  { "tls-verify", 0, false, IGNORE },
+  { "detach", 'd', false, IGNORE, 0 },
+  { "interactive", 'i', false, IGNORE, 0 },
+  { "tty", 't', false, IGNORE, 0 },
+  { "quiet", 'q', false, IGNORE, 0 },
+  { "rm", 0, false, IGNORE, 0 },
+  { "init", 0, false, IGNORE, 0 },
+  { "help", 0, false, IGNORE, 0 },
+  { "oom-kill-disable", 0, false, IGNORE, 0 },
+  { "disable-content-trust", 0, false, IGNORE, 0 },
+  { "sig-proxy", 0, false, IGNORE, 0 },
+  { "use-api-socket", 0, false, IGNORE, 0 },
+  { "replace", 0, false, IGNORE, 0 },
+  { "rmi", 0, false, IGNORE, 0 },
+  { "read-only-tmpfs", 0, false, IGNORE, 0 },
+  { "env-host", 0, false, IGNORE, 0 },
+  { "http-proxy", 0, false, IGNORE, 0 },
+  { "no-hosts", 0, false, IGNORE, 0 },
+  { "passwd", 0, false, IGNORE, 0 },
+  { "tls-verify", 0, false, IGNORE, 0 },
   /* Short flags that take a value, beyond those above. */
-  { "attach", 'a', true, IGNORE },
-  { "env", 'e', true, IGNORE },
-  { "hostname", 'h', true, IGNORE },
-  { "label", 'l', true, IGNORE },
-  { "workdir", 'w', true, IGNORE },
+  { "attach", 'a', true, IGNORE, 0 },
+  { "env", 'e', true, IGNORE, 0 },
+  { "hostname", 'h', true, IGNORE, 0 },
+  { "label", 'l', true, IGNORE, 0 },
+  { "workdir", 'w', true, IGNORE, 0 },
 };
+
+#undef AT
 
 /* The engine's global options that take a value (docker -H HOST run). */
 static const char *const global_values[] = {
@@ -636,7 +631,7 @@ engine_of (const char *word, bool make)
 
   if (make)
     word += strspn (word, "@+-"); /* a recipe line's prefixes */
-  base = strrchr (word, '/') ? strrchr (word, '/') + 1 : word;
+  base = base_of (word);
   for (size_t i = 0; i < ARRAY_SIZE (names); i++)
     if (strcmp (base, names[i]) == 0)
       return names[i];
@@ -660,40 +655,38 @@ span (const struct brig_shword *from, const struct brig_shword *to)
   return (struct brig_loc){ from->line, from->col, to->end_line, to->end_col };
 }
 
-/* Apply one flag with its VALUE (NULL for a boolean given alone). */
+/* Apply flag F with its VALUE (NULL for a boolean given alone). */
 static void
-apply (struct brig_workload *w, enum what what, const char *value, struct brig_loc loc)
+apply (struct brig_workload *w, int f, const char *value, struct brig_loc loc)
 {
   struct brig_wdocker *d = &w->docker;
   const char *v = value ? brig_docker_own (w, value) : "true";
   struct brig_wval val = { v, loc, true };
+  void *field = (char *)d + flags[f].off;
+  struct brig_wval *one = field;
+  struct brig_wlist *list = field;
 
-  switch (what)
+  switch (flags[f].how)
     {
-    case PRIVILEGED:
-      d->privileged = val;
+    case FIRST:
+      if (one->set)
+        break;
+      /* fall through */
+    case VALUE:
+      *one = val;
       break;
-    case READ_ONLY:
-      d->read_only = val;
+    case LIST:
+      brig_wlist_push (list, val);
       break;
-    case PUBLISH_ALL:
-      d->publish_all = val;
-      break;
-    case CAP_ADD:
-    case CAP_DROP:
+    case CAPS:
       {
-        /* Podman takes a comma list. */
         _cleanup_free_ char *copy = xstrdup (v);
-        char *p = copy, *one;
-        while ((one = strsep (&p, ",")))
-          if (one[0])
-            brig_wlist_push (what == CAP_ADD ? &d->cap_add : &d->cap_drop,
-                             (struct brig_wval){ brig_docker_own (w, one), loc, true });
+        char *p = copy, *cap;
+        while ((cap = strsep (&p, ",")))
+          if (cap[0])
+            brig_wlist_push (list, (struct brig_wval){ brig_docker_own (w, cap), loc, true });
         break;
       }
-    case USER:
-      d->user = val;
-      break;
     case SECURITY_OPT:
       brig_docker_security_opt (w, v, loc);
       break;
@@ -704,54 +697,11 @@ apply (struct brig_workload *w, enum what what, const char *value, struct brig_l
     case VOLUME:
     case MOUNT:
       d->mounts = xreallocarray (d->mounts, d->nmounts + 1, sizeof *d->mounts);
-      (what == VOLUME ? brig_docker_volume : brig_docker_mount) (w, v, loc,
-                                                                 &d->mounts[d->nmounts++]);
-      break;
-    case NETWORK:
-      d->network_mode = val;
-      break;
-    case PID:
-      d->pid = val;
-      break;
-    case IPC:
-      d->ipc = val;
-      break;
-    case UTS:
-      d->uts = val;
-      break;
-    case USERNS:
-      d->userns_mode = val;
-      break;
-    case CGROUPNS:
-      d->cgroupns = val;
-      break;
-    case DEVICE:
-      brig_wlist_push (&d->devices, val);
-      break;
-    case DEVICE_CGROUP_RULE:
-      brig_wlist_push (&d->device_cgroup_rules, val);
-      break;
-    case MEMORY:
-      d->memory = val;
-      break;
-    case MEMORY_SWAP:
-      d->memory_swap = val;
-      break;
-    case CPU:
-      if (!d->cpus.set)
-        d->cpus = val;
-      break;
-    case PIDS_LIMIT:
-      d->pids_limit = val;
-      break;
-    case TMPFS:
-      brig_wlist_push (&d->tmpfs, val);
+      (flags[f].how == VOLUME ? brig_docker_volume : brig_docker_mount) (w, v, loc,
+                                                                         &d->mounts[d->nmounts++]);
       break;
     case NAME:
       w->name = v;
-      break;
-    case RESTART:
-      d->restart = val;
       break;
     case HEALTH_CMD:
       if (!(d->healthcheck.set && strcmp (d->healthcheck.s, "none") == 0))
@@ -760,16 +710,32 @@ apply (struct brig_workload *w, enum what what, const char *value, struct brig_l
     case NO_HEALTHCHECK:
       d->healthcheck = (struct brig_wval){ "none", loc, true };
       break;
-    case ULIMIT:
-      brig_wlist_push (&d->ulimits, val);
-      break;
-    case CGROUP_PARENT:
-      d->cgroup_parent = val;
-      break;
     case IGNORE:
     default:
       break;
     }
+}
+
+/* Flag F (-1: one brig does not read) of the word WD[*I]: its value
+ * ATTACHED to it (after `=`, or after a short flag), or when it TAKES one
+ * the next word's (*I then moves onto it). */
+static void
+take_flag (struct brig_workload *w, int f, bool takes, const char *attached,
+           const struct brig_shword *wd, size_t n, size_t *i)
+{
+  const char *value = attached;
+  struct brig_loc loc = span (&wd[*i], &wd[*i]);
+
+  if (value == NULL && takes)
+    {
+      if (*i + 1 >= n)
+        return;
+      value = wd[*i + 1].text;
+      loc = span (&wd[*i], &wd[*i + 1]);
+      ++*i;
+    }
+  if (f >= 0)
+    apply (w, f, value, loc);
 }
 
 /* The command's words W[0..N), W[E] the engine and W[V] its verb: flags
@@ -800,38 +766,21 @@ parse_run (const struct brig_shword *wd, size_t n, size_t e, size_t v, const cha
           const char *eq = strchr (a, '=');
           _cleanup_free_ char *name = xstrndup (a + 2, eq ? (size_t)(eq - a - 2) : strlen (a + 2));
           int f = flag_find (name, 0);
-          bool takes = f < 0 || flags[f].value; /* an unknown flag: most take a value */
-          enum what what = f < 0 ? IGNORE : flags[f].what;
-          if (eq)
-            apply (w, what, eq + 1, span (&wd[i], &wd[i]));
-          else if (!takes)
-            apply (w, what, NULL, span (&wd[i], &wd[i]));
-          else if (i + 1 < n)
-            {
-              apply (w, what, wd[i + 1].text, span (&wd[i], &wd[i + 1]));
-              i++;
-            }
+          /* An unknown flag: most take a value. */
+          take_flag (w, f, f < 0 || flags[f].value, eq ? eq + 1 : NULL, wd, n, &i);
           i++;
           continue;
         }
-      /* -itp 80:80, -p80:80, -u 1000 */
+      /* -itp 80:80, -p80:80, -u 1000: the first that takes a value ends it. */
       for (size_t k = 1; a[k]; k++)
         {
           int f = flag_find (NULL, a[k]);
-          if (f < 0 || !flags[f].value)
-            {
-              if (f >= 0)
-                apply (w, flags[f].what, NULL, span (&wd[i], &wd[i]));
-              continue;
-            }
-          if (a[k + 1])
-            apply (w, flags[f].what, a + k + 1, span (&wd[i], &wd[i]));
-          else if (i + 1 < n)
-            {
-              apply (w, flags[f].what, wd[i + 1].text, span (&wd[i], &wd[i + 1]));
-              i++;
-            }
-          break;
+          if (f < 0)
+            continue;
+          take_flag (w, f, flags[f].value, flags[f].value && a[k + 1] ? a + k + 1 : NULL, wd, n,
+                     &i);
+          if (flags[f].value)
+            break;
         }
       i++;
     }
@@ -1063,25 +1012,6 @@ nested_word (struct scan *sc, const struct level *lv, const struct brig_shword *
 
   if (o && skip <= n)
     nested (sc, w->text + skip, n - skip, o + skip, depth + 1);
-}
-
-static const char *
-base_of (const char *w)
-{
-  const char *b = strrchr (w, '/');
-  return b ? b + 1 : w;
-}
-
-static bool
-posix_shell (const char *w)
-{
-  static const char *const shells[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh" };
-  const char *b = base_of (w);
-
-  for (size_t i = 0; i < ARRAY_SIZE (shells); i++)
-    if (strcmp (b, shells[i]) == 0)
-      return true;
-  return false;
 }
 
 /* The command substitutions in the word W of LV: $(...) and `...` (and

@@ -168,6 +168,7 @@ struct out
   char *s;
   size_t n, cap;
   bool toolong;
+  bool left; /* a variable without a value kept its text */
 };
 
 static void
@@ -186,6 +187,14 @@ out_put (struct out *o, const char *s, size_t n)
   memcpy (o->s + o->n, s, n);
   o->n += n;
   o->s[o->n] = '\0';
+}
+
+/* A variable's text, kept for want of a value. */
+static void
+out_left (struct out *o, const char *s, size_t n)
+{
+  out_put (o, s, n);
+  o->left = true;
 }
 
 static bool
@@ -223,7 +232,7 @@ braced (const char *s, size_t len, const struct env *env, int depth, struct out 
   v = p > name && name_start (*name) ? env_get (env->v, env->n, name, (size_t)(p - name)) : NULL;
   if (p == name || !name_start (*name) || (p < end && !strchr (":-+?", *p)))
     {
-      out_put (o, s, len); /* not a variable Compose knows: as written */
+      out_left (o, s, len); /* not a variable Compose knows: as written */
       return;
     }
   if (p == end)
@@ -231,7 +240,7 @@ braced (const char *s, size_t len, const struct env *env, int depth, struct out 
       if (v)
         out_put (o, v, strlen (v));
       else
-        out_put (o, s, len);
+        out_left (o, s, len);
       return;
     }
   if (*p == ':')
@@ -243,7 +252,7 @@ braced (const char *s, size_t len, const struct env *env, int depth, struct out 
   word = p + 1;
   if (op != '-' && op != '+' && op != '?')
     {
-      out_put (o, s, len);
+      out_left (o, s, len);
       return;
     }
   {
@@ -257,7 +266,7 @@ braced (const char *s, size_t len, const struct env *env, int depth, struct out 
     else if (op == '?' && set)
       out_put (o, v, strlen (v));
     else if (op == '?')
-      out_put (o, s, len); /* Compose would stop here: the text is kept */
+      out_left (o, s, len); /* Compose would stop here: the text is kept */
   }
 }
 
@@ -268,7 +277,7 @@ interpolate (const char *s, size_t len, const struct env *env, int depth, struct
 
   if (depth > INTERPOLATE_DEPTH)
     {
-      out_put (o, s, len);
+      out_left (o, s, len);
       return;
     }
   while (i < len && !o->toolong)
@@ -297,7 +306,7 @@ interpolate (const char *s, size_t len, const struct env *env, int depth, struct
             }
           if (j >= len)
             {
-              out_put (o, s + i, len - i); /* unterminated: as written */
+              out_left (o, s + i, len - i); /* unterminated: as written */
               return;
             }
           braced (s + i, j + 1 - i, env, depth, o);
@@ -313,7 +322,7 @@ interpolate (const char *s, size_t len, const struct env *env, int depth, struct
           if (v)
             out_put (o, v, strlen (v));
           else
-            out_put (o, s + i, j - i);
+            out_left (o, s + i, j - i);
           i = j;
         }
       else
@@ -324,8 +333,10 @@ interpolate (const char *s, size_t len, const struct env *env, int depth, struct
     }
 }
 
-char *
-brig_env_interpolate (const char *s, char *const *env)
+/* S interpolated from ENV; NULL as brig_env_interpolate says, or with
+ * WHOLE when a variable is left without a value. */
+static char *
+interpolate_all (const char *s, char *const *env, bool whole)
 {
   struct out o = { 0 };
   struct env e = { env, strv_len (env) };
@@ -334,12 +345,24 @@ brig_env_interpolate (const char *s, char *const *env)
     return NULL;
   out_put (&o, "", 0);
   interpolate (s, strlen (s), &e, 0, &o);
-  if (o.toolong)
+  if (o.toolong || (whole && o.left))
     {
       free (o.s);
       return NULL;
     }
   return o.s;
+}
+
+char *
+brig_env_interpolate (const char *s, char *const *env)
+{
+  return interpolate_all (s, env, false);
+}
+
+char *
+brig_env_defaults (const char *s)
+{
+  return interpolate_all (s, NULL, true);
 }
 
 /* A double-quoted value's escapes. */

@@ -43,4 +43,11 @@ const char *brig_env_get (char *const *env, const char *name, size_t len);
  * past 1 MiB (S is then taken as it is). */
 char *brig_env_interpolate (const char *s, char *const *env);
 
+/* S as it reads when the environment sets no variable (brig_env_interpolate
+ * with no ENV: ${NAME:-WORD} is WORD, ${NAME:+WORD} nothing), or NULL when
+ * S has no $, or a variable is left without a value ($NAME, ${NAME},
+ * ${NAME:?MSG}, a form Compose does not know), or it would grow past
+ * 1 MiB. */
+char *brig_env_defaults (const char *s);
+
 #endif

@@ -3,8 +3,8 @@
 #include "policy/project.h"
 #include "parse/yaml.h"
 #include "util/cleanup.h"
+#include "util/gitignore.h"
 
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,50 +172,6 @@ brig_project_release (struct brig_project *p)
   memset (p, 0, sizeof *p);
 }
 
-/* The first name of S (up to `/` or the end) and what follows it. */
-static const char *
-next_name (const char *s, size_t *ret_len)
-{
-  const char *slash = strchr (s, '/');
-  *ret_len = slash ? (size_t)(slash - s) : strlen (s);
-  return slash ? slash + 1 : NULL;
-}
-
-static bool
-match_names (const char *glob, const char *path, int depth)
-{
-  size_t gl, pl;
-  const char *grest, *prest;
-
-  if (depth > 64)
-    return false;
-  grest = next_name (glob, &gl);
-  if (gl == 2 && strncmp (glob, "**", 2) == 0)
-    {
-      if (grest == NULL)
-        return true;
-      for (const char *p = path; p; p = next_name (p, &pl))
-        if (match_names (grest, p, depth + 1))
-          return true;
-      return false;
-    }
-  prest = next_name (path, &pl);
-  {
-    _cleanup_free_ char *g = xstrndup (glob, gl), *n = xstrndup (path, pl);
-    if (fnmatch (g, n, 0) != 0)
-      return false;
-  }
-  if (grest == NULL || prest == NULL)
-    return grest == NULL && prest == NULL;
-  return match_names (grest, prest, depth + 1);
-}
-
-bool
-brig_glob_match (const char *glob, const char *path)
-{
-  return match_names (glob, path, 0);
-}
-
 bool
 brig_project_excluded (const struct brig_project *p, const char *path)
 {
@@ -229,7 +185,7 @@ brig_project_excluded (const struct brig_project *p, const char *path)
     {
       char *slash;
       for (size_t i = 0; p->globs[i]; i++)
-        if (match_names (p->globs[i], prefix, 0))
+        if (brig_gitignore_match (p->globs[i], prefix))
           return true;
       slash = strrchr (prefix, '/');
       if (slash == NULL)

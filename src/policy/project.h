@@ -14,8 +14,9 @@
  * FILE:LINE:COL, so that a typo never silently turns a check off.
  *
  * Patterns are matched against paths relative to the directory of the
- * .brig.yml, `/`-separated.  `*`, `?` and `[...]` match within one name,
- * a `**` name matches any number of names (none too).  A pattern without
+ * .brig.yml, `/`-separated, as an anchored .gitignore pattern is
+ * (brig_gitignore_match): `*`, `?` and `[...]` match within one name, a
+ * `**` name matches any number of names (none too).  A pattern without
  * a `/` matches a name at any depth; one with a `/` matches from the
  * project's directory (a leading `/` is dropped).  A matching directory
  * excludes everything below it. */
@@ -62,9 +63,5 @@ const struct brig_project_rule *brig_project_rule (const struct brig_project *p,
 /* Drop the findings of the rules P turns off; give the others the
  * severity P sets. */
 void brig_project_apply (const struct brig_project *p, struct brig_findings *f);
-
-/* Does GLOB match PATH (both `/`-separated)?  `**` matches any number of
- * whole names. */
-bool brig_glob_match (const char *glob, const char *path);
 
 #endif

@@ -188,6 +188,24 @@ is_sep (char c)
   return c == ' ' || c == '\t' || c == ';' || c == ',';
 }
 
+/* The until date D (DL bytes) of P, as written in WORD (WL bytes, for
+ * the message when D is not a date). */
+static void
+set_until (struct pragma *p, const char *word, size_t wl, const char *d, size_t dl, brig_date today)
+{
+  brig_date until = brig_date_parse (d, dl);
+
+  if (until < 0)
+    {
+      free (p->bad_until);
+      p->bad_until = xstrndup (word, wl);
+      return;
+    }
+  memcpy (p->until, d, 10);
+  p->until[10] = '\0';
+  p->expired = today > until;
+}
+
 /* The reason in S..E: without an until= word (which sets P's date), and
  * trimmed of blanks and separators. */
 static void
@@ -206,18 +224,7 @@ take_reason (struct pragma *p, const char *s, const char *e, brig_date today)
     {
       const char *d = u + 6;
       size_t dl = strcspn (d, " \t;,");
-      brig_date until = brig_date_parse (d, dl);
-      if (until < 0)
-        {
-          free (p->bad_until);
-          p->bad_until = xstrndup (u, 6 + dl);
-        }
-      else
-        {
-          memcpy (p->until, d, 10);
-          p->until[10] = '\0';
-          p->expired = today > until;
-        }
+      set_until (p, u, 6 + dl, d, dl, today);
       memmove (u, d + dl, strlen (d + dl) + 1);
     }
   for (b = r; *b && (strchr (" \t;,:=", *b) || *b == '-'); b++)
@@ -272,18 +279,9 @@ parse_trivy (struct pragma *p, const char *s, const char *e, brig_date today)
       {
         const char *d = x + 5;
         size_t dl = strcspn (d, ": \t[");
-        brig_date until;
         if (d + dl > rest)
           dl = (size_t)(rest - d);
-        until = brig_date_parse (d, dl);
-        if (until < 0)
-          p->bad_until = xasprintf ("exp:%.*s", (int)dl, d);
-        else
-          {
-            memcpy (p->until, d, 10);
-            p->until[10] = '\0';
-            p->expired = today > until;
-          }
+        set_until (p, x + 1, 4 + dl, d, dl, today);
         break;
       }
   take_reason (p, rest, e, today);
@@ -550,6 +548,33 @@ try_pragma (struct pragma *p, struct brig_finding *x)
   return true;
 }
 
+/* Does one of the pragmas of the comment line C (NULL: none) silence X? */
+static bool
+try_line (struct pragmas *ps, const struct cline *c, struct brig_finding *x)
+{
+  for (size_t k = 0; c && k < c->n; k++)
+    if (try_pragma (&ps->v[c->first + k], x))
+      return true;
+  return false;
+}
+
+/* Does one of the comment-only lines right above LINE (no other line
+ * between) silence X? */
+static bool
+try_above (struct pragmas *ps, const struct cline *lines, size_t nlines, int line,
+           struct brig_finding *x)
+{
+  for (int l = line - 1; l > 0; l--)
+    {
+      const struct cline *c = cline_find (lines, nlines, l);
+      if (c == NULL || !c->only)
+        return false;
+      if (try_line (ps, c, x))
+        return true;
+    }
+  return false;
+}
+
 static void
 judge (const struct pragmas *ps, const char *file, const char *who, struct brig_findings *f)
 {
@@ -608,32 +633,14 @@ brig_suppress_comments (const char *buf, size_t len, const char *file, brig_date
   for (size_t i = first; i < f->n; i++)
     {
       struct brig_finding *x = &f->v[i];
-      const struct cline *c;
-      bool done = false;
 
       if (x->suppressed || brig_suppress_rule (x->rule) || x->loc.line <= 0)
         continue;
-      /* Its own line, then the comment lines right above it. */
-      c = cline_find (lines, nlines, x->loc.line);
-      for (size_t k = 0; c && k < c->n && !done; k++)
-        done = try_pragma (&ps.v[c->first + k], x);
-      for (int l = x->loc.line - 1; l > 0 && !done; l--)
-        {
-          c = cline_find (lines, nlines, l);
-          if (c == NULL || !c->only)
-            break;
-          for (size_t k = 0; k < c->n && !done; k++)
-            done = try_pragma (&ps.v[c->first + k], x);
-        }
-      /* Then those above the command it is part of. */
-      for (int l = x->first_line - 1; x->first_line < x->loc.line && l > 0 && !done; l--)
-        {
-          c = cline_find (lines, nlines, l);
-          if (c == NULL || !c->only)
-            break;
-          for (size_t k = 0; k < c->n && !done; k++)
-            done = try_pragma (&ps.v[c->first + k], x);
-        }
+      /* Its own line, then the comment lines right above it, then those
+         above the command it is part of. */
+      if (!try_line (&ps, cline_find (lines, nlines, x->loc.line), x)
+          && !try_above (&ps, lines, nlines, x->loc.line, x) && x->first_line < x->loc.line)
+        try_above (&ps, lines, nlines, x->first_line, x);
     }
   judge (&ps, file, "", f);
   pragmas_release (&ps);

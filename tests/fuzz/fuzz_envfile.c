@@ -1,5 +1,6 @@
 /* Fuzz the --env-file parser, compose's .env reader and the interpolation
- * of its variables (into the input itself, as a value). */
+ * of its variables (into the input itself, as a value, and with no
+ * variable set). */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -23,6 +24,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   {
     char *s = xstrndup ((const char *)data, size), *v = brig_env_interpolate (s, env);
     free (v);
+    free (brig_env_defaults (s));
     free (s);
   }
   strv_free (env);

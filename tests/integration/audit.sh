@@ -749,6 +749,15 @@ assert d["summary"]["config"] == os.path.realpath(sys.argv[1]) + "/.brig.yml", d
 	run_status st audit --config "$WORK/missing.yml" charts
 	expect_eq 2 "$st"
 	expect_match "missing.yml.*No such file" "$out"
+	# The walk up stops at the repository's top: $WORK/.brig.yml is above it.
+	mkdir -p "$WORK/repo2/.git"
+	write_deployment "$WORK/repo2/d.yaml"
+	cd "$WORK/repo2"
+	run_status st audit --format json --fail-on never d.yaml
+	expect_match '"config": null' "$out" "a .brig.yml above the repository's top is read"
+	rm -r "$WORK/repo2/.git"
+	run_status st audit --format json --fail-on never d.yaml
+	expect_match "\"config\": \"$WORK/.brig.yml\"" "$out" "without .git, the walk goes up"
 }
 
 test_bad_project_file_is_an_error_with_its_place () {
@@ -2168,7 +2177,18 @@ d = json.loads(sys.argv[1])
 r = {(x["rule"], x["line"]) for x in d["findings"] if x["file"].endswith("/compose.yaml")}
 assert ("BRIG-R005", 7) in r and ("BRIG-C001", 8) in r and ("BRIG-R004", 17) in r, r
 assert ("BRIG-R004", 18) not in r, r
+assert not any("/.env" in x["message"] for x in d["warnings"]), d["warnings"]
 PY
+	# A .env that cannot be read is said, not passed over.
+	mkdir "$WORK/app/.env"
+	run_status st audit --format json --fail-on never "$WORK/app/compose.yaml"
+	python3 - "$out" "$WORK/app" <<'PY' || fail "unreadable .env: $out"
+import json, sys
+d, top = json.loads(sys.argv[1]), sys.argv[2]
+w = [(x["file"], x["message"]) for x in d["warnings"]]
+assert (top + "/compose.yaml", "read `" + top + "/.env`: Is a directory: its variables are not known") in w, w
+PY
+	rmdir "$WORK/app/.env"
 	printf 'include: lib/db.yaml\nservices: {}\n' > "$WORK/app/bad.yaml"
 	run_status st audit --type compose "$WORK/app/bad.yaml"
 	expect_eq 2 "$st"

@@ -245,6 +245,25 @@ test_dotenv_and_interpolation (void **state)
   check_interpolate (env, "$UNSET ${UNSET} ${1x} ${TAG/x} ${TAG",
                      "$UNSET ${UNSET} ${1x} ${TAG/x} ${TAG");
   check_interpolate (NULL, "${A:-a}$B", "a$B");
+  /* With no variable set: the defaults, or nothing known. */
+  {
+    static const struct
+    {
+      const char *in, *want;
+    } defaults[] = {
+      { "${A:-/x}/y", "/x/y" }, { "${A-${B:-1}}", "1" }, { "${A:+x}b", "b" },
+      { "$$A", "$A" },          { "${A}", NULL },        { "$A", NULL },
+      { "${A:?m}", NULL },      { "${A", NULL },         { "plain", NULL },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE (defaults); i++)
+      {
+        _cleanup_free_ char *got = brig_env_defaults (defaults[i].in);
+        if (defaults[i].want)
+          assert_string_equal (got, defaults[i].want);
+        else
+          assert_null (got);
+      }
+  }
 }
 
 /* Compose values are read interpolated, at their own nodes. */
@@ -257,7 +276,9 @@ test_compose_env (void **state)
                       "    privileged: ${PRIV:-true}\n"
                       "    read_only: ${RO}\n"
                       "    user: $$USER\n"
-                      "    ports: [\"${BIND:-0.0.0.0}:80:80\", \"${IP}:81:81\"]\n"
+                      "    ports: [\"${BIND:-0.0.0.0}:80:80\", \"${IP}:81:81\",\n"
+                      "            {target: 82, host_ip: \"${ANY:-}\"}, {target: 83, host_ip: "
+                      "\"${LO:-127.0.0.1}\"}]\n"
                       "    cap_add: [\"${CAP}\"]\n";
   char env_text[] = "RO=yes\nCAP=SYS_ADMIN\nTAG=1.27\n";
   _cleanup_strv_ char **env = NULL;
@@ -282,6 +303,8 @@ test_compose_env (void **state)
   assert_string_equal (w[0].docker.user.s, "$USER");
   assert_string_equal (w[0].docker.ports[0].host_ip.s, "0.0.0.0");
   assert_string_equal (w[0].docker.ports[1].host_ip.s, "${IP}");
+  assert_false (w[0].docker.ports[2].host_ip.set); /* every interface */
+  assert_string_equal (w[0].docker.ports[3].host_ip.s, "127.0.0.1");
   assert_string_equal (w[0].docker.cap_add.v[0].s, "SYS_ADMIN");
   brig_workloads_free (w, n);
   brig_yaml_free (y);
@@ -326,6 +349,94 @@ test_compose_includes (void **state)
   }
 }
 
+/* Every flag of docker run that rules read lands in its field, at its
+ * flag; the first CPU flag wins, --no-healthcheck is not undone by a
+ * --health-cmd, short flags cluster. */
+static void
+test_dockerrun_flags (void **state)
+{
+  const char text[]
+      = "docker run --privileged --read-only -P --cap-add=NET_ADMIN,SYS_TIME --cap-drop ALL\\\n"
+        " -u 1000 --security-opt seccomp=unconfined -p 80:80 -v /a:/b --mount "
+        "type=bind,src=/c,dst=/d"
+        " --net host --pid host --ipc host --uts host --userns host --cgroupns host"
+        " --device /dev/kmsg --device-cgroup-rule 'c 1:3 r' -m 1g --memory-swap 2g"
+        " --cpus 1 --cpu-shares 512 --pids-limit 100 --tmpfs /tmp --name web --restart always"
+        " --no-healthcheck --health-cmd true --ulimit nofile=10 --cgroup-parent p"
+        " -itp 81:81 -e A=b img cmd --privileged\n";
+  struct brig_workload *w = NULL;
+  struct brig_err err = { 0 };
+  size_t n = 0;
+  const struct brig_wdocker *d;
+
+  (void)state;
+  assert_int_equal (brig_parse_dockerrun (text, strlen (text), "t.sh", false, &w, &n, &err), 0);
+  assert_int_equal (n, 1);
+  d = &w[0].docker;
+  assert_string_equal (w[0].kind, "docker run");
+  assert_string_equal (w[0].name, "web");
+  assert_string_equal (d->image.s, "img");
+  assert_string_equal (d->privileged.s, "true");
+  assert_int_equal (d->privileged.loc.col, 12);
+  assert_string_equal (d->read_only.s, "true");
+  assert_string_equal (d->publish_all.s, "true");
+  assert_int_equal (d->cap_add.n, 2);
+  assert_string_equal (d->cap_add.v[1].s, "SYS_TIME");
+  assert_string_equal (d->cap_drop.v[0].s, "ALL");
+  assert_int_equal (d->cap_drop.v[0].loc.line, 1);
+  assert_string_equal (d->user.s, "1000");
+  assert_int_equal (d->user.loc.line, 2);
+  assert_string_equal (d->seccomp.s, "unconfined");
+  assert_int_equal (d->nports, 2);
+  assert_string_equal (d->ports[1].published.s, "81");
+  assert_int_equal (d->nmounts, 2);
+  assert_string_equal (d->mounts[0].source.s, "/a");
+  assert_string_equal (d->mounts[1].target.s, "/d");
+  assert_string_equal (d->network_mode.s, "host");
+  assert_string_equal (d->pid.s, "host");
+  assert_string_equal (d->ipc.s, "host");
+  assert_string_equal (d->uts.s, "host");
+  assert_string_equal (d->userns_mode.s, "host");
+  assert_string_equal (d->cgroupns.s, "host");
+  assert_string_equal (d->devices.v[0].s, "/dev/kmsg");
+  assert_string_equal (d->device_cgroup_rules.v[0].s, "c 1:3 r");
+  assert_string_equal (d->memory.s, "1g");
+  assert_string_equal (d->memory_swap.s, "2g");
+  assert_string_equal (d->cpus.s, "1");
+  assert_string_equal (d->pids_limit.s, "100");
+  assert_string_equal (d->tmpfs.v[0].s, "/tmp");
+  assert_string_equal (d->restart.s, "always");
+  assert_string_equal (d->healthcheck.s, "none");
+  assert_string_equal (d->ulimits.v[0].s, "nofile=10");
+  assert_string_equal (d->cgroup_parent.s, "p");
+  assert_false (d->exec);
+  brig_workloads_free (w, n);
+}
+
+static void
+test_shebang (void **state)
+{
+  static const struct
+  {
+    const char *line;
+    bool shell;
+  } lines[] = {
+    { "#!/bin/sh\n", true },
+    { "#! /usr/bin/env bash\nx", true },
+    { "#!/usr/bin/env -S bash -e", true },
+    { "#!/usr/bin/env /bin/dash\n", true },
+    { "#!/usr/bin/python3\n", false },
+    { "#!/usr/bin/env\n", false },
+    { "# a comment\n", false },
+    { "#!", false },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < ARRAY_SIZE (lines); i++)
+    assert_int_equal (brig_dockerrun_shebang (lines[i].line, strlen (lines[i].line)),
+                      lines[i].shell);
+}
+
 int
 main (void)
 {
@@ -337,6 +448,8 @@ main (void)
     cmocka_unit_test (test_dotenv_and_interpolation),
     cmocka_unit_test (test_compose_env),
     cmocka_unit_test (test_compose_includes),
+    cmocka_unit_test (test_dockerrun_flags),
+    cmocka_unit_test (test_shebang),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

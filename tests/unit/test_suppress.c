@@ -144,6 +144,11 @@ test_reasons_and_dates (void **state)
   assert_int_equal (count (&f, "BRIG-S001"), 1);
   assert_int_equal (count (&f, "BRIG-S002"), 1);
   assert_int_equal (count (&f, "BRIG-S003"), 2);
+  for (size_t i = 0; i < f.n; i++)
+    if (strcmp (f.v[i].rule->id, "BRIG-S003") == 0 && f.v[i].loc.line == 7)
+      assert_string_equal (f.v[i].message, "`brig:ignore=BRIG-K005 until=2030-02-30 bad date`: "
+                                           "until=2030-02-30 is not a date (write "
+                                           "until=YYYY-MM-DD): it silences nothing");
   brig_findings_release (&f);
 }
 
@@ -159,13 +164,16 @@ test_other_tools_comments (void **state)
                      "c: 1\n"                                            /* 6 */
                      "# trivy:ignore:KSV-0024\n"                         /* 7 */
                      "d: 1\n"                                            /* 8 */
-                     "# hadolint ignore=DL3008\n";                       /* 9 */
+                     "# hadolint ignore=DL3008\n"                        /* 9 */
+                     "# trivy:ignore:KSV017:exp:2030-13-01 bad month\n"  /* 10 */
+                     "e: 1\n";                                           /* 11 */
 
   (void)state;
   add (&f, "BRIG-K001", 2, 1);
   add (&f, "BRIG-K001", 4, 1);
   add (&f, "BRIG-K001", 6, 1);
   add (&f, "BRIG-K005", 8, 1);
+  add (&f, "BRIG-K001", 11, 1);
   comments (text, &f);
   assert_non_null (f.v[0].suppressed);
   assert_string_equal (f.v[0].suppressed->tool, "checkov");
@@ -178,30 +186,49 @@ test_other_tools_comments (void **state)
   /* Theirs without a reason is reported when it silences brig; the ones
    * brig has nothing to do with are left alone. */
   assert_int_equal (count (&f, "BRIG-S001"), 1);
-  assert_int_equal (f.n, 5);
+  /* A bad :exp: date silences nothing, and says so. */
+  assert_null (f.v[4].suppressed);
+  assert_int_equal (count (&f, "BRIG-S003"), 1);
+  assert_int_equal (f.n, 7);
+  assert_string_equal (f.v[6].message, "`trivy:ignore:KSV017:exp:2030-13-01 bad month`: "
+                                       "exp:2030-13-01 is not a date (write until=YYYY-MM-DD): "
+                                       "it silences nothing");
   brig_findings_release (&f);
-}
-
-static void
-test_globs (void **state)
-{
-  (void)state;
-  assert_true (brig_glob_match ("**/vendor", "vendor"));
-  assert_true (brig_glob_match ("**/vendor", "a/b/vendor"));
-  assert_false (brig_glob_match ("**/vendor", "a/vendorx"));
-  assert_true (brig_glob_match ("charts/*/templates", "charts/web/templates"));
-  assert_false (brig_glob_match ("charts/*/templates", "charts/a/b/templates"));
-  assert_true (brig_glob_match ("charts/**/templates", "charts/a/b/templates"));
-  assert_true (brig_glob_match ("charts/**/templates", "charts/templates"));
-  assert_true (brig_glob_match ("**/*.tmpl.yaml", "x/y.tmpl.yaml"));
-  assert_true (brig_glob_match ("a/**", "a/b/c"));
-  assert_false (brig_glob_match ("a/b", "a/b/c"));
 }
 
 static int
 parse (const char *text, struct brig_project *p, struct brig_err *err)
 {
   return brig_project_parse (text, strlen (text), ".brig.yml", p, err);
+}
+
+/* Exclude patterns: `**` spans names, `*` stays in one; a directory
+ * excludes what is below it; many `**` cost no more than one. */
+static void
+test_globs (void **state)
+{
+  struct brig_project p;
+  struct brig_err err = { 0 };
+
+  (void)state;
+  assert_int_equal (parse ("exclude:\n  - charts/*/templates\n  - charts/**/tests\n"
+                           "  - \"**/*.tmpl.yaml\"\n  - a/b\n"
+                           "  - \"**/**/**/**/**/**/**/**/**/**/**/**/**/**/**/**/z\"\n",
+                           &p, &err),
+                    0);
+  assert_true (brig_project_excluded (&p, "charts/web/templates"));
+  assert_true (brig_project_excluded (&p, "charts/web/templates/x.yaml"));
+  assert_false (brig_project_excluded (&p, "charts/a/b/templates"));
+  assert_true (brig_project_excluded (&p, "charts/a/b/tests"));
+  assert_true (brig_project_excluded (&p, "charts/tests"));
+  assert_true (brig_project_excluded (&p, "x/y.tmpl.yaml"));
+  assert_false (brig_project_excluded (&p, "x/y.yaml"));
+  assert_true (brig_project_excluded (&p, "a/b/c"));
+  assert_false (brig_project_excluded (&p, "x/a/b"));
+  assert_false (brig_project_excluded (
+      &p, "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/y"));
+  assert_true (brig_project_excluded (&p, "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/z"));
+  brig_project_release (&p);
 }
 
 static void
