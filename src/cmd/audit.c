@@ -171,19 +171,11 @@ o_severity (void *ctx, const char *arg, struct brig_err *err)
   return brig_severity_arg (arg, &o->show, NULL, err);
 }
 
-#define FLAG_SETTER(fn, field)                                                                     \
-  static int fn (void *ctx, const char *arg, struct brig_err *err)                                 \
-  {                                                                                                \
-    (void)arg;                                                                                     \
-    (void)err;                                                                                     \
-    ((struct audit_opts *)ctx)->field = true;                                                      \
-    return 0;                                                                                      \
-  }
-FLAG_SETTER (o_list_rules, list_rules)
-FLAG_SETTER (o_fix, fix)
-FLAG_SETTER (o_dry_run, dry_run)
-FLAG_SETTER (o_no_config, no_config)
-FLAG_SETTER (o_no_gitignore, no_gitignore)
+BRIG_OPT_FLAG (o_list_rules, struct audit_opts, list_rules)
+BRIG_OPT_FLAG (o_fix, struct audit_opts, fix)
+BRIG_OPT_FLAG (o_dry_run, struct audit_opts, dry_run)
+BRIG_OPT_FLAG (o_no_config, struct audit_opts, no_config)
+BRIG_OPT_FLAG (o_no_gitignore, struct audit_opts, no_gitignore)
 
 static int
 o_config (void *ctx, const char *arg, struct brig_err *err)
@@ -192,7 +184,7 @@ o_config (void *ctx, const char *arg, struct brig_err *err)
   ((struct audit_opts *)ctx)->config = arg;
   return 0;
 }
-FLAG_SETTER (o_help, help)
+BRIG_OPT_FLAG (o_help, struct audit_opts, help)
 
 static int
 o_target (void *ctx, const char *arg, struct brig_err *err)
@@ -1372,17 +1364,6 @@ load_project (struct audit_opts *o, struct brig_err *err)
   return 0;
 }
 
-static brig_date
-today (void)
-{
-  time_t t = time (NULL);
-  struct tm tm;
-
-  if (localtime_r (&t, &tm) == NULL)
-    return 0;
-  return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
 int
 cmd_audit (int argc, char **argv)
 {
@@ -1449,7 +1430,7 @@ cmd_audit (int argc, char **argv)
       brig_project_release (&o.project);
       return brig_fail (2, &err);
     }
-  o.today = today ();
+  o.today = brig_today ();
   o.compose = &compose;
   r.project = &o.project;
   for (size_t i = 0; paths[i]; i++)
@@ -1475,31 +1456,18 @@ cmd_audit (int argc, char **argv)
   /* .brig.yml's rules off and severities; what --severity hides is
    * neither shown nor counted. */
   in_force (&o, &r.findings);
-  brig_report_sort (&r);
   {
     /* With --fix, standard output may carry a diff or the fixed text: the
      * report goes to standard error then. */
     bool to_err = o.fix && (o.dry_run || stdin_used);
-    FILE *rep = to_err ? stderr : stdout;
-    if (o.sarif)
-      {
-        _cleanup_free_ char *cwd = getcwd (NULL, 0);
-        brig_report_sarif (rep, &r, cwd);
-      }
-    else if (o.json)
-      brig_report_json (rep, &r);
-    else
-      brig_report_text (rep, &r, isatty (fileno (rep)) && getenv ("NO_COLOR") == NULL);
+    _cleanup_free_ char *cwd = getcwd (NULL, 0);
+    status = brig_report_finish (to_err ? stderr : stdout, &r, o.json, o.sarif, cwd, o.fail_on,
+                                 o.fail_never);
     if (o.fix)
       fprintf (stderr, "brig audit --fix: %zu finding%s %s in %zu file%s\n", r.fixed,
                r.fixed == 1 ? "" : "s", o.dry_run ? "would be fixed" : "fixed", r.fixed_files,
                r.fixed_files == 1 ? "" : "s");
   }
-  for (size_t i = 0; i < r.findings.n && !o.fail_never; i++)
-    if (r.findings.v[i].suppressed == NULL && r.findings.v[i].severity >= o.fail_on)
-      status = 1;
-  if (r.nerrors)
-    status = 2;
   brig_report_release (&r);
   brig_project_release (&o.project);
   free (o.project_root);

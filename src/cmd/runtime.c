@@ -273,21 +273,13 @@ o_preserve_fds (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 
-#define FLAG_SETTER(name, field)                                                                   \
-  static int name (void *ctx, const char *arg, struct brig_err *err)                               \
-  {                                                                                                \
-    (void)arg;                                                                                     \
-    (void)err;                                                                                     \
-    ((struct verb_opts *)ctx)->field = true;                                                       \
-    return 0;                                                                                      \
-  }
-FLAG_SETTER (o_force, force)
-FLAG_SETTER (o_all, all)
-FLAG_SETTER (o_detach, detach)
-FLAG_SETTER (o_keep, keep)
-FLAG_SETTER (o_quiet, quiet)
-FLAG_SETTER (o_rootless, rootless)
-FLAG_SETTER (o_ignore_paused, ignore_paused)
+BRIG_OPT_FLAG (o_force, struct verb_opts, force)
+BRIG_OPT_FLAG (o_all, struct verb_opts, all)
+BRIG_OPT_FLAG (o_detach, struct verb_opts, detach)
+BRIG_OPT_FLAG (o_keep, struct verb_opts, keep)
+BRIG_OPT_FLAG (o_quiet, struct verb_opts, quiet)
+BRIG_OPT_FLAG (o_rootless, struct verb_opts, rootless)
+BRIG_OPT_FLAG (o_ignore_paused, struct verb_opts, ignore_paused)
 
 static int
 o_ignored (void *ctx, const char *arg, struct brig_err *err)
@@ -344,7 +336,7 @@ static const struct brig_opt update_opts[] = {
   { 0, NULL, NULL, NULL, NULL },
 };
 
-FLAG_SETTER (o_stats, stats)
+BRIG_OPT_FLAG (o_stats, struct verb_opts, stats)
 
 static int
 o_interval (void *ctx, const char *arg, struct brig_err *err)

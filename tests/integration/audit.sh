@@ -469,29 +469,6 @@ assert "uri" not in loc["artifactLocation"] and loc["region"]["startLine"] == 4,
 PY
 }
 
-# The SARIF 2.1.0 schema and a validator, from npm (skipped without it).
-sarif_validator () {
-	command -v npm > /dev/null && command -v node > /dev/null || skip "no npm or node"
-	timeout 180 npm install --prefix "$WORK/npm" --no-save --no-audit --no-fund --no-package-lock \
-		--loglevel=error @microsoft/jest-sarif@1.0.0-beta.0 > "$WORK/npm.log" 2>&1 ||
-		skip "npm registry unreachable: $(tail -1 "$WORK/npm.log")"
-	cat > "$WORK/validate.js" <<'JS'
-const path = require('path'), fs = require('fs');
-const nm = path.join(process.argv[2], 'node_modules');
-const Ajv = require(path.join(nm, 'ajv'));
-const schema = require(path.join(nm, '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
-const ajv = new Ajv({ schemaId: 'auto', allErrors: true, validateSchema: false });
-ajv.addMetaSchema(require(path.join(nm, 'ajv/lib/refs/json-schema-draft-04.json')));
-const validate = ajv.compile(schema);
-let bad = 0;
-for (const f of process.argv.slice(3)) {
-  if (validate(JSON.parse(fs.readFileSync(f, 'utf8')))) { console.log(f + ': valid'); continue; }
-  bad++;
-  console.log(f + ': ' + ajv.errorsText(validate.errors, { separator: '\n  ' }));
-}
-process.exit(bad ? 1 : 0);
-JS
-}
 
 test_sarif_is_valid_against_the_schema () {
 	sarif_validator
