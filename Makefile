@@ -54,7 +54,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 ROOTFS    := $(B)/share/images/busybox/rootfs
 
 .PHONY: all deps demo check test bench bench-audit bench-host install uninstall clean lint fuzz
-MAN_PAGES := $(B)/brig-run.1 $(B)/brig-host.1 $(B)/brig-ps.1
+MAN_PAGES := $(B)/brig-run.1 $(B)/brig-audit.1 $(B)/brig-host.1 $(B)/brig-ps.1 $(B)/brig-probe.1
 all: $(B)/brig $(ROOTFS) $(MAN_PAGES)
 
 deps:
@@ -84,7 +84,7 @@ $(ROOTFS): scripts/mkrootfs-busybox
 	scripts/mkrootfs-busybox $@
 
 # brig host and brig ps: the whole page from the command's help and options.
-$(B)/brig-host.1 $(B)/brig-ps.1: $(B)/brig-%.1: $(B)/brig
+$(B)/brig-audit.1 $(B)/brig-host.1 $(B)/brig-ps.1 $(B)/brig-probe.1: $(B)/brig-%.1: $(B)/brig
 	$(B)/brig $* --help-man > $@.tmp && mv $@.tmp $@
 
 $(B)/brig-run.1: docs/brig-run.1.in $(B)/brig
@@ -168,7 +168,8 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/brig $(DESTDIR)$(BINDIR)/brig-runtime $(DESTDIR)$(BINDIR)/brig-probe $(DESTDIR)$(MANDIR)/man1/brig-run.1
-	rm -f $(DESTDIR)$(MANDIR)/man1/brig-host.1 $(DESTDIR)$(MANDIR)/man1/brig-ps.1
+	rm -f $(DESTDIR)$(MANDIR)/man1/brig-audit.1 $(DESTDIR)$(MANDIR)/man1/brig-host.1 \
+	      $(DESTDIR)$(MANDIR)/man1/brig-ps.1 $(DESTDIR)$(MANDIR)/man1/brig-probe.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

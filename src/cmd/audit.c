@@ -60,7 +60,7 @@ struct audit_opts
   char *project_root;          /* its directory, resolved */
   brig_date today;
   bool list_rules;
-  bool help;
+  bool help, help_man;
   enum brig_pss_level level;
   int version;
   enum brig_severity fail_on;
@@ -185,6 +185,7 @@ o_config (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 BRIG_OPT_FLAG (o_help, struct audit_opts, help)
+BRIG_OPT_FLAG (o_help_man, struct audit_opts, help_man)
 
 static int
 o_target (void *ctx, const char *arg, struct brig_err *err)
@@ -233,6 +234,7 @@ static const struct brig_opt options[] = {
     o_target },
   { 0, "list-rules", NULL, "print the rule table and exit", o_list_rules },
   { 'h', "help", NULL, "show this help", o_help },
+  { 0, "help-man", NULL, NULL, o_help_man }, /* hidden: brig-audit(1), made at build time */
   { 0, NULL, NULL, NULL, NULL },
 };
 
@@ -1401,6 +1403,11 @@ cmd_audit (int argc, char **argv)
           continue;
         }
       strv_push (&paths, xstrdup (argv[i++]));
+    }
+  if (o.help_man)
+    {
+      brig_opt_man_page (stdout, "brig-audit", &help, options);
+      return 0;
     }
   if (o.help)
     {

@@ -20,7 +20,7 @@
 struct probe_opts
 {
   bool json;
-  bool help;
+  bool help, help_man;
   bool list;
   char **skip; /* check names */
 };
@@ -73,23 +73,10 @@ o_skip (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 
-static int
-o_list (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg;
-  (void)err;
-  ((struct probe_opts *)ctx)->list = true;
-  return 0;
-}
+BRIG_OPT_FLAG (o_list, struct probe_opts, list)
 
-static int
-o_help (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)arg;
-  (void)err;
-  ((struct probe_opts *)ctx)->help = true;
-  return 0;
-}
+BRIG_OPT_FLAG (o_help, struct probe_opts, help)
+BRIG_OPT_FLAG (o_help_man, struct probe_opts, help_man)
 
 static const struct brig_opt options[] = {
   { 0, "format", "FORMAT", "text (default) or json", o_format },
@@ -97,6 +84,7 @@ static const struct brig_opt options[] = {
     o_skip },
   { 0, "list", NULL, "print the checks and what each tries, and exit", o_list },
   { 'h', "help", NULL, "show this help", o_help },
+  { 0, "help-man", NULL, NULL, o_help_man }, /* hidden: brig-probe(1), made at build time */
   { 0, NULL, NULL, NULL, NULL },
 };
 
@@ -168,9 +156,11 @@ cmd_probe (int argc, char **argv)
       return brig_fail (2, &err);
     }
   checks = brig_probe_checks (&n);
-  if (o.help || o.list)
+  if (o.help || o.help_man || o.list)
     {
-      if (o.help)
+      if (o.help_man)
+        brig_opt_man_page (stdout, "brig-probe", &help, options);
+      else if (o.help)
         brig_opt_help (stdout, &help, options);
       else
         for (size_t i = 0; i < n; i++)
