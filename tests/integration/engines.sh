@@ -119,8 +119,8 @@ test_podman () {
 	# the tty echoes it as `^@` before a line (about 1 run in 6 here; the
 	# input side is script(1) and conmon, not the runtime): not what is
 	# asserted, so it is dropped.
-	out=$(script -qec "$P run -it --rm --network none brigtest sh -c 'tty; echo in-tty'" /dev/null | tr -d '\r' | sed 's/\^@//g')
-	expect_match "^(.*)?/dev/pts/0$" "$out"
+	out=$(script -qec "$P run -it --rm --network none brigtest sh -c 'tty; echo in-tty'" /dev/null 2>"$WORK/script.err" | tr -d '\r' | sed 's/\^@//g')
+	expect_match "^(.*)?/dev/pts/0$" "$out" "output (script(1) said: $(cat "$WORK/script.err"))"
 	expect_match "^in-tty$" "$out"
 }
 
