@@ -30,6 +30,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +50,10 @@ enum audit_type
   TYPE_DOCKERFILE,
   TYPE_DAEMON_JSON,
   TYPE_OCI,
+  TYPE_DEFER, /* a compose file met off the main thread: judged on it, in order */
 };
+
+struct audit_queue;
 
 struct audit_opts
 {
@@ -70,7 +76,9 @@ struct audit_opts
   bool dry_run;       /* with --fix: print the diff instead */
   const char *target; /* --target: the Dockerfiles' final stage */
   bool no_gitignore;
-  struct compose_state *compose;
+  int jobs;                      /* --jobs: threads that judge files */
+  struct compose_state *compose; /* NULL off the main thread */
+  struct audit_queue *queue;     /* a walk queues files here, when not NULL */
 };
 
 /* A compose file an `include:` names, to be judged in its own file once the
@@ -188,6 +196,20 @@ BRIG_OPT_FLAG (o_help, struct audit_opts, help)
 BRIG_OPT_FLAG (o_help_man, struct audit_opts, help_man)
 
 static int
+o_jobs (void *ctx, const char *arg, struct brig_err *err)
+{
+  char *end;
+  long n;
+
+  errno = 0;
+  n = strtol (arg, &end, 10);
+  if (errno || end == arg || *end || n < 1 || n > 64)
+    return brig_error (err, 0, "--jobs %s: expected a number of threads from 1 to 64", arg);
+  ((struct audit_opts *)ctx)->jobs = (int)n;
+  return 0;
+}
+
+static int
 o_target (void *ctx, const char *arg, struct brig_err *err)
 {
   if (arg[0] == '\0')
@@ -232,6 +254,10 @@ static const struct brig_opt options[] = {
     "for the rules about the final image (USER, a shell in it...); a Dockerfile without it is "
     "judged as written, with a warning",
     o_target },
+  { 'j', "jobs", "N",
+    "judge files on N threads (default: the CPUs brig may run on, at most 8); the report is the "
+    "same whatever N is",
+    o_jobs },
   { 0, "list-rules", NULL, "print the rule table and exit", o_list_rules },
   { 'h', "help", NULL, "show this help", o_help },
   { 0, "help-man", NULL, NULL, o_help_man }, /* hidden: brig-audit(1), made at build time */
@@ -563,19 +589,25 @@ dockerfile_named (const char *path)
   return brig_dockerfile_name (base ? base + 1 : path);
 }
 
-/* NAME's copy in R->names, for findings to point into.  The array
- * doubles (from 8): a tree of many files is not walked once per file. */
+/* NAME (taken) at the end of R->names, for findings to point into.  The
+ * array doubles (from 8): a tree of many files is not walked once per file. */
 static char *
-add_name (struct brig_audit_report *r, const char *name)
+name_take (struct brig_audit_report *r, char *name)
 {
   size_t n = r->nnames;
 
   if (n == 0 || (n + 1 >= 8 && ((n + 1) & n) == 0))
     r->names = xreallocarray (r->names, n ? 2 * (n + 1) : 8, sizeof *r->names);
-  r->names[n] = xstrdup (name);
+  r->names[n] = name;
   r->names[n + 1] = NULL;
   r->nnames = n + 1;
-  return r->names[n];
+  return name;
+}
+
+static char *
+add_name (struct brig_audit_report *r, const char *name)
+{
+  return name_take (r, xstrdup (name));
 }
 
 /* A compose file's variables: its include's env_file, or the .env beside
@@ -782,6 +814,14 @@ audit_buffer (const struct audit_opts *o, struct brig_audit_report *r, const cha
       brig_yaml_free (y);
       return;
     }
+  if (type == TYPE_COMPOSE && o->compose == NULL)
+    {
+      /* Compose files share state (the includes judged, each once): the
+         main thread judges them, in their turn. */
+      *ret_type = TYPE_DEFER;
+      brig_yaml_free (y);
+      return;
+    }
   *ret_type = type;
   if (type == TYPE_COMPOSE)
     audit_compose (o, r, file, y);
@@ -885,9 +925,12 @@ audit_text (const struct audit_opts *o, struct brig_audit_report *r, const char 
   enum audit_type type = TYPE_AUTO;
 
   audit_buffer (o, r, name, buf, len, explicit, &type);
+  if (type == TYPE_DEFER)
+    return TYPE_DEFER;
   if (r->files > files)
     brig_suppress_comments (buf, len, r->names[r->nnames - 1], o->today, &r->findings, first);
-  audit_includes (o, r);
+  if (o->compose)
+    audit_includes (o, r);
   return r->files > files ? type : TYPE_AUTO;
 }
 
@@ -1064,8 +1107,9 @@ excluded (const struct audit_opts *o, const char *path)
 
 /* PATH, which is NAME in the directory DIRFD (AT_FDCWD: NAME is PATH): a
  * walk opens each file by its name in its directory's descriptor, not by a
- * path the kernel would walk again from the top for every file. */
-static void
+ * path the kernel would walk again from the top for every file.  Returns
+ * TYPE_DEFER for a compose file met off the main thread (nothing judged). */
+static enum audit_type
 audit_file (const struct audit_opts *o, struct brig_audit_report *r, int dirfd, const char *name,
             const char *path, bool explicit)
 {
@@ -1076,7 +1120,7 @@ audit_file (const struct audit_opts *o, struct brig_audit_report *r, int dirfd, 
   if (excluded (o, path))
     {
       r->excluded++;
-      return;
+      return TYPE_AUTO;
     }
   if (brig_read_file_at (dirfd, name, BRIG_YAML_MAX_SIZE, &buf, &len, &e) < 0)
     {
@@ -1090,12 +1134,234 @@ audit_file (const struct audit_opts *o, struct brig_audit_report *r, int dirfd, 
           e = full;
         }
       add_error (r, path, &e);
-      return;
+      return TYPE_AUTO;
     }
   if (o->fix)
-    fix_text (o, r, path, path, buf, len, explicit);
+    {
+      fix_text (o, r, path, path, buf, len, explicit);
+      return TYPE_AUTO;
+    }
+  return audit_text (o, r, path, buf, len, explicit);
+}
+
+/* Judging files on several threads.  The paths are queued first (a walk
+ * is quick); then each thread takes the next file and judges it into a
+ * report of its own, and the main thread merges those reports in the
+ * queue's order, so that the output is the same whatever --jobs is.
+ * Compose files, which share the includes' state, and standard input are
+ * judged by the main thread itself when their turn comes. */
+enum job_kind
+{
+  JOB_FILE,
+  JOB_STDIN,
+  JOB_ERROR, /* a walk's error, already in the job's report */
+};
+
+struct audit_job
+{
+  enum job_kind kind;
+  bool explicit;
+  bool serial; /* for the main thread, in its turn */
+  bool done;   /* under the queue's lock */
+  char *path;
+  struct brig_audit_report r;
+};
+
+struct audit_queue
+{
+  struct audit_job *v;
+  size_t n;
+  atomic_size_t next; /* the next job to take */
+  const struct audit_opts *o;
+  struct audit_opts off_main; /* O without the compose state */
+  pthread_mutex_t lock;
+  pthread_cond_t done;
+};
+
+static struct audit_job *
+queue_push (struct audit_queue *q, enum job_kind kind, const char *path, bool explicit)
+{
+  struct audit_job *j;
+
+  /* Doubling from 64: a tree of many files is not copied once per file. */
+  if (q->n >= 64 && (q->n & (q->n - 1)) == 0)
+    q->v = xreallocarray (q->v, 2 * q->n, sizeof *q->v);
+  else if (q->n == 0)
+    q->v = xreallocarray (NULL, 64, sizeof *q->v);
+  j = &q->v[q->n++];
+  *j = (struct audit_job){ .kind = kind, .explicit = explicit, .path = xstrdup (path) };
+  j->serial = kind == JOB_STDIN;
+  return j;
+}
+
+/* A walk's error about PATH, in its place among the files. */
+static void
+walk_error (const struct audit_opts *o, struct brig_audit_report *r, const char *path,
+            struct brig_err *e)
+{
+  add_error (o->queue ? &queue_push (o->queue, JOB_ERROR, path, false)->r : r, path, e);
+}
+
+/* Judge job I off the main thread (or mark it for the main thread). */
+static void
+job_judge (struct audit_queue *q, size_t i)
+{
+  struct audit_job *j = &q->v[i];
+
+  if (j->kind == JOB_FILE
+      && audit_file (&q->off_main, &j->r, AT_FDCWD, j->path, j->path, j->explicit) == TYPE_DEFER)
+    {
+      brig_report_release (&j->r);
+      j->serial = true;
+    }
+  pthread_mutex_lock (&q->lock);
+  j->done = true;
+  pthread_cond_broadcast (&q->done);
+  pthread_mutex_unlock (&q->lock);
+}
+
+static void *
+job_worker (void *arg)
+{
+  struct audit_queue *q = arg;
+  size_t i;
+
+  while ((i = atomic_fetch_add (&q->next, 1)) < q->n)
+    job_judge (q, i);
+  return NULL;
+}
+
+/* Move FROM's findings, errors, warnings, names and counts to the end of
+ * R's.  The findings keep pointing into the names, which move as they are. */
+static void
+report_take (struct brig_audit_report *r, struct brig_audit_report *from)
+{
+  struct brig_findings *f = &r->findings;
+
+  for (size_t i = 0; i < from->nnames; i++)
+    name_take (r, from->names[i]);
+  if (f->cap - f->n < from->findings.n)
+    {
+      f->cap = f->n + from->findings.n > 2 * f->cap ? f->n + from->findings.n : 2 * f->cap;
+      f->v = xreallocarray (f->v, f->cap, sizeof *f->v);
+    }
+  if (from->findings.n)
+    memcpy (f->v + f->n, from->findings.v, from->findings.n * sizeof *f->v);
+  f->n += from->findings.n;
+  r->errors = xreallocarray (r->errors, r->nerrors + from->nerrors + 1, sizeof *r->errors);
+  for (size_t i = 0; i < from->nerrors; i++)
+    r->errors[r->nerrors++] = from->errors[i];
+  r->warnings
+      = xreallocarray (r->warnings, r->nwarnings + from->nwarnings + 1, sizeof *r->warnings);
+  for (size_t i = 0; i < from->nwarnings; i++)
+    r->warnings[r->nwarnings++] = from->warnings[i];
+  r->files += from->files;
+  r->skipped += from->skipped;
+  r->excluded += from->excluded;
+  free (from->findings.v);
+  free (from->errors);
+  free (from->warnings);
+  free (from->names);
+  *from = (struct brig_audit_report){ 0 };
+}
+
+/* The main thread's part of job J: merge what a thread judged, or judge
+ * it here with the compose state. */
+static void
+job_finish (const struct audit_opts *o, struct brig_audit_report *r, struct audit_job *j)
+{
+  struct brig_err e = { 0 };
+
+  if (!j->serial)
+    report_take (r, &j->r);
+  else if (j->kind == JOB_FILE)
+    audit_file (o, r, AT_FDCWD, j->path, j->path, j->explicit);
   else
-    audit_text (o, r, path, buf, len, explicit);
+    {
+      _cleanup_free_ char *buf = NULL;
+      size_t len;
+      if (brig_read_fd (0, "standard input", BRIG_YAML_MAX_SIZE, &buf, &len, &e) < 0)
+        add_error (r, "-", &e);
+      else
+        audit_text (o, r, "-", buf, len, true);
+    }
+  free (j->path);
+  j->path = NULL;
+}
+
+/* How many threads judge files: --jobs, else the CPUs brig may run on (at
+ * most 8), never more than there are files. */
+static size_t
+job_threads (const struct audit_opts *o, size_t files)
+{
+  cpu_set_t set;
+  size_t n = 1;
+
+  if (o->jobs)
+    n = (size_t)o->jobs;
+  else if (sched_getaffinity (0, sizeof set, &set) == 0)
+    n = (size_t)CPU_COUNT (&set);
+  if (!o->jobs && n > 8)
+    n = 8;
+  return n < files ? n : files ? files : 1;
+}
+
+/* Judge the queued files into R, in the queue's order. */
+static void
+queue_run (const struct audit_opts *o, struct brig_audit_report *r, struct audit_queue *q)
+{
+  size_t nthreads = job_threads (o, q->n), started = 0, merged = 0;
+  pthread_t *threads = xreallocarray (NULL, nthreads, sizeof *threads);
+
+  q->o = o;
+  q->off_main = *o;
+  q->off_main.compose = NULL;
+  q->off_main.queue = NULL;
+  pthread_mutex_init (&q->lock, NULL);
+  pthread_cond_init (&q->done, NULL);
+  /* The main thread is one of them; when it cannot start the others it
+     judges every file itself. */
+  while (started + 1 < nthreads && pthread_create (&threads[started], NULL, job_worker, q) == 0)
+    started++;
+  if (started == 0)
+    {
+      atomic_store (&q->next, q->n);
+      for (size_t i = 0; i < q->n; i++)
+        {
+          q->v[i].serial = q->v[i].kind != JOB_ERROR;
+          job_finish (o, r, &q->v[i]);
+        }
+      merged = q->n;
+    }
+  while (merged < q->n)
+    {
+      size_t i = atomic_fetch_add (&q->next, 1);
+      bool wait = i >= q->n;
+
+      if (!wait)
+        job_judge (q, i);
+      /* Merge what is done, in order; once nothing is left to take,
+         wait for the rest. */
+      while (merged < q->n)
+        {
+          bool done;
+          pthread_mutex_lock (&q->lock);
+          while (wait && !q->v[merged].done)
+            pthread_cond_wait (&q->done, &q->lock);
+          done = q->v[merged].done;
+          pthread_mutex_unlock (&q->lock);
+          if (!done)
+            break;
+          job_finish (o, r, &q->v[merged++]);
+        }
+    }
+  for (size_t i = 0; i < started; i++)
+    pthread_join (threads[i], NULL);
+  free (threads);
+  pthread_mutex_destroy (&q->lock);
+  pthread_cond_destroy (&q->done);
+  free (q->v);
+  *q = (struct audit_queue){ 0 };
 }
 
 /* Which files a walked directory gives to audit_buffer: by --type. */
@@ -1269,14 +1535,14 @@ walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *d
   if (depth > 64)
     {
       brig_error (&e, ELOOP, "%s: directories nested too deep", dir);
-      add_error (r, dir, &e);
+      walk_error (o, r, dir, &e);
       return;
     }
   n = scandir (dir, &ents, NULL, alphasort);
   if (n < 0)
     {
       brig_error (&e, errno, "%s", dir);
-      add_error (r, dir, &e);
+      walk_error (o, r, dir, &e);
       return;
     }
   if (gw)
@@ -1305,6 +1571,8 @@ walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *d
             r->excluded++;
           else if (isdir)
             walk_subdir (o, r, path, name, depth + 1, gw);
+          else if (reg && audit_suffix (o, name) && o->queue)
+            queue_push (o->queue, JOB_FILE, path, false);
           else if (reg && audit_suffix (o, name))
             audit_file (o, r, dfd >= 0 ? dfd : AT_FDCWD, dfd >= 0 ? name : path, path, false);
         }
@@ -1384,6 +1652,9 @@ cmd_audit (int argc, char **argv)
      megabyte at the top of the heap rather than give it back and ask
      for it again (a brk or two per file). */
   mallopt (M_TOP_PAD, 1 << 20);
+  /* The same for the other threads' heaps, which M_TOP_PAD does not reach:
+     each would be trimmed after every file and faulted in again. */
+  mallopt (M_TRIM_THRESHOLD, 8 << 20);
 
   /* Options may come before and after the paths. */
   for (int i = 1; i < argc;)
@@ -1440,7 +1711,25 @@ cmd_audit (int argc, char **argv)
   o.today = brig_today ();
   o.compose = &compose;
   r.project = &o.project;
-  for (size_t i = 0; paths[i]; i++)
+  if (!o.fix)
+    {
+      /* Queue every file, then judge them on --jobs threads. */
+      struct audit_queue q = { 0 };
+      o.queue = &q;
+      for (size_t i = 0; paths[i]; i++)
+        {
+          struct stat st;
+          if (strcmp (paths[i], "-") == 0)
+            queue_push (&q, JOB_STDIN, "-", true);
+          else if (stat (paths[i], &st) == 0 && S_ISDIR (st.st_mode))
+            audit_dir (&o, &r, paths[i], 0);
+          else
+            queue_push (&q, JOB_FILE, paths[i], true);
+        }
+      o.queue = NULL;
+      queue_run (&o, &r, &q);
+    }
+  for (size_t i = 0; o.fix && paths[i]; i++)
     {
       struct stat st;
       if (strcmp (paths[i], "-") == 0)

@@ -2268,3 +2268,38 @@ S
 	out=$(rules_at "$WORK/vars.mk")
 	expect_match "^BRIG-C001 1:29$" "$out" "make's \$(shell ...)"
 }
+
+test_jobs_give_the_same_report () {
+	# Every format, compose includes (judged on the main thread, in their
+	# turn) and a walk's error among the files: the report of one thread
+	# and of several must be the same, byte for byte.
+	local t=$WORK/jobs d
+	mkdir -p "$t/app/lib" "$t/k8s" "$t/df"
+	cp -r "$TOP"/tests/rules/BRIG-D0* "$t/df/"
+	printf 'include:\n  - lib/db.yaml\nservices:\n  web: {image: "nginx:${TAG}", privileged: true}\n' > "$t/app/compose.yaml"
+	printf 'TAG=1.25\n' > "$t/app/.env"
+	printf 'services:\n  db: {image: postgres, network_mode: host}\n' > "$t/app/lib/db.yaml"
+	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {hostPID: true, containers: [{name: c, image: a}]}\n' > "$t/k8s/pod.yaml"
+	printf '#!/bin/sh\ndocker run --privileged -v /:/host img:1\n' > "$t/k8s/start.sh"
+	printf '{"icc": true, "userns-remap": ""}\n' > "$t/k8s/daemon.json"
+	printf 'apiVersion: v1\nkind: Pod\nspec: [\n' > "$t/k8s/broken.yaml"
+	d=$t/deep
+	for _ in $(seq 70); do d=$d/d; done
+	mkdir -p "$d"
+	for c in "$TOP/../shared/corpus/real-k8s" "$TOP/../shared/corpus/real-compose"; do
+		[ -d "$c" ] && cp -r "$c" "$t/"
+	done
+	for fmt in text json sarif; do
+		run_status st1 "$BRIG" audit --format "$fmt" --jobs 1 "$t"
+		local one=$out
+		run_status st3 "$BRIG" audit --format "$fmt" -j 3 "$t"
+		expect_eq "$st1" "$st3" "$fmt: exit status"
+		[ "$one" = "$out" ] || fail "$fmt: --jobs 1 and -j 3 differ: $(diff <(echo "$one") <(echo "$out") | head -20)"
+	done
+	expect_eq 2 "$st1" "the broken file and the deep tree are errors"
+	expect_match "directories nested too deep" "$one"
+	expect_match "privileged" "$one"
+	run_status st "$BRIG" audit --jobs 0 "$t"
+	expect_eq 2 "$st" "--jobs 0"
+	expect_match "jobs 0: expected a number of threads from 1 to 64" "$out"
+}
