@@ -199,6 +199,14 @@ print_facts (const struct brig_host *h)
   printf ("host-firewall: %s\n", h->firewall.ufw         ? "ufw"
                                  : h->firewall.firewalld ? "firewalld"
                                                          : "none");
+  for (size_t i = 0; i < h->files.nowned; i++)
+    printf ("docker-file: %s %u:%u %04o\n", h->files.owned[i].path, h->files.owned[i].uid,
+            h->files.owned[i].gid, h->files.owned[i].mode);
+  if (h->files.nwatch)
+    printf ("audit-rules: %s\n", h->files.audit_rules ? h->files.audit_source : "none");
+  for (size_t i = 0; i < h->files.nwatch; i++)
+    printf ("audit-watch: %s %s\n", h->files.watch[i].path,
+            h->files.watch[i].watched ? "watched" : "not watched");
 }
 
 /* daemon.json by the daemon rules. */
@@ -285,6 +293,19 @@ print_facts_json (const struct brig_host *h)
                        json_pack ("{s:b, s:s, s:b, s:b, s:b}", "read", h->firewall.read, "source",
                                   h->firewall.source, "docker_chains", h->firewall.docker_chains,
                                   "ufw", h->firewall.ufw, "firewalld", h->firewall.firewalld));
+  {
+    json_t *files = json_array (), *watch = json_array ();
+    for (size_t i = 0; i < h->files.nowned; i++)
+      json_array_append_new (
+          files, json_pack ("{s:s, s:i, s:i, s:i, s:s}", "path", h->files.owned[i].path, "uid",
+                            (int)h->files.owned[i].uid, "gid", (int)h->files.owned[i].gid, "mode",
+                            (int)h->files.owned[i].mode, "cis", h->files.owned[i].cis));
+    for (size_t i = 0; i < h->files.nwatch; i++)
+      json_array_append_new (watch, json_pack ("{s:s, s:b}", "path", h->files.watch[i].path,
+                                               "watched", h->files.watch[i].watched));
+    json_object_set_new (o, "docker_files", files);
+    json_object_set_new (o, "audit_watches", watch);
+  }
   json_dumpf (o, stdout, JSON_INDENT (2));
   fputc ('\n', stdout);
   json_decref (o);
@@ -328,6 +349,7 @@ cmd_host (int argc, char **argv)
   brig_host_read_docker (&o.paths, &h.docker);
   brig_host_read_firewall (&o.paths, &h.firewall);
   brig_host_read_engines (&o.paths, &h.engines);
+  brig_host_read_files (&o.paths, h.docker.daemon_json, &h.files);
   if (o.facts)
     {
       if (o.json)

@@ -46,4 +46,11 @@ void brig_host_read_firewall (const struct brig_host_paths *p, struct brig_host_
  * when present. */
 void brig_host_read_engines (const struct brig_host_paths *p, struct brig_host_engines *e);
 
+/* The owners and modes of Docker's and containerd's files (DAEMON_JSON:
+ * the daemon.json brig_host_read_docker found, or NULL; its TLS files are
+ * among them), and which of them the audit rules under ROOT/etc/audit
+ * watch. */
+void brig_host_read_files (const struct brig_host_paths *p, const char *daemon_json,
+                           struct brig_host_files *fs);
+
 #endif

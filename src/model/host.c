@@ -26,6 +26,12 @@ brig_host_release (struct brig_host *h)
     }
   free (d->containers);
   brig_host_engines_release (&h->engines);
+  for (size_t i = 0; i < h->files.nowned; i++)
+    free (h->files.owned[i].path);
+  free (h->files.owned);
+  for (size_t i = 0; i < h->files.nwatch; i++)
+    free (h->files.watch[i].path);
+  free (h->files.watch);
 }
 
 void

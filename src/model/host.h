@@ -122,6 +122,36 @@ struct brig_host_engines
   struct brig_host_setting disable_apparmor, enable_unprivileged_ports;
 };
 
+/* A file of Docker's or containerd's whose owner and mode the CIS Docker
+ * Benchmark's section 3 sets, as found. */
+struct brig_host_file
+{
+  char *path;      /* as found (under --root) */
+  const char *cis; /* the benchmark's items: "3.1, 3.2" */
+  unsigned uid, gid, mode;
+  unsigned max_mode; /* the most it may allow: 0644, 0444... */
+};
+
+/* A file or directory of Docker's that the benchmark's section 1 wants
+ * auditd to watch, and whether an audit rule names it (or a directory
+ * above it). */
+struct brig_host_watch
+{
+  char *path; /* as the rules must name it (without --root) */
+  const char *cis;
+  bool watched;
+};
+
+struct brig_host_files
+{
+  struct brig_host_file *owned;
+  size_t nowned;
+  struct brig_host_watch *watch; /* only when Docker or containerd is installed */
+  size_t nwatch;
+  bool audit_rules;       /* an audit rules file was read */
+  char audit_source[128]; /* where missing watches are reported */
+};
+
 struct brig_host
 {
   struct brig_host_virt virt;
@@ -129,6 +159,7 @@ struct brig_host
   struct brig_host_docker docker;
   struct brig_host_firewall firewall;
   struct brig_host_engines engines;
+  struct brig_host_files files;
 };
 
 void brig_host_release (struct brig_host *h);

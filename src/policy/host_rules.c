@@ -490,6 +490,55 @@ check_containerd_apparmor (const struct brig_host *h, int today, const struct br
                        "AppArmor, whatever the pod asks");
 }
 
+static void
+check_file_modes (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                  struct brig_findings *f)
+{
+  const struct brig_host_files *fs = &h->files;
+  (void)today;
+  for (size_t i = 0; i < fs->nowned; i++)
+    {
+      const struct brig_host_file *x = &fs->owned[i];
+      if (x->uid != 0 || x->gid != 0)
+        brig_findings_add (f, r, x->path, nowhere,
+                           "%s belongs to %u:%u, not root:root (CIS Docker %s): its owner can "
+                           "change how Docker runs every container",
+                           x->path, x->uid, x->gid, x->cis);
+      if (x->mode & ~x->max_mode)
+        brig_findings_add (f, r, x->path, nowhere,
+                           "%s has mode %04o, more than %04o (CIS Docker %s): whoever else may "
+                           "write or read it can change or read how Docker runs",
+                           x->path, x->mode, x->max_mode, x->cis);
+    }
+}
+
+static void
+check_audit_watches (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                     struct brig_findings *f)
+{
+  const struct brig_host_files *fs = &h->files;
+  _cleanup_free_ char *all = NULL;
+  (void)today;
+  for (size_t i = 0; i < fs->nwatch; i++)
+    if (fs->audit_rules && !fs->watch[i].watched)
+      brig_findings_add (f, r, fs->audit_source, nowhere,
+                         "%s is not watched by auditd (CIS Docker %s): a change to it leaves no "
+                         "record",
+                         fs->watch[i].path, fs->watch[i].cis);
+    else if (!fs->audit_rules)
+      {
+        char *a = xasprintf ("%s%s%s", all ? all : "", all ? ", " : "", fs->watch[i].path);
+        free (all);
+        all = a;
+      }
+  /* No rules at all: one finding, not one per file. */
+  if (all)
+    brig_findings_add (f, r, fs->audit_source, nowhere,
+                       "no audit rules (no /etc/audit/audit.rules or rules.d/*.rules): none of "
+                       "Docker's files is watched (CIS Docker 1.1.3-1.1.18): %s",
+                       all);
+}
+
 #define R(id_, title_, sev, control_, why_, fix_, refs_, check)                                    \
   {                                                                                                \
     .id = id_, .title = title_, .severity = sev, .control = control_, .level = BRIG_PSS_NONE,      \
@@ -659,6 +708,22 @@ static const struct brig_audit_rule rules[] = {
      "whatever its securityContext asks.",
      "Remove disable_apparmor (false is the default) where the host has AppArmor.",
      "Kubernetes Pod Security Standards: appArmorProfile", check_containerd_apparmor),
+  R ("BRIG-V040", "Docker file not root's or too open", BRIG_SEV_MEDIUM, "owner and mode",
+     "Docker's unit files, /etc/docker, daemon.json and its TLS and registry certificates, "
+     "/etc/default/docker and containerd's socket decide how every container runs: a user who "
+     "owns or may write one of them (or read a TLS key) can make the daemon run anything as "
+     "root.",
+     "chown root:root FILE; chmod it to the mode the message names or less (644 for unit and "
+     "config files, 755 for /etc/docker, 444 for certificates, 400 for keys, 660 for "
+     "containerd.sock).",
+     "CIS Docker 3.1-3.14, 3.17-3.24; docker-bench-security 3.1-3.14, 3.17-3.24", check_file_modes),
+  R ("BRIG-V041", "Docker file not watched by auditd", BRIG_SEV_LOW, "audit rules",
+     "Without an audit rule on dockerd, containerd, runc, their unit files, /etc/docker and "
+     "/var/lib/docker, a change to the daemon, its configuration or its state leaves no "
+     "record to investigate.",
+     "Add a watch per file to /etc/audit/rules.d/docker.rules, e.g. `-w /usr/bin/dockerd -k "
+     "docker`, and load it with augenrules --load.",
+     "CIS Docker 1.1.3-1.1.18; docker-bench-security 1.1.3-1.1.18", check_audit_watches),
 };
 
 const struct brig_audit_rule *

@@ -439,6 +439,55 @@ CONF
 	expect_match "/usr/share/containers/containers.conf:0:0: medium BRIG-V034: no userns" "$out"
 }
 
+# CIS sections 3 and 1.1: owners and modes of Docker's files, and the
+# audit rules that watch them, on a fake tree.
+test_docker_files_and_audit_rules () {
+	fake_root
+	mkdir -p "$R/usr/bin" "$R/lib/systemd/system" "$R/etc/docker/tls" "$R/etc/docker/certs.d/reg:5000" "$R/var/lib/docker"
+	: > "$R/usr/bin/dockerd"
+	printf '[Service]\n' > "$R/lib/systemd/system/docker.service"
+	chmod 0666 "$R/lib/systemd/system/docker.service"
+	printf '{"tlscacert": "/etc/docker/tls/ca.pem", "tlskey": "/etc/docker/tls/key.pem", "icc": false}\n' > "$R/etc/docker/daemon.json"
+	: > "$R/etc/docker/tls/ca.pem"; chmod 0444 "$R/etc/docker/tls/ca.pem"
+	: > "$R/etc/docker/tls/key.pem"; chmod 0640 "$R/etc/docker/tls/key.pem"
+	: > "$R/etc/docker/certs.d/reg:5000/ca.crt"; chmod 0644 "$R/etc/docker/certs.d/reg:5000/ca.crt"
+	chown 65534 "$R/etc/docker"
+	run_status st brig host --root "$R" --fail-on never
+	expect_match "docker.service:0:0: medium BRIG-V040: .*docker.service has mode 0666, more than 0644 \(CIS Docker 3.1, 3.2\)" "$out"
+	expect_match "BRIG-V040: .*/etc/docker belongs to 65534:0, not root:root \(CIS Docker 3.5, 3.6\)" "$out"
+	expect_match "BRIG-V040: .*key.pem has mode 0640, more than 0400 \(CIS Docker 3.13, 3.14\)" "$out"
+	expect_match "BRIG-V040: .*reg:5000/ca.crt has mode 0644, more than 0444 \(CIS Docker 3.7, 3.8\)" "$out"
+	expect_no_match "ca.pem has|daemon.json has|daemon.json belongs" "$out"
+	expect_match "host:auditd:0:0: low BRIG-V041: no audit rules .*: /usr/bin/dockerd, /var/lib/docker, /etc/docker, /lib/systemd/system/docker.service, /etc/docker/daemon.json$" "$out"
+	# Rules in rules.d: a watch, a dir= tree and an exact path=.
+	mkdir -p "$R/etc/audit/rules.d"
+	cat > "$R/etc/audit/rules.d/docker.rules" <<'RULES'
+# docker
+-w /usr/bin/dockerd -p wa -k docker
+-a always,exit -F dir=/var/lib/docker/ -F perm=wa -k docker
+-a always,exit -F path=/etc/docker/daemon.json -F perm=wa -k docker
+# -w /etc/docker -k docker
+RULES
+	run_status st brig host --root "$R" --fail-on never
+	A=/etc/audit/rules.d/docker.rules
+	expect_match "$A:0:0: low BRIG-V041: /etc/docker is not watched by auditd \(CIS Docker 1.1.6\)" "$out"
+	expect_match "$A:0:0: low BRIG-V041: /lib/systemd/system/docker.service is not watched by auditd \(CIS Docker 1.1.7\)" "$out"
+	expect_no_match "V041: (/usr/bin/dockerd|/var/lib/docker|/etc/docker/daemon.json) is not|no audit rules" "$out"
+	# Put right: nothing of either rule.
+	chmod 0644 "$R/lib/systemd/system/docker.service" "$R/etc/docker/tls/key.pem"
+	chmod 0400 "$R/etc/docker/tls/key.pem"; chmod 0444 "$R/etc/docker/certs.d/reg:5000/ca.crt"
+	chown 0 "$R/etc/docker"
+	printf -- '-w /etc/docker -k docker\n-w /lib/systemd/system/docker.service -k docker\n' > "$R/etc/audit/audit.rules"
+	run_status st brig host --root "$R" --fail-on never
+	expect_no_match "BRIG-V04[01]" "$out"
+	# Without dockerd or containerd, no watches are asked for.
+	rm "$R/usr/bin/dockerd" "$R/etc/audit/audit.rules"
+	run_status st brig host --root "$R" --fail-on never
+	expect_no_match "BRIG-V041" "$out"
+	facts=$(brig host --root "$R" --facts)
+	expect_match "^docker-file: $R/etc/docker 0:0 0755$" "$facts"
+}
+
 # Unprivileged: the same virtualisation and kernel facts; iptables-save is
 # not run (it needs root), and nothing is an error.
 test_unprivileged () {
