@@ -3,7 +3,8 @@
  * config.toml, a saved iptables ruleset, /etc/group, UFW's ufw.conf,
  * read from a private root as brig host --root reads a tree; 5, 6: an
  * answer of Docker's API, /info or /containers/ID/json, mapped to the
- * host model), the rest is its text. */
+ * host model; 7, 8: auditd's rules and daemon.json, whose TLS files the
+ * owner and mode check reads), the rest is its text. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,10 +35,24 @@ put (const char *rel, const uint8_t *data, size_t size)
   fclose (f);
 }
 
-static const char *const files[]
-    = { "/etc/containers/containers.conf", "/etc/containerd/config.toml", "/rules.save",
-        "/etc/group", "/etc/ufw/ufw.conf" };
-static const char *const dirs[] = { "/etc/containers", "/etc/containerd", "/etc/ufw", "/etc", "" };
+static const char *const files[] = { "/etc/containers/containers.conf",
+                                     "/etc/containerd/config.toml",
+                                     "/rules.save",
+                                     "/etc/group",
+                                     "/etc/ufw/ufw.conf",
+                                     "/etc/audit/audit.rules",
+                                     "/etc/docker/daemon.json",
+                                     "/usr/bin/dockerd" };
+/* Made in this order, removed in it (children first). */
+static const char *const dirs[] = { "/etc/containers",
+                                    "/etc/containerd",
+                                    "/etc/ufw",
+                                    "/etc/audit",
+                                    "/etc/docker",
+                                    "/usr/bin",
+                                    "/usr",
+                                    "/etc",
+                                    "" };
 
 /* The private root goes when the run ends. */
 static void
@@ -66,11 +81,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (size == 0)
     return 0;
-  if (data[0] % 7 >= 5)
+  if (data[0] % 9 == 5 || data[0] % 9 == 6)
     {
       json_t *j = json_loadb ((const char *)data + 1, size - 1, 0, NULL);
       memset (&h, 0, sizeof h);
-      if (j && data[0] % 7 == 5)
+      if (j && data[0] % 9 == 5)
         brig_host_docker_info (j, &h.docker);
       else if (j)
         {
@@ -96,7 +111,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         abort ();
       snprintf (dir, sizeof dir, "%s/etc", root);
       mkdir (dir, 0700);
-      for (size_t i = 0; i < 3; i++)
+      snprintf (dir, sizeof dir, "%s/usr", root);
+      mkdir (dir, 0700);
+      for (size_t i = 0; i < 6; i++)
         {
           snprintf (dir, sizeof dir, "%s%s", root, dirs[i]);
           mkdir (dir, 0700);
@@ -105,7 +122,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
     put (files[i], (const uint8_t *)"", 0);
-  put (files[data[0] % 7], data + 1, size - 1);
+  put (files[data[0] % 9 < 5 ? data[0] % 9 : data[0] % 9 - 2], data + 1, size - 1);
   snprintf (saved, sizeof saved, "%s/rules.save", root);
   p.root = root;
   p.iptables_save = saved;
@@ -115,6 +132,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   brig_host_read_engines (&p, &h.engines);
   brig_host_read_firewall (&p, &h.firewall);
   brig_host_read_docker (&p, &h.docker);
+  brig_host_read_files (&p, h.docker.daemon_json, &h.files);
+  {
+    struct brig_findings f = { 0 };
+    brig_audit_host (&h, 20260101, &f);
+    brig_findings_release (&f);
+  }
   brig_host_release (&h);
   return 0;
 }
