@@ -2,6 +2,7 @@
 #include "sandbox/probe.h"
 #include "model/caps.h"
 #include "util/cleanup.h"
+#include "util/fileio.h"
 #include "util/mountinfo.h"
 
 #include <dirent.h>
@@ -17,6 +18,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -524,6 +526,61 @@ check_module (struct brig_probe_result *r)
   set (r, refused (e) ? BRIG_PROBE_HELD : BRIG_PROBE_OPEN,
        "init_module with an invalid image: %s%s", ename (e),
        refused (e) ? "" : " (past the permission check)");
+}
+
+bool
+brig_probe_kthread (const char *stat, size_t len)
+{
+  /* "PID (COMM) STATE PPID PGRP SESSION TTY TPGID FLAGS ...": COMM may
+     hold spaces and parentheses, so the fields start after the last ')'. */
+  const char *p = NULL, *end = stat + len;
+  unsigned long long flags;
+  char *e;
+
+  for (const char *q = stat; q < end; q++)
+    if (*q == ')')
+      p = q + 1;
+  for (int field = 3; p && field < 9; field++)
+    {
+      while (p < end && *p == ' ')
+        p++;
+      while (p < end && *p != ' ')
+        p++;
+    }
+  if (p == NULL || p >= end || *p != ' ' || memchr (p, '\0', (size_t)(end - p)))
+    return false;
+  {
+    _cleanup_free_ char *num = xstrndup (p + 1, strcspn (p + 1, " "));
+    errno = 0;
+    flags = strtoull (num, &e, 10);
+    if (errno || e == num || *e)
+      return false;
+  }
+  return (flags & 0x00200000) != 0; /* PF_KTHREAD */
+}
+
+static void
+check_host_pid (struct brig_probe_result *r)
+{
+  _cleanup_free_ char *buf = NULL;
+  struct brig_err e = { 0 };
+  size_t len;
+
+  /* kthreadd is PID 2 from the host's namespace; elsewhere PID 2 is the
+     container's own, or none. */
+  if (access ("/proc/self/stat", R_OK) < 0)
+    return set (r, BRIG_PROBE_SKIPPED, "/proc is not mounted: %s", ename (errno));
+  if (brig_read_file ("/proc/2/stat", 4096, &buf, &len, &e) < 0)
+    {
+      brig_err_release (&e);
+      return set (r, BRIG_PROBE_HELD, "/proc/2 is not there: the host's processes are not seen");
+    }
+  if (brig_probe_kthread (buf, len))
+    return set (r, BRIG_PROBE_OPEN,
+                "/proc/2 is a kernel thread (%.*s): the host's PID namespace, whose processes "
+                "are all seen",
+                (int)((const char *)memrchr (buf, ')', len) + 1 - buf), buf);
+  set (r, BRIG_PROBE_HELD, "/proc/2 is not a kernel thread: a PID namespace of its own");
 }
 
 static void
@@ -1207,6 +1264,7 @@ static const struct brig_probe_check checks[] = {
   { "engine_socket", "connect to Docker, containerd, Podman, CRI-O sockets", check_engine_socket },
   { "keyring", "add_key and keyctl", check_keyring },
   { "time", "settimeofday(NULL, NULL): the CAP_SYS_TIME check", check_time },
+  { "host_pid", "is /proc/2 a kernel thread: the host's PID namespace", check_host_pid },
   { "memory", "touch memory in a child up to the memory limit + 64 MiB", check_memory },
   { "pids", "fork up to the pids limit + 16 (at most 2000)", check_pids },
 };

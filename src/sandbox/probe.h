@@ -63,6 +63,11 @@ const char *brig_probe_verdict_name (enum brig_probe_verdict v);
 int brig_probe_cgroup_limit (FILE *mi, FILE *cg, const char *ctrl, const char *file, uint64_t *ret,
                              char **ret_dir);
 
+/* Is the process whose /proc/PID/stat is STAT (LEN bytes) a kernel thread
+ * (PF_KTHREAD in its flags)?  Kernel threads are seen only from the host's
+ * PID namespace. */
+bool brig_probe_kthread (const char *stat, size_t len);
+
 void brig_probe_result_release (struct brig_probe_result *r);
 
 /* Undo what the running check has made, from a signal handler (the whole

@@ -1,7 +1,8 @@
 /* Fuzz brig probe's cgroup limit reader (brig_probe_cgroup_limit): the
  * first byte picks which of /proc/self/mountinfo and /proc/self/cgroup
  * the rest replaces (bit 0) and which hierarchy and limit file is asked
- * for (bits 1-2); the other stream is a fixed text that points into a
+ * for (bits 1-2), or with bit 6 the rest is a /proc/PID/stat for
+ * brig_probe_kthread; the other stream is a fixed text that points into a
  * made-up cgroup tree.  The tree's mount points are relative to a private
  * directory the harness works in, so that a seed can name them. */
 #include <stdbool.h>
@@ -103,6 +104,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (size == 0)
     return 0;
+  if (data[0] & 0x40)
+    {
+      (void)brig_probe_kthread ((const char *)data + 1, size - 1);
+      return 0;
+    }
   if (!ready)
     setup ();
   k = (size_t)(data[0] >> 1) % (sizeof asks / sizeof asks[0]);

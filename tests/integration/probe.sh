@@ -35,7 +35,8 @@ test_brig_run_defaults_all_held () {
 	expect_eq 0 "$st" "exit status under brig run's defaults: $out"
 	v=$(echo "$out" | verdicts)
 	for c in capabilities seccomp no_new_privs mount userns ptrace raw_socket write_root \
-		proc_sys sysfs release_agent kcore devices setuid engine_socket keyring time memory pids; do
+		proc_sys sysfs release_agent kcore devices setuid engine_socket keyring time host_pid \
+		memory pids; do
 		expect_verdict $c held
 	done
 	expect_verdict module "$(module_verdict held)"
@@ -51,7 +52,7 @@ test_brig_run_defaults_all_held () {
 	expect_match "^memory +held +a child touching memory was killed at [0-9]+ MiB; limit 64 MiB" "$out"
 	expect_match "^pids +held +fork refused \(EAGAIN\) after (4[0-9]) children; limit 50" "$out"
 	expect_match "^setuid +skipped +skipped with --skip" "$out"
-	expect_match "^1[89] held, 0 open, [12] skipped$" "$out"
+	expect_match "^(19|20) held, 0 open, [12] skipped$" "$out"
 }
 
 test_brig_run_relaxed_reported () {
@@ -165,6 +166,8 @@ test_host_root_and_nobody () {
 	expect_verdict write_root open
 	expect_verdict raw_socket open
 	expect_verdict time open
+	expect_verdict host_pid open
+	expect_match '"/proc/2 is a kernel thread \(2 \(kthreadd\)\)' "$out"
 	# The fork test under the sanitizers too (no pids limit on this cgroup
 	# path is assumed; a limit there must then have held).
 	others=$("$TOP/build/brig" probe --list | awk '$1 != "pids" {print $1}' | paste -sd,)
@@ -252,6 +255,13 @@ test_docker_runc () {
 	expect_verdict memory open
 	expect_verdict pids open
 	expect_match '2000 children forked and none refused' "$out"
+	expect_verdict host_pid held
+
+	# --pid host: the host's processes, kthreadd among them.
+	run_status st $D run --rm --runtime runc --network none --pid host probetest \
+		/bin/brig-probe --format json --skip pids,memory
+	v=$(echo "$out" | verdicts)
+	expect_verdict host_pid open
 
 	# With limits, Docker's cgroup holds them.
 	run_status st $D run --rm --runtime runc --network none --memory 96m --memory-swap 96m \
