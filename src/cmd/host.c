@@ -132,7 +132,8 @@ static const struct brig_cmd_help help = {
   "markers), where a host that is itself a container shares its kernel with other tenants "
   "(bare metal and virtual machines are not findings); the kernel: user namespaces, seccomp "
   "filters, the cgroup hierarchy, idmapped mounts, landlock and whether its series is still "
-  "maintained upstream; Docker's daemon.json by the daemon rules (BRIG-Hnnn), its API socket's "
+  "maintained upstream; Docker's daemon.json, with the running dockerd's flags over it "
+  "(/proc/PID/cmdline), by the daemon rules (BRIG-Hnnn), its API socket's "
   "owner and mode, the docker group, and the running daemon's and containers' own view through "
   "its API; the packet filter (iptables-save, as root): DOCKER-USER, inter-container traffic, "
   "ports published past UFW or firewalld; Podman's containers.conf and containerd's "
@@ -174,6 +175,8 @@ print_facts (const struct brig_host *h)
   printf ("docker: %s\n", d->installed ? "yes" : "no");
   if (d->daemon_json)
     printf ("docker-config: %s\n", d->daemon_json);
+  if (d->dockerd_cmdline)
+    printf ("dockerd-flags: %s\n", d->dockerd_cmdline);
   if (d->socket_found)
     printf ("docker-socket: %s %u:%u %04o\n", d->socket, d->sock_uid, d->sock_gid, d->sock_mode);
   if (d->docker_group)
@@ -209,23 +212,52 @@ print_facts (const struct brig_host *h)
             h->files.watch[i].watched ? "watched" : "not watched");
 }
 
-/* daemon.json by the daemon rules. */
+static char *
+report_name (struct brig_audit_report *r, const char *path)
+{
+  r->names = xreallocarray (r->names, r->nnames + 2, sizeof *r->names);
+  r->names[r->nnames] = xstrdup (path);
+  r->names[r->nnames + 1] = NULL;
+  return r->names[r->nnames++];
+}
+
+/* The daemon's settings by the daemon rules: daemon.json (PATH, or NULL)
+ * with the running dockerd's flags (CMDLINE, its /proc/PID/cmdline, or
+ * NULL) over it, as the daemon runs with both. */
 static void
-audit_daemon_json (struct brig_audit_report *r, const char *path)
+audit_daemon (struct brig_audit_report *r, const char *path, const char *cmdline)
 {
   struct brig_err e = { 0 };
-  _cleanup_free_ char *buf = NULL;
-  size_t len;
+  _cleanup_free_ char *buf = NULL, *args = NULL;
+  size_t len, alen;
   struct brig_yaml *y = NULL;
   struct brig_daemon *d = NULL;
-  char *file;
+  const char *file = path ? report_name (r, path) : NULL;
+  const char *flags = cmdline ? report_name (r, cmdline) : NULL;
+  int k = 0;
 
-  r->names = xreallocarray (r->names, r->nnames + 2, sizeof *r->names);
-  file = r->names[r->nnames++] = xstrdup (path);
-  r->names[r->nnames] = NULL;
-  if (brig_read_file (path, BRIG_YAML_MAX_SIZE, &buf, &len, &e) < 0
-      || brig_yaml_load (buf, len, file, &y, &e) < 0
-      || brig_parse_daemon_json (y, file, &d, &e) < 0)
+  if (path)
+    k = brig_read_file (path, BRIG_YAML_MAX_SIZE, &buf, &len, &e) < 0
+                || brig_yaml_load (buf, len, file, &y, &e) < 0
+                || brig_parse_daemon_json (y, file, &d, &e) < 0
+            ? -1
+            : 0;
+  else
+    {
+      /* Flags alone: what they leave unset is reported at their line. */
+      d = xcalloc (1, sizeof *d);
+      d->file = flags;
+      d->loc = (struct brig_loc){ 1, 1, 1, 1 };
+    }
+  if (k == 0 && flags)
+    {
+      file = flags;
+      k = brig_read_file (flags, 1 << 20, &args, &alen, &e) < 0
+                  || brig_daemon_flags (args, alen, flags, d, &e) < 0
+              ? -1
+              : 0;
+    }
+  if (k < 0)
     {
       r->errors = xreallocarray (r->errors, r->nerrors + 1, sizeof *r->errors);
       r->errors[r->nerrors++]
@@ -362,8 +394,8 @@ cmd_host (int argc, char **argv)
 
   r.files = 1; /* the host */
   brig_audit_host (&h, brig_today (), &r.findings);
-  if (h.docker.daemon_json)
-    audit_daemon_json (&r, h.docker.daemon_json);
+  if (h.docker.daemon_json || h.docker.dockerd_cmdline)
+    audit_daemon (&r, h.docker.daemon_json, h.docker.dockerd_cmdline);
   /* What --severity hides is neither shown nor counted. */
   for (size_t i = 0; i < r.findings.n; i++)
     if (r.findings.v[i].severity >= o.show)

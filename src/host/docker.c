@@ -9,6 +9,7 @@
 #include "util/fileio.h"
 #include "util/unixsock.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -282,21 +283,122 @@ group_name (const char *root, unsigned gid, char *ret, size_t size)
     }
 }
 
+/* The value of dockerd's flag -H/--host or --config-file (LONG_NAME,
+ * SHORT) at ARGV[*I], moving *I past it; NULL when ARGV[*I] is another. */
+static const char *
+flag_value (char **argv, size_t argc, size_t *i, const char *long_name, char short_name)
+{
+  const char *a = argv[*i];
+  size_t n = strlen (long_name);
+
+  if (a[0] == '-' && a[1] == '-' && strncmp (a + 2, long_name, n) == 0)
+    {
+      if (a[2 + n] == '=')
+        return a + 3 + n;
+      if (a[2 + n] == '\0' && *i + 1 < argc)
+        return argv[++*i];
+    }
+  else if (short_name && a[0] == '-' && a[1] == short_name)
+    {
+      if (a[2])
+        return a + 2 + (a[2] == '=');
+      if (*i + 1 < argc)
+        return argv[++*i];
+    }
+  return NULL;
+}
+
+/* Does a dockerd with these arguments serve SOCK (ROOT-relative paths
+ * compared without ROOT)?  No -H is the default socket; fd:// is
+ * systemd's, docker.socket's /run/docker.sock (/var/run is a link to it). */
+static bool
+serves (char **argv, size_t argc, const char *sock, char **ret_config)
+{
+  bool any = false, match = false;
+
+  for (size_t i = 1; i < argc; i++)
+    {
+      const char *v;
+      if ((v = flag_value (argv, argc, &i, "config-file", 0)))
+        {
+          free (*ret_config);
+          *ret_config = xstrdup (v);
+        }
+      else if ((v = flag_value (argv, argc, &i, "host", 'H')))
+        {
+          any = true;
+          if (str_has_prefix (v, "unix://"))
+            match |= strcmp (v + 7, sock) == 0
+                     || (strcmp (v + 7, "/run/docker.sock") == 0
+                         && strcmp (sock, "/var/run/docker.sock") == 0);
+          else if (str_has_prefix (v, "fd://"))
+            match |= strcmp (sock, "/var/run/docker.sock") == 0
+                     || strcmp (sock, "/run/docker.sock") == 0;
+        }
+    }
+  return any ? match : strcmp (sock, "/var/run/docker.sock") == 0;
+}
+
+/* The running dockerd that serves D's socket: its /proc/PID/cmdline into
+ * D, and the --config-file it was given into *RET_CONFIG. */
+static void
+find_dockerd (const struct brig_host_paths *p, struct brig_host_docker *d, char **ret_config)
+{
+  _cleanup_free_ char *procdir = xasprintf ("%s/proc", p->root);
+  const char *sock = d->socket + strlen (p->docker_socket ? "" : p->root);
+  struct dirent **ents = NULL;
+  int n = scandir (procdir, &ents, NULL, versionsort);
+
+  for (int i = 0; i < n; i++)
+    {
+      const char *pid = ents[i]->d_name;
+      _cleanup_free_ char *comm_path = xasprintf ("%s/%s/comm", procdir, pid);
+      _cleanup_free_ char *cmd_path = xasprintf ("%s/%s/cmdline", procdir, pid);
+      _cleanup_free_ char *comm = NULL, *cmd = NULL, *config = NULL;
+      _cleanup_strv_ char **argv = NULL;
+      struct brig_err e = { 0 };
+      size_t len, clen;
+
+      if (d->dockerd_cmdline == NULL && pid[0] >= '1' && pid[0] <= '9'
+          && brig_read_file (comm_path, 64, &comm, &len, &e) == 0 && strcmp (comm, "dockerd\n") == 0
+          && brig_read_file (cmd_path, 1 << 20, &cmd, &clen, &e) == 0 && clen > 0)
+        {
+          for (size_t off = 0; off < clen; off += strlen (cmd + off) + 1)
+            strv_push (&argv, xstrndup (cmd + off, clen - off));
+          if (serves (argv, strv_len (argv), sock, &config))
+            {
+              d->dockerd_cmdline = steal_pointer (&cmd_path);
+              *ret_config = steal_pointer (&config);
+            }
+        }
+      brig_err_release (&e);
+      free (ents[i]);
+    }
+  free (ents);
+}
+
 void
 brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_docker *d)
 {
-  _cleanup_free_ char *conf = p->docker_config ? xstrdup (p->docker_config)
-                                               : xasprintf ("%s/etc/docker/daemon.json", p->root);
+  _cleanup_free_ char *conf = NULL, *flag_config = NULL;
   struct stat st;
 
   memset (d, 0, sizeof *d);
+  d->socket = p->docker_socket ? xstrdup (p->docker_socket)
+                               : xasprintf ("%s/var/run/docker.sock", p->root);
+  find_dockerd (p, d, &flag_config);
+  if (d->dockerd_cmdline)
+    d->installed = true;
+  /* --docker-config, else the running daemon's --config-file, else the
+     default. */
+  conf = p->docker_config ? xstrdup (p->docker_config)
+         : flag_config    ? xasprintf ("%s%s", p->root, flag_config)
+                          : xasprintf ("%s/etc/docker/daemon.json", p->root);
   if (stat (conf, &st) == 0 && S_ISREG (st.st_mode))
     {
       d->daemon_json = steal_pointer (&conf);
       d->installed = true;
     }
-  d->socket = p->docker_socket ? xstrdup (p->docker_socket)
-                               : xasprintf ("%s/var/run/docker.sock", p->root);
   if (stat (d->socket, &st) == 0 && S_ISSOCK (st.st_mode))
     {
       d->installed = d->socket_found = true;

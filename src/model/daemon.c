@@ -13,5 +13,6 @@ brig_daemon_free (struct brig_daemon *d)
   free (d->authorization_plugins.items.v);
   free (d->storage_opts.items.v);
   free (d->default_ulimits.items.v);
+  strv_free (d->owned);
   free (d);
 }

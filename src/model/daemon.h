@@ -20,11 +20,17 @@ struct brig_dlist
   struct brig_wlist items;
   struct brig_loc loc; /* the key, to the end of its value */
   bool set;
+  unsigned char src; /* as struct brig_wval's */
 };
 
 struct brig_daemon
 {
   const char *file;
+  /* The running dockerd's /proc/PID/cmdline when its flags were read
+   * (brig host): values with src 1 were set there, at line 1 and the
+   * column of their byte in it.  Flags win over the file, as the daemon
+   * runs with them. */
+  const char *flags_file;
   struct brig_loc loc; /* the object: where what is missing is reported */
   /* Booleans are "true" or "false"; strings as written. */
   struct brig_wval icc, log_level, debug, iptables, storage_driver;
@@ -33,6 +39,7 @@ struct brig_daemon
   struct brig_wval experimental;
   struct brig_dlist hosts, insecure_registries, authorization_plugins, storage_opts;
   struct brig_dlist default_ulimits; /* its items: the ulimits' names */
+  char **owned;                      /* strings the model owns (NULL-terminated), or NULL */
 };
 
 void brig_daemon_free (struct brig_daemon *d);

@@ -9,6 +9,7 @@ brig_host_release (struct brig_host *h)
   struct brig_host_docker *d = &h->docker;
 
   free (d->daemon_json);
+  free (d->dockerd_cmdline);
   free (d->socket);
   strv_free (d->docker_group);
   free (d->api_error);

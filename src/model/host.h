@@ -68,7 +68,10 @@ struct brig_host_docker
 {
   bool installed;    /* dockerd found, or a socket or a daemon.json */
   char *daemon_json; /* the daemon.json read, or NULL */
-  char *socket;      /* the API socket's path */
+  /* The running dockerd's /proc/PID/cmdline (the one serving the socket
+   * below), whose flags count as daemon.json's, or NULL. */
+  char *dockerd_cmdline;
+  char *socket; /* the API socket's path */
   bool socket_found;
   unsigned sock_uid, sock_gid, sock_mode;
   char sock_group[64];

@@ -25,6 +25,7 @@ struct brig_wval
   const char *s;
   struct brig_loc loc;
   bool set;
+  unsigned char src; /* 0: the model's file; 1: its second source (dockerd's flags) */
 };
 
 struct brig_wlist

@@ -309,3 +309,155 @@ brig_parse_daemon_json (const struct brig_yaml *y, const char *file, struct brig
   *ret = d;
   return 0;
 }
+
+/* dockerd's flags for the options the rules read, and the daemon.json key
+ * each sets (pflag's forms: --name=value, --name value, -Xvalue, -X value;
+ * a boolean alone is true). */
+static const struct flag
+{
+  char short_name;
+  const char *name, *key;
+} flags[] = {
+  { 'H', "host", "hosts" },
+  { 'D', "debug", "debug" },
+  { 'l', "log-level", "log-level" },
+  { 's', "storage-driver", "storage-driver" },
+  { 0, "authorization-plugin", "authorization-plugins" },
+  { 0, "default-ulimit", "default-ulimits" },
+  { 0, "experimental", "experimental" },
+  { 0, "icc", "icc" },
+  { 0, "insecure-registry", "insecure-registries" },
+  { 0, "iptables", "iptables" },
+  { 0, "live-restore", "live-restore" },
+  { 0, "log-driver", "log-driver" },
+  { 0, "no-new-privileges", "no-new-privileges" },
+  { 0, "seccomp-profile", "seccomp-profile" },
+  { 0, "storage-opt", "storage-opts" },
+  { 0, "tls", "tls" },
+  { 0, "tlsverify", "tlsverify" },
+  { 0, "userland-proxy", "userland-proxy" },
+  { 0, "userns-remap", "userns-remap" },
+};
+
+/* The flag ARG names (with its `=value` or, for a short one, its glued
+ * value in *RET_VALUE), or NULL. */
+static const struct flag *
+flag_find (const char *arg, const char **ret_value)
+{
+  *ret_value = NULL;
+  if (arg[0] == '-' && arg[1] == '-')
+    {
+      size_t n = strcspn (arg + 2, "=");
+      for (size_t i = 0; i < ARRAY_SIZE (flags); i++)
+        if (strlen (flags[i].name) == n && strncmp (arg + 2, flags[i].name, n) == 0)
+          {
+            if (arg[2 + n] == '=')
+              *ret_value = arg + 3 + n;
+            return &flags[i];
+          }
+      return NULL;
+    }
+  if (arg[0] == '-' && arg[1] && arg[1] != '-')
+    for (size_t i = 0; i < ARRAY_SIZE (flags); i++)
+      if (flags[i].short_name == arg[1])
+        {
+          if (arg[2])
+            *ret_value = arg[2] == '=' ? arg + 3 : arg + 2;
+          return &flags[i];
+        }
+  return NULL;
+}
+
+/* pflag's booleans: 1, t, T, TRUE, true, True and their false ones. */
+static int
+flag_bool (const char *v)
+{
+  static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True" };
+  static const char *const no[] = { "0", "f", "F", "FALSE", "false", "False" };
+
+  for (size_t i = 0; i < ARRAY_SIZE (yes); i++)
+    if (strcmp (v, yes[i]) == 0)
+      return 1;
+    else if (strcmp (v, no[i]) == 0)
+      return 0;
+  return -1;
+}
+
+int
+brig_daemon_flags (const char *cmdline, size_t len, const char *file, struct brig_daemon *d,
+                   struct brig_err *err)
+{
+  bool listed[ARRAY_SIZE (options)] = { false }; /* lists a flag has begun */
+  size_t off = 0;
+
+  if (len == 0 || cmdline[len - 1] != '\0')
+    return brig_error (err, 0, "%s: expected NUL-terminated arguments", file);
+  d->flags_file = file;
+  off = strlen (cmdline) + 1; /* dockerd itself */
+  while (off < len)
+    {
+      const char *arg = cmdline + off, *value;
+      size_t start = off, vstart;
+      const struct flag *fl = flag_find (arg, &value);
+      const struct option *o;
+      struct brig_loc loc;
+      int b;
+
+      off += strlen (arg) + 1;
+      if (fl == NULL)
+        {
+          /* Not a flag the rules read: its value, when not glued with =,
+             is the next argument unless that is a flag (dockerd takes no
+             operands). */
+          if (arg[0] == '-' && strchr (arg, '=') == NULL && off < len && cmdline[off] != '-')
+            off += strlen (cmdline + off) + 1;
+          continue;
+        }
+      o = option_find (fl->key);
+      if (value == NULL && o->shape != BOOL)
+        {
+          if (off >= len)
+            return brig_error (err, 0, "%s:1:%zu: %s: expected a value", file, start + 1, arg);
+          value = cmdline + off;
+          off += strlen (value) + 1;
+        }
+      vstart = value ? (size_t)(value - cmdline) : start;
+      loc = (struct brig_loc){ 1, (int)start + 1, 1, (int)(vstart + strlen (value ? value : arg)) };
+      if (o->shape == BOOL)
+        {
+          if ((b = value ? flag_bool (value) : 1) < 0)
+            return brig_error (err, 0, "%s:1:%zu: %s: expected true or false", file, vstart + 1,
+                               arg);
+          *(struct brig_wval *)((char *)d + o->off)
+              = (struct brig_wval){ b ? "true" : "false", loc, true, 1 };
+        }
+      else if (o->shape == STR)
+        *(struct brig_wval *)((char *)d + o->off) = (struct brig_wval){ value, loc, true, 1 };
+      else
+        {
+          struct brig_dlist *l = (struct brig_dlist *)((char *)d + o->off);
+          size_t n = o->shape == OBJ ? strcspn (value, "=") : strlen (value);
+          if (!listed[o - options])
+            {
+              /* The flags' list is the one the daemon runs with. */
+              free (l->items.v);
+              l->items = (struct brig_wlist){ 0 };
+              listed[o - options] = true;
+              l->loc = loc;
+            }
+          const char *item = value;
+          if (value[n])
+            {
+              /* An ulimit's name ends at its `=`: a copy the model owns. */
+              strv_push (&d->owned, xstrndup (value, n));
+              item = d->owned[strv_len (d->owned) - 1];
+            }
+          brig_wlist_push (
+              &l->items,
+              (struct brig_wval){ item, { 1, (int)vstart + 1, 1, (int)(vstart + n) }, true, 1 });
+          l->set = true;
+          l->src = 1;
+        }
+    }
+  return 0;
+}

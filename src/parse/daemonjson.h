@@ -34,4 +34,14 @@ size_t brig_daemon_json_options (const char *const **ret_keys);
 int brig_parse_daemon_json (const struct brig_yaml *y, const char *file, struct brig_daemon **ret,
                             struct brig_err *err);
 
+/* dockerd's command line over D: CMDLINE is LEN bytes of /proc/PID/cmdline
+ * (NUL-terminated arguments, dockerd's own name first), read from FILE.
+ * Each flag the daemon rules read replaces what daemon.json set (a list
+ * flag, repeated, replaces the whole list), with src 1 and its place at
+ * line 1, the column of its byte; values point into CMDLINE, which must
+ * outlive D.  Other flags are passed over.  A flag without its value or a
+ * boolean that is not one is an error at its place. */
+int brig_daemon_flags (const char *cmdline, size_t len, const char *file, struct brig_daemon *d,
+                       struct brig_err *err);
+
 #endif

@@ -17,6 +17,15 @@ is (const struct brig_wval *v, const char *s)
   return v->set && strcmp (v->s, s) == 0;
 }
 
+/* The file a value was set in: daemon.json, or dockerd's command line. */
+static const char *
+src_of (const struct brig_daemon *d, unsigned char src)
+{
+  return src && d->flags_file ? d->flags_file : d->file;
+}
+
+#define FILE_OF(d, v) src_of ((d), (v)->set ? (v)->src : 0)
+
 /* Where an option is, or the object's start when it is not written. */
 static struct brig_loc
 at (const struct brig_daemon *d, const struct brig_wval *v)
@@ -35,7 +44,7 @@ check_icc (const struct brig_daemon *d, const struct brig_audit_rule *r, struct 
 {
   if (brig_wfalse (&d->icc))
     return;
-  brig_findings_add (f, r, d->file, at (d, &d->icc),
+  brig_findings_add (f, r, FILE_OF (d, &d->icc), at (d, &d->icc),
                      "%s: every container on the default bridge reaches every other's ports",
                      d->icc.set ? "icc is true" : "no \"icc\": false (dockerd's default is true)");
 }
@@ -47,12 +56,12 @@ check_log_level (const struct brig_daemon *d, const struct brig_audit_rule *r,
   const struct brig_wval *l = &d->log_level;
 
   if (l->set && strcmp (l->s, "info") != 0)
-    brig_findings_add (f, r, d->file, l->loc, "log-level is \"%s\": %s", l->s,
+    brig_findings_add (f, r, FILE_OF (d, l), l->loc, "log-level is \"%s\": %s", l->s,
                        strcmp (l->s, "debug") == 0
                            ? "debug logs far more than is read, sensitive data included"
                            : "events below that level are not logged");
   if (brig_wtrue (&d->debug))
-    brig_findings_add (f, r, d->file, d->debug.loc,
+    brig_findings_add (f, r, FILE_OF (d, &d->debug), d->debug.loc,
                        "debug is true: the daemon logs at debug level, far more than is read, "
                        "sensitive data included");
 }
@@ -62,7 +71,7 @@ check_iptables (const struct brig_daemon *d, const struct brig_audit_rule *r,
                 struct brig_findings *f)
 {
   if (brig_wfalse (&d->iptables))
-    brig_findings_add (f, r, d->file, d->iptables.loc,
+    brig_findings_add (f, r, FILE_OF (d, &d->iptables), d->iptables.loc,
                        "iptables is false: dockerd writes no NAT or isolation rules; what "
                        "reaches the containers is left to hand-written rules");
 }
@@ -83,7 +92,7 @@ check_insecure_registries (const struct brig_daemon *d, const struct brig_audit_
 
   for (size_t i = 0; i < l->n; i++)
     if (!loopback (l->v[i].s))
-      brig_findings_add (f, r, d->file, l->v[i].loc,
+      brig_findings_add (f, r, FILE_OF (d, &l->v[i]), l->v[i].loc,
                          "insecure registry %s: images are pulled from it without TLS "
                          "verification; whoever is on the path chooses them",
                          l->v[i].s);
@@ -93,7 +102,7 @@ static void
 check_aufs (const struct brig_daemon *d, const struct brig_audit_rule *r, struct brig_findings *f)
 {
   if (is (&d->storage_driver, "aufs"))
-    brig_findings_add (f, r, d->file, d->storage_driver.loc,
+    brig_findings_add (f, r, FILE_OF (d, &d->storage_driver), d->storage_driver.loc,
                        "storage-driver aufs: kernel code outside the mainline kernel, deprecated "
                        "in Docker 20.10 and removed in Docker 24");
 }
@@ -116,7 +125,7 @@ check_tls (const struct brig_daemon *d, const struct brig_audit_rule *r, struct 
   for (size_t i = 0; i < l->n; i++)
     if (network_host (l->v[i].s))
       brig_findings_add (
-          f, r, d->file, l->v[i].loc,
+          f, r, FILE_OF (d, &l->v[i]), l->v[i].loc,
           "the API listens on %s %s: whoever reaches the port is root on the host", l->v[i].s,
           brig_wtrue (&d->tls) ? "with TLS but no client certificates (tlsverify)" : "without TLS");
 }
@@ -126,7 +135,7 @@ check_ulimits (const struct brig_daemon *d, const struct brig_audit_rule *r,
                struct brig_findings *f)
 {
   if (d->default_ulimits.items.n == 0)
-    brig_findings_add (f, r, d->file, list_at (d, &d->default_ulimits),
+    brig_findings_add (f, r, FILE_OF (d, &d->default_ulimits), list_at (d, &d->default_ulimits),
                        "no default-ulimits: a container that sets no --ulimit gets dockerd's own "
                        "limits (review: a manual item of the benchmark)");
 }
@@ -136,7 +145,7 @@ check_userns (const struct brig_daemon *d, const struct brig_audit_rule *r, stru
 {
   if (d->userns_remap.set && d->userns_remap.s[0])
     return;
-  brig_findings_add (f, r, d->file, at (d, &d->userns_remap),
+  brig_findings_add (f, r, FILE_OF (d, &d->userns_remap), at (d, &d->userns_remap),
                      "%s: root in every container is root on the host",
                      d->userns_remap.set ? "userns-remap is empty" : "no userns-remap");
 }
@@ -149,7 +158,7 @@ check_basesize (const struct brig_daemon *d, const struct brig_audit_rule *r,
 
   for (size_t i = 0; i < l->n; i++)
     if (strncmp (l->v[i].s, "dm.basesize", 11) == 0)
-      brig_findings_add (f, r, d->file, l->v[i].loc,
+      brig_findings_add (f, r, FILE_OF (d, &l->v[i]), l->v[i].loc,
                          "storage-opts %s: every image and container gets the larger device, and "
                          "the pool fills sooner",
                          l->v[i].s);
@@ -159,7 +168,8 @@ static void
 check_authz (const struct brig_daemon *d, const struct brig_audit_rule *r, struct brig_findings *f)
 {
   if (d->authorization_plugins.items.n == 0)
-    brig_findings_add (f, r, d->file, list_at (d, &d->authorization_plugins),
+    brig_findings_add (f, r, FILE_OF (d, &d->authorization_plugins),
+                       list_at (d, &d->authorization_plugins),
                        "no authorization-plugins: every client of the Docker API may do all it "
                        "allows, privileged containers included");
 }
@@ -169,7 +179,7 @@ check_log_none (const struct brig_daemon *d, const struct brig_audit_rule *r,
                 struct brig_findings *f)
 {
   if (is (&d->log_driver, "none"))
-    brig_findings_add (f, r, d->file, d->log_driver.loc,
+    brig_findings_add (f, r, FILE_OF (d, &d->log_driver), d->log_driver.loc,
                        "log-driver none: what containers write is thrown away, and with it the "
                        "trace of an intrusion");
 }
@@ -181,7 +191,7 @@ check_log_remote (const struct brig_daemon *d, const struct brig_audit_rule *r,
   const struct brig_wval *l = &d->log_driver;
 
   if (!l->set || strcmp (l->s, "json-file") == 0 || strcmp (l->s, "local") == 0)
-    brig_findings_add (f, r, d->file, at (d, l),
+    brig_findings_add (f, r, FILE_OF (d, l), at (d, l),
                        "%s%s%s keeps container logs on this host only, where they are lost with "
                        "it or erased by whoever takes it",
                        l->set ? "log-driver " : "no log-driver: ", l->set ? l->s : "json-file",
@@ -193,7 +203,7 @@ check_nnp (const struct brig_daemon *d, const struct brig_audit_rule *r, struct 
 {
   if (brig_wtrue (&d->no_new_privileges))
     return;
-  brig_findings_add (f, r, d->file, at (d, &d->no_new_privileges),
+  brig_findings_add (f, r, FILE_OF (d, &d->no_new_privileges), at (d, &d->no_new_privileges),
                      "%s: in a container that does not ask for it, setuid programs raise "
                      "privileges",
                      d->no_new_privileges.set ? "no-new-privileges is false"
@@ -206,7 +216,7 @@ check_live_restore (const struct brig_daemon *d, const struct brig_audit_rule *r
 {
   if (brig_wtrue (&d->live_restore))
     return;
-  brig_findings_add (f, r, d->file, at (d, &d->live_restore),
+  brig_findings_add (f, r, FILE_OF (d, &d->live_restore), at (d, &d->live_restore),
                      "%s: restarting dockerd for an update stops every container",
                      d->live_restore.set ? "live-restore is false" : "no \"live-restore\": true");
 }
@@ -217,7 +227,7 @@ check_userland_proxy (const struct brig_daemon *d, const struct brig_audit_rule 
 {
   if (brig_wfalse (&d->userland_proxy))
     return;
-  brig_findings_add (f, r, d->file, at (d, &d->userland_proxy),
+  brig_findings_add (f, r, FILE_OF (d, &d->userland_proxy), at (d, &d->userland_proxy),
                      "%s: a docker-proxy process listens for each published port",
                      d->userland_proxy.set ? "userland-proxy is true"
                                            : "no \"userland-proxy\": false (the default is true)");
@@ -228,7 +238,7 @@ check_seccomp (const struct brig_daemon *d, const struct brig_audit_rule *r,
                struct brig_findings *f)
 {
   if (is (&d->seccomp_profile, "unconfined"))
-    brig_findings_add (f, r, d->file, d->seccomp_profile.loc,
+    brig_findings_add (f, r, FILE_OF (d, &d->seccomp_profile), d->seccomp_profile.loc,
                        "seccomp-profile unconfined: every container that names no profile runs "
                        "without seccomp, every syscall of the kernel in reach");
 }
@@ -238,7 +248,7 @@ check_experimental (const struct brig_daemon *d, const struct brig_audit_rule *r
                     struct brig_findings *f)
 {
   if (brig_wtrue (&d->experimental))
-    brig_findings_add (f, r, d->file, d->experimental.loc,
+    brig_findings_add (f, r, FILE_OF (d, &d->experimental), d->experimental.loc,
                        "experimental is true: features without the review of stable ones are on");
 }
 

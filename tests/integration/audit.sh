@@ -1087,17 +1087,28 @@ named = set(re.findall(r"BRIG-[A-Z]\d{3}", doc))
 missing = sorted(named - ids)
 assert not missing, "named in the doc, not in --list-rules: %s" % missing
 # Every item of section 5 has its row; each row names a rule or says why not.
-rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| (\d+\.\d+) \|.*$", doc, re.M)}
+rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| (\d+\.\d+(?:\.\d+)?) \|.*$", doc, re.M)}
 for n in range(1, 33):
     row = rows.get("5.%d" % n)
     assert row, "no row for 5.%d" % n
     assert "BRIG-" in row or "not checkable" in row, row
 # Every CIS Docker item a rule cites is a row of the doc.
+# Items are N.N or N.N.N; A-B is a range of the same parent (3.1-3.14,
+# 1.1.3-1.1.18).
+item = r"\d+\.\d+(?:\.\d+)?(?:-\d+\.\d+(?:\.\d+)?)?"
+def expand(i):
+    if "-" not in i:
+        return [i]
+    a, b = i.split("-")
+    pa, pb = a.rsplit(".", 1), b.rsplit(".", 1)
+    assert pa[0] == pb[0], i
+    return ["%s.%d" % (pa[0], n) for n in range(int(pa[1]), int(pb[1]) + 1)]
 cited = {}
 for r in rules:
-    for m in re.finditer(r"CIS Docker (\d+\.\d+(?:,\s*\d+\.\d+)*)", r["refs"]):
-        for item in re.split(r",\s*", m.group(1)):
-            cited.setdefault(item, []).append(r["id"])
+    for m in re.finditer(r"CIS Docker (%s(?:,\s*%s)*)" % (item, item), r["refs"]):
+        for it in re.split(r",\s*", m.group(1)):
+            for one in expand(it):
+                cited.setdefault(one, []).append(r["id"])
 absent = {k: v for k, v in cited.items() if k not in rows}
 assert not absent, "cited by rules, not in the doc: %s" % absent
 # A row that says a rule checks an item agrees with the rule's refs where the

@@ -488,6 +488,39 @@ RULES
 	expect_match "^docker-file: $R/etc/docker 0:0 0755$" "$facts"
 }
 
+# The running dockerd's flags count as daemon.json's: the one serving the
+# socket (fd:// is the default one), and its --config-file.
+test_dockerd_flags_over_daemon_json () {
+	fake_root
+	mkdir -p "$R/proc/4242" "$R/proc/4300" "$R/etc/docker"
+	echo dockerd > "$R/proc/4242/comm"
+	printf 'dockerd\0-H\0fd://\0--icc=false\0--containerd=/run/containerd/containerd.sock\0--userns-remap\0default\0--iptables=false\0--default-ulimit\0nofile=1024:2048\0--config-file\0/etc/docker/custom.json\0' > "$R/proc/4242/cmdline"
+	echo dockerd > "$R/proc/4300/comm"
+	printf 'dockerd\0-H\0unix:///other.sock\0--icc\0--debug\0' > "$R/proc/4300/cmdline"
+	printf '{"live-restore": true, "icc": true}\n' > "$R/etc/docker/custom.json"
+	printf '{"log-level": "debug"}\n' > "$R/etc/docker/daemon.json"
+	run_status st brig host --root "$R" --fail-on never
+	C=$R/proc/4242/cmdline
+	expect_match "^dockerd-flags: $C$" "$(brig host --root "$R" --facts)"
+	expect_match "$C:1:[0-9]+: medium BRIG-H[0-9]+: iptables is false" "$out"
+	expect_no_match "icc is true|no \"icc\"|no \"live-restore\"|no default-ulimits|userns-remap|log-level is|debug is true" "$out"
+	expect_match "custom.json" "$out"
+	# The column is the flag's byte in the file, counted from 1.
+	col=$(( $(printf 'dockerd\0-H\0fd://\0--icc=false\0--containerd=/run/containerd/containerd.sock\0--userns-remap\0default\0' | wc -c) + 1 ))
+	expect_match "$C:1:$col: medium BRIG-H[0-9]+: iptables is false" "$out"
+	# A socket no dockerd serves: daemon.json alone.
+	run_status st brig host --root "$R" --docker-host unix:///nowhere.sock --fail-on never
+	expect_match "log-level is \"debug\"" "$out"
+	expect_no_match "cmdline" "$out"
+	# The other daemon's flags, for its socket; a bad boolean is an error at its place.
+	run_status st brig host --root "$R" --docker-host unix:///other.sock --fail-on never
+	expect_match "$R/proc/4300/cmdline:1:[0-9]+: .*debug is true" "$out"
+	printf 'dockerd\0--icc=maybe\0' > "$R/proc/4242/cmdline"
+	run_status st brig host --root "$R" --fail-on never
+	expect_eq 2 "$st" "$out"
+	expect_match "$C:1:15: --icc=maybe: expected true or false" "$out"
+}
+
 # Unprivileged: the same virtualisation and kernel facts; iptables-save is
 # not run (it needs root), and nothing is an error.
 test_unprivileged () {
