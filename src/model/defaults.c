@@ -218,6 +218,9 @@ brig_mount_release (struct brig_mount *m)
   strv_free (m->data);
   free (m->uidmap);
   free (m->gidmap);
+  strv_free (m->source_via);
+  strv_free (m->source_holds);
+  free (m->volume);
   memset (m, 0, sizeof *m);
 }
 
