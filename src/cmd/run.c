@@ -58,8 +58,8 @@ struct run_opts
   uint64_t cap_add, cap_drop;
   bool memory_set, swap_set;
   bool tty;
-  char **env;       /* -e, in order */
-  char **env_files; /* --env-file, in order */
+  char **env;              /* -e, in order */
+  char **env_files;        /* --env-file, in order */
   struct brig_mount *vols; /* -v and --mount, in order */
   size_t nvols;
   int *vol_locks; /* held while the container runs: its named volumes */

@@ -1688,11 +1688,11 @@ runtime_usage (FILE *f)
          f);
   for (size_t i = 0; i < ARRAY_SIZE (verbs); i++)
     fprintf (f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
-  fputs (
-      "\nEvery bundle passes the policy gate: the file named by BRIG_POLICY, else\n" BRIG_DEFAULT_POLICY
-      ", else the built-in policy.  What it refuses, hardens and audits,\n"
-      "and the device nodes it allows (\"allowed_devices\"), are in docs/policy.md.\n",
-      f);
+  fputs ("\nEvery bundle passes the policy gate: the file named by BRIG_POLICY, "
+         "else\n" BRIG_DEFAULT_POLICY
+         ", else the built-in policy.  What it refuses, hardens and audits,\n"
+         "and the device nodes it allows (\"allowed_devices\"), are in docs/policy.md.\n",
+         f);
 }
 
 static int

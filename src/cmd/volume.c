@@ -134,8 +134,8 @@ do_inspect (char **names, int n, struct brig_err *err)
       for (size_t k = 0; v.used_by && v.used_by[k]; k++)
         json_array_append_new (users, json_string (v.used_by[k]));
       json_array_append_new (all, json_pack ("{s:s, s:s, s:i, s:i, s:o}", "name", v.name,
-                                             "mountpoint", v.mountpoint, "uid", (int)v.uid,
-                                             "gid", (int)v.gid, "used_by", users));
+                                             "mountpoint", v.mountpoint, "uid", (int)v.uid, "gid",
+                                             (int)v.gid, "used_by", users));
       brig_volume_info_release (&v);
     }
   s = json_dumps (all, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
@@ -190,8 +190,9 @@ cmd_volume (int argc, char **argv)
   }
   if (strcmp (verb, "ls") == 0 || strcmp (verb, "list") == 0)
     return do_ls (&o, argc, &err);
-  if (argc == 0 && (strcmp (verb, "create") == 0 || strcmp (verb, "rm") == 0
-                    || strcmp (verb, "remove") == 0 || strcmp (verb, "inspect") == 0))
+  if (argc == 0
+      && (strcmp (verb, "create") == 0 || strcmp (verb, "rm") == 0 || strcmp (verb, "remove") == 0
+          || strcmp (verb, "inspect") == 0))
     {
       brig_error (&err, 0, "%s: expected at least one volume NAME", verb);
       return brig_fail (EXIT_USAGE, &err);

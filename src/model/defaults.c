@@ -352,7 +352,10 @@ brig_container_relaxations (const struct brig_container *c, size_t *ret_n)
       if (what)
         {
           relax (&r, &n, "volume",
-                 xasprintf ("%s on %s: %s", m->volume ? m->volume : m->source ? m->source : "?",
+                 xasprintf ("%s on %s: %s",
+                            m->volume   ? m->volume
+                            : m->source ? m->source
+                                        : "?",
                             m->dest, what));
           free (what);
         }

@@ -122,8 +122,10 @@ set_source (struct brig_mount *m, const char *source, const char *type_given, co
   bool path = source[0] == '/';
 
   if (source[0] == '\0')
-    return brig_error (err, 0, "`%s`: the source is empty: expected an absolute host path or a "
-                               "volume name", arg);
+    return brig_error (err, 0,
+                       "`%s`: the source is empty: expected an absolute host path or a "
+                       "volume name",
+                       arg);
   if (type_given && strcmp (type_given, "volume") == 0 && path)
     return brig_error (err, 0,
                        "`%s`: type=volume takes a volume name, not the path `%s` (use "
@@ -212,9 +214,15 @@ static const struct
   const char *name;
   enum mount_key key;
 } mount_keys[] = {
-  { "type", KEY_TYPE },         { "source", KEY_SOURCE },         { "src", KEY_SOURCE },
-  { "target", KEY_TARGET },     { "destination", KEY_TARGET },    { "dst", KEY_TARGET },
-  { "readonly", KEY_READONLY }, { "ro", KEY_READONLY },           { "tmpfs-size", KEY_TMPFS_SIZE },
+  { "type", KEY_TYPE },
+  { "source", KEY_SOURCE },
+  { "src", KEY_SOURCE },
+  { "target", KEY_TARGET },
+  { "destination", KEY_TARGET },
+  { "dst", KEY_TARGET },
+  { "readonly", KEY_READONLY },
+  { "ro", KEY_READONLY },
+  { "tmpfs-size", KEY_TMPFS_SIZE },
   { "tmpfs-mode", KEY_TMPFS_MODE },
 };
 

@@ -9,15 +9,14 @@
 #include <string.h>
 #include <sys/mount.h>
 
-const char *const brig_sensitive_host_dirs[]
-    = { "/proc", "/sys", "/dev", "/boot", "/etc", NULL };
+const char *const brig_sensitive_host_dirs[] = { "/proc", "/sys", "/dev", "/boot", "/etc", NULL };
 
 /* The kernel's own filesystems: a bind that brings one along (mounted at
  * or below its source) gives what a bind of /proc, /sys or /dev would. */
 static const char *const kernel_fs[]
-    = { "proc",     "sysfs",    "devtmpfs", "devpts", "cgroup",  "cgroup2",     "securityfs",
-        "debugfs",  "tracefs",  "bpf",      "configfs", "efivarfs", "binfmt_misc", "pstore",
-        "fusectl",  "hugetlbfs", "mqueue",  "nsfs" };
+    = { "proc",        "sysfs",   "devtmpfs", "devpts",    "cgroup",   "cgroup2",
+        "securityfs",  "debugfs", "tracefs",  "bpf",       "configfs", "efivarfs",
+        "binfmt_misc", "pstore",  "fusectl",  "hugetlbfs", "mqueue",   "nsfs" };
 
 static const char *const socket_names[]
     = { "/docker.sock", "/containerd.sock", "/podman.sock", "/crio.sock" };

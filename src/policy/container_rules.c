@@ -172,7 +172,8 @@ check_dangerous_binds (const struct brig_workload *w, int v, const struct brig_a
     if (src == NULL)
       {
         /* ${DOCKER_SOCK}:/var/run/docker.sock: the target says what it is. */
-        if (m->source.set && has_var (m->source.s) && m->target.set && brig_engine_socket_name (m->target.s))
+        if (m->source.set && has_var (m->source.s) && m->target.set
+            && brig_engine_socket_name (m->target.s))
           brig_findings_add (f, r, w->file, m->loc,
                              "%s is mounted at %s: an engine's socket is root on the host",
                              m->source.s, m->target.s);

@@ -230,8 +230,8 @@ parse_bind_options (json_t *opts, const char *file, struct brig_policy *p, struc
     else if (strcmp (s, "dev") == 0)
       p->allow_bind_dev = true;
     else
-      return brig_error (err, 0, "%s: allowed_bind_options[%zu]: `%s`: expected suid or dev",
-                         file, i, json_is_string (v) ? s : "(not a string)");
+      return brig_error (err, 0, "%s: allowed_bind_options[%zu]: `%s`: expected suid or dev", file,
+                         i, json_is_string (v) ? s : "(not a string)");
   }
   return 0;
 }

@@ -417,8 +417,7 @@ static const struct brig_rule rules[] = {
     "CIS Docker 5.6 (sensitive host system directories not mounted); Pod Security Standards "
     "baseline: hostPath volumes",
     brig_check_sensitive_binds, NULL },
-  { "BRIG-C016", "bind mount allows setuid files or device nodes", BRIG_SEV_MEDIUM,
-    BRIG_ACT_HARDEN,
+  { "BRIG-C016", "bind mount allows setuid files or device nodes", BRIG_SEV_MEDIUM, BRIG_ACT_HARDEN,
     "Without nosuid a setuid file on the host path raises privileges inside the container; "
     "without nodev a device node there opens a kernel driver.",
     "Mount binds nosuid,nodev (brig run does unless asked for suid or dev); the policy's "

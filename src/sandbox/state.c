@@ -153,8 +153,8 @@ brig_state_volume_users (const char *dir, const char *volume)
       if ((j = json_load_file (path, 0, NULL)) == NULL)
         continue;
       vols = json_object_get (j, "volumes");
-      json_array_foreach (vols, i, v)
-      uses |= json_is_string (v) && strcmp (json_string_value (v), volume) == 0;
+      json_array_foreach (vols, i, v) uses
+          |= json_is_string (v) && strcmp (json_string_value (v), volume) == 0;
       id = json_string_value (json_object_get (j, "id"));
       name = json_string_value (json_object_get (j, "name"));
       pid = json_integer_value (json_object_get (j, "pid"));
