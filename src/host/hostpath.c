@@ -81,8 +81,7 @@ brig_host_path_resolve (const char *path, char **ret_real, char ***ret_via, stru
           free (todo);
           todo = rest;
           pos = 0;
-          if (target[0] == '/')
-            done[0] = '\0';
+          done[0] = '\0'; /* REST is absolute: walked again from / */
           continue;
         }
       if (todo[pos] == '/' && !S_ISDIR (st.st_mode))

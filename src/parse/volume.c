@@ -289,7 +289,7 @@ mount_tmpfs (const struct mount_fields *f, const char *target, const char *arg,
     return brig_error (err, 0, "`%s`: a tmpfs has no source", arg);
   spec = xasprintf ("%s:%s,%s,%s,%s%s%s%s%s", target, f->flags & MS_RDONLY ? "ro" : "rw",
                     f->flags & MS_NOSUID ? "nosuid" : "suid", f->flags & MS_NODEV ? "nodev" : "dev",
-                    f->flags & MS_NOEXEC ? "noexec" : "exec",
+                    f->flags & MS_NOEXEC || !(f->seen & MS_NOEXEC) ? "noexec" : "exec",
                     f->value[KEY_TMPFS_SIZE] ? ",size=" : "",
                     f->value[KEY_TMPFS_SIZE] ? f->value[KEY_TMPFS_SIZE] : "",
                     f->value[KEY_TMPFS_MODE] ? ",mode=" : "",
