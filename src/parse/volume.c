@@ -8,17 +8,6 @@
 #include <string.h>
 #include <sys/mount.h>
 
-/* Mount options and what each does to the flags. */
-static const struct
-{
-  const char *name;
-  unsigned long set, clear;
-} options[] = {
-  { "ro", MS_RDONLY, 0 },     { "rw", 0, MS_RDONLY },   { "nosuid", MS_NOSUID, 0 },
-  { "suid", 0, MS_NOSUID },   { "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
-  { "noexec", MS_NOEXEC, 0 }, { "exec", 0, MS_NOEXEC },
-};
-
 #define OPTION_LIST "ro, rw, nosuid, suid, nodev, dev, noexec or exec"
 #define DEFAULT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV)
 
@@ -45,15 +34,15 @@ static int
 apply_option (const char *word, size_t len, unsigned long *flags, unsigned long *seen,
               const char *arg, struct brig_err *err)
 {
-  for (size_t i = 0; i < ARRAY_SIZE (options); i++)
-    if (strlen (options[i].name) == len && strncmp (word, options[i].name, len) == 0)
+  for (const struct brig_mount_option *o = brig_mount_options; o->name; o++)
+    if (strlen (o->name) == len && strncmp (word, o->name, len) == 0)
       {
-        unsigned long bit = options[i].set | options[i].clear;
+        unsigned long bit = o->set | o->clear;
         if (*seen & bit)
           return brig_error (err, 0, "`%s`: `%.*s` contradicts or repeats an earlier option", arg,
                              (int)len, word);
         *seen |= bit;
-        *flags = (*flags | options[i].set) & ~options[i].clear;
+        *flags = (*flags | o->set) & ~o->clear;
         return 0;
       }
   return brig_error (err, 0, "`%s`: unknown option `%.*s`: expected " OPTION_LIST, arg, (int)len,
