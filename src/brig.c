@@ -31,6 +31,7 @@ static const struct cmd commands[] = {
   { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },
   { "runtime", cmd_runtime, NEEDS_USERNS,
     "the OCI runtime (runc's command line), also installed as brig-runtime" },
+  { "volume", cmd_volume, 0, "create, list, inspect and remove named volumes for brig run -v" },
   { "version", cmd_version, 0, "print brig's version and what it was built with" },
 };
 

@@ -13,6 +13,7 @@ int cmd_probe (int argc, char **argv);
 int cmd_ps (int argc, char **argv);
 int cmd_run (int argc, char **argv);
 int cmd_version (int argc, char **argv);
+int cmd_volume (int argc, char **argv);
 int cmd_runtime (int argc, char **argv);
 
 /* Print "brig: MSG" (and release the error) and return STATUS. */
@@ -34,6 +35,11 @@ int brig_severity_arg (const char *arg, enum brig_severity *ret, bool *never, st
 struct brig_audit_report;
 int brig_report_finish (FILE *f, struct brig_audit_report *r, bool json, bool sarif,
                         const char *root, enum brig_severity fail_on, bool never);
+
+/* The policy: the file BRIG_POLICY names; without it, BRIG_DEFAULT_POLICY
+ * if there is one, else the built-in policy (the hardened setup). */
+#define BRIG_DEFAULT_POLICY "/etc/brig/policy.json"
+int brig_load_policy (struct brig_policy **ret, struct brig_err *err);
 
 /* Today as YYYYMMDD, in local time (0 when unknown). */
 int brig_today (void);

@@ -8,6 +8,10 @@
 #include "parse/passwd.h"
 #include "parse/seccomp_json.h"
 #include "parse/units.h"
+#include "parse/volume.h"
+#include "policy/policy.h"
+#include "host/hostpath.h"
+#include "sandbox/volume.h"
 #include "report/auditlog.h"
 #include "sandbox/sandbox.h"
 #include "util/cleanup.h"
@@ -54,8 +58,12 @@ struct run_opts
   uint64_t cap_add, cap_drop;
   bool memory_set, swap_set;
   bool tty;
-  char **env;       /* -e, in order */
-  char **env_files; /* --env-file, in order */
+  char **env;              /* -e, in order */
+  char **env_files;        /* --env-file, in order */
+  struct brig_mount *vols; /* -v and --mount, in order */
+  size_t nvols;
+  int *vol_locks; /* held while the container runs: its named volumes */
+  size_t nvol_locks;
 };
 
 static int
@@ -291,6 +299,40 @@ set_tmpfs (void *ctx, const char *arg, struct brig_err *err)
 }
 
 static int
+add_volume (struct run_opts *o, const char *flag, const char *arg,
+            int (*parse) (const char *, struct brig_mount *, struct brig_err *),
+            struct brig_err *err)
+{
+  struct brig_mount m;
+  int r = parse (arg, &m, err);
+
+  if (r < 0)
+    return r;
+  for (size_t i = 0; i < o->nvols; i++)
+    if (strcmp (o->vols[i].dest, m.dest) == 0)
+      {
+        brig_mount_release (&m);
+        return brig_error (err, 0, "%s `%s`: another -v or --mount already mounts on `%s`", flag,
+                           arg, o->vols[i].dest);
+      }
+  o->vols = xreallocarray (o->vols, o->nvols + 1, sizeof *o->vols);
+  o->vols[o->nvols++] = m;
+  return 0;
+}
+
+static int
+set_volume (void *ctx, const char *arg, struct brig_err *err)
+{
+  return add_volume (ctx, "-v", arg, brig_parse_volume, err);
+}
+
+static int
+set_mount (void *ctx, const char *arg, struct brig_err *err)
+{
+  return add_volume (ctx, "--mount", arg, brig_parse_mount, err);
+}
+
+static int
 set_ulimit (void *ctx, const char *arg, struct brig_err *err)
 {
   struct run_opts *o = ctx;
@@ -430,6 +472,17 @@ static const struct brig_opt run_opts_table[] = {
     "mount a tmpfs (size=, mode=, ro, exec, suid, dev; default "
     "nosuid,nodev,noexec,size=64m); /tmp and /run always have one",
     set_tmpfs },
+  { 'v', "volume", "SRC:DST[:OPTS]",
+    "mount the host path SRC (absolute), or the named volume SRC, on DST; OPTS: "
+    "ro (the default), rw, noexec, and suid or dev where the policy allows them (binds are "
+    "nosuid,nodev by default). The host's /, /proc, /sys, /dev, /boot, /etc and engine "
+    "sockets are refused, through symlinks and parent directories too",
+    set_volume },
+  { 0, "mount", "KEY=VAL,...",
+    "type=bind|volume|tmpfs,source=SRC,target=DST[,readonly=true|false][,rw][,noexec]"
+    "[,tmpfs-size=N][,tmpfs-mode=OCTAL]: the same mounts as -v (read-only unless rw), and "
+    "tmpfs",
+    set_mount },
   { 'm', "memory", "BYTES", "memory limit, e.g. 512m or 1g; 0 for none (default 512m)",
     set_memory },
   { 0, "memory-swap", "BYTES",
@@ -716,6 +769,78 @@ out:
   return r;
 }
 
+/* The host id that container id ID maps to through MAPS, or -1. */
+static int64_t
+host_id (const struct brig_idmap *maps, size_t n, uint32_t id)
+{
+  for (size_t i = 0; i < n; i++)
+    if (id >= maps[i].inside && id - maps[i].inside < maps[i].count)
+      return (int64_t)maps[i].outside + (id - maps[i].inside);
+  return -1;
+}
+
+/* A bind's host path, as the policy will judge it and the sandbox will
+ * open it: resolved, with every path it went through and what it holds. */
+static int
+resolve_source (struct brig_mount *m, const char *given, struct brig_err *err)
+{
+  char *real = NULL, **via = NULL;
+  int r = brig_host_path_resolve (given, &real, &via, err);
+
+  if (r < 0)
+    return r;
+  free (m->source);
+  m->source = real;
+  strv_free (m->source_via);
+  m->source_via = via;
+  strv_free (m->source_holds);
+  m->source_holds = brig_host_path_holds (real);
+  m->source_resolved = true;
+  return 0;
+}
+
+/* -v and --mount into the model: each bind's source resolved, each named
+ * volume made if missing, given to the container's user and held. */
+static int
+setup_volumes (struct run_opts *o, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  int r;
+
+  for (size_t i = 0; i < o->nvols; i++)
+    {
+      struct brig_mount *m = &o->vols[i];
+      const char *flag = m->volume ? "volume" : "-v/--mount";
+
+      if (strcmp (m->type, "bind") == 0 && m->volume)
+        {
+          int64_t uid = host_id (c->uidmap, c->nuidmap, c->uid);
+          int64_t gid = host_id (c->gidmap, c->ngidmap, c->gid);
+          _cleanup_free_ char *path = NULL;
+          int lock;
+
+          if (uid < 0 || gid < 0)
+            return brig_error (err, 0, "volume `%s`: the user %u:%u is not mapped", m->volume,
+                               (unsigned)c->uid, (unsigned)c->gid);
+          if ((r = brig_volume_use (m->volume, (uid_t)uid, (gid_t)gid, &path, &lock, err)) < 0)
+            return r;
+          o->vol_locks = xreallocarray (o->vol_locks, o->nvol_locks + 1, sizeof (int));
+          o->vol_locks[o->nvol_locks++] = lock;
+          if ((r = resolve_source (m, path, err)) < 0)
+            return brig_err_wrap (err, "volume `%s`", m->volume);
+        }
+      else if (strcmp (m->type, "bind") == 0)
+        {
+          _cleanup_free_ char *given = xstrdup (m->source);
+          if ((r = resolve_source (m, given, err)) < 0)
+            return brig_err_wrap (err, "%s `%s:%s`", flag, given, m->dest);
+        }
+      brig_container_set_mount (c, m);
+      *m = (struct brig_mount){ 0 };
+    }
+  return 0;
+}
+
 static int
 build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
 {
@@ -764,11 +889,40 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
     c->limits.memory_swap = c->limits.memory;
 
   if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0
-      || (r = setup_env (o, err)) < 0)
+      || (r = setup_env (o, err)) < 0 || (r = setup_volumes (o, err)) < 0)
     return r;
   c->caps = brig_capsets_uniform (
       o->cap_drop == BRIG_CAPS_ALL ? o->cap_add : o->cap_add & ~o->cap_drop, c->uid == 0);
   return 0;
+}
+
+/* brig run judges what it reads from the host by the policy: the rules on
+ * binds (the rest of its model is the hardened default and the flags,
+ * whose relaxations the audit log records).  Decisions go to the log;
+ * hardened ones are also said on stderr. */
+static int
+gate_volumes (struct brig_container *c, struct brig_auditlog *log, struct brig_err *err)
+{
+  static const char *const ids[] = { "BRIG-C003", "BRIG-C015", "BRIG-C016", NULL };
+  struct brig_policy *p = NULL;
+  struct brig_decision *d = NULL;
+  size_t n = 0;
+  int r;
+
+  if ((r = brig_load_policy (&p, err)) < 0)
+    return r;
+  brig_policy_only (p, ids);
+  r = brig_policy_gate (p, c, &d, &n, err);
+  for (size_t i = 0; i < n; i++)
+    {
+      brig_audit_decision (log, c, d[i].rule->id, brig_action_name (d[i].action), d[i].detail);
+      if (d[i].action == BRIG_ACT_HARDEN)
+        fprintf (stderr, "brig: warning: %s (%s): %s: hardened, as the policy (%s) says\n",
+                 d[i].rule->id, d[i].rule->title, d[i].detail, p->source);
+    }
+  brig_decisions_free (d, n);
+  brig_policy_free (p);
+  return r;
 }
 
 static char *
@@ -833,6 +987,11 @@ cmd_run (int argc, char **argv)
     if ((r = brig_auditlog_open (path, &log, &err)) < 0)
       goto fail;
   }
+  if ((r = gate_volumes (o.c, &log, &err)) < 0)
+    {
+      brig_audit_exited (&log, o.c, -1, false, err.msg);
+      goto fail;
+    }
   actx = (struct abandon_ctx){ &log, o.c };
   sopts = (struct brig_sandbox_opts){
     .on_abandon = on_abandon, .data = &actx, .console_socket = -1, .relay_terminal = o.tty
@@ -880,6 +1039,12 @@ out:
   free (o.seccomp_path);
   strv_free (o.env);
   strv_free (o.env_files);
+  for (size_t i = 0; i < o.nvols; i++)
+    brig_mount_release (&o.vols[i]);
+  free (o.vols);
+  for (size_t i = 0; i < o.nvol_locks; i++)
+    close (o.vol_locks[i]);
+  free (o.vol_locks);
   brig_err_release (&err);
   return status;
 }

@@ -64,6 +64,17 @@ struct brig_mount
   bool idmap_rec;
   struct brig_idmap *uidmap, *gidmap; /* BRIG_MAX_IDMAPS each, or NULL */
   size_t nuidmap, ngidmap;
+  /* bind (brig run's -v and --mount): SOURCE is the host path resolved, with
+   * no symlink left in it, and is opened without following one, so that
+   * what the policy judged is what is mounted.  SOURCE_VIA lists the paths
+   * the name given went through (itself, each symlink on the way and where
+   * it pointed), SOURCE_HOLDS the engine sockets the host has at or below
+   * SOURCE: both for the policy (BRIG-C003, BRIG-C015).  VOLUME names the
+   * named volume it is, or is NULL. */
+  bool source_resolved;
+  char **source_via;
+  char **source_holds;
+  char *volume;
 };
 
 /* The five capability sets of the process, as masks of CAP_* bits. */

@@ -218,6 +218,9 @@ brig_mount_release (struct brig_mount *m)
   strv_free (m->data);
   free (m->uidmap);
   free (m->gidmap);
+  strv_free (m->source_via);
+  strv_free (m->source_holds);
+  free (m->volume);
   memset (m, 0, sizeof *m);
 }
 
@@ -333,6 +336,30 @@ brig_container_relaxations (const struct brig_container *c, size_t *ret_n)
     if (strcmp (c->mounts[i].type, "tmpfs") == 0 && strcmp (c->mounts[i].dest, "/dev") != 0
         && (!(c->mounts[i].flags & MS_NOSUID) || !(c->mounts[i].flags & MS_NODEV)))
       relax (&r, &n, "tmpfs", xasprintf ("%s without nosuid,nodev", c->mounts[i].dest));
+  for (size_t i = 0; i < c->nmounts; i++)
+    {
+      const struct brig_mount *m = &c->mounts[i];
+      char *what = NULL;
+
+      if (strcmp (m->type, "bind") != 0)
+        continue;
+      if (!(m->flags & MS_RDONLY))
+        str_append (&what, ",", "writable");
+      if (!(m->flags & MS_NOSUID))
+        str_append (&what, ",", "suid");
+      if (!(m->flags & MS_NODEV))
+        str_append (&what, ",", "dev");
+      if (what)
+        {
+          relax (&r, &n, "volume",
+                 xasprintf ("%s on %s: %s",
+                            m->volume   ? m->volume
+                            : m->source ? m->source
+                                        : "?",
+                            m->dest, what));
+          free (what);
+        }
+    }
   *ret_n = n;
   return r;
 }

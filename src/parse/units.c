@@ -230,14 +230,10 @@ brig_parse_ulimit (const char *s, struct brig_rlimit *ret, struct brig_err *err)
   return 0;
 }
 
-static const struct
-{
-  const char *name;
-  unsigned long set, clear;
-} tmpfs_flags[] = {
+const struct brig_mount_option brig_mount_options[] = {
   { "ro", MS_RDONLY, 0 },     { "rw", 0, MS_RDONLY },   { "nosuid", MS_NOSUID, 0 },
   { "suid", 0, MS_NOSUID },   { "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
-  { "noexec", MS_NOEXEC, 0 }, { "exec", 0, MS_NOEXEC },
+  { "noexec", MS_NOEXEC, 0 }, { "exec", 0, MS_NOEXEC }, { NULL, 0, 0 },
 };
 
 int
@@ -282,13 +278,13 @@ brig_parse_tmpfs (const char *s, struct brig_mount *ret, struct brig_err *err)
                                s, tok + 5);
           continue;
         }
-      for (i = 0; i < ARRAY_SIZE (tmpfs_flags); i++)
-        if (strcmp (tok, tmpfs_flags[i].name) == 0)
+      for (i = 0; brig_mount_options[i].name; i++)
+        if (strcmp (tok, brig_mount_options[i].name) == 0)
           {
-            flags = (flags | tmpfs_flags[i].set) & ~tmpfs_flags[i].clear;
+            flags = (flags | brig_mount_options[i].set) & ~brig_mount_options[i].clear;
             break;
           }
-      if (i == ARRAY_SIZE (tmpfs_flags))
+      if (brig_mount_options[i].name == NULL)
         return brig_error (err, 0,
                            "tmpfs `%s`: unknown option `%s`: expected size=, mode=, ro, rw, "
                            "nosuid, suid, nodev, dev, noexec or exec",

@@ -26,6 +26,16 @@ int brig_parse_ulimit (const char *s, struct brig_rlimit *ret, struct brig_err *
 const char *brig_rlimit_name (int resource);
 int brig_rlimit_from_name (const char *name);
 
+/* The mount options --tmpfs, -v and --mount share: NAME sets and clears
+ * MS_* flags (ro, rw, nosuid, suid, nodev, dev, noexec, exec); the table
+ * ends with a NULL name. */
+struct brig_mount_option
+{
+  const char *name;
+  unsigned long set, clear;
+};
+extern const struct brig_mount_option brig_mount_options[];
+
 /* --tmpfs PATH[:OPTIONS]: OPTIONS is a comma list of size=SIZE, mode=OCTAL,
  * ro, rw, nosuid, suid, nodev, dev, noexec, exec.  Defaults: nosuid, nodev,
  * noexec, mode 1777, 64 MiB.  *ret is a tmpfs mount (release it with

@@ -144,26 +144,13 @@ check_host_ns (const struct brig_workload *w, int v, const struct brig_audit_rul
                          KEY (w, ns[i].key, ns[i].flag), ns[i].val->s, ns[i].what);
 }
 
-/* An engine's socket by its name, wherever it is (rootless engines keep it
- * under $XDG_RUNTIME_DIR). */
-static bool
-socket_name (const char *path)
-{
-  static const char *const names[]
-      = { "/docker.sock", "/containerd.sock", "/podman.sock", "/crio.sock" };
-  for (size_t i = 0; i < ARRAY_SIZE (names); i++)
-    if (str_has_suffix (path, names[i]))
-      return true;
-  return false;
-}
-
 const char *
 brig_bind_gives_host (const char *path, char **ret_norm)
 {
   char *src = norm_path (path);
   const char *what = NULL;
 
-  if (strcmp (src, "/") == 0 || socket_name (src))
+  if (strcmp (src, "/") == 0 || brig_engine_socket_name (src))
     what = src;
   for (const char *const *sock = brig_engine_sockets; *sock && what == NULL; sock++)
     if (under (*sock, src))
@@ -185,7 +172,8 @@ check_dangerous_binds (const struct brig_workload *w, int v, const struct brig_a
     if (src == NULL)
       {
         /* ${DOCKER_SOCK}:/var/run/docker.sock: the target says what it is. */
-        if (m->source.set && has_var (m->source.s) && m->target.set && socket_name (m->target.s))
+        if (m->source.set && has_var (m->source.s) && m->target.set
+            && brig_engine_socket_name (m->target.s))
           brig_findings_add (f, r, w->file, m->loc,
                              "%s is mounted at %s: an engine's socket is root on the host",
                              m->source.s, m->target.s);
@@ -442,7 +430,7 @@ check_sensitive_binds (const struct brig_workload *w, int v, const struct brig_a
   EACH_MOUNT (w, m)
   {
     _cleanup_free_ char *src = bind_source (m);
-    if (src == NULL || m->read_only || socket_name (src))
+    if (src == NULL || m->read_only || brig_engine_socket_name (src))
       continue;
     for (size_t k = 0; k < ARRAY_SIZE (dirs); k++)
       if (under (src, dirs[k]))
@@ -451,6 +439,25 @@ check_sensitive_binds (const struct brig_workload *w, int v, const struct brig_a
                              m->target.set ? m->target.s : "?");
           break;
         }
+  }
+}
+
+/* BRIG-C015: a bind of the host's /proc, /sys, /dev, /boot or /etc, in
+ * any mode (the paths the gate refuses; brig_host_path_refusal). */
+static void
+check_sensitive_dirs (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                      struct brig_findings *f)
+{
+  (void)v;
+  EACH_MOUNT (w, m)
+  {
+    _cleanup_free_ char *src = bind_source (m);
+    bool c003;
+    const char *why = src ? brig_host_path_refusal (src, &c003) : NULL;
+
+    if (why && !c003)
+      brig_findings_add (f, r, w->file, m->loc, "the host's %s is mounted at %s: %s", src,
+                         m->target.set ? m->target.s : "?", why);
   }
 }
 
@@ -819,6 +826,21 @@ static const struct brig_audit_rule rules[] = {
     "Give the container only the devices it needs, and list each in brig's policy "
     "\"allowed_devices\" as \"TYPE MAJOR:MINOR\" (\"c 10:229\" for /dev/fuse).",
     "CIS Docker 5.18; brig run: BRIG-C014 (refused unless allowed)", check_devices },
+  { "BRIG-C015", "sensitive host directory mounted", BRIG_SEV_HIGH, "volumes", N,
+    "A bind of the host's /proc, /sys, /dev, /boot or /etc shows the container the host's "
+    "processes, kernel settings, devices, boot files or secrets; written, it changes them.",
+    "Bind only the files the program needs, from a directory of their own.",
+    "CIS Docker 5.6; brig run: BRIG-C015 (refused unless the policy's allowed_host_paths lists "
+    "it)",
+    check_sensitive_dirs },
+  /* Neither compose nor docker run can ask for nosuid or nodev on a bind:
+   * an OCI config.json (policy/oci_audit.c) only. */
+  { "BRIG-C016", "bind mount allows setuid files or device nodes", BRIG_SEV_MEDIUM,
+    "mounts options nosuid, nodev", N,
+    "Without nosuid a setuid file on the host path raises privileges inside the container; "
+    "without nodev a device node there opens a kernel driver.",
+    "Add nosuid and nodev to the bind's options.",
+    "CIS Docker 5.6; brig run: BRIG-C016 (added unless allowed_bind_options allows them)", NULL },
   { "BRIG-R001", "runs as root", BRIG_SEV_MEDIUM, "user", N,
     "Root in the container owns the image's files and is one kernel bug away from root on the "
     "host where no user namespace maps it.",

@@ -191,6 +191,51 @@ parse_devices (json_t *devs, const char *file, struct brig_policy *p, struct bri
   return 0;
 }
 
+static int
+parse_host_paths (json_t *paths, const char *file, struct brig_policy *p, struct brig_err *err)
+{
+  size_t i;
+  json_t *v;
+
+  if (!json_is_array (paths))
+    return bad (err, file, "allowed_host_paths",
+                "expected an array of absolute host paths, such as \"/srv/data\"");
+  json_array_foreach (paths, i, v)
+  {
+    const char *s = json_is_string (v) ? json_string_value (v) : NULL;
+    if (s == NULL || (strcmp (s, "/") != 0 && !normal_path (s)))
+      return brig_error (err, 0,
+                         "%s: allowed_host_paths[%zu]: `%s`: expected an absolute path with no "
+                         "`.`, `..`, empty component or trailing `/`, as the host resolves it "
+                         "(/run/docker.sock, not /var/run/docker.sock)",
+                         file, i, s ? s : "(not a string)");
+    strv_push (&p->allowed_host_paths, xstrdup (s));
+  }
+  return 0;
+}
+
+static int
+parse_bind_options (json_t *opts, const char *file, struct brig_policy *p, struct brig_err *err)
+{
+  size_t i;
+  json_t *v;
+
+  if (!json_is_array (opts))
+    return bad (err, file, "allowed_bind_options", "expected an array of \"suid\" and \"dev\"");
+  json_array_foreach (opts, i, v)
+  {
+    const char *s = json_is_string (v) ? json_string_value (v) : "";
+    if (strcmp (s, "suid") == 0)
+      p->allow_bind_suid = true;
+    else if (strcmp (s, "dev") == 0)
+      p->allow_bind_dev = true;
+    else
+      return brig_error (err, 0, "%s: allowed_bind_options[%zu]: `%s`: expected suid or dev", file,
+                         i, json_is_string (v) ? s : "(not a string)");
+  }
+  return 0;
+}
+
 int
 brig_parse_policy (const char *buf, size_t len, const char *file, struct brig_policy **ret,
                    struct brig_err *err)
@@ -222,10 +267,14 @@ brig_parse_policy (const char *buf, size_t len, const char *file, struct brig_po
       r = parse_limits (v, file, p, err);
     else if (strcmp (key, "allowed_devices") == 0)
       r = parse_devices (v, file, p, err);
+    else if (strcmp (key, "allowed_host_paths") == 0)
+      r = parse_host_paths (v, file, p, err);
+    else if (strcmp (key, "allowed_bind_options") == 0)
+      r = parse_bind_options (v, file, p, err);
     else
       r = brig_error (err, 0,
                       "%s: %s: unknown key: expected rules, allowed_capabilities, "
-                      "allowed_devices or limits",
+                      "allowed_devices, allowed_host_paths, allowed_bind_options or limits",
                       file, key);
     if (r < 0)
       goto out;

@@ -74,8 +74,25 @@ brig_policy_free (struct brig_policy *p)
   for (size_t i = 0; i < p->nallowed_devices; i++)
     free (p->allowed_devices[i].path);
   free (p->allowed_devices);
+  strv_free (p->allowed_host_paths);
   free (p->source);
   free (p);
+}
+
+void
+brig_policy_only (struct brig_policy *p, const char *const *ids)
+{
+  size_t n;
+  const struct brig_rule *rules = brig_rules (&n);
+
+  for (size_t i = 0; i < n; i++)
+    {
+      bool keep = false;
+      for (const char *const *id = ids; *id && !keep; id++)
+        keep = strcmp (rules[i].id, *id) == 0;
+      if (!keep)
+        p->actions[i] = BRIG_ACT_OFF;
+    }
 }
 
 void

@@ -362,7 +362,7 @@ report_item (const struct ctx *x, const struct brig_container *one, const char *
   return 1;
 }
 
-/* BRIG-C003: each mount that alone breaks the rule. */
+/* BRIG-C003, C015, C016: each mount that alone breaks the rule. */
 static size_t
 where_mounts (const struct ctx *x, const char *detail)
 {
@@ -533,6 +533,7 @@ static const struct
   { "BRIG-C009", where_masks },      { "BRIG-C010", where_limits },
   { "BRIG-C011", where_namespaces }, { "BRIG-C012", where_device_rules },
   { "BRIG-C013", where_namespaces }, { "BRIG-C014", where_nodes },
+  { "BRIG-C015", where_mounts },     { "BRIG-C016", where_mounts },
 };
 
 /* A path the host's own namespaces go by: its first process's, or the

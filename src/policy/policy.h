@@ -63,7 +63,11 @@ struct brig_policy
   int64_t max_pids;
   struct brig_device_allow *allowed_devices; /* device nodes beyond the defaults */
   size_t nallowed_devices;
-  char *source; /* the file, or "builtin" */
+  /* Host paths binds may have although BRIG-C003 or BRIG-C015 would refuse
+   * them: a bind whose resolved source is one of these or below it. */
+  char **allowed_host_paths;
+  bool allow_bind_suid, allow_bind_dev; /* allowed_bind_options: BRIG-C016 */
+  char *source;                         /* the file, or "builtin" */
 };
 
 /* The engines' API sockets where they usually are (Docker, containerd,
@@ -71,6 +75,40 @@ struct brig_policy
  * holds one, gives the container the host (BRIG-C003, in the gate and in
  * brig audit). */
 extern const char *const brig_engine_sockets[];
+
+/* The host directories no bind may reach into by default (BRIG-C015):
+ * /proc, /sys, /dev, /boot, /etc; NULL-terminated. */
+extern const char *const brig_sensitive_host_dirs[];
+
+/* Is PATH named as an engine's socket (docker.sock, containerd.sock,
+ * podman.sock, crio.sock), wherever it is? */
+bool brig_engine_socket_name (const char *path);
+
+/* PATH with empty and `.` components dropped and `..` taken lexically
+ * (allocated). */
+char *brig_path_lexical (const char *path);
+
+/* Why a bind of the host's PATH is refused by the default policy, or NULL:
+ * *RET_C003 says whether BRIG-C003 (the host's /, an engine's socket or a
+ * directory holding one of brig_engine_sockets) or BRIG-C015 (at or below
+ * one of brig_sensitive_host_dirs) refuses it. */
+const char *brig_host_path_refusal (const char *path, bool *ret_c003);
+
+/* Does P let a bind of the resolved host PATH through (allowed_host_paths)? */
+bool brig_policy_allows_host_path (const struct brig_policy *p, const char *path);
+
+/* The checks and fix of BRIG-C003, BRIG-C015 and BRIG-C016 (binds.c):
+ * every bind's source, the paths it went through and what it holds
+ * (struct brig_mount), and its nosuid, nodev. */
+bool brig_check_host_binds (const struct brig_container *c, const struct brig_policy *p, char **d);
+bool brig_check_sensitive_binds (const struct brig_container *c, const struct brig_policy *p,
+                                 char **d);
+bool brig_check_bind_flags (const struct brig_container *c, const struct brig_policy *p, char **d);
+void brig_harden_bind_flags (struct brig_container *c, const struct brig_policy *p);
+
+/* Leave P's actions on only for the rules IDS (NULL-terminated): brig run
+ * judges its own flags' model by the rules of what it reads from the host. */
+void brig_policy_only (struct brig_policy *p, const char *const *ids);
 
 /* The rule table. */
 const struct brig_rule *brig_rules (size_t *ret_n);

@@ -140,32 +140,6 @@ const char *const brig_engine_sockets[] = { "/var/run/docker.sock",
                                             NULL };
 
 static bool
-check_dangerous_binds (const struct brig_container *c, const struct brig_policy *p, char **d)
-{
-  (void)p;
-  for (size_t i = 0; i < c->nmounts; i++)
-    {
-      const struct brig_mount *m = &c->mounts[i];
-      if (strcmp (m->type, "bind") != 0 || m->source == NULL)
-        continue;
-      if (strcmp (m->source, "/") == 0)
-        {
-          *d = xasprintf ("the host's / is mounted at %s", m->dest);
-          return true;
-        }
-      for (const char *const *sock = brig_engine_sockets; *sock; sock++)
-        if (strcmp (m->source, *sock) == 0
-            || (str_has_prefix (*sock, m->source) && (*sock)[strlen (m->source)] == '/'))
-          {
-            *d = xasprintf ("%s (an engine's API, root on the host) is mounted at %s", *sock,
-                            m->dest);
-            return true;
-          }
-    }
-  return false;
-}
-
-static bool
 check_readonly_root (const struct brig_container *c, const struct brig_policy *p, char **d)
 {
   (void)p;
@@ -380,7 +354,7 @@ static const struct brig_rule rules[] = {
     "host.",
     "Remove the bind mount; give the container an API proxy that allows only what it needs.",
     "CIS Docker 5.6, 5.32; Pod Security Standards baseline: hostPath volumes",
-    check_dangerous_binds, NULL },
+    brig_check_host_binds, NULL },
   { "BRIG-C004", "seccomp unconfined", BRIG_SEV_HIGH, BRIG_ACT_ENFORCE,
     "Without a seccomp filter every syscall of the kernel is reachable from the container.",
     "Remove seccomp=unconfined (with ctr, pass --seccomp); use the default profile, or a custom "
@@ -434,6 +408,22 @@ static const struct brig_rule rules[] = {
     "\"allowed_devices\" as \"TYPE MAJOR:MINOR\" (\"c 10:229\" for /dev/fuse).",
     "CIS Docker 5.18 (host devices not exposed directly)", check_device_nodes,
     harden_device_nodes },
+  { "BRIG-C015", "sensitive host directory mounted", BRIG_SEV_HIGH, BRIG_ACT_ENFORCE,
+    "A bind of the host's /proc, /sys, /dev, /boot or /etc (through a symlink or a parent "
+    "directory too), or of a directory that holds a kernel filesystem, shows the container the "
+    "host's processes, kernel settings, devices, boot files or secrets; written, it changes them.",
+    "Bind only the files the program needs, from a directory of their own; or list the path in "
+    "the policy's \"allowed_host_paths\".",
+    "CIS Docker 5.6 (sensitive host system directories not mounted); Pod Security Standards "
+    "baseline: hostPath volumes",
+    brig_check_sensitive_binds, NULL },
+  { "BRIG-C016", "bind mount allows setuid files or device nodes", BRIG_SEV_MEDIUM, BRIG_ACT_HARDEN,
+    "Without nosuid a setuid file on the host path raises privileges inside the container; "
+    "without nodev a device node there opens a kernel driver.",
+    "Mount binds nosuid,nodev (brig run does unless asked for suid or dev); the policy's "
+    "\"allowed_bind_options\" can allow \"suid\" and \"dev\".",
+    "CIS Docker 5.6; minijail's bind defaults (nosuid, nodev)", brig_check_bind_flags,
+    brig_harden_bind_flags },
 };
 
 const struct brig_rule *

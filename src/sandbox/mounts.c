@@ -891,7 +891,16 @@ brig_mounts_open_binds (const struct brig_container *c, int **ret_fds, struct br
           brig_mounts_close_binds (fds, c->nmounts);
           return brig_error (err, 0, "bind on `%s`: the source must be an absolute path", m->dest);
         }
-      fds[i] = open_tree (AT_FDCWD, m->source, flags);
+      if (m->source_resolved)
+        {
+          /* The path the policy judged, with no symlink: one that appeared
+           * since fails (ELOOP) instead of sending the bind elsewhere. */
+          _cleanup_close_ int src = brig_openat2 (AT_FDCWD, m->source, O_PATH | O_CLOEXEC,
+                                                  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+          fds[i] = src < 0 ? -1 : open_tree (src, "", flags | AT_EMPTY_PATH);
+        }
+      else
+        fds[i] = open_tree (AT_FDCWD, m->source, flags);
       if (fds[i] >= 0)
         {
           /* Private, whatever the source's propagation, unless asked

@@ -6,6 +6,7 @@
 #include "util/fileio.h"
 #include "util/unixsock.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <fcntl.h>
@@ -120,7 +121,50 @@ brig_state_write (const char *dir, const struct brig_container *c, pid_t pid, pi
                  c->rootless);
   if (j == NULL)
     return brig_error (err, ENOMEM, "state of container %s", c->id);
+  {
+    json_t *vols = json_array ();
+    for (size_t i = 0; i < c->nmounts; i++)
+      if (c->mounts[i].volume)
+        json_array_append_new (vols, json_string (c->mounts[i].volume));
+    json_object_set_new (j, "volumes", vols);
+  }
   return dump_atomically (j, tmp, path, err);
+}
+
+char **
+brig_state_volume_users (const char *dir, const char *volume)
+{
+  DIR *d = opendir (dir);
+  struct dirent *e;
+  char **users = NULL;
+
+  while (d && (e = readdir (d)) != NULL)
+    {
+      _cleanup_free_ char *path = NULL;
+      json_t *j, *vols, *v;
+      json_int_t pid = 0;
+      const char *id = NULL, *name = NULL;
+      size_t i;
+      bool uses = false;
+
+      if (!str_has_suffix (e->d_name, ".json") || e->d_name[0] == '.')
+        continue;
+      path = xasprintf ("%s/%s", dir, e->d_name);
+      if ((j = json_load_file (path, 0, NULL)) == NULL)
+        continue;
+      vols = json_object_get (j, "volumes");
+      json_array_foreach (vols, i, v) uses
+          |= json_is_string (v) && strcmp (json_string_value (v), volume) == 0;
+      id = json_string_value (json_object_get (j, "id"));
+      name = json_string_value (json_object_get (j, "name"));
+      pid = json_integer_value (json_object_get (j, "pid"));
+      if (id && uses && pid > 0 && kill ((pid_t)pid, 0) == 0)
+        strv_push (&users, name ? xasprintf ("%.12s (%s)", id, name) : xasprintf ("%.12s", id));
+      json_decref (j);
+    }
+  if (d)
+    closedir (d);
+  return users;
 }
 
 static const char *const status_names[] = {

@@ -19,6 +19,10 @@ char *brig_state_path (const char *dir, const char *id);
 int brig_state_write (const char *dir, const struct brig_container *c, pid_t pid, pid_t brig_pid,
                       const char *cgroup_mode, struct brig_err *err);
 
+/* The running containers recorded in DIR whose state lists the named
+ * VOLUME, as "ID12 (NAME)": NULL-terminated, or NULL for none. */
+char **brig_state_volume_users (const char *dir, const char *volume);
+
 /* The state of a container made by the OCI runtime verbs, kept in
  * ROOT/ID/state.json beside ROOT/ID/exec.fifo (present until `start`). */
 struct brig_oci_state

@@ -388,12 +388,13 @@ test_oci_decisions_at_their_keys (void **state)
    * and network joined (at its item); C003 at the mount; C004 no seccomp
    * (at linux); C005 NET_RAW at its item; C006 the ambient set; C007,
    * C008 at their keys; C009 and C010 at their nearest parents; C011,
-   * C013 missing; C012 the allow-all rule; C014 the node. */
+   * C013 missing; C012 the allow-all rule; C014 the node; C016 the bind
+   * of C003 again (no nosuid, nodev). */
   assert_string_equal (got, "BRIG-C002 11:12 BRIG-C002 12:28 BRIG-C002 11:12 BRIG-C002 11:12 "
                             "BRIG-C003 10:13 BRIG-C004 11:2 BRIG-C005 7:34 BRIG-C006 8:21 "
                             "BRIG-C007 5:4 BRIG-C008 3:11 BRIG-C009 11:2 BRIG-C009 11:2 "
                             "BRIG-C010 14:12 BRIG-C010 14:12 BRIG-C011 11:12 BRIG-C012 15:39 "
-                            "BRIG-C013 11:12 BRIG-C014 13:24");
+                            "BRIG-C013 11:12 BRIG-C014 13:24 BRIG-C016 10:13");
 }
 
 /* The gate and the compose audit know the same engine sockets: rootful
