@@ -102,6 +102,11 @@ $(B)/tests/t: tests/helper/t.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static $< -o $@
 
+# The static network helper of run_network.sh and bench/net.sh.
+$(B)/tests/tnet: tests/helper/tnet.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static $< -o $@
+
 # Fuzz harnesses: libFuzzer with clang, or the replay-and-mutate driver
 # (tests/fuzz/driver.c) with any compiler, both under ASan+UBSan.
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(ASAN_LIB)
@@ -115,7 +120,7 @@ lint:
 
 check test:
 	@scripts/deps test
-	$(MAKE) all $(B)/asan/brig $(UNIT_BIN) $(B)/tests/t $(FUZZ_BIN)
+	$(MAKE) all $(B)/asan/brig $(UNIT_BIN) $(B)/tests/t $(B)/tests/tnet $(FUZZ_BIN)
 	@# crun's own tests, from Debian's source package: informational, first,
 	@# so that the last line is brig's own count.
 	-tests/external/crun-suite || echo "crun-suite: not run (crun's sources could not be had)"

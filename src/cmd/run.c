@@ -6,9 +6,11 @@
 #include "model/container.h"
 #include "parse/envfile.h"
 #include "parse/passwd.h"
+#include "parse/publish.h"
 #include "parse/seccomp_json.h"
 #include "parse/units.h"
 #include "report/auditlog.h"
+#include "sandbox/portfwd.h"
 #include "sandbox/sandbox.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -315,6 +317,13 @@ set_network (void *ctx, const char *arg, struct brig_err *err)
 }
 
 static int
+set_publish (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  return brig_parse_publish (arg, &o->c->ports, &o->c->nports, err);
+}
+
+static int
 set_log (void *ctx, const char *arg, struct brig_err *err)
 {
   struct run_opts *o = ctx;
@@ -452,6 +461,11 @@ static const struct brig_opt run_opts_table[] = {
   { 0, "name", "NAME", "a name for the container, unique among running ones", set_name },
   { 0, "network", "none", "networking: none, loopback only (the only mode, and the default)",
     set_network },
+  { 'p', "publish", "[IP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
+    "forward a host port (or equal ranges, 8000-8009:80-89) to the container's loopback; "
+    "without IP on 127.0.0.1 and ::1 only, never every interface unless 0.0.0.0 is named "
+    "(written to the audit log)",
+    set_publish },
   { 0, "init", NULL, "run a tiny init as PID 1 that forwards signals and reaps zombies", set_init },
   { 0, "log", "FILE",
     "audit log (default: "
@@ -808,6 +822,7 @@ cmd_run (int argc, char **argv)
   struct brig_err err = { 0 };
   struct brig_auditlog log = { -1, NULL };
   struct brig_sandbox *sb = NULL;
+  struct brig_portfwd *fwd = NULL;
   struct brig_exit ex = { 0 };
   struct abandon_ctx actx;
   struct brig_sandbox_opts sopts;
@@ -842,6 +857,13 @@ cmd_run (int argc, char **argv)
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
     }
+  if ((r = brig_portfwd_start (o.c->ports, o.c->nports, brig_sandbox_net_fd (sb, BRIG_NS_USER),
+                               brig_sandbox_net_fd (sb, BRIG_NS_NET), &fwd, &err))
+      < 0)
+    {
+      brig_audit_exited (&log, o.c, -1, false, err.msg);
+      goto fail;
+    }
   for (char *const *w = brig_sandbox_warnings (sb); *w; w++)
     fprintf (stderr, "brig: warning: %s\n", *w);
   brig_audit_created (&log, o.c);
@@ -871,6 +893,7 @@ cmd_run (int argc, char **argv)
 fail:
   status = brig_fail (EXIT_BRIG, &err);
 out:
+  brig_portfwd_stop (fwd);
   brig_sandbox_destroy (sb);
   brig_auditlog_close (&log);
   brig_container_free (o.c);
