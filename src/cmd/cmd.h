@@ -35,6 +35,11 @@ struct brig_audit_report;
 int brig_report_finish (FILE *f, struct brig_audit_report *r, bool json, bool sarif,
                         const char *root, enum brig_severity fail_on, bool never);
 
+/* The policy: the file BRIG_POLICY names, else BRIG_POLICY_PATH if there
+ * is one, else the built-in policy (the hardened setup). */
+#define BRIG_POLICY_PATH "/etc/brig/policy.json"
+int brig_load_policy (struct brig_policy **ret, struct brig_err *err);
+
 /* Today as YYYYMMDD, in local time (0 when unknown). */
 int brig_today (void);
 

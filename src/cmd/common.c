@@ -1,7 +1,10 @@
 /* What every command shares: printing an error, once; the options and
  * the ending of the commands that report findings. */
 #include "cmd/cmd.h"
+#include "policy/file.h"
 #include "report/findings.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
 #include "util/err.h"
 
 #include <stdio.h>
@@ -78,4 +81,25 @@ brig_today (void)
   if (localtime_r (&t, &tm) == NULL)
     return 0;
   return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* BRIG_POLICY names the policy file; without it, /etc/brig/policy.json if
+ * there is one, else the built-in policy (the hardened setup). */
+int
+brig_load_policy (struct brig_policy **ret, struct brig_err *err)
+{
+  const char *path = getenv ("BRIG_POLICY");
+  _cleanup_free_ char *buf = NULL;
+  size_t len;
+
+  if (path == NULL && access (BRIG_POLICY_PATH, F_OK) < 0)
+    {
+      *ret = brig_policy_default ();
+      return 0;
+    }
+  if (path == NULL)
+    path = BRIG_POLICY_PATH;
+  if (brig_read_file (path, 1 << 20, &buf, &len, err) < 0)
+    return brig_err_wrap (err, "policy");
+  return brig_parse_policy (buf, len, path, ret, err);
 }

@@ -518,7 +518,7 @@ verb_args (const struct brig_opt *opts, struct verb_opts *o, int argc, char **ar
 
 /* --- create, start, run ---------------------------------------------------- */
 
-#define DEFAULT_POLICY "/etc/brig/policy.json"
+#define DEFAULT_POLICY BRIG_POLICY_PATH
 
 /* systemd socket activation: LISTEN_FDS descriptors from 3 on pass to the
  * container, which is told they are its own (LISTEN_PID=1), as runc does. */
@@ -566,27 +566,6 @@ default_home (struct brig_container *c)
   brig_container_setenv (c, home ? home : "HOME=/");
 }
 
-/* BRIG_POLICY names the policy file; without it, /etc/brig/policy.json if
- * there is one, else the built-in policy (the hardened setup). */
-static int
-load_policy (struct brig_policy **ret, struct brig_err *err)
-{
-  const char *path = getenv ("BRIG_POLICY");
-  _cleanup_free_ char *buf = NULL;
-  size_t len;
-
-  if (path == NULL && access (DEFAULT_POLICY, F_OK) < 0)
-    {
-      *ret = brig_policy_default ();
-      return 0;
-    }
-  if (path == NULL)
-    path = DEFAULT_POLICY;
-  if (brig_read_file (path, 1 << 20, &buf, &len, err) < 0)
-    return brig_err_wrap (err, "policy");
-  return brig_parse_policy (buf, len, path, ret, err);
-}
-
 /* The policy gate: harden or refuse C, and write every decision to the
  * audit log. */
 static int
@@ -600,7 +579,7 @@ gate (struct brig_container *c, struct brig_err *err)
   size_t n = 0;
   int r;
 
-  if ((r = load_policy (&p, err)) < 0)
+  if ((r = brig_load_policy (&p, err)) < 0)
     return r;
   r = brig_policy_gate (p, c, &d, &n, err);
   if (brig_auditlog_open (log_path, &log, err) == 0)
@@ -1284,7 +1263,7 @@ do_update (struct verb_opts *o, const char *id, struct brig_err *err)
   if (l.cpu_quota && !l.cpu_period)
     l.cpu_period = 100000;
   /* The policy's limits hold here too (BRIG-C010). */
-  if ((r = load_policy (&p, err)) < 0)
+  if ((r = brig_load_policy (&p, err)) < 0)
     goto out;
   if (brig_rule_find ("BRIG-C010", &idx) && p->actions[idx] >= BRIG_ACT_HARDEN)
     {

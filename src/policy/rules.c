@@ -363,6 +363,17 @@ harden_cgroupns (struct brig_container *c, const struct brig_policy *p)
   c->namespaces |= BRIG_NS_CGROUP;
 }
 
+/* brig run --network container:ID: another container's network. */
+static bool
+check_peer_net (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (c->netmode != BRIG_NET_CONTAINER)
+    return false;
+  *d = xasprintf ("joins the network namespace of container %s", c->net_peer);
+  return true;
+}
+
 static const struct brig_rule rules[] = {
   { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, BRIG_ACT_ENFORCE,
     "Every capability, or CAP_SYS_ADMIN alone, lets a process in the container take over the host.",
@@ -434,6 +445,11 @@ static const struct brig_rule rules[] = {
     "\"allowed_devices\" as \"TYPE MAJOR:MINOR\" (\"c 10:229\" for /dev/fuse).",
     "CIS Docker 5.18 (host devices not exposed directly)", check_device_nodes,
     harden_device_nodes },
+  { "BRIG-C015", "another container's network joined", BRIG_SEV_MEDIUM, BRIG_ACT_ENFORCE,
+    "A container in another's network namespace reaches every port that one listens on, its "
+    "loopback services included, and shares its addresses and firewall.",
+    "Publish the port the other container needs (-p) instead of --network container:ID.",
+    "CIS Docker 5.x (network isolation)", check_peer_net, NULL },
 };
 
 const struct brig_rule *

@@ -206,3 +206,36 @@ killed_brig () {
 	expect_eq "" "$(ss -Hltn 'sport = :18087')" "port still bound after brig was killed"
 }
 test_publish_forwarder_dies_with_brig () { in_netns killed_brig; }
+
+host_network () {
+	local mine
+	mine=$(readlink /proc/self/ns/net)
+	run_status st brig run --network host ./img readlink /proc/self/ns/net
+	expect_eq 125 "$st" "refused by default"
+	expect_match 'refused by policy rule BRIG-C002 .*"BRIG-C002": "audit"' "$out"
+	expect_nothing_left
+	echo '{"rules": {"BRIG-C002": "audit"}}' > "$WORK/policy.json"
+	out=$(BRIG_POLICY=$WORK/policy.json brig run --network host ./img readlink /proc/self/ns/net)
+	expect_eq "$mine" "$out" "the host's network namespace"
+	grep -q '"rule":"BRIG-C002","action":"audit"' "$BRIG_STATE_DIR/audit.log" ||
+		fail "no policy decision logged: $(cat "$BRIG_STATE_DIR/audit.log")"
+	[ "$mine" != "$(brig run ./img readlink /proc/self/ns/net)" ] || fail "the default shares the network"
+	run_status st env BRIG_POLICY=$WORK/policy.json "$BRIG" run --network host -p 18090:80 ./img true
+	expect_match "publish nothing" "$out"
+}
+test_network_host_refused_by_default_allowed_by_policy () { in_netns host_network; }
+
+test_network_container_refused_by_default () {
+	"$BRIG" run --name peer ./img sleep 30 &
+	local pid=$!
+	container_pid > /dev/null
+	run_status st brig run --network container:peer ./img true
+	kill -TERM $pid; sleep 0.2; kill -TERM $pid 2>/dev/null || true
+	wait $pid || true
+	expect_eq 125 "$st"
+	expect_match 'refused by policy rule BRIG-C015 .*"BRIG-C015": "audit"' "$out"
+	run_status st brig run --network container:nosuch ./img true
+	expect_match "no running container .nosuch." "$out"
+	run_status st brig run --network bogus ./img true
+	expect_match "unknown network .bogus.: expected none" "$out"
+}
