@@ -4,6 +4,7 @@
 #   make demo       install what is missing, build, install, run the demo
 #   make check      install what is missing, build, run every test
 #   make bench      brig run against crun and runc on the same hardened setup
+#   make bench-net  brig run -p against a direct loopback connection
 #   make bench-audit  brig audit against a bare libyaml parse, and its memory
 #   make bench-host DOCKER_BENCH=DIR  brig host against docker-bench-security
 #   make install    PREFIX=/usr/local
@@ -53,7 +54,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 ROOTFS    := $(B)/share/images/busybox/rootfs
 
-.PHONY: all deps demo check test bench bench-audit bench-host install uninstall clean lint fuzz
+.PHONY: all deps demo check test bench bench-net bench-audit bench-host install uninstall clean lint fuzz
 MAN_PAGES := $(B)/brig-run.1 $(B)/brig-audit.1 $(B)/brig-host.1 $(B)/brig-ps.1 $(B)/brig-probe.1
 all: $(B)/brig $(ROOTFS) $(MAN_PAGES)
 
@@ -102,6 +103,11 @@ $(B)/tests/t: tests/helper/t.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static $< -o $@
 
+# The static network helper of run_network.sh and bench/net.sh.
+$(B)/tests/tnet: tests/helper/tnet.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static $< -o $@
+
 # Fuzz harnesses: libFuzzer with clang, or the replay-and-mutate driver
 # (tests/fuzz/driver.c) with any compiler, both under ASan+UBSan.
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(ASAN_LIB)
@@ -115,7 +121,7 @@ lint:
 
 check test:
 	@scripts/deps test
-	$(MAKE) all $(B)/asan/brig $(UNIT_BIN) $(B)/tests/t $(FUZZ_BIN)
+	$(MAKE) all $(B)/asan/brig $(UNIT_BIN) $(B)/tests/t $(B)/tests/tnet $(FUZZ_BIN)
 	@# crun's own tests, from Debian's source package: informational, first,
 	@# so that the last line is brig's own count.
 	-tests/external/crun-suite || echo "crun-suite: not run (crun's sources could not be had)"
@@ -140,6 +146,11 @@ bench:
 	bench/run
 
 # brig audit's throughput against libyaml alone, and its memory on 100 MB.
+# brig run -p against direct loopback: throughput, round trips, HTTP rate.
+bench-net: all $(B)/tests/tnet
+	@scripts/deps bench
+	bench/net.sh
+
 bench-audit: all $(B)/bench/yamlparse
 	bench/audit
 

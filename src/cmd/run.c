@@ -6,6 +6,7 @@
 #include "model/container.h"
 #include "parse/envfile.h"
 #include "parse/passwd.h"
+#include "parse/publish.h"
 #include "parse/seccomp_json.h"
 #include "parse/units.h"
 #include "parse/volume.h"
@@ -13,7 +14,9 @@
 #include "host/hostpath.h"
 #include "sandbox/volume.h"
 #include "report/auditlog.h"
+#include "sandbox/portfwd.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/state.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -347,13 +351,104 @@ set_ulimit (void *ctx, const char *arg, struct brig_err *err)
 static int
 set_network (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void)ctx;
+  struct brig_container *c = ((struct run_opts *)ctx)->c;
+
+  free (c->net_peer);
+  c->net_peer = NULL;
   if (strcmp (arg, "none") == 0)
+    c->netmode = BRIG_NET_NONE;
+  else if (strcmp (arg, "host") == 0)
+    c->netmode = BRIG_NET_HOST;
+  else if (str_has_prefix (arg, "container:") && arg[10] != '\0')
+    {
+      c->netmode = BRIG_NET_CONTAINER;
+      c->net_peer = xstrdup (arg + 10);
+    }
+  else if (strcmp (arg, "private") == 0 || strcmp (arg, "bridge") == 0
+           || str_has_prefix (arg, "bridge="))
+    return brig_error (err, 0,
+                       "network `%s` is not available in this version of brig: use `none` "
+                       "(loopback only) and publish ports with -p",
+                       arg);
+  else
+    return brig_error (err, 0,
+                       "unknown network `%s`: expected none (loopback only, the default), "
+                       "host or container:ID|NAME",
+                       arg);
+  return 0;
+}
+
+/* --network host and container:ID are the policy's to allow (BRIG-C002,
+ * BRIG-C017): refused by the default policy, written to the audit log
+ * when a policy allows them. */
+static int
+gate_network (struct brig_container *c, struct brig_auditlog *log, struct brig_err *err)
+{
+  static const char *const ids[] = { "BRIG-C002", "BRIG-C017" };
+  const char *id = ids[c->netmode == BRIG_NET_CONTAINER];
+  struct brig_policy *p = NULL;
+  _cleanup_free_ char *detail = NULL;
+  const struct brig_rule *rule;
+  size_t idx;
+  int r;
+
+  if (c->netmode != BRIG_NET_HOST && c->netmode != BRIG_NET_CONTAINER)
     return 0;
-  return brig_error (err, 0,
-                     "unsupported network `%s`: brig run offers `none` (loopback "
-                     "only, the default)",
-                     arg);
+  if ((r = brig_load_policy (&p, err)) < 0)
+    return r;
+  rule = brig_rule_find (id, &idx);
+  if (p->actions[idx] != BRIG_ACT_OFF && rule->check (c, p, &detail))
+    {
+      if (p->actions[idx] == BRIG_ACT_AUDIT || p->actions[idx] == BRIG_ACT_HARDEN)
+        brig_audit_decision (log, c, id, "audit", detail);
+      else
+        r = brig_error (err, 0,
+                        "--network %s%s%s refused by policy rule %s (%s): %s.  To allow it, "
+                        "set \"rules\": {\"%s\": \"audit\"} in the policy file (%s, or the "
+                        "file BRIG_POLICY names; see docs/policy.md)",
+                        brig_netmode_name (c->netmode), c->net_peer ? ":" : "",
+                        c->net_peer ? c->net_peer : "", id, rule->title, detail, id,
+                        BRIG_DEFAULT_POLICY);
+    }
+  brig_policy_free (p);
+  return r;
+}
+
+/* What --network means for the model, and what cannot go with it. */
+static int
+setup_network (struct brig_container *c, struct brig_err *err)
+{
+  if (c->netmode == BRIG_NET_HOST)
+    {
+      if (c->nports)
+        return brig_error (err, 0,
+                           "-p with --network host: the container's ports are the host's "
+                           "already; publish nothing");
+      c->namespaces &= ~BRIG_NS_NET;
+      /* sysfs can be mounted only by the owner of the network namespace:
+       * the host's /sys instead, read-only, as runc does. */
+      struct brig_mount m = { xstrdup ("/sys"), xstrdup ("bind"), xstrdup ("/sys"),
+                              MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC };
+      brig_container_set_mount (c, &m);
+    }
+  else if (c->netmode == BRIG_NET_CONTAINER)
+    {
+      _cleanup_free_ char *dir = brig_runtime_dir ();
+      pid_t pid;
+      int r = brig_state_find (dir, c->net_peer, &pid, err);
+      if (r < 0)
+        return brig_err_wrap (err, "--network container:%s", c->net_peer);
+      free (c->ns_path[5]);
+      c->ns_path[5] = xasprintf ("/proc/%d/ns/net", (int)pid);
+    }
+  return 0;
+}
+
+static int
+set_publish (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  return brig_parse_publish (arg, &o->c->ports, &o->c->nports, err);
 }
 
 static int
@@ -503,8 +598,16 @@ static const struct brig_opt run_opts_table[] = {
   { 0, "hostname", "NAME", "the container's hostname (default: the id's first 12 digits)",
     set_hostname },
   { 0, "name", "NAME", "a name for the container, unique among running ones", set_name },
-  { 0, "network", "none", "networking: none, loopback only (the only mode, and the default)",
+  { 0, "network", "MODE",
+    "none: a network namespace with loopback only (the default); host: the host's "
+    "network, or container:ID|NAME: another running brig container's, both refused by "
+    "the default policy (BRIG-C002, BRIG-C017)",
     set_network },
+  { 'p', "publish", "[IP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
+    "forward a host port (or equal ranges, 8000-8009:80-89) to the container's loopback; "
+    "without IP on 127.0.0.1 and ::1 only, never every interface unless 0.0.0.0 is named "
+    "(written to the audit log)",
+    set_publish },
   { 0, "init", NULL, "run a tiny init as PID 1 that forwards signals and reaps zombies", set_init },
   { 0, "log", "FILE",
     "audit log (default: "
@@ -888,6 +991,8 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
   else if (!o->swap_set)
     c->limits.memory_swap = c->limits.memory;
 
+  if ((r = setup_network (c, err)) < 0)
+    return r;
   if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0
       || (r = setup_env (o, err)) < 0 || (r = setup_volumes (o, err)) < 0)
     return r;
@@ -962,6 +1067,7 @@ cmd_run (int argc, char **argv)
   struct brig_err err = { 0 };
   struct brig_auditlog log = { -1, NULL };
   struct brig_sandbox *sb = NULL;
+  struct brig_portfwd *fwd = NULL;
   struct brig_exit ex = { 0 };
   struct abandon_ctx actx;
   struct brig_sandbox_opts sopts;
@@ -992,11 +1098,23 @@ cmd_run (int argc, char **argv)
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
     }
+  if ((r = gate_network (o.c, &log, &err)) < 0)
+    {
+      brig_audit_exited (&log, o.c, -1, false, err.msg);
+      goto fail;
+    }
   actx = (struct abandon_ctx){ &log, o.c };
   sopts = (struct brig_sandbox_opts){
     .on_abandon = on_abandon, .data = &actx, .console_socket = -1, .relay_terminal = o.tty
   };
   if ((r = brig_sandbox_create (o.c, &sopts, &sb, &err)) < 0)
+    {
+      brig_audit_exited (&log, o.c, -1, false, err.msg);
+      goto fail;
+    }
+  if ((r = brig_portfwd_start (o.c->ports, o.c->nports, brig_sandbox_net_fd (sb, BRIG_NS_USER),
+                               brig_sandbox_net_fd (sb, BRIG_NS_NET), &fwd, &err))
+      < 0)
     {
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
@@ -1030,6 +1148,7 @@ cmd_run (int argc, char **argv)
 fail:
   status = brig_fail (EXIT_BRIG, &err);
 out:
+  brig_portfwd_stop (fwd);
   brig_sandbox_destroy (sb);
   brig_auditlog_close (&log);
   brig_container_free (o.c);

@@ -172,6 +172,33 @@ struct brig_limits
   uint64_t cpu_period; /* microseconds */
 };
 
+/* A port published on the host (brig run -p): connections to HOST_IP:
+ * HOST_PORT (UDP datagrams with UDP) are relayed to CONTAINER_PORT on the
+ * container's loopback by a forwarder in userspace, never by NAT rules. */
+struct brig_port
+{
+  char host_ip[48]; /* numeric address; "" for loopback only: 127.0.0.1 and ::1 */
+  uint16_t host_port;
+  uint16_t container_port;
+  bool udp;
+};
+
+/* "[IP:]HOST:CONTAINER/PROTO" as docker ps shows it, allocated. */
+char *brig_port_format (const struct brig_port *p);
+/* Is P reachable from other hosts (bound to an address other than loopback)? */
+bool brig_port_is_exposed (const struct brig_port *p);
+
+/* How the container reaches the network (brig run --network). */
+enum brig_netmode
+{
+  BRIG_NET_NONE,      /* its own namespace, loopback only (the default) */
+  BRIG_NET_PRIVATE,   /* its own namespace, outbound through a user-mode stack */
+  BRIG_NET_BRIDGE,    /* its own namespace, a veth into a bridge brig made */
+  BRIG_NET_HOST,      /* the host's namespace (BRIG-C002) */
+  BRIG_NET_CONTAINER, /* another container's namespace (BRIG-C017) */
+};
+const char *brig_netmode_name (enum brig_netmode m);
+
 struct brig_container
 {
   char *id;   /* 64 hex digits */
@@ -237,6 +264,15 @@ struct brig_container
   char *unsupported; /* why brig cannot run this container as described, or NULL */
   char **warnings;   /* what the parser left out and said so (to log), or NULL */
   bool create_cwd;   /* make a missing working directory (OCI runtimes do) */
+
+  /* brig run's networking. */
+  enum brig_netmode netmode;
+  char *net_peer; /* BRIG_NET_CONTAINER: the container joined, as named */
+  struct brig_port *ports;
+  size_t nports;
+  char **dns;         /* --dns: name servers for /etc/resolv.conf, or NULL */
+  char **dns_search;  /* --dns-search domains, or NULL */
+  char **extra_hosts; /* --add-host: "ADDRESS NAME" lines for /etc/hosts */
 };
 
 /* A container with the hardened defaults (model/defaults.c); id, image,

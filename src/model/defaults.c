@@ -179,6 +179,11 @@ brig_container_free (struct brig_container *c)
   free (c->nodes);
   free (c->unsupported);
   strv_free (c->warnings);
+  free (c->net_peer);
+  free (c->ports);
+  strv_free (c->dns);
+  strv_free (c->dns_search);
+  strv_free (c->extra_hosts);
   free (c);
 }
 
@@ -360,6 +365,11 @@ brig_container_relaxations (const struct brig_container *c, size_t *ret_n)
           free (what);
         }
     }
+  if (c->netmode != BRIG_NET_NONE)
+    relax (&r, &n, "network", xstrdup (brig_netmode_name (c->netmode)));
+  for (size_t i = 0; i < c->nports; i++)
+    if (brig_port_is_exposed (&c->ports[i]))
+      relax (&r, &n, "publish", brig_port_format (&c->ports[i]));
   *ret_n = n;
   return r;
 }
@@ -370,4 +380,31 @@ brig_relaxations_free (struct brig_relaxation *r, size_t n)
   for (size_t i = 0; i < n; i++)
     free (r[i].detail);
   free (r);
+}
+
+static const char *const netmode_names[] = {
+  [BRIG_NET_NONE] = "none", [BRIG_NET_PRIVATE] = "private",     [BRIG_NET_BRIDGE] = "bridge",
+  [BRIG_NET_HOST] = "host", [BRIG_NET_CONTAINER] = "container",
+};
+
+const char *
+brig_netmode_name (enum brig_netmode m)
+{
+  return netmode_names[m];
+}
+
+char *
+brig_port_format (const struct brig_port *p)
+{
+  bool v6 = strchr (p->host_ip, ':') != NULL;
+  return xasprintf ("%s%s%s%s%u:%u/%s", v6 ? "[" : "", p->host_ip, v6 ? "]" : "",
+                    p->host_ip[0] ? ":" : "", (unsigned)p->host_port, (unsigned)p->container_port,
+                    p->udp ? "udp" : "tcp");
+}
+
+bool
+brig_port_is_exposed (const struct brig_port *p)
+{
+  return p->host_ip[0] != '\0' && !str_has_prefix (p->host_ip, "127.")
+         && strcmp (p->host_ip, "::1") != 0;
 }

@@ -337,6 +337,17 @@ harden_cgroupns (struct brig_container *c, const struct brig_policy *p)
   c->namespaces |= BRIG_NS_CGROUP;
 }
 
+/* brig run --network container:ID: another container's network. */
+static bool
+check_peer_net (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (c->netmode != BRIG_NET_CONTAINER)
+    return false;
+  *d = xasprintf ("joins the network namespace of container %s", c->net_peer);
+  return true;
+}
+
 static const struct brig_rule rules[] = {
   { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, BRIG_ACT_ENFORCE,
     "Every capability, or CAP_SYS_ADMIN alone, lets a process in the container take over the host.",
@@ -424,6 +435,11 @@ static const struct brig_rule rules[] = {
     "\"allowed_bind_options\" can allow \"suid\" and \"dev\".",
     "CIS Docker 5.6; minijail's bind defaults (nosuid, nodev)", brig_check_bind_flags,
     brig_harden_bind_flags },
+  { "BRIG-C017", "another container's network joined", BRIG_SEV_MEDIUM, BRIG_ACT_ENFORCE,
+    "A container in another's network namespace reaches every port that one listens on, its "
+    "loopback services included, and shares its addresses and firewall.",
+    "Publish the port the other container needs (-p) instead of --network container:ID.",
+    "CIS Docker 5.x (network isolation)", check_peer_net, NULL },
 };
 
 const struct brig_rule *

@@ -90,9 +90,10 @@ struct brig_sandbox
   char **warnings;
   char *state_path;
   char *name_path;
-  int name_fd;  /* the locked claim on the name, or -1 */
-  int pty;      /* relay_terminal: the pty master, or -1 */
-  int pty_peer; /* relay_terminal: our end of the socket the master comes on */
+  int name_fd;    /* the locked claim on the name, or -1 */
+  int pty;        /* relay_terminal: the pty master, or -1 */
+  int pty_peer;   /* relay_terminal: our end of the socket the master comes on */
+  int net_fds[2]; /* the container's user and network namespaces, or -1 */
   sigset_t oldmask;
   bool reaped;
 };
@@ -319,6 +320,26 @@ cwd_inside_root (void)
   return getcwd (buf, sizeof buf) != NULL && buf[0] == '/';
 }
 
+/* Who serves the container's network (the port forwarder, slirp4netns)
+ * joins its namespaces through descriptors the container sends: brig may
+ * not open the /proc files of a process that is not dumpable. */
+static bool
+wants_net_fds (const struct brig_container *c)
+{
+  return c->nports > 0 || c->netmode == BRIG_NET_PRIVATE || c->netmode == BRIG_NET_BRIDGE;
+}
+
+static int
+send_net_fds (int sock)
+{
+  _cleanup_close_ int u = open ("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int n = open ("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+  if (u < 0 || n < 0 || brig_send_fd (sock, "U", 1, u) < 0 || brig_send_fd (sock, "N", 1, n) < 0)
+    return -1;
+  return 0;
+}
+
 static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int sock)
 {
   const struct brig_container *c = sb->c;
@@ -405,7 +426,7 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
     child_fail (sock, &err);
   if (sb->fifo >= 0 && resolve_command (c, &err) < 0)
     child_fail (sock, &err);
-  if (send_msg (sock, MSG_READY, 0, NULL) < 0)
+  if (send_msg (sock, MSG_READY, 0, NULL) < 0 || (wants_net_fds (c) && send_net_fds (sock) < 0))
     _exit (125);
   if (sb->fifo >= 0)
     {
@@ -993,7 +1014,7 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
   if (opts)
     sb->opts = *opts;
   sb->sock = sb->cleaner_fd = sb->tree = sb->fifo = sb->name_fd = sb->pty = sb->pty_peer = -1;
-  sb->listener = -1;
+  sb->listener = sb->net_fds[0] = sb->net_fds[1] = -1;
   for (size_t i = 0; i < ARRAY_SIZE (sb->ns_fds); i++)
     sb->ns_fds[i] = -1;
   forwarded_set (&set);
@@ -1151,6 +1172,9 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
     r = died (sb, "during setup", err);
   else if (r > 0 && m.kind != MSG_READY)
     r = child_error (&m, err);
+  if (r >= 0 && wants_net_fds (c)
+      && ((sb->net_fds[0] = recv_fd (sb->sock)) < 0 || (sb->net_fds[1] = recv_fd (sb->sock)) < 0))
+    r = died (sb, "while sending its namespaces", err);
   if (r >= 0 && sb->pty_peer >= 0 && (sb->pty = recv_fd (sb->pty_peer)) < 0)
     r = brig_error (err, -sb->pty, "receive the container's terminal");
   if (r < 0)
@@ -1170,6 +1194,12 @@ brig_sandbox_create (const struct brig_container *c, const struct brig_sandbox_o
 fail:
   brig_sandbox_destroy (sb);
   return r;
+}
+
+int
+brig_sandbox_net_fd (const struct brig_sandbox *sb, enum brig_ns which)
+{
+  return which == BRIG_NS_USER ? sb->net_fds[0] : which == BRIG_NS_NET ? sb->net_fds[1] : -1;
 }
 
 pid_t
@@ -1388,6 +1418,10 @@ close_all (struct brig_sandbox *sb)
   if (sb->opts.relay_terminal && sb->opts.console_socket >= 0)
     close (sb->opts.console_socket);
   sb->pty = sb->pty_peer = sb->opts.console_socket = -1;
+  for (int i = 0; i < 2; i++)
+    if (sb->net_fds[i] >= 0)
+      close (sb->net_fds[i]);
+  sb->net_fds[0] = sb->net_fds[1] = -1;
 }
 
 static void

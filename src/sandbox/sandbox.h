@@ -67,6 +67,12 @@ int brig_sandbox_create (const struct brig_container *c, const struct brig_sandb
 /* The container's PID 1, as the host sees it. */
 pid_t brig_sandbox_pid (const struct brig_sandbox *sb);
 
+/* The container's user (BRIG_NS_USER) or network (BRIG_NS_NET) namespace,
+ * for whoever serves its network: an open descriptor owned by the sandbox
+ * when the container publishes ports or has a private or bridged network,
+ * else -1. */
+int brig_sandbox_net_fd (const struct brig_sandbox *sb, enum brig_ns which);
+
 /* Things that work but not as asked (rootless limits, ...): a NULL-terminated
  * list owned by the sandbox. */
 char *const *brig_sandbox_warnings (const struct brig_sandbox *sb);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -450,4 +451,44 @@ brig_oci_state_status (const char *dir, const struct brig_oci_state *st)
   if (access (fifo, F_OK) == 0)
     return BRIG_OCI_CREATED;
   return brig_cgroup_frozen (st->cgroups_path, st->id) ? BRIG_OCI_PAUSED : BRIG_OCI_RUNNING;
+}
+
+int
+brig_state_find (const char *dir, const char *ref, pid_t *ret_pid, struct brig_err *err)
+{
+  DIR *d = opendir (dir);
+  struct dirent *e;
+  int found = 0;
+  size_t rlen = strlen (ref);
+
+  if (d == NULL)
+    return brig_error (err, 0, "no running container `%s`", ref);
+  while ((e = readdir (d)) != NULL)
+    {
+      _cleanup_free_ char *path = NULL;
+      json_t *j;
+      const char *id, *name;
+      size_t n = strlen (e->d_name);
+
+      if (n < 6 || strcmp (e->d_name + n - 5, ".json") != 0)
+        continue;
+      path = xasprintf ("%s/%s", dir, e->d_name);
+      if ((j = json_load_file (path, 0, NULL)) == NULL)
+        continue;
+      id = json_string_value (json_object_get (j, "id"));
+      name = json_string_value (json_object_get (j, "name"));
+      if ((id && rlen >= 4 && strncmp (id, ref, rlen) == 0) || (name && strcmp (name, ref) == 0))
+        {
+          *ret_pid = (pid_t)json_integer_value (json_object_get (j, "pid"));
+          found++;
+        }
+      json_decref (j);
+    }
+  closedir (d);
+  if (found > 1)
+    return brig_error (err, 0, "`%s` names %d containers: give more of the id", ref, found);
+  if (found == 0 || *ret_pid <= 0 || kill (*ret_pid, 0) < 0)
+    return brig_error (err, 0, "no running container `%s` (an id of 4 digits or more, or a name)",
+                       ref);
+  return 0;
 }

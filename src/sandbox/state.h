@@ -15,6 +15,10 @@ int brig_state_claim_name (const char *dir, const char *name, const char *id, in
 /* The file that records container ID in DIR. */
 char *brig_state_path (const char *dir, const char *id);
 
+/* The PID 1 of the running container whose id begins with REF (4 digits
+ * or more) or whose --name is REF, from the records in DIR. */
+int brig_state_find (const char *dir, const char *ref, pid_t *ret_pid, struct brig_err *err);
+
 /* Write the record of a running container to brig_state_path (). */
 int brig_state_write (const char *dir, const struct brig_container *c, pid_t pid, pid_t brig_pid,
                       const char *cgroup_mode, struct brig_err *err);

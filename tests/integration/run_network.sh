@@ -1,0 +1,241 @@
+# brig run's networking: -p/--publish through the userspace forwarder,
+# with real traffic.  Every test runs in a network namespace of its own
+# (made here, loopback only), so ports never meet the host's or another
+# test's.
+
+# Containers in the background are started with "$BRIG" itself, not the
+# brig function, so that $! is brig's pid.
+# in_netns FUNCTION: run FUNCTION (and every function of this file) in a new
+# network namespace with its loopback up.
+in_netns () {
+	cp "$TOP/build/tests/tnet" "$IMG/bin/tnet"
+	IMG=$IMG before_cgroups=$before_cgroups unshare --net bash -c "set -eu; ip link set lo up
+		trap 'for p in \$(jobs -p); do kill -KILL \$p 2>/dev/null; done; wait' EXIT
+		$(declare -f); $1"
+}
+
+# wait_answer CMD...: retry CMD until it prints something (the server in
+# the container may not listen yet when brig has bound the host's port).
+wait_answer () {
+	local i a
+	for i in $(seq 100); do
+		a=$("$@" 2>/dev/null) && [ -n "$a" ] && { echo "$a"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+tcp_default_loopback () {
+	"$BRIG" run --init -p 18080:8080 ./img sh -c \
+		'echo hello-from-httpd > /tmp/index.html; exec httpd -f -p 127.0.0.1:8080 -h /tmp' &
+	local pid=$!
+	expect_eq hello-from-httpd "$(wait_answer busybox wget -qO- http://127.0.0.1:18080/index.html)" "over 127.0.0.1"
+	expect_eq hello-from-httpd "$(busybox wget -qO- 'http://[::1]:18080/index.html')" "over ::1"
+	# Bound to loopback only, never to every interface.
+	local ls
+	ls=$(ss -Hltn 'sport = :18080' | awk '{print $4}' | sort | tr '\n' ' ')
+	expect_eq "127.0.0.1:18080 [::1]:18080 " "$ls" "listening sockets"
+	kill -TERM $pid
+	wait $pid || true
+	# The forwarder went with the container.
+	expect_eq "" "$(ss -Hltn 'sport = :18080')" "listening after exit"
+	expect_nothing_left
+}
+test_publish_tcp_binds_loopback_only () { in_netns tcp_default_loopback; }
+
+bulk_integrity () {
+	# 64 MB through the forwarder, checked byte for byte.
+	"$BRIG" run --init -p 19000:9000 ./img tnet source 9000 67108864 &
+	local pid=$! got
+	got=$(wait_answer sh -c '"$1" recv 127.0.0.1 19000 | awk "\$1 == 67108864"' sh "$TOP/build/tests/tnet")
+	expect_match "^67108864 " "$got" "bytes received"
+	# The content too: what the container sends is what arrives.
+	python3 - <<'PY'
+import socket, hashlib
+s = socket.create_connection(("127.0.0.1", 19000))
+h, n = hashlib.sha256(), 0
+while True:
+    b = s.recv(1 << 20)
+    if not b:
+        break
+    h.update(b); n += len(b)
+pattern = bytes(ord('a') + i % 26 for i in range(1 << 18))
+w = hashlib.sha256()
+left = 67108864
+while left:
+    k = min(left, len(pattern)); w.update(pattern[:k]); left -= k
+assert n == 67108864 and h.digest() == w.digest(), (n, "content differs")
+PY
+	kill -TERM $pid
+	wait $pid || true
+}
+test_publish_bulk_tcp_arrives_intact () { in_netns bulk_integrity; }
+
+echo_both_ways () {
+	# Many connections at once, both directions, with half-close.
+	"$BRIG" run --init -p 19001:9001 ./img tnet echo 9001 &
+	local pid=$! i
+	expect_eq ping "$(wait_answer "$TOP/build/tests/tnet" send 127.0.0.1 19001 ping)" "echo"
+	for i in $(seq 20); do
+		"$TOP/build/tests/tnet" send 127.0.0.1 19001 "message-$i" > "$WORK/echo.$i" &
+	done
+	wait $(jobs -p | grep -v "^$pid\$")
+	for i in $(seq 20); do
+		expect_eq "message-$i" "$(cat "$WORK/echo.$i")" "connection $i"
+	done
+	expect_match "^1000 " "$("$TOP/build/tests/tnet" pingpong 127.0.0.1 19001 1000)" "ping-pong"
+	kill -TERM $pid
+	wait $pid || true
+}
+test_publish_tcp_echo_many_connections () { in_netns echo_both_ways; }
+
+udp_relay () {
+	"$BRIG" run --init -p 15353:5353/udp ./img tnet udp-echo 5353 &
+	local pid=$!
+	expect_eq hello-udp "$(wait_answer "$TOP/build/tests/tnet" udp-ask 127.0.0.1 15353 hello-udp)" "udp echo"
+	expect_eq again "$("$TOP/build/tests/tnet" udp-ask ::1 15353 again)" "udp over ::1"
+	# TCP on the same number is not published.
+	run_status st "$TOP/build/tests/tnet" send 127.0.0.1 15353 x
+	expect_eq 1 "$st" "tcp on a udp-only port"
+	kill -TERM $pid
+	wait $pid || true
+}
+test_publish_udp () { in_netns udp_relay; }
+
+explicit_all_interfaces () {
+	"$BRIG" run --init -p 0.0.0.0:18081:8080 ./img sh -c \
+		'echo everywhere > /tmp/index.html; exec httpd -f -p 8080 -h /tmp' &
+	local pid=$!
+	expect_eq everywhere "$(wait_answer busybox wget -qO- http://127.0.0.1:18081/index.html)" "answer"
+	expect_eq "0.0.0.0:18081" "$(ss -Hltn 'sport = :18081' | awk '{print $4}')" "bound to every interface"
+	kill -TERM $pid
+	wait $pid || true
+	grep -q '"kind":"publish","detail":"0.0.0.0:18081:8080/tcp"' "$BRIG_STATE_DIR/audit.log" ||
+		fail "no audit entry for 0.0.0.0: $(cat "$BRIG_STATE_DIR/audit.log")"
+}
+test_publish_all_interfaces_is_explicit_and_audited () { in_netns explicit_all_interfaces; }
+
+loopback_not_audited () {
+	brig run -p 127.0.0.1:18082:80 -p 18083:80 ./img true
+	if grep -q '"kind":"publish"' "$BRIG_STATE_DIR/audit.log"; then
+		fail "a loopback port was logged as a relaxation"
+	fi
+}
+test_publish_loopback_is_not_a_relaxation () { in_netns loopback_not_audited; }
+
+port_in_use () {
+	python3 -c 'import socket,time,sys
+s=socket.socket(); s.bind(("127.0.0.1",18084)); s.listen(); print("bound", flush=True); time.sleep(30)' > "$WORK/holder" &
+	local holder=$!
+	for _ in $(seq 50); do grep -q bound "$WORK/holder" && break; sleep 0.1; done
+	run_status st brig run -p 18084:80 ./img true
+	kill $holder
+	expect_eq 125 "$st" "exit status"
+	expect_match "publish 18084:80/tcp: bind 127.0.0.1:18084: Address already in use" "$out"
+	expect_nothing_left
+}
+test_publish_port_in_use_fails_cleanly () { in_netns port_in_use; }
+
+test_publish_bad_values () {
+	local spec want
+	while IFS='|' read -r spec want; do
+		run_status st brig run -p "$spec" ./img true
+		expect_eq 125 "$st" "-p $spec"
+		expect_match "$want" "$out" "-p $spec"
+	done <<'EOF'
+80|brig needs a host port
+127.0.0.1::80|brig needs a host port
+0:80|host port `0` is not a port
+8080:70000|container port `70000` is not a port
+8080:80/sctp|unknown protocol `sctp`
+::1:8080:80|IPv6 goes in brackets
+[::1:8080:80|bad IPv6 address
+8000-8002:80-81|host range has 3 ports and the container range 2
+localhost:8080:80|not a numeric IPv4 address
+EOF
+	run_status st brig run -p 8080:80 -p 8080:81 ./img true
+	expect_match "host port 8080/tcp is published twice" "$out"
+	expect_nothing_left
+}
+
+rootless_publish () {
+	chmod -R a+rX "$IMG"
+	NOBODY_UID=65534 as_nobody sh -c 'echo $$ > "$HOME/brig.pid"; exec "$@"' sh \
+		"$BRIG" run -p 18085:9000 ./img tnet source 9000 1000000 &
+	expect_match "^1000000 " "$(wait_answer sh -c '"$1" recv 127.0.0.1 18085 | awk "\$1 == 1000000"' sh "$TOP/build/tests/tnet")"
+	local pid
+	pid=$(cat "$WORK/nobody/brig.pid")
+	# tnet is PID 1 (no --init) and has no handler: asked twice, brig kills.
+	kill -TERM $pid
+	sleep 0.2
+	kill -TERM $pid 2>/dev/null || true
+	wait || true
+	expect_eq "" "$(ss -Hltn 'sport = :18085')" "listening after exit"
+}
+test_publish_rootless () { in_netns rootless_publish; }
+
+forwarder_unprivileged () {
+	"$BRIG" run --init -p 18086:9000 ./img tnet echo 9000 &
+	local pid=$! p fwd=""
+	wait_answer "$TOP/build/tests/tnet" send 127.0.0.1 18086 x > /dev/null
+	# The forwarder: brig's child in the container's network namespace
+	# that is not the container.
+	cpid=$(container_pid)
+	for p in $(pgrep -P $pid); do
+		[ "$p" = "$cpid" ] && continue
+		[ "$(readlink /proc/$p/ns/net)" = "$(readlink /proc/$cpid/ns/net)" ] && fwd=$p
+	done
+	[ -n "$fwd" ] || fail "no forwarder in the container's network namespace"
+	expect_eq 0000000000000000 "$(status_field CapEff < /proc/$fwd/status)" "forwarder CapEff"
+	expect_eq 0000000000000000 "$(status_field CapPrm < /proc/$fwd/status)" "forwarder CapPrm"
+	expect_eq 1 "$(status_field NoNewPrivs < /proc/$fwd/status)" "forwarder NoNewPrivs"
+	expect_eq "$(readlink /proc/$cpid/ns/user)" "$(readlink /proc/$fwd/ns/user)" "forwarder user namespace"
+	kill -TERM $pid
+	wait $pid || true
+	[ ! -d /proc/$fwd ] || fail "the forwarder outlived the container"
+}
+test_publish_forwarder_holds_no_privilege () { in_netns forwarder_unprivileged; }
+
+killed_brig () {
+	"$BRIG" run -p 18087:9000 ./img tnet echo 9000 &
+	local pid=$! fwd
+	wait_answer "$TOP/build/tests/tnet" send 127.0.0.1 18087 x > /dev/null
+	kill -KILL $pid
+	wait $pid || true
+	for _ in $(seq 50); do [ -z "$(ss -Hltn 'sport = :18087')" ] && break; sleep 0.1; done
+	expect_eq "" "$(ss -Hltn 'sport = :18087')" "port still bound after brig was killed"
+}
+test_publish_forwarder_dies_with_brig () { in_netns killed_brig; }
+
+host_network () {
+	local mine
+	mine=$(readlink /proc/self/ns/net)
+	run_status st brig run --network host ./img readlink /proc/self/ns/net
+	expect_eq 125 "$st" "refused by default"
+	expect_match 'refused by policy rule BRIG-C002 .*"BRIG-C002": "audit"' "$out"
+	expect_nothing_left
+	echo '{"rules": {"BRIG-C002": "audit"}}' > "$WORK/policy.json"
+	out=$(BRIG_POLICY=$WORK/policy.json brig run --network host ./img readlink /proc/self/ns/net)
+	expect_eq "$mine" "$out" "the host's network namespace"
+	grep -q '"rule":"BRIG-C002","action":"audit"' "$BRIG_STATE_DIR/audit.log" ||
+		fail "no policy decision logged: $(cat "$BRIG_STATE_DIR/audit.log")"
+	[ "$mine" != "$(brig run ./img readlink /proc/self/ns/net)" ] || fail "the default shares the network"
+	run_status st env BRIG_POLICY=$WORK/policy.json "$BRIG" run --network host -p 18090:80 ./img true
+	expect_match "publish nothing" "$out"
+}
+test_network_host_refused_by_default_allowed_by_policy () { in_netns host_network; }
+
+test_network_container_refused_by_default () {
+	"$BRIG" run --name peer ./img sleep 30 &
+	local pid=$!
+	container_pid > /dev/null
+	run_status st brig run --network container:peer ./img true
+	kill -TERM $pid; sleep 0.2; kill -TERM $pid 2>/dev/null || true
+	wait $pid || true
+	expect_eq 125 "$st"
+	expect_match 'refused by policy rule BRIG-C017 .*"BRIG-C017": "audit"' "$out"
+	run_status st brig run --network container:nosuch ./img true
+	expect_match "no running container .nosuch." "$out"
+	run_status st brig run --network bogus ./img true
+	expect_match "unknown network .bogus.: expected none" "$out"
+}
