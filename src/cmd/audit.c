@@ -451,6 +451,7 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
                   const char *buf, size_t len, bool forced, struct brig_err *e)
 {
   struct brig_yaml *y = NULL;
+  struct brig_k8s_env *env = NULL;
   const struct brig_ynode *doc;
   bool started = false;
   int k, r_ = 0;
@@ -469,11 +470,16 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
             continue; /* empty, or not an object of the API: nothing to judge */
           break;      /* the first document is something else */
         }
+      /* This file's LimitRanges and ServiceAccounts, wherever they are in
+         it, before its first pod is judged. */
+      if (!started && (k = brig_k8s_env_scan (buf, len, file, &env, e)) < 0)
+        break;
       started = true;
       k = brig_parse_k8s_doc (doc, file, &w, &n, e);
       for (size_t i = 0; i < n && k == 0; i++)
         {
           size_t first = r->findings.n;
+          brig_k8s_env_apply (env, &w[i]);
           brig_audit_workload (&w[i], o->level, o->version, &r->findings);
           brig_suppress_annotations (&w[i], o->today, &r->findings, first);
         }
@@ -482,6 +488,7 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
         break;
     }
   brig_yaml_free (y);
+  brig_k8s_env_free (env);
   if (k < 0)
     return k;
   if (started)
