@@ -2403,3 +2403,130 @@ Y
 	got=$(k8s_places_of 'BRIG-K202' "$WORK/fix.yaml")
 	expect_eq "" "$got" "after --fix"
 }
+
+test_k8s_serviceaccount_turns_the_token_off () {
+	cat > "$WORK/sa.yaml" <<'Y'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: named, namespace: shop}
+spec: {template: {spec: {serviceAccountName: quiet, containers: [{name: c, image: a}]}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: own-wins, namespace: shop}
+spec: {serviceAccountName: quiet, automountServiceAccountToken: true, containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: unnamed, namespace: shop}
+spec: {containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: other-namespace}
+spec: {serviceAccountName: quiet, containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: old-field, namespace: shop}
+spec: {serviceAccount: quiet, containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: loud, namespace: shop}
+spec: {serviceAccountName: loud, containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: quiet, namespace: shop}
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: loud, namespace: shop}
+automountServiceAccountToken: true
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+Y
+	# named and old-field get quiet's false; own-wins sets true itself;
+	# unnamed's "default" and loud's account let the token in; quiet of
+	# another namespace is not the one of "default".
+	local want="BRIG-K206@14:1 BRIG-K206@19:1 BRIG-K206@29:1 BRIG-K206@9:35"
+	got=$(k8s_places_of BRIG-K206 "$WORK/sa.yaml")
+	expect_eq "$want" "$got" "ServiceAccounts after the pods"
+	got=$(k8s_places_of BRIG-K206 - < "$WORK/sa.yaml")
+	expect_eq "$want" "$got" "on stdin"
+	run_status st "$BRIG" audit "$WORK/sa.yaml"
+	expect_match "sa.yaml:29:1: low BRIG-K206: Pod loud: the pod does not set automountServiceAccountToken=false and its ServiceAccount \"loud\" sets it true" "$out"
+	expect_match "sa.yaml:9:35: low BRIG-K206: Pod own-wins: automountServiceAccountToken=true mounts" "$out"
+	# The ServiceAccount alone in its file: not seen from another.
+	mkdir -p "$WORK/apart"
+	sed -n '1,4p' "$WORK/sa.yaml" > "$WORK/apart/deploy.yaml"
+	sed -n '31,35p' "$WORK/sa.yaml" > "$WORK/apart/sa.yaml"
+	grep -q 'kind: ServiceAccount' "$WORK/apart/sa.yaml" || fail "the test's own split"
+	for j in 1 2; do
+		got=$(k8s_places_of BRIG-K206 --jobs $j "$WORK/apart")
+		expect_eq "BRIG-K206@4:19" "$got" "--jobs $j: a ServiceAccount in another file"
+	done
+	# --fix turns it off in the pods that get the token, and only there.
+	cp "$WORK/sa.yaml" "$WORK/fix.yaml"
+	"$BRIG" audit --fix "$WORK/fix.yaml" > /dev/null 2>&1
+	expect_eq 5 "$(grep -c "automountServiceAccountToken: false" "$WORK/fix.yaml")" "--fix: the four pods and quiet"
+	expect_eq "" "$(k8s_places_of BRIG-K206 "$WORK/fix.yaml")" "after --fix"
+}
+
+test_k8s_sensitive_host_path_mounted_writable () {
+	cat > "$WORK/hp.yaml" <<'Y'
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  template:
+    spec:
+      containers:
+      - name: app
+        image: a
+        volumeMounts:
+        - {name: etc, mountPath: /host/etc}
+        - {name: lib, mountPath: /host/lib, readOnly: true}
+        - {name: data, mountPath: /data}
+        - {name: docker, mountPath: /docker, readOnly: false}
+        - {name: sock, mountPath: /var/run/docker.sock}
+      - name: side
+        image: a
+        volumeMounts: [{name: etc, mountPath: /etc/host, readOnly: true}, {name: usr, mountPath: /u}]
+      volumes:
+      - {name: etc, hostPath: {path: /etc}}
+      - {name: lib, hostPath: {path: /usr/lib}}
+      - {name: data, hostPath: {path: /srv/data}}
+      - {name: docker, hostPath: {path: /var/lib//docker/}}
+      - {name: sock, hostPath: {path: /var/run/docker.sock}}
+      - {name: usr, hostPath: {path: /usr/local}}
+      - {name: unused, hostPath: {path: /boot}}
+Y
+	# /etc (app writes, side reads), docker's data written (readOnly:
+	# false), /usr/local by side.  Not: /usr/lib read-only, /srv/data, the
+	# socket (BRIG-C003's), /boot that no container mounts.
+	got=$(k8s_places_of 'BRIG-R003|BRIG-C003' "$WORK/hp.yaml")
+	expect_eq "BRIG-C003@24:33 BRIG-R003@20:32 BRIG-R003@23:35 BRIG-R003@25:32" "$got"
+	run_status st "$BRIG" audit "$WORK/hp.yaml"
+	expect_match "hp.yaml:20:32: high BRIG-R003: DaemonSet agent: volume \"etc\" is the node's /etc \(hostPath\), mounted writable by \"app\" at /host/etc: " "$out"
+	expect_match "hp.yaml:23:35: high BRIG-R003: .*the node's /var/lib/docker \(hostPath\)" "$out"
+	got=$(k8s_places_of 'BRIG-R003' - < "$WORK/hp.yaml")
+	expect_eq "BRIG-R003@20:32 BRIG-R003@23:35 BRIG-R003@25:32" "$got" "on stdin"
+	# --fix makes each writable mount of those volumes read-only.
+	cp "$WORK/hp.yaml" "$WORK/fix.yaml"
+	run_status st "$BRIG" audit --fix "$WORK/fix.yaml"
+	expect_eq 1 "$st" "--fix: BRIG-C003 is left"
+	expect_match "brig audit --fix: .* findings fixed in 1 file" "$out"
+	expect_eq "" "$(k8s_places_of 'BRIG-R003' "$WORK/fix.yaml")" "after --fix"
+	expect_match "\{name: etc, mountPath: /host/etc, readOnly: true\}" "$(cat "$WORK/fix.yaml")"
+	expect_match "\{name: docker, mountPath: /docker, readOnly: true\}" "$(cat "$WORK/fix.yaml")"
+	expect_match "\{name: data, mountPath: /data\}" "$(cat "$WORK/fix.yaml")"
+	# The list is compose's: its writable bind of /etc is the same rule.
+	printf 'services:\n  s: {image: a, volumes: ["/etc:/host/etc", "/usr/lib:/l:ro"]}\n' > "$WORK/compose.yaml"
+	got=$(k8s_places_of 'BRIG-R003' "$WORK/compose.yaml")
+	expect_eq "BRIG-R003@2:27" "$got" "compose"
+}
