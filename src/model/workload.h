@@ -172,10 +172,10 @@ struct brig_workload
   size_t nvolumes;
   struct brig_wcontainer *containers;
   size_t ncontainers;
-  struct brig_loc spec_key_loc;                  /* its `spec:` key and value */
-  struct brig_wval automount_token;              /* spec.automountServiceAccountToken */
-  const char *namespace_;                        /* the object's metadata.namespace, or NULL */
-  struct brig_wval service_account;              /* spec.serviceAccountName (serviceAccount) */
+  struct brig_loc spec_key_loc;     /* its `spec:` key and value */
+  struct brig_wval automount_token; /* spec.automountServiceAccountToken */
+  const char *namespace_;           /* the object's metadata.namespace, or NULL */
+  struct brig_wval service_account; /* spec.serviceAccountName (serviceAccount) */
   /* Where the pod sets no automount_token: the automountServiceAccountToken
    * of its ServiceAccount ("default" unless named) in the same file or
    * stream (brig_k8s_env_apply), at the ServiceAccount's value. */

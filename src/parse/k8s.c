@@ -636,7 +636,8 @@ brig_k8s_env_scan (const char *buf, size_t len, const char *file, struct brig_k8
 
   /* Neither kind named: no document is one (the common case costs one
    * search of the text, not a second parse). */
-  if (memmem (buf, len, "LimitRange", 10) == NULL && memmem (buf, len, "ServiceAccount", 14) == NULL)
+  if (memmem (buf, len, "LimitRange", 10) == NULL
+      && memmem (buf, len, "ServiceAccount", 14) == NULL)
     return 0;
   if (brig_ystream_open (buf, len, file, &y, &ignored) < 0)
     {
@@ -681,9 +682,8 @@ void
 brig_k8s_env_apply (const struct brig_k8s_env *e, struct brig_workload *w)
 {
   const char *ns = namespace_of (w->namespace_);
-  const char *account = w->service_account.set && w->service_account.s[0]
-                            ? w->service_account.s
-                            : "default";
+  const char *account
+      = w->service_account.set && w->service_account.s[0] ? w->service_account.s : "default";
   const struct brig_wval *mem, *cpu;
 
   if (e == NULL)

@@ -422,10 +422,20 @@ check_lsm (const struct brig_workload *w, int v, const struct brig_audit_rule *r
 /* The host's directories a writable bind of lets the container change
  * the host (BRIG-R003): compose and docker run binds here, Kubernetes
  * hostPath volumes in k8s_rules.c. */
-static const char *const sensitive_dirs[]
-    = { "/boot", "/dev",  "/etc",  "/lib",            "/lib64",
-        "/proc", "/sys",  "/usr",  "/bin",            "/sbin",
-        "/var/lib/docker", "/var/lib/containerd", "/var/lib/containers", "/root" };
+static const char *const sensitive_dirs[] = { "/boot",
+                                              "/dev",
+                                              "/etc",
+                                              "/lib",
+                                              "/lib64",
+                                              "/proc",
+                                              "/sys",
+                                              "/usr",
+                                              "/bin",
+                                              "/sbin",
+                                              "/var/lib/docker",
+                                              "/var/lib/containerd",
+                                              "/var/lib/containers",
+                                              "/root" };
 
 const char *
 brig_bind_sensitive (const char *path, char **ret_norm)

@@ -197,10 +197,9 @@ check_automount_token (const struct brig_workload *w, int v, const struct brig_a
                        "the pod does not set automountServiceAccountToken=false%s%s%s: the "
                        "service account's API token is mounted in its containers",
                        w->sa_automount_token.set ? " and its ServiceAccount \"" : "",
-                       w->sa_automount_token.set ? (w->service_account.set
-                                                        ? w->service_account.s
-                                                        : "default")
-                                                 : "",
+                       w->sa_automount_token.set
+                           ? (w->service_account.set ? w->service_account.s : "default")
+                           : "",
                        w->sa_automount_token.set ? "\" sets it true" : "");
 }
 
