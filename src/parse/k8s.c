@@ -406,17 +406,19 @@ static const struct
   { "CronJob", { "spec", "jobTemplate", "spec", "template" } },
 };
 
+/* What is done with one object of KIND (not a List). */
+typedef int (*object_fn) (struct ctx *x, const struct brig_ynode *obj, const char *kind, void *arg);
+
+/* FN for OBJ, or for each item of it when it is a List (Lists in Lists
+ * too); what is not an object with a kind is nothing. */
 static int
-parse_object (struct ctx *x, const struct brig_ynode *obj, int depth)
+each_object (struct ctx *x, const struct brig_ynode *obj, int depth, object_fn fn, void *arg)
 {
   const char *kind;
-  const struct brig_ynode *t = obj, *spec;
   int r = 0;
 
-  if (obj == NULL || obj->kind != BRIG_Y_MAP)
-    return 0;
-  kind = brig_ystr (brig_ymap_get (obj, "kind"));
-  if (kind == NULL)
+  if (obj == NULL || obj->kind != BRIG_Y_MAP
+      || (kind = brig_ystr (brig_ymap_get (obj, "kind"))) == NULL)
     return 0;
   if (strcmp (kind, "List") == 0 || (strlen (kind) > 4 && str_has_suffix (kind, "List")))
     {
@@ -424,9 +426,19 @@ parse_object (struct ctx *x, const struct brig_ynode *obj, int depth)
       if (depth > 8)
         return bad (x, obj, "items", "Lists nested at most 8 deep");
       for (size_t i = 0; items && i < items->n && r == 0; i++)
-        r = parse_object (x, items->items[i], depth + 1);
+        r = each_object (x, items->items[i], depth + 1, fn, arg);
       return r;
     }
+  return fn (x, obj, kind, arg);
+}
+
+static int
+pod_object (struct ctx *x, const struct brig_ynode *obj, const char *kind, void *arg)
+{
+  const struct brig_ynode *t = obj, *spec;
+  int r = 0;
+
+  (void)arg;
   for (size_t i = 0; i < ARRAY_SIZE (templates); i++)
     if (strcmp (kind, templates[i].kind) == 0)
       {
@@ -463,7 +475,7 @@ brig_parse_k8s_doc (const struct brig_ynode *doc, const char *file, struct brig_
                     size_t *n, struct brig_err *err)
 {
   struct ctx x = { file, err, *w, *n, *n };
-  int r = parse_object (&x, doc, 0);
+  int r = each_object (&x, doc, 0, pod_object, NULL);
 
   /* Whatever was made is the caller's, error or not. */
   *w = x.w;
@@ -484,7 +496,7 @@ brig_parse_k8s (const struct brig_yaml *y, const char *file, struct brig_workloa
   for (size_t i = 0; i < brig_yaml_ndocs (y) && r == 0; i++)
     r = brig_k8s_env_add (&env, brig_yaml_doc (y, i), file, err);
   for (size_t i = 0; i < brig_yaml_ndocs (y) && r == 0; i++)
-    r = parse_object (&x, brig_yaml_doc (y, i), 0);
+    r = each_object (&x, brig_yaml_doc (y, i), 0, pod_object, NULL);
   for (size_t i = 0; i < x.n && r == 0; i++)
     brig_k8s_env_apply (env, &x.w[i]);
   brig_k8s_env_free (env);
@@ -589,23 +601,11 @@ env_account (struct ctx *x, struct brig_k8s_env *e, const struct brig_ynode *obj
 }
 
 static int
-env_object (struct ctx *x, struct brig_k8s_env *e, const struct brig_ynode *obj, int depth)
+env_object (struct ctx *x, const struct brig_ynode *obj, const char *kind, void *arg)
 {
-  const char *kind, *ns;
-  int r = 0;
+  struct brig_k8s_env *e = arg;
+  const char *ns;
 
-  if (obj == NULL || obj->kind != BRIG_Y_MAP
-      || (kind = brig_ystr (brig_ymap_get (obj, "kind"))) == NULL)
-    return 0;
-  if (strcmp (kind, "List") == 0 || (strlen (kind) > 4 && str_has_suffix (kind, "List")))
-    {
-      const struct brig_ynode *items = get_seq (x, obj, "items", &r);
-      if (depth > 8)
-        return bad (x, obj, "items", "Lists nested at most 8 deep");
-      for (size_t i = 0; items && i < items->n && r == 0; i++)
-        r = env_object (x, e, items->items[i], depth + 1);
-      return r;
-    }
   ns = namespace_of (brig_ystr (brig_ymap_get (brig_ymap_get (obj, "metadata"), "namespace")));
   if (strcmp (kind, "LimitRange") == 0)
     return env_limit_range (x, e, obj, ns);
@@ -622,7 +622,7 @@ brig_k8s_env_add (struct brig_k8s_env **env, const struct brig_ynode *doc, const
 
   if (*env == NULL)
     *env = xcalloc (1, sizeof **env);
-  return env_object (&x, *env, doc, 0);
+  return each_object (&x, doc, 0, env_object, *env);
 }
 
 int
