@@ -634,10 +634,12 @@ brig_k8s_env_scan (const char *buf, size_t len, const char *file, struct brig_k8
   const struct brig_ynode *doc;
   int k, r = 0;
 
-  /* Neither kind named: no document is one (the common case costs one
-   * search of the text, not a second parse). */
+  /* No LimitRange, nor a ServiceAccount that sets the token: no document
+   * decides anything (the common case costs a search of the text, not a
+   * second parse). */
   if (memmem (buf, len, "LimitRange", 10) == NULL
-      && memmem (buf, len, "ServiceAccount", 14) == NULL)
+      && (memmem (buf, len, "ServiceAccount", 14) == NULL
+          || memmem (buf, len, "automountServiceAccountToken", 28) == NULL))
     return 0;
   if (brig_ystream_open (buf, len, file, &y, &ignored) < 0)
     {
