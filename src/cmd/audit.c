@@ -255,8 +255,9 @@ static const struct brig_opt options[] = {
     "judged as written, with a warning",
     o_target },
   { 'j', "jobs", "N",
-    "judge files on N threads (default: the CPUs brig may run on, at most 8); the report is the "
-    "same whatever N is",
+    "judge files on N threads (default: the CPUs brig may run on, at most 8), each file on its "
+    "own (a LimitRange or ServiceAccount counts within its file only); the report is the same "
+    "whatever N is",
     o_jobs },
   { 0, "list-rules", NULL, "print the rule table and exit", o_list_rules },
   { 'h', "help", NULL, "show this help", o_help },
@@ -280,7 +281,11 @@ static const struct brig_cmd_help help = {
   "- for standard input.  Manifests are "
   "judged by the Pod Security Standards at --level, and at every level by the rest of the "
   "hardening advice (BRIG-K2nn: read-only root, limits, pinned images, no service account "
-  "token, high ids; BRIG-C003: no engine socket or / in a hostPath); compose services and docker "
+  "token, high ids; BRIG-C003: no engine socket or / in a hostPath; BRIG-R003: no writable "
+  "mount of a sensitive hostPath such as /etc); a LimitRange (its default limits) and a "
+  "ServiceAccount (its automountServiceAccountToken) count for the pods of their namespace in "
+  "the same file or stream only, wherever they are in it, as the API server applies them; "
+  "compose services and docker "
   "run lines (also those inside sh -c \"...\", su -c, ssh HOST \"...\" and eval strings, and "
   "$(...)) by the "
   "container rules (BRIG-Cnnn, the ids brig run's policy gate uses for the same rule, and "
@@ -314,8 +319,9 @@ static const struct brig_cmd_help help = {
   "--fix writes each file's hardened version, changing only what the fixes need: for manifests "
   "the securityContext settings (allowPrivilegeEscalation: false, runAsNonRoot: true, "
   "seccompProfile RuntimeDefault, capabilities.drop [ALL], readOnlyRootFilesystem: true, "
-  "privileged and host namespaces false...), a 512Mi memory limit and no service account "
-  "token; for compose services and docker run lines cap_drop ALL, no-new-privileges, "
+  "privileged and host namespaces false...), a 512Mi memory limit, no service account "
+  "token and readOnly: true on writable mounts of a sensitive hostPath; for compose services and "
+  "docker run lines cap_drop ALL, no-new-privileges, "
   "read_only with tmpfs /tmp and /run, a 512m memory and 1024 pids limit, user 10001:10001, "
   "ports on 127.0.0.1 and sensitive binds read-only; for Dockerfiles a USER, COPY for a plain "
   "ADD and apt-get/apk hygiene.  Findings with no safe fix (hostPath volumes, engine sockets, "
@@ -451,6 +457,7 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
                   const char *buf, size_t len, bool forced, struct brig_err *e)
 {
   struct brig_yaml *y = NULL;
+  struct brig_k8s_env *env = NULL;
   const struct brig_ynode *doc;
   bool started = false;
   int k, r_ = 0;
@@ -469,11 +476,16 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
             continue; /* empty, or not an object of the API: nothing to judge */
           break;      /* the first document is something else */
         }
+      /* This file's LimitRanges and ServiceAccounts, wherever they are in
+         it, before its first pod is judged. */
+      if (!started && (k = brig_k8s_env_scan (buf, len, file, &env, e)) < 0)
+        break;
       started = true;
       k = brig_parse_k8s_doc (doc, file, &w, &n, e);
       for (size_t i = 0; i < n && k == 0; i++)
         {
           size_t first = r->findings.n;
+          brig_k8s_env_apply (env, &w[i]);
           brig_audit_workload (&w[i], o->level, o->version, &r->findings);
           brig_suppress_annotations (&w[i], o->today, &r->findings, first);
         }
@@ -482,6 +494,7 @@ audit_k8s_stream (const struct audit_opts *o, struct brig_audit_report *r, const
         break;
     }
   brig_yaml_free (y);
+  brig_k8s_env_free (env);
   if (k < 0)
     return k;
   if (started)

@@ -1,7 +1,8 @@
 /* --fix for Kubernetes manifests: the securityContext settings the Pod
  * Security Standards ask for, set in the container (or the pod) the
  * finding names, at the file's indentation; what is there and wrong is
- * replaced in place.  hostPath volumes, sysctls, SELinux options and
+ * replaced in place; readOnly: true where a sensitive hostPath is
+ * mounted writable (BRIG-R003).  hostPath volumes, sysctls, SELinux options and
  * runAsUser: 0 are left: only the manifest's author can say what to use
  * instead. */
 #include "emit/fix.h"
@@ -155,6 +156,32 @@ fix_hardening (struct kfix *x, const struct brig_finding *f, const struct brig_y
   return false;
 }
 
+/* BRIG-R003 at a hostPath volume's path: readOnly: true in every
+ * volumeMounts entry of it that is not read-only. */
+static bool
+fix_writable_host_path (struct kfix *x, const struct brig_workload *w, const struct brig_finding *f)
+{
+  bool done = false;
+
+  for (size_t i = 0; i < w->nvolumes; i++)
+    {
+      if (!w->volumes[i].host_path.set || !brig_loc_eq (w->volumes[i].host_path.loc, f->loc))
+        continue;
+      BRIG_EACH_CONTAINER (w, c)
+      for (size_t k = 0; k < c->nmounts; k++)
+        {
+          const struct brig_wvmount *m = &c->mounts[k];
+          const struct brig_ynode *node;
+          if (strcmp (m->name.s, w->volumes[i].name) != 0 || brig_wtrue (&m->read_only))
+            continue;
+          node = brig_yedit_find (x->doc, m->loc, NULL, NULL);
+          if (node && node->kind == BRIG_Y_MAP)
+            done |= brig_yedit_set (&x->y, node, "readOnly", BRIG_YLIT ("true"));
+        }
+    }
+  return done;
+}
+
 static int
 fix_workload (struct kfix *x, const struct brig_workload *w, const struct brig_finding *f, size_t n)
 {
@@ -181,7 +208,9 @@ fix_workload (struct kfix *x, const struct brig_workload *w, const struct brig_f
       for (size_t k = 0; k < w->ncontainers && c == NULL; k++)
         if (brig_loc_eq (w->containers[k].loc, f[i].loc))
           c = brig_yedit_find (x->doc, w->containers[k].loc, NULL, NULL);
-      if (c && c->kind == BRIG_Y_MAP)
+      if (brig_fix_is (&f[i], "BRIG-R003"))
+        done = fix_writable_host_path (x, w, &f[i]);
+      else if (c && c->kind == BRIG_Y_MAP)
         done = fix_missing (x, &f[i], spec, c);
       else if ((brig_fix_is (&f[i], "BRIG-K004") || brig_fix_is (&f[i], "BRIG-K106"))
                && fix_cap_item (x, &f[i]))

@@ -39,7 +39,7 @@ brig_workload_free (struct brig_workload *w)
       sec_release (&w->containers[i].sec);
       free (w->containers[i].host_ports.v);
       free (w->containers[i].probe_hosts.v);
-      free (w->containers[i].volume_mounts.v);
+      free (w->containers[i].mounts);
     }
   free (w->containers);
   brig_wdocker_release (&w->docker);

@@ -56,6 +56,8 @@ struct brig_wsec
   struct brig_wval read_only_root_fs; /* container only */
 };
 
+struct brig_wvmount;
+
 struct brig_wcontainer
 {
   const char *name;
@@ -69,7 +71,19 @@ struct brig_wcontainer
    * written (line 0: not written). */
   struct brig_wval mem_limit, cpu_limit;
   struct brig_loc resources_loc, limits_loc;
-  struct brig_wlist volume_mounts; /* volumeMounts[].name */
+  /* Where it sets neither: the default a LimitRange of the pod's namespace
+   * in the same file or stream gives (parse/k8s.h, brig_k8s_env_apply),
+   * at the LimitRange's value. */
+  struct brig_wval default_mem_limit, default_cpu_limit;
+  struct brig_wvmount *mounts; /* volumeMounts */
+  size_t nmounts;
+};
+
+/* A volumeMounts entry: volume NAME at MOUNT_PATH. */
+struct brig_wvmount
+{
+  struct brig_loc loc; /* the entry */
+  struct brig_wval name, mount_path, read_only;
 };
 
 struct brig_wvolume
@@ -159,8 +173,14 @@ struct brig_workload
   size_t nvolumes;
   struct brig_wcontainer *containers;
   size_t ncontainers;
-  struct brig_loc spec_key_loc;                  /* its `spec:` key and value */
-  struct brig_wval automount_token;              /* spec.automountServiceAccountToken */
+  struct brig_loc spec_key_loc;     /* its `spec:` key and value */
+  struct brig_wval automount_token; /* spec.automountServiceAccountToken */
+  const char *namespace_;           /* the object's metadata.namespace, or NULL */
+  struct brig_wval service_account; /* spec.serviceAccountName (serviceAccount) */
+  /* Where the pod sets no automount_token: the automountServiceAccountToken
+   * of its ServiceAccount ("default" unless named) in the same file or
+   * stream (brig_k8s_env_apply), at the ServiceAccount's value. */
+  struct brig_wval sa_automount_token;
   struct brig_wval pod_mem_limit, pod_cpu_limit; /* spec.resources.limits (pod-level resources) */
   /* A compose service or a docker run line (KIND "service", "docker run"). */
   struct brig_wdocker docker;

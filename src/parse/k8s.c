@@ -217,13 +217,18 @@ parse_container (struct ctx *x, const struct brig_ynode *c, const char *field,
   if ((m = get_seq (x, c, "volumeMounts", &r)))
     for (size_t i = 0; i < m->n; i++)
       {
-        struct brig_wval name;
-        if (m->items[i]->kind != BRIG_Y_MAP)
-          return bad (x, m->items[i], "volumeMounts", "a list of volume mounts");
-        if ((r = get_val (x, m->items[i], "name", &name)) < 0)
+        const struct brig_ynode *vm = m->items[i];
+        struct brig_wvmount o = { brig_yloc (vm) };
+        if (vm->kind != BRIG_Y_MAP)
+          return bad (x, vm, "volumeMounts", "a list of volume mounts");
+        if ((r = get_val (x, vm, "name", &o.name)) < 0
+            || (r = get_val (x, vm, "mountPath", &o.mount_path)) < 0
+            || (r = get_val (x, vm, "readOnly", &o.read_only)) < 0)
           return r;
-        if (name.set)
-          list_push (&ret->volume_mounts, name);
+        if (!o.name.set)
+          continue;
+        ret->mounts = xreallocarray (ret->mounts, ret->nmounts + 1, sizeof *ret->mounts);
+        ret->mounts[ret->nmounts++] = o;
       }
   if (r < 0)
     return r;
@@ -298,11 +303,15 @@ parse_pod (struct ctx *x, const struct brig_ynode *obj, const struct brig_ynode 
   w->name = brig_ystr (brig_ymap_get (brig_ymap_get (obj, "metadata"), "name"));
   if (w->name == NULL)
     w->name = "";
+  w->namespace_ = brig_ystr (brig_ymap_get (obj_meta, "namespace"));
   if ((r = get_val (x, spec, "hostNetwork", &w->host_network)) < 0
       || (r = get_val (x, spec, "hostPID", &w->host_pid)) < 0
       || (r = get_val (x, spec, "hostIPC", &w->host_ipc)) < 0
       || (r = get_val (x, spec, "hostUsers", &w->host_users)) < 0
       || (r = get_val (x, spec, "automountServiceAccountToken", &w->automount_token)) < 0
+      || (r = get_val (x, spec, "serviceAccountName", &w->service_account)) < 0
+      || (!w->service_account.set
+          && (r = get_val (x, spec, "serviceAccount", &w->service_account)) < 0)
       || (r = get_limits (x, spec, &w->pod_mem_limit, &w->pod_cpu_limit, NULL, NULL)) < 0)
     return r;
   {
@@ -397,17 +406,19 @@ static const struct
   { "CronJob", { "spec", "jobTemplate", "spec", "template" } },
 };
 
+/* What is done with one object of KIND (not a List). */
+typedef int (*object_fn) (struct ctx *x, const struct brig_ynode *obj, const char *kind, void *arg);
+
+/* FN for OBJ, or for each item of it when it is a List (Lists in Lists
+ * too); what is not an object with a kind is nothing. */
 static int
-parse_object (struct ctx *x, const struct brig_ynode *obj, int depth)
+each_object (struct ctx *x, const struct brig_ynode *obj, int depth, object_fn fn, void *arg)
 {
   const char *kind;
-  const struct brig_ynode *t = obj, *spec;
   int r = 0;
 
-  if (obj == NULL || obj->kind != BRIG_Y_MAP)
-    return 0;
-  kind = brig_ystr (brig_ymap_get (obj, "kind"));
-  if (kind == NULL)
+  if (obj == NULL || obj->kind != BRIG_Y_MAP
+      || (kind = brig_ystr (brig_ymap_get (obj, "kind"))) == NULL)
     return 0;
   if (strcmp (kind, "List") == 0 || (strlen (kind) > 4 && str_has_suffix (kind, "List")))
     {
@@ -415,9 +426,19 @@ parse_object (struct ctx *x, const struct brig_ynode *obj, int depth)
       if (depth > 8)
         return bad (x, obj, "items", "Lists nested at most 8 deep");
       for (size_t i = 0; items && i < items->n && r == 0; i++)
-        r = parse_object (x, items->items[i], depth + 1);
+        r = each_object (x, items->items[i], depth + 1, fn, arg);
       return r;
     }
+  return fn (x, obj, kind, arg);
+}
+
+static int
+pod_object (struct ctx *x, const struct brig_ynode *obj, const char *kind, void *arg)
+{
+  const struct brig_ynode *t = obj, *spec;
+  int r = 0;
+
+  (void)arg;
   for (size_t i = 0; i < ARRAY_SIZE (templates); i++)
     if (strcmp (kind, templates[i].kind) == 0)
       {
@@ -454,7 +475,7 @@ brig_parse_k8s_doc (const struct brig_ynode *doc, const char *file, struct brig_
                     size_t *n, struct brig_err *err)
 {
   struct ctx x = { file, err, *w, *n, *n };
-  int r = parse_object (&x, doc, 0);
+  int r = each_object (&x, doc, 0, pod_object, NULL);
 
   /* Whatever was made is the caller's, error or not. */
   *w = x.w;
@@ -467,10 +488,18 @@ brig_parse_k8s (const struct brig_yaml *y, const char *file, struct brig_workloa
                 size_t *ret_n, struct brig_err *err)
 {
   struct ctx x = { file, err, NULL, 0, 0 };
+  struct brig_k8s_env *env = NULL;
   int r = 0;
 
+  /* The LimitRanges and ServiceAccounts of every document first: one may
+   * come after the pods it decides for. */
   for (size_t i = 0; i < brig_yaml_ndocs (y) && r == 0; i++)
-    r = parse_object (&x, brig_yaml_doc (y, i), 0);
+    r = brig_k8s_env_add (&env, brig_yaml_doc (y, i), file, err);
+  for (size_t i = 0; i < brig_yaml_ndocs (y) && r == 0; i++)
+    r = each_object (&x, brig_yaml_doc (y, i), 0, pod_object, NULL);
+  for (size_t i = 0; i < x.n && r == 0; i++)
+    brig_k8s_env_apply (env, &x.w[i]);
+  brig_k8s_env_free (env);
   if (r < 0)
     {
       brig_workloads_free (x.w, x.n);
@@ -479,4 +508,230 @@ brig_parse_k8s (const struct brig_yaml *y, const char *file, struct brig_workloa
   *ret = x.w;
   *ret_n = x.n;
   return 0;
+}
+
+/* --- what objects that are not pods decide for them -------------------------- */
+
+/* A LimitRange's default limits for containers, in namespace NS. */
+struct env_limits
+{
+  char *ns;
+  struct brig_wval mem, cpu; /* their strings owned */
+};
+
+/* A ServiceAccount NS/NAME's automountServiceAccountToken. */
+struct env_account
+{
+  char *ns, *name;
+  struct brig_wval automount; /* its string owned */
+};
+
+struct brig_k8s_env
+{
+  struct env_limits *lim;
+  size_t nlim;
+  struct env_account *sa;
+  size_t nsa;
+};
+
+/* An object's namespace: "default" where none is written (as for a pod). */
+static const char *
+namespace_of (const char *ns)
+{
+  return ns && ns[0] ? ns : "default";
+}
+
+static struct brig_wval
+own_val (struct brig_wval v)
+{
+  if (v.set)
+    v.s = xstrdup (v.s);
+  return v;
+}
+
+/* Its spec.limits of type Container: `default`, and `max` for what
+ * `default` does not name, as the API server defaults a LimitRange. */
+static int
+env_limit_range (struct ctx *x, struct brig_k8s_env *e, const struct brig_ynode *obj,
+                 const char *ns)
+{
+  static const char *const keys[] = { "default", "max" };
+  int r = 0;
+  const struct brig_ynode *spec = get_map (x, obj, "spec", &r);
+  const struct brig_ynode *lims = spec ? get_seq (x, spec, "limits", &r) : NULL;
+
+  for (size_t i = 0; lims && i < lims->n && r == 0; i++)
+    {
+      const struct brig_ynode *it = lims->items[i], *m;
+      const char *type;
+      struct brig_wval mem = { 0 }, cpu = { 0 };
+
+      if (it->kind != BRIG_Y_MAP)
+        return bad (x, it, "spec.limits", "a list of limits");
+      type = brig_ystr (brig_ymap_get (it, "type"));
+      if (type == NULL || strcmp (type, "Container") != 0)
+        continue;
+      for (size_t k = 0; k < ARRAY_SIZE (keys) && r == 0; k++)
+        if ((m = get_map (x, it, keys[k], &r)))
+          {
+            if ((!mem.set && (r = get_val (x, m, "memory", &mem)) < 0)
+                || (!cpu.set && (r = get_val (x, m, "cpu", &cpu)) < 0))
+              return r;
+          }
+      if (r < 0 || (!mem.set && !cpu.set))
+        continue;
+      e->lim = xreallocarray (e->lim, e->nlim + 1, sizeof *e->lim);
+      e->lim[e->nlim++] = (struct env_limits){ xstrdup (ns), own_val (mem), own_val (cpu) };
+    }
+  return r;
+}
+
+static int
+env_account (struct ctx *x, struct brig_k8s_env *e, const struct brig_ynode *obj, const char *ns)
+{
+  const char *name = brig_ystr (brig_ymap_get (brig_ymap_get (obj, "metadata"), "name"));
+  struct brig_wval a;
+  int r = get_val (x, obj, "automountServiceAccountToken", &a);
+
+  if (r < 0 || name == NULL || !a.set)
+    return r;
+  e->sa = xreallocarray (e->sa, e->nsa + 1, sizeof *e->sa);
+  e->sa[e->nsa++] = (struct env_account){ xstrdup (ns), xstrdup (name), own_val (a) };
+  return 0;
+}
+
+static int
+env_object (struct ctx *x, const struct brig_ynode *obj, const char *kind, void *arg)
+{
+  struct brig_k8s_env *e = arg;
+  const char *ns;
+
+  ns = namespace_of (brig_ystr (brig_ymap_get (brig_ymap_get (obj, "metadata"), "namespace")));
+  if (strcmp (kind, "LimitRange") == 0)
+    return env_limit_range (x, e, obj, ns);
+  if (strcmp (kind, "ServiceAccount") == 0)
+    return env_account (x, e, obj, ns);
+  return 0;
+}
+
+int
+brig_k8s_env_add (struct brig_k8s_env **env, const struct brig_ynode *doc, const char *file,
+                  struct brig_err *err)
+{
+  struct ctx x = { file, err, NULL, 0, 0 };
+
+  if (*env == NULL)
+    *env = xcalloc (1, sizeof **env);
+  return each_object (&x, doc, 0, env_object, *env);
+}
+
+int
+brig_k8s_env_scan (const char *buf, size_t len, const char *file, struct brig_k8s_env **env,
+                   struct brig_err *err)
+{
+  struct brig_yaml *y = NULL;
+  struct brig_err ignored = { 0 };
+  const struct brig_ynode *doc;
+  int k, r = 0;
+
+  /* No LimitRange, nor a ServiceAccount that sets the token: no document
+   * decides anything (the common case costs a search of the text, not a
+   * second parse). */
+  if (memmem (buf, len, "LimitRange", 10) == NULL
+      && (memmem (buf, len, "ServiceAccount", 14) == NULL
+          || memmem (buf, len, "automountServiceAccountToken", 28) == NULL))
+    return 0;
+  if (brig_ystream_open (buf, len, file, &y, &ignored) < 0)
+    {
+      brig_err_release (&ignored);
+      return 0;
+    }
+  /* A syntax error ends the reading here, quietly: judging the documents
+   * reports it, after those before it. */
+  while (r == 0 && (k = brig_ystream_next (y, &doc, &ignored)) > 0)
+    r = brig_k8s_env_add (env, doc, file, err);
+  brig_err_release (&ignored);
+  brig_yaml_free (y);
+  return r;
+}
+
+/* The first of ENV's LimitRanges in NS that gives a default for MEMORY
+ * (or cpu), or NULL. */
+static const struct brig_wval *
+env_default (const struct brig_k8s_env *e, const char *ns, bool memory)
+{
+  for (size_t i = 0; i < e->nlim; i++)
+    {
+      const struct brig_wval *v = memory ? &e->lim[i].mem : &e->lim[i].cpu;
+      if (v->set && strcmp (e->lim[i].ns, ns) == 0)
+        return v;
+    }
+  return NULL;
+}
+
+/* V, its string copied into W's. */
+static struct brig_wval
+copy_into (struct brig_workload *w, const struct brig_wval *v)
+{
+  struct brig_wval o = *v;
+
+  o.s = xstrdup (v->s);
+  strv_push (&w->strs, (char *)o.s);
+  return o;
+}
+
+void
+brig_k8s_env_apply (const struct brig_k8s_env *e, struct brig_workload *w)
+{
+  const char *ns = namespace_of (w->namespace_);
+  const char *account
+      = w->service_account.set && w->service_account.s[0] ? w->service_account.s : "default";
+  const struct brig_wval *mem, *cpu;
+
+  if (e == NULL)
+    return;
+  mem = env_default (e, ns, true);
+  cpu = env_default (e, ns, false);
+  for (size_t i = 0; i < w->ncontainers; i++)
+    {
+      struct brig_wcontainer *c = &w->containers[i];
+      /* The LimitRanger admission plugin leaves ephemeral containers be. */
+      if (strcmp (c->field, "ephemeralContainers") == 0)
+        continue;
+      if (mem && !c->mem_limit.set)
+        c->default_mem_limit = copy_into (w, mem);
+      if (cpu && !c->cpu_limit.set)
+        c->default_cpu_limit = copy_into (w, cpu);
+    }
+  /* The pod's own setting wins over its ServiceAccount's. */
+  if (w->automount_token.set)
+    return;
+  for (size_t i = 0; i < e->nsa; i++)
+    if (strcmp (e->sa[i].ns, ns) == 0 && strcmp (e->sa[i].name, account) == 0)
+      {
+        w->sa_automount_token = copy_into (w, &e->sa[i].automount);
+        break;
+      }
+}
+
+void
+brig_k8s_env_free (struct brig_k8s_env *e)
+{
+  if (e == NULL)
+    return;
+  for (size_t i = 0; i < e->nlim; i++)
+    {
+      free (e->lim[i].ns);
+      free ((char *)e->lim[i].mem.s);
+      free ((char *)e->lim[i].cpu.s);
+    }
+  for (size_t i = 0; i < e->nsa; i++)
+    {
+      free (e->sa[i].ns);
+      free (e->sa[i].name);
+      free ((char *)e->sa[i].automount.s);
+    }
+  free (e->lim);
+  free (e->sa);
+  free (e);
 }

@@ -125,6 +125,11 @@ const struct brig_audit_rule *brig_container_rules (size_t *ret_n);
  * for another path.  *RET_NORM (to free) is PATH normalised; what is
  * returned is it or a static string. */
 const char *brig_bind_gives_host (const char *path, char **ret_norm);
+/* A bind of the host's PATH that lets the container change the host when
+ * writable (BRIG-R003): the sensitive directory (/etc, /usr, the engines'
+ * data...) PATH is or is under; NULL for another path and for an engine's
+ * socket (BRIG-C003's).  *RET_NORM (to free) is PATH normalised. */
+const char *brig_bind_sensitive (const char *path, char **ret_norm);
 
 /* The hardening rules on Kubernetes workloads beyond the Pod Security
  * Standards (src/policy/k8s_rules.c): BRIG-K2nn, level BRIG_PSS_NONE, the

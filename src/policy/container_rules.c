@@ -407,38 +407,49 @@ check_lsm (const struct brig_workload *w, int v, const struct brig_audit_rule *r
     brig_findings_add (f, r, w->file, d->label.loc, "label=disable turns SELinux separation off");
 }
 
+/* The host's directories a writable bind of lets the container change
+ * the host (BRIG-R003): compose and docker run binds here, Kubernetes
+ * hostPath volumes in k8s_rules.c. */
+static const char *const sensitive_dirs[] = { "/boot",
+                                              "/dev",
+                                              "/etc",
+                                              "/lib",
+                                              "/lib64",
+                                              "/proc",
+                                              "/sys",
+                                              "/usr",
+                                              "/bin",
+                                              "/sbin",
+                                              "/var/lib/docker",
+                                              "/var/lib/containerd",
+                                              "/var/lib/containers",
+                                              "/root" };
+
+const char *
+brig_bind_sensitive (const char *path, char **ret_norm)
+{
+  char *src = norm_path (path);
+
+  *ret_norm = src;
+  if (brig_engine_socket_name (src))
+    return NULL; /* an engine's socket: BRIG-C003 */
+  for (size_t k = 0; k < ARRAY_SIZE (sensitive_dirs); k++)
+    if (under (src, sensitive_dirs[k]))
+      return sensitive_dirs[k];
+  return NULL;
+}
+
 static void
 check_sensitive_binds (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
                        struct brig_findings *f)
 {
-  static const char *const dirs[] = { "/boot",
-                                      "/dev",
-                                      "/etc",
-                                      "/lib",
-                                      "/lib64",
-                                      "/proc",
-                                      "/sys",
-                                      "/usr",
-                                      "/bin",
-                                      "/sbin",
-                                      "/var/lib/docker",
-                                      "/var/lib/containerd",
-                                      "/var/lib/containers",
-                                      "/root" };
-
   (void)v;
   EACH_MOUNT (w, m)
   {
-    _cleanup_free_ char *src = bind_source (m);
-    if (src == NULL || m->read_only || brig_engine_socket_name (src))
-      continue;
-    for (size_t k = 0; k < ARRAY_SIZE (dirs); k++)
-      if (under (src, dirs[k]))
-        {
-          brig_findings_add (f, r, w->file, m->loc, "the host's %s is mounted writable at %s", src,
-                             m->target.set ? m->target.s : "?");
-          break;
-        }
+    _cleanup_free_ char *src = bind_source (m), *norm = NULL;
+    if (src && !m->read_only && brig_bind_sensitive (src, &norm))
+      brig_findings_add (f, r, w->file, m->loc, "the host's %s is mounted writable at %s", src,
+                         m->target.set ? m->target.s : "?");
   }
 }
 
@@ -857,8 +868,10 @@ static const struct brig_audit_rule rules[] = {
   { "BRIG-R003", "sensitive host directory mounted writable", BRIG_SEV_HIGH, "volumes", N,
     "A writable bind of /etc, /usr, /boot, /proc, /sys, /dev or the engine's data lets the "
     "container change the host.",
-    "Mount it read-only (\"/etc/x:/etc/x:ro\", read_only: true), or mount only the file needed.",
-    "CIS Docker 5.6; trivy KSV-0121 and kube-linter sensitive-host-mounts (Kubernetes)",
+    "Mount it read-only (\"/etc/x:/etc/x:ro\", read_only: true; in Kubernetes readOnly: true in "
+    "every volumeMounts entry of the hostPath volume), or mount only the file needed.",
+    "CIS Docker 5.6; trivy KSV-0121 and kube-linter sensitive-host-mounts (Kubernetes hostPath "
+    "volumes, judged by this rule too)",
     check_sensitive_binds },
   { "BRIG-R004", "port published on every interface", BRIG_SEV_MEDIUM, "ports", N,
     "A port published without a host address listens on every interface of the host, and "

@@ -11,11 +11,14 @@
  * (pss.c) runs them after the controls of its level.  Each names the same
  * check in other tools (same_as), whose suppressions brig honours.
  *
- * What a rule cannot see, it does not guess: a LimitRange that gives the
- * namespace default limits, a ServiceAccount that turns its token off,
- * an image the registry resolves, kustomize's images: rewrites (an image
- * left as a template is not judged).  The rules' why says so, and a
- * suppression with a reason records it. */
+ * A LimitRange that gives the namespace default limits, and a
+ * ServiceAccount that turns its token off, count when the same file or
+ * stream holds them (parse/k8s.h, brig_k8s_env_apply), as the API server
+ * would apply them.  What a rule cannot see, it does not guess: such
+ * objects only in the cluster or in another file, an image the registry
+ * resolves, kustomize's images: rewrites (an image left as a template is
+ * not judged).  The rules' why says so, and a suppression with a reason
+ * records it. */
 #include "policy/audit.h"
 #include "util/cleanup.h"
 
@@ -87,10 +90,12 @@ limit_one (const struct brig_workload *w, const struct brig_audit_rule *r, struc
   BRIG_EACH_CONTAINER (w, c)
   {
     const struct brig_wval *l = memory ? &c->mem_limit : &c->cpu_limit;
+    const struct brig_wval *d = memory ? &c->default_mem_limit : &c->default_cpu_limit;
     struct brig_loc at = c->limits_loc.line ? c->limits_loc : c->resources_loc;
 
-    /* Ephemeral containers may not have resources: they use the pod's. */
-    if (ephemeral (c) || !unlimited (l))
+    /* Ephemeral containers may not have resources: they use the pod's.  A
+     * LimitRange's default is the limit of a container that sets none. */
+    if (ephemeral (c) || !unlimited (l) || (!l->set && !unlimited (d)))
       continue;
     if (l->set)
       brig_findings_add (f, r, w->file, l->loc,
@@ -179,6 +184,9 @@ check_automount_token (const struct brig_workload *w, int v, const struct brig_a
   (void)v;
   if (brig_wfalse (a))
     return;
+  /* The pod sets nothing: its ServiceAccount decides. */
+  if (!a->set && brig_wfalse (&w->sa_automount_token))
+    return;
   if (a->set)
     brig_findings_add (f, r, w->file, a->loc,
                        "automountServiceAccountToken=%s mounts the service account's API token in "
@@ -186,8 +194,13 @@ check_automount_token (const struct brig_workload *w, int v, const struct brig_a
                        a->s);
   else
     brig_findings_add (f, r, w->file, w->spec_key_loc.line ? w->spec_key_loc : w->spec_loc,
-                       "the pod does not set automountServiceAccountToken=false: the service "
-                       "account's API token is mounted in its containers");
+                       "the pod does not set automountServiceAccountToken=false%s%s%s: the "
+                       "service account's API token is mounted in its containers",
+                       w->sa_automount_token.set ? " and its ServiceAccount \"" : "",
+                       w->sa_automount_token.set
+                           ? (w->service_account.set ? w->service_account.s : "default")
+                           : "",
+                       w->sa_automount_token.set ? "\" sets it true" : "");
 }
 
 /* --- uids and gids --------------------------------------------------------- */
@@ -275,10 +288,12 @@ static const struct brig_audit_rule rules[] = {
                   "polaris:notReadOnlyRootFilesystem", "kubescape:C-0017") },
   { "BRIG-K202", "no memory limit", BRIG_SEV_MEDIUM, "resources.limits.memory", N,
     "Without a memory limit one container (a leak, a large request) takes the node's memory and "
-    "the kernel kills other pods' processes.  A LimitRange in the namespace may give a default: "
-    "brig reads files, not the cluster, and does not see one.",
-    "Set resources.limits.memory in every container (or the pod's spec.resources.limits); where "
-    "a LimitRange gives the default, suppress with that as the reason.",
+    "the kernel kills other pods' processes.  A LimitRange of the pod's namespace in the same "
+    "file or stream gives the default (its default, else its max), as admission would; brig "
+    "reads files, not the cluster, and does not see one only there.",
+    "Set resources.limits.memory in every container (or the pod's spec.resources.limits), or "
+    "ship a LimitRange with the manifests; where the cluster's gives the default, suppress with "
+    "that as the reason.",
     NOT_PSS "CIS Docker 5.11; checkov CKV_K8S_13; trivy KSV-0018; kube-linter "
             "unset-memory-requirements; kubesec LimitsMemory; kube-score container-resources; "
             "polaris memoryLimitsMissing; kubescape C-0004, C-0271; compose and docker run: "
@@ -288,8 +303,9 @@ static const struct brig_audit_rule rules[] = {
                   "kubesec:LimitsMemory", "kube-score:container-resources",
                   "polaris:memoryLimitsMissing", "kubescape:C-0004", "kubescape:C-0271") },
   { "BRIG-K203", "no CPU limit", BRIG_SEV_LOW, "resources.limits.cpu", N,
-    "Without a CPU limit one busy container slows every other on the node.  A LimitRange in the "
-    "namespace may give a default: brig does not see it.",
+    "Without a CPU limit one busy container slows every other on the node.  A LimitRange of the "
+    "pod's namespace in the same file or stream gives the default; one only in the cluster, brig "
+    "does not see.",
     "Set resources.limits.cpu in every container (or the pod's spec.resources.limits).",
     NOT_PSS "CIS Docker 5.12; checkov CKV_K8S_11; trivy KSV-0011; kube-linter "
             "unset-cpu-requirements; kubesec LimitsCPU; kube-score container-resources; polaris "
@@ -317,8 +333,9 @@ static const struct brig_audit_rule rules[] = {
   { "BRIG-K206", "service account token mounted", BRIG_SEV_LOW, "automountServiceAccountToken", N,
     "Unless told otherwise Kubernetes mounts the service account's token in every container: "
     "whoever takes the container can call the API server with the account's rights.  A "
-    "ServiceAccount with automountServiceAccountToken: false turns it off too; brig does not "
-    "see it.",
+    "ServiceAccount with automountServiceAccountToken: false turns it off for the pods that set "
+    "nothing themselves: brig sees it in the same file or stream and namespace, not in the "
+    "cluster.",
     "Set automountServiceAccountToken: false in the pod spec, and true only in pods that call "
     "the API server (with a service account of their own).",
     NOT_PSS "checkov CKV_K8S_38; trivy KSV-0036; kubesec AutomountServiceAccountToken; polaris "
@@ -357,6 +374,52 @@ brig_k8s_rules (size_t *ret_n)
   return rules;
 }
 
+/* The containers that mount VOL (only those that do not set readOnly:
+ * true, if WRITABLE), as "\"a\", \"b\" at /x"; NULL for none. */
+static char *
+mounted_by (const struct brig_workload *w, const struct brig_wvolume *vol, bool writable)
+{
+  char *users = NULL;
+
+  BRIG_EACH_CONTAINER (w, c)
+  for (size_t k = 0; k < c->nmounts; k++)
+    if (strcmp (c->mounts[k].name.s, vol->name) == 0
+        && !(writable && brig_wtrue (&c->mounts[k].read_only)))
+      {
+        const struct brig_wval *at = &c->mounts[k].mount_path;
+        _cleanup_free_ char *quoted = writable && at->set
+                                          ? xasprintf ("\"%s\" at %s", c->name, at->s)
+                                          : xasprintf ("\"%s\"", c->name);
+        str_append (&users, ", ", quoted);
+        if (!writable)
+          break;
+      }
+  return users;
+}
+
+/* BRIG-R003 on hostPath volumes: a directory of the node that changes it
+ * (/etc, /usr, the runtime's data), mounted without readOnly: true. */
+static void
+check_sensitive_host_paths (const struct brig_workload *w, struct brig_findings *f)
+{
+  const struct brig_audit_rule *r = brig_audit_rule_find ("BRIG-R003");
+
+  for (size_t i = 0; r && i < w->nvolumes; i++)
+    {
+      const struct brig_wvolume *vol = &w->volumes[i];
+      _cleanup_free_ char *norm = NULL, *users = NULL;
+
+      if (!vol->host_path.set || vol->host_path.s[0] != '/'
+          || brig_bind_sensitive (vol->host_path.s, &norm) == NULL)
+        continue;
+      if ((users = mounted_by (w, vol, true)))
+        brig_findings_add (f, r, w->file, vol->host_path.loc,
+                           "volume \"%s\" is the node's %s (hostPath), mounted writable by %s: "
+                           "the container can change the node",
+                           vol->name, norm, users);
+    }
+}
+
 /* BRIG-C003 on hostPath volumes: the container runtime's socket, or the
  * node's /, is the node, read-only or not.  (BRIG-K003 and BRIG-K101 say
  * that any hostPath is one; this is the one that gives the node away.) */
@@ -376,14 +439,7 @@ check_host_binds (const struct brig_workload *w, struct brig_findings *f)
       what = brig_bind_gives_host (vol->host_path.s, &norm);
       if (what == NULL)
         continue;
-      BRIG_EACH_CONTAINER (w, c)
-      for (size_t k = 0; k < c->volume_mounts.n; k++)
-        if (strcmp (c->volume_mounts.v[k].s, vol->name) == 0)
-          {
-            _cleanup_free_ char *quoted = xasprintf ("\"%s\"", c->name);
-            str_append (&users, ", ", quoted);
-            break;
-          }
+      users = mounted_by (w, vol, false);
       if (strcmp (what, "/") == 0)
         brig_findings_add (f, r, w->file, vol->host_path.loc,
                            "volume \"%s\" is the node's / (hostPath)%s%s: every file and secret "
@@ -405,4 +461,5 @@ brig_audit_k8s (const struct brig_workload *w, struct brig_findings *f)
   for (size_t i = 0; i < ARRAY_SIZE (rules); i++)
     rules[i].check (w, 0, &rules[i], f);
   check_host_binds (w, f);
+  check_sensitive_host_paths (w, f);
 }

@@ -1,6 +1,8 @@
 /* Fuzz the YAML reader, the Kubernetes manifest reader and the Pod Security
  * Standards rules behind them (both levels, the oldest and newest policy),
- * and the suppressions annotations and comments make. */
+ * the LimitRanges and ServiceAccounts read before the pods (the whole
+ * file, and as a stream), and the suppressions annotations and comments
+ * make. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -19,6 +21,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   struct brig_findings f = { 0 };
   size_t n = 0;
 
+  struct brig_k8s_env *env = NULL;
+
+  if (brig_k8s_env_scan ((const char *)data, size, "fuzz.yaml", &env, &err) < 0)
+    brig_err_release (&err);
+  brig_k8s_env_free (env);
   if (brig_yaml_load ((const char *)data, size, "fuzz.yaml", &y, &err) == 0)
     {
       if (brig_parse_k8s (y, "fuzz.yaml", &w, &n, &err) == 0)

@@ -2314,3 +2314,230 @@ test_jobs_give_the_same_report () {
 	expect_eq 2 "$st" "--jobs 0"
 	expect_match "jobs 0: expected a number of threads from 1 to 64" "$out"
 }
+
+# The places (RULE@LINE:COL, sorted) of the findings of RULES (a grep -E
+# pattern) in brig audit's JSON report of the remaining arguments.
+k8s_places_of () {
+	local rules=$1
+	shift
+	"$BRIG" audit --format json --fail-on never "$@" | python3 -c '
+import json, re, sys
+d = json.load(sys.stdin)
+for e in d["errors"]: print("ERROR", e["message"])
+print(" ".join(sorted("%s@%d:%d" % (f["rule"], f["line"], f["column"]) for f in d["findings"] if re.fullmatch(sys.argv[1], f["rule"]))))' "$rules"
+}
+
+test_k8s_limitrange_gives_default_limits () {
+	cat > "$WORK/pods.yaml" <<'Y'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      initContainers: [{name: init, image: a}]
+      containers:
+      - {name: app, image: a}
+      - {name: zero, image: a, resources: {limits: {memory: "0", cpu: "0"}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: elsewhere}
+spec: {containers: [{name: c, image: a}]}
+Y
+	cat > "$WORK/lr.yaml" <<'Y'
+apiVersion: v1
+kind: LimitRange
+metadata: {name: cpu-only, namespace: shop}
+spec:
+  limits:
+  - {type: Pod, max: {memory: 1Gi}}
+  - {type: Container, default: {cpu: 500m}, defaultRequest: {memory: 64Mi}}
+Y
+	local base want got
+	# Without a LimitRange every container without its own limit is found;
+	# the explicit "0" (no limit) stays whatever a LimitRange says.
+	base="BRIG-K202@10:53 BRIG-K202@15:21 BRIG-K202@7:24 BRIG-K202@9:9 BRIG-K203@10:66 BRIG-K203@15:21 BRIG-K203@7:24 BRIG-K203@9:9"
+	got=$(k8s_places_of 'BRIG-K20[23]' "$WORK/pods.yaml")
+	expect_eq "$base" "$got" "no LimitRange"
+	# After the pods in the stream: shop's containers get its default cpu
+	# (only cpu: the memory of type Pod and the defaultRequest are not a
+	# container's limit); the pod in "default" keeps both findings.
+	want="BRIG-K202@10:53 BRIG-K202@15:21 BRIG-K202@7:24 BRIG-K202@9:9 BRIG-K203@10:66 BRIG-K203@15:21"
+	{ cat "$WORK/pods.yaml"; echo ---; cat "$WORK/lr.yaml"; } > "$WORK/after.yaml"
+	got=$(k8s_places_of 'BRIG-K20[23]' "$WORK/after.yaml")
+	expect_eq "$want" "$got" "LimitRange after the Deployment"
+	got=$(k8s_places_of 'BRIG-K20[23]' - < "$WORK/after.yaml")
+	expect_eq "$want" "$got" "the same stream on stdin"
+	# Before the pods: the same (lines move by its 8).
+	{ cat "$WORK/lr.yaml"; echo ---; cat "$WORK/pods.yaml"; } > "$WORK/before.yaml"
+	got=$(k8s_places_of 'BRIG-K20[23]' "$WORK/before.yaml")
+	expect_eq "BRIG-K202@15:24 BRIG-K202@17:9 BRIG-K202@18:53 BRIG-K202@23:21 BRIG-K203@18:66 BRIG-K203@23:21" "$got" "LimitRange before"
+	# A first document that is not an object of the API: the file is read
+	# whole, not as a stream; the LimitRange counts the same.
+	{ echo 'note: rendered by hand'; echo ---; cat "$WORK/after.yaml"; } > "$WORK/whole.yaml"
+	got=$(k8s_places_of 'BRIG-K20[23]' --type k8s "$WORK/whole.yaml")
+	expect_eq "BRIG-K202@11:9 BRIG-K202@12:53 BRIG-K202@17:21 BRIG-K202@9:24 BRIG-K203@12:66 BRIG-K203@17:21" "$got" "read whole"
+	# The default namespace's LimitRange, in a List, with only a max: the
+	# API server makes the max the default limit.
+	cat > "$WORK/list.yaml" <<'Y'
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: LimitRange
+  metadata: {name: max}
+  spec: {limits: [{type: Container, max: {memory: 2Gi}}]}
+Y
+	{ cat "$WORK/after.yaml"; echo ---; cat "$WORK/list.yaml"; } > "$WORK/both.yaml"
+	got=$(k8s_places_of 'BRIG-K20[23]' "$WORK/both.yaml")
+	expect_eq "BRIG-K202@10:53 BRIG-K202@7:24 BRIG-K202@9:9 BRIG-K203@10:66 BRIG-K203@15:21" "$got" "both namespaces"
+	# Another file is another file: with --jobs or without, the LimitRange
+	# of lr.yaml does not reach pods.yaml.
+	mkdir -p "$WORK/dir"
+	cp "$WORK/pods.yaml" "$WORK/lr.yaml" "$WORK/dir/"
+	for j in 1 2; do
+		got=$(k8s_places_of 'BRIG-K20[23]' --jobs $j "$WORK/dir")
+		expect_eq "$base" "$got" "--jobs $j: the LimitRange of another file"
+	done
+	# A LimitRange of the wrong shape is an error at its place.
+	printf 'apiVersion: v1\nkind: LimitRange\nmetadata: {name: x}\nspec: {limits: [{type: Container, default: 1Gi}]}\n---\n' > "$WORK/bad.yaml"
+	cat "$WORK/pods.yaml" >> "$WORK/bad.yaml"
+	run_status st "$BRIG" audit "$WORK/bad.yaml"
+	expect_eq 2 "$st" "a bad LimitRange"
+	expect_match "bad.yaml:4:44: default: expected a mapping" "$out"
+	# --fix adds no memory limit where the LimitRange gives one.
+	{ cat "$WORK/pods.yaml"; echo ---; sed 's/cpu: 500m/cpu: 500m, memory: 256Mi/' "$WORK/lr.yaml"; } > "$WORK/fix.yaml"
+	"$BRIG" audit --fix "$WORK/fix.yaml" > /dev/null 2>&1
+	# (only "zero", whose 0 is its own, and the pod outside shop)
+	expect_eq 2 "$(grep -c 'memory: "512Mi"' "$WORK/fix.yaml")" "--fix: memory limits added"
+	got=$(k8s_places_of 'BRIG-K202' "$WORK/fix.yaml")
+	expect_eq "" "$got" "after --fix"
+}
+
+test_k8s_serviceaccount_turns_the_token_off () {
+	cat > "$WORK/sa.yaml" <<'Y'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: named, namespace: shop}
+spec: {template: {spec: {serviceAccountName: quiet, containers: [{name: c, image: a}]}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: own-wins, namespace: shop}
+spec: {serviceAccountName: quiet, automountServiceAccountToken: true, containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: unnamed, namespace: shop}
+spec: {containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: other-namespace}
+spec: {serviceAccountName: quiet, containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: old-field, namespace: shop}
+spec: {serviceAccount: quiet, containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: loud, namespace: shop}
+spec: {serviceAccountName: loud, containers: [{name: c, image: a}]}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: quiet, namespace: shop}
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: loud, namespace: shop}
+automountServiceAccountToken: true
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+Y
+	# named and old-field get quiet's false; own-wins sets true itself;
+	# unnamed's "default" and loud's account let the token in; quiet of
+	# another namespace is not the one of "default".
+	local want="BRIG-K206@14:1 BRIG-K206@19:1 BRIG-K206@29:1 BRIG-K206@9:35"
+	got=$(k8s_places_of BRIG-K206 "$WORK/sa.yaml")
+	expect_eq "$want" "$got" "ServiceAccounts after the pods"
+	got=$(k8s_places_of BRIG-K206 - < "$WORK/sa.yaml")
+	expect_eq "$want" "$got" "on stdin"
+	run_status st "$BRIG" audit "$WORK/sa.yaml"
+	expect_match "sa.yaml:29:1: low BRIG-K206: Pod loud: the pod does not set automountServiceAccountToken=false and its ServiceAccount \"loud\" sets it true" "$out"
+	expect_match "sa.yaml:9:35: low BRIG-K206: Pod own-wins: automountServiceAccountToken=true mounts" "$out"
+	# The ServiceAccount alone in its file: not seen from another.
+	mkdir -p "$WORK/apart"
+	sed -n '1,4p' "$WORK/sa.yaml" > "$WORK/apart/deploy.yaml"
+	sed -n '31,35p' "$WORK/sa.yaml" > "$WORK/apart/sa.yaml"
+	grep -q 'kind: ServiceAccount' "$WORK/apart/sa.yaml" || fail "the test's own split"
+	for j in 1 2; do
+		got=$(k8s_places_of BRIG-K206 --jobs $j "$WORK/apart")
+		expect_eq "BRIG-K206@4:19" "$got" "--jobs $j: a ServiceAccount in another file"
+	done
+	# --fix turns it off in the pods that get the token, and only there.
+	cp "$WORK/sa.yaml" "$WORK/fix.yaml"
+	"$BRIG" audit --fix "$WORK/fix.yaml" > /dev/null 2>&1
+	expect_eq 5 "$(grep -c "automountServiceAccountToken: false" "$WORK/fix.yaml")" "--fix: the four pods and quiet"
+	expect_eq "" "$(k8s_places_of BRIG-K206 "$WORK/fix.yaml")" "after --fix"
+}
+
+test_k8s_sensitive_host_path_mounted_writable () {
+	cat > "$WORK/hp.yaml" <<'Y'
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  template:
+    spec:
+      containers:
+      - name: app
+        image: a
+        volumeMounts:
+        - {name: etc, mountPath: /host/etc}
+        - {name: lib, mountPath: /host/lib, readOnly: true}
+        - {name: data, mountPath: /data}
+        - {name: docker, mountPath: /docker, readOnly: false}
+        - {name: sock, mountPath: /var/run/docker.sock}
+      - name: side
+        image: a
+        volumeMounts: [{name: etc, mountPath: /etc/host, readOnly: true}, {name: usr, mountPath: /u}]
+      volumes:
+      - {name: etc, hostPath: {path: /etc}}
+      - {name: lib, hostPath: {path: /usr/lib}}
+      - {name: data, hostPath: {path: /srv/data}}
+      - {name: docker, hostPath: {path: /var/lib//docker/}}
+      - {name: sock, hostPath: {path: /var/run/docker.sock}}
+      - {name: usr, hostPath: {path: /usr/local}}
+      - {name: unused, hostPath: {path: /boot}}
+Y
+	# /etc (app writes, side reads), docker's data written (readOnly:
+	# false), /usr/local by side.  Not: /usr/lib read-only, /srv/data, the
+	# socket (BRIG-C003's), /boot that no container mounts.
+	got=$(k8s_places_of 'BRIG-R003|BRIG-C003' "$WORK/hp.yaml")
+	expect_eq "BRIG-C003@24:33 BRIG-R003@20:32 BRIG-R003@23:35 BRIG-R003@25:32" "$got"
+	run_status st "$BRIG" audit "$WORK/hp.yaml"
+	expect_match "hp.yaml:20:32: high BRIG-R003: DaemonSet agent: volume \"etc\" is the node's /etc \(hostPath\), mounted writable by \"app\" at /host/etc: " "$out"
+	expect_match "hp.yaml:23:35: high BRIG-R003: .*the node's /var/lib/docker \(hostPath\)" "$out"
+	got=$(k8s_places_of 'BRIG-R003' - < "$WORK/hp.yaml")
+	expect_eq "BRIG-R003@20:32 BRIG-R003@23:35 BRIG-R003@25:32" "$got" "on stdin"
+	# --fix makes each writable mount of those volumes read-only.
+	cp "$WORK/hp.yaml" "$WORK/fix.yaml"
+	run_status st "$BRIG" audit --fix "$WORK/fix.yaml"
+	expect_eq 1 "$st" "--fix: BRIG-C003 is left"
+	expect_match "brig audit --fix: .* findings fixed in 1 file" "$out"
+	expect_eq "" "$(k8s_places_of 'BRIG-R003' "$WORK/fix.yaml")" "after --fix"
+	expect_match "\{name: etc, mountPath: /host/etc, readOnly: true\}" "$(cat "$WORK/fix.yaml")"
+	expect_match "\{name: docker, mountPath: /docker, readOnly: true\}" "$(cat "$WORK/fix.yaml")"
+	expect_match "\{name: data, mountPath: /data\}" "$(cat "$WORK/fix.yaml")"
+	# The list is compose's: its writable bind of /etc is the same rule.
+	printf 'services:\n  s: {image: a, volumes: ["/etc:/host/etc", "/usr/lib:/l:ro"]}\n' > "$WORK/compose.yaml"
+	got=$(k8s_places_of 'BRIG-R003' "$WORK/compose.yaml")
+	expect_eq "BRIG-R003@2:27" "$got" "compose"
+}
