@@ -144,6 +144,22 @@ check_host_ns (const struct brig_workload *w, int v, const struct brig_audit_rul
                          KEY (w, ns[i].key, ns[i].flag), ns[i].val->s, ns[i].what);
 }
 
+/* BRIG-C017: the network namespace of another container (or compose
+ * service) joined. */
+static void
+check_peer_network (const struct brig_workload *w, int v, const struct brig_audit_rule *r,
+                    struct brig_findings *f)
+{
+  const struct brig_wval *n = &w->docker.network_mode;
+
+  (void)v;
+  if (n->set && (str_has_prefix (n->s, "container:") || str_has_prefix (n->s, "service:")))
+    brig_findings_add (f, r, w->file, n->loc,
+                       "%s %s joins another container's network namespace: every port it "
+                       "listens on, loopback included, is open to this one",
+                       KEY (w, "network_mode:", "--network"), n->s);
+}
+
 const char *
 brig_bind_gives_host (const char *path, char **ret_norm)
 {
@@ -852,6 +868,12 @@ static const struct brig_audit_rule rules[] = {
     "without nodev a device node there opens a kernel driver.",
     "Add nosuid and nodev to the bind's options.",
     "CIS Docker 5.6; brig run: BRIG-C016 (added unless allowed_bind_options allows them)", NULL },
+  { "BRIG-C017", "another container's network joined", BRIG_SEV_MEDIUM, "network_mode", N,
+    "A container in another's network namespace reaches every port that one listens on, its "
+    "loopback services included, and shares its addresses and firewall.",
+    "Publish the port the other container needs instead of network_mode: container:NAME "
+    "(--network container:NAME), or put both on a network of their own.",
+    "brig run: BRIG-C017 (refused)", check_peer_network },
   { "BRIG-R001", "runs as root", BRIG_SEV_MEDIUM, "user", N,
     "Root in the container owns the image's files and is one kernel bug away from root on the "
     "host where no user namespace maps it.",

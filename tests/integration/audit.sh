@@ -2541,3 +2541,15 @@ Y
 	got=$(k8s_places_of 'BRIG-R003' "$WORK/compose.yaml")
 	expect_eq "BRIG-R003@2:27" "$got" "compose"
 }
+
+test_peer_network_joined () {
+	printf 'services:\n  a: {image: "x:1"}\n  b: {image: "y:1", network_mode: "service:a"}\n  c: {image: "z:1", network_mode: "container:web"}\n  d: {image: "w:1", network_mode: none}\n' > "$WORK/peer.yaml"
+	out=$(rules_at "$WORK/peer.yaml")
+	expect_match "^BRIG-C017 3:21$" "$out"
+	expect_match "^BRIG-C017 4:21$" "$out"
+	expect_eq 2 "$(printf '%s\n' "$out" | grep -c C017)" "only b and c"
+	printf 'docker run --net=container:web img:1\ndocker run --network host img:2\n' > "$WORK/peer.sh"
+	out=$(rules_at "$WORK/peer.sh")
+	expect_match "^BRIG-C017 1:12$" "$out"
+	expect_no_match "^BRIG-C017 2:" "$out"
+}
