@@ -425,11 +425,6 @@ setup_network (struct brig_container *c, struct brig_err *err)
                            "-p with --network host: the container's ports are the host's "
                            "already; publish nothing");
       c->namespaces &= ~BRIG_NS_NET;
-      /* sysfs can be mounted only by the owner of the network namespace:
-       * the host's /sys instead, read-only, as runc does. */
-      struct brig_mount m = { xstrdup ("/sys"), xstrdup ("bind"), xstrdup ("/sys"),
-                              MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC };
-      brig_container_set_mount (c, &m);
     }
   else if (c->netmode == BRIG_NET_CONTAINER)
     {
@@ -1102,6 +1097,15 @@ cmd_run (int argc, char **argv)
     {
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
+    }
+  if (o.c->netmode == BRIG_NET_HOST)
+    {
+      /* sysfs can be mounted only by the owner of the network namespace:
+       * the host's /sys instead, read-only, as runc does.  brig's own
+       * bind, made once the policy has judged the user's. */
+      struct brig_mount m = { xstrdup ("/sys"), xstrdup ("bind"), xstrdup ("/sys"),
+                              MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC };
+      brig_container_set_mount (o.c, &m);
     }
   actx = (struct abandon_ctx){ &log, o.c };
   sopts = (struct brig_sandbox_opts){

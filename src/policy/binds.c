@@ -161,6 +161,16 @@ brig_check_sensitive_binds (const struct brig_container *c, const struct brig_po
   return check_binds (c, p, d, false);
 }
 
+/* Is M a bind C016 judges?  Not one into the container's /dev: that is
+ * how rootless engines pass a device (--device), which nodev would make
+ * unusable; devices are BRIG-C014's and the device cgroup's. */
+static bool
+hardened_bind (const struct brig_mount *m)
+{
+  return strcmp (m->type, "bind") == 0
+         && !(strncmp (m->dest, "/dev", 4) == 0 && (m->dest[4] == '/' || m->dest[4] == '\0'));
+}
+
 /* The flags a bind must have under P. */
 static unsigned long
 required_flags (const struct brig_policy *p)
@@ -179,7 +189,7 @@ brig_check_bind_flags (const struct brig_container *c, const struct brig_policy 
       const struct brig_mount *m = &c->mounts[i];
       unsigned long miss = need & ~m->flags;
 
-      if (strcmp (m->type, "bind") != 0 || miss == 0)
+      if (!hardened_bind (m) || miss == 0)
         continue;
       {
         _cleanup_free_ char *one
@@ -200,6 +210,6 @@ brig_harden_bind_flags (struct brig_container *c, const struct brig_policy *p)
   unsigned long need = required_flags (p);
 
   for (size_t i = 0; i < c->nmounts; i++)
-    if (strcmp (c->mounts[i].type, "bind") == 0)
+    if (hardened_bind (&c->mounts[i]))
       c->mounts[i].flags |= need;
 }

@@ -439,7 +439,8 @@ static const struct brig_rule rules[] = {
     "A container in another's network namespace reaches every port that one listens on, its "
     "loopback services included, and shares its addresses and firewall.",
     "Publish the port the other container needs (-p) instead of --network container:ID.",
-    "CIS Docker 5.x (network isolation)", check_peer_net, NULL },
+    "brig run's networking: a container reaches another's ports only where published",
+    check_peer_net, NULL },
 };
 
 const struct brig_rule *

@@ -792,7 +792,7 @@ services:
     volumes:
       - data:/data
       - ./site:/usr/share/nginx/html:ro
-      - /etc/ssl/certs:/etc/ssl/certs:ro
+      - /srv/certs:/etc/ssl/certs:ro
       - type: bind
         source: /srv/cache
         target: /cache
@@ -804,6 +804,11 @@ Y
 	run_status st audit "$WORK/compose.yaml"
 	expect_eq 0 "$st" "a hardened service"
 	expect_match "^0 findings .* in 1 file; 0 errors" "$out"
+	# The host's /etc, even read-only, is what brig run refuses (BRIG-C015).
+	sed -i 's|/srv/certs:|/etc/ssl/certs:|' "$WORK/compose.yaml"
+	run_status st audit "$WORK/compose.yaml"
+	expect_match "compose.yaml:22:9: high BRIG-C015: .*the host's /etc/ssl/certs is mounted at /etc/ssl/certs" "$out"
+	sed -i 's|/etc/ssl/certs:/etc|/srv/certs:/etc|' "$WORK/compose.yaml"
 	# The same container as a docker run line: nothing either.
 	cat > "$WORK/ok.sh" <<'S'
 docker run -d --user 101:101 --read-only --tmpfs /tmp --cap-drop ALL --cap-add NET_BIND_SERVICE \
@@ -895,7 +900,7 @@ Y
 	# value at itself, a scalar at its key.
 	for want in "BRIG-C001 13:5" "BRIG-C001 16:33" "BRIG-C005 16:44" "BRIG-C005 19:16" \
 		"BRIG-C002 22:5" "BRIG-C002 23:5" "BRIG-C002 24:5" "BRIG-C003 28:9" "BRIG-C003 29:9" \
-		"BRIG-R003 33:9" "BRIG-R003 34:9" "BRIG-C007 37:3" "BRIG-C004 39:20" "BRIG-R002 39:40" \
+		"BRIG-R003 33:9" "BRIG-C015 33:9" "BRIG-R003 34:9" "BRIG-C007 37:3" "BRIG-C004 39:20" "BRIG-R002 39:40" \
 		"BRIG-R002 39:63" "BRIG-C009 39:78" "BRIG-R004 43:9" "BRIG-R004 44:9" "BRIG-R004 45:9" \
 		"BRIG-R004 46:9" "BRIG-R004 48:9" "BRIG-C010 52:5" "BRIG-C010 53:5" "BRIG-R006 54:5" \
 		"BRIG-R001 57:5" "BRIG-C008 58:5" "BRIG-R005 59:5" "BRIG-C014 60:15" "BRIG-C011 61:5" \
@@ -915,7 +920,7 @@ Y
 	expect_eq 10 "$(echo "$out" | grep -c 'BRIG-R009')" "health check findings"
 	expect_no_match "BRIG-R009 67:" "$out"
 	expect_match "^BRIG-R007 45:9\$" "$out"
-	expect_eq 33 "$(echo "$out" | grep -vc 'BRIG-R009')" "findings in all"
+	expect_eq 34 "$(echo "$out" | grep -vc 'BRIG-R009')" "findings in all"
 	# The text names the service and the key.
 	run_status st audit "$WORK/compose.yaml"
 	expect_eq 1 "$st"
@@ -1307,7 +1312,7 @@ r = {x["id"]: x for x in json.loads(sys.argv[1])}
 c = [x for i, x in r.items() if i.startswith(("BRIG-C", "BRIG-R"))]
 assert len(c) >= 19, sorted(r)
 assert all(x["level"] is None and x["why"] and x["fix"] for x in c)
-assert all("CIS Docker" in x["refs"] for x in c if x["id"] not in ("BRIG-C009", "BRIG-C013")), c
+assert all("CIS Docker" in x["refs"] for x in c if x["id"] not in ("BRIG-C009", "BRIG-C013", "BRIG-C017")), c
 assert "dclint no-unbound-port-interfaces" in r["BRIG-R004"]["refs"]
 assert "dclint service-image-require-explicit-tag" in r["BRIG-R005"]["refs"]
 assert "127.0.0.1" in r["BRIG-R004"]["fix"]
@@ -1897,10 +1902,10 @@ test_oci_config_each_gate_rule_at_its_key () {
 	mkdir -p "$WORK/bundle"
 	write_bad_config "$WORK/bundle/config.json"
 	out=$(rules_at "$WORK/bundle/config.json" | sort | tr '\n' ' ')
-	expect_eq "BRIG-C002 11:12 BRIG-C002 11:12 BRIG-C002 11:12 BRIG-C002 12:28 BRIG-C003 10:13 BRIG-C004 11:2 BRIG-C005 7:34 BRIG-C006 8:21 BRIG-C007 5:4 BRIG-C008 3:11 BRIG-C009 11:2 BRIG-C009 11:2 BRIG-C010 14:12 BRIG-C010 14:12 BRIG-C011 11:12 BRIG-C012 15:39 BRIG-C013 11:12 BRIG-C014 13:24 " "$out"
+	expect_eq "BRIG-C002 11:12 BRIG-C002 11:12 BRIG-C002 11:12 BRIG-C002 12:28 BRIG-C003 10:13 BRIG-C004 11:2 BRIG-C005 7:34 BRIG-C006 8:21 BRIG-C007 5:4 BRIG-C008 3:11 BRIG-C009 11:2 BRIG-C009 11:2 BRIG-C010 14:12 BRIG-C010 14:12 BRIG-C011 11:12 BRIG-C012 15:39 BRIG-C013 11:12 BRIG-C014 13:24 BRIG-C016 10:13 " "$out"
 	run_status st audit "$WORK/bundle/config.json"
 	expect_eq 1 "$st"
-	expect_match "config.json:10:13: critical BRIG-C003: mounts\[1\]: /run/docker.sock \(an engine's API, root on the host\) is mounted at /run/docker.sock" "$out"
+	expect_match "config.json:10:13: critical BRIG-C003: mounts\[1\]: /run/docker.sock is an engine's API socket \(root on the host\), mounted at /run/docker.sock" "$out"
 	expect_match "config.json:12:28: high BRIG-C002: linux.namespaces\[1\] joins the host's network namespace \(/proc/1/ns/net\)" "$out"
 	expect_match "config.json:5:4: high BRIG-C007: process.noNewPrivileges is false: setuid programs can raise privileges" "$out"
 	expect_match "config.json:8:21: high BRIG-C006: process.capabilities.ambient: CAP_CHOWN pass on" "$out"
@@ -1934,7 +1939,7 @@ test_oci_config_detection_and_errors () {
 	expect_eq 2 "$st"
 	expect_match "not a format brig audit reads" "$out"
 	out=$(rules_at --type oci "$WORK/b2/bundle-config.json" | grep -c BRIG-C)
-	expect_eq 18 "$out" "findings with --type oci"
+	expect_eq 19 "$out" "findings with --type oci"
 	# What the runtime's reader refuses, at its line and column.
 	printf '{"ociVersion": "1.0.2", "root": {"path": "r"},\n "process": {"args": ["sh"], "cwd": "/",\n   "capabilities": {"bounding": [3]}}}\n' > "$WORK/b3/config.json"
 	run_status st audit "$WORK/b3/config.json" "$WORK/b1/config.json"

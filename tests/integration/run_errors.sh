@@ -22,7 +22,7 @@ test_missing_image () { bad "missing IMAGE"; }
 test_missing_image_path () { bad "image \`./does-not-exist\`: No such file or directory" ./does-not-exist true; }
 test_relative_path_without_dot () { bad "image \`img\`: expected \`busybox\` .* starting with ./" img true; }
 test_image_not_a_directory () { bad "image root .*: Not a directory" "$IMG/etc/passwd" true; }
-test_bad_network () { bad "unsupported network \`host\`" --network host ./img true; }
+test_bad_network () { bad "unknown network \`bogus\`: expected none" --network bogus ./img true; }
 test_bad_security_opt () { bad "unsupported security option \`apparmor=x\`" --security-opt apparmor=x ./img true; }
 test_no_new_privs_cannot_be_disabled () { bad "always sets no_new_privs" --security-opt no-new-privileges=false ./img true; }
 test_bad_userns_range () { bad "--userns-range \`0:10\`: expected HOSTID:SIZE" --userns-range 0:10 ./img true; }
