@@ -5,6 +5,7 @@
 #include "model/caps.h"
 #include "model/container.h"
 #include "parse/envfile.h"
+#include "parse/etcfiles.h"
 #include "parse/passwd.h"
 #include "parse/publish.h"
 #include "parse/seccomp_json.h"
@@ -440,6 +441,93 @@ setup_network (struct brig_container *c, struct brig_err *err)
 }
 
 static int
+set_dns (void *ctx, const char *arg, struct brig_err *err)
+{
+  char *ip;
+  int r = brig_parse_ip (arg, &ip, err);
+
+  if (r < 0)
+    return brig_err_wrap (err, "--dns");
+  strv_push (&((struct run_opts *)ctx)->c->dns, ip);
+  return 0;
+}
+
+static int
+set_dns_search (void *ctx, const char *arg, struct brig_err *err)
+{
+  if (strcmp (arg, ".") != 0 && !brig_valid_hostname (arg))
+    return brig_error (err, 0, "--dns-search `%s`: expected a domain name", arg);
+  strv_push (&((struct run_opts *)ctx)->c->dns_search, xstrdup (arg));
+  return 0;
+}
+
+static int
+set_dns_option (void *ctx, const char *arg, struct brig_err *err)
+{
+  if (arg[0] == '\0' || strpbrk (arg, " \t\n"))
+    return brig_error (err, 0, "--dns-option `%s`: expected one resolv.conf option (ndots:2)", arg);
+  strv_push (&((struct run_opts *)ctx)->c->dns_options, xstrdup (arg));
+  return 0;
+}
+
+static int
+set_add_host (void *ctx, const char *arg, struct brig_err *err)
+{
+  char *line;
+  int r = brig_parse_add_host (arg, &line, err);
+
+  if (r < 0)
+    return r;
+  strv_push (&((struct run_opts *)ctx)->c->extra_hosts, line);
+  return 0;
+}
+
+/* /etc/hostname, /etc/hosts and /etc/resolv.conf, written by brig (read-only
+ * in the container) unless a volume is mounted there. */
+static void
+setup_etc_files (struct brig_container *c)
+{
+  _cleanup_free_ char *host = NULL;
+  struct brig_err e = { 0 };
+  size_t len = 0;
+  struct
+  {
+    const char *dest;
+    char *text;
+  } files[3];
+
+  /* --dns-search . means none, as with Docker. */
+  if (c->dns_search && strcmp (c->dns_search[0], ".") == 0)
+    {
+      strv_free (c->dns_search);
+      c->dns_search = xcalloc (1, sizeof *c->dns_search);
+    }
+  if (brig_read_file ("/etc/resolv.conf", 1 << 16, &host, &len, &e) < 0)
+    brig_err_release (&e);
+  files[0].dest = "/etc/hostname";
+  files[0].text = xasprintf ("%s\n", c->hostname);
+  files[1].dest = "/etc/hosts";
+  files[1].text = brig_hosts_text (c->hostname, c->extra_hosts);
+  files[2].dest = "/etc/resolv.conf";
+  files[2].text = brig_resolv_text (host, len, c->dns, c->dns_search, c->dns_options,
+                                    c->netmode == BRIG_NET_HOST);
+  for (size_t i = 0; i < ARRAY_SIZE (files); i++)
+    {
+      bool mounted = false;
+      for (size_t k = 0; k < c->nmounts; k++)
+        mounted |= strcmp (c->mounts[k].dest, files[i].dest) == 0;
+      if (mounted)
+        {
+          free (files[i].text);
+          continue;
+        }
+      c->gen_files = xreallocarray (c->gen_files, c->ngen_files + 1, sizeof *c->gen_files);
+      c->gen_files[c->ngen_files++]
+          = (struct brig_gen_file){ xstrdup (files[i].dest), files[i].text };
+    }
+}
+
+static int
 set_publish (void *ctx, const char *arg, struct brig_err *err)
 {
   struct run_opts *o = ctx;
@@ -603,6 +691,15 @@ static const struct brig_opt run_opts_table[] = {
     "without IP on 127.0.0.1 and ::1 only, never every interface unless 0.0.0.0 is named "
     "(written to the audit log)",
     set_publish },
+  { 0, "dns", "IP",
+    "a name server for the container's /etc/resolv.conf (default: the host's, without those on "
+    "its loopback)",
+    set_dns },
+  { 0, "dns-search", "DOMAIN", "a search domain for /etc/resolv.conf (. for none)",
+    set_dns_search },
+  { 0, "dns-option", "OPT", "a resolv.conf option, e.g. ndots:2", set_dns_option },
+  { 0, "add-host", "NAME:IP", "a line of the container's /etc/hosts (IPv6: NAME:[::1])",
+    set_add_host },
   { 0, "init", NULL, "run a tiny init as PID 1 that forwards signals and reaps zombies", set_init },
   { 0, "log", "FILE",
     "audit log (default: "
@@ -991,6 +1088,7 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
   if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0
       || (r = setup_env (o, err)) < 0 || (r = setup_volumes (o, err)) < 0)
     return r;
+  setup_etc_files (c);
   c->caps = brig_capsets_uniform (
       o->cap_drop == BRIG_CAPS_ALL ? o->cap_add : o->cap_add & ~o->cap_drop, c->uid == 0);
   return 0;

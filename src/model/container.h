@@ -272,7 +272,17 @@ struct brig_container
   size_t nports;
   char **dns;         /* --dns: name servers for /etc/resolv.conf, or NULL */
   char **dns_search;  /* --dns-search domains, or NULL */
+  char **dns_options; /* --dns-option, or NULL */
   char **extra_hosts; /* --add-host: "ADDRESS NAME" lines for /etc/hosts */
+  /* Files brig writes for the container (/etc/hosts, /etc/hostname,
+   * /etc/resolv.conf): each made in a tmpfs of its own inside the
+   * container's mount namespace and bound read-only, nosuid, nodev, noexec
+   * at DEST after the other mounts.  Nothing is written on the host. */
+  struct brig_gen_file
+  {
+    char *dest, *text;
+  } * gen_files;
+  size_t ngen_files;
 };
 
 /* A container with the hardened defaults (model/defaults.c); id, image,

@@ -183,7 +183,14 @@ brig_container_free (struct brig_container *c)
   free (c->ports);
   strv_free (c->dns);
   strv_free (c->dns_search);
+  strv_free (c->dns_options);
   strv_free (c->extra_hosts);
+  for (size_t i = 0; i < c->ngen_files; i++)
+    {
+      free (c->gen_files[i].dest);
+      free (c->gen_files[i].text);
+    }
+  free (c->gen_files);
   free (c);
 }
 

@@ -790,6 +790,35 @@ make_nodes (struct ctx *x)
   return 0;
 }
 
+/* brig's own file F: written in a fresh tmpfs, then that file alone bound
+ * read-only at its place (the tmpfs goes with the last reference to it).
+ * An image where the file can be neither found nor made (a read-only
+ * image without it) goes without: as before brig wrote these files. */
+static int
+make_gen_file (struct ctx *x, const struct brig_gen_file *f)
+{
+  static const char *const opts[] = { "size=1m", "mode=0755", NULL };
+  const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | attrs };
+  _cleanup_close_ int target = -1, fs = -1, fd = -1, file = -1;
+  size_t n = strlen (f->text);
+
+  if ((target = open_target (x, f->dest, false)) < 0)
+    {
+      brig_err_release (x->err);
+      return 0;
+    }
+  if ((fs = new_fs (x, "tmpfs", opts, attrs, f->dest)) < 0)
+    return fs;
+  fd = openat (fs, "f", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0 || write (fd, f->text, n) != (ssize_t)n)
+    return brig_error (x->err, errno ? errno : EIO, "write `%s`", f->dest);
+  file = open_tree (fs, "f", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (file < 0 || mount_setattr (file, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+    return brig_error (x->err, errno, "bind `%s` read-only", f->dest);
+  return attach (x, file, target, "file", f->dest);
+}
+
 static int
 open_devnull (struct ctx *x)
 {
@@ -841,6 +870,8 @@ brig_mounts_setup (const struct brig_container *c, int root_fd, const int *bind_
       else
         r = mount_other (&x, m);
     }
+  for (size_t i = 0; i < c->ngen_files && r == 0; i++)
+    r = make_gen_file (&x, &c->gen_files[i]);
   if (r == 0)
     r = make_nodes (&x);
   for (size_t i = 0; c->sysctl && c->sysctl[i] && r == 0; i++)

@@ -707,6 +707,16 @@ make_mount_points (const struct brig_container *c, struct brig_err *err)
       if (r < 0)
         return r;
     }
+  /* brig's own files: where the image cannot take their mount points
+     (an image brig may not write), the container goes without them. */
+  for (size_t i = 0; i < c->ngen_files; i++)
+    {
+      struct brig_err e = { 0 };
+      links = 0;
+      if (!under_other_mount (c, c->gen_files[i].dest))
+        (void)make_in_root (root, c->gen_files[i].dest, false, &links, &e);
+      brig_err_release (&e);
+    }
   links = 0;
   if (c->create_cwd && c->cwd && strcmp (c->cwd, "/") != 0 && !under_other_mount (c, c->cwd)
       && (r = make_in_root (root, c->cwd, true, &links, err)) < 0)

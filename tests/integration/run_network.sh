@@ -239,3 +239,47 @@ test_network_container_refused_by_default () {
 	run_status st brig run --network bogus ./img true
 	expect_match "unknown network .bogus.: expected none" "$out"
 }
+
+# /etc/hostname, /etc/hosts and /etc/resolv.conf: written by brig, read-only.
+test_etc_files_generated_read_only () {
+	run_status st brig run --hostname web --add-host db:10.0.0.5 --add-host 'v6:[2001:db8::1]' \
+		--dns 192.0.2.53 --dns 2001:db8::53 --dns-search example.org --dns-option ndots:2 \
+		./img sh -c 'cat /etc/hostname /etc/hosts /etc/resolv.conf; echo x > /etc/hosts && echo WROTE; grep -c " /etc/\(hosts\|hostname\|resolv.conf\) ro,nosuid,nodev,noexec" /proc/self/mountinfo'
+	expect_eq 0 "$st" "$out"
+	expect_match "^web$" "$out"
+	expect_match "^127.0.0.1	localhost$" "$out"
+	expect_match "^127.0.1.1	web$" "$out"
+	expect_match "^10.0.0.5	db$" "$out"
+	expect_match "^2001:db8::1	v6$" "$out"
+	expect_match "^nameserver 192.0.2.53$" "$out"
+	expect_match "^nameserver 2001:db8::53$" "$out"
+	expect_match "^search example.org$" "$out"
+	expect_match "^options ndots:2$" "$out"
+	expect_no_match "WROTE" "$out"
+	expect_match "^3$" "$out"
+	# By default: the host's name servers but those on its loopback.
+	want=$(awk '$1 == "nameserver" && $2 !~ /^127\./ && $2 != "::1" {print $2}' /etc/resolv.conf 2>/dev/null | paste -sd' ')
+	out=$(brig run ./img sh -c 'awk "\$1 == \"nameserver\" {print \$2}" /etc/resolv.conf | paste -sd" "')
+	expect_eq "$want" "$out" "the host's name servers"
+	# A volume on one of them wins; the image got empty mount points only.
+	printf '10.9.9.9\tmine\n' > "$WORK/myhosts"
+	out=$(brig run -v "$WORK/myhosts:/etc/hosts" ./img cat /etc/hosts)
+	expect_eq "$(printf '10.9.9.9\tmine')" "$out" "a volume on /etc/hosts"
+	expect_eq 0 "$(stat -c %s "$IMG/etc/hosts")" "the image's /etc/hosts"
+	# Bad values.
+	local flag want_msg
+	while IFS='|' read -r flag want_msg; do
+		run_status st brig run $flag ./img true
+		expect_eq 125 "$st" "$flag"
+		expect_match "$want_msg" "$out" "$flag"
+	done <<'BAD'
+--add-host db|--add-host `db`: expected NAME:IP
+--add-host db:10.0.0|--add-host `db:10.0.0`: expected NAME:IP
+--add-host b_d:10.0.0.1|is not a host name
+--dns 10.0.0|--dns: `10.0.0` is not a numeric IPv4 or IPv6 address
+--dns-search a..b|--dns-search `a..b`: expected a domain name
+BAD
+	run_status st brig run --dns-option '' ./img true
+	expect_match "dns-option \`\`: expected one resolv.conf option" "$out"
+	expect_nothing_left
+}
