@@ -16,6 +16,7 @@
 #include "sandbox/volume.h"
 #include "report/auditlog.h"
 #include "sandbox/portfwd.h"
+#include "sandbox/slirp.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/state.h"
 #include "util/cleanup.h"
@@ -365,16 +366,17 @@ set_network (void *ctx, const char *arg, struct brig_err *err)
       c->netmode = BRIG_NET_CONTAINER;
       c->net_peer = xstrdup (arg + 10);
     }
-  else if (strcmp (arg, "private") == 0 || strcmp (arg, "bridge") == 0
-           || str_has_prefix (arg, "bridge="))
+  else if (strcmp (arg, "private") == 0)
+    c->netmode = BRIG_NET_PRIVATE;
+  else if (strcmp (arg, "bridge") == 0 || str_has_prefix (arg, "bridge="))
     return brig_error (err, 0,
                        "network `%s` is not available in this version of brig: use `none` "
-                       "(loopback only) and publish ports with -p",
+                       "(loopback only) or `private` (outbound only), and publish ports with -p",
                        arg);
   else
     return brig_error (err, 0,
                        "unknown network `%s`: expected none (loopback only, the default), "
-                       "host or container:ID|NAME",
+                       "private (outbound through a user-mode stack), host or container:ID|NAME",
                        arg);
   return 0;
 }
@@ -509,8 +511,13 @@ setup_etc_files (struct brig_container *c)
   files[1].dest = "/etc/hosts";
   files[1].text = brig_hosts_text (c->hostname, c->extra_hosts);
   files[2].dest = "/etc/resolv.conf";
-  files[2].text = brig_resolv_text (host, len, c->dns, c->dns_search, c->dns_options,
-                                    c->netmode == BRIG_NET_HOST);
+  {
+    /* slirp4netns forwards DNS at its own address. */
+    char *const slirp_dns[] = { (char *)BRIG_SLIRP_DNS, NULL };
+    files[2].text = brig_resolv_text (host, len,
+                                      c->dns || c->netmode != BRIG_NET_PRIVATE ? c->dns : slirp_dns,
+                                      c->dns_search, c->dns_options, c->netmode == BRIG_NET_HOST);
+  }
   for (size_t i = 0; i < ARRAY_SIZE (files); i++)
     {
       bool mounted = false;
@@ -682,9 +689,10 @@ static const struct brig_opt run_opts_table[] = {
     set_hostname },
   { 0, "name", "NAME", "a name for the container, unique among running ones", set_name },
   { 0, "network", "MODE",
-    "none: a network namespace with loopback only (the default); host: the host's "
-    "network, or container:ID|NAME: another running brig container's, both refused by "
-    "the default policy (BRIG-C002, BRIG-C017)",
+    "none: a network namespace with loopback only (the default); private: outbound only, "
+    "through a user-mode stack of its own (slirp4netns; no other container or host loopback "
+    "service is reachable); host: the host's network, or container:ID|NAME: another running "
+    "brig container's, both refused by the default policy (BRIG-C002, BRIG-C017)",
     set_network },
   { 'p', "publish", "[IP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
     "forward a host port (or equal ranges, 8000-8009:80-89) to the container's loopback; "
@@ -1161,6 +1169,7 @@ cmd_run (int argc, char **argv)
   struct brig_auditlog log = { -1, NULL };
   struct brig_sandbox *sb = NULL;
   struct brig_portfwd *fwd = NULL;
+  struct brig_slirp *slirp = NULL;
   struct brig_exit ex = { 0 };
   struct abandon_ctx actx;
   struct brig_sandbox_opts sopts;
@@ -1214,6 +1223,14 @@ cmd_run (int argc, char **argv)
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
     }
+  if (o.c->netmode == BRIG_NET_PRIVATE
+      && (r = brig_slirp_start (brig_sandbox_net_fd (sb, BRIG_NS_USER),
+                                brig_sandbox_net_fd (sb, BRIG_NS_NET), &slirp, &err))
+             < 0)
+    {
+      brig_audit_exited (&log, o.c, -1, false, err.msg);
+      goto fail;
+    }
   if ((r = brig_portfwd_start (o.c->ports, o.c->nports, brig_sandbox_net_fd (sb, BRIG_NS_USER),
                                brig_sandbox_net_fd (sb, BRIG_NS_NET), &fwd, &err))
       < 0)
@@ -1251,6 +1268,7 @@ fail:
   status = brig_fail (EXIT_BRIG, &err);
 out:
   brig_portfwd_stop (fwd);
+  brig_slirp_stop (slirp);
   brig_sandbox_destroy (sb);
   brig_auditlog_close (&log);
   brig_container_free (o.c);

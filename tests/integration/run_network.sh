@@ -283,3 +283,44 @@ BAD
 	expect_match "dns-option \`\`: expected one resolv.conf option" "$out"
 	expect_nothing_left
 }
+
+# --network private: outbound through slirp4netns to an address of the
+# test's own network namespace (a veth pair, no internet); the
+# host's loopback services and the other private containers stay out of
+# reach.
+private_network () {
+	ip link add v0 type veth peer name v1
+	ip addr add 192.0.2.1/24 dev v0
+	ip link set v0 up
+	ip link set v1 up
+	python3 - <<'PY' &
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 9000)); s.listen(8)
+while True:
+    c, _ = s.accept(); c.sendall(b"hello-outside\n"); c.close()
+PY
+	sleep 0.5
+	run_status st brig run --network private ./img sh -c 'ip -4 -o addr show tap0; cat /etc/resolv.conf; nc -w 3 192.0.2.1 9000 </dev/null; echo "host loopback:"; nc -w 3 10.0.2.2 9000 </dev/null || echo refused'
+	expect_eq 0 "$st" "$out"
+	expect_match "inet 10.0.2.100/24" "$out"
+	expect_match "^nameserver 10.0.2.3$" "$out"
+	expect_match "^hello-outside$" "$out"
+	expect_match "^refused$" "$out"
+	expect_eq 1 "$(printf '%s\n' "$out" | grep -c hello-outside)" "only the outside address answered"
+	# Two private containers: each is 10.0.2.100 in a stack of its own.
+	"$BRIG" run --init --network private ./img sh -c 'echo from-a | nc -l -p 8080' &
+	local a=$!
+	sleep 1
+	run_status st brig run --network private ./img sh -c 'nc -w 2 10.0.2.100 8080 </dev/null || echo unreachable'
+	expect_match "^unreachable$" "$out"
+	kill -TERM $a 2>/dev/null
+	wait $a 2>/dev/null || true
+	expect_eq "" "$(pgrep -x slirp4netns || true)" "slirp4netns left running"
+	# The relaxation is in the audit log.
+	grep -q '"kind":"network","detail":"private"' "$BRIG_STATE_DIR/audit.log" ||
+		fail "no audit entry for --network private: $(cat "$BRIG_STATE_DIR/audit.log")"
+}
+test_network_private_outbound_only () {
+	command -v slirp4netns > /dev/null || skip "slirp4netns is not installed"
+	in_netns private_network
+}
