@@ -15,7 +15,7 @@ MANDIR    ?= $(PREFIX)/share/man
 VERSION   := 0.1.0
 
 CC        ?= gcc
-PKGS      := libseccomp jansson yaml-0.1
+PKGS      := libseccomp jansson yaml-0.1 nettle zlib libzstd
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
              -Wstrict-prototypes -Wswitch-default -Wvla -Wno-missing-field-initializers
 HARDEN    := -fstack-protector-strong -D_FORTIFY_SOURCE=3 -fPIE
@@ -23,7 +23,7 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Isrc \
              -DBRIG_DATADIR='"$(DATADIR)"' -DBRIG_VERSION='"$(VERSION)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljansson -lyaml)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljansson -lyaml -lnettle -lz -lzstd)
 # brig is linked as a static PIE: an engine execs the runtime three times
 # per container (create, start, delete), and without the dynamic loader each
 # exec costs ~0.3 ms less and peak RSS is a third lower.  The price: brig

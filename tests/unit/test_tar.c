@@ -1,0 +1,296 @@
+/* The tar reader and SHA-256 digests: ustar, pax, GNU long names and
+ * base-256 numbers; truncated and corrupted archives fail by name. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "image/digest.h"
+#include "image/tar.h"
+#include "util/cleanup.h"
+
+struct buf
+{
+  unsigned char *p;
+  size_t len;
+};
+
+static void
+put (struct buf *b, const void *data, size_t n)
+{
+  b->p = xrealloc (b->p, b->len + n);
+  memcpy (b->p + b->len, data, n);
+  b->len += n;
+}
+
+static void
+pad (struct buf *b)
+{
+  static const unsigned char zero[512];
+  if (b->len % 512)
+    put (b, zero, 512 - b->len % 512);
+}
+
+/* A header: TYPE, NAME, SIZE; GNU magic when GNU, else POSIX ustar. */
+static void
+header (struct buf *b, char type, const char *name, const char *link, uint64_t size, bool gnu)
+{
+  unsigned char h[512] = { 0 };
+  unsigned sum = 0;
+
+  memcpy (h, name, strnlen (name, 100));
+  snprintf ((char *)h + 100, 8, "%07o", 0755);
+  snprintf ((char *)h + 108, 8, "%07o", 1000);
+  snprintf ((char *)h + 116, 8, "%07o", 1000);
+  snprintf ((char *)h + 124, 12, "%011llo", (unsigned long long)size);
+  snprintf ((char *)h + 136, 12, "%011o", 0);
+  h[156] = (unsigned char)type;
+  if (link)
+    memcpy (h + 157, link, strnlen (link, 100));
+  memcpy (h + 257,
+          gnu ? "ustar  \0"
+              : "ustar\0"
+                "00",
+          8);
+  memset (h + 148, ' ', 8);
+  for (size_t i = 0; i < 512; i++)
+    sum += h[i];
+  snprintf ((char *)h + 148, 8, "%06o", sum);
+  put (b, h, 512);
+}
+
+static void
+file (struct buf *b, const char *name, const char *data)
+{
+  header (b, '0', name, NULL, strlen (data), false);
+  put (b, data, strlen (data));
+  pad (b);
+}
+
+static void
+pax (struct buf *b, const char *records)
+{
+  header (b, 'x', "PaxHeaders/x", NULL, strlen (records), false);
+  put (b, records, strlen (records));
+  pad (b);
+}
+
+static void
+end (struct buf *b)
+{
+  static const unsigned char zero[1024];
+  put (b, zero, sizeof zero);
+}
+
+static int
+next (struct brig_tar *t, struct brig_tar_entry *e, struct brig_err *err)
+{
+  return brig_tar_next (t, e, err);
+}
+
+static void
+test_ustar_and_data (void **state)
+{
+  struct buf b = { 0 };
+  struct brig_tar_mem m;
+  struct brig_tar t;
+  struct brig_tar_entry e;
+  struct brig_err err = { 0 };
+  char data[16];
+  size_t got;
+  (void)state;
+
+  file (&b, "etc/hostname", "box\n");
+  header (&b, '5', "etc/", NULL, 0, false);
+  header (&b, '2', "bin/sh", "busybox", 0, false);
+  header (&b, '1', "bin/ash", "bin/busybox", 0, true);
+  end (&b);
+  m = (struct brig_tar_mem){ b.p, b.len, 0 };
+  brig_tar_init (&t, brig_tar_mem_read, &m, "test.tar");
+  assert_int_equal (next (&t, &e, &err), 1);
+  assert_string_equal (e.path, "etc/hostname");
+  assert_int_equal (e.type, BRIG_TAR_FILE);
+  assert_int_equal (e.size, 4);
+  assert_int_equal (e.mode, 0755);
+  assert_int_equal (e.uid, 1000);
+  assert_int_equal (brig_tar_read (&t, data, sizeof data, &got, &err), 0);
+  assert_int_equal (got, 4);
+  assert_memory_equal (data, "box\n", 4);
+  assert_int_equal (brig_tar_read (&t, data, sizeof data, &got, &err), 0);
+  assert_int_equal (got, 0);
+  brig_tar_entry_release (&e);
+  assert_int_equal (next (&t, &e, &err), 1);
+  assert_int_equal (e.type, BRIG_TAR_DIR);
+  brig_tar_entry_release (&e);
+  assert_int_equal (next (&t, &e, &err), 1);
+  assert_int_equal (e.type, BRIG_TAR_SYMLINK);
+  assert_string_equal (e.linkname, "busybox");
+  brig_tar_entry_release (&e);
+  assert_int_equal (next (&t, &e, &err), 1);
+  assert_int_equal (e.type, BRIG_TAR_HARDLINK);
+  assert_string_equal (e.linkname, "bin/busybox");
+  brig_tar_entry_release (&e);
+  assert_int_equal (next (&t, &e, &err), 0);
+  free (b.p);
+}
+
+static void
+test_pax_and_gnu_longnames (void **state)
+{
+  struct buf b = { 0 };
+  struct brig_tar_mem m;
+  struct brig_tar t;
+  struct brig_tar_entry e;
+  struct brig_err err = { 0 };
+  char longname[300];
+  (void)state;
+
+  memset (longname, 'a', sizeof longname - 1);
+  longname[sizeof longname - 1] = '\0';
+  /* GNU ././@LongLink */
+  header (&b, 'L', "././@LongLink", NULL, strlen (longname) + 1, true);
+  put (&b, longname, strlen (longname) + 1);
+  pad (&b);
+  file (&b, "truncated-name", "x");
+  /* pax: path, uid beyond octal's 8 digits, an xattr */
+  pax (&b, "28 path=dir/from-pax-header\n"
+           "16 uid=99999999\n"
+           "32 SCHILY.xattr.user.key=value1\n");
+  file (&b, "ignored", "y");
+  end (&b);
+  m = (struct brig_tar_mem){ b.p, b.len, 0 };
+  brig_tar_init (&t, brig_tar_mem_read, &m, "test.tar");
+  assert_int_equal (next (&t, &e, &err), 1);
+  assert_string_equal (e.path, longname);
+  brig_tar_entry_release (&e);
+  assert_int_equal (next (&t, &e, &err), 1);
+  assert_string_equal (e.path, "dir/from-pax-header");
+  assert_int_equal (e.uid, 99999999);
+  assert_int_equal (e.nxattrs, 1);
+  assert_string_equal (e.xattrs[0].name, "user.key");
+  assert_string_equal (e.xattrs[0].value, "value1");
+  brig_tar_entry_release (&e);
+  assert_int_equal (next (&t, &e, &err), 0);
+  free (b.p);
+}
+
+static void
+expect_error (struct buf *b, const char *msg)
+{
+  struct brig_tar_mem m = { b->p, b->len, 0 };
+  struct brig_tar t;
+  struct brig_tar_entry e;
+  struct brig_err err = { 0 };
+  char data[4096];
+  size_t got;
+  int r;
+
+  brig_tar_init (&t, brig_tar_mem_read, &m, "bad.tar");
+  while ((r = next (&t, &e, &err)) == 1)
+    {
+      while ((r = brig_tar_read (&t, data, sizeof data, &got, &err)) == 0 && got > 0)
+        ;
+      brig_tar_entry_release (&e);
+      if (r < 0)
+        break;
+    }
+  assert_true (r < 0);
+  if (strstr (err.msg, msg) == NULL)
+    fail_msg ("`%s` lacks `%s`", err.msg, msg);
+  assert_non_null (strstr (err.msg, "bad.tar"));
+  brig_err_release (&err);
+}
+
+static void
+test_bad_archives (void **state)
+{
+  struct buf b = { 0 };
+  (void)state;
+
+  /* Cut inside a file's data. */
+  file (&b, "f", "0123456789");
+  b.len -= 512 - 4;
+  expect_error (&b, "truncated");
+  b.len = 0;
+  /* Cut inside a header. */
+  file (&b, "f", "0123456789");
+  header (&b, '0', "g", NULL, 0, false);
+  b.len -= 100;
+  expect_error (&b, "truncated");
+  b.len = 0;
+  /* A flipped bit in a header. */
+  file (&b, "f", "x");
+  b.p[10] ^= 1;
+  expect_error (&b, "checksum");
+  b.len = 0;
+  /* Sparse files are refused by type. */
+  header (&b, 'S', "sparse", NULL, 0, true);
+  end (&b);
+  expect_error (&b, "type `S`");
+  b.len = 0;
+  /* A pax header too large to be honest. */
+  header (&b, 'x', "PaxHeaders/x", NULL, (uint64_t)BRIG_TAR_MAX_EXT + 1, false);
+  expect_error (&b, "extension header");
+  b.len = 0;
+  /* A pax record whose length lies. */
+  pax (&b, "99 path=x\n");
+  file (&b, "f", "x");
+  expect_error (&b, "malformed pax record");
+  b.len = 0;
+  /* A pax header with nothing after it. */
+  pax (&b, "10 path=x\n");
+  end (&b);
+  expect_error (&b, "no entry after it");
+  free (b.p);
+}
+
+static void
+test_sha256 (void **state)
+{
+  char d[BRIG_DIGEST_LEN];
+  struct brig_sha256 h;
+  struct brig_err err = { 0 };
+  const char *hex;
+  (void)state;
+
+  /* FIPS 180-4 examples (NIST CSRC): "abc" and the empty string. */
+  brig_sha256_of ("abc", 3, d);
+  assert_string_equal (d,
+                       "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  brig_sha256_of ("", 0, d);
+  assert_string_equal (d,
+                       "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  /* Streaming gives the same. */
+  brig_sha256_init (&h);
+  brig_sha256_update (&h, "a", 1);
+  brig_sha256_update (&h, "bc", 2);
+  brig_sha256_digest (&h, d);
+  assert_string_equal (d + 7, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assert_true (brig_digest_valid (d));
+  assert_int_equal (brig_digest_hex (d, "digest", &hex, &err), 0);
+  assert_string_equal (hex, d + 7);
+  assert_false (brig_digest_valid (
+      "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
+  assert_false (brig_digest_valid ("sha256:ba78"));
+  assert_true (brig_digest_hex ("sha512:abcd", "the config digest", &hex, &err) < 0);
+  assert_non_null (strstr (err.msg, "`sha512` is not supported"));
+  brig_err_release (&err);
+  assert_true (brig_digest_hex ("sha256:../../etc", "digest", &hex, &err) < 0);
+  brig_err_release (&err);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_ustar_and_data),
+    cmocka_unit_test (test_pax_and_gnu_longnames),
+    cmocka_unit_test (test_bad_archives),
+    cmocka_unit_test (test_sha256),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
