@@ -183,12 +183,9 @@ cmd_load (int argc, char **argv)
   if (err.msg)
     return brig_fail (EXIT_FAIL, &err);
   {
-    struct brig_load_opts lo = { .max_layer = o.max_layer,
-                                 .max_entries = 1000000,
-                                 .tag = o.tag };
+    struct brig_load_opts lo = { .max_layer = o.max_layer, .max_entries = 1000000, .tag = o.tag };
     if ((r = open_store (true, &s, &err)) < 0
-        || (r = brig_image_load (&s, o.oci ? o.oci : o.input, o.oci != NULL, &lo, &l, &n, &err))
-               < 0
+        || (r = brig_image_load (&s, o.oci ? o.oci : o.input, o.oci != NULL, &lo, &l, &n, &err)) < 0
         || (r = brig_store_read_refs (&s, &refs, &err)) < 0)
       goto out;
   }
@@ -285,8 +282,7 @@ cmd_images (int argc, char **argv)
           continue;
         }
       if (o.quiet)
-        printf ("%.*s\n", o.no_trunc ? 71 : 12,
-                img.manifest.config.digest + (o.no_trunc ? 0 : 7));
+        printf ("%.*s\n", o.no_trunc ? 71 : 12, img.manifest.config.digest + (o.no_trunc ? 0 : 7));
       for (size_t k = 0; k < refs.ntags && !o.quiet; k++)
         if (strcmp (refs.tags[k].digest, refs.images[i]) == 0)
           {
@@ -331,8 +327,8 @@ inspect_one (struct brig_store *s, const struct brig_refs *refs, const char *dig
   j = json_pack ("{s:s, s:s, s:o, s:s?, s:s?, s:s?, s:s?, s:O?, s:{s:s, s:o}, s:o, s:I}", "Id",
                  img.manifest.config.digest, "Digest", digest, "RepoTags", tags, "Created",
                  img.config.created, "Os", img.config.os, "Architecture", img.config.arch,
-                 "Variant", img.config.variant, "Config", json_object_get (cfg, "config"),
-                 "RootFS", "Type", "layers", "Layers", diff, "Layers", layers, "Size",
+                 "Variant", img.config.variant, "Config", json_object_get (cfg, "config"), "RootFS",
+                 "Type", "layers", "Layers", diff, "Layers", layers, "Size",
                  (json_int_t)image_size (&img));
   json_decref (cfg);
   brig_stored_image_release (&img);

@@ -43,8 +43,8 @@ struct source
 static char *
 member_name (const char *dir, const char *name)
 {
-  _cleanup_free_ char *all = dir && name[0] != '/' ? xasprintf ("%s/%s", dir, name)
-                                                   : xstrdup (name);
+  _cleanup_free_ char *all
+      = dir && name[0] != '/' ? xasprintf ("%s/%s", dir, name) : xstrdup (name);
   char *rest = all, *c, **parts = NULL, *out = NULL;
   size_t n = 0;
 
@@ -170,9 +170,8 @@ index_archive (struct source *src, const char *path, struct brig_err *err)
       *m = (struct member){ name, t.offset, e.size, NULL };
       if (e.linkname)
         {
-          _cleanup_free_ char *dir = xstrndup (name, strrchr (name, '/')
-                                                         ? (size_t)(strrchr (name, '/') - name)
-                                                         : 0);
+          _cleanup_free_ char *dir
+              = xstrndup (name, strrchr (name, '/') ? (size_t)(strrchr (name, '/') - name) : 0);
           m->link = member_name (e.type == BRIG_TAR_SYMLINK ? dir : NULL, e.linkname);
           if (m->link == NULL)
             m->link = xstrdup ("");
@@ -420,8 +419,8 @@ load_docker (struct source *src, const struct brig_load_opts *o, struct brig_loa
           brig_image_config_release (&cfg);
           break;
         }
-      m.config = (struct brig_descriptor){ .media_type = xstrdup (
-                                               "application/vnd.oci.image.config.v1+json"),
+      m.config = (struct brig_descriptor){ .media_type
+                                           = xstrdup ("application/vnd.oci.image.config.v1+json"),
                                            .digest = xstrdup (cdigest) };
       {
         _cleanup_close_ int cfd = -1;
@@ -519,8 +518,8 @@ load_oci_manifest (struct source *src, const struct brig_descriptor *d, int dept
     cmember = xasprintf ("blobs/sha256/%s", m.config.digest + 7);
     r = load_config (src, cmember, m.config.digest, m.config.size, &cfg, cdigest, err);
     if (r == 0 && cfg.ndiff_ids != m.nlayers)
-      r = brig_error (err, 0, "%s: manifest %s has %zu layers, its config %zu diff_ids",
-                      src->label, d->digest, m.nlayers, cfg.ndiff_ids);
+      r = brig_error (err, 0, "%s: manifest %s has %zu layers, its config %zu diff_ids", src->label,
+                      d->digest, m.nlayers, cfg.ndiff_ids);
     for (size_t k = 0; k < m.nlayers && r == 0; k++)
       {
         _cleanup_free_ char *lm = xasprintf ("blobs/sha256/%s", m.layers[k].digest + 7);

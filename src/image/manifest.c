@@ -349,9 +349,9 @@ brig_host_platform (const char **ret_arch, const char **ret_variant)
   {
     const char *machine, *arch, *variant;
   } map[] = {
-    { "x86_64", "amd64", NULL },   { "aarch64", "arm64", NULL }, { "armv7l", "arm", "v7" },
-    { "armv6l", "arm", "v6" },     { "i686", "386", NULL },      { "i386", "386", NULL },
-    { "ppc64le", "ppc64le", NULL }, { "s390x", "s390x", NULL },  { "riscv64", "riscv64", NULL },
+    { "x86_64", "amd64", NULL },    { "aarch64", "arm64", NULL }, { "armv7l", "arm", "v7" },
+    { "armv6l", "arm", "v6" },      { "i686", "386", NULL },      { "i386", "386", NULL },
+    { "ppc64le", "ppc64le", NULL }, { "s390x", "s390x", NULL },   { "riscv64", "riscv64", NULL },
   };
   static struct utsname u;
 
@@ -391,9 +391,9 @@ brig_index_pick (const struct brig_index *idx, const char *os, const char *arch,
           return (int)i;
         }
       {
-        _cleanup_free_ char *p = xasprintf ("%s/%s%s%s", d->os ? d->os : "?",
-                                            d->arch ? d->arch : "?", d->variant ? "/" : "",
-                                            d->variant ? d->variant : "");
+        _cleanup_free_ char *p
+            = xasprintf ("%s/%s%s%s", d->os ? d->os : "?", d->arch ? d->arch : "?",
+                         d->variant ? "/" : "", d->variant ? d->variant : "");
         str_append (ret_seen, ", ", p);
       }
     }

@@ -17,8 +17,8 @@
 
 #define MAX_DOC (4u << 20) /* a manifest, config or refs.json */
 
-static const char *const store_dirs[] = { "blobs", "blobs/sha256", "layers", "flat",
-                                          "containers", "tmp" };
+static const char *const store_dirs[]
+    = { "blobs", "blobs/sha256", "layers", "flat", "containers", "tmp" };
 
 int
 brig_store_open (const char *root, bool exclusive, struct brig_store *ret, struct brig_err *err)
@@ -443,8 +443,8 @@ brig_ref_normalize (const char *ref, struct brig_err *err)
       || strstr (ref, "//") || strstr (ref, ".."))
     goto bad;
   for (size_t i = 0; i < n; i++)
-    if (!name_char (ref[i]) && !(isupper ((unsigned char)ref[i]) && strchr (ref, ':')
-                                 && ref + i > strrchr (ref, ':')))
+    if (!name_char (ref[i])
+        && !(isupper ((unsigned char)ref[i]) && strchr (ref, ':') && ref + i > strrchr (ref, ':')))
       goto bad;
   if (str_has_prefix (name, "docker.io/library/"))
     name += 18;
@@ -499,8 +499,7 @@ by_image_id (struct brig_store *s, const struct brig_refs *refs, const char *ref
           if (found && strcmp (ret, refs->images[i]) != 0)
             {
               brig_stored_image_release (&img);
-              return brig_error (err, 0, "`%s` names more than one image: give more digits",
-                                 ref);
+              return brig_error (err, 0, "`%s` names more than one image: give more digits", ref);
             }
           snprintf (ret, BRIG_DIGEST_LEN, "%s", refs->images[i]);
           found = 1;
@@ -544,8 +543,8 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
       if (strcmp (refs->tags[i].name, pass ? local : name) == 0)
         {
           if (pin && strcmp (refs->tags[i].digest, pin) != 0)
-            return brig_error (err, 0, "`%s`: the store's %s is %s, not the digest asked for",
-                               ref, refs->tags[i].name, refs->tags[i].digest);
+            return brig_error (err, 0, "`%s`: the store's %s is %s, not the digest asked for", ref,
+                               refs->tags[i].name, refs->tags[i].digest);
           snprintf (ret_digest, BRIG_DIGEST_LEN, "%s", refs->tags[i].digest);
           if (ret_name)
             *ret_name = xstrdup (refs->tags[i].name);
@@ -665,8 +664,7 @@ sweep_containers (struct brig_store *s, char ***live, struct brig_gc_stats *st)
 
 /* Entries of SUB whose name (up to the first `-`) is not live. */
 static void
-sweep_dir (struct brig_store *s, const char *sub, char *const *live, size_t *count,
-           uint64_t *bytes)
+sweep_dir (struct brig_store *s, const char *sub, char *const *live, size_t *count, uint64_t *bytes)
 {
   _cleanup_close_ int dfd = openat (s->dir, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *d = dfd < 0 ? NULL : fdopendir (dfd);

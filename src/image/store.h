@@ -63,8 +63,8 @@ int brig_store_put_buf (struct brig_store *s, const char *data, size_t len,
                         char ret_digest[BRIG_DIGEST_LEN], bool *ret_new, struct brig_err *err);
 bool brig_store_has (struct brig_store *s, const char *digest);
 /* An open blob (O_RDONLY) and its size; the caller verifies as it reads. */
-int brig_store_open_blob (struct brig_store *s, const char *digest, int *ret_fd,
-                          uint64_t *ret_size, struct brig_err *err);
+int brig_store_open_blob (struct brig_store *s, const char *digest, int *ret_fd, uint64_t *ret_size,
+                          struct brig_err *err);
 /* A whole small blob (at most MAX bytes), verified against its digest. */
 int brig_store_read_blob (struct brig_store *s, const char *digest, size_t max, char **ret_buf,
                           size_t *ret_len, struct brig_err *err);

@@ -154,13 +154,11 @@ brig_stream_read (void *stream, void *buf, size_t n, size_t *got, struct brig_er
           /* Bytes after the end of the compressed stream: only another
            * gzip member would be legal, and images do not use them. */
           if (!eof)
-            return brig_error (err, 0, "%s: data after the end of the compressed stream",
-                               s->name);
+            return brig_error (err, 0, "%s: data after the end of the compressed stream", s->name);
           return 0;
         }
       else if (eof)
-        return brig_error (err, 0, "%s: truncated (the compressed stream does not end)",
-                           s->name);
+        return brig_error (err, 0, "%s: truncated (the compressed stream does not end)", s->name);
       else if (s->comp == BRIG_COMP_GZIP)
         {
           int zr;

@@ -157,8 +157,8 @@ open_parent (struct ctx *x, const char *parent, const char *entry)
           if (mkdirat (cur, c, 0755) < 0)
             return brig_error (x->err, errno, "%s: entry `%.200s`: make its directory `%.200s`",
                                x->t->name, entry, sofar);
-          if (x->o->chown && fchownat (cur, c, x->o->uid_base, x->o->gid_base, AT_SYMLINK_NOFOLLOW)
-                                 < 0)
+          if (x->o->chown
+              && fchownat (cur, c, x->o->uid_base, x->o->gid_base, AT_SYMLINK_NOFOLLOW) < 0)
             return brig_error (x->err, errno, "%s: chown `%.200s`", x->t->name, sofar);
           set_add (&x->created, sofar);
           next = openat2_in (x->root, sofar, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -245,10 +245,8 @@ finish (struct ctx *x, int pfd, const char *name, int fd, const struct brig_tar_
               x->st->xattrs_dropped++;
               continue;
             }
-          if (fsetxattr (fd, n, e->xattrs[i].value, e->xattrs[i].len, 0) < 0
-              && errno != ENOTSUP)
-            return brig_error (x->err, errno, "%s: set `%s` on `%.200s`", x->t->name, n,
-                               e->path);
+          if (fsetxattr (fd, n, e->xattrs[i].value, e->xattrs[i].len, 0) < 0 && errno != ENOTSUP)
+            return brig_error (x->err, errno, "%s: set `%s` on `%.200s`", x->t->name, n, e->path);
         }
       if (e->type != BRIG_TAR_DIR)
         futimens (fd, ts);
@@ -360,8 +358,7 @@ whiteout (struct ctx *x, int pfd, const char *parent, const char *base,
   if (brig_remove_tree_at (pfd, victim, NULL) < 0)
     return brig_error (x->err, errno, "%s: whiteout `%.200s`", x->t->name, e->path);
   if (x->o->overlay && mknodat (pfd, victim, S_IFCHR | 0, makedev (0, 0)) < 0)
-    return brig_error (x->err, errno, "%s: whiteout `%.200s` for overlayfs", x->t->name,
-                       e->path);
+    return brig_error (x->err, errno, "%s: whiteout `%.200s` for overlayfs", x->t->name, e->path);
   return 0;
 }
 

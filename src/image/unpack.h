@@ -33,8 +33,8 @@ struct brig_unpack_opts
 {
   bool overlay;
   bool keep_setid;
-  bool squash;     /* every owner becomes UID_BASE:GID_BASE */
-  bool chown;      /* false: leave files to the unpacking user (rootless) */
+  bool squash; /* every owner becomes UID_BASE:GID_BASE */
+  bool chown;  /* false: leave files to the unpacking user (rootless) */
   uint32_t uid_base, gid_base, id_count;
   uint64_t max_bytes, max_entries;
 };

@@ -138,6 +138,31 @@ brig_audit_exited (struct brig_auditlog *log, const struct brig_container *c, in
   return emit (log, j);
 }
 
+static json_t *
+strv_json (char *const *v)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; v && v[i]; i++)
+    json_array_append_new (a, json_string (v[i]));
+  return a;
+}
+
+int
+brig_audit_image_ran (struct brig_auditlog *log, const struct brig_container *c,
+                      const struct brig_audit_image_info *info)
+{
+  json_t *j = event ("image", c);
+  json_object_set_new (j, "ref", json_string (info->ref));
+  json_object_set_new (j, "digest", json_string (info->digest));
+  json_object_set_new (j, "image_id", json_string (info->image_id));
+  json_object_set_new (j, "pinned", json_boolean (info->pinned));
+  if (info->exposed_ports)
+    json_object_set_new (j, "exposed_ports", strv_json (info->exposed_ports));
+  if (info->healthcheck)
+    json_object_set_new (j, "healthcheck", strv_json (info->healthcheck));
+  return emit (log, j);
+}
+
 int
 brig_audit_decision (struct brig_auditlog *log, const struct brig_container *c, const char *rule,
                      const char *action, const char *detail)
