@@ -948,7 +948,7 @@ audit_image (struct run_opts *o, struct brig_auditlog *log, const char *ref, str
   struct brig_audit_image_info info = { .ref = ref,
                                         .digest = o->img.digest,
                                         .image_id = o->img.manifest.config.digest,
-                                        .pinned = o->image_tag == NULL,
+                                        .pinned = o->image_tag == NULL || strchr (ref, '@') != NULL,
                                         .exposed_ports = o->img.config.exposed_ports,
                                         .healthcheck = o->img.config.healthcheck };
 

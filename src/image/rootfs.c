@@ -156,13 +156,10 @@ mount_overlay (struct brig_store *s, const struct brig_stored_image *img,
       _cleanup_free_ char *d = xasprintf ("%s-%s", img->config.diff_ids[i] + 7, key);
       str_append (&lower, ":", d);
     }
-  str_append (&lower, ":", "../containers/");
   {
-    _cleanup_free_ char *empty = xasprintf ("%s/empty", o->id);
-    char *l = xasprintf ("%s%s", lower, empty);
-    free (lower);
-    lower = l;
-    empty = xasprintf ("containers/%s/empty", o->id);
+    _cleanup_free_ char *empty = xasprintf ("containers/%s/empty", o->id);
+    _cleanup_free_ char *rel = xasprintf ("../%s", empty);
+    str_append (&lower, ":", rel);
     if (mkdirat (s->dir, empty, 0755) < 0)
       return brig_error (err, errno, "`%s/%s`", s->root, empty);
   }

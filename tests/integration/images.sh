@@ -1,0 +1,221 @@
+# The image store: load docker-save and OCI archives and layouts made here
+# from the busybox root filesystem, list, inspect, tag, remove, collect,
+# run; bad archives and hostile layers are refused or defused, and leave
+# nothing behind.
+
+MK="python3 $TOP/tests/helper/mkimage.py"
+ROOTFS=$TOP/build/share/images/busybox/rootfs
+STORE() { echo "$BRIG_STATE_DIR/images"; }
+
+# The base layer (the busybox root) and a second one (a file, a
+# whiteout of /home, /var made opaque).
+layers () {
+	[ -f "$WORK/base.tar" ] || $MK layer "$ROOTFS" "$WORK/base.tar"
+	[ -f "$WORK/l2.tar" ] || $MK layer2 "$WORK/l2.tar"
+}
+
+blob_count () { find "$(STORE)/blobs/sha256" -type f 2>/dev/null | wc -l; }
+
+# Nothing of a failed load: no new blob, no temporary file, no tag.
+expect_unchanged_store () { # blobs-before
+	expect_eq "$1" "$(blob_count)" "blobs after a failed load"
+	expect_eq "" "$(ls -A "$(STORE)/tmp" 2>/dev/null)" "temporary files"
+}
+
+test_docker_archive_load_inspect_run () {
+	layers
+	$MK docker "$WORK/d.tar" "$WORK/base.tar" "$WORK/l2.tar" --tag bb:1 --user 1000:1000 \
+		--workdir /etc --env GREETING=hi --expose 8080/tcp \
+		--healthcheck '["CMD","true"]' --cmd '["sh","-c","id -u; pwd; echo $GREETING; cat /hello.txt; ls /var; ls /home"]'
+	out=$(brig load -i "$WORK/d.tar")
+	expect_match "^Loaded image: bb:1 \(sha256:[0-9a-f]{64}\)" "$out"
+	expect_match "^bb:1 +[0-9a-f]{12} " "$(brig images)"
+	js=$(brig inspect bb:1)
+	expect_eq 1000:1000 "$(echo "$js" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Config"]["User"])')"
+	expect_eq 2 "$(echo "$js" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[0]["RootFS"]["Layers"]))')"
+	run_status st brig run bb:1
+	expect_eq 1 "$st" "exit status (ls /home fails: the second layer whited it out)"
+	expect_match "^1000$" "$out" "uid from the image's User"
+	expect_match "^/etc$" "$out" "WorkingDir"
+	expect_match "^hi$" "$out" "Env"
+	expect_match "^from the second layer$" "$out"
+	expect_match "^new$" "$out" "/var is opaque: only the second layer's file"
+	expect_no_match "^log$|^spool$" "$out" "the first layer's /var"
+	# The audit log says exactly what ran: the digest behind the tag.
+	digest=$(echo "$js" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Digest"])')
+	grep -q "\"event\":\"image\".*\"ref\":\"bb:1\",\"digest\":\"$digest\".*\"pinned\":false.*\"exposed_ports\":\[\"8080/tcp\"\],\"healthcheck\":\[\"CMD\",\"true\"\]" \
+		"$BRIG_STATE_DIR/audit.log" || fail "no image event: $(cat "$BRIG_STATE_DIR/audit.log")"
+	if grep -q '"rule":"BRIG-I001"' "$BRIG_STATE_DIR/audit.log"; then fail "a non-root image reported as root"; fi
+	# A command replaces Cmd; a pinned reference is logged as pinned.
+	expect_eq hello "$(brig run "bb:1@$digest" echo hello)"
+	grep -q "\"ref\":\"bb:1@$digest\".*\"pinned\":true" "$BRIG_STATE_DIR/audit.log" ||
+		fail "pinned run not logged as pinned"
+	expect_nothing_left
+	expect_eq "" "$(ls -A "$(STORE)/containers")" "container directories left"
+}
+
+test_oci_layout_dir_and_archive_zstd_gzip () {
+	layers
+	$MK oci "$WORK/odir" "$WORK/base.tar" --tag odir:1 --entrypoint '["echo","entry"]' --cmd '["cmd"]'
+	$MK oci "$WORK/oz.tar" "$WORK/base.tar" --tag oz:1 --compress zstd --cmd '["echo","zstd"]'
+	$MK oci "$WORK/og.tar" "$WORK/base.tar" --tag og:1 --compress gzip --gzip-archive --cmd '["echo","gzip"]'
+	brig load --oci "$WORK/odir" > /dev/null
+	brig load -i "$WORK/oz.tar" > /dev/null
+	brig load -i "$WORK/og.tar" > /dev/null
+	expect_eq "entry cmd" "$(brig run odir:1)" "Entrypoint then Cmd"
+	expect_eq "entry x" "$(brig run odir:1 x)" "Entrypoint then the command given"
+	expect_eq zstd "$(brig run oz:1)"
+	expect_eq gzip "$(brig run og:1)"
+	expect_match "tar\+zstd" "$(brig inspect oz:1)"
+	# Same layer three ways compressed, one unpacked copy each: the
+	# overlay lower layers are shared by diff_id.
+	expect_eq 1 "$(ls "$(STORE)/layers" | wc -l)" "unpacked layers"
+}
+
+test_multi_platform_index_picks_this_machine () {
+	layers
+	$MK oci "$WORK/multi.tar" "$WORK/base.tar" --tag multi:1 --multi --cmd '["echo","this machine"]'
+	brig load -i "$WORK/multi.tar" > /dev/null
+	expect_eq "this machine" "$(brig run multi:1)"
+	expect_eq "$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')" \
+		"$(brig inspect multi:1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Architecture"])')"
+}
+
+test_tag_rmi_gc () {
+	layers
+	$MK docker "$WORK/d.tar" "$WORK/base.tar" --tag one:1 --cmd '["true"]'
+	brig load -i "$WORK/d.tar" > /dev/null
+	brig tag one:1 two
+	expect_match "^two:latest " "$(brig images)"
+	id=$(brig images -q | head -1)
+	expect_match "^one:1 +$id" "$(brig images)"
+	brig run two true
+	expect_eq "Untagged: one:1" "$(brig rmi one:1)"
+	expect_match "^two:latest" "$(brig images)"
+	before=$(blob_count)
+	out=$(brig gc)
+	expect_match "Removed 0 blobs" "$out" "gc while an image uses the blobs"
+	expect_eq "$before" "$(blob_count)"
+	out=$(brig rmi two)
+	expect_match "Untagged: two:latest" "$out"
+	expect_match "Deleted: sha256:" "$out"
+	expect_eq "" "$(brig images -q)"
+	out=$(brig gc)
+	expect_match "Removed 3 blobs, 1 unpacked layers" "$out"
+	expect_eq 0 "$(blob_count)"
+	expect_eq "" "$(ls -A "$(STORE)/layers")"
+	run_status st brig rmi nothing:here
+	expect_eq 125 "$st"
+	expect_match "no image .nothing:here. in the store" "$out"
+	run_status st brig run nothing:here
+	expect_eq 125 "$st"
+	expect_match "no image .nothing:here. in the store" "$out"
+}
+
+test_rmi_by_id_and_digest_prefix () {
+	layers
+	$MK docker "$WORK/d.tar" "$WORK/base.tar" --tag a:1 --cmd '["true"]'
+	brig load -i "$WORK/d.tar" > /dev/null
+	brig tag a:1 b:1
+	id=$(brig images -q | head -1)
+	expect_eq ok "$(brig run "$id" echo ok)" "run by id prefix"
+	out=$(brig rmi "$id")
+	expect_match "Deleted: sha256:" "$out"
+	expect_eq "" "$(brig images -q)"
+}
+
+test_bad_archives_are_refused_and_leave_nothing () {
+	layers
+	$MK docker "$WORK/ok.tar" "$WORK/base.tar" --tag ok:1 --cmd '["true"]'
+	brig load -i "$WORK/ok.tar" > /dev/null
+	before=$(blob_count)
+	refs=$(cat "$(STORE)/refs.json")
+	check () { # expected-message file [--oci]
+		local want=$1; shift
+		run_status st brig load "$@"
+		expect_eq 125 "$st" "status of brig load $*"
+		expect_match "$want" "$out" "brig load $*"
+		expect_unchanged_store "$before"
+		expect_eq "$refs" "$(cat "$(STORE)/refs.json")" "tags after a failed load"
+	}
+	$MK docker "$WORK/c1.tar" "$WORK/l2.tar" --corrupt-layer
+	check "its uncompressed content has digest .* but the image config says" -i "$WORK/c1.tar"
+	$MK oci "$WORK/c2.tar" "$WORK/l2.tar" --wrong-digest
+	check "its content has digest sha256:[0-9a-f]{64}, not sha256:" -i "$WORK/c2.tar"
+	$MK oci "$WORK/c3" "$WORK/l2.tar" --missing-layer
+	check "c3: .blobs/sha256/[0-9a-f]{64}.: No such file" --oci "$WORK/c3"
+	$MK docker "$WORK/c4.tar" "$WORK/l2.tar" --missing-layer
+	check "no member .*layer.tar. \(the archive is incomplete\)" -i "$WORK/c4.tar"
+	$MK docker "$WORK/c5.tar" "$WORK/base.tar" "$WORK/l2.tar" --truncate 600000
+	check "c5.tar: truncated at byte 600000" -i "$WORK/c5.tar"
+	$MK oci "$WORK/c6.tar" "$WORK/base.tar" --compress gzip --corrupt-layer
+	check "(layer sha256:[0-9a-f]{64}|blobs/sha256/[0-9a-f]{64}.): .*(corrupted gzip data|bad header checksum|its content has digest)" -i "$WORK/c6.tar"
+	echo "not an archive at all, just text" > "$WORK/c7.tar"
+	check "c7.tar: (bad header checksum|truncated)" -i "$WORK/c7.tar"
+	check "archive .*/nonexistent.tar.: No such file" -i "$WORK/nonexistent.tar"
+	check "give one of -i FILE or --oci DIR" -i "$WORK/ok.tar" --oci "$WORK/c3"
+}
+
+test_corrupted_blob_in_the_store_is_caught_on_read () {
+	layers
+	$MK docker "$WORK/d.tar" "$WORK/base.tar" --tag c:1 --cmd '["true"]'
+	brig load -i "$WORK/d.tar" > /dev/null
+	cfg=$(brig inspect c:1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Id"][7:])')
+	printf ' ' >> "$(STORE)/blobs/sha256/$cfg"
+	run_status st brig run c:1
+	expect_eq 125 "$st"
+	expect_match "blob sha256:$cfg in the image store has digest sha256:[0-9a-f]{64}: it is corrupted" "$out"
+	# A layer altered after load is caught when it is unpacked.
+	$MK docker "$WORK/e.tar" "$WORK/l2.tar" --tag e:1 --cmd '["true"]'
+	brig load -i "$WORK/e.tar" > /dev/null
+	layer=$(brig inspect e:1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Layers"][0]["digest"][7:])')
+	python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[520]^=1; open(p,'wb').write(b)" "$(STORE)/blobs/sha256/$layer"
+	run_status st brig run e:1
+	expect_eq 125 "$st"
+	expect_match "layer sha256:$layer: .*(digest|checksum)" "$out"
+	expect_eq "" "$(ls -A "$(STORE)/layers" | grep "^$(brig inspect e:1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["RootFS"]["Layers"][0][7:])')" || true)" "half-unpacked layer"
+	expect_eq "" "$(ls -A "$(STORE)/tmp")" "temporary files"
+	expect_nothing_left
+}
+
+test_root_image_is_a_finding_and_refused_under_strict () {
+	layers
+	$MK docker "$WORK/r.tar" "$WORK/base.tar" --tag r:1 --cmd '["id","-u"]'
+	brig load -i "$WORK/r.tar" > /dev/null
+	expect_eq 0 "$(brig run r:1)"
+	grep -q '"rule":"BRIG-I001","action":"audit","detail":"image r:1 (sha256:[0-9a-f]*) runs as root (no User set)"' \
+		"$BRIG_STATE_DIR/audit.log" || fail "no root finding: $(cat "$BRIG_STATE_DIR/audit.log")"
+	run_status st brig run --strict r:1
+	expect_eq 125 "$st"
+	expect_match "runs as root .*refused under --strict" "$out"
+	grep -q '"rule":"BRIG-I001","action":"refuse"' "$BRIG_STATE_DIR/audit.log" || fail "refusal not logged"
+	expect_eq 1000 "$(brig run --strict -u 1000 r:1)" "--strict with a non-root -u"
+	expect_nothing_left
+	expect_eq "" "$(ls -A "$(STORE)/containers")"
+}
+
+test_writable_root_gets_its_own_upper () {
+	layers
+	$MK docker "$WORK/w.tar" "$WORK/base.tar" --tag w:1 --cmd '["true"]'
+	brig load -i "$WORK/w.tar" > /dev/null
+	brig run --rw-rootfs w:1 sh -c 'echo changed > /etc/motd-new; rm /bin/ls'
+	# The shared layer is untouched, and so is the next container.
+	expect_eq "" "$(find "$(STORE)/layers" -name motd-new)"
+	expect_match "ls" "$(brig run w:1 sh -c 'command -v ls')"
+	run_status st brig run w:1 sh -c 'echo x > /etc/y'
+	expect_match "Read-only file system" "$out"
+	expect_eq "" "$(ls -A "$(STORE)/containers")"
+}
+
+test_unprivileged_flat_root () {
+	layers
+	$MK docker "$WORK/u.tar" "$WORK/base.tar" "$WORK/l2.tar" --tag u:1 --cmd '["sh","-c","cat /hello.txt; ls /var; ls /home 2>&1 || true"]'
+	chmod 644 "$WORK/u.tar"
+	as_nobody "$BRIG" load -i "$WORK/u.tar" > /dev/null
+	out=$(as_nobody "$BRIG" run u:1)
+	expect_match "^from the second layer$" "$out"
+	expect_match "^new$" "$out"
+	expect_match "No such file" "$out" "/home whited out"
+	[ -d "$WORK/nobody/state/images/flat" ] && [ -n "$(ls "$WORK/nobody/state/images/flat")" ] ||
+		fail "no flat root"
+}
