@@ -219,3 +219,121 @@ test_unprivileged_flat_root () {
 	[ -d "$WORK/nobody/state/images/flat" ] && [ -n "$(ls "$WORK/nobody/state/images/flat")" ] ||
 		fail "no flat root"
 }
+
+# A hostile layer KIND on top of busybox, loaded as evil:KIND.
+load_evil () {
+	layers
+	$MK evil "$1" "$WORK/evil-$1.layer"
+	$MK docker "$WORK/evil-$1.tar" "$WORK/base.tar" "$WORK/evil-$1.layer" --tag "evil:$1" --cmd '["true"]'
+	brig load -i "$WORK/evil-$1.tar" > /dev/null
+}
+
+# After a refused layer: no half-unpacked layer, no temporary directory,
+# no container directory.
+expect_clean_store () {
+	expect_eq "" "$(ls -A "$(STORE)/tmp")" "temporary files"
+	expect_eq "" "$(ls -A "$(STORE)/containers")" "container directories"
+	expect_eq 1 "$(ls "$(STORE)/layers" | wc -l)" "unpacked layers (only the base)"
+}
+
+test_evil_dotdot_is_refused () {
+	rm -f /tmp/brig-evil-dotdot
+	load_evil dotdot
+	run_status st brig run evil:dotdot
+	expect_eq 125 "$st"
+	expect_match "entry .\.\./\.\./\.\./\.\./tmp/brig-evil-dotdot. leaves the root .*refused" "$out"
+	[ ! -e /tmp/brig-evil-dotdot ] || fail "a file escaped to /tmp"
+	expect_clean_store
+	expect_nothing_left
+}
+
+test_evil_absolute_path_stays_inside () {
+	load_evil absolute
+	expect_eq inside "$(brig run evil:absolute cat /brig-evil-absolute)"
+	[ ! -e /brig-evil-absolute ] || fail "a file escaped to the host's /"
+}
+
+test_evil_symlink_to_host_dir_is_not_followed_out () {
+	rm -f /tmp/brig-evil-symlink
+	load_evil symlink-escape
+	run_status st brig run evil:symlink-escape
+	[ ! -e /tmp/brig-evil-symlink ] || fail "a file was written through a symlink to the host's /tmp"
+	# Resolved inside the root, /tmp does not exist in the layer, so
+	# the entry fails with a clear error rather than going anywhere.
+	expect_eq 125 "$st"
+	expect_match "esc/brig-evil-symlink.*its directory .esc." "$out"
+	expect_clean_store
+	# Unprivileged (flat) the root's own /tmp is there: it lands inside.
+	chmod 644 "$WORK/evil-symlink-escape.tar"
+	as_nobody "$BRIG" load -i "$WORK/evil-symlink-escape.tar" > /dev/null
+	as_nobody "$BRIG" run evil:symlink-escape
+	[ ! -e /tmp/brig-evil-symlink ] || fail "a file was written through a symlink to the host's /tmp"
+	[ -f "$(ls -d "$WORK"/nobody/state/images/flat/*/)tmp/brig-evil-symlink" ] ||
+		fail "the entry did not land inside the root"
+}
+
+test_evil_symlinked_parent_resolves_in_root () {
+	load_evil symlink-parent
+	expect_eq "where am I" "$(brig run evil:symlink-parent cat /brig-evil-parent)"
+	for d in / "$WORK" "$BRIG_STATE_DIR" "$(STORE)"; do
+		[ ! -e "$d/brig-evil-parent" ] || fail "escaped to $d"
+	done
+}
+
+test_evil_hardlinks_are_refused () {
+	load_evil hardlink-escape
+	run_status st brig run evil:hardlink-escape
+	expect_eq 125 "$st"
+	expect_match "hard link target .\.\./\.\./\.\./\.\./etc/passwd. leaves the root" "$out"
+	load_evil hardlink-absolute
+	run_status st brig run evil:hardlink-absolute
+	expect_eq 125 "$st"
+	expect_match "hard link .hl.: its target ./etc/hostname-of-host-not-in-layer. is not in this layer" "$out"
+	expect_eq "" "$(ls -A "$(STORE)/tmp")" "temporary files"
+	expect_nothing_left
+}
+
+test_evil_devices_are_dropped () {
+	load_evil device
+	brig run evil:device test -f /after-devices
+	expect_eq "" "$(find "$(STORE)/layers" -name 'evil-*')" "device nodes unpacked"
+}
+
+test_evil_setuid_bits_are_cleared () {
+	load_evil setuid
+	expect_eq 755 "$(brig run evil:setuid stat -c %a /suid-file)"
+	expect_eq 0 "$(find "$(STORE)/layers" -perm /6000 -type f | wc -l)" "setuid files in the store"
+}
+
+test_evil_decompression_bomb_is_refused () {
+	layers
+	$MK evil bomb "$WORK/bomb.layer"
+	$MK docker "$WORK/bomb.tar" "$WORK/base.tar" "$WORK/bomb.layer" --tag bomb:1 --compress gzip
+	before=$(blob_count)
+	run_status st brig load --max-layer-size 4m -i "$WORK/bomb.tar"
+	expect_eq 125 "$st"
+	expect_match "more than 4194304 bytes once decompressed \(a decompression bomb" "$out"
+	expect_unchanged_store "$before"
+	expect_eq "" "$(brig images -q)"
+}
+
+test_evil_whiteout_of_dotdot_is_refused () {
+	load_evil whiteout-dotdot
+	run_status st brig run evil:whiteout-dotdot
+	expect_eq 125 "$st"
+	expect_match "whiteout .etc/\.wh\.\.. names no file" "$out"
+	expect_clean_store
+}
+
+test_evil_overlay_xattrs_are_dropped () {
+	load_evil xattr
+	brig run evil:xattr true
+	f=$(find "$(STORE)/layers" -name x -type f | head -1)
+	[ -n "$f" ] || fail "no file x unpacked"
+	python3 - "$f" <<'PY' || fail "xattrs: trusted.* must be dropped, user.* kept"
+import os, sys
+names = os.listxattr(sys.argv[1])
+assert "trusted.overlay.redirect" not in names, names
+assert os.getxattr(sys.argv[1], "user.ok") == b"kept"
+PY
+}
