@@ -240,7 +240,7 @@ print_row (const struct image_opts *o, const char *name, const struct brig_store
   const char *id = img->manifest.config.digest + (o->no_trunc ? 0 : 7);
 
   human (image_size (img), size, sizeof size);
-  printf ("%-40s %-*.*s %-*.*s %-20.20s %s\n", name, o->no_trunc ? 71 : 12, w, id,
+  printf ("%-40s %-*.*s %-*.*s %-20.19s %s\n", name, o->no_trunc ? 71 : 12, w, id,
           o->no_trunc ? 71 : 12, w, img->digest + (o->no_trunc ? 0 : 7),
           img->config.created ? img->config.created : "-", size);
 }

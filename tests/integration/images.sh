@@ -337,3 +337,70 @@ assert "trusted.overlay.redirect" not in names, names
 assert os.getxattr(sys.argv[1], "user.ok") == b"kept"
 PY
 }
+
+# Real images: podman imports the busybox root (in a storage of its own
+# under $WORK), saves it in both formats, and skopeo copies it to OCI
+# layouts (gzip and zstd); docker save from a dockerd of its own.
+podman_image () {
+	command -v podman >/dev/null || skip "podman is not installed"
+	P="podman --root $WORK/podman/root --runroot $WORK/podman/run --storage-driver vfs"
+	tar -C "$ROOTFS" -cf "$WORK/rootfs.tar" .
+	$P import --change 'CMD ["echo","from podman"]' --change 'USER 1000' \
+		"$WORK/rootfs.tar" brigtest:podman >/dev/null 2>&1 || fail "podman import failed"
+}
+
+test_podman_save_docker_and_oci_archives () {
+	podman_image
+	$P save --format docker-archive -o "$WORK/p-docker.tar" brigtest:podman 2>/dev/null
+	$P save --format oci-archive -o "$WORK/p-oci.tar" brigtest:podman 2>/dev/null
+	out=$(brig load -i "$WORK/p-docker.tar")
+	expect_match "Loaded image: localhost/brigtest:podman" "$out"
+	expect_eq "from podman" "$(brig run brigtest:podman)"
+	expect_eq 1000 "$(brig run brigtest:podman id -u)"
+	brig rmi brigtest:podman > /dev/null
+	out=$(brig load -i "$WORK/p-oci.tar")
+	expect_match "Loaded image: localhost/brigtest:podman" "$out"
+	expect_eq "from podman" "$(brig run localhost/brigtest:podman)"
+	id=$($P image inspect --format '{{.Id}}' brigtest:podman)
+	expect_match "\"Id\": \"sha256:$id\"" "$(brig inspect brigtest:podman)" "image id as podman has it"
+}
+
+test_skopeo_copy_to_oci_layouts () {
+	podman_image
+	command -v skopeo >/dev/null || skip "skopeo is not installed"
+	S="containers-storage:[vfs@$WORK/podman/root+$WORK/podman/run]localhost/brigtest:podman"
+	skopeo copy -q "$S" "oci:$WORK/sk:brigtest:skopeo"
+	skopeo copy -q --dest-compress-format zstd "$S" "oci:$WORK/skz:brigtest:zstd"
+	brig load --oci "$WORK/sk" > /dev/null
+	brig load --oci "$WORK/skz" > /dev/null
+	expect_eq "from podman" "$(brig run brigtest:skopeo)"
+	expect_eq "from podman" "$(brig run brigtest:zstd)"
+	expect_match "tar\+zstd" "$(brig inspect brigtest:zstd)"
+}
+
+test_docker_save () {
+	command -v dockerd >/dev/null || skip "docker.io is not installed"
+	E=$WORK/d
+	mkdir -p "$E"
+	echo '{}' > "$E/daemon.json"
+	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" --pidfile "$E/pid" \
+		-H "unix://$E/sock" --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+		> "$E/log" 2>&1 &
+	trap '[ -f "$E/pid" ] && kill "$(cat "$E/pid")" 2>/dev/null; wait; lib_teardown' EXIT
+	D="docker -H unix://$E/sock"
+	for i in $(seq 60); do $D info >/dev/null 2>&1 && break; sleep 0.5; done
+	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
+	tar -C "$ROOTFS" -c . | $D import --change 'ENTRYPOINT ["echo"]' --change 'CMD ["from docker"]' \
+		--change 'USER 1000:1000' - brigtest:docker > /dev/null
+	$D save -o "$WORK/docker-save.tar" brigtest:docker
+	$D save brigtest:docker | gzip > "$WORK/docker-save.tar.gz"
+	out=$(brig load -i "$WORK/docker-save.tar")
+	expect_match "Loaded image: brigtest:docker" "$out"
+	expect_eq "from docker" "$(brig run brigtest:docker)"
+	expect_eq "other words" "$(brig run brigtest:docker other words)"
+	brig rmi brigtest:docker > /dev/null
+	brig load -i "$WORK/docker-save.tar.gz" > /dev/null
+	expect_eq "from docker" "$(brig run brigtest:docker)"
+	id=$($D image inspect --format '{{.Id}}' brigtest:docker)
+	expect_match "\"Id\": \"$id\"" "$(brig inspect brigtest:docker)" "image id as docker has it"
+}
