@@ -608,7 +608,7 @@ prepare_image_root (struct run_opts *o, struct brig_err *err)
   struct brig_rootfs_opts ro
       = { .id = c->id,
           .writable = !c->readonly_rootfs,
-          .overlay = true,
+          .overlay = getenv ("BRIG_IMAGE_FLAT") == NULL,
           .squash = c->rootless,
           .uid_base = c->uidmap[0].outside,
           .gid_base = c->gidmap[0].outside,

@@ -194,7 +194,10 @@ mount_overlay (struct brig_store *s, const struct brig_stored_image *img,
   if (r < 0)
     {
       rmdir (mnt);
-      return brig_error (err, -r, "mount the overlay of image %s", img->digest);
+      brig_error (err, -r, "mount the overlay of image %s", img->digest);
+      /* Overlayfs there but refused here (a store on a file system it
+       * cannot stack on, a mount namespace that forbids it): flat. */
+      return r == -EPERM || r == -EINVAL || r == -ENODEV || r == -EOPNOTSUPP ? 1 : r;
     }
   ret->mount = xstrdup (mnt);
   ret->path = steal_pointer (&mnt);
@@ -238,10 +241,12 @@ brig_rootfs_prepare (struct brig_store *s, const struct brig_stored_image *img,
       r = brig_error (err, errno, "`%s/%s`", s->root, hold);
       goto fail;
     }
-  if (o->overlay && !o->squash && have_overlay ())
-    r = mount_overlay (s, img, o, ret, err);
-  else
-    r = flat (s, img, o, ret, err);
+  r = o->overlay && !o->squash && have_overlay () ? mount_overlay (s, img, o, ret, err) : 1;
+  if (r > 0)
+    {
+      brig_err_release (err);
+      r = flat (s, img, o, ret, err);
+    }
   if (r == 0)
     return 0;
 fail:

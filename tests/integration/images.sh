@@ -404,3 +404,22 @@ test_docker_save () {
 	id=$($D image inspect --format '{{.Id}}' brigtest:docker)
 	expect_match "\"Id\": \"$id\"" "$(brig inspect brigtest:docker)" "image id as docker has it"
 }
+
+test_flat_fallback_as_root () {
+	layers
+	$MK docker "$WORK/f.tar" "$WORK/base.tar" "$WORK/l2.tar" --tag f:1 \
+		--cmd '["sh","-c","cat /hello.txt; ls /var; stat -c %u /bin/busybox; ls /home 2>&1 || true"]'
+	brig load -i "$WORK/f.tar" > /dev/null
+	out=$(BRIG_IMAGE_FLAT=1 brig run f:1)
+	expect_match "^from the second layer$" "$out"
+	expect_match "^new$" "$out"
+	expect_no_match "^log$" "$out" "the lower layer's /var under an opaque whiteout"
+	expect_match "^0$" "$out" "container root owns the image's files"
+	expect_match "No such file" "$out" "/home whited out"
+	expect_eq "" "$(ls -A "$(STORE)/layers")" "no overlay layers when flat"
+	expect_eq 100000 "$(stat -c %u "$(ls -d "$(STORE)"/flat/*/)bin/busybox")" "owners shifted on the host"
+	# Writable and flat: a copy of its own, gone afterwards.
+	BRIG_IMAGE_FLAT=1 brig run --rw-rootfs f:1 sh -c 'echo x > /written'
+	expect_eq "" "$(find "$(STORE)" -name written)"
+	expect_eq "" "$(ls -A "$(STORE)/containers")"
+}
