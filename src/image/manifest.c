@@ -408,7 +408,7 @@ brig_index_pick (const struct brig_index *idx, const char *os, const char *arch,
 static json_t *
 descriptor_json (const struct brig_descriptor *d)
 {
-  return json_pack ("{s:s, s:s, s:I}", "mediaType", d->media_type, "digest", d->digest, "size",
+  return json_pack ("{s:s?, s:s, s:I}", "mediaType", d->media_type, "digest", d->digest, "size",
                     (json_int_t)d->size);
 }
 

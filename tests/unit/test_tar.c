@@ -9,8 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "image/digest.h"
+#include "image/store.h"
 #include "image/tar.h"
+#include "image/unpack.h"
 #include "util/cleanup.h"
 
 struct buf
@@ -283,6 +290,165 @@ test_sha256 (void **state)
   brig_err_release (&err);
 }
 
+static void
+symlink_entry (struct buf *b, const char *name, const char *target)
+{
+  header (b, '2', name, target, 0, false);
+}
+
+/* Unpack B into a new directory as the unprivileged user would (no
+ * chown, whiteouts applied); returns the directory's fd, or -1 with ERR. */
+static int
+unpack (struct buf *b, char *dir, struct brig_err *err)
+{
+  struct brig_tar_mem m = { b->p, b->len, 0 };
+  struct brig_tar t;
+  struct brig_unpack_opts o = { .squash = true,
+                                .uid_base = (uint32_t)getuid (),
+                                .gid_base = (uint32_t)getgid (),
+                                .id_count = 1,
+                                .max_bytes = 1 << 20,
+                                .max_entries = 100 };
+  struct brig_unpack_stats st;
+  int fd;
+
+  assert_non_null (mkdtemp (dir));
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  assert_true (fd >= 0);
+  brig_tar_init (&t, brig_tar_mem_read, &m, "layer");
+  if (brig_unpack_layer (fd, &t, &o, &st, err) < 0)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+static void
+cleanup_dir (const char *dir, int fd)
+{
+  if (fd >= 0)
+    close (fd);
+  brig_remove_tree_at (AT_FDCWD, dir, NULL);
+}
+
+static void
+test_unpack_confines_paths (void **state)
+{
+  struct buf b = { 0 };
+  struct brig_err err = { 0 };
+  char dir[] = "/tmp/brig-unpack.XXXXXX";
+  struct stat st;
+  int fd;
+  (void)state;
+
+  /* An absolute path, a link out of the root, a file written through it
+   * and through a link to the root's parent: all inside. */
+  file (&b, "/abs", "a");
+  symlink_entry (&b, "up", "../../../..");
+  file (&b, "up/through-up", "b");
+  header (&b, '5', "etc", NULL, 0, false);
+  symlink_entry (&b, "etc-link", "/etc");
+  file (&b, "etc-link/passwd", "c");
+  header (&b, '3', "dev/mem", NULL, 0, false);
+  end (&b);
+  fd = unpack (&b, dir, &err);
+  if (fd < 0)
+    fail_msg ("%s", err.msg);
+  assert_int_equal (fstatat (fd, "abs", &st, 0), 0);
+  assert_int_equal (fstatat (fd, "through-up", &st, 0), 0);
+  assert_int_equal (fstatat (fd, "etc/passwd", &st, 0), 0);
+  assert_int_equal (fstatat (fd, "dev/mem", &st, AT_SYMLINK_NOFOLLOW), -1);
+  cleanup_dir (dir, fd);
+  free (b.p);
+}
+
+static void
+refused (const char *what, struct buf *b, const char *msg)
+{
+  struct brig_err err = { 0 };
+  char dir[] = "/tmp/brig-unpack.XXXXXX";
+  int fd = unpack (b, dir, &err);
+
+  if (fd >= 0)
+    fail_msg ("%s: unpacked", what);
+  if (strstr (err.msg, msg) == NULL)
+    fail_msg ("%s: `%s` lacks `%s`", what, err.msg, msg);
+  brig_err_release (&err);
+  cleanup_dir (dir, -1);
+  free (b->p);
+  *b = (struct buf){ 0 };
+}
+
+static void
+test_unpack_refuses (void **state)
+{
+  struct buf b = { 0 };
+  static char big[16384];
+  (void)state;
+
+  file (&b, "a/../../x", "x");
+  end (&b);
+  refused ("dotdot", &b, "leaves the root");
+  header (&b, '1', "hl", "../etc/shadow", 0, false);
+  end (&b);
+  refused ("hard link out", &b, "hard link target `../etc/shadow` leaves the root");
+  header (&b, '1', "hl", "missing", 0, false);
+  end (&b);
+  refused ("hard link to nothing", &b, "is not in this layer");
+  file (&b, "d/.wh..", "");
+  end (&b);
+  refused ("whiteout of ..", &b, "names no file");
+  memset (big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  for (int i = 0; i < 70; i++)
+    {
+      char name[32];
+      snprintf (name, sizeof name, "f%d", i);
+      file (&b, name, big);
+    }
+  end (&b);
+  refused ("too many bytes", &b, "refused as a decompression bomb");
+  for (int i = 0; i < 101; i++)
+    {
+      char name[32];
+      snprintf (name, sizeof name, "e%d", i);
+      file (&b, name, "");
+    }
+  end (&b);
+  refused ("too many entries", &b, "more than 100 entries");
+}
+
+static void
+test_unpack_whiteouts_applied (void **state)
+{
+  struct buf b = { 0 };
+  struct brig_err err = { 0 };
+  char dir[] = "/tmp/brig-unpack.XXXXXX";
+  struct stat st;
+  int fd;
+  (void)state;
+
+  /* A whiteout removes what the layer itself made before it; an opaque
+   * marker hides only lower layers' files (OCI image spec), so var/old,
+   * from this same layer, stays. */
+  file (&b, "gone", "1");
+  file (&b, "var/old", "1");
+  file (&b, "var/.wh..wh..opq", "");
+  file (&b, "var/new", "2");
+  file (&b, ".wh.gone", "");
+  end (&b);
+  fd = unpack (&b, dir, &err);
+  if (fd < 0)
+    fail_msg ("%s", err.msg);
+  assert_int_equal (fstatat (fd, "gone", &st, AT_SYMLINK_NOFOLLOW), -1);
+  assert_int_equal (fstatat (fd, "var/new", &st, 0), 0);
+  assert_int_equal (fstatat (fd, "var/old", &st, 0), 0);
+  assert_int_equal (fstatat (fd, ".wh.gone", &st, AT_SYMLINK_NOFOLLOW), -1);
+  cleanup_dir (dir, fd);
+  free (b.p);
+}
+
 int
 main (void)
 {
@@ -291,6 +457,9 @@ main (void)
     cmocka_unit_test (test_pax_and_gnu_longnames),
     cmocka_unit_test (test_bad_archives),
     cmocka_unit_test (test_sha256),
+    cmocka_unit_test (test_unpack_confines_paths),
+    cmocka_unit_test (test_unpack_refuses),
+    cmocka_unit_test (test_unpack_whiteouts_applied),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
