@@ -55,6 +55,9 @@ ROOTFS    := $(B)/share/images/busybox/rootfs
 
 .PHONY: all deps demo check test bench bench-audit bench-host install uninstall clean lint fuzz
 MAN_PAGES := $(B)/brig-run.1 $(B)/brig-audit.1 $(B)/brig-host.1 $(B)/brig-ps.1 $(B)/brig-probe.1
+IMAGE_MAN := $(B)/brig-load.1 $(B)/brig-images.1 $(B)/brig-inspect.1 $(B)/brig-tag.1 \
+             $(B)/brig-rmi.1 $(B)/brig-gc.1
+MAN_PAGES += $(IMAGE_MAN)
 all: $(B)/brig $(ROOTFS) $(MAN_PAGES)
 
 deps:
@@ -84,7 +87,7 @@ $(ROOTFS): scripts/mkrootfs-busybox
 	scripts/mkrootfs-busybox $@
 
 # brig host and brig ps: the whole page from the command's help and options.
-$(B)/brig-audit.1 $(B)/brig-host.1 $(B)/brig-ps.1 $(B)/brig-probe.1: $(B)/brig-%.1: $(B)/brig
+$(B)/brig-audit.1 $(B)/brig-host.1 $(B)/brig-ps.1 $(B)/brig-probe.1 $(IMAGE_MAN): $(B)/brig-%.1: $(B)/brig
 	$(B)/brig $* --help-man > $@.tmp && mv $@.tmp $@
 
 $(B)/brig-run.1: docs/brig-run.1.in $(B)/brig
@@ -170,6 +173,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/brig $(DESTDIR)$(BINDIR)/brig-runtime $(DESTDIR)$(BINDIR)/brig-probe $(DESTDIR)$(MANDIR)/man1/brig-run.1
 	rm -f $(DESTDIR)$(MANDIR)/man1/brig-audit.1 $(DESTDIR)$(MANDIR)/man1/brig-host.1 \
 	      $(DESTDIR)$(MANDIR)/man1/brig-ps.1 $(DESTDIR)$(MANDIR)/man1/brig-probe.1
+	rm -f $(patsubst $(B)/%,$(DESTDIR)$(MANDIR)/man1/%,$(IMAGE_MAN))
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -423,3 +423,45 @@ test_flat_fallback_as_root () {
 	expect_eq "" "$(find "$(STORE)" -name written)"
 	expect_eq "" "$(ls -A "$(STORE)/containers")"
 }
+
+# The man pages of the image commands come from --help and the option
+# tables: each option --help shows is in the page, and the page renders.
+test_man_pages_follow_help () {
+	for cmd in load images inspect tag rmi gc; do
+		man=$("$BRIG" "$cmd" --help-man)
+		expect_match "^\\.TH BRIG\\\\-$(echo "$cmd" | tr a-z A-Z) 1" "$man"
+		for o in $("$BRIG" "$cmd" --help | sed -n 's/^  *\(-[a-z], \)\{0,1\}--\([a-z0-9-]*\).*/\2/p'); do
+			echo "$man" | grep -qF -- "\fB\-\-${o//-/\\-}\fR" || fail "--$o is not in brig-$cmd(1)"
+		done
+		if command -v groff > /dev/null; then
+			echo "$man" | groff -man -ww -Tutf8 > /dev/null 2> "$WORK/groff.err"
+			[ ! -s "$WORK/groff.err" ] || fail "brig-$cmd(1): $(cat "$WORK/groff.err")"
+		fi
+	done
+}
+
+test_bad_command_lines () {
+	run_status st brig load
+	expect_eq 125 "$st"
+	expect_match "give one of -i FILE or --oci DIR" "$out"
+	run_status st brig load -i x extra
+	expect_match "unexpected argument .extra." "$out"
+	run_status st brig load -i x --max-layer-size 12q
+	expect_match "invalid size .12q." "$out"
+	run_status st brig load -i x -t 'Bad Name'
+	expect_match "not an image name" "$out"
+	run_status st brig tag onlyone
+	expect_match "expected IMAGE and NAME\[:TAG\]" "$out"
+	run_status st brig inspect
+	expect_match "missing IMAGE" "$out"
+	run_status st brig rmi
+	expect_match "missing IMAGE" "$out"
+	run_status st brig gc extra
+	expect_match "unexpected argument .extra." "$out"
+	run_status st brig run 'UPPER/case'
+	expect_eq 125 "$st"
+	expect_match "not an image name" "$out"
+	# The embedded image and directory roots are as they were.
+	expect_eq ok "$(brig run busybox echo ok)"
+	expect_eq ok "$(brig run ./img echo ok)"
+}
