@@ -534,7 +534,7 @@ static int
 resolve_stored_image (struct run_opts *o, const char *image, struct brig_err *err)
 {
   _cleanup_free_ char *root = store_root ();
-  struct brig_store s;
+  struct brig_store s = { NULL, -1, -1 };
   struct brig_refs refs = { 0 };
   char digest[BRIG_DIGEST_LEN];
   int r;
@@ -546,12 +546,16 @@ resolve_stored_image (struct run_opts *o, const char *image, struct brig_err *er
     r = brig_store_load_image (&s, digest, &o->img, err);
   brig_refs_release (&refs);
   brig_store_close (&s);
-  if (r < 0)
-    return brig_err_wrap (err,
-                          "image `%s` (expected `busybox`, a directory path such as ./rootfs, "
-                          "or an image of the store)",
-                          image);
-  return 0;
+  if (r == -ENOENT)
+    {
+      brig_err_release (err);
+      return brig_error (err, 0,
+                         "image `%s`: expected `busybox` (the embedded image), an image of the "
+                         "store (see brig images) or the path of a directory (absolute, or "
+                         "starting with ./)",
+                         image);
+    }
+  return r < 0 ? brig_err_wrap (err, "image `%s`", image) : 0;
 }
 
 static bool

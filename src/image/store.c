@@ -524,7 +524,11 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
     {
       r = by_image_id (s, refs, ref, brig_digest_valid (ref) ? ref + 7 : ref, ret_digest, err);
       if (r != -ENOENT || brig_digest_valid (ref))
-        return r == -ENOENT ? brig_error (err, ENOENT, "no image `%s` in the store", ref) : r;
+        {
+          if (r == -ENOENT)
+            brig_error (err, 0, "no image `%s` in the store", ref);
+          return r;
+        }
     }
   if (at)
     {
@@ -555,8 +559,8 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
       snprintf (ret_digest, BRIG_DIGEST_LEN, "%s", pin);
       return 0;
     }
-  return brig_error (err, ENOENT, "no image `%s` in the store (see brig images; brig load -i)",
-                     ref);
+  brig_error (err, 0, "no image `%s` in the store (see brig images; brig load -i)", ref);
+  return -ENOENT;
 }
 
 /* Remove the tree NAME under DIR, not following symbolic links, adding

@@ -109,7 +109,7 @@ test_tag_rmi_gc () {
 	expect_match "no image .nothing:here. in the store" "$out"
 	run_status st brig run nothing:here
 	expect_eq 125 "$st"
-	expect_match "no image .nothing:here. in the store" "$out"
+	expect_match "image .nothing:here.: expected .busybox. \(the embedded image\), an image of the store" "$out"
 }
 
 test_rmi_by_id_and_digest_prefix () {
