@@ -630,18 +630,28 @@ mark (struct brig_store *s, const char *digest, char ***live)
   brig_stored_image_release (&img);
 }
 
+/* The directory SUB of the store, to read; NULL if it cannot be. */
+static DIR *
+open_sub (struct brig_store *s, const char *sub)
+{
+  int fd = openat (s->dir, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = fd < 0 ? NULL : fdopendir (fd);
+
+  if (d == NULL && fd >= 0)
+    close (fd);
+  return d;
+}
+
 /* Containers: a running one holds ROOT/containers/ID/hold locked and names
  * its image in it; the others are what a killed brig left. */
 static void
 sweep_containers (struct brig_store *s, char ***live, struct brig_gc_stats *st)
 {
-  _cleanup_close_ int dfd = openat (s->dir, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  DIR *d = dfd < 0 ? NULL : fdopendir (dfd);
+  DIR *d = open_sub (s, "containers");
   struct dirent *e;
 
   if (d == NULL)
     return;
-  dfd = -1;
   while ((e = readdir (d)))
     {
       _cleanup_free_ char *hold = NULL, *buf = NULL;
@@ -670,13 +680,11 @@ sweep_containers (struct brig_store *s, char ***live, struct brig_gc_stats *st)
 static void
 sweep_dir (struct brig_store *s, const char *sub, char *const *live, size_t *count, uint64_t *bytes)
 {
-  _cleanup_close_ int dfd = openat (s->dir, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  DIR *d = dfd < 0 ? NULL : fdopendir (dfd);
+  DIR *d = open_sub (s, sub);
   struct dirent *e;
 
   if (d == NULL)
     return;
-  dfd = -1;
   while ((e = readdir (d)))
     {
       _cleanup_free_ char *hex = NULL;

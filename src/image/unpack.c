@@ -29,21 +29,12 @@ struct pathset
   size_t cap, n;
 };
 
-static uint64_t
-hash (const char *s)
-{
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
 static bool
 set_has (const struct pathset *ps, const char *s)
 {
   if (ps->cap == 0)
     return false;
-  for (size_t i = hash (s) & (ps->cap - 1); ps->v[i]; i = (i + 1) & (ps->cap - 1))
+  for (size_t i = str_hash (s) & (ps->cap - 1); ps->v[i]; i = (i + 1) & (ps->cap - 1))
     if (strcmp (ps->v[i], s) == 0)
       return true;
   return false;
@@ -61,7 +52,7 @@ set_add (struct pathset *ps, const char *s)
       for (size_t i = 0; i < ps->cap; i++)
         if (ps->v[i])
           {
-            size_t j = hash (ps->v[i]) & (bigger.cap - 1);
+            size_t j = str_hash (ps->v[i]) & (bigger.cap - 1);
             while (bigger.v[j])
               j = (j + 1) & (bigger.cap - 1);
             bigger.v[j] = ps->v[i];
@@ -71,7 +62,7 @@ set_add (struct pathset *ps, const char *s)
       *ps = bigger;
     }
   {
-    size_t j = hash (s) & (ps->cap - 1);
+    size_t j = str_hash (s) & (ps->cap - 1);
     while (ps->v[j])
       j = (j + 1) & (ps->cap - 1);
     ps->v[j] = xstrdup (s);

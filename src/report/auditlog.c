@@ -1,4 +1,5 @@
 #include "report/auditlog.h"
+#include "report/oci_spec.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
@@ -138,15 +139,6 @@ brig_audit_exited (struct brig_auditlog *log, const struct brig_container *c, in
   return emit (log, j);
 }
 
-static json_t *
-strv_json (char *const *v)
-{
-  json_t *a = json_array ();
-  for (size_t i = 0; v && v[i]; i++)
-    json_array_append_new (a, json_string (v[i]));
-  return a;
-}
-
 int
 brig_audit_image_ran (struct brig_auditlog *log, const struct brig_container *c,
                       const struct brig_audit_image_info *info)
@@ -157,9 +149,9 @@ brig_audit_image_ran (struct brig_auditlog *log, const struct brig_container *c,
   json_object_set_new (j, "image_id", json_string (info->image_id));
   json_object_set_new (j, "pinned", json_boolean (info->pinned));
   if (info->exposed_ports)
-    json_object_set_new (j, "exposed_ports", strv_json (info->exposed_ports));
+    json_object_set_new (j, "exposed_ports", brig_strv_json (info->exposed_ports));
   if (info->healthcheck)
-    json_object_set_new (j, "healthcheck", strv_json (info->healthcheck));
+    json_object_set_new (j, "healthcheck", brig_strv_json (info->healthcheck));
   return emit (log, j);
 }
 
