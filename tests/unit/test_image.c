@@ -1,5 +1,7 @@
-/* The tar reader and SHA-256 digests: ustar, pax, GNU long names and
- * base-256 numbers; truncated and corrupted archives fail by name. */
+/* The image layer's pure parts and its unpacker: the tar reader (ustar,
+ * pax, GNU long names, base-256 numbers; truncated and corrupted archives
+ * fail by name), SHA-256, decompressing streams and their bounds, image
+ * names, the platform pick, and unpacking hostile entries. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,8 +16,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/mman.h>
+#include <zlib.h>
+#include <zstd.h>
+
 #include "image/digest.h"
+#include "image/manifest.h"
 #include "image/store.h"
+#include "image/stream.h"
 #include "image/tar.h"
 #include "image/unpack.h"
 #include "util/cleanup.h"
@@ -449,6 +457,162 @@ test_unpack_whiteouts_applied (void **state)
   free (b.p);
 }
 
+/* A memfd holding LEN bytes of DATA. */
+static int
+memfd_with (const void *data, size_t len)
+{
+  int fd = memfd_create ("blob", MFD_CLOEXEC);
+  assert_true (fd >= 0);
+  assert_int_equal (write (fd, data, len), (ssize_t)len);
+  return fd;
+}
+
+static int
+read_all (int fd, size_t len, uint64_t max, char out_digest[BRIG_DIGEST_LEN], struct brig_err *err)
+{
+  struct brig_stream *st;
+  char buf[1000];
+  size_t got;
+  int r = brig_stream_open (fd, 0, len, true, max, "blob", &st, err);
+
+  if (r < 0)
+    return r;
+  while ((r = brig_stream_read (st, buf, sizeof buf, &got, err)) == 0 && got > 0)
+    ;
+  if (r == 0)
+    r = brig_stream_finish (st, NULL, out_digest, err);
+  brig_stream_free (st);
+  return r;
+}
+
+static void
+test_streams (void **state)
+{
+  static unsigned char plain[100000], gz[120000], zs[120000];
+  char want[BRIG_DIGEST_LEN], got[BRIG_DIGEST_LEN];
+  struct brig_err err = { 0 };
+  z_stream z = { 0 };
+  size_t gzlen, zslen;
+  int fd;
+  (void)state;
+
+  for (size_t i = 0; i < sizeof plain; i++)
+    plain[i] = (unsigned char)(i * 7 % 251);
+  brig_sha256_of (plain, sizeof plain, want);
+  assert_int_equal (deflateInit2 (&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  z.next_in = plain;
+  z.avail_in = sizeof plain;
+  z.next_out = gz;
+  z.avail_out = sizeof gz;
+  assert_int_equal (deflate (&z, Z_FINISH), Z_STREAM_END);
+  gzlen = sizeof gz - z.avail_out;
+  deflateEnd (&z);
+  zslen = ZSTD_compress (zs, sizeof zs, plain, sizeof plain, 3);
+  assert_false (ZSTD_isError (zslen));
+
+  /* gzip and zstd give the bytes back, and the digest of what they hold. */
+  fd = memfd_with (gz, gzlen);
+  assert_int_equal (read_all (fd, gzlen, UINT64_MAX, got, &err), 0);
+  assert_string_equal (got, want);
+  /* Bounded: one byte short of the whole is refused. */
+  assert_true (read_all (fd, gzlen, sizeof plain - 1, got, &err) < 0);
+  assert_non_null (strstr (err.msg, "decompression bomb"));
+  brig_err_release (&err);
+  /* Cut short: the compressed stream does not end. */
+  assert_true (read_all (fd, gzlen - 10, UINT64_MAX, got, &err) < 0);
+  assert_non_null (strstr (err.msg, "truncated"));
+  brig_err_release (&err);
+  close (fd);
+  /* Bytes after the end of the stream. */
+  {
+    unsigned char more[120100];
+    memcpy (more, gz, gzlen);
+    memcpy (more + gzlen, "trailing", 8);
+    fd = memfd_with (more, gzlen + 8);
+    assert_true (read_all (fd, gzlen + 8, UINT64_MAX, got, &err) < 0);
+    assert_non_null (strstr (err.msg, "data after the end"));
+    brig_err_release (&err);
+    close (fd);
+  }
+  /* A flipped byte: gzip's CRC or the inflater says so. */
+  gz[gzlen / 2] ^= 0x55;
+  fd = memfd_with (gz, gzlen);
+  assert_true (read_all (fd, gzlen, UINT64_MAX, got, &err) < 0);
+  assert_non_null (strstr (err.msg, "corrupted gzip data"));
+  brig_err_release (&err);
+  close (fd);
+  fd = memfd_with (zs, zslen);
+  assert_int_equal (read_all (fd, zslen, UINT64_MAX, got, &err), 0);
+  assert_string_equal (got, want);
+  assert_true (read_all (fd, zslen - 5, UINT64_MAX, got, &err) < 0);
+  brig_err_release (&err);
+  close (fd);
+  /* A blob larger than the file: truncated. */
+  fd = memfd_with (plain, 10);
+  assert_true (read_all (fd, 20, UINT64_MAX, got, &err) < 0);
+  assert_non_null (strstr (err.msg, "truncated"));
+  brig_err_release (&err);
+  close (fd);
+}
+
+static void
+test_names_and_platforms (void **state)
+{
+  static const struct
+  {
+    const char *in, *out;
+  } ok[] = {
+    { "busybox", "busybox:latest" },
+    { "docker.io/library/busybox:1.36", "busybox:1.36" },
+    { "docker.io/me/app", "me/app:latest" },
+    { "localhost:5000/app", "localhost:5000/app:latest" },
+    { "localhost/app:V1.2-rc_3", "localhost/app:V1.2-rc_3" },
+  };
+  static const char *const bad[] = { "", "UPPER", "a//b", "../x", "/abs", "a:", "a b" };
+  static const char index[]
+      = "{\"schemaVersion\":2,\"manifests\":["
+        "{\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\","
+        "\"size\":1,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}},"
+        "{\"digest\":\"sha256:2222222222222222222222222222222222222222222222222222222222222222\","
+        "\"size\":1,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v7\"}},"
+        "{\"digest\":\"sha256:3333333333333333333333333333333333333333333333333333333333333333\","
+        "\"size\":1,\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+  struct brig_err err = { 0 };
+  struct brig_index idx;
+  char *seen = NULL;
+  (void)state;
+
+  for (size_t i = 0; i < ARRAY_SIZE (ok); i++)
+    {
+      char *n = brig_ref_normalize (ok[i].in, &err);
+      if (n == NULL)
+        fail_msg ("%s: %s", ok[i].in, err.msg);
+      assert_string_equal (n, ok[i].out);
+      free (n);
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (bad); i++)
+    {
+      assert_null (brig_ref_normalize (bad[i], &err));
+      assert_non_null (strstr (err.msg, "is not an image name"));
+      brig_err_release (&err);
+    }
+  assert_int_equal (brig_parse_index (index, strlen (index), "index", &idx, &err), 0);
+  assert_int_equal (brig_index_pick (&idx, "linux", "arm", "v7", &seen), 1);
+  assert_int_equal (brig_index_pick (&idx, "linux", "amd64", NULL, &seen), 2);
+  assert_int_equal (brig_index_pick (&idx, "linux", "s390x", NULL, &seen), -1);
+  assert_string_equal (seen, "linux/arm/v6, linux/arm/v7, linux/amd64");
+  free (seen);
+  brig_index_release (&idx);
+  /* A digest that is not one is refused before it can be a file name. */
+  {
+    static const char evil[] = "{\"schemaVersion\":2,\"manifests\":[{\"digest\":"
+                               "\"sha256:../../../etc/passwd\",\"size\":1}]}";
+    assert_true (brig_parse_index (evil, strlen (evil), "index", &idx, &err) < 0);
+    assert_non_null (strstr (err.msg, "expected sha256: and 64 lower-case hex digits"));
+    brig_err_release (&err);
+  }
+}
+
 int
 main (void)
 {
@@ -460,6 +624,8 @@ main (void)
     cmocka_unit_test (test_unpack_confines_paths),
     cmocka_unit_test (test_unpack_refuses),
     cmocka_unit_test (test_unpack_whiteouts_applied),
+    cmocka_unit_test (test_streams),
+    cmocka_unit_test (test_names_and_platforms),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
