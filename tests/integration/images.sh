@@ -453,3 +453,25 @@ test_bad_command_lines () {
 	expect_eq ok "$(brig run busybox echo ok)"
 	expect_eq ok "$(brig run ./img echo ok)"
 }
+
+test_gc_keeps_a_running_containers_image () {
+	layers
+	$MK docker "$WORK/g.tar" "$WORK/base.tar" --tag g:1 --cmd '["true"]'
+	brig load -i "$WORK/g.tar" > /dev/null
+	brig run g:1 sh -c 'touch /tmp/started; sleep 30' > /dev/null 2>&1 &
+	for i in $(seq 100); do [ -n "$(ls "$(STORE)/containers" 2>/dev/null)" ] && break; sleep 0.1; done
+	sleep 0.5
+	brig rmi g:1 > /dev/null
+	out=$(brig gc)
+	expect_match "Removed 0 blobs, 0 unpacked layers, 0 flat roots, 0 stale containers" "$out"
+	expect_eq 1 "$(ls "$(STORE)/layers" | wc -l)"
+	kill -TERM "$(container_pid)"
+	wait || true
+	# What a killed brig would leave: a container directory nobody holds.
+	mkdir -p "$(STORE)/containers/stale/upper"
+	echo sha256:0000000000000000000000000000000000000000000000000000000000000000 > "$(STORE)/containers/stale/hold"
+	out=$(brig gc)
+	expect_match "Removed 3 blobs, 1 unpacked layers, 0 flat roots, 1 stale containers" "$out"
+	expect_eq "" "$(ls -A "$(STORE)/containers")"
+	expect_eq "" "$(ls -A "$(STORE)/layers")"
+}
