@@ -957,6 +957,19 @@ audit_image (struct run_opts *o, struct brig_auditlog *log, const char *ref, str
                                         .healthcheck = o->img.config.healthcheck };
 
   brig_audit_image_ran (log, o->c, &info);
+  /* Informational: brig run acts on neither. */
+  if (info.exposed_ports && info.exposed_ports[0])
+    {
+      _cleanup_free_ char *ports = NULL;
+      for (size_t i = 0; info.exposed_ports[i]; i++)
+        str_append (&ports, ", ", info.exposed_ports[i]);
+      fprintf (stderr,
+               "brig: note: image %s declares ports %s; brig run publishes none (loopback "
+               "only)\n",
+               ref, ports);
+    }
+  if (info.healthcheck && info.healthcheck[0] && strcmp (info.healthcheck[0], "NONE") != 0)
+    fprintf (stderr, "brig: note: image %s has a health check, which brig run does not run\n", ref);
   if (!o->image_root_user)
     return 0;
   {

@@ -363,6 +363,11 @@ test_podman_save_docker_and_oci_archives () {
 	expect_eq "from podman" "$(brig run localhost/brigtest:podman)"
 	id=$($P image inspect --format '{{.Id}}' brigtest:podman)
 	expect_match "\"Id\": \"sha256:$id\"" "$(brig inspect brigtest:podman)" "image id as podman has it"
+	$P save --format oci-dir -o "$WORK/p-ocidir" brigtest:podman 2>/dev/null
+	brig rmi localhost/brigtest:podman > /dev/null
+	out=$(brig load --oci "$WORK/p-ocidir")
+	expect_match "^Loaded image: localhost/brigtest:podman" "$out"
+	expect_eq "from podman" "$(brig run "$($P image inspect --format '{{.Id}}' brigtest:podman | cut -c1-12)")" "by id"
 }
 
 test_skopeo_copy_to_oci_layouts () {
@@ -371,6 +376,12 @@ test_skopeo_copy_to_oci_layouts () {
 	S="containers-storage:[vfs@$WORK/podman/root+$WORK/podman/run]localhost/brigtest:podman"
 	skopeo copy -q "$S" "oci:$WORK/sk:brigtest:skopeo"
 	skopeo copy -q --dest-compress-format zstd "$S" "oci:$WORK/skz:brigtest:zstd"
+	skopeo copy -q "$S" "oci-archive:$WORK/sk-oci.tar:brigtest:ociarchive"
+	skopeo copy -q "$S" "docker-archive:$WORK/sk-docker.tar:brigtest:dockerarchive"
+	brig load -i "$WORK/sk-oci.tar" > /dev/null
+	brig load -i "$WORK/sk-docker.tar" > /dev/null
+	expect_eq "from podman" "$(brig run brigtest:ociarchive)"
+	expect_eq "from podman" "$(brig run brigtest:dockerarchive)"
 	brig load --oci "$WORK/sk" > /dev/null
 	brig load --oci "$WORK/skz" > /dev/null
 	expect_eq "from podman" "$(brig run brigtest:skopeo)"
