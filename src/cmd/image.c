@@ -78,7 +78,7 @@ set_max_layer (void *ctx, const char *arg, struct brig_err *err)
 static const struct brig_opt load_options[] = {
   { 'i', "input", "FILE",
     "a `docker save` or `podman save` archive (Docker or OCI format; gzip or zstd "
-    "compressed or not)",
+    "compressed or not); - for standard input",
     set_input },
   { 0, "oci", "DIR", "an OCI image layout directory (`skopeo copy IMAGE oci:DIR`)", set_oci },
   { 't', "tag", "NAME[:TAG]", "also tag every image loaded with NAME[:TAG]", set_tag },

@@ -104,6 +104,13 @@ decompress_archive (struct source *src, const char *path, struct brig_err *err)
 
   if (out < 0)
     return brig_error (err, errno, "create `%s`", tmp);
+  if (src->tmp)
+    {
+      /* The spooled standard input: replaced by what it decompresses to,
+       * once read (SRC->FD still holds it open). */
+      unlink (src->tmp);
+      free (src->tmp);
+    }
   src->tmp = xstrdup (tmp);
   if (fstat (src->fd, &sb) < 0)
     return brig_error (err, errno, "%s", path);
@@ -124,6 +131,33 @@ decompress_archive (struct source *src, const char *path, struct brig_err *err)
     return r;
   close (src->fd);
   src->fd = steal_fd (&out);
+  return 0;
+}
+
+/* Standard input (a pipe: `docker save x | brig load -i -`) copied to
+ * tmp/ first, since members are read by offset. */
+static int
+spool_stdin (struct source *src, struct brig_err *err)
+{
+  _cleanup_free_ char *tmp = xasprintf ("%s/tmp/stdin.XXXXXX", src->s->root);
+  int out = mkostemp (tmp, O_CLOEXEC);
+  char buf[65536];
+  ssize_t n;
+
+  if (out < 0)
+    return brig_error (err, errno, "create `%s`", tmp);
+  src->tmp = xstrdup (tmp);
+  src->fd = out;
+  while ((n = read (STDIN_FILENO, buf, sizeof buf)) != 0)
+    {
+      int r;
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return brig_error (err, errno, "read standard input");
+      if ((r = brig_write_all (out, buf, (size_t)n)) < 0)
+        return brig_error (err, -r, "write `%s`", tmp);
+    }
   return 0;
 }
 
@@ -616,10 +650,17 @@ brig_image_load (struct brig_store *s, const char *path, bool is_dir,
     }
   else
     {
-      src.fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-      if (src.fd < 0)
-        r = brig_error (err, errno, "archive `%s`", path);
-      else if ((r = index_archive (&src, path, err)) == 0)
+      if (strcmp (path, "-") == 0)
+        {
+          src.label = "standard input";
+          r = spool_stdin (&src, err);
+        }
+      else
+        {
+          src.fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+          r = src.fd < 0 ? brig_error (err, errno, "archive `%s`", path) : 0;
+        }
+      if (r == 0 && (r = index_archive (&src, src.label, err)) == 0)
         {
           if (has_member (&src, "oci-layout") && has_member (&src, "index.json"))
             r = load_oci (&src, o, ret, ret_n, err);
@@ -629,7 +670,7 @@ brig_image_load (struct brig_store *s, const char *path, bool is_dir,
             r = brig_error (err, 0,
                             "%s: neither a docker save archive (manifest.json) nor an OCI "
                             "layout (oci-layout, index.json)",
-                            path);
+                            src.label);
         }
     }
   if (r == 0 && o->tag)

@@ -354,6 +354,12 @@ brig_tar_next (struct brig_tar *t, struct brig_tar_entry *e, struct brig_err *er
           pending_release (&p);
           return 0;
         }
+      if (got < BLOCK && t->offset == got)
+        {
+          r = brig_error (err, 0, "%s: not a tar archive (%zu bytes, less than one header)",
+                          t->name, got);
+          goto fail;
+        }
       if (got < BLOCK)
         goto trunc;
       if (all_zero (h))
