@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -140,10 +141,12 @@ store_root (void)
   return xasprintf ("%s/images", state);
 }
 
-/* Parse the options; 1 when help was printed. */
+/* Parse the options and check that MIN to MAX operands follow; 1 when
+ * help was printed. */
 static int
 start (const char *name, const struct brig_cmd_help *h, const struct brig_opt *opts,
-       struct image_opts *o, int argc, char **argv, int *optind_, struct brig_err *err)
+       struct image_opts *o, int argc, char **argv, int min, int max, int *optind_,
+       struct brig_err *err)
 {
   int r = brig_opt_parse (opts, o, argc, argv, optind_, err);
   if (r < 0)
@@ -152,7 +155,14 @@ start (const char *name, const struct brig_cmd_help *h, const struct brig_opt *o
     brig_opt_man_page (stdout, name, h, opts);
   else if (o->help)
     brig_opt_help (stdout, h, opts);
-  return o->help || o->help_man ? 1 : 0;
+  if (o->help || o->help_man)
+    return 1;
+  if (argc - *optind_ < min)
+    return brig_error (err, 0, "too few arguments (usage: %s)", h->usage);
+  if (argc - *optind_ > max)
+    return brig_error (err, 0, "unexpected argument `%s` (usage: %s)", argv[*optind_ + max],
+                       h->usage);
+  return 0;
 }
 
 static int
@@ -160,6 +170,16 @@ open_store (bool exclusive, struct brig_store *s, struct brig_err *err)
 {
   _cleanup_free_ char *root = store_root ();
   return brig_store_open (root, exclusive, s, err);
+}
+
+/* The store and its refs; on failure nothing is left open. */
+static int
+open_refs (bool exclusive, struct brig_store *s, struct brig_refs *refs, struct brig_err *err)
+{
+  int r = open_store (exclusive, s, err);
+  if (r == 0 && (r = brig_store_read_refs (s, refs, err)) < 0)
+    brig_store_close (s);
+  return r;
 }
 
 int
@@ -173,15 +193,14 @@ cmd_load (int argc, char **argv)
   size_t n = 0;
   int optind_, r;
 
-  if ((r = start ("brig-load", &load_help, load_options, &o, argc, argv, &optind_, &err)) != 0)
+  if ((r = start ("brig-load", &load_help, load_options, &o, argc, argv, 0, 0, &optind_, &err))
+      != 0)
     return r > 0 ? 0 : brig_fail (EXIT_FAIL, &err);
-  if (optind_ < argc)
-    brig_error (&err, 0, "load: unexpected argument `%s` (give -i FILE or --oci DIR)",
-                argv[optind_]);
-  else if (!o.input == !o.oci)
-    brig_error (&err, 0, "load: give one of -i FILE or --oci DIR");
-  if (err.msg)
-    return brig_fail (EXIT_FAIL, &err);
+  if (!o.input == !o.oci)
+    {
+      brig_error (&err, 0, "load: give one of -i FILE or --oci DIR");
+      return brig_fail (EXIT_FAIL, &err);
+    }
   {
     struct brig_load_opts lo = { .max_layer = o.max_layer, .max_entries = 1000000, .tag = o.tag };
     if ((r = open_store (true, &s, &err)) < 0
@@ -254,19 +273,11 @@ cmd_images (int argc, char **argv)
   struct brig_refs refs = { 0 };
   int optind_, r, status = 0;
 
-  if ((r = start ("brig-images", &images_help, images_options, &o, argc, argv, &optind_, &err))
-      != 0)
+  if ((r
+       = start ("brig-images", &images_help, images_options, &o, argc, argv, 0, 0, &optind_, &err))
+          != 0
+      || (r = open_refs (false, &s, &refs, &err)) < 0)
     return r > 0 ? 0 : brig_fail (EXIT_FAIL, &err);
-  if (optind_ < argc)
-    {
-      brig_error (&err, 0, "images: unexpected argument `%s`", argv[optind_]);
-      return brig_fail (EXIT_FAIL, &err);
-    }
-  if ((r = open_store (false, &s, &err)) < 0 || (r = brig_store_read_refs (&s, &refs, &err)) < 0)
-    {
-      brig_store_close (&s);
-      return brig_fail (EXIT_FAIL, &err);
-    }
   if (!o.quiet)
     printf ("%-40s %-*s %-*s %-20s %s\n", "NAME", o.no_trunc ? 71 : 12, "IMAGE ID",
             o.no_trunc ? 71 : 12, "DIGEST", "CREATED", "SIZE");
@@ -345,23 +356,13 @@ cmd_inspect (int argc, char **argv)
   json_t *all = json_array ();
   int optind_, r, status = 0;
 
-  if ((r = start ("brig-inspect", &inspect_help, plain_options, &o, argc, argv, &optind_, &err))
-      != 0)
+  if ((r = start ("brig-inspect", &inspect_help, plain_options, &o, argc, argv, 1, INT_MAX,
+                  &optind_, &err))
+          != 0
+      || (r = open_refs (false, &s, &refs, &err)) < 0)
     {
       json_decref (all);
       return r > 0 ? 0 : brig_fail (EXIT_FAIL, &err);
-    }
-  if (optind_ >= argc)
-    {
-      json_decref (all);
-      brig_error (&err, 0, "inspect: missing IMAGE (see brig inspect --help)");
-      return brig_fail (EXIT_FAIL, &err);
-    }
-  if ((r = open_store (false, &s, &err)) < 0 || (r = brig_store_read_refs (&s, &refs, &err)) < 0)
-    {
-      json_decref (all);
-      brig_store_close (&s);
-      return brig_fail (EXIT_FAIL, &err);
     }
   for (int i = optind_; i < argc; i++)
     {
@@ -399,15 +400,10 @@ cmd_tag (int argc, char **argv)
   _cleanup_free_ char *name = NULL;
   int optind_, r;
 
-  if ((r = start ("brig-tag", &tag_help, plain_options, &o, argc, argv, &optind_, &err)) != 0)
+  if ((r = start ("brig-tag", &tag_help, plain_options, &o, argc, argv, 2, 2, &optind_, &err)) != 0)
     return r > 0 ? 0 : brig_fail (EXIT_FAIL, &err);
-  if (argc - optind_ != 2)
-    {
-      brig_error (&err, 0, "tag: expected IMAGE and NAME[:TAG] (see brig tag --help)");
-      return brig_fail (EXIT_FAIL, &err);
-    }
   if ((name = brig_ref_normalize (argv[optind_ + 1], &err)) == NULL
-      || (r = open_store (true, &s, &err)) < 0 || (r = brig_store_read_refs (&s, &refs, &err)) < 0
+      || (r = open_refs (true, &s, &refs, &err)) < 0
       || (r = brig_store_resolve (&s, &refs, argv[optind_], digest, NULL, &err)) < 0)
     r = -1;
   else
@@ -429,18 +425,10 @@ cmd_rmi (int argc, char **argv)
   struct brig_refs refs = { 0 };
   int optind_, r, status = 0;
 
-  if ((r = start ("brig-rmi", &rmi_help, plain_options, &o, argc, argv, &optind_, &err)) != 0)
+  if ((r = start ("brig-rmi", &rmi_help, plain_options, &o, argc, argv, 1, INT_MAX, &optind_, &err))
+          != 0
+      || (r = open_refs (true, &s, &refs, &err)) < 0)
     return r > 0 ? 0 : brig_fail (EXIT_FAIL, &err);
-  if (optind_ >= argc)
-    {
-      brig_error (&err, 0, "rmi: missing IMAGE (see brig rmi --help)");
-      return brig_fail (EXIT_FAIL, &err);
-    }
-  if ((r = open_store (true, &s, &err)) < 0 || (r = brig_store_read_refs (&s, &refs, &err)) < 0)
-    {
-      brig_store_close (&s);
-      return brig_fail (EXIT_FAIL, &err);
-    }
   for (int i = optind_; i < argc; i++)
     {
       char digest[BRIG_DIGEST_LEN];
@@ -484,13 +472,8 @@ cmd_gc (int argc, char **argv)
   char size[32];
   int optind_, r;
 
-  if ((r = start ("brig-gc", &gc_help, plain_options, &o, argc, argv, &optind_, &err)) != 0)
+  if ((r = start ("brig-gc", &gc_help, plain_options, &o, argc, argv, 0, 0, &optind_, &err)) != 0)
     return r > 0 ? 0 : brig_fail (EXIT_FAIL, &err);
-  if (optind_ < argc)
-    {
-      brig_error (&err, 0, "gc: unexpected argument `%s`", argv[optind_]);
-      return brig_fail (EXIT_FAIL, &err);
-    }
   if ((r = open_store (true, &s, &err)) < 0 || (r = brig_store_gc (&s, &st, &err)) < 0)
     {
       brig_store_close (&s);

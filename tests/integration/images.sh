@@ -450,17 +450,19 @@ test_bad_command_lines () {
 	expect_eq 125 "$st"
 	expect_match "give one of -i FILE or --oci DIR" "$out"
 	run_status st brig load -i x extra
-	expect_match "unexpected argument .extra." "$out"
+	expect_match "unexpected argument .extra. \(usage: brig load" "$out"
 	run_status st brig load -i x --max-layer-size 12q
 	expect_match "invalid size .12q." "$out"
 	run_status st brig load -i x -t 'Bad Name'
 	expect_match "not an image name" "$out"
 	run_status st brig tag onlyone
-	expect_match "expected IMAGE and NAME\[:TAG\]" "$out"
+	expect_match "too few arguments \(usage: brig tag IMAGE NAME\[:TAG\]\)" "$out"
 	run_status st brig inspect
-	expect_match "missing IMAGE" "$out"
+	expect_match "too few arguments \(usage: brig inspect IMAGE\.\.\.\)" "$out"
 	run_status st brig rmi
-	expect_match "missing IMAGE" "$out"
+	expect_match "too few arguments" "$out"
+	run_status st brig tag a b c
+	expect_match "unexpected argument .c." "$out"
 	run_status st brig gc extra
 	expect_match "unexpected argument .extra." "$out"
 	run_status st brig run 'UPPER/case'
