@@ -60,6 +60,7 @@ struct run_opts
   char **env_files; /* --env-file, in order */
   bool workdir_set;
   bool strict;
+  char *entrypoint; /* --entrypoint, "" for none; NULL: not given */
   /* An image of the store (IMG.DIGEST set), its root, and what its
    * config asks of the run. */
   struct brig_stored_image img;
@@ -373,6 +374,16 @@ set_tty (void *ctx, const char *arg, struct brig_err *err)
 }
 
 static int
+set_entrypoint (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  (void)err;
+  free (o->entrypoint);
+  o->entrypoint = xstrdup (arg);
+  return 0;
+}
+
+static int
 set_strict (void *ctx, const char *arg, struct brig_err *err)
 {
   (void)arg;
@@ -472,6 +483,10 @@ static const struct brig_opt run_opts_table[] = {
   { 0, "name", "NAME", "a name for the container, unique among running ones", set_name },
   { 0, "network", "none", "networking: none, loopback only (the only mode, and the default)",
     set_network },
+  { 0, "entrypoint", "CMD",
+    "run CMD, then COMMAND, instead of the image's Entrypoint and Cmd (\"\" for no "
+    "entrypoint)",
+    set_entrypoint },
   { 0, "strict", NULL,
     "refuse an image of the store whose user is root or unset (without --strict "
     "it is a finding in the audit log)",
@@ -579,10 +594,15 @@ apply_image_config (struct run_opts *o, struct brig_err *err)
   const struct brig_image_config *ic = &o->img.config;
   char **argv = NULL;
 
-  for (size_t i = 0; ic->entrypoint && ic->entrypoint[i]; i++)
+  /* As docker run: --entrypoint replaces Entrypoint and drops Cmd. */
+  char *const *cmd = c->argv ? c->argv : o->entrypoint ? NULL : ic->cmd;
+
+  if (o->entrypoint && o->entrypoint[0])
+    strv_push (&argv, xstrdup (o->entrypoint));
+  for (size_t i = 0; !o->entrypoint && ic->entrypoint && ic->entrypoint[i]; i++)
     strv_push (&argv, xstrdup (ic->entrypoint[i]));
-  for (size_t i = 0; c->argv ? c->argv[i] != NULL : ic->cmd && ic->cmd[i]; i++)
-    strv_push (&argv, xstrdup (c->argv ? c->argv[i] : ic->cmd[i]));
+  for (size_t i = 0; cmd && cmd[i]; i++)
+    strv_push (&argv, xstrdup (cmd[i]));
   if (argv == NULL)
     return brig_error (err, 0,
                        "image `%s` has neither Entrypoint nor Cmd: give a command after its "
@@ -629,6 +649,16 @@ prepare_image_root (struct run_opts *o, struct brig_err *err)
   c->rootfs = xstrdup (o->root.path);
   c->rootfs_shifted = true;
   return 0;
+}
+
+/* Not the embedded image nor a directory: an image of the store. */
+static bool
+is_store_ref (const char *image)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (embedded); i++)
+    if (strcmp (image, embedded[i].name) == 0)
+      return false;
+  return image[0] != '/' && !str_has_prefix (image, "./");
 }
 
 static int
@@ -862,6 +892,15 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
     return brig_error (err, 0, "missing IMAGE (see brig run --help)");
   if (argc > 1)
     c->argv = strv_copy (argv + 1);
+  if (o->entrypoint && o->entrypoint[0] && !is_store_ref (argv[0]))
+    {
+      char **v = NULL;
+      strv_push (&v, xstrdup (o->entrypoint));
+      for (size_t i = 0; c->argv && c->argv[i]; i++)
+        strv_push (&v, xstrdup (c->argv[i]));
+      strv_free (c->argv);
+      c->argv = v;
+    }
   if ((r = resolve_image (o, argv[0], err)) < 0)
     return r;
   if ((r = new_id (c, err)) < 0)
@@ -1065,6 +1104,7 @@ out:
   brig_rootfs_release (&o.root);
   brig_stored_image_release (&o.img);
   free (o.image_tag);
+  free (o.entrypoint);
   brig_auditlog_close (&log);
   brig_container_free (o.c);
   free (o.user);

@@ -64,6 +64,10 @@ test_oci_layout_dir_and_archive_zstd_gzip () {
 	brig load -i "$WORK/og.tar" > /dev/null
 	expect_eq "entry cmd" "$(brig run odir:1)" "Entrypoint then Cmd"
 	expect_eq "entry x" "$(brig run odir:1 x)" "Entrypoint then the command given"
+	expect_eq "hi" "$(brig run --entrypoint echo odir:1 hi)" "--entrypoint drops Cmd"
+	expect_eq "" "$(brig run --entrypoint echo odir:1)" "--entrypoint alone: no Cmd"
+	expect_eq "x" "$(brig run --entrypoint '' odir:1 echo x)" "no entrypoint"
+	expect_eq "a" "$(brig run --entrypoint echo busybox a)" "--entrypoint with the embedded image"
 	expect_eq zstd "$(brig run oz:1)"
 	expect_eq gzip "$(brig run og:1)"
 	expect_match "tar\+zstd" "$(brig inspect oz:1)"
