@@ -61,6 +61,7 @@ def layer2():
         t.addfile(*file_info(".wh.home"))
         t.addfile(*file_info("var/.wh..wh..opq"))
         t.addfile(*file_info("var/new", b"new\n"))
+        t.addfile(*file_info("owned", b"by 1000\n", uid=1000, gid=1001))
     return tar_bytes(add)
 
 

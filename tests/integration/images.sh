@@ -40,6 +40,8 @@ test_docker_archive_load_inspect_run () {
 	expect_match "^hi$" "$out" "Env"
 	expect_match "^from the second layer$" "$out"
 	expect_match "^new$" "$out" "/var is opaque: only the second layer's file"
+	expect_eq 1000:1001 "$(brig run bb:1 stat -c %u:%g /owned)" "an owner other than root, inside"
+	expect_eq 101000:101001 "$(stat -c %u:%g "$(ls -d "$(STORE)"/layers/*/owned)")" "and shifted on the host"
 	expect_no_match "^log$|^spool$" "$out" "the first layer's /var"
 	# The audit log says exactly what ran: the digest behind the tag.
 	digest=$(echo "$js" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Digest"])')
@@ -409,10 +411,13 @@ test_docker_save () {
 	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
 	tar -C "$ROOTFS" -c . | $D import --change 'ENTRYPOINT ["echo"]' --change 'CMD ["from docker"]' \
 		--change 'USER 1000:1000' - brigtest:docker > /dev/null
-	$D save -o "$WORK/docker-save.tar" brigtest:docker
+	$D tag brigtest:docker brigtest:second
+	$D save -o "$WORK/docker-save.tar" brigtest:docker brigtest:second
 	$D save brigtest:docker | gzip > "$WORK/docker-save.tar.gz"
 	out=$(brig load -i "$WORK/docker-save.tar")
 	expect_match "Loaded image: brigtest:docker" "$out"
+	expect_match "Loaded image: brigtest:second" "$out"
+	brig rmi brigtest:second > /dev/null
 	expect_eq "from docker" "$(brig run brigtest:docker)"
 	expect_eq "other words" "$(brig run brigtest:docker other words)"
 	brig rmi brigtest:docker > /dev/null

@@ -359,6 +359,7 @@ test_unpack_confines_paths (void **state)
   symlink_entry (&b, "etc-link", "/etc");
   file (&b, "etc-link/passwd", "c");
   header (&b, '3', "dev/mem", NULL, 0, false);
+  header (&b, '1', "etc/passwd-link", "etc-link/passwd", 0, false);
   end (&b);
   fd = unpack (&b, dir, &err);
   if (fd < 0)
@@ -367,6 +368,9 @@ test_unpack_confines_paths (void **state)
   assert_int_equal (fstatat (fd, "through-up", &st, 0), 0);
   assert_int_equal (fstatat (fd, "etc/passwd", &st, 0), 0);
   assert_int_equal (fstatat (fd, "dev/mem", &st, AT_SYMLINK_NOFOLLOW), -1);
+  /* A hard link, through a link inside the root, to a file of the layer. */
+  assert_int_equal (fstatat (fd, "etc/passwd-link", &st, AT_SYMLINK_NOFOLLOW), 0);
+  assert_int_equal (st.st_nlink, 2);
   cleanup_dir (dir, fd);
   free (b.p);
 }
