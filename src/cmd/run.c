@@ -594,6 +594,12 @@ apply_image_config (struct run_opts *o, struct brig_err *err)
   const struct brig_image_config *ic = &o->img.config;
   char **argv = NULL;
 
+  const char *arch, *variant;
+
+  brig_host_platform (&arch, &variant);
+  if ((ic->os && strcmp (ic->os, "linux") != 0) || (ic->arch && strcmp (ic->arch, arch) != 0))
+    return brig_error (err, 0, "image `%s` is for %s/%s; this machine runs linux/%s", c->image,
+                       ic->os ? ic->os : "?", ic->arch ? ic->arch : "?", arch);
   /* As docker run: --entrypoint replaces Entrypoint and drops Cmd. */
   char *const *cmd = c->argv ? c->argv : o->entrypoint ? NULL : ic->cmd;
 

@@ -99,12 +99,9 @@ commit_blob (struct brig_store *s, const char *tmp, const char *digest, bool *re
 {
   _cleanup_free_ char *src = xasprintf ("tmp/%s", tmp), *dst = blob_path (digest);
 
+  /* Renamed over a blob that is there already: the new copy was just
+   * verified, the old one may have been damaged since. */
   *ret_new = faccessat (s->dir, dst, F_OK, AT_SYMLINK_NOFOLLOW) < 0;
-  if (!*ret_new)
-    {
-      unlinkat (s->dir, src, 0);
-      return 0;
-    }
   if (renameat (s->dir, src, s->dir, dst) < 0)
     {
       int e = errno;

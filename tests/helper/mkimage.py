@@ -12,6 +12,7 @@ filesystem and from crafted (hostile) layers.
 Options: --tag NAME, --user U, --entrypoint JSON, --cmd JSON, --env K=V,
 --workdir D, --expose P, --healthcheck JSON, --compress none|gzip|zstd,
 --multi (an index with linux/arm64 first and this machine's image),
+--arch A (docker: the config's architecture),
 --corrupt-layer, --wrong-digest, --missing-layer, --truncate N,
 --gzip-archive."""
 import gzip
@@ -134,7 +135,7 @@ def parse_opts(args):
     o = {"layers": [], "tag": None, "env": [], "expose": [], "compress": "none"}
     it = iter(args)
     for a in it:
-        if a in ("--tag", "--user", "--workdir", "--compress", "--truncate"):
+        if a in ("--tag", "--user", "--workdir", "--compress", "--truncate", "--arch"):
             o[a[2:]] = next(it)
         elif a in ("--entrypoint", "--cmd", "--healthcheck"):
             o[a[2:]] = json.loads(next(it))
@@ -208,7 +209,7 @@ def image_blobs(o, arch):
 
 
 def docker(out, o):
-    cfg, layers = image_blobs(o, host_arch())
+    cfg, layers = image_blobs(o, o.get("arch") or host_arch())
     cfg_name = sha(cfg)[7:] + ".json"
     members = [(cfg_name, cfg)]
     names = []

@@ -83,6 +83,12 @@ test_multi_platform_index_picks_this_machine () {
 	$MK oci "$WORK/multi.tar" "$WORK/base.tar" --tag multi:1 --multi --cmd '["echo","this machine"]'
 	brig load -i "$WORK/multi.tar" > /dev/null
 	expect_eq "this machine" "$(brig run multi:1)"
+	# An image for another machine alone: refused by name, not an exec error.
+	$MK docker "$WORK/other.tar" "$WORK/base.tar" --tag other:1 --arch s390x --cmd '["true"]'
+	brig load -i "$WORK/other.tar" > /dev/null
+	run_status st brig run other:1
+	expect_eq 125 "$st"
+	expect_match "image .other:1. is for linux/s390x; this machine runs linux/" "$out"
 	expect_eq "$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')" \
 		"$(brig inspect multi:1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Architecture"])')"
 }
@@ -173,6 +179,9 @@ test_corrupted_blob_in_the_store_is_caught_on_read () {
 	run_status st brig run c:1
 	expect_eq 125 "$st"
 	expect_match "blob sha256:$cfg in the image store has digest sha256:[0-9a-f]{64}: it is corrupted" "$out"
+	# Loading the image again replaces the damaged copy.
+	brig load -i "$WORK/d.tar" > /dev/null
+	brig run c:1
 	# A layer altered after load is caught when it is unpacked.
 	$MK docker "$WORK/e.tar" "$WORK/l2.tar" --tag e:1 --cmd '["true"]'
 	brig load -i "$WORK/e.tar" > /dev/null
