@@ -1036,7 +1036,7 @@ audit_image (struct run_opts *o, struct brig_auditlog *log, const char *ref, str
 int
 cmd_run (int argc, char **argv)
 {
-  struct run_opts o = { 0 };
+  struct run_opts o = { .root = BRIG_ROOTFS_INIT };
   struct brig_err err = { 0 };
   struct brig_auditlog log = { -1, NULL };
   struct brig_sandbox *sb = NULL;

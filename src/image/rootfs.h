@@ -40,6 +40,12 @@ struct brig_rootfs
   uint64_t devices_dropped, setid_cleared;
 };
 
+/* A brig_rootfs that holds nothing (brig_rootfs_release may be called). */
+#define BRIG_ROOTFS_INIT                                                                           \
+  {                                                                                                \
+    .hold = -1, .store_dir = -1                                                                    \
+  }
+
 int brig_rootfs_prepare (struct brig_store *s, const struct brig_stored_image *img,
                          const struct brig_rootfs_opts *o, struct brig_rootfs *ret,
                          struct brig_err *err);
