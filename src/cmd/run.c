@@ -646,6 +646,13 @@ prepare_image_root (struct run_opts *o, struct brig_err *err)
           = c->uidmap[0].count < c->gidmap[0].count ? c->uidmap[0].count : c->gidmap[0].count };
   int r;
 
+  _cleanup_strv_ char **points = NULL;
+
+  for (size_t i = 0; i < c->nmounts; i++)
+    strv_push (&points, xstrdup (c->mounts[i].dest));
+  if (c->cwd)
+    strv_push (&points, xstrdup (c->cwd));
+  ro.mount_points = points;
   if ((r = brig_store_open (root, false, &s, err)) < 0)
     return r;
   r = brig_rootfs_prepare (&s, &o->img, &ro, &o->root, err);

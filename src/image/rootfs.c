@@ -160,8 +160,16 @@ mount_overlay (struct brig_store *s, const struct brig_stored_image *img,
     _cleanup_free_ char *empty = xasprintf ("containers/%s/empty", o->id);
     _cleanup_free_ char *rel = xasprintf ("../%s", empty);
     str_append (&lower, ":", rel);
-    if (mkdirat (s->dir, empty, 0755) < 0)
+    _cleanup_close_ int fd = -1;
+    if (mkdirat (s->dir, empty, 0755) < 0
+        || (fd = openat (s->dir, empty, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
+        || fchown (fd, o->uid_base, o->gid_base) < 0)
       return brig_error (err, errno, "`%s/%s`", s->root, empty);
+    for (size_t i = 0; o->mount_points && o->mount_points[i]; i++)
+      if ((r = brig_unpack_mkdirs (fd, o->mount_points[i], "mount point", o->uid_base, o->gid_base,
+                                   err))
+          < 0)
+        return r;
   }
   mnt = xasprintf ("%s/root", ret->dir);
   if (mkdir (mnt, 0755) < 0)

@@ -27,6 +27,11 @@ struct brig_rootfs_opts
   bool overlay; /* try overlayfs (else flat) */
   bool squash;  /* unprivileged: every file the caller's */
   uint32_t uid_base, gid_base, id_count;
+  /* Directories the container mounts on or starts in (absolute): a
+   * read-only overlay cannot have them made later, so they are made in
+   * its lowest layer, where the image's own layers hide them if they
+   * have them. */
+  char *const *mount_points;
 };
 
 struct brig_rootfs

@@ -115,9 +115,8 @@ clean_path (struct ctx *x, const char *path, const char *what, char **ret)
       if (strcmp (c, "..") == 0)
         {
           free (out);
-          return brig_error (x->err, 0,
-                             "%s: %s `%.200s` leaves the root (`..`); the layer is refused",
-                             x->t->name, what, path);
+          return brig_error (x->err, 0, "%s: %s `%.200s` leaves the root (`..`)%s", x->t->name,
+                             what, path, strcmp (what, "path") ? "; the layer is refused" : "");
         }
       str_append (&out, "/", c);
     }
@@ -453,4 +452,26 @@ brig_unpack_layer (int root, struct brig_tar *t, const struct brig_unpack_opts *
     }
   set_free (&x.created);
   return r < 0 ? r : 0;
+}
+
+int
+brig_unpack_mkdirs (int root, const char *path, const char *what, uint32_t uid, uint32_t gid,
+                    struct brig_err *err)
+{
+  struct brig_tar t = { .name = what };
+  struct brig_unpack_opts o = { .chown = true, .uid_base = uid, .gid_base = gid };
+  struct brig_unpack_stats st = { 0 };
+  struct ctx x = { .root = root, .t = &t, .o = &o, .st = &st, .err = err };
+  _cleanup_free_ char *clean = NULL;
+  int r, fd;
+
+  if ((r = clean_path (&x, path, "path", &clean)) == 0 && clean[0])
+    {
+      if ((fd = open_parent (&x, clean, path)) < 0)
+        r = fd;
+      else
+        close (fd);
+    }
+  set_free (&x.created);
+  return r;
 }

@@ -49,4 +49,10 @@ struct brig_unpack_stats
 int brig_unpack_layer (int root, struct brig_tar *t, const struct brig_unpack_opts *o,
                        struct brig_unpack_stats *st, struct brig_err *err);
 
+/* Make the directory PATH (absolute, inside the directory ROOT) and its
+ * missing parents, owned by UID:GID, mode 0755; the same walk as entries
+ * take, so PATH cannot leave ROOT.  WHAT names it in errors. */
+int brig_unpack_mkdirs (int root, const char *path, const char *what, uint32_t uid, uint32_t gid,
+                        struct brig_err *err);
+
 #endif

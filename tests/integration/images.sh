@@ -512,3 +512,23 @@ test_gc_keeps_a_running_containers_image () {
 	expect_eq "" "$(ls -A "$(STORE)/containers")"
 	expect_eq "" "$(ls -A "$(STORE)/layers")"
 }
+
+test_minimal_image_gets_its_mount_points () {
+	mkdir -p "$WORK/mini/bin"
+	cp "$ROOTFS/bin/busybox" "$WORK/mini/bin/"
+	$MK layer "$WORK/mini" "$WORK/mini.layer"
+	$MK docker "$WORK/mini.tar" "$WORK/mini.layer" --tag mini:1 --workdir /srv/app \
+		--cmd '["/bin/busybox","sh","-c","pwd; /bin/busybox ls /"]'
+	brig load -i "$WORK/mini.tar" > /dev/null
+	out=$(brig run mini:1)
+	expect_match "^/srv/app$" "$out" "a WorkingDir the image lacks"
+	expect_match "^proc$" "$out"
+	expect_match "^tmp$" "$out"
+	# An image's WorkingDir cannot name a place outside its root.
+	$MK docker "$WORK/mini2.tar" "$WORK/mini.layer" --tag mini:2 --workdir /../../../x --cmd '["/bin/busybox","true"]'
+	brig load -i "$WORK/mini2.tar" > /dev/null
+	run_status st brig run mini:2
+	expect_eq 125 "$st"
+	expect_match "mount point: path ./\.\./\.\./\.\./x. leaves the root" "$out"
+	expect_eq "" "$(ls -A "$(STORE)/containers")"
+}
