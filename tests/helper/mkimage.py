@@ -48,6 +48,15 @@ def file_info(name, data=b"", mode=0o644, **kw):
     return i, io.BytesIO(data)
 
 
+def special(name, type, linkname="", dev=(0, 0)):
+    """A link, device or other entry without data."""
+    i = tarfile.TarInfo(name)
+    i.type = type
+    i.linkname = linkname
+    i.devmajor, i.devminor = dev
+    return i
+
+
 def layer(rootfs):
     def add(t):
         for entry in sorted(os.listdir(rootfs)):
@@ -75,36 +84,18 @@ def evil(kind):
             t.addfile(*file_info("/brig-evil-absolute", b"inside"))
         elif kind == "symlink-escape":
             # a link to the host's /tmp, then a file written through it
-            i = tarfile.TarInfo("esc")
-            i.type = tarfile.SYMTYPE
-            i.linkname = "/tmp"
-            t.addfile(i)
+            t.addfile(special("esc", tarfile.SYMTYPE, "/tmp"))
             t.addfile(*file_info("esc/brig-evil-symlink", b"escaped"))
         elif kind == "symlink-parent":
-            i = tarfile.TarInfo("up")
-            i.type = tarfile.SYMTYPE
-            i.linkname = "../../../../../../"
-            t.addfile(i)
+            t.addfile(special("up", tarfile.SYMTYPE, "../../../../../../"))
             t.addfile(*file_info("up/brig-evil-parent", b"where am I"))
         elif kind == "hardlink-escape":
-            i = tarfile.TarInfo("hl")
-            i.type = tarfile.LNKTYPE
-            i.linkname = "../../../../etc/passwd"
-            t.addfile(i)
+            t.addfile(special("hl", tarfile.LNKTYPE, "../../../../etc/passwd"))
         elif kind == "hardlink-absolute":
-            i = tarfile.TarInfo("hl")
-            i.type = tarfile.LNKTYPE
-            i.linkname = "/etc/hostname-of-host-not-in-layer"
-            t.addfile(i)
+            t.addfile(special("hl", tarfile.LNKTYPE, "/etc/hostname-of-host-not-in-layer"))
         elif kind == "device":
-            i = tarfile.TarInfo("dev/evil-mem")
-            i.type = tarfile.CHRTYPE
-            i.devmajor, i.devminor = 1, 1
-            t.addfile(i)
-            i = tarfile.TarInfo("dev/evil-disk")
-            i.type = tarfile.BLKTYPE
-            i.devmajor, i.devminor = 8, 0
-            t.addfile(i)
+            t.addfile(special("dev/evil-mem", tarfile.CHRTYPE, dev=(1, 1)))
+            t.addfile(special("dev/evil-disk", tarfile.BLKTYPE, dev=(8, 0)))
             t.addfile(*file_info("after-devices", b"ok"))
         elif kind == "setuid":
             t.addfile(*file_info("suid-file", b"#!/bin/sh\n", mode=0o6755))
