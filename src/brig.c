@@ -25,12 +25,18 @@ struct cmd
 static const struct cmd commands[] = {
   { "audit", cmd_audit, 0,
     "check manifests, compose files, docker run lines and Dockerfiles against the policy" },
+  { "gc", cmd_gc, 0, "remove the image store's blobs and layers no image uses" },
   { "host", cmd_host, 0, "audit this machine: virtualisation, kernel, Docker daemon" },
+  { "images", cmd_images, 0, "list the images in the local store" },
+  { "inspect", cmd_inspect, 0, "show an image of the store as JSON" },
+  { "load", cmd_load, 0, "load images from docker/podman save archives or OCI layouts" },
   { "probe", cmd_probe, 0, "inside a container: try what an attacker would, report what held" },
   { "ps", cmd_ps, 0, "list running containers and the hardening the kernel enforces on them" },
+  { "rmi", cmd_rmi, 0, "remove images (tags) from the local store" },
   { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },
   { "runtime", cmd_runtime, NEEDS_USERNS,
     "the OCI runtime (runc's command line), also installed as brig-runtime" },
+  { "tag", cmd_tag, 0, "give an image of the store another name" },
   { "volume", cmd_volume, 0, "create, list, inspect and remove named volumes for brig run -v" },
   { "version", cmd_version, 0, "print brig's version and what it was built with" },
 };

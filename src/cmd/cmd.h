@@ -8,6 +8,12 @@
 #include "policy/policy.h"
 
 int cmd_audit (int argc, char **argv);
+int cmd_gc (int argc, char **argv);
+int cmd_images (int argc, char **argv);
+int cmd_inspect (int argc, char **argv);
+int cmd_load (int argc, char **argv);
+int cmd_rmi (int argc, char **argv);
+int cmd_tag (int argc, char **argv);
 int cmd_host (int argc, char **argv);
 int cmd_probe (int argc, char **argv);
 int cmd_ps (int argc, char **argv);

@@ -2,6 +2,8 @@
  * flags; everything it decides lands in struct brig_container. */
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "image/rootfs.h"
+#include "image/store.h"
 #include "model/caps.h"
 #include "model/container.h"
 #include "parse/envfile.h"
@@ -70,6 +72,15 @@ struct run_opts
   size_t nvols;
   int *vol_locks; /* held while the container runs: its named volumes */
   size_t nvol_locks;
+  bool workdir_set;
+  bool strict;
+  char *entrypoint; /* --entrypoint, "" for none; NULL: not given */
+  /* An image of the store (IMG.DIGEST set), its root, and what its
+   * config asks of the run. */
+  struct brig_stored_image img;
+  char *image_tag;
+  struct brig_rootfs root;
+  bool image_root_user; /* the image's User is root or unset */
 };
 
 static int
@@ -252,6 +263,7 @@ set_workdir (void *ctx, const char *arg, struct brig_err *err)
     return brig_error (err, 0, "`%s`: the working directory must be an absolute path", arg);
   free (o->c->cwd);
   o->c->cwd = xstrdup (arg);
+  o->workdir_set = true;
   return 0;
 }
 
@@ -589,6 +601,25 @@ set_tty (void *ctx, const char *arg, struct brig_err *err)
 }
 
 static int
+set_entrypoint (void *ctx, const char *arg, struct brig_err *err)
+{
+  struct run_opts *o = ctx;
+  (void)err;
+  free (o->entrypoint);
+  o->entrypoint = xstrdup (arg);
+  return 0;
+}
+
+static int
+set_strict (void *ctx, const char *arg, struct brig_err *err)
+{
+  (void)arg;
+  (void)err;
+  ((struct run_opts *)ctx)->strict = true;
+  return 0;
+}
+
+static int
 accept_flag (void *ctx, const char *arg, struct brig_err *err)
 {
   (void)ctx;
@@ -708,6 +739,14 @@ static const struct brig_opt run_opts_table[] = {
   { 0, "dns-option", "OPT", "a resolv.conf option, e.g. ndots:2", set_dns_option },
   { 0, "add-host", "NAME:IP", "a line of the container's /etc/hosts (IPv6: NAME:[::1])",
     set_add_host },
+  { 0, "entrypoint", "CMD",
+    "run CMD, then COMMAND, instead of the image's Entrypoint and Cmd (\"\" for no "
+    "entrypoint)",
+    set_entrypoint },
+  { 0, "strict", NULL,
+    "refuse an image of the store whose user is root or unset (without --strict "
+    "it is a finding in the audit log)",
+    set_strict },
   { 0, "init", NULL, "run a tiny init as PID 1 that forwards signals and reaps zombies", set_init },
   { 0, "log", "FILE",
     "audit log (default: "
@@ -724,8 +763,11 @@ static const struct brig_opt run_opts_table[] = {
 static const struct brig_cmd_help run_help = {
   "brig run [OPTIONS] IMAGE [COMMAND [ARG...]]",
   "Run COMMAND in a new container whose defaults are the hardened setup.",
-  "IMAGE is `busybox` (the embedded image) or the path of a root filesystem directory\n"
-  "(absolute, or starting with ./).  By default the container has its own user\n"
+  "IMAGE is `busybox` (the embedded image), the path of a root filesystem directory\n"
+  "(absolute, or starting with ./), or an image of the local store (brig load;\n"
+  "NAME[:TAG][@DIGEST], an id or a digest), whose Entrypoint, Cmd, Env, WorkingDir\n"
+  "and User are used; the digest that ran is in the audit log.  By default the container has its "
+  "own user\n"
   "namespace (root maps to an unprivileged host range), no capabilities at all,\n"
   "no_new_privs, the default seccomp profile, a read-only root with tmpfs on /tmp\n"
   "and /run, masked /proc paths, read-only /sys, a minimal /dev, loopback-only\n"
@@ -751,6 +793,155 @@ new_id (struct brig_container *c, struct brig_err *err)
   return 0;
 }
 
+static char *
+store_root (void)
+{
+  _cleanup_free_ char *state = brig_state_dir ();
+  return xasprintf ("%s/images", state);
+}
+
+/* IMAGE from the store: its manifest and config, read and verified. */
+static int
+resolve_stored_image (struct run_opts *o, const char *image, struct brig_err *err)
+{
+  _cleanup_free_ char *root = store_root ();
+  struct brig_store s = { NULL, -1, -1 };
+  struct brig_refs refs = { 0 };
+  char digest[BRIG_DIGEST_LEN];
+  int r;
+
+  if ((r = brig_store_open (root, false, &s, err)) < 0)
+    return r;
+  if ((r = brig_store_read_refs (&s, &refs, err)) == 0
+      && (r = brig_store_resolve (&s, &refs, image, digest, &o->image_tag, err)) == 0)
+    r = brig_store_load_image (&s, digest, &o->img, err);
+  brig_refs_release (&refs);
+  brig_store_close (&s);
+  if (r == -ENOENT)
+    {
+      brig_err_release (err);
+      return brig_error (err, 0,
+                         "image `%s`: expected `busybox` (the embedded image), an image of the "
+                         "store (see brig images) or the path of a directory (absolute, or "
+                         "starting with ./)",
+                         image);
+    }
+  return r < 0 ? brig_err_wrap (err, "image `%s`", image) : 0;
+}
+
+static bool
+is_root_user (const char *u)
+{
+  static const char *const roots[] = { "", "0", "root" };
+  size_t n = u ? strcspn (u, ":") : 0;
+
+  for (size_t i = 0; i < ARRAY_SIZE (roots); i++)
+    if (strlen (roots[i]) == n && strncmp (u ? u : "", roots[i], n) == 0)
+      return true;
+  return false;
+}
+
+/* The image config's command, user and working directory, under what the
+ * command line said. */
+static int
+apply_image_config (struct run_opts *o, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  const struct brig_image_config *ic = &o->img.config;
+  char **argv = NULL;
+
+  const char *arch, *variant;
+
+  brig_host_platform (&arch, &variant);
+  if ((ic->os && strcmp (ic->os, "linux") != 0) || (ic->arch && strcmp (ic->arch, arch) != 0))
+    return brig_error (err, 0, "image `%s` is for %s/%s; this machine runs linux/%s", c->image,
+                       ic->os ? ic->os : "?", ic->arch ? ic->arch : "?", arch);
+  /* As docker run: --entrypoint replaces Entrypoint and drops Cmd. */
+  char *const *cmd = c->argv ? c->argv : o->entrypoint ? NULL : ic->cmd;
+
+  if (o->entrypoint && o->entrypoint[0])
+    strv_push (&argv, xstrdup (o->entrypoint));
+  for (size_t i = 0; !o->entrypoint && ic->entrypoint && ic->entrypoint[i]; i++)
+    strv_push (&argv, xstrdup (ic->entrypoint[i]));
+  for (size_t i = 0; cmd && cmd[i]; i++)
+    strv_push (&argv, xstrdup (cmd[i]));
+  if (argv == NULL)
+    return brig_error (err, 0,
+                       "image `%s` has neither Entrypoint nor Cmd: give a command after its "
+                       "name",
+                       c->image);
+  strv_free (c->argv);
+  c->argv = argv;
+  if (!o->workdir_set && ic->workdir && ic->workdir[0])
+    {
+      free (c->cwd);
+      c->cwd = ic->workdir[0] == '/' ? xstrdup (ic->workdir) : xasprintf ("/%s", ic->workdir);
+    }
+  o->image_root_user = is_root_user (ic->user);
+  if (o->user == NULL && ic->user && ic->user[0])
+    o->user = xstrdup (ic->user);
+  return 0;
+}
+
+/* Unpack (or reuse) the image's layers for this container's user
+ * namespace and make its root. */
+static int
+prepare_image_root (struct run_opts *o, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  _cleanup_free_ char *root = store_root ();
+  struct brig_store s;
+  struct brig_rootfs_opts ro
+      = { .id = c->id,
+          .writable = !c->readonly_rootfs,
+          .overlay = getenv ("BRIG_IMAGE_FLAT") == NULL,
+          .squash = c->rootless,
+          .uid_base = c->uidmap[0].outside,
+          .gid_base = c->gidmap[0].outside,
+          .id_count
+          = c->uidmap[0].count < c->gidmap[0].count ? c->uidmap[0].count : c->gidmap[0].count };
+  int r;
+
+  _cleanup_strv_ char **points = NULL, **files = NULL;
+  static const char *const gen[] = { "/etc/hostname", "/etc/hosts", "/etc/resolv.conf" };
+
+  for (size_t i = 0; i < c->nmounts; i++)
+    strv_push (&points, xstrdup (c->mounts[i].dest));
+  /* The volumes, judged and mounted later: a bind of a file needs a file. */
+  for (size_t i = 0; i < o->nvols; i++)
+    {
+      struct stat st;
+      bool file = o->vols[i].source && strcmp (o->vols[i].type, "bind") == 0
+                  && stat (o->vols[i].source, &st) == 0 && !S_ISDIR (st.st_mode);
+      strv_push (file ? &files : &points, xstrdup (o->vols[i].dest));
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (gen); i++)
+    strv_push (&files, xstrdup (gen[i]));
+  if (c->cwd)
+    strv_push (&points, xstrdup (c->cwd));
+  ro.mount_points = points;
+  ro.mount_files = files;
+  if ((r = brig_store_open (root, false, &s, err)) < 0)
+    return r;
+  r = brig_rootfs_prepare (&s, &o->img, &ro, &o->root, err);
+  brig_store_close (&s);
+  if (r < 0)
+    return brig_err_wrap (err, "image `%s`", c->image);
+  c->rootfs = xstrdup (o->root.path);
+  c->rootfs_shifted = true;
+  return 0;
+}
+
+/* Not the embedded image nor a directory: an image of the store. */
+static bool
+is_store_ref (const char *image)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (embedded); i++)
+    if (strcmp (image, embedded[i].name) == 0)
+      return false;
+  return image[0] != '/' && !str_has_prefix (image, "./");
+}
+
 static int
 resolve_image (struct run_opts *o, const char *image, struct brig_err *err)
 {
@@ -773,10 +964,7 @@ resolve_image (struct run_opts *o, const char *image, struct brig_err *err)
         return 0;
       }
   if (image[0] != '/' && !str_has_prefix (image, "./"))
-    return brig_error (err, 0,
-                       "image `%s`: expected `busybox` (the embedded image), an "
-                       "absolute path, or a path starting with ./",
-                       image);
+    return resolve_stored_image (o, image, err);
   if (realpath (image, real) == NULL)
     return brig_error (err, errno, "image `%s`", image);
   c->rootfs = xstrdup (real);
@@ -944,6 +1132,9 @@ setup_env (struct run_opts *o, struct brig_err *err)
     _cleanup_free_ char *h = xasprintf ("HOSTNAME=%s", c->hostname);
     brig_container_setenv (c, h);
   }
+  for (size_t i = 0; o->img.config.env && o->img.config.env[i]; i++)
+    if (strchr (o->img.config.env[i], '='))
+      brig_container_setenv (c, o->img.config.env[i]);
   for (size_t i = 0; o->env_files && o->env_files[i]; i++)
     {
       _cleanup_free_ char *buf = NULL;
@@ -1054,12 +1245,27 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
     return brig_error (err, 0, "missing IMAGE (see brig run --help)");
   if (argc > 1)
     c->argv = strv_copy (argv + 1);
+  if (o->entrypoint && o->entrypoint[0] && !is_store_ref (argv[0]))
+    {
+      char **v = NULL;
+      strv_push (&v, xstrdup (o->entrypoint));
+      for (size_t i = 0; c->argv && c->argv[i]; i++)
+        strv_push (&v, xstrdup (c->argv[i]));
+      strv_free (c->argv);
+      c->argv = v;
+    }
   if ((r = resolve_image (o, argv[0], err)) < 0)
     return r;
   if ((r = new_id (c, err)) < 0)
     return r;
   if (c->hostname == NULL)
     c->hostname = xstrndup (c->id, 12);
+  /* An image of the store: its root is made for this user namespace, so
+   * the mapping comes first (checked again once the user is known). */
+  if (o->img.digest[0]
+      && ((r = apply_image_config (o, err)) < 0 || (r = setup_userns (o, err)) < 0
+          || (r = prepare_image_root (o, err)) < 0))
+    return r;
 
   if (o->seccomp_unconfined)
     {
@@ -1161,10 +1367,55 @@ status_of (int st)
   return EXIT_BRIG;
 }
 
+/* What ran, exactly (the digest behind a tag), and the image's findings:
+ * a root user (refused under --strict), ports and a health check that
+ * brig run does not act on. */
+static int
+audit_image (struct run_opts *o, struct brig_auditlog *log, const char *ref, struct brig_err *err)
+{
+  struct brig_audit_image_info info = { .ref = ref,
+                                        .digest = o->img.digest,
+                                        .image_id = o->img.manifest.config.digest,
+                                        .pinned = o->image_tag == NULL || strchr (ref, '@') != NULL,
+                                        .exposed_ports = o->img.config.exposed_ports,
+                                        .healthcheck = o->img.config.healthcheck };
+
+  brig_audit_image_ran (log, o->c, &info);
+  /* Informational: brig run acts on neither. */
+  if (info.exposed_ports && info.exposed_ports[0])
+    {
+      _cleanup_free_ char *ports = NULL;
+      for (size_t i = 0; info.exposed_ports[i]; i++)
+        str_append (&ports, ", ", info.exposed_ports[i]);
+      fprintf (stderr,
+               "brig: note: image %s declares ports %s; brig run publishes none (loopback "
+               "only)\n",
+               ref, ports);
+    }
+  if (info.healthcheck && info.healthcheck[0] && strcmp (info.healthcheck[0], "NONE") != 0)
+    fprintf (stderr, "brig: note: image %s has a health check, which brig run does not run\n", ref);
+  if (!o->image_root_user)
+    return 0;
+  {
+    _cleanup_free_ char *detail = xasprintf (
+        "image %s (%s) runs as %s%s", ref, o->img.digest,
+        o->img.config.user && o->img.config.user[0] ? o->img.config.user : "root (no User set)",
+        o->user && !is_root_user (o->user) ? "; -u overrides it" : "");
+    bool refuse = o->strict && (o->user == NULL || is_root_user (o->user));
+    brig_audit_decision (log, o->c, "BRIG-I001", refuse ? "refuse" : "audit", detail);
+    if (refuse)
+      return brig_error (err, 0,
+                         "image `%s` runs as root (its User is `%s`): refused under --strict; "
+                         "give -u UID or use an image with a non-root USER",
+                         ref, o->img.config.user ? o->img.config.user : "");
+  }
+  return 0;
+}
+
 int
 cmd_run (int argc, char **argv)
 {
-  struct run_opts o = { 0 };
+  struct run_opts o = { .root = BRIG_ROOTFS_INIT };
   struct brig_err err = { 0 };
   struct brig_auditlog log = { -1, NULL };
   struct brig_sandbox *sb = NULL;
@@ -1214,6 +1465,8 @@ cmd_run (int argc, char **argv)
                               MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC };
       brig_container_set_mount (o.c, &m);
     }
+  if (o.img.digest[0] && (r = audit_image (&o, &log, argv[optind], &err)) < 0)
+    goto fail;
   actx = (struct abandon_ctx){ &log, o.c };
   sopts = (struct brig_sandbox_opts){
     .on_abandon = on_abandon, .data = &actx, .console_socket = -1, .relay_terminal = o.tty
@@ -1238,6 +1491,7 @@ cmd_run (int argc, char **argv)
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
     }
+  brig_rootfs_detach (&o.root);
   for (char *const *w = brig_sandbox_warnings (sb); *w; w++)
     fprintf (stderr, "brig: warning: %s\n", *w);
   brig_audit_created (&log, o.c);
@@ -1270,6 +1524,10 @@ out:
   brig_portfwd_stop (fwd);
   brig_slirp_stop (slirp);
   brig_sandbox_destroy (sb);
+  brig_rootfs_release (&o.root);
+  brig_stored_image_release (&o.img);
+  free (o.image_tag);
+  free (o.entrypoint);
   brig_auditlog_close (&log);
   brig_container_free (o.c);
   free (o.user);

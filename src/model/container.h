@@ -208,6 +208,9 @@ struct brig_container
   char *image;  /* as the user named it: "busybox", "./rootfs" */
   char *rootfs; /* absolute path of the root filesystem directory */
   bool readonly_rootfs;
+  /* The root's files are already owned by the user namespace's host ids
+   * (an image unpacked for this mapping): it is not idmapped. */
+  bool rootfs_shifted;
 
   char **argv; /* what runs as PID 1 (or under --init) */
   char **env;

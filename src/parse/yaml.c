@@ -67,15 +67,6 @@ arena_strndup (struct brig_yaml *y, const char *s, size_t n)
   return p;
 }
 
-static uint64_t
-hash (const char *s)
-{
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
 static void
 anchor_set (struct brig_yaml *y, const char *name, struct brig_ynode *node)
 {
@@ -93,7 +84,8 @@ anchor_set (struct brig_yaml *y, const char *name, struct brig_ynode *node)
           anchor_set (y, old[k].name, old[k].node);
       free (old);
     }
-  for (i = hash (name) & (y->capanchors - 1); y->anchors[i].name; i = (i + 1) & (y->capanchors - 1))
+  for (i = str_hash (name) & (y->capanchors - 1); y->anchors[i].name;
+       i = (i + 1) & (y->capanchors - 1))
     if (strcmp (y->anchors[i].name, name) == 0)
       {
         y->anchors[i].node = node; /* a later anchor of the same name wins */
@@ -108,7 +100,7 @@ anchor_get (const struct brig_yaml *y, const char *name)
 {
   if (y->capanchors == 0)
     return NULL;
-  for (size_t i = hash (name) & (y->capanchors - 1); y->anchors[i].name;
+  for (size_t i = str_hash (name) & (y->capanchors - 1); y->anchors[i].name;
        i = (i + 1) & (y->capanchors - 1))
     if (strcmp (y->anchors[i].name, name) == 0)
       return y->anchors[i].node;

@@ -1,4 +1,5 @@
 #include "report/auditlog.h"
+#include "report/oci_spec.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
@@ -135,6 +136,22 @@ brig_audit_exited (struct brig_auditlog *log, const struct brig_container *c, in
   json_object_set_new (j, "oom_killed", json_boolean (oom_killed));
   if (reason)
     json_object_set_new (j, "reason", json_string (reason));
+  return emit (log, j);
+}
+
+int
+brig_audit_image_ran (struct brig_auditlog *log, const struct brig_container *c,
+                      const struct brig_audit_image_info *info)
+{
+  json_t *j = event ("image", c);
+  json_object_set_new (j, "ref", json_string (info->ref));
+  json_object_set_new (j, "digest", json_string (info->digest));
+  json_object_set_new (j, "image_id", json_string (info->image_id));
+  json_object_set_new (j, "pinned", json_boolean (info->pinned));
+  if (info->exposed_ports)
+    json_object_set_new (j, "exposed_ports", brig_strv_json (info->exposed_ports));
+  if (info->healthcheck)
+    json_object_set_new (j, "healthcheck", brig_strv_json (info->healthcheck));
   return emit (log, j);
 }
 

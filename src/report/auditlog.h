@@ -28,6 +28,20 @@ int brig_audit_started (struct brig_auditlog *log, const struct brig_container *
 int brig_audit_decision (struct brig_auditlog *log, const struct brig_container *c,
                          const char *rule, const char *action, const char *detail);
 
+/* The image a container runs, as exactly as the store knows it: REF as
+ * the user gave it, the manifest DIGEST and IMAGE_ID (config digest) it
+ * resolved to, whether REF pinned that digest, and what the image
+ * declares that brig run does not act on (ports, health check). */
+struct brig_audit_image_info
+{
+  const char *ref, *digest, *image_id;
+  bool pinned;
+  char *const *exposed_ports; /* or NULL */
+  char *const *healthcheck;   /* or NULL */
+};
+int brig_audit_image_ran (struct brig_auditlog *log, const struct brig_container *c,
+                          const struct brig_audit_image_info *info);
+
 /* STATUS is a wait(2) status; or pass status -1 and REASON for a container
  * that ended without one (start failed, brig was killed). */
 int brig_audit_exited (struct brig_auditlog *log, const struct brig_container *c, int status,

@@ -61,8 +61,8 @@ caps_json (uint64_t set)
   return a;
 }
 
-static json_t *
-strv_json (char *const *v)
+json_t *
+brig_strv_json (char *const *v)
 {
   json_t *a = json_array ();
   for (size_t i = 0; v && v[i]; i++)
@@ -140,15 +140,15 @@ brig_oci_spec_json (const struct brig_container *c)
                                                  (json_int_t)c->rlimits[i].hard, "soft",
                                                  (json_int_t)c->rlimits[i].soft));
     }
-  process = json_pack ("{s:b, s:{s:i, s:i, s:o}, s:o, s:o, s:s, s:{s:o, s:o, s:o, s:o, s:o}, "
-                       "s:o, s:b}",
-                       "terminal", c->terminal, "user", "uid", (int)c->uid, "gid", (int)c->gid,
-                       "additionalGids", groups, "args", strv_json (c->argv), "env",
-                       strv_json (c->env), "cwd", c->cwd ? c->cwd : "/", "capabilities", "bounding",
-                       caps_json (c->caps.bounding), "effective", caps_json (c->caps.effective),
-                       "permitted", caps_json (c->caps.permitted), "inheritable",
-                       caps_json (c->caps.inheritable), "ambient", caps_json (c->caps.ambient),
-                       "rlimits", rlimits, "noNewPrivileges", c->no_new_privs);
+  process = json_pack (
+      "{s:b, s:{s:i, s:i, s:o}, s:o, s:o, s:s, s:{s:o, s:o, s:o, s:o, s:o}, "
+      "s:o, s:b}",
+      "terminal", c->terminal, "user", "uid", (int)c->uid, "gid", (int)c->gid, "additionalGids",
+      groups, "args", brig_strv_json (c->argv), "env", brig_strv_json (c->env), "cwd",
+      c->cwd ? c->cwd : "/", "capabilities", "bounding", caps_json (c->caps.bounding), "effective",
+      caps_json (c->caps.effective), "permitted", caps_json (c->caps.permitted), "inheritable",
+      caps_json (c->caps.inheritable), "ambient", caps_json (c->caps.ambient), "rlimits", rlimits,
+      "noNewPrivileges", c->no_new_privs);
   for (size_t i = 0; i < c->nmounts; i++)
     json_array_append_new (mounts, mount_json (&c->mounts[i]));
   for (size_t i = 0; i < ARRAY_SIZE (ns_names); i++)
@@ -170,7 +170,8 @@ brig_oci_spec_json (const struct brig_container *c)
   lx = json_pack ("{s:o, s:o, s:o, s:o, s:o, s:o}", "namespaces", nss, "uidMappings",
                   idmaps_json (c->uidmap, c->nuidmap), "gidMappings",
                   idmaps_json (c->gidmap, c->ngidmap), "resources", resources, "maskedPaths",
-                  strv_json (c->masked_paths), "readonlyPaths", strv_json (c->readonly_paths));
+                  brig_strv_json (c->masked_paths), "readonlyPaths",
+                  brig_strv_json (c->readonly_paths));
   if (c->seccomp)
     json_object_set_new (lx, "seccomp", brig_oci_seccomp_json (c->seccomp, c->caps.bounding));
   return json_pack ("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}", "ociVersion", "1.2.0", "process",

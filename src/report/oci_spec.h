@@ -17,6 +17,9 @@ json_t *brig_oci_seccomp_json (const struct brig_seccomp *p, uint64_t caps);
 json_t *brig_oci_spec_json (const struct brig_container *c);
 int brig_oci_spec_write (int fd, const struct brig_container *c, struct brig_err *err);
 
+/* A JSON array of the strings of V (NULL: empty). */
+json_t *brig_strv_json (char *const *v);
+
 /* The OCI features document, true to what brig supports. */
 json_t *brig_oci_features (void);
 

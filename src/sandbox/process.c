@@ -768,7 +768,7 @@ idmap_root (struct brig_sandbox *sb, struct brig_err *err)
    * CAP_SYS_ADMIN container could remount writable) keeps its host owners,
    * so container root writes as its own host uid and can never leave a
    * root-owned (setuid) file on the host. */
-  if (!(sb->c->namespaces & BRIG_NS_USER) || !sb->c->readonly_rootfs
+  if (!(sb->c->namespaces & BRIG_NS_USER) || !sb->c->readonly_rootfs || sb->c->rootfs_shifted
       || (sb->c->caps.bounding & (UINT64_C (1) << 21)))
     {
       a.attr_set = base;

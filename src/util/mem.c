@@ -144,6 +144,15 @@ str_has_suffix (const char *s, const char *suffix)
   return n >= k && memcmp (s + n - k, suffix, k) == 0;
 }
 
+uint64_t
+str_hash (const char *s)
+{
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
 void
 str_append (char **s, const char *sep, const char *x)
 {

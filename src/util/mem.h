@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *xmalloc (size_t size);
 void *xcalloc (size_t n, size_t size);
@@ -25,6 +26,8 @@ bool strv_contains (char *const *v, const char *s);
 
 bool str_has_prefix (const char *s, const char *prefix);
 bool str_has_suffix (const char *s, const char *suffix);
+/* FNV-1a of S, for hash tables. */
+uint64_t str_hash (const char *s);
 /* *S (to free), then SEP and X appended: a list joined as it is built
  * ("a, b, c"); *S NULL is the empty list, which takes no SEP. */
 void str_append (char **s, const char *sep, const char *x);

@@ -139,3 +139,20 @@ for (const f of process.argv.slice(3)) {
 process.exit(bad ? 1 : 0);
 JS
 }
+
+# expect_man_follows_help CMD...: brig-CMD(1), made from --help and the
+# option table, has each option --help shows, and renders.
+expect_man_follows_help () {
+	local cmd man o
+	for cmd in "$@"; do
+		man=$("$BRIG" "$cmd" --help-man)
+		expect_match "^\\.TH BRIG\\\\-$(echo "$cmd" | tr a-z A-Z) 1" "$man"
+		for o in $("$BRIG" "$cmd" --help | sed -n 's/^  *\(-[a-z], \)\{0,1\}--\([a-z0-9-]*\).*/\2/p'); do
+			echo "$man" | grep -qF -- "\fB\-\-${o//-/\\-}\fR" || fail "--$o is not in brig-$cmd(1)"
+		done
+		if command -v groff > /dev/null; then
+			echo "$man" | groff -man -ww -Tutf8 > /dev/null 2> "$WORK/groff.err"
+			[ ! -s "$WORK/groff.err" ] || fail "brig-$cmd(1): $(cat "$WORK/groff.err")"
+		fi
+	done
+}

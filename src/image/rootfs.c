@@ -1,0 +1,330 @@
+/* Root filesystems from layers (rootfs.h). */
+#include "image/rootfs.h"
+#include "image/load.h"
+#include "image/stream.h"
+#include "image/unpack.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAX_LAYER (UINT64_C (16) << 30)
+#define MAX_ENTRIES UINT64_C (1000000)
+
+/* An empty file at PATH (absolute) in the layer ROOT, owned by UID:GID,
+ * its directories made as brig_unpack_mkdirs makes them; one already
+ * there is left as it is. */
+static int
+make_mount_file (int root, const char *path, uint32_t uid, uint32_t gid, struct brig_err *err)
+{
+  _cleanup_free_ char *dir = xstrdup (path);
+  char *slash = strrchr (dir, '/');
+  _cleanup_close_ int dfd = -1, fd = -1;
+  struct open_how how
+      = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS };
+  int r;
+
+  if (slash == NULL || slash[1] == '\0')
+    return brig_error (err, EINVAL, "mount point `%s`: not a file's path", path);
+  *slash = '\0';
+  if (dir[0] && (r = brig_unpack_mkdirs (root, dir, "mount point", uid, gid, err)) < 0)
+    return r;
+  dfd = (int)syscall (SYS_openat2, root, dir[0] ? dir : "/", &how, sizeof how);
+  if (dfd < 0)
+    return brig_error (err, errno, "mount point `%s`", path);
+  /* An O_PATH directory serves as openat's directory. */
+  fd = openat (dfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST)
+    return 0;
+  if (fd < 0 || fchown (fd, uid, gid) < 0)
+    return brig_error (err, errno, "mount point `%s`", path);
+  return 0;
+}
+
+static char *
+mapping_key (const struct brig_rootfs_opts *o)
+{
+  if (o->squash)
+    return xasprintf ("squash%u", (unsigned)o->uid_base);
+  return xasprintf ("%u-%u-%u", (unsigned)o->uid_base, (unsigned)o->gid_base,
+                    (unsigned)o->id_count);
+}
+
+static void
+unpack_opts (const struct brig_rootfs_opts *o, bool overlay, struct brig_unpack_opts *u)
+{
+  *u = (struct brig_unpack_opts){ .overlay = overlay,
+                                  .keep_setid = o->keep_setid,
+                                  .squash = o->squash,
+                                  .chown = !o->squash,
+                                  .uid_base = o->uid_base,
+                                  .gid_base = o->gid_base,
+                                  .id_count = o->id_count,
+                                  .max_bytes = MAX_LAYER,
+                                  .max_entries = MAX_ENTRIES };
+}
+
+/* Unpack layer I of IMG into the directory DIR (an fd), checking its
+ * digest and diff_id on the way. */
+static int
+unpack_into (struct brig_store *s, const struct brig_stored_image *img, size_t i, int dir,
+             const struct brig_unpack_opts *u, struct brig_rootfs *ret, struct brig_err *err)
+{
+  const char *layer = img->manifest.layers[i].digest, *diff_id = img->config.diff_ids[i];
+  _cleanup_free_ char *label = xasprintf ("layer %s", layer);
+  _cleanup_close_ int fd = -1;
+  struct brig_stream *st = NULL;
+  struct brig_unpack_stats stats;
+  struct brig_tar t;
+  char out[BRIG_DIGEST_LEN];
+  uint64_t size;
+  int r;
+
+  if ((r = brig_store_open_blob (s, layer, &fd, &size, err)) < 0
+      || (r = brig_stream_open (fd, 0, size, true, u->max_bytes, label, &st, err)) < 0)
+    return r;
+  brig_tar_init (&t, brig_stream_read, st, label);
+  if ((r = brig_unpack_layer (dir, &t, u, &stats, err)) == 0
+      && (r = brig_stream_finish (st, layer, out, err)) == 0 && strcmp (out, diff_id) != 0)
+    r = brig_error (err, 0, "%s: its uncompressed content has digest %s, not %s", label, out,
+                    diff_id);
+  brig_stream_free (st);
+  ret->devices_dropped += stats.devices_dropped;
+  ret->setid_cleared += stats.setid_cleared;
+  return r;
+}
+
+/* A new directory under ROOT/tmp, owned by the mapped root, mode 0755. */
+static int
+tmp_dir (struct brig_store *s, const struct brig_rootfs_opts *o, char **ret_name, int *ret_fd,
+         struct brig_err *err)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/tmp/root.XXXXXX", s->root);
+  int fd;
+
+  if (mkdtemp (path) == NULL)
+    return brig_error (err, errno, "create a directory in `%s/tmp`", s->root);
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 || fchmod (fd, 0755) < 0 || (!o->squash && fchown (fd, o->uid_base, o->gid_base) < 0))
+    {
+      int e = errno;
+      if (fd >= 0)
+        close (fd);
+      rmdir (path);
+      return brig_error (err, e, "prepare `%s`", path);
+    }
+  *ret_name = xasprintf ("tmp/%s", strrchr (path, '/') + 1);
+  *ret_fd = fd;
+  return 0;
+}
+
+/* Build a directory with FILL and rename it to DEST (under the store);
+ * another brig that finished first wins, and its copy is used. */
+static int
+build_dir (struct brig_store *s, const struct brig_stored_image *img,
+           const struct brig_rootfs_opts *o, const char *dest, size_t first, size_t last,
+           bool overlay, struct brig_rootfs *ret, struct brig_err *err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  _cleanup_close_ int fd = -1;
+  struct brig_unpack_opts u;
+  int r = 0;
+
+  if (faccessat (s->dir, dest, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return 0;
+  if ((r = tmp_dir (s, o, &tmp, &fd, err)) < 0)
+    return r;
+  unpack_opts (o, overlay, &u);
+  for (size_t i = first; i < last && r == 0; i++)
+    r = unpack_into (s, img, i, fd, &u, ret, err);
+  if (r == 0 && renameat (s->dir, tmp, s->dir, dest) < 0 && errno != EEXIST && errno != ENOTEMPTY)
+    r = brig_error (err, errno, "`%s/%s`", s->root, dest);
+  brig_remove_tree_at (s->dir, tmp, NULL);
+  return r;
+}
+
+static bool
+have_overlay (void)
+{
+  _cleanup_free_ char *buf = NULL;
+  size_t len;
+  struct brig_err e = { 0 };
+  bool yes = brig_read_file ("/proc/filesystems", 1 << 16, &buf, &len, &e) == 0
+             && strstr (buf, "\toverlay\n") != NULL;
+  brig_err_release (&e);
+  return yes;
+}
+
+static int
+mount_overlay (struct brig_store *s, const struct brig_stored_image *img,
+               const struct brig_rootfs_opts *o, struct brig_rootfs *ret, struct brig_err *err)
+{
+  _cleanup_free_ char *key = mapping_key (o), *lower = NULL, *opts = NULL, *mnt = NULL;
+  _cleanup_close_ int cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC), layers = -1;
+  size_t n = img->manifest.nlayers;
+  int r;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      _cleanup_free_ char *dest = xasprintf ("layers/%s-%s", img->config.diff_ids[i] + 7, key);
+      if ((r = build_dir (s, img, o, dest, i, i + 1, true, ret, err)) < 0)
+        return r;
+    }
+  /* Top layer first; relative to ROOT/layers so that many layers fit in
+   * the page the options are given in.  An empty lower layer below: a
+   * read-only overlay needs two. */
+  for (size_t i = n; i-- > 0;)
+    {
+      _cleanup_free_ char *d = xasprintf ("%s-%s", img->config.diff_ids[i] + 7, key);
+      str_append (&lower, ":", d);
+    }
+  {
+    _cleanup_free_ char *empty = xasprintf ("containers/%s/empty", o->id);
+    _cleanup_free_ char *rel = xasprintf ("../%s", empty);
+    str_append (&lower, ":", rel);
+    _cleanup_close_ int fd = -1;
+    if (mkdirat (s->dir, empty, 0755) < 0
+        || (fd = openat (s->dir, empty, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
+        || fchown (fd, o->uid_base, o->gid_base) < 0)
+      return brig_error (err, errno, "`%s/%s`", s->root, empty);
+    for (size_t i = 0; o->mount_points && o->mount_points[i]; i++)
+      if ((r = brig_unpack_mkdirs (fd, o->mount_points[i], "mount point", o->uid_base, o->gid_base,
+                                   err))
+          < 0)
+        return r;
+    for (size_t i = 0; o->mount_files && o->mount_files[i]; i++)
+      if ((r = make_mount_file (fd, o->mount_files[i], o->uid_base, o->gid_base, err)) < 0)
+        return r;
+  }
+  mnt = xasprintf ("%s/root", ret->dir);
+  if (mkdir (mnt, 0755) < 0)
+    return brig_error (err, errno, "`%s`", mnt);
+  if (o->writable)
+    {
+      _cleanup_free_ char *upper = xasprintf ("%s/upper", ret->dir);
+      _cleanup_free_ char *work = xasprintf ("%s/work", ret->dir);
+      if (mkdir (upper, 0755) < 0 || chown (upper, o->uid_base, o->gid_base) < 0
+          || mkdir (work, 0700) < 0)
+        return brig_error (err, errno, "`%s`", upper);
+      opts = xasprintf ("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+    }
+  else
+    opts = xasprintf ("lowerdir=%s", lower);
+  if (strlen (opts) >= 4000)
+    return brig_error (err, E2BIG, "image %s: too many layers for one overlay mount (%zu)",
+                       img->digest, n);
+  {
+    _cleanup_free_ char *ldir = xasprintf ("%s/layers", s->root);
+    layers = open (ldir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (layers < 0 || cwd < 0 || fchdir (layers) < 0)
+      return brig_error (err, errno, "`%s`", ldir);
+    r = mount ("overlay", mnt, "overlay", MS_NODEV | MS_NOSUID | (o->writable ? 0 : MS_RDONLY),
+               opts);
+    r = r < 0 ? -errno : 0;
+    if (fchdir (cwd) < 0)
+      r = r ? r : -errno;
+  }
+  if (r < 0)
+    {
+      rmdir (mnt);
+      brig_error (err, -r, "mount the overlay of image %s", img->digest);
+      /* Overlayfs there but refused here (a store on a file system it
+       * cannot stack on, a mount namespace that forbids it): flat. */
+      return r == -EPERM || r == -EINVAL || r == -ENODEV || r == -EOPNOTSUPP ? 1 : r;
+    }
+  ret->mount = xstrdup (mnt);
+  ret->path = steal_pointer (&mnt);
+  ret->overlay = true;
+  return 0;
+}
+
+static int
+flat (struct brig_store *s, const struct brig_stored_image *img, const struct brig_rootfs_opts *o,
+      struct brig_rootfs *ret, struct brig_err *err)
+{
+  _cleanup_free_ char *key = mapping_key (o), *dest = NULL;
+  int r;
+
+  dest = o->writable ? xasprintf ("containers/%s/root", o->id)
+                     : xasprintf ("flat/%s-%s", img->digest + 7, key);
+  if ((r = build_dir (s, img, o, dest, 0, img->manifest.nlayers, false, ret, err)) < 0)
+    return r;
+  ret->path = xasprintf ("%s/%s", s->root, dest);
+  return 0;
+}
+
+int
+brig_rootfs_prepare (struct brig_store *s, const struct brig_stored_image *img,
+                     const struct brig_rootfs_opts *o, struct brig_rootfs *ret,
+                     struct brig_err *err)
+{
+  _cleanup_free_ char *rel = xasprintf ("containers/%s", o->id), *hold = NULL;
+  int r;
+
+  *ret = (struct brig_rootfs){ .hold = -1, .store_dir = -1 };
+  if (mkdirat (s->dir, rel, 0711) < 0)
+    return brig_error (err, errno, "`%s/%s`", s->root, rel);
+  ret->dir = xasprintf ("%s/%s", s->root, rel);
+  ret->store_dir = fcntl (s->dir, F_DUPFD_CLOEXEC, 3);
+  hold = xasprintf ("%s/hold", rel);
+  ret->hold = openat (s->dir, hold, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (ret->hold < 0 || flock (ret->hold, LOCK_EX) < 0
+      || brig_write_all (ret->hold, img->digest, strlen (img->digest)) < 0)
+    {
+      r = brig_error (err, errno, "`%s/%s`", s->root, hold);
+      goto fail;
+    }
+  r = o->overlay && !o->squash && have_overlay () ? mount_overlay (s, img, o, ret, err) : 1;
+  if (r > 0)
+    {
+      brig_err_release (err);
+      r = flat (s, img, o, ret, err);
+    }
+  if (r == 0)
+    return 0;
+fail:
+  brig_rootfs_release (ret);
+  return r;
+}
+
+void
+brig_rootfs_detach (struct brig_rootfs *r)
+{
+  if (r->mount)
+    {
+      umount2 (r->mount, MNT_DETACH);
+      rmdir (r->mount);
+      free (r->mount);
+      r->mount = NULL;
+    }
+}
+
+void
+brig_rootfs_release (struct brig_rootfs *r)
+{
+  brig_rootfs_detach (r);
+  if (r->dir && r->store_dir >= 0)
+    {
+      const char *rel = strstr (r->dir, "/containers/");
+      if (rel)
+        brig_remove_tree_at (r->store_dir, rel + 1, NULL);
+    }
+  if (r->hold >= 0)
+    close (r->hold);
+  if (r->store_dir >= 0)
+    close (r->store_dir);
+  free (r->path);
+  free (r->dir);
+  *r = (struct brig_rootfs){ .hold = -1, .store_dir = -1 };
+}

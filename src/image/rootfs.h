@@ -1,0 +1,65 @@
+/* A container's root filesystem from an image of the store.
+ *
+ * With overlayfs (root on the host, the kernel has it): each layer is
+ * unpacked once per id mapping into ROOT/layers/<diff_id hex>-<mapping>
+ * and shared by every image and container that uses it; the root is an
+ * overlay of those lower layers, with a per-container upper directory only
+ * when the root is writable.  Otherwise (unprivileged, or no overlayfs) the
+ * layers are applied in order into one flat directory: cached per image
+ * and mapping when read-only, made afresh for each writable container.
+ *
+ * Files are owned by the mapped ids (unpack.h), so the root needs no
+ * idmapped mount.  A container holds ROOT/containers/ID/hold locked for
+ * as long as it runs, so that brig gc keeps what it uses. */
+#ifndef BRIG_IMAGE_ROOTFS_H
+#define BRIG_IMAGE_ROOTFS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "image/store.h"
+
+struct brig_rootfs_opts
+{
+  const char *id; /* the container's */
+  bool writable;
+  bool keep_setid;
+  bool overlay; /* try overlayfs (else flat) */
+  bool squash;  /* unprivileged: every file the caller's */
+  uint32_t uid_base, gid_base, id_count;
+  /* Directories the container mounts on or starts in (absolute): a
+   * read-only overlay cannot have them made later, so they are made in
+   * its lowest layer, where the image's own layers hide them if they
+   * have them. */
+  char *const *mount_points;
+  /* Files the container mounts on (a bind of a file, brig's /etc/hosts...):
+   * made empty in the same layer, their directories too. */
+  char *const *mount_files;
+};
+
+struct brig_rootfs
+{
+  char *path;  /* the root directory to give the sandbox */
+  char *mount; /* the host mount of the overlay, detached once cloned */
+  char *dir;   /* ROOT/containers/ID, removed at the end */
+  int hold;
+  bool overlay;
+  int store_dir; /* a copy of the store's directory fd */
+  uint64_t devices_dropped, setid_cleared;
+};
+
+/* A brig_rootfs that holds nothing (brig_rootfs_release may be called). */
+#define BRIG_ROOTFS_INIT                                                                           \
+  {                                                                                                \
+    .hold = -1, .store_dir = -1                                                                    \
+  }
+
+int brig_rootfs_prepare (struct brig_store *s, const struct brig_stored_image *img,
+                         const struct brig_rootfs_opts *o, struct brig_rootfs *ret,
+                         struct brig_err *err);
+/* The sandbox has its own clone of the root: the host's mount can go. */
+void brig_rootfs_detach (struct brig_rootfs *r);
+/* After the container: its mount, upper directory and hold, gone. */
+void brig_rootfs_release (struct brig_rootfs *r);
+
+#endif
