@@ -641,17 +641,46 @@ brig_k8s_env_scan (const char *buf, size_t len, const char *file, struct brig_k8
       && (memmem (buf, len, "ServiceAccount", 14) == NULL
           || memmem (buf, len, "automountServiceAccountToken", 28) == NULL))
     return 0;
-  if (brig_ystream_open (buf, len, file, &y, &ignored) < 0)
+  /* Only the documents that name one are parsed: the text is cut at its
+   * document markers (`---` at a line's start), and each piece that holds
+   * one of the words is read on its own, its lines counted from its place
+   * in the file.  A syntax error ends that piece's reading, quietly:
+   * judging the documents reports it. */
+  for (size_t start = 0, line = 0; start < len && r == 0;)
     {
-      brig_err_release (&ignored);
-      return 0;
+      size_t end = start, lines = 0;
+      const char *piece;
+      size_t plen;
+
+      /* The piece: up to the next line that starts a document. */
+      for (;;)
+        {
+          const char *nl = memchr (buf + end, '\n', len - end);
+          end = nl ? (size_t)(nl - buf) + 1 : len;
+          lines++;
+          if (end >= len
+              || (len - end >= 3 && memcmp (buf + end, "---", 3) == 0
+                  && (len - end == 3 || strchr (" \t\r\n", buf[end + 3]))))
+            break;
+        }
+      piece = buf + start;
+      plen = end - start;
+      if (memmem (piece, plen, "LimitRange", 10)
+          || (memmem (piece, plen, "ServiceAccount", 14)
+              && memmem (piece, plen, "automountServiceAccountToken", 28)))
+        {
+          if (brig_ystream_open_at (piece, plen, file, (int)line, &y, &ignored) == 0)
+            {
+              while (r == 0 && (k = brig_ystream_next (y, &doc, &ignored)) > 0)
+                r = brig_k8s_env_add (env, doc, file, err);
+              brig_yaml_free (y);
+              y = NULL;
+            }
+          brig_err_release (&ignored);
+        }
+      line += lines;
+      start = end;
     }
-  /* A syntax error ends the reading here, quietly: judging the documents
-   * reports it, after those before it. */
-  while (r == 0 && (k = brig_ystream_next (y, &doc, &ignored)) > 0)
-    r = brig_k8s_env_add (env, doc, file, err);
-  brig_err_release (&ignored);
-  brig_yaml_free (y);
   return r;
 }
 

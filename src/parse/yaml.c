@@ -35,6 +35,7 @@ struct brig_yaml
   bool parser_live;
   bool ended;
   const char *file;
+  int line0; /* lines before the text, when it was cut out of a longer one */
 };
 
 static void *
@@ -257,7 +258,7 @@ parse_doc (struct brig_yaml *y, struct brig_ynode **ret_root, struct brig_err *e
           node = arena_alloc (y, sizeof *node);
           *node = (struct brig_ynode){ .kind = ev.type == YAML_SEQUENCE_START_EVENT ? BRIG_Y_SEQ
                                                                                     : BRIG_Y_MAP };
-          node->line = (int)ev.start_mark.line + 1;
+          node->line = (int)ev.start_mark.line + 1 + y->line0;
           node->col = (int)ev.start_mark.column + 1;
           anchor = ev.type == YAML_SEQUENCE_START_EVENT
                        ? (const char *)ev.data.sequence_start.anchor
@@ -279,7 +280,7 @@ parse_doc (struct brig_yaml *y, struct brig_ynode **ret_root, struct brig_err *e
                 memcpy (node->items, f->items, f->n * sizeof *node->items);
               }
             free (f->items);
-            node->end_line = (int)ev.end_mark.line + 1;
+            node->end_line = (int)ev.end_mark.line + 1 + y->line0;
             node->end_col = (int)ev.end_mark.column + 1;
             break;
           }
@@ -292,9 +293,9 @@ parse_doc (struct brig_yaml *y, struct brig_ynode **ret_root, struct brig_err *e
         {
           if (ev.type == YAML_SCALAR_EVENT)
             {
-              node->line = (int)ev.start_mark.line + 1;
+              node->line = (int)ev.start_mark.line + 1 + y->line0;
               node->col = (int)ev.start_mark.column + 1;
-              node->end_line = (int)ev.end_mark.line + 1;
+              node->end_line = (int)ev.end_mark.line + 1 + y->line0;
               node->end_col = (int)ev.end_mark.column + 1;
               if (anchor)
                 anchor_set (y, anchor, node);
@@ -356,6 +357,17 @@ brig_ystream_open (const char *buf, size_t len, const char *file, struct brig_ya
     return -EINVAL;
   *ret = y;
   return 0;
+}
+
+int
+brig_ystream_open_at (const char *buf, size_t len, const char *file, int line0,
+                      struct brig_yaml **ret, struct brig_err *err)
+{
+  int r = brig_ystream_open (buf, len, file, ret, err);
+
+  if (r == 0)
+    (*ret)->line0 = line0;
+  return r;
 }
 
 int

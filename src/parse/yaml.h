@@ -49,6 +49,11 @@ void brig_yaml_free (struct brig_yaml *y);
  * Free with brig_yaml_free. */
 int brig_ystream_open (const char *buf, size_t len, const char *file, struct brig_yaml **ret,
                        struct brig_err *err);
+/* The same for a text that starts at line LINE0 + 1 of FILE (a document
+ * cut out of a longer text): its nodes' lines count from there.  Syntax
+ * errors still count from the cut. */
+int brig_ystream_open_at (const char *buf, size_t len, const char *file, int line0,
+                          struct brig_yaml **ret, struct brig_err *err);
 int brig_ystream_next (struct brig_yaml *y, const struct brig_ynode **ret_root,
                        struct brig_err *err);
 
