@@ -75,10 +75,11 @@ do_create (const struct volume_opts *o, char **names, int n, struct brig_err *er
 }
 
 static int
-do_ls (const struct volume_opts *o, int n, struct brig_err *err)
+do_ls (const struct volume_opts *o, char **names_, int n, struct brig_err *err)
 {
   _cleanup_strv_ char **names = NULL;
 
+  (void)names_;
   if (n > 0)
     {
       brig_error (err, 0, "ls takes no operand");
@@ -114,8 +115,9 @@ do_ls (const struct volume_opts *o, int n, struct brig_err *err)
 }
 
 static int
-do_inspect (char **names, int n, struct brig_err *err)
+do_inspect (const struct volume_opts *o, char **names, int n, struct brig_err *err)
 {
+  (void)o;
   json_t *all = json_array ();
   int status = 0;
   char *s;
@@ -147,8 +149,9 @@ do_inspect (char **names, int n, struct brig_err *err)
 }
 
 static int
-do_rm (char **names, int n, struct brig_err *err)
+do_rm (const struct volume_opts *o, char **names, int n, struct brig_err *err)
 {
+  (void)o;
   int status = 0;
 
   for (int i = 0; i < n; i++)
@@ -156,6 +159,19 @@ do_rm (char **names, int n, struct brig_err *err)
       status = brig_fail (EXIT_FAIL, err);
   return status;
 }
+
+/* The verbs: name, Docker's other name for it, whether it takes names. */
+static const struct
+{
+  const char *name, *alias;
+  bool needs_names;
+  int (*run) (const struct volume_opts *o, char **names, int n, struct brig_err *err);
+} verbs[] = {
+  { "create", NULL, true, do_create },
+  { "ls", "list", false, do_ls },
+  { "inspect", NULL, true, do_inspect },
+  { "rm", "remove", true, do_rm },
+};
 
 int
 cmd_volume (int argc, char **argv)
@@ -188,21 +204,16 @@ cmd_volume (int argc, char **argv)
     argc -= more - 1;
     argv += more - 1;
   }
-  if (strcmp (verb, "ls") == 0 || strcmp (verb, "list") == 0)
-    return do_ls (&o, argc, &err);
-  if (argc == 0
-      && (strcmp (verb, "create") == 0 || strcmp (verb, "rm") == 0 || strcmp (verb, "remove") == 0
-          || strcmp (verb, "inspect") == 0))
-    {
-      brig_error (&err, 0, "%s: expected at least one volume NAME", verb);
-      return brig_fail (EXIT_USAGE, &err);
-    }
-  if (strcmp (verb, "create") == 0)
-    return do_create (&o, argv, argc, &err);
-  if (strcmp (verb, "inspect") == 0)
-    return do_inspect (argv, argc, &err);
-  if (strcmp (verb, "rm") == 0 || strcmp (verb, "remove") == 0)
-    return do_rm (argv, argc, &err);
+  for (size_t i = 0; i < ARRAY_SIZE (verbs); i++)
+    if (strcmp (verb, verbs[i].name) == 0 || (verbs[i].alias && strcmp (verb, verbs[i].alias) == 0))
+      {
+        if (verbs[i].needs_names && argc == 0)
+          {
+            brig_error (&err, 0, "%s: expected at least one volume NAME", verb);
+            return brig_fail (EXIT_USAGE, &err);
+          }
+        return verbs[i].run (&o, argv, argc, &err);
+      }
   brig_error (&err, 0, "unknown verb `%s`: expected create, ls, inspect or rm", verb);
   return brig_fail (EXIT_USAGE, &err);
 }
