@@ -141,6 +141,10 @@ int brig_cgroup_join (const char *rel, pid_t pid, struct brig_err *err);
 
 /* --- util --- */
 int brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve);
+
+/* Is FD (an open namespace) this process's own user namespace?  Then the
+ * helpers that join a container's namespaces need not enter it. */
+bool brig_ns_is_own_userns (int fd);
 /* When NAME in the directory DIR (DIR_PATH in the root, "" for the root
  * itself) is a symbolic link, the path it names, to be resolved in the
  * root again (a relative target joined to DIR_PATH); else NULL.  A mount

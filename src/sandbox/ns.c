@@ -1,4 +1,5 @@
 /* Namespaces given by path: is the one named the host's own? */
+#include "sandbox/internal.h"
 #include "sandbox/sandbox.h"
 
 #include <stdio.h>
@@ -32,4 +33,11 @@ brig_ns_host_mask (const struct brig_container *c)
         mask |= 1u << i;
     }
   return mask;
+}
+
+bool
+brig_ns_is_own_userns (int fd)
+{
+  struct stat st;
+  return fstat (fd, &st) == 0 && same_file (&st, "/proc/self/ns/user");
 }

@@ -1,6 +1,7 @@
 /* Published ports: host listeners, a forwarder inside the container's
  * network namespace, splice(2) for TCP, a relay for UDP (portfwd.h). */
 #include "sandbox/portfwd.h"
+#include "sandbox/internal.h"
 #include "util/cleanup.h"
 
 #include <arpa/inet.h>
@@ -684,14 +685,6 @@ static void __attribute__ ((noreturn)) child_main (pid_t parent, struct listener
   _exit (0);
 }
 
-static bool
-is_own_userns (int fd)
-{
-  struct stat a, b;
-  return fstat (fd, &a) == 0 && stat ("/proc/self/ns/user", &b) == 0 && a.st_ino == b.st_ino
-         && a.st_dev == b.st_dev;
-}
-
 int
 brig_portfwd_start (const struct brig_port *ports, size_t n, int userns, int netns,
                     struct brig_portfwd **ret, struct brig_err *err)
@@ -709,7 +702,7 @@ brig_portfwd_start (const struct brig_port *ports, size_t n, int userns, int net
     return 0;
   if (netns < 0)
     return brig_error (err, EBADF, "publish: no network namespace to forward into");
-  if (userns >= 0 && is_own_userns (userns))
+  if (userns >= 0 && brig_ns_is_own_userns (userns))
     userns = -1;
   if ((r = bind_all (ports, n, &l, &nl, err)) < 0)
     return r;

@@ -1,5 +1,6 @@
 /* --network private through slirp4netns (slirp.h). */
 #include "sandbox/slirp.h"
+#include "sandbox/internal.h"
 #include "util/cleanup.h"
 
 #include <errno.h>
@@ -22,14 +23,6 @@ struct brig_slirp
   pid_t pid;
   int exit_w; /* closed: slirp4netns exits (--exit-fd) */
 };
-
-static bool
-own_userns (int fd)
-{
-  struct stat a, b;
-  return fstat (fd, &a) == 0 && stat ("/proc/self/ns/user", &b) == 0 && a.st_ino == b.st_ino
-         && a.st_dev == b.st_dev;
-}
 
 /* The child: keep the descriptors slirp4netns is given by /proc/self/fd
  * path, die with brig, exec.  Never returns. */
@@ -90,7 +83,7 @@ brig_slirp_start (int userns, int netns, struct brig_slirp **ret, struct brig_er
   *ret = NULL;
   if (netns < 0)
     return brig_error (err, EBADF, "--network private: no network namespace");
-  if (userns >= 0 && own_userns (userns))
+  if (userns >= 0 && brig_ns_is_own_userns (userns))
     userns = -1;
   if (log < 0 || pipe2 (ready, O_CLOEXEC) < 0 || pipe2 (ex, O_CLOEXEC) < 0
       || pipe2 (quit, O_CLOEXEC) < 0)
