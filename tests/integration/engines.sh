@@ -15,12 +15,7 @@ test_docker () {
 	# The runtime inherits the daemon's environment: /dev/fuse is allowed.
 	printf '{ "allowed_devices": ["/dev/fuse c 10:229"] }\n' > "$E/policy.json"
 	export BRIG_POLICY=$E/policy.json
-	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" \
-		--pidfile "$E/pid" -H "unix://$E/sock" --iptables=false --ip6tables=false \
-		--bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
-	D="docker -H unix://$E/sock"
-	for i in $(seq 60); do $D info >/dev/null 2>&1 && break; sleep 0.5; done
-	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
+	dockerd_start "$E"
 	image_tar
 	$D import - brigtest < "$WORK/rootfs.tar" >/dev/null
 
@@ -68,8 +63,7 @@ test_docker () {
 	out=$(script -qec "$D run -it --rm --runtime brig --network none brigtest sh -c 'tty; echo in-tty'" /dev/null | tr -d '\r')
 	expect_match "^(.*)?/dev/pts/0$" "$out"
 	expect_match "^in-tty$" "$out"
-	kill "$(cat "$E/pid")"
-	wait
+	dockerd_stop
 }
 
 test_podman () {

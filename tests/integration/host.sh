@@ -259,15 +259,7 @@ test_docker_api_fake () {
 test_docker_api_own_dockerd () {
 	command -v dockerd > /dev/null || skip "docker.io is not installed"
 	E=$WORK/d
-	mkdir -p "$E"
-	echo '{}' > "$E/daemon.json"
-	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" \
-		--pidfile "$E/pid" -H "unix://$E/docker.sock" --iptables=false --ip6tables=false \
-		--bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
-	DPID=$!
-	D="docker -H unix://$E/docker.sock"
-	for i in $(seq 60); do $D info > /dev/null 2>&1 && break; sleep 0.5; done
-	$D info > /dev/null 2>&1 || { kill $DPID; fail "dockerd did not start: $(tail -5 "$E/log")"; }
+	dockerd_start "$E" docker.sock
 	tar -C "$TOP/build/share/images/busybox/rootfs" -c . | $D import - brigtest > /dev/null
 	$D run -d --network none --name quiet brigtest sleep 60 > /dev/null
 	$D run -d --network none --name tight --read-only --memory 64m --pids-limit 64 --security-opt no-new-privileges brigtest sleep 60 > /dev/null
@@ -280,9 +272,7 @@ test_docker_api_own_dockerd () {
 	run_status st brig host --docker-config /nonexistent --docker-host "unix://$E/docker.sock" --format json --fail-on never
 	facts=$(brig host --facts --docker-host "unix://$E/docker.sock")
 	brig host --facts --format json --docker-host "unix://$E/docker.sock" > "$WORK/facts.json"
-	$D rm -f quiet tight sock wide > /dev/null
-	kill "$DPID"
-	for i in $(seq 40); do kill -0 "$DPID" 2> /dev/null || break; sleep 0.25; done
+	dockerd_stop
 	expect_eq 0 "$st"
 	expect_match "^container: docker \(/.dockerenv exists\)" "$inside" "brig host inside a Docker container"
 	expect_eq 1 "$st_in" "brig host's status inside a Docker container"

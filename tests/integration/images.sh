@@ -409,15 +409,7 @@ test_skopeo_copy_to_oci_layouts () {
 test_docker_save () {
 	command -v dockerd >/dev/null || skip "docker.io is not installed"
 	E=$WORK/d
-	mkdir -p "$E"
-	echo '{}' > "$E/daemon.json"
-	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" --pidfile "$E/pid" \
-		-H "unix://$E/sock" --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
-		> "$E/log" 2>&1 &
-	trap '[ -f "$E/pid" ] && kill "$(cat "$E/pid")" 2>/dev/null; wait; lib_teardown' EXIT
-	D="docker -H unix://$E/sock"
-	for i in $(seq 60); do $D info >/dev/null 2>&1 && break; sleep 0.5; done
-	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
+	dockerd_start "$E"
 	tar -C "$ROOTFS" -c . | $D import --change 'ENTRYPOINT ["echo"]' --change 'CMD ["from docker"]' \
 		--change 'USER 1000:1000' - brigtest:docker > /dev/null
 	$D tag brigtest:docker brigtest:second

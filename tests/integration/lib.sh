@@ -21,6 +21,8 @@ lib_setup () {
 }
 
 lib_teardown () {
+	# A dockerd of the test's own goes first, with its containers.
+	dockerd_stop
 	# Whatever a test left running in the background (it failed or timed
 	# out before waiting for it) is ended here, so nothing outlives it.
 	local p
@@ -43,6 +45,37 @@ lib_teardown () {
 }
 
 brig () { "$BRIG" "$@"; }
+
+# dockerd_start DIR [SOCKET]: a dockerd of the test's own, its state in DIR
+# and its API on DIR/SOCKET (default: sock), with DIR/daemon.json ({} unless
+# the test wrote one first: never the host's), no bridge, no iptables, the
+# vfs driver; sets D, the docker command for it.  It is stopped, with its
+# containers, when the test ends however it ends (lib_teardown).
+dockerd_start () {
+	command -v dockerd > /dev/null || skip "docker.io is not installed"
+	local sock=$1/${2:-sock} i
+	mkdir -p "$1"
+	[ -f "$1/daemon.json" ] || echo '{}' > "$1/daemon.json"
+	DOCKERD_DIR=$1
+	dockerd --config-file "$1/daemon.json" --data-root "$1/root" --exec-root "$1/exec" \
+		--pidfile "$1/pid" -H "unix://$sock" --iptables=false --ip6tables=false \
+		--bridge=none --storage-driver=vfs > "$1/log" 2>&1 &
+	D="docker -H unix://$sock"
+	for i in $(seq 60); do $D info > /dev/null 2>&1 && break; sleep 0.5; done
+	$D info > /dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$1/log")"
+}
+
+# Stop the dockerd_start daemon (its containers removed first) and wait for
+# it to exit; nothing when there is none.
+dockerd_stop () {
+	[ -n "${DOCKERD_DIR:-}" ] && [ -f "$DOCKERD_DIR/pid" ] || return 0
+	local pid i
+	pid=$(cat "$DOCKERD_DIR/pid")
+	$D rm -f $($D ps -aq 2> /dev/null) > /dev/null 2>&1 || true
+	kill "$pid" 2> /dev/null || true
+	for i in $(seq 80); do kill -0 "$pid" 2> /dev/null || break; sleep 0.25; done
+	rm -f "$DOCKERD_DIR/pid"
+}
 
 skip () { echo "skip: $*"; exit 77; }
 fail () { echo "FAIL: $*" >&2; exit 1; }

@@ -218,12 +218,7 @@ test_docker_runc () {
 	sed -i "2i MISSING='$missing'" "$E/runc-wrap"
 	chmod 755 "$E/runc-wrap"
 	printf '{ "runtimes": { "runc-wrap": { "path": "%s" } } }\n' "$E/runc-wrap" > "$E/daemon.json"
-	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" \
-		--pidfile "$E/pid" -H "unix://$E/sock" --iptables=false --ip6tables=false \
-		--bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
-	D="docker -H unix://$E/sock"
-	for i in $(seq 60); do $D info >/dev/null 2>&1 && break; sleep 0.5; done
-	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
+	dockerd_start "$E"
 	probe_img
 	tar -C "$IMG" -c . | $D import - probetest >/dev/null
 	R="$D run --rm --runtime runc --network none probetest /bin/brig-probe --format json"
@@ -325,8 +320,7 @@ test_docker_runc () {
 	expect_verdict devices open
 	expect_verdict time open
 	expect_verdict keyring open
-	kill "$(cat "$E/pid")"
-	wait
+	dockerd_stop
 }
 
 test_podman_runc () {

@@ -65,23 +65,8 @@ start_dockerd () {
 	command -v dockerd >/dev/null || skip "docker.io is not installed"
 	command -v jq >/dev/null || skip "jq is not installed"
 	E=$WORK/d
-	mkdir -p "$E"
-	echo '{}' > "$E/daemon.json" # not the host's /etc/docker/daemon.json
-	dockerd --config-file "$E/daemon.json" --data-root "$E/root" --exec-root "$E/exec" --pidfile "$E/pid" -H "unix://$E/sock" \
-		--iptables=false --ip6tables=false --bridge=none --storage-driver=vfs > "$E/log" 2>&1 &
-	D="docker -H unix://$E/sock"
-	trap 'stop_dockerd; lib_teardown' EXIT # a failed test leaves no container
-	for i in $(seq 60); do $D info >/dev/null 2>&1 && break; sleep 0.5; done
-	$D info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$E/log")"
+	dockerd_start "$E"
 	tar -C "$TOP/build/share/images/busybox/rootfs" -c . | $D import - brigtest >/dev/null
-}
-
-stop_dockerd () {
-	[ -f "$E/pid" ] || return 0
-	$D rm -f $($D ps -aq) >/dev/null 2>&1 || true
-	kill "$(cat "$E/pid")" 2>/dev/null || true
-	wait || true
-	rm -f "$E/pid"
 }
 
 test_docker () {
@@ -187,7 +172,7 @@ test_docker () {
 		run_status st brig ps --audit --docker-host "unix://$E/sock" priv
 		expect_match "critical BRIG-C001: --privileged gives every capability" "$out"
 	fi
-	stop_dockerd
+	dockerd_stop
 }
 
 test_podman () {
