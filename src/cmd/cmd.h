@@ -47,6 +47,9 @@ int brig_report_finish (FILE *f, struct brig_audit_report *r, bool json, bool sa
 #define BRIG_DEFAULT_POLICY "/etc/brig/policy.json"
 int brig_load_policy (struct brig_policy **ret, struct brig_err *err);
 
+/* The image store's directory: <state dir>/images (allocated). */
+char *brig_store_root (void);
+
 /* Today as YYYYMMDD, in local time (0 when unknown). */
 int brig_today (void);
 

@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 #include "policy/file.h"
 #include "report/findings.h"
+#include "sandbox/sandbox.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/err.h"
@@ -100,4 +101,11 @@ brig_load_policy (struct brig_policy **ret, struct brig_err *err)
   if (brig_read_file (path, 1 << 20, &buf, &len, err) < 0)
     return brig_err_wrap (err, "policy");
   return brig_parse_policy (buf, len, path, ret, err);
+}
+
+char *
+brig_store_root (void)
+{
+  _cleanup_free_ char *state = brig_state_dir ();
+  return xasprintf ("%s/images", state);
 }

@@ -134,13 +134,6 @@ static const struct brig_cmd_help gc_help = {
   "Layers of running containers' images are kept, even if their image was removed.",
 };
 
-static char *
-store_root (void)
-{
-  _cleanup_free_ char *state = brig_state_dir ();
-  return xasprintf ("%s/images", state);
-}
-
 /* Parse the options and check that MIN to MAX operands follow; 1 when
  * help was printed. */
 static int
@@ -168,7 +161,7 @@ start (const char *name, const struct brig_cmd_help *h, const struct brig_opt *o
 static int
 open_store (bool exclusive, struct brig_store *s, struct brig_err *err)
 {
-  _cleanup_free_ char *root = store_root ();
+  _cleanup_free_ char *root = brig_store_root ();
   return brig_store_open (root, exclusive, s, err);
 }
 

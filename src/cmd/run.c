@@ -793,18 +793,11 @@ new_id (struct brig_container *c, struct brig_err *err)
   return 0;
 }
 
-static char *
-store_root (void)
-{
-  _cleanup_free_ char *state = brig_state_dir ();
-  return xasprintf ("%s/images", state);
-}
-
 /* IMAGE from the store: its manifest and config, read and verified. */
 static int
 resolve_stored_image (struct run_opts *o, const char *image, struct brig_err *err)
 {
-  _cleanup_free_ char *root = store_root ();
+  _cleanup_free_ char *root = brig_store_root ();
   struct brig_store s = { NULL, -1, -1 };
   struct brig_refs refs = { 0 };
   char digest[BRIG_DIGEST_LEN];
@@ -889,7 +882,7 @@ static int
 prepare_image_root (struct run_opts *o, struct brig_err *err)
 {
   struct brig_container *c = o->c;
-  _cleanup_free_ char *root = store_root ();
+  _cleanup_free_ char *root = brig_store_root ();
   struct brig_store s;
   struct brig_rootfs_opts ro
       = { .id = c->id,
@@ -1382,14 +1375,13 @@ audit_image (struct run_opts *o, struct brig_auditlog *log, const char *ref, str
 
   brig_audit_image_ran (log, o->c, &info);
   /* Informational: brig run acts on neither. */
-  if (info.exposed_ports && info.exposed_ports[0])
+  if (info.exposed_ports && info.exposed_ports[0] && o->c->nports == 0)
     {
       _cleanup_free_ char *ports = NULL;
       for (size_t i = 0; info.exposed_ports[i]; i++)
         str_append (&ports, ", ", info.exposed_ports[i]);
       fprintf (stderr,
-               "brig: note: image %s declares ports %s; brig run publishes none (loopback "
-               "only)\n",
+               "brig: note: image %s declares ports %s; none is published unless -p names it\n",
                ref, ports);
     }
   if (info.healthcheck && info.healthcheck[0] && strcmp (info.healthcheck[0], "NONE") != 0)

@@ -222,8 +222,11 @@ mount_overlay (struct brig_store *s, const struct brig_stored_image *img,
   else
     opts = xasprintf ("lowerdir=%s", lower);
   if (strlen (opts) >= 4000)
-    return brig_error (err, E2BIG, "image %s: too many layers for one overlay mount (%zu)",
-                       img->digest, n);
+    {
+      /* Too many layers for one overlay's options: the flat root. */
+      rmdir (mnt);
+      return 1;
+    }
   {
     _cleanup_free_ char *ldir = xasprintf ("%s/layers", s->root);
     layers = open (ldir, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -272,11 +272,15 @@ brig_store_read_refs (struct brig_store *s, struct brig_refs *ret, struct brig_e
       return 0;
     }
   if (r < 0)
-    return r;
+    {
+      brig_refs_release (ret);
+      return r;
+    }
   j = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &je);
   if (!json_is_object (j))
     {
       json_decref (j);
+      brig_refs_release (ret);
       return brig_error (err, 0, "`%s`: not the store's index (%s)", path, je.text);
     }
   json_array_foreach (json_object_get (j, "images"), i, x)

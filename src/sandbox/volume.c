@@ -240,10 +240,15 @@ brig_volume_remove (const char *name, struct brig_err *err)
   gone = xasprintf (".rm-%s-%d", name, (int)getpid ());
   if (renameat (rfd, name, rfd, gone) < 0)
     return brig_error (err, errno, "remove volume `%s`", path);
-  if ((r = empty_dir (fd, path, 0, err)) < 0)
-    return r;
-  if (unlinkat (rfd, gone, AT_REMOVEDIR) < 0)
-    return brig_error (err, errno, "remove volume `%s`", path);
+  /* On failure the volume gets its name back, what is left of it with it:
+     never a hidden directory brig volume ls does not show. */
+  if ((r = empty_dir (fd, path, 0, err)) < 0
+      || (unlinkat (rfd, gone, AT_REMOVEDIR) < 0
+          && (r = brig_error (err, errno, "remove volume `%s`", path)) < 0))
+    {
+      (void)renameat (rfd, gone, rfd, name);
+      return r;
+    }
   return 0;
 }
 
