@@ -1024,6 +1024,47 @@ fix_pass (const struct audit_opts *o, const struct brig_project *project, const 
   return out;
 }
 
+/* A compose file NAME that --fix changed may have been judged already,
+ * before it was fixed, through an earlier file's include: that judgement
+ * (its findings and its count) goes, so that NAME is judged again as it
+ * now reads. */
+static void
+forget_judged (const struct audit_opts *o, struct brig_audit_report *r, const char *name)
+{
+  _cleanup_free_ char *real = realpath (name, NULL);
+  struct compose_state *c = o->compose;
+  struct brig_findings *f = &r->findings;
+  const char *same = NULL, *other = NULL;
+  size_t i, k = 0, n = 0;
+
+  if (real == NULL || c == NULL || !strv_contains (c->judged, real))
+    return;
+  for (i = 0; c->judged[i]; i++)
+    if (strcmp (c->judged[i], real) == 0)
+      free (c->judged[i]);
+    else
+      c->judged[n++] = c->judged[i];
+  c->judged[n] = NULL;
+  /* One file's findings share its name: realpath once per name. */
+  for (i = 0; i < f->n; i++)
+    {
+      bool drop = f->v[i].file == same;
+      if (!drop && f->v[i].file != other)
+        {
+          _cleanup_free_ char *fr = realpath (f->v[i].file, NULL);
+          drop = fr && strcmp (fr, real) == 0;
+          *(drop ? &same : &other) = f->v[i].file;
+        }
+      if (drop)
+        brig_finding_release (&f->v[i]);
+      else
+        f->v[k++] = f->v[i];
+    }
+  f->n = k;
+  if (same && r->files)
+    r->files--;
+}
+
 /* --fix: fix the text, and judge the fix again until no fix is left (a
  * fix can bring up a finding the first one hid: cap_drop once privileged
  * is gone), at most a few times; then write the result (PATH NULL:
@@ -1099,6 +1140,8 @@ fix_text (const struct audit_opts *o, struct brig_audit_report *r, const char *n
     }
   r->fixed += total;
   r->fixed_files++;
+  if (path)
+    forget_judged (o, r, path);
   audit_text (o, r, name, cur, curlen, explicit);
 }
 

@@ -47,11 +47,18 @@ has_var (const char *s)
   return strchr (s, '$') != NULL;
 }
 
-/* /a//b/./c/ -> /a/b/c (no .. resolved: a path with .. is kept as is). */
+/* /a//b/./c/ -> /a/b/c, and an absolute path's .. resolved as the gate
+ * resolves it (brig_path_lexical: /srv/../etc is /etc); a relative one
+ * (./site, resolved by the engine against the file's directory) keeps its
+ * .. as written. */
 static char *
 norm_path (const char *s)
 {
-  char *out = xmalloc (strlen (s) + 2), *o = out;
+  char *out, *o;
+
+  if (s[0] == '/')
+    return brig_path_lexical (s);
+  out = o = xmalloc (strlen (s) + 2);
 
   for (const char *p = s; *p;)
     {

@@ -2558,3 +2558,12 @@ test_peer_network_joined () {
 	expect_match "^BRIG-C017 1:12$" "$out"
 	expect_no_match "^BRIG-C017 2:" "$out"
 }
+
+test_bind_paths_with_dotdot_judged_as_the_gate_does () {
+	printf 'services:\n  a: {image: "x:1", volumes: ["/tmp/..:/host", "/srv/../etc:/e", "./etc:/c"]}\n' > "$WORK/dd.yaml"
+	out=$(rules_at "$WORK/dd.yaml")
+	expect_match "^BRIG-C003 2:31$" "$out" "/tmp/.. is /"
+	expect_match "^BRIG-R003 2:48$" "$out" "/srv/../etc is /etc"
+	expect_match "^BRIG-C015 2:48$" "$out"
+	expect_no_match " 2:65$" "$out" "./etc is the project's, not the host's /etc"
+}

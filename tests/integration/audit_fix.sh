@@ -434,3 +434,18 @@ test_fix_dockerfile_target_stage_and_exec_lines () {
 # brig-audit(1) and brig-probe(1) are made from --help and the option
 # tables: each option --help shows is in the page, and the page renders.
 test_man_pages_follow_help () { expect_man_follows_help audit probe; }
+
+# A compose file judged first through another's include, then fixed when
+# the walk reaches it: the report is the fixed file's.
+test_fix_included_compose_file_reported_as_fixed () {
+	mkdir -p "$WORK/app/lib"
+	printf 'include:\n  - lib/db.yaml\nservices:\n  web: {image: "nginx:1.27", privileged: true}\n' > "$WORK/app/compose.yaml"
+	printf 'services:\n  db:\n    image: postgres:16\n    privileged: true\n' > "$WORK/app/lib/db.yaml"
+	run_status st audit --fix --fail-on never "$WORK/app"
+	expect_no_match "privileged: true" "$(cat "$WORK/app/lib/db.yaml")" "db.yaml was fixed"
+	expect_no_match "db.yaml.*BRIG-C001" "$out" "the pre-fix finding is gone"
+	expect_match "in 2 files;" "$out" "each file counted once"
+	# And what is left of it matches a plain audit of the fixed file.
+	want=$(audit --fail-on never "$WORK/app/lib/db.yaml" | grep -c ' BRIG-[A-Z][0-9]*: ')
+	expect_eq "$want" "$(printf '%s\n' "$out" | grep 'db.yaml:' | grep -c ' BRIG-[A-Z][0-9]*: ')" "db.yaml's findings"
+}
