@@ -11,6 +11,7 @@
 #include "policy/daemon.h"
 #include "policy/host.h"
 #include "report/findings.h"
+#include "report/oci_spec.h"
 #include "sandbox/hostprobe.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -103,7 +104,9 @@ static const struct brig_opt options[] = {
     "print what was read (virtualisation as systemd-detect-virt names it, kernel, cgroups, "
     "Docker) as KEY: VALUE lines (one JSON object with --format json) instead of judging it",
     o_facts },
-  { 0, "docker-config", "FILE", "Docker's daemon.json (default: /etc/docker/daemon.json)",
+  { 0, "docker-config", "FILE",
+    "Docker's daemon.json (default: the running dockerd's --config-file, else "
+    "/etc/docker/daemon.json)",
     o_docker_config },
   { 0, "docker-host", "unix:///PATH",
     "the Docker API socket (default: $DOCKER_HOST when it is unix://, else "
@@ -221,15 +224,16 @@ report_name (struct brig_audit_report *r, const char *path)
   return r->names[r->nnames++];
 }
 
-/* The daemon's settings by the daemon rules: daemon.json (PATH, or NULL)
- * with the running dockerd's flags (CMDLINE, its /proc/PID/cmdline, or
- * NULL) over it, as the daemon runs with both. */
+/* The daemon's settings by the daemon rules: daemon.json (its path in D,
+ * or none) with the running dockerd's flags (its /proc/PID/cmdline as the
+ * reader found it, or none) over it, as the daemon runs with both. */
 static void
-audit_daemon (struct brig_audit_report *r, const char *path, const char *cmdline)
+audit_daemon (struct brig_audit_report *r, const struct brig_host_docker *dk)
 {
   struct brig_err e = { 0 };
-  _cleanup_free_ char *buf = NULL, *args = NULL;
-  size_t len, alen;
+  _cleanup_free_ char *buf = NULL;
+  const char *path = dk->daemon_json, *cmdline = dk->dockerd_cmdline;
+  size_t len;
   struct brig_yaml *y = NULL;
   struct brig_daemon *d = NULL;
   const char *file = path ? report_name (r, path) : NULL;
@@ -252,10 +256,7 @@ audit_daemon (struct brig_audit_report *r, const char *path, const char *cmdline
   if (k == 0 && flags)
     {
       file = flags;
-      k = brig_read_file (flags, 1 << 20, &args, &alen, &e) < 0
-                  || brig_daemon_flags (args, alen, flags, d, &e) < 0
-              ? -1
-              : 0;
+      k = brig_daemon_flags (dk->dockerd_args, dk->dockerd_args_len, flags, d, &e);
     }
   if (k < 0)
     {
@@ -271,15 +272,6 @@ audit_daemon (struct brig_audit_report *r, const char *path, const char *cmdline
     }
   brig_daemon_free (d);
   brig_yaml_free (y);
-}
-
-static json_t *
-jstrv (char *const *v)
-{
-  json_t *a = json_array ();
-  for (size_t i = 0; v && v[i]; i++)
-    json_array_append_new (a, json_string (v[i]));
-  return a;
 }
 
 /* --facts --format json: the same facts as one object. */
@@ -301,8 +293,9 @@ print_facts_json (const struct brig_host *h)
                      "host_network", c->host_network, "host_pid", c->host_pid, "seccomp_unconfined",
                      c->seccomp_unconfined, "readonly_rootfs", c->readonly_rootfs,
                      "no_new_privileges", c->no_new_privileges, "memory", (json_int_t)c->memory,
-                     "pids_limit", (json_int_t)c->pids_limit, "binds", jstrv (c->binds), "cap_add",
-                     jstrv (c->cap_add), "open_ports", jstrv (c->open_ports)));
+                     "pids_limit", (json_int_t)c->pids_limit, "binds", brig_strv_json (c->binds),
+                     "cap_add", brig_strv_json (c->cap_add), "open_ports",
+                     brig_strv_json (c->open_ports)));
     }
   o = json_pack (
       "{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:{s:s, s:I, s:i, s:b, s:b, s:s, s:b, "
@@ -318,9 +311,9 @@ print_facts_json (const struct brig_host *h)
       o, "docker",
       json_pack ("{s:b, s:s?, s:s?, s:b, s:o, s:b, s:s?, s:s?, s:b, s:b, s:b, s:o}", "installed",
                  d->installed, "config", d->daemon_json, "socket", d->socket, "socket_found",
-                 d->socket_found, "group", jstrv (d->docker_group), "api", d->api, "api_error",
-                 d->api_error, "version", d->version, "seccomp", d->api_seccomp, "userns",
-                 d->api_userns, "rootless", d->api_rootless, "containers", containers));
+                 d->socket_found, "group", brig_strv_json (d->docker_group), "api", d->api,
+                 "api_error", d->api_error, "version", d->version, "seccomp", d->api_seccomp,
+                 "userns", d->api_userns, "rootless", d->api_rootless, "containers", containers));
   json_object_set_new (o, "firewall",
                        json_pack ("{s:b, s:s, s:b, s:b, s:b}", "read", h->firewall.read, "source",
                                   h->firewall.source, "docker_chains", h->firewall.docker_chains,
@@ -395,7 +388,7 @@ cmd_host (int argc, char **argv)
   r.files = 1; /* the host */
   brig_audit_host (&h, brig_today (), &r.findings);
   if (h.docker.daemon_json || h.docker.dockerd_cmdline)
-    audit_daemon (&r, h.docker.daemon_json, h.docker.dockerd_cmdline);
+    audit_daemon (&r, &h.docker);
   /* What --severity hides is neither shown nor counted. */
   for (size_t i = 0; i < r.findings.n; i++)
     if (r.findings.v[i].severity >= o.show)

@@ -3,7 +3,8 @@
  * rules of brig audit over a workload model filled from what was seen.
  *
  * Exit: 0, or with --audit 1 when a finding is at least --fail-on severe;
- * 2 when /proc cannot be read or an option is wrong. */
+ * 2 when /proc cannot be read, an option is wrong or a CONTAINER names
+ * none. */
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "host/proc.h"
@@ -83,7 +84,8 @@ static const struct brig_cmd_help help = {
   "is read-only, which of the host's namespaces it shares, its cgroup's memory, pids and CPU "
   "limits, and mounts that give it the host (an engine's socket, the host's /, a writable /sys "
   "or /proc/sys).  The host's namespaces are PID 1's, or brig's own where /proc/1 cannot be "
-  "read.  CONTAINER (a pid, a name or the start of an id) shows only those.  Docker containers are "
+  "read.  CONTAINER (a pid, a name or the start of an id) shows only those; one that names none is "
+  "an error (exit 2).  Docker containers are "
   "named through Docker's API when it answers; published ports are "
   "shown only then.\n\n"
   "--audit applies brig audit's container rules (BRIG-C001... and BRIG-R001, R003, R006) to what "
@@ -425,21 +427,36 @@ matches (const struct brig_observed *o, const char *what)
          || (o->id[0] && strlen (what) >= 4 && str_has_prefix (o->id, what));
 }
 
-static void
+/* Keep the containers WHAT names; each WHAT that names none is said on
+ * standard error.  Returns how many named none. */
+static int
 keep_only (struct brig_observed_list *l, char **what, int n)
 {
+  _cleanup_free_ bool *found = xcalloc ((size_t)n, sizeof *found);
   size_t k = 0;
+  int missing = 0;
+
   for (size_t i = 0; i < l->n; i++)
     {
       bool keep = false;
-      for (int j = 0; j < n && !keep; j++)
-        keep = matches (&l->v[i], what[j]);
+      for (int j = 0; j < n; j++)
+        if (matches (&l->v[i], what[j]))
+          keep = found[j] = true;
       if (keep)
         l->v[k++] = l->v[i];
       else
         brig_observed_release (&l->v[i]);
     }
   l->n = k;
+  for (int j = 0; j < n; j++)
+    if (!found[j])
+      {
+        fprintf (stderr,
+                 "brig: ps: `%s`: no such container (a pid, a name or the start of an id)\n",
+                 what[j]);
+        missing++;
+      }
+  return missing;
 }
 
 int
@@ -449,7 +466,7 @@ cmd_ps (int argc, char **argv)
   struct brig_observed_list l = { 0 };
   struct brig_err err = { 0 };
   const char *sock = NULL;
-  int optind_, status;
+  int optind_, status, missing = 0;
 
   if (brig_opt_parse (options, &o, argc, argv, &optind_, &err) < 0)
     return brig_fail (2, &err);
@@ -490,7 +507,7 @@ cmd_ps (int argc, char **argv)
     brig_state_names (dir, &l);
   }
   if (optind_ < argc)
-    keep_only (&l, argv + optind_, argc - optind_);
+    missing = keep_only (&l, argv + optind_, argc - optind_);
   if (o.audit)
     status = audit (&o, &l);
   else
@@ -499,5 +516,5 @@ cmd_ps (int argc, char **argv)
       status = 0;
     }
   brig_observed_list_release (&l);
-  return status;
+  return missing ? 2 : status;
 }

@@ -367,7 +367,11 @@ find_dockerd (const struct brig_host_paths *p, struct brig_host_docker *d, char 
             strv_push (&argv, xstrndup (cmd + off, clen - off));
           if (serves (argv, strv_len (argv), sock, &config))
             {
+              /* Its bytes as read now: the flags are judged from these,
+                 not from a second read that dockerd may have gone by. */
               d->dockerd_cmdline = steal_pointer (&cmd_path);
+              d->dockerd_args = steal_pointer (&cmd);
+              d->dockerd_args_len = clen;
               *ret_config = steal_pointer (&config);
             }
         }

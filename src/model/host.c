@@ -10,6 +10,7 @@ brig_host_release (struct brig_host *h)
 
   free (d->daemon_json);
   free (d->dockerd_cmdline);
+  free (d->dockerd_args);
   free (d->socket);
   strv_free (d->docker_group);
   free (d->api_error);

@@ -71,6 +71,8 @@ struct brig_host_docker
   /* The running dockerd's /proc/PID/cmdline (the one serving the socket
    * below), whose flags count as daemon.json's, or NULL. */
   char *dockerd_cmdline;
+  char *dockerd_args; /* its content as read then (NUL-separated arguments) */
+  size_t dockerd_args_len;
   char *socket; /* the API socket's path */
   bool socket_found;
   unsigned sock_uid, sock_gid, sock_mode;
