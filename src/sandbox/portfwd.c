@@ -50,6 +50,7 @@ struct listener
   int fd;
   uint16_t cport;
   bool udp;
+  bool paused; /* out of descriptors: out of epoll until a connection ends */
 };
 
 struct conn;
@@ -98,6 +99,8 @@ struct fwd
   struct conn *conns, *dead;
   struct udp_sess *sess;
   size_t nsess;
+  struct listener *l; /* the listeners, some maybe paused */
+  size_t nl, npaused;
 };
 
 /* --- binding on the host ------------------------------------------------- */
@@ -205,6 +208,36 @@ conn_kill (struct fwd *fw, struct conn *c)
   fw->dead = c;
 }
 
+static int
+ep_add (struct fwd *fw, int fd, uint32_t events, void *ptr)
+{
+  struct epoll_event ev = { .events = events, .data.ptr = ptr };
+  return epoll_ctl (fw->ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* A listener that could not accept for want of descriptors leaves epoll
+ * (level-triggered, it would wake the loop at once, forever) until a
+ * connection ends and gives one back; its clients wait in the backlog. */
+static void
+listener_pause (struct fwd *fw, struct listener *l)
+{
+  if (l->paused || epoll_ctl (fw->ep, EPOLL_CTL_DEL, l->fd, NULL) < 0)
+    return;
+  l->paused = true;
+  fw->npaused++;
+}
+
+static void
+listeners_resume (struct fwd *fw)
+{
+  for (size_t i = 0; i < fw->nl && fw->npaused; i++)
+    if (fw->l[i].paused && ep_add (fw, fw->l[i].fd, EPOLLIN, &fw->l[i]) == 0)
+      {
+        fw->l[i].paused = false;
+        fw->npaused--;
+      }
+}
+
 static void
 conn_free (struct fwd *fw, struct conn *c)
 {
@@ -224,13 +257,7 @@ conn_free (struct fwd *fw, struct conn *c)
   if (c->next)
     c->next->prev = c->prev;
   free (c);
-}
-
-static int
-ep_add (struct fwd *fw, int fd, uint32_t events, void *ptr)
-{
-  struct epoll_event ev = { .events = events, .data.ptr = ptr };
-  return epoll_ctl (fw->ep, EPOLL_CTL_ADD, fd, &ev);
+  listeners_resume (fw);
 }
 
 /* Connect side 1 to the port on the container's loopback: 127.0.0.1,
@@ -405,7 +432,11 @@ tcp_accept (struct fwd *fw, struct listener *l)
       struct conn *c;
 
       if (fd < 0)
-        return; /* EAGAIN; or out of descriptors: the backlog waits */
+        {
+          if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+            listener_pause (fw, l);
+          return; /* EAGAIN; or paused: the backlog waits */
+        }
       setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       c = xcalloc (1, sizeof *c);
       c->s[0] = (struct side){ EP_SIDE, c, fd, false, false };
@@ -623,7 +654,7 @@ static void __attribute__ ((noreturn)) child_main (pid_t parent, struct listener
 {
   struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
   struct __user_cap_data_struct d[2] = { { 0 } };
-  struct fwd fw = { -1, NULL, NULL, NULL, 0 };
+  struct fwd fw = { -1, NULL, NULL, NULL, 0, l, nl, 0 };
   struct rlimit rl;
   size_t nkeep = 0;
   int *keep = xcalloc (nl + 4, sizeof *keep);

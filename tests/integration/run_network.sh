@@ -324,3 +324,43 @@ test_network_private_outbound_only () {
 	command -v slirp4netns > /dev/null || skip "slirp4netns is not installed"
 	in_netns private_network
 }
+
+# Out of descriptors: the forwarder stops listening (the clients wait in
+# the backlog) instead of spinning, and takes connections again once one
+# ends.
+forwarder_out_of_descriptors () {
+	( ulimit -n 40; exec "$BRIG" run --init -p 18091:8080 ./img sh -c \
+		'echo hi > /tmp/i; exec httpd -f -p 127.0.0.1:8080 -h /tmp' ) &
+	local pid=$! out
+	wait_answer busybox wget -qO- http://127.0.0.1:18091/i > /dev/null || fail "no answer"
+	out=$(python3 - "$pid" <<'PY'
+import os, socket, sys, time
+brig = int(sys.argv[1])
+def cpu():
+    # CPU ticks of brig's children (the forwarder among them).
+    t = 0
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            f = open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(f[1]) == brig:
+            t += int(f[11]) + int(f[12])
+    return t
+socks = [socket.create_connection(("127.0.0.1", 18091)) for _ in range(60)]
+time.sleep(0.3)
+a = cpu(); time.sleep(2); b = cpu()
+print("ticks", b - a)
+for s in socks:
+    s.close()
+PY
+)
+	local ticks=${out#ticks }
+	[ "$ticks" -lt 50 ] || fail "the forwarder spun: $ticks ticks in 2 s"
+	expect_eq hi "$(wait_answer busybox wget -qO- http://127.0.0.1:18091/i)" "after the connections ended"
+	kill -TERM $pid
+	wait $pid || true
+}
+test_publish_forwarder_out_of_descriptors () { in_netns forwarder_out_of_descriptors; }
