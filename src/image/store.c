@@ -443,10 +443,16 @@ brig_ref_normalize (const char *ref, struct brig_err *err)
   if (n == 0 || n > 255 || ref[0] == '/' || ref[0] == '.' || ref[0] == '-' || ref[n - 1] == '/'
       || strstr (ref, "//") || strstr (ref, ".."))
     goto bad;
-  for (size_t i = 0; i < n; i++)
-    if (!name_char (ref[i])
-        && !(isupper ((unsigned char)ref[i]) && strchr (ref, ':') && ref + i > strrchr (ref, ':')))
-      goto bad;
+  /* Upper case in the tag only: after a colon that follows the last
+     slash (host:port/Name has its colon before it). */
+  {
+    const char *ls = strrchr (ref, '/'), *tag = strrchr (ref, ':');
+    if (tag && ls && tag < ls)
+      tag = NULL;
+    for (size_t i = 0; i < n; i++)
+      if (!name_char (ref[i]) && !(isupper ((unsigned char)ref[i]) && tag && ref + i > tag))
+        goto bad;
+  }
   if (str_has_prefix (name, "docker.io/library/"))
     name += 18;
   else if (str_has_prefix (name, "docker.io/"))

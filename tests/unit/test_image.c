@@ -571,8 +571,11 @@ test_names_and_platforms (void **state)
     { "docker.io/me/app", "me/app:latest" },
     { "localhost:5000/app", "localhost:5000/app:latest" },
     { "localhost/app:V1.2-rc_3", "localhost/app:V1.2-rc_3" },
+    { "localhost:5000/app:TAG", "localhost:5000/app:TAG" },
   };
-  static const char *const bad[] = { "", "UPPER", "a//b", "../x", "/abs", "a:", "a b" };
+  static const char *const bad[] = {
+    "", "UPPER", "a//b", "../x", "/abs", "a:", "a b", "localhost:5000/Foo", "localhost:5000/Foo:1"
+  };
   static const char index[]
       = "{\"schemaVersion\":2,\"manifests\":["
         "{\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\","
