@@ -105,25 +105,13 @@ minimal_base (const char *s)
   return false;
 }
 
-static bool
-is_root_user (const char *u)
-{
-  size_t n = strcspn (u, ":");
-  bool zero = n > 0;
-
-  for (size_t i = 0; i < n; i++)
-    zero &= u[i] == '0';
-  return zero || (n == 4 && strncmp (u, "root", 4) == 0)
-         || (n == 22 && strncasecmp (u, "ContainerAdministrator", 22) == 0);
-}
-
 static void
 check_user_root (const struct brig_image *img, const struct brig_audit_rule *r,
                  struct brig_findings *f)
 {
   const struct brig_istage *s = chain_find (img, HAS_USER);
 
-  if (s && s->user_resolved && is_root_user (s->user.s))
+  if (s && s->user_resolved && brig_user_is_root (s->user.s))
     brig_findings_add (f, r, img->file, s->user.loc, "the final image runs as %s (USER %s)",
                        strncasecmp (s->user.s, "Container", 9) == 0 ? "the administrator" : "root",
                        s->user.s);
