@@ -92,6 +92,12 @@ test_refused_through_symlinks_and_parents () {
 	umount "$WORK/holder/p"
 	expect_eq 125 "$st"
 	expect_match "BRIG-C015.*holds the host's proc filesystem at $WORK/holder/p" "$out"
+	# A link in /etc judged by where it leads: out of /etc it binds no file of /etc.
+	mkdir -p "$WORK/zone" /etc/brig-test && echo UTC > "$WORK/zone/UTC"
+	ln -sfn "$WORK/zone/UTC" /etc/brig-test/localtime
+	out=$(brig run -v /etc/brig-test/localtime:/etc/localtime:ro ./img cat /etc/localtime 2>&1)
+	rm -rf /etc/brig-test
+	expect_eq UTC "$out" "a link from /etc to a file outside it"
 }
 
 test_engine_sockets_refused_wherever_they_are () {
