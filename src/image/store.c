@@ -570,48 +570,6 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
   return -ENOENT;
 }
 
-/* Remove the tree NAME under DIR, not following symbolic links, adding
- * the sizes of the files removed to *RET_BYTES. */
-int
-brig_remove_tree_at (int dir, const char *name, uint64_t *ret_bytes)
-{
-  struct stat st;
-  int fd, r = 0;
-  DIR *d;
-  struct dirent *e;
-
-  if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-    return errno == ENOENT ? 0 : -errno;
-  if (!S_ISDIR (st.st_mode))
-    {
-      if (ret_bytes && S_ISREG (st.st_mode))
-        *ret_bytes += (uint64_t)st.st_size;
-      return unlinkat (dir, name, 0) < 0 ? -errno : 0;
-    }
-  fd = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && errno == EACCES && fchmodat (dir, name, 0700, 0) == 0)
-    fd = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return -errno;
-  d = fdopendir (fd);
-  if (d == NULL)
-    {
-      close (fd);
-      return -ENOMEM;
-    }
-  while ((e = readdir (d)))
-    if (strcmp (e->d_name, ".") && strcmp (e->d_name, ".."))
-      {
-        int q = brig_remove_tree_at (fd, e->d_name, ret_bytes);
-        if (q < 0 && r == 0)
-          r = q;
-      }
-  closedir (d);
-  if (unlinkat (dir, name, AT_REMOVEDIR) < 0 && r == 0)
-    r = -errno;
-  return r;
-}
-
 /* The hex of every blob, layer and manifest the images (and the running
  * containers' images) reach. */
 static void

@@ -114,7 +114,4 @@ struct brig_gc_stats
  * the writer's lock. */
 int brig_store_gc (struct brig_store *s, struct brig_gc_stats *ret, struct brig_err *err);
 
-/* Remove the tree NAME under the directory DIR without following links. */
-int brig_remove_tree_at (int dir, const char *name, uint64_t *ret_bytes);
-
 #endif
