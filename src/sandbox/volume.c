@@ -146,15 +146,19 @@ brig_volume_inspect (const char *name, struct brig_volume_info *ret, struct brig
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *root = brig_volume_root ();
   _cleanup_free_ char *rundir = brig_runtime_dir ();
-  struct stat st;
+  struct stat st, lock;
   int r;
 
   if ((r = check_name (name, err)) < 0 || (fd = open_volume (name, err)) < 0)
     return r < 0 ? r : fd;
   if (fstatat (fd, "_data", &st, AT_SYMLINK_NOFOLLOW) < 0)
     return brig_error (err, errno, "volume `%s`: `_data`", name);
-  *ret = (struct brig_volume_info){ xstrdup (name), xasprintf ("%s/%s/_data", root, name),
-                                    st.st_uid, st.st_gid, brig_state_volume_users (rundir, name) };
+  if (fstatat (fd, "lock", &lock, AT_SYMLINK_NOFOLLOW) < 0)
+    return brig_error (err, errno, "volume `%s`: `lock`", name);
+  *ret = (struct brig_volume_info){
+    xstrdup (name), xasprintf ("%s/%s/_data", root, name),  st.st_uid,
+    st.st_gid,      brig_state_volume_users (rundir, name), lock.st_mtim.tv_sec
+  };
   return 0;
 }
 
