@@ -66,11 +66,38 @@ brig_edits_next_line (const struct brig_edits *e, size_t off)
   return i + 1 < e->lines.n ? e->lines.start[i + 1] : e->len;
 }
 
-bool
-brig_edits_add (struct brig_edits *e, size_t off, size_t end, const char *text)
+/* TEXT with its new lines as the file writes them: a file whose first
+ * line ends in CRLF gets CRLF in what is added too. */
+static char *
+as_file_writes (const struct brig_edits *e, const char *text)
 {
+  const char *nl = memchr (e->buf, '\n', e->len);
+  size_t n = 0;
+  char *out, *o;
+
+  if (nl == NULL || nl == e->buf || nl[-1] != '\r')
+    return xstrdup (text);
+  for (const char *p = text; *p; p++)
+    n += 1 + (*p == '\n' && (p == text || p[-1] != '\r'));
+  o = out = xmalloc (n + 1);
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '\n' && (p == text || p[-1] != '\r'))
+        *o++ = '\r';
+      *o++ = *p;
+    }
+  *o = '\0';
+  return out;
+}
+
+bool
+brig_edits_add (struct brig_edits *e, size_t off, size_t end, const char *text_)
+{
+  _cleanup_free_ char *text = NULL;
+
   if (off > end || end > e->len)
     return false;
+  text = as_file_writes (e, text_);
   for (size_t i = 0; i < e->n; i++)
     {
       const struct brig_edit *x = &e->v[i];
@@ -83,7 +110,7 @@ brig_edits_add (struct brig_edits *e, size_t off, size_t end, const char *text)
         return false;
     }
   e->v = xreallocarray (e->v, e->n + 1, sizeof *e->v);
-  e->v[e->n] = (struct brig_edit){ off, end, xstrdup (text), e->n };
+  e->v[e->n] = (struct brig_edit){ off, end, steal_pointer (&text), e->n };
   e->n++;
   return true;
 }
