@@ -27,14 +27,14 @@ lib_teardown () {
 	# out before waiting for it) is ended here, so nothing outlives it.
 	local p
 	for p in $(jobs -p); do
-		pkill -TERM -P "$p" 2>/dev/null
-		kill -TERM "$p" 2>/dev/null
+		pkill -TERM -P "$p" 2>/dev/null || true
+		kill -TERM "$p" 2>/dev/null || true
 	done
-	wait 2>/dev/null
+	wait 2>/dev/null || true
 	# Runtime containers are detached: delete whatever a failed test left.
 	if [ -d "$WORK/oci" ]; then
 		for d in "$WORK"/oci/*/; do
-			[ -d "$d" ] && "$TOP/build/brig-runtime" --root "$WORK/oci" delete --force "$(basename "$d")" 2>/dev/null
+			[ -d "$d" ] && "$TOP/build/brig-runtime" --root "$WORK/oci" delete --force "$(basename "$d")" 2>/dev/null || true
 		done
 	fi
 	cd /
