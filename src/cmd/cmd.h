@@ -12,6 +12,7 @@ int cmd_gc (int argc, char **argv);
 int cmd_images (int argc, char **argv);
 int cmd_inspect (int argc, char **argv);
 int cmd_load (int argc, char **argv);
+int cmd_pull (int argc, char **argv);
 int cmd_rmi (int argc, char **argv);
 int cmd_tag (int argc, char **argv);
 int cmd_host (int argc, char **argv);
