@@ -473,7 +473,7 @@ get_manifest (struct session *ss, const char *reference, const char *want, char 
     goto out;
   if (a.status == 404)
     {
-      r = brig_error (err, ENOENT, "image %s not found in registry %s (no manifest `%s` in %s)",
+      r = brig_error (err, 0, "image %s not found in registry %s (no manifest `%s` in %s)",
                       ss->ref_text, ss->ref.domain, reference, ss->ref.repo);
       goto out;
     }
@@ -544,7 +544,7 @@ get_blob (struct session *ss, const struct brig_descriptor *d, struct brig_pulle
       goto fail;
     }
   if (a.status == 404)
-    r = brig_error (err, ENOENT, "%s: not found (HTTP 404)", label);
+    r = brig_error (err, 0, "%s: not found in the registry (HTTP 404)", label);
   else if (a.status != 200)
     r = brig_error (err, 0, "%s: HTTP %ld (%s)", label, a.status, status_words (a.status));
   else if (w.size != (uint64_t)d->size)
