@@ -233,7 +233,7 @@ get (struct session *ss, const char *url, const char *accept, const char *auth, 
   curl_easy_setopt (ss->c, CURLOPT_WRITEDATA, a);
   if (ca)
     curl_easy_setopt (ss->c, CURLOPT_CAINFO, ca);
-  if (insecure && !ca)
+  if (insecure)
     {
       curl_easy_setopt (ss->c, CURLOPT_SSL_VERIFYPEER, 0L);
       curl_easy_setopt (ss->c, CURLOPT_SSL_VERIFYHOST, 0L);

@@ -58,6 +58,7 @@ def main():
             sys.stderr.flush()
             if user != creds or q.get("service", [""])[0] != service:
                 self.send_response(401)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
             body = json.dumps({"token": token(scope)}).encode()
