@@ -176,7 +176,9 @@ cmd_pull (int argc, char **argv)
     struct brig_pull_opts po = {
       .creds = o.creds,
       .auth_file = auth,
-      .certs_dir = o.certs_dir ? o.certs_dir : cd && *cd ? cd : DEFAULT_CERTS_D,
+      .certs_dir = o.certs_dir ? o.certs_dir
+                   : cd && *cd ? cd
+                               : DEFAULT_CERTS_D,
       .insecure = o.insecure,
       .timeout = o.timeout,
       .load = { .max_layer = o.max_layer, .max_entries = 1000000 },

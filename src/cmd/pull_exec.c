@@ -35,8 +35,9 @@ cmd_pull (int argc, char **argv)
   for (int i = 0; i < argc; i++)
     args[i + 1] = argv[i];
   execv (helper, args);
-  fprintf (stderr, "brig: pull: cannot run `%s` (it does the network part of brig pull and is "
-                   "installed beside brig): %s\n",
+  fprintf (stderr,
+           "brig: pull: cannot run `%s` (it does the network part of brig pull and is "
+           "installed beside brig): %s\n",
            helper, strerror (errno));
   free (args);
   return 125;

@@ -37,8 +37,9 @@ repo_valid (const char *s)
       bool sep = c == '.' || c == '_' || c == '-' || c == '/';
       if (!alnum && !sep)
         return false;
-      if (sep && (i == 0 || i == n - 1 || (c == '/' && !isalnum ((unsigned char)s[i - 1]))
-                  || (c != '_' && !isalnum ((unsigned char)s[i - 1]))))
+      if (sep
+          && (i == 0 || i == n - 1 || (c == '/' && !isalnum ((unsigned char)s[i - 1]))
+              || (c != '_' && !isalnum ((unsigned char)s[i - 1]))))
         return false;
     }
   return strstr (s, "/.") == NULL && strstr (s, "./") == NULL;
@@ -166,8 +167,7 @@ token_char (char c)
 }
 
 int
-brig_challenge_parse (const char *hdr, size_t len, struct brig_challenge *ret,
-                      struct brig_err *err)
+brig_challenge_parse (const char *hdr, size_t len, struct brig_challenge *ret, struct brig_err *err)
 {
   const char *p = hdr, *end = hdr + len;
   static const char *const keys[] = { "realm", "service", "scope" };

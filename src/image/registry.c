@@ -12,16 +12,15 @@
 #include <strings.h>
 #include <unistd.h>
 
-#define MAX_DOC (4u << 20)   /* a manifest or config */
+#define MAX_DOC (4u << 20)     /* a manifest or config */
 #define MAX_ANSWER (64u << 10) /* a token server's answer, an error body kept */
 #define MAX_REDIRS 5L
 #define MAX_DEPTH 2
 
-static const char accept_manifests[]
-    = "Accept: application/vnd.oci.image.index.v1+json, "
-      "application/vnd.docker.distribution.manifest.list.v2+json, "
-      "application/vnd.oci.image.manifest.v1+json, "
-      "application/vnd.docker.distribution.manifest.v2+json";
+static const char accept_manifests[] = "Accept: application/vnd.oci.image.index.v1+json, "
+                                       "application/vnd.docker.distribution.manifest.list.v2+json, "
+                                       "application/vnd.oci.image.manifest.v1+json, "
+                                       "application/vnd.docker.distribution.manifest.v2+json";
 
 struct session
 {
@@ -30,10 +29,10 @@ struct session
   const struct brig_pull_opts *o;
   struct brig_registry_ref ref;
   const char *ref_text;
-  char *scheme;    /* "https" or "http" */
-  bool insecure;   /* named in --insecure-registry */
+  char *scheme;  /* "https" or "http" */
+  bool insecure; /* named in --insecure-registry */
   char *user, *pass;
-  char *auth;      /* "Authorization: ..." for the registry, or NULL */
+  char *auth; /* "Authorization: ..." for the registry, or NULL */
   char **new_blobs;
 };
 
@@ -333,13 +332,13 @@ fetch_token (struct session *ss, const struct brig_challenge *c, struct brig_err
   curl_url_cleanup (u);
   /* Credentials go to the token server over HTTPS, or to the registry's
    * own host; never in clear text to another host. */
-  if (ss->user
-      && (strcmp (rscheme, "https") == 0 || strcmp (rhostport, ss->ref.api_host) == 0))
+  if (ss->user && (strcmp (rscheme, "https") == 0 || strcmp (rhostport, ss->ref.api_host) == 0))
     auth = basic_header (ss->user, ss->pass);
   if ((r = get (ss, url, NULL, auth, true, rhostport, &a, err)) < 0)
     goto out;
   if (a.status == 401 || a.status == 403)
-    r = brig_error (err, 0, "registry %s: its token server %s refused a token for %s (HTTP %ld): %s",
+    r = brig_error (err, 0,
+                    "registry %s: its token server %s refused a token for %s (HTTP %ld): %s",
                     ss->ref.domain, rhostport, ss->ref.repo, a.status, creds_hint (ss));
   else if (a.status != 200)
     r = brig_error (err, 0, "registry %s: its token server %s answered HTTP %ld", ss->ref.domain,
@@ -384,8 +383,10 @@ authenticate (struct session *ss, const struct answer *a, bool retried, struct b
     r = brig_error (err, 0, "registry %s needs credentials for %s (HTTP 401): %s", ss->ref.domain,
                     ss->ref.repo, creds_hint (ss));
   else
-    r = brig_error (err, 0, "registry %s asks for `%.40s` authentication; brig speaks Basic and "
-                    "Bearer", ss->ref.domain, c.scheme);
+    r = brig_error (err, 0,
+                    "registry %s asks for `%.40s` authentication; brig speaks Basic and "
+                    "Bearer",
+                    ss->ref.domain, c.scheme);
   brig_challenge_release (&c);
   return r < 0 ? r : 1;
 }
@@ -628,14 +629,15 @@ pull_reference (struct session *ss, const char *reference, const char *want, int
       char *seen = NULL;
       int pick;
       if (depth >= MAX_DEPTH)
-        return brig_error (err, 0, "registry %s: indexes nested more than %d deep",
-                           ss->ref.domain, MAX_DEPTH);
+        return brig_error (err, 0, "registry %s: indexes nested more than %d deep", ss->ref.domain,
+                           MAX_DEPTH);
       if ((r = brig_parse_index (buf, len, digest, &idx, err)) < 0)
         return brig_err_wrap (err, "registry %s", ss->ref.domain);
       brig_host_platform (&arch, &variant);
       pick = brig_index_pick (&idx, "linux", arch, variant, &seen);
       if (pick < 0)
-        r = brig_error (err, 0, "image %s in registry %s has no image for linux/%s%s%s (it has: %s)",
+        r = brig_error (err, 0,
+                        "image %s in registry %s has no image for linux/%s%s%s (it has: %s)",
                         ss->ref_text, ss->ref.domain, arch, variant ? "/" : "",
                         variant ? variant : "", seen ? seen : "none");
       else

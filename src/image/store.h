@@ -77,8 +77,7 @@ int brig_blob_writer_write (struct brig_blob_writer *w, const void *data, size_t
                             struct brig_err *err);
 /* NAME names the blob in the error when its digest is not WANT. */
 int brig_blob_writer_commit (struct brig_blob_writer *w, const char *want, const char *name,
-                             char ret_digest[BRIG_DIGEST_LEN], bool *ret_new,
-                             struct brig_err *err);
+                             char ret_digest[BRIG_DIGEST_LEN], bool *ret_new, struct brig_err *err);
 void brig_blob_writer_abort (struct brig_blob_writer *w);
 bool brig_store_has (struct brig_store *s, const char *digest);
 /* An open blob (O_RDONLY) and its size; the caller verifies as it reads. */
