@@ -126,7 +126,7 @@ on_body (char *p, size_t size, size_t n, void *ctx)
         len = a->max > a->len ? a->max - a->len : 0;
       else
         {
-          a->werr = brig_error (a->err, EFBIG, "larger than %zu bytes: refused", a->max);
+          a->werr = brig_error (a->err, 0, "the answer is larger than %zu bytes: refused", a->max);
           return 0;
         }
     }
@@ -166,7 +166,7 @@ transfer_error (struct session *ss, CURLcode rc, const char *url, struct answer 
   const char *why = errbuf[0] ? errbuf : curl_easy_strerror (rc);
 
   if (a->werr < 0)
-    return brig_err_wrap (err, "%s", url);
+    return brig_err_wrap (err, "registry %s: %s", ss->ref.domain, url);
   switch (rc)
     {
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -541,7 +541,7 @@ get_blob (struct session *ss, const struct brig_descriptor *d, struct brig_pulle
     return r;
   if ((r = registry_get (ss, path, NULL, true, &a, err)) < 0)
     {
-      brig_err_wrap (err, "%s", label);
+      brig_err_wrap (err, "blob %s of %s", d->digest, ss->ref.repo);
       goto fail;
     }
   if (a.status == 404)

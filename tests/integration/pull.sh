@@ -14,6 +14,23 @@ need_registry () {
 	command -v skopeo > /dev/null || skip "no skopeo"
 }
 
+# The servers a test started (subshells waiting for them), ended by
+# servers_stop before lib_teardown, child first, by pid.
+SERVERS=""
+server_started () { # PID
+	SERVERS="$SERVERS $1"
+	trap 'servers_stop; lib_teardown' EXIT
+}
+servers_stop () {
+	local p
+	for p in $SERVERS; do
+		pkill -TERM -P "$p" 2> /dev/null || true
+		kill "$p" 2> /dev/null || true
+		wait "$p" 2> /dev/null || true
+	done
+	SERVERS=""
+}
+
 free_port () {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -35,10 +52,9 @@ registry_start () {
 	  addr: $REG
 	YML
 	printf '%s\n' "${1:-}" | tr -d '\t' >> "$WORK/reg.yml"
-	# In a subshell that waits for it: lib_teardown ends a background
-	# job's children first (pkill -P), and fails when there are none.
 	(docker-registry serve "$WORK/reg.yml" > "$WORK/reg.log" 2>&1; true) &
 	REG_PID=$!
+	server_started "$REG_PID"
 	for _ in $(seq 50); do
 		curl -sk -o /dev/null "http://$REG/v2/" 2>/dev/null && return 0
 		curl -sk -o /dev/null "https://$REG/v2/" 2>/dev/null && return 0
@@ -203,6 +219,7 @@ test_bearer_token_server () {
 	tport=$(free_port)
 	(python3 "$TOP/tests/helper/tokenserver.py" "$d/sign.key" "$d/sign.crt" "$tport" bob:pw \
 		brig-issuer brig-registry "$d/srv.crt" "$d/srv.key" 2> "$WORK/token.log"; true) &
+	server_started $!
 	registry_start "auth:
 	  token:
 	    realm: https://127.0.0.1:$tport/token
@@ -272,4 +289,62 @@ test_bad_input () {
 	expect_eq 125 "$st"
 	expect_match "registry 127.0.0.1:$port: .*(Connection refused|Could not connect|Failed to connect)" "$out"
 	expect_man_follows_help pull
+}
+
+# front_start MODE: tests/helper/regfront.py before the registry; $FRONT
+# is its HOST:PORT; front_stop ends it.
+front_start () {
+	local fport bport
+	fport=$(free_port)
+	bport=$(free_port)
+	FRONT=127.0.0.1:$fport
+	(python3 "$TOP/tests/helper/regfront.py" "$1" "$REG" "$fport" "$bport" 2> "$WORK/front.log"; true) &
+	FRONT_PID=$!
+	server_started "$FRONT_PID"
+	for _ in $(seq 50); do
+		curl -s -o /dev/null "http://$FRONT/v2/" && return 0
+		sleep 0.1
+	done
+	fail "regfront did not start: $(cat "$WORK/front.log")"
+}
+
+front_stop () {
+	pkill -TERM -P "$FRONT_PID" || true
+	kill "$FRONT_PID" 2> /dev/null || true
+	wait "$FRONT_PID" 2> /dev/null || true
+	SERVERS=${SERVERS/ $FRONT_PID/}
+}
+
+test_blob_redirects_bounds_and_the_static_brig () {
+	need_registry
+	registry_start
+	push v2s2 bb:1
+	front_start redirect
+	# Blobs come from another origin; the front's credentials do not follow.
+	out=$("$TOP/build/brig" pull --insecure-registry "$FRONT" --creds alice:pw "$FRONT/bb:1")
+	expect_match "^Pulled image: $FRONT/bb:1 \(sha256:[0-9a-f]{64}; 2 blobs fetched" "$out"
+	expect_eq 2 "$(grep -c '^blob-auth: -$' "$WORK/front.log")" "blob requests without credentials"
+	expect_no_match "blob-auth: Basic" "$(cat "$WORK/front.log")"
+	expect_eq pulled "$(brig run "$FRONT/bb:1")"
+	# Without the flag, no plain HTTP at all.
+	run_status st brig pull --creds alice:pw "$FRONT/bb:1"
+	expect_eq 125 "$st"
+	expect_match "TLS failed" "$out"
+
+	brig rmi "$FRONT/bb:1" > /dev/null
+	brig gc > /dev/null
+	front_stop
+	front_start loop
+	run_status st brig pull --insecure-registry "$FRONT" --creds alice:pw "$FRONT/bb:1"
+	expect_eq 125 "$st"
+	expect_match "more than 5 redirects" "$out"
+	expect_eq 0 "$(blob_count)"
+
+	front_stop
+	front_start big
+	run_status st brig pull --insecure-registry "$FRONT" --creds alice:pw "$FRONT/bb:1"
+	expect_eq 125 "$st"
+	expect_match "^brig: registry $FRONT: http://$FRONT/v2/bb/manifests/1: the answer is larger than 4194304 bytes: refused$" "$out"
+	expect_eq 0 "$(blob_count)"
+	expect_eq "" "$(ls -A "$(STORE)/tmp")" "temporary files"
 }
