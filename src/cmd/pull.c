@@ -29,6 +29,8 @@ struct pull_opts
 BRIG_OPT_FLAG (set_help, struct pull_opts, help)
 BRIG_OPT_FLAG (set_help_man, struct pull_opts, help_man)
 BRIG_OPT_FLAG (set_quiet, struct pull_opts, quiet)
+BRIG_OPT_STRING (set_certs_dir, struct pull_opts, certs_dir)
+BRIG_OPT_STRING (set_auth_file, struct pull_opts, auth_file)
 
 static int
 set_creds (void *ctx, const char *arg, struct brig_err *err)
@@ -36,22 +38,6 @@ set_creds (void *ctx, const char *arg, struct brig_err *err)
   if (strchr (arg, ':') == NULL || arg[0] == ':')
     return brig_error (err, 0, "`--creds`: expected USER:PASSWORD");
   ((struct pull_opts *)ctx)->creds = arg;
-  return 0;
-}
-
-static int
-set_certs_dir (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)err;
-  ((struct pull_opts *)ctx)->certs_dir = arg;
-  return 0;
-}
-
-static int
-set_auth_file (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)err;
-  ((struct pull_opts *)ctx)->auth_file = arg;
   return 0;
 }
 
@@ -83,14 +69,7 @@ set_timeout (void *ctx, const char *arg, struct brig_err *err)
 static int
 set_max_layer (void *ctx, const char *arg, struct brig_err *err)
 {
-  int64_t v;
-  int r = brig_parse_size (arg, &v, err);
-  if (r < 0)
-    return r;
-  if (v < 4096)
-    return brig_error (err, 0, "`%s`: at least 4k", arg);
-  ((struct pull_opts *)ctx)->max_layer = (uint64_t)v;
-  return 0;
+  return brig_max_layer_arg (arg, &((struct pull_opts *)ctx)->max_layer, err);
 }
 
 static const struct brig_opt pull_options[] = {
