@@ -516,8 +516,8 @@ note_new (struct session *ss, const char *digest, bool is_new)
 
 /* Blob D of the repository into the store, unless the store has it. */
 static int
-get_blob (struct session *ss, const struct brig_descriptor *d, struct brig_pulled *p,
-          bool *ret_fetched, struct brig_err *err)
+get_blob (struct session *ss, const struct brig_descriptor *d, uint64_t max, const char *limit,
+          struct brig_pulled *p, bool *ret_fetched, struct brig_err *err)
 {
   _cleanup_free_ char *path = NULL, *label = NULL;
   struct brig_blob_writer w;
@@ -534,6 +534,9 @@ get_blob (struct session *ss, const struct brig_descriptor *d, struct brig_pulle
     }
   if (d->size < 0)
     return brig_error (err, 0, "registry %s: blob %s has no size", ss->ref.domain, d->digest);
+  if ((uint64_t)d->size > max)
+    return brig_error (err, 0, "registry %s: blob %s of %s is %" PRId64 " bytes, more than %s",
+                       ss->ref.domain, d->digest, ss->ref.repo, d->size, limit);
   path = xasprintf ("/v2/%s/blobs/%s", ss->ref.repo, d->digest);
   label = xasprintf ("blob %s of %s (registry %s)", d->digest, ss->ref.repo, ss->ref.domain);
   a.want_size = (uint64_t)d->size;
@@ -581,7 +584,7 @@ pull_manifest (struct session *ss, const char *buf, size_t len, const char *mdig
 
   if ((r = brig_parse_manifest (buf, len, mdigest, &m, err)) < 0)
     return brig_err_wrap (err, "registry %s", ss->ref.domain);
-  if ((r = get_blob (ss, &m.config, p, &fetched, err)) < 0
+  if ((r = get_blob (ss, &m.config, MAX_DOC, "4 MiB (an image config)", p, &fetched, err)) < 0
       || (r = brig_store_read_blob (ss->s, m.config.digest, MAX_DOC, &cbuf, &clen, err)) < 0
       || (r = brig_parse_image_config (cbuf, clen, m.config.digest, &cfg, err)) < 0)
     goto out;
@@ -592,7 +595,10 @@ pull_manifest (struct session *ss, const char *buf, size_t len, const char *mdig
       goto out;
     }
   for (size_t i = 0; i < m.nlayers && r == 0; i++)
-    if ((r = get_blob (ss, &m.layers[i], p, &fetched, err)) == 0 && fetched)
+    if ((r
+         = get_blob (ss, &m.layers[i], ss->o->load.max_layer, "--max-layer-size", p, &fetched, err))
+            == 0
+        && fetched)
       r = brig_layer_verify (ss->s, m.layers[i].digest, cfg.diff_ids[i], &ss->o->load, err);
   if (r == 0 && (r = brig_store_put_buf (ss->s, buf, len, stored, &is_new, err)) == 0)
     {

@@ -163,8 +163,15 @@ test_https_ca_in_certs_dir () {
 	expect_eq 0 "$(blob_count)"
 	mkdir -p "$WORK/certs.d/$REG"
 	cp "$WORK/tls/ca.crt" "$WORK/certs.d/$REG/"
-	out=$(brig pull "$REG/bb:1")
-	expect_match "^Pulled image: $REG/bb:1 " "$out"
+	# A layer past --max-layer-size is not even asked for; the config
+	# fetched before it is removed.
+	run_status st brig pull --max-layer-size 4k "$REG/bb:1"
+	expect_eq 125 "$st"
+	expect_match "^brig: registry $REG: blob sha256:[0-9a-f]{64} of bb is [0-9]+ bytes, more than --max-layer-size$" "$out"
+	expect_eq 0 "$(blob_count)"
+	out=$(brig pull -q "$REG/bb:1")
+	expect_match "^sha256:[0-9a-f]{64}$" "$out" "-q: the digest alone"
+	expect_match "^$REG/bb:1 " "$(brig images)"
 	expect_eq pulled "$(brig run "$REG/bb:1")"
 	# --certs-dir wins over the variable; another CA fails verification.
 	mkdir -p "$WORK/other/$REG"
