@@ -3,6 +3,7 @@
 #define BRIG_CMD_CMD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "policy/policy.h"
@@ -12,6 +13,7 @@ int cmd_gc (int argc, char **argv);
 int cmd_images (int argc, char **argv);
 int cmd_inspect (int argc, char **argv);
 int cmd_load (int argc, char **argv);
+int cmd_pull (int argc, char **argv);
 int cmd_rmi (int argc, char **argv);
 int cmd_tag (int argc, char **argv);
 int cmd_host (int argc, char **argv);
@@ -49,6 +51,8 @@ int brig_load_policy (struct brig_policy **ret, struct brig_err *err);
 
 /* The image store's directory: <state dir>/images (allocated). */
 char *brig_store_root (void);
+/* --max-layer-size of load and pull: a size, at least 4k. */
+int brig_max_layer_arg (const char *arg, uint64_t *ret, struct brig_err *err);
 
 /* Today as YYYYMMDD, in local time (0 when unknown). */
 int brig_today (void);

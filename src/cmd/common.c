@@ -1,6 +1,7 @@
 /* What every command shares: printing an error, once; the options and
  * the ending of the commands that report findings. */
 #include "cmd/cmd.h"
+#include "parse/units.h"
 #include "policy/file.h"
 #include "report/findings.h"
 #include "sandbox/sandbox.h"
@@ -101,6 +102,20 @@ brig_load_policy (struct brig_policy **ret, struct brig_err *err)
   if (brig_read_file (path, 1 << 20, &buf, &len, err) < 0)
     return brig_err_wrap (err, "policy");
   return brig_parse_policy (buf, len, path, ret, err);
+}
+
+int
+brig_max_layer_arg (const char *arg, uint64_t *ret, struct brig_err *err)
+{
+  int64_t v;
+  int r = brig_parse_size (arg, &v, err);
+
+  if (r < 0)
+    return r;
+  if (v < 4096)
+    return brig_error (err, 0, "`%s`: at least 4k", arg);
+  *ret = (uint64_t)v;
+  return 0;
 }
 
 char *
