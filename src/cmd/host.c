@@ -68,18 +68,23 @@ o_root (void *ctx, const char *arg, struct brig_err *err)
 static int
 o_docker_config (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void)err;
-  ((struct host_opts *)ctx)->paths.docker_config = arg;
+  struct host_opts *o = ctx;
+  if (strcmp (arg, "none") == 0)
+    {
+      o->paths.no_docker_config = true;
+      return 0;
+    }
+  /* The reader takes a missing daemon.json for none: say it here. */
+  if (access (arg, R_OK) < 0)
+    return brig_error (err, errno, "`%s` (a daemon.json, or none)", arg);
+  o->paths.docker_config = arg;
   return 0;
 }
 
 static int
 o_docker_host (void *ctx, const char *arg, struct brig_err *err)
 {
-  if (strncmp (arg, "unix://", 7) != 0 || arg[7] != '/')
-    return brig_error (err, 0, "`%s`: expected unix:///PATH (brig reads only a local socket)", arg);
-  ((struct host_opts *)ctx)->paths.docker_socket = arg + 7;
-  return 0;
+  return brig_socket_arg (arg, &((struct host_opts *)ctx)->paths.docker_socket, err);
 }
 
 static int
@@ -105,12 +110,12 @@ static const struct brig_opt options[] = {
     "Docker) as KEY: VALUE lines (one JSON object with --format json) instead of judging it",
     o_facts },
   { 0, "docker-config", "FILE",
-    "Docker's daemon.json (default: the running dockerd's --config-file, else "
-    "/etc/docker/daemon.json)",
+    "Docker's daemon.json, or none to judge no daemon.json (default: the running dockerd's "
+    "--config-file, else /etc/docker/daemon.json when it exists)",
     o_docker_config },
   { 0, "docker-host", "unix:///PATH",
-    "the Docker API socket (default: $DOCKER_HOST when it is unix://, else "
-    "/var/run/docker.sock)",
+    "the Docker API socket, unix:///PATH or /PATH (default: $DOCKER_HOST when it is one of "
+    "those, else /var/run/docker.sock)",
     o_docker_host },
   { 0, "iptables-save", "FILE",
     "judge this saved ruleset (iptables-save's output) instead of running iptables-save",
@@ -362,11 +367,7 @@ cmd_host (int argc, char **argv)
       return brig_fail (2, &err);
     }
   if (o.paths.docker_socket == NULL)
-    {
-      const char *dh = getenv ("DOCKER_HOST");
-      if (dh && strncmp (dh, "unix:///", 8) == 0)
-        o.paths.docker_socket = dh + 7;
-    }
+    o.paths.docker_socket = brig_socket_env ("DOCKER_HOST");
 
   brig_host_read_virt (&o.paths, &h.virt);
   brig_host_read_kernel (&o.paths, &h.kernel);

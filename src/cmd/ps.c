@@ -51,10 +51,7 @@ BRIG_OPT_FLAG (o_help_man, struct ps_opts, help_man)
 static int
 o_docker_host (void *ctx, const char *arg, struct brig_err *err)
 {
-  if (!str_has_prefix (arg, "unix://") && arg[0] != '/')
-    return brig_error (err, 0, "--docker-host `%s`: expected unix:///PATH", arg);
-  ((struct ps_opts *)ctx)->docker_host = arg;
-  return 0;
+  return brig_socket_arg (arg, &((struct ps_opts *)ctx)->docker_host, err);
 }
 
 static const struct brig_opt options[] = {
@@ -66,8 +63,8 @@ static const struct brig_opt options[] = {
     "critical, or never",
     o_fail_on },
   { 0, "docker-host", "unix:///PATH",
-    "Docker's API socket, to name its containers (default: $DOCKER_HOST, else "
-    "/var/run/docker.sock when it exists)",
+    "Docker's API socket, unix:///PATH or /PATH, to name its containers (default: $DOCKER_HOST "
+    "when it is one of those, else /var/run/docker.sock when it exists)",
     o_docker_host },
   { 'h', "help", NULL, "print this help", o_help },
   { 0, "help-man", NULL, NULL, o_help_man }, /* hidden: brig-ps(1), made at build time */
@@ -488,12 +485,8 @@ cmd_ps (int argc, char **argv)
   if (l.n)
     qsort (l.v, l.n, sizeof *l.v, by_pid);
 
-  sock = o.docker_host ? o.docker_host : getenv ("DOCKER_HOST");
-  if (sock && str_has_prefix (sock, "unix://"))
-    sock += strlen ("unix://");
-  else if (sock && sock[0] != '/')
-    sock = NULL; /* tcp:// and ssh:// are not spoken here */
-  else if (sock == NULL && access ("/var/run/docker.sock", F_OK) == 0)
+  sock = o.docker_host ? o.docker_host : brig_socket_env ("DOCKER_HOST");
+  if (sock == NULL && access ("/var/run/docker.sock", F_OK) == 0)
     sock = "/var/run/docker.sock";
   if (sock && brig_docker_names (sock, &l, &err) < 0)
     {

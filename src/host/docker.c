@@ -398,7 +398,7 @@ brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_docker 
   conf = p->docker_config ? xstrdup (p->docker_config)
          : flag_config    ? xasprintf ("%s%s", p->root, flag_config)
                           : xasprintf ("%s/etc/docker/daemon.json", p->root);
-  if (stat (conf, &st) == 0 && S_ISREG (st.st_mode))
+  if (!p->no_docker_config && stat (conf, &st) == 0 && S_ISREG (st.st_mode))
     {
       d->daemon_json = steal_pointer (&conf);
       d->installed = true;

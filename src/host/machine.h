@@ -15,6 +15,7 @@ struct brig_host_paths
 {
   const char *root;
   const char *docker_config; /* daemon.json, or NULL: /etc/docker/daemon.json */
+  bool no_docker_config;     /* judge no daemon.json (--docker-config none) */
   const char *docker_socket; /* the API socket, or NULL: /var/run/docker.sock */
   bool no_cpuid;             /* trust the files only (tests) */
   const char *iptables_save; /* a saved ruleset, or NULL: run iptables-save */

@@ -36,7 +36,7 @@ test_virt_markers () {
 	fake_root
 	facts=$(brig host --facts --root "$R")
 	expect_eq none "$(fact virt)" "no marker"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_eq 0 "$st" "a healthy VM-less fake: $out"
 	for m in "openvz proc/vz" "podman run/.containerenv" "docker .dockerenv" "lxc dev/.lxc"; do
 		set -- $m
@@ -45,7 +45,7 @@ test_virt_markers () {
 		if [ "$1" = openvz ]; then mkdir "$R/$2"; else touch "$R/$2"; fi
 		facts=$(brig host --facts --root "$R")
 		expect_eq "$1" "$(fact virt)" "marker $2"
-		run_status st brig host --root "$R" --docker-config /nonexistent
+		run_status st brig host --root "$R" --docker-config none
 		expect_eq 1 "$st" "exit status with a shared kernel"
 		expect_match "/$2:0:0: high BRIG-V001: this host is a $1 container" "$out"
 	done
@@ -70,7 +70,7 @@ test_virt_markers () {
 	mkdir "$R/proc/xen"
 	facts=$(brig host --facts --root "$R")
 	expect_eq xen "$(fact virt)"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_no_match BRIG-V001 "$out"
 }
 
@@ -98,30 +98,30 @@ test_kernel_rules_on_a_fake_root () {
 	echo 4.9.0-19-amd64 > "$R/proc/sys/kernel/osrelease"
 	echo 0 > "$R/proc/sys/user/max_user_namespaces"
 	printf 'Name:\tbash\nUid:\t0\n' > "$R/proc/self/status"
-	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on medium
+	run_status st brig host --root "$R" --docker-config none --fail-on medium
 	expect_eq 1 "$st"
 	expect_match "/proc/sys/user/max_user_namespaces:1:1: medium BRIG-V002" "$out"
 	expect_match "host:kernel:0:0: high BRIG-V003: the kernel has no seccomp" "$out"
 	expect_match "/proc/sys/kernel/osrelease:1:1: low BRIG-V005: kernel 4.9.0-19-amd64 has no idmapped" "$out"
 	expect_match "/proc/sys/kernel/osrelease:1:1: medium BRIG-V007: kernel 4.9.0-19-amd64: 4.9 is not a longterm" "$out"
 	# --severity hides what is below it; --fail-on counts what is shown.
-	run_status st brig host --root "$R" --docker-config /nonexistent --severity high --fail-on critical
+	run_status st brig host --root "$R" --docker-config none --severity high --fail-on critical
 	expect_eq 0 "$st"
 	expect_match "^1 finding \(0 critical, 1 high, 0 medium, 0 low\)" "$out"
-	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on bogus
+	run_status st brig host --root "$R" --docker-config none --fail-on bogus
 	expect_eq 2 "$st"
 	expect_match "expected low, medium, high or critical" "$out"
 	# 5.4 is a longterm series past its end of life (2025-12-03).
 	echo 5.4.0-150-generic > "$R/proc/sys/kernel/osrelease"
 	printf 'Name:\tbash\nSeccomp:\t0\n' > "$R/proc/self/status"
 	rm "$R/proc/sys/kernel/seccomp/actions_avail"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_match "BRIG-V007: kernel 5.4.0-150-generic: the 5.4 longterm series reached its upstream end of life on 2025-12-03" "$out"
 	expect_match "/proc/self/status:2:1: high BRIG-V003: the kernel has seccomp but no filters" "$out"
 	expect_match "low BRIG-V005: kernel 5.4.0-150-generic" "$out"
 	# A maintained kernel: none of them.
 	fake_root
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_eq 0 "$st" "$out"
 	expect_no_match "BRIG-V00[2357]" "$out"
 }
@@ -138,8 +138,12 @@ test_daemon_json_by_the_daemon_rules () {
 	run_status st brig host --root "$R" --docker-config "$WORK/daemon.json"
 	expect_eq 2 "$st" "a daemon.json brig cannot read: $out"
 	# Without one, no daemon rule.
-	run_status st brig host --root "$R" --docker-config "$WORK/none.json"
+	run_status st brig host --root "$R" --docker-config none
 	expect_no_match "BRIG-H" "$out"
+	# A daemon.json that is not there is an error, not "none".
+	run_status st brig host --root "$R" --docker-config "$WORK/none.json"
+	expect_eq 2 "$st" "a missing daemon.json: $out"
+	expect_eq "brig: --docker-config: \`$WORK/none.json\` (a daemon.json, or none): No such file or directory" "$out"
 }
 
 test_json_and_sarif () {
@@ -236,7 +240,7 @@ test_docker_api_fake () {
 	mkdir -p "$R/etc"
 	printf 'root:x:0:\ndaemon:x:1:\ndocker:x:999:alice,bob\n' > "$R/etc/group"
 	printf 'root:x:0:0::/root:/bin/sh\ncarol:x:1001:999::/home/carol:/bin/sh\n' > "$R/etc/passwd"
-	run_status st brig host --root "$R" --docker-config /nonexistent --docker-host "unix://$WORK/api/docker.sock"
+	run_status st brig host --root "$R" --docker-config none --docker-host "unix://$WORK/api/docker.sock"
 	end_api
 	expect_eq 1 "$st" "$out"
 	expect_match "$WORK/api/docker.sock:0:0: critical BRIG-V010: the Docker socket's mode is 0666" "$out"
@@ -252,7 +256,7 @@ test_docker_api_fake () {
 	expect_no_match "BRIG-V01[4-7]: container quiet" "$out"
 	expect_no_match "BRIG-V019" "$out"
 	# No daemon answering: the socket's facts stay, the API's are skipped.
-	run_status st brig host --root "$R" --docker-config /nonexistent --docker-host "unix://$WORK/api/docker.sock" --facts
+	run_status st brig host --root "$R" --docker-config none --docker-host "unix://$WORK/api/docker.sock" --facts
 	expect_match "docker-api: no \(connect to the Docker API socket" "$out"
 }
 
@@ -269,7 +273,7 @@ test_docker_api_own_dockerd () {
 	inside=$($D run --rm --network none -v "$TOP/build/brig:/brig:ro" brigtest /brig host --facts --docker-host unix:///none)
 	run_status st_in $D run --rm --network none -v "$TOP/build/brig:/brig:ro" brigtest /brig host --docker-host unix:///none
 	out_in=$out
-	run_status st brig host --docker-config /nonexistent --docker-host "unix://$E/docker.sock" --format json --fail-on never
+	run_status st brig host --docker-config none --docker-host "unix://$E/docker.sock" --format json --fail-on never
 	facts=$(brig host --facts --docker-host "unix://$E/docker.sock")
 	brig host --facts --format json --docker-host "unix://$E/docker.sock" > "$WORK/facts.json"
 	dockerd_stop
@@ -334,28 +338,28 @@ RULES
 test_firewall_rules () {
 	fake_root
 	docker_ruleset "$WORK/rules"
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/rules"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/rules"
 	expect_match "$WORK/rules:14:1: low BRIG-V020: the DOCKER-USER chain has no rule" "$out"
 	expect_match "$WORK/rules:17:1: medium BRIG-V021: traffic from docker0 to docker0 is accepted" "$out"
 	expect_no_match "BRIG-V022" "$out"
 	# A ruleset that cannot be read is an error, not a host without rules.
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/no-rules"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/no-rules"
 	expect_eq 2 "$st"
 	expect_match "^brig: --iptables-save: \`$WORK/no-rules\`: No such file or directory$" "$out"
 	# UFW on: the DNAT for every address bypasses it.
 	mkdir -p "$R/etc/ufw"
 	printf '# comment\nENABLED=yes\nLOGLEVEL=low\n' > "$R/etc/ufw/ufw.conf"
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/rules"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/rules"
 	expect_eq 1 "$st"
 	expect_match "$WORK/rules:7:1: high BRIG-V022: UFW is on \(/etc/ufw/ufw.conf\) but Docker forwards port 8080 -> 172.17.0.2:80 from every address" "$out"
 	# icc off, DOCKER-USER filtering, the port on one address: none of them.
 	sed -i 's/-i docker0 -o docker0 -j ACCEPT/-i docker0 -o docker0 -j DROP/; s/^-A DOCKER-USER -j RETURN/-A DOCKER-USER -i eth0 -j DROP\n&/; s/^-A DOCKER ! -i docker0/-A DOCKER -d 127.0.0.1\/32 ! -i docker0/' "$WORK/rules"
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/rules"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/rules"
 	expect_eq 0 "$st" "$out"
 	expect_no_match "BRIG-V02" "$out"
 	# With the API: each container's open port, at the container.
 	fake_api
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/rules" --docker-host "unix://$WORK/api/docker.sock"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/rules" --docker-host "unix://$WORK/api/docker.sock"
 	end_api
 	expect_match "host:docker/priv:0:0: high BRIG-V022: UFW is on \(/etc/ufw/ufw.conf\) but container priv publishes 0.0.0.0:8080->80/tcp" "$out"
 }
@@ -406,7 +410,7 @@ userns = "host"
 seccomp_profile = "ignored here"
 CONF
 	printf 'version = 2\n[plugins]\n  [plugins."io.containerd.grpc.v1.cri"]\n    disable_apparmor = true\n' > "$R/etc/containerd/config.toml"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_eq 1 "$st"
 	C=/etc/containers/containers.conf
 	expect_match "$C:3:1: high BRIG-V030: seccomp_profile is \"unconfined\"" "$out"
@@ -420,12 +424,12 @@ CONF
 	expect_eq 1 "$(printf '%s\n' "$out" | grep -c 'BRIG-V030')" "the [engine] key is not [containers]'"
 	# Only the distribution's file, with userns auto: nothing.
 	rm "$R/etc/containers/containers.conf" "$R/etc/containerd/config.toml"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_eq 0 "$st" "$out"
 	expect_no_match "BRIG-V03" "$out"
 	# No userns anywhere: at the last file read.
 	printf '[containers]\nlabel = true\n' > "$R/usr/share/containers/containers.conf"
-	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on never
+	run_status st brig host --root "$R" --docker-config none --fail-on never
 	expect_match "/usr/share/containers/containers.conf:0:0: medium BRIG-V034: no userns" "$out"
 }
 

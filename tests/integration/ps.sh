@@ -228,6 +228,12 @@ test_errors () {
 	expect_match "^PID +ENGINE" "$out"
 	expect_match "\`999999999\`: no such container" "$out"
 	expect_match "\`nosuch\`: no such container" "$out"
+	# --docker-host takes what brig host takes, and says the same.
+	for cmd in ps host; do
+		run_status st brig $cmd --docker-host tcp://127.0.0.1:2375
+		expect_eq 2 "$st"
+		expect_eq "brig: --docker-host: \`tcp://127.0.0.1:2375\`: expected unix:///PATH or /PATH (brig reads only a local socket)" "$out"
+	done
 	expect_man_follows_help ps
 }
 
