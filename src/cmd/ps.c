@@ -79,7 +79,8 @@ static const struct brig_cmd_help help = {
   "line per container, its init process.  Reads for each its user namespace and uid_map, "
   "effective and bounding capabilities, seccomp mode and filters, no_new_privs, whether its root "
   "is read-only, which of the host's namespaces it shares, its cgroup's memory, pids and CPU "
-  "limits, and mounts that give it the host (an engine's socket, the host's /, a writable /sys "
+  "limits, whether its device cgroup allows every device (cgroup v1), and mounts that give it "
+  "the host (an engine's socket, the host's /, a writable /sys "
   "or /proc/sys).  The host's namespaces are PID 1's, or brig's own where /proc/1 cannot be "
   "read.  CONTAINER (a pid, a name or the start of an id) shows only those; one that names none is "
   "an error (exit 2).  Docker containers are "
@@ -136,6 +137,8 @@ weaknesses (const struct brig_observed *o)
     ADD ("no memory limit");
   if (o->pids_limit < 0)
     ADD ("no pids limit");
+  if (o->all_devices == 1)
+    ADD ("all devices");
   for (size_t i = 0; i < o->nmounts; i++)
     if (o->mounts[i].what)
       ADD ("%s", o->mounts[i].what);
@@ -267,6 +270,7 @@ print_json (const struct brig_observed_list *l)
       json_object_set_new (lim, "cpu_period_us",
                            o->cpu_quota < 0 ? json_null () : json_integer (o->cpu_period));
       json_object_set_new (c, "limits", lim);
+      json_object_set_new (c, "all_devices", tri (o->all_devices));
       for (size_t k = 0; k < o->nmounts; k++)
         {
           const struct brig_obs_mount *x = &o->mounts[k];
@@ -329,6 +333,9 @@ observed_workload (const struct brig_observed *o, const char *file, struct brig_
     }
   if (o->seccomp == 0)
     d->seccomp = VAL ("unconfined");
+  /* Every device without the rest of --privileged: the rule it breaks. */
+  if (o->all_devices == 1 && !d->privileged.set)
+    brig_wlist_push (&d->device_cgroup_rules, VAL ("a *:* rwm"));
   if (o->no_new_privs >= 0)
     d->no_new_privs = VAL (o->no_new_privs ? "true" : "false");
   if (o->read_only_root >= 0)
@@ -373,8 +380,9 @@ observed_workload (const struct brig_observed *o, const char *file, struct brig_
 /* The container rules that hold for what a running container shows; the
  * others judge what only a file says (an image tag, a restart policy). */
 static const char *const observed_rules[]
-    = { "BRIG-C001", "BRIG-C002", "BRIG-C003", "BRIG-C004", "BRIG-C005", "BRIG-C007", "BRIG-C008",
-        "BRIG-C009", "BRIG-C010", "BRIG-C011", "BRIG-C013", "BRIG-R001", "BRIG-R003", "BRIG-R006" };
+    = { "BRIG-C001", "BRIG-C002", "BRIG-C003", "BRIG-C004", "BRIG-C005",
+        "BRIG-C007", "BRIG-C008", "BRIG-C009", "BRIG-C010", "BRIG-C011",
+        "BRIG-C012", "BRIG-C013", "BRIG-R001", "BRIG-R003", "BRIG-R006" };
 
 static int
 audit (const struct ps_opts *o, const struct brig_observed_list *l)

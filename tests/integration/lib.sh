@@ -65,6 +65,43 @@ dockerd_start () {
 	$D info > /dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$1/log")"
 }
 
+# runc_wrap DIR: DIR/runc-wrap, a runtime for --privileged containers on
+# a host whose root lacks some capabilities (CAP_SYS_RESOURCE on some VMs),
+# where runc cannot apply every one: it drops what the host lacks from the
+# bundle, and nothing else, then runs runc.  Also DIR/daemon.json naming it
+# as the runtime runc-wrap (for dockerd_start DIR).  Sets MISSING, the
+# capabilities dropped (" SYS_RESOURCE", or "").
+runc_wrap () {
+	local bnd all
+	command -v runc > /dev/null || skip "runc is not installed"
+	mkdir -p "$1"
+	bnd=$(grep '^CapBnd:' /proc/self/status | awk '{print $2}')
+	all=$(( (1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1 ))
+	MISSING=
+	if [ $(( all & ~0x$bnd )) != 0 ]; then
+		command -v capsh > /dev/null || skip "this host's root lacks capabilities and capsh (libcap2-bin) is not installed to name them"
+		MISSING=" $(capsh --decode=$(printf %x $(( all & ~0x$bnd ))) | sed 's/.*=//; s/,/ /g' | tr a-z A-Z)"
+	fi
+	cat > "$1/runc-wrap" <<-WRAP
+	#!/bin/sh
+	MISSING='$MISSING'
+	WRAP
+	cat >> "$1/runc-wrap" <<-'WRAP'
+	prev=
+	for a in "$@"; do
+		case $prev in --bundle|-b) b=$a ;; esac
+		case $a in --bundle=*) b=${a#--bundle=} ;; esac
+		prev=$a
+	done
+	if [ -n "${b:-}" ] && [ -f "$b/config.json" ]; then
+		for c in $MISSING; do sed -i "s/\"$c\",//g; s/,\"$c\"//g" "$b/config.json"; done
+	fi
+	exec runc "$@"
+	WRAP
+	chmod 755 "$1/runc-wrap"
+	printf '{ "runtimes": { "runc-wrap": { "path": "%s" } } }\n' "$1/runc-wrap" > "$1/daemon.json"
+}
+
 # Stop the dockerd_start daemon (its containers removed first) and wait for
 # it to exit; nothing when there is none.
 dockerd_stop () {

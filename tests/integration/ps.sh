@@ -65,6 +65,7 @@ start_dockerd () {
 	command -v dockerd >/dev/null || skip "docker.io is not installed"
 	command -v jq >/dev/null || skip "jq is not installed"
 	E=$WORK/d
+	runc_wrap "$E"
 	dockerd_start "$E"
 	tar -C "$TOP/build/share/images/busybox/rootfs" -c . | $D import - brigtest >/dev/null
 }
@@ -74,24 +75,25 @@ test_docker () {
 	$D run -d --network none --name weak --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
 		--pid host --read-only --memory 64m --cpus 0.5 brigtest sleep 60 >/dev/null
 	$D run -d --network none --name plain brigtest sleep 60 >/dev/null
-	# Where root lacks a capability (this VM's has no CAP_SYS_RESOURCE),
-	# runc cannot start a privileged container.
-	if $D run -d --network none --name priv --privileged brigtest sleep 60 >/dev/null 2>&1; then
-		privileged=yes
-	else
-		privileged=no
-		echo "REPORT: docker --privileged cannot start on this host: not checked"
-		$D rm -f priv >/dev/null 2>&1 || true
-		$D run -d --network none --name priv brigtest sleep 60 >/dev/null
-	fi
+	# --privileged through runc-wrap (lib.sh): every capability this
+	# host's root has (this VM's lacks CAP_SYS_RESOURCE, which runc could
+	# not give).
+	[ -z "$MISSING" ] || echo "REPORT: --privileged without$MISSING (this host's root lacks it)"
+	$D run -d --network none --name priv --runtime runc-wrap --privileged brigtest sleep 60 >/dev/null
+	# Every device, /proc/sys writable, no-new-privileges, a user: each
+	# alone, without the rest of --privileged.
+	$D run -d --network none --name devs --device-cgroup-rule 'a *:* rwm' \
+		--security-opt systempaths=unconfined --security-opt no-new-privileges -u 1000:1000 \
+		brigtest sleep 60 >/dev/null
 	$D run -d --network host --ipc host --uts host --pids-limit 40 --name mounts -v /:/host:ro \
 		-v "$E/sock:/var/run/docker.sock" brigtest sleep 60 >/dev/null
 	weak=$($D inspect -f '{{.State.Pid}}' weak)
 	plain=$($D inspect -f '{{.State.Pid}}' plain)
 	mounts=$($D inspect -f '{{.State.Pid}}' mounts)
 	priv=$($D inspect -f '{{.State.Pid}}' priv)
-	out=$(ps_json --docker-host "unix://$E/sock" weak plain mounts priv)
-	expect_eq 4 "$(echo "$out" | jq '.containers | length')" "containers found: $out"
+	devs=$($D inspect -f '{{.State.Pid}}' devs)
+	out=$(ps_json --docker-host "unix://$E/sock" weak plain mounts priv devs)
+	expect_eq 5 "$(echo "$out" | jq '.containers | length')" "containers found: $out"
 
 	# --cap-add SYS_ADMIN --security-opt seccomp=unconfined --pid host --read-only --memory 64m
 	expect_eq '"docker"' "$(field "$out" "$weak" .engine)"
@@ -125,13 +127,40 @@ test_docker () {
 	expect_eq '[]' "$(field "$out" "$plain" ".host_namespaces - $want")"
 	expect_eq null "$(field "$out" "$plain" .limits.memory)"
 
-	# --privileged: every capability, no seccomp, a writable /sys.
-	if [ $privileged = yes ]; then
-		expect_eq true "$(field "$out" "$priv" .all_caps)"
-		expect_eq 0 "$(field "$out" "$priv" .seccomp)"
-		expect_eq '"/sys writable"' "$(field "$out" "$priv" '.mounts[] | select(.target == "/sys") | .danger')"
-	fi
+	# --privileged: every capability (effective and bounding: the host
+	# root's), no seccomp, no no-new-privileges, /sys and /proc/sys
+	# writable, every device (read from the v1 device cgroup).
+	hostbnd=$(grep '^CapBnd:' /proc/self/status | awk '{print $2}')
+	expect_eq true "$(field "$out" "$priv" .all_caps)"
+	# (Less those newer than the engine's capability list: Linux 5.8's
+	# PERFMON and BPF, 5.9's CHECKPOINT_RESTORE.)
+	hostcaps=$(capsh --decode=$hostbnd | sed 's/.*=//; s/,/\n/g' | tr a-z A-Z |
+		grep -vx 'CAP_PERFMON\|CAP_BPF\|CAP_CHECKPOINT_RESTORE' | jq -R . | jq -sc .)
+	expect_eq '[]' "$(field "$out" "$priv" ".cap_bnd as \$b | $hostcaps - \$b")" "CapBnd of --privileged: the host root's"
+	expect_eq "$(field "$out" "$priv" '.cap_bnd | sort')" "$(field "$out" "$priv" '.cap_eff | sort')" "CapEff"
+	expect_eq 0 "$(field "$out" "$priv" .seccomp)"
+	expect_eq false "$(field "$out" "$priv" .no_new_privs)"
+	expect_eq '"/sys writable"' "$(field "$out" "$priv" '.mounts[] | select(.target == "/sys") | .danger')"
+	expect_eq '"/proc/sys writable"' "$(field "$out" "$priv" '.mounts[] | select(.target == "/proc/sys") | .danger')"
 	expect_eq 0 "$(field "$out" "$weak" '[.mounts[] | select(.danger == "/sys writable")] | length')"
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		expect_eq null "$(field "$out" "$priv" .all_devices)" "cgroup v2: devices not read"
+	else
+		expect_eq true "$(field "$out" "$priv" .all_devices)"
+		expect_eq false "$(field "$out" "$plain" .all_devices)"
+		expect_eq true "$(field "$out" "$devs" .all_devices)" "--device-cgroup-rule 'a *:* rwm'"
+		expect_match "all devices" "$(field "$out" "$devs" .weaknesses)"
+	fi
+	expect_match "caps.*no seccomp.*no nnp.*rw root.*/sys writable" "$(field "$out" "$priv" .weaknesses)"
+
+	# systempaths=unconfined, no-new-privileges, -u 1000:1000.
+	expect_eq '"/proc/sys writable"' "$(field "$out" "$devs" '.mounts[] | select(.target == "/proc/sys") | .danger')"
+	expect_eq 0 "$(field "$out" "$plain" '[.mounts[] | select(.danger == "/proc/sys writable")] | length')"
+	expect_eq true "$(field "$out" "$devs" .no_new_privs)"
+	expect_eq 1000 "$(field "$out" "$devs" .uid)"
+	expect_eq 0 "$(field "$out" "$plain" .uid)"
+	expect_no_match "^root|no nnp" "$(field "$out" "$devs" .weaknesses)"
+	expect_match '^"root' "$(field "$out" "$plain" .weaknesses)"
 
 	# --network host --ipc host --uts host --pids-limit 40
 	expect_eq '["ipc","net","uts"]' "$(field "$out" "$mounts" '[.host_namespaces[] | select(. == "net" or . == "ipc" or . == "uts")] | sort')"
@@ -150,15 +179,25 @@ test_docker () {
 	rules () { echo "$out" | jq -r ".findings[] | select(.file == \"pid $1 (docker $2)\") | .rule" | sort -u | tr '\n' ' '; }
 	expect_match "BRIG-C001 .*BRIG-C002 .*BRIG-C004 .*BRIG-C007 .*BRIG-C010 .*BRIG-C011 .*BRIG-R001" "$(rules "$weak" weak)" "weak's findings"
 	expect_no_match "BRIG-C008" "$(rules "$weak" weak)" "weak's findings"
-	[ $privileged = no ] || expect_match "BRIG-C001" "$(rules "$priv" priv)" "priv's findings"
 	expect_match "BRIG-C005 .*BRIG-C008" "$(rules "$plain" plain)" "plain's findings"
 	expect_no_match "BRIG-C00[124]" "$(rules "$plain" plain)" "plain's findings"
 	expect_match "BRIG-C002 .*BRIG-C003" "$(rules "$mounts" mounts)" "mounts' findings"
 	expect_no_match "BRIG-R006" "$(rules "$weak" weak)" "weak has a CPU limit"
+	run_status st brig ps --audit --format json --docker-host "unix://$E/sock" priv devs
+	expect_eq 1 "$st" "brig ps --audit exit status"
+	expect_match "BRIG-C001 .*BRIG-C004 .*BRIG-C007 .*BRIG-C008" "$(rules "$priv" priv)" "priv's findings"
+	expect_no_match "BRIG-C012" "$(rules "$priv" priv)" "priv's findings: every device is in C001"
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+		expect_match "BRIG-C012" "$(rules "$devs" devs)" "devs' findings"
+	fi
+	expect_no_match "BRIG-C00[17]|BRIG-R001" "$(rules "$devs" devs)" "devs' findings"
+	expect_match "BRIG-C009" "$(rules "$devs" devs)" "devs' findings: /proc/sys writable"
 	run_status st brig ps --audit --fail-on never --docker-host "unix://$E/sock" weak
 	expect_eq 0 "$st" "--fail-on never"
 	# $DOCKER_HOST names them too.
 	expect_eq '"weak"' "$(DOCKER_HOST=unix://$E/sock brig ps --format json "$weak" | jq '.containers[0].name')"
+	expect_eq '"weak"' "$(DOCKER_HOST=$E/sock brig ps --format json "$weak" | jq '.containers[0].name')"
+	expect_eq '"weak"' "$(brig ps --format json --docker-host "$E/sock" "$weak" | jq '.containers[0].name')"
 	expect_eq '""' "$(DOCKER_HOST=unix://$WORK/nothing brig ps --format json "$weak" | jq '.containers[0].name')"
 	# SARIF and text take the same file names.
 	brig ps --audit --format sarif --docker-host "unix://$E/sock" weak | jq -e '.runs[0].results | length > 0' >/dev/null ||
@@ -168,10 +207,9 @@ test_docker () {
 	expect_match "high BRIG-C004" "$out"
 	expect_match "critical BRIG-C001: --cap-add CAP_SYS_ADMIN is as good as privileged" "$out"
 	expect_no_match "privileged gives every capability" "$out"
-	if [ $privileged = yes ]; then
-		run_status st brig ps --audit --docker-host "unix://$E/sock" priv
-		expect_match "critical BRIG-C001: --privileged gives every capability" "$out"
-	fi
+	run_status st brig ps --audit --docker-host "unix://$E/sock" priv
+	expect_eq 1 "$st"
+	expect_match "critical BRIG-C001: --privileged gives every capability" "$out"
 	dockerd_stop
 }
 
