@@ -33,6 +33,17 @@ struct brig_obs_mount
   bool read_only;
 };
 
+/* A port published on the host (-p HOST_IP:HOST_PORT:PORT/PROTO). */
+struct brig_obs_port
+{
+  char *host_ip; /* "0.0.0.0" or "::" for every address */
+  int host_port, port;
+  char *proto; /* "tcp", "udp"... */
+};
+
+/* Published on every address of the host (0.0.0.0, ::)? */
+bool brig_obs_port_open (const struct brig_obs_port *p);
+
 struct brig_observed
 {
   int pid;       /* its init process, as the host numbers it */
@@ -62,7 +73,10 @@ struct brig_observed
   int all_devices; /* the device cgroup allows every device: 0/1, -1 unknown (cgroup v2) */
   struct brig_obs_mount *mounts;
   size_t nmounts;
-  char *ports; /* published ports as the engine says ("0.0.0.0:8080->80/tcp"), NULL: not known */
+  /* Published ports as the engine's API says; none known unless it answered. */
+  struct brig_obs_port *ports;
+  size_t nports;
+  bool ports_known;
 };
 
 struct brig_observed_list

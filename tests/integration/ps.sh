@@ -240,8 +240,61 @@ test_podman () {
 	run_status st brig ps --audit "$pid"
 	expect_match "pid $pid \(podman pr\)" "$out"
 	expect_match "BRIG-C005: --cap-add CAP_NET_RAW is outside the allow-list" "$out"
+	# --uidmap: a user namespace, container root is host uid 100000.
+	$P run -d --network none --name pu --uidmap 0:100000:65536 brigtest sleep 60 >/dev/null
+	pid=$($P inspect -f '{{.State.Pid}}' pu)
+	out=$(ps_json "$pid")
+	expect_eq true "$(field "$out" "$pid" .userns)"
+	expect_eq '"0 100000 65536"' "$(field "$out" "$pid" .uid_map)"
+	expect_eq 100000 "$(field "$out" "$pid" .root_uid)"
+	expect_no_match "^root" "$(field "$out" "$pid" .weaknesses)"
+
+	# Podman's API (its Docker-compatible endpoints), started here: names,
+	# images and published ports, one on every address and one on loopback
+	# (slirp4netns: nothing is added to the host's packet filter).
+	$P system service --time=0 "unix://$E/podman.sock" > "$E/service.log" 2>&1 &
+	svc=$!
+	for _ in $(seq 60); do [ -S "$E/podman.sock" ] && break; sleep 0.25; done
+	[ -S "$E/podman.sock" ] || fail "podman system service did not start: $(cat "$E/service.log")"
+	read -r p1 p2 <<< "$(free_ports 2)"
+	$P run -d --network slirp4netns --name pp -p "0.0.0.0:$p1:80" -p "127.0.0.1:$p2:80" \
+		brigtest sleep 60 >/dev/null
+	pid=$($P inspect -f '{{.State.Pid}}' pp)
+	# Published for real: the host listens there.
+	expect_match "(0\\.0\\.0\\.0|\\*|\\[::\\]):$p1 " "$(ss -Hltn "sport = :$p1")" "listening on every address"
+	expect_match "127\\.0\\.0\\.1:$p2 " "$(ss -Hltn "sport = :$p2")" "listening on loopback"
+	out=$(ps_json --podman-host "unix://$E/podman.sock" "$pid")
+	expect_eq '"pp"' "$(field "$out" "$pid" .name)" "name from Podman's API"
+	expect_eq '"localhost/brigtest:latest"' "$(field "$out" "$pid" .image)" "image from Podman's API"
+	expect_eq "[{\"host_ip\":\"0.0.0.0\",\"host_port\":$p1,\"port\":80,\"protocol\":\"tcp\",\"every_address\":true},{\"host_ip\":\"127.0.0.1\",\"host_port\":$p2,\"port\":80,\"protocol\":\"tcp\",\"every_address\":false}]" \
+		"$(field "$out" "$pid" '.ports | sort_by(.host_port != '"$p1"')')" "ports"
+	expect_match "port $p1/tcp on every address" "$(field "$out" "$pid" .weaknesses)"
+	expect_no_match "port $p2/" "$(field "$out" "$pid" .weaknesses)"
+	# $CONTAINER_HOST names the socket too, in either form; without an API
+	# the ports are not known.
+	expect_eq '"localhost/brigtest:latest"' "$(CONTAINER_HOST=$E/podman.sock ps_json "$pid" | jq '.containers[0].image')"
+	expect_eq null "$(CONTAINER_HOST=unix://$WORK/nothing ps_json "$pid" | jq '.containers[0].ports')"
+	expect_eq '"pp"' "$(CONTAINER_HOST=unix://$WORK/nothing ps_json "$pid" | jq '.containers[0].name')" "from conmon"
+	run_status st brig ps --podman-host "unix://$WORK/nothing" "$pid"
+	expect_match "warning: .*$WORK/nothing.*Podman's containers are named from conmon only" "$out"
+	run_status st brig ps --podman-host podman.sock
+	expect_eq 2 "$st"
+	# --audit: BRIG-R004 for the one on every address only.
+	run_status st brig ps --audit --podman-host "unix://$E/podman.sock" "$pid"
+	expect_match "pid $pid \(podman pp\):0:0: medium BRIG-R004: port $p1:80/tcp is published on every interface" "$out"
+	expect_no_match "port $p2:80" "$out"
+	kill "$svc"
+	wait "$svc" || true
 	stop_podman
 	trap lib_teardown EXIT
+}
+
+# N free TCP ports of the host's loopback and every address.
+free_ports () {
+	python3 -c 'import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("0.0.0.0", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"
 }
 
 # Remove this test's Podman containers and wait for the cleanup processes
