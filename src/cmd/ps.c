@@ -98,7 +98,8 @@ static const struct brig_cmd_help help = {
   "are named through their APIs when they answer (Podman's through `podman system service`, "
   "whose Docker-compatible endpoints brig reads; else from conmon's --name); published ports "
   "are shown only then, and one on every address (0.0.0.0, ::) is a weakness.\n\n"
-  "--audit applies brig audit's container rules (BRIG-C001... and BRIG-R001, R003, R004, R006) to what "
+  "--audit applies brig audit's container rules (BRIG-C001... and BRIG-R001, R003, R004, R006) to "
+  "what "
   "was seen, with the same report formats and exit status: 0, 1 for a finding at --fail-on, 2 for "
   "errors.",
 };
