@@ -300,16 +300,8 @@ test_docker_runc () {
 }
 
 test_podman_runc () {
-	command -v podman >/dev/null || skip "podman is not installed"
-	command -v runc >/dev/null || skip "runc is not installed"
-	E=$WORK/p
-	mkdir -p "$E"
-	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$E/containers.conf"
-	export CONTAINERS_CONF=$E/containers.conf
-	P="podman --root $E/root --runroot $E/run --runtime runc"
 	probe_img
-	tar -C "$IMG" -c . > "$WORK/rootfs.tar"
-	$P import "$WORK/rootfs.tar" probetest >/dev/null 2>&1 || fail "podman import failed"
+	podman_start "$WORK/p" "$IMG" probetest
 
 	run_status st $P run --rm --network none probetest /bin/brig-probe --format json --skip pids
 	expect_eq 1 "$st" "podman default: $out"

@@ -214,15 +214,7 @@ test_docker () {
 }
 
 test_podman () {
-	command -v podman >/dev/null || skip "podman is not installed"
-	E=$WORK/p
-	mkdir -p "$E"
-	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$E/containers.conf"
-	export CONTAINERS_CONF=$E/containers.conf
-	P="podman --root $E/root --runroot $E/run --runtime runc" # crun refuses hybrid cgroups
-	trap 'stop_podman; lib_teardown' EXIT
-	tar -C "$TOP/build/share/images/busybox/rootfs" -c . > "$WORK/rootfs.tar"
-	$P import "$WORK/rootfs.tar" brigtest >/dev/null 2>&1 || fail "podman import failed"
+	podman_start "$WORK/p"
 	$P run -d --network none --name pw --cap-drop ALL --cap-add CHOWN --pids-limit 33 brigtest sleep 60 >/dev/null
 	pid=$($P inspect -f '{{.State.Pid}}' pw)
 	id=$($P inspect -f '{{.Id}}' pw)
@@ -252,10 +244,8 @@ test_podman () {
 	# Podman's API (its Docker-compatible endpoints), started here: names,
 	# images and published ports, one on every address and one on loopback
 	# (slirp4netns: nothing is added to the host's packet filter).
-	$P system service --time=0 "unix://$E/podman.sock" > "$E/service.log" 2>&1 &
-	svc=$!
-	for _ in $(seq 60); do [ -S "$E/podman.sock" ] && break; sleep 0.25; done
-	[ -S "$E/podman.sock" ] || fail "podman system service did not start: $(cat "$E/service.log")"
+	podman_service
+	E=$PODMAN_DIR
 	read -r p1 p2 <<< "$(free_ports 2)"
 	$P run -d --network slirp4netns --name pp -p "0.0.0.0:$p1:80" -p "127.0.0.1:$p2:80" \
 		brigtest sleep 60 >/dev/null
@@ -283,10 +273,7 @@ test_podman () {
 	run_status st brig ps --audit --podman-host "unix://$E/podman.sock" "$pid"
 	expect_match "pid $pid \(podman pp\):0:0: medium BRIG-R004: port $p1:80/tcp is published on every interface" "$out"
 	expect_no_match "port $p2:80" "$out"
-	kill "$svc"
-	wait "$svc" || true
-	stop_podman
-	trap lib_teardown EXIT
+	podman_stop
 }
 
 # N free TCP ports of the host's loopback and every address.
@@ -295,17 +282,6 @@ free_ports () {
 ss = [socket.socket() for _ in range(int(sys.argv[1]))]
 for s in ss: s.bind(("0.0.0.0", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"
-}
-
-# Remove this test's Podman containers and wait for the cleanup processes
-# their conmon starts (they mount the storage's overlay directory again,
-# which then could not be removed with $WORK).
-stop_podman () {
-	$P rm -f -a -t 0 >/dev/null 2>&1 || true
-	for _ in $(seq 100); do
-		pgrep -f -- "--root $E/root" >/dev/null || return 0
-		sleep 0.1
-	done
 }
 
 test_errors () {
