@@ -88,6 +88,12 @@ o_docker_host (void *ctx, const char *arg, struct brig_err *err)
 }
 
 static int
+o_podman_host (void *ctx, const char *arg, struct brig_err *err)
+{
+  return brig_socket_arg (arg, &((struct host_opts *)ctx)->paths.podman_socket, err);
+}
+
+static int
 o_iptables_save (void *ctx, const char *arg, struct brig_err *err)
 {
   /* The reader takes a missing ruleset for no packet filter: say it here. */
@@ -117,6 +123,11 @@ static const struct brig_opt options[] = {
     "the Docker API socket, unix:///PATH or /PATH (default: $DOCKER_HOST when it is one of "
     "those, else /var/run/docker.sock)",
     o_docker_host },
+  { 0, "podman-host", "unix:///PATH",
+    "Podman's API socket (`podman system service`), unix:///PATH or /PATH, whose running "
+    "containers are judged as Docker's are (default: $CONTAINER_HOST when it is one of those, "
+    "else /run/podman/podman.sock)",
+    o_podman_host },
   { 0, "iptables-save", "FILE",
     "judge this saved ruleset (iptables-save's output) instead of running iptables-save",
     o_iptables_save },
@@ -205,6 +216,12 @@ print_facts (const struct brig_host *h)
             h->firewall.docker_chains, h->firewall.docker_user_rules);
   if (h->engines.podman)
     printf ("podman-config: %s\n", h->engines.podman_file);
+  if (h->engines.podman_api)
+    for (size_t i = 0; i < h->engines.npodman_containers; i++)
+      printf ("podman-container: %s %s\n", h->engines.podman_containers[i].name,
+              h->engines.podman_containers[i].image ? h->engines.podman_containers[i].image : "?");
+  else if (h->engines.podman_api_error)
+    printf ("podman-api: no (%s)\n", h->engines.podman_api_error);
   if (h->engines.containerd)
     printf ("containerd-config: %s\n", h->engines.containerd_file);
   printf ("host-firewall: %s\n", h->firewall.ufw         ? "ufw"
@@ -279,6 +296,28 @@ audit_daemon (struct brig_audit_report *r, const struct brig_host_docker *dk)
   brig_yaml_free (y);
 }
 
+/* The containers an engine's API showed, for --facts --format json. */
+static json_t *
+containers_json (const struct brig_host_container *v, size_t n)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; i < n; i++)
+    {
+      const struct brig_host_container *c = &v[i];
+      json_array_append_new (
+          a, json_pack ("{s:s, s:s?, s:s?, s:b, s:b, s:b, s:b, s:b, s:b, s:I, s:I, s:o, s:o, s:o, "
+                        "s:b}",
+                        "name", c->name, "id", c->id, "image", c->image, "privileged",
+                        c->privileged, "host_network", c->host_network, "host_pid", c->host_pid,
+                        "seccomp_unconfined", c->seccomp_unconfined, "readonly_rootfs",
+                        c->readonly_rootfs, "no_new_privileges", c->no_new_privileges, "memory",
+                        (json_int_t)c->memory, "pids_limit", (json_int_t)c->pids_limit, "binds",
+                        brig_strv_json (c->binds), "cap_add", brig_strv_json (c->cap_add),
+                        "open_ports", brig_strv_json (c->open_ports), "nat", c->nat));
+    }
+  return a;
+}
+
 /* --facts --format json: the same facts as one object. */
 static void
 print_facts_json (const struct brig_host *h)
@@ -286,22 +325,8 @@ print_facts_json (const struct brig_host *h)
   const struct brig_host_virt *v = &h->virt;
   const struct brig_host_kernel *k = &h->kernel;
   const struct brig_host_docker *d = &h->docker;
-  json_t *containers = json_array (), *o;
+  json_t *containers = containers_json (d->containers, d->ncontainers), *o;
 
-  for (size_t i = 0; i < d->ncontainers; i++)
-    {
-      const struct brig_host_container *c = &d->containers[i];
-      json_array_append_new (
-          containers,
-          json_pack ("{s:s, s:s?, s:s?, s:b, s:b, s:b, s:b, s:b, s:b, s:I, s:I, s:o, s:o, s:o}",
-                     "name", c->name, "id", c->id, "image", c->image, "privileged", c->privileged,
-                     "host_network", c->host_network, "host_pid", c->host_pid, "seccomp_unconfined",
-                     c->seccomp_unconfined, "readonly_rootfs", c->readonly_rootfs,
-                     "no_new_privileges", c->no_new_privileges, "memory", (json_int_t)c->memory,
-                     "pids_limit", (json_int_t)c->pids_limit, "binds", brig_strv_json (c->binds),
-                     "cap_add", brig_strv_json (c->cap_add), "open_ports",
-                     brig_strv_json (c->open_ports)));
-    }
   o = json_pack (
       "{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:{s:s, s:I, s:i, s:b, s:b, s:s, s:b, "
       "s:i}}",
@@ -319,6 +344,11 @@ print_facts_json (const struct brig_host *h)
                  d->socket_found, "group", brig_strv_json (d->docker_group), "api", d->api,
                  "api_error", d->api_error, "version", d->version, "seccomp", d->api_seccomp,
                  "userns", d->api_userns, "rootless", d->api_rootless, "containers", containers));
+  json_object_set_new (
+      o, "podman",
+      json_pack ("{s:s?, s:b, s:s?, s:o}", "socket", h->engines.podman_socket, "api",
+                 h->engines.podman_api, "api_error", h->engines.podman_api_error, "containers",
+                 containers_json (h->engines.podman_containers, h->engines.npodman_containers)));
   json_object_set_new (o, "firewall",
                        json_pack ("{s:b, s:s, s:b, s:b, s:b}", "read", h->firewall.read, "source",
                                   h->firewall.source, "docker_chains", h->firewall.docker_chains,
@@ -368,6 +398,8 @@ cmd_host (int argc, char **argv)
     }
   if (o.paths.docker_socket == NULL)
     o.paths.docker_socket = brig_socket_env ("DOCKER_HOST");
+  if (o.paths.podman_socket == NULL)
+    o.paths.podman_socket = brig_socket_env ("CONTAINER_HOST");
 
   brig_host_read_virt (&o.paths, &h.virt);
   brig_host_read_kernel (&o.paths, &h.kernel);
@@ -375,6 +407,7 @@ cmd_host (int argc, char **argv)
   brig_host_read_docker (&o.paths, &h.docker);
   brig_host_read_firewall (&o.paths, &h.firewall);
   brig_host_read_engines (&o.paths, &h.engines);
+  brig_host_read_podman (&o.paths, &h.engines);
   brig_host_read_files (&o.paths, h.docker.daemon_json, &h.files);
   if (o.facts)
     {

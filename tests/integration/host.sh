@@ -528,3 +528,51 @@ test_unprivileged () {
 	expect_eq 0 "$st" "$out"
 	expect_no_match "errors?: [1-9]|; [1-9][0-9]* errors" "$out"
 }
+
+# Podman's running containers through its own API (podman system service,
+# started here): judged as Docker's are, at host:podman/NAME.  UFW is
+# "on" by its file in the fake root (that is how brig host reads it).  A
+# port of slirp4netns is a listener of its own, which UFW sees: V017, not
+# V022; a port on Podman's bridge (netavark's DNAT) goes past UFW: both.
+test_podman_api () {
+	fake_root
+	mkdir -p "$R/etc/ufw"
+	printf 'ENABLED=yes\n' > "$R/etc/ufw/ufw.conf"
+	runc_wrap "$WORK/wrap"
+	podman_start "$WORK/p"
+	podman_service
+	read -r p1 p2 p3 <<< "$(python3 -c 'import socket
+ss = [socket.socket() for _ in range(3)]
+for s in ss: s.bind(("0.0.0.0", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))')"
+	$P run -d --network slirp4netns --name slirp -p "0.0.0.0:$p1:80" -p "127.0.0.1:$p2:80" \
+		--read-only --memory 64m --security-opt no-new-privileges brigtest sleep 60 > /dev/null
+	${P/--runtime runc/--runtime $WORK/wrap/runc-wrap} run -d --network none --name priv --privileged \
+		-v /:/host:ro brigtest sleep 60 > /dev/null
+	bridge=yes
+	$P run -d --name bridged -p "$p3:80" brigtest sleep 60 > "$WORK/bridged.log" 2>&1 || bridge=no
+	[ $bridge = yes ] || echo "REPORT: Podman's bridge network does not start here ($(tail -1 "$WORK/bridged.log")): its NAT port not checked"
+	H="brig host --root $R --docker-config none --docker-host unix:///none --podman-host unix://$PODMAN_DIR/podman.sock"
+	facts=$($H --facts)
+	expect_match "^podman-container: slirp localhost/brigtest:latest$" "$facts"
+	expect_match "^podman-container: priv localhost/brigtest:latest$" "$facts"
+	expect_eq true "$($H --facts --format json | jq '.podman.api and (.podman.containers | any(.name == "slirp" and .nat == false))')"
+	run_status st $H
+	expect_eq 1 "$st" "$out"
+	expect_match "host:podman/slirp:0:0: medium BRIG-V017: container slirp publishes 0.0.0.0:$p1->80/tcp on every address of the host$" "$out"
+	expect_no_match "$p2" "$out"
+	expect_no_match "host:podman/slirp:.*BRIG-V0(14|15|16|18|19|22|23|24|25)" "$out"
+	expect_match "host:podman/priv:0:0: critical BRIG-V014: container priv \(localhost/brigtest:latest\) runs privileged" "$out"
+	expect_match "host:podman/priv:0:0: critical BRIG-V015: container priv has / bound in" "$out"
+	if [ $bridge = yes ]; then
+		expect_match "host:podman/bridged:0:0: medium BRIG-V017: container bridged publishes 0.0.0.0:$p3->80/tcp on every address of the host; Podman's NAT rules let it past UFW and firewalld" "$out"
+		expect_match "host:podman/bridged:0:0: high BRIG-V022: UFW is on \(/etc/ufw/ufw.conf\) but container bridged publishes 0.0.0.0:$p3->80/tcp: Podman's NAT rules come before UFW's" "$out"
+	fi
+	# $CONTAINER_HOST names it too; a socket that does not answer is said.
+	expect_match "^podman-container: slirp" "$(CONTAINER_HOST=unix://$PODMAN_DIR/podman.sock brig host --root "$R" --docker-config none --docker-host unix:///none --facts)"
+	expect_no_match "^podman-container" "$(brig host --root "$R" --docker-config none --docker-host unix:///none --podman-host "$WORK/nothing" --facts)"
+	run_status st brig host --podman-host tcp://x:1
+	expect_eq 2 "$st"
+	expect_match "^brig: --podman-host: \`tcp://x:1\`: expected unix:///PATH or /PATH" "$out"
+	podman_stop
+}

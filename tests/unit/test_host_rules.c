@@ -127,7 +127,8 @@ test_each_fact (void **state)
   healthy (&h);
   c.name = "web";
   c.where = "host:docker/web";
-  c.privileged = c.host_pid = true;
+  c.engine = "Docker";
+  c.privileged = c.host_pid = c.nat = true;
   c.cap_add = caps;
   c.open_ports = ports;
   c.binds = binds;
@@ -147,6 +148,28 @@ test_each_fact (void **state)
     assert_string_equal (
         s, "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
   }
+  /* A port of its own listener (slirp4netns), not NAT: UFW sees it. */
+  c.nat = false;
+  {
+    _cleanup_free_ char *s = ids (&h);
+    assert_string_equal (s,
+                         "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V023 BRIG-V024");
+  }
+  /* Podman's containers are judged as Docker's are. */
+  c.nat = true;
+  c.where = "host:podman/web";
+  c.engine = "Podman";
+  h.docker.containers = NULL;
+  h.docker.ncontainers = 0;
+  h.engines.podman_containers = &c;
+  h.engines.npodman_containers = 1;
+  {
+    _cleanup_free_ char *s = ids (&h);
+    assert_string_equal (
+        s, "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
+  }
+  h.engines.podman_containers = NULL;
+  h.engines.npodman_containers = 0;
 }
 
 int
