@@ -431,6 +431,24 @@ CONF
 	printf '[containers]\nlabel = true\n' > "$R/usr/share/containers/containers.conf"
 	run_status st brig host --root "$R" --docker-config none --fail-on never
 	expect_match "/usr/share/containers/containers.conf:0:0: medium BRIG-V034: no userns" "$out"
+	# Drop-ins, after the file of their directory, in byte order of their
+	# names (10-a before 9-z), the later winning; only *.conf files.
+	D=/etc/containers/containers.conf.d
+	mkdir -p "$R$D/x.conf" "$R/usr/share/containers/containers.conf.d"
+	printf '[containers]\n  seccomp_profile = "unconfined"\nuserns = "host"\n' > "$R$D/10-a.conf"
+	printf '# last\n[containers]\nuserns = "auto"\n' > "$R$D/9-z.conf"
+	printf '[containers]\nlabel = false\n' > "$R$D/README"
+	printf '[containers]\nlabel = false\n' > "$R/usr/share/containers/containers.conf.d/50-dist.conf"
+	printf '[containers]\nlabel = true\n' > "$R/etc/containers/containers.conf"
+	run_status st brig host --root "$R" --docker-config none --fail-on never
+	expect_match "$D/10-a.conf:2:3: high BRIG-V030: seccomp_profile is \"unconfined\"" "$out"
+	expect_no_match "BRIG-V034" "$out"
+	expect_no_match "BRIG-V032" "$out" "/etc's file comes after /usr/share's drop-ins; README is not one"
+	expect_eq "$D/9-z.conf" "$(brig host --root "$R" --docker-config none --facts | sed -n 's/^podman-config: //p')"
+	# A later drop-in undoes an earlier one's setting.
+	printf '[containers]\nseccomp_profile = "/usr/share/containers/seccomp.json"\n' > "$R$D/99-fix.conf"
+	run_status st brig host --root "$R" --docker-config none --fail-on never
+	expect_no_match "BRIG-V030" "$out"
 }
 
 # CIS sections 3 and 1.1: owners and modes of Docker's files, and the
