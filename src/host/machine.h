@@ -40,6 +40,14 @@ void brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_do
 void brig_host_docker_info (json_t *info, struct brig_host_docker *d);
 void brig_host_docker_container (json_t *inspect, const char *id, struct brig_host_container *c);
 
+/* nftables' ruleset as `nft -j list ruleset` prints it, into FW as
+ * brig_host_read_firewall fills it from iptables-save (a chain named
+ * DOCKER-USER or DOCKER... in any table, iifname/oifname docker0 rules, a
+ * dnat in a chain DOCKER without a daddr match); each line is the position
+ * of the chain or rule in the "nftables" array, from 1.  brig host reads
+ * it when iptables-save shows nothing of Docker's. */
+void brig_host_parse_nft (json_t *root, struct brig_host_firewall *fw);
+
 /* Podman's running containers through its API (`podman system service`,
  * whose Docker-compatible endpoints are read), when its socket is there. */
 void brig_host_read_podman (const struct brig_host_paths *p, struct brig_host_engines *e);

@@ -594,3 +594,50 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))')"
 	expect_match "^brig: --podman-host: \`tcp://x:1\`: expected unix:///PATH or /PATH" "$out"
 	podman_stop
 }
+
+# nftables only: a ruleset in a table of the test's own (removed after,
+# however the test ends; no other table is touched), read with
+# `nft -j list ruleset` because iptables-save shows nothing of Docker's.
+# Its chains are not hooked: no packet passes through them.
+test_nftables_ruleset () {
+	command -v nft > /dev/null || skip "nftables is not installed"
+	[ "$(id -u)" = 0 ] || skip "nft needs root"
+	command -v jq > /dev/null || skip "jq is not installed"
+	if command -v iptables-save > /dev/null && iptables-save 2> /dev/null | grep -q '^:DOCKER'; then
+		skip "iptables-save shows Docker's chains here: brig reads those, not nftables"
+	fi
+	nft -j list ruleset | jq -e '[.nftables[] | .chain.name // empty | select(startswith("DOCKER"))] == []' > /dev/null ||
+		skip "another table already has DOCKER chains"
+	T=brig_it_$$
+	trap "nft delete table ip $T 2> /dev/null || true; lib_teardown" EXIT
+	nft -f - <<-NFT
+	table ip $T {
+		chain DOCKER-USER {
+		}
+		chain DOCKER {
+			iifname != "docker0" tcp dport 8080 dnat to 172.17.0.2:80
+		}
+		chain DOCKER-FORWARD {
+			iifname "docker0" oifname "docker0" accept
+		}
+	}
+	NFT
+	pos () { nft -j list ruleset | jq "[.nftables[] | $1] | index(true) + 1"; }
+	user=$(pos '.chain.table == "'$T'" and .chain.name == "DOCKER-USER"')
+	icc=$(pos '.rule.table == "'$T'" and .rule.chain == "DOCKER-FORWARD"')
+	H="brig host --docker-config none --docker-host unix:///none --fail-on never"
+	facts=$($H --facts)
+	expect_eq "host:nft docker-chains=1 docker-user-rules=0" "$(fact iptables)"
+	run_status st $H
+	expect_match "host:nft:$user:1: low BRIG-V020: the DOCKER-USER chain has no rule" "$out"
+	expect_match "host:nft:$icc:1: medium BRIG-V021: traffic from docker0 to docker0 is accepted" "$out"
+	# A rule in DOCKER-USER, icc dropped: neither.
+	nft add rule ip $T DOCKER-USER iifname "eth0" drop
+	nft insert rule ip $T DOCKER-FORWARD iifname "docker0" oifname "docker0" drop
+	facts=$($H --facts)
+	expect_eq "host:nft docker-chains=1 docker-user-rules=1" "$(fact iptables)"
+	run_status st $H
+	expect_no_match "BRIG-V02[01]" "$out"
+	nft delete table ip $T
+	expect_eq "" "$(nft list tables | grep -w "$T" || true)" "the test's table is gone"
+}

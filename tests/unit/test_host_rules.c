@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "host/machine.h"
 #include "policy/host.h"
 #include "util/cleanup.h"
 
@@ -172,6 +173,51 @@ test_each_fact (void **state)
   h.engines.npodman_containers = 0;
 }
 
+/* nftables' own ruleset, as nft -j prints it: what iptables-save would
+ * have shown, each at its place in the array. */
+static void
+test_nft (void **state)
+{
+  struct brig_host h;
+  json_t *j = json_loads (
+      "{\"nftables\": [{\"metainfo\": {}},"
+      " {\"chain\": {\"table\": \"t\", \"name\": \"DOCKER-USER\"}},"
+      " {\"chain\": {\"table\": \"t\", \"name\": \"DOCKER\"}},"
+      " {\"rule\": {\"chain\": \"DOCKER-USER\", \"expr\": [{\"return\": null}]}},"
+      " {\"rule\": {\"chain\": \"DOCKER\", \"expr\": ["
+      "   {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\","
+      "    \"field\": \"dport\"}}, \"right\": 8080}},"
+      "   {\"dnat\": {\"addr\": \"172.17.0.2\", \"port\": 80}}]}},"
+      " {\"rule\": {\"chain\": \"DOCKER\", \"expr\": ["
+      "   {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\","
+      "    \"field\": \"daddr\"}}, \"right\": \"127.0.0.1\"}}, {\"dnat\": {\"addr\": \"x\"}}]}},"
+      " {\"rule\": {\"chain\": \"F\", \"expr\": ["
+      "   {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"iifname\"}}, \"right\": "
+      "\"docker0\"}},"
+      "   {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"oifname\"}}, \"right\": "
+      "\"docker0\"}},"
+      "   {\"accept\": null}]}}]}",
+      0, NULL);
+  (void)state;
+
+  assert_non_null (j);
+  healthy (&h);
+  brig_host_parse_nft (j, &h.firewall);
+  json_decref (j);
+  assert_true (h.firewall.docker_chains);
+  assert_int_equal (h.firewall.docker_user_line, 2);
+  assert_int_equal (h.firewall.docker_user_rules, 0); /* only a return */
+  assert_int_equal (h.firewall.dnat_open_line, 5);    /* not the one for 127.0.0.1 */
+  assert_string_equal (h.firewall.dnat_open, "port 8080 -> 172.17.0.2:80");
+  assert_int_equal (h.firewall.icc_accept_line, 7);
+  assert_int_equal (h.firewall.icc_drop_line, 0);
+  h.firewall.read = h.firewall.ufw = true;
+  {
+    _cleanup_free_ char *s = ids (&h);
+    assert_string_equal (s, "BRIG-V020 BRIG-V021 BRIG-V022");
+  }
+}
+
 int
 main (void)
 {
@@ -179,6 +225,7 @@ main (void)
     cmocka_unit_test (test_table),
     cmocka_unit_test (test_healthy_host_has_no_finding),
     cmocka_unit_test (test_each_fact),
+    cmocka_unit_test (test_nft),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
