@@ -630,6 +630,9 @@ observe (const struct host *h, int pid, struct brig_observed *o, struct brig_err
     engine_from_parent (h, (int)status_long (st, "PPid:", 0), o);
   if (o->cgroup == NULL)
     o->cgroup = xstrdup ("");
+  /* LXC has no API: the name is its cgroup's, lxc.payload.NAME. */
+  if (o->name == NULL && strcmp (o->engine, "lxc") == 0)
+    o->name = xstrdup (o->id);
   if (o->name == NULL)
     o->name = xstrdup ("");
   o->image = xstrdup ("");

@@ -215,6 +215,7 @@ test_scan (void **state)
       {
         assert_string_equal (l.v[i].engine, "lxc");
         assert_string_equal (l.v[i].id, "web");
+        assert_string_equal (l.v[i].name, "web"); /* no API: its cgroup's name */
       }
     else
       fail_msg ("pid %d is not a container", l.v[i].pid);
