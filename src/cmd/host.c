@@ -154,12 +154,16 @@ static const struct brig_cmd_help help = {
   "maintained upstream; Docker's daemon.json, with the running dockerd's flags over it "
   "(/proc/PID/cmdline), by the daemon rules (BRIG-Hnnn), its API socket's "
   "owner and mode, the docker group, and the running daemon's and containers' own view through "
-  "its API; the packet filter (iptables-save, as root): DOCKER-USER, inter-container traffic, "
-  "ports published past UFW or firewalld; Podman's containers.conf and containerd's "
-  "config.toml.  Findings point at the file and line that show them "
+  "its API; the packet filter (iptables-save, as root, else nft -j list ruleset when iptables "
+  "shows nothing of Docker's): DOCKER-USER, inter-container traffic, ports published past UFW or "
+  "firewalld; Podman's running containers through its API (podman system service), its "
+  "containers.conf and containers.conf.d drop-ins, and containerd's config.toml.  Findings point "
+  "at the file and line that show them "
   "(/etc/docker/daemon.json:2:3, /proc/self/status:5:1) or at a pseudo-path (host:cpuid, "
-  "host:kernel, host:docker-api, host:docker/NAME for a container, host:iptables-save with "
-  "its output's line).  Exit: 0 nothing at or above --fail-on, 1 something, 2 usage errors or "
+  "host:kernel, host:docker-api, host:docker/NAME or host:podman/NAME for a container, "
+  "host:iptables-save with "
+  "its output's line, host:nft with the place in its JSON).  Exit: 0 nothing at or above "
+  "--fail-on, 1 something, 2 usage errors or "
   "a daemon.json brig could not read.",
 };
 

@@ -120,6 +120,8 @@ test_docker () {
 	expect_eq false "$(field "$out" "$plain" '.cap_eff | index("CAP_SYS_ADMIN") != null')"
 	expect_eq true "$(field "$out" "$plain" '.cap_eff | index("CAP_NET_RAW") != null')"
 	expect_eq 2 "$(field "$out" "$plain" .seccomp)"
+	expect_eq "$(awk '/^Seccomp_filters:/ {print $2}' /proc/$plain/status)" "$(field "$out" "$plain" .seccomp_filters)"
+	expect_eq true "$(field "$out" "$plain" '.seccomp_filters >= 1')"
 	expect_eq false "$(field "$out" "$plain" .read_only_root)"
 	# Docker leaves cgroup v1 containers in the host's cgroup namespace.
 	want='["user"]'
