@@ -151,55 +151,43 @@ parse_rules (char *buf, struct brig_host_firewall *fw)
 
 /* --- nftables: `nft -j list ruleset` ------------------------------------ */
 
-/* Does rule expression list EXPR match meta KEY ("iifname") == VALUE? */
-static bool
-nft_meta_is (json_t *expr, const char *key, const char *value)
-{
-  size_t i;
-  json_t *x;
-  json_array_foreach (expr, i, x)
-  {
-    json_t *m = json_object_get (x, "match");
-    const char *k = json_string_value (
-        json_object_get (json_object_get (json_object_get (m, "left"), "meta"), "key"));
-    const char *op = json_string_value (json_object_get (m, "op"));
-    const char *v = json_string_value (json_object_get (m, "right"));
-    if (k && v && strcmp (k, key) == 0 && strcmp (v, value) == 0 && (!op || strcmp (op, "==") == 0))
-      return true;
-  }
-  return false;
-}
-
-/* The statement KEY ("accept", "drop", "return", "dnat") of EXPR, or NULL. */
+/* The first statement of rule expression list EXPR that is KEY ("match",
+ * "accept", "drop", "return", "dnat"; {"drop": null} gives jansson's
+ * null, not NULL) and, for a match, whose left is {WHAT: {"key"/"field":
+ * NAME}} ({"meta": {"key": "iifname"}}, {"payload": {"field": "dport"}}). */
 static json_t *
-nft_stmt (json_t *expr, const char *key)
+nft_stmt (json_t *expr, const char *key, const char *what, const char *name)
 {
   size_t i;
   json_t *x;
   json_array_foreach (expr, i, x)
   {
-    json_t *v = json_object_get (x, key); /* {"drop": null}: jansson's null, not NULL */
-    if (v)
+    json_t *v = json_object_get (x, key);
+    json_t *left = what ? json_object_get (json_object_get (v, "left"), what) : NULL;
+    const char *n = json_string_value (
+        json_object_get (left, strcmp (what ? what : "", "meta") == 0 ? "key" : "field"));
+    if (v && (what == NULL || (n && strcmp (n, name) == 0)))
       return v;
   }
   return NULL;
 }
 
-/* The payload match FIELD ("dport", "daddr") of EXPR, or NULL. */
+/* Does EXPR match meta KEY ("iifname") == VALUE? */
+static bool
+nft_meta_is (json_t *expr, const char *key, const char *value)
+{
+  json_t *m = nft_stmt (expr, "match", "meta", key);
+  const char *op = json_string_value (json_object_get (m, "op"));
+  const char *v = json_string_value (json_object_get (m, "right"));
+  return v && strcmp (v, value) == 0 && (op == NULL || strcmp (op, "==") == 0);
+}
+
+/* The value the payload match FIELD ("dport", "daddr") of EXPR compares
+ * with, or NULL. */
 static json_t *
 nft_payload (json_t *expr, const char *field)
 {
-  size_t i;
-  json_t *x;
-  json_array_foreach (expr, i, x)
-  {
-    json_t *m = json_object_get (x, "match");
-    json_t *pl = json_object_get (json_object_get (m, "left"), "payload");
-    const char *f = json_string_value (json_object_get (pl, "field"));
-    if (f && strcmp (f, field) == 0)
-      return json_object_get (m, "right");
-  }
-  return NULL;
+  return json_object_get (nft_stmt (expr, "match", "payload", field), "right");
 }
 
 static bool
@@ -231,16 +219,16 @@ brig_host_parse_nft (json_t *root, struct brig_host_firewall *fw)
     const char *in = json_string_value (json_object_get (rule, "chain"));
     if (!json_is_array (expr) || in == NULL)
       continue;
-    if (strcmp (in, "DOCKER-USER") == 0 && !nft_stmt (expr, "return"))
+    if (strcmp (in, "DOCKER-USER") == 0 && !nft_stmt (expr, "return", NULL, NULL))
       fw->docker_user_rules++;
     if (nft_meta_is (expr, "iifname", "docker0") && nft_meta_is (expr, "oifname", "docker0"))
       {
-        if (nft_stmt (expr, "drop") && !fw->icc_drop_line)
+        if (nft_stmt (expr, "drop", NULL, NULL) && !fw->icc_drop_line)
           fw->icc_drop_line = n;
-        else if (nft_stmt (expr, "accept") && !fw->icc_accept_line)
+        else if (nft_stmt (expr, "accept", NULL, NULL) && !fw->icc_accept_line)
           fw->icc_accept_line = n;
       }
-    json_t *dnat = nft_stmt (expr, "dnat");
+    json_t *dnat = nft_stmt (expr, "dnat", NULL, NULL);
     if (strcmp (in, "DOCKER") == 0 && dnat && !nft_payload (expr, "daddr") && !fw->dnat_open_line)
       {
         json_t *port = nft_payload (expr, "dport");

@@ -33,6 +33,17 @@ healthy (struct brig_host *h)
 }
 
 /* The ids H's findings have, space-separated, in order. */
+static char *ids (const struct brig_host *h);
+
+/* H's findings are WANT's ids, in order. */
+static void
+expect_ids (const struct brig_host *h, const char *want)
+{
+  _cleanup_free_ char *s = ids (h);
+  assert_string_equal (s, want);
+}
+
+/* The ids H's findings have, space-separated, in order. */
 static char *
 ids (const struct brig_host *h)
 {
@@ -93,37 +104,22 @@ test_each_fact (void **state)
 
   healthy (&h);
   snprintf (h.virt.container, sizeof h.virt.container, "%s", "lxc");
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V001");
-  }
+  expect_ids (&h, "BRIG-V001");
   healthy (&h);
   h.kernel.max_user_namespaces = 0;
   h.kernel.seccomp_filter = false;
   h.kernel.cgroup = BRIG_CGROUP_HYBRID;
   h.kernel.landlock_abi = 0;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V002 BRIG-V003 BRIG-V004 BRIG-V006");
-  }
+  expect_ids (&h, "BRIG-V002 BRIG-V003 BRIG-V004 BRIG-V006");
   /* 5.10 is maintained until 2026-12-01; 5.11 never was longterm; 6.19
    * is newer than the table. */
   healthy (&h);
   h.kernel.major = 5, h.kernel.minor = 10;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V005");
-  }
+  expect_ids (&h, "BRIG-V005");
   h.kernel.minor = 11;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V005 BRIG-V007");
-  }
+  expect_ids (&h, "BRIG-V005 BRIG-V007");
   h.kernel.major = 6, h.kernel.minor = 19;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "");
-  }
+  expect_ids (&h, "");
   /* Docker through its API. */
   healthy (&h);
   c.name = "web";
@@ -137,25 +133,15 @@ test_each_fact (void **state)
   h.docker.api_seccomp = true;
   h.docker.containers = &c;
   h.docker.ncontainers = 1;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (
-        s, "BRIG-V013 BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V023 BRIG-V024");
-  }
+  expect_ids (&h,
+              "BRIG-V013 BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V023 BRIG-V024");
   h.docker.api_rootless = true;
   h.firewall.ufw = true;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (
-        s, "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
-  }
+  expect_ids (&h,
+              "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
   /* A port of its own listener (slirp4netns), not NAT: UFW sees it. */
   c.nat = false;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s,
-                         "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V023 BRIG-V024");
-  }
+  expect_ids (&h, "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V023 BRIG-V024");
   /* Podman's containers are judged as Docker's are. */
   c.nat = true;
   c.where = "host:podman/web";
@@ -164,11 +150,8 @@ test_each_fact (void **state)
   h.docker.ncontainers = 0;
   h.engines.podman_containers = &c;
   h.engines.npodman_containers = 1;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (
-        s, "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
-  }
+  expect_ids (&h,
+              "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
   h.engines.podman_containers = NULL;
   h.engines.npodman_containers = 0;
 }
@@ -212,10 +195,7 @@ test_nft (void **state)
   assert_int_equal (h.firewall.icc_accept_line, 7);
   assert_int_equal (h.firewall.icc_drop_line, 0);
   h.firewall.read = h.firewall.ufw = true;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V020 BRIG-V021 BRIG-V022");
-  }
+  expect_ids (&h, "BRIG-V020 BRIG-V021 BRIG-V022");
 }
 
 int
