@@ -243,6 +243,20 @@ test_podman () {
 	expect_eq 100000 "$(field "$out" "$pid" .root_uid)"
 	expect_no_match "^root" "$(field "$out" "$pid" .weaknesses)"
 
+	# --privileged (through runc_wrap, lib.sh): every capability, no
+	# seccomp, every device, /sys writable; C001 under --audit.
+	runc_wrap "$WORK/wrap"
+	${P/--runtime runc/--runtime $WORK/wrap/runc-wrap} run -d --network none --name pv --privileged \
+		brigtest sleep 60 > /dev/null
+	pid=$($P inspect -f '{{.State.Pid}}' pv)
+	out=$(ps_json "$pid")
+	expect_eq true "$(field "$out" "$pid" .all_caps)"
+	expect_eq 0 "$(field "$out" "$pid" .seccomp)"
+	expect_eq '"/sys writable"' "$(field "$out" "$pid" '.mounts[] | select(.target == "/sys") | .danger')"
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] || expect_eq true "$(field "$out" "$pid" .all_devices)"
+	run_status st brig ps --audit "$pid"
+	expect_match "pid $pid \(podman pv\):0:0: critical BRIG-C001: --privileged gives every capability" "$out"
+
 	# Podman's API (its Docker-compatible endpoints), started here: names,
 	# images and published ports, one on every address and one on loopback
 	# (slirp4netns: nothing is added to the host's packet filter).
