@@ -240,7 +240,12 @@ brig_host_read_podman (const struct brig_host_paths *p, struct brig_host_engines
   e->podman_socket = p->podman_socket ? xstrdup (p->podman_socket)
                                       : xasprintf ("%s/run/podman/podman.sock", p->root);
   if (stat (e->podman_socket, &st) < 0 || !S_ISSOCK (st.st_mode))
-    return;
+    {
+      /* Only a socket named on purpose is worth a word. */
+      if (p->podman_socket)
+        e->podman_api_error = xasprintf ("`%s`: not a socket", e->podman_socket);
+      return;
+    }
   e->podman_api = read_list (e->podman_socket, "podman", &e->podman_containers,
                              &e->npodman_containers, &e->podman_api_error);
 }

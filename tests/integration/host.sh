@@ -588,7 +588,9 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))')"
 	fi
 	# $CONTAINER_HOST names it too; a socket that does not answer is said.
 	expect_match "^podman-container: slirp" "$(CONTAINER_HOST=unix://$PODMAN_DIR/podman.sock brig host --root "$R" --docker-config none --docker-host unix:///none --facts)"
-	expect_no_match "^podman-container" "$(brig host --root "$R" --docker-config none --docker-host unix:///none --podman-host "$WORK/nothing" --facts)"
+	facts=$(brig host --root "$R" --docker-config none --docker-host unix:///none --podman-host "$WORK/nothing" --facts)
+	expect_no_match "^podman-container" "$facts"
+	expect_eq "no (\`$WORK/nothing\`: not a socket)" "$(fact podman-api)"
 	run_status st brig host --podman-host tcp://x:1
 	expect_eq 2 "$st"
 	expect_match "^brig: --podman-host: \`tcp://x:1\`: expected unix:///PATH or /PATH" "$out"
