@@ -215,6 +215,34 @@ test_docker () {
 	dockerd_stop
 }
 
+# Docker's published ports, for real: the test's dockerd has no default
+# bridge and no iptables, so a network of the test's own (a bridge
+# interface, removed with it) and docker-proxy listening on the host.
+test_docker_ports () {
+	start_dockerd
+	$D network create brigps$$ > /dev/null 2> "$WORK/net.err" ||
+		skip "docker network create fails here: $(cat "$WORK/net.err")"
+	# Its bridge interface outlives dockerd: removed whatever happens.
+	trap '$D rm -f web > /dev/null 2>&1 || true; $D network rm brigps$$ > /dev/null 2>&1 || true; lib_teardown' EXIT
+	read -r p1 p2 <<< "$(free_ports 2)"
+	$D run -d --network brigps$$ --name web -p "0.0.0.0:$p1:80" -p "127.0.0.1:$p2:80" \
+		brigtest sleep 60 > /dev/null
+	pid=$($D inspect -f '{{.State.Pid}}' web)
+	expect_match "(0\\.0\\.0\\.0|\\*):$p1 " "$(ss -Hltn "sport = :$p1")" "docker-proxy on every address"
+	expect_match "127\\.0\\.0\\.1:$p2 " "$(ss -Hltn "sport = :$p2")" "docker-proxy on loopback"
+	out=$(ps_json --docker-host "unix://$E/sock" "$pid")
+	expect_eq '"web"' "$(field "$out" "$pid" .name)"
+	expect_eq "[[\"0.0.0.0\",$p1,80,true],[\"127.0.0.1\",$p2,80,false]]" \
+		"$(field "$out" "$pid" '[.ports[] | [.host_ip, .host_port, .port, .every_address]] | sort_by(.[3] | not)')" "ports"
+	expect_match "port $p1/tcp on every address" "$(field "$out" "$pid" .weaknesses)"
+	run_status st brig ps --audit --docker-host "unix://$E/sock" "$pid"
+	expect_match "pid $pid \(docker web\):0:0: medium BRIG-R004: port $p1:80/tcp is published on every interface" "$out"
+	expect_no_match "port $p2:80" "$out"
+	$D rm -f web > /dev/null
+	$D network rm brigps$$ > /dev/null
+	dockerd_stop
+}
+
 test_podman () {
 	podman_start "$WORK/p"
 	$P run -d --network none --name pw --cap-drop ALL --cap-add CHOWN --pids-limit 33 brigtest sleep 60 >/dev/null
