@@ -8,6 +8,7 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/err.h"
+#include "util/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,27 @@ brig_severity_arg (const char *arg, enum brig_severity *ret, bool *never, struct
       }
   return brig_error (err, 0, "`%s`: expected low, medium, high or critical%s", arg,
                      never ? " (or never)" : "");
+}
+
+int
+brig_socket_arg (const char *arg, const char **ret, struct brig_err *err)
+{
+  const char *path = str_has_prefix (arg, "unix://") ? arg + strlen ("unix://") : arg;
+  if (path[0] != '/')
+    return brig_error (
+        err, 0, "`%s`: expected unix:///PATH or /PATH (brig reads only a local socket)", arg);
+  *ret = path;
+  return 0;
+}
+
+const char *
+brig_socket_env (const char *name)
+{
+  const char *v = getenv (name), *path = NULL;
+  struct brig_err ignore = { 0 };
+  if (v && brig_socket_arg (v, &path, &ignore) < 0)
+    brig_err_release (&ignore);
+  return path;
 }
 
 int
