@@ -23,26 +23,55 @@ brig_registry_ref_release (struct brig_registry_ref *r)
 }
 
 static bool
+lower_alnum (char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* A path component of a repository, as the distribution spec gives it:
+ * [a-z0-9]+ runs joined by one separator each: `.`, `_`, `__` or `-`s. */
+static bool
+component_valid (const char *s, size_t n)
+{
+  size_t i = 0;
+
+  for (;;)
+    {
+      size_t start = i;
+      while (i < n && lower_alnum (s[i]))
+        i++;
+      if (i == start)
+        return false;
+      if (i == n)
+        return true;
+      if (s[i] == '.')
+        i++;
+      else if (s[i] == '_')
+        i += i + 1 < n && s[i + 1] == '_' ? 2 : 1;
+      else if (s[i] == '-')
+        while (i < n && s[i] == '-')
+          i++;
+      else
+        return false;
+    }
+}
+
+static bool
 repo_valid (const char *s)
 {
-  /* Components of [a-z0-9] joined by `.`, `_`, `__`, `-`, split by `/`. */
   size_t n = strlen (s);
 
   if (n == 0 || n > 255)
     return false;
-  for (size_t i = 0; i < n; i++)
+  for (const char *c = s;; c++)
     {
-      char c = s[i];
-      bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-      bool sep = c == '.' || c == '_' || c == '-' || c == '/';
-      if (!alnum && !sep)
+      size_t len = strcspn (c, "/");
+      if (!component_valid (c, len))
         return false;
-      if (sep
-          && (i == 0 || i == n - 1 || (c == '/' && !isalnum ((unsigned char)s[i - 1]))
-              || (c != '_' && !isalnum ((unsigned char)s[i - 1]))))
-        return false;
+      c += len;
+      if (*c == '\0')
+        return true;
     }
-  return strstr (s, "/.") == NULL && strstr (s, "./") == NULL;
 }
 
 static bool
@@ -58,17 +87,35 @@ tag_valid (const char *s)
   return true;
 }
 
+/* HOST[:PORT]: a name of letters, digits, `.` and `-` (not first), or an
+ * IPv6 address in brackets; PORT 1 to 5 digits. */
 static bool
 domain_valid (const char *s)
 {
-  size_t n = strlen (s);
+  size_t n = strlen (s), h;
+  const char *port;
 
-  if (n == 0 || n > 255 || s[0] == '-' || s[0] == '.')
+  if (n == 0 || n > 255)
     return false;
-  for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char)s[i]) && !strchr (".-:[]", s[i]))
-      return false;
-  return true;
+  if (s[0] == '[')
+    {
+      h = strcspn (s, "]");
+      if (h == n || h < 3 || strspn (s + 1, "0123456789abcdefABCDEF:.") != h - 1)
+        return false;
+      port = s[h + 1] == ':' ? s + h + 2 : s[h + 1] == '\0' ? NULL : "";
+    }
+  else
+    {
+      h = strcspn (s, ":");
+      if (s[0] == '-' || s[0] == '.'
+          || strspn (s, "abcdefghijklmnopqrstuvwxyz"
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+                 != h)
+        return false;
+      port = s[h] == ':' ? s + h + 1 : NULL;
+    }
+  return port == NULL
+         || (port[0] && strlen (port) <= 5 && strspn (port, "0123456789") == strlen (port));
 }
 
 int
@@ -248,6 +295,26 @@ brig_challenge_parse (const char *hdr, size_t len, struct brig_challenge *ret, s
 bad:
   brig_challenge_release (ret);
   return brig_error (err, 0, "WWW-Authenticate: malformed parameters (expected k=\"v\", ...)");
+}
+
+char *
+brig_registry_error_says (const char *buf, size_t len)
+{
+  json_t *j = buf ? json_loadb (buf, len, 0, NULL) : NULL;
+  json_t *e = json_array_get (json_object_get (j, "errors"), 0);
+  const char *code = json_string_value (json_object_get (e, "code"));
+  const char *msg = json_string_value (json_object_get (e, "message"));
+  char *s = NULL;
+
+  if (code || msg)
+    {
+      s = xasprintf ("%.60s%s%.140s", code ? code : "", code && msg ? ": " : "", msg ? msg : "");
+      for (char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+          *p = ' ';
+    }
+  json_decref (j);
+  return s;
 }
 
 int

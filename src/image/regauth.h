@@ -38,6 +38,11 @@ int brig_challenge_parse (const char *hdr, size_t len, struct brig_challenge *re
                           struct brig_err *err);
 void brig_challenge_release (struct brig_challenge *c);
 
+/* What a registry's error body says: "CODE: message" of the first of
+ * {"errors": [{"code", "message"}]} (the distribution spec's form), cut
+ * to 200 printable bytes; NULL when it says nothing readable. */
+char *brig_registry_error_says (const char *buf, size_t len);
+
 /* A token server's answer: {"token": T} or {"access_token": T}; T must be
  * printable ASCII without spaces (it goes into a header). */
 int brig_token_parse (const char *buf, size_t len, const char *name, char **ret_token,

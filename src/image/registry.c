@@ -46,7 +46,9 @@ struct answer
   struct brig_blob_writer *w;
   uint64_t want_size; /* a blob's size from its descriptor */
   struct brig_err *err;
-  int werr; /* the sink's error */
+  int werr;        /* the sink's error */
+  int hops;        /* redirects followed */
+  char *final_url; /* where the answer came from, after them */
 };
 
 static void
@@ -55,6 +57,7 @@ answer_release (struct answer *a)
   free (a->challenge);
   free (a->content_digest);
   free (a->buf);
+  free (a->final_url);
   memset (a, 0, sizeof *a);
 }
 
@@ -160,8 +163,8 @@ is_insecure (const struct brig_pull_opts *o, const char *hostport)
 
 /* What went wrong with a transfer to URL, in words that say what to do. */
 static int
-transfer_error (struct session *ss, CURLcode rc, const char *url, struct answer *a,
-                const char *errbuf, struct brig_err *err)
+transfer_error (struct session *ss, CURLcode rc, const char *url, const char *hostport,
+                struct answer *a, const char *errbuf, struct brig_err *err)
 {
   const char *why = errbuf[0] ? errbuf : curl_easy_strerror (rc);
 
@@ -174,33 +177,48 @@ transfer_error (struct session *ss, CURLcode rc, const char *url, struct answer 
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
       return brig_error (err, 0,
-                         "registry %s: TLS failed (%s): give its CA as %s/%s/ca.crt, or, to "
-                         "use it without verification or over plain HTTP, "
+                         "registry %s: TLS with %s failed (%s): give its CA as %s/%s/ca.crt, or, "
+                         "to use it without verification or over plain HTTP, "
                          "--insecure-registry %s",
-                         ss->ref.domain, why, ss->o->certs_dir ? ss->o->certs_dir : "CERTS_DIR",
-                         ss->ref.api_host, ss->ref.api_host);
+                         ss->ref.domain, hostport, why,
+                         ss->o->certs_dir ? ss->o->certs_dir : "CERTS_DIR", hostport, hostport);
     case CURLE_OPERATION_TIMEDOUT:
       return brig_error (err, ETIMEDOUT, "registry %s: %s: no answer within %ld s (%s)",
                          ss->ref.domain, url, ss->o->timeout, why);
-    case CURLE_TOO_MANY_REDIRECTS:
-      return brig_error (err, 0, "registry %s: %s: more than %ld redirects", ss->ref.domain, url,
-                         MAX_REDIRS);
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      return brig_error (err, 0,
-                         "registry %s: %s: redirected to a scheme not allowed (%s; plain "
-                         "HTTP only for --insecure-registry)",
-                         ss->ref.domain, url, why);
     default:
       return brig_error (err, 0, "registry %s: %s: %s", ss->ref.domain, url, why);
     }
 }
 
-/* GET URL into A.  AUTH: the Authorization header, or NULL.  FOLLOW:
- * follow redirects (blobs are often served from elsewhere; curl does not
- * send our Authorization header to another host). */
+/* The scheme and HOST[:PORT] of URL (allocated), or -1. */
 static int
-get (struct session *ss, const char *url, const char *accept, const char *auth, bool follow,
-     const char *hostport, struct answer *a, struct brig_err *err)
+url_parts (const char *url, char **ret_scheme, char **ret_hostport)
+{
+  CURLU *u = curl_url ();
+  char *scheme = NULL, *host = NULL, *port = NULL;
+  int r = -1;
+
+  if (u && curl_url_set (u, CURLUPART_URL, url, 0) == CURLUE_OK
+      && curl_url_get (u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK
+      && curl_url_get (u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+    {
+      if (curl_url_get (u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
+        port = NULL;
+      *ret_scheme = xstrdup (scheme);
+      *ret_hostport = port ? xasprintf ("%s:%s", host, port) : xstrdup (host);
+      r = 0;
+    }
+  curl_free (scheme);
+  curl_free (host);
+  curl_free (port);
+  curl_url_cleanup (u);
+  return r;
+}
+
+/* One GET of URL (at HOSTPORT) into A, following no redirect. */
+static int
+get_once (struct session *ss, const char *url, const char *accept, const char *auth,
+          const char *hostport, struct answer *a, struct brig_err *err)
 {
   struct curl_slist *h = NULL;
   _cleanup_free_ char *ca = ca_file (ss, hostport);
@@ -219,9 +237,7 @@ get (struct session *ss, const char *url, const char *accept, const char *auth, 
   curl_easy_setopt (ss->c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (ss->c, CURLOPT_USERAGENT, "brig/" BRIG_VERSION);
   curl_easy_setopt (ss->c, CURLOPT_PROTOCOLS_STR, insecure ? "http,https" : "https");
-  curl_easy_setopt (ss->c, CURLOPT_REDIR_PROTOCOLS_STR, insecure ? "http,https" : "https");
-  curl_easy_setopt (ss->c, CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L);
-  curl_easy_setopt (ss->c, CURLOPT_MAXREDIRS, MAX_REDIRS);
+  curl_easy_setopt (ss->c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt (ss->c, CURLOPT_CONNECTTIMEOUT, ss->o->timeout);
   curl_easy_setopt (ss->c, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt (ss->c, CURLOPT_LOW_SPEED_TIME, ss->o->timeout);
@@ -240,8 +256,59 @@ get (struct session *ss, const char *url, const char *accept, const char *auth, 
   rc = curl_easy_perform (ss->c);
   curl_slist_free_all (h);
   if (rc != CURLE_OK)
-    return transfer_error (ss, rc, url, a, errbuf, err);
+    return transfer_error (ss, rc, url, hostport, a, errbuf, err);
   curl_easy_getinfo (ss->c, CURLINFO_RESPONSE_CODE, &a->status);
+  return 0;
+}
+
+/* GET URL (at HOSTPORT) into A.  AUTH: the Authorization header, or NULL.
+ * FOLLOW: follow redirects (blobs are often served from elsewhere), each
+ * hop judged as its own host: plain HTTP and unverified TLS only for a
+ * host named with --insecure-registry, its own certs.d CA, and AUTH only
+ * to the host it was meant for. */
+static int
+get (struct session *ss, const char *url_, const char *accept, const char *auth_, bool follow,
+     const char *hostport_, struct answer *a, struct brig_err *err)
+{
+  _cleanup_free_ char *url = xstrdup (url_), *hostport = xstrdup (hostport_);
+  const char *auth = auth_;
+  int r;
+
+  for (;;)
+    {
+      _cleanup_free_ char *scheme = NULL, *next_hp = NULL;
+      char *next = NULL;
+
+      if ((r = get_once (ss, url, accept, auth, hostport, a, err)) < 0)
+        return r;
+      if (!follow
+          || (a->status != 301 && a->status != 302 && a->status != 303 && a->status != 307
+              && a->status != 308))
+        break;
+      if (a->hops == MAX_REDIRS)
+        return brig_error (err, 0, "registry %s: %s: more than %ld redirects", ss->ref.domain, url_,
+                           MAX_REDIRS);
+      if (curl_easy_getinfo (ss->c, CURLINFO_REDIRECT_URL, &next) != CURLE_OK || next == NULL
+          || url_parts (next, &scheme, &next_hp) < 0)
+        return brig_error (err, 0, "registry %s: %s: HTTP %ld without a usable Location",
+                           ss->ref.domain, url, a->status);
+      if (strcmp (scheme, "https") != 0
+          && !(strcmp (scheme, "http") == 0 && is_insecure (ss->o, next_hp)))
+        return brig_error (err, 0,
+                           "registry %s: %s redirected to `%.200s`: plain HTTP only for a host "
+                           "named with --insecure-registry",
+                           ss->ref.domain, url_, next);
+      if (strcmp (next_hp, hostport) != 0)
+        auth = NULL; /* never the registry's credentials to another host */
+      free (url);
+      url = xstrdup (next);
+      free (hostport);
+      hostport = steal_pointer (&next_hp);
+      a->hops++;
+      a->len = 0; /* the redirect's own body is not the answer */
+    }
+  free (a->final_url);
+  a->final_url = steal_pointer (&url);
   return 0;
 }
 
@@ -278,40 +345,27 @@ static int
 fetch_token (struct session *ss, const struct brig_challenge *c, struct brig_err *err)
 {
   _cleanup_free_ char *url = NULL, *scope = NULL, *service = NULL, *auth = NULL, *token = NULL;
-  _cleanup_free_ char *rscheme = NULL, *rhost = NULL, *rport = NULL, *rhostport = NULL;
+  _cleanup_free_ char *rscheme = NULL, *rhostport = NULL;
   struct answer a = { .max = MAX_ANSWER };
-  CURLU *u = curl_url ();
+  CURLU *u;
   char *x;
   int r;
 
-  if (c->realm == NULL || curl_url_set (u, CURLUPART_URL, c->realm, 0) != CURLUE_OK
-      || curl_url_get (u, CURLUPART_SCHEME, &x, 0) != CURLUE_OK)
-    {
-      curl_url_cleanup (u);
-      return brig_error (err, 0, "registry %s: its Bearer challenge has no usable realm (`%.200s`)",
-                         ss->ref.domain, c->realm ? c->realm : "");
-    }
-  rscheme = xstrdup (x);
-  curl_free (x);
-  if (curl_url_get (u, CURLUPART_HOST, &x, 0) == CURLUE_OK)
-    {
-      rhost = xstrdup (x);
-      curl_free (x);
-    }
-  if (curl_url_get (u, CURLUPART_PORT, &x, 0) == CURLUE_OK)
-    {
-      rport = xstrdup (x);
-      curl_free (x);
-    }
-  rhostport = rport ? xasprintf ("%s:%s", rhost ? rhost : "", rport) : xstrdup (rhost ? rhost : "");
+  if (c->realm == NULL || url_parts (c->realm, &rscheme, &rhostport) < 0)
+    return brig_error (err, 0, "registry %s: its Bearer challenge has no usable realm (`%.200s`)",
+                       ss->ref.domain, c->realm ? c->realm : "");
   if (strcmp (rscheme, "https") != 0
       && !(strcmp (rscheme, "http") == 0 && is_insecure (ss->o, rhostport)))
+    return brig_error (err, 0,
+                       "registry %s: its token server `%.200s` is not https (plain HTTP only "
+                       "for a host named with --insecure-registry)",
+                       ss->ref.domain, c->realm);
+  u = curl_url ();
+  if (u == NULL || curl_url_set (u, CURLUPART_URL, c->realm, 0) != CURLUE_OK)
     {
       curl_url_cleanup (u);
-      return brig_error (err, 0,
-                         "registry %s: its token server `%.200s` is not https (plain HTTP only "
-                         "for a host named with --insecure-registry)",
-                         ss->ref.domain, c->realm);
+      return brig_error (err, ENOMEM, "registry %s: token server `%.200s`", ss->ref.domain,
+                         c->realm);
     }
   scope = c->scope ? xstrdup (c->scope) : xasprintf ("repository:%s:pull", ss->ref.repo);
   if (c->service)
@@ -325,8 +379,13 @@ fetch_token (struct session *ss, const struct brig_challenge *c, struct brig_err
   free (scope);
   scope = xasprintf ("scope=%s", x);
   curl_free (x);
-  curl_url_set (u, CURLUPART_QUERY, scope, CURLU_APPENDQUERY);
-  curl_url_get (u, CURLUPART_URL, &x, 0);
+  if (curl_url_set (u, CURLUPART_QUERY, scope, CURLU_APPENDQUERY) != CURLUE_OK
+      || curl_url_get (u, CURLUPART_URL, &x, 0) != CURLUE_OK)
+    {
+      curl_url_cleanup (u);
+      return brig_error (err, 0, "registry %s: token server `%.200s`: cannot add the scope",
+                         ss->ref.domain, c->realm);
+    }
   url = xstrdup (x);
   curl_free (x);
   curl_url_cleanup (u);
@@ -408,11 +467,41 @@ registry_get (struct session *ss, const char *path, const char *accept, bool fol
         return r;
       if (a->status != 401)
         return 0;
+      /* A host the registry sent us to has no say over its credentials. */
+      if (a->hops > 0)
+        return brig_error (err, 0,
+                           "registry %s: %s redirected to `%.200s`, which answered HTTP 401: "
+                           "brig gives the registry's credentials to no other host",
+                           ss->ref.domain, url, a->final_url ? a->final_url : "?");
       if ((r = authenticate (ss, a, tries > 0, err)) < 0)
         return r;
       answer_release (a);
       *a = keep;
     }
+}
+
+static const char *
+status_words (long status)
+{
+  switch (status)
+    {
+    case 403:
+      return "access denied";
+    case 429:
+      return "too many requests; try later";
+    default:
+      return status >= 500 ? "the registry failed" : "unexpected answer";
+    }
+}
+
+/* "HTTP 503 (the registry failed; it says: UNAVAILABLE: ...)" for A. */
+static char *
+status_text (const struct answer *a)
+{
+  _cleanup_free_ char *says = brig_registry_error_says (a->buf, a->len);
+
+  return xasprintf ("HTTP %ld (%s%s%s)", a->status, status_words (a->status),
+                    says ? "; it says: " : "", says ? says : "");
 }
 
 /* Which scheme: https; for an insecure registry, http when https fails. */
@@ -437,27 +526,18 @@ ping (struct session *ss, struct brig_err *err)
       url = registry_url (ss, "/v2/");
       r = get (ss, url, NULL, NULL, false, ss->ref.api_host, &a, err);
     }
-  if (r == 0 && a.status != 200 && a.status != 401)
+  if (r == 0 && (a.status == 429 || a.status >= 500))
+    {
+      _cleanup_free_ char *st = status_text (&a);
+      r = brig_error (err, 0, "registry %s: GET %s: %s", ss->ref.domain, url, st);
+    }
+  else if (r == 0 && a.status != 200 && a.status != 401)
     r = brig_error (err, 0,
                     "%s does not answer as a registry (GET %s: HTTP %ld; expected the "
                     "distribution API v2)",
                     ss->ref.domain, url, a.status);
   answer_release (&a);
   return r;
-}
-
-static const char *
-status_words (long status)
-{
-  switch (status)
-    {
-    case 403:
-      return "access denied";
-    case 429:
-      return "too many requests; try later";
-    default:
-      return status >= 500 ? "the registry failed" : "unexpected answer";
-    }
 }
 
 /* The document REFERENCE (a tag or digest) of the repository, checked
@@ -480,8 +560,9 @@ get_manifest (struct session *ss, const char *reference, const char *want, char 
     }
   if (a.status != 200)
     {
-      r = brig_error (err, 0, "registry %s: manifest %s of %s: HTTP %ld (%s)", ss->ref.domain,
-                      reference, ss->ref.repo, a.status, status_words (a.status));
+      _cleanup_free_ char *st = status_text (&a);
+      r = brig_error (err, 0, "registry %s: manifest %s of %s: %s", ss->ref.domain, reference,
+                      ss->ref.repo, st);
       goto out;
     }
   brig_sha256_of (a.buf ? a.buf : "", a.len, ret_digest);
@@ -550,7 +631,10 @@ get_blob (struct session *ss, const struct brig_descriptor *d, uint64_t max, con
   if (a.status == 404)
     r = brig_error (err, 0, "%s: not found in the registry (HTTP 404)", label);
   else if (a.status != 200)
-    r = brig_error (err, 0, "%s: HTTP %ld (%s)", label, a.status, status_words (a.status));
+    {
+      _cleanup_free_ char *st = status_text (&a);
+      r = brig_error (err, 0, "%s: %s", label, st);
+    }
   else if (w.size != (uint64_t)d->size)
     r = brig_error (err, 0, "%s: %" PRIu64 " bytes, its descriptor says %" PRId64, label, w.size,
                     d->size);

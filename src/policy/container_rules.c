@@ -876,6 +876,14 @@ static const struct brig_audit_rule rules[] = {
     "Publish the port the other container needs instead of network_mode: container:NAME "
     "(--network container:NAME), or put both on a network of their own.",
     "brig run: BRIG-C017 (refused)", check_peer_network },
+  /* brig run IMAGE's gate rule on the image's own User: a file names no
+   * image config, so here it only has its entry (BRIG-R001 judges a
+   * service's user, the Dockerfile rules an image's USER). */
+  { "BRIG-C018", "image runs as root", BRIG_SEV_MEDIUM, "user", N,
+    "An image whose User is root or unset runs its program as root unless the run names "
+    "another user.",
+    "A USER in the image, or user: \"1000:1000\" (--user 1000:1000).",
+    "CIS Docker 4.1; brig run: BRIG-C018 (audited; refused under --strict)", NULL },
   { "BRIG-R001", "runs as root", BRIG_SEV_MEDIUM, "user", N,
     "Root in the container owns the image's files and is one kernel bug away from root on the "
     "host where no user namespace maps it.",

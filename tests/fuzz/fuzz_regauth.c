@@ -1,7 +1,7 @@
 /* Fuzz what brig pull reads besides images (src/image/regauth.h): the
  * first byte picks the parser, the rest is its input: an image
  * reference, a WWW-Authenticate header, a token server's answer, a
- * Docker config.json with "auths". */
+ * Docker config.json with "auths", a registry's error body. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (size == 0)
     return 0;
   text = xstrndup ((const char *)data + 1, size - 1);
-  switch (data[0] % 4)
+  switch (data[0] % 5)
     {
     case 0:
       {
@@ -50,6 +50,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       if (brig_token_parse (text, strlen (text), "fuzz", &a, &err) == 0)
         for (const char *p = a; *p; p++)
           if (*p <= ' ' || *p >= 0x7f)
+            abort ();
+      break;
+    case 4:
+      /* A registry's error body: printable, bounded. */
+      if ((a = brig_registry_error_says (text, strlen (text))) != NULL)
+        for (const char *p = a; *p; p++)
+          if ((unsigned char)*p < 0x20 || *p == 0x7f || p - a > 202)
             abort ();
       break;
     default:

@@ -27,6 +27,7 @@
 #include "image/tar.h"
 #include "image/unpack.h"
 #include "util/cleanup.h"
+#include "util/fileio.h"
 
 struct buf
 {
