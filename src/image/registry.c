@@ -177,7 +177,7 @@ transfer_error (struct session *ss, CURLcode rc, const char *url, const char *ho
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
       return brig_error (err, 0,
-                         "registry %s: TLS with %s failed (%s): give its CA as %s/%s/ca.crt, or, "
+                         "registry %s: TLS failed with %s (%s): give its CA as %s/%s/ca.crt, or, "
                          "to use it without verification or over plain HTTP, "
                          "--insecure-registry %s",
                          ss->ref.domain, hostport, why,

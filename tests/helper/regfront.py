@@ -12,6 +12,9 @@ manifests, which it copies from REGISTRY.  Blobs:
              which serves them from REGISTRY and logs on stderr
              `blob-auth: <Authorization header or ->`
   loop       307 back to the front itself, forever
+  blob401    307 to BLOB_PORT as redirect, which answers 401 with a Bearer
+             challenge whose realm is its own /token; a request there is
+             logged on stderr as `token-auth: <Authorization header or ->`
   big        manifests are answered with 5 MiB of JSON
 """
 import base64
@@ -68,6 +71,16 @@ def main():
 
     class Blobs(Front):
         def do_GET(self):
+            if mode == "blob401":
+                if self.path.startswith("/token"):
+                    sys.stderr.write("token-auth: %s\n" % self.headers.get("Authorization", "-"))
+                    sys.stderr.flush()
+                    self.reply(200, b'{"token": "t"}')
+                else:
+                    realm = "http://127.0.0.1:%d/token" % bport
+                    self.reply(401, b"{}", headers=[("WWW-Authenticate",
+                                                     'Bearer realm="%s",service="x"' % realm)])
+                return
             sys.stderr.write("blob-auth: %s\n" % self.headers.get("Authorization", "-"))
             sys.stderr.flush()
             body, _ = fetch(self.path)

@@ -305,6 +305,7 @@ front_start () {
 	fport=$(free_port)
 	bport=$(free_port)
 	FRONT=127.0.0.1:$fport
+	BLOBS=127.0.0.1:$bport
 	(python3 "$TOP/tests/helper/regfront.py" "$1" "$REG" "$fport" "$bport" 2> "$WORK/front.log"; true) &
 	FRONT_PID=$!
 	server_started "$FRONT_PID"
@@ -327,8 +328,13 @@ test_blob_redirects_bounds_and_the_static_brig () {
 	registry_start
 	push v2s2 bb:1
 	front_start redirect
+	# A redirect is judged as its own host: plain HTTP to an origin not
+	# named insecure is refused, however the first host was named.
+	run_status st brig pull --insecure-registry "$FRONT" --creds alice:pw "$FRONT/bb:1"
+	expect_eq 125 "$st"
+	expect_match "redirected to .http://$BLOBS/v2/bb/blobs/sha256:[0-9a-f]{64}.: plain HTTP only for a host named with --insecure-registry" "$out"
 	# Blobs come from another origin; the front's credentials do not follow.
-	out=$("$TOP/build/brig" pull --insecure-registry "$FRONT" --creds alice:pw "$FRONT/bb:1")
+	out=$("$TOP/build/brig" pull --insecure-registry "$FRONT" --insecure-registry "$BLOBS" --creds alice:pw "$FRONT/bb:1")
 	expect_match "^Pulled image: $FRONT/bb:1 \(sha256:[0-9a-f]{64}; 2 blobs fetched" "$out"
 	expect_eq 2 "$(grep -c '^blob-auth: -$' "$WORK/front.log")" "blob requests without credentials"
 	expect_no_match "blob-auth: Basic" "$(cat "$WORK/front.log")"
@@ -340,6 +346,16 @@ test_blob_redirects_bounds_and_the_static_brig () {
 
 	brig rmi "$FRONT/bb:1" > /dev/null
 	brig gc > /dev/null
+	# A host the registry redirects to has no say over its credentials: its
+	# 401 is an error, not a token request that would carry them.
+	front_stop
+	front_start blob401
+	run_status st brig pull --insecure-registry "$FRONT" --insecure-registry "$BLOBS" --creds alice:pw "$FRONT/bb:1"
+	expect_eq 125 "$st"
+	expect_match "redirected to .http://$BLOBS/v2/bb/blobs/.*which answered HTTP 401: brig gives the registry's credentials to no other host" "$out"
+	expect_no_match "token-auth" "$(cat "$WORK/front.log")"
+	expect_eq 0 "$(blob_count)"
+
 	front_stop
 	front_start loop
 	run_status st brig pull --insecure-registry "$FRONT" --creds alice:pw "$FRONT/bb:1"
