@@ -1645,9 +1645,10 @@ cmd_run (int argc, char **argv)
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
     }
-  if (o.c->netmode == BRIG_NET_HOST)
+  if (o.c->netmode == BRIG_NET_HOST || o.c->netmode == BRIG_NET_CONTAINER)
     {
-      /* sysfs can be mounted only by the owner of the network namespace:
+      /* sysfs can be mounted only by the owner of the network namespace
+       * (the host's, or the other container's user namespace):
        * the host's /sys instead, read-only, as runc does.  brig's own
        * bind, made once the policy has judged the user's. */
       struct brig_mount m = { xstrdup ("/sys"), xstrdup ("bind"), xstrdup ("/sys"),
