@@ -48,6 +48,7 @@ brig_bridge_name_valid (const char *name)
 struct bstate
 {
   int lock;
+  char *lock_path;
   char *path;
   json_t *root;    /* {"bridges": {NAME: {"subnet", "prefix", "members": [...]}}} */
   json_t *bridges; /* borrowed from root */
@@ -58,6 +59,7 @@ bstate_close (struct bstate *s)
 {
   json_decref (s->root);
   free (s->path);
+  free (s->lock_path);
   if (s->lock >= 0)
     close (s->lock);
   *s = (struct bstate){ .lock = -1 };
@@ -93,17 +95,28 @@ bstate_open (struct bstate *s, struct brig_err *err)
   *s = (struct bstate){ .lock = -1 };
   if ((r = brig_mkdir_p (dir, 0700, err)) < 0)
     return r;
-  s->lock = open (lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (s->lock < 0)
-    return brig_error (err, errno, "open `%s`", lock);
-  while ((r = flock (s->lock, LOCK_EX)) < 0 && errno == EINTR)
-    ;
-  if (r < 0)
+  /* The last one out removes the lock file (holding the lock): a file
+   * locked after that is not the one at LOCK any more; try again. */
+  for (;;)
     {
-      r = brig_error (err, errno, "lock `%s`", lock);
-      bstate_close (s);
-      return r;
+      struct stat a, b;
+      s->lock = open (lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (s->lock < 0)
+        return brig_error (err, errno, "open `%s`", lock);
+      while ((r = flock (s->lock, LOCK_EX)) < 0 && errno == EINTR)
+        ;
+      if (r < 0)
+        {
+          r = brig_error (err, errno, "lock `%s`", lock);
+          bstate_close (s);
+          return r;
+        }
+      if (fstat (s->lock, &a) == 0 && stat (lock, &b) == 0 && a.st_ino == b.st_ino
+          && a.st_dev == b.st_dev)
+        break;
+      close (s->lock);
     }
+  s->lock_path = steal_pointer (&lock);
   s->path = xasprintf ("%s/bridges-%llx.json", dir, key);
   s->root = json_load_file (s->path, 0, &je);
   if (s->root == NULL && access (s->path, F_OK) == 0)
@@ -135,6 +148,7 @@ bstate_save (struct bstate *s, struct brig_err *err)
     {
       if (unlink (s->path) < 0 && errno != ENOENT)
         return brig_error (err, errno, "remove `%s`", s->path);
+      unlink (s->lock_path);
       return 0;
     }
   if (json_dump_file (s->root, tmp, JSON_INDENT (1)) < 0 || rename (tmp, s->path) < 0)
@@ -452,8 +466,9 @@ pick_subnet (struct bstate *s, struct brig_nl *nl, const struct brig_bridge_join
             && overlaps (cand, prefix, routes[k].dst, routes[k].prefix))
           {
             _cleanup_free_ char *t = addr_text (routes[k].dst);
-            conflict = xasprintf ("the host's route %s/%d%s%s", t, routes[k].prefix,
-                                  routes[k].dev[0] ? " dev " : "", routes[k].dev);
+            conflict
+                = xasprintf ("the host's %s %s/%d%s%s", routes[k].address ? "address" : "route", t,
+                             routes[k].prefix, routes[k].dev[0] ? " dev " : "", routes[k].dev);
           }
       if (conflict == NULL)
         {
@@ -740,6 +755,7 @@ brig_bridge_attach (struct brig_bridge *b, int netns, struct brig_err *err)
 {
   struct brig_nl host = { -1, 0 }, inside = { -1, 0 };
   struct brig_err e = { 0 };
+  unsigned char mac[6] = { 0x02, 0x62 };
   int master, r;
 
   if (netns < 0)
@@ -752,7 +768,11 @@ brig_bridge_attach (struct brig_bridge *b, int netns, struct brig_err *err)
         r = brig_error (err, ENODEV, "bridge %s is gone", b->bridge);
       goto out;
     }
-  if ((r = brig_nl_veth_add (&host, b->veth, "eth0", netns, err)) < 0)
+  /* The hardware address follows from the IP address (as Docker's): a
+   * container that gets an address again is reached at once, whatever
+   * the neighbours' caches hold. */
+  memcpy (mac + 2, &b->addr.s_addr, 4);
+  if ((r = brig_nl_veth_add (&host, b->veth, "eth0", netns, mac, err)) < 0)
     goto out;
   if ((r = brig_nl_open (netns, &inside, err)) < 0
       || (r = brig_nl_addr_add (&inside, "eth0", b->addr, b->prefix, err)) < 0

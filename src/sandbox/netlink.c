@@ -201,7 +201,8 @@ brig_nl_link_get (struct brig_nl *nl, const char *name, char *ret_kind, struct b
 }
 
 static int
-link_new (struct brig_nl *nl, const char *name, const char *kind, const char *peer, int peer_netns)
+link_new (struct brig_nl *nl, const char *name, const char *kind, const char *peer, int peer_netns,
+          const unsigned char *peer_mac)
 {
   struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
   struct rtattr *info, *data, *p;
@@ -226,6 +227,8 @@ link_new (struct brig_nl *nl, const char *name, const char *kind, const char *pe
       attr_str (&m, IFLA_IFNAME, peer);
       if (peer_netns >= 0)
         attr_put (&m, IFLA_NET_NS_FD, &fd, sizeof fd);
+      if (peer_mac)
+        attr_put (&m, IFLA_ADDRESS, peer_mac, 6);
       nest_close (&m, p);
       nest_close (&m, data);
     }
@@ -236,15 +239,15 @@ link_new (struct brig_nl *nl, const char *name, const char *kind, const char *pe
 int
 brig_nl_bridge_add (struct brig_nl *nl, const char *name, struct brig_err *err)
 {
-  int r = link_new (nl, name, "bridge", NULL, -1);
+  int r = link_new (nl, name, "bridge", NULL, -1, NULL);
   return r < 0 ? brig_error (err, -r, "create bridge `%s`", name) : 0;
 }
 
 int
 brig_nl_veth_add (struct brig_nl *nl, const char *name, const char *peer, int peer_netns,
-                  struct brig_err *err)
+                  const unsigned char *peer_mac, struct brig_err *err)
 {
-  int r = link_new (nl, name, "veth", peer, peer_netns);
+  int r = link_new (nl, name, "veth", peer, peer_netns, peer_mac);
   return r < 0 ? brig_error (err, -r, "create veth pair `%s`/`%s`", name, peer) : 0;
 }
 
@@ -331,20 +334,52 @@ on_route (struct nlmsghdr *h, void *data)
   return 0;
 }
 
+static int
+on_addr (struct nlmsghdr *h, void *data)
+{
+  struct route_list *l = data;
+  struct ifaddrmsg *ifa = NLMSG_DATA (h);
+  int len = (int)IFA_PAYLOAD (h);
+  struct brig_nl_route r = { .prefix = ifa->ifa_prefixlen, .address = true };
+  bool found = false;
+
+  if (h->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET)
+    return 0;
+  for (struct rtattr *a = IFA_RTA (ifa); RTA_OK (a, len); a = RTA_NEXT (a, len))
+    if (a->rta_type == IFA_LOCAL && RTA_PAYLOAD (a) == sizeof r.dst)
+      {
+        memcpy (&r.dst, RTA_DATA (a), sizeof r.dst);
+        found = true;
+      }
+  if (!found)
+    return 0;
+  if_indextoname (ifa->ifa_index, r.dev);
+  l->v = xreallocarray (l->v, l->n + 1, sizeof *l->v);
+  l->v[l->n++] = r;
+  return 0;
+}
+
 int
 brig_nl_routes (struct brig_nl *nl, struct brig_nl_route **ret, size_t *ret_n, struct brig_err *err)
 {
   struct rtmsg rt = { .rtm_family = AF_INET };
+  struct ifaddrmsg ifa = { .ifa_family = AF_INET };
   struct route_list l = { NULL, 0 };
   struct nl_msg m;
   int r;
 
-  msg_init (&m, RTM_GETROUTE, NLM_F_DUMP, &rt, sizeof rt);
-  r = nl_talk (nl, &m, on_route, &l);
+  /* Addresses first: they say more than the routes made for them. */
+  msg_init (&m, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof ifa);
+  r = nl_talk (nl, &m, on_addr, &l);
+  if (r == 0)
+    {
+      msg_init (&m, RTM_GETROUTE, NLM_F_DUMP, &rt, sizeof rt);
+      r = nl_talk (nl, &m, on_route, &l);
+    }
   if (r < 0)
     {
       free (l.v);
-      return brig_error (err, -r, "read the host's routes");
+      return brig_error (err, -r, "read the host's routes and addresses");
     }
   *ret = l.v;
   *ret_n = l.n;

@@ -29,9 +29,10 @@ int brig_nl_link_get (struct brig_nl *nl, const char *name, char *ret_kind, stru
 /* A new bridge NAME, down, without address. */
 int brig_nl_bridge_add (struct brig_nl *nl, const char *name, struct brig_err *err);
 
-/* A new veth pair: NAME here, PEER in the namespace PEER_NETNS. */
+/* A new veth pair: NAME here, PEER in the namespace PEER_NETNS with the
+ * hardware address PEER_MAC (6 bytes; NULL: a random one). */
 int brig_nl_veth_add (struct brig_nl *nl, const char *name, const char *peer, int peer_netns,
-                      struct brig_err *err);
+                      const unsigned char *peer_mac, struct brig_err *err);
 
 /* Link NAME up, enslaved to the link MASTER (index; 0: left as it is). */
 int brig_nl_link_up (struct brig_nl *nl, const char *name, int master, struct brig_err *err);
@@ -43,13 +44,15 @@ int brig_nl_link_del (struct brig_nl *nl, const char *name, struct brig_err *err
 int brig_nl_addr_add (struct brig_nl *nl, const char *name, struct in_addr addr, int prefix,
                       struct brig_err *err);
 
-/* The IPv4 routes of every table that are not a default route: their
+/* The IPv4 addresses of every link, up or down (ADDRESS set), then the
+ * IPv4 routes of every table that are not a default route: their
  * destination, prefix length and the link they leave by ("" if none). */
 struct brig_nl_route
 {
   struct in_addr dst;
   int prefix;
   char dev[16];
+  bool address;
 };
 int brig_nl_routes (struct brig_nl *nl, struct brig_nl_route **ret, size_t *ret_n,
                     struct brig_err *err);
