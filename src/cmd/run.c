@@ -482,6 +482,7 @@ set_link (void *ctx, const char *arg, struct brig_err *err)
                        "bridge and a host name for it",
                        arg);
   add_rule (ctx, true, arg, n)->alias = colon ? xstrdup (colon + 1) : NULL;
+  strv_push (&((struct run_opts *)ctx)->c->net_links, xasprintf ("--link %s", arg));
   return 0;
 }
 
@@ -525,6 +526,7 @@ set_allow_to (void *ctx, const char *arg, struct brig_err *err)
     r->proto = proto;
     r->port = (unsigned)port;
   }
+  strv_push (&((struct run_opts *)ctx)->c->net_links, xasprintf ("--allow-to %s", arg));
   return 0;
 bad:
   return brig_error (err, 0,
@@ -574,19 +576,24 @@ setup_bridge (struct run_opts *o, struct brig_err *err)
 
 /* --network host and container:ID are the policy's to allow (BRIG-C002,
  * BRIG-C017): refused by the default policy, written to the audit log
- * when a policy allows them. */
+ * when a policy allows them.  So are --link and --allow-to on a bridge
+ * (BRIG-C018), allowed and written to the audit log by default. */
 static int
 gate_network (struct brig_container *c, struct brig_auditlog *log, struct brig_err *err)
 {
-  static const char *const ids[] = { "BRIG-C002", "BRIG-C017" };
-  const char *id = ids[c->netmode == BRIG_NET_CONTAINER];
+  static const char *const ids[] = {
+    [BRIG_NET_HOST] = "BRIG-C002",
+    [BRIG_NET_CONTAINER] = "BRIG-C017",
+    [BRIG_NET_BRIDGE] = "BRIG-C018",
+  };
+  const char *id = (size_t)c->netmode < ARRAY_SIZE (ids) ? ids[c->netmode] : NULL;
   struct brig_policy *p = NULL;
   _cleanup_free_ char *detail = NULL;
   const struct brig_rule *rule;
   size_t idx;
   int r;
 
-  if (c->netmode != BRIG_NET_HOST && c->netmode != BRIG_NET_CONTAINER)
+  if (id == NULL)
     return 0;
   if ((r = brig_load_policy (&p, err)) < 0)
     return r;
