@@ -739,9 +739,10 @@ fail:
       json_object_del (s.bridges, name);
     }
   {
-    /* The state as it was, but for pruned members. */
+    /* The state as it was, but for pruned members: the tables too. */
     struct brig_err e = { 0 };
-    bstate_save (&s, &e);
+    if (nft_apply (&s, &e) == 0)
+      bstate_save (&s, &e);
     brig_err_release (&e);
   }
   brig_nl_close (&nl);

@@ -76,6 +76,13 @@ icc () {
 	start_bg "$WORK/srv" --name srv --network bridge ./img sh -c "echo ready; $(serve 5000 srv)"
 	# Unlinked: dropped, although on the same bridge and subnet.
 	expect_eq "" "$(try 10.89.0.2 5000 --network bridge)" "unlinked container"
+	# The host reaches a container; a container does not reach the host
+	# (the bridge's own address).
+	expect_eq "hi-from-srv" "$(echo | busybox nc -w 1 10.89.0.2 5000)" "the host to a container"
+	busybox sh -c 'while :; do busybox nc -l -p 7777 -e echo hi-from-host; done' &
+	sleep 0.2
+	expect_eq "hi-from-host" "$(echo | busybox nc -w 1 10.89.0.1 7777)" "the host's listener (control)"
+	expect_eq "" "$(try 10.89.0.1 7777 --network bridge --link srv)" "a container to the host"
 	# Linked: both ways, and the name is in its /etc/hosts.
 	expect_eq "hi-from-srv" "$(try srv 5000 --network bridge --link srv:db)" "linked, by name"
 	expect_eq "hi-from-srv" "$(try db 5000 --network bridge --link srv:db)" "linked, by alias"
