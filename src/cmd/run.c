@@ -294,25 +294,32 @@ set_hostname (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 
+/* A container's --name, and a --link or --allow-to target (a name or an
+ * id): a letter or digit, then letters, digits, `_`, `.` or `-`. */
+static bool
+valid_name (const char *s, size_t n)
+{
+  if (n == 0 || n > 128 || !isalnum ((unsigned char)s[0]))
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum ((unsigned char)s[i]) && !strchr ("_.-", s[i]))
+      return false;
+  return true;
+}
+
 static int
 set_name (void *ctx, const char *arg, struct brig_err *err)
 {
   struct run_opts *o = ctx;
-  size_t n = strlen (arg);
 
-  if (n == 0 || n > 128 || !isalnum ((unsigned char)arg[0]))
-    goto bad;
-  for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char)arg[i]) && !strchr ("_.-", arg[i]))
-      goto bad;
+  if (!valid_name (arg, strlen (arg)))
+    return brig_error (err, 0,
+                       "`%s`: expected a letter or digit, then letters, digits, "
+                       "`_`, `.` or `-` (at most 128)",
+                       arg);
   free (o->c->name);
   o->c->name = xstrdup (arg);
   return 0;
-bad:
-  return brig_error (err, 0,
-                     "`%s`: expected a letter or digit, then letters, digits, "
-                     "`_`, `.` or `-` (at most 128)",
-                     arg);
 }
 
 static int
@@ -394,19 +401,19 @@ set_bridge (struct run_opts *o, const char *arg, struct brig_err *err)
       if (!slash || inet_pton (AF_INET, colon + 1, &o->subnet) != 1
           || !isdigit ((unsigned char)slash[1]) || *end || n < 16 || n > 29)
         return brig_error (err, 0,
-                           "--network %s: expected bridge=NAME:A.B.C.D/N, an IPv4 subnet with "
+                           "`%s`: expected bridge=NAME:A.B.C.D/N, an IPv4 subnet with "
                            "N from 16 to 29 (e.g. bridge=lab:10.90.0.0/24)",
                            arg);
       if (ntohl (o->subnet.s_addr) & ~(0xffffffffu << (32 - n)))
         return brig_error (err, 0,
-                           "--network %s: %s/%ld is not the start of a subnet (its host bits are "
+                           "`%s`: %s/%ld is not the start of a subnet (its host bits are "
                            "set)",
                            arg, colon + 1, n);
       o->prefix = (int)n;
     }
   if (!brig_bridge_name_valid (name))
     return brig_error (err, 0,
-                       "--network %s: a bridge name is 1 to %d letters, digits, `_`, `-` or `.`, "
+                       "`%s`: a bridge name is 1 to %d letters, digits, `_`, `-` or `.`, "
                        "starting with a letter or digit (and not `brv...`, brig's veths)",
                        arg, IFNAMSIZ - 1);
   free (o->bridge);
@@ -447,17 +454,6 @@ set_network (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 
-static bool
-valid_target (const char *s, size_t n)
-{
-  if (n == 0 || n > 128 || !isalnum ((unsigned char)s[0]))
-    return false;
-  for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char)s[i]) && !strchr ("_.-", s[i]))
-      return false;
-  return true;
-}
-
 static struct brig_bridge_rule *
 add_rule (struct run_opts *o, bool link, const char *target, size_t n)
 {
@@ -476,9 +472,9 @@ set_link (void *ctx, const char *arg, struct brig_err *err)
   const char *colon = strchr (arg, ':');
   size_t n = colon ? (size_t)(colon - arg) : strlen (arg);
 
-  if (!valid_target (arg, n) || (colon && !brig_valid_hostname (colon + 1)))
+  if (!valid_name (arg, n) || (colon && !brig_valid_hostname (colon + 1)))
     return brig_error (err, 0,
-                       "--link `%s`: expected NAME|ID[:ALIAS], a running container on the same "
+                       "`%s`: expected NAME|ID[:ALIAS], a running container on the same "
                        "bridge and a host name for it",
                        arg);
   add_rule (ctx, true, arg, n)->alias = colon ? xstrdup (colon + 1) : NULL;
@@ -501,7 +497,7 @@ set_allow_to (void *ctx, const char *arg, struct brig_err *err)
   int proto = colon ? IPPROTO_TCP : 0;
   unsigned long port = 0;
 
-  if (!valid_target (arg, n))
+  if (!valid_name (arg, n))
     goto bad;
   if (colon)
     {
@@ -530,7 +526,7 @@ set_allow_to (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 bad:
   return brig_error (err, 0,
-                     "--allow-to `%s`: expected NAME|ID[:PORT[/tcp|udp]] (a running container "
+                     "`%s`: expected NAME|ID[:PORT[/tcp|udp]] (a running container "
                      "on the same bridge; PORT 1 to 65535)",
                      arg);
 }

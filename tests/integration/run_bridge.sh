@@ -176,9 +176,9 @@ bad_input () {
 	run_status st brig run --link srv ./img true
 	expect_match "--link srv needs --network bridge" "$out"
 	run_status st brig run --network bridge --allow-to srv:99999 ./img true
-	expect_match "--allow-to .srv:99999.: expected NAME.ID\[:PORT\[/tcp.udp\]\]" "$out"
+	expect_match "brig: --allow-to: .srv:99999.: expected NAME.ID\[:PORT\[/tcp.udp\]\]" "$out"
 	run_status st brig run --network bridge --allow-to srv:80/sctp ./img true
-	expect_match "--allow-to .srv:80/sctp." "$out"
+	expect_match "brig: --allow-to: .srv:80/sctp.: expected" "$out"
 }
 test_bridge_bad_input_is_refused_and_leaves_nothing () { in_bridge_netns bad_input; }
 
