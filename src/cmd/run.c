@@ -299,12 +299,7 @@ set_hostname (void *ctx, const char *arg, struct brig_err *err)
 static bool
 valid_name (const char *s, size_t n)
 {
-  if (n == 0 || n > 128 || !isalnum ((unsigned char)s[0]))
-    return false;
-  for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char)s[i]) && !strchr ("_.-", s[i]))
-      return false;
-  return true;
+  return str_is_name (s, n, 128);
 }
 
 static int

@@ -32,15 +32,7 @@
 bool
 brig_bridge_name_valid (const char *name)
 {
-  size_t n = strlen (name);
-
-  if (n == 0 || n >= IFNAMSIZ || !isalnum ((unsigned char)name[0])
-      || str_has_prefix (name, VETH_PREFIX))
-    return false;
-  for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char)name[i]) && !strchr ("_-.", name[i]))
-      return false;
-  return true;
+  return str_is_name (name, strlen (name), IFNAMSIZ - 1) && !str_has_prefix (name, VETH_PREFIX);
 }
 
 /* --- state ---------------------------------------------------------------- */
