@@ -171,6 +171,11 @@ bad_input () {
 	expect_match "note: bridge brig0: 10.89.0.0/24 overlaps the host's address 10.89.0.1/24 dev taken; it uses 10.89.1.0/24" "$out"
 	expect_match "inet 10.89.1.2/24" "$out"
 	ip link del taken
+	# Failing after the veth was made: nothing of it left either.
+	run_status st brig run --network bridge ./img /no/such/command
+	expect_eq 127 "$st" "$out"
+	run_status st brig run --network bridge --memory 1k ./img true
+	expect_eq 125 "$st" "$out"
 	run_status st brig run --network bridge --link nosuch ./img true
 	expect_match "--link nosuch: no running container .nosuch. on bridge brig0 \(it has none\)" "$out"
 	run_status st brig run --link srv ./img true
