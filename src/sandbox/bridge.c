@@ -717,13 +717,10 @@ brig_bridge_reserve (const struct brig_bridge_join *j, struct brig_bridge **ret,
 
 fail_applied:
   json_array_remove (ms, json_array_size (ms) - 1);
-  {
-    struct brig_err e = { 0 };
-    nft_apply (&s, &e);
-    brig_err_release (&e);
-  }
 fail:
-  if (b->created_bridge)
+  /* Made now, or kept for us but left without members: gone again. */
+  br = json_object_get (s.bridges, name);
+  if (b->created_bridge || (br && json_array_size (json_object_get (br, "members")) == 0))
     {
       struct brig_err e = { 0 };
       brig_nl_link_del (&nl, name, &e);

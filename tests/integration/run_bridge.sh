@@ -206,15 +206,11 @@ publish () {
 }
 test_bridge_with_publish () { in_bridge_netns publish; }
 
-crash () {
-	# brig killed: its cleaner stops the container and leaves the bridge.
-	start_bg "$WORK/a" --network bridge ./img sh -c 'echo ready; sleep 30'
-	kill -KILL $!
-	for i in $(seq 50); do ip link show brig0 > /dev/null 2>&1 || break; sleep 0.1; done
-	! ip link show brig0 > /dev/null 2>&1 || fail "brig0 outlived a killed brig and its cleaner"
-	# brig and its cleaner killed: the next run on the bridge cleans up.
+# stale_member: a container on brig0 whose brig and cleaner were killed
+# (its processes die with brig): the bridge and its rule stay behind.
+stale_member () {
 	start_bg "$WORK/b" --network bridge ./img sh -c 'echo ready; sleep 30'
-	local pid=$! cleaner
+	local pid=$! cleaner id
 	cleaner=$(ps -o pid=,comm= --ppid $pid | awk '$2 == "brig-cleaner" {print $1}')
 	[ -n "$cleaner" ] || fail "no cleaner under brig $pid"
 	id=$(sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p' "$BRIG_RUNTIME_DIR"/*.json)
@@ -222,14 +218,27 @@ crash () {
 	kill -KILL $pid
 	wait $pid 2> /dev/null || true
 	# What no one is left to clean but the bridge: the container's cgroup
-	# and record (its processes died with brig).
+	# and record.
 	sleep 0.2
 	rmdir /sys/fs/cgroup/*/brig/"$id" /sys/fs/cgroup/brig/"$id" 2> /dev/null || true
 	rm -f "$BRIG_RUNTIME_DIR/$id.json"
-	sleep 0.3
 	ip link show brig0 > /dev/null 2>&1 || fail "no stale bridge to clean (the test proves nothing)"
 	nft list table bridge brig | grep -q brv || fail "no stale rule to clean"
+}
+
+crash () {
+	# brig killed: its cleaner stops the container and leaves the bridge.
+	start_bg "$WORK/a" --network bridge ./img sh -c 'echo ready; sleep 30'
+	kill -KILL $!
+	for i in $(seq 50); do ip link show brig0 > /dev/null 2>&1 || break; sleep 0.1; done
+	! ip link show brig0 > /dev/null 2>&1 || fail "brig0 outlived a killed brig and its cleaner"
+	# brig and its cleaner killed: the next run on the bridge cleans up.
+	stale_member
 	out=$("$BRIG" run --network bridge ./img ip -4 -o addr show eth0)
 	expect_match "inet 10.89.0.2/24" "$out" "the stale member's address is free again"
+	# So does a next run that fails (and leaves nothing, checked after).
+	stale_member
+	run_status st brig run --network bridge --link nosuch ./img true
+	expect_match "no running container .nosuch. on bridge brig0 .it has none." "$out"
 }
 test_bridge_crash_is_cleaned_up () { in_bridge_netns crash; }
