@@ -197,6 +197,19 @@ member_stale (json_t *m)
   return pid <= 0 || brig_proc_start_time ((pid_t)pid) != (unsigned long long)start;
 }
 
+/* Delete link NAME if it is of KIND: what brig made, not what someone
+ * put under the same name since. */
+static void
+link_del_kind (struct brig_nl *nl, const char *name, const char *kind)
+{
+  struct brig_err e = { 0 };
+  char k[16];
+
+  if (brig_nl_link_get (nl, name, k, &e) > 0 && strcmp (k, kind) == 0)
+    brig_nl_link_del (nl, name, &e);
+  brig_err_release (&e);
+}
+
 /* Remove members whose brig is gone (their veth too, should it be left),
  * and bridges without members but KEEP, with their link. */
 static void
@@ -209,21 +222,18 @@ prune (struct bstate *s, struct brig_nl *nl, const char *keep)
   json_object_foreach_safe (s->bridges, tmp, name, b)
   {
     json_t *ms = json_object_get (b, "members");
-    struct brig_err e = { 0 };
 
     for (size_t i = json_array_size (ms); i-- > 0;)
       {
         json_t *m = json_array_get (ms, i);
         if (!member_stale (m))
           continue;
-        brig_nl_link_del (nl, jstr (m, "veth"), &e);
-        brig_err_release (&e);
+        link_del_kind (nl, jstr (m, "veth"), "veth");
         json_array_remove (ms, i);
       }
     if (json_array_size (ms) == 0 && (keep == NULL || strcmp (name, keep) != 0))
       {
-        brig_nl_link_del (nl, name, &e);
-        brig_err_release (&e);
+        link_del_kind (nl, name, "bridge");
         json_object_del (s->bridges, name);
       }
   }
@@ -627,6 +637,7 @@ brig_bridge_reserve (const struct brig_bridge_join *j, struct brig_bridge **ret,
   struct bstate s;
   json_t *br, *ms, *m = NULL;
   char kind[16];
+  bool foreign = false;
   int r;
 
   *ret = NULL;
@@ -685,10 +696,16 @@ brig_bridge_reserve (const struct brig_bridge_join *j, struct brig_bridge **ret,
                           name, t, b->prefix);
           goto fail;
         }
-      /* Made by brig, then deleted by someone: made again. */
+      /* Made by brig, then deleted by someone: made again; replaced by
+       * something else: not brig's to use. */
       r = brig_nl_link_get (&nl, name, kind, err);
       if (r == -ENODEV)
         r = bridge_make (&nl, name, b->subnet, b->prefix, err);
+      else if (r >= 0 && strcmp (kind, "bridge") != 0 && (foreign = true))
+        r = brig_error (err, 0,
+                        "bridge %s: the interface of that name is now a %s that brig did not "
+                        "make; delete it or choose another name",
+                        name, kind[0] ? kind : "device");
       if (r < 0)
         goto fail;
     }
@@ -722,9 +739,8 @@ fail:
   br = json_object_get (s.bridges, name);
   if (b->created_bridge || (br && json_array_size (json_object_get (br, "members")) == 0))
     {
-      struct brig_err e = { 0 };
-      brig_nl_link_del (&nl, name, &e);
-      brig_err_release (&e);
+      if (!foreign)
+        link_del_kind (&nl, name, "bridge");
       json_object_del (s.bridges, name);
     }
   {
@@ -792,11 +808,7 @@ brig_bridge_leave (struct brig_bridge *b, struct brig_err *err)
     goto out;
   if ((r = brig_nl_open (-1, &nl, err)) < 0)
     goto out;
-  {
-    struct brig_err e = { 0 };
-    brig_nl_link_del (&nl, b->veth, &e);
-    brig_err_release (&e);
-  }
+  link_del_kind (&nl, b->veth, "veth");
   br = json_object_get (s.bridges, b->bridge);
   ms = json_object_get (br, "members");
   for (size_t i = json_array_size (ms); i-- > 0;)
