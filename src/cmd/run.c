@@ -558,6 +558,12 @@ setup_bridge (struct run_opts *o, struct brig_err *err)
                                  .nrules = o->nrules };
   if ((r = brig_bridge_reserve (&j, &o->br, err)) < 0)
     return r;
+  {
+    /* Its own address under its hostname, as Docker writes it. */
+    char a[INET_ADDRSTRLEN];
+    inet_ntop (AF_INET, &o->br->addr, a, sizeof a);
+    strv_push (&c->extra_hosts, xasprintf ("%s\t%s", a, c->hostname));
+  }
   for (size_t i = 0; o->br->hosts && o->br->hosts[i]; i++)
     strv_push (&c->extra_hosts, xstrdup (o->br->hosts[i]));
   if (o->br->note)

@@ -122,8 +122,9 @@ test_bridge_allow_to_is_one_way () { in_bridge_netns allow_to; }
 
 other_bridge () {
 	start_bg "$WORK/srv" --name srv --network bridge ./img sh -c "echo ready; $(serve 5000 srv)"
-	out=$("$BRIG" run --network bridge=lab ./img sh -c "ip -4 -o addr show eth0; echo | nc -w 1 10.89.0.2 5000" 2>&1 || true)
+	out=$("$BRIG" run --hostname other --network bridge=lab ./img sh -c "ip -4 -o addr show eth0; cat /etc/hosts; echo | nc -w 1 10.89.0.2 5000" 2>&1 || true)
 	expect_match "inet 10.89.1.2/24" "$out" "the second bridge's subnet"
+	expect_match "10.89.1.2	other" "$out" "its own address in /etc/hosts"
 	expect_no_match "hi-from-srv" "$out" "a container on another bridge"
 	run_status st brig run --network bridge=lab --link srv ./img true
 	expect_eq 125 "$st"
