@@ -574,14 +574,14 @@ setup_bridge (struct run_opts *o, struct brig_err *err)
 /* --network host and container:ID are the policy's to allow (BRIG-C002,
  * BRIG-C017): refused by the default policy, written to the audit log
  * when a policy allows them.  So are --link and --allow-to on a bridge
- * (BRIG-C018), allowed and written to the audit log by default. */
+ * (BRIG-C019), allowed and written to the audit log by default. */
 static int
 gate_network (struct brig_container *c, struct brig_auditlog *log, struct brig_err *err)
 {
   static const char *const ids[] = {
     [BRIG_NET_HOST] = "BRIG-C002",
     [BRIG_NET_CONTAINER] = "BRIG-C017",
-    [BRIG_NET_BRIDGE] = "BRIG-C018",
+    [BRIG_NET_BRIDGE] = "BRIG-C019",
   };
   const char *id = (size_t)c->netmode < ARRAY_SIZE (ids) ? ids[c->netmode] : NULL;
   struct brig_policy *p = NULL;

@@ -457,7 +457,7 @@ static const struct brig_rule rules[] = {
     "Publish the port the other container needs (-p) instead of --network container:ID.",
     "brig run's networking: a container reaches another's ports only where published",
     check_peer_net, NULL },
-  { "BRIG-C018", "inter-container traffic allowed on a bridge", BRIG_SEV_LOW, BRIG_ACT_AUDIT,
+  { "BRIG-C019", "inter-container traffic allowed on a bridge", BRIG_SEV_LOW, BRIG_ACT_AUDIT,
     "Containers on one of brig's bridges reach each other only where --link or --allow-to "
     "opens a pair; each opening is a path for one compromised container to the other.",
     "Link only the pairs that talk, and prefer --allow-to NAME:PORT (one way, one port) to "

@@ -88,13 +88,13 @@ icc () {
 	expect_eq "hi-from-srv" "$(try db 5000 --network bridge --link srv:db)" "linked, by alias"
 	id=$(sed -n 's/.*"id":"\([0-9a-f]\{12\}\).*/\1/p' "$BRIG_RUNTIME_DIR"/*.json)
 	expect_eq "hi-from-srv" "$(try 10.89.0.2 5000 --network bridge --link "$id")" "linked, by id"
-	grep -q '"rule":"BRIG-C018","action":"audit","detail":"traffic allowed on the bridge: --link srv:db"' \
+	grep -q '"rule":"BRIG-C019","action":"audit","detail":"traffic allowed on the bridge: --link srv:db"' \
 		"$BRIG_STATE_DIR/audit.log" || fail "no policy decision logged: $(cat "$BRIG_STATE_DIR/audit.log")"
 	# A policy may refuse every opening: the container is not made.
-	echo '{"rules": {"BRIG-C018": "enforce"}}' > "$WORK/policy.json"
+	echo '{"rules": {"BRIG-C019": "enforce"}}' > "$WORK/policy.json"
 	run_status st env BRIG_POLICY="$WORK/policy.json" "$BRIG" run --network bridge --allow-to srv:5000 ./img true
 	expect_eq 125 "$st"
-	expect_match "refused by policy rule BRIG-C018 .*--allow-to srv:5000" "$out"
+	expect_match "refused by policy rule BRIG-C019 .*--allow-to srv:5000" "$out"
 	stop_all
 }
 test_bridge_drops_traffic_unless_linked () { in_bridge_netns icc; }
