@@ -17,6 +17,7 @@
 #include "host/hostpath.h"
 #include "sandbox/volume.h"
 #include "report/auditlog.h"
+#include "sandbox/bridge.h"
 #include "sandbox/portfwd.h"
 #include "sandbox/slirp.h"
 #include "sandbox/sandbox.h"
@@ -24,10 +25,12 @@
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <net/if.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +84,14 @@ struct run_opts
   char *image_tag;
   struct brig_rootfs root;
   struct brig_policy *policy; /* loaded once, before the model is built */
+  /* --network bridge[=NAME[:CIDR]], --link and --allow-to, and the place
+   * on the bridge once reserved. */
+  char *bridge;
+  struct in_addr subnet;
+  int prefix;
+  struct brig_bridge_rule *rules;
+  size_t nrules;
+  struct brig_bridge *br;
 };
 
 static int
@@ -283,25 +294,27 @@ set_hostname (void *ctx, const char *arg, struct brig_err *err)
   return 0;
 }
 
+/* A container's --name, and a --link or --allow-to target (a name or an
+ * id): a letter or digit, then letters, digits, `_`, `.` or `-`. */
+static bool
+valid_name (const char *s, size_t n)
+{
+  return str_is_name (s, n, 128);
+}
+
 static int
 set_name (void *ctx, const char *arg, struct brig_err *err)
 {
   struct run_opts *o = ctx;
-  size_t n = strlen (arg);
 
-  if (n == 0 || n > 128 || !isalnum ((unsigned char)arg[0]))
-    goto bad;
-  for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char)arg[i]) && !strchr ("_.-", arg[i]))
-      goto bad;
+  if (!valid_name (arg, strlen (arg)))
+    return brig_error (err, 0,
+                       "`%s`: expected a letter or digit, then letters, digits, "
+                       "`_`, `.` or `-` (at most 128)",
+                       arg);
   free (o->c->name);
   o->c->name = xstrdup (arg);
   return 0;
-bad:
-  return brig_error (err, 0,
-                     "`%s`: expected a letter or digit, then letters, digits, "
-                     "`_`, `.` or `-` (at most 128)",
-                     arg);
 }
 
 static int
@@ -362,11 +375,55 @@ set_ulimit (void *ctx, const char *arg, struct brig_err *err)
   return r;
 }
 
+/* bridge=NAME[:CIDR]: the bridge's name, and the subnet it gets when brig
+ * makes it. */
+static int
+set_bridge (struct run_opts *o, const char *arg, struct brig_err *err)
+{
+  _cleanup_free_ char *name = xstrdup (arg[6] == '=' ? arg + 7 : BRIG_BRIDGE_DEFAULT);
+  char *colon = strchr (name, ':'), *slash;
+
+  o->prefix = 0;
+  if (colon)
+    {
+      char *end;
+      long n;
+      *colon = '\0';
+      slash = strchr (colon + 1, '/');
+      if (slash)
+        *slash = '\0';
+      n = slash ? strtol (slash + 1, &end, 10) : 0;
+      if (!slash || inet_pton (AF_INET, colon + 1, &o->subnet) != 1
+          || !isdigit ((unsigned char)slash[1]) || *end || n < 16 || n > 29)
+        return brig_error (err, 0,
+                           "`%s`: expected bridge=NAME:A.B.C.D/N, an IPv4 subnet with "
+                           "N from 16 to 29 (e.g. bridge=lab:10.90.0.0/24)",
+                           arg);
+      if (ntohl (o->subnet.s_addr) & ~(0xffffffffu << (32 - n)))
+        return brig_error (err, 0,
+                           "`%s`: %s/%ld is not the start of a subnet (its host bits are "
+                           "set)",
+                           arg, colon + 1, n);
+      o->prefix = (int)n;
+    }
+  if (!brig_bridge_name_valid (name))
+    return brig_error (err, 0,
+                       "`%s`: a bridge name is 1 to %d letters, digits, `_`, `-` or `.`, "
+                       "starting with a letter or digit (and not `brv...`, brig's veths)",
+                       arg, IFNAMSIZ - 1);
+  free (o->bridge);
+  o->bridge = steal_pointer (&name);
+  o->c->netmode = BRIG_NET_BRIDGE;
+  return 0;
+}
+
 static int
 set_network (void *ctx, const char *arg, struct brig_err *err)
 {
   struct brig_container *c = ((struct run_opts *)ctx)->c;
 
+  free (((struct run_opts *)ctx)->bridge);
+  ((struct run_opts *)ctx)->bridge = NULL;
   free (c->net_peer);
   c->net_peer = NULL;
   if (strcmp (arg, "none") == 0)
@@ -381,33 +438,159 @@ set_network (void *ctx, const char *arg, struct brig_err *err)
   else if (strcmp (arg, "private") == 0)
     c->netmode = BRIG_NET_PRIVATE;
   else if (strcmp (arg, "bridge") == 0 || str_has_prefix (arg, "bridge="))
-    return brig_error (err, 0,
-                       "network `%s` is not available in this version of brig: use `none` "
-                       "(loopback only) or `private` (outbound only), and publish ports with -p",
-                       arg);
+    return set_bridge (ctx, arg, err);
   else
     return brig_error (err, 0,
                        "unknown network `%s`: expected none (loopback only, the default), "
-                       "private (outbound through a user-mode stack), host or container:ID|NAME",
+                       "private (outbound through a user-mode stack), bridge[=NAME[:CIDR]] "
+                       "(containers on a bridge, only linked ones reach each other), host or "
+                       "container:ID|NAME",
                        arg);
+  return 0;
+}
+
+static struct brig_bridge_rule *
+add_rule (struct run_opts *o, bool link, const char *target, size_t n)
+{
+  struct brig_bridge_rule *r;
+
+  o->rules = xreallocarray (o->rules, o->nrules + 1, sizeof *o->rules);
+  r = &o->rules[o->nrules++];
+  *r = (struct brig_bridge_rule){ .link = link, .target = xstrndup (target, n) };
+  return r;
+}
+
+/* --link NAME|ID[:ALIAS]: both ways, and NAME (and ALIAS) in /etc/hosts. */
+static int
+set_link (void *ctx, const char *arg, struct brig_err *err)
+{
+  const char *colon = strchr (arg, ':');
+  size_t n = colon ? (size_t)(colon - arg) : strlen (arg);
+
+  if (!valid_name (arg, n) || (colon && !brig_valid_hostname (colon + 1)))
+    return brig_error (err, 0,
+                       "`%s`: expected NAME|ID[:ALIAS], a running container on the same "
+                       "bridge and a host name for it",
+                       arg);
+  add_rule (ctx, true, arg, n)->alias = colon ? xstrdup (colon + 1) : NULL;
+  strv_push (&((struct run_opts *)ctx)->c->net_links, xasprintf ("--link %s", arg));
+  return 0;
+}
+
+/* --allow-to NAME|ID[:PORT[/tcp|udp]]: this container may open
+ * connections to that one. */
+static int
+set_allow_to (void *ctx, const char *arg, struct brig_err *err)
+{
+  static const struct
+  {
+    const char *name;
+    int proto;
+  } protos[] = { { "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP } };
+  const char *colon = strchr (arg, ':'), *slash = colon ? strchr (colon, '/') : NULL;
+  size_t n = colon ? (size_t)(colon - arg) : strlen (arg);
+  int proto = colon ? IPPROTO_TCP : 0;
+  unsigned long port = 0;
+
+  if (!valid_name (arg, n))
+    goto bad;
+  if (colon)
+    {
+      char *end;
+      if (!isdigit ((unsigned char)colon[1]))
+        goto bad;
+      port = strtoul (colon + 1, &end, 10);
+      if (port == 0 || port > 65535 || (end != slash && *end))
+        goto bad;
+      if (slash)
+        {
+          proto = -1;
+          for (size_t i = 0; i < ARRAY_SIZE (protos); i++)
+            if (strcmp (slash + 1, protos[i].name) == 0)
+              proto = protos[i].proto;
+          if (proto < 0)
+            goto bad;
+        }
+    }
+  {
+    struct brig_bridge_rule *r = add_rule (ctx, false, arg, n);
+    r->proto = proto;
+    r->port = (unsigned)port;
+  }
+  strv_push (&((struct run_opts *)ctx)->c->net_links, xasprintf ("--allow-to %s", arg));
+  return 0;
+bad:
+  return brig_error (err, 0,
+                     "`%s`: expected NAME|ID[:PORT[/tcp|udp]] (a running container "
+                     "on the same bridge; PORT 1 to 65535)",
+                     arg);
+}
+
+/* --network bridge: a place on the bridge, taken before the container
+ * exists (its address goes into the /etc/hosts of those that link it). */
+static int
+setup_bridge (struct run_opts *o, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  struct brig_bridge_join j;
+  int r;
+
+  if (c->netmode != BRIG_NET_BRIDGE)
+    {
+      if (o->nrules)
+        return brig_error (err, 0,
+                           "%s %s needs --network bridge (the container it names must "
+                           "be on the same bridge)",
+                           o->rules[0].link ? "--link" : "--allow-to", o->rules[0].target);
+      return 0;
+    }
+  if (!brig_is_host_root ())
+    return brig_error (err, 0,
+                       "--network bridge needs root on the host (CAP_NET_ADMIN to make the "
+                       "bridge, the veth pairs and the nftables rules): unprivileged, use "
+                       "--network private");
+  j = (struct brig_bridge_join){ .bridge = o->bridge,
+                                 .subnet = o->subnet,
+                                 .prefix = o->prefix,
+                                 .id = c->id,
+                                 .name = c->name,
+                                 .rules = o->rules,
+                                 .nrules = o->nrules };
+  if ((r = brig_bridge_reserve (&j, &o->br, err)) < 0)
+    return r;
+  {
+    /* Its own address under its hostname, as Docker writes it. */
+    char a[INET_ADDRSTRLEN];
+    inet_ntop (AF_INET, &o->br->addr, a, sizeof a);
+    strv_push (&c->extra_hosts, xasprintf ("%s\t%s", a, c->hostname));
+  }
+  for (size_t i = 0; o->br->hosts && o->br->hosts[i]; i++)
+    strv_push (&c->extra_hosts, xstrdup (o->br->hosts[i]));
+  if (o->br->note)
+    fprintf (stderr, "brig: note: %s\n", o->br->note);
   return 0;
 }
 
 /* --network host and container:ID are the policy's to allow (BRIG-C002,
  * BRIG-C017): refused by the default policy, written to the audit log
- * when a policy allows them. */
+ * when a policy allows them.  So are --link and --allow-to on a bridge
+ * (BRIG-C019), allowed and written to the audit log by default. */
 static int
 gate_network (struct brig_container *c, const struct brig_policy *p, struct brig_auditlog *log,
               struct brig_err *err)
 {
-  static const char *const ids[] = { "BRIG-C002", "BRIG-C017" };
-  const char *id = ids[c->netmode == BRIG_NET_CONTAINER];
+  static const char *const ids[] = {
+    [BRIG_NET_HOST] = "BRIG-C002",
+    [BRIG_NET_CONTAINER] = "BRIG-C017",
+    [BRIG_NET_BRIDGE] = "BRIG-C019",
+  };
+  const char *id = (size_t)c->netmode < ARRAY_SIZE (ids) ? ids[c->netmode] : NULL;
   _cleanup_free_ char *detail = NULL;
   const struct brig_rule *rule;
   size_t idx;
   int r = 0;
 
-  if (c->netmode != BRIG_NET_HOST && c->netmode != BRIG_NET_CONTAINER)
+  if (id == NULL)
     return 0;
   rule = brig_rule_find (id, &idx);
   if (p->actions[idx] != BRIG_ACT_OFF && rule->check (c, p, &detail))
@@ -720,8 +903,20 @@ static const struct brig_opt run_opts_table[] = {
     "none: a network namespace with loopback only (the default); private: outbound only, "
     "through a user-mode stack of its own (slirp4netns; no other container or host loopback "
     "service is reachable); host: the host's network, or container:ID|NAME: another running "
-    "brig container's, both refused by the default policy (BRIG-C002, BRIG-C017)",
+    "brig container's, both refused by the default policy (BRIG-C002, BRIG-C017); "
+    "bridge[=NAME[:CIDR]]: eth0 on a Linux bridge brig makes (default " BRIG_BRIDGE_DEFAULT
+    ", subnet: the first free /24 of " BRIG_BRIDGE_POOL "), needs root; containers on it reach "
+    "each other only as --link and --allow-to say, and nothing else (no route out: use private "
+    "for outbound)",
     set_network },
+  { 0, "link", "NAME|ID[:ALIAS]",
+    "with --network bridge: this container and that one (running, on the same bridge) reach "
+    "each other, both ways; NAME (and ALIAS) go into /etc/hosts",
+    set_link },
+  { 0, "allow-to", "NAME|ID[:PORT[/tcp|udp]]",
+    "with --network bridge: this container may open connections to that one (TCP and ping, or "
+    "only PORT), and get the replies; not the other way",
+    set_allow_to },
   { 'p', "publish", "[IP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
     "forward a host port (or equal ranges, 8000-8009:80-89) to the container's loopback; "
     "without IP on 127.0.0.1 and ::1 only, never every interface unless 0.0.0.0 is named "
@@ -1280,7 +1475,8 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
   if ((r = setup_network (c, err)) < 0)
     return r;
   if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0
-      || (r = setup_env (o, err)) < 0 || (r = setup_volumes (o, err)) < 0)
+      || (r = setup_env (o, err)) < 0 || (r = setup_volumes (o, err)) < 0
+      || (r = setup_bridge (o, err)) < 0)
     return r;
   setup_etc_files (c);
   c->caps = brig_capsets_uniform (
@@ -1332,13 +1528,18 @@ struct abandon_ctx
 {
   struct brig_auditlog *log;
   const struct brig_container *c;
+  struct brig_bridge *br;
 };
 
 static void
 on_abandon (void *data)
 {
   struct abandon_ctx *a = data;
+  struct brig_err e = { 0 };
+
   brig_audit_exited (a->log, a->c, -1, false, "brig was killed; the container was stopped");
+  brig_bridge_leave (a->br, &e);
+  brig_err_release (&e);
 }
 
 static int
@@ -1439,9 +1640,10 @@ cmd_run (int argc, char **argv)
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
     }
-  if (o.c->netmode == BRIG_NET_HOST)
+  if (o.c->netmode == BRIG_NET_HOST || o.c->netmode == BRIG_NET_CONTAINER)
     {
-      /* sysfs can be mounted only by the owner of the network namespace:
+      /* sysfs can be mounted only by the owner of the network namespace
+       * (the host's, or the other container's user namespace):
        * the host's /sys instead, read-only, as runc does.  brig's own
        * bind, made once the policy has judged the user's. */
       struct brig_mount m = { xstrdup ("/sys"), xstrdup ("bind"), xstrdup ("/sys"),
@@ -1450,7 +1652,7 @@ cmd_run (int argc, char **argv)
     }
   if (o.img.digest[0] && (r = audit_image (&o, &log, argv[optind], &err)) < 0)
     goto fail;
-  actx = (struct abandon_ctx){ &log, o.c };
+  actx = (struct abandon_ctx){ &log, o.c, o.br };
   sopts = (struct brig_sandbox_opts){
     .on_abandon = on_abandon, .data = &actx, .console_socket = -1, .relay_terminal = o.tty
   };
@@ -1463,6 +1665,11 @@ cmd_run (int argc, char **argv)
       && (r = brig_slirp_start (brig_sandbox_net_fd (sb, BRIG_NS_USER),
                                 brig_sandbox_net_fd (sb, BRIG_NS_NET), &slirp, &err))
              < 0)
+    {
+      brig_audit_exited (&log, o.c, -1, false, err.msg);
+      goto fail;
+    }
+  if (o.br && (r = brig_bridge_attach (o.br, brig_sandbox_net_fd (sb, BRIG_NS_NET), &err)) < 0)
     {
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
@@ -1507,6 +1714,19 @@ out:
   brig_portfwd_stop (fwd);
   brig_slirp_stop (slirp);
   brig_sandbox_destroy (sb);
+  {
+    struct brig_err e = { 0 };
+    if (brig_bridge_leave (o.br, &e) < 0)
+      fprintf (stderr, "brig: warning: %s\n", e.msg);
+    brig_err_release (&e);
+  }
+  free (o.bridge);
+  for (size_t i = 0; i < o.nrules; i++)
+    {
+      free (o.rules[i].target);
+      free (o.rules[i].alias);
+    }
+  free (o.rules);
   brig_rootfs_release (&o.root);
   brig_stored_image_release (&o.img);
   free (o.image_tag);

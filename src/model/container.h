@@ -276,7 +276,8 @@ struct brig_container
 
   /* brig run's networking. */
   enum brig_netmode netmode;
-  char *net_peer; /* BRIG_NET_CONTAINER: the container joined, as named */
+  char *net_peer;   /* BRIG_NET_CONTAINER: the container joined, as named */
+  char **net_links; /* BRIG_NET_BRIDGE: "--link X", "--allow-to Y:80", as given */
   struct brig_port *ports;
   size_t nports;
   char **dns;         /* --dns: name servers for /etc/resolv.conf, or NULL */

@@ -181,6 +181,7 @@ brig_container_free (struct brig_container *c)
   free (c->unsupported);
   strv_free (c->warnings);
   free (c->net_peer);
+  strv_free (c->net_links);
   free (c->ports);
   strv_free (c->dns);
   strv_free (c->dns_search);

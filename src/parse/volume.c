@@ -17,14 +17,7 @@ static const char *const reserved_targets[] = { "/proc", "/sys", "/dev" };
 bool
 brig_volume_name_valid (const char *name)
 {
-  size_t n = strlen (name);
-
-  if (n == 0 || n > BRIG_VOLUME_NAME_MAX || !isalnum ((unsigned char)name[0]))
-    return false;
-  for (size_t i = 1; i < n; i++)
-    if (!isalnum ((unsigned char)name[i]) && !strchr ("_.-", name[i]))
-      return false;
-  return true;
+  return str_is_name (name, strlen (name), BRIG_VOLUME_NAME_MAX);
 }
 
 /* Apply option WORD (of LEN bytes) to *FLAGS; SEEN remembers which of a

@@ -884,6 +884,14 @@ static const struct brig_audit_rule rules[] = {
     "another user.",
     "A USER in the image, or user: \"1000:1000\" (--user 1000:1000).",
     "CIS Docker 4.1; brig run: BRIG-C018 (audited; refused under --strict)", NULL },
+  /* Only brig run makes brig's bridges: nothing to find in a file. */
+  { "BRIG-C019", "inter-container traffic allowed on a bridge", BRIG_SEV_LOW, "--link, --allow-to",
+    N,
+    "Containers on one of brig's bridges reach each other only where --link or --allow-to opens "
+    "a pair; each opening is a path for one compromised container to the other.",
+    "Link only the pairs that talk, and prefer --allow-to NAME:PORT (one way, one port) to "
+    "--link.",
+    "CIS Docker 2.2; brig run: BRIG-C019 (audited)", NULL },
   { "BRIG-R001", "runs as root", BRIG_SEV_MEDIUM, "user", N,
     "Root in the container owns the image's files and is one kernel bug away from root on the "
     "host where no user namespace maps it.",

@@ -361,6 +361,22 @@ check_peer_net (const struct brig_container *c, const struct brig_policy *p, cha
   return true;
 }
 
+/* brig run --network bridge with --link or --allow-to: containers that
+ * may talk to each other. */
+static bool
+check_bridge_links (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  _cleanup_free_ char *all = NULL;
+
+  (void)p;
+  if (c->netmode != BRIG_NET_BRIDGE || c->net_links == NULL || c->net_links[0] == NULL)
+    return false;
+  for (size_t i = 0; c->net_links[i]; i++)
+    str_append (&all, ", ", c->net_links[i]);
+  *d = xasprintf ("traffic allowed on the bridge: %s", all);
+  return true;
+}
+
 static const struct brig_rule rules[] = {
   { "BRIG-C001", "privileged container", BRIG_SEV_CRITICAL, BRIG_ACT_ENFORCE,
     "Every capability, or CAP_SYS_ADMIN alone, lets a process in the container take over the host.",
@@ -462,6 +478,13 @@ static const struct brig_rule rules[] = {
     "\"enforce\" in the policy (or brig run --strict) refuses such images.",
     "CIS Docker 4.1 (a user for the container); Pod Security Standards restricted: runAsNonRoot",
     check_image_user, NULL },
+  { "BRIG-C019", "inter-container traffic allowed on a bridge", BRIG_SEV_LOW, BRIG_ACT_AUDIT,
+    "Containers on one of brig's bridges reach each other only where --link or --allow-to "
+    "opens a pair; each opening is a path for one compromised container to the other.",
+    "Link only the pairs that talk, and prefer --allow-to NAME:PORT (one way, one port) to "
+    "--link.",
+    "CIS Docker 2.2 (restrict traffic between containers); brig run --network bridge",
+    check_bridge_links, NULL },
 };
 
 const struct brig_rule *

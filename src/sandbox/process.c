@@ -79,7 +79,8 @@ struct brig_sandbox
   int cleaner_fd;     /* write end of the pipe the cleaner watches */
   int tree;           /* detached root filesystem, or -1 (rootless) */
   int *bind_fds;      /* detached bind sources, one per mount (-1: not a bind) */
-  int ns_fds[7];      /* namespaces to join (-1: make a new one), by bit of enum brig_ns */
+  int ns_fds[7];      /* namespaces to join (-1: make a new one; -2: joined already), by bit of
+                       * enum brig_ns */
   int fifo;           /* detached: O_PATH to the exec FIFO, or -1 */
   int listener;       /* connected to the seccomp agent, or -1 */
   char *creating;     /* the container: its OCI state, for createContainer hooks */
@@ -258,6 +259,9 @@ loopback_up (struct brig_err *err)
   snprintf (ifr.ifr_name, sizeof ifr.ifr_name, "lo");
   if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
     return brig_error (err, errno, "read loopback flags");
+  /* Up already (a joined namespace, whose owner we may not be). */
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
   ifr.ifr_flags |= IFF_UP;
   if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
     return brig_error (err, errno, "bring up the loopback interface");
@@ -356,7 +360,7 @@ static void __attribute__ ((noreturn)) child_main (struct brig_sandbox *sb, int 
   /* The network namespace costs half a millisecond to make: make it here,
    * while brig sets up the cgroup and the id maps on the other CPU.  It
    * belongs to our user namespace exactly as if clone had made it. */
-  if ((c->namespaces & BRIG_NS_NET) && sb->ns_fds[5] < 0 && unshare (CLONE_NEWNET) < 0)
+  if ((c->namespaces & BRIG_NS_NET) && sb->ns_fds[5] == -1 && unshare (CLONE_NEWNET) < 0)
     brig_error (&err, errno, "new network namespace");
   if (recv (sock, &gm, sizeof gm, 0) != (ssize_t)sizeof gm || gm.tag != 'G')
     _exit (125);
@@ -932,13 +936,16 @@ struct spawn_msg
 static int
 spawn (struct brig_sandbox *sb, unsigned long flags, int pair[2], struct brig_err *err)
 {
-  static const int order[] = { 2, 0 }; /* pid first, while we are host root */
+  /* pid and net first, while we are host root: a network namespace is
+   * joined as runc joins it, before the user namespace, so that another
+   * container's (owned by its own user namespace) can be joined. */
+  static const int order[] = { 2, 5, 0 };
   struct spawn_msg m = { -1, 0, -1 };
   int p[2];
   pid_t mid;
   ssize_t n;
 
-  if (sb->ns_fds[0] < 0 && sb->ns_fds[2] < 0)
+  if (sb->ns_fds[0] < 0 && sb->ns_fds[2] < 0 && sb->ns_fds[5] < 0)
     {
       sb->pid = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
       if (sb->pid < 0)
@@ -975,7 +982,8 @@ spawn (struct brig_sandbox *sb, unsigned long flags, int pair[2], struct brig_er
               _exit (1);
             }
           close (sb->ns_fds[k]);
-          sb->ns_fds[k] = -1;
+          /* Joined: the container makes no new one (-1 would say so). */
+          sb->ns_fds[k] = k == 5 ? -2 : -1;
         }
       m.pid = (pid_t)syscall (SYS_clone, flags | CLONE_PARENT, NULL, NULL, NULL, NULL);
       if (m.pid == 0)

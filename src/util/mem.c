@@ -1,5 +1,6 @@
 #include "util/mem.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,4 +160,15 @@ str_append (char **s, const char *sep, const char *x)
   char *n = xasprintf ("%s%s%s", *s ? *s : "", *s ? sep : "", x);
   free (*s);
   *s = n;
+}
+
+bool
+str_is_name (const char *s, size_t n, size_t max)
+{
+  if (n == 0 || n > max || !isalnum ((unsigned char)s[0]))
+    return false;
+  for (size_t i = 1; i < n; i++)
+    if (!isalnum ((unsigned char)s[i]) && !strchr ("_.-", s[i]))
+      return false;
+  return true;
 }

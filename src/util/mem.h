@@ -31,5 +31,8 @@ uint64_t str_hash (const char *s);
 /* *S (to free), then SEP and X appended: a list joined as it is built
  * ("a, b, c"); *S NULL is the empty list, which takes no SEP. */
 void str_append (char **s, const char *sep, const char *x);
+/* The N bytes at S name something (a container, a bridge): 1 to MAX of
+ * them, a letter or digit, then letters, digits, `_`, `.` or `-`. */
+bool str_is_name (const char *s, size_t n, size_t max);
 
 #endif

@@ -240,6 +240,26 @@ test_network_container_refused_by_default () {
 	expect_match "unknown network .bogus.: expected none" "$out"
 }
 
+# Allowed by the policy, --network container:ID is that container's
+# network namespace (owned by its own user namespace), loopback and all.
+peer_network () {
+	echo '{"rules": {"BRIG-C017": "audit"}}' > "$WORK/policy.json"
+	"$BRIG" run --init --name peer ./img sh -c 'readlink /proc/self/ns/net; exec nc -l -p 7000 -e echo from-peer' > "$WORK/peer" &
+	local pid=$!
+	container_pid > /dev/null
+	run_status st env BRIG_POLICY=$WORK/policy.json "$BRIG" run --network container:peer ./img \
+		sh -c 'readlink /proc/self/ns/net; sleep 0.3; echo | nc -w 2 127.0.0.1 7000'
+	kill -TERM $pid 2> /dev/null || true
+	wait $pid || true
+	expect_eq 0 "$st" "$out"
+	expect_match "from-peer" "$out" "the peer's loopback service"
+	expect_eq "$(head -1 "$WORK/peer")" "$(echo "$out" | head -1)" "the same network namespace"
+	grep -q '"rule":"BRIG-C017","action":"audit"' "$BRIG_STATE_DIR/audit.log" ||
+		fail "no policy decision logged: $(cat "$BRIG_STATE_DIR/audit.log")"
+	expect_nothing_left
+}
+test_network_container_joins_when_allowed () { in_netns peer_network; }
+
 # /etc/hostname, /etc/hosts and /etc/resolv.conf: written by brig, read-only.
 test_etc_files_generated_read_only () {
 	run_status st brig run --hostname web --add-host db:10.0.0.5 --add-host 'v6:[2001:db8::1]' \
