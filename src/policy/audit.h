@@ -24,6 +24,7 @@ struct brig_findings;
 struct brig_image;
 struct brig_daemon;
 struct brig_host;
+struct brig_image_scan;
 
 struct brig_audit_rule
 {
@@ -53,6 +54,11 @@ struct brig_audit_rule
    * (model/host.h) on TODAY (YYYYMMDD) instead; LEVEL 0, CONTROL what
    * they read. */
   void (*check_host) (const struct brig_host *h, int today, const struct brig_audit_rule *r,
+                      struct brig_findings *f);
+  /* Stored image rules (BRIG-Innn, policy/stored_image.c) check an image
+   * of the store or an archive (model/imagescan.h) instead; LEVEL 0,
+   * CONTROL a short name. */
+  void (*check_scan) (const struct brig_image_scan *img, const struct brig_audit_rule *r,
                       struct brig_findings *f);
 };
 

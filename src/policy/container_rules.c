@@ -19,6 +19,7 @@
 #include "policy/daemon.h"
 #include "policy/host.h"
 #include "policy/image.h"
+#include "policy/stored_image.h"
 #include "util/cleanup.h"
 
 #include <string.h>
@@ -995,8 +996,8 @@ brig_container_rules (size_t *ret_n)
 /* Every table of audit rules, in --list-rules order: a new table is one
  * more entry. */
 static const struct brig_audit_rule *(*const tables[]) (size_t *ret_n)
-    = { brig_audit_rules, brig_k8s_rules,    brig_container_rules,
-        brig_image_rules, brig_daemon_rules, brig_host_rules };
+    = { brig_audit_rules,  brig_k8s_rules,  brig_container_rules,   brig_image_rules,
+        brig_daemon_rules, brig_host_rules, brig_stored_image_rules };
 
 const struct brig_audit_rule *
 brig_audit_rule_nth (size_t i)

@@ -105,8 +105,8 @@ minimal_base (const char *s)
   return false;
 }
 
-static bool
-is_root_user (const char *u)
+bool
+brig_user_is_root (const char *u)
 {
   size_t n = strcspn (u, ":");
   bool zero = n > 0;
@@ -123,7 +123,7 @@ check_user_root (const struct brig_image *img, const struct brig_audit_rule *r,
 {
   const struct brig_istage *s = chain_find (img, HAS_USER);
 
-  if (s && s->user_resolved && is_root_user (s->user.s))
+  if (s && s->user_resolved && brig_user_is_root (s->user.s))
     brig_findings_add (f, r, img->file, s->user.loc, "the final image runs as %s (USER %s)",
                        strncasecmp (s->user.s, "Container", 9) == 0 ? "the administrator" : "root",
                        s->user.s);
@@ -382,8 +382,8 @@ may_be_secret (const char *name)
 
 /* Named like a secret (PASSWORD, SECRET, TOKEN, API_KEY...) and not like
  * something about one (_FILE, _PATH, _URL, GPG keys, key ids). */
-static bool
-secret_name (const char *name)
+bool
+brig_secret_name (const char *name)
 {
   static const char *const secret[]
       = { "PASSWORD", "PASSWD", "PASS",        "PASSPHRASE", "SECRET", "SECRETS",
@@ -421,7 +421,7 @@ static void
 secret_var (const struct brig_image *img, const struct brig_ivar *v,
             const struct brig_audit_rule *r, struct brig_findings *f)
 {
-  if (!secret_name (v->name))
+  if (!brig_secret_name (v->name))
     return;
   if (v->arg)
     brig_findings_add (f, r, img->file, v->loc,
@@ -1354,9 +1354,8 @@ RUN_RULE (check_upgrade, false, CMD_APT | CMD_APK, hit_upgrade, NULL)
 
 /* --- the final image's configuration --------------------------------------- */
 
-/* Does an EXPOSE word (22, 22/tcp, 20-30/udp) include port 22? */
-static bool
-exposes_ssh (const char *s)
+bool
+brig_expose_covers (const char *s, unsigned long port)
 {
   char *end;
   unsigned long a, b;
@@ -1372,7 +1371,7 @@ exposes_ssh (const char *s)
       if (end == p)
         return false;
     }
-  return (*end == '\0' || *end == '/') && a <= 22 && 22 <= b;
+  return (*end == '\0' || *end == '/') && a <= port && port <= b;
 }
 
 static void
@@ -1383,7 +1382,7 @@ check_expose_ssh (const struct brig_image *img, const struct brig_audit_rule *r,
 
   for (size_t s = 0; s < img->nstages; s++)
     for (size_t i = 0; mask[s] && i < img->stages[s].nexpose; i++)
-      if (exposes_ssh (img->stages[s].expose[i].s))
+      if (brig_expose_covers (img->stages[s].expose[i].s, 22))
         brig_findings_add (f, r, img->file, img->stages[s].expose[i].loc,
                            "EXPOSE %s: the image offers SSH", img->stages[s].expose[i].s);
 }
