@@ -1843,16 +1843,24 @@ audit_image (struct brig_audit_report *r, const char *ref)
     if (str_has_prefix (ref, transports[i].prefix))
       {
         _cleanup_free_ char *path = xstrdup (ref + strlen (transports[i].prefix));
-        char *colon = strrchr (path, ':');
         const char *want = NULL;
         struct brig_err e = { 0 };
         int sr = stat (path, &st);
-        if (sr < 0 && colon)
+        /* PATH:NAME, where NAME (name:tag) may hold a colon too: the
+         * shortest PATH that is there. */
+        for (char *colon = path; sr < 0 && (colon = strchr (colon, ':')); colon++)
           {
             *colon = '\0';
-            want = colon + 1;
-            sr = stat (path, &st);
+            if (stat (path, &st) == 0)
+              {
+                want = colon + 1;
+                sr = 0;
+                break;
+              }
+            *colon = ':';
           }
+        if (sr < 0)
+          sr = stat (path, &st);
         if (sr < 0 || (bool)S_ISDIR (st.st_mode) != transports[i].dir)
           {
             if (sr < 0)

@@ -224,7 +224,8 @@ brig_image_scan (struct brig_store *s, const struct brig_stored_image *img,
           x.v[k++] = x.v[i];
         else
           free (x.v[i].path);
-      qsort (x.v, k, sizeof *x.v, by_path);
+      if (k > 1)
+        qsort (x.v, k, sizeof *x.v, by_path);
       ret->files = x.v;
       ret->nfiles = k;
       x.v = NULL;
