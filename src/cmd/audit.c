@@ -289,7 +289,7 @@ static const struct brig_opt options[] = {
 };
 
 static const struct brig_cmd_help help = {
-  "brig audit [OPTIONS] PATH...",
+  "brig audit [OPTIONS] PATH... [--image REF...]",
   "check files that describe containers against the hardening policy",
   "Reads Kubernetes manifests (YAML or JSON, several documents, List objects; Pod and every kind "
   "with a pod template), compose files (a top-level `services`; compose.yaml, "
@@ -314,7 +314,10 @@ static const struct brig_cmd_help help = {
   "container rules (BRIG-Cnnn, the ids brig run's policy gate uses for the same rule, and "
   "BRIG-Rnnn); Dockerfiles by the image rules (BRIG-Dnnn); daemon.json by the daemon rules "
   "(BRIG-Hnnn, the CIS Docker Benchmark's section 2); config.json by the runtime's policy "
-  "gate itself, in audit mode (BRIG-Cnnn).  Each finding is reported at its "
+  "gate itself, in audit mode (BRIG-Cnnn); images (--image: of brig's store, or an archive "
+  "or OCI layout) by the image rules (BRIG-Innn: root user, only :latest, secrets in Env, "
+  "shells and package managers, setuid and world-writable files, sensitive ports, no "
+  "Healthcheck), at NAME@DIGEST or NAME@DIGEST:/path.  Each finding is reported at its "
   "file:line:col (the key or the flag) with the "
   "rule, the severity and the fix.  A file that cannot be parsed is an error (exit 2) with its "
   "line and column; the others are still judged.\n\n"

@@ -260,3 +260,13 @@ test_podman_and_skopeo_images () {
 		expect_match "^BRIG-I009 " "$f" "$ref"
 	done
 }
+
+test_image_sarif_is_valid_against_the_schema () {
+	bad_archive
+	sarif_validator
+	run_status st brig audit --format sarif --image "$WORK/bad.tar"
+	echo "$out" > "$WORK/img.sarif"
+	node "$WORK/validate.js" "$WORK/npm" "$WORK/img.sarif" > "$WORK/v.out" 2>&1 ||
+		fail "not valid SARIF 2.1.0: $(cat "$WORK/v.out")"
+	expect_match "BRIG-I006" "$out" "the log validated has the image's findings"
+}
