@@ -44,6 +44,7 @@ struct brig_rootfs
   char *dir;   /* ROOT/containers/ID, removed at the end */
   int hold;
   bool overlay;
+  bool reusable; /* read-only: its directory can serve the next container */
   int store_dir; /* a copy of the store's directory fd */
   uint64_t devices_dropped, setid_cleared;
 };
