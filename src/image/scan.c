@@ -188,6 +188,64 @@ strv_or_null (char *const *v)
   return v ? strv_copy (v) : NULL;
 }
 
+/* The files of X that no layer above deleted, sorted, into RET. */
+static void
+scan_finish (struct scan *x, struct brig_image_scan *ret)
+{
+  size_t k = 0;
+
+  for (size_t i = 0; i < x->n; i++)
+    if (x->v[i].path && !deleted (x, &x->v[i]))
+      x->v[k++] = x->v[i];
+    else
+      free (x->v[i].path);
+  if (k > 1)
+    qsort (x->v, k, sizeof *x->v, by_path);
+  ret->files = x->v;
+  ret->nfiles = k;
+  x->v = NULL;
+  x->n = 0;
+}
+
+static void
+scan_release (struct scan *x)
+{
+  for (size_t i = 0; i < x->n; i++)
+    free (x->v[i].path);
+  free (x->v);
+  brig_strmap_release (&x->by_path);
+  brig_strmap_release (&x->whiteouts);
+  brig_strmap_release (&x->opaque);
+}
+
+int
+brig_scan_tars (struct brig_tar *layers, size_t n, const struct brig_scan_opts *o,
+                struct brig_image_scan *ret, struct brig_err *err)
+{
+  struct scan x = { .o = o };
+  struct brig_tar_entry e;
+  uint64_t entries = 0;
+  int r = 0;
+
+  for (size_t i = 0; i < n && r == 0; i++)
+    {
+      x.layer = i;
+      x.label = layers[i].name;
+      while (r == 0 && (r = brig_tar_next (&layers[i], &e, err)) == 1)
+        {
+          r = on_entry (&x, &e, err);
+          brig_tar_entry_release (&e);
+          if (r == 0 && ++entries > o->bounds->max_entries)
+            r = brig_error (err, 0, "%s: more than %llu entries: refused", x.label,
+                            (unsigned long long)o->bounds->max_entries);
+        }
+    }
+  if (r == 0)
+    scan_finish (&x, ret);
+  scan_release (&x);
+  return r;
+}
+
 int
 brig_image_scan (struct brig_store *s, const struct brig_stored_image *img,
                  const struct brig_scan_opts *o, struct brig_image_scan *ret, struct brig_err *err)
@@ -209,7 +267,6 @@ brig_image_scan (struct brig_store *s, const struct brig_stored_image *img,
     }
   if (r == 0)
     {
-      size_t k = 0;
       ret->digest = xstrdup (img->digest);
       ret->user = c->user ? xstrdup (c->user) : NULL;
       ret->env = strv_or_null (c->env);
@@ -219,23 +276,8 @@ brig_image_scan (struct brig_store *s, const struct brig_stored_image *img,
       for (size_t i = 0; i < img->manifest.nlayers; i++)
         ret->layers[i] = xstrdup (img->manifest.layers[i].digest);
       ret->nlayers = img->manifest.nlayers;
-      for (size_t i = 0; i < x.n; i++)
-        if (x.v[i].path && !deleted (&x, &x.v[i]))
-          x.v[k++] = x.v[i];
-        else
-          free (x.v[i].path);
-      if (k > 1)
-        qsort (x.v, k, sizeof *x.v, by_path);
-      ret->files = x.v;
-      ret->nfiles = k;
-      x.v = NULL;
+      scan_finish (&x, ret);
     }
-  else
-    for (size_t i = 0; i < x.n; i++)
-      free (x.v[i].path);
-  free (x.v);
-  brig_strmap_release (&x.by_path);
-  brig_strmap_release (&x.whiteouts);
-  brig_strmap_release (&x.opaque);
+  scan_release (&x);
   return r;
 }

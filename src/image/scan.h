@@ -34,4 +34,9 @@ int brig_image_scan (struct brig_store *s, const struct brig_stored_image *img,
                      const struct brig_scan_opts *o, struct brig_image_scan *ret,
                      struct brig_err *err);
 
+/* The same over LAYERS (N tar readers, bottom first): RET's files only.
+ * Pure (tests, fuzzing); at most O->bounds->max_entries entries in all. */
+int brig_scan_tars (struct brig_tar *layers, size_t n, const struct brig_scan_opts *o,
+                    struct brig_image_scan *ret, struct brig_err *err);
+
 #endif

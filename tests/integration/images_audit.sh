@@ -32,15 +32,18 @@ PY
 }
 
 # bad:latest, as root: the busybox root, then a setuid file, a second one
-# the third layer deletes, a world-writable directory, a shared one with
-# the sticky bit, a world-writable file; a secret in Env, SSH exposed, no
-# health check.
+# the third layer deletes (and one in a directory it deletes), a
+# world-writable directory, a shared one with the sticky bit, a
+# world-writable file, one in a directory the third layer makes opaque; a
+# secret in Env, SSH exposed, no health check.
 bad_archive () {
 	[ -f "$WORK/base.tar" ] || $MK layer "$ROOTFS" "$WORK/base.tar"
 	mklayer "$WORK/l2.tar" usr/local/bin:755:d usr/local/bin/suid-helper:4755 \
 		usr/local/bin/gone-suid:6755 usr/local/bin/sgid:2711 srv:755:d srv/drop:777:d \
-		srv/shared:1777:d etc/app.conf:666 opt/app:755:d opt/app/setuid-in-dir:4755
-	mklayer "$WORK/l3.tar" usr/local/bin/gone-suid:644:w opt/app:755:w
+		srv/shared:1777:d etc/app.conf:666 opt/app:755:d opt/app/setuid-in-dir:4755 \
+		var/spool:755:d var/spool/hidden:777:d
+	mklayer "$WORK/l3.tar" usr/local/bin/gone-suid:644:w opt/app:755:w \
+		var/spool:755:d var/spool/.wh..wh..opq:644 var/spool/again:4755
 	$MK docker "$WORK/bad.tar" "$WORK/base.tar" "$WORK/l2.tar" "$WORK/l3.tar" --tag bad:latest \
 		--env DB_PASSWORD=hunter2 --env API_TOKEN_FILE=/run/secrets/token --env EMPTY_SECRET= \
 		--expose 22/tcp --expose 8080/tcp --cmd '["sh"]'
@@ -85,6 +88,10 @@ test_each_finding_of_a_root_image_archive () {
 	# Deleted by the third layer (a whiteout of the file, of its
 	# directory): not in the image.
 	expect_no_match "gone-suid|setuid-in-dir" "$f" "files a later layer deleted"
+	# An opaque directory hides what lower layers put in it, not what
+	# its own layer does.
+	expect_no_match "/var/spool/hidden" "$f" "under a later opaque directory"
+	expect_match "^BRIG-I006 $img:/var/spool/again$" "$f" "in the opaque directory's own layer"
 	expect_no_match "/srv/shared" "$f" "a sticky world-writable directory"
 	expect_eq 1 "$(echo "$f" | grep -c '^BRIG-I003')" "only DB_PASSWORD: not a _FILE path, not an empty value"
 	expect_match '"message": "Env DB_PASSWORD: a secret' "$out"
@@ -92,7 +99,7 @@ test_each_finding_of_a_root_image_archive () {
 	expect_match '"message": "setgid file /usr/local/bin/sgid \(mode 2711, owner 0:0, layer sha256:[0-9a-f]{12}\)' "$out"
 	expect_match '"message": "a shell in the final image: /bin/ash, /bin/busybox, /bin/sh' "$out"
 	expect_match '"message": "ExposedPorts 22/tcp: the image offers SSH"' "$out"
-	expect_eq 11 "$(echo "$f" | wc -l)" "findings: $f"
+	expect_eq 12 "$(echo "$f" | wc -l)" "findings: $f"
 }
 
 test_hardened_image_in_the_store_has_no_finding () {
