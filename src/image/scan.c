@@ -26,22 +26,11 @@ struct scan
 static int
 clean_path (const char *label, const char *path, char **ret, struct brig_err *err)
 {
-  _cleanup_free_ char *copy = xstrdup (path);
-  char *rest = copy, *c, *out = NULL;
+  _cleanup_free_ char *clean = brig_tar_clean_path (path);
 
-  while ((c = strsep (&rest, "/")))
-    {
-      if (*c == '\0' || strcmp (c, ".") == 0)
-        continue;
-      if (strcmp (c, "..") == 0)
-        {
-          free (out);
-          return brig_error (err, 0, "%s: path `%.200s` leaves the root (`..`)", label, path);
-        }
-      str_append (&out, "/", c);
-    }
-  *ret = out ? xasprintf ("/%s", out) : xstrdup ("/");
-  free (out);
+  if (clean == NULL)
+    return brig_error (err, 0, "%s: path `%.200s` leaves the root (`..`)", label, path);
+  *ret = xasprintf ("/%s", clean);
   return 0;
 }
 
