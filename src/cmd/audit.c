@@ -331,7 +331,8 @@ static const struct brig_cmd_help help = {
   "one, is a warning.\n\n"
   "A finding is suppressed by a comment on its line or in the comment lines right above it, "
   "`# brig:ignore=RULE[,RULE...] REASON [until=YYYY-MM-DD]`, or by an annotation of its object "
-  "(or pod template), `brig.dev/ignore: \"RULE[,RULE...]: REASON; until=YYYY-MM-DD\"`.  Other "
+  "(or pod template), `brig.dev/ignore: \"RULE[,RULE...]: REASON; until=YYYY-MM-DD\"`, or a "
+  "label of an image's config in the same syntax.  Other "
   "tools' suppressions silence the brig rule that does their check (--list-rules names them): "
   "`# checkov:skip=ID: REASON` and `checkov.io/skipN: ID=REASON`, `# trivy:ignore:ID`, "
   "`ignore-check.kube-linter.io/CHECK: REASON`, `# hadolint ignore=ID`.  A suppression without "
@@ -1679,7 +1680,8 @@ static const struct brig_load_opts image_bounds
  * reference named its digest. */
 static void
 judge_stored_image (struct brig_audit_report *r, struct brig_store *s, const char *digest,
-                    const char *ref, const char *name, char *const *tags, bool pinned)
+                    const char *ref, const char *name, char *const *tags, bool pinned,
+                    brig_date today)
 {
   struct brig_err e = { 0 };
   struct brig_stored_image img = { 0 };
@@ -1705,6 +1707,7 @@ judge_stored_image (struct brig_audit_report *r, struct brig_store *s, const cha
   brig_image_scan_name (&scan, label);
   r->files++;
   brig_audit_stored_image (&scan, &r->findings);
+  brig_suppress_labels (scan.labels, scan.name, today, &r->findings, first);
   /* The findings point into the report's names, which outlive SCAN. */
   for (size_t i = first; i < r->findings.n; i++)
     {
@@ -1720,7 +1723,7 @@ judge_stored_image (struct brig_audit_report *r, struct brig_store *s, const cha
 
 /* REF, an image of brig's store. */
 static void
-audit_store_image (struct brig_audit_report *r, const char *ref)
+audit_store_image (struct brig_audit_report *r, const char *ref, brig_date today)
 {
   _cleanup_free_ char *root = brig_store_root (), *tag = NULL;
   _cleanup_strv_ char **tags = NULL;
@@ -1741,7 +1744,7 @@ audit_store_image (struct brig_audit_report *r, const char *ref)
                           tag    ? tag
                           : tags ? tags[0]
                                  : ref,
-                          tags, tag == NULL || strchr (ref, '@') != NULL);
+                          tags, tag == NULL || strchr (ref, '@') != NULL, today);
     }
   else
     {
@@ -1760,7 +1763,7 @@ audit_store_image (struct brig_audit_report *r, const char *ref)
  * $TMPDIR (every blob checked, as brig load does), judged, removed. */
 static void
 audit_archive_image (struct brig_audit_report *r, const char *ref, const char *path, bool is_dir,
-                     const char *want)
+                     const char *want, brig_date today)
 {
   const char *tmpdir = getenv ("TMPDIR");
   _cleanup_free_ char *tmp
@@ -1795,7 +1798,7 @@ audit_archive_image (struct brig_audit_report *r, const char *ref, const char *p
         continue;
       judged++;
       judge_stored_image (r, &s, l[i].digest, ref, l[i].names[0] ? l[i].names[0] : ref, l[i].names,
-                          false);
+                          false, today);
     }
   if (n && judged == 0)
     {
@@ -1838,7 +1841,7 @@ archive_named (const char *ref)
 }
 
 static void
-audit_image (struct brig_audit_report *r, const char *ref)
+audit_image (struct brig_audit_report *r, const char *ref, brig_date today)
 {
   struct stat st;
 
@@ -1874,13 +1877,13 @@ audit_image (struct brig_audit_report *r, const char *ref)
             add_error (r, ref, &e);
             return;
           }
-        audit_archive_image (r, ref, path, transports[i].dir, want);
+        audit_archive_image (r, ref, path, transports[i].dir, want, today);
         return;
       }
   if (archive_named (ref) && stat (ref, &st) == 0)
-    audit_archive_image (r, ref, ref, S_ISDIR (st.st_mode), NULL);
+    audit_archive_image (r, ref, ref, S_ISDIR (st.st_mode), NULL, today);
   else
-    audit_store_image (r, ref);
+    audit_store_image (r, ref, today);
 }
 
 /* .brig.yml in DIR or above it, up to the repository's top (a directory
@@ -2062,7 +2065,7 @@ cmd_audit (int argc, char **argv)
         audit_file (&o, &r, AT_FDCWD, paths[i], paths[i], true);
     }
   for (size_t i = 0; o.images && o.images[i]; i++)
-    audit_image (&r, o.images[i]);
+    audit_image (&r, o.images[i], o.today);
   /* .brig.yml's rules off and severities; what --severity hides is
    * neither shown nor counted. */
   in_force (&o, &r.findings);

@@ -261,6 +261,7 @@ brig_image_scan (struct brig_store *s, const struct brig_stored_image *img,
       ret->env = strv_or_null (c->env);
       ret->exposed_ports = strv_or_null (c->exposed_ports);
       ret->healthcheck = strv_or_null (c->healthcheck);
+      ret->labels = strv_or_null (c->labels);
       ret->layers = xcalloc (img->manifest.nlayers + 1, sizeof *ret->layers);
       for (size_t i = 0; i < img->manifest.nlayers; i++)
         ret->layers[i] = xstrdup (img->manifest.layers[i].digest);

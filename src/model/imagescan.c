@@ -33,6 +33,7 @@ brig_image_scan_release (struct brig_image_scan *s)
   strv_free (s->env);
   strv_free (s->exposed_ports);
   strv_free (s->healthcheck);
+  strv_free (s->labels);
   strv_free (s->layers);
   *s = (struct brig_image_scan){ 0 };
 }

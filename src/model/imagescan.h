@@ -43,6 +43,7 @@ struct brig_image_scan
   char **env; /* NAME=value */
   char **exposed_ports;
   char **healthcheck; /* Healthcheck.Test */
+  char **labels;      /* "KEY=VALUE": brig.dev/ignore suppresses findings */
   char **layers;      /* the layers' digests, bottom first */
   size_t nlayers;
   struct brig_scan_file *files;

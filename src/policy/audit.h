@@ -80,7 +80,11 @@ enum brig_suppress_kind
 {
   BRIG_SUPPRESS_COMMENT,
   BRIG_SUPPRESS_ANNOTATION,
+  BRIG_SUPPRESS_LABEL, /* an image's config label (brig audit --image) */
 };
+
+/* "comment", "annotation", "label". */
+const char *brig_suppress_kind_name (enum brig_suppress_kind k);
 
 struct brig_suppression
 {

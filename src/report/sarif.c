@@ -271,19 +271,6 @@ rule_index (const struct brig_audit_rule *r)
   return 0;
 }
 
-static json_t *
-suppression_json (const char *file, const struct brig_suppression *s, const char *root)
-{
-  json_t *o = json_pack ("{s:s, s:s, s:o, s:{s:s, s:s}}", "kind", "inSource", "status", "accepted",
-                         "location", location (file, &s->loc, root), "properties", "tool", s->tool,
-                         "syntax", s->kind == BRIG_SUPPRESS_COMMENT ? "comment" : "annotation");
-  if (s->reason)
-    json_object_set_new (o, "justification", jstr (s->reason));
-  if (s->until[0])
-    json_object_set_new (json_object_get (o, "properties"), "until", json_string (s->until));
-  return o;
-}
-
 /* An image or a file in one (brig audit --image: NAME@DIGEST[:PATH]): no
  * file of the working tree, so no URI; the name as a logical location. */
 static json_t *
@@ -293,6 +280,20 @@ image_location (const char *name)
   return json_pack ("{s:{s:{s:o}}, s:[{s:s, s:s}]}", "physicalLocation", "artifactLocation",
                     "description", text (what), "logicalLocations", "fullyQualifiedName", name,
                     "kind", "resource");
+}
+
+static json_t *
+suppression_json (const char *file, const struct brig_suppression *s, const char *root)
+{
+  json_t *o = json_pack (
+      "{s:s, s:s, s:o, s:{s:s, s:s}}", "kind", "inSource", "status", "accepted", "location",
+      s->kind == BRIG_SUPPRESS_LABEL ? image_location (file) : location (file, &s->loc, root),
+      "properties", "tool", s->tool, "syntax", brig_suppress_kind_name (s->kind));
+  if (s->reason)
+    json_object_set_new (o, "justification", jstr (s->reason));
+  if (s->until[0])
+    json_object_set_new (json_object_get (o, "properties"), "until", json_string (s->until));
+  return o;
 }
 
 static json_t *

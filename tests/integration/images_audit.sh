@@ -273,7 +273,53 @@ test_image_sarif_is_valid_against_the_schema () {
 	sarif_validator
 	run_status st brig audit --format sarif --image "$WORK/bad.tar"
 	echo "$out" > "$WORK/img.sarif"
-	node "$WORK/validate.js" "$WORK/npm" "$WORK/img.sarif" > "$WORK/v.out" 2>&1 ||
+	# And one with a suppression by a label.
+	$MK docker "$WORK/l.tar" "$WORK/base.tar" --tag labelled:1 \
+		--label 'brig.dev/ignore=BRIG-I004: the entrypoint is a shell script'
+	brig audit --format sarif --image "$WORK/l.tar" > "$WORK/l.sarif" || true
+	node "$WORK/validate.js" "$WORK/npm" "$WORK/img.sarif" "$WORK/l.sarif" > "$WORK/v.out" 2>&1 ||
 		fail "not valid SARIF 2.1.0: $(cat "$WORK/v.out")"
 	expect_match "BRIG-I006" "$out" "the log validated has the image's findings"
+	grep -q '"syntax": "label"' "$WORK/l.sarif" || fail "the second log has no label suppression"
+}
+
+# The image's own labels suppress, as a Kubernetes object's annotations do.
+test_labels_suppress_as_annotations_do () {
+	[ -f "$WORK/base.tar" ] || $MK layer "$ROOTFS" "$WORK/base.tar"
+	$MK docker "$WORK/l.tar" "$WORK/base.tar" --tag labelled:1 --user 1000 --expose 22 \
+		--label 'brig.dev/ignore=BRIG-I004,BRIG-I005: the entrypoint is a shell script' \
+		--label 'brig.dev/ignore-ports=BRIG-I008' \
+		--label 'brig.dev/ignore-old=BRIG-I009: no probes yet; until=2000-01-01' \
+		--label 'brig.dev/ignore-typo=BRIG-X999: nothing' \
+		--label 'org.opencontainers.image.title=labelled'
+	run_status st brig audit --format json --image "$WORK/l.tar"
+	python3 - "$out" <<'PY' || fail "label suppressions: $out"
+import json, sys
+d = json.loads(sys.argv[1])
+active = sorted(x["rule"] for x in d["findings"])
+quiet = {x["rule"]: x["suppression"] for x in d["suppressed"]}
+assert sorted(quiet) == ["BRIG-I004", "BRIG-I005", "BRIG-I008"], quiet
+assert quiet["BRIG-I004"]["reason"] == "the entrypoint is a shell script", quiet
+assert quiet["BRIG-I004"]["kind"] == "label" and quiet["BRIG-I004"]["tool"] == "brig", quiet
+# No reason: it silences, and is reported; expired: it silences nothing;
+# no such rule: reported.
+assert active == ["BRIG-I009", "BRIG-S001", "BRIG-S002", "BRIG-S003"], active
+msgs = {x["rule"]: x["message"] for x in d["findings"]}
+assert msgs["BRIG-S001"] == "label `brig.dev/ignore-ports: BRIG-I008` gives no reason", msgs
+assert "expired after 2000-01-01" in msgs["BRIG-S002"], msgs
+assert "BRIG-X999 is not a rule brig has" in msgs["BRIG-S003"], msgs
+assert all(x["file"].startswith("labelled:1@sha256:") for x in d["findings"]), d["findings"]
+PY
+	run_status st brig audit --image "$WORK/l.tar"
+	expect_match "suppressed by a brig label: the entrypoint is a shell script" "$out"
+	# In SARIF: a suppression in source, at the image.
+	brig audit --format sarif --image "$WORK/l.tar" > "$WORK/l.sarif" || true
+	python3 - "$WORK/l.sarif" <<'PY' || fail "SARIF suppressions: $(head -c 2000 "$WORK/l.sarif")"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+s, = [x["suppressions"][0] for x in run["results"] if x["ruleId"] == "BRIG-I004"]
+assert s["kind"] == "inSource" and s["properties"]["syntax"] == "label", s
+assert s["location"]["logicalLocations"][0]["fullyQualifiedName"].startswith("labelled:1@sha256:"), s
+assert s["justification"] == "the entrypoint is a shell script", s
+PY
 }
