@@ -32,6 +32,7 @@ static const struct cmd commands[] = {
   { "load", cmd_load, 0, "load images from docker/podman save archives or OCI layouts" },
   { "probe", cmd_probe, 0, "inside a container: try what an attacker would, report what held" },
   { "ps", cmd_ps, 0, "list running containers and the hardening the kernel enforces on them" },
+  { "pull", cmd_pull, 0, "pull an image from a registry (distribution API v2) into the store" },
   { "rmi", cmd_rmi, 0, "remove images (tags) from the local store" },
   { "run", cmd_run, NEEDS_USERNS, "run a command in a new hardened container" },
   { "runtime", cmd_runtime, NEEDS_USERNS,

@@ -1,12 +1,14 @@
 /* What every command shares: printing an error, once; the options and
  * the ending of the commands that report findings. */
 #include "cmd/cmd.h"
+#include "parse/units.h"
 #include "policy/file.h"
 #include "report/findings.h"
 #include "sandbox/sandbox.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/err.h"
+#include "util/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,27 @@ brig_severity_arg (const char *arg, enum brig_severity *ret, bool *never, struct
       }
   return brig_error (err, 0, "`%s`: expected low, medium, high or critical%s", arg,
                      never ? " (or never)" : "");
+}
+
+int
+brig_socket_arg (const char *arg, const char **ret, struct brig_err *err)
+{
+  const char *path = str_has_prefix (arg, "unix://") ? arg + strlen ("unix://") : arg;
+  if (path[0] != '/')
+    return brig_error (
+        err, 0, "`%s`: expected unix:///PATH or /PATH (brig reads only a local socket)", arg);
+  *ret = path;
+  return 0;
+}
+
+const char *
+brig_socket_env (const char *name)
+{
+  const char *v = getenv (name), *path = NULL;
+  struct brig_err ignore = { 0 };
+  if (v && brig_socket_arg (v, &path, &ignore) < 0)
+    brig_err_release (&ignore);
+  return path;
 }
 
 int
@@ -101,6 +124,20 @@ brig_load_policy (struct brig_policy **ret, struct brig_err *err)
   if (brig_read_file (path, 1 << 20, &buf, &len, err) < 0)
     return brig_err_wrap (err, "policy");
   return brig_parse_policy (buf, len, path, ret, err);
+}
+
+int
+brig_max_layer_arg (const char *arg, uint64_t *ret, struct brig_err *err)
+{
+  int64_t v;
+  int r = brig_parse_size (arg, &v, err);
+
+  if (r < 0)
+    return r;
+  if (v < 4096)
+    return brig_error (err, 0, "`%s`: at least 4k", arg);
+  *ret = (uint64_t)v;
+  return 0;
 }
 
 char *

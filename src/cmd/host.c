@@ -68,18 +68,29 @@ o_root (void *ctx, const char *arg, struct brig_err *err)
 static int
 o_docker_config (void *ctx, const char *arg, struct brig_err *err)
 {
-  (void)err;
-  ((struct host_opts *)ctx)->paths.docker_config = arg;
+  struct host_opts *o = ctx;
+  if (strcmp (arg, "none") == 0)
+    {
+      o->paths.no_docker_config = true;
+      return 0;
+    }
+  /* The reader takes a missing daemon.json for none: say it here. */
+  if (access (arg, R_OK) < 0)
+    return brig_error (err, errno, "`%s` (a daemon.json, or none)", arg);
+  o->paths.docker_config = arg;
   return 0;
 }
 
 static int
 o_docker_host (void *ctx, const char *arg, struct brig_err *err)
 {
-  if (strncmp (arg, "unix://", 7) != 0 || arg[7] != '/')
-    return brig_error (err, 0, "`%s`: expected unix:///PATH (brig reads only a local socket)", arg);
-  ((struct host_opts *)ctx)->paths.docker_socket = arg + 7;
-  return 0;
+  return brig_socket_arg (arg, &((struct host_opts *)ctx)->paths.docker_socket, err);
+}
+
+static int
+o_podman_host (void *ctx, const char *arg, struct brig_err *err)
+{
+  return brig_socket_arg (arg, &((struct host_opts *)ctx)->paths.podman_socket, err);
 }
 
 static int
@@ -105,13 +116,18 @@ static const struct brig_opt options[] = {
     "Docker) as KEY: VALUE lines (one JSON object with --format json) instead of judging it",
     o_facts },
   { 0, "docker-config", "FILE",
-    "Docker's daemon.json (default: the running dockerd's --config-file, else "
-    "/etc/docker/daemon.json)",
+    "Docker's daemon.json, or none to judge no daemon.json (default: the running dockerd's "
+    "--config-file, else /etc/docker/daemon.json when it exists)",
     o_docker_config },
   { 0, "docker-host", "unix:///PATH",
-    "the Docker API socket (default: $DOCKER_HOST when it is unix://, else "
-    "/var/run/docker.sock)",
+    "the Docker API socket, unix:///PATH or /PATH (default: $DOCKER_HOST when it is one of "
+    "those, else /var/run/docker.sock)",
     o_docker_host },
+  { 0, "podman-host", "unix:///PATH",
+    "Podman's API socket (`podman system service`), unix:///PATH or /PATH, whose running "
+    "containers are judged as Docker's are (default: $CONTAINER_HOST when it is one of those, "
+    "else /run/podman/podman.sock)",
+    o_podman_host },
   { 0, "iptables-save", "FILE",
     "judge this saved ruleset (iptables-save's output) instead of running iptables-save",
     o_iptables_save },
@@ -138,12 +154,16 @@ static const struct brig_cmd_help help = {
   "maintained upstream; Docker's daemon.json, with the running dockerd's flags over it "
   "(/proc/PID/cmdline), by the daemon rules (BRIG-Hnnn), its API socket's "
   "owner and mode, the docker group, and the running daemon's and containers' own view through "
-  "its API; the packet filter (iptables-save, as root): DOCKER-USER, inter-container traffic, "
-  "ports published past UFW or firewalld; Podman's containers.conf and containerd's "
-  "config.toml.  Findings point at the file and line that show them "
+  "its API; the packet filter (iptables-save, as root, else nft -j list ruleset when iptables "
+  "shows nothing of Docker's): DOCKER-USER, inter-container traffic, ports published past UFW or "
+  "firewalld; Podman's running containers through its API (podman system service), its "
+  "containers.conf and containers.conf.d drop-ins, and containerd's config.toml.  Findings point "
+  "at the file and line that show them "
   "(/etc/docker/daemon.json:2:3, /proc/self/status:5:1) or at a pseudo-path (host:cpuid, "
-  "host:kernel, host:docker-api, host:docker/NAME for a container, host:iptables-save with "
-  "its output's line).  Exit: 0 nothing at or above --fail-on, 1 something, 2 usage errors or "
+  "host:kernel, host:docker-api, host:docker/NAME or host:podman/NAME for a container, "
+  "host:iptables-save with "
+  "its output's line, host:nft with the place in its JSON).  Exit: 0 nothing at or above "
+  "--fail-on, 1 something, 2 usage errors or "
   "a daemon.json brig could not read.",
 };
 
@@ -200,6 +220,12 @@ print_facts (const struct brig_host *h)
             h->firewall.docker_chains, h->firewall.docker_user_rules);
   if (h->engines.podman)
     printf ("podman-config: %s\n", h->engines.podman_file);
+  if (h->engines.podman_api)
+    for (size_t i = 0; i < h->engines.npodman_containers; i++)
+      printf ("podman-container: %s %s\n", h->engines.podman_containers[i].name,
+              h->engines.podman_containers[i].image ? h->engines.podman_containers[i].image : "?");
+  else if (h->engines.podman_api_error)
+    printf ("podman-api: no (%s)\n", h->engines.podman_api_error);
   if (h->engines.containerd)
     printf ("containerd-config: %s\n", h->engines.containerd_file);
   printf ("host-firewall: %s\n", h->firewall.ufw         ? "ufw"
@@ -274,6 +300,28 @@ audit_daemon (struct brig_audit_report *r, const struct brig_host_docker *dk)
   brig_yaml_free (y);
 }
 
+/* The containers an engine's API showed, for --facts --format json. */
+static json_t *
+containers_json (const struct brig_host_container *v, size_t n)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; i < n; i++)
+    {
+      const struct brig_host_container *c = &v[i];
+      json_array_append_new (
+          a, json_pack ("{s:s, s:s?, s:s?, s:b, s:b, s:b, s:b, s:b, s:b, s:I, s:I, s:o, s:o, s:o, "
+                        "s:b}",
+                        "name", c->name, "id", c->id, "image", c->image, "privileged",
+                        c->privileged, "host_network", c->host_network, "host_pid", c->host_pid,
+                        "seccomp_unconfined", c->seccomp_unconfined, "readonly_rootfs",
+                        c->readonly_rootfs, "no_new_privileges", c->no_new_privileges, "memory",
+                        (json_int_t)c->memory, "pids_limit", (json_int_t)c->pids_limit, "binds",
+                        brig_strv_json (c->binds), "cap_add", brig_strv_json (c->cap_add),
+                        "open_ports", brig_strv_json (c->open_ports), "nat", c->nat));
+    }
+  return a;
+}
+
 /* --facts --format json: the same facts as one object. */
 static void
 print_facts_json (const struct brig_host *h)
@@ -281,22 +329,8 @@ print_facts_json (const struct brig_host *h)
   const struct brig_host_virt *v = &h->virt;
   const struct brig_host_kernel *k = &h->kernel;
   const struct brig_host_docker *d = &h->docker;
-  json_t *containers = json_array (), *o;
+  json_t *containers = containers_json (d->containers, d->ncontainers), *o;
 
-  for (size_t i = 0; i < d->ncontainers; i++)
-    {
-      const struct brig_host_container *c = &d->containers[i];
-      json_array_append_new (
-          containers,
-          json_pack ("{s:s, s:s?, s:s?, s:b, s:b, s:b, s:b, s:b, s:b, s:I, s:I, s:o, s:o, s:o}",
-                     "name", c->name, "id", c->id, "image", c->image, "privileged", c->privileged,
-                     "host_network", c->host_network, "host_pid", c->host_pid, "seccomp_unconfined",
-                     c->seccomp_unconfined, "readonly_rootfs", c->readonly_rootfs,
-                     "no_new_privileges", c->no_new_privileges, "memory", (json_int_t)c->memory,
-                     "pids_limit", (json_int_t)c->pids_limit, "binds", brig_strv_json (c->binds),
-                     "cap_add", brig_strv_json (c->cap_add), "open_ports",
-                     brig_strv_json (c->open_ports)));
-    }
   o = json_pack (
       "{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:{s:s, s:I, s:i, s:b, s:b, s:s, s:b, "
       "s:i}}",
@@ -314,6 +348,11 @@ print_facts_json (const struct brig_host *h)
                  d->socket_found, "group", brig_strv_json (d->docker_group), "api", d->api,
                  "api_error", d->api_error, "version", d->version, "seccomp", d->api_seccomp,
                  "userns", d->api_userns, "rootless", d->api_rootless, "containers", containers));
+  json_object_set_new (
+      o, "podman",
+      json_pack ("{s:s?, s:b, s:s?, s:o}", "socket", h->engines.podman_socket, "api",
+                 h->engines.podman_api, "api_error", h->engines.podman_api_error, "containers",
+                 containers_json (h->engines.podman_containers, h->engines.npodman_containers)));
   json_object_set_new (o, "firewall",
                        json_pack ("{s:b, s:s, s:b, s:b, s:b}", "read", h->firewall.read, "source",
                                   h->firewall.source, "docker_chains", h->firewall.docker_chains,
@@ -362,11 +401,9 @@ cmd_host (int argc, char **argv)
       return brig_fail (2, &err);
     }
   if (o.paths.docker_socket == NULL)
-    {
-      const char *dh = getenv ("DOCKER_HOST");
-      if (dh && strncmp (dh, "unix:///", 8) == 0)
-        o.paths.docker_socket = dh + 7;
-    }
+    o.paths.docker_socket = brig_socket_env ("DOCKER_HOST");
+  if (o.paths.podman_socket == NULL)
+    o.paths.podman_socket = brig_socket_env ("CONTAINER_HOST");
 
   brig_host_read_virt (&o.paths, &h.virt);
   brig_host_read_kernel (&o.paths, &h.kernel);
@@ -374,6 +411,7 @@ cmd_host (int argc, char **argv)
   brig_host_read_docker (&o.paths, &h.docker);
   brig_host_read_firewall (&o.paths, &h.firewall);
   brig_host_read_engines (&o.paths, &h.engines);
+  brig_host_read_podman (&o.paths, &h.engines);
   brig_host_read_files (&o.paths, h.docker.daemon_json, &h.files);
   if (o.facts)
     {

@@ -30,22 +30,8 @@ BRIG_OPT_FLAG (set_help, struct image_opts, help)
 BRIG_OPT_FLAG (set_help_man, struct image_opts, help_man)
 BRIG_OPT_FLAG (set_quiet, struct image_opts, quiet)
 BRIG_OPT_FLAG (set_no_trunc, struct image_opts, no_trunc)
-
-static int
-set_input (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)err;
-  ((struct image_opts *)ctx)->input = arg;
-  return 0;
-}
-
-static int
-set_oci (void *ctx, const char *arg, struct brig_err *err)
-{
-  (void)err;
-  ((struct image_opts *)ctx)->oci = arg;
-  return 0;
-}
+BRIG_OPT_STRING (set_input, struct image_opts, input)
+BRIG_OPT_STRING (set_oci, struct image_opts, oci)
 
 static int
 set_tag (void *ctx, const char *arg, struct brig_err *err)
@@ -60,14 +46,7 @@ set_tag (void *ctx, const char *arg, struct brig_err *err)
 static int
 set_max_layer (void *ctx, const char *arg, struct brig_err *err)
 {
-  int64_t v;
-  int r = brig_parse_size (arg, &v, err);
-  if (r < 0)
-    return r;
-  if (v < 4096)
-    return brig_error (err, 0, "`%s`: at least 4k", arg);
-  ((struct image_opts *)ctx)->max_layer = (uint64_t)v;
-  return 0;
+  return brig_max_layer_arg (arg, &((struct image_opts *)ctx)->max_layer, err);
 }
 
 #define HELP_OPTS                                                                                  \

@@ -39,6 +39,15 @@ int brig_opt_parse (const struct brig_opt *opts, void *ctx, int argc, char **arg
     return 0;                                                                                      \
   }
 
+/* A setter FN for an option that keeps its argument in ((TYPE *)ctx)->FIELD. */
+#define BRIG_OPT_STRING(fn, type, field)                                                           \
+  static int fn (void *ctx, const char *arg, struct brig_err *err)                                 \
+  {                                                                                                \
+    (void)err;                                                                                     \
+    ((type *)ctx)->field = arg;                                                                    \
+    return 0;                                                                                      \
+  }
+
 void brig_opt_help (FILE *f, const struct brig_cmd_help *h, const struct brig_opt *opts);
 void brig_opt_man (FILE *f, const struct brig_opt *opts);
 

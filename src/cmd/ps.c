@@ -27,7 +27,7 @@ struct ps_opts
   bool help, help_man, audit, json, sarif;
   enum brig_severity fail_on;
   bool fail_never;
-  const char *docker_host;
+  const char *docker_host, *podman_host;
 };
 
 static int
@@ -51,10 +51,13 @@ BRIG_OPT_FLAG (o_help_man, struct ps_opts, help_man)
 static int
 o_docker_host (void *ctx, const char *arg, struct brig_err *err)
 {
-  if (!str_has_prefix (arg, "unix://") && arg[0] != '/')
-    return brig_error (err, 0, "--docker-host `%s`: expected unix:///PATH", arg);
-  ((struct ps_opts *)ctx)->docker_host = arg;
-  return 0;
+  return brig_socket_arg (arg, &((struct ps_opts *)ctx)->docker_host, err);
+}
+
+static int
+o_podman_host (void *ctx, const char *arg, struct brig_err *err)
+{
+  return brig_socket_arg (arg, &((struct ps_opts *)ctx)->podman_host, err);
 }
 
 static const struct brig_opt options[] = {
@@ -66,9 +69,14 @@ static const struct brig_opt options[] = {
     "critical, or never",
     o_fail_on },
   { 0, "docker-host", "unix:///PATH",
-    "Docker's API socket, to name its containers (default: $DOCKER_HOST, else "
-    "/var/run/docker.sock when it exists)",
+    "Docker's API socket, unix:///PATH or /PATH, to name its containers (default: $DOCKER_HOST "
+    "when it is one of those, else /var/run/docker.sock when it exists)",
     o_docker_host },
+  { 0, "podman-host", "unix:///PATH",
+    "Podman's API socket (`podman system service`), to name its containers and read their "
+    "ports (default: $CONTAINER_HOST when it is unix:///PATH or /PATH, else "
+    "/run/podman/podman.sock when it exists)",
+    o_podman_host },
   { 'h', "help", NULL, "print this help", o_help },
   { 0, "help-man", NULL, NULL, o_help_man }, /* hidden: brig-ps(1), made at build time */
   { 0 },
@@ -82,13 +90,17 @@ static const struct brig_cmd_help help = {
   "line per container, its init process.  Reads for each its user namespace and uid_map, "
   "effective and bounding capabilities, seccomp mode and filters, no_new_privs, whether its root "
   "is read-only, which of the host's namespaces it shares, its cgroup's memory, pids and CPU "
-  "limits, and mounts that give it the host (an engine's socket, the host's /, a writable /sys "
+  "limits, whether its device cgroup allows every device (cgroup v1), and mounts that give it "
+  "the host (an engine's socket, the host's /, a writable /sys "
   "or /proc/sys).  The host's namespaces are PID 1's, or brig's own where /proc/1 cannot be "
   "read.  CONTAINER (a pid, a name or the start of an id) shows only those; one that names none is "
-  "an error (exit 2).  Docker containers are "
-  "named through Docker's API when it answers; published ports are "
-  "shown only then.\n\n"
-  "--audit applies brig audit's container rules (BRIG-C001... and BRIG-R001, R003, R006) to what "
+  "an error (exit 2).  Docker's and Podman's containers "
+  "are named through their APIs when they answer (Podman's through `podman system service`, "
+  "whose Docker-compatible endpoints brig reads; else from conmon's --name), LXC's by their cgroup "
+  "(lxc.payload.NAME); published ports "
+  "are shown only then, and one on every address (0.0.0.0, ::) is a weakness.\n\n"
+  "--audit applies brig audit's container rules (BRIG-C001... and BRIG-R001, R003, R004, R006) to "
+  "what "
   "was seen, with the same report formats and exit status: 0, 1 for a finding at --fail-on, 2 for "
   "errors.",
 };
@@ -139,9 +151,14 @@ weaknesses (const struct brig_observed *o)
     ADD ("no memory limit");
   if (o->pids_limit < 0)
     ADD ("no pids limit");
+  if (o->all_devices == 1)
+    ADD ("all devices");
   for (size_t i = 0; i < o->nmounts; i++)
     if (o->mounts[i].what)
       ADD ("%s", o->mounts[i].what);
+  for (size_t i = 0; i < o->nports; i++)
+    if (brig_obs_port_open (&o->ports[i]))
+      ADD ("port %d/%s on every address", o->ports[i].host_port, o->ports[i].proto);
 #undef ADD
   return steal_pointer (&out);
 }
@@ -231,6 +248,20 @@ tri (int v)
   return v < 0 ? json_null () : json_boolean (v);
 }
 
+static json_t *
+ports_json (const struct brig_observed *o)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; i < o->nports; i++)
+    {
+      const struct brig_obs_port *p = &o->ports[i];
+      json_array_append_new (a, json_pack ("{s:s, s:i, s:i, s:s, s:b}", "host_ip", p->host_ip,
+                                           "host_port", p->host_port, "port", p->port, "protocol",
+                                           p->proto, "every_address", brig_obs_port_open (p)));
+    }
+  return a;
+}
+
 static void
 print_json (const struct brig_observed_list *l)
 {
@@ -270,6 +301,7 @@ print_json (const struct brig_observed_list *l)
       json_object_set_new (lim, "cpu_period_us",
                            o->cpu_quota < 0 ? json_null () : json_integer (o->cpu_period));
       json_object_set_new (c, "limits", lim);
+      json_object_set_new (c, "all_devices", tri (o->all_devices));
       for (size_t k = 0; k < o->nmounts; k++)
         {
           const struct brig_obs_mount *x = &o->mounts[k];
@@ -282,7 +314,7 @@ print_json (const struct brig_observed_list *l)
           json_array_append_new (m, j);
         }
       json_object_set_new (c, "mounts", m);
-      json_object_set_new (c, "ports", o->ports ? json_string (o->ports) : json_null ());
+      json_object_set_new (c, "ports", o->ports_known ? ports_json (o) : json_null ());
       json_object_set_new (c, "verdict", json_string (weak[0] ? "weak" : "hardened"));
       json_object_set_new (c, "weaknesses", json_string (weak));
       json_array_append_new (arr, c);
@@ -332,6 +364,9 @@ observed_workload (const struct brig_observed *o, const char *file, struct brig_
     }
   if (o->seccomp == 0)
     d->seccomp = VAL ("unconfined");
+  /* Every device without the rest of --privileged: the rule it breaks. */
+  if (o->all_devices == 1 && !d->privileged.set)
+    brig_wlist_push (&d->device_cgroup_rules, VAL ("a *:* rwm"));
   if (o->no_new_privs >= 0)
     d->no_new_privs = VAL (o->no_new_privs ? "true" : "false");
   if (o->read_only_root >= 0)
@@ -355,6 +390,17 @@ observed_workload (const struct brig_observed *o, const char *file, struct brig_
     d->userns_mode = VAL ("host");
   if (o->shares[BRIG_OBS_NS_CGROUP])
     d->cgroupns = VAL ("host");
+  for (size_t i = 0; i < o->nports; i++)
+    {
+      const struct brig_obs_port *p = &o->ports[i];
+      d->ports = xreallocarray (d->ports, d->nports + 1, sizeof *d->ports);
+      d->ports[d->nports++] = (struct brig_wport){
+        .host_ip = VAL (p->host_ip),
+        .published = VAL (own (w, xasprintf ("%d", p->host_port))),
+        .target = VAL (own (w, xasprintf ("%d", p->port))),
+        .protocol = VAL (p->proto),
+      };
+    }
   for (size_t i = 0; i < o->nmounts; i++)
     {
       const struct brig_obs_mount *m = &o->mounts[i];
@@ -376,8 +422,9 @@ observed_workload (const struct brig_observed *o, const char *file, struct brig_
 /* The container rules that hold for what a running container shows; the
  * others judge what only a file says (an image tag, a restart policy). */
 static const char *const observed_rules[]
-    = { "BRIG-C001", "BRIG-C002", "BRIG-C003", "BRIG-C004", "BRIG-C005", "BRIG-C007", "BRIG-C008",
-        "BRIG-C009", "BRIG-C010", "BRIG-C011", "BRIG-C013", "BRIG-R001", "BRIG-R003", "BRIG-R006" };
+    = { "BRIG-C001", "BRIG-C002", "BRIG-C003", "BRIG-C004", "BRIG-C005", "BRIG-C007",
+        "BRIG-C008", "BRIG-C009", "BRIG-C010", "BRIG-C011", "BRIG-C012", "BRIG-C013",
+        "BRIG-R001", "BRIG-R003", "BRIG-R004", "BRIG-R006" };
 
 static int
 audit (const struct ps_opts *o, const struct brig_observed_list *l)
@@ -488,17 +535,23 @@ cmd_ps (int argc, char **argv)
   if (l.n)
     qsort (l.v, l.n, sizeof *l.v, by_pid);
 
-  sock = o.docker_host ? o.docker_host : getenv ("DOCKER_HOST");
-  if (sock && str_has_prefix (sock, "unix://"))
-    sock += strlen ("unix://");
-  else if (sock && sock[0] != '/')
-    sock = NULL; /* tcp:// and ssh:// are not spoken here */
-  else if (sock == NULL && access ("/var/run/docker.sock", F_OK) == 0)
+  sock = o.docker_host ? o.docker_host : brig_socket_env ("DOCKER_HOST");
+  if (sock == NULL && access ("/var/run/docker.sock", F_OK) == 0)
     sock = "/var/run/docker.sock";
-  if (sock && brig_docker_names (sock, &l, &err) < 0)
+  if (sock && brig_api_names (sock, "docker", &l, &err) < 0)
     {
       if (o.docker_host)
         fprintf (stderr, "brig: warning: %s; Docker's containers are not named\n", err.msg);
+      brig_err_release (&err);
+    }
+  sock = o.podman_host ? o.podman_host : brig_socket_env ("CONTAINER_HOST");
+  if (sock == NULL && access ("/run/podman/podman.sock", F_OK) == 0)
+    sock = "/run/podman/podman.sock";
+  if (sock && brig_api_names (sock, "podman", &l, &err) < 0)
+    {
+      if (o.podman_host)
+        fprintf (stderr, "brig: warning: %s; Podman's containers are named from conmon only\n",
+                 err.msg);
       brig_err_release (&err);
     }
 

@@ -80,7 +80,7 @@ struct run_opts
   struct brig_stored_image img;
   char *image_tag;
   struct brig_rootfs root;
-  bool image_root_user; /* the image's User is root or unset */
+  struct brig_policy *policy; /* loaded once, before the model is built */
 };
 
 static int
@@ -397,20 +397,18 @@ set_network (void *ctx, const char *arg, struct brig_err *err)
  * BRIG-C017): refused by the default policy, written to the audit log
  * when a policy allows them. */
 static int
-gate_network (struct brig_container *c, struct brig_auditlog *log, struct brig_err *err)
+gate_network (struct brig_container *c, const struct brig_policy *p, struct brig_auditlog *log,
+              struct brig_err *err)
 {
   static const char *const ids[] = { "BRIG-C002", "BRIG-C017" };
   const char *id = ids[c->netmode == BRIG_NET_CONTAINER];
-  struct brig_policy *p = NULL;
   _cleanup_free_ char *detail = NULL;
   const struct brig_rule *rule;
   size_t idx;
-  int r;
+  int r = 0;
 
   if (c->netmode != BRIG_NET_HOST && c->netmode != BRIG_NET_CONTAINER)
     return 0;
-  if ((r = brig_load_policy (&p, err)) < 0)
-    return r;
   rule = brig_rule_find (id, &idx);
   if (p->actions[idx] != BRIG_ACT_OFF && rule->check (c, p, &detail))
     {
@@ -425,7 +423,6 @@ gate_network (struct brig_container *c, struct brig_auditlog *log, struct brig_e
                         c->net_peer ? c->net_peer : "", id, rule->title, detail, id,
                         BRIG_DEFAULT_POLICY);
     }
-  brig_policy_free (p);
   return r;
 }
 
@@ -744,8 +741,8 @@ static const struct brig_opt run_opts_table[] = {
     "entrypoint)",
     set_entrypoint },
   { 0, "strict", NULL,
-    "refuse an image of the store whose user is root or unset (without --strict "
-    "it is a finding in the audit log)",
+    "refuse an image of the store whose user is root or unset unless -u names another user "
+    "(BRIG-C018 set to enforce; the default policy writes it to the audit log)",
     set_strict },
   { 0, "init", NULL, "run a tiny init as PID 1 that forwards signals and reaps zombies", set_init },
   { 0, "log", "FILE",
@@ -822,18 +819,6 @@ resolve_stored_image (struct run_opts *o, const char *image, struct brig_err *er
   return r < 0 ? brig_err_wrap (err, "image `%s`", image) : 0;
 }
 
-static bool
-is_root_user (const char *u)
-{
-  static const char *const roots[] = { "", "0", "root" };
-  size_t n = u ? strcspn (u, ":") : 0;
-
-  for (size_t i = 0; i < ARRAY_SIZE (roots); i++)
-    if (strlen (roots[i]) == n && strncmp (u ? u : "", roots[i], n) == 0)
-      return true;
-  return false;
-}
-
 /* The image config's command, user and working directory, under what the
  * command line said. */
 static int
@@ -870,7 +855,7 @@ apply_image_config (struct run_opts *o, struct brig_err *err)
       free (c->cwd);
       c->cwd = ic->workdir[0] == '/' ? xstrdup (ic->workdir) : xasprintf ("/%s", ic->workdir);
     }
-  o->image_root_user = is_root_user (ic->user);
+  c->image_user = xstrdup (ic->user ? ic->user : "");
   if (o->user == NULL && ic->user && ic->user[0])
     o->user = xstrdup (ic->user);
   return 0;
@@ -887,6 +872,7 @@ prepare_image_root (struct run_opts *o, struct brig_err *err)
   struct brig_rootfs_opts ro
       = { .id = c->id,
           .writable = !c->readonly_rootfs,
+          .keep_setid = o->policy->keep_image_setid,
           .overlay = getenv ("BRIG_IMAGE_FLAT") == NULL,
           .squash = c->rootless,
           .uid_base = c->uidmap[0].outside,
@@ -922,6 +908,7 @@ prepare_image_root (struct run_opts *o, struct brig_err *err)
     return brig_err_wrap (err, "image `%s`", c->image);
   c->rootfs = xstrdup (o->root.path);
   c->rootfs_shifted = true;
+  c->rootfs_suid = ro.keep_setid;
   return 0;
 }
 
@@ -1301,32 +1288,36 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
   return 0;
 }
 
-/* brig run judges what it reads from the host by the policy: the rules on
- * binds (the rest of its model is the hardened default and the flags,
- * whose relaxations the audit log records).  Decisions go to the log;
- * hardened ones are also said on stderr. */
+/* brig run judges by the policy's rules IDS what it reads from the host
+ * and the image: the binds (BRIG-C003, C015, C016) and the image's user
+ * (BRIG-C018).  The rest of its model is the hardened default and the
+ * flags, whose relaxations the audit log records.  Decisions go to the
+ * log; hardened ones are also said on stderr. */
 static int
-gate_volumes (struct brig_container *c, struct brig_auditlog *log, struct brig_err *err)
+gate_rules (const struct run_opts *o, const char *const *ids, struct brig_auditlog *log,
+            struct brig_err *err)
 {
-  static const char *const ids[] = { "BRIG-C003", "BRIG-C015", "BRIG-C016", NULL };
-  struct brig_policy *p = NULL;
+  size_t nrules;
+  struct brig_policy view = *o->policy; /* these rules only, on a copy */
+  _cleanup_free_ enum brig_action *actions = NULL;
   struct brig_decision *d = NULL;
   size_t n = 0;
   int r;
 
-  if ((r = brig_load_policy (&p, err)) < 0)
-    return r;
-  brig_policy_only (p, ids);
-  r = brig_policy_gate (p, c, &d, &n, err);
+  brig_rules (&nrules);
+  actions = xreallocarray (NULL, nrules, sizeof *actions);
+  memcpy (actions, o->policy->actions, nrules * sizeof *actions);
+  view.actions = actions;
+  brig_policy_only (&view, ids);
+  r = brig_policy_gate (&view, o->c, &d, &n, err);
   for (size_t i = 0; i < n; i++)
     {
-      brig_audit_decision (log, c, d[i].rule->id, brig_action_name (d[i].action), d[i].detail);
+      brig_audit_decision (log, o->c, d[i].rule->id, brig_action_name (d[i].action), d[i].detail);
       if (d[i].action == BRIG_ACT_HARDEN)
         fprintf (stderr, "brig: warning: %s (%s): %s: hardened, as the policy (%s) says\n",
-                 d[i].rule->id, d[i].rule->title, d[i].detail, p->source);
+                 d[i].rule->id, d[i].rule->title, d[i].detail, view.source);
     }
   brig_decisions_free (d, n);
-  brig_policy_free (p);
   return r;
 }
 
@@ -1386,22 +1377,10 @@ audit_image (struct run_opts *o, struct brig_auditlog *log, const char *ref, str
     }
   if (info.healthcheck && info.healthcheck[0] && strcmp (info.healthcheck[0], "NONE") != 0)
     fprintf (stderr, "brig: note: image %s has a health check, which brig run does not run\n", ref);
-  if (!o->image_root_user)
-    return 0;
   {
-    _cleanup_free_ char *detail = xasprintf (
-        "image %s (%s) runs as %s%s", ref, o->img.digest,
-        o->img.config.user && o->img.config.user[0] ? o->img.config.user : "root (no User set)",
-        o->user && !is_root_user (o->user) ? "; -u overrides it" : "");
-    bool refuse = o->strict && (o->user == NULL || is_root_user (o->user));
-    brig_audit_decision (log, o->c, "BRIG-I001", refuse ? "refuse" : "audit", detail);
-    if (refuse)
-      return brig_error (err, 0,
-                         "image `%s` runs as root (its User is `%s`): refused under --strict; "
-                         "give -u UID or use an image with a non-root USER",
-                         ref, o->img.config.user ? o->img.config.user : "");
+    static const char *const ids[] = { "BRIG-C018", NULL };
+    return gate_rules (o, ids, log, err);
   }
-  return 0;
 }
 
 int
@@ -1431,6 +1410,14 @@ cmd_run (int argc, char **argv)
       status = 0;
       goto out;
     }
+  if ((r = brig_load_policy (&o.policy, &err)) < 0)
+    goto fail;
+  if (o.strict)
+    {
+      size_t idx;
+      brig_rule_find ("BRIG-C018", &idx);
+      o.policy->actions[idx] = BRIG_ACT_ENFORCE;
+    }
   if ((r = build_model (&o, argc - optind, argv + optind, &err)) < 0)
     goto fail;
   {
@@ -1438,12 +1425,16 @@ cmd_run (int argc, char **argv)
     if ((r = brig_auditlog_open (path, &log, &err)) < 0)
       goto fail;
   }
-  if ((r = gate_volumes (o.c, &log, &err)) < 0)
+  {
+    static const char *const ids[] = { "BRIG-C003", "BRIG-C015", "BRIG-C016", NULL };
+    r = gate_rules (&o, ids, &log, &err);
+  }
+  if (r < 0)
     {
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
     }
-  if ((r = gate_network (o.c, &log, &err)) < 0)
+  if ((r = gate_network (o.c, o.policy, &log, &err)) < 0)
     {
       brig_audit_exited (&log, o.c, -1, false, err.msg);
       goto fail;
@@ -1522,6 +1513,7 @@ out:
   free (o.entrypoint);
   brig_auditlog_close (&log);
   brig_container_free (o.c);
+  brig_policy_free (o.policy);
   free (o.user);
   free (o.log_path);
   free (o.userns_range);

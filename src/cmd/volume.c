@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -133,11 +134,16 @@ do_inspect (const struct volume_opts *o, char **names, int n, struct brig_err *e
           status = brig_fail (EXIT_FAIL, err);
           continue;
         }
+      char created[32];
+      struct tm tm;
+
       for (size_t k = 0; v.used_by && v.used_by[k]; k++)
         json_array_append_new (users, json_string (v.used_by[k]));
-      json_array_append_new (all, json_pack ("{s:s, s:s, s:i, s:i, s:o}", "name", v.name,
-                                             "mountpoint", v.mountpoint, "uid", (int)v.uid, "gid",
-                                             (int)v.gid, "used_by", users));
+      strftime (created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime_r (&v.created, &tm));
+      json_array_append_new (all,
+                             json_pack ("{s:s, s:s, s:s, s:i, s:i, s:o}", "name", v.name,
+                                        "created_at", created, "mountpoint", v.mountpoint, "uid",
+                                        (int)v.uid, "gid", (int)v.gid, "used_by", users));
       brig_volume_info_release (&v);
     }
   s = json_dumps (all, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
@@ -196,14 +202,37 @@ cmd_volume (int argc, char **argv)
   verb = argv[optind_];
   argc -= optind_ + 1;
   argv += optind_ + 1;
-  /* Options after the verb (brig volume ls -q). */
-  {
-    int more;
-    if (brig_opt_parse (options, &o, argc + 1, argv - 1, &more, &err) < 0)
-      return brig_fail (EXIT_USAGE, &err);
-    argc -= more - 1;
-    argv += more - 1;
-  }
+  /* Options anywhere after the verb, as docker volume takes them
+   * (brig volume ls -q, brig volume create a -q b); after `--` only
+   * names. */
+  _cleanup_free_ char **names = xcalloc ((size_t)argc + 1, sizeof *names);
+  int n = 0;
+  bool dashdash = false;
+
+  while (argc > 0)
+    {
+      int more;
+      if (!dashdash)
+        {
+          if (brig_opt_parse (options, &o, argc + 1, argv - 1, &more, &err) < 0)
+            return brig_fail (EXIT_USAGE, &err);
+          dashdash = more > 1 && strcmp (argv[more - 2], "--") == 0;
+          argc -= more - 1;
+          argv += more - 1;
+        }
+      if (argc > 0)
+        {
+          names[n++] = *argv++;
+          argc--;
+        }
+    }
+  argc = n;
+  argv = names;
+  if (o.help)
+    {
+      brig_opt_help (stdout, &help, options);
+      return 0;
+    }
   for (size_t i = 0; i < ARRAY_SIZE (verbs); i++)
     if (strcmp (verb, verbs[i].name) == 0 || (verbs[i].alias && strcmp (verb, verbs[i].alias) == 0))
       {

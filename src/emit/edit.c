@@ -1,6 +1,7 @@
 /* Byte-range edits of a text, and the unified diff of two texts. */
 #include "emit/edit.h"
 #include "util/cleanup.h"
+#include "util/lines.h"
 #include "util/mem.h"
 
 #include <stdarg.h>
@@ -10,47 +11,15 @@
 void
 brig_edits_init (struct brig_edits *e, const char *buf, size_t len)
 {
-  size_t cap = 64;
-
   *e = (struct brig_edits){ .buf = buf, .len = len };
-  e->lines = xmalloc (cap * sizeof *e->lines);
-  e->lines[e->nlines++] = 0;
-  for (const char *p = buf; (p = memchr (p, '\n', len - (size_t)(p - buf))) != NULL; p++)
-    {
-      if (e->nlines == cap)
-        e->lines = xreallocarray (e->lines, cap *= 2, sizeof *e->lines);
-      e->lines[e->nlines++] = (size_t)(p - buf) + 1;
-    }
+  brig_lines_index (&e->lines, buf, len);
 }
 
 void
 brig_edits_yaml_lines (struct brig_edits *e)
 {
-  const unsigned char *b = (const unsigned char *)e->buf;
-  size_t cap = e->nlines > 64 ? e->nlines : 64;
-
-  e->nlines = 0;
-  e->lines = xreallocarray (e->lines, cap, sizeof *e->lines);
-  e->lines[e->nlines++] = 0;
-  for (size_t i = 0; i < e->len; i++)
-    {
-      size_t next = 0;
-      if (b[i] == '\n')
-        next = i + 1;
-      else if (b[i] == '\r')
-        next = i + 1 < e->len && b[i + 1] == '\n' ? i + 2 : i + 1;
-      else if (b[i] == 0xc2 && i + 1 < e->len && b[i + 1] == 0x85)
-        next = i + 2; /* NEL */
-      else if (b[i] == 0xe2 && i + 2 < e->len && b[i + 1] == 0x80
-               && (b[i + 2] == 0xa8 || b[i + 2] == 0xa9))
-        next = i + 3; /* LS, PS */
-      if (next == 0)
-        continue;
-      if (e->nlines == cap)
-        e->lines = xreallocarray (e->lines, cap *= 2, sizeof *e->lines);
-      e->lines[e->nlines++] = next;
-      i = next - 1;
-    }
+  brig_lines_release (&e->lines);
+  brig_lines_index_yaml (&e->lines, e->buf, e->len);
 }
 
 void
@@ -59,7 +28,7 @@ brig_edits_release (struct brig_edits *e)
   for (size_t i = 0; i < e->n; i++)
     free (e->v[i].text);
   free (e->v);
-  free (e->lines);
+  brig_lines_release (&e->lines);
   *e = (struct brig_edits){ 0 };
 }
 
@@ -70,10 +39,10 @@ brig_edits_offset (const struct brig_edits *e, int line, int col, bool chars)
 
   if (line < 1)
     return 0;
-  if ((size_t)line > e->nlines)
+  if ((size_t)line > e->lines.n)
     return e->len;
-  off = e->lines[line - 1];
-  end = (size_t)line < e->nlines ? e->lines[line] : e->len;
+  off = e->lines.start[line - 1];
+  end = (size_t)line < e->lines.n ? e->lines.start[line] : e->len;
   for (int c = 1; c < col && off < end; c++)
     {
       off++;
@@ -84,40 +53,51 @@ brig_edits_offset (const struct brig_edits *e, int line, int col, bool chars)
   return off;
 }
 
-static size_t
-line_index (const struct brig_edits *e, size_t off)
-{
-  size_t lo = 0, hi = e->nlines;
-
-  while (hi - lo > 1)
-    {
-      size_t mid = lo + (hi - lo) / 2;
-      if (e->lines[mid] <= off)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
 size_t
 brig_edits_line_start (const struct brig_edits *e, size_t off)
 {
-  return e->lines[line_index (e, off)];
+  return e->lines.start[brig_lines_find (&e->lines, off)];
 }
 
 size_t
 brig_edits_next_line (const struct brig_edits *e, size_t off)
 {
-  size_t i = line_index (e, off);
-  return i + 1 < e->nlines ? e->lines[i + 1] : e->len;
+  size_t i = brig_lines_find (&e->lines, off);
+  return i + 1 < e->lines.n ? e->lines.start[i + 1] : e->len;
+}
+
+/* TEXT with its new lines as the file writes them: a file whose first
+ * line ends in CRLF gets CRLF in what is added too. */
+static char *
+as_file_writes (const struct brig_edits *e, const char *text)
+{
+  const char *nl = memchr (e->buf, '\n', e->len);
+  size_t n = 0;
+  char *out, *o;
+
+  if (nl == NULL || nl == e->buf || nl[-1] != '\r')
+    return xstrdup (text);
+  for (const char *p = text; *p; p++)
+    n += 1 + (*p == '\n' && (p == text || p[-1] != '\r'));
+  o = out = xmalloc (n + 1);
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '\n' && (p == text || p[-1] != '\r'))
+        *o++ = '\r';
+      *o++ = *p;
+    }
+  *o = '\0';
+  return out;
 }
 
 bool
-brig_edits_add (struct brig_edits *e, size_t off, size_t end, const char *text)
+brig_edits_add (struct brig_edits *e, size_t off, size_t end, const char *text_)
 {
+  _cleanup_free_ char *text = NULL;
+
   if (off > end || end > e->len)
     return false;
+  text = as_file_writes (e, text_);
   for (size_t i = 0; i < e->n; i++)
     {
       const struct brig_edit *x = &e->v[i];
@@ -130,7 +110,7 @@ brig_edits_add (struct brig_edits *e, size_t off, size_t end, const char *text)
         return false;
     }
   e->v = xreallocarray (e->v, e->n + 1, sizeof *e->v);
-  e->v[e->n] = (struct brig_edit){ off, end, xstrdup (text), e->n };
+  e->v[e->n] = (struct brig_edit){ off, end, steal_pointer (&text), e->n };
   e->n++;
   return true;
 }

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/lines.h"
+
 struct brig_edit
 {
   size_t off, end; /* [OFF, END) of the original; OFF == END inserts */
@@ -20,8 +22,7 @@ struct brig_edits
 {
   const char *buf; /* the original, borrowed */
   size_t len;
-  size_t *lines; /* offset of each line's start; lines[0] is line 1 */
-  size_t nlines;
+  struct brig_lines lines;
   struct brig_edit *v;
   size_t n;
 };

@@ -92,6 +92,7 @@ brig_host_docker_container (json_t *j, const char *id, struct brig_host_containe
   size_t i;
 
   c->id = xstrdup (id);
+  c->engine = "Docker";
   name = json_string_value (json_object_get (j, "Name"));
   c->name = xstrdup (name ? (name[0] == '/' ? name + 1 : name) : id);
   c->where = xasprintf ("host:docker/%s", c->name);
@@ -99,6 +100,16 @@ brig_host_docker_container (json_t *j, const char *id, struct brig_host_containe
   hc = json_object_get (j, "HostConfig");
   c->privileged = json_is_true (json_object_get (hc, "Privileged"));
   c->host_network = jis (hc, "NetworkMode", "host");
+  {
+    /* Published ports reach a bridge through the engine's DNAT; these
+       modes have none, or a listener of their own on the host. */
+    static const char *const no_nat[] = { "host", "none", "slirp4netns", "pasta" };
+    const char *mode = json_string_value (json_object_get (hc, "NetworkMode"));
+    c->nat = true;
+    for (size_t m = 0; mode && m < ARRAY_SIZE (no_nat); m++)
+      if (str_has_prefix (mode, no_nat[m]))
+        c->nat = false;
+  }
   c->host_pid = jis (hc, "PidMode", "host");
   json_array_foreach (json_object_get (hc, "CapAdd"), i, v) if (json_string_value (v))
       strv_push (&c->cap_add, xstrdup (json_string_value (v)));
@@ -134,7 +145,7 @@ brig_host_docker_container (json_t *j, const char *id, struct brig_host_containe
 }
 
 static void
-read_container (const char *sock, const char *id, struct brig_host_container *c)
+read_container (const char *sock, const char *engine, const char *id, struct brig_host_container *c)
 {
   struct brig_err e = { 0 };
   _cleanup_free_ char *path = xasprintf ("/containers/%s/json", id);
@@ -146,11 +157,43 @@ read_container (const char *sock, const char *id, struct brig_host_container *c)
       /* Gone since the list, or the daemon stopped answering: named by id. */
       c->id = xstrdup (id);
       c->name = xstrndup (id, 12);
-      c->where = xasprintf ("host:docker/%s", c->name);
-      return;
     }
-  brig_host_docker_container (j, id, c);
-  json_decref (j);
+  else
+    {
+      brig_host_docker_container (j, id, c);
+      json_decref (j);
+      free (c->where);
+    }
+  c->engine = strcmp (engine, "podman") == 0 ? "Podman" : "Docker";
+  c->where = xasprintf ("host:%s/%s", engine, c->name);
+}
+
+/* The running containers of the API at SOCK (ENGINE: "docker",
+ * "podman"), each inspected, into *RET; false and *RET_ERROR when the list
+ * cannot be had. */
+static bool
+read_list (const char *sock, const char *engine, struct brig_host_container **ret, size_t *ret_n,
+           char **ret_error)
+{
+  struct brig_err e = { 0 };
+  json_t *list = brig_docker_api_get (sock, "/containers/json", &e), *v;
+  size_t i;
+
+  if (list == NULL)
+    {
+      *ret_error = xstrdup (e.msg ? e.msg : "no answer");
+      brig_err_release (&e);
+      return false;
+    }
+  *ret = xcalloc (json_array_size (list) + 1, sizeof **ret);
+  json_array_foreach (list, i, v)
+  {
+    const char *id = json_string_value (json_object_get (v, "Id"));
+    if (id && id[0] && strspn (id, "0123456789abcdef") == strlen (id))
+      read_container (sock, engine, id, &(*ret)[(*ret_n)++]);
+  }
+  json_decref (list);
+  return true;
 }
 
 void
@@ -176,8 +219,7 @@ static void
 read_api (const char *sock, struct brig_host_docker *d)
 {
   struct brig_err e = { 0 };
-  json_t *info = brig_docker_api_get (sock, "/info", &e), *list, *v;
-  size_t i;
+  json_t *info = brig_docker_api_get (sock, "/info", &e);
 
   if (info == NULL)
     {
@@ -187,21 +229,25 @@ read_api (const char *sock, struct brig_host_docker *d)
     }
   brig_host_docker_info (info, d);
   json_decref (info);
-  list = brig_docker_api_get (sock, "/containers/json", &e);
-  if (list == NULL)
+  read_list (sock, "docker", &d->containers, &d->ncontainers, &d->api_error);
+}
+
+void
+brig_host_read_podman (const struct brig_host_paths *p, struct brig_host_engines *e)
+{
+  struct stat st;
+
+  e->podman_socket = p->podman_socket ? xstrdup (p->podman_socket)
+                                      : xasprintf ("%s/run/podman/podman.sock", p->root);
+  if (stat (e->podman_socket, &st) < 0 || !S_ISSOCK (st.st_mode))
     {
-      d->api_error = xstrdup (e.msg ? e.msg : "no answer");
-      brig_err_release (&e);
+      /* Only a socket named on purpose is worth a word. */
+      if (p->podman_socket)
+        e->podman_api_error = xasprintf ("`%s`: not a socket", e->podman_socket);
       return;
     }
-  d->containers = xcalloc (json_array_size (list) + 1, sizeof *d->containers);
-  json_array_foreach (list, i, v)
-  {
-    const char *id = json_string_value (json_object_get (v, "Id"));
-    if (id && strspn (id, "0123456789abcdef") == strlen (id))
-      read_container (sock, id, &d->containers[d->ncontainers++]);
-  }
-  json_decref (list);
+  e->podman_api = read_list (e->podman_socket, "podman", &e->podman_containers,
+                             &e->npodman_containers, &e->podman_api_error);
 }
 
 /* The members of the docker group: its line of /etc/group and the users
@@ -398,7 +444,7 @@ brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_docker 
   conf = p->docker_config ? xstrdup (p->docker_config)
          : flag_config    ? xasprintf ("%s%s", p->root, flag_config)
                           : xasprintf ("%s/etc/docker/daemon.json", p->root);
-  if (stat (conf, &st) == 0 && S_ISREG (st.st_mode))
+  if (!p->no_docker_config && stat (conf, &st) == 0 && S_ISREG (st.st_mode))
     {
       d->daemon_json = steal_pointer (&conf);
       d->installed = true;

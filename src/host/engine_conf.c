@@ -3,6 +3,10 @@
  * over several lines), each with its file, line and column. */
 #include "host/machine.h"
 #include "util/cleanup.h"
+#include "util/mem.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,9 +101,49 @@ read_toml (const char *root, const char *path, const struct want *want, size_t n
   return true;
 }
 
+static int
+by_name (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+/* The drop-ins of DIR (under ROOT), as Podman reads them: the regular
+ * files named *.conf, in byte order of their names; DIR/NAME each
+ * (without ROOT), or NULL for none. */
+static char **
+conf_dropins (const char *root, const char *dir)
+{
+  _cleanup_free_ char *full = xasprintf ("%s%s", root, dir);
+  DIR *d = opendir (full);
+  struct dirent *ent;
+  char **v = NULL;
+  size_t n = 0;
+
+  if (d == NULL)
+    return NULL;
+  while ((ent = readdir (d)) != NULL)
+    {
+      _cleanup_free_ char *path = NULL;
+      struct stat st;
+      if (!str_has_suffix (ent->d_name, ".conf") || strlen (ent->d_name) == 5)
+        continue;
+      path = xasprintf ("%s/%s", full, ent->d_name);
+      if (stat (path, &st) < 0 || !S_ISREG (st.st_mode))
+        continue;
+      strv_push (&v, xasprintf ("%s/%s", dir, ent->d_name));
+      n++;
+    }
+  closedir (d);
+  if (n > 1)
+    qsort (v, n, sizeof *v, by_name);
+  return v;
+}
+
 void
 brig_host_read_engines (const struct brig_host_paths *p, struct brig_host_engines *e)
 {
+  /* In Podman's order, the later winning: each file, then its drop-in
+     directory (Podman 4.3 has only /etc's; later ones read both). */
   static const char *const podman_files[]
       = { "/usr/share/containers/containers.conf", "/etc/containers/containers.conf" };
   const struct want podman[] = {
@@ -116,11 +160,22 @@ brig_host_read_engines (const struct brig_host_paths *p, struct brig_host_engine
   };
 
   for (size_t i = 0; i < ARRAY_SIZE (podman_files); i++)
-    if (read_toml (p->root, podman_files[i], podman, ARRAY_SIZE (podman)))
-      {
-        e->podman = true;
-        snprintf (e->podman_file, sizeof e->podman_file, "%s", podman_files[i]);
-      }
+    {
+      _cleanup_free_ char *dir = xasprintf ("%s.d", podman_files[i]);
+      char **dropins = conf_dropins (p->root, dir);
+      if (read_toml (p->root, podman_files[i], podman, ARRAY_SIZE (podman)))
+        {
+          e->podman = true;
+          snprintf (e->podman_file, sizeof e->podman_file, "%s", podman_files[i]);
+        }
+      for (size_t k = 0; dropins && dropins[k]; k++)
+        if (read_toml (p->root, dropins[k], podman, ARRAY_SIZE (podman)))
+          {
+            e->podman = true;
+            snprintf (e->podman_file, sizeof e->podman_file, "%s", dropins[k]);
+          }
+      strv_free (dropins);
+    }
   if (read_toml (p->root, "/etc/containerd/config.toml", containerd, ARRAY_SIZE (containerd)))
     {
       e->containerd = true;

@@ -1,5 +1,6 @@
-/* Names of containers from the engines' APIs (proc.h): Docker's
- * GET /containers/json (host/dockerapi.h), and brig's own state files. */
+/* Names of containers from the engines' APIs (proc.h): GET
+ * /containers/json (host/dockerapi.h) of Docker, or of Podman's service,
+ * which serves Docker's endpoints too; and brig's own state files. */
 #include "host/dockerapi.h"
 #include "host/proc.h"
 #include "util/cleanup.h"
@@ -11,10 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *
-ports_text (json_t *ports)
+/* The Ports of a /containers/json entry into O: Docker names every
+ * address 0.0.0.0, Podman leaves IP out. */
+static void
+read_ports (json_t *ports, struct brig_observed *o)
 {
-  char *out = NULL;
   size_t i;
   json_t *p;
 
@@ -24,19 +26,20 @@ ports_text (json_t *ports)
     const char *type = json_string_value (json_object_get (p, "Type"));
     json_int_t pub = json_integer_value (json_object_get (p, "PublicPort"));
     json_int_t priv = json_integer_value (json_object_get (p, "PrivatePort"));
-    char *one = pub ? xasprintf ("%s:%lld->%lld/%s", ip ? ip : "", (long long)pub, (long long)priv,
-                                 type ? type : "tcp")
-                    : xasprintf ("%lld/%s", (long long)priv, type ? type : "tcp");
-    char *n = xasprintf ("%s%s%s", out ? out : "", out ? ", " : "", one);
-    free (one);
-    free (out);
-    out = n;
+    if (pub <= 0 || pub > 65535 || priv < 0 || priv > 65535)
+      continue; /* exposed, not published */
+    o->ports = xreallocarray (o->ports, o->nports + 1, sizeof *o->ports);
+    o->ports[o->nports++]
+        = (struct brig_obs_port){ .host_ip = xstrdup (ip && ip[0] ? ip : "0.0.0.0"),
+                                  .host_port = (int)pub,
+                                  .port = (int)priv,
+                                  .proto = xstrdup (type ? type : "tcp") };
   }
-  return out ? out : xstrdup ("");
 }
 
 int
-brig_docker_names (const char *sock, struct brig_observed_list *l, struct brig_err *err)
+brig_api_names (const char *sock, const char *engine, struct brig_observed_list *l,
+                struct brig_err *err)
 {
   json_t *root = brig_docker_api_get (sock, "/containers/json", err);
 
@@ -45,7 +48,7 @@ brig_docker_names (const char *sock, struct brig_observed_list *l, struct brig_e
   if (!json_is_array (root))
     {
       json_decref (root);
-      return brig_error (err, 0, "Docker API at `%s`: not a JSON array", sock);
+      return brig_error (err, 0, "API at `%s`: /containers/json: not a JSON array", sock);
     }
   size_t i;
   json_t *c;
@@ -60,14 +63,15 @@ brig_docker_names (const char *sock, struct brig_observed_list *l, struct brig_e
     for (size_t k = 0; k < l->n; k++)
       {
         struct brig_observed *o = &l->v[k];
-        if (strcmp (o->engine, "docker") != 0 || o->id[0] == '\0' || strcmp (o->id, id) != 0)
+        if (strcmp (o->engine, engine) != 0 || o->id[0] == '\0' || strcmp (o->id, id) != 0)
           continue;
         free (o->name);
         o->name = xstrdup (name ? name + (name[0] == '/') : "");
         free (o->image);
         o->image = xstrdup (image ? image : "");
-        free (o->ports);
-        o->ports = ports_text (json_object_get (c, "Ports"));
+        if (!o->ports_known)
+          read_ports (json_object_get (c, "Ports"), o);
+        o->ports_known = true;
       }
   }
   json_decref (root);

@@ -15,7 +15,9 @@ struct brig_host_paths
 {
   const char *root;
   const char *docker_config; /* daemon.json, or NULL: /etc/docker/daemon.json */
+  bool no_docker_config;     /* judge no daemon.json (--docker-config none) */
   const char *docker_socket; /* the API socket, or NULL: /var/run/docker.sock */
+  const char *podman_socket; /* Podman's API socket, or NULL: /run/podman/podman.sock */
   bool no_cpuid;             /* trust the files only (tests) */
   const char *iptables_save; /* a saved ruleset, or NULL: run iptables-save */
 };
@@ -37,6 +39,18 @@ void brig_host_read_docker (const struct brig_host_paths *p, struct brig_host_do
  * SecurityOptions into D; a container's /containers/ID/json into C. */
 void brig_host_docker_info (json_t *info, struct brig_host_docker *d);
 void brig_host_docker_container (json_t *inspect, const char *id, struct brig_host_container *c);
+
+/* nftables' ruleset as `nft -j list ruleset` prints it, into FW as
+ * brig_host_read_firewall fills it from iptables-save (a chain named
+ * DOCKER-USER or DOCKER... in any table, iifname/oifname docker0 rules, a
+ * dnat in a chain DOCKER without a daddr match); each line is the position
+ * of the chain or rule in the "nftables" array, from 1.  brig host reads
+ * it when iptables-save shows nothing of Docker's. */
+void brig_host_parse_nft (json_t *root, struct brig_host_firewall *fw);
+
+/* Podman's running containers through its API (`podman system service`,
+ * whose Docker-compatible endpoints are read), when its socket is there. */
+void brig_host_read_podman (const struct brig_host_paths *p, struct brig_host_engines *e);
 
 /* The packet filter (iptables-save's output, run when it is installed and
  * brig is root) and whether UFW or firewalld is on. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define PROC_FILE_MAX (4u << 20)
+#define CAP_AUDIT_READ_BIT 37
 
 struct minfo_list
 {
@@ -61,9 +62,10 @@ enum cg_ctrl
   CG_MEMORY,
   CG_PIDS,
   CG_CPU,
+  CG_DEVICES,
   CG_COUNT
 };
-static const char *const cg_names[CG_COUNT] = { "memory", "pids", "cpu" };
+static const char *const cg_names[CG_COUNT] = { "memory", "pids", "cpu", "devices" };
 
 struct host
 {
@@ -260,6 +262,25 @@ cg_number (const char *dir, const char *rel, const char *file, bool *ret_found)
   return v < 0 || v >= (1LL << 60) ? -1 : v;
 }
 
+/* v1's devices.list in DIR REL: 1 when it allows every device ("a *:*
+ * rwm", --privileged), 0 when it lists some, -1 unread. */
+static int
+cg_all_devices (const char *dir, const char *rel)
+{
+  _cleanup_free_ char *path = xasprintf ("%s%s/devices.list", dir, rel), *buf = NULL;
+  struct brig_err err = { 0 };
+
+  if (brig_read_file (path, 1 << 20, &buf, NULL, &err) < 0)
+    {
+      brig_err_release (&err);
+      return -1;
+    }
+  for (char *p = buf, *line; (line = strsep (&p, "\n")) != NULL;)
+    if (strcmp (line, "a *:* rwm") == 0)
+      return 1;
+  return 0;
+}
+
 static void
 read_limits (const struct host *h, const char *cg, struct brig_observed *o)
 {
@@ -268,6 +289,7 @@ read_limits (const struct host *h, const char *cg, struct brig_observed *o)
 
   o->mem_limit = o->pids_limit = o->cpu_quota = -1;
   o->cpu_period = 0;
+  o->all_devices = -1; /* v2 says it in an eBPF program brig does not read */
   for (int c = 0; c < CG_COUNT; c++)
     {
       _cleanup_free_ char *rel = h->v1[c] ? cgroup_path (cg, cg_names[c]) : NULL;
@@ -281,7 +303,9 @@ read_limits (const struct host *h, const char *cg, struct brig_observed *o)
           o->cpu_quota = cg_number (h->v1[c], rel, "cpu.cfs_quota_us", &found);
           o->cpu_period = cg_number (h->v1[c], rel, "cpu.cfs_period_us", &found);
         }
-      if (found || h->v2 == NULL || v2 == NULL)
+      else if (rel && c == CG_DEVICES)
+        o->all_devices = cg_all_devices (h->v1[c], rel);
+      if (c == CG_DEVICES || found || h->v2 == NULL || v2 == NULL)
         continue;
       if (c == CG_MEMORY)
         o->mem_limit = cg_number (h->v2, v2, "memory.max", &found);
@@ -541,7 +565,12 @@ observe (const struct host *h, int pid, struct brig_observed *o, struct brig_err
     }
   o->cap_eff = status_hex (st, "CapEff:");
   o->cap_bnd = status_hex (st, "CapBnd:");
-  o->all_caps = h->all_caps && (o->cap_eff & h->all_caps) == h->all_caps;
+  /* --privileged gives what the engine's capability list knows: one that
+     predates Linux 5.8 (Docker 20.10's runc) stops at CAP_AUDIT_READ (37),
+     without PERFMON, BPF and CHECKPOINT_RESTORE, which are not needed to be
+     privileged: CAP_SYS_ADMIN holds what they split off. */
+  uint64_t priv = h->all_caps & ((UINT64_C (1) << (CAP_AUDIT_READ_BIT + 1)) - 1);
+  o->all_caps = priv && (o->cap_eff & priv) == priv;
   o->seccomp = (int)status_long (st, "Seccomp:", -1);
   o->seccomp_filters = (int)status_long (st, "Seccomp_filters:", -1);
   o->no_new_privs = (int)status_long (st, "NoNewPrivs:", -1);
@@ -595,11 +624,15 @@ observe (const struct host *h, int pid, struct brig_observed *o, struct brig_err
       o->engine = xstrdup ("unknown");
       o->id = xstrdup ("");
       o->mem_limit = o->pids_limit = o->cpu_quota = -1;
+      o->all_devices = -1;
     }
   if (strcmp (o->engine, "unknown") == 0 || strcmp (o->engine, "podman") == 0)
     engine_from_parent (h, (int)status_long (st, "PPid:", 0), o);
   if (o->cgroup == NULL)
     o->cgroup = xstrdup ("");
+  /* LXC has no API: the name is its cgroup's, lxc.payload.NAME. */
+  if (o->name == NULL && strcmp (o->engine, "lxc") == 0)
+    o->name = xstrdup (o->id);
   if (o->name == NULL)
     o->name = xstrdup ("");
   o->image = xstrdup ("");

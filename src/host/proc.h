@@ -24,10 +24,12 @@ int brig_proc_scan (const char *proc, struct brig_observed_list *ret, struct bri
 /* Read one process PID as a container's init (no grouping).  For tests. */
 int brig_proc_observe (const char *proc, int pid, struct brig_observed *ret, struct brig_err *err);
 
-/* Name the containers through Docker's API at SOCK (a path): GET
- * /containers/json, matching ids; sets name, image and ports.  Fails
- * when the daemon does not answer; nothing is changed then. */
-int brig_docker_names (const char *sock, struct brig_observed_list *l, struct brig_err *err);
+/* Name ENGINE's containers ("docker", "podman") through the API at SOCK
+ * (a path; Podman's `podman system service` serves Docker's endpoints):
+ * GET /containers/json, matching ids; sets name, image and published
+ * ports.  Fails when the daemon does not answer; nothing is changed then. */
+int brig_api_names (const char *sock, const char *engine, struct brig_observed_list *l,
+                    struct brig_err *err);
 
 /* Name brig's containers from their state files in DIR (brig's runtime
  * directory: ID.json with name, image and pid).  Returns how many. */

@@ -54,13 +54,18 @@ make_mount_file (int root, const char *path, uint32_t uid, uint32_t gid, struct 
   return 0;
 }
 
+/* What a layer's unpacked copy depends on besides its content: the id
+ * mapping, and whether setuid bits were kept (a copy made for a policy
+ * that keeps them must never serve one that does not). */
 static char *
 mapping_key (const struct brig_rootfs_opts *o)
 {
+  const char *setid = o->keep_setid ? "-setid" : "";
+
   if (o->squash)
-    return xasprintf ("squash%u", (unsigned)o->uid_base);
-  return xasprintf ("%u-%u-%u", (unsigned)o->uid_base, (unsigned)o->gid_base,
-                    (unsigned)o->id_count);
+    return xasprintf ("squash%u%s", (unsigned)o->uid_base, setid);
+  return xasprintf ("%u-%u-%u%s", (unsigned)o->uid_base, (unsigned)o->gid_base,
+                    (unsigned)o->id_count, setid);
 }
 
 static void
@@ -284,8 +289,9 @@ mount_overlay (struct brig_store *s, const struct brig_stored_image *img,
     layers = open (ldir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (layers < 0 || cwd < 0 || fchdir (layers) < 0)
       return brig_error (err, errno, "`%s`", ldir);
-    r = mount ("overlay", mnt, "overlay", MS_NODEV | MS_NOSUID | (o->writable ? 0 : MS_RDONLY),
-               opts);
+    /* nosuid, unless the policy keeps the image's setuid bits. */
+    r = mount ("overlay", mnt, "overlay",
+               MS_NODEV | (o->keep_setid ? 0 : MS_NOSUID) | (o->writable ? 0 : MS_RDONLY), opts);
     r = r < 0 ? -errno : 0;
     if (fchdir (cwd) < 0)
       r = r ? r : -errno;

@@ -151,23 +151,82 @@ fail:
 }
 
 int
+brig_blob_writer_open (struct brig_store *s, struct brig_blob_writer *w, struct brig_err *err)
+{
+  int fd;
+
+  *w = (struct brig_blob_writer){ .s = s, .fd = -1 };
+  if ((fd = tmp_file (s, &w->tmp, err)) < 0)
+    return fd;
+  w->fd = fd;
+  brig_sha256_init (&w->hash);
+  return 0;
+}
+
+int
+brig_blob_writer_write (struct brig_blob_writer *w, const void *data, size_t len,
+                        struct brig_err *err)
+{
+  int r = brig_write_all (w->fd, data, len);
+
+  if (r < 0)
+    return brig_error (err, -r, "write `%s/tmp/%s`", w->s->root, w->tmp);
+  brig_sha256_update (&w->hash, data, len);
+  w->size += len;
+  return 0;
+}
+
+int
+brig_blob_writer_commit (struct brig_blob_writer *w, const char *want, const char *name,
+                         char ret_digest[BRIG_DIGEST_LEN], bool *ret_new, struct brig_err *err)
+{
+  int r;
+
+  brig_sha256_digest (&w->hash, ret_digest);
+  if (want && strcmp (want, ret_digest) != 0)
+    r = brig_error (err, 0, "%s has digest %s, not %s: refused", name, ret_digest, want);
+  else if (fsync (w->fd) < 0 || fchmod (w->fd, 0600) < 0)
+    r = brig_error (err, errno, "sync `%s/tmp/%s`", w->s->root, w->tmp);
+  else
+    {
+      close (w->fd);
+      w->fd = -1;
+      r = commit_blob (w->s, w->tmp, ret_digest, ret_new, err);
+      free (w->tmp);
+      w->tmp = NULL;
+      return r;
+    }
+  brig_blob_writer_abort (w);
+  return r;
+}
+
+void
+brig_blob_writer_abort (struct brig_blob_writer *w)
+{
+  if (w->fd >= 0)
+    close (w->fd);
+  if (w->tmp)
+    unlink_tmp (w->s, w->tmp);
+  free (w->tmp);
+  w->tmp = NULL;
+  w->fd = -1;
+}
+
+int
 brig_store_put_buf (struct brig_store *s, const char *data, size_t len,
                     char ret_digest[BRIG_DIGEST_LEN], bool *ret_new, struct brig_err *err)
 {
-  _cleanup_free_ char *tmp = NULL;
-  _cleanup_close_ int out = -1;
+  struct brig_blob_writer w;
   int r;
 
-  brig_sha256_of (data, len, ret_digest);
-  if ((out = tmp_file (s, &tmp, err)) < 0)
-    return out;
-  if ((r = brig_write_all (out, data, len)) < 0 || fsync (out) < 0)
+  if ((r = brig_blob_writer_open (s, &w, err)) < 0)
+    return r;
+  if ((r = brig_blob_writer_write (&w, data, len, err)) < 0)
     {
-      r = brig_error (err, r < 0 ? -r : errno, "write `%s/tmp/%s`", s->root, tmp);
-      unlink_tmp (s, tmp);
+      brig_blob_writer_abort (&w);
       return r;
     }
-  return commit_blob (s, tmp, ret_digest, ret_new, err);
+  return brig_blob_writer_commit (&w, NULL, "blob", ret_digest, ret_new, err);
 }
 
 bool
@@ -568,48 +627,6 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
     }
   brig_error (err, 0, "no image `%s` in the store (see brig images; brig load -i)", ref);
   return -ENOENT;
-}
-
-/* Remove the tree NAME under DIR, not following symbolic links, adding
- * the sizes of the files removed to *RET_BYTES. */
-int
-brig_remove_tree_at (int dir, const char *name, uint64_t *ret_bytes)
-{
-  struct stat st;
-  int fd, r = 0;
-  DIR *d;
-  struct dirent *e;
-
-  if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-    return errno == ENOENT ? 0 : -errno;
-  if (!S_ISDIR (st.st_mode))
-    {
-      if (ret_bytes && S_ISREG (st.st_mode))
-        *ret_bytes += (uint64_t)st.st_size;
-      return unlinkat (dir, name, 0) < 0 ? -errno : 0;
-    }
-  fd = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && errno == EACCES && fchmodat (dir, name, 0700, 0) == 0)
-    fd = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return -errno;
-  d = fdopendir (fd);
-  if (d == NULL)
-    {
-      close (fd);
-      return -ENOMEM;
-    }
-  while ((e = readdir (d)))
-    if (strcmp (e->d_name, ".") && strcmp (e->d_name, ".."))
-      {
-        int q = brig_remove_tree_at (fd, e->d_name, ret_bytes);
-        if (q < 0 && r == 0)
-          r = q;
-      }
-  closedir (d);
-  if (unlinkat (dir, name, AT_REMOVEDIR) < 0 && r == 0)
-    r = -errno;
-  return r;
 }
 
 /* The hex of every blob, layer and manifest the images (and the running

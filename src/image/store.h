@@ -61,6 +61,24 @@ int brig_store_put_fd (struct brig_store *s, int fd, uint64_t off, uint64_t len,
                        struct brig_err *err);
 int brig_store_put_buf (struct brig_store *s, const char *data, size_t len,
                         char ret_digest[BRIG_DIGEST_LEN], bool *ret_new, struct brig_err *err);
+/* A blob written piece by piece (a download): hashed as it is written
+ * to ROOT/tmp; commit checks it against WANT (or NULL), syncs it and
+ * renames it into place; abort (or a failed commit) removes it. */
+struct brig_blob_writer
+{
+  struct brig_store *s;
+  char *tmp;
+  int fd;
+  struct brig_sha256 hash;
+  uint64_t size; /* bytes written so far */
+};
+int brig_blob_writer_open (struct brig_store *s, struct brig_blob_writer *w, struct brig_err *err);
+int brig_blob_writer_write (struct brig_blob_writer *w, const void *data, size_t len,
+                            struct brig_err *err);
+/* NAME names the blob in the error when its digest is not WANT. */
+int brig_blob_writer_commit (struct brig_blob_writer *w, const char *want, const char *name,
+                             char ret_digest[BRIG_DIGEST_LEN], bool *ret_new, struct brig_err *err);
+void brig_blob_writer_abort (struct brig_blob_writer *w);
 bool brig_store_has (struct brig_store *s, const char *digest);
 /* An open blob (O_RDONLY) and its size; the caller verifies as it reads. */
 int brig_store_open_blob (struct brig_store *s, const char *digest, int *ret_fd, uint64_t *ret_size,
@@ -113,8 +131,5 @@ struct brig_gc_stats
  * uses, and what containers that ended without cleaning up left.  Needs
  * the writer's lock. */
 int brig_store_gc (struct brig_store *s, struct brig_gc_stats *ret, struct brig_err *err);
-
-/* Remove the tree NAME under the directory DIR without following links. */
-int brig_remove_tree_at (int dir, const char *name, uint64_t *ret_bytes);
 
 #endif

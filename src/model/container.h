@@ -211,12 +211,18 @@ struct brig_container
   /* The root's files are already owned by the user namespace's host ids
    * (an image unpacked for this mapping): it is not idmapped. */
   bool rootfs_shifted;
+  /* The root is mounted without nosuid: the policy keeps the image's
+   * setuid bits (keep_image_setid).  Otherwise always nosuid. */
+  bool rootfs_suid;
 
   char **argv; /* what runs as PID 1 (or under --init) */
   char **env;
   char *cwd;
 
   uid_t uid;
+  /* brig run IMAGE: the image config's User ("" when unset), for
+   * BRIG-C018; NULL for a directory or a bundle. */
+  char *image_user;
   gid_t gid;
   gid_t *groups; /* supplementary groups */
   size_t ngroups;
@@ -292,6 +298,11 @@ struct brig_container
  * rootfs and argv are left for the caller. */
 struct brig_container *brig_container_new_hardened (void);
 void brig_container_free (struct brig_container *c);
+
+/* Is the user U (a USER, --user or config User: NAME|UID[:GROUP]) root:
+ * `root`, a uid of zeros, or Windows' ContainerAdministrator?  An empty
+ * or unset user is the image's default, root, too. */
+bool brig_user_is_root (const char *u);
 
 /* The default masked and read-only paths (NULL-terminated). */
 extern const char *const brig_default_masked_paths[];

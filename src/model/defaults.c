@@ -154,6 +154,7 @@ brig_container_free (struct brig_container *c)
   strv_free (c->argv);
   strv_free (c->env);
   free (c->cwd);
+  free (c->image_user);
   free (c->groups);
   brig_seccomp_free (c->seccomp);
   free (c->rlimits);
@@ -414,4 +415,16 @@ brig_port_is_exposed (const struct brig_port *p)
 {
   return p->host_ip[0] != '\0' && !str_has_prefix (p->host_ip, "127.")
          && strcmp (p->host_ip, "::1") != 0;
+}
+
+bool
+brig_user_is_root (const char *u)
+{
+  size_t n = u ? strcspn (u, ":") : 0;
+  bool zero = true;
+
+  for (size_t i = 0; i < n; i++)
+    zero &= u[i] == '0';
+  return zero || (n == 4 && strncmp (u, "root", 4) == 0)
+         || (n == 22 && strncasecmp (u, "ContainerAdministrator", 22) == 0);
 }

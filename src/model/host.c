@@ -3,6 +3,23 @@
 
 #include <stdlib.h>
 
+static void
+containers_free (struct brig_host_container *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      struct brig_host_container *c = &v[i];
+      free (c->id);
+      free (c->name);
+      free (c->image);
+      free (c->where);
+      strv_free (c->binds);
+      strv_free (c->cap_add);
+      strv_free (c->open_ports);
+    }
+  free (v);
+}
+
 void
 brig_host_release (struct brig_host *h)
 {
@@ -15,18 +32,7 @@ brig_host_release (struct brig_host *h)
   strv_free (d->docker_group);
   free (d->api_error);
   free (d->version);
-  for (size_t i = 0; i < d->ncontainers; i++)
-    {
-      struct brig_host_container *c = &d->containers[i];
-      free (c->id);
-      free (c->name);
-      free (c->image);
-      free (c->where);
-      strv_free (c->binds);
-      strv_free (c->cap_add);
-      strv_free (c->open_ports);
-    }
-  free (d->containers);
+  containers_free (d->containers, d->ncontainers);
   brig_host_engines_release (&h->engines);
   for (size_t i = 0; i < h->files.nowned; i++)
     free (h->files.owned[i].path);
@@ -51,4 +57,10 @@ brig_host_engines_release (struct brig_host_engines *e)
       free (all[i]->value);
       all[i]->value = NULL;
     }
+  free (e->podman_socket);
+  free (e->podman_api_error);
+  containers_free (e->podman_containers, e->npodman_containers);
+  e->podman_socket = e->podman_api_error = NULL;
+  e->podman_containers = NULL;
+  e->npodman_containers = 0;
 }

@@ -51,11 +51,15 @@ struct brig_host_kernel
   char landlock_why[96];
 };
 
-/* One container as the Docker API shows it. */
+/* One container as the Docker API (or Podman's, which serves Docker's
+ * endpoints) shows it. */
 struct brig_host_container
 {
   char *id, *name, *image;
-  char *where; /* its pseudo-path for findings: "host:docker/NAME" */
+  char *where;        /* its pseudo-path for findings: "host:docker/NAME", "host:podman/NAME" */
+  const char *engine; /* "Docker" or "Podman" */
+  bool nat; /* its ports are forwarded by the engine's NAT rules (a bridge network), which come
+               before UFW's and firewalld's; not a listener of its own (slirp4netns, pasta) */
   bool privileged, host_network, host_pid, seccomp_unconfined;
   bool readonly_rootfs, no_new_privileges;
   long long memory, pids_limit; /* bytes, processes; 0 or less: none */
@@ -125,6 +129,12 @@ struct brig_host_engines
   bool containerd; /* its config.toml was read */
   char containerd_file[128];
   struct brig_host_setting disable_apparmor, enable_unprivileged_ports;
+  /* Podman's API (`podman system service`): its running containers. */
+  char *podman_socket;
+  bool podman_api;
+  char *podman_api_error;
+  struct brig_host_container *podman_containers;
+  size_t npodman_containers;
 };
 
 /* A file of Docker's or containerd's whose owner and mode the CIS Docker

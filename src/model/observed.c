@@ -12,6 +12,12 @@ brig_obs_ns_name (enum brig_obs_ns ns)
   return ns < BRIG_OBS_NS_COUNT ? ns_names[ns] : "?";
 }
 
+bool
+brig_obs_port_open (const struct brig_obs_port *p)
+{
+  return strcmp (p->host_ip, "0.0.0.0") == 0 || strcmp (p->host_ip, "::") == 0;
+}
+
 void
 brig_observed_release (struct brig_observed *o)
 {
@@ -22,6 +28,11 @@ brig_observed_release (struct brig_observed *o)
   free (o->comm);
   free (o->cgroup);
   free (o->uid_map);
+  for (size_t i = 0; i < o->nports; i++)
+    {
+      free (o->ports[i].host_ip);
+      free (o->ports[i].proto);
+    }
   free (o->ports);
   for (size_t i = 0; i < o->nmounts; i++)
     {

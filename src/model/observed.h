@@ -33,6 +33,17 @@ struct brig_obs_mount
   bool read_only;
 };
 
+/* A port published on the host (-p HOST_IP:HOST_PORT:PORT/PROTO). */
+struct brig_obs_port
+{
+  char *host_ip; /* "0.0.0.0" or "::" for every address */
+  int host_port, port;
+  char *proto; /* "tcp", "udp"... */
+};
+
+/* Published on every address of the host (0.0.0.0, ::)? */
+bool brig_obs_port_open (const struct brig_obs_port *p);
+
 struct brig_observed
 {
   int pid;       /* its init process, as the host numbers it */
@@ -49,18 +60,23 @@ struct brig_observed
   char *uid_map; /* /proc/PID/uid_map, lines joined by ", " */
   long root_uid; /* the host uid container root is (-1: unmapped; uid 0 without userns) */
   uint64_t cap_eff, cap_bnd;
-  bool all_caps;                  /* CapEff holds every capability this kernel has (--privileged) */
-  int seccomp;                    /* 0 disabled, 1 strict, 2 filter; -1 unknown */
-  int seccomp_filters;            /* -1 when the kernel does not say */
-  int no_new_privs;               /* 0/1, -1 unknown */
-  int read_only_root;             /* 0/1, -1 unknown */
-  bool shares[BRIG_OBS_NS_COUNT]; /* shares the host's namespace */
-  long long mem_limit;            /* bytes; -1 none */
-  long long pids_limit;           /* -1 none */
+  bool all_caps;       /* CapEff holds every capability up to CAP_AUDIT_READ that the host root
+                          has (--privileged; engines that predate 5.8 give none past it) */
+  int seccomp;         /* 0 disabled, 1 strict, 2 filter; -1 unknown */
+  int seccomp_filters; /* -1 when the kernel does not say */
+  int no_new_privs;    /* 0/1, -1 unknown */
+  int read_only_root;  /* 0/1, -1 unknown */
+  bool shares[BRIG_OBS_NS_COUNT];  /* shares the host's namespace */
+  long long mem_limit;             /* bytes; -1 none */
+  long long pids_limit;            /* -1 none */
   long long cpu_quota, cpu_period; /* microseconds; quota -1 none */
+  int all_devices; /* the device cgroup allows every device: 0/1, -1 unknown (cgroup v2) */
   struct brig_obs_mount *mounts;
   size_t nmounts;
-  char *ports; /* published ports as the engine says ("0.0.0.0:8080->80/tcp"), NULL: not known */
+  /* Published ports as the engine's API says; none known unless it answered. */
+  struct brig_obs_port *ports;
+  size_t nports;
+  bool ports_known;
 };
 
 struct brig_observed_list

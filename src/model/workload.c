@@ -101,6 +101,10 @@ brig_image_ref_parse (const char *s, struct brig_image_ref *r)
       end = colon;
     }
   copy_cut (r->name, sizeof r->name, s, (size_t)(end - s));
+  r->pin = r->digest                        ? BRIG_REF_DIGEST
+           : r->tag[0] == '\0'              ? BRIG_REF_UNTAGGED
+           : strcmp (r->tag, "latest") == 0 ? BRIG_REF_LATEST
+                                            : BRIG_REF_TAG;
 }
 
 bool

@@ -205,13 +205,26 @@ void brig_workloads_free (struct brig_workload *w, size_t n);
 bool brig_wtrue (const struct brig_wval *v);
 bool brig_wfalse (const struct brig_wval *v);
 
+/* How a reference names its image: by digest, by a tag other than latest
+ * (movable, but chosen), or floating: no tag, or latest (BRIG-D003,
+ * BRIG-R0xx, BRIG-K204 judge the last two). */
+enum brig_ref_pin
+{
+  BRIG_REF_DIGEST,
+  BRIG_REF_TAG,
+  BRIG_REF_UNTAGGED,
+  BRIG_REF_LATEST,
+};
+
 /* An image reference ("registry:5000/team/app:1.2@sha256:..."), split:
- * NAME without tag or digest, TAG ("" when none), and whether a digest
- * pins it.  Too long a part is cut short, never overflowed. */
+ * NAME without tag or digest, TAG ("" when none), whether a digest pins
+ * it, and so how it is pinned.  Too long a part is cut short, never
+ * overflowed. */
 struct brig_image_ref
 {
   char name[256], tag[128];
   bool digest;
+  enum brig_ref_pin pin;
 };
 void brig_image_ref_parse (const char *s, struct brig_image_ref *ret);
 

@@ -4,6 +4,7 @@
 #include "parse/dockerrun.h"
 #include "parse/dockeropts.h"
 #include "util/cleanup.h"
+#include "util/lines.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -834,8 +835,7 @@ struct level
   size_t len;
   bool make;
   const size_t *abs;
-  size_t *lines; /* where S's lines start */
-  size_t nlines;
+  struct brig_lines lines;
 };
 
 struct scan
@@ -848,31 +848,15 @@ struct scan
 
 #define MAX_NESTING 4
 
-static void
-level_lines (struct level *lv)
-{
-  size_t cap = 16;
-
-  lv->lines = xreallocarray (NULL, cap, sizeof *lv->lines);
-  lv->lines[0] = 0;
-  lv->nlines = 1;
-  for (const char *p = lv->s; (p = memchr (p, '\n', (size_t)(lv->s + lv->len - p))); p++)
-    {
-      if (lv->nlines == cap)
-        lv->lines = xreallocarray (lv->lines, cap *= 2, sizeof *lv->lines);
-      lv->lines[lv->nlines++] = (size_t)(p - lv->s) + 1;
-    }
-}
-
 /* The offset in LV of LINE:COL (as the lexer counts them). */
 static size_t
 offset_of (const struct level *lv, int line, int col)
 {
   size_t o;
 
-  if (line < 1 || (size_t)line > lv->nlines || col < 1)
+  if (line < 1 || (size_t)line > lv->lines.n || col < 1)
     return 0;
-  o = lv->lines[line - 1] + (size_t)col - 1;
+  o = lv->lines.start[line - 1] + (size_t)col - 1;
   return o < lv->len ? o : lv->len;
 }
 
@@ -880,18 +864,10 @@ offset_of (const struct level *lv, int line, int col)
 static void
 position_of (const struct level *top, size_t off, int *ret_line, int *ret_col)
 {
-  size_t lo = 0, hi = top->nlines;
+  size_t i = brig_lines_find (&top->lines, off);
 
-  while (hi - lo > 1)
-    {
-      size_t mid = lo + (hi - lo) / 2;
-      if (top->lines[mid] <= off)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  *ret_line = (int)lo + 1;
-  *ret_col = (int)(off - top->lines[lo]) + 1;
+  *ret_line = (int)i + 1;
+  *ret_col = (int)(off - top->lines.start[i]) + 1;
 }
 
 /* Where each byte of the word W of LV came from in the file: the word read
@@ -949,7 +925,7 @@ static void scan (struct scan *sc, const struct level *lv, const struct brig_shw
 static void
 nested (struct scan *sc, const char *text, size_t len, const size_t *abs, int depth)
 {
-  struct level lv = { text, len, false, abs, NULL, 0 };
+  struct level lv = { .s = text, .len = len, .abs = abs };
   struct brig_shword *w = NULL;
   struct brig_err e = { 0 };
   size_t n = 0;
@@ -963,10 +939,10 @@ nested (struct scan *sc, const char *text, size_t len, const size_t *abs, int de
       brig_err_release (&e);
       return;
     }
-  level_lines (&lv);
+  brig_lines_index (&lv.lines, lv.s, lv.len);
   scan (sc, &lv, w, n, depth);
   brig_shwords_free (w, n);
-  free (lv.lines);
+  brig_lines_release (&lv.lines);
 }
 
 /* The words W[FROM..TO) of LV joined by spaces, as ssh sends them to the
@@ -1187,17 +1163,17 @@ brig_parse_dockerrun (const char *buf, size_t len, const char *file, bool make,
                       struct brig_workload **ret, size_t *ret_n, struct brig_err *err)
 {
   struct brig_shword *wd = NULL;
-  struct level top = { buf, len, make, NULL, NULL, 0 };
+  struct level top = { .s = buf, .len = len, .make = make };
   struct scan sc = { file, &top, NULL, 0 };
   size_t n = 0;
   int r = brig_shell_words (buf, len, file, make, &wd, &n, err);
 
   if (r < 0)
     return r;
-  level_lines (&top);
+  brig_lines_index (&top.lines, top.s, top.len);
   scan (&sc, &top, wd, n, 0);
   brig_shwords_free (wd, n);
-  free (top.lines);
+  brig_lines_release (&top.lines);
   *ret = sc.w;
   *ret_n = sc.nw;
   return 0;

@@ -106,7 +106,10 @@ bind_refusal (const struct brig_mount *m, bool c003)
 
   if ((why = brig_host_path_refusal (m->source, &is003)) && is003 == c003)
     return xasprintf ("%s is %s, mounted at %s", m->source, why, m->dest);
-  for (size_t i = 0; m->source_via && m->source_via[i]; i++)
+  /* A link named as an engine's socket is judged by its name too; for
+   * BRIG-C015 what counts is where the name leads: /etc/localtime, a link
+   * to /usr/share/zoneinfo, binds no file of /etc. */
+  for (size_t i = 0; c003 && m->source_via && m->source_via[i]; i++)
     if ((why = brig_host_path_refusal (m->source_via[i], &is003)) && is003 == c003)
       return xasprintf ("%s (through %s) is %s, mounted at %s", m->source, m->source_via[i], why,
                         m->dest);

@@ -534,15 +534,10 @@ check_image (const struct brig_workload *w, int v, const struct brig_audit_rule 
   if (!img->set || w->docker.build)
     return; /* built here */
   brig_image_ref_parse (img->s, &ref);
-  if (ref.digest)
-    return;
-  if (ref.tag[0] == '\0')
-    {
-      if (!has_var (img->s))
-        brig_findings_add (f, r, w->file, img->loc,
-                           "image %s has no tag: whatever latest is when it is pulled", img->s);
-    }
-  else if (strcmp (ref.tag, "latest") == 0)
+  if (ref.pin == BRIG_REF_UNTAGGED && !has_var (img->s))
+    brig_findings_add (f, r, w->file, img->loc,
+                       "image %s has no tag: whatever latest is when it is pulled", img->s);
+  else if (ref.pin == BRIG_REF_LATEST)
     brig_findings_add (f, r, w->file, img->loc,
                        "image %s: latest changes under you; pin a version (or a digest)", img->s);
 }

@@ -271,10 +271,17 @@ brig_parse_policy (const char *buf, size_t len, const char *file, struct brig_po
       r = parse_host_paths (v, file, p, err);
     else if (strcmp (key, "allowed_bind_options") == 0)
       r = parse_bind_options (v, file, p, err);
+    else if (strcmp (key, "keep_image_setid") == 0)
+      {
+        if (!json_is_boolean (v))
+          r = bad (err, file, key, "expected true or false");
+        p->keep_image_setid = json_is_true (v);
+      }
     else
       r = brig_error (err, 0,
                       "%s: %s: unknown key: expected rules, allowed_capabilities, "
-                      "allowed_devices, allowed_host_paths, allowed_bind_options or limits",
+                      "allowed_devices, allowed_host_paths, allowed_bind_options, "
+                      "keep_image_setid or limits",
                       file, key);
     if (r < 0)
       goto out;

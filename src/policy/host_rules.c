@@ -205,9 +205,13 @@ check_api_userns (const struct brig_host *h, int today, const struct brig_audit_
                        h->docker.version ? h->docker.version : "Docker");
 }
 
+/* Docker's containers, then Podman's. */
 #define EACH_CONTAINER(h, c)                                                                       \
-  for (const struct brig_host_container *c = (h)->docker.containers;                               \
-       c < (h)->docker.containers + (h)->docker.ncontainers; c++)
+  for (int k_ = 0; k_ < 2; k_++)                                                                   \
+    for (const struct brig_host_container *c                                                       \
+         = k_ ? (h)->engines.podman_containers : (h)->docker.containers,                           \
+         *e_ = c + (k_ ? (h)->engines.npodman_containers : (h)->docker.ncontainers);               \
+         c < e_; c++)
 
 static void
 check_privileged (const struct brig_host *h, int today, const struct brig_audit_rule *r,
@@ -263,10 +267,15 @@ check_open_ports (const struct brig_host *h, int today, const struct brig_audit_
   (void)today;
   EACH_CONTAINER (h, c)
   for (size_t i = 0; c->open_ports && c->open_ports[i]; i++)
-    brig_findings_add (f, r, c->where, nowhere,
-                       "container %s publishes %s on every address of the host; Docker's NAT "
-                       "rules let it past UFW and firewalld",
-                       c->name, c->open_ports[i]);
+    if (c->nat)
+      brig_findings_add (f, r, c->where, nowhere,
+                         "container %s publishes %s on every address of the host; %s's NAT "
+                         "rules let it past UFW and firewalld",
+                         c->name, c->open_ports[i], c->engine ? c->engine : "Docker");
+    else
+      brig_findings_add (f, r, c->where, nowhere,
+                         "container %s publishes %s on every address of the host", c->name,
+                         c->open_ports[i]);
 }
 
 static void
@@ -329,13 +338,14 @@ check_firewall_bypass (const struct brig_host *h, int today, const struct brig_a
   if (!fw->ufw && !fw->firewalld)
     return;
   EACH_CONTAINER (h, c)
-  for (size_t i = 0; c->open_ports && c->open_ports[i]; i++)
+  for (size_t i = 0; c->nat && c->open_ports && c->open_ports[i]; i++)
     {
       any = true;
       brig_findings_add (f, r, c->where, nowhere,
-                         "%s is on (%s) but container %s publishes %s: Docker's NAT rules come "
+                         "%s is on (%s) but container %s publishes %s: %s's NAT rules come "
                          "before %s's, which never see that traffic",
-                         which, fw->firewall_file, c->name, c->open_ports[i], which);
+                         which, fw->firewall_file, c->name, c->open_ports[i],
+                         c->engine ? c->engine : "Docker", which);
     }
   if (!any && fw->read && fw->dnat_open_line)
     brig_findings_add (f, r, fw->source, (struct brig_loc){ fw->dnat_open_line, 1, 0, 0 },

@@ -105,18 +105,6 @@ minimal_base (const char *s)
   return false;
 }
 
-bool
-brig_user_is_root (const char *u)
-{
-  size_t n = strcspn (u, ":");
-  bool zero = n > 0;
-
-  for (size_t i = 0; i < n; i++)
-    zero &= u[i] == '0';
-  return zero || (n == 4 && strncmp (u, "root", 4) == 0)
-         || (n == 22 && strncasecmp (u, "ContainerAdministrator", 22) == 0);
-}
-
 static void
 check_user_root (const struct brig_image *img, const struct brig_audit_rule *r,
                  struct brig_findings *f)
@@ -212,7 +200,7 @@ check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r
     {
       const char *s = p.w->s;
 
-      if (p.ref.digest || (p.ref.tag[0] && !streq (p.ref.tag, "latest")))
+      if (p.ref.pin != BRIG_REF_UNTAGGED && p.ref.pin != BRIG_REF_LATEST)
         continue;
       if (p.copy)
         brig_findings_add (f, r, img->file, p.w->loc,
@@ -220,7 +208,7 @@ check_base_latest (const struct brig_image *img, const struct brig_audit_rule *r
                            p.copy->add ? "ADD" : "COPY", s,
                            p.ref.tag[0] ? "the image's latest" : "an image without a tag (latest)",
                            p.copy->onbuild ? ONBUILD_NOTE : "");
-      else if (p.ref.tag[0] == '\0')
+      else if (p.ref.pin == BRIG_REF_UNTAGGED)
         brig_findings_add (f, r, img->file, p.w->loc,
                            "FROM %s has no tag: it means %s:latest, whatever that is today", s, s);
       else
@@ -235,7 +223,7 @@ check_base_digest (const struct brig_image *img, const struct brig_audit_rule *r
   for (struct pulled p = { 0 }; next_pulled (img, &p);)
     {
       /* Untagged and :latest are BRIG-D003's. */
-      if (p.ref.digest || p.ref.tag[0] == '\0' || streq (p.ref.tag, "latest"))
+      if (p.ref.pin != BRIG_REF_TAG)
         continue;
       if (p.copy)
         brig_findings_add (f, r, img->file, p.w->loc,

@@ -16,8 +16,6 @@ const struct brig_audit_rule *brig_image_rules (size_t *ret_n);
 void brig_audit_image (const struct brig_image *img, struct brig_findings *f);
 
 /* Shared with the rules over stored images (policy/stored_image.c). */
-/* Is U (a USER or an image config's User: NAME[:GROUP], UID[:GID]) root? */
-bool brig_user_is_root (const char *u);
 /* Is NAME (an ENV or ARG variable) named like a secret (PASSWORD, TOKEN,
  * API_KEY...) and not like something about one (_FILE, _URL, a GPG key)? */
 bool brig_secret_name (const char *name);

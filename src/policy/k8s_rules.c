@@ -142,14 +142,12 @@ check_image_tag (const struct brig_workload *w, int v, const struct brig_audit_r
     if (!judged_image (&c->image))
       continue;
     brig_image_ref_parse (c->image.s, &ref);
-    if (ref.digest)
-      continue;
-    if (ref.tag[0] == '\0')
+    if (ref.pin == BRIG_REF_UNTAGGED)
       brig_findings_add (f, r, w->file, c->image.loc,
                          "container \"%s\": image %s has no tag: whatever latest is when the node "
                          "pulls it",
                          c->name, c->image.s);
-    else if (strcmp (ref.tag, "latest") == 0)
+    else if (ref.pin == BRIG_REF_LATEST)
       brig_findings_add (f, r, w->file, c->image.loc,
                          "container \"%s\": image %s: latest changes under you; pin a version",
                          c->name, c->image.s);

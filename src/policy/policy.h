@@ -67,7 +67,8 @@ struct brig_policy
    * them: a bind whose resolved source is one of these or below it. */
   char **allowed_host_paths;
   bool allow_bind_suid, allow_bind_dev; /* allowed_bind_options: BRIG-C016 */
-  char *source;                         /* the file, or "builtin" */
+  bool keep_image_setid; /* image layers keep setuid/setgid bits and file capabilities */
+  char *source;          /* the file, or "builtin" */
 };
 
 /* The engines' API sockets where they usually are (Docker, containerd,

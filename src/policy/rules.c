@@ -339,6 +339,19 @@ harden_cgroupns (struct brig_container *c, const struct brig_policy *p)
 
 /* brig run --network container:ID: another container's network. */
 static bool
+check_image_user (const struct brig_container *c, const struct brig_policy *p, char **d)
+{
+  (void)p;
+  if (c->image_user == NULL || c->uid != 0 || !brig_user_is_root (c->image_user))
+    return false;
+  if (c->image_user[0])
+    *d = xasprintf ("image %s runs as root (its User is `%s`)", c->image, c->image_user);
+  else
+    *d = xasprintf ("image %s runs as root (no User set)", c->image);
+  return true;
+}
+
+static bool
 check_peer_net (const struct brig_container *c, const struct brig_policy *p, char **d)
 {
   (void)p;
@@ -441,6 +454,14 @@ static const struct brig_rule rules[] = {
     "Publish the port the other container needs (-p) instead of --network container:ID.",
     "brig run's networking: a container reaches another's ports only where published",
     check_peer_net, NULL },
+  { "BRIG-C018", "image runs as root", BRIG_SEV_MEDIUM, BRIG_ACT_AUDIT,
+    "An image whose User is root or unset runs its program as root: in a user namespace that "
+    "root is unprivileged on the host, but it owns everything in the container and is one "
+    "kernel bug away from the host's root.",
+    "Build the image with a non-root USER, or run it with -u UID[:GID]; \"BRIG-C018\": "
+    "\"enforce\" in the policy (or brig run --strict) refuses such images.",
+    "CIS Docker 4.1 (a user for the container); Pod Security Standards restricted: runAsNonRoot",
+    check_image_user, NULL },
 };
 
 const struct brig_rule *

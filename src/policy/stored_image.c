@@ -3,6 +3,7 @@
  * Dockerfile rules (policy/image.c) judge how an image is built; these
  * judge what was built: its config and the files of its final root. */
 #include "policy/stored_image.h"
+#include "model/container.h"
 #include "model/imagescan.h"
 #include "policy/image.h"
 #include "util/cleanup.h"

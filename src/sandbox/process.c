@@ -755,8 +755,8 @@ idmap_root (struct brig_sandbox *sb, struct brig_err *err)
 {
   char path[64];
   _cleanup_close_ int userns = -1;
-  unsigned base
-      = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (sb->c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0);
+  unsigned base = (sb->c->rootfs_suid ? 0 : MOUNT_ATTR_NOSUID) | MOUNT_ATTR_NODEV
+                  | (sb->c->readonly_rootfs ? MOUNT_ATTR_RDONLY : 0);
   /* Private: a clone of a shared mount (Docker's /var/lib/docker) stays in
    * its peer group, and pivot_root refuses a shared root. */
   struct mount_attr a = { .attr_set = base | MOUNT_ATTR_IDMAP, .propagation = MS_PRIVATE };

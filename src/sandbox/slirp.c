@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,21 @@ exec_slirp (pid_t parent, int userns, int netns, int ready, int exit_r, int errf
   /* Its chatter goes to LOG, read only when it fails. */
   if (dup2 (log, STDOUT_FILENO) < 0 || dup2 (log, STDERR_FILENO) < 0)
     _exit (127);
+  /* Unprivileged, slirp4netns's sandbox (a mount namespace of its own)
+   * needs root in a user namespace: it runs in the container's, whose
+   * root is the caller, as rootless Podman runs it in its own.  It is
+   * outside the container's pid namespace, so nothing there sees it. */
+  if (userns >= 0 && geteuid () != 0)
+    {
+      if (setns (userns, CLONE_NEWUSER) < 0)
+        {
+          e = -errno; /* negative: not the exec */
+          if (write (errfd, &e, sizeof e) < 0)
+            _exit (127);
+          _exit (127);
+        }
+      userns = -1;
+    }
   /* slirp4netns opens them by path: they must survive the exec. */
   fcntl (netns, F_SETFD, 0);
   fcntl (ready, F_SETFD, 0);
@@ -111,8 +127,11 @@ brig_slirp_start (int userns, int netns, struct brig_slirp **ret, struct brig_er
     {
       while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
         ;
-      r = brig_error (err, e,
-                      "--network private needs slirp4netns (Debian: apt install slirp4netns)");
+      if (e < 0)
+        r = brig_error (err, -e, "--network private: join the container's user namespace");
+      else
+        r = brig_error (err, e,
+                        "--network private needs slirp4netns (Debian: apt install slirp4netns)");
       goto out;
     }
   p = (struct pollfd){ .fd = ready[0], .events = POLLIN };
@@ -130,9 +149,14 @@ brig_slirp_start (int userns, int netns, struct brig_slirp **ret, struct brig_er
       for (char *q = said; *q; q++)
         if (*q == '\n')
           *q = ' ';
-      r = brig_error (err, r == 0 ? ETIMEDOUT : 0,
-                      "--network private: slirp4netns did not bring the container's tap0 up%s%s%s",
-                      r == 0 ? " within 10 s" : "", said[0] ? ": " : "", said);
+      r = brig_error (
+          err, r == 0 ? ETIMEDOUT : 0,
+          "--network private: slirp4netns did not bring the container's tap0 up%s%s%s%s",
+          r == 0 ? " within 10 s" : "", said[0] ? ": " : "", said,
+          strstr (said, "/dev/net/tun") && strstr (said, "ermission denied")
+              ? " (/dev/net/tun must be readable and writable by the user who runs "
+                "brig: Debian makes it mode 0666)"
+              : "");
       goto out;
     }
   *ret = xcalloc (1, sizeof **ret);

@@ -146,64 +146,20 @@ brig_volume_inspect (const char *name, struct brig_volume_info *ret, struct brig
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *root = brig_volume_root ();
   _cleanup_free_ char *rundir = brig_runtime_dir ();
-  struct stat st;
+  struct stat st, lock;
   int r;
 
   if ((r = check_name (name, err)) < 0 || (fd = open_volume (name, err)) < 0)
     return r < 0 ? r : fd;
   if (fstatat (fd, "_data", &st, AT_SYMLINK_NOFOLLOW) < 0)
     return brig_error (err, errno, "volume `%s`: `_data`", name);
-  *ret = (struct brig_volume_info){ xstrdup (name), xasprintf ("%s/%s/_data", root, name),
-                                    st.st_uid, st.st_gid, brig_state_volume_users (rundir, name) };
+  if (fstatat (fd, "lock", &lock, AT_SYMLINK_NOFOLLOW) < 0)
+    return brig_error (err, errno, "volume `%s`: `lock`", name);
+  *ret = (struct brig_volume_info){
+    xstrdup (name), xasprintf ("%s/%s/_data", root, name),  st.st_uid,
+    st.st_gid,      brig_state_volume_users (rundir, name), lock.st_mtim.tv_sec
+  };
   return 0;
-}
-
-/* Remove everything in the directory DIR (PATH, for messages), never
- * following a symlink: a link is removed, not what it names. */
-static int
-empty_dir (int dir, const char *path, int depth, struct brig_err *err)
-{
-  _cleanup_close_ int dup_fd = dup (dir);
-  DIR *d;
-  struct dirent *e;
-  int r = 0;
-
-  if (depth > 256)
-    return brig_error (err, ELOOP, "remove `%s`: nested too deep", path);
-  if (dup_fd < 0 || (d = fdopendir (dup_fd)) == NULL)
-    return brig_error (err, errno, "remove `%s`", path);
-  dup_fd = -1;
-  while (r == 0 && (e = readdir (d)) != NULL)
-    {
-      struct stat st;
-      if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
-        continue;
-      if (fstatat (dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        r = brig_error (err, errno, "remove `%s/%s`", path, e->d_name);
-      else if (S_ISDIR (st.st_mode))
-        {
-          _cleanup_free_ char *sub = xasprintf ("%s/%s", path, e->d_name);
-          _cleanup_close_ int fd
-              = openat (dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-          /* A directory its owner made unwritable (0500) is opened up
-           * first, as rm -rf would need root for. */
-          if (fd < 0 && errno == EACCES && fchmodat (dir, e->d_name, 0700, 0) == 0)
-            fd = openat (dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-          if (fd < 0)
-            r = brig_error (err, errno, "remove `%s`", sub);
-          else
-            {
-              (void)!fchmod (fd, 0700);
-              if ((r = empty_dir (fd, sub, depth + 1, err)) == 0
-                  && unlinkat (dir, e->d_name, AT_REMOVEDIR) < 0)
-                r = brig_error (err, errno, "remove `%s`", sub);
-            }
-        }
-      else if (unlinkat (dir, e->d_name, 0) < 0)
-        r = brig_error (err, errno, "remove `%s/%s`", path, e->d_name);
-    }
-  closedir (d);
-  return r;
 }
 
 int
@@ -242,7 +198,9 @@ brig_volume_remove (const char *name, struct brig_err *err)
     return brig_error (err, errno, "remove volume `%s`", path);
   /* On failure the volume gets its name back, what is left of it with it:
      never a hidden directory brig volume ls does not show. */
-  if ((r = empty_dir (fd, path, 0, err)) < 0
+  if ((r = brig_empty_dir (fd, NULL)) < 0)
+    r = brig_error (err, -r, "remove volume `%s`: empty it", path);
+  if (r < 0
       || (unlinkat (rfd, gone, AT_REMOVEDIR) < 0
           && (r = brig_error (err, errno, "remove volume `%s`", path)) < 0))
     {

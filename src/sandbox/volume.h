@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "util/err.h"
 
@@ -31,6 +32,7 @@ struct brig_volume_info
   uid_t uid;        /* its owner on the host */
   gid_t gid;
   char **used_by; /* running containers, "ID12 (NAME)"; NULL for none */
+  time_t created; /* when it was made: its lock file is never written */
 };
 
 /* -ENOENT (err saying so) when there is no volume NAME. */

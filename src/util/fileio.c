@@ -1,6 +1,7 @@
 #include "util/fileio.h"
 #include "util/cleanup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -143,4 +144,57 @@ brig_replace_file (const char *path, const char *data, size_t len, struct brig_e
       return brig_error (err, r, "%s: rename to %s", tmp, real);
     }
   return 0;
+}
+
+int
+brig_empty_dir (int fd, uint64_t *ret_bytes)
+{
+  int copy = dup (fd), r = 0;
+  DIR *d = copy < 0 ? NULL : fdopendir (copy);
+  struct dirent *e;
+
+  if (d == NULL)
+    {
+      r = -errno;
+      if (copy >= 0)
+        close (copy);
+      return r;
+    }
+  while ((e = readdir (d)))
+    if (strcmp (e->d_name, ".") && strcmp (e->d_name, ".."))
+      {
+        int q = brig_remove_tree_at (fd, e->d_name, ret_bytes);
+        if (q < 0 && r == 0)
+          r = q;
+      }
+  closedir (d);
+  return r;
+}
+
+int
+brig_remove_tree_at (int dir, const char *name, uint64_t *ret_bytes)
+{
+  struct stat st;
+  _cleanup_close_ int fd = -1;
+  int r;
+
+  if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return errno == ENOENT ? 0 : -errno;
+  if (!S_ISDIR (st.st_mode))
+    {
+      if (ret_bytes && S_ISREG (st.st_mode))
+        *ret_bytes += (uint64_t)st.st_size;
+      return unlinkat (dir, name, 0) < 0 ? -errno : 0;
+    }
+  fd = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == EACCES && fchmodat (dir, name, 0700, 0) == 0)
+    fd = openat (dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  if ((st.st_mode & 0700) != 0700)
+    (void)!fchmod (fd, 0700);
+  r = brig_empty_dir (fd, ret_bytes);
+  if (unlinkat (dir, name, AT_REMOVEDIR) < 0 && r == 0)
+    r = -errno;
+  return r;
 }

@@ -3,6 +3,7 @@
 #define BRIG_UTIL_FILEIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/err.h"
 
@@ -26,6 +27,15 @@ int brig_write_all (int fd, const void *buf, size_t len);
  * of DATA, atomically: written beside it, synced, renamed over it, with
  * its mode and owner.  A failure leaves the old file as it was. */
 int brig_replace_file (const char *path, const char *data, size_t len, struct brig_err *err);
+
+/* Remove the tree NAME under DIR, or everything in the directory FD,
+ * never following a symbolic link (a link is removed, not what it names),
+ * and adding the sizes of the files removed to *RET_BYTES (may be NULL).
+ * A directory its owner made unwritable (0500) is opened up first, as rm
+ * -rf would need root for.  Goes on past a failure; returns the first
+ * (-errno), or 0.  A NAME already gone is no error. */
+int brig_remove_tree_at (int dir, const char *name, uint64_t *ret_bytes);
+int brig_empty_dir (int fd, uint64_t *ret_bytes);
 
 /* Create DIR and its parents with MODE (existing ones are fine). */
 int brig_mkdir_p (const char *dir, int mode, struct brig_err *err);

@@ -87,6 +87,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       memset (&h, 0, sizeof h);
       if (j && data[0] % 9 == 5)
         brig_host_docker_info (j, &h.docker);
+      else if (j && json_object_get (j, "nftables"))
+        {
+          /* nft -j list ruleset, judged with UFW on. */
+          brig_host_parse_nft (j, &h.firewall);
+          h.firewall.read = h.firewall.ufw = true;
+          snprintf (h.firewall.source, sizeof h.firewall.source, "host:nft");
+        }
       else if (j)
         {
           h.docker.containers = calloc (2, sizeof *h.docker.containers);

@@ -449,3 +449,16 @@ test_fix_included_compose_file_reported_as_fixed () {
 	want=$(audit --fail-on never "$WORK/app/lib/db.yaml" | grep -c ' BRIG-[A-Z][0-9]*: ')
 	expect_eq "$want" "$(printf '%s\n' "$out" | grep 'db.yaml:' | grep -c ' BRIG-[A-Z][0-9]*: ')" "db.yaml's findings"
 }
+
+# A file written with CRLF gets CRLF in what --fix adds: no line of it may
+# end in a bare LF afterwards.
+test_fix_crlf_files_keep_crlf () {
+	printf 'services:\r\n  web:\r\n    image: nginx:1.25\r\n    ports:\r\n      - "8080:80"\r\n' > "$WORK/compose.yaml"
+	printf 'FROM debian:12\r\nRUN apt-get install -y curl\r\nCMD ["sh"]\r\n' > "$WORK/Dockerfile"
+	printf 'apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers:\r\n  - name: c\r\n    image: nginx:1.25\r\n' > "$WORK/pod.yaml"
+	for f in compose.yaml Dockerfile pod.yaml; do
+		audit --fix "$WORK/$f" > /dev/null || true
+		expect_match "10001|runAsNonRoot" "$(cat "$WORK/$f")" "$f was fixed"
+		expect_eq 0 "$(grep -vc $'\r$' "$WORK/$f" || true)" "$f: lines ending in a bare LF"
+	done
+}

@@ -36,7 +36,7 @@ test_virt_markers () {
 	fake_root
 	facts=$(brig host --facts --root "$R")
 	expect_eq none "$(fact virt)" "no marker"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_eq 0 "$st" "a healthy VM-less fake: $out"
 	for m in "openvz proc/vz" "podman run/.containerenv" "docker .dockerenv" "lxc dev/.lxc"; do
 		set -- $m
@@ -45,7 +45,7 @@ test_virt_markers () {
 		if [ "$1" = openvz ]; then mkdir "$R/$2"; else touch "$R/$2"; fi
 		facts=$(brig host --facts --root "$R")
 		expect_eq "$1" "$(fact virt)" "marker $2"
-		run_status st brig host --root "$R" --docker-config /nonexistent
+		run_status st brig host --root "$R" --docker-config none
 		expect_eq 1 "$st" "exit status with a shared kernel"
 		expect_match "/$2:0:0: high BRIG-V001: this host is a $1 container" "$out"
 	done
@@ -70,7 +70,7 @@ test_virt_markers () {
 	mkdir "$R/proc/xen"
 	facts=$(brig host --facts --root "$R")
 	expect_eq xen "$(fact virt)"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_no_match BRIG-V001 "$out"
 }
 
@@ -98,30 +98,30 @@ test_kernel_rules_on_a_fake_root () {
 	echo 4.9.0-19-amd64 > "$R/proc/sys/kernel/osrelease"
 	echo 0 > "$R/proc/sys/user/max_user_namespaces"
 	printf 'Name:\tbash\nUid:\t0\n' > "$R/proc/self/status"
-	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on medium
+	run_status st brig host --root "$R" --docker-config none --fail-on medium
 	expect_eq 1 "$st"
 	expect_match "/proc/sys/user/max_user_namespaces:1:1: medium BRIG-V002" "$out"
 	expect_match "host:kernel:0:0: high BRIG-V003: the kernel has no seccomp" "$out"
 	expect_match "/proc/sys/kernel/osrelease:1:1: low BRIG-V005: kernel 4.9.0-19-amd64 has no idmapped" "$out"
 	expect_match "/proc/sys/kernel/osrelease:1:1: medium BRIG-V007: kernel 4.9.0-19-amd64: 4.9 is not a longterm" "$out"
 	# --severity hides what is below it; --fail-on counts what is shown.
-	run_status st brig host --root "$R" --docker-config /nonexistent --severity high --fail-on critical
+	run_status st brig host --root "$R" --docker-config none --severity high --fail-on critical
 	expect_eq 0 "$st"
 	expect_match "^1 finding \(0 critical, 1 high, 0 medium, 0 low\)" "$out"
-	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on bogus
+	run_status st brig host --root "$R" --docker-config none --fail-on bogus
 	expect_eq 2 "$st"
 	expect_match "expected low, medium, high or critical" "$out"
 	# 5.4 is a longterm series past its end of life (2025-12-03).
 	echo 5.4.0-150-generic > "$R/proc/sys/kernel/osrelease"
 	printf 'Name:\tbash\nSeccomp:\t0\n' > "$R/proc/self/status"
 	rm "$R/proc/sys/kernel/seccomp/actions_avail"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_match "BRIG-V007: kernel 5.4.0-150-generic: the 5.4 longterm series reached its upstream end of life on 2025-12-03" "$out"
 	expect_match "/proc/self/status:2:1: high BRIG-V003: the kernel has seccomp but no filters" "$out"
 	expect_match "low BRIG-V005: kernel 5.4.0-150-generic" "$out"
 	# A maintained kernel: none of them.
 	fake_root
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_eq 0 "$st" "$out"
 	expect_no_match "BRIG-V00[2357]" "$out"
 }
@@ -138,8 +138,12 @@ test_daemon_json_by_the_daemon_rules () {
 	run_status st brig host --root "$R" --docker-config "$WORK/daemon.json"
 	expect_eq 2 "$st" "a daemon.json brig cannot read: $out"
 	# Without one, no daemon rule.
-	run_status st brig host --root "$R" --docker-config "$WORK/none.json"
+	run_status st brig host --root "$R" --docker-config none
 	expect_no_match "BRIG-H" "$out"
+	# A daemon.json that is not there is an error, not "none".
+	run_status st brig host --root "$R" --docker-config "$WORK/none.json"
+	expect_eq 2 "$st" "a missing daemon.json: $out"
+	expect_eq "brig: --docker-config: \`$WORK/none.json\` (a daemon.json, or none): No such file or directory" "$out"
 }
 
 test_json_and_sarif () {
@@ -236,7 +240,7 @@ test_docker_api_fake () {
 	mkdir -p "$R/etc"
 	printf 'root:x:0:\ndaemon:x:1:\ndocker:x:999:alice,bob\n' > "$R/etc/group"
 	printf 'root:x:0:0::/root:/bin/sh\ncarol:x:1001:999::/home/carol:/bin/sh\n' > "$R/etc/passwd"
-	run_status st brig host --root "$R" --docker-config /nonexistent --docker-host "unix://$WORK/api/docker.sock"
+	run_status st brig host --root "$R" --docker-config none --docker-host "unix://$WORK/api/docker.sock"
 	end_api
 	expect_eq 1 "$st" "$out"
 	expect_match "$WORK/api/docker.sock:0:0: critical BRIG-V010: the Docker socket's mode is 0666" "$out"
@@ -252,7 +256,7 @@ test_docker_api_fake () {
 	expect_no_match "BRIG-V01[4-7]: container quiet" "$out"
 	expect_no_match "BRIG-V019" "$out"
 	# No daemon answering: the socket's facts stay, the API's are skipped.
-	run_status st brig host --root "$R" --docker-config /nonexistent --docker-host "unix://$WORK/api/docker.sock" --facts
+	run_status st brig host --root "$R" --docker-config none --docker-host "unix://$WORK/api/docker.sock" --facts
 	expect_match "docker-api: no \(connect to the Docker API socket" "$out"
 }
 
@@ -269,7 +273,7 @@ test_docker_api_own_dockerd () {
 	inside=$($D run --rm --network none -v "$TOP/build/brig:/brig:ro" brigtest /brig host --facts --docker-host unix:///none)
 	run_status st_in $D run --rm --network none -v "$TOP/build/brig:/brig:ro" brigtest /brig host --docker-host unix:///none
 	out_in=$out
-	run_status st brig host --docker-config /nonexistent --docker-host "unix://$E/docker.sock" --format json --fail-on never
+	run_status st brig host --docker-config none --docker-host "unix://$E/docker.sock" --format json --fail-on never
 	facts=$(brig host --facts --docker-host "unix://$E/docker.sock")
 	brig host --facts --format json --docker-host "unix://$E/docker.sock" > "$WORK/facts.json"
 	dockerd_stop
@@ -334,28 +338,28 @@ RULES
 test_firewall_rules () {
 	fake_root
 	docker_ruleset "$WORK/rules"
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/rules"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/rules"
 	expect_match "$WORK/rules:14:1: low BRIG-V020: the DOCKER-USER chain has no rule" "$out"
 	expect_match "$WORK/rules:17:1: medium BRIG-V021: traffic from docker0 to docker0 is accepted" "$out"
 	expect_no_match "BRIG-V022" "$out"
 	# A ruleset that cannot be read is an error, not a host without rules.
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/no-rules"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/no-rules"
 	expect_eq 2 "$st"
 	expect_match "^brig: --iptables-save: \`$WORK/no-rules\`: No such file or directory$" "$out"
 	# UFW on: the DNAT for every address bypasses it.
 	mkdir -p "$R/etc/ufw"
 	printf '# comment\nENABLED=yes\nLOGLEVEL=low\n' > "$R/etc/ufw/ufw.conf"
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/rules"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/rules"
 	expect_eq 1 "$st"
 	expect_match "$WORK/rules:7:1: high BRIG-V022: UFW is on \(/etc/ufw/ufw.conf\) but Docker forwards port 8080 -> 172.17.0.2:80 from every address" "$out"
 	# icc off, DOCKER-USER filtering, the port on one address: none of them.
 	sed -i 's/-i docker0 -o docker0 -j ACCEPT/-i docker0 -o docker0 -j DROP/; s/^-A DOCKER-USER -j RETURN/-A DOCKER-USER -i eth0 -j DROP\n&/; s/^-A DOCKER ! -i docker0/-A DOCKER -d 127.0.0.1\/32 ! -i docker0/' "$WORK/rules"
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/rules"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/rules"
 	expect_eq 0 "$st" "$out"
 	expect_no_match "BRIG-V02" "$out"
 	# With the API: each container's open port, at the container.
 	fake_api
-	run_status st brig host --root "$R" --docker-config /nonexistent --iptables-save "$WORK/rules" --docker-host "unix://$WORK/api/docker.sock"
+	run_status st brig host --root "$R" --docker-config none --iptables-save "$WORK/rules" --docker-host "unix://$WORK/api/docker.sock"
 	end_api
 	expect_match "host:docker/priv:0:0: high BRIG-V022: UFW is on \(/etc/ufw/ufw.conf\) but container priv publishes 0.0.0.0:8080->80/tcp" "$out"
 }
@@ -406,7 +410,7 @@ userns = "host"
 seccomp_profile = "ignored here"
 CONF
 	printf 'version = 2\n[plugins]\n  [plugins."io.containerd.grpc.v1.cri"]\n    disable_apparmor = true\n' > "$R/etc/containerd/config.toml"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_eq 1 "$st"
 	C=/etc/containers/containers.conf
 	expect_match "$C:3:1: high BRIG-V030: seccomp_profile is \"unconfined\"" "$out"
@@ -420,13 +424,31 @@ CONF
 	expect_eq 1 "$(printf '%s\n' "$out" | grep -c 'BRIG-V030')" "the [engine] key is not [containers]'"
 	# Only the distribution's file, with userns auto: nothing.
 	rm "$R/etc/containers/containers.conf" "$R/etc/containerd/config.toml"
-	run_status st brig host --root "$R" --docker-config /nonexistent
+	run_status st brig host --root "$R" --docker-config none
 	expect_eq 0 "$st" "$out"
 	expect_no_match "BRIG-V03" "$out"
 	# No userns anywhere: at the last file read.
 	printf '[containers]\nlabel = true\n' > "$R/usr/share/containers/containers.conf"
-	run_status st brig host --root "$R" --docker-config /nonexistent --fail-on never
+	run_status st brig host --root "$R" --docker-config none --fail-on never
 	expect_match "/usr/share/containers/containers.conf:0:0: medium BRIG-V034: no userns" "$out"
+	# Drop-ins, after the file of their directory, in byte order of their
+	# names (10-a before 9-z), the later winning; only *.conf files.
+	D=/etc/containers/containers.conf.d
+	mkdir -p "$R$D/x.conf" "$R/usr/share/containers/containers.conf.d"
+	printf '[containers]\n  seccomp_profile = "unconfined"\nuserns = "host"\n' > "$R$D/10-a.conf"
+	printf '# last\n[containers]\nuserns = "auto"\n' > "$R$D/9-z.conf"
+	printf '[containers]\nlabel = false\n' > "$R$D/README"
+	printf '[containers]\nlabel = false\n' > "$R/usr/share/containers/containers.conf.d/50-dist.conf"
+	printf '[containers]\nlabel = true\n' > "$R/etc/containers/containers.conf"
+	run_status st brig host --root "$R" --docker-config none --fail-on never
+	expect_match "$D/10-a.conf:2:3: high BRIG-V030: seccomp_profile is \"unconfined\"" "$out"
+	expect_no_match "BRIG-V034" "$out"
+	expect_no_match "BRIG-V032" "$out" "/etc's file comes after /usr/share's drop-ins; README is not one"
+	expect_eq "$D/9-z.conf" "$(brig host --root "$R" --docker-config none --facts | sed -n 's/^podman-config: //p')"
+	# A later drop-in undoes an earlier one's setting.
+	printf '[containers]\nseccomp_profile = "/usr/share/containers/seccomp.json"\n' > "$R$D/99-fix.conf"
+	run_status st brig host --root "$R" --docker-config none --fail-on never
+	expect_no_match "BRIG-V030" "$out"
 }
 
 # CIS sections 3 and 1.1: owners and modes of Docker's files, and the
@@ -523,4 +545,101 @@ test_unprivileged () {
 	run_status st as_nobody "$BRIG" host --docker-host unix:///none --fail-on never
 	expect_eq 0 "$st" "$out"
 	expect_no_match "errors?: [1-9]|; [1-9][0-9]* errors" "$out"
+}
+
+# Podman's running containers through its own API (podman system service,
+# started here): judged as Docker's are, at host:podman/NAME.  UFW is
+# "on" by its file in the fake root (that is how brig host reads it).  A
+# port of slirp4netns is a listener of its own, which UFW sees: V017, not
+# V022; a port on Podman's bridge (netavark's DNAT) goes past UFW: both.
+test_podman_api () {
+	fake_root
+	mkdir -p "$R/etc/ufw"
+	printf 'ENABLED=yes\n' > "$R/etc/ufw/ufw.conf"
+	runc_wrap "$WORK/wrap"
+	podman_start "$WORK/p"
+	podman_service
+	read -r p1 p2 p3 <<< "$(python3 -c 'import socket
+ss = [socket.socket() for _ in range(3)]
+for s in ss: s.bind(("0.0.0.0", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))')"
+	$P run -d --network slirp4netns --name slirp -p "0.0.0.0:$p1:80" -p "127.0.0.1:$p2:80" \
+		--read-only --memory 64m --security-opt no-new-privileges brigtest sleep 60 > /dev/null
+	${P/--runtime runc/--runtime $WORK/wrap/runc-wrap} run -d --network none --name priv --privileged \
+		-v /:/host:ro brigtest sleep 60 > /dev/null
+	bridge=yes
+	$P run -d --name bridged -p "$p3:80" brigtest sleep 60 > "$WORK/bridged.log" 2>&1 || bridge=no
+	[ $bridge = yes ] || echo "REPORT: Podman's bridge network does not start here ($(tail -1 "$WORK/bridged.log")): its NAT port not checked"
+	H="brig host --root $R --docker-config none --docker-host unix:///none --podman-host unix://$PODMAN_DIR/podman.sock"
+	facts=$($H --facts)
+	expect_match "^podman-container: slirp localhost/brigtest:latest$" "$facts"
+	expect_match "^podman-container: priv localhost/brigtest:latest$" "$facts"
+	expect_eq true "$($H --facts --format json | jq '.podman.api and (.podman.containers | any(.name == "slirp" and .nat == false))')"
+	run_status st $H
+	expect_eq 1 "$st" "$out"
+	expect_match "host:podman/slirp:0:0: medium BRIG-V017: container slirp publishes 0.0.0.0:$p1->80/tcp on every address of the host$" "$out"
+	expect_no_match "$p2" "$out"
+	expect_no_match "host:podman/slirp:.*BRIG-V0(14|15|16|18|19|22|23|24|25)" "$out"
+	expect_match "host:podman/priv:0:0: critical BRIG-V014: container priv \(localhost/brigtest:latest\) runs privileged" "$out"
+	expect_match "host:podman/priv:0:0: critical BRIG-V015: container priv has / bound in" "$out"
+	if [ $bridge = yes ]; then
+		expect_match "host:podman/bridged:0:0: medium BRIG-V017: container bridged publishes 0.0.0.0:$p3->80/tcp on every address of the host; Podman's NAT rules let it past UFW and firewalld" "$out"
+		expect_match "host:podman/bridged:0:0: high BRIG-V022: UFW is on \(/etc/ufw/ufw.conf\) but container bridged publishes 0.0.0.0:$p3->80/tcp: Podman's NAT rules come before UFW's" "$out"
+	fi
+	# $CONTAINER_HOST names it too; a socket that does not answer is said.
+	expect_match "^podman-container: slirp" "$(CONTAINER_HOST=unix://$PODMAN_DIR/podman.sock brig host --root "$R" --docker-config none --docker-host unix:///none --facts)"
+	facts=$(brig host --root "$R" --docker-config none --docker-host unix:///none --podman-host "$WORK/nothing" --facts)
+	expect_no_match "^podman-container" "$facts"
+	expect_eq "no (\`$WORK/nothing\`: not a socket)" "$(fact podman-api)"
+	run_status st brig host --podman-host tcp://x:1
+	expect_eq 2 "$st"
+	expect_match "^brig: --podman-host: \`tcp://x:1\`: expected unix:///PATH or /PATH" "$out"
+	podman_stop
+}
+
+# nftables only: a ruleset in a table of the test's own (removed after,
+# however the test ends; no other table is touched), read with
+# `nft -j list ruleset` because iptables-save shows nothing of Docker's.
+# Its chains are not hooked: no packet passes through them.
+test_nftables_ruleset () {
+	command -v nft > /dev/null || skip "nftables is not installed"
+	[ "$(id -u)" = 0 ] || skip "nft needs root"
+	command -v jq > /dev/null || skip "jq is not installed"
+	if command -v iptables-save > /dev/null && iptables-save 2> /dev/null | grep -q '^:DOCKER'; then
+		skip "iptables-save shows Docker's chains here: brig reads those, not nftables"
+	fi
+	nft -j list ruleset | jq -e '[.nftables[] | .chain.name // empty | select(startswith("DOCKER"))] == []' > /dev/null ||
+		skip "another table already has DOCKER chains"
+	T=brig_it_$$
+	trap "nft delete table ip $T 2> /dev/null || true; lib_teardown" EXIT
+	nft -f - <<-NFT
+	table ip $T {
+		chain DOCKER-USER {
+		}
+		chain DOCKER {
+			iifname != "docker0" tcp dport 8080 dnat to 172.17.0.2:80
+		}
+		chain DOCKER-FORWARD {
+			iifname "docker0" oifname "docker0" accept
+		}
+	}
+	NFT
+	pos () { nft -j list ruleset | jq "[.nftables[] | $1] | index(true) + 1"; }
+	user=$(pos '.chain.table == "'$T'" and .chain.name == "DOCKER-USER"')
+	icc=$(pos '.rule.table == "'$T'" and .rule.chain == "DOCKER-FORWARD"')
+	H="brig host --docker-config none --docker-host unix:///none --fail-on never"
+	facts=$($H --facts)
+	expect_eq "host:nft docker-chains=1 docker-user-rules=0" "$(fact iptables)"
+	run_status st $H
+	expect_match "host:nft:$user:1: low BRIG-V020: the DOCKER-USER chain has no rule" "$out"
+	expect_match "host:nft:$icc:1: medium BRIG-V021: traffic from docker0 to docker0 is accepted" "$out"
+	# A rule in DOCKER-USER, icc dropped: neither.
+	nft add rule ip $T DOCKER-USER iifname "eth0" drop
+	nft insert rule ip $T DOCKER-FORWARD iifname "docker0" oifname "docker0" drop
+	facts=$($H --facts)
+	expect_eq "host:nft docker-chains=1 docker-user-rules=1" "$(fact iptables)"
+	run_status st $H
+	expect_no_match "BRIG-V02[01]" "$out"
+	nft delete table ip $T
+	expect_eq "" "$(nft list tables | grep -w "$T" || true)" "the test's table is gone"
 }

@@ -47,7 +47,7 @@ test_docker_archive_load_inspect_run () {
 	digest=$(echo "$js" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Digest"])')
 	grep -q "\"event\":\"image\".*\"ref\":\"bb:1\",\"digest\":\"$digest\".*\"pinned\":false.*\"exposed_ports\":\[\"8080/tcp\"\],\"healthcheck\":\[\"CMD\",\"true\"\]" \
 		"$BRIG_STATE_DIR/audit.log" || fail "no image event: $(cat "$BRIG_STATE_DIR/audit.log")"
-	if grep -q '"rule":"BRIG-I001"' "$BRIG_STATE_DIR/audit.log"; then fail "a non-root image reported as root"; fi
+	if grep -q '"rule":"BRIG-C018"' "$BRIG_STATE_DIR/audit.log"; then fail "a non-root image reported as root"; fi
 	# A command replaces Cmd; a pinned reference is logged as pinned.
 	expect_eq hello "$(brig run "bb:1@$digest" echo hello)"
 	grep -q "\"ref\":\"bb:1@$digest\".*\"pinned\":true" "$BRIG_STATE_DIR/audit.log" ||
@@ -200,13 +200,24 @@ test_root_image_is_a_finding_and_refused_under_strict () {
 	$MK docker "$WORK/r.tar" "$WORK/base.tar" --tag r:1 --cmd '["id","-u"]'
 	brig load -i "$WORK/r.tar" > /dev/null
 	expect_eq 0 "$(brig run r:1)"
-	grep -q '"rule":"BRIG-I001","action":"audit","detail":"image r:1 (sha256:[0-9a-f]*) runs as root (no User set)"' \
+	grep -q '"rule":"BRIG-C018","action":"audit","detail":"image r:1 runs as root (no User set)"' \
 		"$BRIG_STATE_DIR/audit.log" || fail "no root finding: $(cat "$BRIG_STATE_DIR/audit.log")"
 	run_status st brig run --strict r:1
 	expect_eq 125 "$st"
-	expect_match "runs as root .*refused under --strict" "$out"
-	grep -q '"rule":"BRIG-I001","action":"refuse"' "$BRIG_STATE_DIR/audit.log" || fail "refusal not logged"
+	expect_match "refused by policy rule BRIG-C018 \(image runs as root\): image r:1 runs as root" "$out"
+	grep -q '"rule":"BRIG-C018","action":"enforce"' "$BRIG_STATE_DIR/audit.log" || fail "refusal not logged"
 	expect_eq 1000 "$(brig run --strict -u 1000 r:1)" "--strict with a non-root -u"
+	# The same refusal as a key of the policy file, and -u 0 is still root.
+	echo '{"rules": {"BRIG-C018": "enforce"}}' > "$WORK/strict.json"
+	run_status st env BRIG_POLICY="$WORK/strict.json" "$BRIG" run -u 0 r:1
+	expect_eq 125 "$st" "BRIG-C018 enforced by the policy file"
+	expect_match "BRIG-C018.*$WORK/strict.json" "$out"
+	expect_eq 1000 "$(BRIG_POLICY="$WORK/strict.json" "$BRIG" run -u 1000 r:1)"
+	# Off: not even logged.
+	echo '{"rules": {"BRIG-C018": "off"}}' > "$WORK/off.json"
+	: > "$BRIG_STATE_DIR/audit.log"
+	expect_eq 0 "$(BRIG_POLICY="$WORK/off.json" "$BRIG" run r:1)"
+	if grep -q BRIG-C018 "$BRIG_STATE_DIR/audit.log"; then fail "an off rule was logged"; fi
 	expect_nothing_left
 	expect_eq "" "$(ls -A "$(STORE)/containers")"
 }
@@ -320,6 +331,20 @@ test_evil_setuid_bits_are_cleared () {
 	load_evil setuid
 	expect_eq 755 "$(brig run evil:setuid stat -c %a /suid-file)"
 	expect_eq 0 "$(find "$(STORE)/layers" -perm /6000 -type f | wc -l)" "setuid files in the store"
+	# A policy may keep them: the layer is unpacked again for it, beside
+	# the cleared copy, which other containers go on using.
+	echo '{"keep_image_setid": true}' > "$WORK/setid.json"
+	expect_eq 6755 "$(BRIG_POLICY="$WORK/setid.json" "$BRIG" run evil:setuid stat -c %a /suid-file)"
+	expect_no_match nosuid "$(BRIG_POLICY="$WORK/setid.json" "$BRIG" run evil:setuid grep ' / / ' /proc/self/mountinfo)" \
+		"the root of a policy that keeps setuid bits"
+	expect_match nosuid "$(brig run evil:setuid grep ' / / ' /proc/self/mountinfo)" "the default root"
+	expect_eq 755 "$(brig run evil:setuid stat -c %a /suid-file)" "the default policy's copy"
+	expect_eq 1 "$(find "$(STORE)/layers" -perm /6000 -type f | wc -l)" "setuid files in the store"
+	echo '{"keep_image_setid": "yes"}' > "$WORK/bad.json"
+	run_status st env BRIG_POLICY="$WORK/bad.json" "$BRIG" run evil:setuid true
+	expect_eq 125 "$st"
+	expect_match "bad.json: keep_image_setid: expected true or false" "$out"
+	expect_nothing_left
 }
 
 test_evil_decompression_bomb_is_refused () {

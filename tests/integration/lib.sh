@@ -21,20 +21,21 @@ lib_setup () {
 }
 
 lib_teardown () {
-	# A dockerd of the test's own goes first, with its containers.
+	# A dockerd or Podman of the test's own goes first, with its containers.
 	dockerd_stop
+	podman_stop
 	# Whatever a test left running in the background (it failed or timed
 	# out before waiting for it) is ended here, so nothing outlives it.
 	local p
 	for p in $(jobs -p); do
-		pkill -TERM -P "$p" 2>/dev/null
-		kill -TERM "$p" 2>/dev/null
+		pkill -TERM -P "$p" 2>/dev/null || true
+		kill -TERM "$p" 2>/dev/null || true
 	done
-	wait 2>/dev/null
+	wait 2>/dev/null || true
 	# Runtime containers are detached: delete whatever a failed test left.
 	if [ -d "$WORK/oci" ]; then
 		for d in "$WORK"/oci/*/; do
-			[ -d "$d" ] && "$TOP/build/brig-runtime" --root "$WORK/oci" delete --force "$(basename "$d")" 2>/dev/null
+			[ -d "$d" ] && "$TOP/build/brig-runtime" --root "$WORK/oci" delete --force "$(basename "$d")" 2>/dev/null || true
 		done
 	fi
 	cd /
@@ -63,6 +64,88 @@ dockerd_start () {
 	D="docker -H unix://$sock"
 	for i in $(seq 60); do $D info > /dev/null 2>&1 && break; sleep 0.5; done
 	$D info > /dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$1/log")"
+}
+
+# podman_start DIR [ROOTFS [NAME]]: a Podman storage of the test's own in
+# DIR, with DIR/containers.conf (no default ulimits, which this VM's root
+# cannot raise; cgroupfs; events to a file) and runc (crun refuses hybrid
+# cgroups); ROOTFS (default: the busybox image) imported as NAME (default
+# brigtest); sets P, the podman command for it.  podman_service starts its
+# API on DIR/podman.sock.  Both end with the test (lib_teardown).
+podman_start () {
+	command -v podman > /dev/null || skip "podman is not installed"
+	command -v runc > /dev/null || skip "runc is not installed"
+	PODMAN_DIR=$1
+	mkdir -p "$1"
+	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$1/containers.conf"
+	export CONTAINERS_CONF=$1/containers.conf
+	P="podman --root $1/root --runroot $1/run --runtime runc"
+	tar -C "${2:-$TOP/build/share/images/busybox/rootfs}" -c . > "$1/rootfs.tar"
+	$P import "$1/rootfs.tar" "${3:-brigtest}" > /dev/null 2>&1 || fail "podman import failed"
+}
+
+podman_service () {
+	local i
+	$P system service --time=0 "unix://$PODMAN_DIR/podman.sock" > "$PODMAN_DIR/service.log" 2>&1 &
+	PODMAN_SVC=$!
+	for i in $(seq 60); do [ -S "$PODMAN_DIR/podman.sock" ] && return 0; sleep 0.25; done
+	fail "podman system service did not start: $(cat "$PODMAN_DIR/service.log")"
+}
+
+# Remove podman_start's containers and its service, and wait for the
+# cleanup processes their conmon starts (they mount the storage's overlay
+# directory again, which then could not be removed with $WORK).
+podman_stop () {
+	[ -n "${PODMAN_DIR:-}" ] || return 0
+	local i
+	if [ -n "${PODMAN_SVC:-}" ]; then
+		kill "$PODMAN_SVC" 2> /dev/null || true
+		wait "$PODMAN_SVC" 2> /dev/null || true
+		PODMAN_SVC=
+	fi
+	$P rm -f -a -t 0 > /dev/null 2>&1 || true
+	for i in $(seq 100); do
+		pgrep -f -- "--root $PODMAN_DIR/root" > /dev/null || break
+		sleep 0.1
+	done
+	PODMAN_DIR=
+}
+
+# runc_wrap DIR: DIR/runc-wrap, a runtime for --privileged containers on
+# a host whose root lacks some capabilities (CAP_SYS_RESOURCE on some VMs),
+# where runc cannot apply every one: it drops what the host lacks from the
+# bundle, and nothing else, then runs runc.  Also DIR/daemon.json naming it
+# as the runtime runc-wrap (for dockerd_start DIR).  Sets MISSING, the
+# capabilities dropped (" SYS_RESOURCE", or "").
+runc_wrap () {
+	local bnd all
+	command -v runc > /dev/null || skip "runc is not installed"
+	mkdir -p "$1"
+	bnd=$(grep '^CapBnd:' /proc/self/status | awk '{print $2}')
+	all=$(( (1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1 ))
+	MISSING=
+	if [ $(( all & ~0x$bnd )) != 0 ]; then
+		command -v capsh > /dev/null || skip "this host's root lacks capabilities and capsh (libcap2-bin) is not installed to name them"
+		MISSING=" $(capsh --decode=$(printf %x $(( all & ~0x$bnd ))) | sed 's/.*=//; s/,/ /g' | tr a-z A-Z)"
+	fi
+	cat > "$1/runc-wrap" <<-WRAP
+	#!/bin/sh
+	MISSING='$MISSING'
+	WRAP
+	cat >> "$1/runc-wrap" <<-'WRAP'
+	prev=
+	for a in "$@"; do
+		case $prev in --bundle|-b) b=$a ;; esac
+		case $a in --bundle=*) b=${a#--bundle=} ;; esac
+		prev=$a
+	done
+	if [ -n "${b:-}" ] && [ -f "$b/config.json" ]; then
+		for c in $MISSING; do sed -i "s/\"$c\",//g; s/,\"$c\"//g" "$b/config.json"; done
+	fi
+	exec runc "$@"
+	WRAP
+	chmod 755 "$1/runc-wrap"
+	printf '{ "runtimes": { "runc-wrap": { "path": "%s" } } }\n' "$1/runc-wrap" > "$1/daemon.json"
 }
 
 # Stop the dockerd_start daemon (its containers removed first) and wait for

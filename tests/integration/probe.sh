@@ -190,34 +190,10 @@ test_host_root_and_nobody () {
 test_docker_runc () {
 	command -v dockerd >/dev/null || skip "docker.io is not installed"
 	E=$WORK/d
-	mkdir -p "$E"
-	# --privileged asks runc for every capability; where this host's root
-	# lacks one (CAP_SYS_RESOURCE on some VMs), runc cannot apply them.  The
-	# privileged runs then go through a wrapper that drops what the host
-	# lacks from the bundle, and nothing else.
-	cat > "$E/runc-wrap" <<-'WRAP'
-	#!/bin/sh
-	prev=
-	for a in "$@"; do
-		case $prev in --bundle|-b) b=$a ;; esac
-		case $a in --bundle=*) b=${a#--bundle=} ;; esac
-		prev=$a
-	done
-	if [ -n "${b:-}" ] && [ -f "$b/config.json" ]; then
-		for c in $MISSING; do sed -i "s/\"$c\",//g; s/,\"$c\"//g" "$b/config.json"; done
-	fi
-	exec runc "$@"
-	WRAP
-	bnd=$(grep '^CapBnd:' /proc/self/status | awk '{print $2}')
-	all=$(( (1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1 ))
-	missing=
-	if [ $(( all & ~0x$bnd )) != 0 ]; then
-		command -v capsh >/dev/null || skip "this host's root lacks capabilities and capsh (libcap2-bin) is not installed to name them"
-		missing=" $(capsh --decode=$(printf %x $(( all & ~0x$bnd ))) | sed 's/.*=//; s/,/ /g' | tr a-z A-Z)"
-	fi
-	sed -i "2i MISSING='$missing'" "$E/runc-wrap"
-	chmod 755 "$E/runc-wrap"
-	printf '{ "runtimes": { "runc-wrap": { "path": "%s" } } }\n' "$E/runc-wrap" > "$E/daemon.json"
+	# --privileged asks runc for every capability; the privileged runs go
+	# through runc-wrap (lib.sh), which drops what this host's root lacks.
+	runc_wrap "$E"
+	missing=$MISSING
 	dockerd_start "$E"
 	probe_img
 	tar -C "$IMG" -c . | $D import - probetest >/dev/null
@@ -324,16 +300,8 @@ test_docker_runc () {
 }
 
 test_podman_runc () {
-	command -v podman >/dev/null || skip "podman is not installed"
-	command -v runc >/dev/null || skip "runc is not installed"
-	E=$WORK/p
-	mkdir -p "$E"
-	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$E/containers.conf"
-	export CONTAINERS_CONF=$E/containers.conf
-	P="podman --root $E/root --runroot $E/run --runtime runc"
 	probe_img
-	tar -C "$IMG" -c . > "$WORK/rootfs.tar"
-	$P import "$WORK/rootfs.tar" probetest >/dev/null 2>&1 || fail "podman import failed"
+	podman_start "$WORK/p" "$IMG" probetest
 
 	run_status st $P run --rm --network none probetest /bin/brig-probe --format json --skip pids
 	expect_eq 1 "$st" "podman default: $out"

@@ -9,7 +9,7 @@
 # network namespace with its loopback up.
 in_netns () {
 	cp "$TOP/build/tests/tnet" "$IMG/bin/tnet"
-	IMG=$IMG before_cgroups=$before_cgroups unshare --net bash -c "set -eu; ip link set lo up
+	IMG=$IMG NOBODY_UID=$NOBODY_UID before_cgroups=$before_cgroups unshare --net bash -c "set -eu; ip link set lo up
 		trap 'for p in \$(jobs -p); do kill -KILL \$p 2>/dev/null; done; wait' EXIT
 		$(declare -f); $1"
 }
@@ -323,6 +323,43 @@ PY
 test_network_private_outbound_only () {
 	command -v slirp4netns > /dev/null || skip "slirp4netns is not installed"
 	in_netns private_network
+}
+
+# Unprivileged, the same: slirp4netns runs in the container's user
+# namespace (its sandbox needs root there).  It opens /dev/net/tun as the
+# caller: Debian makes the node 0666; a host that made it 0600 (this test
+# VM) gets it opened for the test and then restored.
+rootless_private_network () {
+	ip link add v0 type veth peer name v1
+	ip addr add 192.0.2.1/24 dev v0
+	ip link set v0 up
+	ip link set v1 up
+	python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 9000)); s.listen(8)
+while True:
+    c, _ = s.accept(); c.sendall(b"hello-outside\n"); c.close()' &
+	for i in $(seq 50); do [ -n "$(ss -Hltn 'sport = :9000')" ] && break; sleep 0.1; done
+	chmod -R a+rX "$IMG"
+	local mode
+	mode=$(stat -c %a /dev/net/tun)
+	chmod 600 /dev/net/tun
+	run_status st as_nobody "$BRIG" run --network private ./img true
+	expect_eq 125 "$st" "/dev/net/tun 0600: $out"
+	expect_match "/dev/net/tun must be readable and writable by the user who runs brig" "$out"
+	chmod 666 /dev/net/tun
+	run_status st as_nobody "$BRIG" run --network private ./img sh -c 'ip -4 -o addr show tap0; nc -w 3 192.0.2.1 9000 </dev/null'
+	chmod "$mode" /dev/net/tun
+	expect_eq 0 "$st" "$out"
+	expect_match "inet 10.0.2.100/24" "$out"
+	expect_match "^hello-outside$" "$out"
+	expect_eq "" "$(pgrep -u $NOBODY_UID -x slirp4netns || true)" "slirp4netns left running"
+}
+test_network_private_rootless () {
+	command -v slirp4netns > /dev/null || skip "slirp4netns is not installed"
+	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+	as_nobody test -x "$BRIG" || skip "$BRIG is not reachable by uid $NOBODY_UID"
+	in_netns rootless_private_network
 }
 
 # Out of descriptors: the forwarder stops listening (the clients wait in

@@ -92,6 +92,12 @@ test_refused_through_symlinks_and_parents () {
 	umount "$WORK/holder/p"
 	expect_eq 125 "$st"
 	expect_match "BRIG-C015.*holds the host's proc filesystem at $WORK/holder/p" "$out"
+	# A link in /etc judged by where it leads: out of /etc it binds no file of /etc.
+	mkdir -p "$WORK/zone" /etc/brig-test && echo UTC > "$WORK/zone/UTC"
+	ln -sfn "$WORK/zone/UTC" /etc/brig-test/localtime
+	out=$(brig run -v /etc/brig-test/localtime:/etc/localtime:ro ./img cat /etc/localtime 2>&1)
+	rm -rf /etc/brig-test
+	expect_eq UTC "$out" "a link from /etc to a file outside it"
 }
 
 test_engine_sockets_refused_wherever_they_are () {
@@ -218,6 +224,16 @@ test_volume_verbs_errors () {
 	expect_eq 2 "$st"
 	expect_match "expected at least one volume NAME" "$out"
 	expect_eq "$(printf 'a\na (already there)')" "$(brig volume create a; brig volume create a)"
+	# Options anywhere after the verb, as docker volume takes them; after -- only names.
+	expect_eq "" "$(brig volume create b -q c)"
+	expect_eq "$(printf 'a\nb\nc')" "$(brig volume ls -q)"
+	run_status st brig volume create -- -q
+	expect_eq 1 "$st"
+	expect_match "volume name .-q.: expected a letter or digit" "$out"
+	# inspect says when it was made (UTC), within a minute of now.
+	made=$(brig volume inspect a | python3 -c 'import json,sys,datetime as d; t=json.load(sys.stdin)[0]["created_at"]; print(int(d.datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=d.timezone.utc).timestamp()))')
+	[ $(( $(date +%s) - made )) -lt 60 ] && [ $(( $(date +%s) - made )) -ge 0 ] || fail "created_at $made is not now"
+	brig volume rm a b c
 }
 
 test_bad_volume_flags () {

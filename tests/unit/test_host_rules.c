@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "host/machine.h"
 #include "policy/host.h"
 #include "util/cleanup.h"
 
@@ -29,6 +30,17 @@ healthy (struct brig_host *h)
             "/proc/self/status");
   h->kernel.cgroup = BRIG_CGROUP_V2;
   h->kernel.landlock_abi = 3;
+}
+
+/* The ids H's findings have, space-separated, in order. */
+static char *ids (const struct brig_host *h);
+
+/* H's findings are WANT's ids, in order. */
+static void
+expect_ids (const struct brig_host *h, const char *want)
+{
+  _cleanup_free_ char *s = ids (h);
+  assert_string_equal (s, want);
 }
 
 /* The ids H's findings have, space-separated, in order. */
@@ -92,42 +104,28 @@ test_each_fact (void **state)
 
   healthy (&h);
   snprintf (h.virt.container, sizeof h.virt.container, "%s", "lxc");
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V001");
-  }
+  expect_ids (&h, "BRIG-V001");
   healthy (&h);
   h.kernel.max_user_namespaces = 0;
   h.kernel.seccomp_filter = false;
   h.kernel.cgroup = BRIG_CGROUP_HYBRID;
   h.kernel.landlock_abi = 0;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V002 BRIG-V003 BRIG-V004 BRIG-V006");
-  }
+  expect_ids (&h, "BRIG-V002 BRIG-V003 BRIG-V004 BRIG-V006");
   /* 5.10 is maintained until 2026-12-01; 5.11 never was longterm; 6.19
    * is newer than the table. */
   healthy (&h);
   h.kernel.major = 5, h.kernel.minor = 10;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V005");
-  }
+  expect_ids (&h, "BRIG-V005");
   h.kernel.minor = 11;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "BRIG-V005 BRIG-V007");
-  }
+  expect_ids (&h, "BRIG-V005 BRIG-V007");
   h.kernel.major = 6, h.kernel.minor = 19;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (s, "");
-  }
+  expect_ids (&h, "");
   /* Docker through its API. */
   healthy (&h);
   c.name = "web";
   c.where = "host:docker/web";
-  c.privileged = c.host_pid = true;
+  c.engine = "Docker";
+  c.privileged = c.host_pid = c.nat = true;
   c.cap_add = caps;
   c.open_ports = ports;
   c.binds = binds;
@@ -135,18 +133,69 @@ test_each_fact (void **state)
   h.docker.api_seccomp = true;
   h.docker.containers = &c;
   h.docker.ncontainers = 1;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (
-        s, "BRIG-V013 BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V023 BRIG-V024");
-  }
+  expect_ids (&h,
+              "BRIG-V013 BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V023 BRIG-V024");
   h.docker.api_rootless = true;
   h.firewall.ufw = true;
-  {
-    _cleanup_free_ char *s = ids (&h);
-    assert_string_equal (
-        s, "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
-  }
+  expect_ids (&h,
+              "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
+  /* A port of its own listener (slirp4netns), not NAT: UFW sees it. */
+  c.nat = false;
+  expect_ids (&h, "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V023 BRIG-V024");
+  /* Podman's containers are judged as Docker's are. */
+  c.nat = true;
+  c.where = "host:podman/web";
+  c.engine = "Podman";
+  h.docker.containers = NULL;
+  h.docker.ncontainers = 0;
+  h.engines.podman_containers = &c;
+  h.engines.npodman_containers = 1;
+  expect_ids (&h,
+              "BRIG-V014 BRIG-V015 BRIG-V016 BRIG-V017 BRIG-V018 BRIG-V022 BRIG-V023 BRIG-V024");
+  h.engines.podman_containers = NULL;
+  h.engines.npodman_containers = 0;
+}
+
+/* nftables' own ruleset, as nft -j prints it: what iptables-save would
+ * have shown, each at its place in the array. */
+static void
+test_nft (void **state)
+{
+  struct brig_host h;
+  json_t *j = json_loads (
+      "{\"nftables\": [{\"metainfo\": {}},"
+      " {\"chain\": {\"table\": \"t\", \"name\": \"DOCKER-USER\"}},"
+      " {\"chain\": {\"table\": \"t\", \"name\": \"DOCKER\"}},"
+      " {\"rule\": {\"chain\": \"DOCKER-USER\", \"expr\": [{\"return\": null}]}},"
+      " {\"rule\": {\"chain\": \"DOCKER\", \"expr\": ["
+      "   {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\","
+      "    \"field\": \"dport\"}}, \"right\": 8080}},"
+      "   {\"dnat\": {\"addr\": \"172.17.0.2\", \"port\": 80}}]}},"
+      " {\"rule\": {\"chain\": \"DOCKER\", \"expr\": ["
+      "   {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\","
+      "    \"field\": \"daddr\"}}, \"right\": \"127.0.0.1\"}}, {\"dnat\": {\"addr\": \"x\"}}]}},"
+      " {\"rule\": {\"chain\": \"F\", \"expr\": ["
+      "   {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"iifname\"}}, \"right\": "
+      "\"docker0\"}},"
+      "   {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"oifname\"}}, \"right\": "
+      "\"docker0\"}},"
+      "   {\"accept\": null}]}}]}",
+      0, NULL);
+  (void)state;
+
+  assert_non_null (j);
+  healthy (&h);
+  brig_host_parse_nft (j, &h.firewall);
+  json_decref (j);
+  assert_true (h.firewall.docker_chains);
+  assert_int_equal (h.firewall.docker_user_line, 2);
+  assert_int_equal (h.firewall.docker_user_rules, 0); /* only a return */
+  assert_int_equal (h.firewall.dnat_open_line, 5);    /* not the one for 127.0.0.1 */
+  assert_string_equal (h.firewall.dnat_open, "port 8080 -> 172.17.0.2:80");
+  assert_int_equal (h.firewall.icc_accept_line, 7);
+  assert_int_equal (h.firewall.icc_drop_line, 0);
+  h.firewall.read = h.firewall.ufw = true;
+  expect_ids (&h, "BRIG-V020 BRIG-V021 BRIG-V022");
 }
 
 int
@@ -156,6 +205,7 @@ main (void)
     cmocka_unit_test (test_table),
     cmocka_unit_test (test_healthy_host_has_no_finding),
     cmocka_unit_test (test_each_fact),
+    cmocka_unit_test (test_nft),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -29,6 +29,7 @@
 #include "image/unpack.h"
 #include "policy/stored_image.h"
 #include "util/cleanup.h"
+#include "util/fileio.h"
 #include "util/strmap.h"
 
 struct buf

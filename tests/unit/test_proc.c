@@ -72,8 +72,9 @@ setup (void **state)
                   "2 1 0:30 / /run rw,nosuid - tmpfs tmpfs rw\n"
                   "3 1 0:40 / %s/v2 rw - cgroup2 cgroup2 rw\n"
                   "4 1 0:41 / %s/memory rw - cgroup cgroup rw,memory\n"
-                  "5 1 0:42 / %s/pids rw - cgroup cgroup rw,pids\n",
-                  root, root, root);
+                  "5 1 0:42 / %s/pids rw - cgroup cgroup rw,pids\n"
+                  "6 1 0:43 / %s/devices rw - cgroup cgroup rw,devices\n",
+                  root, root, root, root);
   put ("proc/1/mountinfo", mi);
   free (mi);
 
@@ -110,7 +111,17 @@ setup (void **state)
   put ("proc/300/status", "Name:\tsleep\nUid:\t100000\t100000\t100000\t100000\nPPid:\t299\n"
                           "NSpid:\t300\t1\nCapEff:\t0000000000000000\nNoNewPrivs:\t1\n"
                           "Seccomp:\t2\nSeccomp_filters:\t1\n");
-  put ("proc/300/cgroup", "5:memory:/brig/xyz\n4:pids:/brig/xyz\n0::/\n");
+  put ("proc/300/cgroup", "5:memory:/brig/xyz\n4:pids:/brig/xyz\n3:devices:/brig/xyz\n0::/\n");
+  put ("devices/brig/xyz/devices.list", "c 1:3 rwm\nc 1:5 rwm\n");
+
+  /* Not in the scan (no namespaces to read): --privileged as Docker
+     20.10's runc gives it, every capability up to CAP_AUDIT_READ but
+     SYS_RESOURCE (this host's root lacks it), and every device. */
+  put ("proc/500/status", "Name:\tsh\nUid:\t0\t0\t0\t0\nCapEff:\t0000003ffeffffff\n"
+                          "CapBnd:\t0000003ffeffffff\nSeccomp:\t0\n");
+  put ("proc/500/cgroup", "3:devices:/docker/priv\n");
+  put ("devices/docker/priv/devices.list", "a *:* rwm\n");
+  put ("proc/1/status", "Name:\tinit\nCapBnd:\t000001fffeffffff\n");
   put ("proc/300/uid_map", "         0     100000      65536\n");
   put ("proc/300/mountinfo", "20 19 0:60 /img / ro - ext4 /dev/sdb rw\n");
   put ("memory/brig/xyz/memory.limit_in_bytes", "9223372036854771712\n");
@@ -204,6 +215,7 @@ test_scan (void **state)
       {
         assert_string_equal (l.v[i].engine, "lxc");
         assert_string_equal (l.v[i].id, "web");
+        assert_string_equal (l.v[i].name, "web"); /* no API: its cgroup's name */
       }
     else
       fail_msg ("pid %d is not a container", l.v[i].pid);
@@ -258,8 +270,31 @@ test_scan (void **state)
   assert_int_equal (b->mem_limit, -1); /* v1's "no limit" */
   assert_int_equal (b->pids_limit, 1024);
   assert_int_equal (b->nmounts, 0);
+  assert_int_equal (b->all_devices, 0);
+  assert_int_equal (d->all_devices, -1); /* v2: not read */
 
   brig_observed_list_release (&l);
+  free (proc);
+}
+
+static void
+test_privileged (void **state)
+{
+  char *proc = xasprintf ("%s/proc", root);
+  struct brig_observed o = { 0 };
+  struct brig_err err = { 0 };
+  (void)state;
+
+  assert_int_equal (brig_proc_observe (proc, 500, &o, &err), 0);
+  assert_string_equal (o.engine, "docker");
+  assert_true (o.all_caps);
+  assert_int_equal (o.all_devices, 1);
+  brig_observed_release (&o);
+  /* One capability short of that (CAP_SYS_ADMIN) is not privileged. */
+  put ("proc/500/status", "Name:\tsh\nCapEff:\t0000003ffedfffff\n");
+  assert_int_equal (brig_proc_observe (proc, 500, &o, &err), 0);
+  assert_false (o.all_caps);
+  brig_observed_release (&o);
   free (proc);
 }
 
@@ -268,6 +303,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_scan),
+    cmocka_unit_test (test_privileged),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
