@@ -269,7 +269,8 @@ static const struct brig_opt options[] = {
     "judged as written, with a warning",
     o_target },
   { 0, "image", "REF",
-    "judge an image by the image rules (BRIG-Innn): its config and the files of its layers, "
+    "judge an image by the image rules (BRIG-C018, BRIG-Innn): its config and the files of its "
+    "layers, "
     "read through the store's verified reads with whiteouts applied, never unpacked.  REF is "
     "an image of brig's store (NAME[:TAG], NAME@sha256:DIGEST, a digest or an id prefix, as "
     "brig run takes), docker-archive:FILE[:NAME] (docker save, podman save), "
@@ -315,7 +316,8 @@ static const struct brig_cmd_help help = {
   "BRIG-Rnnn); Dockerfiles by the image rules (BRIG-Dnnn); daemon.json by the daemon rules "
   "(BRIG-Hnnn, the CIS Docker Benchmark's section 2); config.json by the runtime's policy "
   "gate itself, in audit mode (BRIG-Cnnn); images (--image: of brig's store, or an archive "
-  "or OCI layout) by the image rules (BRIG-Innn: root user, only :latest, secrets in Env, "
+  "or OCI layout) by the image rules (BRIG-C018: root user; BRIG-Innn: only :latest, secrets in "
+  "Env, "
   "shells and package managers, setuid and world-writable files, sensitive ports, no "
   "Healthcheck), at NAME@DIGEST or NAME@DIGEST:/path.  Each finding is reported at its "
   "file:line:col (the key or the flag) with the "

@@ -241,43 +241,47 @@ check_healthcheck (const struct brig_image_scan *img, const struct brig_audit_ru
   }
 
 static const struct brig_audit_rule rules[] = {
-  R ("BRIG-I001", "image runs as root", BRIG_SEV_HIGH, "image-user",
+  /* brig run's gate rule of the same id, title and severity
+   * (policy/rules.c), here for an image judged before it runs. */
+  R ("BRIG-C018", "image runs as root", BRIG_SEV_MEDIUM, "image-user",
      "The image's config sets no User, or root: every container from it runs as root unless "
-     "the one who runs it remembers -u, one kernel bug or mounted socket away from the host.",
+     "the one who runs it remembers -u; in a user namespace that root is unprivileged on the "
+     "host, but it owns everything in the container and is one kernel bug away from the "
+     "host's root.",
      "Rebuild with USER and an unprivileged user (USER 10001:10001 needs no /etc/passwd entry); "
-     "until then run it with -u.",
-     "CIS Docker 4.1; dockle CIS-DI-0001; brig run's audit log (BRIG-I001)", check_user),
-  R ("BRIG-I002", "image known only by :latest or no tag", BRIG_SEV_MEDIUM, "image-tag",
+     "until then run it with -u (brig run --strict refuses it).",
+     "CIS Docker 4.1; dockle CIS-DI-0001; brig run's gate rule of the same id", check_user),
+  R ("BRIG-I001", "image known only by :latest or no tag", BRIG_SEV_MEDIUM, "image-tag",
      "An image whose only names are :latest (or none) and that was not named by its digest: "
      "the next load or pull of the same name is another image, and nothing records which one "
      "was judged.",
      "Tag images with a version (app:1.2.3) and refer to them by digest "
      "(app@sha256:...), as brig inspect shows it.",
      "dockle DKL-DI-0006; trivy DS-0001 (for FROM)", check_tag),
-  R ("BRIG-I003", "secret in the image's Env", BRIG_SEV_HIGH, "image-secret-env",
+  R ("BRIG-I002", "secret in the image's Env", BRIG_SEV_HIGH, "image-secret-env",
      "A variable named like a secret (PASSWORD, TOKEN, API_KEY...) with a value in the image's "
      "config: anyone who can pull the image reads it with docker inspect.",
      "Remove the ENV from the build; give secrets at run time (a secret store, a mounted file, "
      "-e from the environment) and rotate the one the image leaked.",
      "CIS Docker 4.10; dockle CIS-DI-0010", check_env),
-  R ("BRIG-I004", "shell in the image", BRIG_SEV_LOW, "image-shell",
+  R ("BRIG-I003", "shell in the image", BRIG_SEV_LOW, "image-shell",
      "A shell in the final image is the first thing an intruder who gets code execution uses; "
      "a service needs none.",
      "Build in one stage and COPY the program into a distroless or scratch final stage; or "
      "remove the shells in the last layer that needs them.",
      "CIS Docker 4.3", check_shell),
-  R ("BRIG-I005", "package manager in the image", BRIG_SEV_LOW, "image-packages",
+  R ("BRIG-I004", "package manager in the image", BRIG_SEV_LOW, "image-packages",
      "A package manager (apt, dpkg, apk, yum, dnf, rpm, pip...) left in the final image lets an "
      "intruder install the tools the image left out.",
      "Use a final stage without one (distroless, scratch), or remove it in the last layer.",
      "CIS Docker 4.3", check_packages),
-  R ("BRIG-I006", "setuid or setgid file in the image", BRIG_SEV_MEDIUM, "image-setid",
+  R ("BRIG-I005", "setuid or setgid file in the image", BRIG_SEV_MEDIUM, "image-setid",
      "A setuid or setgid program runs with its owner's or group's rights whoever starts it: a "
      "way up for a process that is not root, where a bug in it is found.",
      "Remove the bits in the build (RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +), "
      "or remove the programs; brig run clears them at unpack unless the policy keeps them.",
      "CIS Docker 4.8; dockle CIS-DI-0008", check_setid),
-  R ("BRIG-I007", "world-writable file or directory in the image", BRIG_SEV_MEDIUM,
+  R ("BRIG-I006", "world-writable file or directory in the image", BRIG_SEV_MEDIUM,
      "image-world-writable",
      "A file anyone may write can be changed by any user of the container (a program or "
      "configuration replaced); a directory anyone may write without the sticky bit lets any "
@@ -285,13 +289,13 @@ static const struct brig_audit_rule rules[] = {
      "chmod o-w the files in the build; give shared directories the sticky bit (chmod 1777), "
      "as /tmp has.",
      "no anchor rule", check_world_writable),
-  R ("BRIG-I008", "sensitive service port exposed", BRIG_SEV_MEDIUM, "image-ports",
+  R ("BRIG-I007", "sensitive service port exposed", BRIG_SEV_MEDIUM, "image-ports",
      "The image declares a port of a remote administration service (SSH, telnet, RDP, VNC, the "
      "Docker API...): a container should not be logged into, and such a port published is a "
      "way in.",
      "Remove the EXPOSE and the service; use docker exec or brig run for administration.",
      "no anchor rule (CIS Docker 5.7 asks for no sshd in containers)", check_ports),
-  R ("BRIG-I009", "no Healthcheck in the image", BRIG_SEV_LOW, "image-healthcheck",
+  R ("BRIG-I008", "no Healthcheck in the image", BRIG_SEV_LOW, "image-healthcheck",
      "Without a health check the engine cannot tell a hung service from a working one.",
      "Rebuild with HEALTHCHECK CMD <a command that fails when the service does>, or define "
      "probes where it runs (Kubernetes ignores HEALTHCHECK).",

@@ -26,7 +26,7 @@ enum brig_image_tool
  * directories programs are looked up in (/bin, /usr/bin, /usr/local/sbin...)
  * and is a shell or a package manager. */
 enum brig_image_tool brig_image_tool (const char *path);
-/* For the scan (image/scan.h): the paths BRIG-I004 and BRIG-I005 ask for. */
+/* For the scan (image/scan.h): the paths BRIG-I003 and BRIG-I004 ask for. */
 bool brig_image_watch (const char *path);
 
 #endif

@@ -55,7 +55,7 @@ void brig_suppress_annotations (const struct brig_workload *w, brig_date today,
 
 /* Silence the findings of an image (F's findings from FIRST on) that its
  * config's LABELS ("KEY=VALUE") name, brig.dev/ignore[-ANYTHING] as the
- * annotation above (LABEL brig.dev/ignore="BRIG-I004: REASON"); report the
+ * annotation above (LABEL brig.dev/ignore="BRIG-I003: REASON"); report the
  * bad ones at FILE, the image. */
 void brig_suppress_labels (char *const *labels, const char *file, brig_date today,
                            struct brig_findings *f, size_t first);

@@ -74,26 +74,26 @@ test_each_finding_of_a_root_image_archive () {
 	expect_eq 1 "$st" "exit status (high findings)"
 	f=$(echo "$out" | findings)
 	img="bad:latest@sha256:[0-9a-f]{64}"
-	expect_match "^BRIG-I001 $img$" "$f" "root user"
-	expect_match "^BRIG-I002 $img$" "$f" ":latest only"
-	expect_match "^BRIG-I003 $img$" "$f" "secret in Env"
-	expect_match "^BRIG-I004 $img$" "$f" "shell"
-	expect_match "^BRIG-I005 $img$" "$f" "package manager (busybox's dpkg applet)"
-	expect_match "^BRIG-I006 $img:/usr/local/bin/suid-helper$" "$f" "setuid file"
-	expect_match "^BRIG-I006 $img:/usr/local/bin/sgid$" "$f" "setgid file"
-	expect_match "^BRIG-I007 $img:/srv/drop$" "$f" "world-writable directory"
-	expect_match "^BRIG-I007 $img:/etc/app.conf$" "$f" "world-writable file"
-	expect_match "^BRIG-I008 $img$" "$f" "SSH exposed"
-	expect_match "^BRIG-I009 $img$" "$f" "no health check"
+	expect_match "^BRIG-C018 $img$" "$f" "root user"
+	expect_match "^BRIG-I001 $img$" "$f" ":latest only"
+	expect_match "^BRIG-I002 $img$" "$f" "secret in Env"
+	expect_match "^BRIG-I003 $img$" "$f" "shell"
+	expect_match "^BRIG-I004 $img$" "$f" "package manager (busybox's dpkg applet)"
+	expect_match "^BRIG-I005 $img:/usr/local/bin/suid-helper$" "$f" "setuid file"
+	expect_match "^BRIG-I005 $img:/usr/local/bin/sgid$" "$f" "setgid file"
+	expect_match "^BRIG-I006 $img:/srv/drop$" "$f" "world-writable directory"
+	expect_match "^BRIG-I006 $img:/etc/app.conf$" "$f" "world-writable file"
+	expect_match "^BRIG-I007 $img$" "$f" "SSH exposed"
+	expect_match "^BRIG-I008 $img$" "$f" "no health check"
 	# Deleted by the third layer (a whiteout of the file, of its
 	# directory): not in the image.
 	expect_no_match "gone-suid|setuid-in-dir" "$f" "files a later layer deleted"
 	# An opaque directory hides what lower layers put in it, not what
 	# its own layer does.
 	expect_no_match "/var/spool/hidden" "$f" "under a later opaque directory"
-	expect_match "^BRIG-I006 $img:/var/spool/again$" "$f" "in the opaque directory's own layer"
+	expect_match "^BRIG-I005 $img:/var/spool/again$" "$f" "in the opaque directory's own layer"
 	expect_no_match "/srv/shared" "$f" "a sticky world-writable directory"
-	expect_eq 1 "$(echo "$f" | grep -c '^BRIG-I003')" "only DB_PASSWORD: not a _FILE path, not an empty value"
+	expect_eq 1 "$(echo "$f" | grep -c '^BRIG-I002')" "only DB_PASSWORD: not a _FILE path, not an empty value"
 	expect_match '"message": "Env DB_PASSWORD: a secret' "$out"
 	expect_no_match "hunter2" "$out" "the secret's value"
 	expect_match '"message": "setgid file /usr/local/bin/sgid \(mode 2711, owner 0:0, layer sha256:[0-9a-f]{12}\)' "$out"
@@ -119,15 +119,15 @@ test_tags_latest_only_and_pins () {
 	brig load -i "$WORK/bad.tar" > /dev/null
 	digest=$(brig inspect bad:latest | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Digest"])')
 	run_status st brig audit --format json --image bad
-	expect_match "^BRIG-I002 bad:latest@$digest$" "$(echo "$out" | findings)" "known only as :latest"
+	expect_match "^BRIG-I001 bad:latest@$digest$" "$(echo "$out" | findings)" "known only as :latest"
 	expect_match "the image is known only as bad:latest, a tag every new build moves, and bad names no digest" "$out"
 	# Named by its digest: pinned, whatever its tags.
 	run_status st brig audit --format json --image "bad@$digest"
-	expect_no_match "BRIG-I002" "$(echo "$out" | findings)" "pinned by digest"
+	expect_no_match "BRIG-I001" "$(echo "$out" | findings)" "pinned by digest"
 	# Another tag than latest: known by a version.
 	brig tag bad:latest bad:2.1
 	run_status st brig audit --format json --image bad:latest
-	expect_no_match "BRIG-I002" "$(echo "$out" | findings)" "also tagged 2.1"
+	expect_no_match "BRIG-I001" "$(echo "$out" | findings)" "also tagged 2.1"
 	# Only by its id, no tag at all.
 	brig rmi bad:2.1 > /dev/null
 	good_archive
@@ -135,7 +135,7 @@ test_tags_latest_only_and_pins () {
 	out=$(brig load -i "$WORK/untagged.tar")
 	id=$(echo "$out" | grep -Eo 'sha256:[0-9a-f]{64}' | head -1)
 	run_status st brig audit --format json --image "${id:7:12}"
-	expect_no_match "BRIG-I002" "$(echo "$out" | findings)" "an id is content-addressed"
+	expect_no_match "BRIG-I001" "$(echo "$out" | findings)" "an id is content-addressed"
 }
 
 test_archive_transports_and_paths () {
@@ -157,12 +157,12 @@ test_archive_transports_and_paths () {
 	cp "$WORK/bad.tar" "$WORK/tmp/../rel.tar"
 	run_status st brig audit --image rel.tar --format json
 	expect_eq 1 "$st" "rel.tar: $out"
-	expect_match "BRIG-I006 bad:latest@" "$(echo "$out" | findings)"
+	expect_match "BRIG-I005 bad:latest@" "$(echo "$out" | findings)"
 	# Two inputs, and files too: one report.
 	printf 'FROM busybox:1.36\nUSER 10001\nHEALTHCHECK CMD true\n' > "$WORK/Dockerfile"
 	run_status st brig audit --format json --image "$WORK/good.tar" --image "$WORK/bad.tar" "$WORK/Dockerfile"
 	expect_match "^BRIG-D004 $WORK/Dockerfile$" "$(echo "$out" | findings)" "the Dockerfile judged too"
-	expect_match "^BRIG-I001 bad:latest@" "$(echo "$out" | findings)"
+	expect_match "^BRIG-C018 bad:latest@" "$(echo "$out" | findings)"
 	expect_match '"files": 3' "$out"
 	# Nothing of the archives' temporary stores is left.
 	expect_eq "" "$(ls -A "$TMPDIR")" "temporary stores"
@@ -218,8 +218,9 @@ test_sarif_and_brig_yml () {
 import json, sys
 run = json.load(open(sys.argv[1]))["runs"][0]
 ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-for i in range(1, 10):
+for i in range(1, 9):
     assert "BRIG-I00%d" % i in ids, ids
+assert "BRIG-C018" in ids, ids
 res = set()
 for x in run["results"]:
     loc = x["locations"][0]
@@ -230,16 +231,16 @@ for x in run["results"]:
     name = loc["logicalLocations"][0]["fullyQualifiedName"]
     assert art["description"]["text"] == "image " + name, loc
     res.add((x["ruleId"], name))
-assert any(r == "BRIG-I006" and n.endswith(":/usr/local/bin/suid-helper") for r, n in res), res
-assert any(r == "BRIG-I001" and n.startswith("bad:latest@sha256:") for r, n in res), res
+assert any(r == "BRIG-I005" and n.endswith(":/usr/local/bin/suid-helper") for r, n in res), res
+assert any(r == "BRIG-C018" and n.startswith("bad:latest@sha256:") for r, n in res), res
 PY
 	# .brig.yml turns rules off and changes severities, as for files.
-	printf 'rules:\n  BRIG-I009: off\n  BRIG-I001: low\n  BRIG-I003: low\n' > "$WORK/.brig.yml"
+	printf 'rules:\n  BRIG-I008: off\n  BRIG-C018: low\n  BRIG-I002: low\n' > "$WORK/.brig.yml"
 	run_status st brig audit --format json --image bad:latest
 	f=$(echo "$out" | findings)
-	expect_no_match "BRIG-I009" "$f" "turned off"
-	expect_match "BRIG-I001" "$f"
-	expect_match '"rule": "BRIG-I001",.*"severity": "low"|"severity": "low",.*"rule": "BRIG-I001"' "$(echo "$out" | tr -d '\n')"
+	expect_no_match "BRIG-I008" "$f" "turned off"
+	expect_match "BRIG-C018" "$f"
+	expect_match '"rule": "BRIG-C018",.*"severity": "low"|"severity": "low",.*"rule": "BRIG-C018"' "$(echo "$out" | tr -d '\n')"
 	run_status st brig audit --image bad:latest --fail-on high
 	expect_eq 0 "$st" "no high finding left: $out"
 	run_status st brig audit --image bad:latest --fail-on medium
@@ -261,10 +262,10 @@ test_podman_and_skopeo_images () {
 	for ref in "oci-archive:$WORK/p-oci.tar" "oci:$WORK/sk"; do
 		run_status st brig audit --format json --image "$ref"
 		f=$(echo "$out" | findings)
-		expect_no_match "BRIG-I001" "$f" "$ref: USER 1000"
-		expect_match "^BRIG-I004 " "$f" "$ref: busybox's shell"
-		expect_match "^BRIG-I008 " "$f" "$ref: the Docker API port"
-		expect_match "^BRIG-I009 " "$f" "$ref"
+		expect_no_match "BRIG-C018" "$f" "$ref: USER 1000"
+		expect_match "^BRIG-I003 " "$f" "$ref: busybox's shell"
+		expect_match "^BRIG-I007 " "$f" "$ref: the Docker API port"
+		expect_match "^BRIG-I008 " "$f" "$ref"
 	done
 }
 
@@ -275,11 +276,11 @@ test_image_sarif_is_valid_against_the_schema () {
 	echo "$out" > "$WORK/img.sarif"
 	# And one with a suppression by a label.
 	$MK docker "$WORK/l.tar" "$WORK/base.tar" --tag labelled:1 \
-		--label 'brig.dev/ignore=BRIG-I004: the entrypoint is a shell script'
+		--label 'brig.dev/ignore=BRIG-I003: the entrypoint is a shell script'
 	brig audit --format sarif --image "$WORK/l.tar" > "$WORK/l.sarif" || true
 	node "$WORK/validate.js" "$WORK/npm" "$WORK/img.sarif" "$WORK/l.sarif" > "$WORK/v.out" 2>&1 ||
 		fail "not valid SARIF 2.1.0: $(cat "$WORK/v.out")"
-	expect_match "BRIG-I006" "$out" "the log validated has the image's findings"
+	expect_match "BRIG-I005" "$out" "the log validated has the image's findings"
 	grep -q '"syntax": "label"' "$WORK/l.sarif" || fail "the second log has no label suppression"
 }
 
@@ -287,9 +288,9 @@ test_image_sarif_is_valid_against_the_schema () {
 test_labels_suppress_as_annotations_do () {
 	[ -f "$WORK/base.tar" ] || $MK layer "$ROOTFS" "$WORK/base.tar"
 	$MK docker "$WORK/l.tar" "$WORK/base.tar" --tag labelled:1 --user 1000 --expose 22 \
-		--label 'brig.dev/ignore=BRIG-I004,BRIG-I005: the entrypoint is a shell script' \
-		--label 'brig.dev/ignore-ports=BRIG-I008' \
-		--label 'brig.dev/ignore-old=BRIG-I009: no probes yet; until=2000-01-01' \
+		--label 'brig.dev/ignore=BRIG-I003,BRIG-I004: the entrypoint is a shell script' \
+		--label 'brig.dev/ignore-ports=BRIG-I007' \
+		--label 'brig.dev/ignore-old=BRIG-I008: no probes yet; until=2000-01-01' \
 		--label 'brig.dev/ignore-typo=BRIG-X999: nothing' \
 		--label 'org.opencontainers.image.title=labelled'
 	run_status st brig audit --format json --image "$WORK/l.tar"
@@ -298,14 +299,14 @@ import json, sys
 d = json.loads(sys.argv[1])
 active = sorted(x["rule"] for x in d["findings"])
 quiet = {x["rule"]: x["suppression"] for x in d["suppressed"]}
-assert sorted(quiet) == ["BRIG-I004", "BRIG-I005", "BRIG-I008"], quiet
-assert quiet["BRIG-I004"]["reason"] == "the entrypoint is a shell script", quiet
-assert quiet["BRIG-I004"]["kind"] == "label" and quiet["BRIG-I004"]["tool"] == "brig", quiet
+assert sorted(quiet) == ["BRIG-I003", "BRIG-I004", "BRIG-I007"], quiet
+assert quiet["BRIG-I003"]["reason"] == "the entrypoint is a shell script", quiet
+assert quiet["BRIG-I003"]["kind"] == "label" and quiet["BRIG-I003"]["tool"] == "brig", quiet
 # No reason: it silences, and is reported; expired: it silences nothing;
 # no such rule: reported.
-assert active == ["BRIG-I009", "BRIG-S001", "BRIG-S002", "BRIG-S003"], active
+assert active == ["BRIG-I008", "BRIG-S001", "BRIG-S002", "BRIG-S003"], active
 msgs = {x["rule"]: x["message"] for x in d["findings"]}
-assert msgs["BRIG-S001"] == "label `brig.dev/ignore-ports: BRIG-I008` gives no reason", msgs
+assert msgs["BRIG-S001"] == "label `brig.dev/ignore-ports: BRIG-I007` gives no reason", msgs
 assert "expired after 2000-01-01" in msgs["BRIG-S002"], msgs
 assert "BRIG-X999 is not a rule brig has" in msgs["BRIG-S003"], msgs
 assert all(x["file"].startswith("labelled:1@sha256:") for x in d["findings"]), d["findings"]
@@ -317,7 +318,7 @@ PY
 	python3 - "$WORK/l.sarif" <<'PY' || fail "SARIF suppressions: $(head -c 2000 "$WORK/l.sarif")"
 import json, sys
 run = json.load(open(sys.argv[1]))["runs"][0]
-s, = [x["suppressions"][0] for x in run["results"] if x["ruleId"] == "BRIG-I004"]
+s, = [x["suppressions"][0] for x in run["results"] if x["ruleId"] == "BRIG-I003"]
 assert s["kind"] == "inSource" and s["properties"]["syntax"] == "label", s
 assert s["location"]["logicalLocations"][0]["fullyQualifiedName"].startswith("labelled:1@sha256:"), s
 assert s["justification"] == "the entrypoint is a shell script", s
