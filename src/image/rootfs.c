@@ -367,6 +367,15 @@ brig_rootfs_prepare (struct brig_store *s, const struct brig_stored_image *img,
   hold = xasprintf ("%s/hold", rel);
   ret->hold = openat (s->dir, hold,
                       O_RDWR | O_CLOEXEC | O_NOFOLLOW | (spare ? 0 : O_CREAT | O_EXCL), 0600);
+  if (spare && (ret->hold < 0 || flock (ret->hold, LOCK_EX | LOCK_NB) < 0))
+    {
+      /* The last container's processes (its cleaner, on its way out) may
+       * still hold its hold: a new one, rather than wait for them. */
+      if (ret->hold >= 0)
+        close (ret->hold);
+      unlinkat (s->dir, hold, 0);
+      ret->hold = openat (s->dir, hold, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    }
   if (ret->hold < 0 || flock (ret->hold, LOCK_EX) < 0 || write_hold (ret->hold, img->digest) < 0)
     {
       r = brig_error (err, errno, "`%s/%s`", s->root, hold);

@@ -64,6 +64,18 @@ test_concurrent_containers_and_the_spare () {
 	expect_eq "" "$(ls -A "$(STORE)/containers")" "container directories left"
 	expect_match "^base-[0-9a-f]{16}-100000-100000-65536 hold root$" "$(ls "$(STORE)/spare" | tr '\n' ' ' | sed 's/ $//')"
 	expect_eq "from the second layer" "$(brig run reuse:1)"
+	# The spare's hold still locked by someone (a last container's
+	# process on its way out): a new hold, no waiting for it.
+	old=$(stat -c %i "$(STORE)/spare/hold")
+	flock "$(STORE)/spare/hold" sleep 20 &
+	for i in $(seq 50); do flock -n "$(STORE)/spare/hold" true || break; sleep 0.1; done
+	! flock -n "$(STORE)/spare/hold" true || fail "the hold is not locked (the test proves nothing)"
+	run_status st timeout 10 "$BRIG" run reuse:1
+	expect_eq 0 "$st" "a run while the spare's hold is locked: $out"
+	expect_eq "from the second layer" "$out"
+	[ "$old" != "$(stat -c %i "$(STORE)/spare/hold")" ] || fail "the locked hold was used again"
+	kill %1 2>/dev/null || true
+	wait || true
 	expect_nothing_left
 }
 
