@@ -250,7 +250,8 @@ static const struct brig_audit_rule rules[] = {
      "host's root.",
      "Rebuild with USER and an unprivileged user (USER 10001:10001 needs no /etc/passwd entry); "
      "until then run it with -u (brig run --strict refuses it).",
-     "CIS Docker 4.1; dockle CIS-DI-0001; brig run's gate rule of the same id", check_user),
+     "CIS Docker 4.1; dockle CIS-DI-0001; brig run: BRIG-C018 (the gate rule of this id)",
+     check_user),
   R ("BRIG-I001", "image known only by :latest or no tag", BRIG_SEV_MEDIUM, "image-tag",
      "An image whose only names are :latest (or none) and that was not named by its digest: "
      "the next load or pull of the same name is another image, and nothing records which one "
