@@ -6,6 +6,7 @@
 #   make bench      brig run against crun and runc on the same hardened setup
 #   make bench-net  brig run -p against a direct loopback connection
 #   make bench-audit  brig audit against a bare libyaml parse, and its memory
+#   make bench-image  import + first run of a Debian image: brig, podman, skopeo+umoci+crun
 #   make bench-host DOCKER_BENCH=DIR  brig host against docker-bench-security
 #   make install    PREFIX=/usr/local
 
@@ -61,7 +62,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 ROOTFS    := $(B)/share/images/busybox/rootfs
 
-.PHONY: all deps demo check test bench bench-net bench-audit bench-host install uninstall clean lint fuzz
+.PHONY: all deps demo check test bench bench-net bench-audit bench-image bench-host install uninstall clean lint fuzz
 MAN_PAGES := $(B)/brig-run.1 $(B)/brig-audit.1 $(B)/brig-host.1 $(B)/brig-ps.1 $(B)/brig-probe.1
 IMAGE_MAN := $(B)/brig-load.1 $(B)/brig-images.1 $(B)/brig-inspect.1 $(B)/brig-tag.1 \
              $(B)/brig-rmi.1 $(B)/brig-gc.1 $(B)/brig-pull.1
@@ -167,6 +168,10 @@ bench-net: all $(B)/tests/tnet
 
 bench-audit: all $(B)/bench/yamlparse
 	bench/audit
+
+bench-image: all $(B)/bench/timeit
+	@scripts/deps bench
+	bench/image.sh
 
 # brig host against docker-bench-security on one dockerd of its own:
 # DOCKER_BENCH is a checkout of docker/docker-bench-security (never

@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "emit/fix.h"
+#include "image/scan.h"
 #include "parse/compose.h"
 #include "parse/daemonjson.h"
 #include "parse/dockerfile.h"
@@ -20,6 +21,7 @@
 #include "policy/image.h"
 #include "policy/oci_audit.h"
 #include "policy/project.h"
+#include "policy/stored_image.h"
 #include "policy/suppress.h"
 #include "report/findings.h"
 #include "util/cleanup.h"
@@ -79,6 +81,7 @@ struct audit_opts
   int jobs;                      /* --jobs: threads that judge files */
   struct compose_state *compose; /* NULL off the main thread */
   struct audit_queue *queue;     /* a walk queues files here, when not NULL */
+  char **images;                 /* --image */
 };
 
 /* A compose file an `include:` names, to be judged in its own file once the
@@ -210,6 +213,17 @@ o_jobs (void *ctx, const char *arg, struct brig_err *err)
 }
 
 static int
+o_image (void *ctx, const char *arg, struct brig_err *err)
+{
+  if (arg[0] == '\0')
+    return brig_error (err, 0,
+                       "--image: expected an image of the store, docker-archive:FILE, "
+                       "oci-archive:FILE, oci:DIR or the path of an archive");
+  strv_push (&((struct audit_opts *)ctx)->images, xstrdup (arg));
+  return 0;
+}
+
+static int
 o_target (void *ctx, const char *arg, struct brig_err *err)
 {
   if (arg[0] == '\0')
@@ -254,6 +268,16 @@ static const struct brig_opt options[] = {
     "for the rules about the final image (USER, a shell in it...); a Dockerfile without it is "
     "judged as written, with a warning",
     o_target },
+  { 0, "image", "REF",
+    "judge an image by the image rules (BRIG-C018, BRIG-Innn): its config and the files of its "
+    "layers, "
+    "read through the store's verified reads with whiteouts applied, never unpacked.  REF is "
+    "an image of brig's store (NAME[:TAG], NAME@sha256:DIGEST, a digest or an id prefix, as "
+    "brig run takes), docker-archive:FILE[:NAME] (docker save, podman save), "
+    "oci-archive:FILE[:NAME], oci:DIR[:NAME] (an OCI layout, as skopeo copy writes it), or the "
+    "path of an archive or layout (with a /, or ending in .tar, .tar.gz, .tgz or .tar.zst); "
+    "repeatable, and PATHs may be given too",
+    o_image },
   { 'j', "jobs", "N",
     "judge files on N threads (default: the CPUs brig may run on, at most 8), each file on its "
     "own (a LimitRange or ServiceAccount counts within its file only); the report is the same "
@@ -266,7 +290,7 @@ static const struct brig_opt options[] = {
 };
 
 static const struct brig_cmd_help help = {
-  "brig audit [OPTIONS] PATH...",
+  "brig audit [OPTIONS] PATH... [--image REF...]",
   "check files that describe containers against the hardening policy",
   "Reads Kubernetes manifests (YAML or JSON, several documents, List objects; Pod and every kind "
   "with a pod template), compose files (a top-level `services`; compose.yaml, "
@@ -291,7 +315,11 @@ static const struct brig_cmd_help help = {
   "container rules (BRIG-Cnnn, the ids brig run's policy gate uses for the same rule, and "
   "BRIG-Rnnn); Dockerfiles by the image rules (BRIG-Dnnn); daemon.json by the daemon rules "
   "(BRIG-Hnnn, the CIS Docker Benchmark's section 2); config.json by the runtime's policy "
-  "gate itself, in audit mode (BRIG-Cnnn).  Each finding is reported at its "
+  "gate itself, in audit mode (BRIG-Cnnn); images (--image: of brig's store, or an archive "
+  "or OCI layout) by the image rules (BRIG-C018: root user; BRIG-Innn: only :latest, secrets in "
+  "Env, "
+  "shells and package managers, setuid and world-writable files, sensitive ports, no "
+  "Healthcheck), at NAME@DIGEST or NAME@DIGEST:/path.  Each finding is reported at its "
   "file:line:col (the key or the flag) with the "
   "rule, the severity and the fix.  A file that cannot be parsed is an error (exit 2) with its "
   "line and column; the others are still judged.\n\n"
@@ -305,7 +333,8 @@ static const struct brig_cmd_help help = {
   "one, is a warning.\n\n"
   "A finding is suppressed by a comment on its line or in the comment lines right above it, "
   "`# brig:ignore=RULE[,RULE...] REASON [until=YYYY-MM-DD]`, or by an annotation of its object "
-  "(or pod template), `brig.dev/ignore: \"RULE[,RULE...]: REASON; until=YYYY-MM-DD\"`.  Other "
+  "(or pod template), `brig.dev/ignore: \"RULE[,RULE...]: REASON; until=YYYY-MM-DD\"`, or a "
+  "label of an image's config in the same syntax.  Other "
   "tools' suppressions silence the brig rule that does their check (--list-rules names them): "
   "`# checkov:skip=ID: REASON` and `checkov.io/skipN: ID=REASON`, `# trivy:ignore:ID`, "
   "`ignore-check.kube-linter.io/CHECK: REASON`, `# hadolint ignore=ID`.  A suppression without "
@@ -1639,6 +1668,226 @@ walk_dir (const struct audit_opts *o, struct brig_audit_report *r, const char *d
     brig_gitignore_truncate (&gw->gi, mark);
 }
 
+/* --- brig audit --image ------------------------------------------------------ */
+
+#define IMAGE_REF_HELP                                                                             \
+  "expected an image of the store (see brig images), docker-archive:FILE, oci-archive:FILE, "      \
+  "oci:DIR or the path of an archive"
+
+static const struct brig_load_opts image_bounds
+    = { .max_layer = UINT64_C (16) << 30, .max_entries = 1000000 };
+
+/* The image DIGEST of store S, judged: its config and files into R's
+ * findings, named NAME@DIGEST.  TAGS: the names it has; PINNED: the
+ * reference named its digest. */
+static void
+judge_stored_image (struct brig_audit_report *r, struct brig_store *s, const char *digest,
+                    const char *ref, const char *name, char *const *tags, bool pinned,
+                    brig_date today)
+{
+  struct brig_err e = { 0 };
+  struct brig_stored_image img = { 0 };
+  struct brig_image_scan scan = { 0 };
+  struct brig_scan_opts so = { .watch = brig_image_watch, .bounds = &image_bounds };
+  _cleanup_free_ char *label = NULL;
+  const char *own = NULL;
+  size_t first = r->findings.n;
+
+  if (brig_store_load_image (s, digest, &img, &e) < 0
+      || brig_image_scan (s, &img, &so, &scan, &e) < 0)
+    {
+      brig_err_wrap (&e, "image `%s`", ref);
+      add_error (r, ref, &e);
+      brig_stored_image_release (&img);
+      brig_image_scan_release (&scan);
+      return;
+    }
+  scan.ref = xstrdup (ref);
+  scan.pinned = pinned;
+  scan.tags = tags ? strv_copy (tags) : NULL;
+  label = xasprintf ("%s@%s", name, digest);
+  brig_image_scan_name (&scan, label);
+  r->files++;
+  brig_audit_stored_image (&scan, &r->findings);
+  brig_suppress_labels (scan.labels, scan.name, today, &r->findings, first);
+  /* The findings point into the report's names, which outlive SCAN. */
+  for (size_t i = first; i < r->findings.n; i++)
+    {
+      struct brig_finding *x = &r->findings.v[i];
+      if (x->file == scan.name)
+        x->file = own ? own : (own = add_name (r, scan.name));
+      else
+        x->file = add_name (r, x->file);
+    }
+  brig_stored_image_release (&img);
+  brig_image_scan_release (&scan);
+}
+
+/* REF, an image of brig's store. */
+static void
+audit_store_image (struct brig_audit_report *r, const char *ref, brig_date today)
+{
+  _cleanup_free_ char *root = brig_store_root (), *tag = NULL;
+  _cleanup_strv_ char **tags = NULL;
+  struct brig_store s = { NULL, -1, -1 };
+  struct brig_refs refs = { 0 };
+  struct brig_err e = { 0 };
+  char digest[BRIG_DIGEST_LEN];
+  int rc;
+
+  if ((rc = brig_store_open (root, false, &s, &e)) == 0
+      && (rc = brig_store_read_refs (&s, &refs, &e)) == 0
+      && (rc = brig_store_resolve (&s, &refs, ref, digest, &tag, &e)) == 0)
+    {
+      for (size_t i = 0; i < refs.ntags; i++)
+        if (strcmp (refs.tags[i].digest, digest) == 0)
+          strv_push (&tags, xstrdup (refs.tags[i].name));
+      judge_stored_image (r, &s, digest, ref,
+                          tag    ? tag
+                          : tags ? tags[0]
+                                 : ref,
+                          tags, tag == NULL || strchr (ref, '@') != NULL, today);
+    }
+  else
+    {
+      if (rc == -ENOENT)
+        brig_err_wrap (&e, "--image %s: " IMAGE_REF_HELP, ref);
+      else
+        brig_err_wrap (&e, "--image %s", ref);
+      add_error (r, ref, &e);
+    }
+  brig_refs_release (&refs);
+  brig_store_close (&s);
+}
+
+/* REF, an archive or layout at PATH (a directory when IS_DIR), or only
+ * its image named WANT (or NULL): loaded into a store of its own in
+ * $TMPDIR (every blob checked, as brig load does), judged, removed. */
+static void
+audit_archive_image (struct brig_audit_report *r, const char *ref, const char *path, bool is_dir,
+                     const char *want, brig_date today)
+{
+  const char *tmpdir = getenv ("TMPDIR");
+  _cleanup_free_ char *tmp
+      = xasprintf ("%s/brig-audit.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+  _cleanup_free_ char *wanted = NULL;
+  struct brig_store s = { NULL, -1, -1 };
+  struct brig_loaded *l = NULL;
+  struct brig_err e = { 0 };
+  size_t n = 0, judged = 0;
+
+  if (want && (wanted = brig_ref_normalize (want, &e)) == NULL)
+    {
+      brig_err_wrap (&e, "--image %s", ref);
+      add_error (r, ref, &e);
+      return;
+    }
+  if (mkdtemp (tmp) == NULL)
+    {
+      brig_error (&e, errno, "--image %s: a directory for it in `%s`", ref, tmp);
+      add_error (r, ref, &e);
+      return;
+    }
+  if (brig_store_open (tmp, true, &s, &e) < 0
+      || brig_image_load (&s, path, is_dir, &image_bounds, &l, &n, &e) < 0)
+    {
+      brig_err_wrap (&e, "--image %s", ref);
+      add_error (r, ref, &e);
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      if (wanted && !strv_contains (l[i].names, wanted))
+        continue;
+      judged++;
+      judge_stored_image (r, &s, l[i].digest, ref, l[i].names[0] ? l[i].names[0] : ref, l[i].names,
+                          false, today);
+    }
+  if (n && judged == 0)
+    {
+      _cleanup_free_ char *names = NULL;
+      for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; l[i].names[k]; k++)
+          str_append (&names, ", ", l[i].names[k]);
+      brig_error (&e, 0, "--image %s: no image named `%s` in it (it has: %s)", ref, want,
+                  names ? names : "no names");
+      add_error (r, ref, &e);
+    }
+  brig_loaded_free (l, n);
+  brig_store_close (&s);
+  {
+    char *slash = strrchr (tmp, '/');
+    _cleanup_close_ int parent = -1;
+    *slash = '\0';
+    parent = open (tmp[0] ? tmp : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (parent >= 0)
+      brig_remove_tree_at (parent, slash + 1, NULL);
+  }
+}
+
+/* REF as skopeo names images: TRANSPORT:PATH[:NAME], where PATH may hold
+ * colons when it names what is there. */
+static const struct
+{
+  const char *prefix;
+  bool dir;
+} transports[] = { { "docker-archive:", false }, { "oci-archive:", false }, { "oci:", true } };
+
+static bool
+archive_named (const char *ref)
+{
+  static const char *const suffixes[] = { ".tar", ".tar.gz", ".tgz", ".tar.zst" };
+  for (size_t i = 0; i < ARRAY_SIZE (suffixes); i++)
+    if (str_has_suffix (ref, suffixes[i]))
+      return true;
+  return strchr (ref, '/') != NULL;
+}
+
+static void
+audit_image (struct brig_audit_report *r, const char *ref, brig_date today)
+{
+  struct stat st;
+
+  for (size_t i = 0; i < ARRAY_SIZE (transports); i++)
+    if (str_has_prefix (ref, transports[i].prefix))
+      {
+        _cleanup_free_ char *path = xstrdup (ref + strlen (transports[i].prefix));
+        const char *want = NULL;
+        struct brig_err e = { 0 };
+        int sr = stat (path, &st);
+        /* PATH:NAME, where NAME (name:tag) may hold a colon too: the
+         * shortest PATH that is there. */
+        for (char *colon = path; sr < 0 && (colon = strchr (colon, ':')); colon++)
+          {
+            *colon = '\0';
+            if (stat (path, &st) == 0)
+              {
+                want = colon + 1;
+                sr = 0;
+                break;
+              }
+            *colon = ':';
+          }
+        if (sr < 0)
+          sr = stat (path, &st);
+        if (sr < 0 || (bool)S_ISDIR (st.st_mode) != transports[i].dir)
+          {
+            if (sr < 0)
+              brig_error (&e, errno, "--image %s: `%s`", ref, path);
+            else
+              brig_error (&e, 0, "--image %s: `%s` is not %s", ref, path,
+                          transports[i].dir ? "a directory (an OCI layout)" : "a file");
+            add_error (r, ref, &e);
+            return;
+          }
+        audit_archive_image (r, ref, path, transports[i].dir, want, today);
+        return;
+      }
+  if (archive_named (ref) && stat (ref, &st) == 0)
+    audit_archive_image (r, ref, ref, S_ISDIR (st.st_mode), NULL, today);
+  else
+    audit_store_image (r, ref, today);
+}
+
 /* .brig.yml in DIR or above it, up to the repository's top (a directory
  * with .git) or /; NULL when there is none. */
 static char *
@@ -1690,13 +1939,20 @@ load_project (struct audit_opts *o, struct brig_err *err)
   return 0;
 }
 
+static void
+audit_opts_images_free (struct audit_opts *o)
+{
+  strv_free (o->images);
+}
+
 int
 cmd_audit (int argc, char **argv)
 {
-  struct audit_opts o = { .level = BRIG_PSS_RESTRICTED,
-                          .version = BRIG_K8S_LATEST,
-                          .fail_on = BRIG_SEV_HIGH,
-                          .show = BRIG_SEV_LOW };
+  __attribute__ ((cleanup (audit_opts_images_free))) struct audit_opts o
+      = { .level = BRIG_PSS_RESTRICTED,
+          .version = BRIG_K8S_LATEST,
+          .fail_on = BRIG_SEV_HIGH,
+          .show = BRIG_SEV_LOW };
   struct brig_audit_report r = { 0 };
   struct compose_state compose = { 0 };
   struct brig_err err = { 0 };
@@ -1754,9 +2010,14 @@ cmd_audit (int argc, char **argv)
       brig_error (&err, 0, "audit: --dry-run goes with --fix");
       return brig_fail (2, &err);
     }
-  if (paths == NULL)
+  if (o.fix && o.images)
     {
-      brig_error (&err, 0, "audit: expected a file, a directory or - (see --help)");
+      brig_error (&err, 0, "audit: --fix does not apply to --image (an image is not edited)");
+      return brig_fail (2, &err);
+    }
+  if (paths == NULL && o.images == NULL)
+    {
+      brig_error (&err, 0, "audit: expected a file, a directory, - or --image REF (see --help)");
       return brig_fail (2, &err);
     }
   if (load_project (&o, &err) < 0)
@@ -1772,7 +2033,7 @@ cmd_audit (int argc, char **argv)
       /* Queue every file, then judge them on --jobs threads. */
       struct audit_queue q = { 0 };
       o.queue = &q;
-      for (size_t i = 0; paths[i]; i++)
+      for (size_t i = 0; paths && paths[i]; i++)
         {
           struct stat st;
           if (strcmp (paths[i], "-") == 0)
@@ -1785,7 +2046,7 @@ cmd_audit (int argc, char **argv)
       o.queue = NULL;
       queue_run (&o, &r, &q);
     }
-  for (size_t i = 0; o.fix && paths[i]; i++)
+  for (size_t i = 0; o.fix && paths && paths[i]; i++)
     {
       struct stat st;
       if (strcmp (paths[i], "-") == 0)
@@ -1805,6 +2066,8 @@ cmd_audit (int argc, char **argv)
       else
         audit_file (&o, &r, AT_FDCWD, paths[i], paths[i], true);
     }
+  for (size_t i = 0; o.images && o.images[i]; i++)
+    audit_image (&r, o.images[i], o.today);
   /* .brig.yml's rules off and severities; what --severity hides is
    * neither shown nor counted. */
   in_force (&o, &r.findings);

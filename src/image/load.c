@@ -350,6 +350,14 @@ int
 brig_layer_verify (struct brig_store *s, const char *layer, const char *diff_id,
                    const struct brig_load_opts *o, struct brig_err *err)
 {
+  return brig_layer_walk (s, layer, diff_id, o, NULL, NULL, err);
+}
+
+int
+brig_layer_walk (struct brig_store *s, const char *layer, const char *diff_id,
+                 const struct brig_load_opts *o, brig_layer_entry_fn fn, void *ctx,
+                 struct brig_err *err)
+{
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *label = xasprintf ("layer %s", layer);
   struct brig_stream *st = NULL;
@@ -367,7 +375,11 @@ brig_layer_verify (struct brig_store *s, const char *layer, const char *diff_id,
   brig_tar_init (&t, brig_stream_read, st, label);
   while ((r = brig_tar_next (&t, &e, err)) == 1)
     {
+      if (fn)
+        r = fn (ctx, &e, err);
       brig_tar_entry_release (&e);
+      if (r < 0)
+        break;
       if (++entries > o->max_entries)
         {
           r = brig_error (err, 0, "%s: more than %" PRIu64 " entries: refused", label,

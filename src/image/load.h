@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "image/store.h"
+#include "image/tar.h"
 
 struct brig_loaded
 {
@@ -36,5 +37,14 @@ void brig_loaded_free (struct brig_loaded *v, size_t n);
  * its diff_id DIFF_ID, within the bounds of O. */
 int brig_layer_verify (struct brig_store *s, const char *layer, const char *diff_id,
                        const struct brig_load_opts *o, struct brig_err *err);
+
+/* The same read, calling FN (or nothing, when NULL) with each entry as it
+ * comes; a negative return from FN ends the read with that error.  Every
+ * entry is read to its end, so the digest is checked whatever FN does. */
+typedef int (*brig_layer_entry_fn) (void *ctx, const struct brig_tar_entry *e,
+                                    struct brig_err *err);
+int brig_layer_walk (struct brig_store *s, const char *layer, const char *diff_id,
+                     const struct brig_load_opts *o, brig_layer_entry_fn fn, void *ctx,
+                     struct brig_err *err);
 
 #endif

@@ -239,7 +239,7 @@ int
 brig_parse_image_config (const char *buf, size_t len, const char *name,
                          struct brig_image_config *ret, struct brig_err *err)
 {
-  json_t *j, *c, *rootfs, *ids, *x, *ports, *hc;
+  json_t *j, *c, *rootfs, *ids, *x, *ports, *hc, *labels;
   const char *key, *hex;
   size_t i;
   int r;
@@ -267,6 +267,10 @@ brig_parse_image_config (const char *buf, size_t len, const char *name,
       hc = json_object_get (c, "Healthcheck");
       if (json_is_object (hc) && (r = opt_strv (hc, "Test", name, &ret->healthcheck, err)) < 0)
         goto out;
+      labels = json_object_get (c, "Labels");
+      if (json_is_object (labels))
+        json_object_foreach (labels, key, x) if (json_is_string (x))
+            strv_push (&ret->labels, xasprintf ("%s=%s", key, json_string_value (x)));
     }
   else if (c && !json_is_null (c))
     {
@@ -476,6 +480,7 @@ brig_image_config_release (struct brig_image_config *c)
   free (c->user);
   strv_free (c->exposed_ports);
   strv_free (c->healthcheck);
+  strv_free (c->labels);
   strv_free (c->diff_ids);
   memset (c, 0, sizeof *c);
 }

@@ -48,6 +48,7 @@ struct brig_image_config
   char *workdir, *user;            /* NULL when not set */
   char **exposed_ports;            /* "80/tcp" */
   char **healthcheck;              /* Healthcheck.Test; NULL when none */
+  char **labels;                   /* "KEY=VALUE"; NULL when none */
   char **diff_ids;                 /* checked digests */
   size_t ndiff_ids;
 };

@@ -1,11 +1,13 @@
 /* Root filesystems from layers (rootfs.h). */
 #include "image/rootfs.h"
+#include "image/digest.h"
 #include "image/load.h"
 #include "image/stream.h"
 #include "image/unpack.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -159,6 +161,68 @@ build_dir (struct brig_store *s, const struct brig_stored_image *img,
   return r;
 }
 
+/* The lowest layer of a container's overlay: the directories and files it
+ * mounts on or starts in, which a read-only overlay cannot have made
+ * later, in containers/ID/base-<hash of them>-<mapping>.  A directory kept
+ * from the last container (ROOT/spare) brings its base along: the same
+ * mount points and mapping (the common case: the same command again) use
+ * it as it is, as a dozen directories made anew can cost more than the
+ * rest of a start on the store's file system; another base it brought is
+ * removed.  *RET_LOWER: the lowerdir entry, relative to ROOT/layers. */
+static int
+base_layer (struct brig_store *s, const struct brig_rootfs_opts *o, char **ret_lower,
+            struct brig_err *err)
+{
+  _cleanup_free_ char *key = mapping_key (o), *dir = xasprintf ("containers/%s", o->id);
+  _cleanup_free_ char *name = NULL, *rel = NULL, *tmp = NULL;
+  _cleanup_close_ int fd = -1, dfd = -1;
+  struct brig_sha256 h;
+  char sum[BRIG_DIGEST_LEN];
+  DIR *d;
+  int r = 0;
+
+  /* Each path with its NUL, and an empty one between the two lists. */
+  brig_sha256_init (&h);
+  for (size_t i = 0; o->mount_points && o->mount_points[i]; i++)
+    brig_sha256_update (&h, o->mount_points[i], strlen (o->mount_points[i]) + 1);
+  brig_sha256_update (&h, "", 1);
+  for (size_t i = 0; o->mount_files && o->mount_files[i]; i++)
+    brig_sha256_update (&h, o->mount_files[i], strlen (o->mount_files[i]) + 1);
+  brig_sha256_digest (&h, sum);
+  name = xasprintf ("base-%.16s-%s", sum + 7, key);
+  rel = xasprintf ("%s/%s", dir, name);
+  *ret_lower = xasprintf ("../%s", rel);
+  dfd = openat (s->dir, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd < 0)
+    return brig_error (err, errno, "`%s/%s`", s->root, dir);
+  if ((d = fdopendir (fcntl (dfd, F_DUPFD_CLOEXEC, 3))) != NULL)
+    {
+      /* What a spare directory brought for other mount points, or a base
+       * a failed start left half made. */
+      for (struct dirent *e; (e = readdir (d));)
+        if (strncmp (e->d_name, "base", 4) == 0 && strcmp (e->d_name, name) != 0)
+          brig_remove_tree_at (dfd, e->d_name, NULL);
+      closedir (d);
+    }
+  if (faccessat (dfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return 0;
+  tmp = xasprintf ("base.%s", name);
+  if (mkdirat (dfd, tmp, 0755) < 0
+      || (fd = openat (dfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
+      || fchown (fd, o->uid_base, o->gid_base) < 0)
+    return brig_error (err, errno, "`%s/%s/%s`", s->root, dir, tmp);
+  for (size_t i = 0; r == 0 && o->mount_points && o->mount_points[i]; i++)
+    r = brig_unpack_mkdirs (fd, o->mount_points[i], "mount point", o->uid_base, o->gid_base, err);
+  for (size_t i = 0; r == 0 && o->mount_files && o->mount_files[i]; i++)
+    r = make_mount_file (fd, o->mount_files[i], o->uid_base, o->gid_base, err);
+  /* Complete, or not there: a spare never brings a half-made base. */
+  if (r == 0 && renameat (dfd, tmp, dfd, name) < 0)
+    r = brig_error (err, errno, "`%s/%s`", s->root, rel);
+  if (r < 0)
+    brig_remove_tree_at (dfd, tmp, NULL);
+  return r;
+}
+
 static bool
 have_overlay (void)
 {
@@ -187,33 +251,21 @@ mount_overlay (struct brig_store *s, const struct brig_stored_image *img,
         return r;
     }
   /* Top layer first; relative to ROOT/layers so that many layers fit in
-   * the page the options are given in.  An empty lower layer below: a
-   * read-only overlay needs two. */
+   * the page the options are given in.  The container's base layer below
+   * (its mount points): a read-only overlay needs two. */
   for (size_t i = n; i-- > 0;)
     {
       _cleanup_free_ char *d = xasprintf ("%s-%s", img->config.diff_ids[i] + 7, key);
       str_append (&lower, ":", d);
     }
   {
-    _cleanup_free_ char *empty = xasprintf ("containers/%s/empty", o->id);
-    _cleanup_free_ char *rel = xasprintf ("../%s", empty);
-    str_append (&lower, ":", rel);
-    _cleanup_close_ int fd = -1;
-    if (mkdirat (s->dir, empty, 0755) < 0
-        || (fd = openat (s->dir, empty, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
-        || fchown (fd, o->uid_base, o->gid_base) < 0)
-      return brig_error (err, errno, "`%s/%s`", s->root, empty);
-    for (size_t i = 0; o->mount_points && o->mount_points[i]; i++)
-      if ((r = brig_unpack_mkdirs (fd, o->mount_points[i], "mount point", o->uid_base, o->gid_base,
-                                   err))
-          < 0)
-        return r;
-    for (size_t i = 0; o->mount_files && o->mount_files[i]; i++)
-      if ((r = make_mount_file (fd, o->mount_files[i], o->uid_base, o->gid_base, err)) < 0)
-        return r;
+    _cleanup_free_ char *base = NULL;
+    if ((r = base_layer (s, o, &base, err)) < 0)
+      return r;
+    str_append (&lower, ":", base);
   }
   mnt = xasprintf ("%s/root", ret->dir);
-  if (mkdir (mnt, 0755) < 0)
+  if (mkdir (mnt, 0755) < 0 && errno != EEXIST) /* a spare directory has it */
     return brig_error (err, errno, "`%s`", mnt);
   if (o->writable)
     {
@@ -273,27 +325,65 @@ flat (struct brig_store *s, const struct brig_stored_image *img, const struct br
   return 0;
 }
 
+/* The directory of the read-only container that ended last, kept for the
+ * next (ROOT/spare: its hold file and empty root mount point), as making a
+ * directory and a file can cost a millisecond each on the store's file
+ * system (ext4 here), and a rename a hundredth of that.  Outside
+ * containers/, whose every entry is a container to brig gc. */
+#define SPARE "spare"
+
+/* Write DIGEST as the whole of the hold file FD (it held one of the same
+ * length, or nothing). */
+static int
+write_hold (int fd, const char *digest)
+{
+  size_t len = strlen (digest);
+  struct stat st;
+
+  if (pwrite (fd, digest, len, 0) != (ssize_t)len)
+    return -1;
+  if (fstat (fd, &st) < 0 || ((uint64_t)st.st_size > len && ftruncate (fd, (off_t)len) < 0))
+    return -1;
+  return 0;
+}
+
 int
 brig_rootfs_prepare (struct brig_store *s, const struct brig_stored_image *img,
                      const struct brig_rootfs_opts *o, struct brig_rootfs *ret,
                      struct brig_err *err)
 {
   _cleanup_free_ char *rel = xasprintf ("containers/%s", o->id), *hold = NULL;
+  bool spare;
   int r;
 
   *ret = (struct brig_rootfs){ .hold = -1, .store_dir = -1 };
-  if (mkdirat (s->dir, rel, 0711) < 0)
+  /* The last container's directory, or a new one.  The store's reader's
+   * lock is held: brig gc, a writer, cannot look at it in between. */
+  spare = renameat (s->dir, SPARE, s->dir, rel) == 0;
+  if (!spare && mkdirat (s->dir, rel, 0711) < 0)
     return brig_error (err, errno, "`%s/%s`", s->root, rel);
   ret->dir = xasprintf ("%s/%s", s->root, rel);
   ret->store_dir = fcntl (s->dir, F_DUPFD_CLOEXEC, 3);
   hold = xasprintf ("%s/hold", rel);
-  ret->hold = openat (s->dir, hold, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (ret->hold < 0 || flock (ret->hold, LOCK_EX) < 0
-      || brig_write_all (ret->hold, img->digest, strlen (img->digest)) < 0)
+  ret->hold = openat (s->dir, hold,
+                      O_RDWR | O_CLOEXEC | O_NOFOLLOW | (spare ? 0 : O_CREAT | O_EXCL), 0600);
+  if (spare && (ret->hold < 0 || flock (ret->hold, LOCK_EX | LOCK_NB) < 0))
+    {
+      /* The last container's processes (its cleaner, on its way out) may
+       * still hold its hold: a new one, rather than wait for them. */
+      if (ret->hold >= 0)
+        close (ret->hold);
+      unlinkat (s->dir, hold, 0);
+      ret->hold = openat (s->dir, hold, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    }
+  if (ret->hold < 0 || flock (ret->hold, LOCK_EX) < 0 || write_hold (ret->hold, img->digest) < 0)
     {
       r = brig_error (err, errno, "`%s/%s`", s->root, hold);
       goto fail;
     }
+  /* Read-only: nothing but the hold and the root's mount point will be in
+   * it, and it can serve the next container. */
+  ret->reusable = !o->writable;
   r = o->overlay && !o->squash && have_overlay () ? mount_overlay (s, img, o, ret, err) : 1;
   if (r > 0)
     {
@@ -312,8 +402,9 @@ brig_rootfs_detach (struct brig_rootfs *r)
 {
   if (r->mount)
     {
+      /* The mount point stays (empty): it goes with the directory, or
+       * serves the next container. */
       umount2 (r->mount, MNT_DETACH);
-      rmdir (r->mount);
       free (r->mount);
       r->mount = NULL;
     }
@@ -326,7 +417,11 @@ brig_rootfs_release (struct brig_rootfs *r)
   if (r->dir && r->store_dir >= 0)
     {
       const char *rel = strstr (r->dir, "/containers/");
-      if (rel)
+      /* Kept for the next container while the hold is still locked (brig
+       * gc skips a held directory), unless another one was kept first. */
+      if (rel
+          && !(r->reusable && r->hold >= 0
+               && renameat (r->store_dir, rel + 1, r->store_dir, SPARE) == 0))
         brig_remove_tree_at (r->store_dir, rel + 1, NULL);
     }
   if (r->hold >= 0)

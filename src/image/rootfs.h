@@ -10,7 +10,10 @@
  *
  * Files are owned by the mapped ids (unpack.h), so the root needs no
  * idmapped mount.  A container holds ROOT/containers/ID/hold locked for
- * as long as it runs, so that brig gc keeps what it uses. */
+ * as long as it runs, so that brig gc keeps what it uses.  The directory
+ * of a read-only container that ends is kept as ROOT/spare, with its base
+ * layer (the mount points), for the next container to rename into place:
+ * a second start makes no directory on the store's file system. */
 #ifndef BRIG_IMAGE_ROOTFS_H
 #define BRIG_IMAGE_ROOTFS_H
 
@@ -44,6 +47,7 @@ struct brig_rootfs
   char *dir;   /* ROOT/containers/ID, removed at the end */
   int hold;
   bool overlay;
+  bool reusable; /* read-only: its directory can serve the next container */
   int store_dir; /* a copy of the store's directory fd */
   uint64_t devices_dropped, setid_cleared;
 };

@@ -522,3 +522,23 @@ brig_tar_mem_read (void *ctx, void *buf, size_t n, size_t *got, struct brig_err 
   m->pos += *got;
   return 0;
 }
+
+char *
+brig_tar_clean_path (const char *path)
+{
+  _cleanup_free_ char *copy = xstrdup (path);
+  char *rest = copy, *c, *out = NULL;
+
+  while ((c = strsep (&rest, "/")))
+    {
+      if (*c == '\0' || strcmp (c, ".") == 0)
+        continue;
+      if (strcmp (c, "..") == 0)
+        {
+          free (out);
+          return NULL;
+        }
+      str_append (&out, "/", c);
+    }
+  return out ? out : xstrdup ("");
+}

@@ -84,4 +84,9 @@ struct brig_tar_mem
 };
 int brig_tar_mem_read (void *ctx, void *buf, size_t n, size_t *got, struct brig_err *err);
 
+/* PATH (an entry's name or a link's target) without empty and `.`
+ * components, joined by `/` ("" for the root; allocated); NULL when a
+ * component is `..`: nothing in a layer may name a place above it. */
+char *brig_tar_clean_path (const char *path);
+
 #endif

@@ -105,22 +105,9 @@ openat2_in (int dir, const char *path, int flags)
 static int
 clean_path (struct ctx *x, const char *path, const char *what, char **ret)
 {
-  _cleanup_free_ char *copy = xstrdup (path);
-  char *rest = copy, *c, *out = NULL;
-
-  while ((c = strsep (&rest, "/")))
-    {
-      if (*c == '\0' || strcmp (c, ".") == 0)
-        continue;
-      if (strcmp (c, "..") == 0)
-        {
-          free (out);
-          return brig_error (x->err, 0, "%s: %s `%.200s` leaves the root (`..`)%s", x->t->name,
-                             what, path, strcmp (what, "path") ? "; the layer is refused" : "");
-        }
-      str_append (&out, "/", c);
-    }
-  *ret = out ? out : xstrdup ("");
+  if ((*ret = brig_tar_clean_path (path)) == NULL)
+    return brig_error (x->err, 0, "%s: %s `%.200s` leaves the root (`..`)%s", x->t->name, what,
+                       path, strcmp (what, "path") ? "; the layer is refused" : "");
   return 0;
 }
 

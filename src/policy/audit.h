@@ -24,6 +24,7 @@ struct brig_findings;
 struct brig_image;
 struct brig_daemon;
 struct brig_host;
+struct brig_image_scan;
 
 struct brig_audit_rule
 {
@@ -54,6 +55,11 @@ struct brig_audit_rule
    * they read. */
   void (*check_host) (const struct brig_host *h, int today, const struct brig_audit_rule *r,
                       struct brig_findings *f);
+  /* Stored image rules (BRIG-Innn, policy/stored_image.c) check an image
+   * of the store or an archive (model/imagescan.h) instead; LEVEL 0,
+   * CONTROL a short name. */
+  void (*check_scan) (const struct brig_image_scan *img, const struct brig_audit_rule *r,
+                      struct brig_findings *f);
 };
 
 /* For the rules over pods (pss.c, k8s_rules.c): each container of W (its
@@ -74,7 +80,11 @@ enum brig_suppress_kind
 {
   BRIG_SUPPRESS_COMMENT,
   BRIG_SUPPRESS_ANNOTATION,
+  BRIG_SUPPRESS_LABEL, /* an image's config label (brig audit --image) */
 };
+
+/* "comment", "annotation", "label". */
+const char *brig_suppress_kind_name (enum brig_suppress_kind k);
 
 struct brig_suppression
 {

@@ -19,6 +19,7 @@
 #include "policy/daemon.h"
 #include "policy/host.h"
 #include "policy/image.h"
+#include "policy/stored_image.h"
 #include "util/cleanup.h"
 
 #include <string.h>
@@ -876,14 +877,6 @@ static const struct brig_audit_rule rules[] = {
     "Publish the port the other container needs instead of network_mode: container:NAME "
     "(--network container:NAME), or put both on a network of their own.",
     "brig run: BRIG-C017 (refused)", check_peer_network },
-  /* brig run IMAGE's gate rule on the image's own User: a file names no
-   * image config, so here it only has its entry (BRIG-R001 judges a
-   * service's user, the Dockerfile rules an image's USER). */
-  { "BRIG-C018", "image runs as root", BRIG_SEV_MEDIUM, "user", N,
-    "An image whose User is root or unset runs its program as root unless the run names "
-    "another user.",
-    "A USER in the image, or user: \"1000:1000\" (--user 1000:1000).",
-    "CIS Docker 4.1; brig run: BRIG-C018 (audited; refused under --strict)", NULL },
   /* Only brig run makes brig's bridges: nothing to find in a file. */
   { "BRIG-C019", "inter-container traffic allowed on a bridge", BRIG_SEV_LOW, "--link, --allow-to",
     N,
@@ -1006,8 +999,8 @@ brig_container_rules (size_t *ret_n)
 /* Every table of audit rules, in --list-rules order: a new table is one
  * more entry. */
 static const struct brig_audit_rule *(*const tables[]) (size_t *ret_n)
-    = { brig_audit_rules, brig_k8s_rules,    brig_container_rules,
-        brig_image_rules, brig_daemon_rules, brig_host_rules };
+    = { brig_audit_rules,  brig_k8s_rules,  brig_container_rules,   brig_image_rules,
+        brig_daemon_rules, brig_host_rules, brig_stored_image_rules };
 
 const struct brig_audit_rule *
 brig_audit_rule_nth (size_t i)

@@ -370,8 +370,8 @@ may_be_secret (const char *name)
 
 /* Named like a secret (PASSWORD, SECRET, TOKEN, API_KEY...) and not like
  * something about one (_FILE, _PATH, _URL, GPG keys, key ids). */
-static bool
-secret_name (const char *name)
+bool
+brig_secret_name (const char *name)
 {
   static const char *const secret[]
       = { "PASSWORD", "PASSWD", "PASS",        "PASSPHRASE", "SECRET", "SECRETS",
@@ -409,7 +409,7 @@ static void
 secret_var (const struct brig_image *img, const struct brig_ivar *v,
             const struct brig_audit_rule *r, struct brig_findings *f)
 {
-  if (!secret_name (v->name))
+  if (!brig_secret_name (v->name))
     return;
   if (v->arg)
     brig_findings_add (f, r, img->file, v->loc,
@@ -1342,9 +1342,8 @@ RUN_RULE (check_upgrade, false, CMD_APT | CMD_APK, hit_upgrade, NULL)
 
 /* --- the final image's configuration --------------------------------------- */
 
-/* Does an EXPOSE word (22, 22/tcp, 20-30/udp) include port 22? */
-static bool
-exposes_ssh (const char *s)
+bool
+brig_expose_covers (const char *s, unsigned long port)
 {
   char *end;
   unsigned long a, b;
@@ -1360,7 +1359,7 @@ exposes_ssh (const char *s)
       if (end == p)
         return false;
     }
-  return (*end == '\0' || *end == '/') && a <= 22 && 22 <= b;
+  return (*end == '\0' || *end == '/') && a <= port && port <= b;
 }
 
 static void
@@ -1371,7 +1370,7 @@ check_expose_ssh (const struct brig_image *img, const struct brig_audit_rule *r,
 
   for (size_t s = 0; s < img->nstages; s++)
     for (size_t i = 0; mask[s] && i < img->stages[s].nexpose; i++)
-      if (exposes_ssh (img->stages[s].expose[i].s))
+      if (brig_expose_covers (img->stages[s].expose[i].s, 22))
         brig_findings_add (f, r, img->file, img->stages[s].expose[i].loc,
                            "EXPOSE %s: the image offers SSH", img->stages[s].expose[i].s);
 }

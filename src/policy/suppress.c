@@ -679,6 +679,20 @@ read_annotation (const struct brig_wannotation *a, brig_date today, struct pragm
     parse_ids_reason (p, v, ve, today);
 }
 
+/* Silence F's findings from FIRST on that PS name. */
+static void
+apply_pragmas (struct pragmas *ps, struct brig_findings *f, size_t first)
+{
+  for (size_t i = first; i < f->n; i++)
+    {
+      struct brig_finding *x = &f->v[i];
+      if (x->suppressed || brig_suppress_rule (x->rule))
+        continue;
+      for (size_t k = 0; k < ps->n && !try_pragma (&ps->v[k], x); k++)
+        ;
+    }
+}
+
 void
 brig_suppress_annotations (const struct brig_workload *w, brig_date today, struct brig_findings *f,
                            size_t first)
@@ -692,15 +706,43 @@ brig_suppress_annotations (const struct brig_workload *w, brig_date today, struc
     read_annotation (&w->annotations[i], today, &ps);
   if (ps.n == 0)
     return;
-  for (size_t i = first; i < f->n; i++)
-    {
-      struct brig_finding *x = &f->v[i];
-      if (x->suppressed || brig_suppress_rule (x->rule))
-        continue;
-      for (size_t k = 0; k < ps.n && !try_pragma (&ps.v[k], x); k++)
-        ;
-    }
+  apply_pragmas (&ps, f, first);
   who = xasprintf ("%s %s: ", w->kind, w->name[0] ? w->name : "(unnamed)");
   judge (&ps, w->file, who, f);
   pragmas_release (&ps);
+}
+
+void
+brig_suppress_labels (char *const *labels, const char *file, brig_date today,
+                      struct brig_findings *f, size_t first)
+{
+  struct pragmas ps = { 0 };
+
+  for (size_t i = 0; labels && labels[i]; i++)
+    {
+      const char *eq = strchr (labels[i], '=');
+      _cleanup_free_ char *key = xstrndup (labels[i], eq ? (size_t)(eq - labels[i]) : 0);
+      struct brig_wannotation a = { key, eq ? eq + 1 : "", { 0, 0, 0, 0 } };
+      /* Only brig's own: the other tools' annotations are Kubernetes'. */
+      if (eq && (strcmp (key, "brig.dev/ignore") == 0 || str_has_prefix (key, "brig.dev/ignore-")))
+        read_annotation (&a, today, &ps);
+    }
+  if (ps.n == 0)
+    return;
+  for (size_t i = 0; i < ps.n; i++)
+    ps.v[i].kind = BRIG_SUPPRESS_LABEL;
+  apply_pragmas (&ps, f, first);
+  judge (&ps, file, "label ", f);
+  pragmas_release (&ps);
+}
+
+const char *
+brig_suppress_kind_name (enum brig_suppress_kind k)
+{
+  static const char *const names[] = {
+    [BRIG_SUPPRESS_COMMENT] = "comment",
+    [BRIG_SUPPRESS_ANNOTATION] = "annotation",
+    [BRIG_SUPPRESS_LABEL] = "label",
+  };
+  return (size_t)k < ARRAY_SIZE (names) ? names[k] : "suppression";
 }

@@ -53,6 +53,13 @@ void brig_suppress_comments (const char *buf, size_t len, const char *file, brig
 void brig_suppress_annotations (const struct brig_workload *w, brig_date today,
                                 struct brig_findings *f, size_t first);
 
+/* Silence the findings of an image (F's findings from FIRST on) that its
+ * config's LABELS ("KEY=VALUE") name, brig.dev/ignore[-ANYTHING] as the
+ * annotation above (LABEL brig.dev/ignore="BRIG-I003: REASON"); report the
+ * bad ones at FILE, the image. */
+void brig_suppress_labels (char *const *labels, const char *file, brig_date today,
+                           struct brig_findings *f, size_t first);
+
 /* Is R one of the BRIG-S rules (which no suppression silences)? */
 bool brig_suppress_rule (const struct brig_audit_rule *r);
 

@@ -50,8 +50,9 @@ colour_of (enum brig_severity s)
 static void
 text_suppression (FILE *f, const struct brig_suppression *s)
 {
-  fprintf (f, "      suppressed by a %s %s at %d:%d", s->tool,
-           s->kind == BRIG_SUPPRESS_COMMENT ? "comment" : "annotation", s->loc.line, s->loc.col);
+  fprintf (f, "      suppressed by a %s %s", s->tool, brig_suppress_kind_name (s->kind));
+  if (s->kind != BRIG_SUPPRESS_LABEL) /* a label has no line */
+    fprintf (f, " at %d:%d", s->loc.line, s->loc.col);
   if (s->until[0])
     fprintf (f, " (until %s)", s->until);
   fprintf (f, ": %s\n", s->reason ? s->reason : "(no reason given)");
@@ -419,7 +420,7 @@ finding_json (struct jw *w, const struct brig_finding *x)
     {
       jw_next (w, "suppression");
       jw_open (w, '{');
-      jw_kstr (w, "kind", s->kind == BRIG_SUPPRESS_COMMENT ? "comment" : "annotation");
+      jw_kstr (w, "kind", brig_suppress_kind_name (s->kind));
       jw_kstr (w, "tool", s->tool);
       jw_int (w, "line", s->loc.line);
       jw_int (w, "column", s->loc.col);

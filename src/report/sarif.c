@@ -271,12 +271,24 @@ rule_index (const struct brig_audit_rule *r)
   return 0;
 }
 
+/* An image or a file in one (brig audit --image: NAME@DIGEST[:PATH]): no
+ * file of the working tree, so no URI; the name as a logical location. */
+static json_t *
+image_location (const char *name)
+{
+  _cleanup_free_ char *what = xasprintf ("image %s", name);
+  return json_pack ("{s:{s:{s:o}}, s:[{s:s, s:s}]}", "physicalLocation", "artifactLocation",
+                    "description", text (what), "logicalLocations", "fullyQualifiedName", name,
+                    "kind", "resource");
+}
+
 static json_t *
 suppression_json (const char *file, const struct brig_suppression *s, const char *root)
 {
-  json_t *o = json_pack ("{s:s, s:s, s:o, s:{s:s, s:s}}", "kind", "inSource", "status", "accepted",
-                         "location", location (file, &s->loc, root), "properties", "tool", s->tool,
-                         "syntax", s->kind == BRIG_SUPPRESS_COMMENT ? "comment" : "annotation");
+  json_t *o = json_pack (
+      "{s:s, s:s, s:o, s:{s:s, s:s}}", "kind", "inSource", "status", "accepted", "location",
+      s->kind == BRIG_SUPPRESS_LABEL ? image_location (file) : location (file, &s->loc, root),
+      "properties", "tool", s->tool, "syntax", brig_suppress_kind_name (s->kind));
   if (s->reason)
     json_object_set_new (o, "justification", jstr (s->reason));
   if (s->until[0])
@@ -287,11 +299,11 @@ suppression_json (const char *file, const struct brig_suppression *s, const char
 static json_t *
 result_json (const struct brig_finding *x, size_t index, const char *root)
 {
-  json_t *res
-      = json_pack ("{s:s, s:I, s:s, s:o, s:[o], s:{s:s}}", "ruleId", x->rule->id, "ruleIndex",
-                   (json_int_t)index, "level", level_of (x->severity), "message", text (x->message),
-                   "locations", location (x->file, &x->loc, root), "properties", "severity",
-                   brig_severity_name (x->severity));
+  json_t *res = json_pack (
+      "{s:s, s:I, s:s, s:o, s:[o], s:{s:s}}", "ruleId", x->rule->id, "ruleIndex", (json_int_t)index,
+      "level", level_of (x->severity), "message", text (x->message), "locations",
+      x->rule->check_scan ? image_location (x->file) : location (x->file, &x->loc, root),
+      "properties", "severity", brig_severity_name (x->severity));
 
   if (x->suppressed)
     json_object_set_new (res, "suppressions",

@@ -22,12 +22,15 @@
 
 #include "image/digest.h"
 #include "image/manifest.h"
+#include "image/scan.h"
 #include "image/store.h"
 #include "image/stream.h"
 #include "image/tar.h"
 #include "image/unpack.h"
+#include "policy/stored_image.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/strmap.h"
 
 struct buf
 {
@@ -51,15 +54,16 @@ pad (struct buf *b)
     put (b, zero, 512 - b->len % 512);
 }
 
-/* A header: TYPE, NAME, SIZE; GNU magic when GNU, else POSIX ustar. */
+/* A header: TYPE, NAME, SIZE, MODE; GNU magic when GNU, else POSIX ustar. */
 static void
-header (struct buf *b, char type, const char *name, const char *link, uint64_t size, bool gnu)
+header_mode (struct buf *b, char type, const char *name, const char *link, uint64_t size, bool gnu,
+             unsigned mode)
 {
   unsigned char h[512] = { 0 };
   unsigned sum = 0;
 
   memcpy (h, name, strnlen (name, 100));
-  snprintf ((char *)h + 100, 8, "%07o", 0755);
+  snprintf ((char *)h + 100, 8, "%07o", mode);
   snprintf ((char *)h + 108, 8, "%07o", 1000);
   snprintf ((char *)h + 116, 8, "%07o", 1000);
   snprintf ((char *)h + 124, 12, "%011llo", (unsigned long long)size);
@@ -77,6 +81,12 @@ header (struct buf *b, char type, const char *name, const char *link, uint64_t s
     sum += h[i];
   snprintf ((char *)h + 148, 8, "%06o", sum);
   put (b, h, 512);
+}
+
+static void
+header (struct buf *b, char type, const char *name, const char *link, uint64_t size, bool gnu)
+{
+  header_mode (b, type, name, link, size, gnu, 0755);
 }
 
 static void
@@ -621,6 +631,201 @@ test_names_and_platforms (void **state)
   }
 }
 
+/* An entry of MODE without data (TYPE '0' a file, '5' a directory). */
+static void
+entry (struct buf *b, char type, const char *name, unsigned mode)
+{
+  header_mode (b, type, name, NULL, 0, false, mode);
+}
+
+/* The files brig audit --image keeps of LAYERS (N of them, bottom first),
+ * "PATH MODE" each, space-separated. */
+static char *
+scanned (struct buf *layers, size_t n)
+{
+  static const struct brig_load_opts bounds = { .max_layer = 1 << 20, .max_entries = 100 };
+  struct brig_scan_opts o = { .watch = brig_image_watch, .bounds = &bounds };
+  struct brig_tar_mem m[4];
+  struct brig_tar t[4];
+  struct brig_image_scan scan = { 0 };
+  struct brig_err err = { 0 };
+  char *out = NULL;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      m[i] = (struct brig_tar_mem){ layers[i].p, layers[i].len, 0 };
+      brig_tar_init (&t[i], brig_tar_mem_read, &m[i], "layer");
+    }
+  if (brig_scan_tars (t, n, &o, &scan, &err) < 0)
+    {
+      out = xasprintf ("error: %s", err.msg);
+      brig_err_release (&err);
+      return out;
+    }
+  for (size_t i = 0; i < scan.nfiles; i++)
+    {
+      _cleanup_free_ char *one = xasprintf ("%s %o", scan.files[i].path, scan.files[i].mode);
+      str_append (&out, " ", one);
+    }
+  brig_image_scan_release (&scan);
+  return out ? out : xstrdup ("");
+}
+
+/* What the audit reads of layers: a later entry replaces a lower one, a
+ * whiteout deletes a file or a directory and what is in it, an opaque
+ * directory hides the lower layers' content but not its own layer's. */
+static void
+test_scan_whiteouts_and_opaque (void **state)
+{
+  struct buf l[3] = { 0 };
+  char *got;
+
+  (void)state;
+  entry (&l[0], '5', "bin/", 0755);
+  entry (&l[0], '0', "bin/sh", 0755);
+  entry (&l[0], '0', "bin/su", 04755);
+  entry (&l[0], '0', "./usr/bin/passwd", 04755);
+  entry (&l[0], '0', "usr/bin/newgrp", 02755);
+  entry (&l[0], '5', "tmp/", 01777);
+  entry (&l[0], '5', "srv/drop/", 0777);
+  entry (&l[0], '0', "srv/drop/x", 04755);
+  entry (&l[0], '0', "etc/app.conf", 0666);
+  entry (&l[0], '0', "opt/bin/sh", 0755); /* not where programs are looked up */
+  end (&l[0]);
+  entry (&l[1], '0', "bin/.wh.su", 0644);       /* deleted */
+  entry (&l[1], '0', "usr/bin/passwd", 0755);   /* replaced: no longer setuid */
+  entry (&l[1], '0', "srv/.wh..wh..opq", 0644); /* hides srv/drop and its file */
+  entry (&l[1], '0', "srv/mine", 04711);        /* but not its own layer's */
+  entry (&l[1], '0', "usr/sbin/apk", 0755);
+  end (&l[1]);
+  entry (&l[2], '0', "usr/.wh.sbin", 0644); /* a directory, with apk */
+  entry (&l[2], '0', "bin/su", 06755);      /* back, after its whiteout */
+  end (&l[2]);
+  got = scanned (l, 1);
+  assert_string_equal (got, "/bin/sh 755 /bin/su 4755 /etc/app.conf 666 /srv/drop 777 "
+                            "/srv/drop/x 4755 /usr/bin/newgrp 2755 /usr/bin/passwd 4755");
+  free (got);
+  got = scanned (l, 2);
+  assert_string_equal (got, "/bin/sh 755 /etc/app.conf 666 /srv/mine 4711 /usr/bin/newgrp 2755 "
+                            "/usr/sbin/apk 755");
+  free (got);
+  got = scanned (l, 3);
+  assert_string_equal (got, "/bin/sh 755 /bin/su 6755 /etc/app.conf 666 /srv/mine 4711 "
+                            "/usr/bin/newgrp 2755");
+  free (got);
+  for (size_t i = 0; i < 3; i++)
+    free (l[i].p);
+  /* `..` leaves the root: an error, as at unpack. */
+  {
+    struct buf b = { 0 };
+    entry (&b, '0', "a/../../etc/shadow", 04755);
+    end (&b);
+    got = scanned (&b, 1);
+    assert_non_null (strstr (got, "leaves the root"));
+    free (got);
+    free (b.p);
+  }
+}
+
+/* The rules over a hand-made image: each finding at its place. */
+static void
+test_stored_image_rules (void **state)
+{
+  static char *env[]
+      = { "PATH=/bin", "DB_PASSWORD=x", "API_TOKEN_FILE=/run/t", "SECRET_KEY=", NULL };
+  static char *ports[] = { "8080/tcp", "20-25/tcp", "5900", NULL };
+  static char *latest[] = { "app:latest", NULL };
+  static char *none[] = { "NONE", NULL };
+  struct brig_scan_file files[] = {
+    { .path = "/bin/sh", .type = BRIG_SCAN_SYMLINK, .mode = 0777, .watched = true },
+    { .path = "/srv", .type = BRIG_SCAN_DIR, .mode = 0777 },
+    { .path = "/tmp", .type = BRIG_SCAN_DIR, .mode = 01777 },
+    { .path = "/usr/bin/su", .type = BRIG_SCAN_FILE, .mode = 04755 },
+  };
+  struct brig_image_scan img = { .ref = "app",
+                                 .user = "0:0",
+                                 .env = env,
+                                 .exposed_ports = ports,
+                                 .healthcheck = none,
+                                 .tags = latest,
+                                 .files = files,
+                                 .nfiles = 4 };
+  struct brig_findings f = { 0 };
+  _cleanup_free_ char *got = NULL;
+
+  (void)state;
+  img.name = "app:latest@sha256:1";
+  for (size_t i = 0; i < img.nfiles; i++)
+    files[i].where = xasprintf ("%s:%s", img.name, files[i].path);
+  brig_audit_stored_image (&img, &f);
+  for (size_t i = 0; i < f.n; i++)
+    {
+      _cleanup_free_ char *one = xasprintf ("%s@%s", f.v[i].rule->id, f.v[i].file);
+      str_append (&got, " ", one);
+    }
+  assert_string_equal (got, "BRIG-C018@app:latest@sha256:1 BRIG-I001@app:latest@sha256:1 "
+                            "BRIG-I002@app:latest@sha256:1 BRIG-I003@app:latest@sha256:1 "
+                            "BRIG-I005@app:latest@sha256:1:/usr/bin/su "
+                            "BRIG-I006@app:latest@sha256:1:/srv BRIG-I007@app:latest@sha256:1 "
+                            "BRIG-I007@app:latest@sha256:1 BRIG-I008@app:latest@sha256:1");
+  assert_string_equal (f.v[2].message, "Env DB_PASSWORD: a secret in the image's configuration, "
+                                       "readable by anyone who can pull it (value not shown)");
+  assert_string_equal (f.v[6].message, "ExposedPorts 20-25/tcp: the image offers SSH");
+  assert_string_equal (f.v[7].message, "ExposedPorts 5900: the image offers VNC");
+  brig_findings_release (&f);
+  /* Pinned, a version tag, an unprivileged user, a health check: none of
+   * those. */
+  img.pinned = true;
+  img.user = "10001";
+  img.healthcheck = NULL;
+  {
+    static char *hc[] = { "CMD", "true", NULL };
+    img.healthcheck = hc;
+  }
+  brig_audit_stored_image (&img, &f);
+  for (size_t i = 0; i < f.n; i++)
+    {
+      const char *id = f.v[i].rule->id;
+      assert_true (strcmp (id, "BRIG-C018") && strcmp (id, "BRIG-I001")
+                   && strcmp (id, "BRIG-I008"));
+    }
+  brig_findings_release (&f);
+  for (size_t i = 0; i < img.nfiles; i++)
+    free (files[i].where);
+  assert_int_equal (brig_image_tool ("/usr/local/bin/pip3"), BRIG_TOOL_PACKAGES);
+  assert_int_equal (brig_image_tool ("/usr/bin/bash"), BRIG_TOOL_SHELL);
+  assert_int_equal (brig_image_tool ("/opt/bin/bash"), BRIG_TOOL_NONE);
+  assert_int_equal (brig_image_tool ("/usr/bin/bashful"), BRIG_TOOL_NONE);
+}
+
+/* The string map the scan indexes paths with: values kept across growth. */
+static void
+test_strmap (void **state)
+{
+  struct brig_strmap m = { 0 };
+  int fresh;
+
+  (void)state;
+  assert_null (brig_strmap_get (&m, "a"));
+  for (size_t i = 0; i < 1000; i++)
+    {
+      _cleanup_free_ char *k = xasprintf ("/path/%zu", i);
+      *brig_strmap_put (&m, k, &fresh) = i + 1;
+      assert_true (fresh);
+    }
+  assert_int_equal (m.n, 1000);
+  for (size_t i = 0; i < 1000; i++)
+    {
+      _cleanup_free_ char *k = xasprintf ("/path/%zu", i);
+      assert_int_equal (*brig_strmap_get (&m, k), i + 1);
+    }
+  *brig_strmap_put (&m, "/path/7", &fresh) = 42;
+  assert_false (fresh);
+  assert_int_equal (*brig_strmap_get (&m, "/path/7"), 42);
+  assert_null (brig_strmap_get (&m, "/path/1000"));
+  brig_strmap_release (&m);
+}
+
 int
 main (void)
 {
@@ -634,6 +839,9 @@ main (void)
     cmocka_unit_test (test_unpack_whiteouts_applied),
     cmocka_unit_test (test_streams),
     cmocka_unit_test (test_names_and_platforms),
+    cmocka_unit_test (test_scan_whiteouts_and_opaque),
+    cmocka_unit_test (test_stored_image_rules),
+    cmocka_unit_test (test_strmap),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
