@@ -19,6 +19,7 @@
 #include "report/auditlog.h"
 #include "sandbox/bridge.h"
 #include "sandbox/portfwd.h"
+#include "sandbox/overlay.h"
 #include "sandbox/slirp.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/state.h"
@@ -1064,16 +1065,18 @@ prepare_image_root (struct run_opts *o, struct brig_err *err)
   struct brig_container *c = o->c;
   _cleanup_free_ char *root = brig_store_root ();
   struct brig_store s;
-  struct brig_rootfs_opts ro
-      = { .id = c->id,
-          .writable = !c->readonly_rootfs,
-          .keep_setid = o->policy->keep_image_setid,
-          .overlay = getenv ("BRIG_IMAGE_FLAT") == NULL,
-          .squash = c->rootless,
-          .uid_base = c->uidmap[0].outside,
-          .gid_base = c->gidmap[0].outside,
-          .id_count
-          = c->uidmap[0].count < c->gidmap[0].count ? c->uidmap[0].count : c->gidmap[0].count };
+  struct brig_rootfs_opts ro = {
+    .id = c->id,
+    .writable = !c->readonly_rootfs,
+    .keep_setid = o->policy->keep_image_setid,
+    .mount_overlay
+    = getenv ("BRIG_IMAGE_FLAT") == NULL && brig_overlay_available () ? brig_overlay_mount : NULL,
+    .detach = brig_overlay_detach,
+    .squash = c->rootless,
+    .uid_base = c->uidmap[0].outside,
+    .gid_base = c->gidmap[0].outside,
+    .id_count = c->uidmap[0].count < c->gidmap[0].count ? c->uidmap[0].count : c->gidmap[0].count
+  };
   int r;
 
   _cleanup_strv_ char **points = NULL, **files = NULL;

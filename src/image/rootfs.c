@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -223,24 +222,12 @@ base_layer (struct brig_store *s, const struct brig_rootfs_opts *o, char **ret_l
   return r;
 }
 
-static bool
-have_overlay (void)
-{
-  _cleanup_free_ char *buf = NULL;
-  size_t len;
-  struct brig_err e = { 0 };
-  bool yes = brig_read_file ("/proc/filesystems", 1 << 16, &buf, &len, &e) == 0
-             && strstr (buf, "\toverlay\n") != NULL;
-  brig_err_release (&e);
-  return yes;
-}
-
 static int
 mount_overlay (struct brig_store *s, const struct brig_stored_image *img,
                const struct brig_rootfs_opts *o, struct brig_rootfs *ret, struct brig_err *err)
 {
   _cleanup_free_ char *key = mapping_key (o), *lower = NULL, *opts = NULL, *mnt = NULL;
-  _cleanup_close_ int cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC), layers = -1;
+  _cleanup_close_ int layers = -1;
   size_t n = img->manifest.nlayers;
   int r;
 
@@ -287,19 +274,15 @@ mount_overlay (struct brig_store *s, const struct brig_stored_image *img,
   {
     _cleanup_free_ char *ldir = xasprintf ("%s/layers", s->root);
     layers = open (ldir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (layers < 0 || cwd < 0 || fchdir (layers) < 0)
+    if (layers < 0)
       return brig_error (err, errno, "`%s`", ldir);
     /* nosuid, unless the policy keeps the image's setuid bits. */
-    r = mount ("overlay", mnt, "overlay",
-               MS_NODEV | (o->keep_setid ? 0 : MS_NOSUID) | (o->writable ? 0 : MS_RDONLY), opts);
-    r = r < 0 ? -errno : 0;
-    if (fchdir (cwd) < 0)
-      r = r ? r : -errno;
+    r = o->mount_overlay (layers, opts, mnt, o->writable, o->keep_setid, err);
   }
   if (r < 0)
     {
       rmdir (mnt);
-      brig_error (err, -r, "mount the overlay of image %s", img->digest);
+      brig_err_wrap (err, "image %s", img->digest);
       /* Overlayfs there but refused here (a store on a file system it
        * cannot stack on, a mount namespace that forbids it): flat. */
       return r == -EPERM || r == -EINVAL || r == -ENODEV || r == -EOPNOTSUPP ? 1 : r;
@@ -384,7 +367,8 @@ brig_rootfs_prepare (struct brig_store *s, const struct brig_stored_image *img,
   /* Read-only: nothing but the hold and the root's mount point will be in
    * it, and it can serve the next container. */
   ret->reusable = !o->writable;
-  r = o->overlay && !o->squash && have_overlay () ? mount_overlay (s, img, o, ret, err) : 1;
+  ret->detach = o->detach;
+  r = o->mount_overlay && !o->squash ? mount_overlay (s, img, o, ret, err) : 1;
   if (r > 0)
     {
       brig_err_release (err);
@@ -404,7 +388,7 @@ brig_rootfs_detach (struct brig_rootfs *r)
     {
       /* The mount point stays (empty): it goes with the directory, or
        * serves the next container. */
-      umount2 (r->mount, MNT_DETACH);
+      r->detach (r->mount);
       free (r->mount);
       r->mount = NULL;
     }

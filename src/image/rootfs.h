@@ -27,8 +27,13 @@ struct brig_rootfs_opts
   const char *id; /* the container's */
   bool writable;
   bool keep_setid;
-  bool overlay; /* try overlayfs (else flat) */
-  bool squash;  /* unprivileged: every file the caller's */
+  bool squash; /* unprivileged: every file the caller's */
+  /* The kernel's part, from the caller (src/sandbox/overlay.h: image/
+   * decides, sandbox/ mounts): mount an overlay of the layers, and detach
+   * it.  MOUNT_OVERLAY NULL: the flat root. */
+  int (*mount_overlay) (int layers_dir, const char *opts, const char *target, bool writable,
+                        bool suid, struct brig_err *err);
+  void (*detach) (const char *target);
   uint32_t uid_base, gid_base, id_count;
   /* Directories the container mounts on or starts in (absolute): a
    * read-only overlay cannot have them made later, so they are made in
@@ -44,7 +49,8 @@ struct brig_rootfs
 {
   char *path;  /* the root directory to give the sandbox */
   char *mount; /* the host mount of the overlay, detached once cloned */
-  char *dir;   /* ROOT/containers/ID, removed at the end */
+  void (*detach) (const char *target);
+  char *dir; /* ROOT/containers/ID, removed at the end */
   int hold;
   bool overlay;
   bool reusable; /* read-only: its directory can serve the next container */
