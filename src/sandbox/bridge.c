@@ -309,6 +309,42 @@ member_by_id (json_t *ms, const char *id)
   return NULL;
 }
 
+/* A member's hardware address follows from its IP address (as Docker's):
+ * a container that gets an address again is reached at once, whatever the
+ * neighbours' caches hold. */
+static void
+mac_of (struct in_addr a, unsigned char mac[6])
+{
+  mac[0] = 0x02;
+  mac[1] = 0x62;
+  memcpy (mac + 2, &a.s_addr, 4);
+}
+
+/* Member M's frames carry its MAC and its address, or are dropped: on the
+ * prerouting hook, before the bridge learns from them where a MAC is (a
+ * frame dropped here moves no FDB entry).  Only IPv4 and ARP pass: brig
+ * gives a member no IPv6 address, and NDP from its link-local address
+ * could announce anyone's. */
+static void
+pin_rules (FILE *f, json_t *m)
+{
+  struct in_addr a = jaddr (m, "addr");
+  unsigned char mac[6];
+  char ms[18];
+  _cleanup_free_ char *at = addr_text (a);
+
+  mac_of (a, mac);
+  snprintf (ms, sizeof ms, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+            mac[5]);
+  fprintf (f, "  chain p_%s {\n    ether saddr != %s drop\n", jstr (m, "veth"), ms);
+  fprintf (f, "    ether type ip ip saddr %s accept\n", at);
+  /* Probes (sender 0.0.0.0) look for a conflict before taking an address. */
+  fprintf (f,
+           "    ether type arp arp htype 1 arp ptype ip arp hlen 6 arp plen 4 arp saddr ether %s "
+           "arp saddr ip { 0.0.0.0, %s } accept\n    drop\n  }\n",
+           ms, at);
+}
+
 /* brig's tables, whole, from the state: replaced in one transaction
  * (add then delete makes the delete succeed when there is none). */
 static char *
@@ -325,8 +361,23 @@ nft_script (struct bstate *s)
               "add table inet brig\ndelete table inet brig\n");
   if (json_object_size (s->bridges) == 0)
     goto done;
-  fprintf (f, "table bridge brig {\n  chain forward {\n"
-              "    type filter hook forward priority 0; policy accept;\n");
+  fprintf (f, "table bridge brig {\n  chain prerouting {\n"
+              "    type filter hook prerouting priority 0; policy accept;\n");
+  json_object_foreach (s->bridges, name, b)
+  {
+    json_t *m;
+    size_t i;
+    json_array_foreach (json_object_get (b, "members"), i, m)
+        fprintf (f, "    iifname \"%s\" jump p_%s\n", jstr (m, "veth"), jstr (m, "veth"));
+  }
+  fprintf (f, "    iifname \"" VETH_PREFIX "*\" drop\n  }\n");
+  json_object_foreach (s->bridges, name, b)
+  {
+    json_t *m;
+    size_t i;
+    json_array_foreach (json_object_get (b, "members"), i, m) pin_rules (f, m);
+  }
+  fprintf (f, "  chain forward {\n    type filter hook forward priority 0; policy accept;\n");
   json_object_foreach (s->bridges, name, b)
   {
     json_t *ms = json_object_get (b, "members"), *m;
@@ -761,7 +812,7 @@ brig_bridge_attach (struct brig_bridge *b, int netns, struct brig_err *err)
 {
   struct brig_nl host = { -1, 0 }, inside = { -1, 0 };
   struct brig_err e = { 0 };
-  unsigned char mac[6] = { 0x02, 0x62 };
+  unsigned char mac[6];
   int master, r;
 
   if (netns < 0)
@@ -774,10 +825,7 @@ brig_bridge_attach (struct brig_bridge *b, int netns, struct brig_err *err)
         r = brig_error (err, ENODEV, "bridge %s is gone", b->bridge);
       goto out;
     }
-  /* The hardware address follows from the IP address (as Docker's): a
-   * container that gets an address again is reached at once, whatever
-   * the neighbours' caches hold. */
-  memcpy (mac + 2, &b->addr.s_addr, 4);
+  mac_of (b->addr, mac);
   if ((r = brig_nl_veth_add (&host, b->veth, "eth0", netns, mac, err)) < 0)
     goto out;
   if ((r = brig_nl_open (netns, &inside, err)) < 0

@@ -60,10 +60,18 @@ start_bg () {
 serve () { echo "while :; do nc -l -p $1 -e echo hi-from-$2; done"; }
 
 # try ADDR PORT [brig run ARGS...]: what a new container on the bridge
-# gets from ADDR:PORT (nothing when it cannot reach it).
+# gets from ADDR:PORT (nothing when it cannot reach it).  The container
+# says it ran first: one that failed to start answers with the error, never
+# with the nothing an unreachable server gives.  TRY_FIRST: a command the
+# container runs before (it says when that failed).
 try () {
-	local addr=$1 port=$2; shift 2
-	"$BRIG" run "$@" ./img sh -c "echo | nc -w 1 $addr $port 2>/dev/null || true"
+	local addr=$1 port=$2 got; shift 2
+	got=$("$BRIG" run "$@" ./img sh -c "echo in-the-container; ${TRY_FIRST:-true} || echo first-failed
+		echo | nc -w 1 $addr $port 2>/dev/null || true" 2>&1) || true
+	case $got in
+	in-the-container*) printf '%s\n' "$got" | sed 1d ;;
+	*) echo "the container did not start: $got" ;;
+	esac
 }
 
 stop_all () {
@@ -243,3 +251,29 @@ crash () {
 	expect_match "no running container .nosuch. on bridge brig0 .it has none." "$out"
 }
 test_bridge_crash_is_cleaned_up () { in_bridge_netns crash; }
+
+# A container with NET_ADMIN and NET_RAW takes another's MAC and address:
+# brig pins each member to its own, before the bridge learns where a MAC
+# is, so the bridge goes on sending c's frames to c.
+mac_takeover () {
+	start_bg "$WORK/c" --name c --network bridge ./img sh -c "echo ready; $(serve 5000 c)"
+	start_bg "$WORK/a" --name a --network bridge --link c ./img sh -c \
+		'echo ready; while :; do echo "a got: $(echo | nc -w 1 c 5000)"; sleep 0.2; done'
+	start_bg "$WORK/b" --name b --cap-add NET_ADMIN --cap-add NET_RAW --network bridge --link a \
+		./img sh -c "ip link set eth0 down; ip link set eth0 address 02:62:0a:59:00:02
+		ip link set eth0 up; ip addr add 10.89.0.2/32 dev eth0
+		$(serve 5000 b-posing-as-c) &
+		echo ready
+		while :; do ping -c1 -W1 10.89.0.3 > /dev/null 2>&1
+			arping -c1 -U -s 10.89.0.2 -I eth0 10.89.0.3 > /dev/null 2>&1; sleep 0.2; done"
+	sleep 3
+	local cid
+	cid=$(basename "$(grep -l '"name":"c"' "$BRIG_RUNTIME_DIR"/*.json)" .json)
+	expect_no_match "b-posing-as-c" "$(cat "$WORK/a")" "a's answers once b took c's MAC and address"
+	expect_match "a got: hi-from-c" "$(tail -2 "$WORK/a")" "a still reaches c"
+	expect_match "^02:62:0a:59:00:02 dev brv${cid:0:12} master brig0 *\$" \
+		"$(bridge fdb show br brig0 | grep '^02:62:0a:59:00:02')" "where the bridge sends c's MAC"
+	stop_all
+}
+test_bridge_pins_mac_and_address () { in_bridge_netns mac_takeover; }
+
