@@ -410,7 +410,23 @@ nft_script (struct bstate *s)
     }
     fprintf (f, "    drop\n  }\n");
   }
-  fprintf (f, "}\ntable inet brig {\n  chain input {\n"
+  /* What a member sends to the bridge itself (the host) is for the
+   * bridge's address, never to be routed on: a member that made that
+   * address its gateway would pass the host to reach an unlinked one. */
+  fprintf (f, "  chain input {\n    type filter hook input priority 0; policy accept;\n");
+  json_object_foreach (s->bridges, name, b)
+  {
+    json_t *ms = json_object_get (b, "members"), *m;
+    struct in_addr gw = { htonl (ntohl (jaddr (b, "subnet").s_addr) + 1) };
+    _cleanup_free_ char *t = addr_text (gw);
+    size_t i;
+    if (json_array_size (ms) == 0)
+      continue;
+    fprintf (f, "    iifname {");
+    json_array_foreach (ms, i, m) fprintf (f, "%s \"%s\"", i ? "," : "", jstr (m, "veth"));
+    fprintf (f, " } ether type ip ip daddr != %s drop\n", t);
+  }
+  fprintf (f, "  }\n}\ntable inet brig {\n  chain input {\n"
               "    type filter hook input priority 0; policy accept;\n");
   json_object_foreach (s->bridges, name, b)
   {
@@ -418,6 +434,10 @@ nft_script (struct bstate *s)
     fprintf (f, "    iifname \"%s\" drop\n", name);
   }
   fprintf (f, "  }\n  chain forward {\n    type filter hook forward priority 0; policy accept;\n");
+  /* Nothing is routed into or out of a bridge.  In and out of the same
+   * one is what bridged frames look like here when br_netfilter is loaded
+   * (the bridge's forward chain judges them); routed ones the bridge's
+   * input chain has dropped, and the bridge does not forward. */
   json_object_foreach (s->bridges, name, b)
   {
     fprintf (f, "    iifname \"%s\" oifname != \"%s\" drop\n", name, name);
@@ -550,6 +570,19 @@ pick_subnet (struct bstate *s, struct brig_nl *nl, const struct brig_bridge_join
                      name, first_conflict, name);
 }
 
+/* net.FAMILY.conf.NAME.KEY = VALUE, in this network namespace.  A host
+ * without IPv6 has no ipv6 tree: nothing to disable there. */
+static int
+bridge_sysctl (const char *name, const char *family, const char *key, const char *value,
+               struct brig_err *err)
+{
+  _cleanup_free_ char *path = xasprintf ("/proc/sys/net/%s/conf/%s/%s", family, name, key);
+
+  if (strcmp (family, "ipv6") == 0 && access ("/proc/sys/net/ipv6", F_OK) < 0)
+    return 0;
+  return brig_write_file_at (AT_FDCWD, path, value, err);
+}
+
 /* Make bridge NAME with its first address, up. */
 static int
 bridge_make (struct brig_nl *nl, const char *name, struct in_addr subnet, int prefix,
@@ -561,7 +594,11 @@ bridge_make (struct brig_nl *nl, const char *name, struct in_addr subnet, int pr
 
   if ((r = brig_nl_bridge_add (nl, name, err)) < 0)
     return r;
-  if ((r = brig_nl_addr_add (nl, name, gw, prefix, err)) < 0
+  /* No forwarding from it, whatever ip_forward says (the forward hook of
+   * table inet brig drops it too), and no IPv6 on it. */
+  if ((r = bridge_sysctl (name, "ipv4", "forwarding", "0", err)) < 0
+      || (r = bridge_sysctl (name, "ipv6", "disable_ipv6", "1", err)) < 0
+      || (r = brig_nl_addr_add (nl, name, gw, prefix, err)) < 0
       || (r = brig_nl_link_up (nl, name, 0, err)) < 0)
     {
       brig_nl_link_del (nl, name, &e);

@@ -277,3 +277,24 @@ mac_takeover () {
 }
 test_bridge_pins_mac_and_address () { in_bridge_netns mac_takeover; }
 
+# With ip_forward on, a member that makes the bridge's address its gateway
+# to another passes the host: nothing is routed into or out of a bridge.
+# The reply would be dropped on the bridge anyway: srv says when a SYN
+# reached it (a connection half open).
+routed () {
+	sysctl -qw net.ipv4.ip_forward=1
+	start_bg "$WORK/srv" --name srv --network bridge ./img sh -c 'nc -l -p 5000 & echo ready
+		while :; do netstat -tn 2>/dev/null | grep -q SYN_RECV && echo GOT-A-SYN; sleep 0.1; done'
+	expect_eq 0 "$(cat /proc/sys/net/ipv4/conf/brig0/forwarding)" "brig0's forwarding"
+	local via="ip route add 10.89.0.2/32 via 10.89.0.1 dev eth0"
+	expect_eq "" "$(TRY_FIRST=$via try 10.89.0.2 5000 --cap-add NET_ADMIN --network bridge)" "routed"
+	sleep 0.5
+	expect_no_match GOT-A-SYN "$(cat "$WORK/srv")" "srv, after a SYN routed through the host"
+	# Not even with the bridge's forwarding turned on again: table inet brig.
+	sysctl -qw net.ipv4.conf.brig0.forwarding=1
+	expect_eq "" "$(TRY_FIRST=$via try 10.89.0.2 5000 --cap-add NET_ADMIN --network bridge)" "routed"
+	sleep 0.5
+	expect_no_match GOT-A-SYN "$(cat "$WORK/srv")" "srv, the bridge's forwarding on"
+	stop_all
+}
+test_bridge_routes_nothing_through_the_host () { in_bridge_netns routed; }
