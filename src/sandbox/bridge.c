@@ -251,14 +251,21 @@ nft_path (void)
   return NULL;
 }
 
-/* The rules between member M (veth MV) and the peer veth PV. */
+/* Linux's default net.ipv4.ip_local_port_range: the source ports of a
+ * member's connections (its /proc/sys is read-only: it cannot widen it). */
+#define EPHEMERAL_PORTS "32768-60999"
+
+/* The rules between member M and PEER, as RULE says. */
 static void
-pair_rules (FILE *f, json_t *rule, const char *mv, const char *pv)
+pair_rules (FILE *f, json_t *rule, json_t *m, json_t *peer)
 {
   static const char *const protos[] = { [IPPROTO_TCP] = "tcp", [IPPROTO_UDP] = "udp" };
   json_int_t proto = json_integer_value (json_object_get (rule, "proto"));
   json_int_t port = json_integer_value (json_object_get (rule, "port"));
   const char *p = proto == IPPROTO_TCP || proto == IPPROTO_UDP ? protos[proto] : NULL;
+  const char *mv = jstr (m, "veth"), *pv = jstr (peer, "veth");
+  _cleanup_free_ char *to = NULL, *back = NULL;
+  char sport[32] = "";
 
   if (json_is_true (json_object_get (rule, "link")))
     {
@@ -266,37 +273,39 @@ pair_rules (FILE *f, json_t *rule, const char *mv, const char *pv)
       fprintf (f, "    iifname \"%s\" oifname \"%s\" accept\n", pv, mv);
       return;
     }
+  /* M to PEER, and PEER back to M: by port and by address (each member's
+   * source address is pinned on prerouting). */
+  to = xasprintf ("iifname \"%s\" oifname \"%s\" ip saddr %s ip daddr %s", mv, pv, jstr (m, "addr"),
+                  jstr (peer, "addr"));
+  back = xasprintf ("iifname \"%s\" oifname \"%s\" ip saddr %s ip daddr %s", pv, mv,
+                    jstr (peer, "addr"), jstr (m, "addr"));
   /* Addresses are resolved both ways; errors come back. */
   fprintf (f, "    iifname \"%s\" oifname \"%s\" ether type arp accept\n", mv, pv);
   fprintf (f, "    iifname \"%s\" oifname \"%s\" ether type arp accept\n", pv, mv);
-  fprintf (f,
-           "    iifname \"%s\" oifname \"%s\" icmp type { echo-reply, destination-unreachable, "
-           "time-exceeded } accept\n",
-           pv, mv);
+  fprintf (f, "    %s icmp type { echo-reply, destination-unreachable, time-exceeded } accept\n",
+           back);
+  /* Without conntrack in the bridge (`ct` does not load in a bridge table
+   * on many kernels), replies are told apart statelessly: TCP segments
+   * that open no connection, UDP datagrams from the port, and both only to
+   * M's ephemeral ports. */
+  if (port)
+    snprintf (sport, sizeof sport, " %s sport %d", p, (int)port);
   if (p == NULL)
     {
-      fprintf (f, "    iifname \"%s\" oifname \"%s\" ip protocol { tcp, icmp } accept\n", mv, pv);
-      fprintf (f, "    iifname \"%s\" oifname \"%s\" tcp flags & (syn | ack) != syn accept\n", pv,
-               mv);
+      fprintf (f, "    %s ip protocol { tcp, icmp } accept\n", to);
+      fprintf (f, "    %s tcp flags & (syn | ack) != syn tcp dport " EPHEMERAL_PORTS " accept\n",
+               back);
       return;
     }
-  /* Without conntrack in the bridge (a module many kernels lack), the
-   * replies are told apart statelessly: TCP segments that do not open a
-   * connection, UDP datagrams from the port. */
   if (port)
-    fprintf (f, "    iifname \"%s\" oifname \"%s\" %s dport %d accept\n", mv, pv, p, (int)port);
+    fprintf (f, "    %s %s dport %d accept\n", to, p, (int)port);
   else
-    fprintf (f, "    iifname \"%s\" oifname \"%s\" ip protocol %s accept\n", mv, pv, p);
+    fprintf (f, "    %s ip protocol %s accept\n", to, p);
   if (proto == IPPROTO_TCP)
-    {
-      char sport[32] = "";
-      if (port)
-        snprintf (sport, sizeof sport, " tcp sport %d", (int)port);
-      fprintf (f, "    iifname \"%s\" oifname \"%s\" tcp flags & (syn | ack) != syn%s accept\n", pv,
-               mv, sport);
-    }
+    fprintf (f, "    %s tcp flags & (syn | ack) != syn%s tcp dport " EPHEMERAL_PORTS " accept\n",
+             back, sport);
   else if (port)
-    fprintf (f, "    iifname \"%s\" oifname \"%s\" udp sport %d accept\n", pv, mv, (int)port);
+    fprintf (f, "    %s%s udp dport " EPHEMERAL_PORTS " accept\n", back, sport);
 }
 
 static json_t *
@@ -405,7 +414,7 @@ nft_script (struct bstate *s)
       {
         json_t *peer = member_by_id (ms, jstr (rule, "peer"));
         if (peer)
-          pair_rules (f, rule, jstr (m, "veth"), jstr (peer, "veth"));
+          pair_rules (f, rule, m, peer);
       }
     }
     fprintf (f, "    drop\n  }\n");

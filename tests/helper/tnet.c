@@ -11,6 +11,9 @@
  *   tnet send IP PORT TEXT      connect, send TEXT, shut down writing, print
  *                               what comes back
  *   tnet udp-ask IP PORT TEXT   one datagram, print the answer (2 s at most)
+ *   tnet udp-listen PORT        UDP on 0.0.0.0:PORT: print "PORT TEXT" for
+ *                               every datagram
+ *   tnet udp-from SPORT IP PORT TEXT  one datagram from local port SPORT
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -220,7 +223,40 @@ main (int argc, char **argv)
       printf ("%.*s\n", (int)n, buf);
       return 0;
     }
+  if (argc == 3 && strcmp (argv[1], "udp-listen") == 0)
+    {
+      struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons (atoi (argv[2])) };
+      int fd = socket (AF_INET, SOCK_DGRAM, 0);
+      if (fd < 0 || bind (fd, (struct sockaddr *)&a, sizeof a) < 0)
+        {
+          perror ("tnet: udp-listen");
+          return 1;
+        }
+      for (;;)
+        {
+          ssize_t n = recv (fd, buf, sizeof buf, 0);
+          if (n >= 0)
+            printf ("%s %.*s\n", argv[2], (int)n, buf);
+          fflush (stdout);
+        }
+    }
+  if (argc == 6 && strcmp (argv[1], "udp-from") == 0)
+    {
+      struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons (atoi (argv[2])) };
+      struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (atoi (argv[4])) };
+      int one = 1, fd = socket (AF_INET, SOCK_DGRAM, 0);
+      setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      if (fd < 0 || inet_pton (AF_INET, argv[3], &to.sin_addr) != 1
+          || bind (fd, (struct sockaddr *)&a, sizeof a) < 0
+          || sendto (fd, argv[5], strlen (argv[5]), 0, (struct sockaddr *)&to, sizeof to) < 0)
+        {
+          perror ("tnet: udp-from");
+          return 1;
+        }
+      return 0;
+    }
   fprintf (stderr, "usage: tnet source PORT BYTES | echo PORT | udp-echo PORT | recv IP PORT | "
-                   "pingpong IP PORT N | send IP PORT TEXT | udp-ask IP PORT TEXT\n");
+                   "pingpong IP PORT N | send IP PORT TEXT | udp-ask IP PORT TEXT | "
+                   "udp-listen PORT | udp-from SPORT IP PORT TEXT\n");
   return 2;
 }

@@ -298,3 +298,23 @@ routed () {
 	stop_all
 }
 test_bridge_routes_nothing_through_the_host () { in_bridge_netns routed; }
+
+# --allow-to srv:5353/udp: srv answers from 5353, to cli and to a port of
+# cli's ephemeral range only; none of cli's servers hears it otherwise.
+udp_replies () {
+	cp "$TOP/build/tests/tnet" ./img/bin/tnet
+	start_bg "$WORK/srv" --name srv --network bridge ./img sh -c 'echo ready
+		while :; do for p in 9999 40000; do tnet udp-from 5353 10.89.0.3 $p to-$p; done
+			tnet udp-from 5354 10.89.0.3 40000 from-5354; sleep 0.2; done'
+	out=$("$BRIG" run --name cli --network bridge --allow-to srv:5353/udp ./img sh -c '
+		cat /proc/sys/net/ipv4/ip_local_port_range
+		echo "1024 65000" > /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null && echo widened
+		tnet udp-listen 9999 & tnet udp-listen 40000 & sleep 2; kill %1 %2' 2>&1 || true)
+	expect_match "^32768	60999\$" "$out" "cli's ephemeral ports"
+	expect_no_match "widened" "$out" "cli widened its ephemeral ports"
+	expect_match "^40000 to-40000\$" "$out" "a reply to an ephemeral port of cli"
+	expect_no_match "to-9999" "$out" "srv to cli's port 9999 (not a reply)"
+	expect_no_match "from-5354" "$out" "srv from a port not allowed"
+	stop_all
+}
+test_bridge_allow_to_replies_go_to_ephemeral_ports () { in_bridge_netns udp_replies; }
