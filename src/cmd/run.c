@@ -93,6 +93,7 @@ struct run_opts
   struct brig_bridge_rule *rules;
   size_t nrules;
   struct brig_bridge *br;
+  int peer_netns; /* --network container:ID: its namespace, checked and open */
 };
 
 static int
@@ -612,8 +613,10 @@ gate_network (struct brig_container *c, const struct brig_policy *p, struct brig
 
 /* What --network means for the model, and what cannot go with it. */
 static int
-setup_network (struct brig_container *c, struct brig_err *err)
+setup_network (struct run_opts *o, struct brig_err *err)
 {
+  struct brig_container *c = o->c;
+
   if (c->netmode == BRIG_NET_HOST)
     {
       if (c->nports)
@@ -625,12 +628,13 @@ setup_network (struct brig_container *c, struct brig_err *err)
   else if (c->netmode == BRIG_NET_CONTAINER)
     {
       _cleanup_free_ char *dir = brig_runtime_dir ();
-      pid_t pid;
-      int r = brig_state_find (dir, c->net_peer, &pid, err);
-      if (r < 0)
+      int fd = brig_state_peer_netns (dir, c->net_peer, err);
+      if (fd < 0)
         return brig_err_wrap (err, "--network container:%s", c->net_peer);
+      /* The namespace checked, not whatever has its pid when it is joined. */
+      o->peer_netns = fd;
       free (c->ns_path[5]);
-      c->ns_path[5] = xasprintf ("/proc/%d/ns/net", (int)pid);
+      c->ns_path[5] = xasprintf ("/proc/self/fd/%d", fd);
     }
   return 0;
 }
@@ -1475,7 +1479,7 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
   else if (!o->swap_set)
     c->limits.memory_swap = c->limits.memory;
 
-  if ((r = setup_network (c, err)) < 0)
+  if ((r = setup_network (o, err)) < 0)
     return r;
   if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0
       || (r = setup_env (o, err)) < 0 || (r = setup_volumes (o, err)) < 0
@@ -1590,7 +1594,7 @@ audit_image (struct run_opts *o, struct brig_auditlog *log, const char *ref, str
 int
 cmd_run (int argc, char **argv)
 {
-  struct run_opts o = { .root = BRIG_ROOTFS_INIT };
+  struct run_opts o = { .root = BRIG_ROOTFS_INIT, .peer_netns = -1 };
   struct brig_err err = { 0 };
   struct brig_auditlog log = { -1, NULL };
   struct brig_sandbox *sb = NULL;
@@ -1724,6 +1728,8 @@ out:
     brig_err_release (&e);
   }
   free (o.bridge);
+  if (o.peer_netns >= 0)
+    close (o.peer_netns);
   for (size_t i = 0; i < o.nrules; i++)
     {
       free (o.rules[i].target);

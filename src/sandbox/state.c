@@ -116,10 +116,10 @@ brig_state_write (const char *dir, const struct brig_container *c, pid_t pid, pi
 
   if ((r = ensure_dir (dir, err)) < 0)
     return r;
-  j = json_pack ("{s:s, s:s?, s:s, s:s, s:i, s:i, s:I, s:s, s:b}", "id", c->id, "name", c->name,
-                 "image", c->image, "rootfs", c->rootfs, "pid", (int)pid, "brig_pid", (int)brig_pid,
-                 "created", (json_int_t)time (NULL), "cgroup", cgroup_mode, "rootless",
-                 c->rootless);
+  j = json_pack ("{s:s, s:s?, s:s, s:s, s:i, s:I, s:i, s:I, s:s, s:b}", "id", c->id, "name",
+                 c->name, "image", c->image, "rootfs", c->rootfs, "pid", (int)pid, "start_time",
+                 (json_int_t)brig_proc_start_time (pid), "brig_pid", (int)brig_pid, "created",
+                 (json_int_t)time (NULL), "cgroup", cgroup_mode, "rootless", c->rootless);
   if (j == NULL)
     return brig_error (err, ENOMEM, "state of container %s", c->id);
   {
@@ -453,8 +453,9 @@ brig_oci_state_status (const char *dir, const struct brig_oci_state *st)
   return brig_cgroup_frozen (st->cgroups_path, st->id) ? BRIG_OCI_PAUSED : BRIG_OCI_RUNNING;
 }
 
-int
-brig_state_find (const char *dir, const char *ref, pid_t *ret_pid, struct brig_err *err)
+static int
+state_find (const char *dir, const char *ref, pid_t *ret_pid, unsigned long long *ret_start,
+            struct brig_err *err)
 {
   DIR *d = opendir (dir);
   struct dirent *e;
@@ -480,6 +481,7 @@ brig_state_find (const char *dir, const char *ref, pid_t *ret_pid, struct brig_e
       if ((id && rlen >= 4 && strncmp (id, ref, rlen) == 0) || (name && strcmp (name, ref) == 0))
         {
           *ret_pid = (pid_t)json_integer_value (json_object_get (j, "pid"));
+          *ret_start = (unsigned long long)json_integer_value (json_object_get (j, "start_time"));
           found++;
         }
       json_decref (j);
@@ -491,4 +493,54 @@ brig_state_find (const char *dir, const char *ref, pid_t *ret_pid, struct brig_e
     return brig_error (err, 0, "no running container `%s` (an id of 4 digits or more, or a name)",
                        ref);
   return 0;
+}
+
+int
+brig_state_find (const char *dir, const char *ref, pid_t *ret_pid, struct brig_err *err)
+{
+  unsigned long long start;
+  return state_find (dir, ref, ret_pid, &start, err);
+}
+
+static bool
+same_ns (const struct stat *a, const char *path)
+{
+  struct stat b;
+  return stat (path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
+int
+brig_state_peer_netns (const char *dir, const char *ref, struct brig_err *err)
+{
+  unsigned long long start = 0;
+  pid_t pid = 0;
+  char path[64];
+  struct stat st;
+  int fd, r;
+
+  if ((r = state_find (dir, ref, &pid, &start, err)) < 0)
+    return r;
+  snprintf (path, sizeof path, "/proc/%d/ns/net", (int)pid);
+  if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+    return brig_error (err, errno, "open `%s`", path);
+  /* Checked after the open: a pid reused before it shows another start. */
+  if (start == 0 || brig_proc_start_time (pid) != start)
+    r = brig_error (err, 0,
+                    "container `%s`: its pid %d is no longer its process (%s); is it still "
+                    "running?",
+                    ref, (int)pid,
+                    start ? "another started since" : "its record has no start time");
+  else if (fstat (fd, &st) < 0)
+    r = brig_error (err, errno, "stat `%s`", path);
+  else if (same_ns (&st, "/proc/1/ns/net") || same_ns (&st, "/proc/self/ns/net"))
+    r = brig_error (err, 0,
+                    "container `%s`: pid %d is in the host's network namespace (or brig's own), "
+                    "not a container's: refused",
+                    ref, (int)pid);
+  if (r < 0)
+    {
+      close (fd);
+      return r;
+    }
+  return fd;
 }

@@ -19,6 +19,12 @@ char *brig_state_path (const char *dir, const char *id);
  * or more) or whose --name is REF, from the records in DIR. */
 int brig_state_find (const char *dir, const char *ref, pid_t *ret_pid, struct brig_err *err);
 
+/* The network namespace of running container REF (as brig_state_find),
+ * open: refused when its pid is no longer the container's (the start time
+ * the record holds) or when the namespace is the host's (PID 1's) or
+ * brig's own.  Returns the descriptor. */
+int brig_state_peer_netns (const char *dir, const char *ref, struct brig_err *err);
+
 /* Write the record of a running container to brig_state_path (). */
 int brig_state_write (const char *dir, const struct brig_container *c, pid_t pid, pid_t brig_pid,
                       const char *cgroup_mode, struct brig_err *err);

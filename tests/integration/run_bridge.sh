@@ -318,3 +318,30 @@ udp_replies () {
 	stop_all
 }
 test_bridge_allow_to_replies_go_to_ephemeral_ports () { in_bridge_netns udp_replies; }
+
+# --network container:ID trusts no pid blindly: the record's start time
+# must still be its process's, and the namespace must not be the host's.
+peer_netns () {
+	echo '{"rules": {"BRIG-C017": "audit"}}' > "$WORK/policy.json"
+	export BRIG_POLICY=$WORK/policy.json
+	start_bg "$WORK/srv" --name srv --network bridge ./img sh -c 'echo ready; sleep 30'
+	run_status st brig run --network container:srv ./img ip -4 -o addr show eth0
+	expect_eq 0 "$st" "$out"
+	expect_match "inet 10.89.0.2/24" "$out" "joined srv's namespace"
+	sleep 30 &
+	local pid=$! start
+	start=$(sed 's/.*) //' /proc/$pid/stat | cut -d' ' -f20)
+	while IFS='|' read -r name rec msg; do
+		echo "{\"id\":\"$name$name\",\"name\":\"$name\",$rec}" > "$BRIG_RUNTIME_DIR/$name$name.json"
+		run_status st brig run --network container:"$name" ./img true
+		expect_eq 125 "$st" "$name: $out"
+		expect_match "$msg" "$out"
+	done <<-EOF2
+	nostart|"pid":$pid|its pid $pid is no longer its process .its record has no start time.
+	reused|"pid":$pid,"start_time":$((start + 1))|its pid $pid is no longer its process .another started since.
+	hostns|"pid":$pid,"start_time":$start|pid $pid is in the host's network namespace .or brig's own.
+	EOF2
+	rm -f "$BRIG_RUNTIME_DIR"/{nostart,reused,hostns}*.json
+	stop_all
+}
+test_bridge_container_netns_is_checked () { in_bridge_netns peer_netns; }
