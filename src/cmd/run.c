@@ -377,6 +377,19 @@ set_ulimit (void *ctx, const char *arg, struct brig_err *err)
   return r;
 }
 
+/* Ranges no bridge subnet may lie in (a subnet is /16 or smaller, so it
+ * is wholly in one or outside). */
+static const struct
+{
+  uint32_t net;
+  int prefix;
+  const char *what;
+} bad_subnets[] = {
+  { 0x00000000, 8, "0.0.0.0/8, \"this network\"" },     { 0x7f000000, 8, "127.0.0.0/8, loopback" },
+  { 0xa9fe0000, 16, "169.254.0.0/16, link-local" },     { 0xe0000000, 4, "224.0.0.0/4, multicast" },
+  { 0xf0000000, 4, "240.0.0.0/4, reserved (class E)" },
+};
+
 /* bridge=NAME[:CIDR]: the bridge's name, and the subnet it gets when brig
  * makes it. */
 static int
@@ -406,6 +419,13 @@ set_bridge (struct run_opts *o, const char *arg, struct brig_err *err)
                            "`%s`: %s/%ld is not the start of a subnet (its host bits are "
                            "set)",
                            arg, colon + 1, n);
+      for (size_t i = 0; i < ARRAY_SIZE (bad_subnets); i++)
+        if ((ntohl (o->subnet.s_addr) >> (32 - bad_subnets[i].prefix))
+            == bad_subnets[i].net >> (32 - bad_subnets[i].prefix))
+          return brig_error (err, 0,
+                             "`%s`: %s/%ld lies in %s: not for a bridge; use a private range "
+                             "(10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",
+                             arg, colon + 1, n, bad_subnets[i].what);
       o->prefix = (int)n;
     }
   if (!brig_bridge_name_valid (name))
@@ -910,7 +930,8 @@ static const struct brig_opt run_opts_table[] = {
     "service is reachable); host: the host's network, or container:ID|NAME: another running "
     "brig container's, both refused by the default policy (BRIG-C002, BRIG-C017); "
     "bridge[=NAME[:CIDR]]: eth0 on a Linux bridge brig makes (default " BRIG_BRIDGE_DEFAULT
-    ", subnet: the first free /24 of " BRIG_BRIDGE_POOL "), needs root; containers on it reach "
+    ", subnet: CIDR, an IPv4 /16 to /29 not loopback, link-local, multicast, 0/8 or class E, "
+    "else the first free /24 of " BRIG_BRIDGE_POOL "), needs root; containers on it reach "
     "each other only as --link and --allow-to say, and nothing else (no route out: use private "
     "for outbound)",
     set_network },

@@ -166,6 +166,11 @@ bad_input () {
 	bridge=lab:10.90.0.1/24|not the start of a subnet
 	bridge=lab:10.90.0.0/30|N from 16 to 29
 	bridge=lab:nonsense|expected bridge=NAME:A.B.C.D/N
+	bridge=lab:169.254.0.0/16|169.254.0.0/16 lies in 169.254.0.0/16, link-local: not for a bridge
+	bridge=lab:127.1.0.0/24|lies in 127.0.0.0/8, loopback
+	bridge=lab:0.0.0.0/16|lies in 0.0.0.0/8, "this network"
+	bridge=lab:239.1.2.0/24|lies in 224.0.0.0/4, multicast
+	bridge=lab:250.0.0.0/24|lies in 240.0.0.0/4, reserved .class E.
 	EOF
 	ip link add taken type bridge
 	run_status st brig run --network bridge=taken ./img true
