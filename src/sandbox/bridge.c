@@ -620,19 +620,23 @@ bridge_make (struct brig_nl *nl, const char *name, struct in_addr subnet, int pr
 static int
 find_target (json_t *ms, const char *bridge, const char *target, json_t **ret, struct brig_err *err)
 {
-  json_t *m, *found = NULL;
-  size_t i, n = 0;
-  _cleanup_free_ char *list = NULL;
+  json_t *m, *found = NULL, *named = NULL;
+  size_t i, n = 0, nnamed = 0;
+  _cleanup_free_ char *list = NULL, *ids = NULL;
 
   json_array_foreach (ms, i, m)
   {
     const char *id = jstr (m, "id"), *name = jstr (m, "name");
     _cleanup_free_ char *one
         = name[0] ? xasprintf ("%s (%.12s)", name, id) : xasprintf ("%.12s", id);
+    /* Names are unique in a runtime directory; a bridge is the network
+     * namespace's, shared by every runtime directory. */
     if (strcmp (name, target) == 0)
       {
-        *ret = m;
-        return 0;
+        _cleanup_free_ char *id12 = xstrndup (id, 12);
+        named = m;
+        nnamed++;
+        str_append (&ids, ", ", id12);
       }
     if (strlen (target) >= 4 && str_has_prefix (id, target))
       {
@@ -641,6 +645,16 @@ find_target (json_t *ms, const char *bridge, const char *target, json_t **ret, s
       }
     str_append (&list, ", ", one);
   }
+  if (nnamed > 1)
+    return brig_error (err, 0,
+                       "`%s` names %zu containers on bridge %s (of different runtime "
+                       "directories): give the id of the one meant (%s)",
+                       target, nnamed, bridge, ids);
+  if (nnamed == 1)
+    {
+      *ret = named;
+      return 0;
+    }
   if (n == 1)
     {
       *ret = found;

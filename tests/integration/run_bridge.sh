@@ -350,3 +350,19 @@ peer_netns () {
 	stop_all
 }
 test_bridge_container_netns_is_checked () { in_bridge_netns peer_netns; }
+
+# Names are unique in a runtime directory only: a name that two members of
+# the bridge have is refused, the id is not.
+ambiguous_name () {
+	start_bg "$WORK/a" --name srv --network bridge ./img sh -c "echo ready; $(serve 5000 srv-a)"
+	BRIG_RUNTIME_DIR=$WORK/run2 start_bg "$WORK/b" --name srv --network bridge ./img sh -c \
+		"echo ready; $(serve 5000 srv-b)"
+	run_status st brig run --network bridge --link srv ./img true
+	expect_eq 125 "$st" "$out"
+	expect_match "--link srv: .srv. names 2 containers on bridge brig0 .of different runtime directories.: give the id of the one meant .[0-9a-f]{12}, [0-9a-f]{12}.\$" "$out"
+	local id
+	id=$(basename "$(ls "$WORK"/run2/*.json | head -1)" .json)
+	expect_eq "hi-from-srv-b" "$(try srv 5000 --network bridge --link "${id:0:12}")" "by id"
+	stop_all
+}
+test_bridge_link_refuses_an_ambiguous_name () { in_bridge_netns ambiguous_name; }
