@@ -11,8 +11,10 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define NL_BUF 4096
@@ -111,13 +113,15 @@ brig_nl_close (struct brig_nl *nl)
 
 /* Send M; for each answer call EACH (a dump) until NLMSG_DONE, or read
  * the acknowledgement.  Returns 0 or the negative errno the kernel gave
- * (err untouched: callers say what failed). */
+ * (err untouched: callers say what failed); -EAGAIN when the kernel says
+ * the dump was interrupted by a change (NLM_F_DUMP_INTR: ask again). */
 static int
 nl_talk (struct brig_nl *nl, struct nl_msg *m, int (*each) (struct nlmsghdr *, void *), void *data)
 {
   struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
   char buf[32768] __attribute__ ((aligned (NLMSG_ALIGNTO)));
   uint32_t seq = nl->seq++;
+  bool intr = false;
 
   m->u.h.nlmsg_seq = seq;
   if ((m->u.h.nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
@@ -126,22 +130,36 @@ nl_talk (struct brig_nl *nl, struct nl_msg *m, int (*each) (struct nlmsghdr *, v
     return -errno;
   for (;;)
     {
-      ssize_t n = recv (nl->fd, buf, sizeof buf, 0);
+      struct sockaddr_nl from = { 0 };
+      struct iovec iov = { buf, sizeof buf };
+      struct msghdr mh
+          = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1 };
+      ssize_t n = recvmsg (nl->fd, &mh, 0);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         return -errno;
+      /* Only the kernel (port 0) answers; and never in part. */
+      if (mh.msg_namelen != sizeof from || from.nl_family != AF_NETLINK || from.nl_pid != 0)
+        continue;
+      if (mh.msg_flags & MSG_TRUNC)
+        return -EMSGSIZE;
       for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK (h, (size_t)n);
            h = NLMSG_NEXT (h, n))
         {
           if (h->nlmsg_seq != seq)
             continue;
+          if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+            intr = true;
           if (h->nlmsg_type == NLMSG_DONE)
-            return 0;
+            return intr ? -EAGAIN : 0;
           if (h->nlmsg_type == NLMSG_ERROR)
             {
-              struct nlmsgerr *e = NLMSG_DATA (h);
-              return e->error;
+              struct nlmsgerr e;
+              if (h->nlmsg_len < NLMSG_LENGTH (sizeof e))
+                return -EBADMSG;
+              memcpy (&e, NLMSG_DATA (h), sizeof e);
+              return e.error;
             }
           if (each)
             {
@@ -368,13 +386,20 @@ brig_nl_routes (struct brig_nl *nl, struct brig_nl_route **ret, size_t *ret_n, s
   struct nl_msg m;
   int r;
 
-  /* Addresses first: they say more than the routes made for them. */
-  msg_init (&m, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof ifa);
-  r = nl_talk (nl, &m, on_addr, &l);
-  if (r == 0)
+  /* Addresses first: they say more than the routes made for them.  A dump
+   * that changed on the way is read again, whole. */
+  for (int tries = 0; tries < 5; tries++)
     {
-      msg_init (&m, RTM_GETROUTE, NLM_F_DUMP, &rt, sizeof rt);
-      r = nl_talk (nl, &m, on_route, &l);
+      l.n = 0;
+      msg_init (&m, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof ifa);
+      r = nl_talk (nl, &m, on_addr, &l);
+      if (r == 0)
+        {
+          msg_init (&m, RTM_GETROUTE, NLM_F_DUMP, &rt, sizeof rt);
+          r = nl_talk (nl, &m, on_route, &l);
+        }
+      if (r != -EAGAIN)
+        break;
     }
   if (r < 0)
     {
