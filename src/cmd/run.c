@@ -941,7 +941,8 @@ static const struct brig_opt run_opts_table[] = {
     set_link },
   { 0, "allow-to", "NAME|ID[:PORT[/tcp|udp]]",
     "with --network bridge: this container may open connections to that one (TCP and ping, or "
-    "only PORT), and get the replies; not the other way",
+    "only PORT), and get the replies (told apart statelessly: from that one's address and PORT, "
+    "to this one's ephemeral ports 32768-60999); not the other way",
     set_allow_to },
   { 'p', "publish", "[IP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
     "forward a host port (or equal ranges, 8000-8009:80-89) to the container's loopback; "
