@@ -145,6 +145,8 @@ int brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve);
 /* Is FD (an open namespace) this process's own user namespace?  Then the
  * helpers that join a container's namespaces need not enter it. */
 bool brig_ns_is_own_userns (int fd);
+/* FD is the host's network namespace (PID 1's) or brig's own. */
+bool brig_ns_is_host_netns (int fd);
 /* When NAME in the directory DIR (DIR_PATH in the root, "" for the root
  * itself) is a symbolic link, the path it names, to be resolved in the
  * root again (a relative target joined to DIR_PATH); else NULL.  A mount

@@ -41,3 +41,11 @@ brig_ns_is_own_userns (int fd)
   struct stat st;
   return fstat (fd, &st) == 0 && same_file (&st, "/proc/self/ns/user");
 }
+
+bool
+brig_ns_is_host_netns (int fd)
+{
+  struct stat st;
+  return fstat (fd, &st) == 0
+         && (same_file (&st, "/proc/1/ns/net") || same_file (&st, "/proc/self/ns/net"));
+}

@@ -1,5 +1,6 @@
 /* The runtime record of a running container: <runtime dir>/<id>.json, and
  * <runtime dir>/names/<name> holding the id while the name is taken. */
+#include "sandbox/internal.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/state.h"
 #include "util/cleanup.h"
@@ -502,20 +503,12 @@ brig_state_find (const char *dir, const char *ref, pid_t *ret_pid, struct brig_e
   return state_find (dir, ref, ret_pid, &start, err);
 }
 
-static bool
-same_ns (const struct stat *a, const char *path)
-{
-  struct stat b;
-  return stat (path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
-}
-
 int
 brig_state_peer_netns (const char *dir, const char *ref, struct brig_err *err)
 {
   unsigned long long start = 0;
   pid_t pid = 0;
   char path[64];
-  struct stat st;
   int fd, r;
 
   if ((r = state_find (dir, ref, &pid, &start, err)) < 0)
@@ -530,9 +523,7 @@ brig_state_peer_netns (const char *dir, const char *ref, struct brig_err *err)
                     "running?",
                     ref, (int)pid,
                     start ? "another started since" : "its record has no start time");
-  else if (fstat (fd, &st) < 0)
-    r = brig_error (err, errno, "stat `%s`", path);
-  else if (same_ns (&st, "/proc/1/ns/net") || same_ns (&st, "/proc/self/ns/net"))
+  else if (brig_ns_is_host_netns (fd))
     r = brig_error (err, 0,
                     "container `%s`: pid %d is in the host's network namespace (or brig's own), "
                     "not a container's: refused",
