@@ -15,6 +15,8 @@
 #define MAX_DOC (4u << 20)     /* a manifest or config */
 #define MAX_ANSWER (64u << 10) /* a token server's answer, an error body kept */
 #define MAX_REDIRS 5L
+#define MAX_BUSY_TRIES 3
+#define MAX_BUSY_WAIT 10L
 #define MAX_DEPTH 2
 
 static const char accept_manifests[] = "Accept: application/vnd.oci.image.index.v1+json, "
@@ -46,9 +48,10 @@ struct answer
   struct brig_blob_writer *w;
   uint64_t want_size; /* a blob's size from its descriptor */
   struct brig_err *err;
-  int werr;        /* the sink's error */
-  int hops;        /* redirects followed */
-  char *final_url; /* where the answer came from, after them */
+  int werr;         /* the sink's error */
+  int hops;         /* redirects followed */
+  long retry_after; /* seconds, from a 429 or 503's Retry-After; -1: none */
+  char *final_url;  /* where the answer came from, after them */
 };
 
 static void
@@ -90,6 +93,15 @@ on_header (char *p, size_t size, size_t n, void *ctx)
       free (a->challenge);
       free (a->content_digest);
       a->challenge = a->content_digest = NULL;
+      a->retry_after = -1;
+    }
+  else if ((v = header_value (p, len, "Retry-After")))
+    {
+      /* Seconds only; an HTTP date is taken as no advice. */
+      char *end;
+      long s = strtol (v, &end, 10);
+      a->retry_after = end != v && *end == '\0' && s >= 0 ? s : -1;
+      free (v);
     }
   else if ((v = header_value (p, len, "WWW-Authenticate")))
     {
@@ -457,14 +469,27 @@ registry_get (struct session *ss, const char *path, const char *accept, bool fol
 {
   _cleanup_free_ char *url = registry_url (ss, path);
   struct answer keep = *a;
-  int r;
+  int r, auth_tries = 0, busy_tries = 0;
 
-  for (int tries = 0;; tries++)
+  for (;;)
     {
       if (a->w && a->w->size > 0)
         return brig_error (err, 0, "internal: retry after a partial blob");
       if ((r = get (ss, url, accept, ss->auth, follow, ss->ref.api_host, a, err)) < 0)
         return r;
+      /* Busy (429) or briefly down (502, 503, 504): asked again, at most
+       * MAX_BUSY_TRIES times, after what Retry-After says (at most
+       * MAX_BUSY_WAIT s) or 1, 2, 4 s; as docker pull does. */
+      if ((a->status == 429 || a->status == 502 || a->status == 503 || a->status == 504)
+          && busy_tries < MAX_BUSY_TRIES)
+        {
+          long wait = a->retry_after >= 0 ? a->retry_after : 1L << busy_tries;
+          busy_tries++;
+          sleep ((unsigned)(wait < MAX_BUSY_WAIT ? wait : MAX_BUSY_WAIT));
+          answer_release (a);
+          *a = keep;
+          continue;
+        }
       if (a->status != 401)
         return 0;
       /* A host the registry sent us to has no say over its credentials. */
@@ -473,7 +498,7 @@ registry_get (struct session *ss, const char *path, const char *accept, bool fol
                            "registry %s: %s redirected to `%.200s`, which answered HTTP 401: "
                            "brig gives the registry's credentials to no other host",
                            ss->ref.domain, url, a->final_url ? a->final_url : "?");
-      if ((r = authenticate (ss, a, tries > 0, err)) < 0)
+      if ((r = authenticate (ss, a, auth_tries++ > 0, err)) < 0)
         return r;
       answer_release (a);
       *a = keep;

@@ -16,6 +16,11 @@ manifests, which it copies from REGISTRY.  Blobs:
              challenge whose realm is its own /token; a request there is
              logged on stderr as `token-auth: <Authorization header or ->`
   big        manifests are answered with 5 MiB of JSON
+  busy       the first request of each manifest and blob is answered 503
+             with Retry-After: 1 (logged on stderr as `busy: PATH`), then
+             as redirect
+  down       manifests are always answered 503 (Retry-After: 0) with the
+             distribution spec's error body
 """
 import base64
 import sys
@@ -27,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 def main():
     mode, registry, fport, bport = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     want = "Basic " + base64.b64encode(b"alice:pw").decode()
+    seen = set()
+    down = b'{"errors": [{"code": "UNAVAILABLE", "message": "down for maintenance"}]}'
 
     def fetch(path):
         req = urllib.request.Request("http://%s%s" % (registry, path))
@@ -53,6 +60,13 @@ def main():
                 return
             if self.path == "/v2/":
                 self.reply(200, b"{}")
+            elif mode == "busy" and self.path not in seen:
+                seen.add(self.path)
+                sys.stderr.write("busy: %s\n" % self.path)
+                sys.stderr.flush()
+                self.reply(503, b"{}", headers=[("Retry-After", "1")])
+            elif mode == "down" and "/manifests/" in self.path:
+                self.reply(503, down, headers=[("Retry-After", "0")])
             elif "/manifests/" in self.path:
                 if mode == "big":
                     self.reply(200, b'{"schemaVersion":2,"pad":"' + b"x" * (5 << 20) + b'"}',

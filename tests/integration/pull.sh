@@ -356,6 +356,22 @@ test_blob_redirects_bounds_and_the_static_brig () {
 	expect_no_match "token-auth" "$(cat "$WORK/front.log")"
 	expect_eq 0 "$(blob_count)"
 
+	# Busy (503 once per path, Retry-After: 1): asked again, and pulled.
+	front_stop
+	front_start busy
+	out=$(brig pull --insecure-registry "$FRONT" --insecure-registry "$BLOBS" --creds alice:pw "$FRONT/bb:1")
+	expect_match "^Pulled image: $FRONT/bb:1" "$out"
+	expect_eq 3 "$(grep -c '^busy: ' "$WORK/front.log")" "the manifest and two blobs were busy once each"
+	brig rmi "$FRONT/bb:1" > /dev/null
+	brig gc > /dev/null
+	# Down: given up after three more tries, with the registry's own words.
+	front_stop
+	front_start down
+	run_status st brig pull --insecure-registry "$FRONT" --creds alice:pw "$FRONT/bb:1"
+	expect_eq 125 "$st"
+	expect_match "manifest 1 of bb: HTTP 503 \(the registry failed; it says: UNAVAILABLE: down for maintenance\)" "$out"
+	expect_eq 0 "$(blob_count)"
+
 	front_stop
 	front_start loop
 	run_status st brig pull --insecure-registry "$FRONT" --creds alice:pw "$FRONT/bb:1"
