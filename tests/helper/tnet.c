@@ -14,8 +14,14 @@
  *   tnet udp-listen PORT        UDP on 0.0.0.0:PORT: print "PORT TEXT" for
  *                               every datagram
  *   tnet udp-from SPORT IP PORT TEXT  one datagram from local port SPORT
+ *   tnet relay PORT TO          TCP on 127.0.0.1:PORT, each connection
+ *                               relayed to 127.0.0.1:TO by blocking
+ *                               splice(2) through 1 MiB pipes, a process
+ *                               a direction: the least any userspace
+ *                               forwarder can do, for bench/net.sh
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -143,12 +149,48 @@ do_echo (int c, long long unused)
       return;
 }
 
+/* Bytes from IN to OUT until EOF, then shut OUT down for writing. */
+static void
+splice_all (int in, int out)
+{
+  int p[2];
+  ssize_t n, w;
+
+  if (pipe (p) < 0)
+    return;
+  fcntl (p[1], F_SETPIPE_SZ, 1 << 20);
+  while ((n = splice (in, NULL, p[1], NULL, 1 << 20, SPLICE_F_MOVE)) > 0)
+    for (; n > 0; n -= w)
+      if ((w = splice (p[0], NULL, out, NULL, (size_t)n, SPLICE_F_MOVE)) <= 0)
+        return;
+  shutdown (out, SHUT_WR);
+}
+
+static void
+do_relay (int c, long long to)
+{
+  char port[16];
+  int s;
+
+  snprintf (port, sizeof port, "%lld", to);
+  s = client (SOCK_STREAM, "127.0.0.1", port);
+  if (fork () == 0)
+    {
+      splice_all (s, c);
+      _exit (0);
+    }
+  splice_all (c, s);
+  wait (NULL);
+}
+
 int
 main (int argc, char **argv)
 {
   signal (SIGPIPE, SIG_IGN);
   if (argc == 4 && strcmp (argv[1], "source") == 0)
     serve (server (SOCK_STREAM, atoi (argv[2])), do_source, atoll (argv[3]));
+  if (argc == 4 && strcmp (argv[1], "relay") == 0)
+    serve (server (SOCK_STREAM, atoi (argv[2])), do_relay, atoll (argv[3]));
   if (argc == 3 && strcmp (argv[1], "echo") == 0)
     serve (server (SOCK_STREAM, atoi (argv[2])), do_echo, 0);
   if (argc == 3 && strcmp (argv[1], "udp-echo") == 0)
@@ -257,6 +299,6 @@ main (int argc, char **argv)
     }
   fprintf (stderr, "usage: tnet source PORT BYTES | echo PORT | udp-echo PORT | recv IP PORT | "
                    "pingpong IP PORT N | send IP PORT TEXT | udp-ask IP PORT TEXT | "
-                   "udp-listen PORT | udp-from SPORT IP PORT TEXT\n");
+                   "udp-listen PORT | udp-from SPORT IP PORT TEXT | relay PORT TO\n");
   return 2;
 }
