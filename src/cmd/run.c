@@ -548,16 +548,11 @@ bad:
                      arg);
 }
 
-/* --network bridge: a place on the bridge, taken before the container
- * exists (its address goes into the /etc/hosts of those that link it). */
+/* What goes with --network bridge, and what it needs. */
 static int
-setup_bridge (struct run_opts *o, struct brig_err *err)
+check_bridge (const struct run_opts *o, struct brig_err *err)
 {
-  struct brig_container *c = o->c;
-  struct brig_bridge_join j;
-  int r;
-
-  if (c->netmode != BRIG_NET_BRIDGE)
+  if (o->c->netmode != BRIG_NET_BRIDGE)
     {
       if (o->nrules)
         return brig_error (err, 0,
@@ -571,6 +566,21 @@ setup_bridge (struct run_opts *o, struct brig_err *err)
                        "--network bridge needs root on the host (CAP_NET_ADMIN to make the "
                        "bridge, the veth pairs and the nftables rules): unprivileged, use "
                        "--network private");
+  return 0;
+}
+
+/* --network bridge: a place on the bridge, taken once the policy has
+ * allowed the container and before it exists (its address goes into the
+ * /etc/hosts of those that link it). */
+static int
+setup_bridge (struct run_opts *o, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  struct brig_bridge_join j;
+  int r;
+
+  if (c->netmode != BRIG_NET_BRIDGE)
+    return 0;
   j = (struct brig_bridge_join){ .bridge = o->bridge,
                                  .subnet = o->subnet,
                                  .prefix = o->prefix,
@@ -1505,9 +1515,8 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
     return r;
   if ((r = resolve_user (o, err)) < 0 || (r = setup_userns (o, err)) < 0
       || (r = setup_env (o, err)) < 0 || (r = setup_volumes (o, err)) < 0
-      || (r = setup_bridge (o, err)) < 0)
+      || (r = check_bridge (o, err)) < 0)
     return r;
-  setup_etc_files (c);
   c->caps = brig_capsets_uniform (
       o->cap_drop == BRIG_CAPS_ALL ? o->cap_add : o->cap_add & ~o->cap_drop, c->uid == 0);
   return 0;
@@ -1681,6 +1690,13 @@ cmd_run (int argc, char **argv)
     }
   if (o.img.digest[0] && (r = audit_image (&o, &log, argv[optind], &err)) < 0)
     goto fail;
+  /* Allowed: now its place on a bridge, and the files that name it. */
+  if ((r = setup_bridge (&o, &err)) < 0)
+    {
+      brig_audit_exited (&log, o.c, -1, false, err.msg);
+      goto fail;
+    }
+  setup_etc_files (o.c);
   actx = (struct abandon_ctx){ &log, o.c, o.br };
   sopts = (struct brig_sandbox_opts){
     .on_abandon = on_abandon, .data = &actx, .console_socket = -1, .relay_terminal = o.tty

@@ -98,11 +98,21 @@ icc () {
 	expect_eq "hi-from-srv" "$(try 10.89.0.2 5000 --network bridge --link "$id")" "linked, by id"
 	grep -q '"rule":"BRIG-C019","action":"audit","detail":"traffic allowed on the bridge: --link srv:db"' \
 		"$BRIG_STATE_DIR/audit.log" || fail "no policy decision logged: $(cat "$BRIG_STATE_DIR/audit.log")"
-	# A policy may refuse every opening: the container is not made.
+	# A policy may refuse every opening: the container is not made, and
+	# nothing is made on the bridge for it, not even for a moment.
 	echo '{"rules": {"BRIG-C019": "enforce"}}' > "$WORK/policy.json"
+	ip monitor link > "$WORK/links" 2>&1 &
+	local mon=$!
+	sleep 0.2
 	run_status st env BRIG_POLICY="$WORK/policy.json" "$BRIG" run --network bridge --allow-to srv:5000 ./img true
 	expect_eq 125 "$st"
 	expect_match "refused by policy rule BRIG-C019 .*--allow-to srv:5000" "$out"
+	run_status st env BRIG_POLICY="$WORK/policy.json" "$BRIG" run --network bridge=labr --link srv ./img true
+	expect_eq 125 "$st"
+	expect_match "refused by policy rule BRIG-C019" "$out"
+	sleep 0.2
+	kill "$mon"
+	expect_eq "" "$(grep -E 'labr|veth|brv' "$WORK/links" || true)" "links made for a refused container"
 	stop_all
 }
 test_bridge_drops_traffic_unless_linked () { in_bridge_netns icc; }
