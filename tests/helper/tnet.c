@@ -14,6 +14,8 @@
  *   tnet udp-listen PORT        UDP on 0.0.0.0:PORT: print "PORT TEXT" for
  *                               every datagram
  *   tnet udp-from SPORT IP PORT TEXT  one datagram from local port SPORT
+ *   tnet tcp-from SPORT IP PORT TEXT  connect from local port SPORT (1 s at
+ *                               most), send TEXT, print what comes back
  *   tnet relay PORT TO          TCP on 127.0.0.1:PORT, each connection
  *                               relayed to 127.0.0.1:TO by blocking
  *                               splice(2) through 1 MiB pipes, a process
@@ -21,6 +23,7 @@
  *                               forwarder can do, for bench/net.sh
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <netinet/in.h>
@@ -252,6 +255,37 @@ main (int argc, char **argv)
         fwrite (buf, 1, (size_t)n, stdout);
       return n < 0;
     }
+  if (argc == 6 && strcmp (argv[1], "tcp-from") == 0)
+    {
+      struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons (atoi (argv[2])) };
+      struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (atoi (argv[4])) };
+      int one = 1, e = 0, fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      socklen_t elen = sizeof e;
+      struct pollfd p = { fd, POLLOUT, 0 };
+      ssize_t n;
+
+      setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      if (fd < 0 || inet_pton (AF_INET, argv[3], &to.sin_addr) != 1
+          || bind (fd, (struct sockaddr *)&a, sizeof a) < 0)
+        {
+          perror ("tnet: tcp-from");
+          return 1;
+        }
+      if ((connect (fd, (struct sockaddr *)&to, sizeof to) < 0 && errno != EINPROGRESS)
+          || poll (&p, 1, 1000) != 1 || getsockopt (fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0
+          || e != 0)
+        {
+          fprintf (stderr, "tnet: tcp-from: no connection\n");
+          return 1;
+        }
+      fcntl (fd, F_SETFL, 0);
+      if (write_all (fd, argv[5], strlen (argv[5])) < 0)
+        return 1;
+      shutdown (fd, SHUT_WR);
+      while ((n = read (fd, buf, sizeof buf)) > 0)
+        fwrite (buf, 1, (size_t)n, stdout);
+      return n < 0;
+    }
   if (argc == 5 && strcmp (argv[1], "udp-ask") == 0)
     {
       int fd = client (SOCK_DGRAM, argv[2], argv[3]);
@@ -299,6 +333,7 @@ main (int argc, char **argv)
     }
   fprintf (stderr, "usage: tnet source PORT BYTES | echo PORT | udp-echo PORT | recv IP PORT | "
                    "pingpong IP PORT N | send IP PORT TEXT | udp-ask IP PORT TEXT | "
-                   "udp-listen PORT | udp-from SPORT IP PORT TEXT | relay PORT TO\n");
+                   "udp-listen PORT | udp-from SPORT IP PORT TEXT | tcp-from SPORT IP PORT TEXT | "
+                   "relay PORT TO\n");
   return 2;
 }

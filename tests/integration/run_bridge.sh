@@ -138,6 +138,24 @@ allow_to () {
 }
 test_bridge_allow_to_is_one_way () { in_bridge_netns allow_to; }
 
+# The replies --allow-to lets back are told apart without conntrack: a
+# segment from the allowed port to an ephemeral port that opens a
+# connection (a SYN) is not one of them.
+allow_to_syn () {
+	cp "$TOP/build/tests/tnet" ./img/bin/tnet
+	start_bg "$WORK/srv" --name srv --network bridge ./img sh -c "echo ready
+		while :; do tnet tcp-from 5000 10.89.0.3 40000 x 2>/dev/null | grep -q hi && echo REACHED-CLI; sleep 0.2; done"
+	out=$("$BRIG" run --name cli --network bridge --allow-to srv:5000 ./img sh -c \
+		"echo cli-ran; $(serve 40000 cli) & sleep 2.5" 2>&1 || true)
+	expect_match "cli-ran" "$out" "the container on an ephemeral port"
+	expect_no_match "REACHED-CLI" "$(cat "$WORK/srv")" "a SYN from srv:5000 to cli's ephemeral port"
+	# The probe can succeed: with a link, the same SYN gets through.
+	"$BRIG" run --network bridge --link srv ./img sh -c "$(serve 40000 cli) & sleep 2.5" || true
+	expect_match "REACHED-CLI" "$(cat "$WORK/srv")" "srv:5000 to a linked container's port 40000"
+	stop_all
+}
+test_bridge_allow_to_lets_no_syn_back () { in_bridge_netns allow_to_syn; }
+
 other_bridge () {
 	start_bg "$WORK/srv" --name srv --network bridge ./img sh -c "echo ready; $(serve 5000 srv)"
 	out=$("$BRIG" run --hostname other --network bridge=lab ./img sh -c "ip -4 -o addr show eth0; cat /etc/hosts; echo | nc -w 1 10.89.0.2 5000" 2>&1 || true)
