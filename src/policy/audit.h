@@ -102,6 +102,7 @@ struct brig_finding
   struct brig_loc loc;
   char *message;
   enum brig_severity severity;         /* the rule's, or what .brig.yml made it */
+  const char *fix;                     /* NULL: the rule's (brig_finding_fix) */
   struct brig_suppression *suppressed; /* NULL: in force */
   /* The first line of the command that holds it, when that is continued
    * over lines (a docker run with backslash-newlines), where comments
@@ -109,6 +110,13 @@ struct brig_finding
    * none. */
   int first_line;
 };
+
+/* How to fix X: in the words of the file it was found in. */
+static inline const char *
+brig_finding_fix (const struct brig_finding *x)
+{
+  return x->fix ? x->fix : x->rule->fix;
+}
 
 struct brig_findings
 {

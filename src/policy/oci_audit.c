@@ -23,6 +23,7 @@ struct ctx
   struct brig_findings *f;
   const struct brig_audit_rule *rule; /* the audit's, of the gate's id */
   const struct brig_rule *gate;
+  const char *fix; /* in a bundle's words */
   bool privileged; /* BRIG-C001 found CAP_SYS_ADMIN or every capability */
 };
 
@@ -58,6 +59,7 @@ report (const struct ctx *x, const char *path, const char *fmt, ...)
     abort ();
   va_end (ap);
   brig_findings_add (x->f, x->rule, x->file, loc, "%s", m);
+  x->f->v[x->f->n - 1].fix = x->fix;
 }
 
 /* "PATH is VALUE: WHAT" where PATH holds a scalar, "PATH: WHAT" where it
@@ -519,22 +521,56 @@ where_readonly (const struct ctx *x, const char *detail)
   return 1;
 }
 
-/* Where each gate rule's findings go; a rule not here is reported at the
- * document's start. */
+/* Where each gate rule's findings go, and how a bundle fixes them (the
+ * audit rules' fixes speak compose and docker run); a rule not here is
+ * reported at the document's start, with the audit rule's fix. */
+#define SPEC "`brig runtime spec` writes"
 static const struct
 {
   const char *id;
   size_t (*where) (const struct ctx *x, const char *detail); /* how many it reported */
+  const char *fix;
 } subjects[] = {
-  { "BRIG-C001", where_privileged }, { "BRIG-C002", where_namespaces },
-  { "BRIG-C003", where_mounts },     { "BRIG-C004", where_seccomp },
-  { "BRIG-C005", where_each_cap },   { "BRIG-C006", where_inheritable },
-  { "BRIG-C007", where_nnp },        { "BRIG-C008", where_readonly },
-  { "BRIG-C009", where_masks },      { "BRIG-C010", where_limits },
-  { "BRIG-C011", where_namespaces }, { "BRIG-C012", where_device_rules },
-  { "BRIG-C013", where_namespaces }, { "BRIG-C014", where_nodes },
-  { "BRIG-C015", where_mounts },     { "BRIG-C016", where_mounts },
+  { "BRIG-C001", where_privileged,
+    "Leave CAP_SYS_ADMIN out of every set of process.capabilities (bounding, effective, "
+    "permitted, inheritable, ambient); list only the capabilities the program needs." },
+  { "BRIG-C002", where_namespaces,
+    "List a network, pid, ipc and uts namespace in linux.namespaces, each without a path (a new "
+    "one) or with another container's, never the host's (/proc/1/ns/...)." },
+  { "BRIG-C003", where_mounts,
+    "Remove the mount; give the container an API proxy that allows only what it needs (such as "
+    "a docker-socket-proxy with read-only endpoints), or a copy of the files it reads." },
+  { "BRIG-C004", where_seccomp,
+    "Give linux.seccomp a profile whose defaultAction refuses (SCMP_ACT_ERRNO), as " SPEC "." },
+  { "BRIG-C005", where_each_cap,
+    "List in process.capabilities only what the program needs, from CAP_CHOWN, "
+    "CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_SETPCAP, "
+    "CAP_NET_BIND_SERVICE." },
+  { "BRIG-C006", where_inheritable,
+    "Leave process.capabilities.inheritable and ambient empty, or out." },
+  { "BRIG-C007", where_nnp, "Set process.noNewPrivileges to true." },
+  { "BRIG-C008", where_readonly,
+    "Set root.readonly to true, with tmpfs mounts (options nosuid, nodev) on /tmp and /run and "
+    "bind mounts for the data the program writes." },
+  { "BRIG-C009", where_masks,
+    "List the paths in linux.maskedPaths and linux.readonlyPaths as " SPEC "." },
+  { "BRIG-C010", where_limits,
+    "Set linux.resources.memory.limit (bytes) and linux.resources.pids.limit." },
+  { "BRIG-C011", where_namespaces,
+    "Add {\"type\": \"user\"} to linux.namespaces, with linux.uidMappings and gidMappings that "
+    "map the container's root to an unprivileged range of the host's ids." },
+  { "BRIG-C012", where_device_rules,
+    "Begin linux.resources.devices with {\"allow\": false, \"access\": \"rwm\"}, then allow only "
+    "the devices the program needs." },
+  { "BRIG-C013", where_namespaces, "Add {\"type\": \"cgroup\"} to linux.namespaces." },
+  { "BRIG-C014", where_nodes,
+    "Remove the node from linux.devices (and its rule from linux.resources.devices), or list it "
+    "in brig's policy \"allowed_devices\" as \"TYPE MAJOR:MINOR\"." },
+  { "BRIG-C015", where_mounts,
+    "Bind only the files the program needs, from a directory of their own." },
+  { "BRIG-C016", where_mounts, "Add nosuid and nodev to the mount's options." },
 };
+#undef SPEC
 
 /* A path the host's own namespaces go by: its first process's, or the
  * runtime's (which runs on the host). */
@@ -579,8 +615,14 @@ brig_audit_oci (struct brig_container *c, const struct brig_locmap *where, const
     privileged |= strcmp (d[i].rule->id, "BRIG-C001") == 0;
   for (size_t i = 0; i < nd; i++)
     {
-      struct ctx x
-          = { c, p, where, file, f, brig_audit_rule_find (d[i].rule->id), d[i].rule, privileged };
+      struct ctx x = { .c = c,
+                       .p = p,
+                       .where = where,
+                       .file = file,
+                       .f = f,
+                       .rule = brig_audit_rule_find (d[i].rule->id),
+                       .gate = d[i].rule,
+                       .privileged = privileged };
       size_t k = 0, n = 0;
 
       if (x.rule == NULL)
@@ -588,7 +630,10 @@ brig_audit_oci (struct brig_container *c, const struct brig_locmap *where, const
       while (k < ARRAY_SIZE (subjects) && strcmp (subjects[k].id, d[i].rule->id) != 0)
         k++;
       if (k < ARRAY_SIZE (subjects))
-        n = subjects[k].where (&x, d[i].detail);
+        {
+          x.fix = subjects[k].fix;
+          n = subjects[k].where (&x, d[i].detail);
+        }
       /* No item broke it alone: the gate's word, at the document. */
       if (n == 0)
         report (&x, "", "%s", d[i].detail);

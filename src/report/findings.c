@@ -82,7 +82,7 @@ brig_report_text (FILE *f, const struct brig_audit_report *r, bool colour)
       fprintf (f, "  %s:%d:%d: %s%s%s %s: %s\n", x->file, x->loc.line, x->loc.col,
                colour ? colour_of (x->severity) : "", brig_severity_name (x->severity),
                colour ? "\033[0m" : "", x->rule->id, x->message);
-      fprintf (f, "      fix: %s\n", x->rule->fix);
+      fprintf (f, "      fix: %s\n", brig_finding_fix (x));
       count[x->severity]++;
       active++;
     }
@@ -415,7 +415,7 @@ finding_json (struct jw *w, const struct brig_finding *x)
   jw_int (w, "end_line", x->loc.end_line);
   jw_int (w, "end_column", x->loc.end_col);
   jw_kstr (w, "message", x->message);
-  jw_kstr (w, "fix", x->rule->fix);
+  jw_kstr (w, "fix", brig_finding_fix (x));
   if (s)
     {
       jw_next (w, "suppression");

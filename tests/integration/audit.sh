@@ -1909,6 +1909,15 @@ test_oci_config_each_gate_rule_at_its_key () {
 	expect_match "config.json:12:28: high BRIG-C002: linux.namespaces\[1\] joins the host's network namespace \(/proc/1/ns/net\)" "$out"
 	expect_match "config.json:5:4: high BRIG-C007: process.noNewPrivileges is false: setuid programs can raise privileges" "$out"
 	expect_match "config.json:8:21: high BRIG-C006: process.capabilities.ambient: CAP_CHOWN pass on" "$out"
+	# The fixes speak of the bundle's keys, not of compose or docker run.
+	expect_match "BRIG-C007: .*
+      fix: Set process.noNewPrivileges to true." "$out"
+	audit --format json --fail-on never "$WORK/bundle/config.json" > "$WORK/fixes.json"
+	python3 - "$WORK/fixes.json" <<'PY' || fail "fixes: $(cat "$WORK/fixes.json")"
+import json, re, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    assert not re.search(r"--|cap_add|security_opt|read_only|userns_mode|network_mode|compose", f["fix"]), f
+PY
 	# Suppressions: JSON has no comments; .brig.yml turns rules off.
 	printf 'rules:\n  BRIG-C002: off\n  BRIG-C006: low\n' > "$WORK/bundle/.brig.yml"
 	(cd "$WORK/bundle" && "$BRIG" audit --format json --fail-on never config.json) > "$WORK/out.json"
