@@ -163,6 +163,25 @@ brig_oci_spec_json (const struct brig_container *c)
   if (c->limits.pids != BRIG_UNLIMITED)
     json_object_set_new (resources, "pids",
                          json_pack ("{s:I}", "limit", (json_int_t)c->limits.pids));
+  if (c->ndevices)
+    {
+      /* Deny every device first, as runc and containerd write it: the
+       * rules that follow are the only devices allowed. */
+      json_t *devs = json_array ();
+      json_array_append_new (devs, json_pack ("{s:b, s:s}", "allow", 0, "access", "rwm"));
+      for (size_t i = 0; i < c->ndevices; i++)
+        {
+          const struct brig_device_rule *d = &c->devices[i];
+          json_t *o = json_pack ("{s:b, s:s#}", "allow", d->allow, "type", &d->type, 1);
+          if (d->major >= 0)
+            json_object_set_new (o, "major", json_integer (d->major));
+          if (d->minor >= 0)
+            json_object_set_new (o, "minor", json_integer (d->minor));
+          json_object_set_new (o, "access", json_string (d->access));
+          json_array_append_new (devs, o);
+        }
+      json_object_set_new (resources, "devices", devs);
+    }
   if (c->limits.cpu_quota)
     json_object_set_new (resources, "cpu",
                          json_pack ("{s:I, s:I}", "quota", (json_int_t)c->limits.cpu_quota,
