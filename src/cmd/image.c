@@ -287,10 +287,12 @@ inspect_one (struct brig_store *s, const struct brig_refs *refs, const char *dig
 {
   struct brig_stored_image img;
   json_t *j, *tags = json_array (), *layers = json_array (), *diff = json_array (), *cfg;
+  json_t *rdigests = json_array ();
 
   if (brig_store_load_image (s, digest, &img, err) < 0)
     {
       json_decref (tags);
+      json_decref (rdigests);
       json_decref (layers);
       json_decref (diff);
       return NULL;
@@ -298,6 +300,9 @@ inspect_one (struct brig_store *s, const struct brig_refs *refs, const char *dig
   for (size_t k = 0; k < refs->ntags; k++)
     if (strcmp (refs->tags[k].digest, digest) == 0)
       json_array_append_new (tags, json_string (refs->tags[k].name));
+  for (size_t k = 0; k < refs->ndigests; k++)
+    if (strcmp (refs->digests[k].digest, digest) == 0)
+      json_array_append_new (rdigests, json_string (refs->digests[k].name));
   for (size_t i = 0; i < img.manifest.nlayers; i++)
     {
       json_array_append_new (layers,
@@ -307,12 +312,12 @@ inspect_one (struct brig_store *s, const struct brig_refs *refs, const char *dig
       json_array_append_new (diff, json_string (img.config.diff_ids[i]));
     }
   cfg = json_loads (img.config_json, 0, NULL);
-  j = json_pack ("{s:s, s:s, s:o, s:s?, s:s?, s:s?, s:s?, s:O?, s:{s:s, s:o}, s:o, s:I}", "Id",
-                 img.manifest.config.digest, "Digest", digest, "RepoTags", tags, "Created",
-                 img.config.created, "Os", img.config.os, "Architecture", img.config.arch,
-                 "Variant", img.config.variant, "Config", json_object_get (cfg, "config"), "RootFS",
-                 "Type", "layers", "Layers", diff, "Layers", layers, "Size",
-                 (json_int_t)image_size (&img));
+  j = json_pack ("{s:s, s:s, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:O?, s:{s:s, s:o}, s:o, s:I}", "Id",
+                 img.manifest.config.digest, "Digest", digest, "RepoTags", tags, "RepoDigests",
+                 rdigests, "Created", img.config.created, "Os", img.config.os, "Architecture",
+                 img.config.arch, "Variant", img.config.variant, "Config",
+                 json_object_get (cfg, "config"), "RootFS", "Type", "layers", "Layers", diff,
+                 "Layers", layers, "Size", (json_int_t)image_size (&img));
   json_decref (cfg);
   brig_stored_image_release (&img);
   return j;

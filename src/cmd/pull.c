@@ -172,6 +172,8 @@ cmd_pull (int argc, char **argv)
     strv_push (&refs.images, xstrdup (p.digest));
   if (p.name)
     brig_refs_tag (&refs, p.name, p.digest);
+  if (strcmp (p.resolved, p.digest) != 0)
+    brig_refs_add_digest (&refs, p.repo, p.resolved, p.digest);
   if ((r = brig_store_write_refs (&s, &refs, &err)) < 0)
     goto out;
   if (o.quiet)

@@ -806,6 +806,12 @@ brig_image_pull (struct brig_store *s, const char *ref, const struct brig_pull_o
   if ((r = load_creds (&ss, err)) == 0 && (r = ping (&ss, err)) == 0)
     r = pull_reference (&ss, ss.ref.digest ? ss.ref.digest : ss.ref.tag, ss.ref.digest, 0, ret,
                         err);
+  if (r == 0)
+    {
+      _cleanup_free_ char *full = xasprintf ("%s/%s", ss.ref.domain, ss.ref.repo);
+      if ((ret->repo = brig_ref_repository (full, err)) == NULL)
+        r = -EINVAL;
+    }
   if (r == 0 && ss.ref.tag)
     {
       _cleanup_free_ char *full = xasprintf ("%s/%s:%s", ss.ref.domain, ss.ref.repo, ss.ref.tag);
@@ -833,5 +839,6 @@ void
 brig_pulled_release (struct brig_pulled *p)
 {
   free (p->name);
-  p->name = NULL;
+  free (p->repo);
+  p->name = p->repo = NULL;
 }

@@ -34,6 +34,7 @@ struct brig_pulled
   char digest[BRIG_DIGEST_LEN];   /* the image's manifest, as stored */
   char resolved[BRIG_DIGEST_LEN]; /* what the reference resolved to (an index, or the manifest) */
   char *name;                     /* the tag to give it ("host:5000/app:1"), or NULL */
+  char *repo;                     /* its repository, normalised ("host:5000/app") */
   uint64_t fetched, reused;       /* blobs downloaded, blobs the store had */
 };
 

@@ -298,17 +298,49 @@ brig_store_remove_blob (struct brig_store *s, const char *digest)
   return unlinkat (s->dir, p, 0) < 0 ? -errno : 0;
 }
 
+static void
+tags_free (struct brig_tag *t, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (t[i].name);
+      free (t[i].digest);
+    }
+  free (t);
+}
+
 void
 brig_refs_release (struct brig_refs *r)
 {
   strv_free (r->images);
-  for (size_t i = 0; i < r->ntags; i++)
-    {
-      free (r->tags[i].name);
-      free (r->tags[i].digest);
-    }
-  free (r->tags);
+  tags_free (r->tags, r->ntags);
+  tags_free (r->digests, r->ndigests);
   memset (r, 0, sizeof *r);
+}
+
+/* NAME -> digest pairs of refs.json's object KEY into *V. */
+static void
+read_pairs (json_t *j, const char *key, struct brig_tag **v, size_t *n)
+{
+  const char *name;
+  json_t *x;
+
+  json_object_foreach (json_object_get (j, key), name, x)
+  {
+    if (!brig_digest_valid (json_string_value (x)))
+      continue;
+    *v = xreallocarray (*v, *n + 1, sizeof **v);
+    (*v)[(*n)++] = (struct brig_tag){ xstrdup (name), xstrdup (json_string_value (x)) };
+  }
+}
+
+static json_t *
+pairs_json (const struct brig_tag *v, size_t n)
+{
+  json_t *o = json_object ();
+  for (size_t i = 0; i < n; i++)
+    json_object_set_new (o, v[i].name, json_string (v[i].digest));
+  return o;
 }
 
 int
@@ -318,7 +350,6 @@ brig_store_read_refs (struct brig_store *s, struct brig_refs *ret, struct brig_e
   _cleanup_free_ char *path = xasprintf ("%s/refs.json", s->root);
   json_error_t je;
   json_t *j, *x;
-  const char *key;
   size_t len, i;
   int r;
 
@@ -347,13 +378,8 @@ brig_store_read_refs (struct brig_store *s, struct brig_refs *ret, struct brig_e
     if (brig_digest_valid (json_string_value (x)))
       strv_push (&ret->images, xstrdup (json_string_value (x)));
   }
-  json_object_foreach (json_object_get (j, "tags"), key, x)
-  {
-    if (!brig_digest_valid (json_string_value (x)))
-      continue;
-    ret->tags = xreallocarray (ret->tags, ret->ntags + 1, sizeof *ret->tags);
-    ret->tags[ret->ntags++] = (struct brig_tag){ xstrdup (key), xstrdup (json_string_value (x)) };
-  }
+  read_pairs (j, "tags", &ret->tags, &ret->ntags);
+  read_pairs (j, "digests", &ret->digests, &ret->ndigests);
   json_decref (j);
   return 0;
 }
@@ -361,17 +387,17 @@ brig_store_read_refs (struct brig_store *s, struct brig_refs *ret, struct brig_e
 int
 brig_store_write_refs (struct brig_store *s, const struct brig_refs *refs, struct brig_err *err)
 {
-  json_t *j = json_object (), *imgs = json_array (), *tags = json_object ();
+  json_t *j = json_object (), *imgs = json_array ();
   _cleanup_free_ char *text = NULL, *tmp = NULL, *src = NULL;
   _cleanup_close_ int fd = -1;
   int r;
 
   for (size_t i = 0; refs->images && refs->images[i]; i++)
     json_array_append_new (imgs, json_string (refs->images[i]));
-  for (size_t i = 0; i < refs->ntags; i++)
-    json_object_set_new (tags, refs->tags[i].name, json_string (refs->tags[i].digest));
   json_object_set_new (j, "images", imgs);
-  json_object_set_new (j, "tags", tags);
+  json_object_set_new (j, "tags", pairs_json (refs->tags, refs->ntags));
+  if (refs->ndigests)
+    json_object_set_new (j, "digests", pairs_json (refs->digests, refs->ndigests));
   text = json_dumps (j, JSON_INDENT (2) | JSON_SORT_KEYS);
   json_decref (j);
   if (text == NULL)
@@ -427,6 +453,22 @@ brig_refs_untag (struct brig_refs *r, const char *name)
 }
 
 void
+brig_refs_add_digest (struct brig_refs *r, const char *repo, const char *index, const char *digest)
+{
+  _cleanup_free_ char *name = xasprintf ("%s@%s", repo, index);
+
+  for (size_t i = 0; i < r->ndigests; i++)
+    if (strcmp (r->digests[i].name, name) == 0)
+      {
+        free (r->digests[i].digest);
+        r->digests[i].digest = xstrdup (digest);
+        return;
+      }
+  r->digests = xreallocarray (r->digests, r->ndigests + 1, sizeof *r->digests);
+  r->digests[r->ndigests++] = (struct brig_tag){ steal_pointer (&name), xstrdup (digest) };
+}
+
+void
 brig_refs_drop_image (struct brig_refs *r, const char *digest)
 {
   size_t n = 0;
@@ -434,6 +476,15 @@ brig_refs_drop_image (struct brig_refs *r, const char *digest)
   for (size_t i = 0; i < r->ntags;)
     if (strcmp (r->tags[i].digest, digest) == 0)
       brig_refs_untag (r, r->tags[i].name);
+    else
+      i++;
+  for (size_t i = 0; i < r->ndigests;)
+    if (strcmp (r->digests[i].digest, digest) == 0)
+      {
+        free (r->digests[i].name);
+        free (r->digests[i].digest);
+        r->digests[i] = r->digests[--r->ndigests];
+      }
     else
       i++;
   for (size_t i = 0; r->images && r->images[i]; i++)
@@ -534,6 +585,22 @@ bad:
   return NULL;
 }
 
+char *
+brig_ref_repository (const char *ref, struct brig_err *err)
+{
+  struct brig_err e = { 0 };
+  char *n = brig_ref_normalize (ref, err ? err : &e), *slash, *colon;
+
+  brig_err_release (&e);
+  if (n == NULL)
+    return NULL;
+  slash = strrchr (n, '/');
+  colon = strrchr (n, ':');
+  if (colon && (!slash || colon > slash))
+    *colon = '\0';
+  return n;
+}
+
 static bool
 is_hex (const char *s)
 {
@@ -575,6 +642,26 @@ by_image_id (struct brig_store *s, const struct brig_refs *refs, const char *ref
   return found ? 0 : -ENOENT;
 }
 
+/* The image repository digest REPO@INDEX was recorded for (REPO NULL:
+ * any repository, if they agree), or NULL. */
+static const char *
+by_repo_digest (const struct brig_refs *refs, const char *repo, const char *index)
+{
+  const char *found = NULL;
+
+  for (size_t i = 0; i < refs->ndigests; i++)
+    {
+      const char *name = refs->digests[i].name, *at = strrchr (name, '@');
+      if (at == NULL || strcmp (at + 1, index) != 0
+          || (repo && ((size_t)(at - name) != strlen (repo) || strncmp (name, repo, at - name))))
+        continue;
+      if (found && strcmp (found, refs->digests[i].digest) != 0)
+        return NULL;
+      found = refs->digests[i].digest;
+    }
+  return found;
+}
+
 int
 brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const char *ref,
                     char ret_digest[BRIG_DIGEST_LEN], char **ret_name, struct brig_err *err)
@@ -588,7 +675,13 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
     *ret_name = NULL;
   if (brig_digest_valid (ref) || (strlen (ref) >= 4 && strlen (ref) <= 64 && is_hex (ref)))
     {
+      const char *m;
       r = by_image_id (s, refs, ref, brig_digest_valid (ref) ? ref + 7 : ref, ret_digest, err);
+      if (r == -ENOENT && brig_digest_valid (ref) && (m = by_repo_digest (refs, NULL, ref)))
+        {
+          snprintf (ret_digest, BRIG_DIGEST_LEN, "%s", m);
+          return 0;
+        }
       if (r != -ENOENT || brig_digest_valid (ref))
         {
           if (r == -ENOENT)
@@ -607,6 +700,17 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
     }
   if ((name = brig_ref_normalize (copy, err)) == NULL)
     return -EINVAL;
+  if (pin)
+    {
+      /* An index's digest, as pulled: its image for this machine. */
+      _cleanup_free_ char *repo = brig_ref_repository (copy, NULL);
+      _cleanup_free_ char *lrepo = repo ? xasprintf ("localhost/%s", repo) : NULL;
+      const char *m = repo ? by_repo_digest (refs, repo, pin) : NULL;
+      if (m == NULL && lrepo)
+        m = by_repo_digest (refs, lrepo, pin);
+      if (m)
+        pin = m;
+    }
   local = xasprintf ("localhost/%s", name);
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < refs->ntags; i++)

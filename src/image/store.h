@@ -45,6 +45,11 @@ struct brig_refs
   char **images; /* manifest digests of the images held */
   struct brig_tag *tags;
   size_t ntags;
+  /* Repository digests that are not the manifest's: the index a pull
+   * resolved ("registry:5000/app@sha256:..."), so that the image runs by
+   * the digest it was pulled by (docker's RepoDigests). */
+  struct brig_tag *digests;
+  size_t ndigests;
 };
 
 /* Open (and create) the store at ROOT.  EXCLUSIVE: a writer's lock,
@@ -97,7 +102,10 @@ void brig_refs_release (struct brig_refs *r);
 void brig_refs_tag (struct brig_refs *r, const char *name, const char *digest);
 /* Drop tag NAME; false if there was none. */
 bool brig_refs_untag (struct brig_refs *r, const char *name);
-/* Drop image DIGEST and its tags. */
+/* Record that REPO@INDEX (an index's digest) names image DIGEST. */
+void brig_refs_add_digest (struct brig_refs *r, const char *repo, const char *index,
+                           const char *digest);
+/* Drop image DIGEST, its tags and repository digests. */
 void brig_refs_drop_image (struct brig_refs *r, const char *digest);
 
 /* An image of the store, read and verified. */
@@ -112,15 +120,18 @@ int brig_store_load_image (struct brig_store *s, const char *digest, struct brig
                            struct brig_err *err);
 void brig_stored_image_release (struct brig_stored_image *img);
 
-/* Find the image REF names: NAME[:TAG][@DIGEST], a manifest or config
- * digest, or a prefix (at least 4 hex digits) of an image id (the config
- * digest).  *RET_DIGEST: the manifest digest; *RET_NAME (or NULL): the
- * tag matched, else NULL. */
+/* Find the image REF names: NAME[:TAG][@DIGEST] (DIGEST the manifest's,
+ * or an index's a pull recorded), a manifest or config digest, or a
+ * prefix (at least 4 hex digits) of an image id (the config digest).  *RET_DIGEST: the manifest
+ * digest; *RET_NAME (or NULL): the tag matched, else NULL. */
 int brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const char *ref,
                         char ret_digest[BRIG_DIGEST_LEN], char **ret_name, struct brig_err *err);
 /* REF as a tag: "busybox" -> "busybox:latest", docker.io/library/ removed;
  * NULL (and an error) when it is not a valid name. */
 char *brig_ref_normalize (const char *ref, struct brig_err *err);
+/* The repository of REF, normalised as brig_ref_normalize does, without
+ * its tag: "docker.io/library/busybox:1" -> "busybox". */
+char *brig_ref_repository (const char *ref, struct brig_err *err);
 
 struct brig_gc_stats
 {

@@ -130,6 +130,23 @@ test_insecure_http_v2s2_oci_index_digest_404 () {
 	img=$(echo "$out" | sed -n 's/^Pulled image: .* (\(sha256:[0-9a-f]*\);.*/\1/p')
 	[ "$img" != "sha256:$idx" ] || fail "the index stored as the image"
 	expect_eq multi "$(brig run "$REG/bb:multi")"
+	# The index's digest names the image too, as docker's RepoDigests: with
+	# its repository, or alone.
+	expect_eq multi "$(brig run "$REG/bb@sha256:$idx")"
+	expect_eq multi "$(brig run "$REG/bb:multi@sha256:$idx")"
+	expect_eq multi "$(brig run "sha256:$idx")"
+	expect_eq "$REG/bb@sha256:$idx" "$(brig inspect "$REG/bb:multi" | jq -r '.[0].RepoDigests | join(" ")')"
+	run_status st brig run "$REG/other@sha256:$idx" true
+	expect_eq 125 "$st"
+	expect_match "image .*other@sha256:$idx.*: expected" "$out" "the index's digest under another repository"
+	# Pulled by the index's digest alone; removed with its image.
+	brig rmi "$REG/bb:multi" > /dev/null
+	run_status st brig run "$REG/bb@sha256:$idx" true
+	expect_eq 125 "$st"
+	out=$(brig pull --insecure-registry "$REG" "$REG/bb@sha256:$idx")
+	expect_eq multi "$(brig run "$REG/bb@sha256:$idx")"
+	brig rmi "$REG/bb@sha256:$idx" > /dev/null
+	expect_eq "" "$(jq -r '.digests // {} | keys | join(" ")' "$BRIG_STATE_DIR/images/refs.json")" "repository digests left"
 
 	# By digest: pinned, checked, and runnable by it.
 	brig rmi "$REG/bb:v2" > /dev/null
