@@ -309,11 +309,12 @@ flat (struct brig_store *s, const struct brig_stored_image *img, const struct br
 }
 
 /* The directory of the read-only container that ended last, kept for the
- * next (ROOT/spare: its hold file and empty root mount point), as making a
- * directory and a file can cost a millisecond each on the store's file
- * system (ext4 here), and a rename a hundredth of that.  Outside
- * containers/, whose every entry is a container to brig gc. */
-#define SPARE "spare"
+ * next (ROOT/spare, BRIG_STORE_SPARE: its hold file and empty root mount
+ * point), as making a directory and a file can cost a millisecond each on
+ * the store's file system (ext4 here), and a rename a hundredth of that.
+ * Outside containers/, whose every entry is a container to brig gc (which
+ * removes the spare too). */
+#define SPARE BRIG_STORE_SPARE
 
 /* Write DIGEST as the whole of the hold file FD (it held one of the same
  * length, or nothing). */

@@ -770,37 +770,44 @@ open_sub (struct brig_store *s, const char *sub)
   return d;
 }
 
-/* Containers: a running one holds ROOT/containers/ID/hold locked and names
- * its image in it; the others are what a killed brig left. */
+/* A container's directory NAME in DIR: a running container holds its
+ * hold file locked and names its image in it (marked live); the others
+ * are what a killed brig left, or the spare a read-only one left for the
+ * next (removed). */
+static void
+sweep_container (struct brig_store *s, int dir, const char *name, char ***live,
+                 struct brig_gc_stats *st, size_t *count)
+{
+  _cleanup_free_ char *hold = xasprintf ("%s/hold", name), *buf = NULL;
+  _cleanup_close_ int fd = openat (dir, hold, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct brig_err err = { 0 };
+  size_t len;
+
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      if (brig_read_fd (fd, hold, 4096, &buf, &len, &err) == 0 && brig_digest_valid (buf))
+        mark (s, buf, live);
+      brig_err_release (&err);
+      return;
+    }
+  if (brig_remove_tree_at (dir, name, &st->bytes) == 0)
+    *count += 1;
+}
+
 static void
 sweep_containers (struct brig_store *s, char ***live, struct brig_gc_stats *st)
 {
   DIR *d = open_sub (s, "containers");
   struct dirent *e;
+  size_t spares = 0; /* not a container's leftover: not counted */
 
+  if (faccessat (s->dir, BRIG_STORE_SPARE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    sweep_container (s, s->dir, BRIG_STORE_SPARE, live, st, &spares);
   if (d == NULL)
     return;
   while ((e = readdir (d)))
-    {
-      _cleanup_free_ char *hold = NULL, *buf = NULL;
-      _cleanup_close_ int fd = -1;
-      size_t len;
-      struct brig_err err = { 0 };
-
-      if (e->d_name[0] == '.')
-        continue;
-      hold = xasprintf ("%s/hold", e->d_name);
-      fd = openat (dirfd (d), hold, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-      if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) < 0)
-        {
-          if (brig_read_fd (fd, hold, 4096, &buf, &len, &err) == 0 && brig_digest_valid (buf))
-            mark (s, buf, live);
-          brig_err_release (&err);
-          continue;
-        }
-      if (brig_remove_tree_at (dirfd (d), e->d_name, &st->bytes) == 0)
-        st->containers++;
-    }
+    if (e->d_name[0] != '.')
+      sweep_container (s, dirfd (d), e->d_name, live, st, &st->containers);
   closedir (d);
 }
 

@@ -133,6 +133,10 @@ char *brig_ref_normalize (const char *ref, struct brig_err *err);
  * its tag: "docker.io/library/busybox:1" -> "busybox". */
 char *brig_ref_repository (const char *ref, struct brig_err *err);
 
+/* ROOT/spare: the directory the last read-only container left for the
+ * next (image/rootfs.c); brig gc removes it. */
+#define BRIG_STORE_SPARE "spare"
+
 struct brig_gc_stats
 {
   size_t blobs, layers, flats, containers;

@@ -47,6 +47,7 @@ test_second_overlay_container_unpacks_nothing () {
 	brig rmi reuse:1 > /dev/null
 	brig gc > /dev/null
 	expect_eq "" "$(ls -A "$(STORE)/layers")" "layers after gc"
+	[ ! -e "$(STORE)/spare" ] || fail "the spare left after gc"
 	expect_nothing_left
 }
 
