@@ -19,7 +19,7 @@ fi
 ip link set lo up
 work=$(mktemp -d /tmp/brig-bench-net.XXXXXX)
 pids=()
-cleanup () { exec 2>/dev/null; for p in "${pids[@]}"; do kill -KILL "$p"; done; wait; rm -rf "$work"; }
+cleanup () { exec 2>/dev/null; for p in "${pids[@]}"; do kill -KILL "$p" || true; done; wait || true; rm -rf "$work"; }
 trap cleanup EXIT
 cp -a "$top/build/share/images/busybox/rootfs" "$work/img"
 cp "$top/build/tests/tnet" "$work/img/bin/tnet"

@@ -643,23 +643,23 @@ by_image_id (struct brig_store *s, const struct brig_refs *refs, const char *ref
 }
 
 /* The image repository digest REPO@INDEX was recorded for (REPO NULL:
- * any repository, if they agree), or NULL. */
-static const char *
-by_repo_digest (const struct brig_refs *refs, const char *repo, const char *index)
+ * any repository) into *RET.  -ENOENT: none; -EEXIST: images that differ
+ * (repositories with the same index, pulled for other platforms). */
+static int
+by_repo_digest (const struct brig_refs *refs, const char *repo, const char *index, const char **ret)
 {
-  const char *found = NULL;
-
+  *ret = NULL;
   for (size_t i = 0; i < refs->ndigests; i++)
     {
       const char *name = refs->digests[i].name, *at = strrchr (name, '@');
       if (at == NULL || strcmp (at + 1, index) != 0
           || (repo && ((size_t)(at - name) != strlen (repo) || strncmp (name, repo, at - name))))
         continue;
-      if (found && strcmp (found, refs->digests[i].digest) != 0)
-        return NULL;
-      found = refs->digests[i].digest;
+      if (*ret && strcmp (*ret, refs->digests[i].digest) != 0)
+        return -EEXIST;
+      *ret = refs->digests[i].digest;
     }
-  return found;
+  return *ret ? 0 : -ENOENT;
 }
 
 int
@@ -669,6 +669,7 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
   _cleanup_free_ char *name = NULL, *copy = xstrdup (ref), *local = NULL;
   char *at = strchr (copy, '@');
   const char *pin = NULL;
+  bool tagged;
   int r;
 
   if (ret_name)
@@ -677,10 +678,19 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
     {
       const char *m;
       r = by_image_id (s, refs, ref, brig_digest_valid (ref) ? ref + 7 : ref, ret_digest, err);
-      if (r == -ENOENT && brig_digest_valid (ref) && (m = by_repo_digest (refs, NULL, ref)))
+      if (r == -ENOENT && brig_digest_valid (ref))
         {
-          snprintf (ret_digest, BRIG_DIGEST_LEN, "%s", m);
-          return 0;
+          int k = by_repo_digest (refs, NULL, ref, &m);
+          if (k == -EEXIST)
+            return brig_error (err, 0,
+                               "`%s` is an index pulled into more than one repository, for "
+                               "different images: give REPOSITORY@%s",
+                               ref, ref);
+          if (k == 0 && holds (refs, m))
+            {
+              snprintf (ret_digest, BRIG_DIGEST_LEN, "%s", m);
+              return 0;
+            }
         }
       if (r != -ENOENT || brig_digest_valid (ref))
         {
@@ -705,17 +715,25 @@ brig_store_resolve (struct brig_store *s, const struct brig_refs *refs, const ch
       /* An index's digest, as pulled: its image for this machine. */
       _cleanup_free_ char *repo = brig_ref_repository (copy, NULL);
       _cleanup_free_ char *lrepo = repo ? xasprintf ("localhost/%s", repo) : NULL;
-      const char *m = repo ? by_repo_digest (refs, repo, pin) : NULL;
-      if (m == NULL && lrepo)
-        m = by_repo_digest (refs, lrepo, pin);
+      const char *m = NULL;
+      if (repo && by_repo_digest (refs, repo, pin, &m) < 0 && lrepo)
+        by_repo_digest (refs, lrepo, pin, &m);
       if (m)
         pin = m;
     }
+  {
+    /* NAME@DIGEST without a tag is the image of that digest, wherever
+     * NAME:latest points now; NAME:TAG@DIGEST needs the tag there. */
+    const char *ls = strrchr (copy, '/'), *colon = strrchr (copy, ':');
+    tagged = colon && (!ls || colon > ls);
+  }
   local = xasprintf ("localhost/%s", name);
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < refs->ntags; i++)
       if (strcmp (refs->tags[i].name, pass ? local : name) == 0)
         {
+          if (pin && !tagged && strcmp (refs->tags[i].digest, pin) != 0)
+            continue;
           if (pin && strcmp (refs->tags[i].digest, pin) != 0)
             return brig_error (err, 0, "`%s`: the store's %s is %s, not the digest asked for", ref,
                                refs->tags[i].name, refs->tags[i].digest);
@@ -785,7 +803,7 @@ sweep_container (struct brig_store *s, int dir, const char *name, char ***live,
 
   if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) < 0)
     {
-      if (brig_read_fd (fd, hold, 4096, &buf, &len, &err) == 0 && brig_digest_valid (buf))
+      if (live && brig_read_fd (fd, hold, 4096, &buf, &len, &err) == 0 && brig_digest_valid (buf))
         mark (s, buf, live);
       brig_err_release (&err);
       return;
@@ -794,15 +812,32 @@ sweep_container (struct brig_store *s, int dir, const char *name, char ***live,
     *count += 1;
 }
 
+/* The spare is no running container's: its image is not kept for it.  A
+ * lock on its hold is the last container's cleaner on its way out: a
+ * second at most for it, then the spare is left as it is.  Not counted
+ * among the stale containers. */
+static void
+sweep_spare (struct brig_store *s, struct brig_gc_stats *st)
+{
+  _cleanup_close_ int fd
+      = openat (s->dir, BRIG_STORE_SPARE "/hold", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int i = 0;
+
+  if (faccessat (s->dir, BRIG_STORE_SPARE, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+    return;
+  while (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) < 0 && i++ < 100)
+    usleep (10000);
+  if (i <= 100)
+    brig_remove_tree_at (s->dir, BRIG_STORE_SPARE, &st->bytes);
+}
+
 static void
 sweep_containers (struct brig_store *s, char ***live, struct brig_gc_stats *st)
 {
   DIR *d = open_sub (s, "containers");
   struct dirent *e;
-  size_t spares = 0; /* not a container's leftover: not counted */
 
-  if (faccessat (s->dir, BRIG_STORE_SPARE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-    sweep_container (s, s->dir, BRIG_STORE_SPARE, live, st, &spares);
+  sweep_spare (s, st);
   if (d == NULL)
     return;
   while ((e = readdir (d)))

@@ -299,11 +299,15 @@ suppression_json (const char *file, const struct brig_suppression *s, const char
 static json_t *
 result_json (const struct brig_finding *x, size_t index, const char *root)
 {
+  /* A fix of the finding's own (in a config.json's words) is not the
+   * rule's help: it goes with the message, and in the properties. */
+  _cleanup_free_ char *msg = x->fix ? xasprintf ("%s. Fix: %s", x->message, x->fix) : NULL;
   json_t *res = json_pack (
-      "{s:s, s:I, s:s, s:o, s:[o], s:{s:s}}", "ruleId", x->rule->id, "ruleIndex", (json_int_t)index,
-      "level", level_of (x->severity), "message", text (x->message), "locations",
+      "{s:s, s:I, s:s, s:o, s:[o], s:{s:s, s:s?}}", "ruleId", x->rule->id, "ruleIndex",
+      (json_int_t)index, "level", level_of (x->severity), "message", text (msg ? msg : x->message),
+      "locations",
       x->rule->check_scan ? image_location (x->file) : location (x->file, &x->loc, root),
-      "properties", "severity", brig_severity_name (x->severity));
+      "properties", "severity", brig_severity_name (x->severity), "fix", x->fix);
 
   if (x->suppressed)
     json_object_set_new (res, "suppressions",

@@ -1917,6 +1917,14 @@ import json, re, sys
 for f in json.load(open(sys.argv[1]))["findings"]:
     assert not re.search(r"--|cap_add|security_opt|read_only|userns_mode|network_mode|compose", f["fix"]), f
 PY
+	audit --format sarif --fail-on never "$WORK/bundle/config.json" > "$WORK/fixes.sarif"
+	python3 - "$WORK/fixes.sarif" <<'PY' || fail "sarif fixes: $(head -c 3000 "$WORK/fixes.sarif")"
+import json, sys
+res = json.load(open(sys.argv[1]))["runs"][0]["results"]
+nnp = [x for x in res if x["ruleId"] == "BRIG-C007"][0]
+assert nnp["properties"]["fix"] == "Set process.noNewPrivileges to true.", nnp
+assert nnp["message"]["text"].endswith("Fix: Set process.noNewPrivileges to true."), nnp
+PY
 	# Suppressions: JSON has no comments; .brig.yml turns rules off.
 	printf 'rules:\n  BRIG-C002: off\n  BRIG-C006: low\n' > "$WORK/bundle/.brig.yml"
 	(cd "$WORK/bundle" && "$BRIG" audit --format json --fail-on never config.json) > "$WORK/out.json"

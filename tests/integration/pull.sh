@@ -136,6 +136,14 @@ test_insecure_http_v2s2_oci_index_digest_404 () {
 	expect_eq multi "$(brig run "$REG/bb:multi@sha256:$idx")"
 	expect_eq multi "$(brig run "sha256:$idx")"
 	expect_eq "$REG/bb@sha256:$idx" "$(brig inspect "$REG/bb:multi" | jq -r '.[0].RepoDigests | join(" ")')"
+	# NAME@DIGEST is that image wherever NAME:latest points; NAME:TAG@DIGEST
+	# wants the tag there.
+	brig tag "$REG/team/bb:oci" "$REG/bb:latest"
+	expect_eq multi "$(brig run "$REG/bb@sha256:$idx")"
+	run_status st brig run "$REG/bb:latest@sha256:$idx" true
+	expect_eq 125 "$st"
+	expect_match "the store's $REG/bb:latest is sha256:[0-9a-f]{64}, not the digest asked for" "$out"
+	brig rmi "$REG/bb:latest" > /dev/null
 	run_status st brig run "$REG/other@sha256:$idx" true
 	expect_eq 125 "$st"
 	expect_match "image .*other@sha256:$idx.*: expected" "$out" "the index's digest under another repository"

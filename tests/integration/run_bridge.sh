@@ -101,9 +101,16 @@ icc () {
 	# A policy may refuse every opening: the container is not made, and
 	# nothing is made on the bridge for it, not even for a moment.
 	echo '{"rules": {"BRIG-C019": "enforce"}}' > "$WORK/policy.json"
-	ip monitor link > "$WORK/links" 2>&1 &
-	local mon=$!
-	sleep 0.2
+	ip monitor link >> "$WORK/links" 2>&1 &
+	local mon=$! i
+	# Listening once it saw a link come and go; then only what follows.
+	for i in $(seq 50); do
+		ip link add brvprobe type veth peer name brvprobe1 && ip link del brvprobe
+		sleep 0.1
+		grep -q 'Deleted.*brvprobe1' "$WORK/links" && grep -q 'Deleted.*brvprobe:' "$WORK/links" && break
+	done
+	grep -q 'Deleted.*brvprobe1' "$WORK/links" || fail "ip monitor does not report links"
+	: > "$WORK/links"
 	run_status st env BRIG_POLICY="$WORK/policy.json" "$BRIG" run --network bridge --allow-to srv:5000 ./img true
 	expect_eq 125 "$st"
 	expect_match "refused by policy rule BRIG-C019 .*--allow-to srv:5000" "$out"
