@@ -1590,6 +1590,22 @@ status_of (int st)
   return EXIT_BRIG;
 }
 
+/* Whether a mount of C is at PATH or above it. */
+static bool
+mounted_over (const struct brig_container *c, const char *path)
+{
+  for (size_t i = 0; i < c->nmounts; i++)
+    {
+      const char *d = c->mounts[i].dest;
+      size_t n = strlen (d);
+      while (n > 1 && d[n - 1] == '/')
+        n--;
+      if (strncmp (path, d, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1))
+        return true;
+    }
+  return false;
+}
+
 /* What ran, exactly (the digest behind a tag), and the image's findings:
  * a root user (refused under --strict), ports and a health check that
  * brig run does not act on. */
@@ -1616,6 +1632,16 @@ audit_image (struct run_opts *o, struct brig_auditlog *log, const char *ref, str
     }
   if (info.healthcheck && info.healthcheck[0] && strcmp (info.healthcheck[0], "NONE") != 0)
     fprintf (stderr, "brig: note: image %s has a health check, which brig run does not run\n", ref);
+  /* Docker and Podman give each VOLUME of the image an anonymous,
+   * writable volume; here it is the read-only root unless a mount says
+   * otherwise. */
+  for (size_t i = 0; o->c->readonly_rootfs && o->img.config.volumes && o->img.config.volumes[i];
+       i++)
+    if (!mounted_over (o->c, o->img.config.volumes[i]))
+      fprintf (stderr,
+               "brig: note: image %s declares VOLUME %s, which is read-only here with the root; "
+               "to write there give -v NAME:%s:rw (a named volume) or --tmpfs %s\n",
+               ref, o->img.config.volumes[i], o->img.config.volumes[i], o->img.config.volumes[i]);
   {
     static const char *const ids[] = { "BRIG-C018", NULL };
     return gate_rules (o, ids, log, err);

@@ -239,7 +239,7 @@ int
 brig_parse_image_config (const char *buf, size_t len, const char *name,
                          struct brig_image_config *ret, struct brig_err *err)
 {
-  json_t *j, *c, *rootfs, *ids, *x, *ports, *hc, *labels;
+  json_t *j, *c, *rootfs, *ids, *x, *ports, *vols, *hc, *labels;
   const char *key, *hex;
   size_t i;
   int r;
@@ -264,6 +264,9 @@ brig_parse_image_config (const char *buf, size_t len, const char *name,
       ports = json_object_get (c, "ExposedPorts");
       if (json_is_object (ports))
         json_object_foreach (ports, key, x) strv_push (&ret->exposed_ports, xstrdup (key));
+      vols = json_object_get (c, "Volumes");
+      if (json_is_object (vols))
+        json_object_foreach (vols, key, x) strv_push (&ret->volumes, xstrdup (key));
       hc = json_object_get (c, "Healthcheck");
       if (json_is_object (hc) && (r = opt_strv (hc, "Test", name, &ret->healthcheck, err)) < 0)
         goto out;
@@ -479,6 +482,7 @@ brig_image_config_release (struct brig_image_config *c)
   free (c->workdir);
   free (c->user);
   strv_free (c->exposed_ports);
+  strv_free (c->volumes);
   strv_free (c->healthcheck);
   strv_free (c->labels);
   strv_free (c->diff_ids);

@@ -47,6 +47,7 @@ struct brig_image_config
   char **entrypoint, **cmd, **env; /* NULL when not set */
   char *workdir, *user;            /* NULL when not set */
   char **exposed_ports;            /* "80/tcp" */
+  char **volumes;                  /* Volumes: "/data"; NULL when none */
   char **healthcheck;              /* Healthcheck.Test; NULL when none */
   char **labels;                   /* "KEY=VALUE"; NULL when none */
   char **diff_ids;                 /* checked digests */

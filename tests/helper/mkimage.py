@@ -10,7 +10,7 @@ filesystem and from crafted (hostile) layers.
   mkimage.py oci OUT(.tar|DIR) LAYER... [opts] an OCI layout (a tar or a dir)
 
 Options: --tag NAME, --user U, --entrypoint JSON, --cmd JSON, --env K=V,
---workdir D, --expose P, --healthcheck JSON, --label K=V, --compress none|gzip|zstd,
+--workdir D, --expose P, --volume PATH, --healthcheck JSON, --label K=V, --compress none|gzip|zstd,
 --multi (an index with linux/arm64 first and this machine's image),
 --arch A (docker: the config's architecture),
 --corrupt-layer, --wrong-digest, --missing-layer, --truncate N,
@@ -134,6 +134,8 @@ def parse_opts(args):
             o["env"].append(next(it))
         elif a == "--expose":
             o["expose"].append(next(it))
+        elif a == "--volume":
+            o.setdefault("volumes", []).append(next(it))
         elif a == "--label":
             o.setdefault("labels", []).append(next(it))
         elif a.startswith("--"):
@@ -156,6 +158,8 @@ def config_of(o, diff_ids, arch):
             c[key] = o[k]
     if o["expose"]:
         c["ExposedPorts"] = {p: {} for p in o["expose"]}
+    if o.get("volumes"):
+        c["Volumes"] = {p: {} for p in o["volumes"]}
     if "healthcheck" in o:
         c["Healthcheck"] = {"Test": o["healthcheck"], "Interval": 30000000000}
     if o.get("labels"):

@@ -560,3 +560,26 @@ test_minimal_image_gets_its_mount_points () {
 	expect_match "mount point: path ./\.\./\.\./\.\./x. leaves the root" "$out"
 	expect_eq "" "$(ls -A "$(STORE)/containers")"
 }
+
+# An image's VOLUME is read-only here with the root (Docker and Podman
+# give it an anonymous volume): brig run says so, and how to write there,
+# unless a mount is at or above it.
+test_image_volumes_are_named_when_read_only () {
+	layers
+	$MK docker "$WORK/v.tar" "$WORK/base.tar" --tag vol:1 --volume /data --volume /var/lib/db \
+		--cmd '["sh","-c","touch /data/x && echo wrote-data"]'
+	brig load -i "$WORK/v.tar" > /dev/null
+	expect_eq "/data /var/lib/db" "$(brig inspect vol:1 | jq -r '.[0].Config.Volumes | keys | join(" ")')"
+	run_status st brig run vol:1
+	expect_eq 1 "$st"
+	expect_match "^brig: note: image vol:1 declares VOLUME /data, which is read-only here with the root; to write there give -v NAME:/data:rw \(a named volume\) or --tmpfs /data$" "$out"
+	expect_match "declares VOLUME /var/lib/db," "$out"
+	run_status st brig run --tmpfs /data -v "volnote:/var/lib:rw" vol:1
+	expect_eq 0 "$st"
+	expect_match "^wrote-data$" "$out"
+	expect_no_match "declares VOLUME" "$out" "a volume with a mount at or above it"
+	run_status st brig run --rw-rootfs vol:1
+	expect_no_match "declares VOLUME" "$out" "a writable root"
+	brig volume rm volnote > /dev/null
+	expect_nothing_left
+}
