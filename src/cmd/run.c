@@ -78,6 +78,15 @@ struct run_opts
   size_t nvol_locks;
   bool workdir_set;
   bool strict;
+  /* --image-volume: what an image's VOLUME gets; the paths given an
+   * anonymous volume (bind), made once the root is. */
+  enum
+  {
+    IMAGE_VOLUME_BIND,
+    IMAGE_VOLUME_TMPFS,
+    IMAGE_VOLUME_IGNORE,
+  } image_volume;
+  char **anon;
   char *entrypoint; /* --entrypoint, "" for none; NULL: not given */
   /* An image of the store (IMG.DIGEST set), its root, and what its
    * config asks of the run. */
@@ -317,6 +326,21 @@ set_name (void *ctx, const char *arg, struct brig_err *err)
   free (o->c->name);
   o->c->name = xstrdup (arg);
   return 0;
+}
+
+static int
+set_image_volume (void *ctx, const char *arg, struct brig_err *err)
+{
+  static const char *const modes[] = { "bind", "tmpfs", "ignore" };
+  struct run_opts *o = ctx;
+
+  for (size_t i = 0; i < ARRAY_SIZE (modes); i++)
+    if (strcmp (arg, modes[i]) == 0)
+      {
+        o->image_volume = i;
+        return 0;
+      }
+  return brig_error (err, 0, "`%s`: expected bind, tmpfs or ignore", arg);
 }
 
 static int
@@ -903,6 +927,12 @@ static const struct brig_opt run_opts_table[] = {
     "mount a tmpfs (size=, mode=, ro, exec, suid, dev; default "
     "nosuid,nodev,noexec,size=64m); /tmp and /run always have one",
     set_tmpfs },
+  { 0, "image-volume", "MODE",
+    "what each VOLUME of the image gets: bind (the default: an anonymous volume, "
+    "writable, a copy of what the image has there, removed with the container), tmpfs (the "
+    "same in a tmpfs) or ignore (the read-only root); a -v, --mount or --tmpfs at or above it "
+    "wins",
+    set_image_volume },
   { 'v', "volume", "SRC:DST[:OPTS]",
     "mount the host path SRC (absolute), or the named volume SRC, on DST; OPTS: "
     "ro (the default), rw, noexec, and suid or dev where the policy allows them (binds are "
@@ -1095,6 +1125,97 @@ apply_image_config (struct run_opts *o, struct brig_err *err)
 
 /* Unpack (or reuse) the image's layers for this container's user
  * namespace and make its root. */
+/* Whether a mount of the container, or a -v or --mount still to be made,
+ * is at PATH or above it. */
+static bool
+covered (const struct run_opts *o, const char *path)
+{
+  const struct brig_container *c = o->c;
+
+  for (size_t i = 0; i < c->nmounts + o->nvols; i++)
+    {
+      const char *d = i < c->nmounts ? c->mounts[i].dest : o->vols[i - c->nmounts].dest;
+      size_t n = d ? strlen (d) : 0;
+      while (n > 1 && d[n - 1] == '/')
+        n--;
+      if (d && strncmp (path, d, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1))
+        return true;
+    }
+  return false;
+}
+
+/* Each VOLUME of the image, as --image-volume says: a tmpfs mount now, or
+ * a place for an anonymous volume (made with the root: make_image_volumes). */
+static int
+add_image_volumes (struct run_opts *o, struct brig_err *err)
+{
+  char **vols = o->img.config.volumes;
+
+  for (size_t i = 0; o->image_volume != IMAGE_VOLUME_IGNORE && vols && vols[i]; i++)
+    {
+      _cleanup_free_ char *p = xstrdup (vols[i]);
+      size_t n = strlen (p);
+
+      while (n > 1 && p[n - 1] == '/')
+        p[--n] = '\0';
+      if (p[0] != '/' || strstr (p, "/../") || str_has_suffix (p, "/..") || strstr (p, "//"))
+        return brig_error (err, 0,
+                           "image %s: VOLUME `%s`: expected an absolute path without `..` "
+                           "(or give --image-volume ignore)",
+                           o->c->image, vols[i]);
+      if (strcmp (p, "/") == 0 || covered (o, p) || strv_contains (o->anon, p))
+        continue;
+      if (o->image_volume == IMAGE_VOLUME_TMPFS)
+        {
+          _cleanup_free_ char *arg = xasprintf ("%s:mode=1777", p);
+          struct brig_mount m;
+          int r = brig_parse_tmpfs (arg, &m, err);
+          if (r < 0)
+            return brig_err_wrap (err, "image %s: VOLUME `%s`", o->c->image, vols[i]);
+          m.copyup = true;
+          brig_container_set_mount (o->c, &m);
+        }
+      else
+        strv_push (&o->anon, steal_pointer (&p));
+    }
+  return 0;
+}
+
+/* The anonymous volumes, in the container's directory of the store
+ * (ROOT/containers/ID/volumes/N): owned by the container's root until the
+ * sandbox copies the image's directory in, with its owner and mode;
+ * removed with the container, or by brig gc after a brig that was killed.
+ * The directory then serves no other container. */
+static int
+make_image_volumes (struct run_opts *o, struct brig_err *err)
+{
+  struct brig_container *c = o->c;
+  _cleanup_free_ char *top = NULL;
+
+  if (o->anon == NULL || o->anon[0] == NULL)
+    return 0;
+  o->root.reusable = false;
+  top = xasprintf ("%s/volumes", o->root.dir);
+  if (mkdir (top, 0711) < 0)
+    return brig_error (err, errno, "`%s`", top);
+  for (size_t i = 0; o->anon[i]; i++)
+    {
+      _cleanup_free_ char *dir = xasprintf ("%s/%zu", top, i);
+      struct brig_mount m = { 0 };
+      if (mkdir (dir, 0755) < 0
+          || lchown (dir, (uid_t)c->uidmap[0].outside, (gid_t)c->gidmap[0].outside) < 0)
+        return brig_error (err, errno, "image %s: VOLUME %s: `%s`", c->image, o->anon[i], dir);
+      m.dest = xstrdup (o->anon[i]);
+      m.type = xstrdup ("bind");
+      m.source = steal_pointer (&dir);
+      m.flags = MS_NOSUID | MS_NODEV | MS_REC;
+      m.copyup = true;
+      o->vols = xreallocarray (o->vols, o->nvols + 1, sizeof *o->vols);
+      o->vols[o->nvols++] = m;
+    }
+  return 0;
+}
+
 static int
 prepare_image_root (struct run_opts *o, struct brig_err *err)
 {
@@ -1128,6 +1249,8 @@ prepare_image_root (struct run_opts *o, struct brig_err *err)
                   && stat (o->vols[i].source, &st) == 0 && !S_ISDIR (st.st_mode);
       strv_push (file ? &files : &points, xstrdup (o->vols[i].dest));
     }
+  for (size_t i = 0; o->anon && o->anon[i]; i++)
+    strv_push (&points, xstrdup (o->anon[i]));
   for (size_t i = 0; i < ARRAY_SIZE (gen); i++)
     strv_push (&files, xstrdup (gen[i]));
   if (c->cwd)
@@ -1478,7 +1601,8 @@ build_model (struct run_opts *o, int argc, char **argv, struct brig_err *err)
    * the mapping comes first (checked again once the user is known). */
   if (o->img.digest[0]
       && ((r = apply_image_config (o, err)) < 0 || (r = setup_userns (o, err)) < 0
-          || (r = prepare_image_root (o, err)) < 0))
+          || (r = add_image_volumes (o, err)) < 0 || (r = prepare_image_root (o, err)) < 0
+          || (r = make_image_volumes (o, err)) < 0))
     return r;
 
   if (o->seccomp_unconfined)
@@ -1590,22 +1714,6 @@ status_of (int st)
   return EXIT_BRIG;
 }
 
-/* Whether a mount of C is at PATH or above it. */
-static bool
-mounted_over (const struct brig_container *c, const char *path)
-{
-  for (size_t i = 0; i < c->nmounts; i++)
-    {
-      const char *d = c->mounts[i].dest;
-      size_t n = strlen (d);
-      while (n > 1 && d[n - 1] == '/')
-        n--;
-      if (strncmp (path, d, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1))
-        return true;
-    }
-  return false;
-}
-
 /* What ran, exactly (the digest behind a tag), and the image's findings:
  * a root user (refused under --strict), ports and a health check that
  * brig run does not act on. */
@@ -1632,15 +1740,16 @@ audit_image (struct run_opts *o, struct brig_auditlog *log, const char *ref, str
     }
   if (info.healthcheck && info.healthcheck[0] && strcmp (info.healthcheck[0], "NONE") != 0)
     fprintf (stderr, "brig: note: image %s has a health check, which brig run does not run\n", ref);
-  /* Docker and Podman give each VOLUME of the image an anonymous,
-   * writable volume; here it is the read-only root unless a mount says
-   * otherwise. */
-  for (size_t i = 0; o->c->readonly_rootfs && o->img.config.volumes && o->img.config.volumes[i];
+  /* --image-volume ignore: each VOLUME of the image is the read-only root
+   * unless a mount says otherwise. */
+  for (size_t i = 0; o->image_volume == IMAGE_VOLUME_IGNORE && o->c->readonly_rootfs
+                     && o->img.config.volumes && o->img.config.volumes[i];
        i++)
-    if (!mounted_over (o->c, o->img.config.volumes[i]))
+    if (!covered (o, o->img.config.volumes[i]))
       fprintf (stderr,
-               "brig: note: image %s declares VOLUME %s, which is read-only here with the root; "
-               "to write there give -v NAME:%s:rw (a named volume) or --tmpfs %s\n",
+               "brig: note: image %s declares VOLUME %s, which is read-only here with the root "
+               "(--image-volume ignore); to write there give -v NAME:%s:rw (a named volume) or "
+               "--tmpfs %s\n",
                ref, o->img.config.volumes[i], o->img.config.volumes[i], o->img.config.volumes[i]);
   {
     static const char *const ids[] = { "BRIG-C018", NULL };
@@ -1812,6 +1921,7 @@ out:
   free (o.userns_range);
   free (o.seccomp_path);
   strv_free (o.env);
+  strv_free (o.anon);
   strv_free (o.env_files);
   for (size_t i = 0; i < o.nvols; i++)
     brig_mount_release (&o.vols[i]);

@@ -349,6 +349,8 @@ mount_cgroup (struct ctx *x, const struct brig_mount *m)
   return 0;
 }
 
+static int copy_up (struct ctx *x, const char *dest, int dst, bool own_top);
+
 /* A bind mount of the detached tree SRC (opened by brig from the host
  * path before any id changed) onto its destination. */
 static int
@@ -368,6 +370,14 @@ mount_bind (struct ctx *x, const struct brig_mount *m, int src)
   target = open_target (x, m->dest, S_ISDIR (st.st_mode));
   if (target < 0)
     return target;
+  /* An image's VOLUME (brig run): the new volume starts as a copy of what
+   * the image has there, as Docker's and Podman's do. */
+  if (m->copyup && S_ISDIR (st.st_mode))
+    {
+      int r = copy_up (x, m->dest, src, true);
+      if (r < 0)
+        return r;
+    }
   if (a.attr_set
       && mount_setattr (src, "", AT_EMPTY_PATH | ((m->flags & MS_REC) ? AT_RECURSIVE : 0), &a,
                         sizeof a)
@@ -467,6 +477,32 @@ copy_tree (struct ctx *x, int src, int dst, const char *where, int depth)
   return r;
 }
 
+/* What the image has at DEST into the new filesystem or volume DST (a
+ * tmpfs, or an anonymous volume of an image's VOLUME): its tree, and with
+ * OWN_TOP the directory's own owner and mode (a tmpfs keeps its mode=
+ * option's).  Nothing when the image has no directory there. */
+static int
+copy_up (struct ctx *x, const char *dest, int dst, bool own_top)
+{
+  _cleanup_close_ int image_dir
+      = brig_openat2 (x->root, dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC, RESOLVE_FLAGS);
+  _cleanup_close_ int top = -1;
+  struct stat st;
+  int r;
+
+  if (image_dir < 0)
+    return errno == ENOENT || errno == ENOTDIR ? 0
+                                               : brig_error (x->err, errno, "tmpcopyup `%s`", dest);
+  if ((r = copy_tree (x, image_dir, dst, dest, 0)) < 0 || !own_top)
+    return r;
+  if (fstat (image_dir, &st) < 0
+      || (top = openat (dst, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return brig_error (x->err, errno, "tmpcopyup `%s`", dest);
+  (void)!fchown (top, st.st_uid, st.st_gid); /* unmapped owners stay ours */
+  (void)!fchmod (top, st.st_mode & 07777);
+  return 0;
+}
+
 /* Any other filesystem.  A read-only tmpfs is made read-only only once all
  * mounts are made, so that mount points can be created in it (/dev/pts). */
 static int
@@ -476,23 +512,17 @@ mount_other (struct ctx *x, const struct brig_mount *m)
   bool is_tmpfs = strcmp (m->type, "tmpfs") == 0;
   bool defer = is_tmpfs && (attrs & MOUNT_ATTR_RDONLY);
   _cleanup_close_ int target = open_target (x, m->dest, true);
-  _cleanup_close_ int fs = -1, image_dir = -1;
+  _cleanup_close_ int fs = -1;
   int r;
 
   if (target < 0)
     return target;
-  /* What the image has there, before the tmpfs hides it. */
-  if (m->copyup
-      && (image_dir
-          = brig_openat2 (x->root, m->dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC, RESOLVE_FLAGS))
-             < 0
-      && errno != ENOENT)
-    return brig_error (x->err, errno, "tmpcopyup `%s`", m->dest);
   fs = new_fs (x, m->type, (const char *const *)m->data,
                defer ? attrs & ~(unsigned)MOUNT_ATTR_RDONLY : attrs, m->dest);
   if (fs < 0)
     return fs;
-  if (image_dir >= 0 && (r = copy_tree (x, image_dir, fs, m->dest, 0)) < 0)
+  /* What the image has there, before the tmpfs hides it. */
+  if (m->copyup && (r = copy_up (x, m->dest, fs, false)) < 0)
     return r;
   if ((r = attach (x, fs, target, m->type, m->dest)) < 0)
     return r;

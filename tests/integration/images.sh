@@ -561,25 +561,54 @@ test_minimal_image_gets_its_mount_points () {
 	expect_eq "" "$(ls -A "$(STORE)/containers")"
 }
 
-# An image's VOLUME is read-only here with the root (Docker and Podman
-# give it an anonymous volume): brig run says so, and how to write there,
-# unless a mount is at or above it.
-test_image_volumes_are_named_when_read_only () {
+# An image's VOLUME gets an anonymous volume, as with Docker and Podman:
+# writable, a copy of what the image has there (owner and mode too),
+# removed with the container; --image-volume tmpfs puts the copy in a
+# tmpfs, ignore leaves the read-only root and says so; a mount at or above
+# the path wins.
+test_image_volumes () {
 	layers
-	$MK docker "$WORK/v.tar" "$WORK/base.tar" --tag vol:1 --volume /data --volume /var/lib/db \
-		--cmd '["sh","-c","touch /data/x && echo wrote-data"]'
+	python3 - "$WORK/data.tar" <<'PY'
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w")
+for name, uid, mode, data in [("data", 1000, 0o750, None), ("data/seed", 1000, 0o640, b"seeded\n"),
+                              ("srv", 0, 0o755, None), ("srv/www", 0, 0o755, None)]:
+    ti = tarfile.TarInfo(name); ti.uid = ti.gid = uid; ti.mode = mode
+    if data is None:
+        ti.type = tarfile.DIRTYPE; t.addfile(ti)
+    else:
+        ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+t.close()
+PY
+	$MK docker "$WORK/v.tar" "$WORK/base.tar" "$WORK/data.tar" --tag vol:1 --user 1000:1000 \
+		--volume /data --volume /srv/www/ --cmd '["sh","-c","cat /data/seed; stat -c \"%u:%g %a\" /data; touch /data/new && echo wrote; touch /etc/x 2>/dev/null || echo root-ro; grep -E \" /(data|srv/www) \" /proc/self/mountinfo | cut -d\" \" -f5,9"]'
 	brig load -i "$WORK/v.tar" > /dev/null
-	expect_eq "/data /var/lib/db" "$(brig inspect vol:1 | jq -r '.[0].Config.Volumes | keys | join(" ")')"
+	expect_eq "/data /srv/www/" "$(brig inspect vol:1 | jq -r '.[0].Config.Volumes | keys | join(" ")')"
 	run_status st brig run vol:1
-	expect_eq 1 "$st"
-	expect_match "^brig: note: image vol:1 declares VOLUME /data, which is read-only here with the root; to write there give -v NAME:/data:rw \(a named volume\) or --tmpfs /data$" "$out"
-	expect_match "declares VOLUME /var/lib/db," "$out"
-	run_status st brig run --tmpfs /data -v "volnote:/var/lib:rw" vol:1
+	expect_eq 0 "$st" "$out"
+	expect_eq "seeded|1000:1000 750|wrote|root-ro|/data /dev/vda|/srv/www /dev/vda" \
+		"$(echo "$out" | sed 's|/dev/[a-z0-9]*$|/dev/vda|' | tr '\n' '|' | sed 's/|$//')" "bind (the default)"
+	expect_eq "" "$(ls -A "$(STORE)/containers")" "container directories left"
+	[ ! -e "$(STORE)/spare" ] || fail "a container with volumes kept as the spare"
+	# A second run starts from the image again: nothing of the first's.
+	expect_no_match "new" "$(brig run vol:1 ls /data)" "the last container's file"
+	run_status st brig run --image-volume tmpfs vol:1
+	expect_eq 0 "$st" "$out"
+	expect_match "^seeded$" "$out" "tmpfs: the copy"
+	expect_match "^wrote$" "$out" "tmpfs: writable"
+	expect_match "^/data tmpfs$" "$(brig run --image-volume tmpfs vol:1 sh -c 'grep " /data " /proc/self/mountinfo | cut -d" " -f5,9 | sed "s/ none$/ tmpfs/"')"
+	run_status st brig run --image-volume ignore vol:1
 	expect_eq 0 "$st"
-	expect_match "^wrote-data$" "$out"
-	expect_no_match "declares VOLUME" "$out" "a volume with a mount at or above it"
-	run_status st brig run --rw-rootfs vol:1
-	expect_no_match "declares VOLUME" "$out" "a writable root"
-	brig volume rm volnote > /dev/null
+	expect_match "^brig: note: image vol:1 declares VOLUME /data, which is read-only here with the root \(--image-volume ignore\); to write there give -v NAME:/data:rw \(a named volume\) or --tmpfs /data$" "$out"
+	expect_no_match "^wrote$" "$out" "ignore: read-only"
+	# A mount at or above the path wins; the other still gets its volume.
+	run_status st brig run --tmpfs /srv -v "volmine:/data:rw" vol:1
+	expect_eq 0 "$st" "$out"
+	expect_no_match "seeded" "$out" "the named volume, not the image's copy"
+	expect_no_match "/srv/www" "$out" "a --tmpfs above it"
+	run_status st brig run --image-volume nope vol:1
+	expect_eq 125 "$st"
+	expect_match "^brig: --image-volume: \`nope\`: expected bind, tmpfs or ignore$" "$out"
+	brig volume rm volmine > /dev/null
 	expect_nothing_left
 }
