@@ -610,5 +610,11 @@ PY
 	expect_eq 125 "$st"
 	expect_match "^brig: --image-volume: \`nope\`: expected bind, tmpfs or ignore$" "$out"
 	brig volume rm volmine > /dev/null
+	# Unprivileged: the same, in the caller's store.
+	chmod 644 "$WORK/v.tar"
+	as_nobody "$BRIG" load -i "$WORK/v.tar" > /dev/null
+	out=$(as_nobody "$BRIG" run -u 0 vol:1 sh -c 'cat /data/seed; touch /data/new && echo wrote' 2>&1 | grep -v '^brig: warning: rootless')
+	expect_eq "seeded wrote" "$(echo $out)" "unprivileged"
+	expect_eq "" "$(ls -A "$WORK/nobody/state/images/containers")" "unprivileged: container directories left"
 	expect_nothing_left
 }
