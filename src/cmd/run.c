@@ -87,7 +87,8 @@ struct run_opts
     IMAGE_VOLUME_IGNORE,
   } image_volume;
   char **anon;
-  char *entrypoint; /* --entrypoint, "" for none; NULL: not given */
+  size_t nuser_vols; /* o->vols after these are the anonymous volumes */
+  char *entrypoint;  /* --entrypoint, "" for none; NULL: not given */
   /* An image of the store (IMG.DIGEST set), its root, and what its
    * config asks of the run. */
   struct brig_stored_image img;
@@ -1144,8 +1145,8 @@ covered (const struct run_opts *o, const char *path)
   return false;
 }
 
-/* Each VOLUME of the image, as --image-volume says: a tmpfs mount now, or
- * a place for an anonymous volume (made with the root: make_image_volumes). */
+/* Each VOLUME of the image, as --image-volume says: its place, kept for
+ * make_image_volumes (once the root is made). */
 static int
 add_image_volumes (struct run_opts *o, struct brig_err *err)
 {
@@ -1158,27 +1159,43 @@ add_image_volumes (struct run_opts *o, struct brig_err *err)
 
       while (n > 1 && p[n - 1] == '/')
         p[--n] = '\0';
-      if (p[0] != '/' || strstr (p, "/../") || str_has_suffix (p, "/..") || strstr (p, "//"))
+      if (p[0] != '/' || strstr (p, "/../") || str_has_suffix (p, "/..") || strstr (p, "/./")
+          || str_has_suffix (p, "/.") || strstr (p, "//") || strchr (p, ':'))
         return brig_error (err, 0,
-                           "image %s: VOLUME `%s`: expected an absolute path without `..` "
-                           "(or give --image-volume ignore)",
+                           "image %s: VOLUME `%s`: expected an absolute path without `.` or "
+                           "`..` components or `:` (or give --image-volume ignore)",
                            o->c->image, vols[i]);
       if (strcmp (p, "/") == 0 || covered (o, p) || strv_contains (o->anon, p))
         continue;
-      if (o->image_volume == IMAGE_VOLUME_TMPFS)
-        {
-          _cleanup_free_ char *arg = xasprintf ("%s:mode=1777", p);
-          struct brig_mount m;
-          int r = brig_parse_tmpfs (arg, &m, err);
-          if (r < 0)
-            return brig_err_wrap (err, "image %s: VOLUME `%s`", o->c->image, vols[i]);
-          m.copyup = true;
-          brig_container_set_mount (o->c, &m);
-        }
-      else
-        strv_push (&o->anon, steal_pointer (&p));
+      strv_push (&o->anon, steal_pointer (&p));
     }
   return 0;
+}
+
+/* What the image's root ROOT has at PATH: 1 a directory, 0 nothing (or
+ * not a directory), -1 a symbolic link on the way. */
+static int
+image_dir_at (const char *root, const char *path)
+{
+  _cleanup_free_ char *copy = xstrdup (path);
+  _cleanup_close_ int fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  char *save = NULL;
+
+  for (char *c = strtok_r (copy, "/", &save); fd >= 0 && c; c = strtok_r (NULL, "/", &save))
+    {
+      struct stat st;
+      int next;
+      if (fstatat (fd, c, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return 0;
+      if (S_ISLNK (st.st_mode))
+        return -1;
+      if (!S_ISDIR (st.st_mode))
+        return 0;
+      next = openat (fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      close (fd);
+      fd = next;
+    }
+  return fd >= 0;
 }
 
 /* The anonymous volumes, in the container's directory of the store
@@ -1195,13 +1212,35 @@ make_image_volumes (struct run_opts *o, struct brig_err *err)
   if (o->anon == NULL || o->anon[0] == NULL)
     return 0;
   o->root.reusable = false;
+  o->nuser_vols = o->nvols;
   top = xasprintf ("%s/volumes", o->root.dir);
-  if (mkdir (top, 0711) < 0)
-    return brig_error (err, errno, "`%s`", top);
+  if (o->image_volume == IMAGE_VOLUME_BIND && mkdir (top, 0711) < 0)
+    return brig_error (err, errno, "image %s: its volumes: `%s`", c->image, top);
   for (size_t i = 0; o->anon[i]; i++)
     {
       _cleanup_free_ char *dir = xasprintf ("%s/%zu", top, i);
       struct brig_mount m = { 0 };
+      int has = image_dir_at (o->root.path, o->anon[i]);
+      if (has < 0)
+        {
+          /* Docker would follow it in the root, onto /proc or wherever. */
+          fprintf (stderr,
+                   "brig: note: image %s: VOLUME %s is a symbolic link in the image: no volume "
+                   "made there\n",
+                   c->image, o->anon[i]);
+          continue;
+        }
+      if (o->image_volume == IMAGE_VOLUME_TMPFS)
+        {
+          _cleanup_free_ char *arg = xasprintf ("%s:mode=1777", o->anon[i]);
+          int r = brig_parse_tmpfs (arg, &m, err);
+          if (r < 0)
+            return brig_err_wrap (err, "image %s: VOLUME %s", c->image, o->anon[i]);
+          m.copyup = true;
+          /* Before the mounts below it, or it would hide them. */
+          brig_container_add_mount_early (c, &m);
+          continue;
+        }
       if (mkdir (dir, 0755) < 0
           || lchown (dir, (uid_t)c->uidmap[0].outside, (gid_t)c->gidmap[0].outside) < 0)
         return brig_error (err, errno, "image %s: VOLUME %s: `%s`", c->image, o->anon[i], dir);
@@ -1209,7 +1248,10 @@ make_image_volumes (struct run_opts *o, struct brig_err *err)
       m.type = xstrdup ("bind");
       m.source = steal_pointer (&dir);
       m.flags = MS_NOSUID | MS_NODEV | MS_REC;
-      m.copyup = true;
+      /* A path the image lacks gets an empty directory of the container's
+       * root: nothing to copy, no owner to take (a flat root's mount point
+       * is made later, by root of the host). */
+      m.copyup = has > 0;
       o->vols = xreallocarray (o->vols, o->nvols + 1, sizeof *o->vols);
       o->vols[o->nvols++] = m;
     }
@@ -1541,7 +1583,8 @@ setup_volumes (struct run_opts *o, struct brig_err *err)
   for (size_t i = 0; i < o->nvols; i++)
     {
       struct brig_mount *m = &o->vols[i];
-      const char *flag = m->volume ? "volume" : "-v/--mount";
+      bool anon = o->anon && o->anon[0] && i >= o->nuser_vols;
+      const char *flag = anon ? "image VOLUME" : m->volume ? "volume" : "-v/--mount";
 
       if (strcmp (m->type, "bind") == 0 && m->volume)
         {
@@ -1564,9 +1607,14 @@ setup_volumes (struct run_opts *o, struct brig_err *err)
         {
           _cleanup_free_ char *given = xstrdup (m->source);
           if ((r = resolve_source (m, given, err)) < 0)
-            return brig_err_wrap (err, "%s `%s:%s`", flag, given, m->dest);
+            return anon ? brig_err_wrap (err, "image %s: VOLUME %s", c->image, m->dest)
+                        : brig_err_wrap (err, "%s `%s:%s`", flag, given, m->dest);
         }
-      brig_container_set_mount (c, m);
+      /* An image's volume goes before the user's mounts below it. */
+      if (anon)
+        brig_container_add_mount_early (c, m);
+      else
+        brig_container_set_mount (c, m);
       *m = (struct brig_mount){ 0 };
     }
   return 0;

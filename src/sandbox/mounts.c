@@ -391,8 +391,35 @@ mount_bind (struct ctx *x, const struct brig_mount *m, int src)
  * files and symlinks, with their modes and (where mapped) owners.  Device
  * nodes, FIFOs and sockets are left out: a tmpfs of a user namespace could
  * not hold the first, and the others mean nothing copied. */
+/* Files of the copy with more than one link, by their inode in the
+ * image: a second name is linked to the first copy, not copied again (an
+ * image of a million links to one big file must not fill the disk). */
+struct copy_links
+{
+  int top;      /* the copy's top directory */
+  size_t strip; /* WHERE's prefix that names the top */
+  struct
+  {
+    dev_t dev;
+    ino_t ino;
+    char *rel; /* under TOP */
+  } * v;
+  size_t n;
+};
+
+/* Name N in DST a second link to the copy of the inode ST, if there is
+ * one. */
+static bool
+link_again (const struct copy_links *cl, const struct stat *st, int dst, const char *n)
+{
+  for (size_t i = 0; i < cl->n; i++)
+    if (cl->v[i].dev == st->st_dev && cl->v[i].ino == st->st_ino)
+      return linkat (cl->top, cl->v[i].rel, dst, n, 0) == 0;
+  return false;
+}
+
 static int
-copy_tree (struct ctx *x, int src, int dst, const char *where, int depth)
+copy_tree (struct ctx *x, struct copy_links *cl, int src, int dst, const char *where, int depth)
 {
   _cleanup_close_ int dup_fd = dup (src);
   DIR *d;
@@ -424,12 +451,14 @@ copy_tree (struct ctx *x, int src, int dst, const char *where, int depth)
               || (s = openat (src, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
               || (t = openat (dst, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
             r = brig_error (x->err, errno, "tmpcopyup `%s`", sub);
-          else if ((r = copy_tree (x, s, t, sub, depth + 1)) == 0)
+          else if ((r = copy_tree (x, cl, s, t, sub, depth + 1)) == 0)
             {
               (void)!fchown (t, st.st_uid, st.st_gid); /* unmapped owners stay ours */
               (void)!fchmod (t, st.st_mode & 07777);
             }
         }
+      else if (S_ISREG (st.st_mode) && st.st_nlink > 1 && link_again (cl, &st, dst, n))
+        continue;
       else if (S_ISREG (st.st_mode))
         {
           _cleanup_close_ int s = openat (src, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -458,6 +487,15 @@ copy_tree (struct ctx *x, int src, int dst, const char *where, int depth)
             }
           (void)!fchown (t, st.st_uid, st.st_gid);
           (void)!fchmod (t, st.st_mode & 07777); /* setuid bits survive chown this way */
+          if (st.st_nlink > 1)
+            {
+              const char *rel = where + cl->strip;
+              rel += rel[0] == '/';
+              cl->v = xreallocarray (cl->v, cl->n + 1, sizeof *cl->v);
+              cl->v[cl->n].dev = st.st_dev;
+              cl->v[cl->n].ino = st.st_ino;
+              cl->v[cl->n++].rel = xasprintf ("%s%s%s", rel, rel[0] ? "/" : "", n);
+            }
         }
       else if (S_ISLNK (st.st_mode))
         {
@@ -484,16 +522,24 @@ copy_tree (struct ctx *x, int src, int dst, const char *where, int depth)
 static int
 copy_up (struct ctx *x, const char *dest, int dst, bool own_top)
 {
-  _cleanup_close_ int image_dir
-      = brig_openat2 (x->root, dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC, RESOLVE_FLAGS);
+  /* Never onto another filesystem: a symlink of the image to /proc, /sys
+   * or /dev (mounted, not yet masked) is no directory of the image. */
+  _cleanup_close_ int image_dir = brig_openat2 (x->root, dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                                                RESOLVE_FLAGS | RESOLVE_NO_XDEV);
   _cleanup_close_ int top = -1;
+  struct copy_links cl = { dst, strlen (dest), NULL, 0 };
   struct stat st;
   int r;
 
   if (image_dir < 0)
-    return errno == ENOENT || errno == ENOTDIR ? 0
-                                               : brig_error (x->err, errno, "tmpcopyup `%s`", dest);
-  if ((r = copy_tree (x, image_dir, dst, dest, 0)) < 0 || !own_top)
+    return errno == ENOENT || errno == ENOTDIR || errno == EXDEV
+               ? 0
+               : brig_error (x->err, errno, "tmpcopyup `%s`", dest);
+  r = copy_tree (x, &cl, image_dir, dst, dest, 0);
+  for (size_t i = 0; i < cl.n; i++)
+    free (cl.v[i].rel);
+  free (cl.v);
+  if (r < 0 || !own_top)
     return r;
   if (fstat (image_dir, &st) < 0
       || (top = openat (dst, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)

@@ -572,26 +572,45 @@ test_image_volumes () {
 import io, sys, tarfile
 t = tarfile.open(sys.argv[1], "w")
 for name, uid, mode, data in [("data", 1000, 0o750, None), ("data/seed", 1000, 0o640, b"seeded\n"),
+                              ("data/big", 1000, 0o644, b"x" * 100000),
                               ("srv", 0, 0o755, None), ("srv/www", 0, 0o755, None)]:
     ti = tarfile.TarInfo(name); ti.uid = ti.gid = uid; ti.mode = mode
     if data is None:
         ti.type = tarfile.DIRTYPE; t.addfile(ti)
     else:
         ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+for name, kind, target in [("data/big2", tarfile.LNKTYPE, "data/big"), ("lnk", tarfile.SYMTYPE, "/proc/sys/kernel")]:
+    ti = tarfile.TarInfo(name); ti.type = kind; ti.linkname = target; t.addfile(ti)
 t.close()
 PY
 	$MK docker "$WORK/v.tar" "$WORK/base.tar" "$WORK/data.tar" --tag vol:1 --user 1000:1000 \
-		--volume /data --volume /srv/www/ --cmd '["sh","-c","cat /data/seed; stat -c \"%u:%g %a\" /data; touch /data/new && echo wrote; touch /etc/x 2>/dev/null || echo root-ro; grep -E \" /(data|srv/www) \" /proc/self/mountinfo | cut -d\" \" -f5,9"]'
+		--volume /data --volume /srv/www/ --volume /lnk --volume /empty --cmd '["sh","-c","cat /data/seed; stat -c \"%u:%g %a\" /data; touch /data/new && echo wrote; touch /etc/x 2>/dev/null || echo root-ro; grep -E \" /(data|srv/www) \" /proc/self/mountinfo | cut -d\" \" -f5,9"]'
 	brig load -i "$WORK/v.tar" > /dev/null
-	expect_eq "/data /srv/www/" "$(brig inspect vol:1 | jq -r '.[0].Config.Volumes | keys | join(" ")')"
+	expect_eq "/data /empty /lnk /srv/www/" "$(brig inspect vol:1 | jq -r '.[0].Config.Volumes | keys | join(" ")')"
 	run_status st brig run vol:1
 	expect_eq 0 "$st" "$out"
 	expect_eq "seeded|1000:1000 750|wrote|root-ro|/data /dev/vda|/srv/www /dev/vda" \
-		"$(echo "$out" | sed 's|/dev/[a-z0-9]*$|/dev/vda|' | tr '\n' '|' | sed 's/|$//')" "bind (the default)"
+		"$(echo "$out" | grep -v '^brig: note: .*/lnk' | sed 's|/dev/[a-z0-9]*$|/dev/vda|' | tr '\n' '|' | sed 's/|$//')" "bind (the default)"
 	expect_eq "" "$(ls -A "$(STORE)/containers")" "container directories left"
 	[ ! -e "$(STORE)/spare" ] || fail "a container with volumes kept as the spare"
 	# A second run starts from the image again: nothing of the first's.
 	expect_no_match "new" "$(brig run vol:1 ls /data)" "the last container's file"
+	# Hard links stay links (copied once); a VOLUME that is a symlink in
+	# the image (here onto procfs) gets no volume, and says so; a path the
+	# image lacks is the container's root's, on an overlay and on a flat
+	# root.
+	expect_eq "2 2" "$(brig run vol:1 stat -c %h /data/big /data/big2 | tr '\n' ' ' | sed 's/ $//')" "hard links"
+	run_status st brig run vol:1 sh -c 'readlink /lnk; grep -c " /proc/sys/kernel " /proc/self/mountinfo'
+	expect_eq 1 "$st" "$out"
+	expect_match "^brig: note: image vol:1: VOLUME /lnk is a symbolic link in the image: no volume made there$" "$out"
+	expect_match "^/proc/sys/kernel$" "$out" "the symlink as it is"
+	expect_match "^0$" "$out" "nothing mounted where it leads"
+	expect_eq "0:0 755" "$(brig run vol:1 stat -c '%u:%g %a' /empty)" "a path the image lacks"
+	expect_eq "0:0 755" "$(BRIG_IMAGE_FLAT=1 brig run vol:1 stat -c '%u:%g %a' /empty)" "the same, flat"
+	# A mount below an image's volume stays on top of it.
+	brig run -v "volbelow:/data/db:rw" vol:1 sh -c 'touch /data/db/kept' > /dev/null
+	expect_eq "kept" "$(brig run -v "volbelow:/mnt" vol:1 ls /mnt)" "the named volume below /data"
+	brig volume rm volbelow > /dev/null
 	run_status st brig run --image-volume tmpfs vol:1
 	expect_eq 0 "$st" "$out"
 	expect_match "^seeded$" "$out" "tmpfs: the copy"
@@ -613,7 +632,7 @@ PY
 	# Unprivileged: the same, in the caller's store.
 	chmod 644 "$WORK/v.tar"
 	as_nobody "$BRIG" load -i "$WORK/v.tar" > /dev/null
-	out=$(as_nobody "$BRIG" run -u 0 vol:1 sh -c 'cat /data/seed; touch /data/new && echo wrote' 2>&1 | grep -v '^brig: warning: rootless')
+	out=$(as_nobody "$BRIG" run -u 0 vol:1 sh -c 'cat /data/seed; touch /data/new && echo wrote' 2>&1 | grep -v '^brig: warning: rootless\|^brig: note: .*/lnk')
 	expect_eq "seeded wrote" "$(echo $out)" "unprivileged"
 	expect_eq "" "$(ls -A "$WORK/nobody/state/images/containers")" "unprivileged: container directories left"
 	expect_nothing_left
