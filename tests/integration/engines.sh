@@ -113,7 +113,13 @@ test_podman () {
 	# the tty echoes it as `^@` before a line (about 1 run in 6 here; the
 	# input side is script(1) and conmon, not the runtime): not what is
 	# asserted, so it is dropped.
-	out=$(script -qec "$P run -it --rm --network none brigtest sh -c 'tty; echo in-tty'" /dev/null 2>"$WORK/script.err" | tr -d '\r' | sed 's/\^@//g')
+	# And about 1 run in 20 under load the whole output of so short a
+	# command is lost on the way back (nothing, not even script(1)'s
+	# complaint; not seen when the test runs alone): asked again, at most three times.
+	for _ in 1 2 3; do
+		out=$(script -qec "$P run -it --rm --network none brigtest sh -c 'tty; echo in-tty'" /dev/null 2>"$WORK/script.err" | tr -d '\r' | sed 's/\^@//g')
+		[ -n "$out" ] && break
+	done
 	expect_match "^(.*)?/dev/pts/0$" "$out" "output (script(1) said: $(cat "$WORK/script.err"))"
 	expect_match "^in-tty$" "$out"
 }
