@@ -1172,55 +1172,21 @@ add_image_volumes (struct run_opts *o, struct brig_err *err)
   return 0;
 }
 
-/* What the image's root ROOT has at PATH: 1 a directory, 0 nothing (or
- * not a directory), -1 a symbolic link on the way. */
-static int
-image_dir_at (const char *root, const char *path)
-{
-  _cleanup_free_ char *copy = xstrdup (path);
-  _cleanup_close_ int fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  char *save = NULL;
-
-  for (char *c = strtok_r (copy, "/", &save); fd >= 0 && c; c = strtok_r (NULL, "/", &save))
-    {
-      struct stat st;
-      int next;
-      if (fstatat (fd, c, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return 0;
-      if (S_ISLNK (st.st_mode))
-        return -1;
-      if (!S_ISDIR (st.st_mode))
-        return 0;
-      next = openat (fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      close (fd);
-      fd = next;
-    }
-  return fd >= 0;
-}
-
-/* The anonymous volumes, in the container's directory of the store
- * (ROOT/containers/ID/volumes/N): owned by the container's root until the
- * sandbox copies the image's directory in, with its owner and mode;
- * removed with the container, or by brig gc after a brig that was killed.
- * The directory then serves no other container. */
+/* The image's volumes, once its root is made: tmpfs mounts, or
+ * anonymous volumes in the container's directory of the store
+ * (brig_rootfs_add_volume), owned by the container's root until the
+ * sandbox copies the image's directory in, with its owner and mode. */
 static int
 make_image_volumes (struct run_opts *o, struct brig_err *err)
 {
   struct brig_container *c = o->c;
-  _cleanup_free_ char *top = NULL;
 
-  if (o->anon == NULL || o->anon[0] == NULL)
-    return 0;
-  o->root.reusable = false;
   o->nuser_vols = o->nvols;
-  top = xasprintf ("%s/volumes", o->root.dir);
-  if (o->image_volume == IMAGE_VOLUME_BIND && mkdir (top, 0711) < 0)
-    return brig_error (err, errno, "image %s: its volumes: `%s`", c->image, top);
-  for (size_t i = 0; o->anon[i]; i++)
+  for (size_t i = 0; o->anon && o->anon[i]; i++)
     {
-      _cleanup_free_ char *dir = xasprintf ("%s/%zu", top, i);
+      int has = brig_rootfs_image_dir (&o->root, o->anon[i]), r;
       struct brig_mount m = { 0 };
-      int has = image_dir_at (o->root.path, o->anon[i]);
+
       if (has < 0)
         {
           /* Docker would follow it in the root, onto /proc or wherever. */
@@ -1233,24 +1199,22 @@ make_image_volumes (struct run_opts *o, struct brig_err *err)
       if (o->image_volume == IMAGE_VOLUME_TMPFS)
         {
           _cleanup_free_ char *arg = xasprintf ("%s:mode=1777", o->anon[i]);
-          int r = brig_parse_tmpfs (arg, &m, err);
-          if (r < 0)
+          if ((r = brig_parse_tmpfs (arg, &m, err)) < 0)
             return brig_err_wrap (err, "image %s: VOLUME %s", c->image, o->anon[i]);
           m.copyup = true;
           /* Before the mounts below it, or it would hide them. */
           brig_container_add_mount_early (c, &m);
           continue;
         }
-      if (mkdir (dir, 0755) < 0
-          || lchown (dir, (uid_t)c->uidmap[0].outside, (gid_t)c->gidmap[0].outside) < 0)
-        return brig_error (err, errno, "image %s: VOLUME %s: `%s`", c->image, o->anon[i], dir);
+      if ((r = brig_rootfs_add_volume (&o->root, i, c->uidmap[0].outside, c->gidmap[0].outside,
+                                       &m.source, err))
+          < 0)
+        return brig_err_wrap (err, "image %s: VOLUME %s", c->image, o->anon[i]);
       m.dest = xstrdup (o->anon[i]);
       m.type = xstrdup ("bind");
-      m.source = steal_pointer (&dir);
       m.flags = MS_NOSUID | MS_NODEV | MS_REC;
-      /* A path the image lacks gets an empty directory of the container's
-       * root: nothing to copy, no owner to take (a flat root's mount point
-       * is made later, by root of the host). */
+      /* A path the image lacks: nothing to copy, no owner to take (a flat
+       * root's mount point is made later, by root of the host). */
       m.copyup = has > 0;
       o->vols = xreallocarray (o->vols, o->nvols + 1, sizeof *o->vols);
       o->vols[o->nvols++] = m;

@@ -417,3 +417,42 @@ brig_rootfs_release (struct brig_rootfs *r)
   free (r->dir);
   *r = (struct brig_rootfs){ .hold = -1, .store_dir = -1 };
 }
+
+int
+brig_rootfs_image_dir (const struct brig_rootfs *r, const char *path)
+{
+  _cleanup_free_ char *copy = xstrdup (path);
+  _cleanup_close_ int fd = open (r->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  char *save = NULL;
+
+  for (char *c = strtok_r (copy, "/", &save); fd >= 0 && c; c = strtok_r (NULL, "/", &save))
+    {
+      struct stat st;
+      int next;
+      if (fstatat (fd, c, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return 0;
+      if (S_ISLNK (st.st_mode))
+        return -1;
+      if (!S_ISDIR (st.st_mode))
+        return 0;
+      next = openat (fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      close (fd);
+      fd = next;
+    }
+  return fd >= 0;
+}
+
+int
+brig_rootfs_add_volume (struct brig_rootfs *r, size_t n, uint32_t uid, uint32_t gid,
+                        char **ret_source, struct brig_err *err)
+{
+  _cleanup_free_ char *top = xasprintf ("%s/volumes", r->dir);
+  _cleanup_free_ char *dir = xasprintf ("%s/%zu", top, n);
+
+  r->reusable = false;
+  if ((mkdir (top, 0711) < 0 && errno != EEXIST) || mkdir (dir, 0755) < 0
+      || lchown (dir, uid, gid) < 0)
+    return brig_error (err, errno, "`%s`", dir);
+  *ret_source = steal_pointer (&dir);
+  return 0;
+}

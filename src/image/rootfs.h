@@ -67,6 +67,17 @@ struct brig_rootfs
 int brig_rootfs_prepare (struct brig_store *s, const struct brig_stored_image *img,
                          const struct brig_rootfs_opts *o, struct brig_rootfs *ret,
                          struct brig_err *err);
+/* What the image has at PATH in the root R made: 1 a directory, 0
+ * nothing (or not a directory), -1 a symbolic link on the way. */
+int brig_rootfs_image_dir (const struct brig_rootfs *r, const char *path);
+
+/* A directory for the container's anonymous volume N (of an image's
+ * VOLUME), ROOT/containers/ID/volumes/N: owned by UID:GID (the
+ * container's root), 0755, removed with the container, which then never
+ * serves the next as the spare.  *RET_SOURCE: its path. */
+int brig_rootfs_add_volume (struct brig_rootfs *r, size_t n, uint32_t uid, uint32_t gid,
+                            char **ret_source, struct brig_err *err);
+
 /* The sandbox has its own clone of the root: the host's mount can go. */
 void brig_rootfs_detach (struct brig_rootfs *r);
 /* After the container: its mount, upper directory and hold, gone. */
