@@ -344,28 +344,15 @@ pairs_json (const struct brig_tag *v, size_t n)
 }
 
 int
-brig_store_read_refs (struct brig_store *s, struct brig_refs *ret, struct brig_err *err)
+brig_refs_parse (const char *buf, size_t len, const char *path, struct brig_refs *ret,
+                 struct brig_err *err)
 {
-  _cleanup_free_ char *buf = NULL;
-  _cleanup_free_ char *path = xasprintf ("%s/refs.json", s->root);
   json_error_t je;
   json_t *j, *x;
-  size_t len, i;
-  int r;
+  size_t i;
 
   memset (ret, 0, sizeof *ret);
   ret->images = xcalloc (1, sizeof (char *));
-  r = brig_read_file_at (s->dir, "refs.json", MAX_DOC, &buf, &len, err);
-  if (r == -ENOENT)
-    {
-      brig_err_release (err);
-      return 0;
-    }
-  if (r < 0)
-    {
-      brig_refs_release (ret);
-      return r;
-    }
   j = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &je);
   if (!json_is_object (j))
     {
@@ -382,6 +369,30 @@ brig_store_read_refs (struct brig_store *s, struct brig_refs *ret, struct brig_e
   read_pairs (j, "digests", &ret->digests, &ret->ndigests);
   json_decref (j);
   return 0;
+}
+
+int
+brig_store_read_refs (struct brig_store *s, struct brig_refs *ret, struct brig_err *err)
+{
+  _cleanup_free_ char *buf = NULL;
+  _cleanup_free_ char *path = xasprintf ("%s/refs.json", s->root);
+  size_t len;
+  int r;
+
+  r = brig_read_file_at (s->dir, "refs.json", MAX_DOC, &buf, &len, err);
+  if (r == -ENOENT)
+    {
+      brig_err_release (err);
+      memset (ret, 0, sizeof *ret);
+      ret->images = xcalloc (1, sizeof (char *));
+      return 0;
+    }
+  if (r < 0)
+    {
+      memset (ret, 0, sizeof *ret);
+      return r;
+    }
+  return brig_refs_parse (buf, len, path, ret, err);
 }
 
 int
@@ -469,8 +480,10 @@ brig_refs_add_digest (struct brig_refs *r, const char *repo, const char *index, 
 }
 
 void
-brig_refs_drop_image (struct brig_refs *r, const char *digest)
+brig_refs_drop_image (struct brig_refs *r, const char *digest_)
 {
+  /* DIGEST_ may be one of R's own strings, freed on the way. */
+  _cleanup_free_ char *digest = xstrdup (digest_);
   size_t n = 0;
 
   for (size_t i = 0; i < r->ntags;)

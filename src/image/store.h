@@ -94,6 +94,10 @@ int brig_store_read_blob (struct brig_store *s, const char *digest, size_t max, 
 int brig_store_remove_blob (struct brig_store *s, const char *digest);
 
 int brig_store_read_refs (struct brig_store *s, struct brig_refs *ret, struct brig_err *err);
+/* refs.json's text BUF (of the file PATH): entries that are no digest are
+ * left out. */
+int brig_refs_parse (const char *buf, size_t len, const char *path, struct brig_refs *ret,
+                     struct brig_err *err);
 /* Replace refs.json atomically. */
 int brig_store_write_refs (struct brig_store *s, const struct brig_refs *refs,
                            struct brig_err *err);
@@ -105,7 +109,8 @@ bool brig_refs_untag (struct brig_refs *r, const char *name);
 /* Record that REPO@INDEX (an index's digest) names image DIGEST. */
 void brig_refs_add_digest (struct brig_refs *r, const char *repo, const char *index,
                            const char *digest);
-/* Drop image DIGEST, its tags and repository digests. */
+/* Drop image DIGEST (which may be one of R's own strings), its tags and
+ * repository digests. */
 void brig_refs_drop_image (struct brig_refs *r, const char *digest);
 
 /* An image of the store, read and verified. */

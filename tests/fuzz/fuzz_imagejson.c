@@ -1,10 +1,12 @@
 /* Fuzz the image documents: OCI indexes (and the platform pick),
- * manifests (and their re-serialisation), image configs and docker save's
- * manifest.json, each given the same bytes. */
+ * manifests (and their re-serialisation), image configs, docker save's
+ * manifest.json and the store's refs.json (and an image's removal from
+ * it), each given the same bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "image/manifest.h"
+#include "image/store.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -42,5 +44,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (brig_parse_docker_manifest (s, size, "fuzz", &v, &n, &err) == 0)
     brig_docker_entries_free (v, n);
   brig_err_release (&err);
+  {
+    struct brig_refs refs;
+    if (brig_refs_parse (s, size, "fuzz", &refs, &err) == 0)
+      {
+        if (refs.ndigests)
+          brig_refs_drop_image (&refs, refs.digests[0].digest);
+        if (refs.images[0])
+          brig_refs_add_digest (&refs, "repo", refs.images[0], refs.images[0]);
+        brig_refs_release (&refs);
+      }
+    brig_err_release (&err);
+  }
   return 0;
 }
