@@ -218,14 +218,6 @@ index_archive (struct source *src, const char *path, struct brig_err *err)
   return r;
 }
 
-static int
-openat_beneath (int dir, const char *path)
-{
-  struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-                          .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV };
-  return (int)syscall (SYS_openat2, dir, path, &how, sizeof how);
-}
-
 /* Member NAME: an fd to read (*RET_OWNED: the caller closes it), and its
  * byte range. */
 static int
@@ -239,7 +231,8 @@ find_member (struct source *src, const char *name, int *ret_fd, bool *ret_owned,
   if (src->dir >= 0)
     {
       struct stat st;
-      int fd = openat_beneath (src->dir, want);
+      int fd = brig_openat2 (src->dir, want, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+                             RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
       if (fd < 0)
         return brig_error (err, errno, "%s: `%s`", src->label, want);
       if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))

@@ -31,9 +31,6 @@ make_mount_file (int root, const char *path, uint32_t uid, uint32_t gid, struct 
   _cleanup_free_ char *dir = xstrdup (path);
   char *slash = strrchr (dir, '/');
   _cleanup_close_ int dfd = -1, fd = -1;
-  struct open_how how
-      = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS };
   int r;
 
   if (slash == NULL || slash[1] == '\0')
@@ -41,7 +38,8 @@ make_mount_file (int root, const char *path, uint32_t uid, uint32_t gid, struct 
   *slash = '\0';
   if (dir[0] && (r = brig_unpack_mkdirs (root, dir, "mount point", uid, gid, err)) < 0)
     return r;
-  dfd = (int)syscall (SYS_openat2, root, dir[0] ? dir : "/", &how, sizeof how);
+  dfd = brig_openat2 (root, dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
+                      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS);
   if (dfd < 0)
     return brig_error (err, errno, "mount point `%s`", path);
   /* An O_PATH directory serves as openat's directory. */
@@ -421,25 +419,14 @@ brig_rootfs_release (struct brig_rootfs *r)
 int
 brig_rootfs_image_dir (const struct brig_rootfs *r, const char *path)
 {
-  _cleanup_free_ char *copy = xstrdup (path);
-  _cleanup_close_ int fd = open (r->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  char *save = NULL;
+  _cleanup_close_ int root = open (r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int fd = -1;
 
-  for (char *c = strtok_r (copy, "/", &save); fd >= 0 && c; c = strtok_r (NULL, "/", &save))
-    {
-      struct stat st;
-      int next;
-      if (fstatat (fd, c, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return 0;
-      if (S_ISLNK (st.st_mode))
-        return -1;
-      if (!S_ISDIR (st.st_mode))
-        return 0;
-      next = openat (fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      close (fd);
-      fd = next;
-    }
-  return fd >= 0;
+  if (root < 0)
+    return 0;
+  fd = brig_openat2 (root, path, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS);
+  return fd >= 0 ? 1 : errno == ELOOP ? -1 : 0;
 }
 
 int

@@ -88,18 +88,6 @@ struct ctx
   struct brig_err *err;
 };
 
-static int
-openat2_in (int dir, const char *path, int flags)
-{
-  struct open_how how = { .flags = (uint64_t)flags, .resolve = RESOLVE };
-  long r;
-
-  do
-    r = syscall (SYS_openat2, dir, path, &how, sizeof how);
-  while (r < 0 && (errno == EINTR || errno == EAGAIN));
-  return (int)r;
-}
-
 /* PATH without empty and `.` components, joined by `/`; "" for the root.
  * `..` is an error: nothing in a layer may name a place above it. */
 static int
@@ -120,7 +108,8 @@ open_parent (struct ctx *x, const char *parent, const char *entry)
   _cleanup_close_ int cur = -1;
   char *rest = copy, *c;
 
-  cur = openat2_in (x->root, parent[0] ? parent : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cur = brig_openat2 (x->root, parent[0] ? parent : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                      RESOLVE);
   if (cur >= 0 || errno != ENOENT)
     goto done;
   cur = fcntl (x->root, F_DUPFD_CLOEXEC, 3);
@@ -128,7 +117,7 @@ open_parent (struct ctx *x, const char *parent, const char *entry)
     {
       int next;
       str_append (&sofar, "/", c);
-      next = openat2_in (x->root, sofar, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      next = brig_openat2 (x->root, sofar, O_RDONLY | O_DIRECTORY | O_CLOEXEC, RESOLVE);
       if (next < 0 && errno == ENOENT)
         {
           if (mkdirat (cur, c, 0755) < 0)
@@ -138,7 +127,7 @@ open_parent (struct ctx *x, const char *parent, const char *entry)
               && fchownat (cur, c, x->o->uid_base, x->o->gid_base, AT_SYMLINK_NOFOLLOW) < 0)
             return brig_error (x->err, errno, "%s: chown `%.200s`", x->t->name, sofar);
           set_add (&x->created, sofar);
-          next = openat2_in (x->root, sofar, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          next = brig_openat2 (x->root, sofar, O_RDONLY | O_DIRECTORY | O_CLOEXEC, RESOLVE);
         }
       if (next < 0)
         {
@@ -271,7 +260,7 @@ make_hardlink (struct ctx *x, int pfd, const char *name, const struct brig_tar_e
     return r;
   if (target[0] == '\0')
     return brig_error (x->err, 0, "%s: hard link `%.200s` to the root", x->t->name, e->path);
-  tfd = openat2_in (x->root, target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  tfd = brig_openat2 (x->root, target, O_PATH | O_NOFOLLOW | O_CLOEXEC, RESOLVE);
   if (tfd < 0)
     return brig_error (x->err, errno,
                        "%s: hard link `%.200s`: its target `%.200s` is not in this layer",

@@ -139,8 +139,7 @@ int brig_forward_until_exit (pid_t child, pid_t target, int *ret_status);
  * hierarchy: the first failure is reported). */
 int brig_cgroup_join (const char *rel, pid_t pid, struct brig_err *err);
 
-/* --- util --- */
-int brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve);
+/* --- util --- (brig_openat2: util/fileio.h) */
 
 /* Is FD (an open namespace) this process's own user namespace?  Then the
  * helpers that join a container's namespaces need not enter it. */

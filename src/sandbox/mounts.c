@@ -27,13 +27,6 @@
 
 #define RESOLVE_FLAGS (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
 
-int
-brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve)
-{
-  struct open_how how = { .flags = (uint64_t)flags, .resolve = resolve };
-  return (int)syscall (SYS_openat2, dirfd, path, &how, sizeof how);
-}
-
 char *
 brig_link_in_root (int dir, const char *dir_path, const char *name)
 {

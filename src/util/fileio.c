@@ -4,8 +4,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int
@@ -197,4 +199,16 @@ brig_remove_tree_at (int dir, const char *name, uint64_t *ret_bytes)
   if (unlinkat (dir, name, AT_REMOVEDIR) < 0 && r == 0)
     r = -errno;
   return r;
+}
+
+int
+brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve)
+{
+  struct open_how how = { .flags = (uint64_t)flags, .resolve = resolve };
+  long r;
+
+  do
+    r = syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+  while (r < 0 && (errno == EINTR || errno == EAGAIN));
+  return (int)r;
 }

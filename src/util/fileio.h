@@ -37,6 +37,11 @@ int brig_replace_file (const char *path, const char *data, size_t len, struct br
 int brig_remove_tree_at (int dir, const char *name, uint64_t *ret_bytes);
 int brig_empty_dir (int fd, uint64_t *ret_bytes);
 
+/* openat2(2) of PATH under DIRFD with open FLAGS and RESOLVE flags,
+ * asked again while it says EINTR or EAGAIN (a rename or mount raced
+ * the resolution).  -1 and errno as openat2. */
+int brig_openat2 (int dirfd, const char *path, int flags, uint64_t resolve);
+
 /* Create DIR and its parents with MODE (existing ones are fine). */
 int brig_mkdir_p (const char *dir, int mode, struct brig_err *err);
 
